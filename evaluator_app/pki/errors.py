@@ -1,0 +1,44 @@
+"""Exception hierarchy of the pki package.
+
+Every error carries a bilingual message: operators in the centres read Chinese, the
+code and logs are English. Other pki modules may append subclasses at the end.
+"""
+
+from __future__ import annotations
+
+
+class PkiError(Exception):
+    """Base of every pki failure; ``message_zh`` / ``message_en`` for display."""
+
+    def __init__(self, message_en: str, message_zh: str | None = None) -> None:
+        self.message_en = message_en
+        self.message_zh = message_zh if message_zh is not None else message_en
+        super().__init__(f"{self.message_zh} / {self.message_en}")
+
+
+class TrustListError(PkiError):
+    """The trust list is unsigned, tampered, signed by the wrong key, or out of date."""
+
+
+class ValidationError(PkiError):
+    """A certificate could not be validated (used where a result object is not returned)."""
+
+
+class CredentialError(PkiError):
+    """A credential (PKCS#12 file, PKCS#11 token) could not be opened or used."""
+
+
+class SignatureError(PkiError):
+    """A signature could not be produced or does not verify."""
+
+
+class DemoPkiError(PkiError):
+    """The demo PKI directory is missing or inconsistent."""
+
+
+class IdentityError(PkiError):
+    """The holder's unique identifier cannot be read by the issuing CA's identity rule."""
+
+
+class TimestampError(PkiError):
+    """A timestamp could not be obtained or does not verify."""
