@@ -1,0 +1,1 @@
+"""The ``evaluator`` command line: one module per subcommand, each with ``register()``."""

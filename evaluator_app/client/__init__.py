@@ -1,0 +1,1 @@
+"""The asyncio side of the application, without Qt: venue connection, cache, journal, outbox."""

@@ -1,0 +1,73 @@
+"""The exception hierarchy of ``evaluator_app.core``."""
+
+from __future__ import annotations
+
+
+class CoreError(Exception):
+    """Base of every error raised by the evaluation rules."""
+
+
+class PlanError(CoreError):
+    """A project file or plan is invalid; ``problems`` lists every field at fault."""
+
+    def __init__(self, problems: list[PlanProblem]):
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class PlanProblem:
+    """One invalid field: its path in the project file, the value found and what is wrong."""
+
+    __slots__ = ("field", "value", "message")
+
+    def __init__(self, field: str, value: object, message: str):
+        self.field = field
+        self.value = value
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message} (value: {self.value!r})"
+
+    def __repr__(self) -> str:
+        return f"PlanProblem({self.field!r}, {self.value!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlanProblem) and (self.field, self.value, self.message) == (
+            other.field,
+            other.value,
+            other.message,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.message))
+
+
+class ScoreError(CoreError):
+    """An entered score does not fit its item (out of range, off step, outside its grade band)."""
+
+
+class GateError(CoreError):
+    """Gate votes are incomplete or inconsistent (missing vote, fail without reason, ...)."""
+
+
+class AggregationError(CoreError):
+    """Scores cannot be aggregated (missing sheet, unknown bidder or item, no experts)."""
+
+
+class PriceError(CoreError):
+    """Price scores cannot be computed (no valid bid, non-positive price or benchmark)."""
+
+
+class PhaseError(CoreError):
+    """An illegal session phase transition: names the phase, the target and the role."""
+
+    def __init__(self, phase: str, target: str, role: str, why: str):
+        self.phase = phase
+        self.target = target
+        self.role = role
+        self.why = why
+        super().__init__(f"cannot go from {phase} to {target} as {role}: {why}")
+
+
+class CanonicalError(CoreError):
+    """A value cannot be put in canonical JSON (a float, a non-string key, NaN, ...)."""

@@ -1,0 +1,1 @@
+"""Trust list of recognised CAs, path validation, credentials and signatures (no Qt)."""

@@ -1,0 +1,1 @@
+"""Versioned wire messages shared by the client and the venue (no Qt)."""

@@ -1,0 +1,1 @@
+"""PDF documents made with reportlab: score sheets and the evaluation report."""

@@ -1,0 +1,1 @@
+"""The venue service that hosts evaluation sessions (aiohttp, no Qt)."""
