@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 DEFAULT_DECIMALS = 2
 
@@ -32,6 +32,15 @@ class Rounding(str, enum.Enum):
     HALF_UP = "half_up"  # 四舍五入, the default
     HALF_EVEN = "half_even"
     DOWN = "down"  # truncate
+
+    @property
+    def decimal_mode(self) -> str:
+        """The :mod:`decimal` rounding constant for this rule."""
+        return {
+            Rounding.HALF_UP: ROUND_HALF_UP,
+            Rounding.HALF_EVEN: ROUND_HALF_EVEN,
+            Rounding.DOWN: ROUND_DOWN,
+        }[self]
 
 
 class TieBreak(str, enum.Enum):
@@ -132,6 +141,11 @@ class AggregationRule:
     trim_min_experts: int = 7  # drop one highest and one lowest total from this many on
     decimals: int = DEFAULT_DECIMALS
     rounding: Rounding = Rounding.HALF_UP
+
+    def round(self, value: Decimal) -> Decimal:
+        """``value`` rounded to ``decimals`` places with this rule's rounding (exactly once)."""
+        with localcontext(prec=60):  # quantize must never be limited by the ambient precision
+            return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=self.rounding.decimal_mode)
 
 
 @dataclass(frozen=True)
