@@ -43,7 +43,26 @@ class PlanProblem:
 
 
 class ScoreError(CoreError):
-    """An entered score does not fit its item (out of range, off step, outside its grade band)."""
+    """An entered score does not fit its item (out of range, off step, outside its grade band).
+
+    ``code`` names the rule broken ("not_a_number", "not_finite", "out_of_range", "off_step",
+    "outside_bands"); ``message_zh`` is the same message in Chinese for the expert's screen.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        item_id: str | None = None,
+        value: object = None,
+        message_zh: str | None = None,
+    ):
+        self.code = code
+        self.item_id = item_id
+        self.value = value
+        self.message_zh = message_zh if message_zh is not None else message
+        super().__init__(message)
 
 
 class GateError(CoreError):
