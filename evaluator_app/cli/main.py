@@ -70,8 +70,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             name, help=help_text if built else f"{help_text} [not built yet]", description=help_text
         )
         if not built:
-            cmd.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-            cmd.set_defaults(func=_not_built(name, issue))
+            cmd.set_defaults(func=_not_built(name, issue), accepts_anything=True)
         elif name == wanted:
             importlib.import_module(_module_name(name)).register(cmd)
         else:
@@ -82,7 +81,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
-    args = parser.parse_args(args_list)
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown and not getattr(args, "accepts_anything", False):
+        parser.error("unrecognized arguments: " + " ".join(unknown))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -1,0 +1,108 @@
+"""The session phase machine.
+
+preparing → check-in → declarations → leader election → preliminary review →
+detailed scoring → summary → report signing → closed, with *paused* as an overlay that
+remembers the phase it interrupted. The leader may send a session back from summary to
+detailed scoring (returning sheets). Every transition names the roles allowed to make it;
+anything else raises :class:`PhaseError` naming the phase, the target and the role.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from evaluator_app.core.errors import PhaseError
+
+
+class Phase(str, enum.Enum):
+    PREPARING = "preparing"
+    CHECK_IN = "check_in"
+    DECLARATIONS = "declarations"
+    LEADER_ELECTION = "leader_election"
+    PRELIMINARY_REVIEW = "preliminary_review"
+    DETAILED_SCORING = "detailed_scoring"
+    SUMMARY = "summary"
+    REPORT_SIGNING = "report_signing"
+    CLOSED = "closed"
+
+
+class Role(str, enum.Enum):
+    CENTRE = "centre"  # trading centre staff
+    SUPERVISOR = "supervisor"  # venue supervisor / witness
+    LEADER = "leader"  # the elected committee leader (an expert)
+    EXPERT = "expert"
+    SYSTEM = "system"  # the venue itself, when a condition is met (all declared, leader elected)
+
+
+_C, _S, _L, _SYS = Role.CENTRE, Role.SUPERVISOR, Role.LEADER, Role.SYSTEM
+
+# (from, to) -> roles that may make the move
+TRANSITIONS: dict[tuple[Phase, Phase], frozenset[Role]] = {
+    (Phase.PREPARING, Phase.CHECK_IN): frozenset({_C}),
+    (Phase.CHECK_IN, Phase.DECLARATIONS): frozenset({_C, _S}),
+    (Phase.DECLARATIONS, Phase.LEADER_ELECTION): frozenset({_SYS, _C}),
+    (Phase.LEADER_ELECTION, Phase.PRELIMINARY_REVIEW): frozenset({_SYS}),
+    (Phase.PRELIMINARY_REVIEW, Phase.DETAILED_SCORING): frozenset({_L, _SYS}),
+    (Phase.DETAILED_SCORING, Phase.SUMMARY): frozenset({_L, _SYS}),
+    (Phase.SUMMARY, Phase.DETAILED_SCORING): frozenset({_L}),  # leader returns sheets
+    (Phase.SUMMARY, Phase.REPORT_SIGNING): frozenset({_L}),
+    (Phase.REPORT_SIGNING, Phase.CLOSED): frozenset({_SYS, _C}),
+}
+
+PAUSE_ROLES = frozenset({_C, _S})
+
+
+@dataclass(frozen=True)
+class PhaseState:
+    """Where a session is. ``paused_in`` is the phase a pause interrupted, else None."""
+
+    phase: Phase = Phase.PREPARING
+    paused_in: Phase | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_in is not None
+
+    @property
+    def label(self) -> str:
+        return f"paused ({self.paused_in.value})" if self.paused_in else self.phase.value
+
+
+def allowed_targets(state: PhaseState, role: Role) -> tuple[Phase, ...]:
+    """The phases this role may move the session to now (empty while paused)."""
+    if state.paused:
+        return ()
+    return tuple(to for (frm, to), roles in TRANSITIONS.items() if frm is state.phase and role in roles)
+
+
+def advance(state: PhaseState, target: Phase, role: Role) -> PhaseState:
+    """Move to ``target``; raise :class:`PhaseError` if this role may not, or not now."""
+    if state.paused:
+        raise PhaseError(state.label, target.value, role.value, "the session is paused; resume it first")
+    roles = TRANSITIONS.get((state.phase, target))
+    if roles is None:
+        raise PhaseError(state.phase.value, target.value, role.value, "no such transition")
+    if role not in roles:
+        allowed = ", ".join(sorted(r.value for r in roles))
+        raise PhaseError(state.phase.value, target.value, role.value, f"only {allowed} may do this")
+    return PhaseState(phase=target)
+
+
+def pause(state: PhaseState, role: Role) -> PhaseState:
+    if role not in PAUSE_ROLES:
+        raise PhaseError(state.label, "paused", role.value, "only centre or supervisor may pause")
+    if state.paused:
+        raise PhaseError(state.label, "paused", role.value, "the session is already paused")
+    if state.phase in (Phase.PREPARING, Phase.CLOSED):
+        raise PhaseError(state.phase.value, "paused", role.value, "only a running session can be paused")
+    return PhaseState(phase=state.phase, paused_in=state.phase)
+
+
+def resume(state: PhaseState, role: Role) -> PhaseState:
+    """Back to the phase the pause interrupted."""
+    if role not in PAUSE_ROLES:
+        raise PhaseError(state.label, "resumed", role.value, "only centre or supervisor may resume")
+    if not state.paused:
+        raise PhaseError(state.label, "resumed", role.value, "the session is not paused")
+    return PhaseState(phase=state.phase)

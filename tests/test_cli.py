@@ -1,0 +1,49 @@
+"""The evaluator command line: --version, --help, honest 'not built yet'."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from evaluator_app import __version__
+from evaluator_app.cli.main import SUBCOMMANDS, _is_built, main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "evaluator_app", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"evaluator {__version__}"
+
+
+def test_help_lists_every_subcommand_and_loads_no_qt():
+    result = run("--help")
+    assert result.returncode == 0
+    for name in ["app", "venue", "demo", "pki", "cert", "sign", "verify", "audit", "trust-list"]:
+        assert name in SUBCOMMANDS
+        assert f"    {name} " in result.stdout
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom evaluator_app.cli.main import build_parser\n"
+         "build_parser(['--help'])\nprint(any(m.startswith('PySide6') for m in sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )
+    assert probe.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", [n for n in SUBCOMMANDS if not _is_built(n)] or ["__none__"])
+def test_unbuilt_subcommand_says_so_and_exits_2(name, capsys):
+    if name == "__none__":
+        pytest.skip("every subcommand is built")
+    assert main([name, "--anything"]) == 2
+    err = capsys.readouterr().err
+    assert "not built yet" in err and "尚未实现" in err
+
+
+def test_no_subcommand_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "usage: evaluator" in capsys.readouterr().out
