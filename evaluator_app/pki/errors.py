@@ -42,3 +42,30 @@ class IdentityError(PkiError):
 
 class TimestampError(PkiError):
     """A timestamp could not be obtained or does not verify."""
+
+
+# --- credentials and signing (issue 3, part B) ---
+
+
+class WrongPasswordError(CredentialError):
+    """The PKCS#12 file could not be opened with the given password."""
+
+
+class WrongPinError(CredentialError):
+    """The token refused the PIN; ``tries_left`` is a hint when the token reports one."""
+
+    def __init__(self, message_en: str, message_zh: str | None = None, tries_left: str | None = None) -> None:
+        self.tries_left = tries_left  # "low" / "final" / None: tokens rarely give a number
+        super().__init__(message_en, message_zh)
+
+
+class PinLockedError(CredentialError):
+    """The token's user PIN is locked after too many wrong tries; only the SO can unlock it."""
+
+
+class TokenNotFoundError(CredentialError):
+    """No token with the requested label or slot is present."""
+
+
+class TokenRemovedError(CredentialError):
+    """The token went away (unplugged, session closed) or stopped answering in time."""

@@ -1,0 +1,237 @@
+"""Detached CMS (CAdES-B, optionally -T) over exact bytes: score sheets, votes, notes, files.
+
+Signed attributes: content type, message digest, signing time and ESS signing-certificate-v2
+(CAdES-B). With a TSA, an RFC 3161 token over the signature value is added unsigned
+(CAdES-T). Output is DER, which ``openssl cms -verify -binary -inform DER`` accepts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Coroutine
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from asn1crypto import cms as asn1_cms
+from asn1crypto import tsp as asn1_tsp
+from asn1crypto import x509 as asn1_x509
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+
+from evaluator_app.pki.credentials.base import Signer, check_hash
+from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
+from evaluator_app.pki.signature_verify import (
+    CertificateChecker,
+    CertStatus,
+    SignatureVerdict,
+    Trust,
+    no_checker_status,
+    subject_of,
+    utc,
+)
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from sync code, also when the caller already has a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def make_timestamper(tsa_url: str | None, timeout: float = 10.0) -> TimeStamper | None:
+    return HTTPTimeStamper(tsa_url, timeout=timeout) if tsa_url else None
+
+
+# --- signing ---
+
+
+async def async_sign_detached(
+    data: bytes,
+    signer: Signer,
+    *,
+    tsa_url: str | None = None,
+    timestamper: TimeStamper | None = None,
+    hash_alg: str = "sha256",
+    signing_time: datetime | None = None,
+) -> bytes:
+    """DER CMS SignedData over ``data`` (detached). ``timestamper`` overrides ``tsa_url``."""
+    ts = timestamper or make_timestamper(tsa_url)
+    attrs = PdfCMSSignedAttributes(signing_time=signing_time or datetime.now(timezone.utc))
+    try:
+        ci = await signer.pyhanko_signer().async_sign_general_data(
+            data, check_hash(hash_alg), detached=True, use_cades=True, timestamper=ts, signed_attr_settings=attrs
+        )
+    except CredentialError:
+        raise
+    except (SigningError, OSError) as exc:
+        if ts is not None and "timestamp" in f"{type(exc).__name__} {exc}".lower():
+            raise TimestampError(f"timestamp failed: {exc}", "时间戳服务不可用") from exc
+        raise SignatureError(f"signing failed: {exc}", "签名失败") from exc
+    return bytes(ci.dump())
+
+
+def sign_detached(data: bytes, signer: Signer, **kwargs: Any) -> bytes:
+    return run_sync(async_sign_detached(data, signer, **kwargs))
+
+
+def sign_canonical(obj: Any, signer: Signer, **kwargs: Any) -> tuple[bytes, bytes]:
+    """Canonical JSON (RFC 8785) of ``obj`` and the CMS over exactly those bytes."""
+    from evaluator_app.core.canonical import canonical_bytes
+
+    data = canonical_bytes(obj)
+    return data, sign_detached(data, signer, **kwargs)
+
+
+def sign_file(path: Path, signer: Signer, out: Path | None = None, **kwargs: Any) -> Path:
+    """Write ``path``.p7s (or ``out``) holding a detached CMS over the file's bytes."""
+    out = out or path.with_name(path.name + ".p7s")
+    out.write_bytes(sign_detached(path.read_bytes(), signer, **kwargs))
+    return out
+
+
+# --- verification ---
+
+
+def _signer_cert(sd: asn1_cms.SignedData, si: asn1_cms.SignerInfo) -> asn1_x509.Certificate | None:
+    sid = si["sid"]
+    for choice in sd["certificates"] or []:
+        if choice.name != "certificate":
+            continue
+        cert = choice.chosen
+        if sid.name == "issuer_and_serial_number":
+            ias = sid.chosen
+            if cert.issuer == ias["issuer"] and cert.serial_number == ias["serial_number"].native:
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    return None
+
+
+def _certs(sd: asn1_cms.SignedData) -> list[asn1_x509.Certificate]:
+    return [c.chosen for c in (sd["certificates"] or []) if c.name == "certificate"]
+
+
+def _attr(si: asn1_cms.SignerInfo, which: str, name: str) -> Any:
+    attrs = si[which]
+    if not attrs:
+        return None
+    for a in attrs:
+        if a["type"].native == name:
+            return a["values"][0]
+    return None
+
+
+async def _check_timestamp(
+    si: asn1_cms.SignerInfo, checker: CertificateChecker | None, reasons: list[str]
+) -> datetime | None:
+    """Verify the RFC 3161 token over the signature value; return its time if it holds."""
+    token = _attr(si, "unsigned_attrs", "signature_time_stamp_token")
+    if token is None:
+        return None
+    try:
+        tsd = token["content"]
+        tst_info: asn1_tsp.TSTInfo = tsd["encap_content_info"]["content"].parsed
+        imprint = tst_info["message_imprint"]
+        algo = imprint["hash_algorithm"]["algorithm"].native
+        if hashlib.new(algo, si["signature"].native).digest() != imprint["hashed_message"].native:
+            reasons.append("timestamp does not cover this signature")
+            return None
+        tsi = tsd["signer_infos"][0]
+        tsa_cert = _signer_cert(tsd, tsi)
+        if tsa_cert is None:
+            reasons.append("timestamp token lacks the TSA certificate")
+            return None
+        content = bytes(tsd["encap_content_info"]["content"].contents)
+        md = hashlib.new(tsi["digest_algorithm"]["algorithm"].native, content).digest()
+        intact, ok = validate_sig_integrity(tsi, tsa_cert, "tst_info", md)
+        if not (intact and ok):
+            reasons.append("timestamp token signature broken")
+            return None
+        gen_time = utc(tst_info["gen_time"].native)
+        if checker is not None:
+            st = await checker.check(tsa_cert, _certs(tsd), "timestamping", gen_time or datetime.now(timezone.utc))
+            if st.trust is not Trust.TRUSTED:
+                reasons.append("timestamp authority not trusted: " + "; ".join(st.reasons))
+        return gen_time
+    except (ValueError, KeyError, TypeError, IndexError, SignatureValidationError) as exc:
+        reasons.append(f"timestamp token unreadable: {exc}")
+        return None
+
+
+def _broken(reason: str) -> SignatureVerdict:
+    return SignatureVerdict("cms", "?", "?", None, None, None, False, Trust.UNKNOWN, (reason,))
+
+
+async def async_verify_detached(
+    data: bytes, cms_der: bytes, checker: CertificateChecker | None = None
+) -> SignatureVerdict:
+    """Judge a detached CMS signature over ``data``. Never raises on bad input: says why."""
+    try:
+        ci = asn1_cms.ContentInfo.load(cms_der)
+        if ci["content_type"].native != "signed_data":
+            return _broken("not a CMS SignedData")
+        sd: asn1_cms.SignedData = ci["content"]
+        sis = list(sd["signer_infos"])
+    except (ValueError, TypeError, KeyError) as exc:
+        return _broken(f"not a CMS signature: {exc}")
+    if len(sis) != 1:
+        return _broken(f"expected one signer, found {len(sis)}")
+    si = sis[0]
+    reasons: list[str] = []
+    if sd["encap_content_info"]["content"].native is not None:
+        reasons.append("signature is not detached")
+    cert = _signer_cert(sd, si)
+    if cert is None:
+        return _broken("signer certificate missing from the signature")
+    try:
+        md = hashlib.new(si["digest_algorithm"]["algorithm"].native, data).digest()
+        intact, sig_ok = validate_sig_integrity(si, cert, "data", md)
+    except (SignatureValidationError, ValueError) as exc:
+        intact, sig_ok = False, False
+        reasons.append(f"signature structure refused: {getattr(exc, 'failure_message', exc)}")
+    if not intact:
+        reasons.append("content does not match the signature (altered, or signature of another file)")
+    elif not sig_ok:
+        reasons.append("signature value does not verify")
+    st_attr = _attr(si, "signed_attrs", "signing_time")
+    signing_time = utc(st_attr.native) if st_attr is not None else None
+    ts_time = await _check_timestamp(si, checker, reasons)
+    at = ts_time or datetime.now(timezone.utc)
+    status: CertStatus = await checker.check(cert, _certs(sd), "signing", at) if checker else await no_checker_status(cert)
+    reasons.extend(status.reasons)
+    return SignatureVerdict(
+        kind="cms",
+        signer=status.identity or subject_of(cert),
+        subject=subject_of(cert),
+        ca=status.ca,
+        signing_time=signing_time,
+        timestamp_time=ts_time,
+        integrity_ok=intact and sig_ok,
+        trust=status.trust,
+        reasons=tuple(reasons),
+        certificate_der=cert.dump(),
+    )
+
+
+def verify_detached(data: bytes, cms_der: bytes, checker: CertificateChecker | None = None) -> SignatureVerdict:
+    return run_sync(async_verify_detached(data, cms_der, checker))
+
+
+def verify_file(path: Path, checker: CertificateChecker | None = None, sig: Path | None = None) -> SignatureVerdict:
+    sig = sig or path.with_name(path.name + ".p7s")
+    return verify_detached(path.read_bytes(), sig.read_bytes(), checker)
