@@ -15,12 +15,11 @@ and in Chinese (``message_zh``).
 
 from __future__ import annotations
 
-from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
+from decimal import Decimal, Inexact, InvalidOperation
 
+from evaluator_app.core.arithmetic import exact
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.plan import ScoredItem
-
-WORKING_PRECISION = 34
 
 
 def _fmt(value: Decimal) -> str:
@@ -85,14 +84,11 @@ def check_score(item: ScoredItem, value: Decimal | str | int) -> Decimal:
 def _on_step(number: Decimal, item: ScoredItem) -> bool:
     if item.step <= 0:
         return True  # no step rule; plan_file refuses a non-positive step anyway
-    with localcontext(prec=WORKING_PRECISION) as ctx:
-        ctx.traps[InvalidOperation] = True
-        ctx.traps[DivisionByZero] = True
-        try:
-            # remainder is exact whenever the integer quotient fits in the precision
+    try:
+        with exact():
             return (number - item.min) % item.step == 0
-        except InvalidOperation:
-            return False
+    except (Inexact, InvalidOperation):
+        return False  # more digits than any step allows: cannot be on it
 
 
 def grade_of(item: ScoredItem, value: Decimal) -> str | None:
