@@ -1,0 +1,209 @@
+"""Revocation data: fetch OCSP/CRL over HTTP with an in-memory cache, and build OCSP answers.
+
+We fetch ourselves instead of letting pyhanko-certvalidator fetch, so that responses are
+cached across validations (a login storm at 08:30 would otherwise hit the CA per expert)
+and so that "service down" is decided in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import aiohttp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
+
+from evaluator_app.pki.x509_build import PrivateKey
+
+log = logging.getLogger(__name__)
+
+MAX_CACHE_SECONDS = 3600.0
+
+
+@dataclass
+class RevocationCache:
+    """Responses keyed by (kind, url, serial) until their nextUpdate (at most an hour)."""
+
+    entries: dict[tuple[str, str, int], tuple[bytes, float]] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def get(self, key: tuple[str, str, int]) -> bytes | None:
+        item = self.entries.get(key)
+        if item is None or item[1] <= time.monotonic():
+            self.entries.pop(key, None)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return item[0]
+
+    def put(self, key: tuple[str, str, int], data: bytes, next_update: datetime | None) -> None:
+        ttl = MAX_CACHE_SECONDS
+        if next_update is not None:
+            ttl = min(ttl, (next_update - datetime.now(timezone.utc)).total_seconds())
+        if ttl > 0:
+            self.entries[key] = (data, time.monotonic() + ttl)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+DEFAULT_CACHE = RevocationCache()
+
+
+def crl_urls(cert: x509.Certificate) -> list[str]:
+    try:
+        cdp = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return []
+    return [
+        n.value
+        for dp in cdp
+        for n in (dp.full_name or [])
+        if isinstance(n, x509.UniformResourceIdentifier)
+    ]
+
+
+def ocsp_urls(cert: x509.Certificate) -> list[str]:
+    try:
+        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
+        return []
+    return [
+        ad.access_location.value
+        for ad in aia
+        if ad.access_method == x509.AuthorityInformationAccessOID.OCSP
+        and isinstance(ad.access_location, x509.UniformResourceIdentifier)
+    ]
+
+
+async def _fetch_ocsp(
+    session: aiohttp.ClientSession, url: str, cert: x509.Certificate, issuer: x509.Certificate
+) -> bytes | None:
+    req = ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA1()).build()
+    async with session.post(
+        url,
+        data=req.public_bytes(serialization.Encoding.DER),
+        headers={"Content-Type": "application/ocsp-request"},
+    ) as resp:
+        if resp.status != 200:
+            log.warning("OCSP %s answered HTTP %d", url, resp.status)
+            return None
+        data = await resp.read()
+    parsed = ocsp.load_der_ocsp_response(data)
+    if parsed.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+        log.warning("OCSP %s answered %s", url, parsed.response_status)
+        return None
+    if parsed.certificate_status == ocsp.OCSPCertStatus.UNKNOWN:
+        return None  # "unknown" decides nothing; let the CRL try
+    return data
+
+
+async def fetch_revocation(
+    cert: x509.Certificate,
+    issuer: x509.Certificate,
+    *,
+    cache: RevocationCache | None = None,
+    timeout: float = 5.0,
+) -> tuple[list[bytes], list[bytes]]:
+    """(crls, ocsps) for ``cert``: OCSP first, the CRL only if OCSP gives nothing.
+
+    Network failures are logged, never raised: the caller's revocation mode decides.
+    """
+    cache = cache if cache is not None else DEFAULT_CACHE
+    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    async with aiohttp.ClientSession(timeout=client_timeout) as session:
+        for url in ocsp_urls(cert):
+            key = ("ocsp", url, cert.serial_number)
+            cached = cache.get(key)
+            if cached is not None:
+                return [], [cached]
+            try:
+                data = await _fetch_ocsp(session, url, cert, issuer)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                log.warning("OCSP %s unreachable: %s", url, exc)
+                continue
+            if data is not None:
+                cache.put(key, data, ocsp.load_der_ocsp_response(data).next_update_utc)
+                return [], [data]
+        for url in crl_urls(cert):
+            key = ("crl", url, 0)
+            cached = cache.get(key)
+            if cached is not None:
+                return [cached], []
+            try:
+                async with session.get(url) as resp:
+                    if resp.status != 200:
+                        log.warning("CRL %s answered HTTP %d", url, resp.status)
+                        continue
+                    data = await resp.read()
+                crl = x509.load_der_x509_crl(data)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                log.warning("CRL %s unreachable: %s", url, exc)
+                continue
+            cache.put(key, data, crl.next_update_utc)
+            return [data], []
+    return [], []
+
+
+def build_ocsp_response(
+    request_der: bytes,
+    *,
+    issuer_cert: x509.Certificate,
+    issuer_key: PrivateKey,
+    revoked: dict[int, datetime],
+    known_serials: set[int] | None,
+    now: datetime | None = None,
+) -> bytes:
+    """Answer one OCSP request as the issuing CA itself (no delegated responder).
+
+    ``known_serials`` None means every serial not revoked is good; otherwise others are unknown.
+    """
+    now = now or datetime.now(timezone.utc)
+    try:
+        req = ocsp.load_der_ocsp_request(request_der)
+    except ValueError:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(
+            ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+        ).public_bytes(serialization.Encoding.DER)
+    issuer_key_hash = _key_hash(issuer_cert, req.hash_algorithm)
+    if req.issuer_key_hash != issuer_key_hash:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(
+            ocsp.OCSPResponseStatus.UNAUTHORIZED
+        ).public_bytes(serialization.Encoding.DER)
+    serial = req.serial_number
+    rev_time, rev_reason = None, None
+    if serial in revoked:
+        status, rev_time, rev_reason = ocsp.OCSPCertStatus.REVOKED, revoked[serial], x509.ReasonFlags.key_compromise
+    elif known_serials is None or serial in known_serials:
+        status = ocsp.OCSPCertStatus.GOOD
+    else:
+        status = ocsp.OCSPCertStatus.UNKNOWN
+    builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
+        issuer_name_hash=req.issuer_name_hash,
+        issuer_key_hash=req.issuer_key_hash,
+        serial_number=serial,
+        algorithm=req.hash_algorithm,
+        cert_status=status,
+        this_update=now - timedelta(minutes=5),
+        next_update=now + timedelta(hours=1),
+        revocation_time=rev_time,
+        revocation_reason=rev_reason,
+    )
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer_cert)
+    resp = builder.sign(issuer_key, hashes.SHA256())
+    return resp.public_bytes(serialization.Encoding.DER)
+
+
+def _key_hash(cert: x509.Certificate, algorithm: hashes.HashAlgorithm) -> bytes:
+    from asn1crypto import x509 as asn1_x509
+
+    spki = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)).public_key
+    digest = hashes.Hash(algorithm)
+    digest.update(spki["public_key"].contents[1:])  # the BIT STRING without its unused-bits byte
+    return digest.finalize()
