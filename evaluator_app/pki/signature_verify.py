@@ -123,6 +123,13 @@ class RootsChecker:
         self._cache: dict[tuple[bytes, str], CertStatus] = {}
         self._lock = threading.Lock()
 
+    def with_revocation_data(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> RootsChecker:
+        """A checker that also knows these CRLs/OCSP responses (e.g. from a PDF's DSS)."""
+        new = RootsChecker(self.roots, self.intermediates, (), (), self.revocation, self.names)
+        new.crls = [*self.crls, *(asn1_crl.CertificateList.load(c) for c in crls)]
+        new.ocsps = [*self.ocsps, *(asn1_ocsp.OCSPResponse.load(o) for o in ocsps)]
+        return new
+
     def _ca_name(self, cert: asn1_x509.Certificate) -> str:
         for ca in [*self.intermediates, *self.roots]:
             if ca.subject == cert.issuer:

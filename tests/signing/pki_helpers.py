@@ -62,6 +62,10 @@ def issue(subject: x509.Name, pub, issuer_cert, issuer_key, *, ca: bool = False,
         )
     if eku:
         b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
+    if not ca:
+        # Never fetched (tests run offline); it tells validators revocation data is expected.
+        dp = x509.DistributionPoint([x509.UniformResourceIdentifier("http://127.0.0.1:9/root.crl")], None, None, None)
+        b = b.add_extension(x509.CRLDistributionPoints([dp]), critical=False)
     return b.sign(issuer_key, hashes.SHA256())
 
 
@@ -92,6 +96,21 @@ class TinyPki:
             )
         )
         return Person(name, key, cert, p12, password)
+
+    def crl(self, revoked: tuple[x509.Certificate, ...] = ()) -> bytes:
+        b = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.root.subject)
+            .last_update(NOW - dt.timedelta(hours=1))
+            .next_update(NOW + dt.timedelta(days=7))
+            .add_extension(x509.CRLNumber(1), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root_key.public_key()), critical=False)
+        )
+        for c in revoked:
+            b = b.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(c.serial_number).revocation_date(NOW - dt.timedelta(minutes=30)).build()
+            )
+        return b.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
     def timestamper(self):  # type: ignore[no-untyped-def]
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper

@@ -95,3 +95,18 @@ def test_openssl_verifies_our_cms(alice, pki, openssl, tmp_path, tsa):
     f.write_bytes(b'{"score":"99.5"}')
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert res.returncode != 0
+
+
+def test_revocation_required_uses_cached_crl(pki, alice):
+    dave = pki.person("dave-cms")
+    sheets = {}
+    for p in (alice, dave):
+        with open_pkcs12(p.p12, p.password) as signer:
+            sheets[p.name] = cms.sign_canonical(dict(SHEET, expert=p.name), signer)
+    no_data = RootsChecker([pki.root], revocation="require")
+    assert cms.verify_detached(*sheets["alice"], no_data).trust is Trust.UNKNOWN
+    crl = pki.crl(revoked=(dave.cert,))
+    with_crl = RootsChecker([pki.root], crls=[crl], revocation="require")
+    assert cms.verify_detached(*sheets["alice"], with_crl).valid
+    v = cms.verify_detached(*sheets["dave-cms"], with_crl)
+    assert v.trust is Trust.REVOKED and not v.valid
