@@ -93,7 +93,7 @@ def check_vote(vote: GateVote) -> GateVote:
     """A fail vote must carry a non-blank reason."""
     if not isinstance(vote.passed, bool):
         raise GateError(f"vote of {vote.expert_id!r} on {vote.bidder_id!r}/{vote.item_id!r}: passed must be a bool")
-    if not vote.passed and not vote.reason.strip():
+    if not vote.passed and not (vote.reason or "").strip():
         raise GateError(
             f"expert {vote.expert_id!r} failed bidder {vote.bidder_id!r} on item {vote.item_id!r} "
             "without a reason"
@@ -114,7 +114,7 @@ def decide_gates(lot: Lot, experts: Sequence[str], votes: Iterable[GateVote]) ->
         failures, minority = [], []
         for item_id in item_ids:
             cast = [table[(e, bidder.id, item_id)] for e in committee if (e, bidder.id, item_id) in table]
-            fails = tuple((v.expert_id, v.reason.strip()) for v in cast if not v.passed)
+            fails = tuple((v.expert_id, (v.reason or "").strip()) for v in cast if not v.passed)
             if not fails:
                 continue
             record = ItemFailure(item_id, len(fails), len(cast) - len(fails), fails)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, Inexact
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from evaluator_app.core.arithmetic import exact, exact_sum, quotient
 from evaluator_app.core.errors import PriceError
@@ -139,7 +139,8 @@ def _benchmark_price(
     counted, dropped = _trim_bids(bids, formula.trim_min_bids)
     with exact():
         numerator = exact_sum(price for _id, price in counted) * (1 - formula.k)
-    benchmark = quotient(numerator, len(counted)).quantize(FEN, rounding=ROUND_HALF_UP)
+    with localcontext(prec=60):  # the quantum, not the context, decides the digits kept
+        benchmark = quotient(numerator, len(counted)).quantize(FEN, rounding=ROUND_HALF_UP)
     if benchmark <= 0:
         raise PriceError(f"price item {item.id!r}: benchmark price {benchmark} is not positive (K = {formula.k})")
     scores = []

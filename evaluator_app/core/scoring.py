@@ -15,11 +15,14 @@ and in Chinese (``message_zh``).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, Inexact, InvalidOperation
 
 from evaluator_app.core.arithmetic import exact
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.plan import ScoredItem
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def _fmt(value: Decimal) -> str:
@@ -47,10 +50,13 @@ def to_decimal(item: ScoredItem, value: Decimal | str | int) -> Decimal:
             f"不是精确数值（{type(value).__name__}）",
         )
     if isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise _refuse(item, value, "not_a_number", "is not a number", "不是数字") from None
+        # Decimal() alone would also take "1_0", "NaN" spelled oddly, or non-ASCII digits
+        if not _PLAIN_NUMBER.fullmatch(value.strip()):
+            special = value.strip().lower().lstrip("+-") in {"nan", "snan", "inf", "infinity"}
+            if special:
+                raise _refuse(item, value, "not_finite", "is not a finite number", "不是有限数值")
+            raise _refuse(item, value, "not_a_number", "is not a number", "不是数字")
+        number = Decimal(value.strip())
     else:
         number = Decimal(value)
     if not number.is_finite():

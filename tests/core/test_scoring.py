@@ -33,7 +33,7 @@ def test_float_is_refused():
     assert caught.value.item_id == "design"
 
 
-@pytest.mark.parametrize("value", [True, None, [7], "seven", "", "7,5"])
+@pytest.mark.parametrize("value", [True, None, [7], "seven", "", "7,5", "1_0", "８", "0x8"])
 def test_non_numbers_are_refused(value):
     with pytest.raises(ScoreError) as caught:
         check_score(DESIGN, value)
