@@ -36,7 +36,6 @@ from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.signature_verify import (
     CertificateChecker,
-    RootsChecker,
     SignatureVerdict,
     Trust,
     no_checker_status,
@@ -148,17 +147,16 @@ async def async_verify_pdf(pdf: bytes, checker: CertificateChecker | None = None
         sigs = list(reader.embedded_regular_signatures)
     except (PdfReadError, ValueError, KeyError) as exc:
         return [SignatureVerdict("pades", "?", "?", None, None, None, False, Trust.UNKNOWN, (f"PDF unreadable: {exc}",))]
-    if isinstance(checker, RootsChecker):
+    if checker is not None and hasattr(checker, "with_revocation_data"):
         # Offline B-LT: revocation data embedded in the document count as supplied data.
         crls, ocsps = _dss_revinfo(reader)
         if crls or ocsps:
             checker = checker.with_revocation_data(crls, ocsps)
     # Trust is decided by our checker; pyHanko's context must never fetch. Given the same
     # roots it also spares us its path-building complaints in the log.
-    roots = checker.roots if isinstance(checker, RootsChecker) else []
     bare = ValidationContext(
-        trust_roots=roots,
-        other_certs=checker.intermediates if isinstance(checker, RootsChecker) else [],
+        trust_roots=list(getattr(checker, "roots", [])),
+        other_certs=list(getattr(checker, "intermediates", [])),
         allow_fetching=False,
         revocation_mode="soft-fail",
     )

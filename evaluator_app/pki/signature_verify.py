@@ -191,3 +191,61 @@ def utc(d: datetime | None) -> datetime | None:
     if d is None:
         return None
     return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+class TrustListChecker:
+    """Trust by the signed trust list: validation.avalidate_certificate plus the CA's identity rule.
+
+    Offline by default (``fetch=False``): CRLs/OCSP responses are supplied (cached by the venue)
+    or taken from a PDF's DSS. Results are cached per certificate and purpose.
+    """
+
+    def __init__(
+        self,
+        trust_list: object,
+        crls: Sequence[bytes] = (),
+        ocsps: Sequence[bytes] = (),
+        mode: str = "hard-fail",
+        fetch: bool = False,
+    ) -> None:
+        self.trust_list = trust_list
+        self.crls, self.ocsps = tuple(crls), tuple(ocsps)
+        self.mode, self.fetch = mode, fetch
+        self.roots = [to_asn1(c) for c in trust_list.roots()]  # type: ignore[attr-defined]
+        self.intermediates = [to_asn1(c) for c in trust_list.intermediates()]  # type: ignore[attr-defined]
+        self._cache: dict[tuple[bytes, str], CertStatus] = {}
+        self._lock = threading.Lock()
+
+    def with_revocation_data(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> TrustListChecker:
+        return TrustListChecker(self.trust_list, (*self.crls, *crls), (*self.ocsps, *ocsps), self.mode, self.fetch)
+
+    async def check(
+        self, cert: asn1_x509.Certificate, others: Sequence[asn1_x509.Certificate], purpose: str, at: datetime
+    ) -> CertStatus:
+        from evaluator_app.pki.reasons import ReasonCode
+        from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+
+        key = (hashlib.sha256(cert.dump()).digest(), purpose)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        policy = RevocationPolicy(mode=self.mode, crls=self.crls, ocsps=self.ocsps, fetch=self.fetch)  # type: ignore[arg-type]
+        p = "timestamp" if purpose == "timestamping" else "sign"
+        res = await avalidate_certificate(
+            to_crypto(cert), p, self.trust_list, at, policy, require_identity=p == "sign"  # type: ignore[arg-type]
+        )
+        codes = {r.code for r in res.reasons}
+        if res.ok:
+            trust = Trust.TRUSTED
+        elif ReasonCode.REVOKED in codes:
+            trust = Trust.REVOKED
+        elif codes == {ReasonCode.REVOCATION_UNKNOWN}:
+            trust = Trust.UNKNOWN
+        else:
+            trust = Trust.UNTRUSTED
+        ident = f"{res.identity.name} ({res.identity.person_id})" if res.identity else None
+        status = CertStatus(trust, res.ca_name, ident, tuple(f"{r.message_en} / {r.message_zh}" for r in res.reasons))
+        with self._lock:
+            self._cache[key] = status
+        return status
