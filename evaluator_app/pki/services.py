@@ -78,6 +78,12 @@ def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
+def _rejection() -> bytes:
+    """TimeStampResp with status only; asn1crypto's schema wrongly makes the token mandatory."""
+    status = tsp.PKIStatusInfo({"status": "rejection", "fail_info": tsp.PKIFailureInfo({"bad_request"})})
+    return core.Sequence(contents=status.dump()).dump()  # SEQUENCE { PKIStatusInfo }
+
+
 def make_tsa_handler(
     tsa_cert: x509.Certificate, tsa_key: PrivateKey, chain: list[x509.Certificate] | None = None
 ) -> Handler:
@@ -92,11 +98,11 @@ def make_tsa_handler(
             if algorithm not in _HASHES:
                 raise ValueError(f"unsupported hash {algorithm}")
             req.native  # force a full parse: a malformed request must fail here
-            resp = stamper.request_tsa_response(req)
+            reply = stamper.request_tsa_response(req).dump()
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("TSA refused a request: %s", exc)
-            resp = tsp.TimeStampResp({"status": {"status": "rejection", "fail_info": {"bad_request"}}})
-        return web.Response(body=resp.dump(), content_type="application/timestamp-reply")
+            reply = _rejection()
+        return web.Response(body=reply, content_type="application/timestamp-reply")
 
     return handle
 
