@@ -23,7 +23,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     cred.add_argument("--p12", type=Path, help="PKCS#12 file (.p12/.pfx)")
     cred.add_argument("--password-file", type=Path, help="file holding the PKCS#12 password")
     cred.add_argument("--pkcs11-module", help="PKCS#11 module of the USB key (.so/.dll)")
-    cred.add_argument("--token-label", help="token label (see: evaluator pki tokens)")
+    cred.add_argument("--token-label", help="token label (as printed on the key or listed by list_tokens)")
     cred.add_argument("--slot", type=int, help="token slot id instead of a label")
     cred.add_argument("--key-label", help="key label when the token holds several keys")
     cred.add_argument("--pin-file", type=Path, help="file holding the token PIN")

@@ -1,0 +1,145 @@
+"""Signing and verification speed (a script, not a test).
+
+    python benchmarks/bench_signing.py [--sheets 1000] [--rounds 30]
+
+Signs a score sheet (canonical JSON → CMS; reportlab PDF → PAdES) with a PKCS#12 file and a
+SoftHSM2 token, then verifies N signed CMS sheets from ten experts against the demo trust list
+with the CAs' CRLs cached, beside the bare `cryptography` ECDSA P-256 verify rate.
+Targets: signing a sheet < 300 ms; verifying >= 200 sheets/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+
+def timed(label: str, fn: Callable[[], object], rounds: int) -> float:
+    fn()  # warm-up (imports, first TLS/PKCS#11 call)
+    samples = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    mean = statistics.fmean(samples)
+    print(f"{label:<46} {mean * 1000:8.2f} ms/op  {1 / mean:9.1f} ops/s  (p95 {sorted(samples)[int(len(samples) * .95) - 1] * 1000:.2f} ms)")
+    return mean
+
+
+def sheet(expert: str, i: int) -> dict[str, object]:
+    return {
+        "schema": {"kind": "score_sheet", "version": 1},
+        "session": "S-2026-001",
+        "expert": expert,
+        "n": i,
+        "scores": {f"bidder-{b}": Decimal(f"{80 + (i + b) % 20}.{b * 25 % 100:02d}") for b in range(1, 9)},
+    }
+
+
+def report_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for row in range(30):
+        c.drawString(72, 780 - row * 20, f"bidder-{row % 8 + 1}  item {row}  score {80 + row % 20}.50")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sheets", type=int, default=1000)
+    ap.add_argument("--rounds", type=int, default=30)
+    args = ap.parse_args()
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from evaluator_app.core.canonical import canonical_bytes
+    from evaluator_app.pki import cms, pades, softhsm
+    from evaluator_app.pki.credentials import open_pkcs12, open_token
+    from evaluator_app.pki.demo_pki import create_demo_pki
+    from evaluator_app.pki.signature_verify import TrustListChecker
+    from evaluator_app.pki.trust_list import load_trust_list
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-signing-"))
+    softhsm.write_conf(tmp / "hsm")  # before the PKCS#11 module is loaded
+    demo = create_demo_pki(tmp / "pki", services_url="http://127.0.0.1:9")
+    experts = [p for p in demo.people if p.role == "expert" and p.status == "valid" and p.ca in ("sdca", "nca")]
+    me = experts[0]
+    print(f"python {os.sys.version.split()[0]}, {len(experts)} experts, demo PKI in {tmp}")
+
+    print("\n-- signing one score sheet --")
+    data = canonical_bytes(sheet(me.id, 0))
+    pdf = report_pdf()
+    p12 = open_pkcs12(me.p12, me.password)
+    timed("open PKCS#12 file", lambda: open_pkcs12(me.p12, me.password), max(5, args.rounds // 3))
+    timed("CMS (CAdES-B), PKCS#12", lambda: cms.sign_detached(data, p12), args.rounds)
+    timed("PAdES B-B, PKCS#12", lambda: pades.sign_pdf(pdf, p12), args.rounds)
+    hsm_ms = None
+    if softhsm.softhsm_available():
+        tok = softhsm.create_token(tmp / "hsm", "bench", "123456", "12345678")
+        softhsm.import_identity(tok, me.load_key(), me.load_cert())
+        token = open_token(tok.module, "123456", token_label="bench")
+        hsm_ms = timed("CMS (CAdES-B), SoftHSM2 token", lambda: cms.sign_detached(data, token), args.rounds)
+        timed("PAdES B-B, SoftHSM2 token", lambda: pades.sign_pdf(pdf, token), args.rounds)
+        timed("raw ECDSA sign on the token (C_Sign)", lambda: token.sign(data), args.rounds * 10)
+        token.close()
+    else:
+        print("SoftHSM2 not installed: token timings skipped")
+
+    print(f"\n-- verifying {args.sheets} signed CMS sheets (revocation: cached CRLs, hard-fail) --")
+    signers = [open_pkcs12(p.p12, p.password) for p in experts]
+    t0 = time.perf_counter()
+    corpus = []
+    for i in range(args.sheets):
+        s = signers[i % len(signers)]
+        d = canonical_bytes(sheet(experts[i % len(experts)].id, i))
+        corpus.append((d, cms.sign_detached(d, s)))
+    print(f"(made {len(corpus)} signed sheets in {time.perf_counter() - t0:.1f} s)")
+    tl = load_trust_list(demo.trust_list, demo.trust_list_signer.cert)
+    crls = [p.read_bytes() for p in sorted((tmp / "pki" / "ca").glob("*.crl"))]
+
+    async def verify_all(checker: TrustListChecker) -> int:
+        ok = 0
+        for d, sig in corpus:
+            v = await cms.async_verify_detached(d, sig, checker)
+            ok += v.valid
+        return ok
+
+    checker = TrustListChecker(tl, crls=crls, mode="hard-fail")
+    t0 = time.perf_counter()
+    ok = asyncio.run(verify_all(checker))
+    cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ok2 = asyncio.run(verify_all(checker))
+    warm = time.perf_counter() - t0
+    assert ok == ok2 == len(corpus), f"only {ok}/{len(corpus)} valid"
+    print(f"{'verify, first pass (paths validated once/cert)':<46} {cold / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / cold:9.1f} ops/s")
+    print(f"{'verify, second pass (cache warm)':<46} {warm / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / warm:9.1f} ops/s")
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    pub = key.public_key()
+    sig = key.sign(data, ec.ECDSA(hashes.SHA256()))
+    n = 5000
+    t0 = time.perf_counter()
+    for _ in range(n):
+        pub.verify(sig, data, ec.ECDSA(hashes.SHA256()))
+    bare = (time.perf_counter() - t0) / n
+    print(f"{'bare cryptography ECDSA P-256 verify':<46} {bare * 1000:8.3f} ms/op  {1 / bare:9.1f} ops/s")
+    print("\ntargets: sign < 300 ms:", "met" if (hsm_ms or 0) < 0.3 else "MISSED",
+          "| verify >= 200/s:", "met" if len(corpus) / cold >= 200 else "MISSED")
+
+
+if __name__ == "__main__":
+    main()
