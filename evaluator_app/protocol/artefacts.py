@@ -1,0 +1,87 @@
+"""Bodies of the signed artefacts experts and supervisors upload (canonical JSON, versioned).
+
+The ``schema`` stamp ({"kind", "version"}) is added by :func:`core.canonical.artefact`; the
+venue checks that an upload's kind matches the route it came by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+ARTEFACT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """No conflict with any bidder (承诺书), or a recusal (回避) with its reason."""
+
+    session_id: str
+    lot_id: str
+    expert_id: str
+    bidders: tuple[str, ...]  # the bidder ids the expert was shown
+    conflict: bool
+    reason: str
+    pledge_sha256: str  # hash of the pledge text the expert read
+    at: str
+
+
+@dataclass(frozen=True)
+class LeaderVote:
+    session_id: str
+    expert_id: str
+    candidate_id: str
+    at: str
+
+
+@dataclass(frozen=True)
+class GateVoteEntry:
+    bidder_id: str
+    item_id: str
+    passed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class GateVotes:
+    session_id: str
+    lot_id: str
+    expert_id: str
+    votes: tuple[GateVoteEntry, ...]
+    at: str
+
+
+@dataclass(frozen=True)
+class SheetScore:
+    bidder_id: str
+    item_id: str
+    score: Decimal
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class SheetExplanation:
+    bidder_id: str
+    item_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    session_id: str
+    lot_id: str
+    expert_id: str
+    phase: str  # always detailed_scoring: a sheet names the phase it belongs to
+    version: int  # 1, then 2 after the leader returned it, ...
+    scores: tuple[SheetScore, ...]
+    explanations: tuple[SheetExplanation, ...]
+    at: str
+
+
+@dataclass(frozen=True)
+class WitnessNote:
+    session_id: str
+    supervisor_id: str
+    venue: str
+    text: str
+    at: str

@@ -1,0 +1,220 @@
+"""Request and response bodies of the venue API (``/api/v1``)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from evaluator_app.protocol.schema import B64
+
+
+class Role(str, enum.Enum):
+    EXPERT = "expert"
+    SUPERVISOR = "supervisor"
+    CENTRE = "centre"
+
+
+class Presence(str, enum.Enum):
+    FOCUSED = "focused"
+    IDLE = "idle"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+# -- login ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoginChallenge:
+    nonce: str
+    venue_id: str
+    tls_cert_sha256: str  # of the venue's TLS certificate, as the venue sees it
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    """``statement`` is the canonical JSON of a ``login`` artefact; ``signature`` CMS over it."""
+
+    statement: B64
+    signature: B64
+
+
+@dataclass(frozen=True)
+class LoginStatement:
+    nonce: str
+    venue_id: str
+    tls_cert_sha256: str
+    workstation_id: str
+    time: str
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    person_id: str
+    name: str
+    role: Role
+    venue: str
+    workstation_id: str
+    seat: str
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class EnrolRequest:
+    workstation_id: str
+    enrolment_code: str
+
+
+# -- sessions ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MemberInput:
+    person_id: str
+    role: Role
+    venue: str
+    seat: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    doc_id: str
+    title: str
+    sha256: str
+    size: int
+    bidder_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateSession:
+    session_id: str
+    title: str
+    project: dict[str, Any]  # the project file (core.plan_file), validated field by field
+    lot_id: str
+    main_venue: str
+    members: tuple[MemberInput, ...]
+    documents: tuple[DocumentInput, ...] = ()
+    scheduled_start: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberView:
+    person_id: str
+    name: str
+    role: Role
+    venue: str
+    seat: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: str
+    title: str
+    lot_id: str
+    main_venue: str
+    phase: str
+    paused: bool
+    paused_in: str | None
+    leader_id: str | None
+    scheduled_start: str | None
+    phase_since: str
+    venues: tuple[str, ...]
+    members: tuple[MemberView, ...]
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    target: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PauseRequest:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    message: str
+
+
+@dataclass(frozen=True)
+class MarkAbsent:
+    person_id: str
+    reason: str
+
+
+# -- signed uploads ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class SignedUpload:
+    """A signed artefact: canonical JSON ``content``, detached CMS ``signature`` over it."""
+
+    idempotency_key: str
+    content: B64
+    signature: B64
+    pdf: B64 | None = None  # the PAdES-signed PDF of a score sheet
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the venue signs back: the artefact it accepted, by hash."""
+
+    venue_id: str
+    session_id: str
+    artefact_id: int
+    kind: str
+    person_id: str
+    version: int
+    content_sha256: str
+    accepted_at: str
+
+
+@dataclass(frozen=True)
+class SignedReceipt:
+    receipt: B64  # canonical JSON of a Receipt artefact
+    signature: B64  # CMS by the venue key
+
+
+# -- drafts and presence ----------------------------------------------------------------
+@dataclass(frozen=True)
+class DraftPut:
+    revision: int  # the client's counter: the venue keeps the highest
+    content: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DraftView:
+    revision: int
+    content: dict[str, Any]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    session_id: str
+    presence: Presence
+    items_scored: int = 0
+
+
+# -- events -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    session_id: str | None
+    kind: str
+    payload: dict[str, Any]
+    at: str
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: tuple[Event, ...]
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    code: str
+    message: str
+    message_zh: str
+    details: dict[str, Any] = field(default_factory=dict)
