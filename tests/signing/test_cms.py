@@ -110,3 +110,22 @@ def test_revocation_required_uses_cached_crl(pki, alice):
     assert cms.verify_detached(*sheets["alice"], with_crl).valid
     v = cms.verify_detached(*sheets["dave-cms"], with_crl)
     assert v.trust is Trust.REVOKED and not v.valid
+
+
+def test_cades_b_attributes_present(alice):
+    from asn1crypto import cms as asn1_cms
+
+    with open_pkcs12(alice.p12, alice.password) as signer:
+        _, sig = cms.sign_canonical(SHEET, signer)
+    si = asn1_cms.ContentInfo.load(sig)["content"]["signer_infos"][0]
+    names = {a["type"].native for a in si["signed_attrs"]}
+    assert {"content_type", "message_digest", "signing_time", "signing_certificate_v2"} <= names
+    assert asn1_cms.ContentInfo.load(sig)["content"]["encap_content_info"]["content"].native is None
+
+
+def test_unreachable_tsa_is_a_timestamp_error(alice):
+    from evaluator_app.pki.errors import TimestampError
+
+    with open_pkcs12(alice.p12, alice.password) as signer:
+        with pytest.raises(TimestampError):
+            cms.sign_detached(b"x", signer, tsa_url="http://127.0.0.1:9/tsa")

@@ -115,3 +115,40 @@ def test_second_login_on_same_token_is_refused(token):
     with open_token(token.module, PIN, token_label=token.label):
         with pytest.raises(CredentialError, match="already open"):
             open_token(token.module, "wrong-pin", token_label=token.label)
+
+
+def test_final_try_flag_becomes_hint(token):
+    from evaluator_app.pki.credentials._p11util import USER_PIN_FINAL_TRY
+
+    softhsm.set_token_flags(token, set_bits=USER_PIN_FINAL_TRY)
+    assert {t.label: t for t in list_tokens(token.module)}[token.label].pin_final_try
+    with pytest.raises(WrongPinError) as info:
+        open_token(token.module, "000000", token_label=token.label)
+    assert info.value.tries_left == "final"
+    assert "最后一次" in info.value.message_zh
+
+
+def test_token_removed_during_pades_signing(token):
+    from evaluator_app.pki import pades
+    from tests.signing.test_pades import report_pdf
+
+    signer = open_token(token.module, PIN, token_label=token.label)
+    softhsm.remove_token_files(token)
+    with pytest.raises(TokenRemovedError):
+        pades.sign_pdf(report_pdf(), signer)
+    signer.close()
+
+
+def test_openssl_verifies_token_cms(token, pki, openssl, tmp_path):
+    import subprocess
+
+    f = tmp_path / "sheet.json"
+    f.write_bytes(b'{"score":"77.25"}')
+    with open_token(token.module, PIN, token_label=token.label) as signer:
+        p7s = cms.sign_file(f, signer)
+    res = subprocess.run(
+        [openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", str(p7s), "-content", str(f),
+         "-CAfile", str(pki.root_pem), "-purpose", "any", "-out", "/dev/null"],
+        capture_output=True, text=True, check=False,
+    )
+    assert res.returncode == 0, res.stderr
