@@ -167,7 +167,7 @@ def build_ocsp_response(
     now = now or datetime.now(timezone.utc)
     try:
         req = ocsp.load_der_ocsp_request(request_der)
-    except ValueError:
+    except (ValueError, NotImplementedError):  # garbage, or several certificates in one request
         return ocsp.OCSPResponseBuilder.build_unsuccessful(
             ocsp.OCSPResponseStatus.MALFORMED_REQUEST
         ).public_bytes(serialization.Encoding.DER)
@@ -196,6 +196,11 @@ def build_ocsp_response(
         revocation_reason=rev_reason,
     )
     builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer_cert)
+    try:  # echo the nonce: clients such as `openssl ocsp` check it against replay
+        nonce = req.extensions.get_extension_for_class(x509.OCSPNonce).value
+        builder = builder.add_extension(nonce, critical=False)
+    except x509.ExtensionNotFound:
+        pass
     resp = builder.sign(issuer_key, hashes.SHA256())
     return resp.public_bytes(serialization.Encoding.DER)
 

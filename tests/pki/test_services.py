@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import urllib.request
 
 import aiohttp
 from asn1crypto import core, tsp
@@ -127,3 +128,33 @@ async def test_ocsp_unknown_serial_gives_revocation_unknown(demo_pki: DemoPki, t
     assert answer.certificate_status == ocsp.OCSPCertStatus.UNKNOWN
     result = await avalidate_certificate(cert, "sign", trust_list)
     assert result.codes == (ReasonCode.REVOCATION_UNKNOWN,)
+
+
+def test_openssl_accepts_ocsp_and_tsa_answers(demo_pki: DemoPki, pki_services: ServicesThread, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Interoperability: the answers verify with OpenSSL, not only with our own code."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    nca = demo_pki.ca("nca")
+    chain = tmp_path / "nca-chain.pem"
+    chain.write_bytes(nca.cert.read_bytes() + nca.root_cert.read_bytes())
+    out = subprocess.run(["openssl", "ocsp", "-issuer", str(nca.cert), "-cert", str(demo_pki.person("expert-revoked").cert),
+                          "-url", nca.ocsp_url, "-CAfile", str(chain)], capture_output=True, text=True, timeout=30)
+    assert "Response verify OK" in out.stderr + out.stdout and ": revoked" in out.stdout
+    query, reply = tmp_path / "q.tsq", tmp_path / "r.tsr"
+    (tmp_path / "data").write_bytes(b"score sheet")
+    subprocess.run(["openssl", "ts", "-query", "-data", str(tmp_path / "data"), "-sha256", "-cert", "-out", str(query)],
+                   check=True, capture_output=True, timeout=30)
+    req = urllib.request.Request(demo_pki.tsa.url, data=query.read_bytes(),  # type: ignore[arg-type]
+                                 headers={"Content-Type": "application/timestamp-query"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        reply.write_bytes(resp.read())
+    sdca = demo_pki.ca("sdca")
+    verify = subprocess.run(["openssl", "ts", "-verify", "-in", str(reply), "-queryfile", str(query),
+                             "-CAfile", str(sdca.root_cert), "-untrusted", str(sdca.cert)],
+                            capture_output=True, text=True, timeout=30)
+    assert "Verification: OK" in verify.stdout, verify.stderr
