@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -85,6 +86,28 @@ def test_pdfsig_calls_every_signature_valid(signed_lt, pdfsig, tmp_path):
     f.write_bytes(signed_lt)
     out = subprocess.run([pdfsig, "-no-ocsp", str(f)], capture_output=True, text=True, check=False, timeout=60).stdout
     assert len(re.findall(r"Signature Validation: Signature is Valid\.", out)) == 3, out
+
+
+def test_pdfsig_trusts_signers_with_root_in_nss_db(signed_lt, pki, pdfsig, tmp_path):
+    """With the root in an NSS database poppler also calls every certificate trusted.
+
+    Needs certutil (libnss3-tools). Not with -no-ocsp: poppler 22.12 then reports "Unknown
+    issue with Certificate" for any certificate; ours carry no OCSP URL, so nothing is fetched.
+    """
+    certutil = shutil.which("certutil")
+    if certutil is None:
+        pytest.skip("certutil (libnss3-tools) is not installed: cannot build an NSS database")
+    db = tmp_path / "nss"
+    db.mkdir()
+    subprocess.run([certutil, "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
+    subprocess.run([certutil, "-A", "-d", f"sql:{db}", "-n", "test-root", "-t", "CT,C,C", "-i", str(pki.root_pem)],
+                   check=True, capture_output=True)
+    f = tmp_path / "report.pdf"
+    f.write_bytes(signed_lt)
+    out = subprocess.run([pdfsig, "-nssdir", f"sql:{db}", str(f)], capture_output=True, text=True, check=False,
+                         timeout=60).stdout
+    assert len(re.findall(r"Signature Validation: Signature is Valid\.", out)) == 3, out
+    assert len(re.findall(r"Certificate Validation: Certificate is Trusted\.", out)) == 3, out
 
 
 def test_flipped_byte_in_signed_pdf_refused(signed_lt, checker):
