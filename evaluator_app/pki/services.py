@@ -15,14 +15,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
 from aiohttp import web
-from asn1crypto import algos, keys, tsp
+from asn1crypto import algos, cms, core, keys, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-from asn1crypto import cms, core
 
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.revocation import build_ocsp_response

@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from evaluator_app.core.canonical import artefact, canonical_bytes
 from evaluator_app.pki.errors import TrustListError
+from evaluator_app.pki.x509_build import load_cert
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +239,6 @@ def sign_trust_list(tl: TrustList, key: ec.EllipticCurvePrivateKey, cert: x509.C
 
 def _public_key_of(pinned: x509.Certificate | ec.EllipticCurvePublicKey | Path | str) -> Any:
     if isinstance(pinned, (str, Path)):
-        from evaluator_app.pki.x509_build import load_cert
-
         pinned = load_cert(Path(pinned))
     if isinstance(pinned, x509.Certificate):
         return pinned.public_key()
@@ -311,10 +310,6 @@ def trust_list_from_config(
     Config: {operator, sequence_number, issued_at?, next_update? | validity_days?, cas: [
     {name, certificates: [path...], status, status_since, services, identity_rule, crl_urls, ocsp_urls}]}
     """
-    from datetime import timedelta
-
-    from evaluator_app.pki.x509_build import load_cert
-
     issued = issued_at or (
         _dt(config["issued_at"], "issued_at") if config.get("issued_at") else datetime.now(timezone.utc)
     )

@@ -56,6 +56,10 @@ class RevocationPolicy:
     timeout: float = 5.0
     cache: RevocationCache | None = field(default=None, compare=False, repr=False)  # None: shared
 
+    def __post_init__(self) -> None:
+        if self.mode not in ("hard-fail", "soft-fail"):
+            raise ValueError(f"revocation mode must be 'hard-fail' or 'soft-fail', not {self.mode!r}")
+
     @classmethod
     def offline(cls, crls: Sequence[bytes] = (), ocsps: Sequence[bytes] = ()) -> RevocationPolicy:
         return cls(mode="hard-fail", crls=tuple(crls), ocsps=tuple(ocsps), fetch=False)
