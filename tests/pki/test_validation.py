@@ -137,3 +137,18 @@ def test_every_reason_has_distinct_bilingual_messages() -> None:
         seen_zh.add(reason.message_zh)
         seen_en.add(reason.message_en)
     assert len(seen_zh) == len(seen_en) == len(ReasonCode)
+
+
+def test_same_person_through_both_cas_validates_to_one_identity(demo_pki: DemoPki, trust_list: TrustList,
+                                                                offline: RevocationPolicy) -> None:
+    via_sd = validate_certificate(demo_pki.person("expert-dual-sd").load_cert(), "auth", trust_list, revocation=offline)
+    via_nca = validate_certificate(demo_pki.person("expert-dual-nca").load_cert(), "auth", trust_list, revocation=offline)
+    assert via_sd.ok and via_nca.ok
+    assert via_sd.identity == via_nca.identity and via_sd.ca_name != via_nca.ca_name
+
+
+def test_unknown_purpose_and_mode_are_programming_errors(demo_pki: DemoPki, trust_list: TrustList) -> None:
+    with pytest.raises(ValueError):
+        validate_certificate(demo_pki.person("expert-sd-1").load_cert(), "login", trust_list)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        RevocationPolicy("maybe")  # type: ignore[arg-type]
