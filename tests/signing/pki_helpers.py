@@ -8,11 +8,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -76,8 +74,7 @@ class TinyPki:
         self.root = issue(_name("Test Root CA"), self.root_key.public_key(), None, self.root_key, ca=True, days=3650)
         self.root_pem = directory / "root.pem"
         self.root_pem.write_bytes(self.root.public_bytes(serialization.Encoding.PEM))
-        # pyHanko's DummyTimeStamper signs with RSA only.
-        self.tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.tsa_key = ec.generate_private_key(ec.SECP256R1())
         self.tsa_cert = issue(
             _name("Test TSA"), self.tsa_key.public_key(), self.root, self.root_key, eku=[ExtendedKeyUsageOID.TIME_STAMPING]
         )
@@ -112,24 +109,11 @@ class TinyPki:
             )
         return b.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
-    def timestamper(self):  # type: ignore[no-untyped-def]
-        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-        from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-        der = self.tsa_key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        a = lambda c: asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))  # noqa: E731
-        store = SimpleCertificateStore()
-        store.register(a(self.root))
-        return DummyTimeStamper(a(self.tsa_cert), asn1_keys.PrivateKeyInfo.load(der), certs_to_embed=store)
-
-
 class TsaServer:
-    """RFC 3161 over HTTP (application/timestamp-query) on a background thread."""
+    """The product's RFC 3161 handler (pki.services) over HTTP, on a background thread."""
 
     def __init__(self, pki: TinyPki) -> None:
-        self._ts = pki.timestamper()
+        self._pki = pki
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self.url = ""
@@ -139,12 +123,10 @@ class TsaServer:
 
     def _run(self) -> None:
         from aiohttp import web
-        from asn1crypto import tsp
 
-        async def handle(request: web.Request) -> web.Response:
-            req = tsp.TimeStampReq.load(await request.read())
-            resp = await self._ts.async_request_tsa_response(req)
-            return web.Response(body=resp.dump(), content_type="application/timestamp-reply")
+        from evaluator_app.pki.services import make_tsa_handler
+
+        handle = make_tsa_handler(self._pki.tsa_cert, self._pki.tsa_key, [self._pki.root])
 
         async def start() -> None:
             app = web.Application()
