@@ -45,6 +45,16 @@ from evaluator_app.pki.signature_verify import (
 
 logger = logging.getLogger(__name__)
 
+
+class _NoFetchWarning(logging.Filter):
+    """We never let pyHanko fetch (validation data are given); its warning about it is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_NoFetchWarning())
+
 # Changes a later revision may make without breaking an earlier signature: validation data
 # (DSS, document timestamps) and filling in the next member's signature field.
 _ALLOWED_LATER = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)

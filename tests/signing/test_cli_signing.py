@@ -123,3 +123,21 @@ def test_cli_sign_with_softhsm_token(demo, hsm_dir, tmp_path, capsys):
         assert person.name in capsys.readouterr().out
     finally:
         softhsm.remove_token_files(tok)
+
+
+def test_cli_b_lt_verifies_offline_with_revocation_required(demo, tmp_path, capsys):
+    d, _ = demo
+    roots = [a for ca in d.cas for a in ("--root", str(ca.root_cert))]
+    crls = [a for c in sorted((d.root / "ca").glob("*.crl")) for a in ("--crl", str(c))]
+    lt, bt = tmp_path / "lt.pdf", tmp_path / "bt.pdf"
+    lt.write_bytes(report_pdf())
+    bt.write_bytes(report_pdf())
+    assert _sign_p12(d, "expert-sd-3", tmp_path, lt, "--lt", *roots, *crls, "--out", str(lt)) == 0
+    assert _sign_p12(d, "expert-sd-3", tmp_path, bt, "--out", str(bt)) == 0
+    capsys.readouterr()
+    # Offline (no --online): only the CRLs in the DSS can answer the revocation question.
+    assert main(["verify", *_trust(d), "--revocation", "require", str(lt)]) == 0
+    assert main(["verify", *_trust(d), "--revocation", "require", str(bt)]) == 1
+    out = capsys.readouterr().out
+    bt_line = next(line for line in out.splitlines() if "bt.pdf" in line)
+    assert "INVALID" in bt_line and "trust=unknown" in bt_line, bt_line
