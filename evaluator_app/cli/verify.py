@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"evaluator verify: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     all_ok = True
-    for f in args.files:
+    # Naming the signature itself means the file beside it: sheet.json.p7s -> sheet.json.
+    files = [f.with_suffix("") if f.suffix == ".p7s" and f.with_suffix("").is_file() else f for f in args.files]
+    for f in files:
         data = f.read_bytes()
         sig = f.with_name(f.name + ".p7s")
         if sig.is_file():

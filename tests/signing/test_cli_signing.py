@@ -48,8 +48,9 @@ def test_cli_signs_and_verifies_sheet(demo, tmp_path, capsys):
     assert (tmp_path / "sheet.json.p7s").is_file()
     capsys.readouterr()
     assert main(["verify", *_trust(d), str(sheet)]) == 0
+    assert main(["verify", *_trust(d), str(tmp_path / "sheet.json.p7s")]) == 0  # naming the .p7s works too
     out = capsys.readouterr().out
-    assert out.count("VALID") == 1 and "INVALID" not in out
+    assert out.count("VALID") == 2 and "INVALID" not in out
     assert d.person("expert-sd-1").name in out and "timestamp=20" in out
     sheet.write_bytes(sheet.read_bytes().replace(b"87.50", b"97.50"))
     assert main(["verify", *_trust(d), str(sheet)]) == 1

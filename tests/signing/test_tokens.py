@@ -152,3 +152,13 @@ def test_openssl_verifies_token_cms(token, pki, openssl, tmp_path):
         capture_output=True, text=True, check=False,
     )
     assert res.returncode == 0, res.stderr
+
+
+def test_token_without_key_is_refused_and_logged_out(hsm_dir):
+    empty = softhsm.create_token(hsm_dir, "empty-key", PIN, "12345678")
+    try:
+        for _ in range(2):  # the second try must not find the token still logged in
+            with pytest.raises(CredentialError, match="no signing key"):
+                open_token(empty.module, PIN, token_label=empty.label)
+    finally:
+        softhsm.remove_token_files(empty)

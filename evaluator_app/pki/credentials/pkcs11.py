@@ -64,14 +64,26 @@ class Pkcs11Signer(Signer):
 
     # --- runs on the watchdog thread ---
     def _open(self, pin: str, key_label: str | None, key_id: bytes | None) -> None:
-        from pkcs11 import Attribute, ObjectClass
-
         tok = find_token(self._lib, self._label, self._slot)
         self._label = tok.label
         if int(tok.flags) & USER_PIN_LOCKED:
             # Do not even try: each attempt on a locked key may count against the SO PIN.
             raise PinLockedError("the token PIN is locked", "USB Key 的 PIN 已被锁定，请联系 CA 解锁")
         self._session = tok.open(user_pin=pin)
+        try:
+            self._bind_key(tok.label, key_label, key_id)
+        except BaseException:
+            # Logged in but unusable: log out, or the next open of this token is refused.
+            session, self._session = self._session, None
+            try:
+                session.close()
+            except Exception as exc:  # noqa: BLE001 - the original error matters more
+                logger.debug("closing after a failed login: %s", exc)
+            raise
+
+    def _bind_key(self, token_label: str, key_label: str | None, key_id: bytes | None) -> None:
+        from pkcs11 import Attribute, ObjectClass
+
         query: dict[Any, Any] = {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.SIGN: True}
         if key_label is not None:
             query[Attribute.LABEL] = key_label
@@ -84,17 +96,17 @@ class Pkcs11Signer(Signer):
             raise CredentialError("several keys on the token: choose one by label", "USB Key 中有多个私钥，请指定")
         self._key = keys[0]
         kid = self._key[Attribute.ID]
-        certs = [
-            asn1_x509.Certificate.load(bytes(o[Attribute.VALUE]))
+        found = [
+            (bytes(o[Attribute.ID]), asn1_x509.Certificate.load(bytes(o[Attribute.VALUE])))
             for o in self._session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
         ]
-        ids = [bytes(o[Attribute.ID]) for o in self._session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})]
-        mine = [c for c, i in zip(certs, ids) if i == bytes(kid)]
+        certs = [c for _, c in found]
+        mine = [c for i, c in found if i == bytes(kid)]
         if not mine:
             raise CredentialError("no certificate matches the token key", "USB Key 中没有与私钥对应的证书")
         self._cert = mine[0]
         self._chain = tuple(c for c in certs if c.dump() != self._cert.dump())
-        logger.debug("logged in to token %s as %s", tok.label, self._cert.subject.human_friendly)
+        logger.debug("logged in to token %s as %s", token_label, self._cert.subject.human_friendly)
 
     def _flags(self) -> int:
         try:
