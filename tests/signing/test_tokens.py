@@ -162,3 +162,10 @@ def test_token_without_key_is_refused_and_logged_out(hsm_dir):
                 open_token(empty.module, PIN, token_label=empty.label)
     finally:
         softhsm.remove_token_files(empty)
+
+
+def test_missing_module_and_vanished_slot(token):
+    with pytest.raises(CredentialError, match="PKCS#11 module"):
+        list_tokens("/nonexistent/libnothing.so")
+    with pytest.raises(TokenNotFoundError):
+        open_token(token.module, PIN, slot=987654321)
