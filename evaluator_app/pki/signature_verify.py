@@ -120,7 +120,7 @@ class RootsChecker:
         self.revocation = revocation
         # Which CA name to show: by issuing certificate's SHA-256; default the subject's CN.
         self.names = names or {}
-        self._cache: dict[tuple[bytes, str], CertStatus] = {}
+        self._cache: dict[tuple[bytes, str, int], CertStatus] = {}
         self._lock = threading.Lock()
 
     def with_revocation_data(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> RootsChecker:
@@ -139,7 +139,7 @@ class RootsChecker:
     async def check(
         self, cert: asn1_x509.Certificate, others: Sequence[asn1_x509.Certificate], purpose: str, at: datetime
     ) -> CertStatus:
-        key = (hashlib.sha256(cert.dump()).digest(), purpose)
+        key = _cache_key(cert, purpose, at)
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None:
@@ -183,6 +183,12 @@ async def no_checker_status(cert: asn1_x509.Certificate) -> CertStatus:
     return CertStatus(Trust.UNKNOWN, None, None, ("no trust anchors given: certificate not checked",))
 
 
+def _cache_key(cert: asn1_x509.Certificate, purpose: str, at: datetime) -> tuple[bytes, str, int]:
+    # Per hour of the moment judged: a batch shares one path validation per certificate,
+    # while a signature timestamped last week is not judged by today's answer.
+    return hashlib.sha256(cert.dump()).digest(), purpose, int(at.timestamp()) // 3600
+
+
 def subject_of(cert: asn1_x509.Certificate) -> str:
     return str(cert.subject.human_friendly)
 
@@ -213,7 +219,7 @@ class TrustListChecker:
         self.mode, self.fetch = mode, fetch
         self.roots = [to_asn1(c) for c in trust_list.roots()]  # type: ignore[attr-defined]
         self.intermediates = [to_asn1(c) for c in trust_list.intermediates()]  # type: ignore[attr-defined]
-        self._cache: dict[tuple[bytes, str], CertStatus] = {}
+        self._cache: dict[tuple[bytes, str, int], CertStatus] = {}
         self._lock = threading.Lock()
 
     def with_revocation_data(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> TrustListChecker:
@@ -225,7 +231,7 @@ class TrustListChecker:
         from evaluator_app.pki.reasons import ReasonCode
         from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
 
-        key = (hashlib.sha256(cert.dump()).digest(), purpose)
+        key = _cache_key(cert, purpose, at)
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None:
