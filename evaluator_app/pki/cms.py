@@ -186,6 +186,15 @@ async def async_verify_detached(
 ) -> SignatureVerdict:
     """Judge a detached CMS signature over ``data``. Never raises on bad input: says why."""
     try:
+        return await _verify(data, cms_der, checker)
+    except Exception as exc:  # noqa: BLE001 - fail closed
+        # asn1crypto parses lazily: a corrupt field surfaces wherever it is first touched.
+        logger.info("malformed CMS signature", exc_info=True)
+        return _broken(f"malformed signature: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+async def _verify(data: bytes, cms_der: bytes, checker: CertificateChecker | None) -> SignatureVerdict:
+    try:
         ci = asn1_cms.ContentInfo.load(cms_der)
         if ci["content_type"].native != "signed_data":
             return _broken("not a CMS SignedData")

@@ -150,13 +150,29 @@ def _dss_revinfo(reader: PdfFileReader) -> tuple[list[bytes], list[bytes]]:
         return [], []
 
 
+def _unreadable(why: str) -> list[SignatureVerdict]:
+    return [SignatureVerdict("pades", "?", "?", None, None, None, False, Trust.UNKNOWN, (why,))]
+
+
 async def async_verify_pdf(pdf: bytes, checker: CertificateChecker | None = None) -> list[SignatureVerdict]:
-    """One verdict per signature in the PDF, in signing order. An empty list: no signature."""
+    """One verdict per signature in the PDF, in signing order. An empty list: no signature.
+
+    Never raises on bad input: a corrupt PDF can break a parser anywhere, so anything that
+    goes wrong while reading it is a refusal (fail closed), not a crash.
+    """
+    try:
+        return await _verify_pdf(pdf, checker)
+    except Exception as exc:  # noqa: BLE001 - fail closed on any parser failure
+        logger.info("PDF refused as unreadable", exc_info=True)
+        return _unreadable(f"PDF unreadable or corrupt: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+async def _verify_pdf(pdf: bytes, checker: CertificateChecker | None) -> list[SignatureVerdict]:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = list(reader.embedded_regular_signatures)
     except (PdfReadError, ValueError, KeyError) as exc:
-        return [SignatureVerdict("pades", "?", "?", None, None, None, False, Trust.UNKNOWN, (f"PDF unreadable: {exc}",))]
+        return _unreadable(f"PDF unreadable: {exc}")
     if checker is not None and hasattr(checker, "with_revocation_data"):
         # Offline B-LT: revocation data embedded in the document count as supplied data.
         crls, ocsps = _dss_revinfo(reader)
