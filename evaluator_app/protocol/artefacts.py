@@ -85,3 +85,21 @@ class WitnessNote:
     venue: str
     text: str
     at: str
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    doc_id: str
+    sha256: str
+    size: int
+    title: str
+    bidder_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentManifest:
+    """Signed by the centre: every document of a session by SHA-256 and size, sorted by doc_id."""
+
+    session_id: str
+    documents: tuple[ManifestEntry, ...]
+    at: str

@@ -105,6 +105,16 @@ class SqliteTx:
             tuple(fields.values()),
         )
 
+    def sync_people(self, people: Sequence[PersonRecord]) -> None:
+        """Make the people table exactly the roster: someone struck off can no longer log in."""
+        keep = {p.person_id for p in people}
+        for row in self._all("SELECT person_id FROM people"):
+            if row["person_id"] not in keep:
+                self.conn.execute("DELETE FROM people WHERE person_id = ?", (row["person_id"],))
+                self.conn.execute("DELETE FROM tokens WHERE person_id = ?", (row["person_id"],))
+        for person in people:
+            self.upsert_person(person)
+
     def person(self, person_id: str) -> PersonRecord | None:
         return _record(PersonRecord, self._one("SELECT * FROM people WHERE person_id = ?", person_id))
 

@@ -1,0 +1,168 @@
+"""The venue API client: HTTPS to one venue, login by signature, every endpoint, events.
+
+Signing (a token may take a second) runs in a worker thread so the event loop, which in the
+app is the Qt thread, never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import ssl
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import aiohttp
+from yarl import URL
+
+from evaluator_app.client.errors import VenueRefused, VenueUnreachable, WrongVenue
+from evaluator_app.core.canonical import artefact_bytes
+from evaluator_app.pki.cms import sign_detached
+from evaluator_app.pki.credentials.base import Signer
+from evaluator_app.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION
+from evaluator_app.protocol.artefacts import ARTEFACT_VERSION
+from evaluator_app.protocol.messages import LoginChallenge, LoginResult, LoginStatement, SignedReceipt, SignedUpload
+from evaluator_app.protocol.schema import decode, encode
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def client_ssl_context(ca_pem_files: list[str]) -> ssl.SSLContext:
+    """Trust only the given CA certificates (the recognised CAs' roots) for the venue's TLS."""
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    context.load_verify_locations(cadata="".join(open(p, encoding="ascii").read() for p in ca_pem_files))
+    return context
+
+
+class VenueClient:
+    def __init__(self, base_url: str, ssl_context: ssl.SSLContext, workstation_id: str, timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self.ssl_context = ssl_context
+        self.workstation_id = workstation_id
+        self.token: str | None = None
+        self.login_result: LoginResult | None = None
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=10))
+        self.peer_cert_sha256: str | None = None
+
+    async def close(self) -> None:
+        await self._session.close()
+
+    async def __aenter__(self) -> VenueClient:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def _headers(self) -> dict[str, str]:
+        headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    async def request(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None) -> Any:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        kwargs: dict[str, Any] = {"headers": self._headers(), "ssl": self.ssl_context}
+        if raw is not None:
+            kwargs["data"] = raw
+            kwargs["headers"]["Content-Type"] = "application/octet-stream"
+        elif body is not None:
+            kwargs["json"] = encode(body)
+        try:
+            async with self._session.request(method, url, **kwargs) as response:
+                data = await response.json(content_type=None) if response.content_length != 0 else None
+                if response.status >= 400:
+                    error = (data or {}).get("error", {}) if isinstance(data, dict) else {}
+                    raise VenueRefused(response.status, error.get("code", "http_error"), error.get("message", response.reason or ""), error.get("message_zh", ""), error.get("details"))
+                return data
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise WrongVenue(f"the venue's certificate is not trusted: {exc}", "场地服务器证书不受信任，可能存在网络劫持") from exc
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+            raise VenueUnreachable(f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}") from exc
+
+    async def probe_peer_certificate(self) -> str:
+        """SHA-256 of the TLS certificate this machine sees at the venue's address.
+
+        aiohttp does not expose the peer certificate of a pooled connection, so one TLS
+        handshake is made directly, with the same trust settings. A man in the middle shows
+        the same (wrong) certificate here, and the venue refuses a login that names it.
+        """
+        url = URL(self.base_url)
+        try:
+            _reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(url.host, url.port, ssl=self.ssl_context, server_hostname=url.host), 10
+            )
+        except ssl.SSLCertVerificationError as exc:
+            raise WrongVenue(f"the venue's certificate is not trusted: {exc}", "场地服务器证书不受信任，可能存在网络劫持") from exc
+        except (OSError, asyncio.TimeoutError) as exc:
+            raise VenueUnreachable(f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}") from exc
+        try:
+            der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
+        finally:
+            writer.close()
+        self.peer_cert_sha256 = hashlib.sha256(der).hexdigest()
+        return self.peer_cert_sha256
+
+    async def get(self, path: str, cls: type[T] | None = None) -> Any:
+        data = await self.request("GET", path)
+        return decode(cls, data) if cls else data
+
+    async def post(self, path: str, body: Any = None, cls: type[T] | None = None) -> Any:
+        data = await self.request("POST", path, body if body is not None else {})
+        return decode(cls, data) if cls else data
+
+    # -- login ---------------------------------------------------------------------
+    async def login(self, signer: Signer) -> LoginResult:
+        seen = await self.probe_peer_certificate()
+        challenge = await self.post("/login/challenge", None, LoginChallenge)
+        if challenge.tls_cert_sha256 != seen:
+            raise WrongVenue("the venue names a TLS certificate other than the one this connection sees", "场地声明的证书与实际连接的证书不一致，可能存在网络劫持")
+        statement = LoginStatement(
+            challenge.nonce, challenge.venue_id, seen,
+            self.workstation_id, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        content = artefact_bytes("login", 1, encode(statement))
+        signature = await asyncio.to_thread(sign_detached, content, signer)
+        result = await self.post("/login", {"statement": content, "signature": signature}, LoginResult)
+        self.token, self.login_result = result.token, result
+        return result
+
+    # -- signed uploads ------------------------------------------------------------
+    @staticmethod
+    async def sign_artefact(kind: str, body: Any, signer: Signer) -> tuple[bytes, bytes]:
+        content = artefact_bytes(kind, ARTEFACT_VERSION, encode(body))
+        return content, await asyncio.to_thread(sign_detached, content, signer)
+
+    async def upload(self, session_id: str, route: str, content: bytes, signature: bytes, *, key: str | None = None, pdf: bytes | None = None) -> SignedReceipt:
+        upload = SignedUpload(key or uuid.uuid4().hex, content, signature, pdf)
+        return await self.post(f"/sessions/{session_id}/{route}", upload, SignedReceipt)  # type: ignore[no-any-return]
+
+    async def put_blob(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        await self.request("PUT", f"/blobs/{digest}", raw=data)
+        return digest
+
+    # -- events --------------------------------------------------------------------
+    async def events(self, since: int = 0) -> AsyncIterator[dict[str, Any]]:
+        """Events after ``since`` over one WebSocket, in order; ends when the socket closes."""
+        url = f"{self.base_url}{API_PREFIX}/ws?since={since}"
+        try:
+            async with self._session.ws_connect(url, headers=self._headers(), ssl=self.ssl_context, heartbeat=20) as ws:
+                self.ws = ws
+                async for message in ws:
+                    if message.type == aiohttp.WSMsgType.TEXT:
+                        yield json.loads(message.data)
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+            raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc
+        finally:
+            self.ws = None
+
+    ws: Any = None
+
+    async def heartbeat(self, session_id: str, presence: str, items_scored: int = 0) -> None:
+        if self.ws is not None:
+            await self.ws.send_str(json.dumps({"type": "heartbeat", "session_id": session_id, "presence": presence, "items_scored": items_scored}))

@@ -1,0 +1,125 @@
+"""Building and running the venue: the aiohttp application and its HTTPS server."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import ssl
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+from evaluator_app.pki.errors import PkiError
+from evaluator_app.pki.trust_list import load_trust_list
+from evaluator_app.pki.validation import RevocationPolicy
+from evaluator_app.pki.x509_build import load_cert
+from evaluator_app.venue.config import VenueConfig
+from evaluator_app.venue.context import Clock, Venue, utc_now
+from evaluator_app.venue.documents import BlobStore
+from evaluator_app.venue.errors import ConfigError
+from evaluator_app.venue.events import EventHub
+from evaluator_app.venue.http import VENUE_KEY, error_middleware
+from evaluator_app.venue.presence import PresenceBoard
+from evaluator_app.venue.routes import ROUTES
+from evaluator_app.venue.store import AsyncStore, SqliteStore
+from evaluator_app.venue.store.records import PersonRecord
+
+logger = logging.getLogger(__name__)
+PRESENCE_KEY = "presence"
+
+
+def tls_fingerprint(cert_path: Path) -> str:
+    """SHA-256 of the DER certificate: what a login statement binds to."""
+    der = load_cert(cert_path).public_bytes(serialization.Encoding.DER)
+    return hashlib.sha256(der).hexdigest()
+
+
+def load_roster(path: Path) -> list[PersonRecord]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return [PersonRecord(p["person_id"], p["name"], p["role"], p["venue"], p.get("organisation", ""), p.get("city", "")) for p in data["people"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"roster {path} unreadable: {exc}", f"名册文件 {path} 无法读取：{exc}") from exc
+
+
+def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
+    """Open everything a venue needs; every failure is a ConfigError saying what to fix."""
+    try:
+        pinned = x509.load_pem_x509_certificate(config.trust_list_signer.read_bytes())
+        trust_list = load_trust_list(config.trust_list, pinned, clock())
+        password = config.signing_password_file.read_text("utf-8").strip()
+        signer = open_pkcs12(config.signing_p12, password)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {exc.filename}: {exc.strerror}", f"无法读取 {exc.filename}") from exc
+    except PkiError as exc:
+        raise ConfigError(exc.message_en, exc.message_zh) from exc
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = AsyncStore(SqliteStore(config.database))
+    people = load_roster(config.roster)
+    with store.store.transaction() as tx:
+        tx.sync_people(people)
+    policy = RevocationPolicy(mode=config.revocation_mode, fetch=True)  # type: ignore[arg-type]
+    venue = Venue(config, store, trust_list, signer, tls_fingerprint(config.tls_cert), policy, clock)
+    venue.blobs = BlobStore(config.blob_dir)
+    return venue
+
+
+def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=venue.config.max_body_bytes)
+    app[VENUE_KEY] = venue
+    for method, path, handler in ROUTES:
+        app.router.add_route(method, path, handler)  # type: ignore[arg-type]
+    hub = EventHub()
+    venue.hub = hub
+    board = PresenceBoard(venue)
+    app[PRESENCE_KEY] = board  # type: ignore[index]
+
+    async def on_startup(_app: web.Application) -> None:
+        def load_directory(tx: Any) -> list[Any]:
+            return [(s, tx.members(s.id)) for s in tx.sessions()]
+
+        for session, members in await venue.store.tx(load_directory):
+            hub.remember(session, members)
+        board.start(presence_interval)
+
+    async def on_shutdown(_app: web.Application) -> None:
+        await board.stop()
+        await hub.close_all()
+
+    async def on_cleanup(_app: web.Application) -> None:
+        await venue.store.close()
+
+    app.on_startup.append(on_startup)
+    app.on_shutdown.append(on_shutdown)
+    app.on_cleanup.append(on_cleanup)
+    return app
+
+
+def server_ssl_context(config: VenueConfig) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(str(config.tls_cert), str(config.tls_key))
+    return context
+
+
+async def run_venue(config: VenueConfig, ready: asyncio.Event | None = None) -> None:
+    """Serve until cancelled (Ctrl+C)."""
+    venue = build_venue(config)
+    app = make_app(venue)
+    runner = web.AppRunner(app, shutdown_timeout=5)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port, ssl_context=server_ssl_context(config))
+    await site.start()
+    logger.warning("venue %s (%s) serving on https://%s:%d/api/v1", config.venue_id, config.city, config.host, config.port)
+    if ready is not None:
+        ready.set()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,124 @@
+"""The venue configuration: a commented TOML file written by ``evaluator venue init DIR``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from evaluator_app.venue.errors import ConfigError
+
+TEMPLATE = """\
+# Venue configuration (远程异地评标 · 场地服务配置)
+# Paths are relative to this file.
+
+# This venue: its id (used in receipts and login statements) and the city it is in.
+venue_id = "{venue_id}"
+city = "{city}"
+
+# Where to listen. HTTPS only: the TLS certificate must come from a recognised CA; the
+# certificate file holds the server certificate first, then its issuing CA certificate.
+host = "127.0.0.1"
+port = {port}
+tls_cert = "{tls_cert}"
+tls_key = "{tls_key}"
+
+# The venue's own signing credential (PKCS#12): signs receipts and audit checkpoints.
+signing_p12 = "{signing_p12}"
+signing_password_file = "{signing_password_file}"
+
+# The signed trust list of recognised CAs, and the centre certificate it must be signed by.
+trust_list = "{trust_list}"
+trust_list_signer = "{trust_list_signer}"
+
+# The roster: every person who may log in here (the provincial expert pool, supervisors,
+# centre staff) with their unique identifier as their CA's identity rule reads it.
+roster = "{roster}"
+
+# Revocation: "hard-fail" refuses a certificate whose status cannot be established;
+# "soft-fail" accepts it (and records that it could not check).
+revocation_mode = "hard-fail"
+
+# Data: the SQLite database and the document store.
+data_dir = "data"
+
+# Limits and timings.
+max_body_bytes = 67108864       # largest request body (documents are uploaded in one piece)
+token_ttl_seconds = 43200       # a login lasts a working day at most
+nonce_ttl_seconds = 120         # a login challenge must be answered within this
+clock_skew_seconds = 300        # accepted difference between a client's clock and ours
+offline_alert_seconds = 60      # supervisors are alerted when an expert is offline this long
+phase_stuck_seconds = 7200      # ... and when a phase lasts longer than this
+checkpoint_every = 100          # sign an audit checkpoint every N entries (and at each phase change)
+heartbeat_timeout_seconds = 30  # no heartbeat for this long: the expert counts as offline
+"""
+
+
+@dataclass(frozen=True)
+class VenueConfig:
+    venue_id: str
+    city: str
+    host: str
+    port: int
+    tls_cert: Path
+    tls_key: Path
+    signing_p12: Path
+    signing_password_file: Path
+    trust_list: Path
+    trust_list_signer: Path
+    data_dir: Path
+    roster: Path
+    revocation_mode: str = "hard-fail"
+    max_body_bytes: int = 64 * 1024 * 1024
+    token_ttl_seconds: int = 12 * 3600
+    nonce_ttl_seconds: int = 120
+    clock_skew_seconds: int = 300
+    offline_alert_seconds: int = 60
+    phase_stuck_seconds: int = 7200
+    checkpoint_every: int = 100
+    heartbeat_timeout_seconds: int = 30
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "venue.db"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+
+_PATHS = {"roster", "tls_cert", "tls_key", "signing_p12", "signing_password_file", "trust_list", "trust_list_signer", "data_dir"}
+
+
+def load_config(path: Path | str) -> VenueConfig:
+    path = Path(path)
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}", f"无法读取配置文件 {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}", f"配置文件 {path} 格式错误：{exc}") from exc
+    known = {f.name: f for f in fields(VenueConfig)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r}", f"{path}：未知配置项 {unknown[0]}")
+    values: dict[str, Any] = {}
+    for name, field in known.items():
+        if name not in raw:
+            if field.default is field.default_factory:  # both MISSING: required
+                raise ConfigError(f"{path}: setting {name!r} is missing", f"{path}：缺少配置项 {name}")
+            continue
+        value = raw[name]
+        if name in _PATHS:
+            value = (path.parent / str(value)).resolve()
+        elif isinstance(field.default, int) and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise ConfigError(f"{path}: {name} must be a positive whole number", f"{path}：{name} 必须是正整数")
+        values[name] = value
+    if values.get("revocation_mode", "hard-fail") not in ("hard-fail", "soft-fail"):
+        raise ConfigError(f"{path}: revocation_mode must be hard-fail or soft-fail", f"{path}：revocation_mode 只能是 hard-fail 或 soft-fail")
+    return VenueConfig(**values)
+
+
+def render_config(**values: Any) -> str:
+    return TEMPLATE.format(**values)

@@ -1,0 +1,115 @@
+"""Everything a venue request needs: config, store, trust, the venue's key, clock, event hub."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from cryptography import x509
+
+from evaluator_app.core.canonical import artefact_bytes
+from evaluator_app.pki.cms import async_sign_detached, async_verify_detached
+from evaluator_app.pki.credentials.base import Signer
+from evaluator_app.pki.identity import Identity
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+from evaluator_app.venue.config import VenueConfig
+from evaluator_app.venue.errors import Unprocessable
+from evaluator_app.venue.store import AsyncStore
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("time without zone")
+    return moment
+
+
+@dataclass(frozen=True)
+class SignedBy:
+    """Who signed an artefact, as the trust list says, and when the venue checked it."""
+
+    identity: Identity
+    certificate: x509.Certificate
+    ca_name: str | None
+    checked_at: str
+
+
+@dataclass
+class Venue:
+    config: VenueConfig
+    store: AsyncStore
+    trust_list: TrustList
+    signer: Signer
+    tls_cert_sha256: str
+    revocation: RevocationPolicy
+    clock: Clock = utc_now
+    hub: object | None = None  # the EventHub, set when the app starts
+    blobs: object | None = None  # the BlobStore
+    _since_checkpoint: int = field(default=0, repr=False)
+
+    @property
+    def venue_id(self) -> str:
+        return self.config.venue_id
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def now_iso(self) -> str:
+        return iso(self.clock())
+
+    def later_iso(self, seconds: int) -> str:
+        return iso(self.clock() + timedelta(seconds=seconds))
+
+    async def verify_signed(self, content: bytes, signature: bytes, purpose: str = "sign") -> SignedBy:
+        """Integrity of a detached CMS over ``content`` and its signer's certificate, or refuse.
+
+        The certificate is validated for ``purpose`` now, with revocation by the venue's policy:
+        an artefact is accepted only from a person whose certificate is good at acceptance.
+        """
+        verdict = await async_verify_detached(content, signature, None)
+        if not verdict.integrity_ok or not verdict.certificate_der:
+            raise Unprocessable(
+                "the signature does not match the content: " + "; ".join(verdict.reasons),
+                "签名与内容不符（内容被改动，或签名属于其他文件）",
+                {"reasons": list(verdict.reasons)},
+                code="bad_signature",
+            )
+        cert = x509.load_der_x509_certificate(verdict.certificate_der)
+        result = await avalidate_certificate(cert, purpose, self.trust_list, self.now(), self.revocation)  # type: ignore[arg-type]
+        if not result.ok or result.identity is None:
+            reasons = result.reasons
+            raise Unprocessable(
+                "certificate refused: " + "; ".join(r.message_en for r in reasons),
+                "证书未通过验证：" + "；".join(r.message_zh for r in reasons),
+                {"reasons": [{"code": r.code.value, "en": r.message_en, "zh": r.message_zh} for r in reasons]},
+                code="certificate_refused",
+            )
+        return SignedBy(result.identity, cert, result.ca_name, self.now_iso())
+
+    async def sign_artefact(self, kind: str, body: dict[str, object]) -> tuple[bytes, bytes]:
+        """Canonical bytes of a venue artefact (receipt, checkpoint) and the venue's CMS over them."""
+        content = artefact_bytes(kind, 1, body)
+        return content, await self.sign_bytes(content)
+
+    async def sign_bytes(self, content: bytes) -> bytes:
+        return await async_sign_detached(content, self.signer, signing_time=self.now())
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,87 @@
+"""HTTP plumbing of the venue: JSON bodies, the error middleware, the caller's identity."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from evaluator_app.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from evaluator_app.protocol.schema import SchemaError, decode, encode
+from evaluator_app.venue.errors import BadRequest, PayloadTooLarge, VenueError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+VENUE_KEY: web.AppKey[Any] = web.AppKey("venue", object)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person behind a request's bearer token."""
+
+    person_id: str
+    name: str
+    role: str  # expert, supervisor, centre
+    venue: str  # the venue the person belongs to
+    workstation_id: str
+    seat: str
+
+
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    body = json.dumps(encode(value), ensure_ascii=False).encode("utf-8")
+    response = web.Response(body=body, status=status, content_type="application/json", charset="utf-8", headers=headers)
+    response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
+    return response
+
+
+async def read_json(request: web.Request) -> Any:
+    if request.content_type != "application/json":
+        raise BadRequest("the body must be JSON (Content-Type: application/json)", "请求内容必须是 JSON", code="not_json")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge as exc:
+        raise PayloadTooLarge(f"the body is larger than {exc.max_size} bytes", "请求内容过大") from None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}", "请求内容不是有效的 JSON", code="malformed_json") from None
+
+
+async def read_body(request: web.Request, cls: type[T]) -> T:
+    data = await read_json(request)
+    try:
+        return decode(cls, data)
+    except SchemaError as exc:
+        raise BadRequest(f"{exc.field}: {exc.message}", f"字段 {exc.field} 有误：{exc.message}", {"field": exc.field}, code="invalid_field") from None
+
+
+def error_response(error: VenueError) -> web.Response:
+    return json_response(error.body(), status=error.status)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except VenueError as exc:
+        if exc.status >= 500:
+            logger.error("%s %s: %s", request.method, request.path, exc)
+        return error_response(exc)
+    except web.HTTPRequestEntityTooLarge as exc:
+        return error_response(PayloadTooLarge(f"the body is larger than {exc.max_size} bytes", "请求内容过大"))
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
+        body = {"error": {"code": code, "message": exc.reason, "message_zh": exc.reason, "details": {}}}
+        return json_response(body, status=exc.status)
+    except Exception:  # a bug: log it with the trace, tell the client nothing internal
+        logger.exception("unhandled error in %s %s", request.method, request.path)
+        body = {"error": {"code": "internal", "message": "internal error", "message_zh": "服务内部错误", "details": {}}}
+        return json_response(body, status=500)

@@ -1,0 +1,104 @@
+"""The summary (汇总) computed by ``core`` from accepted sheets; returning a sheet; drafts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evaluator_app.core.phases import Phase, advance
+from evaluator_app.core.phases import Role as PhaseRole
+from evaluator_app.protocol.messages import DraftPut, DraftView, Role
+from evaluator_app.protocol.schema import encode
+from evaluator_app.venue import scoring_rules
+from evaluator_app.venue.auth import require
+from evaluator_app.venue.context import Venue
+from evaluator_app.venue.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
+from evaluator_app.venue.http import Caller
+from evaluator_app.venue.sessions import apply_state, checkpoint, load, project_of, publish, state_of
+from evaluator_app.venue.store.records import DraftRecord, EventRecord
+from evaluator_app.venue.store.sqlite import SqliteTx
+from evaluator_app.venue.visibility import active_experts
+
+SUMMARY_PHASES = {Phase.SUMMARY.value, Phase.REPORT_SIGNING.value, Phase.CLOSED.value}
+MAX_DRAFT_BYTES = 1_000_000
+
+
+def summary_json(result: Any, explanations: dict[tuple[str, str, str], str]) -> dict[str, Any]:
+    data: dict[str, Any] = encode(result)
+    data["deviations"] = [
+        {**encode(f), "explanation": explanations.get((f.expert_id, f.bidder_id, f.item_id), "")} for f in result.deviations
+    ]
+    return data
+
+
+async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
+    """Scores are shown to nobody before the summary phase (supervisors included)."""
+
+    def work(tx: SqliteTx) -> dict[str, Any]:
+        session, members = load(tx, caller, session_id)
+        phase = session.paused_in or session.phase
+        if phase not in SUMMARY_PHASES:
+            raise Forbidden("scores are not shown before the summary phase", "汇总阶段之前不公开评分", code="before_summary")
+        lot = project_of(session).lot(session.lot_id)
+        result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
+        return summary_json(result, scoring_rules.explanations(tx, session_id))
+
+    return await venue.store.tx(work)
+
+
+async def return_sheet(venue: Venue, caller: Caller, session_id: str, expert_id: str, reason: str) -> None:
+    """The leader returns an accepted sheet; the expert signs a new version; both stay on record."""
+    require(caller, Role.EXPERT)
+
+    def work(tx: SqliteTx) -> list[EventRecord]:
+        session, members = load(tx, caller, session_id)
+        if session.leader_id != caller.person_id:
+            raise Forbidden("only the committee leader returns sheets", "只有评标委员会组长可以退回评分表", code="not_leader")
+        if session.paused_in is not None or session.phase != Phase.SUMMARY.value:
+            raise Conflict("sheets are returned during the summary", "只能在汇总阶段退回评分表", code="wrong_phase")
+        sheet = next((a for a in tx.artefacts(session_id, "score_sheet", expert_id) if a.status == "accepted"), None)
+        if sheet is None:
+            raise NotFound(f"no accepted sheet of {expert_id}", f"{expert_id} 没有已接收的评分表", code="no_sheet")
+        tx.set_artefact_status(sheet.id, "returned")
+        now = venue.now_iso()
+        tx.append_audit(now, caller.person_id, "score_sheet.return", session_id, {"artefact": sheet.id, "expert": expert_id, "reason": reason})
+        events = [tx.append_event(session_id, "score_sheet.returned", "all", {"expert": expert_id, "reason": reason, "artefact": sheet.id}, now)]
+        state = advance(state_of(session), Phase.DETAILED_SCORING, PhaseRole.LEADER)
+        _, moved = apply_state(tx, venue, session, state, caller.person_id, f"sheet of {expert_id} returned: {reason}")
+        return [*events, moved]
+
+    await publish(venue, await venue.store.tx(work))
+    await checkpoint(venue)
+
+
+
+async def put_draft(venue: Venue, caller: Caller, session_id: str, draft: DraftPut) -> DraftView:
+    """Keep the highest revision: an expert who moves to another seat continues from it."""
+    require(caller, Role.EXPERT)
+    text = json.dumps(draft.content, ensure_ascii=False, sort_keys=True)
+    if len(text.encode()) > MAX_DRAFT_BYTES:
+        raise PayloadTooLarge("the draft is too large", "草稿过大", code="too_large")
+
+    def work(tx: SqliteTx) -> DraftView:
+        load(tx, caller, session_id)
+        current = tx.draft(session_id, caller.person_id)
+        if current is not None and current.revision >= draft.revision:
+            return DraftView(current.revision, json.loads(current.content), current.updated_at)
+        now = venue.now_iso()
+        tx.put_draft(DraftRecord(session_id, caller.person_id, draft.revision, text, now))
+        return DraftView(draft.revision, draft.content, now)
+
+    return await venue.store.tx(work)
+
+
+async def get_draft(venue: Venue, caller: Caller, session_id: str) -> DraftView:
+    require(caller, Role.EXPERT)
+
+    def work(tx: SqliteTx) -> DraftView:
+        load(tx, caller, session_id)
+        current = tx.draft(session_id, caller.person_id)
+        if current is None:
+            raise NotFound("no draft yet", "尚无草稿", code="no_draft")
+        return DraftView(current.revision, json.loads(current.content), current.updated_at)
+
+    return await venue.store.tx(work)

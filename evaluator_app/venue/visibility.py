@@ -1,0 +1,61 @@
+"""Who may see which session: the authorisation rules of the venue in one place.
+
+- an expert sees only the sessions they are assigned to (and not after being replaced);
+- a supervisor sees the sessions with people seated at their venue; the supervisor of a
+  session's main venue sees all its venues;
+- centre staff see every session.
+"""
+
+from __future__ import annotations
+
+from evaluator_app.core.phases import Role as PhaseRole
+from evaluator_app.venue.errors import NotFound
+from evaluator_app.venue.http import Caller
+from evaluator_app.venue.store.records import MemberRecord, SessionRecord
+
+HIDDEN_FROM_EXPERT = {"replaced"}
+
+
+def can_see(caller: Caller, session: SessionRecord, members: list[MemberRecord]) -> bool:
+    if caller.role == "centre":
+        return True
+    if caller.role == "supervisor":
+        return session.main_venue == caller.venue or any(m.venue == caller.venue for m in members)
+    return any(m.person_id == caller.person_id and m.role == "expert" and m.status not in HIDDEN_FROM_EXPERT for m in members)
+
+
+def visible_members(caller: Caller, session: SessionRecord, members: list[MemberRecord]) -> list[MemberRecord]:
+    """A secondary venue's supervisor sees only the people seated at that venue."""
+    if caller.role == "supervisor" and session.main_venue != caller.venue:
+        return [m for m in members if m.venue == caller.venue]
+    return members
+
+
+def require_visible(caller: Caller, session: SessionRecord | None, members: list[MemberRecord]) -> SessionRecord:
+    # Same answer for "does not exist" and "not yours": a session's existence is not leaked.
+    if session is None or not can_see(caller, session, members):
+        raise NotFound("no such session", "没有这个评标会话", code="no_session")
+    return session
+
+
+def phase_role(caller: Caller, session: SessionRecord) -> PhaseRole:
+    if caller.role == "centre":
+        return PhaseRole.CENTRE
+    if caller.role == "supervisor":
+        return PhaseRole.SUPERVISOR
+    return PhaseRole.LEADER if session.leader_id == caller.person_id else PhaseRole.EXPERT
+
+
+def active_experts(members: list[MemberRecord]) -> list[MemberRecord]:
+    """The committee: assigned experts not recused, replaced or marked absent."""
+    return [m for m in members if m.role == "expert" and m.status == "assigned"]
+
+
+def audience_allows(audience: str, caller: Caller) -> bool:
+    if audience == "all":
+        return True
+    if audience == "staff":
+        return caller.role in ("supervisor", "centre")
+    if audience == "centre":
+        return caller.role == "centre"
+    return audience == f"person:{caller.person_id}"
