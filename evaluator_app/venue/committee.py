@@ -110,8 +110,11 @@ def _declaration(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRec
         events.append(tx.append_event(session.id, "member", "all", {"person": caller.person_id, "status": "recused", "reason": body.reason}, venue.now_iso()))
         events.append(tx.append_event(session.id, "alert", "staff", {"alert": "recusal", "person": caller.person_id, "reason": body.reason}, venue.now_iso()))
     declared = {a.person_id for a in _accepted(tx, session.id, "declaration")}
-    committee = active_experts(tx.members(session.id))
-    if committee and all(m.person_id in declared for m in committee):
+    now_members = tx.members(session.id)
+    committee = active_experts(now_members)
+    # a recusal leaves a seat open until the centre names a substitute (or moves on itself)
+    open_seats = any(m.role == "expert" and m.status == "recused" for m in now_members)
+    if committee and not open_seats and all(m.person_id in declared for m in committee):
         session, moved = _system_advance(tx, venue, session, Phase.LEADER_ELECTION, "every expert has declared")
         events.append(moved)
     return stored, events, session

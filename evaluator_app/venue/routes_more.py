@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 
 
 from aiohttp import WSMsgType, web
@@ -66,6 +67,12 @@ async def add_member(request: web.Request) -> web.Response:
             raise BadRequest(f"{body.person_id} is not a {body.role.value} on the roster", "名册中没有此人或身份不符", code="not_on_roster")
         if any(m.person_id == body.person_id for m in members):
             raise Conflict(f"{body.person_id} is already a member", "此人已在本会话中", code="already_member")
+        if session.phase not in ("preparing", "check_in", "declarations"):
+            raise Conflict("members are added before the leader election", "组长推选开始后不能再增加成员", code="wrong_phase")
+        if body.role is Role.EXPERT:
+            recused = next((m for m in members if m.role == "expert" and m.status == "recused"), None)
+            if recused is not None:  # the newcomer fills the seat the recusal left open
+                tx.upsert_member(replace(recused, status="replaced"))
         tx.upsert_member(MemberRecord(sid, person.person_id, person.name, body.role.value, body.venue, body.seat, "assigned", person.organisation, person.city))
         now = venue.now_iso()
         tx.append_audit(now, caller.person_id, "member.add", sid, {"person": person.person_id, "venue": body.venue, "seat": body.seat})

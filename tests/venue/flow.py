@@ -1,0 +1,68 @@
+"""Driving a whole session through the venue with the client library (shared by tests)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.protocol.artefacts import (
+    Declaration,
+    GateVoteEntry,
+    GateVotes,
+    LeaderVote,
+    ScoreSheet,
+    SheetExplanation,
+    SheetScore,
+)
+from evaluator_app.protocol.messages import SignedReceipt
+from tests.venue.harness import VenueHarness, example_project
+
+PLEDGE = hashlib.sha256("本人承诺：与投标人无利害关系，客观公正评标。".encode()).hexdigest()
+EXAMPLE_SCORES = json.loads(resources.files("evaluator_app.examples").joinpath("scores.json").read_text("utf-8"))
+BIDDERS = [b["id"] for b in example_project()["lots"][0]["bidders"]]
+GATE_ITEMS = ["q-licence", "q-safety", "q-bond", "q-signature"]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def send(h: VenueHarness, client: VenueClient, person_key: str, route: str, kind: str, body: Any, key: str | None = None) -> SignedReceipt:
+    content, signature = await client.sign_artefact(kind, body, h.signer(person_key))
+    return await client.upload("S1", route, content, signature, key=key)
+
+
+async def declare(h: VenueHarness, client: VenueClient, person_key: str, conflict: bool = False, reason: str = "") -> SignedReceipt:
+    body = Declaration("S1", "lot-1", h.person_id(person_key), tuple(BIDDERS), conflict, reason, PLEDGE, now())
+    return await send(h, client, person_key, "declarations", "declaration", body)
+
+
+async def vote_leader(h: VenueHarness, client: VenueClient, person_key: str, candidate_key: str) -> SignedReceipt:
+    return await send(h, client, person_key, "leader-votes", "leader_vote", LeaderVote("S1", h.person_id(person_key), h.person_id(candidate_key), now()))
+
+
+async def gate_votes(h: VenueHarness, client: VenueClient, person_key: str, example_expert: str) -> SignedReceipt:
+    fails = {(f["bidder"], f["item"]): f["reason"] for f in EXAMPLE_SCORES["gate_votes"]["fails"] if f["expert"] == example_expert}
+    votes = tuple(GateVoteEntry(b, i, (b, i) not in fails, fails.get((b, i), "")) for b in BIDDERS for i in GATE_ITEMS)
+    return await send(h, client, person_key, "gate-votes", "gate_votes", GateVotes("S1", "lot-1", h.person_id(person_key), votes, now()))
+
+
+def sheet(h: VenueHarness, person_key: str, example_expert: str, version: int = 1, explain: bool = True, change: dict[tuple[str, str], str] | None = None) -> ScoreSheet:
+    rows = EXAMPLE_SCORES["sheets"][example_expert]
+    scores = []
+    for bidder, items in rows.items():
+        for item, value in items.items():
+            value = (change or {}).get((bidder, item), value)
+            scores.append(SheetScore(bidder, item, Decimal(value)))
+    texts = EXAMPLE_SCORES["explanations"].get(example_expert, {}) if explain else {}
+    explanations = tuple(SheetExplanation(*key.split("/"), text) for key, text in texts.items())
+    return ScoreSheet("S1", "lot-1", h.person_id(person_key), "detailed_scoring", version, tuple(scores), explanations, now())
+
+
+async def submit_sheet(h: VenueHarness, client: VenueClient, person_key: str, body: ScoreSheet, key: str | None = None) -> SignedReceipt:
+    return await send(h, client, person_key, "sheets", "score_sheet", body, key)
