@@ -182,6 +182,8 @@ def _score_sheet(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRec
     committee = active_experts(members)
     valid = scoring_rules.gate_result(lot, tx, session.id, committee).valid_bidder_ids
     scoring_rules.check_sheet(lot, valid, body)
+    others = [s for s in scoring_rules.accepted_sheets(tx, session.id) if s.expert_id != body.expert_id]
+    all_flags = scoring_rules.flags_for(lot, [*others, body], body.expert_id)
     flags = scoring_rules.unexplained_flags(lot, tx, session.id, body)
     if flags:
         raise Unprocessable(
@@ -192,6 +194,9 @@ def _score_sheet(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRec
         )
     stored, event = record_acceptance(tx, venue, new_record(venue, caller, session.id, "score_sheet", upload, version), audience="staff")
     events = [event]
+    if all_flags:  # supervisors learn that a deviation was flagged (and explained), never the scores
+        items = [f"{f.bidder_id}/{f.item_id}" for f in all_flags]
+        events.append(tx.append_event(session.id, "alert", "staff", {"alert": "deviation", "person": caller.person_id, "items": items}, venue.now_iso()))
     in_hand = {a.person_id for a in _accepted(tx, session.id, "score_sheet")}
     if {m.person_id for m in committee} <= in_hand:
         session, moved = _system_advance(tx, venue, session, Phase.SUMMARY, "every sheet is in")

@@ -19,6 +19,7 @@ from evaluator_app.core.canonical import canonical_bytes
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION
 from evaluator_app.protocol.messages import Receipt, SignedReceipt, SignedUpload
 from evaluator_app.protocol.schema import SchemaError, decode, encode
+from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import SignedBy, Venue, sha256_hex
 from evaluator_app.venue.events import publish
 from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden
@@ -137,4 +138,5 @@ async def accept(
 
     stored, events = await venue.store.tx(once)
     await publish(venue, events)
+    await checkpoint(venue, force=False)
     return await ensure_receipt(venue, stored)

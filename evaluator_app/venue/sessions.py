@@ -14,6 +14,7 @@ from evaluator_app.core.plan import Project
 from evaluator_app.core.plan_file import project_from_dict
 from evaluator_app.protocol.messages import CreateSession, MemberView, Role, SessionView
 from evaluator_app.venue.auth import require
+from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.events import publish as publish_events
 from evaluator_app.venue.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -48,6 +49,7 @@ def load(tx: SqliteTx, caller: Caller, session_id: str) -> tuple[SessionRecord, 
 
 async def publish(venue: Venue, events: list[EventRecord]) -> None:
     await publish_events(venue, events)
+    await checkpoint(venue, force=False)
 
 
 async def list_sessions(venue: Venue, caller: Caller) -> list[SessionView]:
@@ -239,18 +241,3 @@ async def mark_absent(venue: Venue, caller: Caller, session_id: str, person_id: 
     result, events = await venue.store.tx(work)
     await publish(venue, events)
     return result
-
-
-async def checkpoint(venue: Venue, force: bool = True) -> None:
-    """Sign the audit chain's current head (at every phase change, and every N entries)."""
-    seq, digest = await venue.store.tx(lambda tx: tx.last_audit())
-    if seq == 0:
-        return
-    from evaluator_app.venue.audit import Checkpoint, checkpoint_content
-
-    at = venue.now_iso()
-    content = checkpoint_content(venue.venue_id, seq, digest, at)
-    signature = await venue.sign_bytes(content)
-    await venue.store.tx(lambda tx: tx.add_checkpoint(Checkpoint(seq, content, signature, at)))
-
-

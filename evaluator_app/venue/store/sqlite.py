@@ -245,6 +245,10 @@ class SqliteTx:
             (point.audit_seq, point.content, point.signature, point.at),
         )
 
+    def last_checkpoint_seq(self) -> int:
+        row = self._one("SELECT MAX(audit_seq) AS seq FROM checkpoints")
+        return int(row["seq"] or 0) if row else 0
+
     def checkpoints(self) -> list[Checkpoint]:
         return [Checkpoint(r["audit_seq"], bytes(r["content"]), bytes(r["signature"]), r["at"]) for r in self._all("SELECT * FROM checkpoints ORDER BY audit_seq")]
 
