@@ -6,7 +6,8 @@ import asyncio
 import json
 import logging
 from dataclasses import replace
-
+from functools import cache
+from importlib import resources
 
 from aiohttp import WSMsgType, web
 
@@ -213,6 +214,16 @@ async def presence(request: web.Request) -> web.Response:
     return json_response({"presence": rows})
 
 
+@cache
+def _openapi_bytes() -> bytes:
+    return resources.files("evaluator_app.venue").joinpath("openapi.json").read_bytes()
+
+
+async def openapi(request: web.Request) -> web.Response:
+    """The OpenAPI 3.1 description of this API (public, like /health)."""
+    return web.Response(body=_openapi_bytes(), content_type="application/json", charset="utf-8")
+
+
 S = f"{API_PREFIX}/sessions/{{sid}}"
 MORE_ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{API_PREFIX}/people", people),
@@ -225,4 +236,5 @@ MORE_ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/presence", presence),
     ("GET", f"{API_PREFIX}/events", events),
     ("GET", f"{API_PREFIX}/ws", websocket),
+    ("GET", f"{API_PREFIX}/openapi.json", openapi),
 ]
