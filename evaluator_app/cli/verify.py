@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="PDF, or a file with FILE.p7s beside it")
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="PDF, a file with FILE.p7s beside it, or a session archive (.zip)")
     parser.add_argument("--trust-list", type=Path, help="signed trust list (needs --pinned)")
     parser.add_argument("--pinned", type=Path, help="certificate (PEM) of the trust-list signer")
     parser.add_argument("--root", type=Path, action="append", default=[], help="trust this root CA instead (PEM)")
@@ -79,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
     for f in files:
         data = f.read_bytes()
         sig = f.with_name(f.name + ".p7s")
+        if data[:2] == b"PK":  # a session archive: every item checked offline
+            all_ok = _verify_archive(f, args) and all_ok
+            continue
         if sig.is_file():
             verdicts = [cms.verify_detached(data, sig.read_bytes(), checker)]
         elif data[:5] == b"%PDF-":
@@ -94,3 +97,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"{f}: {v.line()}")
             all_ok = all_ok and v.valid
     return 0 if all_ok else 1
+
+
+def _verify_archive(path: Path, args: argparse.Namespace) -> bool:
+    from cryptography import x509
+
+    from evaluator_app.archive.verify import verify_archive
+
+    pinned = x509.load_pem_x509_certificate(args.pinned.read_bytes()) if args.pinned else None
+    report = verify_archive(path, pinned)
+    for check in report.checks:
+        print(f"{path}: {'OK     ' if check.ok else 'INVALID'} {check.name}: {check.detail}")
+    verdict = "存档验证通过 archive valid" if report.ok else "存档验证未通过 archive NOT valid"
+    print(f"{path}: {verdict} ({sum(c.ok for c in report.checks)}/{len(report.checks)} checks passed)")
+    return report.ok

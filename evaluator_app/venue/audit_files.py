@@ -19,7 +19,7 @@ class AuditSourceError(Exception):
     """The file is not a venue database, an audit export or an archive."""
 
 
-def _lines(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint]) -> list[str]:
+def audit_lines(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint]) -> list[str]:
     out = [json.dumps({"type": "entry", **e.to_json()}, ensure_ascii=False, sort_keys=True) for e in entries]
     out += [
         json.dumps({"type": "checkpoint", "audit_seq": c.audit_seq, "at": c.at, "content": base64.b64encode(c.content).decode(), "signature": base64.b64encode(c.signature).decode()}, sort_keys=True)
@@ -30,7 +30,7 @@ def _lines(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint]) -> 
 
 def export_lines(database: Path) -> list[str]:
     entries, checkpoints = _from_database(database)
-    return _lines(entries, checkpoints)
+    return audit_lines(entries, checkpoints)
 
 
 def export_audit(database: Path, out: Path) -> int:

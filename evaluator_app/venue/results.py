@@ -8,7 +8,7 @@ from typing import Any
 from evaluator_app.core.phases import Phase, advance
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.messages import DraftPut, DraftView, Role
-from evaluator_app.protocol.schema import encode
+from evaluator_app.archive.recompute import summary_json
 from evaluator_app.venue import scoring_rules
 from evaluator_app.venue.auth import require
 from evaluator_app.venue.context import Venue
@@ -21,14 +21,6 @@ from evaluator_app.venue.visibility import active_experts
 
 SUMMARY_PHASES = {Phase.SUMMARY.value, Phase.REPORT_SIGNING.value, Phase.CLOSED.value}
 MAX_DRAFT_BYTES = 1_000_000
-
-
-def summary_json(result: Any, explanations: dict[tuple[str, str, str], str]) -> dict[str, Any]:
-    data: dict[str, Any] = encode(result)
-    data["deviations"] = [
-        {**encode(f), "explanation": explanations.get((f.expert_id, f.bidder_id, f.item_id), "")} for f in result.deviations
-    ]
-    return data
 
 
 async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:

@@ -130,6 +130,15 @@ async def summary(request: web.Request) -> web.Response:
     return json_response(await results.summary(_venue(request), await caller_of(request), request.match_info["sid"]))
 
 
+async def archive(request: web.Request) -> web.Response:
+    from evaluator_app.venue.archive import export_archive
+
+    sid = request.match_info["sid"]
+    data = await export_archive(_venue(request), await caller_of(request), sid)
+    disposition = f'attachment; filename="session-{sid}.zip"'
+    return web.Response(body=data, content_type="application/zip", headers={"Content-Disposition": disposition})
+
+
 async def put_draft(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, DraftPut)
@@ -163,6 +172,7 @@ ROUTES: list[tuple[str, str, object]] = [
     ("POST", f"{S}/witness-notes", _upload("witness_note")),
     ("POST", f"{S}/sheets/{{expert}}/return", return_sheet),
     ("GET", f"{S}/summary", summary),
+    ("GET", f"{S}/archive", archive),
     ("PUT", f"{S}/draft", put_draft),
     ("GET", f"{S}/draft", get_draft),
     *MORE_ROUTES,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sys
 
 import pytest
 
 from evaluator_app.client.errors import VenueRefused
+from evaluator_app.archive.verify import averify_archive
 from evaluator_app.pki.cms import verify_detached
+from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
 from evaluator_app.protocol.messages import MemberInput, Role
 from tests.venue.flow import declare, gate_votes, sheet, submit_sheet, vote_leader
 
@@ -89,6 +93,85 @@ async def test_whole_session(harness):
     assert (await centre.get("/sessions/S1"))["phase"] == "summary"
     sheets = await h.venue.store.tx(lambda tx: tx.artefacts("S1", "score_sheet", h.person_id("expert-sd-2")))
     assert [(a.version, a.status) for a in sheets] == [(1, "returned"), (2, "accepted")]
+
+    # the centre exports the archive; it verifies offline, item by item
+    archive = await _download(centre, "/sessions/S1/archive")
+    path = h.config.data_dir.parent / "S1.zip"
+    path.write_bytes(archive)
+    report = await averify_archive(path, h.demo.trust_list_signer.load_cert())
+    assert report.ok, [c for c in report.checks if not c.ok]
+    names = [c.name for c in report.checks]
+    assert {"manifest signature", "files", "trust list", "audit chain", "results"} <= set(names)
+    # 6 declarations (one recusal, one substitute), 5 leader votes, 5 gate votes, 6 sheets (one returned)
+    assert sum(1 for n in names if n.startswith("artefacts/")) == 22
+    result_line = next(c for c in report.checks if c.name == "results")
+    assert "1.B2" in result_line.detail
+    await _tampering_is_caught(h, path)
+    cli = await asyncio.create_subprocess_exec(sys.executable, "-m", "evaluator_app", "verify", "--pinned", str(h.demo.trust_list_signer.cert), str(path), stdout=asyncio.subprocess.PIPE)
+    out, _ = await cli.communicate()
+    assert cli.returncode == 0, out.decode()
+    assert "archive valid" in out.decode() and "OK      results: recomputed from the signed sheets" in out.decode()
+    with pytest.raises(VenueRefused) as info:  # only the centre exports
+        await supervisor.request("GET", "/sessions/S1/archive")
+    assert info.value.status == 403
+
+
+def _rewrite(source, target, change, signer=None):  # type: ignore[no-untyped-def]
+    """Copy an archive, changing members; with ``signer``, also forge a new signed manifest."""
+    import zipfile
+
+    from evaluator_app.archive import layout
+    from evaluator_app.pki.cms import sign_detached
+
+    with zipfile.ZipFile(source) as old:
+        files = {n: old.read(n) for n in old.namelist()}
+    files.update(change(files))
+    if signer is not None:
+        manifest = json.loads(files[layout.MANIFEST])
+        entries = [layout.entry_for(n, d) for n, d in files.items() if n not in (layout.MANIFEST, layout.MANIFEST_SIGNATURE)]
+        files[layout.MANIFEST] = layout.manifest_bytes(manifest["venue"], manifest["session_id"], manifest["exported_at"], entries)
+        files[layout.MANIFEST_SIGNATURE] = sign_detached(files[layout.MANIFEST], signer)
+    with zipfile.ZipFile(target, "w") as new:
+        for name, data in files.items():
+            new.writestr(name, data)
+    return target
+
+
+async def _tampering_is_caught(h, path):  # type: ignore[no-untyped-def]
+    sheet_name = next(n for n in __import__("zipfile").ZipFile(path).namelist() if "score_sheet-v1" in n and n.endswith(".json"))
+
+    def alter_sheet(files):  # type: ignore[no-untyped-def]
+        return {sheet_name: files[sheet_name].replace(b'"score":"8', b'"score":"9', 1)}
+
+    report = await averify_archive(_rewrite(path, path.with_name("t1.zip"), alter_sheet), None)
+    files_check = next(c for c in report.checks if c.name == "files")
+    assert not report.ok and not files_check.ok and f"{sheet_name} altered" in files_check.detail
+    # a forger holding the venue key re-signs the manifest: the expert's signature still fails
+    venue_key = open_pkcs12(h.demo.venue("jinan").p12, h.demo.venue("jinan").password)
+    report = await averify_archive(_rewrite(path, path.with_name("t2.zip"), alter_sheet, venue_key), None)
+    assert not report.ok and next(c for c in report.checks if c.name == sheet_name).ok is False
+
+    def alter_results(files):  # type: ignore[no-untyped-def]
+        return {"results.json": files["results.json"].replace(b'"90.63"', b'"95.63"')}
+
+    report = await averify_archive(_rewrite(path, path.with_name("t3.zip"), alter_results, venue_key), None)
+    assert not next(c for c in report.checks if c.name == "results").ok
+
+    def drop_audit_entry(files):  # type: ignore[no-untyped-def]
+        lines = files["audit/audit.jsonl"].decode().splitlines()
+        return {"audit/audit.jsonl": ("\n".join(lines[:3] + lines[4:]) + "\n").encode()}
+
+    report = await averify_archive(_rewrite(path, path.with_name("t4.zip"), drop_audit_entry, venue_key), None)
+    audit = next(c for c in report.checks if c.name == "audit chain")
+    assert not audit.ok and "first broken entry 5" in audit.detail
+
+
+async def _download(client, path):  # type: ignore[no-untyped-def]
+    from evaluator_app.protocol import API_PREFIX
+
+    async with client._session.get(f"{client.base_url}{API_PREFIX}{path}", headers=client._headers(), ssl=client.ssl_context) as response:
+        assert response.status == 200, await response.text()
+        return await response.read()
 
 
 async def test_retried_upload_is_never_a_duplicate(harness):
