@@ -5,6 +5,11 @@ see (from the store), then live events, with no gap and no duplicate: it is regi
 the backlog is read, and live events at or below the backlog's end are dropped.
 Each client has its own bounded queue and writer task, so one slow client never delays others;
 a client that falls too far behind is disconnected and will catch up with ``since``.
+
+Live events reach every client in sequence order: :func:`publish` runs under one lock, and
+every change publishes right after its transaction commits (the store runs transactions one
+at a time, in order), so a directory refresh for one event cannot let a later event overtake
+it. A client is never sent the same sequence number twice.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ logger = logging.getLogger(__name__)
 QUEUE_LIMIT = 2000
 # events of these kinds never change who may see a session: no directory refresh needed
 NO_MEMBERSHIP_CHANGE = {"presence", "alert", "acknowledged", "broadcast"}
+# events about one person that a secondary venue's supervisor sees only for people seated there
+PER_PERSON = {"presence", "alert"}
 
 
 def event_json(event: EventRecord) -> str:
@@ -43,6 +50,8 @@ class Client:
     floor: int = 0  # events at or below this were already sent from the backlog
     ready: bool = False  # backlog sent; live events flow
     pending: list[EventRecord] = field(default_factory=list)
+    dropped: bool = False  # fell too far behind: disconnected, must reconnect with since=
+    backlog: list[str] = field(default_factory=list)  # sent by the writer before the queue
 
 
 class EventHub:
@@ -51,6 +60,8 @@ class EventHub:
     def __init__(self) -> None:
         self.clients: set[Client] = set()
         self.directory: dict[str, tuple[SessionRecord, list[MemberRecord]]] = {}
+        self.lock = asyncio.Lock()  # publishing is serialised: live events go out in seq order
+        self.last_published = 0
 
     def visible(self, caller: Caller, session_id: str | None) -> bool:
         if session_id is None:
@@ -62,27 +73,55 @@ class EventHub:
         return self.wants_record(client.caller, event)
 
     def wants_record(self, caller: Caller, event: EventRecord) -> bool:
-        return audience_allows(event.audience, caller) and self.visible(caller, event.session_id)
+        if not (audience_allows(event.audience, caller) and self.visible(caller, event.session_id)):
+            return False
+        if caller.role == "supervisor" and event.kind in PER_PERSON and event.session_id is not None:
+            return self._seated_here(caller, event)
+        return True
+
+    def _seated_here(self, caller: Caller, event: EventRecord) -> bool:
+        """A secondary venue's supervisor watches only the people seated at that venue."""
+        session, members = self.directory[event.session_id]  # type: ignore[index]
+        if session.main_venue == caller.venue:
+            return True
+        person = json.loads(event.payload).get("person")
+        return person is None or any(m.person_id == person and m.venue == caller.venue for m in members)
 
     def remember(self, session: SessionRecord, members: list[MemberRecord]) -> None:
         self.directory[session.id] = (session, members)
 
     def publish(self, *events: EventRecord) -> None:
+        """Fan out, synchronously. Call through :func:`publish` so that order is kept."""
         for event in events:
+            if event.seq < self.last_published:
+                logger.warning("event %d published after %d: out of order", event.seq, self.last_published)
+            self.last_published = max(self.last_published, event.seq)
+            text: str | None = None  # serialised once, for the first client that wants it
             for client in list(self.clients):
                 if not client.ready:
                     client.pending.append(event)
-                elif event.seq > client.floor and self.wants(client, event):
-                    self._put(client, event_json(event))
+                elif event.seq > client.floor:
+                    client.floor = event.seq
+                    if self.wants(client, event):
+                        text = text or event_json(event)
+                        self._put(client, text)
 
     def _put(self, client: Client, text: str) -> None:
+        if client.dropped:
+            return
         try:
             client.queue.put_nowait(text)
         except asyncio.QueueFull:
             logger.warning("client %s fell behind; disconnecting it to catch up with since=", client.caller.person_id)
-            self.clients.discard(client)
-            with contextlib.suppress(asyncio.QueueFull):
-                client.queue.put_nowait(None)
+            self.drop(client)
+
+    def drop(self, client: Client) -> None:
+        """Forget what is queued and tell the writer to close: the client reconnects with since=."""
+        self.clients.discard(client)
+        client.dropped = True
+        while not client.queue.empty():
+            client.queue.get_nowait()
+        client.queue.put_nowait(None)
 
     def register(self, caller: Caller, ws: web.WebSocketResponse) -> Client:
         client = Client(caller, ws)
@@ -91,14 +130,15 @@ class EventHub:
 
     def start_live(self, client: Client, backlog: list[EventRecord]) -> None:
         """Queue the backlog, then the events that arrived meanwhile, then go live."""
-        for event in backlog:
-            if self.wants(client, event):
-                self._put(client, event_json(event))
-        client.floor = backlog[-1].seq if backlog else client.floor
+        # the backlog is not bounded by the live queue: a client catching up on a long session
+        # must not be dropped for that (the store caps one backlog read)
+        client.backlog = [event_json(event) for event in backlog if self.wants(client, event)]
+        client.floor = max(client.floor, backlog[-1].seq) if backlog else client.floor
         for event in client.pending:
-            if event.seq > client.floor and self.wants(client, event):
-                self._put(client, event_json(event))
+            if event.seq > client.floor:
                 client.floor = event.seq
+                if self.wants(client, event):
+                    self._put(client, event_json(event))
         client.pending.clear()
         client.ready = True
 
@@ -119,29 +159,37 @@ class EventHub:
 
 
 async def publish(venue: object, events: list[EventRecord]) -> None:
-    """Refresh the directory for sessions whose membership may have changed, then fan out."""
+    """Refresh the directory for sessions whose membership may have changed, then fan out.
+
+    Call this right after the transaction that made ``events`` commits, with no other await
+    in between: the lock (FIFO) then keeps live events in the order of their sequence numbers.
+    """
     hub: EventHub | None = getattr(venue, "hub", None)
     if hub is None or not events:
         return
-    touched = {e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE}
-    if touched:
-        store = venue.store  # type: ignore[attr-defined]
-        rows = await store.tx(lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched])
-        for session, members in rows:
-            if session is not None:
-                hub.remember(session, members)
-    hub.publish(*events)
+    async with hub.lock:
+        touched = {e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE}
+        if touched:
+            store = venue.store  # type: ignore[attr-defined]
+            rows = await store.tx(lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched])
+            for session, members in rows:
+                if session is not None:
+                    hub.remember(session, members)
+        hub.publish(*sorted(events, key=lambda e: e.seq))
 
 
 async def writer(client: Client) -> None:
-    """Send a client's queue in order until a None (disconnect) or a send error."""
-    while True:
-        text = await client.queue.get()
-        if text is None or client.ws.closed:
-            break
-        try:
+    """Send a client's backlog, then its queue, in order until a None (disconnect) or a send error."""
+    backlog, client.backlog = client.backlog, []
+    try:
+        for text in backlog:
             await client.ws.send_str(text)
-        except (ConnectionError, RuntimeError):
-            break
+        while True:
+            text = await client.queue.get()
+            if text is None or client.ws.closed:
+                break
+            await client.ws.send_str(text)
+    except (ConnectionError, RuntimeError):
+        pass
     with contextlib.suppress(Exception):
         await client.ws.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from evaluator_app.protocol.messages import Presence
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.context import parse_iso
+from evaluator_app.venue.events import publish
 from evaluator_app.venue.store.records import EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
@@ -54,38 +55,43 @@ class PresenceBoard:
                 old.alerted.discard("focus")
             old.alerted.discard("offline")
         if changed:
-            events = [await self._event(session_id, "presence", {"person": person_id, "presence": presence.value, "items_scored": items_scored})]
+            made: list[tuple[str, dict[str, object]]] = [("presence", {"person": person_id, "presence": presence.value, "items_scored": items_scored})]
             if presence is Presence.AWAY and "focus" not in self.seen[key].alerted:
                 self.seen[key].alerted.add("focus")
-                events.append(await self._event(session_id, "alert", {"alert": "focus_lost", "person": person_id}))
-            self._publish(events)
+                made.append(("alert", {"alert": "focus_lost", "person": person_id}))
+            await self._emit(session_id, made)
 
-    async def _event(self, session_id: str, kind: str, payload: dict[str, object]) -> EventRecord:
+    async def _emit(self, session_id: str, made: list[tuple[str, dict[str, object]]]) -> list[EventRecord]:
+        """Record events (alerts also in the audit chain) in one transaction and publish them at once."""
         now = self.venue.now_iso()
 
-        def work(tx: SqliteTx) -> EventRecord:
-            if kind == "alert":
-                tx.append_audit(now, "venue", "alert", session_id, payload)
-            return tx.append_event(session_id, kind, "staff", payload, now)
+        def work(tx: SqliteTx) -> list[EventRecord]:
+            out = []
+            for kind, payload in made:
+                if kind == "alert":
+                    tx.append_audit(now, "venue", "alert", session_id, payload)
+                out.append(tx.append_event(session_id, kind, "staff", payload, now))
+            return out
 
-        return await self.venue.store.tx(work)
-
-    def _publish(self, events: list[EventRecord]) -> None:
-        if self.venue.hub is not None and events:  # presence and alerts change no membership
-            self.venue.hub.publish(*events)  # type: ignore[attr-defined]
+        events = await self.venue.store.tx(work)
+        await publish(self.venue, events)  # straight after the commit: keeps the seq order
+        return events
 
     async def sweep(self) -> None:
         """One pass of the monitor: silence → offline → alert; phases stuck too long."""
         config, now = self.venue.config, time.monotonic()
-        events = []
         for (session_id, person_id), seen in list(self.seen.items()):
             silent = now - seen.last_beat
+            made: list[tuple[str, dict[str, object]]] = []
             if seen.presence is not Presence.OFFLINE and silent > config.heartbeat_timeout_seconds:
                 seen.presence, seen.offline_since = Presence.OFFLINE, seen.last_beat
-                events.append(await self._event(session_id, "presence", {"person": person_id, "presence": "offline", "items_scored": seen.items_scored}))
+                seen.last_activity = self.venue.now_iso()
+                made.append(("presence", {"person": person_id, "presence": "offline", "items_scored": seen.items_scored}))
             if seen.presence is Presence.OFFLINE and silent > config.offline_alert_seconds and "offline" not in seen.alerted:
                 seen.alerted.add("offline")
-                events.append(await self._event(session_id, "alert", {"alert": "offline", "person": person_id, "seconds": int(silent)}))
+                made.append(("alert", {"alert": "offline", "person": person_id, "seconds": int(silent)}))
+            if made:
+                await self._emit(session_id, made)
         for session in await self.venue.store.tx(lambda tx: tx.sessions()):
             if session.phase in ("preparing", "closed") or session.paused_in:
                 continue
@@ -93,8 +99,7 @@ class PresenceBoard:
             key = (session.id, session.phase + session.phase_since)
             if lasted > config.phase_stuck_seconds and key not in self.stuck_alerted:
                 self.stuck_alerted.add(key)
-                events.append(await self._event(session.id, "alert", {"alert": "phase_stuck", "phase": session.phase, "seconds": int(lasted)}))
-        self._publish(events)
+                await self._emit(session.id, [("alert", {"alert": "phase_stuck", "phase": session.phase, "seconds": int(lasted)})])
 
     def disconnected(self, person_id: str) -> None:
         """The socket closed: the silence timer starts now rather than at the last beat."""
