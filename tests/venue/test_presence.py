@@ -1,0 +1,174 @@
+"""Presence and alerts: heartbeats reach supervisors, silence becomes offline, alerts are acknowledged."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from evaluator_app.pki.revocation import DEFAULT_CACHE
+from tests.venue.harness import VenueHarness
+from tests.venue.streams import stream, until
+
+TIMEOUT, ALERT_AFTER, STUCK_AFTER = 1, 2, 2
+
+
+@pytest.fixture
+async def quick(venue_pki, tmp_path) -> AsyncIterator[VenueHarness]:  # type: ignore[no-untyped-def]
+    """A venue with short timings: offline after 1 s of silence, alerts after 2 s."""
+    h = VenueHarness(venue_pki, tmp_path / "venue", heartbeat_timeout_seconds=TIMEOUT, offline_alert_seconds=ALERT_AFTER, phase_stuck_seconds=STUCK_AFTER)
+    await h.start(presence_interval=0.1)
+    yield h
+    await h.stop()
+    DEFAULT_CACHE.clear()
+
+
+async def test_heartbeats_reach_supervisors_as_presence_changes(quick):
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    supervisor = await stream(h, await h.login("supervisor-jinan"))
+    expert_client = await h.login("expert-sd-1")
+    expert = await stream(h, expert_client)
+    me = h.person_id("expert-sd-1")
+
+    await expert_client.heartbeat("S1", "focused", 0)
+    await supervisor.wait_for("presence", person=me, presence="focused")
+    for _ in range(3):  # the same state again is no news
+        await expert_client.heartbeat("S1", "focused", 0)
+    await expert_client.heartbeat("S1", "idle", 0)
+    await supervisor.wait_for("presence", person=me, presence="idle")
+    await expert_client.heartbeat("S1", "focused", 4)
+    await supervisor.wait_for("presence", person=me, items_scored=4)
+    await expert_client.heartbeat("S1", "away", 4)
+    alert = await supervisor.wait_for("alert", alert="focus_lost", person=me)
+    await expert_client.heartbeat("S1", "away", 4)  # still away: one alert, not one per beat
+    await expert_client.heartbeat("S1", "focused", 4)
+    await until(lambda: len(supervisor.matching("presence", person=me, presence="focused", items_scored=4)) == 2, what="focus back")
+    await asyncio.sleep(0.2)
+    states = [(e["payload"]["presence"], e["payload"]["items_scored"]) for e in supervisor.matching("presence", person=me)]
+    assert states == [("focused", 0), ("idle", 0), ("focused", 4), ("away", 4), ("focused", 4)]
+    assert len(supervisor.matching("alert", alert="focus_lost")) == 1
+    assert not expert.matching("presence") and not expert.matching("alert")
+    # the alert is on the audit chain, and the board shows the expert connected and focused
+    audit = await h.venue.store.tx(lambda tx: [e for e in tx.audit_entries() if e.action == "alert"])
+    assert [e.payload["alert"] for e in audit] == ["focus_lost"] and alert["seq"] > 0
+    board = (await centre.get("/sessions/S1/presence"))["presence"]
+    assert [(r["person"], r["presence"], r["connected"]) for r in board] == [(me, "focused", True)]
+
+
+async def test_an_expert_who_stops_beating_is_reported_offline_then_alerted(quick):
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    supervisor_client = await h.login("supervisor-jinan")
+    supervisor = await stream(h, supervisor_client)
+    expert_client = await h.login("expert-nca-1")
+    await stream(h, expert_client)
+    me = h.person_id("expert-nca-1")
+    await expert_client.heartbeat("S1", "focused", 2)
+    await supervisor.wait_for("presence", person=me, presence="focused")
+    last_beat = time.monotonic()  # the socket stays open; the beats stop (a frozen application)
+
+    offline = await supervisor.wait_for("presence", person=me, presence="offline", timeout=TIMEOUT + 2)
+    went_offline = supervisor.arrived[supervisor.events.index(offline)] - last_beat
+    assert TIMEOUT <= went_offline < TIMEOUT + 1, went_offline
+    alert = await supervisor.wait_for("alert", alert="offline", person=me, timeout=ALERT_AFTER + 2)
+    alerted = supervisor.arrived[supervisor.events.index(alert)] - last_beat
+    assert ALERT_AFTER <= alerted < ALERT_AFTER + 1, alerted
+    assert alert["payload"]["seconds"] >= ALERT_AFTER
+    await asyncio.sleep(0.5)
+    assert len(supervisor.matching("alert", alert="offline")) == 1  # once per absence
+
+    # the supervisor acknowledges the alert: who and when are on record and reach the staff
+    centre_stream = await stream(h, centre)
+    await supervisor_client.post("/sessions/S1/acknowledge", {"seq": alert["seq"]})
+    for watcher in (supervisor, centre_stream):
+        ack = await watcher.wait_for("acknowledged", event=alert["seq"])
+        assert ack["payload"]["by"] == h.person_id("supervisor-jinan") and ack["payload"]["at"].endswith("Z")
+        assert ack["payload"]["name"] == "赵敏"
+    audit = await h.venue.store.tx(lambda tx: [e for e in tx.audit_entries() if e.action == "acknowledge"])
+    assert [(e.actor, e.payload) for e in audit] == [(h.person_id("supervisor-jinan"), {"event": alert["seq"]})]
+
+    # back again: online
+    await expert_client.heartbeat("S1", "focused", 2)
+    await until(lambda: len(supervisor.matching("presence", person=me, presence="focused")) == 2, what="back online")
+    assert [e["payload"]["presence"] for e in supervisor.matching("presence", person=me)] == ["focused", "offline", "focused"]
+
+
+async def test_a_closed_connection_counts_as_silence(quick):
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    supervisor = await stream(h, await h.login("supervisor-jinan"))
+    expert_client = await h.login("expert-sd-2")
+    expert = await stream(h, expert_client)
+    await expert_client.heartbeat("S1", "idle")
+    await supervisor.wait_for("presence", person=h.person_id("expert-sd-2"), presence="idle")
+    await expert.close()
+    await supervisor.wait_for("presence", person=h.person_id("expert-sd-2"), presence="offline", timeout=TIMEOUT + 2)
+    board = (await centre.get("/sessions/S1/presence"))["presence"]
+    assert [(r["presence"], r["connected"]) for r in board] == [("offline", False)]
+
+
+async def test_a_heartbeat_for_a_foreign_session_or_a_malformed_one_is_refused(quick):
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    await h.create_session(centre, "S2", committee=["expert-nca-3"])
+    supervisor = await stream(h, await h.login("supervisor-jinan"))
+    expert_client = await h.login("expert-sd-1")
+    expert = await stream(h, expert_client)
+    await expert_client.heartbeat("S2", "focused")  # not this expert's session
+    await expert_client.ws.send_str('{"type": "heartbeat", "session_id": "S1", "presence": "asleep"}')
+    await expert_client.ws.send_str("not json")
+    await until(lambda: len([m for m in expert.messages if m["type"] == "error"]) == 3, what="three errors")
+    await asyncio.sleep(0.2)
+    assert not supervisor.matching("presence")
+
+
+async def test_a_phase_stuck_too_long_alerts_once(quick):
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    supervisor_client = await h.login("supervisor-zibo")
+    supervisor = await stream(h, supervisor_client)
+    expert = await stream(h, await h.login("expert-sd-1"))
+    await asyncio.sleep(STUCK_AFTER + 0.3)
+    assert not supervisor.matching("alert", alert="phase_stuck")  # "preparing" has no plan to overrun
+    await centre.post("/sessions/S1/phase", {"target": "check_in"})
+    moved = time.monotonic()
+    alert = await supervisor.wait_for("alert", alert="phase_stuck", phase="check_in", timeout=STUCK_AFTER + 2)
+    assert STUCK_AFTER <= supervisor.arrived[supervisor.events.index(alert)] - moved < STUCK_AFTER + 1.5
+    await asyncio.sleep(0.5)
+    assert len(supervisor.matching("alert", alert="phase_stuck")) == 1
+    assert not expert.matching("alert")
+    # a secondary venue's supervisor may acknowledge it too
+    await supervisor_client.post("/sessions/S1/acknowledge", {"seq": alert["seq"]})
+    await supervisor.wait_for("acknowledged", event=alert["seq"], by=h.person_id("supervisor-zibo"))
+
+
+async def test_broadcasts_reach_experts_and_their_acknowledgements_reach_staff(harness):
+    h = harness
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    supervisor_client = await h.login("supervisor-zibo")
+    supervisor = await stream(h, supervisor_client)
+    main = await stream(h, await h.login("supervisor-jinan"))
+    keys = ["expert-sd-1", "expert-nca-1", "expert-nca-2"]
+    clients = {k: await h.login(k) for k in keys}
+    experts = {k: await stream(h, c) for k, c in clients.items()}
+    seq = (await supervisor_client.post("/sessions/S1/broadcast", {"message": "淄博分场网络切换，请保存草稿"}))["seq"]
+    for key in keys:
+        got = await experts[key].wait_for("broadcast", message="淄博分场网络切换，请保存草稿")
+        assert got["seq"] == seq and got["payload"]["by"] == h.person_id("supervisor-zibo")
+    for key in keys[:2]:
+        await clients[key].post("/sessions/S1/acknowledge", {"seq": seq})
+    for watcher in (supervisor, main):
+        await until(lambda w=watcher: len(w.matching("acknowledged", event=seq)) == 2, what="two acknowledgements")
+        assert {e["payload"]["by"] for e in watcher.matching("acknowledged")} == {h.person_id(k) for k in keys[:2]}
+    await asyncio.sleep(0.2)
+    for key in keys:
+        assert not experts[key].matching("acknowledged")  # acknowledgements are for the staff
