@@ -1,0 +1,113 @@
+"""Paragraph styles and number/time formatting shared by the score sheet and the report.
+
+Sizes are chosen for reading on paper by people in their fifties: body 10.5 pt, tables
+10 pt, never below 9 pt except the footer's hash line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from evaluator_app.reports.fonts import register_fonts
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # for an unreadable time stamp
+
+HEADER_BG = colors.HexColor("#E4E9F0")
+TOTAL_BG = colors.HexColor("#F3F0E0")
+FLAG_BG = colors.HexColor("#FBE3E0")
+GRID = colors.HexColor("#5A6270")
+MUTED = colors.HexColor("#444444")
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_right: ParagraphStyle
+    head: ParagraphStyle
+    note: ParagraphStyle
+    cover: ParagraphStyle
+
+
+@cache
+def styles() -> Styles:
+    font = register_fonts()
+
+    def style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
+        # wordWrap CJK: Chinese lines break between any two characters
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)  # type: ignore[arg-type]
+
+    return Styles(
+        title=style("title", 20, 28, alignment=TA_CENTER, spaceAfter=6),
+        subtitle=style("subtitle", 12, 17, alignment=TA_CENTER, textColor=MUTED, spaceAfter=10),
+        h1=style("h1", 14, 20, spaceBefore=12, spaceAfter=6, keepWithNext=1),
+        h2=style("h2", 12, 17, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        body=style("body", 10.5, 16, alignment=TA_LEFT, spaceAfter=4),
+        cell=style("cell", 10, 14),
+        cell_bold=style("cell_bold", 10.5, 14),
+        cell_center=style("cell_center", 10, 14, alignment=TA_CENTER),
+        cell_right=style("cell_right", 10, 14, alignment=TA_RIGHT),
+        head=style("head", 10, 14, alignment=TA_CENTER),
+        note=style("note", 9.5, 14, textColor=MUTED, spaceAfter=4),
+        cover=style("cover", 13, 22),
+    )
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped: bidder names may hold '&' or '<'); newlines kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def dec(value: Decimal | str | None, places: int | None = None) -> str:
+    """A Decimal as plain text (never exponent form), optionally quantized for display."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value) if isinstance(value, str) else value
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    return format(number, "f")
+
+
+def money(value: Decimal | str) -> str:
+    """Yuan with thousands separators: 36,218,450.00."""
+    number = Decimal(value) if isinstance(value, str) else value
+    return f"{number.quantize(Decimal('0.01')):,}"
+
+
+def parse_time(value: str | dt.datetime) -> dt.datetime:
+    """An aware datetime from an ISO text (``Z`` allowed); naive means UTC; unreadable → 2000-01-01."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return EPOCH
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def beijing(value: str | dt.datetime) -> str:
+    """'2026-11-26 22:30:05（北京时间）' — the time people at every venue read."""
+    moment = parse_time(value).astimezone(BEIJING)
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）"
+
+
+def beijing_date(value: str | dt.datetime) -> str:
+    moment = parse_time(value).astimezone(BEIJING)
+    return f"{moment.year}年{moment.month}月{moment.day}日"
