@@ -7,6 +7,7 @@ from typing import Any
 
 from evaluator_app.core.phases import Phase, advance
 from evaluator_app.core.phases import Role as PhaseRole
+from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import DraftPut, DraftView, Role
 from evaluator_app.archive.recompute import summary_json
 from evaluator_app.venue import scoring_rules
@@ -92,5 +93,38 @@ async def get_draft(venue: Venue, caller: Caller, session_id: str) -> DraftView:
         if current is None:
             raise NotFound("no draft yet", "尚无草稿", code="no_draft")
         return DraftView(current.revision, json.loads(current.content), current.updated_at)
+
+    return await venue.store.tx(work)
+
+
+async def project(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
+    """The project file of the session (plan, lot, bidders): every member needs it to work."""
+
+    def work(tx: SqliteTx) -> dict[str, Any]:
+        session, _members = load(tx, caller, session_id)
+        return {"lot_id": session.lot_id, "project": json.loads(session.project_json)}
+
+    return await venue.store.tx(work)
+
+
+async def check_sheet(venue: Venue, caller: Caller, session_id: str, sheet: ScoreSheet) -> dict[str, Any]:
+    """Before signing: is the sheet complete and within the rules, and which deviation flags
+    does it raise against the sheets already accepted? Nothing is stored."""
+    require(caller, Role.EXPERT)
+
+    def work(tx: SqliteTx) -> dict[str, Any]:
+        session, members = load(tx, caller, session_id)
+        if sheet.session_id != session_id or sheet.expert_id != caller.person_id:
+            raise Forbidden("the sheet names another session or person", "评分表中的会话或人员不符", code="wrong_session")
+        lot = project_of(session).lot(session.lot_id)
+        valid = scoring_rules.gate_result(lot, tx, session_id, active_experts(members)).valid_bidder_ids
+        scoring_rules.check_sheet(lot, valid, sheet)
+        others = [s for s in scoring_rules.accepted_sheets(tx, session_id) if s.expert_id != caller.person_id]
+        flags = scoring_rules.flags_for(lot, [*others, sheet], caller.person_id)
+        explained = {(e.bidder_id, e.item_id) for e in sheet.explanations if e.text.strip()}
+        return {
+            "valid_bidders": list(valid),
+            "flags": [{**scoring_rules.flag_json(f), "explained": (f.bidder_id, f.item_id) in explained} for f in flags],
+        }
 
     return await venue.store.tx(work)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from evaluator_app.protocol import API_PREFIX
+from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import (
     Broadcast,
     CreateSession,
@@ -139,6 +140,16 @@ async def archive(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type="application/zip", headers={"Content-Disposition": disposition})
 
 
+async def project(request: web.Request) -> web.Response:
+    return json_response(await results.project(_venue(request), await caller_of(request), request.match_info["sid"]))
+
+
+async def check_sheet(request: web.Request) -> web.Response:
+    caller = await caller_of(request)
+    body = await read_body(request, ScoreSheet)
+    return json_response(await results.check_sheet(_venue(request), caller, request.match_info["sid"], body))
+
+
 async def put_draft(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, DraftPut)
@@ -173,6 +184,8 @@ ROUTES: list[tuple[str, str, object]] = [
     ("POST", f"{S}/sheets/{{expert}}/return", return_sheet),
     ("GET", f"{S}/summary", summary),
     ("GET", f"{S}/archive", archive),
+    ("GET", f"{S}/project", project),
+    ("POST", f"{S}/sheets/check", check_sheet),
     ("PUT", f"{S}/draft", put_draft),
     ("GET", f"{S}/draft", get_draft),
     *MORE_ROUTES,

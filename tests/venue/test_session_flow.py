@@ -73,8 +73,15 @@ async def test_whole_session(harness):
     # sheets: E5's 6 on t-organisation for B2 must be explained
     for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"]:
         await submit_sheet(h, experts[key], key, sheet(h, key, PLAYS[key]))
+    # before signing, the client asks which deviations need an explanation (nothing is stored)
+    draft = sheet(h, "expert-sd-3", "E5", explain=False)
+    checked = await experts["expert-sd-3"].post("/sessions/S1/sheets/check", draft)
+    assert checked["valid_bidders"] == ["B1", "B2", "B3"]
+    assert [(f["bidder_id"], f["item_id"], f["explained"]) for f in checked["flags"]] == [("B2", "t-organisation", False)]
+    project = await experts["expert-sd-3"].get("/sessions/S1/project")
+    assert project["lot_id"] == "lot-1" and project["project"]["lots"][0]["bidders"][0]["id"] == "B1"
     with pytest.raises(VenueRefused) as info:
-        await submit_sheet(h, experts["expert-sd-3"], "expert-sd-3", sheet(h, "expert-sd-3", "E5", explain=False))
+        await submit_sheet(h, experts["expert-sd-3"], "expert-sd-3", draft)
     assert info.value.code == "deviation_unexplained"
     assert [(f["bidder_id"], f["item_id"]) for f in info.value.details["flags"]] == [("B2", "t-organisation")]
     await submit_sheet(h, experts["expert-sd-3"], "expert-sd-3", sheet(h, "expert-sd-3", "E5"))
