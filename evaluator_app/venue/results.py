@@ -128,3 +128,15 @@ async def check_sheet(venue: Venue, caller: Caller, session_id: str, sheet: Scor
         }
 
     return await venue.store.tx(work)
+
+
+async def gates(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
+    """The preliminary review's outcome, once every expert's gate votes are in."""
+
+    def work(tx: SqliteTx) -> dict[str, Any]:
+        session, members = load(tx, caller, session_id)
+        lot = project_of(session).lot(session.lot_id)
+        result = scoring_rules.gate_result(lot, tx, session_id, active_experts(members))
+        return scoring_rules.gate_summary(result)
+
+    return await venue.store.tx(work)

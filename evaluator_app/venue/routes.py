@@ -144,6 +144,10 @@ async def project(request: web.Request) -> web.Response:
     return json_response(await results.project(_venue(request), await caller_of(request), request.match_info["sid"]))
 
 
+async def gates(request: web.Request) -> web.Response:
+    return json_response(await results.gates(_venue(request), await caller_of(request), request.match_info["sid"]))
+
+
 async def check_sheet(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, ScoreSheet)
@@ -185,6 +189,7 @@ ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/summary", summary),
     ("GET", f"{S}/archive", archive),
     ("GET", f"{S}/project", project),
+    ("GET", f"{S}/gates", gates),
     ("POST", f"{S}/sheets/check", check_sheet),
     ("PUT", f"{S}/draft", put_draft),
     ("GET", f"{S}/draft", get_draft),

@@ -64,6 +64,8 @@ async def test_whole_session(harness):
     with pytest.raises(VenueRefused):
         await phase(experts["expert-sd-2"], "detailed_scoring")  # not the leader
     await phase(experts["expert-sd-1"], "detailed_scoring")
+    outcome = await experts["expert-nca-2"].get("/sessions/S1/gates")
+    assert outcome["valid"] == ["B1", "B2", "B3"] and [r["bidder"] for r in outcome["rejected"]] == ["B4", "B5"]
 
     # no scores for anybody before the summary
     with pytest.raises(VenueRefused) as info:
