@@ -13,18 +13,17 @@ import io
 import logging
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from evaluator_app.core.arithmetic import exact_sum
 from evaluator_app.core.canonical import artefact_bytes
-from evaluator_app.core.plan import Bidder, GradeBand, Lot, ScoredItem
+from evaluator_app.core.plan import Bidder, Lot, ScoredItem
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION, ScoreSheet
 from evaluator_app.protocol.schema import encode
 from evaluator_app.reports.fonts import register_fonts
 from evaluator_app.reports.pages import DocInfo, build_pdf, frame_width
+from evaluator_app.reports.sheet_tables import grade, range_text, score_grid, total
 from evaluator_app.reports.styles import GRID, beijing, dec, para, parse_time, styles
 from evaluator_app.reports.tables import grid, key_values
 
@@ -33,7 +32,6 @@ logger = logging.getLogger(__name__)
 SHEET_KIND = "score_sheet"
 HASH_PREFIX = "sheet-sha256:"
 _HASH_RE = re.compile(r"sheet-sha256:([0-9a-f]{64})")
-GRID_BIDDERS = 5  # bidder columns per overview grid on a portrait A4 page
 
 
 def sheet_hash(sheet: ScoreSheet) -> str:
@@ -63,26 +61,6 @@ def sheet_hash_of_pdf(pdf: bytes) -> str | None:
     except Exception:  # noqa: BLE001 - any unreadable PDF simply declares no hash
         logger.info("no sheet hash readable from the PDF", exc_info=True)
     return None
-
-
-def _range_text(item: ScoredItem) -> str:
-    if item.bands:
-        return "\n".join(_band_text(b) for b in item.bands)
-    text = f"{dec(item.min)}–{dec(item.max)} 分"
-    if item.step != Decimal("0.01"):
-        text += f"（步长 {dec(item.step)}）"
-    return text
-
-
-def _band_text(band: GradeBand) -> str:
-    return f"{band.grade} {dec(band.min)}–{dec(band.max)}"
-
-
-def _grade(item: ScoredItem, score: Decimal) -> str:
-    for band in item.bands:
-        if band.min <= score <= band.max:
-            return f"（{band.grade}）"
-    return ""
 
 
 def _sheet_bidders(sheet: ScoreSheet, lot: Lot) -> list[Bidder]:
@@ -119,6 +97,7 @@ def render_score_sheet(
     bidders = _sheet_bidders(sheet, lot)
     items = _items(sheet, lot)
     scores = {(x.bidder_id, x.item_id): x for x in sheet.scores}
+    values = {key: entry.score for key, entry in scores.items()}
     explained = {(e.bidder_id, e.item_id) for e in sheet.explanations}
     width = frame_width(DocInfo("", "", "", (), parse_time(sheet.at), ""))
 
@@ -136,7 +115,7 @@ def render_score_sheet(
     ]
     story += [key_values(heading, [32 * mm, width - 32 * mm]), Spacer(1, 4 * mm)]
     story += [para("一、评分汇总（详细评审，不含价格分）", s.h1)]
-    story += _overview(bidders, items, scores, width)
+    story += score_grid(bidders, items, values, width)
     story += [CondPageBreak(70 * mm), para("二、逐项评分及评审意见", s.h1)]
     for number, bidder in enumerate(bidders, start=1):
         if number > 1:
@@ -166,31 +145,6 @@ def render_score_sheet(
     return pdf
 
 
-def _total(bidder_id: str, items: Sequence[tuple[str, ScoredItem]], scores: dict) -> str:  # type: ignore[type-arg]
-    values = [scores[(bidder_id, i.id)].score for _g, i in items if (bidder_id, i.id) in scores]
-    complete = len(values) == len(items)
-    return dec(exact_sum(values)) + ("" if complete else "（未完成）")
-
-
-def _overview(bidders: Sequence[Bidder], items: Sequence[tuple[str, ScoredItem]], scores: dict, width: float) -> list[Flowable]:  # type: ignore[type-arg]
-    s = styles()
-    out: list[Flowable] = []
-    for start in range(0, len(bidders), GRID_BIDDERS):
-        chunk = bidders[start : start + GRID_BIDDERS]
-        col = 22 * mm
-        fixed = [9 * mm, 0.0, 32 * mm]
-        fixed[1] = width - fixed[0] - fixed[2] - col * len(chunk)
-        header = ["序号", "评审项", "分值", *[f"{b.name}（{b.id}）" for b in chunk]]
-        rows: list[list[object]] = []
-        for n, (group, item) in enumerate(items, start=1):
-            cells = [para(dec(scores[(b.id, item.id)].score) if (b.id, item.id) in scores else "—", s.cell_center) for b in chunk]
-            rows.append([para(str(n), s.cell_center), f"{group}：{item.name}", _range_text(item), *cells])
-        total_max = exact_sum(i.max for _g, i in items)
-        rows.append(["", "合计（详细评审）", para(f"满分 {dec(total_max)}", s.cell), *[para(_total(b.id, items, scores), s.cell_center) for b in chunk]])
-        out += [grid(header, rows, fixed + [col] * len(chunk), total_rows=1), Spacer(1, 3 * mm)]
-    return out
-
-
 def _bidder_table(
     bidder: Bidder, items: Sequence[tuple[str, ScoredItem]], scores: dict, explained: set[tuple[str, str]], width: float  # type: ignore[type-arg]
 ) -> Table:
@@ -201,10 +155,10 @@ def _bidder_table(
     rows: list[list[object]] = []
     for n, (group, item) in enumerate(items, start=1):
         entry = scores.get((bidder.id, item.id))
-        score = dec(entry.score) + _grade(item, entry.score) if entry else "—"
+        score = dec(entry.score) + grade(item, entry.score) if entry else "—"
         comment = entry.comment if entry and entry.comment else ""
-        rows.append([para(str(n), s.cell_center), f"{group}：{item.name}", _range_text(item), para(score, s.cell_center), comment])
-    rows.append(["", "小计", "", para(_total(bidder.id, items, scores), s.cell_center), "不含价格分"])
+        rows.append([para(str(n), s.cell_center), f"{group}：{item.name}", range_text(item), para(score, s.cell_center), comment])
+    rows.append(["", "小计", "", para(total(bidder.id, items, {k: v.score for k, v in scores.items()}), s.cell_center), "不含价格分"])
     flagged = [n for n, (_g, item) in enumerate(items) if (bidder.id, item.id) in explained]
     return grid(["序号", "评审项", "分值范围 / 档次", "得分", "评审意见"], rows, widths, total_rows=1, shaded=flagged)
 

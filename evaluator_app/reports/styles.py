@@ -36,6 +36,7 @@ class Styles:
     h1: ParagraphStyle
     h2: ParagraphStyle
     body: ParagraphStyle
+    lead: ParagraphStyle  # a body paragraph kept on the page of what follows it
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     cell_center: ParagraphStyle
@@ -59,6 +60,7 @@ def styles() -> Styles:
         h1=style("h1", 14, 20, spaceBefore=12, spaceAfter=6, keepWithNext=1),
         h2=style("h2", 12, 17, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         body=style("body", 10.5, 16, alignment=TA_LEFT, spaceAfter=4),
+        lead=style("lead", 10.5, 16, alignment=TA_LEFT, spaceAfter=4, keepWithNext=1),
         cell=style("cell", 10, 14),
         cell_bold=style("cell_bold", 10.5, 14),
         cell_center=style("cell_center", 10, 14, alignment=TA_CENTER),
