@@ -234,7 +234,8 @@ def deviation_section(lot: Lot, summary: Mapping[str, Any], names: Names, width:
     flags = summary.get("deviations") or []
     if not flags:
         return [para("无评分畸高、畸低情况。", s.body)]
-    rows = []
+    rows: list[list[object]] = []
+    spans: list[tuple[object, ...]] = []
     for flag in flags:
         difference = Decimal(flag["difference"])
         kind = "畸高" if difference > 0 else "畸低"
@@ -243,14 +244,16 @@ def deviation_section(lot: Lot, summary: Mapping[str, Any], names: Names, width:
             bidder_label(lot, flag["bidder_id"]),
             item_name(lot, flag["item_id"]),
             para(f"{dec(flag['score'])} / {dec(flag['others_mean'], 2)}", s.cell_center),
-            para(f"{kind} {dec(difference, 2)}（限 {dec(flag['limit'])}）", s.cell_center),
-            flag.get("explanation") or "（未说明）",
+            para(f"{kind} {dec(difference, 2)}（允许 ±{dec(flag['limit'])}）", s.cell_center),
         ])
-    widths = [22 * mm, 34 * mm, 24 * mm, 22 * mm, 26 * mm]
+        # the explanation on a full-width row of its own, so a long text stays readable
+        rows.append([f"专家说明：{flag.get('explanation') or '（未说明）'}", "", "", "", ""])
+        spans.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+    widths = [30 * mm, 46 * mm, 34 * mm, 26 * mm]
     widths.append(width - sum(widths))
     return [
         para("某专家对某投标人某评审项的评分与其他专家平均分之差超过该项满分的规定比例的，标记为畸高或畸低，并由该专家书面说明。", s.lead),
-        grid(["专家", "投标人", "评审项", "评分 / 他人均分", "偏差", "专家说明"], rows, widths),
+        grid(["专家", "投标人", "评审项", "评分 / 他人均分", "偏差"], rows, widths, extra=spans),
     ]
 
 
