@@ -1,0 +1,91 @@
+"""Choosing and opening a credential, and describing its certificate to the person.
+
+All token and file work is blocking (a USB key can take seconds), so every call here is
+``async`` and runs the work in a thread: the window stays responsive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
+
+from evaluator_app.pki.credentials import Signer, TokenInfo, list_tokens, open_pkcs12, open_token
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+
+
+@dataclass(frozen=True)
+class CertificateSummary:
+    """What the login window shows: holder, CA, validity, recognised or not and why."""
+
+    holder: str
+    person_id: str | None
+    issuer: str
+    ca_name: str | None  # as the trust list names it, when recognised
+    not_before: datetime
+    not_after: datetime
+    recognised: bool
+    reasons_zh: tuple[str, ...]
+    reasons_en: tuple[str, ...]
+    fingerprint: str
+
+
+def _cn(name: x509.Name) -> str:
+    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else name.rfc4514_string()
+
+
+async def describe_certificate(cert: x509.Certificate, trust_list: TrustList | None, policy: RevocationPolicy, at: datetime | None = None) -> CertificateSummary:
+    fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    base = dict(holder=_cn(cert.subject), issuer=_cn(cert.issuer), not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc, fingerprint=fingerprint)
+    if trust_list is None:
+        return CertificateSummary(person_id=None, ca_name=None, recognised=False, reasons_zh=("尚未配置信任列表，无法判断证书是否受认可",), reasons_en=("no trust list configured: recognition unknown",), **base)  # type: ignore[arg-type]
+    result = await avalidate_certificate(cert, "auth", trust_list, at or datetime.now(timezone.utc), policy)
+    return CertificateSummary(
+        person_id=result.identity.person_id if result.identity else None,
+        ca_name=result.ca_name,
+        recognised=result.ok,
+        reasons_zh=tuple(r.message_zh for r in result.reasons),
+        reasons_en=tuple(r.message_en for r in result.reasons),
+        **base,  # type: ignore[arg-type]
+    )
+
+
+async def find_tokens(module_path: str) -> list[TokenInfo]:
+    """Tokens present now (a key plugged in after start is found on the next call)."""
+    return await asyncio.to_thread(list_tokens, module_path)
+
+
+async def open_p12(path: Path, password: str) -> Signer:
+    return await asyncio.to_thread(open_pkcs12, path, password)
+
+
+async def open_usb_key(module_path: str, pin: str, token_label: str | None = None, slot: int | None = None) -> Signer:
+    return await asyncio.to_thread(open_token, module_path, pin, token_label, slot)
+
+
+def certificate_of(signer: Signer) -> x509.Certificate:
+    return x509.load_der_x509_certificate(signer.certificate.dump())
+
+
+@dataclass(frozen=True)
+class CredentialRef:
+    """Which credential the person logged in with, without the key: every signature asks
+    for the PIN (or password) again, and the key is closed right after, as a USB key expects."""
+
+    kind: str  # "pkcs11" or "pkcs12"
+    path: str  # the PKCS#11 module or the .p12 file
+    token_label: str | None = None
+    slot: int | None = None
+
+    async def open(self, secret: str) -> Signer:
+        if self.kind == "pkcs11":
+            return await open_usb_key(self.path, secret, self.token_label, self.slot)
+        return await open_p12(Path(self.path), secret)

@@ -1,0 +1,220 @@
+"""One expert's work in one session, without Qt: what the session window asks for.
+
+It holds the session's view and plan, builds every artefact the expert signs, signs it with
+the credential (the PIN asked each time), and hands it to the outbox so a network failure or a
+restart never loses it; scores go to the crash-safe journal at every keystroke, then to the
+venue's draft store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from evaluator_app.client.journal import DraftJournal, DraftSnapshot
+from evaluator_app.client.login import LoggedIn
+from evaluator_app.client.outbox import Outbox, OutboxItem
+from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.plan import Lot, ScoredItem
+from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.scoring import check_score
+from evaluator_app.protocol.artefacts import (
+    Declaration,
+    GateVoteEntry,
+    GateVotes,
+    LeaderVote,
+    ScoreSheet,
+    SheetExplanation,
+    SheetScore,
+)
+from evaluator_app.protocol.messages import DraftPut, DraftView
+
+logger = logging.getLogger(__name__)
+
+PLEDGE_ZH = (
+    "本人郑重承诺：本人与本项目各投标人不存在利害关系；不存在应当回避的情形；"
+    "将遵守评标纪律，独立、客观、公正地履行评标职责，对所提出的评审意见承担个人责任；"
+    "不透露评标情况，不收受投标人的财物或者其他好处。"
+)
+PLEDGE_SHA256 = hashlib.sha256(PLEDGE_ZH.encode("utf-8")).hexdigest()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    valid_bidders: tuple[str, ...]
+    flags: tuple[dict[str, Any], ...]  # each with bidder_id, item_id, score, others_mean, limit, explained
+
+    @property
+    def unexplained(self) -> tuple[dict[str, Any], ...]:
+        return tuple(f for f in self.flags if not f["explained"])
+
+
+class ExpertSession:
+    def __init__(self, logged: LoggedIn, session_id: str, data_dir: Path):
+        self.logged = logged
+        self.client: VenueClient = logged.client
+        self.session_id = session_id
+        self.me = logged.result.person_id
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Outbox(data_dir / "outbox.db")
+        self.journal = DraftJournal(data_dir / "journal.db")
+        self.view: dict[str, Any] = {}
+        self.lot: Lot | None = None
+        self.listeners: list[Callable[[], None]] = []
+
+    # -- state -----------------------------------------------------------------------
+    async def load(self) -> None:
+        self.view = await self.client.get(f"/sessions/{self.session_id}")
+        if self.lot is None:
+            data = await self.client.get(f"/sessions/{self.session_id}/project")
+            self.lot = project_from_dict(data["project"]).lot(data["lot_id"])
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+    @property
+    def phase(self) -> str:
+        return str(self.view.get("phase", ""))
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.view.get("paused"))
+
+    @property
+    def committee(self) -> list[dict[str, Any]]:
+        return [m for m in self.view.get("members", []) if m["role"] == "expert" and m["status"] == "assigned"]
+
+    def require_lot(self) -> Lot:
+        if self.lot is None:
+            raise RuntimeError("session not loaded")
+        return self.lot
+
+    # -- signing and sending ---------------------------------------------------------
+    async def sign_and_send(self, kind: str, route: str, body: Any, secret: str, label: str, pdf_for: Callable[[Any, Any], Any] | None = None) -> OutboxItem:
+        """Sign ``body`` with the person's credential and queue it; then try to deliver."""
+        signer = await self.logged.credential.open(secret)
+        try:
+            content, signature = await VenueClient.sign_artefact(kind, body, signer)
+            pdf = await pdf_for(body, signer) if pdf_for is not None else None
+        finally:
+            signer.close()
+        item = self.outbox.enqueue(self.session_id, route, content, signature, pdf, label=label)
+        await self.deliver()
+        return self.outbox.item(item.id)
+
+    async def deliver(self) -> None:
+        await self.outbox.flush(self.client)
+        self._changed()
+
+    async def declare(self, conflict: bool, reason: str, secret: str) -> OutboxItem:
+        lot = self.require_lot()
+        body = Declaration(self.session_id, lot.id, self.me, tuple(b.id for b in lot.bidders), conflict, reason, PLEDGE_SHA256, now_iso())
+        return await self.sign_and_send("declaration", "declarations", body, secret, "承诺书" if not conflict else "回避申请")
+
+    async def vote_leader(self, candidate_id: str, secret: str) -> OutboxItem:
+        return await self.sign_and_send("leader_vote", "leader-votes", LeaderVote(self.session_id, self.me, candidate_id, now_iso()), secret, "组长推选")
+
+    async def submit_gate_votes(self, votes: list[tuple[str, str, bool, str]], secret: str) -> OutboxItem:
+        lot = self.require_lot()
+        body = GateVotes(self.session_id, lot.id, self.me, tuple(GateVoteEntry(b, i, p, r) for b, i, p, r in votes), now_iso())
+        return await self.sign_and_send("gate_votes", "gate-votes", body, secret, "初步评审")
+
+    # -- scoring ---------------------------------------------------------------------
+    def record(self, bidder_id: str, item_id: str, field: str, value: str) -> int:
+        """Every keystroke: durable in the local journal when this returns."""
+        return self.journal.record(self.session_id, self.me, bidder_id, item_id, field, value)  # type: ignore[arg-type]
+
+    def snapshot(self) -> DraftSnapshot:
+        return self.journal.snapshot(self.session_id, self.me)
+
+    async def sync_draft(self) -> bool:
+        """Send the journal to the venue's draft store; False while offline (retried later)."""
+        snap = self.snapshot()
+        if not self.journal.unsynced(self.session_id, self.me):
+            return True
+        try:
+            view = await self.client.request("PUT", f"/sessions/{self.session_id}/draft", DraftPut(snap.revision, DraftJournal.to_venue_content(snap)))
+        except Exception as exc:  # offline or refused: the journal keeps everything
+            logger.info("draft not synced yet: %s", exc)
+            return False
+        self.journal.mark_synced(self.session_id, self.me, int(view["revision"]))
+        return True
+
+    async def resume_from_venue(self) -> bool:
+        """At another seat: continue from the venue's copy if it is newer than this machine's."""
+        try:
+            data = await self.client.get(f"/sessions/{self.session_id}/draft", DraftView)
+        except Exception:
+            return False
+        return self.journal.merge_venue_draft(self.session_id, self.me, data)
+
+    async def load_gates(self) -> dict[str, Any] | None:
+        """The preliminary review's outcome once decided (valid bidders, rejections with reasons)."""
+        try:
+            self.gates = await self.client.get(f"/sessions/{self.session_id}/gates")
+        except Exception as exc:  # not decided yet, or offline: the scoring grid waits
+            logger.info("gates not available: %s", exc)
+            return None
+        self._changed()
+        return self.gates
+
+    gates: dict[str, Any] | None = None
+
+    def valid_bidders(self) -> list[str]:
+        return list(self.gates["valid"]) if self.gates else []
+
+    def build_sheet(self, bidders: list[str], version: int) -> ScoreSheet:
+        lot = self.require_lot()
+        cells = self.snapshot().cells
+        scores, explanations = [], []
+        for bidder in bidders:
+            for item in lot.plan.scored_items:
+                cell = cells.get((bidder, item.id))
+                if cell is None or cell.score in (None, ""):
+                    raise ValueError(f"{bidder}/{item.id}")
+                scores.append(SheetScore(bidder, item.id, check_score(item, cell.score), cell.comment))
+                if cell.explanation.strip():
+                    explanations.append(SheetExplanation(bidder, item.id, cell.explanation))
+        return ScoreSheet(self.session_id, lot.id, self.me, "detailed_scoring", version, tuple(scores), tuple(explanations), now_iso())
+
+    async def check_sheet(self, sheet: ScoreSheet) -> SheetCheck:
+        data = await self.client.post(f"/sessions/{self.session_id}/sheets/check", sheet)
+        return SheetCheck(tuple(data["valid_bidders"]), tuple(data["flags"]))
+
+    def totals(self, bidders: list[str]) -> dict[str, Decimal]:
+        """Live totals of the scored items as typed (invalid cells count as nothing yet)."""
+        lot = self.require_lot()
+        cells = self.snapshot().cells
+        out: dict[str, Decimal] = {}
+        for bidder in bidders:
+            total = Decimal(0)
+            for item in lot.plan.scored_items:
+                cell = cells.get((bidder, item.id))
+                if cell is not None and cell.score:
+                    try:
+                        total += check_score(item, cell.score)
+                    except Exception:  # shown as an error in its cell, not added
+                        continue
+            out[bidder] = total
+        return out
+
+    def scored_items(self) -> tuple[ScoredItem, ...]:
+        return self.require_lot().plan.scored_items
+
+    def close(self) -> None:
+        self.journal.close()
+        close = getattr(self.outbox, "close", None)
+        if close:
+            close()

@@ -1,0 +1,74 @@
+"""The application's settings: venue addresses, trust list, USB-key module, language.
+
+Stored as JSON in the data directory (one per person on a shared demo machine, chosen with
+``--data-dir``; otherwise the platform's per-user folder). No Qt here: the UI reads and writes
+these through :func:`load_settings` / :func:`save_settings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+logger = logging.getLogger(__name__)
+SETTINGS_FILE = "settings.json"
+LANGUAGES = ("zh_CN", "en")
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    language: str = "zh_CN"  # Simplified Chinese unless the person chooses English
+    main_venue_url: str = "https://127.0.0.1:8443"
+    secondary_venue_url: str = ""  # the venue where the expert sits, if not the main one
+    workstation_id: str = ""
+    trust_list: str = ""  # path of the signed trust list
+    trust_list_signer: str = ""  # pinned certificate of the centre's trust-list key
+    ca_roots: tuple[str, ...] = ()  # PEM files trusted for the venues' TLS certificates
+    pkcs11_module: str = ""  # the USB key's PKCS#11 library, remembered
+    last_p12: str = ""
+    offline_revocation: bool = False  # soft-fail when the CA's CRL/OCSP is unreachable
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("evaluator-app", "evaluator"))
+
+
+def load_settings(data_dir: Path) -> AppSettings:
+    path = data_dir / SETTINGS_FILE
+    if not path.is_file():
+        return AppSettings(language=_system_language())
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        known = {f.name for f in dataclasses.fields(AppSettings)}
+        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in known}
+        settings = AppSettings(**values)
+    except (ValueError, TypeError) as exc:  # a damaged file must not stop the app: defaults, and say so
+        logger.warning("settings %s unreadable (%s); using defaults", path, exc)
+        return AppSettings(language=_system_language())
+    if settings.language not in LANGUAGES:
+        settings = dataclasses.replace(settings, language="zh_CN")
+    return settings
+
+
+def save_settings(data_dir: Path, settings: AppSettings) -> None:
+    """Atomic write: a crash mid-save leaves the old settings, never half a file."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(dataclasses.asdict(settings), ensure_ascii=False, indent=2)
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, data_dir / SETTINGS_FILE)
+
+
+def _system_language() -> str:
+    lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "en" if lang.startswith("en") else "zh_CN"

@@ -1,0 +1,40 @@
+"""Starting the desktop application: one asyncio loop on the Qt thread (qasync)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+import qasync
+
+from evaluator_app.client.settings import default_data_dir, load_settings
+from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.main_window import MainWindow
+from evaluator_app.ui.style import apply_style
+
+logger = logging.getLogger(__name__)
+
+
+def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
+    data_dir = data_dir or default_data_dir()
+    settings = load_settings(data_dir)
+    if language:
+        from dataclasses import replace
+
+        settings = replace(settings, language=language)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("evaluator")
+    apply_style(app)  # type: ignore[arg-type]
+    install_language(app, settings.language)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(settings, data_dir)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    window.show()
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0

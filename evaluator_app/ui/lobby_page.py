@@ -1,0 +1,73 @@
+"""The lobby: the sessions this person may open, with phase, venues and time."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.explain import explain
+from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.ui.phase_names import phase_name
+
+logger = logging.getLogger(__name__)
+
+
+class LobbyPage(QWidget):
+    open_session = Signal(str)  # session id
+
+    def __init__(self, client: VenueClient, language: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.client = client
+        self.language = language
+        self.sessions: list[dict] = []
+        title = QLabel(self.tr("My evaluation sessions"))
+        title.setObjectName("title")
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Session"), self.tr("Project"), self.tr("Phase"), self.tr("Venues"), self.tr("Start")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._join)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.refresh)
+        self.join_button = QPushButton(self.tr("Open session"))
+        self.join_button.setObjectName("primary")
+        self.join_button.clicked.connect(self._join)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(refresh)
+        buttons.addWidget(self.join_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    @asyncSlot()
+    async def refresh(self) -> None:
+        try:
+            data = await self.client.get("/sessions")
+        except Exception as exc:
+            self.status.setText(explain(exc).text(self.language))
+            return
+        self.sessions = data["sessions"]
+        self.table.setRowCount(len(self.sessions))
+        for row, session in enumerate(self.sessions):
+            phase = "paused" if session["paused"] else session["phase"]
+            cells = [session["id"], session["title"], phase_name(phase), "、".join(session["venues"]), session.get("scheduled_start") or ""]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, session["id"])
+                self.table.setItem(row, column, item)
+        if self.sessions:
+            self.table.selectRow(0)
+        self.status.setText(self.tr("{n} session(s)").format(n=len(self.sessions)) if self.sessions else self.tr("No session is assigned to you yet."))
+
+    def _join(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.sessions):
+            self.open_session.emit(self.sessions[row]["id"])

@@ -1,0 +1,249 @@
+"""The login page: choose a USB key or a certificate file, see the certificate, log in."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from evaluator_app.client.credentials import CertificateSummary, CredentialRef, certificate_of
+from evaluator_app.client.explain import explain
+from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.pki.credentials import TokenInfo
+
+logger = logging.getLogger(__name__)
+TOKEN_POLL_MS = 3000  # a USB key plugged in after start appears within this
+
+
+class LoginPage(QWidget):
+    logged_in = Signal(object)  # LoggedIn
+
+    def __init__(self, service: LoginService, language: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.language = language
+        self._tokens: list[TokenInfo] = []
+        self._busy = False
+
+        title = QLabel(self.tr("Remote bid evaluation: log in"))
+        title.setObjectName("title")
+        subtitle = QLabel(self.tr("Log in with your digital certificate (USB key or certificate file)"))
+        subtitle.setObjectName("subtitle")
+
+        self.use_token = QRadioButton(self.tr("USB key"))
+        self.use_file = QRadioButton(self.tr("Certificate file (.p12 / .pfx)"))
+        group = QButtonGroup(self)
+        group.addButton(self.use_token)
+        group.addButton(self.use_file)
+        choice = QHBoxLayout()
+        choice.addWidget(self.use_token)
+        choice.addWidget(self.use_file)
+        choice.addStretch()
+
+        self.module_edit = QLineEdit(service.settings.pkcs11_module)
+        self.module_edit.setPlaceholderText(self.tr("PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so"))
+        browse_module = QPushButton(self.tr("Browse…"))
+        browse_module.clicked.connect(self._browse_module)
+        module_row = QHBoxLayout()
+        module_row.addWidget(self.module_edit, 1)
+        module_row.addWidget(browse_module)
+        self.token_combo = QComboBox()
+        self.token_combo.currentIndexChanged.connect(self._token_chosen)
+
+        self.file_edit = QLineEdit(service.settings.last_p12)
+        self.file_edit.setPlaceholderText(self.tr("Certificate file"))
+        browse_file = QPushButton(self.tr("Browse…"))
+        browse_file.clicked.connect(self._browse_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(browse_file)
+
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_edit.returnPressed.connect(self._login)
+        self.tries_label = QLabel()
+        self.tries_label.setObjectName("error")
+
+        form = QFormLayout()
+        form.addRow(self.tr("USB key driver:"), module_row)
+        form.addRow(self.tr("USB key:"), self.token_combo)
+        form.addRow(self.tr("Certificate file:"), file_row)
+        self.secret_label = QLabel(self.tr("PIN:"))
+        form.addRow(self.secret_label, self.secret_edit)
+        form.addRow("", self.tries_label)
+
+        self.cert_box = QGroupBox(self.tr("Certificate"))
+        self.cert_text = QLabel(self.tr("No certificate chosen yet."))
+        self.cert_text.setWordWrap(True)
+        box_layout = QVBoxLayout(self.cert_box)
+        box_layout.addWidget(self.cert_text)
+
+        self.venue_label = QLabel(self.tr("Venue: {url}   Workstation: {ws}").format(url=service.venue_url(), ws=service.settings.workstation_id or "?"))
+        self.venue_label.setObjectName("hint")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.login_button = QPushButton(self.tr("Log in"))
+        self.login_button.setObjectName("primary")
+        self.login_button.clicked.connect(self._login)
+
+        card = QWidget()
+        card.setMaximumWidth(760)  # a readable column, not a form stretched across a wide screen
+        layout = QVBoxLayout(card)
+        outer = QHBoxLayout(self)
+        outer.addStretch()
+        outer.addWidget(card, 3)
+        outer.addStretch()
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addLayout(choice)
+        layout.addLayout(form)
+        layout.addWidget(self.cert_box)
+        layout.addWidget(self.venue_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.login_button)
+        layout.addStretch()
+
+        self.use_token.toggled.connect(self._mode_changed)
+        (self.use_token if service.settings.pkcs11_module else self.use_file).setChecked(True)
+        self._mode_changed()
+        self._poll = QTimer(self)
+        self._poll.setInterval(TOKEN_POLL_MS)
+        self._poll.timeout.connect(self._refresh_tokens)
+        self._poll.start()
+
+    # -- what is shown ---------------------------------------------------------------
+    def _mode_changed(self) -> None:
+        token = self.use_token.isChecked()
+        for widget in (self.module_edit, self.token_combo):
+            widget.setEnabled(token)
+        self.file_edit.setEnabled(not token)
+        self.secret_label.setText(self.tr("PIN:") if token else self.tr("Password:"))
+        if token:
+            self._refresh_tokens()
+
+    def show_error(self, error: BaseException) -> None:
+        self.error_label.setText(explain(error).text(self.language))
+
+    def show_certificate(self, summary: CertificateSummary) -> None:
+        lines = [
+            self.tr("Holder: {name} ({id})").format(name=summary.holder, id=summary.person_id or "?"),
+            self.tr("Issued by: {ca}").format(ca=summary.ca_name or summary.issuer),
+            self.tr("Valid: {start} to {end}").format(start=f"{summary.not_before:%Y-%m-%d}", end=f"{summary.not_after:%Y-%m-%d}"),
+        ]
+        if summary.recognised:
+            lines.append("✔ " + self.tr("Recognised: this CA is on the mutual-recognition list"))
+        else:
+            reasons = summary.reasons_en if self.language == "en" else summary.reasons_zh
+            lines.append("✘ " + self.tr("Not recognised: {why}").format(why="; ".join(reasons)))
+        self.cert_text.setText("\n".join(lines))
+        self.cert_text.setObjectName("ok" if summary.recognised else "error")
+        self.cert_text.setStyleSheet("")  # re-polish for the new object name
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.login_button.setEnabled(not busy)
+        self.login_button.setText(self.tr("Logging in…") if busy else self.tr("Log in"))
+
+    # -- actions ---------------------------------------------------------------------
+    def _browse_module(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("PKCS#11 module"), "", self.tr("Libraries (*.so *.dll *.dylib)"))
+        if path:
+            self.module_edit.setText(path)
+            self._refresh_tokens()
+
+    def _browse_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx)"))
+        if path:
+            self.file_edit.setText(path)
+
+    @asyncSlot()
+    async def _refresh_tokens(self) -> None:
+        if not self.use_token.isChecked() or self._busy or not self.module_edit.text().strip():
+            return
+        from dataclasses import replace
+
+        self.service.settings = replace(self.service.settings, pkcs11_module=self.module_edit.text().strip())
+        try:
+            tokens = await self.service.tokens()
+        except Exception as exc:  # shown, never raised into Qt
+            self.show_error(exc)
+            return
+        labels = [t.label for t in tokens]
+        if labels == [t.label for t in self._tokens]:
+            return
+        self._tokens = tokens
+        self.token_combo.clear()
+        for token in tokens:
+            self.token_combo.addItem(f"{token.label}  ({token.serial})")
+        if not tokens:
+            self.token_combo.addItem(self.tr("No USB key found: plug it in"))
+
+    @asyncSlot()
+    async def _token_chosen(self) -> None:
+        token = self._current_token()
+        if token is None:
+            return
+        hint = token.tries_left_hint
+        self.tries_label.setText(
+            self.tr("The PIN is locked.") if token.pin_locked else
+            self.tr("Last try before the PIN locks!") if hint == "final" else
+            self.tr("Few PIN tries left.") if hint == "low" else ""
+        )
+        own = next((c for c in token.certificates if c.label == "signing"), token.certificates[-1] if token.certificates else None)
+        if own is not None:
+            from cryptography import x509
+
+            try:
+                self.show_certificate(await self.service.describe(x509.load_der_x509_certificate(own.der)))
+            except Exception as exc:
+                self.show_error(exc)
+
+    def _current_token(self) -> TokenInfo | None:
+        index = self.token_combo.currentIndex()
+        return self._tokens[index] if 0 <= index < len(self._tokens) else None
+
+    @asyncSlot()
+    async def _login(self) -> None:
+        if self._busy:
+            return
+        self._set_busy(True)
+        self.error_label.clear()
+        signer = None
+        try:
+            secret = self.secret_edit.text()
+            if self.use_token.isChecked():
+                token = self._current_token()
+                credential = CredentialRef("pkcs11", self.module_edit.text().strip(), token.label if token else None, token.slot if token else None)
+            else:
+                credential = CredentialRef("pkcs12", self.file_edit.text().strip())
+            signer = await credential.open(secret)
+            self.show_certificate(await self.service.describe(certificate_of(signer)))
+            done: LoggedIn = await self.service.login(signer, credential)
+            signer = None  # login() closed it
+        except Exception as exc:  # every refusal is shown in words, never a crash
+            logger.info("login refused: %s", exc)
+            self.show_error(exc)
+            if signer is not None:
+                signer.close()
+            return
+        finally:
+            self.secret_edit.clear()
+            self._set_busy(False)
+        self._poll.stop()
+        self.logged_in.emit(done)

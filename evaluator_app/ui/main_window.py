@@ -1,0 +1,72 @@
+"""The main window: login, then the lobby; each opened session gets a window of its own."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+
+from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.settings import AppSettings
+from evaluator_app.ui.lobby_page import LobbyPage
+from evaluator_app.ui.login_page import LoginPage
+from evaluator_app.ui.phase_names import role_name
+
+logger = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.data_dir = data_dir
+        self.session: LoggedIn | None = None
+        self.session_windows: dict[str, QWidget] = {}
+        self.setWindowTitle(self.tr("Remote bid evaluation"))
+        self.resize(1100, 760)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.login_page = LoginPage(LoginService(settings), settings.language)
+        self.login_page.logged_in.connect(self._logged_in)
+        self.stack.addWidget(self.login_page)
+        self.who = QLabel(self.tr("Not logged in"))
+        self.connection = QLabel()
+        self.statusBar().addWidget(self.who, 1)
+        self.statusBar().addPermanentWidget(self.connection)
+        self.lobby: LobbyPage | None = None
+
+    def _logged_in(self, done: LoggedIn) -> None:
+        self.session = done
+        result = done.result
+        seat = f" · {result.seat}" if result.seat else ""
+        self.who.setText(self.tr("{name} ({role}) at {venue}{seat}").format(name=result.name, role=role_name(result.role.value), venue=result.venue, seat=seat))
+        self.connection.setText(self.tr("Connected to {url}").format(url=done.client.base_url))
+        self.lobby = LobbyPage(done.client, self.settings.language)
+        self.lobby.open_session.connect(self.open_session)
+        self.stack.addWidget(self.lobby)
+        self.stack.setCurrentWidget(self.lobby)
+        self.lobby.refresh()
+
+    def open_session(self, session_id: str) -> None:
+        from evaluator_app.ui.session_window import SessionWindow
+
+        window = self.session_windows.get(session_id)
+        if window is None:
+            assert self.session is not None
+            window = SessionWindow(self.session, session_id, self.settings, self.data_dir)
+            self.session_windows[session_id] = window
+            window.destroyed.connect(lambda *_: self.session_windows.pop(session_id, None))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        for window in list(self.session_windows.values()):
+            window.close()
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,73 @@
+"""Preliminary review (初步评审): pass or fail per bidder and gate item; a fail needs its reason."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtCore import Qt
+from qasync import asyncSlot
+
+from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.ui.pages.base import StepPage
+
+PASS, FAIL = 0, 1
+
+
+class GatePage(StepPage):
+    def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
+        super().__init__(session, language, self.tr("Preliminary review"), parent)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([self.tr("Bidder"), self.tr("Requirement"), self.tr("Verdict"), self.tr("Reason (required for a fail)")])
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.sign_button = QPushButton(self.tr("Sign my preliminary review"))
+        self.sign_button.setObjectName("primary")
+        self.sign_button.clicked.connect(self.submit)
+        self.body.addWidget(self.table, 1)
+        self.body.addWidget(self.sign_button)
+        self.rows: list[tuple[str, str]] = []
+        self._build()
+
+    def _build(self) -> None:
+        lot = self.session.lot
+        if lot is None or self.rows:
+            return
+        self.rows = [(b.id, i.id) for b in lot.bidders for i in lot.plan.gate_items]
+        names = {b.id: b.name for b in lot.bidders}
+        items = {i.id: i.name for i in lot.plan.gate_items}
+        self.table.setRowCount(len(self.rows))
+        for row, (bidder, item) in enumerate(self.rows):
+            for column, text in enumerate((f"{bidder} {names[bidder]}", items[item])):
+                cell = QTableWidgetItem(text)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, cell)
+            verdict = QComboBox()
+            verdict.addItems([self.tr("Pass"), self.tr("Fail")])
+            self.table.setCellWidget(row, 2, verdict)
+            self.table.setItem(row, 3, QTableWidgetItem(""))
+        self.table.resizeColumnsToContents()
+
+    def refresh(self) -> None:
+        self._build()
+        self.sign_button.setEnabled(self.session.phase == "preliminary_review" and not self.session.paused)
+        if self.session.gates:
+            rejected = ", ".join(r["bidder"] for r in self.session.gates["rejected"]) or self.tr("none")
+            self.say(self.tr("Review decided. Rejected: {who}").format(who=rejected))
+
+    def set_verdict(self, bidder: str, item: str, passed: bool, reason: str = "") -> None:
+        row = self.rows.index((bidder, item))
+        self.table.cellWidget(row, 2).setCurrentIndex(PASS if passed else FAIL)  # type: ignore[union-attr]
+        self.table.item(row, 3).setText(reason)
+
+    @asyncSlot()
+    async def submit(self) -> None:
+        votes = []
+        for row, (bidder, item) in enumerate(self.rows):
+            passed = self.table.cellWidget(row, 2).currentIndex() == PASS  # type: ignore[union-attr]
+            reason = self.table.item(row, 3).text().strip()
+            if not passed and not reason:
+                self.table.setCurrentCell(row, 3)
+                self.say(self.tr("Give the reason for each fail (row {row}).").format(row=row + 1), ok=False)
+                return
+            votes.append((bidder, item, passed, "" if passed else reason))
+        item = await self.signed(self.tr("preliminary review"), lambda secret: self.session.submit_gate_votes(votes, secret))
+        if item is not None and item.state == "delivered":
+            self.sign_button.setEnabled(False)

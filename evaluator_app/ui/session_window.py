@@ -1,0 +1,178 @@
+"""An expert's window for one session: the steps of the evaluation, the connection, the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.connection import ConnectionState, VenueConnection
+from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.client.login import LoggedIn
+from evaluator_app.client.settings import AppSettings
+from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.pages.declaration_page import DeclarationPage
+from evaluator_app.ui.pages.election_page import ElectionPage
+from evaluator_app.ui.pages.gate_page import GatePage
+from evaluator_app.ui.phase_names import phase_name
+
+logger = logging.getLogger(__name__)
+RELOAD_ON = {"phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
+# which step a phase opens on
+STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2}
+
+
+class SessionWindow(QMainWindow):
+    def __init__(self, logged: LoggedIn, session_id: str, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.language = settings.language
+        self.session = ExpertSession(logged, session_id, data_dir / "sessions" / session_id)
+        self.session.listeners.append(self._refresh)
+        self.setWindowTitle(self.tr("Session {id}").format(id=session_id))
+        self.resize(1200, 800)
+
+        self.header = QLabel(self.tr("Loading…"))
+        self.header.setObjectName("title")
+        self.phase_label = QLabel()
+        self.phase_label.setObjectName("subtitle")
+        self.banner = QLabel()
+        self.banner.setObjectName("error")
+        self.banner.setWordWrap(True)
+        self.ack_button = QPushButton(self.tr("I have read it"))
+        self.ack_button.clicked.connect(self._acknowledge)
+        self.ack_button.hide()
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.ack_button)
+        self.pending_ack: int | None = None
+
+        self.steps = QListWidget()
+        self.steps.setFixedWidth(220)
+        self.stack = QStackedWidget()
+        self.pages: list[StepPage] = []
+        for title, page in self._make_pages():
+            self.steps.addItem(title)
+            self.stack.addWidget(page)
+            self.pages.append(page)
+        self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.steps.setCurrentRow(0)
+
+        middle = QHBoxLayout()
+        middle.addWidget(self.steps)
+        middle.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.phase_label)
+        layout.addLayout(banner_row)
+        layout.addLayout(middle, 1)
+        self.setCentralWidget(central)
+
+        self.connection_label = QLabel()
+        self.outbox_label = QLabel()
+        self.statusBar().addWidget(self.connection_label, 1)
+        self.statusBar().addPermanentWidget(self.outbox_label)
+        self.connection = VenueConnection(logged.client, self._on_event, session_id=session_id, on_state=self._on_state)
+        self._started = False
+
+    def _make_pages(self) -> list[tuple[str, StepPage]]:
+        return [
+            (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
+            (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
+            (self.tr("3 Preliminary review"), GatePage(self.session, self.language)),
+        ]
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.start()
+
+    @asyncSlot()
+    async def start(self) -> None:
+        try:
+            await self.session.load()
+            if self.session.phase not in ("preparing", "check_in", "declarations", "leader_election", "preliminary_review"):
+                await self.session.load_gates()
+        except Exception as exc:
+            self.banner.setText(str(exc))
+        self.connection.start()
+        await self.session.deliver()  # anything signed before a restart goes out now
+        step = STEP_OF_PHASE.get(self.session.phase)
+        if step is not None:
+            self.steps.setCurrentRow(step)
+
+    # -- what the window shows -------------------------------------------------------
+    def _refresh(self) -> None:
+        view = self.session.view
+        self.header.setText(view.get("title", ""))
+        phase = "paused" if view.get("paused") else view.get("phase", "")
+        self.phase_label.setText(self.tr("Phase: {phase}").format(phase=phase_name(phase)))
+        if view.get("paused"):
+            self.banner.setText(self.tr("The session is paused by the supervisor. Your work is kept; please wait."))
+        elif self.pending_ack is None:
+            self.banner.clear()
+        pending = [i for i in self.session.outbox.items(self.session.session_id) if i.state == "pending"]
+        self.outbox_label.setText(self.tr("{n} signed item(s) waiting to be sent").format(n=len(pending)) if pending else self.tr("Everything signed has been received"))
+        for page in self.pages:
+            page.refresh()
+
+    def _on_state(self, state: ConnectionState) -> None:
+        text = {
+            "online": self.tr("● Connected to the venue"),
+            "connecting": self.tr("○ Connecting…"),
+            "offline": self.tr("✕ Venue unreachable; retrying in {s} s. Your work is kept.").format(s=int(state.retry_in or 0)),
+            "login_required": self.tr("✕ Your login has expired: log in again"),
+            "stopped": self.tr("Disconnected"),
+        }[state.status]
+        self.connection_label.setText(text)
+        if state.status == "online":
+            asyncio.ensure_future(self.session.deliver())
+
+    async def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("session_id") != self.session.session_id:
+            return
+        kind = event.get("kind", "")
+        if kind == "broadcast":
+            self.pending_ack = int(event["seq"])
+            self.banner.setText(self.tr("Message from {name}: {text}").format(name=event["payload"].get("name", ""), text=event["payload"].get("message", "")))
+            self.ack_button.show()
+        if kind in RELOAD_ON:
+            await self.session.load()
+            if kind in ("gates.decided", "phase"):
+                await self.session.load_gates()
+
+    @asyncSlot()
+    async def _acknowledge(self) -> None:
+        if self.pending_ack is None:
+            return
+        try:
+            await self.session.client.post(f"/sessions/{self.session.session_id}/acknowledge", {"seq": self.pending_ack})
+        except Exception as exc:
+            self.banner.setText(str(exc))
+            return
+        self.pending_ack = None
+        self.ack_button.hide()
+        self.banner.clear()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.ActivationChange:
+            self.connection.set_presence("focused" if self.isActiveWindow() else "away", self._items_scored())
+        super().changeEvent(event)
+
+    def _items_scored(self) -> int:
+        return sum(1 for cell in self.session.snapshot().cells.values() if cell.score)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        asyncio.ensure_future(self.connection.stop())
+        self.session.close()
+        super().closeEvent(event)
+
+

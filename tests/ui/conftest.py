@@ -1,0 +1,55 @@
+"""UI tests: offscreen Qt, one qasync loop per test, a real venue in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.venue.conftest import venue_pki  # noqa: E402,F401  (session-scoped demo PKI with CRL/OCSP services)
+from tests.ui.venue_thread import VenueThread  # noqa: E402
+
+
+@pytest.fixture
+def venue(venue_pki, tmp_path) -> Iterator[VenueThread]:  # type: ignore[no-untyped-def]  # noqa: F811
+    thread = VenueThread(venue_pki, tmp_path / "venue")
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
+def loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
+    import qasync
+
+    from evaluator_app.ui.style import apply_style
+
+    apply_style(qapp)
+    event_loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def wait_for(loop) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+    """Run the Qt+asyncio loop until ``condition()`` holds (or fail after ``timeout`` s)."""
+
+    def wait(condition: Callable[[], Any], timeout: float = 20.0, message: str = "") -> Any:
+        async def poll() -> Any:
+            deadline = loop.time() + timeout
+            while loop.time() < deadline:
+                value = condition()
+                if value:
+                    return value
+                await asyncio.sleep(0.05)
+            raise AssertionError(f"timed out waiting for {message or condition}")
+
+        return loop.run_until_complete(poll())
+
+    return wait

@@ -1,0 +1,59 @@
+"""The login window against a real venue: file certificate, wrong password, revoked certificate."""
+
+from __future__ import annotations
+
+from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.main_window import MainWindow
+
+
+def _window(qtbot, venue, tmp_path, ws="ws-expert-sd-1", language="zh_CN"):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    install_language(QApplication.instance(), language)
+    window = MainWindow(venue.settings_for(ws, language), tmp_path / "app")
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _fill(window, person, password=None):  # type: ignore[no-untyped-def]
+    page = window.login_page
+    page.use_file.setChecked(True)
+    page.file_edit.setText(str(person.p12))
+    page.secret_edit.setText(person.password if password is None else password)
+    page.login_button.click()
+    return page
+
+
+def test_expert_logs_in_with_a_certificate_file_and_sees_the_lobby(qtbot, loop, wait_for, venue, tmp_path):
+    window = _window(qtbot, venue, tmp_path)
+    _fill(window, venue.demo.person("expert-sd-1"))
+    wait_for(lambda: window.lobby is not None and window.stack.currentWidget() is window.lobby, message="lobby")
+    assert "张伟" in window.who.text() and "A01" in window.who.text()
+    assert "✔" in window.login_page.cert_text.text()
+    wait_for(lambda: window.lobby.status.text(), message="session list")
+
+
+def test_wrong_password_is_explained_in_chinese(qtbot, loop, wait_for, venue, tmp_path):
+    window = _window(qtbot, venue, tmp_path)
+    page = _fill(window, venue.demo.person("expert-sd-1"), password="wrong-password")
+    wait_for(lambda: page.error_label.text(), message="error shown")
+    assert page.error_label.text() == "证书文件密码不正确"
+    assert window.lobby is None and page.login_button.isEnabled()
+
+
+def test_revoked_certificate_is_refused_with_the_reason(qtbot, loop, wait_for, venue, tmp_path):
+    window = _window(qtbot, venue, tmp_path)
+    page = _fill(window, venue.demo.person("expert-revoked"))
+    wait_for(lambda: page.error_label.text(), message="error shown")
+    assert "吊销" in page.error_label.text(), page.error_label.text()
+    assert "✘" in page.cert_text.text()
+    assert window.lobby is None
+
+
+def test_english_interface(qtbot, loop, wait_for, venue, tmp_path):
+    window = _window(qtbot, venue, tmp_path, language="en")
+    page = _fill(window, venue.demo.person("expert-sd-1"), password="nope")
+    wait_for(lambda: page.error_label.text(), message="error shown")
+    assert page.error_label.text() == "wrong password for the certificate file"
+    assert page.login_button.text() == "Log in"
