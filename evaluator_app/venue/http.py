@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -46,11 +47,46 @@ async def read_json(request: web.Request) -> Any:
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge as exc:
-        raise PayloadTooLarge(f"the body is larger than {exc.max_size} bytes", "请求内容过大") from None
+        raise _too_large(exc) from None
     try:
-        return json.loads(raw)
+        data = json.loads(raw, parse_float=_no_float, parse_int=_bounded_int, parse_constant=_no_constant)
+    except _Refused as exc:
+        raise BadRequest(str(exc), "数字格式不符合协议：小数须写成字符串（如 \"12.5\"），整数须在 64 位范围内", code="invalid_field") from None
+    except RecursionError:
+        raise BadRequest("the body is nested too deeply", "请求内容嵌套层数过多", code="malformed_json") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}", "请求内容不是有效的 JSON", code="malformed_json") from None
+    if _SURROGATE_ESCAPE.search(raw):  # a \ud800 escape may leave a lone surrogate: not storable text
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("the body holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)", "请求内容含有无效的 Unicode 字符", code="invalid_field") from None
+    return data
+
+
+# No floats on the wire (protocol.schema.encode refuses them too): decimals travel as strings.
+# Integers must fit the store (SQLite INTEGER); NaN and Infinity are not JSON.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_INT_RANGE = 2**63
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _no_float(text: str) -> Any:
+    raise _Refused(f'number {text[:40]} has a fraction or exponent: decimals are sent as strings, such as "12.5"')
+
+
+def _bounded_int(text: str) -> int:
+    value = int(text)
+    if not -_INT_RANGE <= value < _INT_RANGE:
+        raise _Refused(f"number {text[:40]}... is out of range (64-bit)")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a JSON number")
 
 
 async def read_body(request: web.Request, cls: type[T]) -> T:
@@ -59,6 +95,11 @@ async def read_body(request: web.Request, cls: type[T]) -> T:
         return decode(cls, data)
     except SchemaError as exc:
         raise BadRequest(f"{exc.field}: {exc.message}", f"字段 {exc.field} 有误：{exc.message}", {"field": exc.field}, code="invalid_field") from None
+
+
+def _too_large(exc: web.HTTPRequestEntityTooLarge) -> PayloadTooLarge:
+    # aiohttp's exception has no max_size attribute (reading it was a 500): its text says the sizes
+    return PayloadTooLarge(f"the body is too large: {exc.text}", "请求内容超过大小限制")
 
 
 def error_response(error: VenueError) -> web.Response:
@@ -74,7 +115,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             logger.error("%s %s: %s", request.method, request.path, exc)
         return error_response(exc)
     except web.HTTPRequestEntityTooLarge as exc:
-        return error_response(PayloadTooLarge(f"the body is larger than {exc.max_size} bytes", "请求内容过大"))
+        return error_response(_too_large(exc))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -16,7 +16,7 @@ from evaluator_app.protocol.messages import Event, EventPage, Heartbeat, MemberI
 from evaluator_app.protocol.schema import SchemaError, decode
 from evaluator_app.venue.auth import caller_of, new_enrolment_code, require
 from evaluator_app.venue.context import Venue
-from evaluator_app.venue.documents import check_sha256, serve
+from evaluator_app.venue.documents import check_sha256, parse_range, serve
 from evaluator_app.venue.errors import BadRequest, Conflict, NotFound
 from evaluator_app.venue.events import writer
 from evaluator_app.venue.http import VENUE_KEY, Caller, json_response, read_body, read_json
@@ -114,6 +114,9 @@ async def document(request: web.Request) -> web.StreamResponse:
         doc = next((d for d in tx.documents(sid) if d.doc_id == doc_id), None)
         if doc is None:
             raise NotFound("no such document", "没有这个文件", code="no_document")
+        etag, wanted = f'"{doc.sha256}"', request.headers.get("Range")
+        if wanted is not None and request.headers.get("If-Range", etag) == etag:
+            parse_range(wanted, doc.size)  # an unsatisfiable range is a 416 before the read is recorded
         tx.append_audit(venue.now_iso(), caller.person_id, "document.read", sid, {"doc": doc_id, "range": request.headers.get("Range", "")})
         return doc
 
@@ -149,12 +152,19 @@ async def verify_upload_manifest(venue: Venue, caller: Caller, upload: SignedUpl
     await verify_upload(venue, caller, upload, "document_manifest", DocumentManifest)
 
 
-async def events(request: web.Request) -> web.Response:
-    caller, venue = await caller_of(request), _venue(request)
+def _since(request: web.Request) -> int:
     try:
         since = int(request.query.get("since", "0"))
     except ValueError:
-        raise BadRequest("since must be a whole number", "since 参数必须是整数", code="invalid_field") from None
+        since = -1
+    if not 0 <= since < 2**63:  # the store's INTEGER range
+        raise BadRequest("since must be a whole number from 0", "since 参数必须是非负整数", code="invalid_field")
+    return since
+
+
+async def events(request: web.Request) -> web.Response:
+    caller, venue = await caller_of(request), _venue(request)
+    since = _since(request)
     backlog = await venue.store.tx(lambda tx: tx.events_since(since))
     shown = [e for e in backlog if venue.hub.wants_record(caller, e)]  # type: ignore[attr-defined]
     last = backlog[-1].seq if backlog else since
@@ -163,10 +173,7 @@ async def events(request: web.Request) -> web.Response:
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     caller, venue = await caller_of(request), _venue(request)
-    try:
-        since = int(request.query.get("since", "0"))
-    except ValueError:
-        raise BadRequest("since must be a whole number", "since 参数必须是整数", code="invalid_field") from None
+    since = _since(request)
     ws = web.WebSocketResponse(heartbeat=20, max_msg_size=64 * 1024)
     await ws.prepare(request)
     hub, board = venue.hub, request.app["presence"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,10 @@ class VenueHarness:
         config_path = init_venue_dir(directory, venue_id="jinan", city="济南", port=self.port, demo=demo)
         if overrides:
             text = config_path.read_text("utf-8")
-            for key, value in overrides.items():
-                text += f"{key} = {json.dumps(value)}\n"
+            for key, value in overrides.items():  # replace the template's line, or add one
+                line = f"{key} = {json.dumps(value)}"
+                text, found = re.subn(rf"^{key} = .*$", line, text, flags=re.M)
+                text += "" if found else line + "\n"
             config_path.write_text(text, "utf-8")
         self.config = load_config(config_path)
         self.venue: Venue = build_venue(self.config)

@@ -60,7 +60,8 @@ class Op:
     answer: str | dict[str, Any] | None = None  # dataclass name or inline schema of the success body
     public: bool = False
     query: tuple[str, ...] = ()
-    binary_answer: bool = False
+    binary_answer: bool = False  # a document: PDF, with Range and ETag
+    media: str = ""  # another binary answer (an archive)
 
 
 OPS: dict[tuple[str, str], Op] = {
@@ -85,6 +86,10 @@ OPS: dict[tuple[str, str], Op] = {
     ("POST", f"{S}/sheets"): Op("Signed score sheet (CMS, plus PAdES PDF)", "expert", "SignedUpload", 201, "SignedReceipt"),
     ("POST", f"{S}/witness-notes"): Op("Signed witness note", "supervisor", "SignedUpload", 201, "SignedReceipt"),
     ("POST", f"{S}/sheets/{{expert}}/return"): Op("The leader returns an accepted sheet", "expert (leader)", "PauseRequest", answer=OBJ),
+    ("GET", f"{S}/archive"): Op("The session as one signed archive (zip), verifiable offline", "centre", media="application/zip"),
+    ("GET", f"{S}/project"): Op("The session's project file (plan, lot, bidders)", "any role that sees it", answer=OBJ),
+    ("GET", f"{S}/gates"): Op("The preliminary review's outcome once every gate vote is in", "any role that sees it", answer=OBJ),
+    ("POST", f"{S}/sheets/check"): Op("Dry-run check of an unsigned sheet: rule errors and deviation flags; nothing stored", "expert", "ScoreSheet", answer=OBJ),
     ("GET", f"{S}/summary"): Op("The summary (汇总); nobody sees scores before the summary phase", "any role that sees it, from summary on", answer=OBJ),
     ("PUT", f"{S}/draft"): Op("Store the caller's unsigned draft (highest revision kept)", "expert", "DraftPut", answer="DraftView"),
     ("GET", f"{S}/draft"): Op("The caller's unsigned draft", "expert", answer="DraftView"),
@@ -186,6 +191,8 @@ def operation(method: str, path: str, op: Op) -> dict[str, Any]:
         responses["200"] = {"description": "The whole document", "content": content}
         responses["206"] = {"description": "The requested range", "content": content}
         responses["304"] = {"description": "Not modified (If-None-Match)"}
+    elif op.media:
+        responses["200"] = {"description": "Done", "content": {op.media: {"schema": {"type": "string", "contentMediaType": op.media}}}}
     elif op.status == 101:
         responses["101"] = {"description": "Switching to the WebSocket protocol"}
     else:

@@ -25,7 +25,8 @@ from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import Declaration
 from evaluator_app.venue.routes import ROUTES
-from tests.venue.flow import BIDDERS, PLEDGE, now
+from evaluator_app.protocol.schema import encode
+from tests.venue.flow import BIDDERS, PLEDGE, now, sheet
 from tests.venue.harness import VenueHarness, example_project
 
 E, SV, C = "expert", "supervisor", "centre"
@@ -56,6 +57,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{S}/witness-notes"): frozenset({SV}),
     ("POST", f"{S}/sheets/{{expert}}/return"): frozenset({E}),  # and only the leader
     ("GET", f"{S}/summary"): ALL,  # from the summary phase on
+    ("GET", f"{S}/archive"): frozenset({C}),
+    ("GET", f"{S}/project"): ALL,
+    ("GET", f"{S}/gates"): ALL,
+    ("POST", f"{S}/sheets/check"): frozenset({E}),
     ("PUT", f"{S}/draft"): frozenset({E}),
     ("GET", f"{S}/draft"): frozenset({E}),
     ("GET", f"{P}/people"): frozenset({C}),
@@ -90,6 +95,8 @@ def sample_body(h: VenueHarness, method: str, path: str) -> Any:
     }
     if method == "GET":
         return None
+    if tail == "/sheets/check":
+        return encode(sheet(h, "expert-sd-1", "E1"))
     if tail in ("/declarations", "/leader-votes", "/gate-votes", "/sheets", "/witness-notes", "/manifest"):
         return JUNK_UPLOAD
     return bodies.get(tail, {})
@@ -109,6 +116,8 @@ async def call(h: VenueHarness, client: VenueClient, method: str, path: str, sid
             await client.request(method, concrete(h, path, sid), body)
     except VenueRefused as refused:
         return refused.status, refused.code
+    except ValueError:  # a success that is not JSON (a document, an archive)
+        return 200, "ok"
     return 200, "ok"
 
 
