@@ -110,9 +110,8 @@ async def login(h: VenueHarness, made: list[VenueClient], person_key: str, base_
     return client
 
 
-async def restart_venue(h: VenueHarness) -> None:
-    """The venue process goes away and a new one serves the same port and database."""
-    await h.stop()
+async def start_again(h: VenueHarness) -> None:
+    """After ``h.stop()``: a new venue serves the same port and database (a restarted process)."""
     h.venue = build_venue(h.config)
     await h.start()
 

@@ -1,0 +1,268 @@
+"""Keeping an expert (or supervisor) connected to the venue: events, presence, reconnection.
+
+The connection holds no signer: the token is reused until the venue says it is no longer
+valid; then the state becomes ``login_required`` and the UI asks for the PIN and calls
+:meth:`VenueConnection.login`. Events arrive over the WebSocket; after every drop the connection
+comes back by itself with jittered exponential back-off and resumes with ``since=<last seq
+seen>``, so each event reaches ``on_event`` once, in order. If the WebSocket keeps failing while
+plain HTTPS works (a proxy that refuses upgrades), events are polled instead for a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import aiohttp
+
+from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused, VenueUnreachable
+from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.protocol import API_PREFIX
+from evaluator_app.protocol.messages import LoginResult
+from evaluator_app.pki.credentials.base import Signer
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["connecting", "online", "offline", "login_required", "stopped"]
+Transport = Literal["none", "websocket", "polling"]
+PresenceValue = Literal["focused", "idle", "away"]
+EventCallback = Callable[[dict[str, Any]], "Awaitable[None] | None"]
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    """What the UI shows, always."""
+
+    status: Status
+    transport: Transport = "none"
+    failures: int = 0  # consecutive failed attempts
+    next_retry_at: float | None = None  # epoch seconds, while offline
+    retry_in: float | None = None  # seconds from the moment the state was set
+    error: str = ""
+    error_zh: str = ""
+    last_seq: int = 0
+
+
+class _WebSocketFailed(ClientError):
+    """HTTPS works but the WebSocket does not (counts towards the polling fallback)."""
+
+
+def backoff(failures: int, rng: random.Random, initial: float = 0.5, cap: float = 30.0) -> float:
+    """Exponential, capped, jittered into [d/2, d]: clients cut off together do not return together."""
+    delay = min(cap, initial * 2 ** max(0, failures - 1))
+    return delay * rng.uniform(0.5, 1.0)
+
+
+class VenueConnection:
+    def __init__(
+        self,
+        client: VenueClient,
+        on_event: EventCallback,
+        *,
+        session_id: str | None = None,  # heartbeats are for this session (experts only)
+        since: int = 0,  # the last seq the caller has persisted
+        on_state: Callable[[ConnectionState], None] | None = None,
+        heartbeat_interval: float = 5.0,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 30.0,
+        stable_after: float = 5.0,  # a socket open this long resets the back-off
+        poll_interval: float = 2.0,
+        ws_failures_before_polling: int = 3,
+        polling_period: float = 60.0,  # how long to poll before trying the WebSocket again
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.client = client
+        self.session_id = session_id
+        self._on_event = on_event
+        self._on_state = on_state
+        self.heartbeat_interval = heartbeat_interval
+        self.backoff_initial, self.backoff_max, self.stable_after = backoff_initial, backoff_max, stable_after
+        self.poll_interval, self.ws_failures_before_polling, self.polling_period = poll_interval, ws_failures_before_polling, polling_period
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._last_seq = since
+        self._state = ConnectionState("stopped", last_seq=since)
+        self._presence: PresenceValue = "focused"
+        self._items_scored = 0
+        self._beat_now = asyncio.Event()
+        self._wake = asyncio.Event()  # login done, or "retry now"
+        self._login_required = False
+        self._task: asyncio.Task[None] | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+
+    # -- what the UI reads and calls --------------------------------------------------
+    @property
+    def state(self) -> ConnectionState:
+        return self._state
+
+    @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="venue-connection")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._set(ConnectionState("stopped", last_seq=self._last_seq))
+
+    def set_presence(self, presence: PresenceValue, items_scored: int) -> None:
+        """Sent at once when it changed, and every ``heartbeat_interval`` while connected."""
+        if (presence, items_scored) != (self._presence, self._items_scored):
+            self._presence, self._items_scored = presence, items_scored
+            self._beat_now.set()
+
+    async def login(self, signer: Signer) -> LoginResult:
+        """After ``login_required``: log in again (the UI asked for the PIN) and reconnect."""
+        result = await self.client.login(signer)
+        self._login_required = False
+        self._wake.set()
+        return result
+
+    def reconnect_now(self) -> None:
+        """Skip the rest of the back-off wait (a "retry now" button, or the network came back)."""
+        self._wake.set()
+
+    # -- the loop ---------------------------------------------------------------------
+    def _set(self, state: ConnectionState) -> None:
+        if state == self._state:
+            return
+        self._state = state
+        logger.info("venue connection: %s", state)
+        if self._on_state is not None:
+            try:
+                self._on_state(state)
+            except Exception:
+                logger.exception("on_state callback failed")
+
+    async def _run(self) -> None:
+        failures = ws_failures = 0
+        while True:
+            if self._login_required:
+                self._set(ConnectionState("login_required", error="log in again", error_zh="登录已失效，请重新输入PIN登录", last_seq=self._last_seq))
+                self._wake.clear()
+                await self._wake.wait()
+                failures = 0
+                continue
+            self._set(ConnectionState("connecting", failures=failures, last_seq=self._last_seq))
+            error: ClientError
+            try:
+                await self.client.get("/me")  # a token the venue no longer accepts shows here as 401
+                if ws_failures >= self.ws_failures_before_polling:
+                    await self._poll(self.polling_period)
+                    ws_failures = self.ws_failures_before_polling - 1  # one more WebSocket failure: back to polling
+                    failures = 0
+                    continue
+                lasted = await self._websocket()
+                ws_failures = 0
+                failures = 0 if lasted >= self.stable_after else failures
+                error = VenueUnreachable("the event stream closed", "与场地的实时连接已断开")
+            except (LoginRequired, VenueRefused) as exc:
+                if isinstance(exc, LoginRequired) or exc.status == 401:
+                    self._login_required = True
+                    continue
+                error = exc
+            except _WebSocketFailed as exc:
+                ws_failures += 1
+                error = exc
+            except ClientError as exc:  # unreachable, or wrong venue: keep trying, show why
+                error = exc
+            failures += 1
+            await self._wait(failures, error)
+
+    async def _wait(self, failures: int, error: ClientError) -> None:
+        delay = backoff(failures, self._rng, self.backoff_initial, self.backoff_max)
+        self._set(ConnectionState("offline", "none", failures, self._clock() + delay, delay, error.message, error.message_zh, self._last_seq))
+        self._wake.clear()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        seq = int(event["seq"])
+        if seq <= self._last_seq:
+            return  # seen before (a replay overlapping what arrived live): never twice
+        self._last_seq = seq
+        try:
+            result = self._on_event(event)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:  # one bad handler must not cost the stream
+            logger.exception("on_event callback failed for event %d", seq)
+
+    def _online(self, transport: Transport) -> None:
+        self._set(ConnectionState("online", transport, last_seq=self._last_seq))
+
+    async def _websocket(self) -> float:
+        """One WebSocket session until it closes; returns how long it was open (seconds)."""
+        client = self.client
+        url = f"{client.base_url}{API_PREFIX}/ws?since={self._last_seq}"
+        # VenueClient.events() hides the moment the socket opens (needed for "online" and for
+        # heartbeats): the socket is opened here with the client's own session and headers.
+        try:
+            async with client._session.ws_connect(url, headers=client._headers(), ssl=client.ssl_context, heartbeat=20) as ws:
+                opened = time.monotonic()
+                self._ws = ws
+                self._online("websocket")
+                beats = asyncio.create_task(self._heartbeats(ws))
+                try:
+                    async for message in ws:
+                        if message.type == aiohttp.WSMsgType.TEXT:
+                            data = json.loads(message.data)
+                            if data.get("type") == "event":
+                                await self._deliver(data)
+                                self._set(replace(self._state, last_seq=self._last_seq))
+                            elif data.get("type") == "error":
+                                logger.warning("venue: %s", data.get("message"))
+                        elif message.type == aiohttp.WSMsgType.ERROR:
+                            break
+                finally:
+                    self._ws = None
+                    beats.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, ConnectionError, RuntimeError):
+                        await beats
+                return time.monotonic() - opened
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status == 401:
+                raise LoginRequired("the venue no longer accepts this login", "登录已失效，请重新登录") from exc
+            raise _WebSocketFailed(f"WebSocket refused: {exc.status} {exc.message}", "实时连接被拒绝，改用轮询") from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc
+
+    async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        role = self.client.login_result.role.value if self.client.login_result else None
+        if self.session_id is None or role != "expert":
+            return  # the venue takes heartbeats from experts only
+        while not ws.closed:
+            self._beat_now.clear()
+            beat = {"type": "heartbeat", "session_id": self.session_id, "presence": self._presence, "items_scored": self._items_scored}
+            await ws.send_str(json.dumps(beat))
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._beat_now.wait(), self.heartbeat_interval)
+
+    async def _poll(self, period: float) -> None:
+        """The fallback: GET /events?since=N every ``poll_interval`` for ``period`` seconds."""
+        self._online("polling")
+        until = time.monotonic() + period
+        floor = self._last_seq  # the page's last_seq also covers events we may not see
+        while time.monotonic() < until:
+            page = await self.client.get(f"/events?since={max(floor, self._last_seq)}")
+            for event in page["events"]:
+                await self._deliver({"type": "event", **event})
+            floor = max(floor, int(page["last_seq"]))
+            self._set(replace(self._state, last_seq=self._last_seq))
+            if not page["events"]:
+                await asyncio.sleep(self.poll_interval)
