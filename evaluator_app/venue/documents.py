@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from evaluator_app.venue.errors import BadRequest, NotFound, PayloadTooLarge, RangeNotSatisfiable
+from evaluator_app.venue.http import json_response
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 256 * 1024
@@ -76,20 +77,36 @@ class ByteRange:
     end: int  # inclusive
 
 
+def _number(digits: str) -> int:
+    """A byte position; anything beyond 10^18 is just "too far" (and int() of 5,000 digits raises)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else 10**18
+
+
 def parse_range(header: str, size: int) -> ByteRange | None:
     """One ``bytes=a-b`` / ``a-`` / ``-n`` range; None for a full response; 416 if unsatisfiable."""
     match = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
     if not match or (not match.group(1) and not match.group(2)):
         return None  # malformed or multi-range: RFC 9110 lets us send the whole thing
     first, last = match.group(1), match.group(2)
+    if first and last and _number(last) < _number(first):
+        return None  # an invalid range-spec: ignored (RFC 9110 §14.2), the whole content is sent
     if first:
-        start = int(first)
-        end = min(int(last), size - 1) if last else size - 1
+        start = _number(first)
+        end = min(_number(last), size - 1) if last else size - 1
     else:
-        start, end = max(size - int(last), 0), size - 1
+        start, end = max(size - _number(last), 0), size - 1
     if start >= size or start > end:
         raise RangeNotSatisfiable(f"range {header} outside 0-{size - 1}", "请求的范围超出文件大小", {"size": size})
     return ByteRange(start, end)
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match: ``*`` or a list of tags, compared weakly (RFC 9110 §13.1.2)."""
+    if not header:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
 
 
 async def serve(request: web.Request, path: Path, sha256: str) -> web.StreamResponse:
@@ -98,15 +115,14 @@ async def serve(request: web.Request, path: Path, sha256: str) -> web.StreamResp
     size = path.stat().st_size
     etag = f'"{sha256}"'
     headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(request.headers.get("If-None-Match"), etag):
         return web.Response(status=304, headers=headers)
     wanted = None
     if "Range" in request.headers and request.headers.get("If-Range", etag) == etag:
         try:
             wanted = parse_range(request.headers["Range"], size)
-        except RangeNotSatisfiable:
-            headers["Content-Range"] = f"bytes */{size}"
-            raise
+        except RangeNotSatisfiable as exc:  # the answer names the size, so the client can recover
+            return json_response(exc.body(), status=exc.status, headers={**headers, "Content-Range": f"bytes */{size}"})
     start, end = (wanted.start, wanted.end) if wanted else (0, size - 1)
     response = web.StreamResponse(status=206 if wanted else 200, headers=headers)
     response.content_type = "application/pdf"

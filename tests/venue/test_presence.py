@@ -74,10 +74,10 @@ async def test_an_expert_who_stops_beating_is_reported_offline_then_alerted(quic
 
     offline = await supervisor.wait_for("presence", person=me, presence="offline", timeout=TIMEOUT + 2)
     went_offline = supervisor.arrived[supervisor.events.index(offline)] - last_beat
-    assert TIMEOUT <= went_offline < TIMEOUT + 1, went_offline
+    assert TIMEOUT - 0.3 <= went_offline < TIMEOUT + 1, went_offline  # measured after the beat landed
     alert = await supervisor.wait_for("alert", alert="offline", person=me, timeout=ALERT_AFTER + 2)
     alerted = supervisor.arrived[supervisor.events.index(alert)] - last_beat
-    assert ALERT_AFTER <= alerted < ALERT_AFTER + 1, alerted
+    assert ALERT_AFTER - 0.3 <= alerted < ALERT_AFTER + 1, alerted
     assert alert["payload"]["seconds"] >= ALERT_AFTER
     await asyncio.sleep(0.5)
     assert len(supervisor.matching("alert", alert="offline")) == 1  # once per absence
@@ -141,7 +141,7 @@ async def test_a_phase_stuck_too_long_alerts_once(quick):
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     moved = time.monotonic()
     alert = await supervisor.wait_for("alert", alert="phase_stuck", phase="check_in", timeout=STUCK_AFTER + 2)
-    assert STUCK_AFTER <= supervisor.arrived[supervisor.events.index(alert)] - moved < STUCK_AFTER + 1.5
+    assert STUCK_AFTER - 0.3 <= supervisor.arrived[supervisor.events.index(alert)] - moved < STUCK_AFTER + 1.5
     await asyncio.sleep(0.5)
     assert len(supervisor.matching("alert", alert="phase_stuck")) == 1
     assert not expert.matching("alert")
