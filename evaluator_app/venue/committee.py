@@ -21,6 +21,7 @@ from evaluator_app.venue.auth import require
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict, Forbidden, Unprocessable
 from evaluator_app.venue.http import Caller
+from evaluator_app.venue.sheet_pdf import verify_sheet_pdf
 from evaluator_app.venue.intake import accept, existing_receipt, new_record, record_acceptance, verify_upload
 from evaluator_app.venue.sessions import apply_state, checkpoint, load, project_of, state_of
 from evaluator_app.venue.store.records import ArtefactRecord, EventRecord, MemberRecord, SessionRecord
@@ -72,6 +73,8 @@ async def submit(venue: Venue, caller: Caller, session_id: str, kind: str, uploa
     else:
         require(caller, Role.EXPERT)
     body, signed_by = await verify_upload(venue, caller, upload, kind, cls)
+    if kind == "score_sheet":
+        await verify_sheet_pdf(bytes(upload.pdf) if upload.pdf is not None else None, bytes(upload.content), signed_by)
     moved = False
 
     def work(tx: SqliteTx) -> tuple[ArtefactRecord, list[EventRecord]]:

@@ -10,6 +10,9 @@ from importlib import resources
 from typing import Any
 
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.protocol.artefacts import (
     Declaration,
     GateVoteEntry,
@@ -64,5 +67,16 @@ def sheet(h: VenueHarness, person_key: str, example_expert: str, version: int = 
     return ScoreSheet("S1", "lot-1", h.person_id(person_key), "detailed_scoring", version, tuple(scores), explanations, now())
 
 
+async def signed_sheet(h: VenueHarness, client: VenueClient, person_key: str, body: ScoreSheet) -> tuple[bytes, bytes, bytes]:
+    """Canonical JSON + CMS, and the same sheet as a PAdES-signed PDF, as the app sends them."""
+    signer = h.signer(person_key)
+    content, signature = await client.sign_artefact("score_sheet", body, signer)
+    lot = project_from_dict(example_project()).lot("lot-1")
+    person = h.demo.person(person_key)
+    pdf = render_score_sheet(body, lot, session_title="教学楼改扩建工程 第一标段", expert_name=person.name, venue="jinan", seat="A01")
+    return content, signature, await async_sign_pdf(pdf, signer)
+
+
 async def submit_sheet(h: VenueHarness, client: VenueClient, person_key: str, body: ScoreSheet, key: str | None = None) -> SignedReceipt:
-    return await send(h, client, person_key, "sheets", "score_sheet", body, key)
+    content, signature, pdf = await signed_sheet(h, client, person_key, body)
+    return await client.upload("S1", "sheets", content, signature, key=key, pdf=pdf)
