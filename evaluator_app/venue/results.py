@@ -140,3 +140,15 @@ async def gates(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]
         return scoring_rules.gate_summary(result)
 
     return await venue.store.tx(work)
+
+
+async def my_sheets(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
+    """The versions of the caller's own score sheet (so the client knows which it signs next)."""
+    require(caller, Role.EXPERT)
+
+    def work(tx: SqliteTx) -> dict[str, Any]:
+        load(tx, caller, session_id)
+        mine = tx.artefacts(session_id, "score_sheet", caller.person_id)
+        return {"versions": [{"version": a.version, "status": a.status, "accepted_at": a.accepted_at} for a in mine]}
+
+    return await venue.store.tx(work)

@@ -148,6 +148,10 @@ async def gates(request: web.Request) -> web.Response:
     return json_response(await results.gates(_venue(request), await caller_of(request), request.match_info["sid"]))
 
 
+async def my_sheets(request: web.Request) -> web.Response:
+    return json_response(await results.my_sheets(_venue(request), await caller_of(request), request.match_info["sid"]))
+
+
 async def check_sheet(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, ScoreSheet)
@@ -191,6 +195,7 @@ ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/project", project),
     ("GET", f"{S}/gates", gates),
     ("POST", f"{S}/sheets/check", check_sheet),
+    ("GET", f"{S}/sheets/mine", my_sheets),
     ("PUT", f"{S}/draft", put_draft),
     ("GET", f"{S}/draft", get_draft),
     *MORE_ROUTES,

@@ -100,6 +100,8 @@ async def test_whole_session(harness):
     second = sheet(h, "expert-sd-2", "E2", version=2, change={("B3", "c-credit"): "3"})
     await submit_sheet(h, experts["expert-sd-2"], "expert-sd-2", second)
     assert (await centre.get("/sessions/S1"))["phase"] == "summary"
+    mine = await experts["expert-sd-2"].get("/sessions/S1/sheets/mine")
+    assert [(v["version"], v["status"]) for v in mine["versions"]] == [(1, "returned"), (2, "accepted")]
     sheets = await h.venue.store.tx(lambda tx: tx.artefacts("S1", "score_sheet", h.person_id("expert-sd-2")))
     assert [(a.version, a.status) for a in sheets] == [(1, "returned"), (2, "accepted")]
 
