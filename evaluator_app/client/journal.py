@@ -13,9 +13,11 @@ with the cell. A snapshot is one indexed query rather than a replay.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +72,11 @@ class DraftJournal:
         # FULL: the WAL is fsync'ed at every commit, so a returned record() survives power loss
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
+        # one worker: keystrokes handed to arecord() reach the disk in the order they were typed
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft-journal")
 
     def close(self) -> None:
+        self._executor.shutdown(wait=True)
         with self._lock:
             self._conn.close()
 
@@ -124,6 +129,12 @@ class DraftJournal:
             return revision
 
         return int(self._write(work))
+
+    async def arecord(self, session_id: str, expert_id: str, bidder_id: str, item_id: str, field: Field, value: str) -> int:
+        """:meth:`record` off the event loop (the Qt thread): an fsync can stall for a long
+        moment on a busy disk (see the benchmark's max). Calls are applied in call order."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.record, session_id, expert_id, bidder_id, item_id, field, value)
 
     def snapshot(self, session_id: str, expert_id: str) -> DraftSnapshot:
         with self._lock:

@@ -82,6 +82,16 @@ async def test_draft_round_trip_through_the_venue(harness, clients, tmp_path: Pa
         assert dict(seat_b.snapshot("S1", person).cells) == dict(snap.cells)
 
 
+async def test_arecord_keeps_typing_order(tmp_path: Path) -> None:
+    import asyncio
+
+    with DraftJournal(tmp_path / "j.sqlite") as journal:
+        typed = ["8", "8.", "8.5", "", "9"]
+        revisions = await asyncio.gather(*(journal.arecord("S1", "E1", "B1", "t", "score", v) for v in typed))
+        assert revisions == [1, 2, 3, 4, 5]
+        assert journal.snapshot("S1", "E1").cells[("B1", "t")].score == "9"
+
+
 CHILD = textwrap.dedent(
     """
     import sys
