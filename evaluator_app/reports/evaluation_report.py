@@ -112,7 +112,7 @@ def render_evaluation_report(
     ]
     numbers = "一二三四五六七八九十"
     for n, (title, flowables) in enumerate(sections):
-        story += [CondPageBreak(40 * mm), para(f"{numbers[n]}、{title}", s.h1), *flowables]
+        story += [CondPageBreak(50 * mm), para(f"{numbers[n]}、{title}", s.h1), *flowables]
     story += _signature_page(committee, dissents, width)
     pdf = build_pdf(story, info)
     logger.info("evaluation report for %s/%s rendered: %d bytes, summary %s", project.id, lot.id, len(pdf), digest)
@@ -183,11 +183,8 @@ def _sheets(lot: Lot, sheets: Sequence[ScoreSheet], names: sec.Names, width: flo
     for sheet in sorted(sheets, key=lambda x: x.expert_id):
         bidders = sec.bidders_of(lot, sorted({x.bidder_id for x in sheet.scores}))
         scores = {(x.bidder_id, x.item_id): x.score for x in sheet.scores}
-        out += [
-            CondPageBreak(70 * mm),
-            para(f"专家评分明细：{names(sheet.expert_id)}（评分表第 {sheet.version} 版，{beijing(sheet.at)}）", s.h2),
-            *score_grid(bidders, items, scores, width),
-        ]
+        heading = para(f"专家评分明细：{names(sheet.expert_id)}（评分表第 {sheet.version} 版，{beijing(sheet.at)}）", s.h2)
+        out.append(KeepTogether([heading, *score_grid(bidders, items, scores, width)]))
     return out
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from evaluator_app.core.plan import BenchmarkPrice, Bidder, Lot, LowPriceFirst, PriceItem
 from evaluator_app.reports.sheet_tables import GRID_BIDDERS
@@ -79,7 +79,7 @@ def gate_section(lot: Lot, summary: Mapping[str, Any], names: Names, width: floa
         if outcome.get("over_ceiling"):
             reasons.append([bidder_label(lot, bidder.id), "最高限价", "超过最高限价", ceiling_reason(outcome["over_ceiling"])])
     if reasons:
-        out += [para("不合格意见及理由：", s.h2), grid(["投标人", "评审项", "结果", "专家及理由"], reasons, [44 * mm, 32 * mm, 26 * mm, width - 102 * mm])]
+        out += [CondPageBreak(40 * mm), para("不合格意见及理由：", s.h2), grid(["投标人", "评审项", "结果", "专家及理由"], reasons, [44 * mm, 32 * mm, 26 * mm, width - 102 * mm])]
     else:
         out.append(para("所有投标人均通过初步评审，无不合格意见。", s.body))
     return out
@@ -117,7 +117,7 @@ def price_section(lot: Lot, summary: Mapping[str, Any], width: float) -> list[Fl
     out: list[Flowable] = []
     for result in results:
         item = lot.plan.item(result["item_id"])
-        out.append(para(f"{item.name}（满分 {dec(item.max)} 分）", s.h2))
+        out += [CondPageBreak(50 * mm), para(f"{item.name}（满分 {dec(item.max)} 分）", s.h2)]
         if isinstance(item, PriceItem):
             out.append(para(_formula_text(item), s.lead))
         out.append(para(f"评标基准价：{money(result['benchmark'])} 元", s.lead))
@@ -249,7 +249,7 @@ def deviation_section(lot: Lot, summary: Mapping[str, Any], names: Names, width:
         # the explanation on a full-width row of its own, so a long text stays readable
         rows.append([f"专家说明：{flag.get('explanation') or '（未说明）'}", "", "", "", ""])
         spans.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-    widths = [30 * mm, 46 * mm, 34 * mm, 26 * mm]
+    widths = [28 * mm, 52 * mm, 32 * mm, 24 * mm]
     widths.append(width - sum(widths))
     return [
         para("某专家对某投标人某评审项的评分与其他专家平均分之差超过该项满分的规定比例的，标记为畸高或畸低，并由该专家书面说明。", s.lead),

@@ -114,15 +114,15 @@ def render_score_sheet(
         ("评分表 SHA-256", digest),
     ]
     story += [key_values(heading, [32 * mm, width - 32 * mm]), Spacer(1, 4 * mm)]
-    story += [para("一、评分汇总（详细评审，不含价格分）", s.h1)]
+    # headings get a conditional page break; long tables split with their header repeated
+    story += [CondPageBreak(50 * mm), para("一、评分汇总（详细评审，不含价格分）", s.h1)]
     story += score_grid(bidders, items, values, width)
     story += [CondPageBreak(70 * mm), para("二、逐项评分及评审意见", s.h1)]
     for number, bidder in enumerate(bidders, start=1):
-        if number > 1:
-            story.append(CondPageBreak(60 * mm))
-        story.append(para(f"{number}. {bidder.name}（{bidder.id}）", s.h2))
-        story.append(_bidder_table(bidder, items, scores, explained, width))
-    story += [para("三、评分偏差说明", s.h1)]
+        # one bidder's table on one page when it fits (it splits, header repeated, when not)
+        heading = para(f"{number}. {bidder.name}（{bidder.id}）", s.h2)
+        story.append(KeepTogether([heading, _bidder_table(bidder, items, scores, explained, width)]))
+    story += [CondPageBreak(40 * mm), para("三、评分偏差说明", s.h1)]
     story += _explanations(sheet, lot, items, width)
     story += [
         para("价格分由评标系统按招标文件规定的公式统一计算，不在本评分表内。", s.note),
@@ -150,7 +150,7 @@ def _bidder_table(
 ) -> Table:
     """Every scored item for one bidder; rows with a deviation explanation are shaded."""
     s = styles()
-    widths = [9 * mm, 42 * mm, 36 * mm, 20 * mm]
+    widths = [9 * mm, 50 * mm, 32 * mm, 20 * mm]
     widths.append(width - sum(widths))
     rows: list[list[object]] = []
     for n, (group, item) in enumerate(items, start=1):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from evaluator_app.core.arithmetic import exact_sum
 from evaluator_app.core.plan import Bidder, GradeBand, ScoredItem
@@ -25,6 +26,13 @@ def range_text(item: ScoredItem) -> str:
     if item.step != Decimal("0.01"):
         text += f"（步长 {dec(item.step)}）"
     return text
+
+
+def item_cell(group: str, item: ScoredItem) -> Paragraph:
+    """The item's name, and its range (bands on one line) in small print under it."""
+    s = styles()
+    scale = "；".join(band_text(b) for b in item.bands) if item.bands else range_text(item)
+    return Paragraph(f"{escape(group)}：{escape(item.name)}<br/><font size=\"9\" color=\"#444444\">{escape(scale)}</font>", s.cell)
 
 
 def band_text(band: GradeBand) -> str:
@@ -59,15 +67,14 @@ def score_grid(
     out: list[Flowable] = []
     for start in range(0, len(bidders), GRID_BIDDERS):
         chunk = bidders[start : start + GRID_BIDDERS]
-        col = 22 * mm
-        fixed = [9 * mm, 0.0, 32 * mm]
-        fixed[1] = width - fixed[0] - fixed[2] - col * len(chunk)
-        header = ["序号", "评审项", "分值", *[f"{b.name}（{b.id}）" for b in chunk]]
+        col = 20 * mm
+        widths = [9 * mm, width - 9 * mm - col * len(chunk), *[col] * len(chunk)]
+        header = ["序号", "评审项（分值）", *[f"{b.name}（{b.id}）" for b in chunk]]
         rows: list[list[object]] = []
         for n, (group, item) in enumerate(items, start=1):
             cells = [para(dec(scores[(b.id, item.id)]) if (b.id, item.id) in scores else "—", s.cell_center) for b in chunk]
-            rows.append([para(str(n), s.cell_center), f"{group}：{item.name}", range_text(item), *cells])
+            rows.append([para(str(n), s.cell_center), item_cell(group, item), *cells])
         total_max = exact_sum(i.max for _g, i in items)
-        rows.append(["", label, para(f"满分 {dec(total_max)}", s.cell), *[para(total(b.id, items, scores), s.cell_center) for b in chunk]])
-        out += [grid(header, rows, fixed + [col] * len(chunk), total_rows=1), Spacer(1, 3 * mm)]
+        rows.append(["", f"{label}（满分 {dec(total_max)}）", *[para(total(b.id, items, scores), s.cell_center) for b in chunk]])
+        out += [grid(header, rows, widths, total_rows=1), Spacer(1, 3 * mm)]
     return out

@@ -36,7 +36,7 @@ class Styles:
     h1: ParagraphStyle
     h2: ParagraphStyle
     body: ParagraphStyle
-    lead: ParagraphStyle  # a body paragraph kept on the page of what follows it
+    lead: ParagraphStyle  # a body paragraph introducing a table
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     cell_center: ParagraphStyle
@@ -57,10 +57,10 @@ def styles() -> Styles:
     return Styles(
         title=style("title", 20, 28, alignment=TA_CENTER, spaceAfter=6),
         subtitle=style("subtitle", 12, 17, alignment=TA_CENTER, textColor=MUTED, spaceAfter=10),
-        h1=style("h1", 14, 20, spaceBefore=12, spaceAfter=6, keepWithNext=1),
-        h2=style("h2", 12, 17, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        h1=style("h1", 14, 20, spaceBefore=12, spaceAfter=6),
+        h2=style("h2", 12, 17, spaceBefore=8, spaceAfter=4),
         body=style("body", 10.5, 16, alignment=TA_LEFT, spaceAfter=4),
-        lead=style("lead", 10.5, 16, alignment=TA_LEFT, spaceAfter=4, keepWithNext=1),
+        lead=style("lead", 10.5, 16, alignment=TA_LEFT, spaceAfter=4),
         cell=style("cell", 10, 14),
         cell_bold=style("cell_bold", 10.5, 14),
         cell_center=style("cell_center", 10, 14, alignment=TA_CENTER),
