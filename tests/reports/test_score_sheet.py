@@ -127,3 +127,22 @@ def test_font_registered_once_and_renders_agree_across_threads(ex, sheet_pdf):
         assert set(pool.map(lambda _n: register_fonts(), range(8))) == {FONT}
         pdfs = list(pool.map(lambda _n: render_sheet(ex, sheet_of(ex)), range(4)))
     assert all(pdf == sheet_pdf for pdf in pdfs)
+
+
+def test_same_bytes_in_another_process(sheet_pdf):
+    """The client previews and the venue may re-render: bytes must not depend on the process."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import hashlib; from tests.reports.conftest import render_sheet, sheet_of; "
+        "from tests.reports.example_data import example; ex = example(); "
+        "print(hashlib.sha256(render_sheet(ex, sheet_of(ex))).hexdigest())"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONHASHSEED": "4321", "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env, timeout=120)
+    assert out.stdout.strip() == hashlib.sha256(sheet_pdf).hexdigest()
