@@ -278,7 +278,7 @@ class DocumentService:
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         return self.statuses()
 
-    async def open(self, doc_id: str) -> bytes:
+    async def open(self, doc_id: str) -> bytearray:
         """The verified, decrypted document (for a QBuffer); decryption runs off the event loop."""
         status = self._status.get(doc_id)
         if status is None or status.state is not DocState.READY:

@@ -1,0 +1,234 @@
+"""Documents: event-loop stalls during a big verified download, and cache decryption speed.
+
+    python benchmarks/bench_documents.py [--size-mb 1024] [--decrypt-mb 100] [--same-process]
+
+(a) A document of --size-mb is downloaded over TLS from a local venue (its own process, as a
+    venue is another machine in real life; --same-process runs it on the client's loop), hashed
+    (SHA-256) and sealed into the encrypted cache, while a 10 ms ticker task on the client's
+    event loop records the longest gap between its wake-ups. Target: no stall over 50 ms.
+(b) A --decrypt-mb document is read back from the cache (all chunks authenticated), beside a
+    bare AES-GCM decryption of the same ciphertext chunks in the same run, in MB/s; and the
+    loop's longest stall while DocumentService-style open() decrypts it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+MB = 1024 * 1024
+
+
+class Ticker:
+    """Wakes every ``period`` s; the longest lateness is the longest the loop could not run."""
+
+    def __init__(self, period: float = 0.010):
+        self.period, self.gaps = period, []  # type: ignore[var-annotated]
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(self.period)
+            now = time.perf_counter()
+            self.gaps.append(now - last)
+            last = now
+
+    def start(self) -> Ticker:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def stop(self) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    def report(self) -> str:
+        gaps = sorted(self.gaps)
+        worst = gaps[-1] * 1000 if gaps else 0.0
+        p99 = gaps[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
+        return f"longest gap {worst:6.1f} ms (stall {max(0.0, worst - self.period * 1000):5.1f} ms), p99 {p99:5.1f} ms, {len(gaps)} ticks"
+
+
+@dataclass(frozen=True)
+class Served:
+    base_url: str
+    demo_dir: str
+    doc_id: str
+    sha256: str
+    size: int
+
+
+def write_blob(h: Any, size: int) -> tuple[str, int]:
+    """Pseudo-random content straight into the venue's blob store (uploads are capped at 64 MB)."""
+    digest, tmp = hashlib.sha256(), Path(h.venue.blobs.root) / "bench.tmp"
+    block = os.urandom(4 * MB)
+    with tmp.open("wb") as out:
+        for i in range(0, size, len(block)):
+            piece = block[: min(len(block), size - i)]
+            piece = i.to_bytes(8, "big") + piece[8:] if len(piece) > 8 else piece  # no two blocks alike
+            digest.update(piece)
+            out.write(piece)
+    sha = digest.hexdigest()
+    target = h.venue.blobs.path(sha)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
+    return sha, size
+
+
+async def prepare_venue(workdir: Path, size: int) -> tuple[Any, Any, Served]:
+    from evaluator_app.pki.cms import sign_detached
+    from evaluator_app.pki.demo_pki import create_demo_pki
+    from evaluator_app.protocol.artefacts import ManifestEntry
+    from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+    from tests.client_docs.support import manifest_bytes
+    from tests.pki_fixtures import ServicesThread, free_port
+    from tests.venue.harness import SEATS, VenueHarness, example_project
+
+    port = free_port()
+    demo = create_demo_pki(workdir / "pki", services_url=f"http://127.0.0.1:{port}")
+    services = ServicesThread(demo, port).start()
+    h = await VenueHarness(demo, workdir / "venue").start()
+    sha, size = await asyncio.to_thread(write_blob, h, size)
+    centre = await h.login("centre-1")
+    members = (MemberInput(h.person_id("expert-sd-1"), Role.EXPERT, *SEATS["expert-sd-1"]),)
+    doc = DocumentInput("bid-big", "投标文件（大）", sha, size, "B1")
+    await centre.post("/sessions", CreateSession("S1", "bench", example_project(), "lot-1", "jinan", members, (doc,)))
+    content = manifest_bytes("S1", [ManifestEntry(doc.doc_id, sha, size, doc.title, doc.bidder_id)])
+    await centre.upload("S1", "manifest", content, await asyncio.to_thread(sign_detached, content, h.signer("centre-1")))
+    return h, services, Served(h.base_url, str(workdir / "pki"), doc.doc_id, sha, size)
+
+
+def venue_process(workdir: str, size: int, ready: Any, stop: Any) -> None:
+    async def main() -> None:
+        h, services, served = await prepare_venue(Path(workdir), size)
+        ready.put(served)
+        while stop.empty():
+            await asyncio.sleep(0.2)
+        await h.stop()
+        services.stop()
+
+    asyncio.run(main())
+
+
+async def download(served: Served, cache_dir: Path) -> None:
+    from evaluator_app.client.doc_cache import EncryptedCache
+    from evaluator_app.client.downloads import DocumentService
+    from evaluator_app.client.venue_client import VenueClient, client_ssl_context
+    from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+    from evaluator_app.pki.demo_pki import load_demo_pki
+    from evaluator_app.pki.trust_list import load_trust_list
+
+    demo = load_demo_pki(served.demo_dir)
+    ssl_context = client_ssl_context([str(ca.root_cert) for ca in demo.cas if ca.status == "granted"])
+    person = demo.person("expert-sd-1")
+    async with VenueClient(served.base_url, ssl_context, "ws-expert-sd-1") as client:
+        await client.login(open_pkcs12(person.p12, person.password))
+        trust_list = _trust_list(demo, load_trust_list)
+        cache = EncryptedCache(cache_dir)
+        service = DocumentService(client, "S1", cache, trust_list)
+        await service.load()
+        ticker = Ticker().start()
+        t0 = time.perf_counter()
+        service.start()
+        (status,) = await service.wait()
+        elapsed = time.perf_counter() - t0
+        await ticker.stop()
+        assert status.state.value == "ready", status
+        mb = served.size / MB
+        print(f"(a) download+SHA-256+AES-GCM of {mb:.0f} MB: {elapsed:6.1f} s ({mb / elapsed:6.1f} MB/s)")
+        print(f"    event loop: {ticker.report()}")
+        await service.close()
+
+
+def _trust_list(demo: Any, load_trust_list: Any) -> Any:
+    """The signed demo trust list, checked against its pinned signer as the app does."""
+    return load_trust_list(demo.trust_list, demo.trust_list_signer.cert)
+
+
+async def decrypt_bench(size_mb: int, directory: Path) -> None:
+    from evaluator_app.client.doc_cache import CHUNK_SIZE, HEADER, TAG, EncryptedCache
+
+    cache = EncryptedCache(directory)
+    data = os.urandom(size_mb * MB)
+    writer = cache.writer("bid-100")
+    t0 = time.perf_counter()
+    for i in range(0, len(data), 4 * MB):
+        writer.write(data[i:i + 4 * MB])
+    writer.commit(hashlib.sha256(data).hexdigest(), len(data))
+    seal = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    assert cache.read_all("bid-100") == data
+    read = time.perf_counter() - t0
+    # bare AES-GCM over the same ciphertext chunks (same key, nonces and AAD; no file read)
+    from evaluator_app.client.doc_cache import _aad, _nonce
+
+    raw = cache.files()[0].read_bytes()
+    header, prefix = raw[: HEADER.size], HEADER.unpack(raw[: HEADER.size])[3]
+    record, body = CHUNK_SIZE + TAG, memoryview(raw)[HEADER.size:]
+    count = -(-len(body) // record)
+    aes = cache._aead()
+    t0 = time.perf_counter()
+    for i in range(count):
+        aes.decrypt(_nonce(prefix, i), body[i * record:(i + 1) * record], _aad(header, "bid-100", i, i == count - 1))
+    bare = time.perf_counter() - t0
+    ticker = Ticker().start()
+    t0 = time.perf_counter()
+    opened = await asyncio.to_thread(cache.read_all, "bid-100")
+    threaded = time.perf_counter() - t0
+    await ticker.stop()
+    assert len(opened) == len(data)
+    print(f"(b) {size_mb} MB: write (SHA-256 + AES-GCM + file) {size_mb / seal:7.0f} MB/s")
+    print(f"    read_all from the cache            {size_mb / read:7.0f} MB/s ({read * 1000:6.0f} ms)")
+    print(f"    bare AES-GCM, same chunks, in RAM  {size_mb / bare:7.0f} MB/s ({bare * 1000:6.0f} ms)")
+    print(f"    open() in a worker thread          {size_mb / threaded:7.0f} MB/s; event loop: {ticker.report()}")
+    cache.wipe()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size-mb", type=int, default=1024)
+    ap.add_argument("--decrypt-mb", type=int, default=100)
+    ap.add_argument("--same-process", action="store_true", help="run the venue on the client's event loop")
+    args = ap.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory(prefix="bench-docs-") as tmp:
+        work = Path(tmp)
+        if args.same_process:
+            async def both() -> None:
+                h, services, served = await prepare_venue(work, args.size_mb * MB)
+                try:
+                    print("venue on the same event loop (its TLS and file reads count as client stalls)")
+                    await download(served, work / "cache")
+                finally:
+                    await h.stop()
+                    services.stop()
+            asyncio.run(both())
+        else:
+            ctx = mp.get_context("spawn")
+            ready, stop = ctx.Queue(), ctx.Queue()
+            child = ctx.Process(target=venue_process, args=(str(work), args.size_mb * MB, ready, stop), daemon=True)
+            child.start()
+            try:
+                served = ready.get(timeout=600)
+                print("venue in its own process")
+                asyncio.run(download(served, work / "cache"))
+            finally:
+                stop.put(True)
+                child.join(30)
+        asyncio.run(decrypt_bench(args.decrypt_mb, work / "cache-b"))
+
+
+if __name__ == "__main__":
+    main()
