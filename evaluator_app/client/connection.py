@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
@@ -48,7 +48,7 @@ class ConnectionState:
     retry_in: float | None = None  # seconds from the moment the state was set
     error: str = ""
     error_zh: str = ""
-    last_seq: int = 0
+    last_seq: int = 0  # as of this state change; VenueConnection.last_seq is always current
 
 
 class _WebSocketFailed(ClientError):
@@ -224,7 +224,6 @@ class VenueConnection:
                             data = json.loads(message.data)
                             if data.get("type") == "event":
                                 await self._deliver(data)
-                                self._set(replace(self._state, last_seq=self._last_seq))
                             elif data.get("type") == "error":
                                 logger.warning("venue: %s", data.get("message"))
                         elif message.type == aiohttp.WSMsgType.ERROR:
@@ -263,6 +262,5 @@ class VenueConnection:
             for event in page["events"]:
                 await self._deliver({"type": "event", **event})
             floor = max(floor, int(page["last_seq"]))
-            self._set(replace(self._state, last_seq=self._last_seq))
             if not page["events"]:
                 await asyncio.sleep(self.poll_interval)

@@ -22,9 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from evaluator_app.protocol.messages import DraftView
+from evaluator_app.client.errors import VenueRefused
+from evaluator_app.protocol.messages import DraftPut, DraftView
+from evaluator_app.protocol.schema import decode
+
+if TYPE_CHECKING:
+    from evaluator_app.client.venue_client import VenueClient
 
 logger = logging.getLogger(__name__)
 
@@ -240,3 +245,37 @@ class DraftJournal:
             return revision
 
         return int(self._write(work))
+
+
+# -- the venue's copy -------------------------------------------------------------------
+async def pull_draft(journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str) -> bool:
+    """On joining a session: continue from the venue's copy if it is newer. True if taken."""
+    try:
+        view = await client.get(f"/sessions/{session_id}/draft", DraftView)
+    except VenueRefused as exc:
+        if exc.code == "no_draft":
+            return False
+        raise
+    return journal.merge_venue_draft(session_id, expert_id, view)
+
+
+async def push_draft(journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str) -> DraftSnapshot:
+    """Send the local draft to the venue if it has changes the venue lacks; returns the journal's state.
+
+    The venue keeps the highest revision; when it already holds a higher one (the expert typed
+    at another seat since), that copy is taken here. Raises VenueUnreachable: the draft simply
+    stays unsynced and the next call sends it.
+    """
+    if journal.unsynced(session_id, expert_id):
+        snap = journal.snapshot(session_id, expert_id)
+        data = await client.request("PUT", f"/sessions/{session_id}/draft", DraftPut(snap.revision, journal.to_venue_content(snap)))
+        view = decode(DraftView, data)
+        if view.revision > snap.revision:
+            journal.merge_venue_draft(session_id, expert_id, view)
+        else:
+            if view.content != journal.to_venue_content(snap):
+                # the same revision written at two seats: both are kept where they are; the UI
+                # should not let one expert type at two seats at once
+                logger.warning("draft %s/%s: the venue holds other content at revision %d", session_id, expert_id, view.revision)
+            journal.mark_synced(session_id, expert_id, snap.revision)
+    return journal.snapshot(session_id, expert_id)

@@ -12,6 +12,8 @@ of an item and no log format of our own to replay.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -119,6 +121,8 @@ class Outbox:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")  # an enqueued signature survives power loss
         self._conn.executescript(_SCHEMA)
+        self._sending = asyncio.Lock()  # one flush at a time: two would race on an item's state
+        self.wake = asyncio.Event()  # set by enqueue() and retry_now(): run() looks again
 
     def close(self) -> None:
         with self._lock:
@@ -159,9 +163,9 @@ class Outbox:
         return [i for i in self.items(session_id) if i.state == "delivered"]
 
     def next_due(self) -> float | None:
-        """When the earliest pending item may be retried (epoch seconds), or None."""
-        row = self._execute("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'").fetchone()
-        return None if row[0] is None else float(row[0])
+        """When the oldest pending item (the head of the queue) may be tried (epoch seconds), or None."""
+        row = self._execute("SELECT next_attempt_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1").fetchone()
+        return None if row is None else float(row[0])
 
     # -- writing ----------------------------------------------------------------------
     def enqueue(self, session_id: str, route: str, content: bytes, signature: bytes, pdf: bytes | None = None, label: str = "") -> OutboxItem:
@@ -173,11 +177,13 @@ class Outbox:
         )
         item = self.item(int(cursor.lastrowid or 0))
         logger.info("outbox: queued #%d %s/%s (%s)", item.id, session_id, route, label)
+        self.wake.set()
         return item
 
     def retry_now(self) -> None:
         """Make every pending item due at once (the connection came back, or the person asked)."""
         self._execute("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending'")
+        self.wake.set()
 
     def _failed(self, item: OutboxItem, message: str, message_zh: str, backoff: bool = True) -> OutboxItem:
         attempts = item.attempts + 1
@@ -207,6 +213,24 @@ class Outbox:
         same way, and order matters: a vote sent before its declaration would be refused).
         A refused item does not stop the others. Raises LoginRequired when the token expired.
         """
+        async with self._sending:
+            await self._flush(client, on_change, force)
+
+    async def run(self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None = None) -> None:
+        """Deliver until cancelled: whenever the head of the queue is due, or :attr:`wake` is set
+        (an item was queued, the connection came back and called :meth:`retry_now`, a new login)."""
+        while True:
+            self.wake.clear()
+            try:
+                await self.flush(client, on_change)
+                due = self.next_due()
+                timeout = None if due is None else max(0.0, due - self._clock())
+            except LoginRequired:
+                timeout = None  # nothing to do until the person has logged in again (retry_now)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout)
+
+    async def _flush(self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None, force: bool) -> None:
         person_id = client.login_result.person_id if client.login_result else None
         for item in self.pending():
             if not force and item.next_attempt_at > self._clock():

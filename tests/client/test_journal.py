@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluator_app.client.journal import CellDraft, DraftJournal
+from evaluator_app.client.journal import CellDraft, DraftJournal, pull_draft, push_draft
 from evaluator_app.protocol.messages import DraftPut, DraftView
 from tests.client.conftest import login
 
@@ -90,6 +90,35 @@ async def test_arecord_keeps_typing_order(tmp_path: Path) -> None:
         revisions = await asyncio.gather(*(journal.arecord("S1", "E1", "B1", "t", "score", v) for v in typed))
         assert revisions == [1, 2, 3, 4, 5]
         assert journal.snapshot("S1", "E1").cells[("B1", "t")].score == "9"
+
+
+async def test_push_and_pull_through_the_venue(harness, clients, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    h = harness
+    await h.create_session(await login(h, clients, "centre-1"))
+    person = h.person_id("expert-sd-1")
+    at_a = await login(h, clients, "expert-sd-1")
+    with DraftJournal(tmp_path / "a.sqlite") as seat_a, DraftJournal(tmp_path / "b.sqlite") as seat_b:
+        assert not await pull_draft(seat_a, at_a, "S1", person)  # no draft at the venue yet
+        seat_a.record("S1", person, "B1", "t-schedule", "score", "8")
+        seat_a.record("S1", person, "B2", "t-schedule", "score", "6")
+        assert (await push_draft(seat_a, at_a, "S1", person)).revision == 2 and not seat_a.unsynced("S1", person)
+        at_b = await login(h, clients, "expert-sd-1", workstation_id="ws-expert-sd-3")  # moved seats
+        seat_b.record("S1", person, "B9", "x", "score", "1")  # a stray local revision 1 is older
+        assert await pull_draft(seat_b, at_b, "S1", person)
+        for value in ["7", "7.", "7.5"]:
+            seat_b.record("S1", person, "B2", "t-schedule", "score", value)
+        assert (await push_draft(seat_b, at_b, "S1", person)).revision == 5
+        # seat A, left behind at revision 2, types once more: the venue's newer copy (5) wins there
+        seat_a.record("S1", person, "B3", "t-schedule", "score", "5")
+        taken = await push_draft(seat_a, at_a, "S1", person)
+        assert taken.revision == 5 and dict(taken.cells) == dict(seat_b.snapshot("S1", person).cells)
+        assert not seat_a.unsynced("S1", person)
+        # and from there on A's changes go to the venue, and B picks them up
+        seat_a.record("S1", person, "B3", "t-schedule", "score", "5.5")
+        assert (await push_draft(seat_a, at_a, "S1", person)).revision == 6
+        assert await pull_draft(seat_b, at_b, "S1", person)
+        assert seat_b.snapshot("S1", person).cells[("B3", "t-schedule")].score == "5.5"
+        assert seat_b.snapshot("S1", person).cells[("B2", "t-schedule")].score == "7.5"
 
 
 CHILD = textwrap.dedent(

@@ -149,3 +149,28 @@ async def test_unreachable_venue_backs_off_and_keeps_order(harness, clients, tmp
     assert outbox.item(first.id).state == "delivered" and outbox.item(second.id).state == "refused"
     assert dataclasses.replace(outbox.item(first.id)).signed_receipt is not None
     outbox.close()
+
+
+async def test_run_delivers_in_the_background_and_after_the_network_returns(harness, proxy, clients, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    h = harness
+    await declarations_open(h, clients)
+    expert = await login(h, clients, "expert-sd-1", base_url=proxy.url)
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    changes: list[OutboxItem] = []
+    runner = asyncio.create_task(outbox.run(expert, changes.append))
+    try:
+        proxy.down = True
+        proxy.cut()  # the network goes out before anything is queued
+        item = outbox.enqueue("S1", "declarations", *(await signed_declaration(h, expert)))  # wakes run()
+        await eventually(lambda: outbox.item(item.id).attempts >= 1, what="a first failed attempt")
+        assert outbox.item(item.id).state == "pending" and await stored(h) == []
+        proxy.down = False
+        outbox.retry_now()  # what the connection's "online" does
+        await eventually(lambda: outbox.item(item.id).state == "delivered", what="delivery after the network returned")
+        assert len(await stored(h)) == 1 and [c.state for c in changes][-1] == "delivered"
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        outbox.close()
