@@ -47,7 +47,7 @@ async def test_service_downloads_verifies_and_wipes(docs: DocSession, tmp_path: 
     big = [s.received for s in seen if s.doc_id == "bid-B2" and s.state is DocState.DOWNLOADING]
     assert len(big) >= 5 and big == sorted(big) and big[-1] == docs.entries["bid-B2"].size  # progress for the UI
     on_disk = b"".join(p.read_bytes() for p in cache.files())
-    assert len(cache.files()) == 3 and b"%PDF" not in on_disk and docs.contents["bid-B2"][1000:1032] not in on_disk
+    assert len(cache.files()) == 3 and b"%PDF-1." not in on_disk and docs.contents["tender"][:16] not in on_disk and docs.contents["bid-B2"][1000:1032] not in on_disk
     await service.close()
     assert cache.files() == [] and list((tmp_path / "cache").iterdir()) == []
 
