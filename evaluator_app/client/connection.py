@@ -25,9 +25,9 @@ import aiohttp
 
 from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused, VenueUnreachable
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.messages import LoginResult
-from evaluator_app.pki.credentials.base import Signer
 
 logger = logging.getLogger(__name__)
 
@@ -231,8 +231,8 @@ class VenueConnection:
                 finally:
                     self._ws = None
                     beats.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, ConnectionError, RuntimeError):
-                        await beats
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await beats  # a send that failed on a closing socket: the reconnect follows
                 return time.monotonic() - opened
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
