@@ -23,7 +23,12 @@ from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.plan import Lot, ScoredItem
 from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.client.explain import Explanation
+from evaluator_app.core.errors import ScoreError
+from evaluator_app.core.price import compute_price_scores
 from evaluator_app.core.scoring import check_score
+from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.protocol.artefacts import (
     Declaration,
     GateVoteEntry,
@@ -70,6 +75,7 @@ class ExpertSession:
         self.journal = DraftJournal(data_dir / "journal.db")
         self.view: dict[str, Any] = {}
         self.lot: Lot | None = None
+        self.project_name = ""
         self.listeners: list[Callable[[], None]] = []
 
     # -- state -----------------------------------------------------------------------
@@ -77,7 +83,9 @@ class ExpertSession:
         self.view = await self.client.get(f"/sessions/{self.session_id}")
         if self.lot is None:
             data = await self.client.get(f"/sessions/{self.session_id}/project")
-            self.lot = project_from_dict(data["project"]).lot(data["lot_id"])
+            project = project_from_dict(data["project"])
+            self.project_name = project.name
+            self.lot = project.lot(data["lot_id"])
         self._changed()
 
     def _changed(self) -> None:
@@ -212,6 +220,51 @@ class ExpertSession:
 
     def scored_items(self) -> tuple[ScoredItem, ...]:
         return self.require_lot().plan.scored_items
+
+    def validate(self, item_id: str, text: str) -> Explanation | None:
+        """The rule a typed score breaks (range, step, grade band), or None if it is fine."""
+        item = next(i for i in self.scored_items() if i.id == item_id)
+        if not text.strip():
+            return None
+        try:
+            check_score(item, text.strip())
+        except ScoreError as exc:
+            return Explanation(getattr(exc, "message_zh", str(exc)), str(exc))
+        return None
+
+    def price_points(self) -> dict[str, Decimal]:
+        """Price points of each valid bidder, computed by the rules (read only in the grid)."""
+        lot = self.require_lot()
+        bids = {b: lot.bidder(b).price for b in self.valid_bidders()}
+        if not bids:
+            return {}
+        out = dict.fromkeys(bids, Decimal(0))
+        for item in lot.plan.price_items:
+            result = compute_price_scores(item, bids, lot.plan.aggregation)
+            for entry in result.scores:
+                out[entry.bidder_id] += entry.score
+        return out
+
+    async def next_sheet_version(self) -> int:
+        data = await self.client.get(f"/sessions/{self.session_id}/sheets/mine")
+        versions = data["versions"]
+        if any(v["status"] == "accepted" for v in versions):
+            return 0  # accepted: nothing to sign until the leader returns it
+        return len(versions) + 1
+
+    def sheet_pdf(self, sheet: ScoreSheet) -> bytes:
+        """Exactly the PDF that will be signed (rendering is deterministic for one sheet)."""
+        result = self.logged.result
+        return render_score_sheet(sheet, self.require_lot(), session_title=str(self.view.get("title", "")), expert_name=result.name, venue=result.venue, seat=result.seat, project_name=self.project_name)
+
+    async def submit_sheet(self, sheet: ScoreSheet, secret: str) -> OutboxItem:
+        async def pdf_for(body: ScoreSheet, signer: Any) -> bytes:
+            return await async_sign_pdf(self.sheet_pdf(body), signer)
+
+        item = await self.sign_and_send("score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for)
+        if item.state == "delivered":
+            await self.sync_draft()
+        return item
 
     def close(self) -> None:
         self.journal.close()

@@ -20,12 +20,14 @@ from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.declaration_page import DeclarationPage
 from evaluator_app.ui.pages.election_page import ElectionPage
 from evaluator_app.ui.pages.gate_page import GatePage
+from evaluator_app.ui.pages.review_page import ReviewPage
+from evaluator_app.ui.pages.scoring_page import ScoringPage
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
 RELOAD_ON = {"phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
 # which step a phase opens on
-STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2}
+STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": 3}
 
 
 class SessionWindow(QMainWindow):
@@ -81,12 +83,17 @@ class SessionWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.outbox_label)
         self.connection = VenueConnection(logged.client, self._on_event, session_id=session_id, on_state=self._on_state)
         self._started = False
+        self._closed = False
 
     def _make_pages(self) -> list[tuple[str, StepPage]]:
+        self.scoring = ScoringPage(self.session, self.language)
+        self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(3))
         return [
             (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
             (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
             (self.tr("3 Preliminary review"), GatePage(self.session, self.language)),
+            (self.tr("4 Scoring"), self.scoring),
+            (self.tr("5 Review and sign"), self.review),
         ]
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
@@ -105,6 +112,7 @@ class SessionWindow(QMainWindow):
             self.banner.setText(str(exc))
         self.connection.start()
         await self.session.deliver()  # anything signed before a restart goes out now
+        await self.session.resume_from_venue()  # continuing at another seat
         step = STEP_OF_PHASE.get(self.session.phase)
         if step is not None:
             self.steps.setCurrentRow(step)
@@ -163,7 +171,7 @@ class SessionWindow(QMainWindow):
         self.banner.clear()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.ActivationChange:
+        if event.type() == QEvent.Type.ActivationChange and not self._closed:
             self.connection.set_presence("focused" if self.isActiveWindow() else "away", self._items_scored())
         super().changeEvent(event)
 
@@ -171,8 +179,11 @@ class SessionWindow(QMainWindow):
         return sum(1 for cell in self.session.snapshot().cells.values() if cell.score)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        asyncio.ensure_future(self.connection.stop())
-        self.session.close()
+        if not self._closed:
+            self._closed = True
+            self.scoring.stop()
+            asyncio.ensure_future(self.connection.stop())
+            self.session.close()
         super().closeEvent(event)
 
 
