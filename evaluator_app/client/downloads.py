@@ -237,6 +237,9 @@ class DocumentService:
             raise ManifestRefused("malformed", "the manifest is not readable", "文件清单无法读取") from None
         self.verified = await check_manifest(content, signature, self.trust_list, self.session_id, at, self.revocation, signers=self.signers)
         for entry in self.verified.manifest.documents:
+            known = self._status.get(entry.doc_id)
+            if known is not None and known.entry != entry:  # republished with other content: start afresh
+                self.cache.delete(entry.doc_id)
             ready = self.cache.has(entry.doc_id)
             self._set(DocumentStatus(entry, DocState.READY if ready else DocState.QUEUED, entry.size if ready else 0))
         return self.verified
@@ -271,6 +274,11 @@ class DocumentService:
             except ClientError as exc:
                 logger.warning("document %s failed: %s", entry.doc_id, exc.message)
                 self._set(replace(self._status[entry.doc_id], state=DocState.FAILED, reason=exc.message, reason_zh=exc.message_zh))
+                return
+            except Exception as exc:  # a full disk, say: the UI must see FAILED, never a stuck bar
+                logger.exception("document %s failed", entry.doc_id)
+                self._set(replace(self._status[entry.doc_id], state=DocState.FAILED, reason=f"{type(exc).__name__}: {exc}",
+                                  reason_zh=f"文件“{entry.title}”下载出错：{exc}"))
                 return
             self._set(DocumentStatus(entry, DocState.READY, entry.size))
 

@@ -16,9 +16,9 @@ from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.pki.cms import sign_detached
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION, DocumentManifest, ManifestEntry
-from evaluator_app.protocol.messages import DocumentInput
+from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
 from evaluator_app.protocol.schema import encode
-from tests.venue.harness import VenueHarness
+from tests.venue.harness import COMMITTEE, SEATS, VenueHarness, example_project
 
 BIG = 5 * 1024 * 1024 + 12345  # not a multiple of the cache chunk, nor of any read size
 
@@ -68,8 +68,6 @@ async def doc_session(h: VenueHarness, documents: dict[str, tuple[str, str | Non
         sha = await centre.put_blob(data)
         entries[doc_id] = ManifestEntry(doc_id, sha, len(data), title, bidder)
     inputs = tuple(DocumentInput(e.doc_id, e.title, e.sha256, e.size, e.bidder_id) for e in entries.values())
-    from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
-    from tests.venue.harness import COMMITTEE, SEATS, example_project
     members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in COMMITTEE]
     members += [MemberInput(h.person_id("supervisor-jinan"), Role.SUPERVISOR, "jinan", "S1")]
     await centre.post("/sessions", CreateSession("S1", "教学楼改扩建工程 第一标段", example_project(), "lot-1", "jinan", tuple(members), inputs))

@@ -146,3 +146,15 @@ async def test_the_venue_refuses_an_expert_outside_the_session(docs: DocSession,
     with pytest.raises(VenueRefused) as info:
         await download_document(outsider, "S1", docs.entries["tender"], EncryptedCache(tmp_path / "c"), retry=FAST)
     assert info.value.status in (403, 404)
+
+
+async def test_no_signed_manifest_no_downloads(harness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from evaluator_app.client.errors import ManifestRefused
+
+    centre = await harness.login("centre-1")
+    await harness.create_session(centre)  # published without a manifest
+    expert = await harness.login("expert-sd-1")
+    service = DocumentService(expert, "S1", EncryptedCache(tmp_path / "c"), harness.venue.trust_list, revocation=harness.venue.revocation)
+    with pytest.raises(ManifestRefused) as info:
+        await service.load()
+    assert info.value.code == "no_manifest" and service.statuses() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from datetime import datetime, timezone
 
@@ -30,7 +31,6 @@ async def verify(h: VenueHarness, content: bytes, signature: bytes, session: str
 async def test_the_published_manifest_verifies(docs: DocSession) -> None:
     h = docs.h
     listing = await docs.expert.get("/sessions/S1/documents")
-    import base64
     content, signature = base64.b64decode(listing["manifest"]["content"]), base64.b64decode(listing["manifest"]["signature"])
     assert content == docs.content
     manifest = await verify(h, content, signature, signers={h.person_id("centre-1")})
