@@ -155,3 +155,30 @@ async def test_polling_fallback_delivers_in_order(harness, clients) -> None:  # 
         await eventually(lambda: seen.seqs() == truth, what="polled events")
     finally:
         await connection.stop()
+
+
+async def test_websocket_failing_repeatedly_falls_back_to_polling(harness, clients, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """HTTPS works but every WebSocket upgrade fails (e.g. a proxy that refuses it): poll instead."""
+    from evaluator_app.client import connection as module
+
+    h = harness
+    centre = await login(h, clients, "centre-1")
+    await h.create_session(centre)
+    supervisor = await login(h, clients, "supervisor-jinan")
+    seen = Recorder()
+    conn = VenueConnection(supervisor, seen.event, on_state=seen.state, backoff_initial=0.01, ws_failures_before_polling=2, poll_interval=0.05)
+
+    async def refused(self) -> float:  # type: ignore[no-untyped-def]
+        raise module._WebSocketFailed("WebSocket refused: 403", "实时连接被拒绝")
+
+    monkeypatch.setattr(VenueConnection, "_websocket", refused)
+    conn.start()
+    try:
+        await eventually(lambda: conn.state.status == "online", what="online by polling")
+        assert conn.state.transport == "polling"
+        assert [s.failures for s in seen.states if s.status == "offline"] == [1, 2]
+        await centre.post("/sessions/S1/phase", {"target": "check_in"})
+        truth = await all_events(supervisor)
+        await eventually(lambda: seen.seqs() == truth, what="events by polling")
+    finally:
+        await conn.stop()
