@@ -108,18 +108,49 @@ def server_ssl_context(config: VenueConfig) -> ssl.SSLContext:
     return context
 
 
+# Server timeouts: a connection that never finishes its TLS handshake, or that sends nothing or
+# only part of a request's headers, is closed after these; it never holds a slot for long.
+# (A JSON body that stalls is a 408 after http.BODY_TIMEOUT_SECONDS.)
+TLS_HANDSHAKE_TIMEOUT = 10.0  # seconds from TCP connect to a finished TLS handshake
+IDLE_TIMEOUT = 30.0  # aiohttp keepalive_timeout: no complete request line and headers within this
+LINGER_TIMEOUT = 5.0  # after an answer to a half-sent body: wait this long for the rest, then close
+
+
+async def start_server(
+    app: web.Application,
+    config: VenueConfig,
+    *,
+    idle_timeout: float = IDLE_TIMEOUT,
+    handshake_timeout: float = TLS_HANDSHAKE_TIMEOUT,
+    shutdown_timeout: float = 5,
+) -> tuple[web.AppRunner, asyncio.AbstractServer]:
+    """Listen on config.host:port over TLS with the venue's timeouts; stop with :func:`stop_server`.
+
+    ``loop.create_server`` is called directly because aiohttp's TCPSite has no TLS handshake timeout.
+    """
+    runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout, keepalive_timeout=idle_timeout, lingering_time=LINGER_TIMEOUT)
+    await runner.setup()
+    assert runner.server is not None
+    server = await asyncio.get_running_loop().create_server(
+        runner.server, config.host, config.port, ssl=server_ssl_context(config), ssl_handshake_timeout=handshake_timeout,
+    )
+    return runner, server
+
+
+async def stop_server(runner: web.AppRunner, server: asyncio.AbstractServer) -> None:
+    server.close()
+    await runner.cleanup()
+
+
 async def run_venue(config: VenueConfig, ready: asyncio.Event | None = None) -> None:
     """Serve until cancelled (Ctrl+C)."""
     venue = build_venue(config)
     app = make_app(venue)
-    runner = web.AppRunner(app, shutdown_timeout=5)
-    await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port, ssl_context=server_ssl_context(config))
-    await site.start()
+    runner, server = await start_server(app, config)
     logger.warning("venue %s (%s) serving on https://%s:%d/api/v1", config.venue_id, config.city, config.host, config.port)
     if ready is not None:
         ready.set()
     try:
         await asyncio.Event().wait()
     finally:
-        await runner.cleanup()
+        await stop_server(runner, server)

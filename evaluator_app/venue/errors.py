@@ -52,6 +52,13 @@ class Conflict(VenueError):
     code = "conflict"
 
 
+class RequestTimeout(VenueError):
+    """The body did not arrive in time (a stalled or half-sent request)."""
+
+    status = 408
+    code = "timeout"
+
+
 class PayloadTooLarge(VenueError):
     status = 413
     code = "too_large"

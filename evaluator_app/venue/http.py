@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -13,7 +14,7 @@ from aiohttp import web
 
 from evaluator_app.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from evaluator_app.protocol.schema import SchemaError, decode, encode
-from evaluator_app.venue.errors import BadRequest, PayloadTooLarge, VenueError
+from evaluator_app.venue.errors import BadRequest, PayloadTooLarge, RangeNotSatisfiable, RequestTimeout, VenueError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,9 +46,12 @@ async def read_json(request: web.Request) -> Any:
     if request.content_type != "application/json":
         raise BadRequest("the body must be JSON (Content-Type: application/json)", "请求内容必须是 JSON", code="not_json")
     try:
-        raw = await request.read()
+        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+            raw = await request.read()
     except web.HTTPRequestEntityTooLarge as exc:
         raise _too_large(exc) from None
+    except TimeoutError:
+        raise RequestTimeout(f"the body did not arrive within {BODY_TIMEOUT_SECONDS} s", "请求内容未在规定时间内送达", code="timeout") from None
     try:
         data = json.loads(raw, parse_float=_no_float, parse_int=_bounded_int, parse_constant=_no_constant)
     except _Refused as exc:
@@ -63,6 +67,9 @@ async def read_json(request: web.Request) -> Any:
             raise BadRequest("the body holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)", "请求内容含有无效的 Unicode 字符", code="invalid_field") from None
     return data
 
+
+# A JSON body (at most max_body_bytes) must arrive within this; a half-sent one is a 408.
+BODY_TIMEOUT_SECONDS = 60.0
 
 # No floats on the wire (protocol.schema.encode refuses them too): decimals travel as strings.
 # Integers must fit the store (SQLite INTEGER); NaN and Infinity are not JSON.
@@ -103,7 +110,10 @@ def _too_large(exc: web.HTTPRequestEntityTooLarge) -> PayloadTooLarge:
 
 
 def error_response(error: VenueError) -> web.Response:
-    return json_response(error.body(), status=error.status)
+    headers = None
+    if isinstance(error, RangeNotSatisfiable) and isinstance(error.details.get("size"), int):
+        headers = {"Content-Range": f"bytes */{error.details['size']}"}  # RFC 9110 §15.5.17
+    return json_response(error.body(), status=error.status, headers=headers)
 
 
 @web.middleware

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from importlib import resources
@@ -14,7 +15,7 @@ from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
-from evaluator_app.venue.app import build_venue, make_app, server_ssl_context
+from evaluator_app.venue.app import build_venue, make_app, start_server, stop_server
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.setup import init_venue_dir
@@ -49,13 +50,13 @@ class VenueHarness:
         roots = [str(ca.root_cert) for ca in demo.cas if ca.status == "granted"]
         self.client_ssl = client_ssl_context(roots)
         self.runner: web.AppRunner | None = None
+        self.server: asyncio.AbstractServer | None = None
         self.clients: list[VenueClient] = []
 
-    async def start(self, presence_interval: float = 0.2) -> VenueHarness:
+    async def start(self, presence_interval: float = 0.2, **timeouts: float) -> VenueHarness:
+        """Serve as ``run_venue`` does (app.start_server); ``timeouts`` override its idle/handshake ones."""
         self.app = make_app(self.venue, presence_interval)
-        self.runner = web.AppRunner(self.app, shutdown_timeout=1)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", self.port, ssl_context=server_ssl_context(self.config)).start()
+        self.runner, self.server = await start_server(self.app, self.config, shutdown_timeout=1, **timeouts)
         for key, (venue, seat) in SEATS.items():
             await self.enrol(f"ws-{key}", venue, seat)
         await self.enrol("ws-supervisor-jinan", "jinan", "S1")
@@ -66,8 +67,8 @@ class VenueHarness:
     async def stop(self) -> None:
         for client in self.clients:
             await client.close()
-        if self.runner is not None:
-            await self.runner.cleanup()
+        if self.runner is not None and self.server is not None:
+            await stop_server(self.runner, self.server)
 
     async def enrol(self, workstation_id: str, venue: str, seat: str) -> None:
         now = self.venue.now_iso()

@@ -90,6 +90,7 @@ OPS: dict[tuple[str, str], Op] = {
     ("GET", f"{S}/project"): Op("The session's project file (plan, lot, bidders)", "any role that sees it", answer=OBJ),
     ("GET", f"{S}/gates"): Op("The preliminary review's outcome once every gate vote is in", "any role that sees it", answer=OBJ),
     ("POST", f"{S}/sheets/check"): Op("Dry-run check of an unsigned sheet: rule errors and deviation flags; nothing stored", "expert", "ScoreSheet", answer=OBJ),
+    ("GET", f"{S}/sheets/mine"): Op("The versions of the caller's own score sheet", "expert", answer=OBJ),
     ("GET", f"{S}/summary"): Op("The summary (汇总); nobody sees scores before the summary phase", "any role that sees it, from summary on", answer=OBJ),
     ("PUT", f"{S}/draft"): Op("Store the caller's unsigned draft (highest revision kept)", "expert", "DraftPut", answer="DraftView"),
     ("GET", f"{S}/draft"): Op("The caller's unsigned draft", "expert", answer="DraftView"),

@@ -199,21 +199,19 @@ async def test_path_traversal_in_document_names(harness: VenueHarness, ready: di
     assert await snapshot(h) == before
 
 
-@pytest.mark.parametrize("header", ["bytes=999999-", f"bytes={len(PDF)}-", "bytes=-0", "bytes=1" + "0" * 30 + "-"])
+@pytest.mark.parametrize("header", ["bytes=999999-", f"bytes={len(PDF)}-", "bytes=-0", "bytes=1" + "0" * 30 + "-",
+                                    pytest.param("bytes=" + "1" * 5000 + "-", id="5000-digits")])
 async def test_unsatisfiable_range_is_416_and_not_recorded(harness: VenueHarness, ready: dict[str, str], header: str) -> None:
     h = harness
     before = await snapshot(h)
-    status, answer, _ = await send(h, "GET", "/api/v1/sessions/S1/documents/bid-B1", None, None, ready["expert"], {"Range": header})
+    status, answer, headers = await send(h, "GET", "/api/v1/sessions/S1/documents/bid-B1", None, None, ready["expert"], {"Range": header})
     assert status == 416 and is_error(status, answer), (status, answer)
+    assert headers["Content-Range"] == f"bytes */{len(PDF)}"
     assert answer["error"]["details"] == {"size": len(PDF)}
     assert await snapshot(h) == before  # a refused read is not a document access
 
 
-HUGE_RANGE = pytest.param("bytes=" + "1" * 5000 + "-", id="5000-digit", marks=pytest.mark.xfail(
-    strict=True, reason="documents.parse_range: int() of > 4300 digits raises ValueError -> 500 (fix: limit to \\d{1,18})"))
-
-
-@pytest.mark.parametrize("header", ["bytes=abc", "items=0-5", "bytes=0-1,3-4", "bytes=", "bytes=--1", HUGE_RANGE])
+@pytest.mark.parametrize("header", ["bytes=abc", "items=0-5", "bytes=0-1,3-4", "bytes=", "bytes=--1", "bytes=20-10"])
 async def test_malformed_range_gives_the_whole_document(harness: VenueHarness, ready: dict[str, str], header: str) -> None:
     status, body, headers = await send(harness, "GET", "/api/v1/sessions/S1/documents/bid-B1", None, None, ready["expert"], {"Range": header})
     assert status == 200 and body == PDF and headers["ETag"] == f'"{hashlib.sha256(PDF).hexdigest()}"', (status, body if status != 200 else "")

@@ -186,9 +186,6 @@ async def test_ranges_etags_and_conditional_requests(ready):
         assert json.loads(body)["error"]["details"] == {"size": size}
 
 
-@pytest.mark.xfail(strict=True, reason="routes_more.document refuses an unsatisfiable range before serve(), through the "
-                   "error middleware, which sends no Content-Range; fix: http.error_response adds 'Content-Range: bytes */size' "
-                   "for a RangeNotSatisfiable (its details hold the size)")
 async def test_unsatisfiable_range_names_the_size_in_content_range(ready):
     h, _, expert = ready
     status, headers, _ = await fetch(h, expert, "bid-B1", {"Range": f"bytes={len(BID)}-"})

@@ -61,6 +61,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{S}/project"): ALL,
     ("GET", f"{S}/gates"): ALL,
     ("POST", f"{S}/sheets/check"): frozenset({E}),
+    ("GET", f"{S}/sheets/mine"): frozenset({E}),
     ("PUT", f"{S}/draft"): frozenset({E}),
     ("GET", f"{S}/draft"): frozenset({E}),
     ("GET", f"{P}/people"): frozenset({C}),
