@@ -19,6 +19,7 @@ RESULTS = "results.json"
 AUDIT = "audit/audit.jsonl"
 DOCUMENT_MANIFEST = "documents/manifest.json"
 README = "README.txt"
+REPORT = "report/evaluation-report.pdf"
 
 
 def artefact_path(artefact_id: int, kind: str, version: int) -> str:
@@ -75,6 +76,7 @@ documents/         the centre's signed manifest of the tender and bid documents
 audit/audit.jsonl  the hash-chained audit log with the venue's signed checkpoints
 revocation/        the CAs' CRLs at export time
 results.json       the result computed by the evaluation rules from the artefacts above
+report/            the evaluation report with every member's PAdES signature (pdfsig checks it)
 
 Check it offline:  evaluator verify THIS-FILE.zip   (any .p7s also verifies with openssl cms -verify)
 """

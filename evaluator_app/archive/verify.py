@@ -86,6 +86,7 @@ class _Verifier:
         await self.check_artefacts(manifest)
         self.check_audit()
         self.check_results()
+        await self.check_report()
 
     async def check_manifest(self) -> dict[str, Any] | None:
         data, signature = self.read(layout.MANIFEST), self.read(layout.MANIFEST_SIGNATURE)
@@ -199,6 +200,25 @@ class _Verifier:
         self.add("audit chain", report.ok, f"{report.entries} entries, {report.checkpoints} signed checkpoints: {report.reason}" if report.ok else f"first broken entry {report.first_broken}: {report.reason}",
                  f"审计链完整（{report.entries} 条）" if report.ok else f"审计链第 {report.first_broken} 条起不可信")
 
+    async def check_report(self) -> None:
+        pdf = self.read(layout.REPORT)
+        if pdf is None:
+            self.add("evaluation report", True, "no report yet (session exported before report signing)", "存档时尚未生成评标报告")
+            return
+        verdicts = await _report_verdicts(pdf)
+        signers = []
+        for verdict in verdicts:
+            if not verdict.integrity_ok:
+                self.add("evaluation report", False, f"signature {verdict.field_name} broken: " + "; ".join(verdict.reasons), "评标报告签名无效")
+                return
+            assert self.trust is not None
+            cert = x509.load_der_x509_certificate(verdict.certificate_der)
+            try:
+                signers.append(identify(cert, self.trust).name)
+            except PkiError:
+                signers.append(verdict.subject)
+        self.add("evaluation report", True, f"{len(verdicts)} intact signature(s): {', '.join(signers) or 'none'}", f"评标报告 {len(verdicts)} 个签名完好")
+
     def check_results(self) -> None:
         stored = self.read(layout.RESULTS)
         if stored is None:
@@ -214,6 +234,12 @@ class _Verifier:
         ranking = ", ".join(f"{e['position']}.{e['bidder_id']} {e['final']}" for e in published["ranking"]["entries"])
         self.add("results", same, f"recomputed from the signed sheets: {ranking}" if same else "results.json differs from what the signed sheets give",
                  "由签名评分表重新计算，结果一致" if same else "结果与签名评分表计算不一致")
+
+
+async def _report_verdicts(pdf: bytes):  # type: ignore[no-untyped-def]
+    from evaluator_app.pki.pades import async_verify_pdf
+
+    return await async_verify_pdf(pdf, None)
 
 
 def _checkpoint_checker() -> Callable[[bytes, bytes], str | None]:

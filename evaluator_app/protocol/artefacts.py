@@ -103,3 +103,13 @@ class DocumentManifest:
     session_id: str
     documents: tuple[ManifestEntry, ...]
     at: str
+
+
+@dataclass(frozen=True)
+class ReportDissent:
+    """A member who will not sign the report gives written reasons (required by law)."""
+
+    session_id: str
+    expert_id: str
+    reasons: str
+    at: str

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from evaluator_app.core.phases import Phase, Role as PhaseRole, advance
 from evaluator_app.core.plan import Lot
-from evaluator_app.protocol.artefacts import Declaration, GateVotes, LeaderVote, ScoreSheet, WitnessNote
+from evaluator_app.protocol.artefacts import Declaration, GateVotes, LeaderVote, ReportDissent, ScoreSheet, WitnessNote
 from evaluator_app.protocol.messages import Role, SignedReceipt, SignedUpload
 from evaluator_app.venue import scoring_rules
 from evaluator_app.venue.auth import require
@@ -30,7 +30,7 @@ from evaluator_app.venue.visibility import active_experts
 
 logger = logging.getLogger(__name__)
 
-KINDS = {"declaration": Declaration, "leader_vote": LeaderVote, "gate_votes": GateVotes, "score_sheet": ScoreSheet, "witness_note": WitnessNote}
+KINDS = {"declaration": Declaration, "leader_vote": LeaderVote, "gate_votes": GateVotes, "score_sheet": ScoreSheet, "witness_note": WitnessNote, "dissent": ReportDissent}
 
 
 def _need_phase(session: SessionRecord, phase: Phase, what: str) -> None:
@@ -80,7 +80,7 @@ async def submit(venue: Venue, caller: Caller, session_id: str, kind: str, uploa
     def work(tx: SqliteTx) -> tuple[ArtefactRecord, list[EventRecord]]:
         nonlocal moved
         session, members = load(tx, caller, session_id)
-        rule = {"declaration": _declaration, "leader_vote": _leader_vote, "gate_votes": _gate_votes, "score_sheet": _score_sheet, "witness_note": _witness}[kind]
+        rule = {"declaration": _declaration, "leader_vote": _leader_vote, "gate_votes": _gate_votes, "score_sheet": _score_sheet, "witness_note": _witness, "dissent": _dissent}[kind]
         stored, events, session_after = rule(tx, venue, caller, session, members, body, upload)
         moved = session_after.phase != session.phase
         return stored, events
@@ -214,3 +214,19 @@ def _witness(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRecord,
         raise Unprocessable("the note is empty", "见证记录不能为空", code="empty")
     stored, event = record_acceptance(tx, venue, new_record(venue, caller, session.id, "witness_note", upload), audience="staff")
     return stored, [event], session
+
+
+def _dissent(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRecord, members: list[MemberRecord], body: ReportDissent, upload: SignedUpload) -> Result:
+    from evaluator_app.venue import report_signing  # it builds on this module's neighbours
+
+    _same_session(body.session_id, body.expert_id, session.id, caller)
+    _need_phase(session, Phase.REPORT_SIGNING, "a dissent")
+    _need_member(members, caller)
+    if caller.person_id not in report_signing.status(tx, session.id, members)["pending"]:
+        raise Conflict("you have already signed the report or recorded a dissent", "您已签署报告或已提交不同意见", code="already_submitted")
+    if not body.reasons.strip():
+        raise Unprocessable("a dissent needs written reasons", "持不同意见须写明理由", code="missing_reason")
+    stored, event = record_acceptance(tx, venue, new_record(venue, caller, session.id, "dissent", upload))
+    report_signing.generate(tx, venue, session, members)  # shown in the report while nobody has signed
+    events = [event, *report_signing.close_if_done(tx, venue, session, members)]
+    return stored, events, session

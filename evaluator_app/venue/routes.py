@@ -158,6 +158,20 @@ async def check_sheet(request: web.Request) -> web.Response:
     return json_response(await results.check_sheet(_venue(request), caller, request.match_info["sid"], body))
 
 
+async def get_report(request: web.Request) -> web.Response:
+    from evaluator_app.venue import report_signing
+
+    return json_response(await report_signing.get_report(_venue(request), await caller_of(request), request.match_info["sid"]))
+
+
+async def sign_report(request: web.Request) -> web.Response:
+    from evaluator_app.venue import report_signing
+
+    caller = await caller_of(request)
+    body = report_signing.parse_signature_body(await read_json(request))
+    return json_response(await report_signing.sign_report(_venue(request), caller, request.match_info["sid"], body), status=201)
+
+
 async def put_draft(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, DraftPut)
@@ -196,6 +210,9 @@ ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/gates", gates),
     ("POST", f"{S}/sheets/check", check_sheet),
     ("GET", f"{S}/sheets/mine", my_sheets),
+    ("GET", f"{S}/report", get_report),
+    ("POST", f"{S}/report/signatures", sign_report),
+    ("POST", f"{S}/report/dissent", _upload("dissent")),
     ("PUT", f"{S}/draft", put_draft),
     ("GET", f"{S}/draft", get_draft),
     *MORE_ROUTES,

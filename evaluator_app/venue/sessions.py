@@ -164,6 +164,10 @@ async def change_phase(venue: Venue, caller: Caller, session_id: str, target: st
         if goal is Phase.DETAILED_SCORING and session.phase == Phase.SUMMARY.value:
             raise Conflict("return individual sheets instead", "请退回具体评分表", code="illegal_transition")
         session, event = apply_state(tx, venue, session, state, caller.person_id, reason)
+        if goal is Phase.REPORT_SIGNING:
+            from evaluator_app.venue.report_signing import generate  # it imports this module
+
+            generate(tx, venue, session, members)
         return view(caller, session, members), [event]
 
     result, events = await venue.store.tx(work)

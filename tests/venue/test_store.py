@@ -155,3 +155,30 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path):
     assert report.ok, report.reason
     assert len(entries) >= acknowledged + 1  # every acknowledged write survived
     assert len(events) == len(entries)  # audit entry and event were committed together
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path, monkeypatch):
+    from evaluator_app.venue.store import migrations, sqlite
+
+    monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    old = SqliteStore(tmp_path / "venue.db")
+    with old.transaction() as tx:
+        tx.insert_session(session())
+    assert old.schema_version == 1
+    old.close()
+    monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS)
+    new = SqliteStore(tmp_path / "venue.db")
+    assert new.schema_version == len(migrations.MIGRATIONS)
+    with new.transaction() as tx:
+        assert tx.session("S1") is not None
+        assert tx.report_revisions("S1") == []
+
+
+def test_a_newer_database_is_refused(tmp_path, monkeypatch):
+    from evaluator_app.venue.errors import StoreError
+    from evaluator_app.venue.store import migrations, sqlite
+
+    SqliteStore(tmp_path / "venue.db").close()
+    monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    with pytest.raises(StoreError, match="newer"):
+        SqliteStore(tmp_path / "venue.db")

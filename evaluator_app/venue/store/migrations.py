@@ -126,4 +126,16 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    # 2: the evaluation report and its signatures, one revision per signature
+    """
+    CREATE TABLE report_revisions (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        revision INTEGER NOT NULL,           -- 0: generated; then one per member's signature
+        kind TEXT NOT NULL,                  -- generated, signature
+        person_id TEXT NOT NULL,             -- 'venue' for the generated report
+        pdf BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, revision)
+    );
+    """,
 )

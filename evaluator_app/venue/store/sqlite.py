@@ -204,6 +204,28 @@ class SqliteTx:
     def documents(self, session_id: str) -> list[DocumentRecord]:
         return _records(DocumentRecord, self._all("SELECT * FROM documents WHERE session_id = ? ORDER BY doc_id", session_id))
 
+    # -- the evaluation report --------------------------------------------------------
+    def add_report_revision(self, session_id: str, revision: int, kind: str, person_id: str, pdf: bytes, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO report_revisions (session_id, revision, kind, person_id, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, revision, kind, person_id, pdf, at),
+        )
+
+    def delete_report(self, session_id: str) -> None:
+        self.conn.execute("DELETE FROM report_revisions WHERE session_id = ?", (session_id,))
+
+    def report_revisions(self, session_id: str) -> list[tuple[int, str, str, str]]:
+        """(revision, kind, person_id, created_at), oldest first."""
+        rows = self._all("SELECT revision, kind, person_id, created_at FROM report_revisions WHERE session_id = ? ORDER BY revision", session_id)
+        return [(int(r["revision"]), r["kind"], r["person_id"], r["created_at"]) for r in rows]
+
+    def report_pdf(self, session_id: str, revision: int | None = None) -> tuple[int, bytes] | None:
+        if revision is None:
+            row = self._one("SELECT revision, pdf FROM report_revisions WHERE session_id = ? ORDER BY revision DESC LIMIT 1", session_id)
+        else:
+            row = self._one("SELECT revision, pdf FROM report_revisions WHERE session_id = ? AND revision = ?", session_id, revision)
+        return (int(row["revision"]), bytes(row["pdf"])) if row else None
+
     # -- events ----------------------------------------------------------------------
     def append_event(self, session_id: str | None, kind: str, audience: str, payload: dict[str, Any], at: str) -> EventRecord:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
@@ -253,6 +275,19 @@ class SqliteTx:
         return [Checkpoint(r["audit_seq"], bytes(r["content"]), bytes(r["signature"]), r["at"]) for r in self._all("SELECT * FROM checkpoints ORDER BY audit_seq")]
 
 
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; SQLite itself says where one ends (comments, strings)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer)
+            buffer = ""
+    if buffer.strip() and not all(part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()):
+        raise sqlite3.OperationalError(f"unterminated statement in migration: {buffer[:80]!r}")
+    return out
+
+
 class SqliteStore:
     """Opens (and migrates) one SQLite database file."""
 
@@ -276,9 +311,8 @@ class SqliteStore:
             logger.info("migrating %s to schema %d", self.path, version + 1)
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(MIGRATIONS[version]):
+                    self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
                 self.conn.execute("COMMIT")
             except sqlite3.DatabaseError:
