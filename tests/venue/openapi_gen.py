@@ -39,7 +39,7 @@ SCHEMA_CLASSES: list[type] = [
     messages.Event, messages.EventPage, messages.ErrorBody,
     artefacts.Declaration, artefacts.LeaderVote, artefacts.GateVoteEntry, artefacts.GateVotes,
     artefacts.SheetScore, artefacts.SheetExplanation, artefacts.ScoreSheet, artefacts.WitnessNote,
-    artefacts.ManifestEntry, artefacts.DocumentManifest,
+    artefacts.ManifestEntry, artefacts.DocumentManifest, artefacts.ReportDissent,
 ]
 ENUMS: list[type[enum.Enum]] = [messages.Role, messages.Presence]
 
@@ -47,6 +47,10 @@ ACK = {"type": "object", "additionalProperties": False, "required": ["seq"], "pr
 WORKSTATION = {
     "type": "object", "additionalProperties": False, "required": ["id", "venue", "seat"],
     "properties": {k: {"type": "string", "minLength": 1} for k in ("id", "venue", "seat")},
+}
+REPORT_SIGNATURE = {
+    "type": "object", "additionalProperties": False, "required": ["base_revision", "pdf"],
+    "properties": {"base_revision": {"type": "integer"}, "pdf": {"type": "string", "contentEncoding": "base64"}},
 }
 OBJ: dict[str, Any] = {"type": "object"}
 
@@ -91,6 +95,9 @@ OPS: dict[tuple[str, str], Op] = {
     ("GET", f"{S}/gates"): Op("The preliminary review's outcome once every gate vote is in", "any role that sees it", answer=OBJ),
     ("POST", f"{S}/sheets/check"): Op("Dry-run check of an unsigned sheet: rule errors and deviation flags; nothing stored", "expert", "ScoreSheet", answer=OBJ),
     ("GET", f"{S}/sheets/mine"): Op("The versions of the caller's own score sheet", "expert", answer=OBJ),
+    ("GET", f"{S}/report"): Op("The evaluation report (PDF, base64) and who has signed or dissented", "any role that sees it, from report signing on", answer=OBJ),
+    ("POST", f"{S}/report/signatures"): Op("The newest report revision with the caller's PAdES signature appended", "expert", REPORT_SIGNATURE, 201, OBJ),
+    ("POST", f"{S}/report/dissent"): Op("Signed dissent (不同意见) with reasons, instead of signing", "expert", "SignedUpload", 201, "SignedReceipt"),
     ("GET", f"{S}/summary"): Op("The summary (汇总); nobody sees scores before the summary phase", "any role that sees it, from summary on", answer=OBJ),
     ("PUT", f"{S}/draft"): Op("Store the caller's unsigned draft (highest revision kept)", "expert", "DraftPut", answer="DraftView"),
     ("GET", f"{S}/draft"): Op("The caller's unsigned draft", "expert", answer="DraftView"),

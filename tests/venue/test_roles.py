@@ -62,6 +62,9 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{S}/gates"): ALL,
     ("POST", f"{S}/sheets/check"): frozenset({E}),
     ("GET", f"{S}/sheets/mine"): frozenset({E}),
+    ("GET", f"{S}/report"): ALL,  # from the report-signing phase on
+    ("POST", f"{S}/report/signatures"): frozenset({E}),
+    ("POST", f"{S}/report/dissent"): frozenset({E}),
     ("PUT", f"{S}/draft"): frozenset({E}),
     ("GET", f"{S}/draft"): frozenset({E}),
     ("GET", f"{P}/people"): frozenset({C}),
@@ -92,13 +95,14 @@ def sample_body(h: VenueHarness, method: str, path: str) -> Any:
         "/sheets/{expert}/return": {"reason": "录入有误"}, "/draft": {"revision": 1, "content": {"B1": "1"}},
         "/workstations": {"id": "ws-new", "venue": "jinan", "seat": "A09"}, "/login": {"statement": "", "signature": ""},
         "/workstations/enrol": {"workstation_id": "ws-new", "enrolment_code": "0000-0000-0000-0000"},
+        "/report/signatures": {"base_revision": 1, "pdf": "JVBERi0="},
         "/members": {"person_id": h.person_id("expert-sd-3"), "role": "expert", "venue": "jinan", "seat": "A04"},
     }
     if method == "GET":
         return None
     if tail == "/sheets/check":
         return encode(sheet(h, "expert-sd-1", "E1"))
-    if tail in ("/declarations", "/leader-votes", "/gate-votes", "/sheets", "/witness-notes", "/manifest"):
+    if tail in ("/declarations", "/leader-votes", "/gate-votes", "/sheets", "/witness-notes", "/manifest", "/report/dissent"):
         return JUNK_UPLOAD
     return bodies.get(tail, {})
 
@@ -170,6 +174,7 @@ async def test_rules_inside_shared_routes(harness: VenueHarness) -> None:
     # nobody sees scores before the summary: supervisors, experts, the centre
     for client in (supervisor, expert, centre):
         assert await call(h, client, "GET", f"{S}/summary") == (403, "before_summary")
+        assert await call(h, client, "GET", f"{S}/report") == (403, "before_report")
     # only the leader returns sheets (there is no leader yet)
     assert await call(h, expert, "POST", f"{S}/sheets/{{expert}}/return") == (403, "not_leader")
     # an expert cannot move the session's phase where the centre does
