@@ -17,7 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from evaluator_app.client.doc_cache import EncryptedCache
+from evaluator_app.client.downloads import DocumentService
 from evaluator_app.client.journal import DraftJournal, DraftSnapshot
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
@@ -76,7 +80,10 @@ class ExpertSession:
         self.view: dict[str, Any] = {}
         self.lot: Lot | None = None
         self.project_name = ""
+        self.revoting: dict[str, float] = {}
         self.listeners: list[Callable[[], None]] = []
+        self.data_dir = data_dir
+        self.documents: DocumentService | None = None
 
     # -- state -----------------------------------------------------------------------
     async def load(self) -> None:
@@ -121,6 +128,16 @@ class ExpertSession:
         item = self.outbox.enqueue(self.session_id, route, content, signature, pdf, label=label)
         await self.deliver()
         return self.outbox.item(item.id)
+
+    def has_sent(self, route: str) -> bool:
+        """Already signed for this step (delivered, or safely queued): its button stays off."""
+        if route in self.revoting:
+            return any(i.route == route and i.state != "refused" and i.created_at > self.revoting[route] for i in self.outbox.items(self.session_id))
+        return any(i.route == route and i.state != "refused" for i in self.outbox.items(self.session_id))
+
+    def allow_again(self, route: str, since: float) -> None:
+        """A voided round (a tied leader election): the expert votes again."""
+        self.revoting[route] = since
 
     async def deliver(self) -> None:
         await self.outbox.flush(self.client)
@@ -265,6 +282,18 @@ class ExpertSession:
         if item.state == "delivered":
             await self.sync_draft()
         return item
+
+    def attach_documents(self, trust_list: TrustList | None, revocation: RevocationPolicy) -> None:
+        """Documents need the trust list (to verify the centre's manifest) and an encrypted cache."""
+        if trust_list is not None and self.documents is None:
+            cache = EncryptedCache(self.data_dir / "cache")
+            self.documents = DocumentService(self.client, self.session_id, cache, trust_list, revocation=revocation)
+
+    async def aclose(self) -> None:
+        """Stop downloads and wipe the document cache (its key dies with the session)."""
+        if self.documents is not None:
+            await self.documents.close()
+        self.close()
 
     def close(self) -> None:
         self.journal.close()

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         window = self.session_windows.get(session_id)
         if window is None:
             assert self.session is not None
-            window = SessionWindow(self.session, session_id, self.settings, self.data_dir)
+            window = SessionWindow(self.session, session_id, self.settings, self.data_dir, self.login_page.service)
             self.session_windows[session_id] = window
             window.destroyed.connect(lambda *_: self.session_windows.pop(session_id, None))
         window.show()

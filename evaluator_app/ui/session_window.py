@@ -14,10 +14,11 @@ from qasync import asyncSlot
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.expert_session import ExpertSession
-from evaluator_app.client.login import LoggedIn
+from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.declaration_page import DeclarationPage
+from evaluator_app.ui.pages.documents_page import DocumentsPage
 from evaluator_app.ui.pages.election_page import ElectionPage
 from evaluator_app.ui.pages.gate_page import GatePage
 from evaluator_app.ui.pages.review_page import ReviewPage
@@ -27,15 +28,21 @@ from evaluator_app.ui.phase_names import phase_name
 logger = logging.getLogger(__name__)
 RELOAD_ON = {"phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
 # which step a phase opens on
-STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": 3}
+SCORING_STEP = 4
+STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": SCORING_STEP}
 
 
 class SessionWindow(QMainWindow):
-    def __init__(self, logged: LoggedIn, session_id: str, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
+    def __init__(self, logged: LoggedIn, session_id: str, settings: AppSettings, data_dir: Path, login: LoginService | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
         self.language = settings.language
         self.session = ExpertSession(logged, session_id, data_dir / "sessions" / session_id)
+        if login is not None:
+            try:
+                self.session.attach_documents(login.trust_list(), login.revocation())
+            except Exception as exc:  # a refused trust list: documents say why, scoring still works
+                logger.warning("documents unavailable: %s", exc)
         self.session.listeners.append(self._refresh)
         self.setWindowTitle(self.tr("Session {id}").format(id=session_id))
         self.resize(1200, 800)
@@ -87,13 +94,15 @@ class SessionWindow(QMainWindow):
 
     def _make_pages(self) -> list[tuple[str, StepPage]]:
         self.scoring = ScoringPage(self.session, self.language)
-        self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(3))
+        self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(SCORING_STEP))
+        self.documents = DocumentsPage(self.session, self.language)
         return [
             (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
             (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
             (self.tr("3 Preliminary review"), GatePage(self.session, self.language)),
-            (self.tr("4 Scoring"), self.scoring),
-            (self.tr("5 Review and sign"), self.review),
+            (self.tr("4 Documents"), self.documents),
+            (self.tr("5 Scoring"), self.scoring),
+            (self.tr("6 Review and sign"), self.review),
         ]
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
@@ -152,6 +161,11 @@ class SessionWindow(QMainWindow):
             self.pending_ack = int(event["seq"])
             self.banner.setText(self.tr("Message from {name}: {text}").format(name=event["payload"].get("name", ""), text=event["payload"].get("message", "")))
             self.ack_button.show()
+        if kind == "leader.tie":
+            import time
+
+            self.session.allow_again("leader-votes", time.time())
+            self.banner.setText(self.tr("The leader election was tied: please vote again."))
         if kind in RELOAD_ON:
             await self.session.load()
             if kind in ("gates.decided", "phase"):
@@ -183,7 +197,7 @@ class SessionWindow(QMainWindow):
             self._closed = True
             self.scoring.stop()
             asyncio.ensure_future(self.connection.stop())
-            self.session.close()
+            asyncio.ensure_future(self.session.aclose())
         super().closeEvent(event)
 
 

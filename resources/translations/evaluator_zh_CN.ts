@@ -54,6 +54,54 @@
     </message>
 </context>
 <context>
+    <name>DocumentsPage</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="26" />
+        <source>Tender and bid documents</source>
+        <translation>招标文件与投标文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="28" />
+        <source>Document</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="28" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="28" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="79" />
+        <source>Manifest signed by {who}; every document is checked against it before it is shown.</source>
+        <translation>文件清单由 {who} 签名；每份文件在显示前都与清单核对。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="87" />
+        <source>waiting</source>
+        <translation>等待下载</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="88" />
+        <source>downloading {p}%</source>
+        <translation>下载中 {p}%</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="89" />
+        <source>ready (verified)</source>
+        <translation>已就绪（已核验）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="90" />
+        <source>refused: {why}</source>
+        <translation>已拒绝：{why}</translation>
+    </message>
+</context>
+<context>
     <name>ElectionPage</name>
     <message>
         <location filename="../../work/main/evaluator_app/ui/pages/election_page.py" line="15" />
@@ -378,6 +426,29 @@
     </message>
 </context>
 <context>
+    <name>PdfPane</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pdf_pane.py" line="66" />
+        <source>Fit width</source>
+        <translation>适合宽度</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pdf_pane.py" line="71" />
+        <source>Search in this document</source>
+        <translation>在本文件中查找</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pdf_pane.py" line="75" />
+        <source>Page</source>
+        <translation>页</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pdf_pane.py" line="123" />
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+</context>
+<context>
     <name>Phase</name>
     <message>
         <location filename="../../work/main/evaluator_app/ui/phase_names.py" line="10" />
@@ -542,92 +613,97 @@
 <context>
     <name>SessionWindow</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="40" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="47" />
         <source>Session {id}</source>
         <translation>评标会话 {id}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="43" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="50" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="50" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="57" />
         <source>I have read it</source>
         <translation>我已阅读</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="100" />
         <source>1 Declaration</source>
         <translation>1 承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="93" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="101" />
         <source>2 Leader election</source>
         <translation>2 推选组长</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="94" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="102" />
         <source>3 Preliminary review</source>
         <translation>3 初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="95" />
-        <source>4 Scoring</source>
-        <translation>4 详细评分</translation>
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="103" />
+        <source>4 Documents</source>
+        <translation>4 招投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="96" />
-        <source>5 Review and sign</source>
-        <translation>5 核对签名</translation>
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="104" />
+        <source>5 Scoring</source>
+        <translation>5 详细评分</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="125" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="105" />
+        <source>6 Review and sign</source>
+        <translation>6 核对签名</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="134" />
         <source>Phase: {phase}</source>
         <translation>当前阶段：{phase}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="127" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="136" />
         <source>The session is paused by the supervisor. Your work is kept; please wait.</source>
         <translation>监督人员已暂停评标。您的评分已保存，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="131" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="140" />
         <source>{n} signed item(s) waiting to be sent</source>
         <translation>{n} 份已签名内容等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="131" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="140" />
         <source>Everything signed has been received</source>
         <translation>已签名的内容均已送达</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="137" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="146" />
         <source>● Connected to the venue</source>
         <translation>● 已连接场地服务器</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="138" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="147" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="139" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="148" />
         <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
         <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="140" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="149" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="141" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="150" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="153" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="162" />
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
     </message>

@@ -40,7 +40,7 @@ def loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untype
 def wait_for(loop) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     """Run the Qt+asyncio loop until ``condition()`` holds (or fail after ``timeout`` s)."""
 
-    def wait(condition: Callable[[], Any], timeout: float = 20.0, message: str = "") -> Any:
+    def wait(condition: Callable[[], Any], timeout: float = 20.0, message: Any = "") -> Any:
         async def poll() -> Any:
             deadline = loop.time() + timeout
             while loop.time() < deadline:
@@ -48,8 +48,32 @@ def wait_for(loop) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
                 if value:
                     return value
                 await asyncio.sleep(0.05)
-            raise AssertionError(f"timed out waiting for {message or condition}")
+            detail = message() if callable(message) else message
+            raise AssertionError(f"timed out waiting for {detail or condition}")
 
         return loop.run_until_complete(poll())
 
     return wait
+
+
+async def until(condition: Callable[[], Any], timeout: float = 20.0, message: Any = "") -> Any:
+    """Inside a running scenario: let the Qt+asyncio loop work until ``condition()`` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    detail = message() if callable(message) else message
+    raise AssertionError(f"timed out waiting for {detail or condition}")
+
+
+@pytest.fixture
+def drive(loop) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+    """Run a whole scenario inside the running loop, as the app runs (never between steps)."""
+
+    def run(scenario: Callable[[], Any]) -> Any:
+        return loop.run_until_complete(scenario())
+
+    return run

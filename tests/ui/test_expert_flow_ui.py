@@ -11,6 +11,7 @@ from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
 from evaluator_app.ui.pages import base
+from tests.ui.conftest import until
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 
@@ -27,114 +28,170 @@ UI_EXPERT = "expert-dual-sd"  # plays E5 of the bundled example, whose B2 score 
 OTHERS = {"expert-sd-1": "E1", "expert-sd-2": "E2", "expert-nca-1": "E3", "expert-nca-2": "E4"}
 
 
+def _pdf(title: str, pages: int) -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from evaluator_app.reports.fonts import register_fonts
+
+    font = register_fonts()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for page in range(pages):
+        pdf.setFont(font, 18)
+        pdf.drawString(72, 760, f"{title} 第 {page + 1} 页")
+        pdf.bookmarkPage(f"p{page}")
+        pdf.addOutlineEntry(f"第{page + 1}章", f"p{page}")
+        pdf.drawString(72, 700, "施工组织设计 冬季施工专项方案" if page == 2 else "投标函")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 async def _setup(h):  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
+    from evaluator_app.protocol.messages import DocumentInput
+
     centre = await h.login("centre-1")
     committee = [*OTHERS, UI_EXPERT]
     members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in committee]
-    await centre.post("/sessions", CreateSession("S1", "教学楼改扩建工程 第一标段", example_project(), "lot-1", "jinan", tuple(members)))
+    docs = {"tender": ("招标文件", _pdf("招标文件", 4), None), "bid-B2": ("B2 投标文件", _pdf("淄博华信建工 投标文件", 5), "B2")}
+    inputs = []
+    for doc_id, (title, data, bidder) in docs.items():
+        sha = await centre.put_blob(data)
+        inputs.append(DocumentInput(doc_id, title, sha, len(data), bidder))
+    await centre.post("/sessions", CreateSession("S1", "教学楼改扩建工程 第一标段", example_project(), "lot-1", "jinan", tuple(members), tuple(inputs)))
+    entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
+    content, signature = await centre.sign_artefact("document_manifest", DocumentManifest("S1", entries, flow.now()), h.signer("centre-1"))
+    await centre.upload("S1", "manifest", content, signature)
+    assert hashlib.sha256(docs["tender"][1]).hexdigest() in {e.sha256 for e in entries}
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     await centre.post("/sessions/S1/phase", {"target": "declarations"})
     return {k: await h.login(k) for k in OTHERS}
 
 
-def test_expert_flow_by_clicks_and_keys(qtbot, loop, wait_for, venue, tmp_path, monkeypatch):
-    h = venue.harness
-    others = venue.call(_setup(h))
-    person = venue.demo.person(UI_EXPERT)
-    monkeypatch.setattr(base, "secret_prompt", lambda parent, what, kind: person.password)
+def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypatch):
+    async def scenario() -> None:
+        h = venue.harness
+        others = await asyncio.to_thread(venue.call, _setup(h))
+        person = venue.demo.person(UI_EXPERT)
+        monkeypatch.setattr(base, "secret_prompt", lambda parent, what, kind: person.password)
 
-    from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication
 
-    install_language(QApplication.instance(), "zh_CN")
-    window = MainWindow(venue.settings_for(f"ws-{UI_EXPERT}"), tmp_path / "app")
-    qtbot.addWidget(window)
-    window.show()
-    page = window.login_page
-    page.use_file.setChecked(True)
-    page.file_edit.setText(str(person.p12))
-    page.secret_edit.setText(person.password)
-    shot(window, "expert-login")
-    page.login_button.click()
-    wait_for(lambda: window.lobby is not None and window.lobby.sessions, message="lobby lists S1")
-    shot(window, "expert-lobby")
-    window.lobby.join_button.click()
-    session_window = window.session_windows["S1"]
-    qtbot.addWidget(session_window)
-    wait_for(lambda: session_window.session.lot is not None and session_window.steps.currentRow() == 0, message="declaration step")
+        install_language(QApplication.instance(), "zh_CN")
+        window = MainWindow(venue.settings_for(f"ws-{UI_EXPERT}"), tmp_path / "app")
+        qtbot.addWidget(window)
+        window.show()
+        page = window.login_page
+        page.use_file.setChecked(True)
+        page.file_edit.setText(str(person.p12))
+        page.secret_edit.setText(person.password)
+        shot(window, "expert-login")
+        page.login_button.click()
+        await until(lambda: window.lobby is not None and window.lobby.sessions, message="lobby lists S1")
+        shot(window, "expert-lobby")
+        window.lobby.join_button.click()
+        session_window = window.session_windows["S1"]
+        qtbot.addWidget(session_window)
+        await until(lambda: session_window.session.lot is not None and session_window.steps.currentRow() == 0, message="declaration step")
 
-    # 1. declaration: no conflict, signed
-    declaration = session_window.pages[0]
-    declaration.no_conflict.setChecked(True)
-    shot(session_window, "expert-declaration")
-    declaration.sign_button.click()
-    wait_for(lambda: "场地" in declaration.message.text() or "venue" in declaration.message.text(), message="declaration delivered")
-    assert not declaration.sign_button.isEnabled()
-    for key in OTHERS:
-        venue.call(flow.declare(h, others[key], key))
-    wait_for(lambda: session_window.session.phase == "leader_election", message="leader election")
+        # 1. declaration: no conflict, signed
+        declaration = session_window.pages[0]
+        declaration.no_conflict.setChecked(True)
+        shot(session_window, "expert-declaration")
+        declaration.sign_button.click()
+        await until(lambda: declaration.message.text(), message="declaration signed")
+        assert declaration.message.text() == "已签名并送达场地（回执已保存）。", declaration.message.text()
+        assert not declaration.sign_button.isEnabled()
+        for key in OTHERS:
+            await asyncio.to_thread(venue.call, flow.declare(h, others[key], key))
+        await until(lambda: session_window.session.phase == "leader_election", message=lambda: f"leader election; connection {session_window.connection.state}, phase {session_window.session.phase}")
 
-    # 2. leader election: vote for expert-sd-1
-    election = session_window.pages[1]
-    wait_for(lambda: election.vote_button.isEnabled(), message="vote enabled")
-    leader_row = next(i for i in range(election.members.count()) if "张伟" in election.members.item(i).text())
-    election.members.setCurrentRow(leader_row)
-    election.vote_button.click()
-    wait_for(lambda: not election.vote_button.isEnabled(), message="vote delivered")
-    for key in OTHERS:
-        venue.call(flow.vote_leader(h, others[key], key, "expert-sd-1"))
-    wait_for(lambda: session_window.session.phase == "preliminary_review", message="preliminary review")
+        # 2. leader election: vote for expert-sd-1
+        election = session_window.pages[1]
+        await until(lambda: election.vote_button.isEnabled(), message="vote enabled")
+        leader_row = next(i for i in range(election.members.count()) if "张伟" in election.members.item(i).text())
+        election.members.setCurrentRow(leader_row)
+        election.vote_button.click()
+        await until(lambda: not election.vote_button.isEnabled(), message="vote delivered")
+        for key in OTHERS:
+            await asyncio.to_thread(venue.call, flow.vote_leader(h, others[key], key, "expert-sd-1"))
+        await until(lambda: session_window.session.phase == "preliminary_review", message="preliminary review")
 
-    # 3. preliminary review: a fail without reason is refused on the page; then all pass
-    gates = session_window.pages[2]
-    wait_for(lambda: gates.sign_button.isEnabled(), message="gates enabled")
-    gates.set_verdict("B1", "q-licence", passed=False, reason="")
-    gates.sign_button.click()
-    wait_for(lambda: "理由" in gates.message.text() or "reason" in gates.message.text(), message="reason demanded")
-    gates.set_verdict("B1", "q-licence", passed=True)
-    shot(session_window, "expert-preliminary-review")
-    gates.sign_button.click()
-    wait_for(lambda: not gates.sign_button.isEnabled(), message="gate votes delivered")
-    for key, example in OTHERS.items():
-        venue.call(flow.gate_votes(h, others[key], key, example))
-    venue.call(others["expert-sd-1"].post("/sessions/S1/phase", {"target": "detailed_scoring"}))
-    wait_for(lambda: session_window.session.phase == "detailed_scoring" and session_window.scoring.bidders == ["B1", "B2", "B3"], message="scoring grid")
+        # 3. preliminary review: a fail without reason is refused on the page; then all pass
+        gates = session_window.pages[2]
+        await until(lambda: gates.sign_button.isEnabled(), message="gates enabled")
+        gates.set_verdict("B1", "q-licence", passed=False, reason="")
+        gates.sign_button.click()
+        await until(lambda: "理由" in gates.message.text() or "reason" in gates.message.text(), message="reason demanded")
+        gates.set_verdict("B1", "q-licence", passed=True)
+        shot(session_window, "expert-preliminary-review")
+        gates.sign_button.click()
+        await until(lambda: not gates.sign_button.isEnabled(), message="gate votes delivered")
+        for key, example in OTHERS.items():
+            await asyncio.to_thread(venue.call, flow.gate_votes(h, others[key], key, example))
+        await asyncio.to_thread(venue.call, others["expert-sd-1"].post("/sessions/S1/phase", {"target": "detailed_scoring"}))
+        await until(lambda: session_window.session.phase == "detailed_scoring" and session_window.scoring.bidders == ["B1", "B2", "B3"], message="scoring grid")
 
-    # the others' sheets are in first, so E5's 6 on B2/t-organisation is a deviation
-    for key, example in OTHERS.items():
-        venue.call(flow.submit_sheet(h, others[key], key, flow.sheet(h, key, example)))
+        # the others' sheets are in first, so E5's 6 on B2/t-organisation is a deviation
+        for key, example in OTHERS.items():
+            await asyncio.to_thread(venue.call, flow.submit_sheet(h, others[key], key, flow.sheet(h, key, example)))
 
-    # 4. scoring: a score off its step is refused as typed; then the example's scores
-    scoring = session_window.scoring
-    session_window.steps.setCurrentRow(3)
-    scoring.typed(1, "7.3")
-    assert scoring.hint.text(), "an off-step score must be explained at once"
-    scores = flow.EXAMPLE_SCORES["sheets"]["E5"]
-    for bidder, items in scores.items():
-        for item, value in items.items():
-            scoring.set_score(bidder, item, value)
-    assert scoring.table.item(len(scoring.items) + 1, 1).text() != "0"  # live total for B2
-    snapshot = session_window.session.snapshot()
-    assert snapshot.cells[("B2", "t-organisation")].score == "6"  # in the journal at once
+        # documents: downloaded and verified in the background, shown side by side with a watermark
+        documents = session_window.documents
+        session_window.steps.setCurrentRow(3)
+        await until(lambda: documents.table.rowCount() == 2 and all(documents.table.item(r, 2) is not None and "已核验" in documents.table.item(r, 2).text() for r in range(2)), message="documents ready")
+        documents.left.chooser.setCurrentIndex(0)
+        documents.left.chooser.activated.emit(0)
+        documents.right.chooser.setCurrentIndex(1)
+        documents.right.chooser.activated.emit(1)
+        await until(lambda: documents.left.document.pageCount() == 5 and documents.right.document.pageCount() == 4, message="both documents open")
+        assert "孙丽" in documents.watermark() and "A03" in documents.watermark()
+        documents.left.search.setText("冬季施工")
+        documents.left.find_next()
+        await until(lambda: documents.left.found.text().startswith("1/"), message="search hit")
+        if SHOTS:
+            await asyncio.sleep(1.5)
+        shot(session_window, "expert-documents")
 
-    # 5. review: the deviation must be explained first
-    review = session_window.review
-    session_window.steps.setCurrentRow(4)
-    review.prepare_button.click()
-    wait_for(lambda: scoring.flagged == {("B2", "t-organisation")}, message="deviation flagged")
-    assert session_window.steps.currentRow() == 3 and scoring.explanation.isVisible()
-    shot(session_window, "expert-scoring-deviation")
-    scoring.explanation.setPlainText(flow.EXAMPLE_SCORES["explanations"]["E5"]["B2/t-organisation"])
-    session_window.steps.setCurrentRow(4)
-    review.prepare_button.click()
-    wait_for(lambda: review.sign_button.isEnabled(), message="sheet ready to sign")
-    assert review.document.pageCount() >= 1
-    if SHOTS:  # QPdfView paints its pages asynchronously
-        loop.run_until_complete(asyncio.sleep(1.5))
-    shot(session_window, "expert-review-sign")
-    review.sign_button.click()
-    wait_for(lambda: review.receipt is not None, message="receipt")
-    assert review.receipt["version"] == 1 and review.receipt["kind"] == "score_sheet"
-    wait_for(lambda: session_window.session.phase == "summary", message="summary phase")
-    summary = venue.call(others["expert-sd-1"].get("/sessions/S1/summary"))
-    assert [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"]
-    session_window.close()
+        # 4. scoring: a score off its step is refused as typed; then the example's scores
+        scoring = session_window.scoring
+        session_window.steps.setCurrentRow(4)
+        scoring.typed(1, "7.3")
+        assert scoring.hint.text(), "an off-step score must be explained at once"
+        scores = flow.EXAMPLE_SCORES["sheets"]["E5"]
+        for bidder, items in scores.items():
+            for item, value in items.items():
+                scoring.set_score(bidder, item, value)
+        assert scoring.table.item(len(scoring.items) + 1, 1).text() != "0"  # live total for B2
+        snapshot = session_window.session.snapshot()
+        assert snapshot.cells[("B2", "t-organisation")].score == "6"  # in the journal at once
+
+        # 5. review: the deviation must be explained first
+        review = session_window.review
+        session_window.steps.setCurrentRow(5)
+        review.prepare_button.click()
+        await until(lambda: scoring.flagged == {("B2", "t-organisation")}, message="deviation flagged")
+        assert session_window.steps.currentRow() == 4 and scoring.explanation.isVisible()
+        shot(session_window, "expert-scoring-deviation")
+        scoring.explanation.setPlainText(flow.EXAMPLE_SCORES["explanations"]["E5"]["B2/t-organisation"])
+        session_window.steps.setCurrentRow(5)
+        review.prepare_button.click()
+        await until(lambda: review.sign_button.isEnabled(), message="sheet ready to sign")
+        assert review.document.pageCount() >= 1
+        if SHOTS:  # QPdfView paints its pages asynchronously
+            await asyncio.sleep(1.5)
+        shot(session_window, "expert-review-sign")
+        review.sign_button.click()
+        await until(lambda: review.receipt is not None, message="receipt")
+        assert review.receipt["version"] == 1 and review.receipt["kind"] == "score_sheet"
+        await until(lambda: session_window.session.phase == "summary", message="summary phase")
+        summary = await asyncio.to_thread(venue.call, others["expert-sd-1"].get("/sessions/S1/summary"))
+        assert [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"]
+        session_window.close()
+
+    drive(scenario)

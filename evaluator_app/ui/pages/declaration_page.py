@@ -38,7 +38,7 @@ class DeclarationPage(StepPage):
         if self.session.lot is not None:
             for bidder in self.session.lot.bidders:
                 self.bidders.addItem(f"{bidder.id}  {bidder.name}")
-        self.sign_button.setEnabled(self.session.phase == "declarations" and not self.session.paused)
+        self.sign_button.setEnabled(self.session.phase == "declarations" and not self.session.paused and not self.session.has_sent("declarations"))
 
     @asyncSlot()
     async def submit(self) -> None:

@@ -34,7 +34,7 @@ class ElectionPage(StepPage):
         if leader:
             name = next((m["name"] for m in self.session.view.get("members", []) if m["person_id"] == leader), leader)
             self.say(self.tr("Leader elected: {name}").format(name=name))
-        self.vote_button.setEnabled(self.session.phase == "leader_election" and not self.session.paused)
+        self.vote_button.setEnabled(self.session.phase == "leader_election" and not self.session.paused and not self.session.has_sent("leader-votes"))
 
     @asyncSlot()
     async def vote(self) -> None:

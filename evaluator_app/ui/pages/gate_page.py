@@ -47,7 +47,7 @@ class GatePage(StepPage):
 
     def refresh(self) -> None:
         self._build()
-        self.sign_button.setEnabled(self.session.phase == "preliminary_review" and not self.session.paused)
+        self.sign_button.setEnabled(self.session.phase == "preliminary_review" and not self.session.paused and not self.session.has_sent("gate-votes"))
         if self.session.gates:
             rejected = ", ".join(r["bidder"] for r in self.session.gates["rejected"]) or self.tr("none")
             self.say(self.tr("Review decided. Rejected: {who}").format(who=rejected))

@@ -1,0 +1,106 @@
+"""The tender and bid documents: background download with progress, two viewers side by side."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.downloads import DocState, DocumentStatus
+from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.pdf_pane import PdfPane
+
+logger = logging.getLogger(__name__)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
+
+
+class DocumentsPage(StepPage):
+    def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
+        super().__init__(session, language, self.tr("Tender and bid documents"), parent)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Document"), self.tr("Size"), self.tr("State")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMaximumHeight(170)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.left = PdfPane(self.watermark)
+        self.right = PdfPane(self.watermark)
+        for pane in (self.left, self.right):
+            pane.chooser.activated.connect(lambda _i, p=pane: self.open_in(p, p.chooser.currentData()))
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.left)
+        split.addWidget(self.right)
+        self.body.addWidget(self.table)
+        self.body.addWidget(split, 1)
+        self.rows: dict[str, int] = {}
+        self._started = False
+        self._clock = QTimer(self)  # the watermark's time moves on
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(lambda: (self.left.view.viewport().update(), self.right.view.viewport().update()))
+        self._clock.start()
+
+    def watermark(self) -> str:
+        me = self.session.logged.result
+        return f"{me.name} · {me.venue} {me.seat} · {datetime.now():%Y-%m-%d %H:%M}"
+
+    def refresh(self) -> None:
+        if not self._started and self.session.documents is not None and self.session.phase not in ("preparing", "check_in"):
+            self._started = True
+            self.start()
+
+    @asyncSlot()
+    async def start(self) -> None:
+        service = self.session.documents
+        assert service is not None
+        service.on_change = self._status_changed
+        try:
+            verified = await service.load()
+        except Exception as exc:  # no manifest yet, or refused: said in words, retried on next refresh
+            self._started = False
+            self.show_error(exc)
+            return
+        entries = verified.manifest.documents
+        self.table.setRowCount(len(entries))
+        for pane in (self.left, self.right):
+            pane.chooser.clear()
+        for row, entry in enumerate(entries):
+            self.rows[entry.doc_id] = row
+            self.table.setItem(row, 0, QTableWidgetItem(entry.title))
+            self.table.setItem(row, 1, QTableWidgetItem(_size(entry.size)))
+            for pane in (self.left, self.right):
+                pane.chooser.addItem(entry.title, entry.doc_id)
+            self._status_changed(service.status(entry.doc_id))
+        self.say(self.tr("Manifest signed by {who}; every document is checked against it before it is shown.").format(who=verified.signer.name))
+        service.start()
+
+    def _status_changed(self, status: DocumentStatus) -> None:
+        row = self.rows.get(status.doc_id)
+        if row is None:
+            return
+        text = {
+            DocState.QUEUED: self.tr("waiting"),
+            DocState.DOWNLOADING: self.tr("downloading {p}%").format(p=int(100 * status.received / max(1, status.total))),
+            DocState.READY: self.tr("ready (verified)"),
+            DocState.FAILED: self.tr("refused: {why}").format(why=status.reason if self.language == "en" else status.reason_zh),
+        }[status.state]
+        self.table.setItem(row, 2, QTableWidgetItem(text))
+
+    @asyncSlot()
+    async def open_in(self, pane: PdfPane, doc_id: str | None) -> None:
+        service = self.session.documents
+        if service is None or doc_id is None:
+            return
+        try:
+            data = await service.open(doc_id)
+        except Exception as exc:  # not ready or tampered: never shown
+            self.show_error(exc)
+            return
+        pane.show_bytes(data)
+        self.message.clear()

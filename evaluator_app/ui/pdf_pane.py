@@ -1,0 +1,142 @@
+"""One document viewer: QtPdf with pages, zoom, search, outline, and a watermark on every page.
+
+The document comes from memory (a QBuffer over the decrypted bytes): a bid's plain text never
+rests on this machine's disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument, QPdfSearchModel
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QTreeView, QVBoxLayout, QWidget
+
+ZOOM_STEP = 1.2
+
+
+class WatermarkedPdfView(QPdfView):
+    """Paints the reader's name, seat and the time across every page shown."""
+
+    def __init__(self, watermark: Callable[[], str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.watermark = watermark
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setPen(QColor(200, 30, 30, 45))
+        painter.setFont(QFont(self.font().family(), 16))
+        text = self.watermark()
+        size = self.viewport().size()
+        painter.translate(size.width() / 2, size.height() / 2)
+        painter.rotate(-30)
+        step_x, step_y = painter.fontMetrics().horizontalAdvance(text) + 90, 150
+        for y in range(-size.height(), size.height(), step_y):
+            for x in range(-size.width(), size.width(), step_x):
+                painter.drawText(x, y, text)
+        painter.end()
+
+
+class PdfPane(QWidget):
+    def __init__(self, watermark: Callable[[], str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = QPdfDocument(self)
+        self.view = WatermarkedPdfView(watermark)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.search_model = QPdfSearchModel(self)
+        self.search_model.setDocument(self.document)
+        self.view.setSearchModel(self.search_model)
+        self.outline = QTreeView()
+        self.outline.setHeaderHidden(True)
+        self.bookmarks = QPdfBookmarkModel(self)
+        self.bookmarks.setDocument(self.document)
+        self.outline.setModel(self.bookmarks)
+        self.outline.activated.connect(self._outline_jump)
+        self.outline.clicked.connect(self._outline_jump)
+        self.chooser = QComboBox()
+        self.page = QSpinBox()
+        self.page.setMinimum(1)
+        self.page.valueChanged.connect(lambda n: self.go_to_page(n - 1))
+        self.pages_label = QLabel("/ 0")
+        zoom_in, zoom_out, fit = QPushButton("+"), QPushButton("−"), QPushButton(self.tr("Fit width"))
+        zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
+        zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
+        fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search in this document"))
+        self.search.returnPressed.connect(self.find_next)
+        self.found = QLabel()
+        navigation = QHBoxLayout()
+        for widget in (QLabel(self.tr("Page")), self.page, self.pages_label, zoom_out, zoom_in, fit, self.search, self.found):
+            navigation.addWidget(widget)
+        navigation.setStretch(6, 1)
+        split = QSplitter()
+        split.addWidget(self.outline)
+        split.addWidget(self.view)
+        split.setStretchFactor(1, 4)
+        split.setSizes([160, 640])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.chooser)
+        layout.addLayout(navigation)
+        layout.addWidget(split, 1)
+        self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        self._waiting = False
+        self.search_model.countChanged.connect(self._results_arrived)
+        self._buffer: QBuffer | None = None
+
+    def show_bytes(self, data: bytes | bytearray) -> None:
+        self.document.close()
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self.page.setMaximum(max(1, self.document.pageCount()))
+        self.pages_label.setText(f"/ {self.document.pageCount()}")
+        self.outline.expandAll()
+
+    def go_to_page(self, page: int) -> None:
+        if 0 <= page < self.document.pageCount():
+            self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+
+    def _page_changed(self, page: int) -> None:
+        self.page.blockSignals(True)
+        self.page.setValue(page + 1)
+        self.page.blockSignals(False)
+
+    def zoom(self, factor: float) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(max(0.25, min(6.0, self.view.zoomFactor() * factor)))
+
+    def find_next(self) -> None:
+        text = self.search.text().strip()
+        if self.search_model.searchString() != text:
+            self.search_model.setSearchString(text)
+            self.view.setCurrentSearchResultIndex(-1)
+        count = self.search_model.rowCount(QModelIndex())
+        if not count:  # QtPdf searches in the background: the first hit arrives by countChanged
+            self.found.setText(self.tr("not found") if text else "")
+            self._waiting = bool(text)
+            return
+        index = (self.view.currentSearchResultIndex() + 1) % count
+        self.view.setCurrentSearchResultIndex(index)
+        link = self.search_model.resultAtIndex(index)
+        self.go_to_page(link.page())
+        self.found.setText(f"{index + 1}/{count}")
+
+    def _results_arrived(self) -> None:
+        if self._waiting and self.search_model.rowCount(QModelIndex()):
+            self._waiting = False
+            self.find_next()
+
+    def _outline_jump(self, index: QModelIndex) -> None:
+        page = self.bookmarks.data(index, int(QPdfBookmarkModel.Role.Page))
+        if isinstance(page, int):
+            self.go_to_page(page)
+
+
