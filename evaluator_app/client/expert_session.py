@@ -8,9 +8,10 @@ venue's draft store.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -157,16 +158,21 @@ class ExpertSession:
         return await self.sign_and_send("gate_votes", "gate-votes", body, secret, "初步评审")
 
     # -- scoring ---------------------------------------------------------------------
-    def record(self, bidder_id: str, item_id: str, field: str, value: str) -> int:
-        """Every keystroke: durable in the local journal when this returns."""
-        return self.journal.record(self.session_id, self.me, bidder_id, item_id, field, value)  # type: ignore[arg-type]
+    async def record(self, bidder_id: str, item_id: str, field: str, value: str) -> int:
+        """Every keystroke: durable in the local journal when this returns. The fsync runs off
+        the Qt thread (a busy disk can stall it), in the order the keys were typed."""
+        return await self.journal.arecord(self.session_id, self.me, bidder_id, item_id, field, value)  # type: ignore[arg-type]
 
     def snapshot(self) -> DraftSnapshot:
         return self.journal.snapshot(self.session_id, self.me)
 
+    async def asnapshot(self) -> DraftSnapshot:
+        """The journal as it stands, read off the Qt thread (it may wait for a pending fsync)."""
+        return await asyncio.to_thread(self.snapshot)
+
     async def sync_draft(self) -> bool:
         """Send the journal to the venue's draft store; False while offline (retried later)."""
-        snap = self.snapshot()
+        snap = await self.asnapshot()
         if not self.journal.unsynced(self.session_id, self.me):
             return True
         try:
@@ -200,9 +206,9 @@ class ExpertSession:
     def valid_bidders(self) -> list[str]:
         return list(self.gates["valid"]) if self.gates else []
 
-    def build_sheet(self, bidders: list[str], version: int) -> ScoreSheet:
+    async def build_sheet(self, bidders: list[str], version: int) -> ScoreSheet:
         lot = self.require_lot()
-        cells = self.snapshot().cells
+        cells = (await self.asnapshot()).cells
         scores, explanations = [], []
         for bidder in bidders:
             for item in lot.plan.scored_items:
@@ -218,19 +224,18 @@ class ExpertSession:
         data = await self.client.post(f"/sessions/{self.session_id}/sheets/check", sheet)
         return SheetCheck(tuple(data["valid_bidders"]), tuple(data["flags"]))
 
-    def totals(self, bidders: list[str]) -> dict[str, Decimal]:
+    def totals(self, bidders: list[str], typed: Mapping[tuple[str, str], str]) -> dict[str, Decimal]:
         """Live totals of the scored items as typed (invalid cells count as nothing yet)."""
         lot = self.require_lot()
-        cells = self.snapshot().cells
         out: dict[str, Decimal] = {}
         for bidder in bidders:
             total = Decimal(0)
             for item in lot.plan.scored_items:
-                cell = cells.get((bidder, item.id))
-                if cell is not None and cell.score:
+                text = typed.get((bidder, item.id), "")
+                if text:
                     try:
-                        total += check_score(item, cell.score)
-                    except Exception:  # shown as an error in its cell, not added
+                        total += check_score(item, text)
+                    except ScoreError:  # shown as an error in its cell, not added
                         continue
             out[bidder] = total
         return out

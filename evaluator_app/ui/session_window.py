@@ -190,7 +190,7 @@ class SessionWindow(QMainWindow):
         super().changeEvent(event)
 
     def _items_scored(self) -> int:
-        return sum(1 for cell in self.session.snapshot().cells.values() if cell.score)
+        return sum(1 for text in self.scoring.typed_values().values() if text)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if not self._closed:

@@ -76,27 +76,27 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="79" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="80" />
         <source>Manifest signed by {who}; every document is checked against it before it is shown.</source>
         <translation>文件清单由 {who} 签名；每份文件在显示前都与清单核对。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="87" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="88" />
         <source>waiting</source>
         <translation>等待下载</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="88" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="89" />
         <source>downloading {p}%</source>
         <translation>下载中 {p}%</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="89" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="90" />
         <source>ready (verified)</source>
         <translation>已就绪（已核验）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="90" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="91" />
         <source>refused: {why}</source>
         <translation>已拒绝：{why}</translation>
     </message>
@@ -524,27 +524,27 @@
         <translation>您的评分表已被接收；只有组长退回后才能修改。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="57" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="58" />
         <source>Not every score is filled in or valid yet: {cell}</source>
         <translation>还有评分未填写或不符合规则：{cell}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="71" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="72" />
         <source>These scores differ strongly from the other experts' and need a written explanation first: {cells}</source>
         <translation>以下评分与其他专家差异较大，须先填写书面说明：{cells}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="76" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="77" />
         <source>This is exactly the sheet you will sign. Check it, then sign.</source>
         <translation>这就是您将要签署的评分表，请核对无误后签名。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="92" />
         <source>score sheet, version {v}</source>
         <translation>评分表（第 {v} 版）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="97" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="98" />
         <source>Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…</source>
         <translation>场地已于 {at} 接收。回执编号 {id}，内容 SHA-256 {sha}…</translation>
     </message>
@@ -570,42 +570,42 @@
 <context>
     <name>ScoringPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="53" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="54" />
         <source>Detailed scoring</source>
         <translation>详细评审</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="62" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="63" />
         <source>Comment on this score (optional)</source>
         <translation>评分意见（选填）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="65" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="66" />
         <source>Written explanation: required because this score deviates from the others</source>
         <translation>书面说明：该评分与其他专家差异较大，必须说明理由</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="101" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="104" />
         <source>Price points (computed)</source>
         <translation>价格分（系统计算）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="101" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="104" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="122" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="128" />
         <source>Scoring opens when the preliminary review is decided.</source>
         <translation>初步评审有结论后开始详细评分。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="124" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="130" />
         <source>Type a score and press Tab or an arrow key; every score is saved at once.</source>
         <translation>输入分数后按 Tab 或方向键；每项分数都会立即保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="185" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="208" />
         <source>Deviation: explain this score</source>
         <translation>评分偏差较大：请说明理由</translation>
     </message>
@@ -706,6 +706,11 @@
         <location filename="../../work/main/evaluator_app/ui/session_window.py" line="162" />
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="168" />
+        <source>The leader election was tied: please vote again.</source>
+        <translation>组长推选出现平票，请重新投票。</translation>
     </message>
 </context>
 <context>

@@ -168,6 +168,7 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
             for item, value in items.items():
                 scoring.set_score(bidder, item, value)
         assert scoring.table.item(len(scoring.items) + 1, 1).text() != "0"  # live total for B2
+        await scoring.written()
         snapshot = session_window.session.snapshot()
         assert snapshot.cells[("B2", "t-organisation")].score == "6"  # in the journal at once
 

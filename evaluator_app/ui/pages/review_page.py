@@ -52,7 +52,8 @@ class ReviewPage(StepPage):
             if version == 0:
                 self.say(self.tr("Your sheet has been received; it can be changed only if the leader returns it."))
                 return
-            sheet = self.session.build_sheet(self.session.valid_bidders(), version)
+            await self.scoring.written()
+            sheet = await self.session.build_sheet(self.session.valid_bidders(), version)
         except ValueError as exc:
             self.say(self.tr("Not every score is filled in or valid yet: {cell}").format(cell=exc), ok=False)
             self.go_to_scoring()

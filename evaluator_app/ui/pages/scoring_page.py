@@ -6,6 +6,7 @@ a second later, to the venue's draft store. Price points come from the rules, re
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -75,6 +76,8 @@ class ScoringPage(StepPage):
         self.bidders: list[str] = []
         self.items = []  # type: ignore[var-annotated]
         self.flagged: set[tuple[str, str]] = set()
+        self.side: dict[tuple[tuple[str, str] | None, str], str] = {}  # comments and explanations as typed
+        self.writes: set[asyncio.Future[int]] = set()
         self._loading = False
         self._sync = QTimer(self)
         self._sync.setSingleShot(True)
@@ -102,7 +105,10 @@ class ScoringPage(StepPage):
         self.table.setVerticalHeaderLabels(labels)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        cells = self.session.snapshot().cells
+        cells = self.session.snapshot().cells  # once, when the grid is built (reopening after a crash)
+        for (bidder, item_id), cell in cells.items():
+            self.side[((bidder, item_id), "comment")] = cell.comment
+            self.side[((bidder, item_id), "explanation")] = cell.explanation
         for row, item in enumerate(self.items):
             for column, bidder in enumerate(bidders):
                 cell = cells.get((bidder, item.id))
@@ -142,16 +148,34 @@ class ScoringPage(StepPage):
         if self._loading or cell.row() >= len(self.items):
             return
         bidder, item = self.bidders[cell.column()], self.items[cell.row()]
-        self.session.record(bidder, item.id, "score", cell.text().strip())
+        self._remember(bidder, item.id, "score", cell.text().strip())
         self._recolour()
         self._update_totals()
-        self._sync.start()
 
     def _side_field(self, field: str, text: str) -> None:
         key = self._current_key()
         if key is not None:
-            self.session.record(key[0], key[1], field, text)
-            self._sync.start()
+            self.side[(key, field)] = text
+            self._remember(key[0], key[1], field, text)
+
+    def _remember(self, bidder: str, item_id: str, field: str, value: str) -> None:
+        """Into the journal (ordered, off the Qt thread); the venue copy follows a second later."""
+        task = asyncio.ensure_future(self.session.record(bidder, item_id, field, value))
+        self.writes.add(task)
+        task.add_done_callback(self.writes.discard)
+        self._sync.start()
+
+    async def written(self) -> None:
+        """Wait until every keystroke so far is on disk (before building the sheet)."""
+        if self.writes:
+            await asyncio.gather(*list(self.writes))
+
+    def typed_values(self) -> dict[tuple[str, str], str]:
+        return {
+            (bidder, item.id): (self.table.item(row, column).text().strip() if self.table.item(row, column) else "")
+            for row, item in enumerate(self.items)
+            for column, bidder in enumerate(self.bidders)
+        }
 
     def _current_key(self) -> tuple[str, str] | None:
         row, column = self.table.currentRow(), self.table.currentColumn()
@@ -161,11 +185,10 @@ class ScoringPage(StepPage):
 
     def _cell_selected(self, row: int, column: int, *_: int) -> None:
         key = self._current_key()
-        cell = self.session.snapshot().cells.get(key) if key else None
         self.comment.blockSignals(True)
         self.explanation.blockSignals(True)
-        self.comment.setText(cell.comment if cell else "")
-        self.explanation.setPlainText(cell.explanation if cell else "")
+        self.comment.setText(self.side.get((key, "comment"), "") if key else "")
+        self.explanation.setPlainText(self.side.get((key, "explanation"), "") if key else "")
         self.explanation.setVisible(key in self.flagged)
         self.comment.blockSignals(False)
         self.explanation.blockSignals(False)
@@ -193,7 +216,7 @@ class ScoringPage(StepPage):
             prices = self.session.price_points()
         except Exception:  # a plan the rules cannot price yet: shown as a dash
             prices = {}
-        totals = self.session.totals(self.bidders)
+        totals = self.session.totals(self.bidders, self.typed_values())
         for column, bidder in enumerate(self.bidders):
             price = prices.get(bidder)
             self.table.item(len(self.items), column).setText(f"{price}" if price is not None else "–")
