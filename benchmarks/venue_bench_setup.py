@@ -116,11 +116,39 @@ def make_venue(root: Path, demo: DemoPki, experts: int) -> tuple[Path, VenueConf
     return config_path, config, tokens
 
 
-def venue_main(config_path: str, core: int | None) -> None:
-    """The venue in its own process (``evaluator venue serve`` does the same once it exists)."""
+async def _on_message_from_directory(venue, board, caller, client, hub, text: str) -> None:  # type: ignore[no-untyped-def]
+    """The proposed heartbeat handler: authorised from the hub's directory, no store read per beat."""
+    from evaluator_app.protocol.messages import Heartbeat
+    from evaluator_app.protocol.schema import SchemaError, decode
+
+    try:
+        data = json.loads(text)
+        kind = data.pop("type", None) if isinstance(data, dict) else None
+        if kind != "heartbeat":
+            raise SchemaError("$.type", "must be heartbeat")
+        beat = decode(Heartbeat, data)
+    except (ValueError, SchemaError) as exc:
+        hub.send_direct(client, {"type": "error", "message": f"ignored malformed message: {exc}"})
+        return
+    if not board.accepts(caller, beat.session_id):
+        hub.send_direct(client, {"type": "error", "message": "heartbeat for a session you are not an expert of"})
+        return
+    await board.beat(beat.session_id, caller.person_id, beat.presence, beat.items_scored)
+
+
+def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = False) -> None:
+    """The venue in its own process (``evaluator venue serve`` does the same once it exists).
+
+    ``directory_heartbeats`` swaps in the proposed heartbeat handler (see the report): the
+    shipped one reads the session and all its members from the store on every heartbeat.
+    """
     pin(core)
     raise_fd_limit(65536)
     logging.basicConfig(level=logging.ERROR)
+    if directory_heartbeats:
+        from evaluator_app.venue import routes_more
+
+        routes_more._on_message = _on_message_from_directory  # type: ignore[assignment]
     try:
         asyncio.run(run_venue(load_config(config_path)))
     except KeyboardInterrupt:

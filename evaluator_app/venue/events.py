@@ -24,7 +24,7 @@ from aiohttp import web
 
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import EventRecord, MemberRecord, SessionRecord
-from evaluator_app.venue.visibility import audience_allows, can_see
+from evaluator_app.venue.visibility import HIDDEN_FROM_EXPERT, audience_allows
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,15 @@ def event_json(event: EventRecord) -> str:
         {"type": "event", "seq": event.seq, "session_id": event.session_id, "kind": event.kind, "payload": json.loads(event.payload), "at": event.at},
         ensure_ascii=False,
     )
+
+
+@dataclass(frozen=True)
+class SessionIndex:
+    """Who may see a session, in sets: the same answer as ``can_see`` without scanning members."""
+
+    main_venue: str
+    venues: frozenset[str]  # venues of all members (a supervisor there sees the session)
+    experts: frozenset[str]  # experts who see it (assigned, recused, absent: not replaced)
 
 
 @dataclass(eq=False)
@@ -60,14 +69,22 @@ class EventHub:
     def __init__(self) -> None:
         self.clients: set[Client] = set()
         self.directory: dict[str, tuple[SessionRecord, list[MemberRecord]]] = {}
+        self._index: dict[str, SessionIndex] = {}
         self.lock = asyncio.Lock()  # publishing is serialised: live events go out in seq order
         self.last_published = 0
 
     def visible(self, caller: Caller, session_id: str | None) -> bool:
+        """:func:`visibility.can_see`, answered from an index: fan-out asks once per client per event."""
         if session_id is None:
             return caller.role == "centre"
-        entry = self.directory.get(session_id)
-        return entry is not None and can_see(caller, *entry)
+        index = self._index.get(session_id)
+        if index is None:
+            return False
+        if caller.role == "centre":
+            return True
+        if caller.role == "supervisor":
+            return index.main_venue == caller.venue or caller.venue in index.venues
+        return caller.person_id in index.experts
 
     def wants(self, client: Client, event: EventRecord) -> bool:
         return self.wants_record(client.caller, event)
@@ -89,6 +106,8 @@ class EventHub:
 
     def remember(self, session: SessionRecord, members: list[MemberRecord]) -> None:
         self.directory[session.id] = (session, members)
+        experts = frozenset(m.person_id for m in members if m.role == "expert" and m.status not in HIDDEN_FROM_EXPERT)
+        self._index[session.id] = SessionIndex(session.main_venue, frozenset(m.venue for m in members), experts)
 
     def publish(self, *events: EventRecord) -> None:
         """Fan out, synchronously. Call through :func:`publish` so that order is kept."""

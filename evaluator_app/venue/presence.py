@@ -17,8 +17,10 @@ from evaluator_app.protocol.messages import Presence
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.context import parse_iso
 from evaluator_app.venue.events import publish
+from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
+from evaluator_app.venue.visibility import can_see
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,15 @@ class PresenceBoard:
         self.seen: dict[tuple[str, str], Seen] = {}  # (session, person)
         self.stuck_alerted: set[tuple[str, str]] = set()  # (session, phase)
         self._task: asyncio.Task[None] | None = None
+
+    def accepts(self, caller: Caller, session_id: str) -> bool:
+        """May ``caller`` send heartbeats for ``session_id``? Answered from the hub's directory of
+        sessions and members (kept current by every membership change), so that a heartbeat costs
+        no store transaction: 1,000 experts beating every 5 s would otherwise keep the store busy.
+        """
+        directory = getattr(self.venue.hub, "directory", {})
+        entry = directory.get(session_id)
+        return caller.role == "expert" and entry is not None and can_see(caller, *entry)
 
     async def beat(self, session_id: str, person_id: str, presence: Presence, items_scored: int) -> None:
         key = (session_id, person_id)

@@ -188,3 +188,26 @@ async def test_a_client_too_far_behind_is_disconnected_and_catches_up_with_since
     everything = [e["seq"] for e in (await expert.get("/events?since=0"))["events"]]
     assert received == everything[: len(received)] and received + rest == everything and seqs[-1] == everything[-1]
     await session.close()
+
+
+def test_the_hubs_visibility_index_agrees_with_can_see():
+    from itertools import product
+
+    from evaluator_app.venue.events import EventHub
+    from evaluator_app.venue.http import Caller
+    from evaluator_app.venue.store.records import MemberRecord, SessionRecord
+    from evaluator_app.venue.visibility import can_see
+
+    statuses = ["assigned", "recused", "replaced", "absent"]
+    members = [MemberRecord("S1", f"p-{role}-{status}-{venue}", "n", role, venue, "A1", status, "", "")
+               for role, status, venue in product(["expert", "supervisor"], statuses, ["jinan", "zibo"])]
+    callers = [Caller(m.person_id, "n", m.role, m.venue, "ws", "A1") for m in members]
+    callers += [Caller("stranger", "n", role, venue, "ws", "A1") for role, venue in product(["expert", "supervisor", "centre"], ["jinan", "zibo", "linyi"])]
+    for main in ("jinan", "linyi"):
+        for subset in (members, members[:5], members[8:], []):
+            session = SessionRecord("S1", "t", "{}", "lot-1", main, "check_in", None, None, None, "t", "t", "c")
+            hub = EventHub()
+            hub.remember(session, subset)
+            for caller in callers:
+                assert hub.visible(caller, "S1") == can_see(caller, session, subset), (caller, main, len(subset))
+            assert not hub.visible(callers[0], "S2")
