@@ -28,6 +28,7 @@ from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.plan import Lot, ScoredItem
 from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.client.errors import LoginRequired
 from evaluator_app.client.explain import Explanation
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.price import compute_price_scores
@@ -82,6 +83,7 @@ class ExpertSession:
         self.lot: Lot | None = None
         self.project_name = ""
         self.revoting: dict[str, float] = {}
+        self._delivery: asyncio.Future[None] | None = None
         self.listeners: list[Callable[[], None]] = []
         self.data_dir = data_dir
         self.documents: DocumentService | None = None
@@ -141,8 +143,20 @@ class ExpertSession:
         self.revoting[route] = since
 
     async def deliver(self) -> None:
-        await self.outbox.flush(self.client)
+        """Send everything queued now (after a signature, or when the venue is back)."""
+        try:
+            await self.outbox.flush(self.client, lambda _item: self._changed(), force=True)
+        except LoginRequired:
+            logger.info("outbox waits for a new login")
         self._changed()
+
+    def start_delivery(self) -> None:
+        """Keep delivering in the background: retries with back-off until the venue answers."""
+        if self._delivery is None:
+            self._delivery = asyncio.ensure_future(self.outbox.run(self.client, lambda _item: self._changed()))
+
+    def venue_back(self) -> None:
+        self.outbox.retry_now()
 
     async def declare(self, conflict: bool, reason: str, secret: str) -> OutboxItem:
         lot = self.require_lot()
@@ -295,7 +309,10 @@ class ExpertSession:
             self.documents = DocumentService(self.client, self.session_id, cache, trust_list, revocation=revocation)
 
     async def aclose(self) -> None:
-        """Stop downloads and wipe the document cache (its key dies with the session)."""
+        """Stop delivering and downloading; wipe the document cache (its key dies with the session)."""
+        if self._delivery is not None:
+            self._delivery.cancel()
+            await asyncio.gather(self._delivery, return_exceptions=True)
         if self.documents is not None:
             await self.documents.close()
         self.close()

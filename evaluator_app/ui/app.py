@@ -29,6 +29,7 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
     app.setApplicationName("evaluator")
     apply_style(app)  # type: ignore[arg-type]
     install_language(app, settings.language)
+    app.setQuitOnLastWindowClosed(False)  # the main window's closed signal ends the loop, after cleanup
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(settings, data_dir)
@@ -37,4 +38,6 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
     window.show()
     with loop:
         loop.run_until_complete(closed.wait())
+        if window.shutdown_task is not None:  # disconnect, wipe caches, close journals
+            loop.run_until_complete(window.shutdown_task)
     return 0

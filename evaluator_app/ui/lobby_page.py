@@ -10,6 +10,7 @@ from qasync import asyncSlot
 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.ui.alive import alive
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,10 @@ class LobbyPage(QWidget):
         try:
             data = await self.client.get("/sessions")
         except Exception as exc:
-            self.status.setText(explain(exc).text(self.language))
+            if alive(self):
+                self.status.setText(explain(exc).text(self.language))
+            return
+        if not alive(self):  # the window closed while the venue answered
             return
         self.sessions = data["sessions"]
         self.table.setRowCount(len(self.sessions))

@@ -25,6 +25,7 @@ from evaluator_app.client.credentials import CertificateSummary, CredentialRef, 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.pki.credentials import TokenInfo
+from evaluator_app.ui.alive import alive
 
 logger = logging.getLogger(__name__)
 TOKEN_POLL_MS = 3000  # a USB key plugged in after start appears within this
@@ -138,6 +139,8 @@ class LoginPage(QWidget):
             self._refresh_tokens()
 
     def show_error(self, error: BaseException) -> None:
+        if not alive(self):
+            return
         self.error_label.setText(explain(error).text(self.language))
 
     def show_certificate(self, summary: CertificateSummary) -> None:
@@ -183,6 +186,8 @@ class LoginPage(QWidget):
             tokens = await self.service.tokens()
         except Exception as exc:  # shown, never raised into Qt
             self.show_error(exc)
+            return
+        if not alive(self):
             return
         labels = [t.label for t in tokens]
         if labels == [t.label for t in self._tokens]:
@@ -243,7 +248,8 @@ class LoginPage(QWidget):
                 signer.close()
             return
         finally:
-            self.secret_edit.clear()
-            self._set_busy(False)
+            if alive(self):
+                self.secret_edit.clear()
+                self._set_busy(False)
         self._poll.stop()
         self.logged_in.emit(done)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.who, 1)
         self.statusBar().addPermanentWidget(self.connection)
         self.lobby: LobbyPage | None = None
+        self.shutdown_task: asyncio.Future[None] | None = None
 
     def _logged_in(self, done: LoggedIn) -> None:
         self.session = done
@@ -68,5 +70,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         for window in list(self.session_windows.values()):
             window.close()
+        if self.session is not None:
+            self.shutdown_task = asyncio.ensure_future(self._shutdown([w.shutdown_task for w in self.session_windows.values()]))
         self.closed.emit()
         super().closeEvent(event)
+
+    async def _shutdown(self, pending: list) -> None:  # type: ignore[type-arg]
+        await asyncio.gather(*(t for t in pending if t is not None), return_exceptions=True)
+        if self.session is not None:
+            await self.session.client.close()

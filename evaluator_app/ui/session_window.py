@@ -16,6 +16,7 @@ from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
+from evaluator_app.ui.alive import alive
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.declaration_page import DeclarationPage
 from evaluator_app.ui.pages.documents_page import DocumentsPage
@@ -91,6 +92,7 @@ class SessionWindow(QMainWindow):
         self.connection = VenueConnection(logged.client, self._on_event, session_id=session_id, on_state=self._on_state)
         self._started = False
         self._closed = False
+        self.shutdown_task: asyncio.Future[None] | None = None
 
     def _make_pages(self) -> list[tuple[str, StepPage]]:
         self.scoring = ScoringPage(self.session, self.language)
@@ -121,13 +123,17 @@ class SessionWindow(QMainWindow):
             self.banner.setText(str(exc))
         self.connection.start()
         await self.session.deliver()  # anything signed before a restart goes out now
-        await self.session.resume_from_venue()  # continuing at another seat
+        self.session.start_delivery()
+        if await self.session.resume_from_venue():  # continuing at another seat: the venue's copy is newer
+            self.scoring.reload()
         step = STEP_OF_PHASE.get(self.session.phase)
         if step is not None:
             self.steps.setCurrentRow(step)
 
     # -- what the window shows -------------------------------------------------------
     def _refresh(self) -> None:
+        if self._closed or not alive(self):
+            return
         view = self.session.view
         self.header.setText(view.get("title", ""))
         phase = "paused" if view.get("paused") else view.get("phase", "")
@@ -142,6 +148,8 @@ class SessionWindow(QMainWindow):
             page.refresh()
 
     def _on_state(self, state: ConnectionState) -> None:
+        if self._closed or not alive(self):
+            return
         text = {
             "online": self.tr("● Connected to the venue"),
             "connecting": self.tr("○ Connecting…"),
@@ -151,10 +159,10 @@ class SessionWindow(QMainWindow):
         }[state.status]
         self.connection_label.setText(text)
         if state.status == "online":
-            asyncio.ensure_future(self.session.deliver())
+            self.session.venue_back()
 
     async def _on_event(self, event: dict[str, Any]) -> None:
-        if event.get("session_id") != self.session.session_id:
+        if self._closed or event.get("session_id") != self.session.session_id:
             return
         kind = event.get("kind", "")
         if kind == "broadcast":
@@ -196,8 +204,13 @@ class SessionWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.scoring.stop()
-            asyncio.ensure_future(self.connection.stop())
-            asyncio.ensure_future(self.session.aclose())
+            self.shutdown_task = asyncio.ensure_future(self._shutdown())
         super().closeEvent(event)
+
+    async def _shutdown(self) -> None:
+        """Disconnect, stop downloads, wipe the document cache, close the journal."""
+        await self.connection.stop()
+        await self.scoring.written()
+        await self.session.aclose()
 
 

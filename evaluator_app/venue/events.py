@@ -148,7 +148,7 @@ class EventHub:
         return client
 
     def start_live(self, client: Client, backlog: list[EventRecord]) -> None:
-        """Queue the backlog, then the events that arrived meanwhile, then go live."""
+        """Queue the backlog, then the events that arrived meanwhile, then go live (empties ``backlog``)."""
         # the backlog is not bounded by the live queue: a client catching up on a long session
         # must not be dropped for that (the store caps one backlog read)
         client.backlog = [event_json(event) for event in backlog if self.wants(client, event)]
@@ -160,6 +160,10 @@ class EventHub:
                     self._put(client, event_json(event))
         client.pending.clear()
         client.ready = True
+        # The list is consumed: the WebSocket handler's frame keeps its ``backlog`` for as long as
+        # the connection lives, and 1,000 connections each holding every past event filled the
+        # heap (and made each full garbage collection pause the venue for over 100 ms).
+        backlog.clear()
 
     def unregister(self, client: Client) -> None:
         self.clients.discard(client)

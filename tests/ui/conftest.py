@@ -22,18 +22,35 @@ def venue(venue_pki, tmp_path) -> Iterator[VenueThread]:  # type: ignore[no-unty
     thread.stop()
 
 
-@pytest.fixture
-def loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def session_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
+    """One qasync loop for the whole run: closing a loop while Qt still holds its timers crashes."""
     import qasync
 
     from evaluator_app.ui.style import apply_style
 
     apply_style(qapp)
+    qapp.setQuitOnLastWindowClosed(False)  # the scenario, not the last window, ends the loop
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
     yield event_loop
-    event_loop.close()
+    event_loop.close()  # joins its worker threads: Qt aborts on a QThread still running at exit
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def loop(session_loop) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
+    asyncio.set_event_loop(session_loop)
+    yield session_loop
+    # leave nothing running into the next test: windows closed at teardown finish their shutdown
+    async def settle() -> None:
+        await asyncio.sleep(0.05)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+    session_loop.run_until_complete(settle())
 
 
 @pytest.fixture

@@ -194,5 +194,9 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
         summary = await asyncio.to_thread(venue.call, others["expert-sd-1"].get("/sessions/S1/summary"))
         assert [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"]
         session_window.close()
+        await session_window.shutdown_task
+        assert not list((tmp_path / "app" / "sessions" / "S1" / "cache").glob("*.evdoc")), "the document cache is wiped"
+        window.close()
+        await window.shutdown_task
 
     drive(scenario)

@@ -32,6 +32,8 @@ def test_expert_logs_in_with_a_certificate_file_and_sees_the_lobby(qtbot, loop, 
     assert "张伟" in window.who.text() and "A01" in window.who.text()
     assert "✔" in window.login_page.cert_text.text()
     wait_for(lambda: window.lobby.status.text(), message="session list")
+    window.close()
+    loop.run_until_complete(window.shutdown_task)
 
 
 def test_wrong_password_is_explained_in_chinese(qtbot, loop, wait_for, venue, tmp_path):

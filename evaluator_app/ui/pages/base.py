@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.explain import explain
 from evaluator_app.client.outbox import OutboxItem
+from evaluator_app.ui.alive import alive
 from evaluator_app.ui.sign_dialog import ask_secret
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ class StepPage(QWidget):
         layout.addWidget(self.message)
 
     def say(self, text: str, ok: bool = True) -> None:
+        if not alive(self):  # an answer that arrived after the window closed
+            return
         self.message.setObjectName("ok" if ok else "error")
         self.message.setStyleSheet("")
         self.message.setText(text)

@@ -129,6 +129,11 @@ class ScoringPage(StepPage):
         else:
             self.say(self.tr("Type a score and press Tab or an arrow key; every score is saved at once."))
 
+    def reload(self) -> None:
+        """Rebuild from the journal (after taking the venue's newer draft)."""
+        self.bidders = []
+        self.refresh()
+
     def _rule(self, item) -> str:  # type: ignore[no-untyped-def]
         if item.bands:
             return " ".join(f"{b.grade} {b.min}–{b.max}" for b in item.bands)
