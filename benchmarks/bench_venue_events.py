@@ -202,11 +202,13 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
     ssl_ctx = client_ssl_context([str(ca.root_cert) for ca in demo.cas if ca.status == "granted"])
     base = f"https://127.0.0.1:{config.port}"
     ctx = multiprocessing.get_context("spawn")
-    venue = ctx.Process(target=venue_main, args=(str(config_path), args.server_core, args.directory_heartbeats), daemon=True)
+    venue = ctx.Process(target=venue_main, args=(str(config_path), args.server_core, args.directory_heartbeats, args.gc_threshold), daemon=True)
     venue.start()
     print(f"venue pid {venue.pid} pinned to core {args.server_core}; driver pinned to core {args.client_core}")
     if args.directory_heartbeats:
         print("heartbeats authorised from the hub's in-memory directory (proposed routes_more._on_message, patched in)")
+    if args.gc_threshold:
+        print(f"venue garbage collector tuned: gc.freeze() at start, gc.set_threshold({args.gc_threshold}, 20, 100)")
     print(f"{args.experts} simulated experts: tokens written directly into the venue's SQLite store (no certificates)")
     results: dict[str, Any] = {"experts": args.experts}
     try:
@@ -300,6 +302,8 @@ def main() -> int:
     parser.add_argument("--json", help="write the raw numbers here")
     parser.add_argument("--directory-heartbeats", action="store_true",
                         help="run the venue with the proposed heartbeat handler (no store read per heartbeat)")
+    parser.add_argument("--gc-threshold", type=int, default=0,
+                        help="tune the venue's collector (gc.freeze, generation-0 threshold N): the proposed run_venue setting")
     args = parser.parse_args()
     raise_fd_limit(args.experts * 3 + 1024)
     pin(args.client_core)

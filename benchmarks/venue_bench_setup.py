@@ -136,7 +136,7 @@ async def _on_message_from_directory(venue, board, caller, client, hub, text: st
     await board.beat(beat.session_id, caller.person_id, beat.presence, beat.items_scored)
 
 
-def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = False) -> None:
+def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = False, gc_threshold: int = 0) -> None:
     """The venue in its own process (``evaluator venue serve`` does the same once it exists).
 
     ``directory_heartbeats`` swaps in the proposed heartbeat handler (see the report): the
@@ -145,6 +145,13 @@ def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = 
     pin(core)
     raise_fd_limit(65536)
     logging.basicConfig(level=logging.ERROR)
+    if gc_threshold:  # the proposed tuning for ``run_venue``: fewer collections of a big, stable heap
+        import gc
+
+        gc.freeze()
+        gc.set_threshold(gc_threshold, 20, 100)
+    if os.environ.get("BENCH_GC_LOG"):
+        exec(open(os.environ["BENCH_GC_LOG"]).read(), {})  # a diagnostic hook: log slow collections
     if directory_heartbeats:
         from evaluator_app.venue import routes_more
 

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 QUEUE_LIMIT = 2000
 # events of these kinds never change who may see a session: no directory refresh needed
-NO_MEMBERSHIP_CHANGE = {"presence", "alert", "acknowledged", "broadcast"}
+NO_MEMBERSHIP_CHANGE = {"presence", "alert", "acknowledged", "broadcast", "phase"}
 # events about one person that a secondary venue's supervisor sees only for people seated there
 PER_PERSON = {"presence", "alert"}
 

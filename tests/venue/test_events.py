@@ -9,7 +9,7 @@ import aiohttp
 
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.messages import MemberInput, Role
-from tests.venue.harness import SEATS
+from tests.venue.harness import COMMITTEE, SEATS
 from tests.venue.streams import assert_in_order, stream, until
 
 
@@ -48,7 +48,7 @@ async def test_reconnect_with_since_gets_exactly_what_was_missed(harness):
 
 
 async def test_live_events_arrive_in_sequence_order_under_concurrent_changes(harness):
-    """Phase events refresh the session directory before fan-out; broadcasts must not overtake them."""
+    """Membership changes refresh the session directory before fan-out; broadcasts must not overtake them."""
     h = harness
     centre, supervisor = await h.login("centre-1"), await h.login("supervisor-jinan")
     await h.create_session(centre)
@@ -56,17 +56,18 @@ async def test_live_events_arrive_in_sequence_order_under_concurrent_changes(har
     watchers = [await stream(h, await h.login(k)) for k in ("expert-sd-1", "expert-nca-1", "supervisor-zibo")]
     start = watchers[0].last_seq()
 
-    async def pause_resume() -> None:
-        for n in range(6):
-            await supervisor.post("/sessions/S1/pause", {"reason": f"网络检查 {n}"})
-            await supervisor.post("/sessions/S1/resume", {"reason": f"恢复 {n}"})
+    async def membership() -> None:
+        for key in COMMITTEE:
+            await supervisor.post("/sessions/S1/absent", {"person_id": h.person_id(key), "reason": "未到场"})
+        for key in ("expert-sd-3", "expert-nca-3"):
+            await centre.post("/sessions/S1/members", MemberInput(h.person_id(key), Role.EXPERT, *SEATS[key]))
 
     async def chatter(client, label: str) -> list[int]:  # type: ignore[no-untyped-def]
         return [(await client.post("/sessions/S1/broadcast", {"message": f"{label}{n}"}))["seq"] for n in range(15)]
 
-    await asyncio.gather(pause_resume(), chatter(centre, "c"), chatter(supervisor, "s"))
+    await asyncio.gather(membership(), chatter(centre, "c"), chatter(supervisor, "s"))
     last = (await centre.get(f"/events?since={start}"))["last_seq"]
-    assert last == start + 6 * 2 + 2 * 15
+    assert last == start + len(COMMITTEE) + 2 + 2 * 15
     for watcher in watchers:
         await until(lambda w=watcher: w.last_seq() >= last, what="the burst")
         live = [s for s in watcher.seqs if s > start]
