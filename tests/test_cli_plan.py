@@ -42,9 +42,3 @@ def test_invalid_project_lists_every_problem_and_exits_1(tmp_path):
 def test_missing_file_is_a_usage_error(tmp_path):
     result = evaluator("plan", "check", str(tmp_path / "nope.json"))
     assert result.returncode == 2 and "cannot read" in result.stderr
-
-
-def test_demo_prints_the_ranking():
-    result = evaluator("demo")
-    assert result.returncode == 0, result.stderr
-    assert "中标候选人 Recommended candidates: B2, B1, B3" in result.stdout

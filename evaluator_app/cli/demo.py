@@ -1,34 +1,48 @@
-"""``evaluator demo``: for now, the evaluation rules on the bundled example tender.
+"""``evaluator demo``: a whole cross-city evaluation on this machine.
 
-The whole cross-city demo (PKI, venues, launcher, app windows) arrives with issue #7; until
-then this runs the real ``core`` rules on a realistic construction tender with a five-member
-committee and prints every figure, so a newcomer sees what the software decides and why.
+Default: the demo PKI, the CA services and the Jinan venue (Zibo's seats connect to it) start on
+loopback with a realistic tender already open, and a launcher window lists the demo people; each
+click opens the application as that person (own process, own data folder).
+``--headless`` runs the services until Ctrl+C; ``--headless --selftest`` plays one whole session
+through the client library and exits 0 only if every step did what it should.
 """
 
 from __future__ import annotations
 
 import argparse
-from importlib import resources
-
-from evaluator_app.cli.plan_text import describe_evaluation, describe_project
-from evaluator_app.core.evaluation import evaluate_lot
-from evaluator_app.core.plan_file import loads_project
-from evaluator_app.core.scores_file import loads_scores
+import asyncio
+import logging
+import sys
+from pathlib import Path
 
 
 def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, help="keep the demo here (default: a new temporary folder)")
+    parser.add_argument("--headless", action="store_true", help="no window: run the services until Ctrl+C")
+    parser.add_argument("--selftest", action="store_true", help="with --headless: play one whole session and check every step")
+    parser.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN", help="language of the demo people's application")
     parser.set_defaults(func=run)
 
 
-def run(_args: argparse.Namespace) -> int:
-    examples = resources.files("evaluator_app.examples")
-    project = loads_project(examples.joinpath("project.json").read_bytes())
-    committee = loads_scores(examples.joinpath("scores.json").read_bytes(), project)
-    lot = project.lot(committee.lot_id)
-    result = evaluate_lot(lot, committee.experts, committee.gate_votes, committee.sheets)
-    print("演示（评标规则部分）Demo (evaluation rules only; venues, PKI and windows come later)")
-    print("数据 data: `evaluator plan example` writes project.json and scores.json to edit and re-run\n")
-    print("\n".join(describe_project(project)))
-    print()
-    print("\n".join(describe_evaluation(lot, committee, result)))
-    return 0
+def run(args: argparse.Namespace) -> int:
+    from evaluator_app.demo.runner import demo_dir, selftest, serve_until_interrupted
+    from evaluator_app.demo.world import prepare
+
+    if args.selftest and not args.headless:
+        print("--selftest runs with --headless / 自测须与 --headless 一起使用", file=sys.stderr)
+        return 2
+    logging.getLogger("evaluator_app").setLevel(logging.WARNING)
+    directory = demo_dir(args.dir)
+    print(f"准备演示数据 preparing the demo in {directory} …", flush=True)
+    world = prepare(directory, args.language)
+    if args.headless and args.selftest:
+        return asyncio.run(selftest(world, lambda line: print(line, flush=True)))
+    if args.headless:
+        try:
+            asyncio.run(serve_until_interrupted(world, lambda line: print(line, flush=True)))
+        except KeyboardInterrupt:
+            pass
+        return 0
+    from evaluator_app.ui.launcher import run_launcher  # Qt only for the windowed demo
+
+    return run_launcher(world)

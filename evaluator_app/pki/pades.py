@@ -44,6 +44,9 @@ from evaluator_app.pki.signature_verify import (
 )
 
 logger = logging.getLogger(__name__)
+# pyHanko logs a full traceback at WARNING whenever it cannot build a path to a trust root it was
+# not given; our verdicts judge trust separately (CertificateChecker), so that noise is dropped.
+logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
 
 
 class _NoFetchWarning(logging.Filter):

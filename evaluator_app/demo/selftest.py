@@ -1,0 +1,160 @@
+"""``evaluator demo --headless --selftest``: one whole session with no screen.
+
+Every expert logs in and declares (one recuses and is replaced), the leader is elected, gate
+votes reject a bidder, the experts score (one deviation explained), sign and upload; the
+supervisor pauses and resumes; the network to one expert is cut mid-upload and restored; the
+centre aggregates; every member signs the report; the archive is exported and verified offline.
+Each step checks what it should have done; the first that did not stops the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from evaluator_app.archive.verify import averify_archive
+from evaluator_app.client.errors import ClientError, VenueRefused
+from evaluator_app.demo import actors
+from evaluator_app.demo.actors import SESSION, Actor
+from evaluator_app.demo.proxy import CuttableRelay
+from evaluator_app.demo.services import RunningServices
+from evaluator_app.demo.world import SEATS, DemoWorld
+from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.protocol.messages import MemberInput, Role
+
+logger = logging.getLogger(__name__)
+PLAYS = {"expert-sd-1": "E1", "expert-sd-2": "E2", "expert-nca-1": "E3", "expert-nca-2": "E4", "expert-sd-3": "E5"}
+
+
+class SelfTestFailed(Exception):
+    pass
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        raise SelfTestFailed(what)
+
+
+async def run_selftest(world: DemoWorld, services: RunningServices, say: Callable[[str], None] = print) -> tuple[str, Path]:
+    """Returns (ranking line, archive path); raises SelfTestFailed naming the step that failed."""
+    relay = await CuttableRelay(world.venue_port).start()
+    people: dict[str, Actor] = {}
+    try:
+        centre = people["centre"] = await Actor(world, "centre-1").login()
+        lot = await actors.create_session(world, centre)
+        supervisor = people["sup"] = await Actor(world, "supervisor-jinan").login()
+        for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-dual-sd", "expert-sd-3"]:
+            people[key] = await Actor(world, key).login()
+        people["expert-nca-2"] = await Actor(world, "expert-nca-2", relay.url).login()  # Zibo, through a line we can cut
+        experts = {k: people[k] for k in PLAYS}
+        say("1/9 登录与签到 everyone logged in by signature")
+
+        for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"]:
+            await people[key].send("declarations", "declaration", actors.declaration(people[key], lot))
+        await people["expert-dual-sd"].send("declarations", "declaration", actors.declaration(people["expert-dual-sd"], lot, True, "三年内曾在投标人B3任职"))
+        await centre.client.post(f"/sessions/{SESSION}/members", MemberInput(people["expert-sd-3"].person_id, Role.EXPERT, *SEATS["expert-sd-3"]))
+        await people["expert-sd-3"].send("declarations", "declaration", actors.declaration(people["expert-sd-3"], lot))
+        view = await centre.client.get(f"/sessions/{SESSION}")
+        check(view["phase"] == "leader_election", f"declarations should lead to the leader election, phase is {view['phase']}")
+        check(any(m["status"] == "replaced" for m in view["members"]), "the recused expert should be replaced")
+        say("2/9 承诺书 declarations signed; 孙丽 recused and was replaced by 王芳")
+
+        for key, actor in experts.items():
+            await actor.send("leader-votes", "leader_vote", actors.leader_vote(actor, people["expert-sd-1"]))
+        view = await centre.client.get(f"/sessions/{SESSION}")
+        check(view["leader_id"] == people["expert-sd-1"].person_id and view["phase"] == "preliminary_review", "leader election failed")
+        say("3/9 组长 leader elected: 张伟")
+
+        for key, actor in experts.items():
+            await actor.send("gate-votes", "gate_votes", actors.gate_votes(actor, lot, PLAYS[key]))
+        gates = await centre.client.get(f"/sessions/{SESSION}/gates")
+        check([r["bidder"] for r in gates["rejected"]] == ["B4", "B5"], f"gate votes should reject B4 (bond) and B5 (ceiling): {gates['rejected']}")
+        await people["expert-sd-1"].client.post(f"/sessions/{SESSION}/phase", {"target": "detailed_scoring"})
+        say("4/9 初步评审 preliminary review: B4 rejected by majority, B5 above the ceiling")
+
+        await supervisor.client.post(f"/sessions/{SESSION}/pause", {"reason": "淄博分会场网络检查"})
+        try:
+            await actors.send_sheet(people["expert-sd-1"], lot, actors.score_sheet(people["expert-sd-1"], lot, "E1"))
+            raise SelfTestFailed("a sheet was accepted while the session was paused")
+        except VenueRefused as exc:
+            check(exc.code == "paused", f"expected a 'paused' refusal, got {exc.code}")
+        await supervisor.client.post(f"/sessions/{SESSION}/resume", {"reason": "网络恢复"})
+        say("5/9 暂停 supervisor paused (a sheet was refused) and resumed")
+
+        for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1"]:
+            await actors.send_sheet(experts[key], lot, actors.score_sheet(experts[key], lot, PLAYS[key]))
+        try:
+            await actors.send_sheet(experts["expert-sd-3"], lot, actors.score_sheet(experts["expert-sd-3"], lot, "E5", explain=False))
+            raise SelfTestFailed("an unexplained deviation was accepted")
+        except VenueRefused as exc:
+            check(exc.code == "deviation_unexplained", f"expected deviation_unexplained, got {exc.code}")
+        await actors.send_sheet(experts["expert-sd-3"], lot, actors.score_sheet(experts["expert-sd-3"], lot, "E5"))
+        say("6/9 评分 sheets signed (CMS + PAdES); E5's deviation on B2 had to be explained first")
+
+        await _cut_mid_upload(world, services, relay, experts["expert-nca-2"], lot)
+        summary = await centre.client.get(f"/sessions/{SESSION}/summary")
+        ranking = " ".join(f"{e['position']}.{e['bidder_id']} {e['final']}" for e in summary["ranking"]["entries"])
+        check([e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"], f"unexpected ranking {ranking}")
+        say(f"7/9 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; ranking {ranking}")
+
+        await people["expert-sd-1"].client.post(f"/sessions/{SESSION}/phase", {"target": "report_signing"})
+        for key, actor in experts.items():
+            report = await actor.client.get(f"/sessions/{SESSION}/report")
+            with actor.signer() as signer:
+                signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer)
+            await actor.client.post(f"/sessions/{SESSION}/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})
+        view = await centre.client.get(f"/sessions/{SESSION}")
+        check(view["phase"] == "closed", f"the session should close after every signature, phase {view['phase']}")
+        say("8/9 评标报告 every member signed the report in turn; session closed")
+
+        archive = world.root / f"{SESSION}.zip"
+        archive.write_bytes(await _download(centre, f"/sessions/{SESSION}/archive"))
+        report = await averify_archive(archive, world.pki.trust_list_signer.load_cert())
+        failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
+        check(report.ok, f"the archive did not verify: {failed}")
+        say(f"9/9 存档 archive exported and verified offline: {len(report.checks)} checks passed")
+        return ranking, archive
+    finally:
+        for actor in people.values():
+            await actor.close()
+        await relay.close()
+
+
+async def _cut_mid_upload(world: DemoWorld, services: RunningServices, relay: CuttableRelay, actor: Actor, lot) -> None:  # type: ignore[no-untyped-def]
+    """The venue accepts the sheet, then the line drops before the answer arrives; the client
+    retries with the same idempotency key and gets the same receipt: nothing lost, nothing doubled."""
+    store = services.venue.store
+    count = lambda: store.tx(lambda tx: len(tx.artefacts(SESSION, "score_sheet", actor.person_id)))  # noqa: E731
+    sheet = actors.score_sheet(actor, lot, "E4")
+    original = services.venue.sign_bytes
+
+    async def sign_then_drop(content: bytes) -> bytes:
+        signature = await original(content)
+        if b'"receipt"' in content:  # the sheet is committed: the line dies before the answer leaves
+            relay.cut()
+        return signature
+
+    services.venue.sign_bytes = sign_then_drop  # type: ignore[method-assign]
+    try:
+        await actors.send_sheet(actor, lot, sheet, key="nca-2-sheet-1")
+        raise SelfTestFailed("the line should have been cut")
+    except ClientError:
+        pass
+    finally:
+        services.venue.sign_bytes = original  # type: ignore[method-assign]
+    check(await count() == 1, "the venue should hold the sheet although the client never heard")
+    receipt = await actors.send_sheet(actor, lot, sheet, key="nca-2-sheet-1")
+    stored = await store.tx(lambda tx: tx.artefacts(SESSION, "score_sheet", actor.person_id)[0])
+    check(await count() == 1 and bytes(receipt.receipt) == stored.receipt, "the retry should return the same receipt and no duplicate")
+
+
+async def _download(actor: Actor, path: str) -> bytes:
+    from evaluator_app.protocol import API_PREFIX
+
+    client = actor.client
+    async with client._session.get(f"{client.base_url}{API_PREFIX}{path}", headers=client._headers(), ssl=client.ssl_context) as response:
+        if response.status != 200:
+            raise SelfTestFailed(f"archive export failed: {response.status}")
+        return await response.read()
