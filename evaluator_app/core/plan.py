@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
+from evaluator_app.core.collusion_rule import CollusionRule
+
 DEFAULT_DECIMALS = 2
 
 
@@ -170,6 +172,7 @@ class Plan:
     aggregation: AggregationRule = AggregationRule()
     ranking: RankingRule = RankingRule()
     deviation: DeviationRule = DeviationRule()
+    collusion: CollusionRule = CollusionRule()  # thresholds of the 围标串标 warnings
 
     def items(self) -> Iterator[tuple[CriteriaGroup, Item]]:
         for group in self.groups:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from evaluator_app.core.collusion_rule import dump_collusion, read_collusion
 from evaluator_app.core.errors import PlanProblem
 from evaluator_app.core.plan import (
     AggregationRule,
@@ -134,7 +135,7 @@ class PlanReader:
         self.known_keys(
             path,
             data,
-            {"id", "name", "total_points", "groups", "aggregation", "ranking", "deviation"},
+            {"id", "name", "total_points", "groups", "aggregation", "ranking", "deviation", "collusion"},
         )
         before = len(self.problems)
         groups: list[CriteriaGroup] = []
@@ -158,6 +159,7 @@ class PlanReader:
             aggregation=self.aggregation(f"{path}.aggregation", data.get("aggregation", {})),
             ranking=self.ranking(f"{path}.ranking", data.get("ranking", {})),
             deviation=self.deviation(f"{path}.deviation", data.get("deviation", {})),
+            collusion=read_collusion(self, f"{path}.collusion", data.get("collusion", {})),
         )
         return plan if len(self.problems) == before else None
 
@@ -342,7 +344,7 @@ def dump_item(item: Item) -> dict[str, Any]:
 
 def dump_plan(plan: Plan) -> dict[str, Any]:
     agg, rank = plan.aggregation, plan.ranking
-    return {
+    out: dict[str, Any] = {
         "id": plan.id,
         "name": plan.name,
         "total_points": _d(plan.total_points),
@@ -354,3 +356,7 @@ def dump_plan(plan: Plan) -> dict[str, Any]:
             for g in plan.groups
         ],
     }
+    collusion = dump_collusion(plan.collusion)
+    if collusion is not None:  # absent when default, so older files dump unchanged
+        out["collusion"] = collusion
+    return out
