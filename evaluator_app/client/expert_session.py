@@ -9,6 +9,7 @@ venue's draft store.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
@@ -28,7 +29,7 @@ from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.plan import Lot, ScoredItem
 from evaluator_app.core.plan_file import project_from_dict
-from evaluator_app.client.errors import LoginRequired
+from evaluator_app.client.errors import LoginRequired, VenueRefused
 from evaluator_app.client.explain import Explanation
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.price import compute_price_scores
@@ -40,6 +41,7 @@ from evaluator_app.protocol.artefacts import (
     GateVoteEntry,
     GateVotes,
     LeaderVote,
+    ReportDissent,
     ScoreSheet,
     SheetExplanation,
     SheetScore,
@@ -301,6 +303,30 @@ class ExpertSession:
         if item.state == "delivered":
             await self.sync_draft()
         return item
+
+    # -- the evaluation report --------------------------------------------------------
+    async def fetch_report(self) -> dict[str, Any]:
+        return await self.client.get(f"/sessions/{self.session_id}/report")  # type: ignore[no-any-return]
+
+    async def sign_report(self, report: dict[str, Any], secret: str) -> dict[str, Any]:
+        """Add this member's PAdES signature to the newest revision; if another member signed
+        meanwhile, sign the newer one (the venue accepts only the newest plus one)."""
+        signer = await self.logged.credential.open(secret)
+        try:
+            for _attempt in range(3):
+                signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer)
+                try:
+                    return await self.client.post(f"/sessions/{self.session_id}/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})  # type: ignore[no-any-return]
+                except VenueRefused as exc:
+                    if exc.code != "stale_report":
+                        raise
+                    report = await self.fetch_report()
+            raise VenueRefused(409, "stale_report", "others kept signing; try again", "其他委员正在签署，请稍后重试")
+        finally:
+            signer.close()
+
+    async def dissent(self, reasons: str, secret: str) -> OutboxItem:
+        return await self.sign_and_send("dissent", "report/dissent", ReportDissent(self.session_id, self.me, reasons, now_iso()), secret, "不同意见")
 
     def attach_documents(self, trust_list: TrustList | None, revocation: RevocationPolicy) -> None:
         """Documents need the trust list (to verify the centre's manifest) and an encrypted cache."""

@@ -22,15 +22,16 @@ from evaluator_app.ui.pages.declaration_page import DeclarationPage
 from evaluator_app.ui.pages.documents_page import DocumentsPage
 from evaluator_app.ui.pages.election_page import ElectionPage
 from evaluator_app.ui.pages.gate_page import GatePage
+from evaluator_app.ui.pages.report_page import ReportPage
 from evaluator_app.ui.pages.review_page import ReviewPage
 from evaluator_app.ui.pages.scoring_page import ScoringPage
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
-RELOAD_ON = {"phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
+RELOAD_ON = {"report.signed", "dissent.accepted", "phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
 # which step a phase opens on
 SCORING_STEP = 4
-STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": SCORING_STEP}
+STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": SCORING_STEP, "report_signing": 6, "closed": 6}
 
 
 class SessionWindow(QMainWindow):
@@ -98,6 +99,7 @@ class SessionWindow(QMainWindow):
         self.scoring = ScoringPage(self.session, self.language)
         self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(SCORING_STEP))
         self.documents = DocumentsPage(self.session, self.language)
+        self.report_page = ReportPage(self.session, self.language)
         return [
             (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
             (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
@@ -105,6 +107,7 @@ class SessionWindow(QMainWindow):
             (self.tr("4 Documents"), self.documents),
             (self.tr("5 Scoring"), self.scoring),
             (self.tr("6 Review and sign"), self.review),
+            (self.tr("7 Evaluation report"), self.report_page),
         ]
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
@@ -174,6 +177,8 @@ class SessionWindow(QMainWindow):
 
             self.session.allow_again("leader-votes", time.time())
             self.banner.setText(self.tr("The leader election was tied: please vote again."))
+        if kind in ("report.signed", "dissent.accepted") and self.session.phase == "report_signing":
+            self.report_page.load()
         if kind in RELOAD_ON:
             await self.session.load()
             if kind in ("gates.decided", "phase"):

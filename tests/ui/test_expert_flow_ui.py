@@ -49,6 +49,16 @@ def _pdf(title: str, pages: int) -> bytes:
     return buffer.getvalue()
 
 
+async def _sign_report(h, client, key):  # type: ignore[no-untyped-def]
+    import base64
+
+    from evaluator_app.pki.pades import async_sign_pdf
+
+    report = await client.get("/sessions/S1/report")
+    signed = await async_sign_pdf(base64.b64decode(report["pdf"]), h.signer(key))
+    return await client.post("/sessions/S1/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})
+
+
 async def _setup(h):  # type: ignore[no-untyped-def]
     import hashlib
 
@@ -193,6 +203,21 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
         await until(lambda: session_window.session.phase == "summary", message="summary phase")
         summary = await asyncio.to_thread(venue.call, others["expert-sd-1"].get("/sessions/S1/summary"))
         assert [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"]
+
+        # 6. the report: the leader opens report signing; this expert signs in the window, the others after
+        await asyncio.to_thread(venue.call, others["expert-sd-1"].post("/sessions/S1/phase", {"target": "report_signing"}))
+        report_page = session_window.report_page
+        await until(lambda: session_window.session.phase == "report_signing" and report_page.report is not None and report_page.sign_button.isEnabled(), message="report loaded")
+        assert report_page.viewer.document.pageCount() >= 5
+        session_window.steps.setCurrentRow(6)
+        if SHOTS:
+            await asyncio.sleep(1.5)
+        shot(session_window, "expert-report")
+        report_page.sign_button.click()
+        await until(lambda: report_page.report is not None and session_window.session.me in report_page.report["signed"], message="report signed")
+        for key in OTHERS:
+            await asyncio.to_thread(venue.call, _sign_report(h, others[key], key))
+        await until(lambda: session_window.session.phase == "closed", message="session closed")
         session_window.close()
         await session_window.shutdown_task
         assert not list((tmp_path / "app" / "sessions" / "S1" / "cache").glob("*.evdoc")), "the document cache is wiped"

@@ -59,6 +59,19 @@ class StepPage(QWidget):
         self.report(item)
         return item
 
+    async def signed_action(self, what: str, act: Callable[[str], Awaitable[object]]) -> bool:
+        """Ask for the PIN and run ``act`` (a signature that is not an outbox item)."""
+        secret = secret_prompt(self, what, self.session.logged.credential.kind)
+        if secret is None:
+            self.say(self.tr("Not signed."), ok=False)
+            return False
+        try:
+            await act(secret)
+        except Exception as exc:  # wrong PIN, stale report, refused: said in words
+            self.show_error(exc)
+            return False
+        return True
+
     def report(self, item: OutboxItem) -> None:
         if item.state == "delivered":
             self.say(self.tr("Signed and received by the venue (receipt kept)."))

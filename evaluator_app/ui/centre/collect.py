@@ -1,0 +1,88 @@
+"""Collect (汇总结果): signed sheets with their verification, results per bidder and expert, deviations."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from qasync import asyncSlot
+
+from evaluator_app.client.centre_service import CentreService, Collected
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, show_error, table
+
+logger = logging.getLogger(__name__)
+
+
+class CollectTab(QWidget):
+    def __init__(self, service: CentreService, language: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service, self.language = service, language
+        self.collected: Collected | None = None
+        self.chooser = SessionChooser()
+        self.collect_button = QPushButton(self.tr("Collect and verify"))
+        self.collect_button.setObjectName("primary")
+        self.collect_button.clicked.connect(self.collect)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.results = table([self.tr("Rank"), self.tr("Bidder"), self.tr("Name"), self.tr("Final score"), self.tr("Price score"),
+                              self.tr("Technical"), self.tr("Candidate"), self.tr("Rejected because")], stretch=7)
+        self.per_expert = table([self.tr("Expert"), self.tr("Bidder"), self.tr("Total")], stretch=0)
+        self.deviations = table([self.tr("Expert"), self.tr("Bidder"), self.tr("Item"), self.tr("Score"), self.tr("Others' mean"), self.tr("Explanation")], stretch=5)
+        self.sheets = table([self.tr("Signed sheet"), self.tr("Verified"), self.tr("Detail")], stretch=2)
+        lower = QTabWidget()
+        lower.addTab(self.sheets, self.tr("Signed sheets"))
+        lower.addTab(self.per_expert, self.tr("Per expert"))
+        lower.addTab(self.deviations, self.tr("Deviations"))
+        self.lower = lower
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.results)
+        split.addWidget(lower)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Session")))
+        top.addWidget(self.chooser, 1)
+        top.addWidget(self.collect_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Results from the signed sheets")))
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+
+    @asyncSlot()
+    async def collect(self) -> None:
+        sid = self.chooser.current()
+        if sid is None:
+            return
+        self.collect_button.setEnabled(False)
+        say(self.status, self.tr("Collecting and verifying {sid}…").format(sid=sid))
+        try:
+            collected = await self.service.collect(sid)
+        except Exception as exc:
+            if alive(self):
+                show_error(self.status, exc, self.language)
+            return
+        finally:
+            if alive(self):
+                self.collect_button.setEnabled(True)
+        if alive(self):
+            self.show_collected(collected)
+
+    def show_collected(self, collected: Collected) -> None:
+        self.collected = collected
+        results = collected.results
+        yes = self.tr("yes")
+        fill(self.results, [
+            (r.position or "—", r.bidder_id, r.name, r.final if r.final is not None else "—", r.price_score if r.price_score is not None else "—",
+             r.technical if r.technical is not None else "—", yes if r.candidate else "", "；".join(r.reasons))
+            for r in results.bidders
+        ], [None if not r.rejected else False for r in results.bidders])
+        fill(self.per_expert, [(t.name, t.bidder_id, t.total) for t in results.per_expert])
+        fill(self.deviations, [(d.expert, d.bidder_id, d.item_id, d.score, d.others_mean, d.explanation or self.tr("(no explanation)")) for d in results.deviations])
+        fill(self.sheets, [(s.item, self.tr("valid") if s.ok else self.tr("INVALID"), s.detail) for s in collected.sheets], [s.ok for s in collected.sheets])
+        good = sum(1 for s in collected.sheets if s.ok)
+        all_ok = collected.verification.ok and good == len(collected.sheets)
+        text = self.tr("{good} of {n} signed sheet(s) verified; the archive check {verdict}. Recommended: {candidates}.").format(
+            good=good, n=len(collected.sheets), verdict=self.tr("passed") if collected.verification.ok else self.tr("FAILED"),
+            candidates="、".join(results.candidates) or "—")
+        say(self.status, text, ok=all_ok)

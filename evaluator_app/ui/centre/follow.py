@@ -1,0 +1,75 @@
+"""Follow (会话跟踪): every session of the centre across venues: phase, who is present where, alerts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.centre_follow import SessionLine, follow_lines
+from evaluator_app.client.centre_service import CentreService
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.phase_names import phase_name
+
+logger = logging.getLogger(__name__)
+
+
+class FollowTab(QWidget):
+    def __init__(self, service: CentreService, language: str, parent: QWidget | None = None, interval_ms: int = 5000):
+        super().__init__(parent)
+        self.service, self.language = service, language
+        self.lines: list[SessionLine] = []
+        self.sessions = table([self.tr("Session"), self.tr("Title"), self.tr("Phase"), self.tr("Present at each venue"), self.tr("Alerts")], stretch=4)
+        self.status = QLabel()
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Every session across all venues")))
+        layout.addWidget(self.sessions, 1)
+        layout.addLayout(row)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self._running = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        self.timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def _tick(self) -> None:
+        if not self._running:
+            self.refresh()
+
+    @asyncSlot()
+    async def refresh(self) -> None:
+        self._running = True
+        try:
+            sessions = await self.service.sessions()
+            presence = {}
+            for session in sessions:
+                if session["phase"] not in ("preparing", "closed"):
+                    presence[session["id"]] = await self.service.presence(session["id"])
+        except Exception as exc:
+            if alive(self):
+                show_error(self.status, exc, self.language)
+            return
+        finally:
+            self._running = False
+        if not alive(self):
+            return
+        self.lines = follow_lines(sessions, presence)
+        rows = [(line.session_id, line.title, phase_name(line.phase), line.present_text(), "；".join(a.text(self.language) for a in line.alerts)) for line in self.lines]
+        fill(self.sessions, rows, [None if not line.alerts else False for line in self.lines])
+        alerts = sum(len(line.alerts) for line in self.lines)
+        say(self.status, self.tr("{n} session(s), {a} alert(s)").format(n=len(self.lines), a=alerts), ok=alerts == 0)

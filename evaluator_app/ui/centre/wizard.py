@@ -1,0 +1,264 @@
+"""New session (新建评标会话): project file → plan check → documents → committee → create."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+)
+from qasync import asyncSlot
+
+from evaluator_app.client.centre_plan import (
+    Assignment, CheckedDocument, Person, ProjectCheck, SessionDraft, assignment_problem, check_document, check_project_file, draft_problems,
+)
+from evaluator_app.client.centre_service import CentreService
+from evaluator_app.client.explain import Explanation
+from evaluator_app.client.login import LoggedIn
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.pages import base
+
+logger = logging.getLogger(__name__)
+
+
+class NewSessionWizard(QWidget):
+    created = Signal(str)  # session id
+
+    def __init__(self, service: CentreService, logged: LoggedIn, language: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service, self.logged, self.language = service, logged, language
+        self.check: ProjectCheck | None = None
+        self.documents: list[CheckedDocument] = []
+        self.roster: list[Person] = []
+        self.assignments: list[Assignment] = []
+        self.busy = False
+
+        # 1. the project file and its plan check
+        self.project_edit = QLineEdit()
+        self.project_edit.setPlaceholderText(self.tr("Project file (.json)"))
+        choose = QPushButton(self.tr("Choose…"))
+        choose.clicked.connect(self._choose_project)
+        self.plan_status = QLabel()
+        self.problems = table([self.tr("Field"), self.tr("Value found"), self.tr("Problem")], stretch=2)
+        project_box = QGroupBox(self.tr("1. Project file and evaluation plan"))
+        row = QHBoxLayout()
+        row.addWidget(self.project_edit, 1)
+        row.addWidget(choose)
+        box = QVBoxLayout(project_box)
+        box.addLayout(row)
+        box.addWidget(self.plan_status)
+        box.addWidget(self.problems)
+
+        # 2. session details and bidders
+        self.session_id = QLineEdit()
+        self.title_edit = QLineEdit()
+        self.lot = QComboBox()
+        self.lot.currentIndexChanged.connect(self._show_bidders)
+        self.main_venue = QLineEdit(logged.result.venue)
+        self.start = QLineEdit()
+        self.start.setPlaceholderText("2026-12-01T09:00:00+08:00")
+        self.bidders = table([self.tr("Bidder"), self.tr("Name"), self.tr("Organisation"), self.tr("City"), self.tr("Price")], stretch=1)
+        details = QGroupBox(self.tr("2. Session and bidders"))
+        form = QFormLayout()
+        form.addRow(self.tr("Session id"), self.session_id)
+        form.addRow(self.tr("Title"), self.title_edit)
+        form.addRow(self.tr("Lot"), self.lot)
+        form.addRow(self.tr("Main venue"), self.main_venue)
+        form.addRow(self.tr("Scheduled start"), self.start)
+        box = QVBoxLayout(details)
+        box.addLayout(form)
+        box.addWidget(self.bidders)
+
+        # 3. documents, hashed off the Qt thread
+        self.docs = table([self.tr("Document"), self.tr("Bidder"), self.tr("Size"), "SHA-256", self.tr("Check")], stretch=0)
+        add_doc = QPushButton(self.tr("Add document…"))
+        add_doc.clicked.connect(self._choose_document)
+        documents = QGroupBox(self.tr("3. Tender and bid documents"))
+        box = QVBoxLayout(documents)
+        box.addWidget(self.docs)
+        box.addWidget(add_doc)
+
+        # 4. the committee from the roster
+        self.people = table([self.tr("Name"), self.tr("Role"), self.tr("Organisation"), self.tr("City"), self.tr("Venue")], stretch=2)
+        self.venue_edit = QLineEdit()
+        self.venue_edit.setPlaceholderText(self.tr("Venue"))
+        self.seat_edit = QLineEdit()
+        self.seat_edit.setPlaceholderText(self.tr("Seat"))
+        assign = QPushButton(self.tr("Assign →"))
+        assign.clicked.connect(self._assign_selected)
+        remove = QPushButton(self.tr("Remove"))
+        remove.clicked.connect(self._remove_selected)
+        self.committee = table([self.tr("Name"), self.tr("Role"), self.tr("Venue"), self.tr("Seat")], stretch=0)
+        self.people.currentCellChanged.connect(lambda *_: self._suggest_venue())
+        committee = QGroupBox(self.tr("4. Committee and supervisors"))
+        grid = QGridLayout(committee)
+        grid.addWidget(self.people, 0, 0, 1, 4)
+        grid.addWidget(self.venue_edit, 1, 0)
+        grid.addWidget(self.seat_edit, 1, 1)
+        grid.addWidget(assign, 1, 2)
+        grid.addWidget(remove, 1, 3)
+        grid.addWidget(self.committee, 2, 0, 1, 4)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.create_button = QPushButton(self.tr("Create session and open check-in"))
+        self.create_button.setObjectName("primary")
+        self.create_button.clicked.connect(self.create)
+        columns = QGridLayout()
+        columns.addWidget(project_box, 0, 0)
+        columns.addWidget(details, 1, 0)
+        columns.addWidget(documents, 0, 1)
+        columns.addWidget(committee, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("New evaluation session")))
+        layout.addLayout(columns, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.create_button)
+        layout.addLayout(bottom)
+
+    # -- the project file -----------------------------------------------------------
+    def _choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Project file"), "", self.tr("Project files (*.json)"))
+        if path:
+            self.load_project(path)
+
+    @asyncSlot(str)
+    async def load_project(self, path: str) -> None:
+        self.project_edit.setText(path)
+        check = await asyncio.to_thread(check_project_file, Path(path))
+        if not alive(self):
+            return
+        self.check = check
+        fill(self.problems, [(p.field, p.value, p.message) for p in check.problems], [False] * len(check.problems))
+        if check.ok:
+            say(self.plan_status, self.tr("The project file is valid: {n} lot(s).").format(n=len(check.lots)))
+            if not self.title_edit.text():
+                self.title_edit.setText(check.title)
+        else:
+            say(self.plan_status, self.tr("The project file has {n} problem(s); fix them and choose it again.").format(n=len(check.problems)), ok=False)
+        self.lot.clear()
+        for lot in check.lots:
+            self.lot.addItem(f"{lot.id} · {lot.name}", lot.id)
+        self._show_bidders()
+        if check.ok and not self.roster:
+            await self.load_roster()
+
+    def _bidders(self):  # type: ignore[no-untyped-def]
+        lot = self.check.lot(self.lot.currentData()) if self.check else None
+        return lot.bidders if lot else ()
+
+    def _show_bidders(self) -> None:
+        fill(self.bidders, [(b.id, b.name, b.organisation, b.city, b.price) for b in self._bidders()])
+
+    async def load_roster(self) -> None:
+        try:
+            roster = await self.service.roster()
+        except Exception as exc:
+            show_error(self.message, exc, self.language)
+            return
+        if not alive(self):
+            return
+        self.roster = [p for p in roster if p.role in ("expert", "supervisor")]
+        fill(self.people, [(p.name, p.role, p.organisation, p.city, p.venue) for p in self.roster])
+
+    # -- documents ------------------------------------------------------------------
+    def _choose_document(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Document"), "", "PDF (*.pdf)")
+        if path:
+            name = Path(path).stem
+            bidder = next((b.id for b in self._bidders() if b.id in name), None)
+            self.add_document(path, name, name, bidder)
+
+    @asyncSlot(str, str, str, object)
+    async def add_document(self, path: str, doc_id: str, title: str, bidder_id: str | None) -> None:
+        checked = await asyncio.to_thread(check_document, Path(path), doc_id, title, bidder_id)
+        if not alive(self):
+            return
+        self.documents = [d for d in self.documents if d.doc_id != doc_id] + [checked]
+        rows = [(d.title, d.bidder_id or self.tr("all"), d.size, d.sha256[:16], self.tr("OK") if d.ok and d.problem is None else (d.problem.text(self.language) if d.problem else "")) for d in self.documents]
+        fill(self.docs, rows, [d.ok for d in self.documents])
+
+    # -- committee ------------------------------------------------------------------
+    def _suggest_venue(self) -> None:
+        row = self.people.currentRow()
+        if 0 <= row < len(self.roster):
+            self.venue_edit.setText(self.roster[row].venue)
+
+    def _assign_selected(self) -> None:
+        row = self.people.currentRow()
+        if 0 <= row < len(self.roster):
+            self.assign(self.roster[row].person_id, self.venue_edit.text().strip(), self.seat_edit.text().strip())
+
+    def assign(self, person_id: str, venue: str, seat: str) -> Explanation | None:
+        """Add a person to the committee; a refusal (conflict, seat taken) is shown with its reason."""
+        person = next((p for p in self.roster if p.person_id == person_id), None)
+        if person is None:
+            why = Explanation(f"{person_id} 不在名册中", f"{person_id} is not on the roster")
+            say(self.message, why.text(self.language), ok=False)
+            return why
+        candidate = Assignment(person, venue, seat)
+        problem = assignment_problem(tuple(self.assignments), candidate, self._bidders())
+        if problem is not None:
+            say(self.message, self.tr("Refused: {why}").format(why=problem.text(self.language)), ok=False)
+            return problem
+        self.assignments.append(candidate)
+        self._show_committee()
+        say(self.message, self.tr("{name} assigned to {venue}, seat {seat}.").format(name=person.name, venue=venue, seat=seat))
+        return None
+
+    def _remove_selected(self) -> None:
+        row = self.committee.currentRow()
+        if 0 <= row < len(self.assignments):
+            del self.assignments[row]
+            self._show_committee()
+
+    def _show_committee(self) -> None:
+        fill(self.committee, [(a.person.name, a.person.role, a.venue, a.seat) for a in self.assignments])
+
+    # -- create ---------------------------------------------------------------------
+    def draft(self) -> SessionDraft | None:
+        if self.check is None or not self.check.ok or self.check.data is None:
+            return None
+        return SessionDraft(
+            self.session_id.text().strip(), self.title_edit.text().strip(), self.check.data, str(self.lot.currentData() or ""),
+            self.main_venue.text().strip(), tuple(self.assignments), tuple(self.documents), self.start.text().strip() or None,
+        )
+
+    @asyncSlot()
+    async def create(self) -> None:
+        if self.busy:
+            return
+        draft = self.draft()
+        if draft is None:
+            say(self.message, self.tr("Choose a valid project file first."), ok=False)
+            return
+        problems = draft_problems(draft, self._bidders())
+        if problems:
+            say(self.message, "；".join(p.text(self.language) for p in problems), ok=False)
+            return
+        secret = base.secret_prompt(self, self.tr("the document manifest of {sid}").format(sid=draft.session_id), self.logged.credential.kind)
+        if secret is None:
+            say(self.message, self.tr("Not signed."), ok=False)
+            return
+        self.busy = True
+        self.create_button.setEnabled(False)
+        say(self.message, self.tr("Uploading documents and creating the session…"))
+        try:
+            await self.service.create_session(draft, lambda: self.logged.credential.open(secret))
+        except Exception as exc:
+            logger.info("session %s not created: %s", draft.session_id, exc)
+            if alive(self):
+                show_error(self.message, exc, self.language)
+            return
+        finally:
+            self.busy = False
+            if alive(self):
+                self.create_button.setEnabled(True)
+        if alive(self):
+            say(self.message, self.tr("Session {sid} created; its documents are signed and check-in is open.").format(sid=draft.session_id))
+            self.created.emit(draft.session_id)

@@ -1,0 +1,81 @@
+"""The centre workspace (交易中心): new session, follow, collect, report, archive, statistics."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.centre_service import CentreService
+from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.settings import AppSettings
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.centre.archive_tab import ArchiveTab
+from evaluator_app.ui.centre.collect import CollectTab
+from evaluator_app.ui.centre.common import SessionChooser, show_error
+from evaluator_app.ui.centre.follow import FollowTab
+from evaluator_app.ui.centre.report import ReportTab
+from evaluator_app.ui.centre.statistics import StatisticsTab
+from evaluator_app.ui.centre.wizard import NewSessionWizard
+
+logger = logging.getLogger(__name__)
+
+
+class CentreWorkspace(QWidget):
+    def __init__(self, logged: LoggedIn, settings: AppSettings, data_dir: Path, login: LoginService | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.logged, self.settings, self.data_dir, self.login = logged, settings, data_dir, login
+        language = settings.language
+        self.language = language
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.service = CentreService(logged.client, settings.trust_list_signer)
+        self.sessions: list[dict] = []  # type: ignore[type-arg]
+        self.wizard = NewSessionWizard(self.service, logged, language)
+        self.follow = FollowTab(self.service, language)
+        self.collect = CollectTab(self.service, language)
+        self.report = ReportTab(self.service, language)
+        self.archive = ArchiveTab(self.service, language, data_dir)
+        self.statistics = StatisticsTab(self.service, language, data_dir)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.wizard, self.tr("New session"))
+        self.tabs.addTab(self.follow, self.tr("Follow"))
+        self.tabs.addTab(self.collect, self.tr("Collect"))
+        self.tabs.addTab(self.report, self.tr("Report"))
+        self.tabs.addTab(self.archive, self.tr("Archive"))
+        self.tabs.addTab(self.statistics, self.tr("Statistics"))
+        self.tabs.currentChanged.connect(lambda *_: self.refresh())
+        self.wizard.created.connect(lambda *_: self.refresh())
+        self.status = QLabel()
+        title = QLabel(self.tr("Trading centre workspace"))
+        title.setObjectName("title")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+
+    def choosers(self) -> list[SessionChooser]:
+        return [self.collect.chooser, self.report.chooser, self.archive.chooser]
+
+    @asyncSlot()
+    async def refresh(self) -> None:
+        """The session list every tab chooses from; the Follow tab refreshes itself too."""
+        try:
+            sessions = await self.service.sessions()
+        except Exception as exc:
+            if alive(self):
+                show_error(self.status, exc, self.language)
+            return
+        if not alive(self):
+            return
+        self.sessions = sessions
+        for chooser in self.choosers():
+            chooser.set_sessions(sessions)
+        self.status.setText(self.tr("{n} session(s) at the venue").format(n=len(sessions)))
+        if self.tabs.currentWidget() is self.follow:
+            self.follow.refresh()
+
+    def choose(self, session_id: str) -> None:
+        for chooser in self.choosers():
+            chooser.choose(session_id)

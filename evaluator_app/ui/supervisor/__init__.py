@@ -1,0 +1,1 @@
+"""The supervisor console (监督/见证)."""

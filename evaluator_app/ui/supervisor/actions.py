@@ -1,0 +1,240 @@
+"""What a supervisor does: pause and resume, broadcast, mark absent, witness notes, the summary.
+
+Every action goes to :class:`SupervisorSession`; a refusal (an empty reason, the venue saying
+no, a wrong PIN) is explained in words under the buttons.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from evaluator_app.client.explain import explain
+from evaluator_app.client.outbox import OutboxItem
+from evaluator_app.client.supervisor_board import clock_time
+from evaluator_app.client.supervisor_session import SupervisorSession
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.sign_dialog import ask_secret
+
+logger = logging.getLogger(__name__)
+
+# Tests replace this to answer the PIN dialog without a modal loop.
+SecretPrompt = Callable[[QWidget, str, str], "str | None"]
+secret_prompt: SecretPrompt = ask_secret
+
+
+class ActionsPanel(QTabWidget):
+    def __init__(self, session: SupervisorSession, language: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.language = language
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.addTab(self._control_tab(), self.tr("Session control"))
+        self.addTab(self._notes_tab(), self.tr("Witness notes"))
+        self.addTab(self._summary_tab(), self.tr("Summary"))
+
+    def _control_tab(self) -> QWidget:
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(self.tr("Reason (required, goes into the record)"))
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.clicked.connect(self.pause)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.clicked.connect(self.resume)
+        pause_row = QHBoxLayout()
+        pause_row.addWidget(self.reason_edit, 1)
+        pause_row.addWidget(self.pause_button)
+        pause_row.addWidget(self.resume_button)
+
+        self.broadcast_edit = QLineEdit()
+        self.broadcast_edit.setPlaceholderText(self.tr("Message to every expert (they must acknowledge it)"))
+        self.broadcast_button = QPushButton(self.tr("Broadcast"))
+        self.broadcast_button.clicked.connect(self.broadcast)
+        broadcast_row = QHBoxLayout()
+        broadcast_row.addWidget(self.broadcast_edit, 1)
+        broadcast_row.addWidget(self.broadcast_button)
+        self.broadcasts = QListWidget()
+        self.broadcasts.setMaximumHeight(70)
+
+        self.absent_combo = QComboBox()
+        self.absent_reason = QLineEdit()
+        self.absent_reason.setPlaceholderText(self.tr("Reason for the absence (required)"))
+        self.absent_button = QPushButton(self.tr("Mark absent"))
+        self.absent_button.clicked.connect(self.mark_absent)
+        absent_row = QHBoxLayout()
+        absent_row.addWidget(self.absent_combo)
+        absent_row.addWidget(self.absent_reason, 1)
+        absent_row.addWidget(self.absent_button)
+
+        tab = QWidget()
+        form = QFormLayout(tab)
+        form.addRow(self.tr("Pause / resume"), pause_row)
+        form.addRow(self.tr("Broadcast"), broadcast_row)
+        form.addRow(self.tr("Messages sent"), self.broadcasts)
+        form.addRow(self.tr("Absence"), absent_row)
+        form.addRow(self.message)
+        return tab
+
+    def _notes_tab(self) -> QWidget:
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText(self.tr("What you witnessed (signed with your certificate and archived with the session)"))
+        self.note_button = QPushButton(self.tr("Sign and send the witness note"))
+        self.note_button.setObjectName("primary")
+        self.note_button.clicked.connect(self.write_note)
+        self.notes = QListWidget()
+        self.notes.setMaximumHeight(80)
+        self.note_message = QLabel()
+        self.note_message.setWordWrap(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.note_edit, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.note_message, 1)
+        row.addWidget(self.note_button)
+        layout.addLayout(row)
+        layout.addWidget(self.notes)
+        return tab
+
+    def _summary_tab(self) -> QWidget:
+        hint = QLabel(self.tr("Scores are shown to supervisors from the summary phase on, never before."))
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        self.summary_button = QPushButton(self.tr("Show the summary"))
+        self.summary_button.clicked.connect(self.show_summary)
+        self.summary_message = QLabel()
+        self.summary_message.setWordWrap(True)
+        self.summary_text = QPlainTextEdit()
+        self.summary_text.setReadOnly(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        row.addWidget(self.summary_message, 1)
+        row.addWidget(self.summary_button)
+        layout.addLayout(row)
+        layout.addWidget(self.summary_text, 1)
+        return tab
+
+    # -- showing ---------------------------------------------------------------------
+    def say(self, label: QLabel, text: str, ok: bool = True) -> None:
+        if not alive(label):  # an answer that arrived after the window closed
+            return
+        label.setObjectName("ok" if ok else "error")
+        label.setStyleSheet("")  # re-read the object name's style
+        label.setText(text)
+
+    def refresh(self) -> None:
+        board = self.session.board
+        self.pause_button.setEnabled(not board.paused and board.phase not in ("closed", ""))
+        self.resume_button.setEnabled(board.paused)
+        chosen = self.absent_combo.currentData()
+        self.absent_combo.clear()
+        for row in board.experts():
+            if row.status == "assigned":
+                self.absent_combo.addItem(f"{row.name}（{row.venue} {row.seat}）", row.person_id)
+        if chosen is not None and self.absent_combo.findData(chosen) >= 0:
+            self.absent_combo.setCurrentIndex(self.absent_combo.findData(chosen))
+        self.absent_button.setEnabled(self.absent_combo.count() > 0)
+        self.broadcasts.clear()
+        for note in board.broadcasts():
+            read = "、".join(note.read_by) or self.tr("nobody yet")
+            self.broadcasts.addItem(self.tr("{time} {message} — read by: {read}").format(time=clock_time(note.at), message=note.message, read=read))
+        self.notes.clear()
+        for item in self.session.notes():
+            self.notes.addItem(f"#{item.id} {self._note_state(item)}")
+
+    def _note_state(self, item: OutboxItem) -> str:
+        if item.state == "delivered":
+            return self.tr("received by the venue (receipt kept)")
+        if item.state == "refused":
+            why = item.refusal_message if self.language == "en" else (item.refusal_message_zh or item.refusal_message)
+            return self.tr("refused: {why}").format(why=why)
+        return self.tr("signed, waiting to be sent")
+
+    # -- doing -----------------------------------------------------------------------
+    async def _run(self, done: str, action: Callable[[], Awaitable[object]]) -> bool:
+        try:
+            await action()
+        except Exception as exc:  # explained, nothing else changed
+            self.say(self.message, explain(exc).text(self.language), ok=False)
+            return False
+        self.say(self.message, done)
+        return True
+
+    @asyncSlot()
+    async def pause(self) -> None:
+        if await self._run(self.tr("The session is paused; experts cannot submit until it resumes."), lambda: self.session.pause(self.reason_edit.text())):
+            self.reason_edit.clear()
+
+    @asyncSlot()
+    async def resume(self) -> None:
+        if await self._run(self.tr("The session has resumed."), lambda: self.session.resume(self.reason_edit.text())):
+            self.reason_edit.clear()
+
+    @asyncSlot()
+    async def broadcast(self) -> None:
+        if await self._run(self.tr("Message sent to the experts."), lambda: self.session.broadcast(self.broadcast_edit.text())):
+            self.broadcast_edit.clear()
+
+    @asyncSlot()
+    async def mark_absent(self) -> None:
+        person = self.absent_combo.currentData()
+        if person is None:
+            return
+        if await self._run(self.tr("Marked absent."), lambda: self.session.mark_absent(str(person), self.absent_reason.text())):
+            self.absent_reason.clear()
+
+    @asyncSlot()
+    async def write_note(self) -> None:
+        text = self.note_edit.toPlainText()
+        try:
+            self.session.witness_note(text)  # an empty note is refused before the PIN is asked
+        except Exception as exc:
+            self.say(self.note_message, explain(exc).text(self.language), ok=False)
+            return
+        secret = secret_prompt(self, self.tr("Witness note"), self.session.logged.credential.kind)
+        if secret is None:
+            self.say(self.note_message, self.tr("Not signed."), ok=False)
+            return
+        self.note_button.setEnabled(False)
+        try:
+            item = await self.session.write_witness_note(text, secret)
+        except Exception as exc:  # wrong PIN, token removed...: shown, nothing queued
+            self.say(self.note_message, explain(exc).text(self.language), ok=False)
+            return
+        finally:
+            if alive(self.note_button):
+                self.note_button.setEnabled(True)
+        if item.state == "delivered":
+            self.note_edit.clear()
+        self.say(self.note_message, self._note_state(item), ok=item.state != "refused")
+        self.refresh()
+
+    @asyncSlot()
+    async def show_summary(self) -> None:
+        try:
+            summary = await self.session.summary()
+        except Exception as exc:  # before the summary phase the venue refuses (403)
+            self.say(self.summary_message, explain(exc).text(self.language), ok=False)
+            return
+        if not alive(self):
+            return
+        self.say(self.summary_message, self.tr("Summary of the venue (phase: {phase}).").format(phase=phase_name(summary.phase)))
+        self.summary_text.setPlainText(json.dumps(summary.data, ensure_ascii=False, indent=1))

@@ -1,0 +1,181 @@
+"""The supervisor console (监督/见证) for one session: experts per venue, alerts, log, actions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.connection import ConnectionState, VenueConnection
+from evaluator_app.client.explain import explain
+from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.settings import AppSettings
+from evaluator_app.client.supervisor_session import SupervisorSession
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.phase_names import phase_name, role_name
+from evaluator_app.ui.supervisor.actions import ActionsPanel
+from evaluator_app.ui.supervisor.panels import AlertPanel, EventLog, VenueTables
+
+logger = logging.getLogger(__name__)
+
+PRESENCE_REFRESH_MS = 10_000  # "connected" and last activity from the venue's board
+RENDER_DELAY_MS = 80  # events arriving together (a replay) are drawn once
+
+
+class SupervisorWindow(QMainWindow):
+    def __init__(self, logged: LoggedIn, session_id: str, settings: AppSettings, data_dir: Path, login: LoginService | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.language = settings.language
+        self.login = login
+        self.session = SupervisorSession(logged, session_id, data_dir / "supervisor" / session_id)
+        self.session.listeners.append(self._schedule_render)
+        self.resize(1500, 940)
+
+        self.header = QLabel(self.tr("Loading…"))
+        self.header.setObjectName("title")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("subtitle")
+        self.alert_banner = QLabel()
+        self.alert_banner.setStyleSheet("background: #b00020; color: white; font-weight: bold; padding: 6px;")
+        self.alert_banner.hide()
+        self.paused_banner = QLabel()
+        self.paused_banner.setStyleSheet("background: #fff3cd; color: #7a4b00; font-weight: bold; padding: 6px;")
+        self.paused_banner.hide()
+
+        self.tables = VenueTables(self.language)
+        self.alerts = AlertPanel(self.language, self.acknowledge)
+        self.log = EventLog(self.language)
+        self.actions = ActionsPanel(self.session, self.language)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        for panel in (self.alerts, self.log, self.actions):
+            bottom.addWidget(panel)
+        bottom.setSizes([520, 420, 560])
+        middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(self.tables)
+        middle.addWidget(bottom)
+        middle.setSizes([430, 430])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.alert_banner)
+        layout.addWidget(self.paused_banner)
+        layout.addWidget(middle, 1)
+        self.setCentralWidget(central)
+
+        self.connection_label = QLabel()
+        self.who_label = QLabel()
+        result = logged.result
+        self.who_label.setText(self.tr("{name} ({role}) at {venue}").format(name=result.name, role=role_name(result.role.value), venue=result.venue))
+        self.statusBar().addWidget(self.connection_label, 1)
+        self.statusBar().addPermanentWidget(self.who_label)
+
+        self.connection = VenueConnection(logged.client, self.session.on_event, on_state=self._on_state)
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_DELAY_MS)
+        self._render_timer.timeout.connect(self.render)
+        self._presence_timer = QTimer(self)
+        self._presence_timer.setInterval(PRESENCE_REFRESH_MS)
+        self._presence_timer.timeout.connect(self._refresh_presence)
+        self._started = False
+        self._closed = False
+        self.shutdown_task: asyncio.Future[None] | None = None
+        self._on_state(self.connection.state)
+        self.render()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.start()
+
+    @asyncSlot()
+    async def start(self) -> None:
+        try:
+            await self.session.load()
+        except Exception as exc:  # the view comes with the first event or the next refresh
+            if alive(self):
+                self.subtitle.setText(explain(exc).text(self.language))
+        if self._closed:
+            return
+        self.connection.start()  # from since=0: alerts and acknowledgements are rebuilt from the record
+        self._presence_timer.start()
+        await self.session.deliver()  # notes signed before a restart go out now
+
+    # -- showing ---------------------------------------------------------------------
+    def _schedule_render(self) -> None:
+        if not self._closed and alive(self) and not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def render(self) -> None:
+        if self._closed or not alive(self):
+            return
+        board = self.session.board
+        self.header.setText(board.title or self.session.session_id)
+        phase = phase_name("paused" if board.paused else board.phase) if board.phase else "…"
+        self.subtitle.setText(self.tr("Session {id} · phase: {phase} · main venue: {main}").format(id=self.session.session_id, phase=phase, main=board.view.get("main_venue", "")))
+        count = board.open_alerts
+        title = self.tr("Supervisor console — {id}").format(id=self.session.session_id)
+        self.setWindowTitle(self.tr("{title} ({n} alert(s))").format(title=title, n=count) if count else title)
+        self.alert_banner.setText(self.tr("⚠ {n} alert(s) not acknowledged").format(n=count))
+        self.alert_banner.setVisible(count > 0)
+        self.paused_banner.setText(self.tr("The session is paused: experts cannot submit until it resumes."))
+        self.paused_banner.setVisible(board.paused)
+        self.tables.show_tables(board.tables())
+        self.alerts.show_alerts(board.alerts(), count)
+        self.log.show_log(board.log)
+        self.actions.refresh()
+
+    def _on_state(self, state: ConnectionState) -> None:
+        if self._closed or not alive(self):
+            return
+        text = {
+            "online": self.tr("● Connected to the venue (live)"),
+            "connecting": self.tr("○ Connecting…"),
+            "offline": self.tr("✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.").format(s=int(state.retry_in or 0)),
+            "login_required": self.tr("✕ Your login has expired: log in again"),
+            "stopped": self.tr("Disconnected"),
+        }[state.status]
+        self.connection_label.setText(text)
+        self.connection_label.setStyleSheet("color: #1b7f3b;" if state.status == "online" else "color: #b00020; font-weight: bold;")
+        if state.status == "online":
+            self._refresh_presence()
+            self.session.outbox.retry_now()
+
+    @asyncSlot()
+    async def _refresh_presence(self) -> None:
+        if self._closed:
+            return
+        try:
+            await self.session.refresh_presence()
+        except Exception as exc:  # the connection's state already says the venue is away
+            logger.info("presence not refreshed: %s", exc)
+
+    @asyncSlot(int)
+    async def acknowledge(self, seq: int) -> None:
+        try:
+            await self.session.acknowledge(seq)
+        except Exception as exc:
+            if alive(self):
+                self.actions.say(self.actions.message, explain(exc).text(self.language), ok=False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self._closed:
+            self._closed = True
+            self._presence_timer.stop()
+            self._render_timer.stop()
+            self.shutdown_task = asyncio.ensure_future(self._shutdown())
+        super().closeEvent(event)
+
+    async def _shutdown(self) -> None:
+        await self.connection.stop()
+        self.session.close()
