@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Build the Linux one-folder application dist/evaluator/ with PyInstaller, then smoke-check it.
+#
+#   installer/build.sh                # build (about 2 to 4 minutes on 2 cores), then the smoke checks
+#   installer/build.sh --check-only   # the smoke checks on an existing dist/evaluator/
+#
+# Needs: the app installed in the current Python (`pip install -e .`) and PyInstaller (installed
+# here if missing). Exits non-zero when the build or any smoke check fails, so CI can run it.
+# Environment: PYTHON (default python3), EVALUATOR_SMOKE_KEEP=1 keeps the smoke-check folder.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PYTHON=${PYTHON:-python3}
+DIST=$ROOT/dist/evaluator
+BIN=$DIST/evaluator
+# PyInstaller's spec uses APIs of the 6.x series (collect_*, the _internal/ layout of one-folder).
+PYINSTALLER_REQ='pyinstaller>=6.10,<7'
+
+check_only=0
+case "${1:-}" in
+  --check-only) check_only=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--check-only]" >&2; exit 2 ;;
+esac
+
+if [ "$check_only" -eq 0 ]; then
+  # The bundle takes the app from this Python: refuse to build a bundle of nothing.
+  "$PYTHON" -c 'import evaluator_app.cli.main' \
+    || { echo "build.sh: evaluator_app is not importable by $PYTHON; run: pip install -e ." >&2; exit 1; }
+  if ! "$PYTHON" -m PyInstaller --version >/dev/null 2>&1; then
+    echo "build.sh: installing $PYINSTALLER_REQ"
+    "$PYTHON" -m pip install --quiet "$PYINSTALLER_REQ"
+  fi
+  # The resources are committed build outputs (tools/i18n.py makes the .qm); a missing one would
+  # only show as an English interface or a PDF without Chinese glyphs, so stop here instead.
+  for f in resources/fonts/wqy-microhei.ttc resources/translations/evaluator_zh_CN.qm \
+           installer/icon.png installer/icon.svg installer/evaluator.desktop; do
+    [ -f "$f" ] || { echo "build.sh: $f is missing" >&2; exit 1; }
+  done
+
+  echo "build.sh: PyInstaller $("$PYTHON" -m PyInstaller --version), Python $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
+  start=$(date +%s)
+  # --clean: no stale module graph from an earlier build of another checkout or Python.
+  # The work folder lives under build/ (git-ignored) like the bundle under dist/.
+  "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$ROOT/dist" --workpath "$ROOT/build/pyinstaller" installer/evaluator.spec
+  end=$(date +%s)
+  echo "build.sh: built $DIST in $((end - start)) s"
+fi
+
+[ -x "$BIN" ] || { echo "build.sh: $BIN does not exist; build first" >&2; exit 1; }
+echo "build.sh: bundle size $(du -sh "$DIST" | cut -f1) ($(find "$DIST" -type f | wc -l) files)"
+
+# ---------------------------------------------------------------------------------------------
+# Smoke checks: each runs the bundled executable (never the source tree) in a scratch folder with
+# HOME pointed there too, so nothing is read from or written to the builder's own settings.
+SMOKE=$(mktemp -d -t evaluator-smoke.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ "${EVALUATOR_SMOKE_KEEP:-0}" = 1 ]; then echo "build.sh: smoke folder kept: $SMOKE"; else rm -rf "$SMOKE"; fi
+}
+trap cleanup EXIT
+export HOME=$SMOKE/home XDG_CONFIG_HOME=$SMOKE/home/.config XDG_DATA_HOME=$SMOKE/home/.local/share
+mkdir -p "$HOME"
+# The source tree must not be what makes the checks pass: run from the scratch folder, no PYTHONPATH.
+unset PYTHONPATH
+cd "$SMOKE"
+
+failures=()
+passed=0
+# run NAME CMD...: runs CMD with its output in $SMOKE/NAME.log; shows the log's tail on failure.
+run() {
+  local name=$1; shift
+  if "$@" >"$SMOKE/$name.log" 2>&1; then
+    echo "  ok    $name"; passed=$((passed + 1))
+  else
+    echo "  FAIL  $name (exit $?): $*"; sed 's/^/        | /' "$SMOKE/$name.log" | tail -n 25
+    failures+=("$name")
+  fi
+}
+
+# Files the app opens by path at run time, which PyInstaller's analysis cannot prove it needs.
+check_files() {
+  local missing=0 pattern
+  for pattern in \
+    _internal/resources/fonts/wqy-microhei.ttc \
+    _internal/resources/fonts/LICENSE-Apache-2.0.txt \
+    _internal/resources/translations/evaluator_zh_CN.qm \
+    _internal/resources/icons/icon.png \
+    _internal/evaluator_app/examples/project.json \
+    _internal/evaluator_app/venue/openapi.json \
+    '_internal/pyhanko/sign/validation/qualified/lotl-certs/*.pem' \
+    '_internal/pkcs11/_pkcs11*.so' \
+    '_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so' \
+    '_internal/PySide6/Qt/plugins/platforms/libqxcb.so' \
+    '_internal/PySide6/Qt/lib/libQt6Pdf.so*' \
+    '_internal/PySide6/Qt/lib/libQt6PdfWidgets.so*' \
+    '_internal/PySide6/Qt/translations/qtbase_zh_CN.qm' \
+    _internal/share/applications/evaluator.desktop; do
+    # shellcheck disable=SC2086  # the pattern is meant to glob
+    if ! compgen -G "$DIST/$pattern" >/dev/null; then echo "missing: $pattern"; missing=1; fi
+  done
+  return "$missing"
+}
+
+# The app must keep running with no screen: started offscreen, still alive after 5 s.
+check_app_alive() {
+  QT_QPA_PLATFORM=offscreen "$BIN" app --data-dir "$SMOKE/app-data" &
+  local pid=$!
+  pids+=("$pid")
+  sleep 5
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid"; echo "the app exited early (status $?)"; return 1
+  fi
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "alive after 5 s, stopped"
+}
+
+# A venue from the bundled code: demo PKI, venue init, HTTPS serve, then fetch its OpenAPI document
+# (exercises aiohttp, ssl, sqlite3 and package data in the bundle).
+check_venue_serves() {
+  local port
+  port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$BIN" venue init "$SMOKE/venue" --demo-pki "$SMOKE/pki" --port "$port"
+  "$BIN" venue serve --config "$SMOKE/venue/venue.toml" >"$SMOKE/venue-server.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  local ok=1 i
+  for i in $(seq 1 40); do
+    if "$PYTHON" - "$port" <<'EOF'
+import json, ssl, sys, urllib.request
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+url = f"https://127.0.0.1:{sys.argv[1]}/api/v1/openapi.json"
+spec = json.load(urllib.request.urlopen(url, context=ctx, timeout=2))
+print("served", spec["openapi"], spec["info"]["title"])
+EOF
+    then ok=0; break; fi 2>/dev/null  # refused while the venue starts: only its own log matters
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  [ "$ok" -eq 0 ] || { echo "the venue did not answer; its output:"; tail -n 20 "$SMOKE/venue-server.log"; }
+  return "$ok"
+}
+
+echo "build.sh: smoke checks of $BIN"
+run files          check_files
+run version        "$BIN" --version
+run help           "$BIN" --help
+run plan-example   "$BIN" plan example --out "$SMOKE/plan"
+run plan-evaluate  "$BIN" plan evaluate "$SMOKE/plan/project.json" "$SMOKE/plan/scores.json"
+run pki-demo       "$BIN" pki demo --out "$SMOKE/pki"
+run venue-serve    check_venue_serves
+run app-offscreen  check_app_alive
+# The headless self-test drives a whole session; it exists once issue 7's demo has landed.
+if "$BIN" demo --help 2>/dev/null | grep -q -- '--selftest'; then
+  run demo-selftest timeout 900 "$BIN" demo --headless --selftest --dir "$SMOKE/demo"
+else
+  echo "  skip  demo-selftest (this build's 'evaluator demo' has no --selftest yet)"
+fi
+grep -h . "$SMOKE/version.log"
+
+if [ "${#failures[@]}" -gt 0 ]; then
+  echo "build.sh: ${#failures[@]} smoke check(s) failed: ${failures[*]}" >&2
+  exit 1
+fi
+echo "build.sh: all $passed smoke checks passed"
