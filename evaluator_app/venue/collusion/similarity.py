@@ -90,6 +90,21 @@ def _extend(a: str, b: str, i: int, j: int) -> tuple[int, int, int]:
     return i, j, n
 
 
+def _fuzzy_ends(a: str, b: str, a0: int, a1: int, b0: int, b1: int, matched: int) -> tuple[int, int, int, int, int]:
+    """Carry a passage's ends over single changed characters (the text before a passage's first
+    edit may be too short to hold a sampled fingerprint)."""
+    run = 4  # characters that must agree again after a skipped one
+    while a0 > run and b0 > run and a[a0 - 1] != b[b0 - 1] and a[a0 - 1 - run : a0 - 1] == b[b0 - 1 - run : b0 - 1]:
+        a0, b0, matched = a0 - 1 - run, b0 - 1 - run, matched + run
+        while a0 > 0 and b0 > 0 and a[a0 - 1] == b[b0 - 1]:
+            a0, b0, matched = a0 - 1, b0 - 1, matched + 1
+    while a1 + run < len(a) and b1 + run < len(b) and a[a1] != b[b1] and a[a1 + 1 : a1 + 1 + run] == b[b1 + 1 : b1 + 1 + run]:
+        a1, b1, matched = a1 + 1 + run, b1 + 1 + run, matched + run
+        while a1 < len(a) and b1 < len(b) and a[a1] == b[b1]:
+            a1, b1, matched = a1 + 1, b1 + 1, matched + 1
+    return a0, a1, b0, b1, matched
+
+
 def _passages(a: str, b: str, seeds: list[tuple[int, int]], rule: CollusionRule) -> list[tuple[int, int, int, int, int]]:
     """(a_start, a_end, b_start, b_end, matched chars) of each chained passage."""
     blocks: list[tuple[int, int, int]] = []
@@ -111,7 +126,8 @@ def _passages(a: str, b: str, seeds: list[tuple[int, int]], rule: CollusionRule)
                 continue  # a repeat inside the passage already chained
         chains.append([bi, bi + n, bj, bj + n, n])
     out = []
-    for a0, a1, b0, b1, matched in chains:
+    for chain in chains:
+        a0, a1, b0, b1, matched = _fuzzy_ends(a, b, *chain)
         shorter = min(a1 - a0, b1 - b0)
         if shorter < rule.text_min_passage_chars:
             continue
