@@ -40,10 +40,39 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.who, 1)
         self.statusBar().addPermanentWidget(self.connection)
         self.lobby: LobbyPage | None = None
+        menu = self.menuBar().addMenu(self.tr("&Application"))
+        menu.addAction(self.tr("Settings…"), self.open_settings)
+        menu.addAction(self.tr("Quit"), self.close)
         self.shutdown_task: asyncio.Future[None] | None = None
+
+    def open_settings(self) -> None:
+        from evaluator_app.client.settings import save_settings
+        from evaluator_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.settings = dialog.result_settings()
+            save_settings(self.data_dir, self.settings)
+            self.login_page.service.settings = self.settings
+
+    def _remember_credential(self, done: LoggedIn) -> None:
+        """The USB key's driver, or the certificate file, is offered again next time."""
+        from dataclasses import replace
+
+        from evaluator_app.client.settings import save_settings
+
+        if done.credential.kind == "pkcs11":
+            self.settings = replace(self.settings, pkcs11_module=done.credential.path)
+        else:
+            self.settings = replace(self.settings, last_p12=done.credential.path)
+        try:
+            save_settings(self.data_dir, self.settings)
+        except OSError as exc:  # a read-only profile must not stop the evaluation
+            logger.warning("settings not saved: %s", exc)
 
     def _logged_in(self, done: LoggedIn) -> None:
         self.session = done
+        self._remember_credential(done)
         result = done.result
         seat = f" · {result.seat}" if result.seat else ""
         self.who.setText(self.tr("{name} ({role}) at {venue}{seat}").format(name=result.name, role=role_name(result.role.value), venue=result.venue, seat=seat))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 RELOAD_ON = {"report.signed", "dissent.accepted", "phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
 # which step a phase opens on
 SCORING_STEP = 4
+IDLE_AFTER_SECONDS = 300  # no key or click for five minutes: "idle" on the supervisor's board
 STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": SCORING_STEP, "report_signing": 6, "closed": 6}
 
 
@@ -93,6 +95,13 @@ class SessionWindow(QMainWindow):
         self.connection = VenueConnection(logged.client, self._on_event, session_id=session_id, on_state=self._on_state)
         self._started = False
         self._closed = False
+        self._idle = False
+        self._last_input = time.monotonic()
+        QApplication.instance().installEventFilter(self)  # any key or click in the app counts as activity
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(15_000)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start()
         self.shutdown_task: asyncio.Future[None] | None = None
 
     def _make_pages(self) -> list[tuple[str, StepPage]]:
@@ -199,8 +208,29 @@ class SessionWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.ActivationChange and not self._closed:
-            self.connection.set_presence("focused" if self.isActiveWindow() else "away", self._items_scored())
+            self._report_presence()
         super().changeEvent(event)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
+            was_idle = self._idle
+            self._last_input = time.monotonic()
+            self._idle = False
+            if was_idle:
+                self._report_presence()
+        return False
+
+    def _check_idle(self) -> None:
+        if not self._idle and time.monotonic() - self._last_input > IDLE_AFTER_SECONDS:
+            self._idle = True
+            self._report_presence()
+
+    def _report_presence(self) -> None:
+        """focused, idle (no key or click for a while) or away (another window has the focus)."""
+        if self._closed:
+            return
+        presence = "away" if not self.isActiveWindow() else "idle" if self._idle else "focused"
+        self.connection.set_presence(presence, self._items_scored())  # type: ignore[arg-type]
 
     def _items_scored(self) -> int:
         return sum(1 for text in self.scoring.typed_values().values() if text)
@@ -208,6 +238,8 @@ class SessionWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if not self._closed:
             self._closed = True
+            self._idle_timer.stop()
+            QApplication.instance().removeEventFilter(self)
             self.scoring.stop()
             self.shutdown_task = asyncio.ensure_future(self._shutdown())
         super().closeEvent(event)

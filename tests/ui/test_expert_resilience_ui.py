@@ -144,7 +144,7 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
         documents = session_window.documents
         session_window.steps.setCurrentRow(3)
         row = lambda doc: documents.rows.get(doc)  # noqa: E731
-        await until(lambda: row("tender") is not None and "已拒绝" in (documents.table.item(row("tender"), 2).text() if documents.table.item(row("tender"), 2) else ""), message="corrupt document refused")
+        await until(lambda: row("tender") is not None and "拒绝" in (documents.table.item(row("tender"), 2).text() if documents.table.item(row("tender"), 2) else ""), message=lambda: f"corrupt document refused; rows {[(documents.table.item(r, 2).text() if documents.table.item(r, 2) else None) for r in range(documents.table.rowCount())]}")
         await until(lambda: "已核验" in documents.table.item(row("bid-B2"), 2).text(), message="the other document is fine")
         documents.open_in(documents.left, "tender")
         await until(lambda: documents.message.text(), message="refusal explained")

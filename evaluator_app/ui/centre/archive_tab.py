@@ -89,4 +89,4 @@ class ArchiveTab(QWidget):
         if report.ok:
             say(self.verdict, self.tr("The archive is intact: all {n} checks passed.").format(n=len(report.checks)))
         else:
-            say(self.verdict, self.tr("The archive FAILED verification: {items}").format(items="；".join(altered_items(report))), ok=False)
+            say(self.verdict, self.tr("The archive FAILED verification: {items}").format(items="；".join(altered_items(report, self.language))), ok=False)

@@ -50,11 +50,12 @@ class BarChart(QWidget):
         for index, (label, value) in enumerate(self.series):
             share = float(value / highest)  # pixel geometry only
             height = (bottom - top) * share
-            x = left + index * slot + slot * 0.15
-            bar = QRectF(x, bottom - height, slot * 0.7, height)
+            width = min(slot * 0.7, 90.0)
+            x = left + index * slot + (slot - width) / 2
+            bar = QRectF(x, bottom - height, width, height)
             painter.fillRect(bar, QColor("#457b9d"))
-            painter.drawText(QRectF(x, bottom - height - 18, slot * 0.7, 16), Qt.AlignmentFlag.AlignCenter, str(value))
-            painter.drawText(QRectF(x - slot * 0.15, bottom + 4, slot, 18), Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(QRectF(x - 20, bottom - height - 18, width + 40, 16), Qt.AlignmentFlag.AlignCenter, str(value))
+            painter.drawText(QRectF(left + index * slot, bottom + 4, slot, 18), Qt.AlignmentFlag.AlignCenter, label)
         painter.end()
 
 

@@ -21,6 +21,7 @@ from evaluator_app.client.login import LoggedIn
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
 from evaluator_app.ui.pages import base
+from evaluator_app.ui.phase_names import role_name
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ class NewSessionWizard(QWidget):
         if not alive(self):
             return
         self.roster = [p for p in roster if p.role in ("expert", "supervisor")]
-        fill(self.people, [(p.name, p.role, p.organisation, p.city, p.venue) for p in self.roster])
+        fill(self.people, [(p.name, role_name(p.role), p.organisation, p.city, p.venue) for p in self.roster])
 
     # -- documents ------------------------------------------------------------------
     def _choose_document(self) -> None:
@@ -218,7 +219,7 @@ class NewSessionWizard(QWidget):
             self._show_committee()
 
     def _show_committee(self) -> None:
-        fill(self.committee, [(a.person.name, a.person.role, a.venue, a.seat) for a in self.assignments])
+        fill(self.committee, [(a.person.name, role_name(a.person.role), a.venue, a.seat) for a in self.assignments])
 
     # -- create ---------------------------------------------------------------------
     def draft(self) -> SessionDraft | None:

@@ -74,6 +74,7 @@ class ActionsPanel(QTabWidget):
         self.broadcasts.setMaximumHeight(70)
 
         self.absent_combo = QComboBox()
+        self.absent_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.absent_reason = QLineEdit()
         self.absent_reason.setPlaceholderText(self.tr("Reason for the absence (required)"))
         self.absent_button = QPushButton(self.tr("Mark absent"))

@@ -1,0 +1,59 @@
+"""Settings a venue technician fills in once per workstation (and the language, for everyone)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from evaluator_app.client.settings import AppSettings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.original = settings
+        self.language = QComboBox()
+        self.language.addItem("简体中文", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(0 if settings.language == "zh_CN" else 1)
+        self.main_venue = QLineEdit(settings.main_venue_url)
+        self.secondary_venue = QLineEdit(settings.secondary_venue_url)
+        self.workstation = QLineEdit(settings.workstation_id)
+        self.trust_list = QLineEdit(settings.trust_list)
+        self.trust_list_signer = QLineEdit(settings.trust_list_signer)
+        self.ca_roots = QPlainTextEdit("\n".join(settings.ca_roots))
+        self.ca_roots.setMaximumHeight(80)
+        self.pkcs11 = QLineEdit(settings.pkcs11_module)
+        form = QFormLayout()
+        form.addRow(self.tr("Language:"), self.language)
+        form.addRow(self.tr("Main venue (hosts the sessions):"), self.main_venue)
+        form.addRow(self.tr("Secondary venue (where you sit, if different):"), self.secondary_venue)
+        form.addRow(self.tr("Workstation id:"), self.workstation)
+        form.addRow(self.tr("Trust list file:"), self.trust_list)
+        form.addRow(self.tr("Centre certificate that signs the trust list:"), self.trust_list_signer)
+        form.addRow(self.tr("CA certificates for the venue connection (one file per line):"), self.ca_roots)
+        form.addRow(self.tr("USB key driver (PKCS#11 module):"), self.pkcs11)
+        note = QLabel(self.tr("A change of language takes effect when the application starts again."))
+        note.setObjectName("hint")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def result_settings(self) -> AppSettings:
+        return replace(
+            self.original,
+            language=str(self.language.currentData()),
+            main_venue_url=self.main_venue.text().strip(),
+            secondary_venue_url=self.secondary_venue.text().strip(),
+            workstation_id=self.workstation.text().strip(),
+            trust_list=self.trust_list.text().strip(),
+            trust_list_signer=self.trust_list_signer.text().strip(),
+            ca_roots=tuple(line.strip() for line in self.ca_roots.toPlainText().splitlines() if line.strip()),
+            pkcs11_module=self.pkcs11.text().strip(),
+        )
