@@ -22,6 +22,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -126,7 +127,12 @@ async def fan_out(fleet: Fleet, rounds: int, trigger: Any) -> list[float]:
     for n in range(rounds):
         await asyncio.sleep(0.3 + random.uniform(0, 0.2))
         t0 = time.perf_counter()
-        tag = await trigger(n)  # the text that marks this round's event
+        try:
+            tag = await trigger(n)  # the text that marks this round's event
+        except Exception as exc:  # a refused or timed-out change is an error of the run, not a crash
+            fleet.errors.append(f"round {n}: trigger failed: {exc!r}")
+            out.append(float("inf"))
+            continue
         deadline = t0 + 10
         while len(fleet.arrivals.get(tag, ())) < fleet.ready and time.perf_counter() < deadline:
             await asyncio.sleep(0.001)
@@ -204,7 +210,8 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
     ctx = multiprocessing.get_context("spawn")
     venue = ctx.Process(target=venue_main, args=(str(config_path), args.server_core, args.directory_heartbeats, args.gc_threshold), daemon=True)
     venue.start()
-    print(f"venue pid {venue.pid} pinned to core {args.server_core}; driver pinned to core {args.client_core}")
+    print(f"venue pid {venue.pid} pinned to core {args.server_core}; driver pinned to core {args.client_core}; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work on the machine skews every number)")
     if args.directory_heartbeats:
         print("heartbeats authorised from the hub's in-memory directory (proposed routes_more._on_message, patched in)")
     if args.gc_threshold:
@@ -244,7 +251,11 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
             print(summary("venue fan-out, phase change", phases))
             accepted, refused, rate = await submissions(base, ssl_ctx, demo, centre, supervisor, args.sessions)
             print(f"venue: signed declarations accepted {accepted}, refused {refused}: {rate:.1f} per second (with {fleet.ready} sockets beating)")
-            board = (await supervisor.get("/sessions/BENCH/presence"))["presence"]
+            try:
+                board = (await supervisor.get("/sessions/BENCH/presence"))["presence"]
+            except Exception as exc:
+                fleet.errors.append(f"presence board: {exc!r}")
+                board = []
             held = sum(1 for r in board if r["connected"])
             print(f"venue: connections held at the end {fleet.ready - fleet.closed}/{args.experts} (presence board: {held} connected)")
             venue_errors = list(fleet.errors)
@@ -282,6 +293,7 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
         floor.join(10)
         services.stop()
 
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
     errors = results["venue_errors"] + results["floor_errors"]
     ok = results["held"] >= args.experts and pct(results["venue_broadcast"] + results["venue_phase"], 99) < 200 and not errors and not results["refused"]
     print(f"errors: {len(errors)}{' ' + str(errors[:5]) if errors else ''}")
