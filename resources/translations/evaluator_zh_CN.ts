@@ -1,6 +1,489 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActionsPanel</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="50" />
+        <source>Session control</source>
+        <translation>会话控制</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="51" />
+        <source>Witness notes</source>
+        <translation>见证记录</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="52" />
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="56" />
+        <source>Reason (required, goes into the record)</source>
+        <translation>原因（必填，将记入记录）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="57" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="59" />
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="67" />
+        <source>Message to every expert (they must acknowledge it)</source>
+        <translation>发给全体专家的消息（专家须确认已读）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="68" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="90" />
+        <source>Broadcast</source>
+        <translation>广播</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="79" />
+        <source>Reason for the absence (required)</source>
+        <translation>缺席原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="80" />
+        <source>Mark absent</source>
+        <translation>标记缺席</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="89" />
+        <source>Pause / resume</source>
+        <translation>暂停 / 恢复</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="91" />
+        <source>Messages sent</source>
+        <translation>已发消息</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="92" />
+        <source>Absence</source>
+        <translation>缺席</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="98" />
+        <source>What you witnessed (signed with your certificate and archived with the session)</source>
+        <translation>见证情况（将以您的数字证书签名，随会话存档）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="99" />
+        <source>Sign and send the witness note</source>
+        <translation>签名并提交见证记录</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="117" />
+        <source>Scores are shown to supervisors from the summary phase on, never before.</source>
+        <translation>汇总阶段开始后才向监督人员显示评分，此前一律不显示。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="120" />
+        <source>Show the summary</source>
+        <translation>查看汇总结果</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="158" />
+        <source>nobody yet</source>
+        <translation>尚无人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="159" />
+        <source>{time} {message} — read by: {read}</source>
+        <translation>{time} {message} — 已读：{read}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="166" />
+        <source>received by the venue (receipt kept)</source>
+        <translation>场地已接收（回执已保存）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="169" />
+        <source>refused: {why}</source>
+        <translation>被拒绝：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="170" />
+        <source>signed, waiting to be sent</source>
+        <translation>已签名，等待发送</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="184" />
+        <source>The session is paused; experts cannot submit until it resumes.</source>
+        <translation>评标已暂停；恢复前专家不能提交。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="189" />
+        <source>The session has resumed.</source>
+        <translation>评标已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="194" />
+        <source>Message sent to the experts.</source>
+        <translation>消息已发给专家。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="202" />
+        <source>Marked absent.</source>
+        <translation>已标记缺席。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="213" />
+        <source>Witness note</source>
+        <translation>见证记录</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="215" />
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="240" />
+        <source>Summary of the venue (phase: {phase}).</source>
+        <translation>场地汇总结果（阶段：{phase}）。</translation>
+    </message>
+</context>
+<context>
+    <name>AlertPanel</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="121" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="136" />
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <source>Alert</source>
+        <translation>警报内容</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <source>Acknowledged</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="136" />
+        <source>Alerts ({n} not acknowledged)</source>
+        <translation>警报（{n} 条未确认）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="148" />
+        <source>{name} at {time}</source>
+        <translation>{name} 于 {time} 确认</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="152" />
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveTab</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="26" />
+        <source>Export archive…</source>
+        <translation>导出存档…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="28" />
+        <source>Open an archive and verify…</source>
+        <translation>打开存档并核验…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="32" />
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="32" />
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="32" />
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="36" />
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="41" />
+        <source>Session archive, verified offline</source>
+        <translation>会话存档（离线核验）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="51" />
+        <source>Export archive</source>
+        <translation>导出存档</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="56" />
+        <source>Open archive</source>
+        <translation>打开存档</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="62" />
+        <source>Exporting {sid}…</source>
+        <translation>正在导出 {sid}…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="71" />
+        <source>Archive of {sid} saved to {path}.</source>
+        <translation>会话 {sid} 的存档已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="77" />
+        <source>Verifying offline…</source>
+        <translation>正在离线核验…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="88" />
+        <source>OK</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="88" />
+        <source>FAILED</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="90" />
+        <source>The archive is intact: all {n} checks passed.</source>
+        <translation>存档完好：全部 {n} 项检查通过。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/archive_tab.py" line="92" />
+        <source>The archive FAILED verification: {items}</source>
+        <translation>存档核验未通过：{items}</translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="44" />
+        <source>No data yet</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
+    <name>CentreWorkspace</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="42" />
+        <source>New session</source>
+        <translation>新建会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="43" />
+        <source>Follow</source>
+        <translation>会话跟踪</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="44" />
+        <source>Collect</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="45" />
+        <source>Report</source>
+        <translation>评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="46" />
+        <source>Archive</source>
+        <translation>存档</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="47" />
+        <source>Statistics</source>
+        <translation>统计分析</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="51" />
+        <source>Trading centre workspace</source>
+        <translation>交易中心工作台</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/workspace.py" line="75" />
+        <source>{n} session(s) at the venue</source>
+        <translation>场地共有 {n} 个会话</translation>
+    </message>
+</context>
+<context>
+    <name>CollectTab</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="24" />
+        <source>Collect and verify</source>
+        <translation>汇总并核验</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="29" />
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="31" />
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="32" />
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="29" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="29" />
+        <source>Final score</source>
+        <translation>最终得分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="29" />
+        <source>Price score</source>
+        <translation>价格分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="30" />
+        <source>Technical</source>
+        <translation>技术分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="30" />
+        <source>Candidate</source>
+        <translation>中标候选人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="30" />
+        <source>Rejected because</source>
+        <translation>否决理由</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="31" />
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="32" />
+        <source>Expert</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="31" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="32" />
+        <source>Item</source>
+        <translation>评分项</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="32" />
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="32" />
+        <source>Others' mean</source>
+        <translation>其他专家均分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="32" />
+        <source>Explanation</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="33" />
+        <source>Signed sheet</source>
+        <translation>签名评分表</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="33" />
+        <source>Verified</source>
+        <translation>核验</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="33" />
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="35" />
+        <source>Signed sheets</source>
+        <translation>签名评分表</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="36" />
+        <source>Per expert</source>
+        <translation>各专家评分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="37" />
+        <source>Deviations</source>
+        <translation>评分偏差</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="43" />
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="47" />
+        <source>Results from the signed sheets</source>
+        <translation>由签名评分表汇总的结果</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="58" />
+        <source>Collecting and verifying {sid}…</source>
+        <translation>正在汇总并核验 {sid}…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="74" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="81" />
+        <source>(no explanation)</source>
+        <translation>（未说明）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="82" />
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="82" />
+        <source>INVALID</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="85" />
+        <source>{good} of {n} signed sheet(s) verified; the archive check {verdict}. Recommended: {candidates}.</source>
+        <translation>{n} 份签名评分表中 {good} 份核验有效；存档核验{verdict}。推荐中标候选人：{candidates}。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="86" />
+        <source>passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/collect.py" line="86" />
+        <source>FAILED</source>
+        <translation>未通过</translation>
+    </message>
+</context>
+<context>
     <name>DeclarationPage</name>
     <message>
         <location filename="../../work/main/evaluator_app/ui/pages/declaration_page.py" line="14" />
@@ -98,7 +581,7 @@
     <message>
         <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="91" />
         <source>refused: {why}</source>
-        <translation>已拒绝：{why}</translation>
+        <translation>被拒绝：{why}</translation>
     </message>
 </context>
 <context>
@@ -132,6 +615,105 @@
         <location filename="../../work/main/evaluator_app/ui/pages/election_page.py" line="46" />
         <source>vote for {name}</source>
         <translation>投票给 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>EventLog</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="178" />
+        <source>Event log</source>
+        <translation>事件日志</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertTable</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="50" />
+        <source>Venue {venue}</source>
+        <translation>场地 {venue}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="53" />
+        <source>Expert</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="53" />
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="53" />
+        <source>Seat</source>
+        <translation>席位</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="53" />
+        <source>Presence</source>
+        <translation>在线状态</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="54" />
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="54" />
+        <source>Items scored</source>
+        <translation>已评项数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="54" />
+        <source>Last activity</source>
+        <translation>最近活动</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="74" />
+        <source>{phase} · submitted</source>
+        <translation>{phase} · 已提交</translation>
+    </message>
+</context>
+<context>
+    <name>FollowTab</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="26" />
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="26" />
+        <source>Title</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="26" />
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="26" />
+        <source>Present at each venue</source>
+        <translation>各场地在线</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="26" />
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="28" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="34" />
+        <source>Every session across all venues</source>
+        <translation>各场地的全部评标会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/follow.py" line="75" />
+        <source>{n} session(s), {a} alert(s)</source>
+        <translation>{n} 个会话，{a} 条告警</translation>
     </message>
 </context>
 <context>
@@ -198,54 +780,112 @@
     </message>
 </context>
 <context>
+    <name>Launcher</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="27" />
+        <source>Remote bid evaluation: demo</source>
+        <translation>远程异地评标 · 演示</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="29" />
+        <source>Demo: a cross-city evaluation on this computer</source>
+        <translation>演示：在本机上完成一次跨地区远程评标</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="31" />
+        <source>The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file is filled in, type the password shown.</source>
+        <translation>济南主场主持评标，淄博副场的专家远程接入。点击人员即以其身份打开评标系统；证书文件已自动填好，输入表中所示密码即可登录。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="34" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="34" />
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="34" />
+        <source>Venue / seat</source>
+        <translation>场地 / 席位</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="34" />
+        <source>Certificate password</source>
+        <translation>证书密码</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="43" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="47" />
+        <source>Venue {url} · demo folder {dir}</source>
+        <translation>场地服务 {url} · 演示目录 {dir}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="63" />
+        <source>{name}'s application is already open.</source>
+        <translation>{name} 的评标系统已经打开。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/launcher.py" line="68" />
+        <source>Opened the application as {name} (password copied to the clipboard).</source>
+        <translation>已以 {name} 的身份打开评标系统（密码已复制到剪贴板）。</translation>
+    </message>
+</context>
+<context>
     <name>LobbyPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="26" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="27" />
         <source>My evaluation sessions</source>
         <translation>我的评标项目</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="30" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="30" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="30" />
         <source>Phase</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="30" />
         <source>Venues</source>
         <translation>场地</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="30" />
         <source>Start</source>
         <translation>开始时间</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="36" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="37" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="38" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="39" />
         <source>Open session</source>
         <translation>进入评标</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="68" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="72" />
         <source>{n} session(s)</source>
         <translation>共 {n} 个评标会话</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="68" />
+        <location filename="../../work/main/evaluator_app/ui/lobby_page.py" line="72" />
         <source>No session is assigned to you yet.</source>
         <translation>目前没有分配给您的评标会话。</translation>
     </message>
@@ -253,151 +893,151 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="43" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="44" />
         <source>Remote bid evaluation: log in</source>
         <translation>远程异地评标系统 · 登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="45" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="46" />
         <source>Log in with your digital certificate (USB key or certificate file)</source>
         <translation>请使用数字证书登录（USB Key 或证书文件）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="48" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="49" />
         <source>USB key</source>
         <translation>USB Key</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="49" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="50" />
         <source>Certificate file (.p12 / .pfx)</source>
         <translation>证书文件（.p12 / .pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="59" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="60" />
         <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
         <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="60" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="70" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="61" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="71" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="69" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="171" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="70" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="174" />
         <source>Certificate file</source>
         <translation>证书文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="83" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="84" />
         <source>USB key driver:</source>
         <translation>USB Key 驱动：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="84" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="85" />
         <source>USB key:</source>
         <translation>USB Key：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="85" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="86" />
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="86" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="136" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="87" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="137" />
         <source>PIN:</source>
         <translation>PIN 码：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="90" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="91" />
         <source>Certificate</source>
         <translation>证书信息</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="92" />
         <source>No certificate chosen yet.</source>
         <translation>尚未选择证书。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="96" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="97" />
         <source>Venue: {url}   Workstation: {ws}</source>
         <translation>场地：{url}　　工作站：{ws}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="101" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="161" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="102" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="164" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="136" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="137" />
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="145" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="148" />
         <source>Holder: {name} ({id})</source>
         <translation>持有人：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="146" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="149" />
         <source>Issued by: {ca}</source>
         <translation>签发机构：{ca}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="147" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="150" />
         <source>Valid: {start} to {end}</source>
         <translation>有效期：{start} 至 {end}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="150" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="153" />
         <source>Recognised: this CA is on the mutual-recognition list</source>
         <translation>受认可：该签发机构在互认信任列表中</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="153" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="156" />
         <source>Not recognised: {why}</source>
         <translation>不受认可：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="161" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="164" />
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="165" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="168" />
         <source>PKCS#11 module</source>
         <translation>PKCS#11 模块</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="165" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="168" />
         <source>Libraries (*.so *.dll *.dylib)</source>
         <translation>驱动程序（*.so *.dll *.dylib）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="171" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="174" />
         <source>Certificates (*.p12 *.pfx)</source>
         <translation>证书文件（*.p12 *.pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="195" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="200" />
         <source>No USB key found: plug it in</source>
         <translation>未找到 USB Key，请插入</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="204" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="209" />
         <source>The PIN is locked.</source>
         <translation>PIN 码已锁定。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="205" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="210" />
         <source>Last try before the PIN locks!</source>
         <translation>最后一次机会，再输错 PIN 码将被锁定！</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="206" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="211" />
         <source>Few PIN tries left.</source>
         <translation>PIN 码剩余尝试次数不多。</translation>
     </message>
@@ -405,24 +1045,267 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="30" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="31" />
         <source>Remote bid evaluation</source>
         <translation>远程异地评标</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="37" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="38" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="47" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="43" />
+        <source>&amp;Application</source>
+        <translation>系统(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="44" />
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="45" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="78" />
         <source>{name} ({role}) at {venue}{seat}</source>
         <translation>{name}（{role}）· {venue}{seat}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="48" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="79" />
         <source>Connected to {url}</source>
         <translation>已连接 {url}</translation>
+    </message>
+</context>
+<context>
+    <name>NewSessionWizard</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="43" />
+        <source>Project file (.json)</source>
+        <translation>项目文件（.json）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="44" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="47" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="47" />
+        <source>Value found</source>
+        <translation>实际值</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="47" />
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="48" />
+        <source>1. Project file and evaluation plan</source>
+        <translation>1. 项目文件与评标办法</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="65" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="78" />
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="65" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="87" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="96" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="65" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="87" />
+        <source>Organisation</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="65" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="87" />
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="65" />
+        <source>Price</source>
+        <translation>投标报价</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="66" />
+        <source>2. Session and bidders</source>
+        <translation>2. 会话与投标人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="68" />
+        <source>Session id</source>
+        <translation>会话编号</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="69" />
+        <source>Title</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="70" />
+        <source>Lot</source>
+        <translation>标段</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="71" />
+        <source>Main venue</source>
+        <translation>主场</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="72" />
+        <source>Scheduled start</source>
+        <translation>计划开始时间</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="78" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="172" />
+        <source>Document</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="78" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="78" />
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="79" />
+        <source>Add document…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="81" />
+        <source>3. Tender and bid documents</source>
+        <translation>3. 招标文件与投标文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="87" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="96" />
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="87" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="89" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="96" />
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="96" />
+        <source>Seat</source>
+        <translation>席位</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="92" />
+        <source>Assign →</source>
+        <translation>分配 →</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="94" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="98" />
+        <source>4. Committee and supervisors</source>
+        <translation>4. 评标委员会与监督人员</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="109" />
+        <source>Create session and open check-in</source>
+        <translation>创建会话并开始签到</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="118" />
+        <source>New evaluation session</source>
+        <translation>新建评标会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="127" />
+        <source>Project file</source>
+        <translation>项目文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="127" />
+        <source>Project files (*.json)</source>
+        <translation>项目文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="140" />
+        <source>The project file is valid: {n} lot(s).</source>
+        <translation>项目文件有效：共 {n} 个标段。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="144" />
+        <source>The project file has {n} problem(s); fix them and choose it again.</source>
+        <translation>项目文件有 {n} 处问题，请修改后重新选择。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="184" />
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="184" />
+        <source>OK</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="208" />
+        <source>Refused: {why}</source>
+        <translation>不予分配：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="212" />
+        <source>{name} assigned to {venue}, seat {seat}.</source>
+        <translation>{name} 已分配到 {venue}，席位 {seat}。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="239" />
+        <source>Choose a valid project file first.</source>
+        <translation>请先选择有效的项目文件。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="245" />
+        <source>the document manifest of {sid}</source>
+        <translation>会话 {sid} 的文件清单</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="247" />
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="251" />
+        <source>Uploading documents and creating the session…</source>
+        <translation>正在上传文件并创建会话…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="264" />
+        <source>Session {sid} created; its documents are signed and check-in is open.</source>
+        <translation>会话 {sid} 已创建，文件清单已签名，签到已开始。</translation>
     </message>
 </context>
 <context>
@@ -502,6 +1385,117 @@
     </message>
 </context>
 <context>
+    <name>ReportPage</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="17" />
+        <source>Evaluation report</source>
+        <translation>评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="18" />
+        <source>{name} · report</source>
+        <translation>{name} · 评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="22" />
+        <source>If you do not agree, write your reasons here (required by law for a member who does not sign)</source>
+        <translation>如不同意评标结论，请在此写明理由（依法不签字的委员必须说明理由）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="24" />
+        <source>Load the newest report</source>
+        <translation>获取最新评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="26" />
+        <source>Sign the report</source>
+        <translation>签署评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="29" />
+        <source>Record dissent instead of signing</source>
+        <translation>不签字，提交不同意见</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="63" />
+        <source>nobody</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="64" />
+        <source>Signed: {s}. Dissented: {d}. Still to act: {p}.</source>
+        <translation>已签署：{s}。持不同意见：{d}。尚未签署：{p}。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="72" />
+        <source>the evaluation report</source>
+        <translation>评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="74" />
+        <source>Your signature was added to the report.</source>
+        <translation>您的签名已加入评标报告。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="81" />
+        <source>Write your reasons first: a member who does not sign must give them.</source>
+        <translation>请先写明理由：不签字的委员必须说明理由。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/report_page.py" line="83" />
+        <source>dissent from the report</source>
+        <translation>对评标报告的不同意见</translation>
+    </message>
+</context>
+<context>
+    <name>ReportTab</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="26" />
+        <source>Show report</source>
+        <translation>查看报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="32" />
+        <source>Committee member</source>
+        <translation>评委</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="32" />
+        <source>Signature</source>
+        <translation>签署</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="38" />
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="42" />
+        <source>Evaluation report and its signatures</source>
+        <translation>评标报告及签署情况</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="63" />
+        <source>signed</source>
+        <translation>已签</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="64" />
+        <source>dissented (reasons in the report)</source>
+        <translation>不同意见（理由载入报告）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="65" />
+        <source>pending</source>
+        <translation>待签</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/report.py" line="67" />
+        <source>Revision {rev}: {s} signed, {d} dissented, {p} pending.</source>
+        <translation>第 {rev} 版：已签 {s} 人，不同意见 {d} 人，待签 {p} 人。</translation>
+    </message>
+</context>
+<context>
     <name>ReviewPage</name>
     <message>
         <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="20" />
@@ -554,7 +1548,7 @@
     <message>
         <location filename="../../work/main/evaluator_app/ui/phase_names.py" line="26" />
         <source>Expert</source>
-        <translation>评标专家</translation>
+        <translation>专家</translation>
     </message>
     <message>
         <location filename="../../work/main/evaluator_app/ui/phase_names.py" line="27" />
@@ -605,7 +1599,7 @@
         <translation>输入分数后按 Tab 或方向键；每项分数都会立即保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="208" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="213" />
         <source>Deviation: explain this score</source>
         <translation>评分偏差较大：请说明理由</translation>
     </message>
@@ -613,104 +1607,162 @@
 <context>
     <name>SessionWindow</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="47" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="51" />
         <source>Session {id}</source>
         <translation>评标会话 {id}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="50" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="54" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="57" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="61" />
         <source>I have read it</source>
         <translation>我已阅读</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="100" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="113" />
         <source>1 Declaration</source>
         <translation>1 承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="101" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="114" />
         <source>2 Leader election</source>
         <translation>2 推选组长</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="102" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="115" />
         <source>3 Preliminary review</source>
         <translation>3 初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="103" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="116" />
         <source>4 Documents</source>
         <translation>4 招投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="104" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="117" />
         <source>5 Scoring</source>
         <translation>5 详细评分</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="105" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="118" />
         <source>6 Review and sign</source>
         <translation>6 核对签名</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="134" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="119" />
+        <source>7 Evaluation report</source>
+        <translation>7 评标报告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="152" />
         <source>Phase: {phase}</source>
         <translation>当前阶段：{phase}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="136" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="154" />
         <source>The session is paused by the supervisor. Your work is kept; please wait.</source>
         <translation>监督人员已暂停评标。您的评分已保存，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="140" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="158" />
         <source>{n} signed item(s) waiting to be sent</source>
         <translation>{n} 份已签名内容等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="140" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="158" />
         <source>Everything signed has been received</source>
         <translation>已签名的内容均已送达</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="146" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="166" />
         <source>● Connected to the venue</source>
         <translation>● 已连接场地服务器</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="147" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="167" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="148" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="168" />
         <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
         <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="149" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="169" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="150" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="170" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="162" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="182" />
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="168" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="188" />
         <source>The leader election was tied: please vote again.</source>
         <translation>组长推选出现平票，请重新投票。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="15" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="30" />
+        <source>Language:</source>
+        <translation>界面语言：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="31" />
+        <source>Main venue (hosts the sessions):</source>
+        <translation>主场场地服务（主持评标）：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="32" />
+        <source>Secondary venue (where you sit, if different):</source>
+        <translation>副场场地服务（您所在场地，如不同）：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="33" />
+        <source>Workstation id:</source>
+        <translation>工作站编号：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="34" />
+        <source>Trust list file:</source>
+        <translation>信任列表文件：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="35" />
+        <source>Centre certificate that signs the trust list:</source>
+        <translation>信任列表签名证书（交易中心）：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="36" />
+        <source>CA certificates for the venue connection (one file per line):</source>
+        <translation>场地连接所用 CA 证书（每行一个文件）：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="37" />
+        <source>USB key driver (PKCS#11 module):</source>
+        <translation>USB Key 驱动（PKCS#11 模块）：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/settings_dialog.py" line="38" />
+        <source>A change of language takes effect when the application starts again.</source>
+        <translation>更改语言后，重新启动本系统生效。</translation>
     </message>
 </context>
 <context>
@@ -745,26 +1797,209 @@ Signed content cannot be changed afterwards.</source>
     </message>
 </context>
 <context>
+    <name>StatisticsTab</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="69" />
+        <source>Per month</source>
+        <translation>按月</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="69" />
+        <source>Per quarter</source>
+        <translation>按季度</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="69" />
+        <source>Per year</source>
+        <translation>按年</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="73" />
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
+        <source>Sessions</source>
+        <translation>会话数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="73" />
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
+        <source>Bidders</source>
+        <translation>投标人数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="73" />
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
+        <source>Experts</source>
+        <translation>专家人数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="74" />
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="84" />
+        <source>Deviation flags</source>
+        <translation>评分偏差</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="74" />
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="84" />
+        <source>Rejected bids</source>
+        <translation>否决投标</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="74" />
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="84" />
+        <source>Average minutes</source>
+        <translation>平均时长（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="77" />
+        <source>Compute</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="80" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="82" />
+        <source>Figures are computed on this computer and stay in the centre.</source>
+        <translation>数据在本机计算，仅限交易中心内部使用，不上传。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
+        <source>Lots</source>
+        <translation>标段数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="84" />
+        <source>Longest minutes</source>
+        <translation>最长时长（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="84" />
+        <source>Recusals</source>
+        <translation>回避</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="98" />
+        <source>Transaction statistics</source>
+        <translation>交易数据分析</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="114" />
+        <source>{n} session(s) counted.</source>
+        <translation>已统计 {n} 个会话。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="119" />
+        <source>all venues</source>
+        <translation>全部场地</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="127" />
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="140" />
+        <source>{n} row(s) written to {path}.</source>
+        <translation>已写入 {n} 行到 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>StepPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="49" />
+        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="52" />
+        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="66" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="61" />
+        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="77" />
         <source>Signed and received by the venue (receipt kept).</source>
         <translation>已签名并送达场地（回执已保存）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="64" />
+        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="80" />
         <source>The venue refused it: {why}</source>
         <translation>场地未接受：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="66" />
+        <location filename="../../work/main/evaluator_app/ui/pages/base.py" line="82" />
         <source>Signed and kept safe on this computer; it will be sent as soon as the venue is reachable.</source>
         <translation>已签名并安全保存在本机，场地连接恢复后将自动发送。</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWindow</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="41" />
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="77" />
+        <source>{name} ({role}) at {venue}</source>
+        <translation>{name}（{role}）· {venue}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="125" />
+        <source>Session {id} · phase: {phase} · main venue: {main}</source>
+        <translation>会话 {id} · 阶段：{phase} · 主场：{main}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="127" />
+        <source>Supervisor console — {id}</source>
+        <translation>监督台 — {id}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="128" />
+        <source>{title} ({n} alert(s))</source>
+        <translation>{title}（{n} 条警报）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="129" />
+        <source>⚠ {n} alert(s) not acknowledged</source>
+        <translation>⚠ {n} 条警报尚未确认</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="131" />
+        <source>The session is paused: experts cannot submit until it resumes.</source>
+        <translation>评标已暂停：恢复前专家不能提交。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="142" />
+        <source>● Connected to the venue (live)</source>
+        <translation>● 已连接场地（实时）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="143" />
+        <source>○ Connecting…</source>
+        <translation>○ 正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="144" />
+        <source>✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.</source>
+        <translation>✕ 无法连接场地；{s} 秒后重试。显示的内容可能不是最新的。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="145" />
+        <source>✕ Your login has expired: log in again</source>
+        <translation>✕ 登录已过期，请重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="146" />
+        <source>Disconnected</source>
+        <translation>已断开</translation>
     </message>
 </context>
 </TS>

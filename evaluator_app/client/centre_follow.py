@@ -1,0 +1,55 @@
+"""Following sessions from the centre: who is present at which venue, and what needs attention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from evaluator_app.client.explain import Explanation
+
+ACTIVE = {"check_in", "declarations", "leader_election", "preliminary_review", "detailed_scoring", "summary", "report_signing"}
+
+
+@dataclass(frozen=True)
+class VenuePresence:
+    venue: str
+    present: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    session_id: str
+    title: str
+    phase: str
+    venues: tuple[VenuePresence, ...]
+    alerts: tuple[Explanation, ...]
+
+    def present_text(self) -> str:
+        return "，".join(f"{v.venue} {v.present}/{v.expected}" for v in self.venues)
+
+
+def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[str, Any]]]) -> list[SessionLine]:
+    """One line per session; experts count as present when connected and not away."""
+    lines = []
+    for session in sessions:
+        phase = "paused" if session.get("paused") else session["phase"]
+        experts = [m for m in session["members"] if m["role"] == "expert" and m["status"] not in ("replaced", "recused")]
+        rows = {r["person"]: r for r in presence.get(session["id"], [])}
+        here = {p for p, r in rows.items() if r.get("connected") and r.get("presence") != "away"}
+        venues = []
+        for venue in sorted({m["venue"] for m in experts}):
+            at = [m for m in experts if m["venue"] == venue]
+            venues.append(VenuePresence(venue, sum(1 for m in at if m["person_id"] in here), len(at)))
+        alerts: list[Explanation] = []
+        if session.get("paused"):
+            alerts.append(Explanation("会话已暂停", "the session is paused"))
+        if session["phase"] in ACTIVE and session["phase"] not in ("summary", "report_signing"):
+            missing = [m["name"] for m in experts if m["person_id"] not in here]
+            if missing:
+                alerts.append(Explanation("不在线：" + "、".join(missing), "offline: " + ", ".join(missing)))
+        absent = [m["name"] for m in session["members"] if m["status"] == "absent"]
+        if absent:
+            alerts.append(Explanation("缺席：" + "、".join(absent), "absent: " + ", ".join(absent)))
+        lines.append(SessionLine(session["id"], session["title"], phase, tuple(venues), tuple(alerts)))
+    return lines

@@ -1,0 +1,287 @@
+"""What the centre workspace asks of the venue, without Qt: sessions, collection, report, archive.
+
+Blocking work (reading files, hashing, zip, offline verification) runs in worker threads, so
+the event loop (the Qt thread in the app) never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from cryptography import x509
+
+from evaluator_app.archive.verify import ArchiveReport, Check, verify_archive
+from evaluator_app.client.centre_plan import Person, SessionDraft
+from evaluator_app.client.errors import VenueRefused, VenueUnreachable
+from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.pki.credentials.base import Signer
+from evaluator_app.protocol import API_PREFIX
+from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
+from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+
+logger = logging.getLogger(__name__)
+
+OpenSigner = Callable[[], Awaitable[Signer]]
+
+
+@dataclass(frozen=True)
+class BidderResult:
+    bidder_id: str
+    name: str
+    position: int | None
+    final: Decimal | None
+    price_score: Decimal | None
+    technical: Decimal | None
+    rejected: bool
+    reasons: tuple[str, ...]
+    candidate: bool = False
+
+
+@dataclass(frozen=True)
+class ExpertTotal:
+    expert_id: str
+    name: str
+    bidder_id: str
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class DeviationView:
+    expert: str
+    bidder_id: str
+    item_id: str
+    score: Decimal
+    others_mean: Decimal
+    explanation: str
+
+
+@dataclass(frozen=True)
+class SheetStatus:
+    item: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Results:
+    bidders: tuple[BidderResult, ...]
+    per_expert: tuple[ExpertTotal, ...]
+    deviations: tuple[DeviationView, ...]
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Collected:
+    results: Results
+    sheets: tuple[SheetStatus, ...]
+    verification: ArchiveReport
+
+
+@dataclass(frozen=True)
+class ReportState:
+    revision: int | None
+    pdf: bytes
+    signed: tuple[str, ...]
+    dissented: tuple[str, ...]
+    pending: tuple[str, ...]
+
+
+def results_from_summary(summary: dict[str, Any], bidder_names: dict[str, str], people: dict[str, str]) -> Results:
+    """The summary (core's LotEvaluation as JSON) in the rows the workspace shows; Decimal throughout."""
+    ranking = {e["bidder_id"]: e for e in summary["ranking"]["entries"]}
+    prices: dict[str, Decimal] = {}
+    for price in summary.get("price_results", []):
+        for score in price["scores"]:
+            prices[score["bidder_id"]] = prices.get(score["bidder_id"], Decimal(0)) + Decimal(score["score"])
+    candidates = tuple(summary["ranking"].get("candidates", ()))
+    rows = []
+    for outcome in summary["gates"]["outcomes"]:
+        bid = outcome["bidder_id"]
+        reasons = []
+        for failure in outcome.get("failures", []):
+            why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
+            reasons.append(f"{failure['item_id']}（{failure['fail_votes']}:{failure['pass_votes']}）{why}")
+        if outcome.get("over_ceiling"):
+            over = outcome["over_ceiling"]
+            reasons.append(f"报价 {over['price']} 高于最高限价 {over['ceiling']}")
+        entry = ranking.get(bid)
+        rows.append(BidderResult(
+            bid, bidder_names.get(bid, bid), entry["position"] if entry else None,
+            Decimal(entry["final"]) if entry else None, prices.get(bid), Decimal(entry["technical"]) if entry and entry.get("technical") else None,
+            bool(outcome["rejected"]), tuple(reasons), bid in candidates,
+        ))
+    rows.sort(key=lambda r: (r.position is None, r.position or 0, r.bidder_id))
+    per_expert = tuple(
+        ExpertTotal(t["expert_id"], people.get(t["expert_id"], t["expert_id"]), b["bidder_id"], Decimal(t["total"]))
+        for b in summary["aggregate"]["bidders"] for t in b["totals"]
+    )
+    deviations = tuple(
+        DeviationView(people.get(d["expert_id"], d["expert_id"]), d["bidder_id"], d["item_id"], Decimal(d["score"]), Decimal(d["others_mean"]), d.get("explanation", ""))
+        for d in summary.get("deviations", [])
+    )
+    return Results(tuple(rows), per_expert, deviations, candidates)
+
+
+def sheet_statuses(report: ArchiveReport, people: dict[str, str] | None = None) -> tuple[SheetStatus, ...]:
+    """One line per signed score sheet in the archive, as the offline verifier judged it."""
+    out = []
+    for check in report.checks:
+        if check.name.startswith("artefacts/") and "score_sheet" in check.name:
+            detail = check.detail_zh or check.detail
+            for person_id, name in (people or {}).items():
+                detail = detail.replace(person_id, f"{name}（{person_id}）")
+            out.append(SheetStatus(check.name, check.ok, detail))
+    return tuple(out)
+
+
+def altered_items(report: ArchiveReport, language: str = "zh_CN") -> list[str]:
+    """The checks that failed, each naming its item (a file, a signature, the audit chain)."""
+    return [f"{c.name}: {c.detail if language == 'en' else (c.detail_zh or c.detail)}" for c in report.checks if not c.ok]
+
+
+def load_pinned(path: str | None) -> x509.Certificate | None:
+    return x509.load_pem_x509_certificate(Path(path).read_bytes()) if path else None
+
+
+class CentreService:
+    def __init__(self, client: VenueClient, pinned_signer: str | None = None):
+        self.client = client
+        self.pinned_signer = pinned_signer  # the centre's trust-list signer certificate (PEM path)
+
+    # -- reading -------------------------------------------------------------------
+    async def roster(self) -> list[Person]:
+        data = await self.client.get("/people")
+        return [Person.from_json(p) for p in data["people"]]
+
+    async def sessions(self) -> list[dict[str, Any]]:
+        return list((await self.client.get("/sessions"))["sessions"])
+
+    async def presence(self, session_id: str) -> list[dict[str, Any]]:
+        return list((await self.client.get(f"/sessions/{session_id}/presence"))["presence"])
+
+    async def events(self, since: int = 0) -> dict[str, Any]:
+        return dict(await self.client.get(f"/events?since={since}"))
+
+    async def summary(self, session_id: str) -> dict[str, Any]:
+        return dict(await self.client.get(f"/sessions/{session_id}/summary"))
+
+    async def names(self, session_id: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Bidder names from the session's project; people's names from its members."""
+        session = await self.client.get(f"/sessions/{session_id}")
+        project = await self.client.get(f"/sessions/{session_id}/project")
+        lot = next(lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"])
+        return {b["id"]: b["name"] for b in lot["bidders"]}, {m["person_id"]: m["name"] for m in session["members"]}
+
+    # -- a new session -------------------------------------------------------------
+    async def create_session(self, draft: SessionDraft, open_signer: OpenSigner) -> dict[str, Any]:
+        """Upload the documents, create the session, sign its manifest, open check-in."""
+        inputs = []
+        for document in draft.documents:
+            data = await asyncio.to_thread(Path(document.path).read_bytes)
+            sha = await self.client.put_blob(data)
+            if sha != document.sha256:
+                raise VenueRefused(409, "document_changed", f"{document.title} changed since it was checked", f"{document.title} 在检查后被改动，请重新选择")
+            inputs.append(DocumentInput(document.doc_id, document.title, sha, len(data), document.bidder_id))
+        members = tuple(MemberInput(a.person.person_id, Role(a.person.role), a.venue, a.seat) for a in draft.assignments)
+        body = CreateSession(draft.session_id, draft.title, draft.project, draft.lot_id, draft.main_venue, members, tuple(inputs), draft.scheduled_start)
+        view = await self.client.post("/sessions", body)
+        if inputs:
+            await self.sign_manifest(draft.session_id, inputs, open_signer)
+        await self.client.post(f"/sessions/{draft.session_id}/phase", {"target": "check_in"})
+        return dict(view)
+
+    async def sign_manifest(self, session_id: str, inputs: list[DocumentInput], open_signer: OpenSigner) -> None:
+        from datetime import datetime, timezone
+
+        entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
+        manifest = DocumentManifest(session_id, entries, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        signer = await open_signer()
+        try:
+            content, signature = await self.client.sign_artefact("document_manifest", manifest, signer)
+        finally:
+            signer.close()
+        await self.client.upload(session_id, "manifest", content, signature)
+
+    # -- collecting, report, archive -------------------------------------------------
+    async def collect(self, session_id: str) -> Collected:
+        summary = await self.summary(session_id)
+        bidders, people = await self.names(session_id)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{session_id}.zip"
+            await self.export_archive(session_id, path)
+            report = await self.verify(path)
+        return Collected(results_from_summary(summary, bidders, people), sheet_statuses(report, people), report)
+
+    async def report(self, session_id: str) -> ReportState:
+        data = await self.client.get(f"/sessions/{session_id}/report")
+        pdf = await asyncio.to_thread(base64.b64decode, data["pdf"])
+        return ReportState(data["revision"], pdf, tuple(data["signed"]), tuple(data["dissented"]), tuple(data["pending"]))
+
+    async def archive_bytes(self, session_id: str) -> bytes:
+        url = f"{self.client.base_url}{API_PREFIX}/sessions/{session_id}/archive"
+        try:
+            async with self.client._session.get(url, headers=self.client._headers(), ssl=self.client.ssl_context) as response:  # noqa: SLF001 (binary body)
+                if response.status >= 400:
+                    data = await response.json(content_type=None)
+                    error = data.get("error", {}) if isinstance(data, dict) else {}
+                    raise VenueRefused(response.status, error.get("code", "http_error"), error.get("message", ""), error.get("message_zh", ""), error.get("details"))
+                return await response.read()
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+            raise VenueUnreachable(f"venue {self.client.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.client.base_url}") from exc
+
+    async def export_archive(self, session_id: str, target: Path) -> Path:
+        data = await self.archive_bytes(session_id)
+        await asyncio.to_thread(target.write_bytes, data)
+        logger.info("archive of %s exported to %s (%d bytes)", session_id, target, len(data))
+        return target
+
+    async def verify(self, path: Path) -> ArchiveReport:
+        """Offline, with the same engine as ``evaluator verify``, in a worker thread."""
+        pinned = await asyncio.to_thread(load_pinned, self.pinned_signer)
+        return await asyncio.to_thread(verify_file, path, pinned)
+
+
+def damaged_members(path: Path) -> list[Check]:
+    """Members of the zip whose stored bytes no longer decompress to what was written (named)."""
+    damaged = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                try:
+                    archive.read(info)
+                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+                    damaged.append(Check(info.filename, False, f"{info.filename} altered in the zip: {exc}", f"{info.filename} 在存档中被改动（无法按原样读出）"))
+    except (zipfile.BadZipFile, OSError):
+        return []  # the verifier reports an unreadable archive itself
+    return damaged
+
+
+def verify_file(path: Path, pinned: x509.Certificate | None) -> ArchiveReport:
+    """The engine's checks, preceded by one failed check per damaged zip member (blocking).
+
+    A member whose stored bytes were altered cannot be read at all; the engine then checks a
+    copy without it, so every other check is still listed (the damaged one shows as missing).
+    """
+    damaged = damaged_members(path)
+    if not damaged:
+        return verify_archive(path, pinned)
+    bad = {c.name for c in damaged}
+    with tempfile.TemporaryDirectory() as tmp:
+        readable = Path(tmp) / path.name
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(readable, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                if info.filename not in bad:
+                    target.writestr(info, source.read(info))
+        report = verify_archive(readable, pinned)
+    return ArchiveReport(str(path), (*damaged, *report.checks))
