@@ -1,0 +1,154 @@
+"""A supervisor's work in one session, without Qt: what the supervisor console asks for.
+
+It keeps the :class:`SupervisorBoard` current (the session's view, the presence board, every
+event), and carries out the supervisor's actions against the venue: pause and resume with a
+reason, broadcast, acknowledge an alert, mark an expert absent, and write a witness note
+(见证记录) signed with the supervisor's own credential (the PIN asked each time), queued in an
+outbox so that a network failure never loses it. It never asks for scores before the summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from evaluator_app.client.errors import ClientError, LoginRequired
+from evaluator_app.client.login import LoggedIn
+from evaluator_app.client.outbox import Outbox, OutboxItem
+from evaluator_app.client.supervisor_board import SupervisorBoard
+from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.protocol.artefacts import WitnessNote
+
+logger = logging.getLogger(__name__)
+
+
+class MissingText(ClientError):
+    """A reason (pause, resume, absence), a message or a note was left empty: nothing was sent."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The venue's summary, once it shows it (from the summary phase on)."""
+
+    phase: str
+    data: dict[str, Any]
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _required(text: str, what_en: str, what_zh: str) -> str:
+    text = text.strip()
+    if not text:
+        raise MissingText(f"{what_en} is required: it goes into the record", f"请填写{what_zh}，它将记入记录")
+    return text
+
+
+class SupervisorSession:
+    def __init__(self, logged: LoggedIn, session_id: str, data_dir: Path):
+        self.logged = logged
+        self.client: VenueClient = logged.client
+        self.session_id = session_id
+        self.me = logged.result.person_id
+        self.venue = logged.result.venue
+        self.board = SupervisorBoard(session_id, self.me)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Outbox(data_dir / "outbox.db")
+        self.listeners: list[Callable[[], None]] = []
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception:  # one bad listener must not cost the others
+                logger.exception("supervisor listener failed")
+
+    @property
+    def base(self) -> str:
+        return f"/sessions/{self.session_id}"
+
+    # -- state -----------------------------------------------------------------------
+    async def load(self) -> None:
+        """The session as this supervisor may see it, and the presence board."""
+        self.board.set_view(await self.client.get(self.base))
+        await self.refresh_presence()
+
+    async def refresh_presence(self) -> None:
+        data = await self.client.get(f"{self.base}/presence")
+        self.board.set_presence(data["presence"])
+        self._changed()
+
+    async def on_event(self, event: Mapping[str, Any]) -> None:
+        """Every event from the connection, in order; the view is read again after a phase or member change."""
+        if event.get("session_id") != self.session_id:
+            return
+        if self.board.apply(event):
+            try:
+                self.board.set_view(await self.client.get(self.base))
+            except ClientError as exc:  # offline for a moment: the next change reads it again
+                logger.info("session view not refreshed: %s", exc.message)
+        self._changed()
+
+    # -- actions ---------------------------------------------------------------------
+    async def pause(self, reason: str) -> None:
+        why = _required(reason, "the reason for the pause", "暂停原因")
+        self.board.set_view(await self.client.post(f"{self.base}/pause", {"reason": why}))
+        self._changed()
+
+    async def resume(self, reason: str) -> None:
+        why = _required(reason, "the reason for resuming", "恢复原因")
+        self.board.set_view(await self.client.post(f"{self.base}/resume", {"reason": why}))
+        self._changed()
+
+    async def broadcast(self, message: str) -> int:
+        text = _required(message, "the message", "广播内容")
+        data = await self.client.post(f"{self.base}/broadcast", {"message": text})
+        return int(data["seq"])
+
+    async def acknowledge(self, seq: int) -> None:
+        """Acknowledge an alert: the venue records who and when, and says so in an event."""
+        await self.client.post(f"{self.base}/acknowledge", {"seq": seq})
+
+    async def mark_absent(self, person_id: str, reason: str) -> None:
+        why = _required(reason, "the reason for the absence", "缺席原因")
+        self.board.set_view(await self.client.post(f"{self.base}/absent", {"person_id": person_id, "reason": why}))
+        self._changed()
+
+    def witness_note(self, text: str) -> WitnessNote:
+        return WitnessNote(self.session_id, self.me, self.venue, _required(text, "the note", "见证记录内容"), now_iso())
+
+    async def write_witness_note(self, text: str, secret: str) -> OutboxItem:
+        """Sign the note with the supervisor's credential, queue it, and try to deliver it now."""
+        body = self.witness_note(text)
+        signer = await self.logged.credential.open(secret)
+        try:
+            content, signature = await VenueClient.sign_artefact("witness_note", body, signer)
+        finally:
+            signer.close()
+        item = self.outbox.enqueue(self.session_id, "witness-notes", content, signature, label="见证记录")
+        await self.deliver()
+        return self.outbox.item(item.id)
+
+    async def deliver(self) -> None:
+        """Send every note still queued (after a signature, or when the venue is back)."""
+        try:
+            await self.outbox.flush(self.client, lambda _item: self._changed(), force=True)
+        except LoginRequired:
+            logger.info("witness notes wait for a new login")
+        self._changed()
+
+    def notes(self) -> list[OutboxItem]:
+        return self.outbox.items(self.session_id)
+
+    async def summary(self) -> Summary:
+        """The summary; the venue refuses it (403 ``before_summary``) before the summary phase."""
+        data = await self.client.get(f"{self.base}/summary")
+        return Summary(self.board.phase, data)
+
+    def close(self) -> None:
+        self.outbox.close()

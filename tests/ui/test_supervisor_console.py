@@ -1,0 +1,223 @@
+"""The supervisor console against the real venue, with experts driven by the client library at
+the same time: presence and the offline alert, acknowledgement, pause/resume, broadcast, witness
+notes, absence, the summary refused before its phase, and what a secondary venue's supervisor sees."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from evaluator_app.client.errors import VenueRefused
+from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.main_window import MainWindow
+from evaluator_app.ui.supervisor import actions
+from evaluator_app.ui.supervisor.window import SupervisorWindow
+from tests.ui.conftest import until
+from tests.ui.test_expert_flow_ui import shot
+from tests.ui.venue_thread import VenueThread
+from tests.venue import flow
+from tests.venue.streams import Stream, stream
+
+HEARTBEAT_TIMEOUT, OFFLINE_ALERT = 1, 2
+PRESENCE_COLUMN, PHASE_COLUMN, ITEMS_COLUMN = 3, 4, 5
+
+
+@pytest.fixture
+def quick_venue(venue_pki, tmp_path) -> Iterator[VenueThread]:  # type: ignore[no-untyped-def]
+    """A venue with short presence timings: offline after 1 s of silence, alerted after 2 s."""
+    thread = VenueThread(venue_pki, tmp_path / "venue", heartbeat_timeout_seconds=HEARTBEAT_TIMEOUT, offline_alert_seconds=OFFLINE_ALERT)
+    yield thread
+    thread.stop()
+
+
+async def in_venue(venue: VenueThread, coro: Any) -> Any:
+    """Run a coroutine on the venue's loop without blocking the UI's."""
+    return await asyncio.to_thread(venue.call, coro)
+
+
+async def _session(h) -> Any:  # type: ignore[no-untyped-def]
+    centre = await h.login("centre-1")
+    await h.create_session(centre)  # jinan: sd-1, sd-2, dual-sd; zibo: nca-1, nca-2; both supervisors
+    await centre.post("/sessions/S1/phase", {"target": "check_in"})
+    await centre.post("/sessions/S1/phase", {"target": "declarations"})
+    return centre
+
+
+class Beating:
+    """An expert's client as the app runs it: an event stream and a heartbeat every 0.3 s until it closes."""
+
+    def __init__(self, client: Any, events: Stream, presence: str, items: int):
+        self.client, self.events = client, events
+        self.task = asyncio.create_task(self._beat(presence, items))
+
+    async def _beat(self, presence: str, items: int) -> None:
+        while self.client.ws is not None:
+            await self.client.heartbeat("S1", presence, items)
+            await asyncio.sleep(0.3)
+
+
+async def _expert(h, key: str, presence: str = "focused", items: int = 0) -> Beating:  # type: ignore[no-untyped-def]
+    client = await h.login(key)
+    return Beating(client, await stream(h, client), presence, items)
+
+
+async def _console(qtbot, venue: VenueThread, tmp_path, who: str) -> tuple[MainWindow, SupervisorWindow]:  # type: ignore[no-untyped-def]
+    """Log in through the real login page, then open the console as the main window will."""
+    from PySide6.QtWidgets import QApplication
+
+    install_language(QApplication.instance(), "zh_CN")
+    person = venue.demo.person(who)
+    main = MainWindow(venue.settings_for(f"ws-{who}"), tmp_path / who)
+    qtbot.addWidget(main)
+    main.show()
+    page = main.login_page
+    page.use_file.setChecked(True)
+    page.file_edit.setText(str(person.p12))
+    page.secret_edit.setText(person.password)
+    page.login_button.click()
+    await until(lambda: main.session is not None, message="logged in")
+    window = SupervisorWindow(main.session, "S1", main.settings, main.data_dir, main.login_page.service)
+    qtbot.addWidget(window)
+    window.show()
+    await until(lambda: window.connection.state.status == "online" and window.tables.tables, message="console live")
+    assert "已连接" in window.connection_label.text()  # the connection's state is always shown
+    return main, window
+
+
+async def _close(main: MainWindow, window: SupervisorWindow) -> None:
+    window.close()
+    await window.shutdown_task
+    main.close()
+    await main.shutdown_task
+
+
+def _presence(window: SupervisorWindow, person: str) -> str:
+    table = window.tables.find(person)
+    return table.cell(person, PRESENCE_COLUMN) if table else ""
+
+
+def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(qtbot, drive, quick_venue, tmp_path, monkeypatch):
+    venue, h = quick_venue, quick_venue.harness
+    supervisor = venue.demo.person("supervisor-jinan")
+    monkeypatch.setattr(actions, "secret_prompt", lambda parent, what, kind: supervisor.password)
+    sd1, sd2, nca1, nca2 = (h.person_id(k) for k in ("expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"))
+
+    async def scenario() -> None:
+        await in_venue(venue, _session(h))
+        main, window = await _console(qtbot, venue, tmp_path, "supervisor-jinan")
+        # every venue of the session side by side, the main venue first, experts by seat
+        assert list(window.tables.tables) == ["jinan", "zibo"]
+        assert [r.seat for r in window.tables.tables["jinan"].rows] == ["A01", "A02", "A03"]
+        assert [r.person_id for r in window.tables.tables["zibo"].rows] == [nca1, nca2]
+        assert _presence(window, sd1) == "未连接"
+
+        # an expert connected with a heartbeat, then gone: offline within the configured time
+        expert1 = await in_venue(venue, _expert(h, "expert-sd-1", "focused", 3))
+        await until(lambda: _presence(window, sd1) == "在线·专注", message="expert online")
+        assert window.tables.find(sd1).cell(sd1, ITEMS_COLUMN) == "3"
+        nca1_client = await in_venue(venue, _expert(h, "expert-nca-1", "away"))  # left the window: focus lost
+        await in_venue(venue, expert1.events.close())  # the application is gone: no socket, no beats
+        gone = time.monotonic()
+        await until(lambda: _presence(window, sd1) == "离线", timeout=HEARTBEAT_TIMEOUT + 3, message="expert offline")
+        assert time.monotonic() - gone < HEARTBEAT_TIMEOUT + 2.5
+        await until(lambda: any(a.kind == "offline" for a in window.alerts.alerts), timeout=OFFLINE_ALERT + 3, message="offline alert")
+        assert time.monotonic() - gone < OFFLINE_ALERT + 3
+        await until(lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts), message="focus alert")
+        # alerts stand out: a banner, a counter in the title, red rows, the expert's row marked
+        assert sorted(a.kind for a in window.alerts.alerts) == ["focus_lost", "offline"], nca1_client
+        assert window.alert_banner.isVisible() and "2" in window.alert_banner.text()
+        assert "2" in window.windowTitle() and "警报" in window.windowTitle()
+        assert window.tables.find(sd1).row_of(sd1).attention == "alert"
+        assert any("离线" in line for line in window.log.texts())
+        shot(window, "supervisor-console")
+
+        # acknowledged: who and when come back from the venue
+        offline = next(a for a in window.alerts.alerts if a.kind == "offline")
+        window.alerts.button_for(offline.seq).click()
+        await until(lambda: "赵敏" in window.alerts.acknowledged_text(offline.seq), message="acknowledged by the supervisor")
+        assert "1" in window.windowTitle()
+        audit = venue.call(h.venue.store.tx(lambda tx: [e.payload for e in tx.audit_entries() if e.action == "acknowledge"]))
+        assert audit == [{"event": offline.seq}]
+
+        # pause: a reason is required; while paused an expert's signed upload is refused
+        panel = window.actions
+        panel.pause_button.click()
+        await until(lambda: panel.message.text(), message="empty reason explained")
+        assert "暂停原因" in panel.message.text()
+        assert not window.session.board.paused
+        panel.reason_edit.setText("网络检修")
+        panel.pause_button.click()
+        await until(lambda: window.session.board.paused and window.paused_banner.isVisible(), message="paused")
+        expert2 = await in_venue(venue, _expert(h, "expert-sd-2"))
+        with pytest.raises(VenueRefused) as refused:
+            await in_venue(venue, flow.declare(h, expert2.client, "expert-sd-2"))
+        assert refused.value.code == "paused"
+        panel.reason_edit.setText("检修完毕")
+        panel.resume_button.click()
+        await until(lambda: not window.session.board.paused and not window.paused_banner.isVisible(), message="resumed")
+        await in_venue(venue, flow.declare(h, expert2.client, "expert-sd-2"))
+        await until(lambda: "已提交" in window.tables.find(sd2).cell(sd2, PHASE_COLUMN), message="declaration seen as submitted")
+
+        # a broadcast reaches the expert's event stream; the expert's acknowledgement shows
+        panel.broadcast_edit.setText("请各位专家保持评标程序窗口在前台")
+        panel.broadcast_button.click()
+        message = await in_venue(venue, expert2.events.wait_for("broadcast", message="请各位专家保持评标程序窗口在前台"))
+        await in_venue(venue, expert2.client.post("/sessions/S1/acknowledge", {"seq": message["seq"]}))
+        reader = h.demo.person("expert-sd-2").name
+        await until(lambda: any(reader in panel.broadcasts.item(i).text() for i in range(panel.broadcasts.count())), message="read by the expert")
+
+        # an expert marked absent, with a reason
+        panel.absent_combo.setCurrentIndex(panel.absent_combo.findData(nca2))
+        panel.absent_reason.setText("身体不适，未到场")
+        panel.absent_button.click()
+        await until(lambda: window.tables.find(nca2).cell(nca2, PRESENCE_COLUMN) == "缺席", message="absent shown")
+
+        # a witness note, signed with the supervisor's certificate and accepted by the venue
+        panel.note_button.click()
+        await until(lambda: panel.note_message.text(), message="empty note explained")
+        assert "见证记录" in panel.note_message.text()
+        panel.note_edit.setPlainText("14:05 济南主场网络中断约 3 分钟，已暂停评标；恢复后各专家继续。")
+        panel.note_button.click()
+        await until(lambda: "场地已接收" in panel.note_message.text() or "收到" in panel.note_message.text(), message="note accepted")
+        notes = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "witness_note")))
+        assert [(n.person_id, n.status) for n in notes] == [(h.person_id("supervisor-jinan"), "accepted")]
+        assert b"\xe7\xbd\x91\xe7\xbb\x9c" in bytes(notes[0].content)  # 网络: the text is what was signed
+
+        # no scores before the summary: the venue refuses, the refusal is explained
+        panel.setCurrentIndex(2)
+        panel.summary_button.click()
+        await until(lambda: panel.summary_message.text(), message="summary answered")
+        assert "汇总阶段之前不公开评分" in panel.summary_message.text()
+        assert not panel.summary_text.toPlainText()
+        panel.setCurrentIndex(0)
+        shot(window, "supervisor-console-actions")
+        await _close(main, window)
+
+    drive(scenario)
+
+
+def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quick_venue, tmp_path):
+    venue, h = quick_venue, quick_venue.harness
+    nca1, sd1 = h.person_id("expert-nca-1"), h.person_id("expert-sd-1")
+
+    async def scenario() -> None:
+        await in_venue(venue, _session(h))
+        main, window = await _console(qtbot, venue, tmp_path, "supervisor-zibo")
+        assert list(window.tables.tables) == ["zibo"]
+        assert [r.person_id for r in window.tables.tables["zibo"].rows] == [nca1, h.person_id("expert-nca-2")]
+        jinan = await in_venue(venue, _expert(h, "expert-sd-1", "away"))  # jinan: neither presence nor alert here
+        zibo = await in_venue(venue, _expert(h, "expert-nca-1", "away"))
+        await until(lambda: _presence(window, nca1) == "离开窗口", message="zibo's expert seen")
+        await until(lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts), message="zibo's alert")
+        await asyncio.sleep(0.5)
+        assert [a.person_id for a in window.alerts.alerts] == [nca1], (jinan, zibo)
+        assert sd1 not in window.session.board._seen
+        assert window.tables.find(sd1) is None
+        shot(window, "supervisor-console-zibo")
+        await _close(main, window)
+
+    drive(scenario)
