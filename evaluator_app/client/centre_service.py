@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import logging
 import tempfile
 import zipfile
@@ -150,6 +151,11 @@ def altered_items(report: ArchiveReport, language: str = "zh_CN") -> list[str]:
     return [f"{c.name}: {c.detail if language == 'en' else (c.detail_zh or c.detail)}" for c in report.checks if not c.ok]
 
 
+def _read_and_hash(path: Path) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def load_pinned(path: str | None) -> x509.Certificate | None:
     return x509.load_pem_x509_certificate(Path(path).read_bytes()) if path else None
 
@@ -188,10 +194,10 @@ class CentreService:
         """Upload the documents, create the session, sign its manifest, open check-in."""
         inputs = []
         for document in draft.documents:
-            data = await asyncio.to_thread(Path(document.path).read_bytes)
-            sha = await self.client.put_blob(data)
+            data, sha = await asyncio.to_thread(_read_and_hash, Path(document.path))
             if sha != document.sha256:
                 raise VenueRefused(409, "document_changed", f"{document.title} changed since it was checked", f"{document.title} 在检查后被改动，请重新选择")
+            await self.client.request("PUT", f"/blobs/{sha}", raw=data)
             inputs.append(DocumentInput(document.doc_id, document.title, sha, len(data), document.bidder_id))
         members = tuple(MemberInput(a.person.person_id, Role(a.person.role), a.venue, a.seat) for a in draft.assignments)
         body = CreateSession(draft.session_id, draft.title, draft.project, draft.lot_id, draft.main_venue, members, tuple(inputs), draft.scheduled_start)

@@ -13,6 +13,11 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
+from evaluator_app.client.centre_plan import Assignment, SessionDraft
+from evaluator_app.client.errors import VenueRefused
+from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
@@ -20,7 +25,7 @@ from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.pages import base
 from tests.ui.conftest import until
-from tests.ui.test_expert_flow_ui import _pdf, shot
+from tests.ui.test_expert_flow_ui import SHOTS, _pdf, shot
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 from tests.venue.test_report_signing import _sign
@@ -57,6 +62,10 @@ async def _login(qtbot, venue) -> tuple[LoggedIn, LoginService]:  # type: ignore
     page.login_button.click()
     await until(lambda: got, message="centre logged in")
     return got[0], service
+
+
+async def _no_signer():  # type: ignore[no-untyped-def]
+    raise AssertionError("nothing to sign when the venue refuses the session")
 
 
 def _alter_one_byte(source: Path, target: Path, member: str) -> None:
@@ -143,6 +152,12 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         assert made["phase"] == "check_in" and len(made["members"]) == 6
         assert [d["doc_id"] for d in (await client.get("/sessions/S1/documents"))["documents"]] == ["bid-B2", "tender"]
 
+        # the venue applies the same rule: its refusal is explained with the reason
+        bad = SessionDraft("S9", "回避测试", project, "lot-1", "jinan", (Assignment(conflicted, "jinan", "A09"),), ())
+        with pytest.raises(VenueRefused) as info:
+            await workspace.service.create_session(bad, _no_signer)
+        assert info.value.code == "conflict_of_interest" and "回避" in explain(info.value).zh
+
         # 3. the experts run the session to the summary through the client library
         await client.post("/sessions/S1/phase", {"target": "declarations"})
         experts = {k: await asyncio.to_thread(venue.call, h.login(k)) for k in PLAYS}
@@ -206,6 +221,9 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         await asyncio.to_thread(venue.call, sign(["expert-nca-1", "expert-nca-2", "expert-dual-sd"]))
         report_tab.refresh_button.click()
         await until(lambda: not report_tab.state.pending, message=lambda: report_tab.status.text())
+        if SHOTS:  # QPdfView paints its pages asynchronously
+            await asyncio.sleep(1.5)
+        shot(workspace, "centre-report")
 
         # 6. archive: exported, verified offline; one altered byte fails, naming the item
         archive_tab = workspace.archive

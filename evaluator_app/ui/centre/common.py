@@ -50,7 +50,8 @@ def say(label: QLabel, text: str, ok: bool = True) -> None:
     if not alive(label):
         return
     label.setObjectName("ok" if ok else "error")
-    label.setStyleSheet("")  # re-apply the object-name style
+    label.style().unpolish(label)  # re-apply the object-name style
+    label.style().polish(label)
     label.setText(text)
 
 

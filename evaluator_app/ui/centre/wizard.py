@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from evaluator_app.client.centre_plan import (
-    Assignment, CheckedDocument, Person, ProjectCheck, SessionDraft, assignment_problem, check_document, check_project_file, draft_problems,
+    Assignment, CheckedDocument, Person, ProjectCheck, SessionDraft, assignment_problem, check_document, check_project_file, conflict_reason, draft_problems,
 )
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.client.explain import Explanation
@@ -155,6 +155,13 @@ class NewSessionWizard(QWidget):
 
     def _show_bidders(self) -> None:
         fill(self.bidders, [(b.id, b.name, b.organisation, b.city, b.price) for b in self._bidders()])
+        self._show_roster()
+
+    def _show_roster(self) -> None:
+        """The roster, with the people a bidder of this lot employs marked (they cannot be assigned)."""
+        bidders = self._bidders()
+        fill(self.people, [(p.name, role_name(p.role), p.organisation, p.city, p.venue) for p in self.roster],
+             [False if conflict_reason(p, bidders) else None for p in self.roster])
 
     async def load_roster(self) -> None:
         try:
@@ -165,7 +172,7 @@ class NewSessionWizard(QWidget):
         if not alive(self):
             return
         self.roster = [p for p in roster if p.role in ("expert", "supervisor")]
-        fill(self.people, [(p.name, role_name(p.role), p.organisation, p.city, p.venue) for p in self.roster])
+        self._show_roster()
 
     # -- documents ------------------------------------------------------------------
     def _choose_document(self) -> None:
