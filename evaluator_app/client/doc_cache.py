@@ -145,6 +145,17 @@ class EncryptedCache:
         except FileNotFoundError:
             raise CacheError(f"document {doc_id} is not in the cache", f"文件 {doc_id} 尚未下载") from None
 
+    def reader(self, doc_id: str, keep_chunks: int = 8) -> CacheReader:
+        """Random access to the decrypted document, a chunk at a time: a viewer reads only the
+        pages it shows, so neither the whole plain text nor its copy ever sits in memory."""
+        aes = self._aead()
+        path = self._path(doc_id, DONE)
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 (owned by the reader, closed by it)
+        except FileNotFoundError:
+            raise CacheError(f"document {doc_id} is not in the cache", f"文件 {doc_id} 尚未下载") from None
+        return CacheReader(aes, handle, doc_id, keep_chunks)
+
     def delete(self, doc_id: str) -> None:
         self._remember(doc_id, None)
         if self._name_key is not None:
@@ -194,6 +205,62 @@ def decrypt_file(aes: AESGCM, handle: BinaryIO, size: int, doc_id: str) -> bytea
     if handle.read(1):
         raise _tampered(doc_id, "file grew while reading")
     return out
+
+
+class CacheReader:
+    """Decrypts the chunks a read touches (each authenticated, the last as final), keeping a few."""
+
+    def __init__(self, aes: AESGCM, handle: BinaryIO, doc_id: str, keep_chunks: int):
+        self._aes, self._handle, self.doc_id, self._keep = aes, handle, doc_id, max(1, keep_chunks)
+        total = os.fstat(handle.fileno()).st_size
+        self._header = handle.read(HEADER.size)
+        if len(self._header) < HEADER.size or total < HEADER.size + TAG:
+            raise _tampered(doc_id, "file too short")
+        magic, version, self._chunk, self._prefix = HEADER.unpack(self._header)
+        if magic != MAGIC or version != VERSION or self._chunk <= 0:
+            raise _tampered(doc_id, "unknown header")
+        record = self._chunk + TAG
+        self._count = -(-(total - HEADER.size) // record)
+        last = total - HEADER.size - (self._count - 1) * record - TAG
+        if last < 0:
+            raise _tampered(doc_id, "last chunk cut short")
+        self.size = (self._count - 1) * self._chunk + last
+        self._recent: dict[int, bytes] = {}
+        self._lock = threading.Lock()
+        self._chunk_at(self._count - 1)  # the final flag is checked at once: truncation shows now
+
+    def _chunk_at(self, index: int) -> bytes:
+        chunk = self._recent.pop(index, None)
+        if chunk is None:
+            record = self._chunk + TAG
+            self._handle.seek(HEADER.size + index * record)
+            sealed = self._handle.read(record)
+            try:
+                chunk = self._aes.decrypt(_nonce(self._prefix, index), sealed, _aad(self._header, self.doc_id, index, index == self._count - 1))
+            except (InvalidTag, ValueError):
+                raise _tampered(self.doc_id, f"chunk {index} fails authentication") from None
+            while len(self._recent) >= self._keep:
+                self._recent.pop(next(iter(self._recent)))
+        self._recent[index] = chunk  # most recently used last
+        return chunk
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset >= self.size or length <= 0:
+            return b""
+        end = min(self.size, offset + length)
+        parts = []
+        with self._lock:
+            while offset < end:
+                index, within = divmod(offset, self._chunk)
+                chunk = self._chunk_at(index)
+                piece = chunk[within:within + (end - offset)]
+                parts.append(piece)
+                offset += len(piece)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._recent.clear()
+        self._handle.close()
 
 
 class CacheWriter:

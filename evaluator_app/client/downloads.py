@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from evaluator_app.client.doc_cache import CacheWriter, EncryptedCache
+from evaluator_app.client.doc_cache import CacheReader, CacheWriter, EncryptedCache
 from evaluator_app.client.errors import CacheError, ClientError, DocumentCorrupt, DownloadFailed, ManifestRefused, VenueRefused
 from evaluator_app.client.manifest import VerifiedManifest, check_manifest
 from evaluator_app.client.venue_client import VenueClient
@@ -292,6 +292,13 @@ class DocumentService:
         if status is None or status.state is not DocState.READY:
             raise CacheError(f"document {doc_id} is not ready", "文件尚未下载完成")
         return await asyncio.to_thread(self.cache.read_all, doc_id)
+
+    def reader(self, doc_id: str) -> CacheReader:
+        """Random access to a verified document, decrypted chunk by chunk as a viewer reads it."""
+        status = self._status.get(doc_id)
+        if status is None or status.state is not DocState.READY:
+            raise CacheError(f"document {doc_id} is not ready", "文件尚未下载完成")
+        return self.cache.reader(doc_id)
 
     async def close(self) -> None:
         """Stop downloads and wipe the cache: called when the session closes."""

@@ -88,14 +88,23 @@ class PdfPane(QWidget):
         self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
         self._waiting = False
         self.search_model.countChanged.connect(self._results_arrived)
-        self._buffer: QBuffer | None = None
+        self._buffer: QIODevice | None = None
 
     def show_bytes(self, data: bytes | bytearray) -> None:
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(data))
+        self.show_device(buffer)
+
+    def show_device(self, device: QIODevice) -> None:
+        """Show a document read through ``device`` (kept open while shown, closed after)."""
         self.document.close()
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(data))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer.deleteLater()
+        self._buffer = device
+        device.setParent(self)
+        device.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(device)
         self.page.setMaximum(max(1, self.document.pageCount()))
         self.pages_label.setText(f"/ {self.document.pageCount()}")
         self.outline.expandAll()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from qasync import asyncSlot
 
 from evaluator_app.client.downloads import DocState, DocumentStatus
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.encrypted_device import EncryptedDevice
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pdf_pane import PdfPane
 
@@ -98,9 +101,12 @@ class DocumentsPage(StepPage):
         if service is None or doc_id is None:
             return
         try:
-            data = await service.open(doc_id)
+            reader = await asyncio.to_thread(service.reader, doc_id)  # checks the final chunk at once
         except Exception as exc:  # not ready or tampered: never shown
             self.show_error(exc)
             return
-        pane.show_bytes(data)
+        if not alive(self):
+            reader.close()
+            return
+        pane.show_device(EncryptedDevice(reader))
         self.message.clear()

@@ -63,6 +63,8 @@ class ExpertTable(QGroupBox):
         self.rows: list[ExpertRow] = []
 
     def show_rows(self, rows: list[ExpertRow]) -> None:
+        if rows == self.rows and self.table.rowCount() == len(rows):
+            return  # nothing changed: the selection and scroll position stay
         self.rows = rows
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
@@ -132,6 +134,8 @@ class AlertPanel(QGroupBox):
         self.alerts: list[Alert] = []
 
     def show_alerts(self, alerts: list[Alert], open_count: int) -> None:
+        if alerts == self.alerts and self.table.rowCount() == len(alerts):
+            return  # unchanged: a button being pressed is not replaced under the mouse
         self.alerts = alerts
         self.setTitle(self.tr("Alerts ({n} not acknowledged)").format(n=open_count) if open_count else self.tr("Alerts"))
         self.table.setRowCount(len(alerts))
