@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from evaluator_app.client.explain import Explanation
 
+STUCK_AFTER_MINUTES = 45
 ACTIVE = {"check_in", "declarations", "leader_election", "preliminary_review", "detailed_scoring", "summary", "report_signing"}
 
 
@@ -15,6 +17,7 @@ class VenuePresence:
     venue: str
     present: int
     expected: int
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,13 @@ class SessionLine:
     alerts: tuple[Explanation, ...]
 
     def present_text(self) -> str:
-        return "，".join(f"{v.venue} {v.present}/{v.expected}" for v in self.venues)
+        return "；".join(f"{v.venue} {v.present}/{v.expected}" + (f"（缺 {'、'.join(v.missing)}）" if v.missing else "") for v in self.venues)
 
 
-def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[str, Any]]]) -> list[SessionLine]:
+def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[str, Any]]], now: datetime | None = None,
+                 stuck_after_minutes: int = STUCK_AFTER_MINUTES) -> list[SessionLine]:
     """One line per session; experts count as present when connected and not away."""
+    now = now or datetime.now(timezone.utc)
     lines = []
     for session in sessions:
         phase = "paused" if session.get("paused") else session["phase"]
@@ -40,7 +45,8 @@ def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[s
         venues = []
         for venue in sorted({m["venue"] for m in experts}):
             at = [m for m in experts if m["venue"] == venue]
-            venues.append(VenuePresence(venue, sum(1 for m in at if m["person_id"] in here), len(at)))
+            missing = tuple(m["name"] for m in at if m["person_id"] not in here)
+            venues.append(VenuePresence(venue, len(at) - len(missing), len(at), missing))
         alerts: list[Explanation] = []
         if session.get("paused"):
             alerts.append(Explanation("会话已暂停", "the session is paused"))
@@ -48,6 +54,10 @@ def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[s
             missing = [m["name"] for m in experts if m["person_id"] not in here]
             if missing:
                 alerts.append(Explanation("不在线：" + "、".join(missing), "offline: " + ", ".join(missing)))
+        since = datetime.fromisoformat(session["phase_since"].replace("Z", "+00:00"))
+        minutes = int((now - since).total_seconds() // 60)
+        if session["phase"] in ACTIVE and not session.get("paused") and minutes >= stuck_after_minutes:
+            alerts.append(Explanation(f"已在当前阶段停留 {minutes} 分钟", f"in this phase for {minutes} minutes"))
         absent = [m["name"] for m in session["members"] if m["status"] == "absent"]
         if absent:
             alerts.append(Explanation("缺席：" + "、".join(absent), "absent: " + ", ".join(absent)))

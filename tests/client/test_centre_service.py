@@ -122,11 +122,15 @@ def test_statistics_per_venue_and_period_with_csv_and_chart() -> None:
 def test_follow_lines_count_presence_per_venue_and_raise_alerts() -> None:
     session = _session("S1", "jinan", "detailed_scoring", ["assigned", "assigned", "absent"])
     presence = {"S1": [{"person": "S1-0", "presence": "focused", "connected": True}, {"person": "S1-1", "presence": "away", "connected": True}]}
-    [line] = follow_lines([session], presence)
-    assert line.present_text() == "jinan 1/3"
+    soon = datetime(2026, 3, 2, 10, 10, tzinfo=timezone.utc)
+    [line] = follow_lines([session], presence, now=soon)
+    assert line.present_text() == "jinan 1/3（缺 专家1、专家2）"
     assert any("专家1" in a.zh for a in line.alerts) and any("缺席" in a.zh for a in line.alerts)
+    assert not any("停留" in a.zh for a in line.alerts)
+    [late] = follow_lines([session], presence, now=datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc))
+    assert any("停留 60 分钟" in a.zh for a in late.alerts)
     calm = _session("S2", "zibo", "closed", ["assigned"])
-    assert follow_lines([calm], {})[0].alerts == ()
+    assert follow_lines([calm], {}, now=soon)[0].alerts == ()
 
 
 def test_a_damaged_zip_member_is_named(tmp_path: Path) -> None:

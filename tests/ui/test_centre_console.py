@@ -177,6 +177,8 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         workspace.tabs.setCurrentWidget(workspace.follow)
         await until(lambda: workspace.follow.lines, message="follow lines")
         assert workspace.follow.lines[0].phase == "summary" and "jinan" in cells(workspace.follow.sessions, 3)[0]
+        assert [v.expected for v in workspace.follow.lines[0].venues] == [3, 2]  # jinan, zibo
+        shot(workspace, "centre-follow")
 
         # 4. collect: the centre's results equal core's for the same sheets
         workspace.tabs.setCurrentWidget(workspace.collect)
