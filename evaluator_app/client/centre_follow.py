@@ -28,7 +28,9 @@ class SessionLine:
     venues: tuple[VenuePresence, ...]
     alerts: tuple[Explanation, ...]
 
-    def present_text(self) -> str:
+    def present_text(self, language: str = "zh_CN") -> str:
+        if language == "en":
+            return "; ".join(f"{v.venue} {v.present}/{v.expected}" + (f" (missing: {', '.join(v.missing)})" if v.missing else "") for v in self.venues)
         return "；".join(f"{v.venue} {v.present}/{v.expected}" + (f"（缺 {'、'.join(v.missing)}）" if v.missing else "") for v in self.venues)
 
 

@@ -125,6 +125,7 @@ def test_follow_lines_count_presence_per_venue_and_raise_alerts() -> None:
     soon = datetime(2026, 3, 2, 10, 10, tzinfo=timezone.utc)
     [line] = follow_lines([session], presence, now=soon)
     assert line.present_text() == "jinan 1/3（缺 专家1、专家2）"
+    assert line.present_text("en") == "jinan 1/3 (missing: 专家1, 专家2)"
     assert any("专家1" in a.zh for a in line.alerts) and any("缺席" in a.zh for a in line.alerts)
     assert not any("停留" in a.zh for a in line.alerts)
     [late] = follow_lines([session], presence, now=datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc))

@@ -69,7 +69,7 @@ class FollowTab(QWidget):
         if not alive(self):
             return
         self.lines = follow_lines(sessions, presence)
-        rows = [(line.session_id, line.title, phase_name(line.phase), line.present_text(), "；".join(a.text(self.language) for a in line.alerts)) for line in self.lines]
+        rows = [(line.session_id, line.title, phase_name(line.phase), line.present_text(self.language), "；".join(a.text(self.language) for a in line.alerts)) for line in self.lines]
         fill(self.sessions, rows, [None if not line.alerts else False for line in self.lines])
         alerts = sum(len(line.alerts) for line in self.lines)
         say(self.status, self.tr("{n} session(s), {a} alert(s)").format(n=len(self.lines), a=alerts), ok=alerts == 0)
