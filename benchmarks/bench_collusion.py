@@ -47,9 +47,9 @@ def _render_one(args: tuple[Bid, str]) -> None:
 def generate(bids: int, pages: int, chars: int, where: Path) -> list[Bid]:
     """The bid set, with PDFs written to ``where`` (rendered on every core)."""
     set_ = clean_set(bids, pages, seed=2025, chars=chars, with_pdf=False)
-    shared = page_text(random.Random(SHARED_SEED), 400)
     # planted: B2 p.17 ≈ B7 p.250, B3 p.100 ≈ B11 p.5 (clamped to the page count), and a misspelling
-    for (x, px), (y, py) in [(("B2", 17), ("B7", 250)), (("B3", 100), ("B11", 5))]:
+    for k, ((x, px), (y, py)) in enumerate([(("B2", 17), ("B7", 250)), (("B3", 100), ("B11", 5))]):
+        shared = page_text(random.Random(SHARED_SEED + k), 400)
         for bidder, page in ((x, px), (y, py)):
             bid = next((b for b in set_ if b.bidder_id == bidder), None)
             if bid is not None:
@@ -57,7 +57,7 @@ def generate(bids: int, pages: int, chars: int, where: Path) -> list[Bid]:
                 bid.pages[n] = bid.pages[n][:100] + shared + bid.pages[n][100 + len(shared) :]
     for bid in set_[3:5]:
         bid.pages[min(1, pages - 1)] = TYPO + bid.pages[min(1, pages - 1)][len(TYPO) :]
-    stamp = f"{bids}x{pages}x{chars}"
+    stamp = f"v2:{bids}x{pages}x{chars}"  # bump when the planted content changes
     marker = where / "set.json"
     if marker.exists() and json.loads(marker.read_text()) == stamp:
         print(f"reusing the bid set in {where}")

@@ -33,7 +33,7 @@ class CollusionRule:
     prices_progression_min_bids: int = 3
     prices_progression_tolerance: Decimal = Decimal("0.002")  # of the common step
     prices_cluster_min_bids: int = 3
-    prices_cluster_spread: Decimal = Decimal("0.003")  # (highest − lowest) / lowest
+    prices_cluster_spread: Decimal = Decimal("0.001")  # (highest − lowest) / lowest
     prices_ceiling_share: Decimal = Decimal("0.005")  # below the ceiling price
     prices_ceiling_min_bids: int = 2
     prices_unit_price_min_identical: int = 5

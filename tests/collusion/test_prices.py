@@ -57,9 +57,11 @@ def test_any_planted_progression_is_found(start, step, length, cents):
 
 def test_cluster_within_spread_and_identical_bids():
     bids = prices(A="10000000", B="10010000", C="10029000", D="11000000", E="12500000")
-    (w,) = cluster_warnings(bids, DEFAULTS)
+    (w,) = cluster_warnings(bids, dataclasses.replace(DEFAULTS, prices_cluster_spread=D("0.003")))
     assert w.bidders == ("A", "B", "C") and w.threshold.observed == "0.0029"
-    assert cluster_warnings(bids, dataclasses.replace(DEFAULTS, prices_cluster_spread=D("0.002"))) == []
+    assert cluster_warnings(bids, DEFAULTS) == []  # 0.1 %
+    (w,) = cluster_warnings(prices(A="10000000", B="10004000", C="10009999", D="12000000"), DEFAULTS)
+    assert w.bidders == ("A", "B", "C") and w.threshold.limit == "0.001"
     same = identical_price_warnings(prices(A="5000000.00", B="5000000", C="6000000"))
     assert [(w.kind, w.bidders) for w in same] == [(WarningKind.IDENTICAL_PRICES, ("A", "B"))]
 

@@ -28,38 +28,39 @@ _PAGES_SHOWN = 5
 
 
 def _holders_of_bigrams(texts: Sequence[tuple[str, str]]) -> dict[str, set[str]]:
-    held: dict[str, set[str]] = defaultdict(set)
+    per_holder: dict[str, set[str]] = defaultdict(set)
     for holder, text in texts:
-        for i in range(len(text) - 1):
-            held[text[i : i + 2]].add(holder)
+        per_holder[holder].update({text[i : i + 2] for i in range(len(text) - 1)})
+    held: dict[str, set[str]] = defaultdict(set)
+    for holder, grams in per_holder.items():
+        for gram in grams:
+            held[gram].add(holder)
     return held
 
 
 def _cjk_errors(pages: list[tuple[str, str, int, str]], tender: list[str], rule: CollusionRule) -> list[Warning]:
     texts = [(b, t) for b, _d, _n, t in pages] + [(_TENDER, t) for t in tender]
-    bigrams = _holders_of_bigrams(texts)
-
-    def rare(gram: str) -> frozenset[str] | None:
-        holders = bigrams.get(gram, set())
-        if _TENDER in holders or not 2 <= len(holders) <= rule.text_error_max_bidders:
-            return None
-        return frozenset(holders)
-
+    rare = {
+        gram: frozenset(holders)
+        for gram, holders in _holders_of_bigrams(texts).items()
+        if _TENDER not in holders and 2 <= len(holders) <= rule.text_error_max_bidders
+    }
     # context key (two characters either side) → the rare centre character and who wrote it
     candidates: dict[str, tuple[str, frozenset[str]]] = {}
     for _b, _d, _n, text in pages:
-        for i in range(2, len(text) - 2):
-            if not _CJK.match(text[i]):
-                continue
-            left, right = rare(text[i - 1 : i + 1]), rare(text[i : i + 2])
-            if left is not None and left == right:
-                candidates[text[i - 2 : i] + text[i + 1 : i + 3]] = (text[i], left)
+        at = [i for i in range(len(text) - 1) if text[i : i + 2] in rare]  # few: rare bigrams are rare
+        for i in (j for k, j in enumerate(at[1:]) if at[k] == j - 1 and 2 <= j < len(text) - 2):
+            if _CJK.match(text[i]) and rare[text[i - 1 : i + 1]] == rare[text[i : i + 2]]:
+                candidates[text[i - 2 : i] + text[i + 1 : i + 3]] = (text[i], rare[text[i : i + 2]])
     if not candidates:
         return []
     centres: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     where: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    lefts = {key[:2] for key in candidates}  # a cheap first test before building the whole key
     for holder, doc, number, text in [*pages, *[(_TENDER, "", 0, t) for t in tender]]:
         for i in range(2, len(text) - 2):
+            if text[i - 2 : i] not in lefts:
+                continue
             key = text[i - 2 : i] + text[i + 1 : i + 3]
             if key in candidates:
                 centres[key][text[i]].add(holder)
