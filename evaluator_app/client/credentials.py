@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import NameOID
+if TYPE_CHECKING:  # the libraries themselves are loaded on first use (see client.login.warm_up)
+    from cryptography import x509
 
-from evaluator_app.pki.credentials import Signer, TokenInfo, list_tokens, open_pkcs12, open_token
-from evaluator_app.pki.trust_list import TrustList
-from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+    from evaluator_app.pki.credentials import Signer, TokenInfo
+    from evaluator_app.pki.trust_list import TrustList
+    from evaluator_app.pki.validation import RevocationPolicy
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,17 @@ class CertificateSummary:
 
 
 def _cn(name: x509.Name) -> str:
+    from cryptography.x509.oid import NameOID
+
     values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(values[0].value) if values else name.rfc4514_string()
 
 
 async def describe_certificate(cert: x509.Certificate, trust_list: TrustList | None, policy: RevocationPolicy, at: datetime | None = None) -> CertificateSummary:
+    from cryptography.hazmat.primitives import serialization
+
+    from evaluator_app.pki.validation import avalidate_certificate
+
     fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
     base = dict(holder=_cn(cert.subject), issuer=_cn(cert.issuer), not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc, fingerprint=fingerprint)
     if trust_list is None:
@@ -60,18 +66,26 @@ async def describe_certificate(cert: x509.Certificate, trust_list: TrustList | N
 
 async def find_tokens(module_path: str) -> list[TokenInfo]:
     """Tokens present now (a key plugged in after start is found on the next call)."""
+    from evaluator_app.pki.credentials import list_tokens
+
     return await asyncio.to_thread(list_tokens, module_path)
 
 
 async def open_p12(path: Path, password: str) -> Signer:
+    from evaluator_app.pki.credentials import open_pkcs12
+
     return await asyncio.to_thread(open_pkcs12, path, password)
 
 
 async def open_usb_key(module_path: str, pin: str, token_label: str | None = None, slot: int | None = None) -> Signer:
+    from evaluator_app.pki.credentials import open_token
+
     return await asyncio.to_thread(open_token, module_path, pin, token_label, slot)
 
 
 def certificate_of(signer: Signer) -> x509.Certificate:
+    from cryptography import x509
+
     return x509.load_der_x509_certificate(signer.certificate.dump())
 
 

@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 
 logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
@@ -37,6 +36,8 @@ class AppSettings:
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # only when no --data-dir is given
+
     return Path(platformdirs.user_data_dir("evaluator-app", "evaluator"))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,9 +25,11 @@ from qasync import asyncSlot
 
 from evaluator_app.client.credentials import CertificateSummary, CredentialRef, certificate_of
 from evaluator_app.client.explain import explain
-from evaluator_app.client.login import LoggedIn, LoginService
-from evaluator_app.pki.credentials import TokenInfo
+from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
+
+if TYPE_CHECKING:
+    from evaluator_app.pki.credentials import TokenInfo
 
 logger = logging.getLogger(__name__)
 TOKEN_POLL_MS = 3000  # a USB key plugged in after start appears within this
@@ -127,6 +131,9 @@ class LoginPage(QWidget):
         self._poll.setInterval(TOKEN_POLL_MS)
         self._poll.timeout.connect(self._refresh_tokens)
         self._poll.start()
+        # the signing and network libraries load while the person reads and types (after the
+        # first paint, so the import does not hold the window back)
+        QTimer.singleShot(500, lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start())
 
     # -- what is shown ---------------------------------------------------------------
     def _mode_changed(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
-from evaluator_app.ui.lobby_page import LobbyPage
 from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.phase_names import role_name
 
@@ -39,7 +38,7 @@ class MainWindow(QMainWindow):
         self.connection = QLabel()
         self.statusBar().addWidget(self.who, 1)
         self.statusBar().addPermanentWidget(self.connection)
-        self.lobby: LobbyPage | None = None
+        self.lobby: QWidget | None = None  # LobbyPage, imported after login (it needs the network stack)
         menu = self.menuBar().addMenu(self.tr("&Application"))
         menu.addAction(self.tr("Settings…"), self.open_settings)
         menu.addAction(self.tr("Quit"), self.close)
@@ -77,6 +76,16 @@ class MainWindow(QMainWindow):
         seat = f" · {result.seat}" if result.seat else ""
         self.who.setText(self.tr("{name} ({role}) at {venue}{seat}").format(name=result.name, role=role_name(result.role.value), venue=result.venue, seat=seat))
         self.connection.setText(self.tr("Connected to {url}").format(url=done.client.base_url))
+        if result.role.value == "centre":  # the centre works in its workspace, not a lobby
+            from evaluator_app.ui.centre import CentreWorkspace
+
+            self.centre = CentreWorkspace(done, self.settings, self.data_dir / "centre", self.login_page.service)
+            self.stack.addWidget(self.centre)
+            self.stack.setCurrentWidget(self.centre)
+            self.centre.refresh()
+            return
+        from evaluator_app.ui.lobby_page import LobbyPage
+
         self.lobby = LobbyPage(done.client, self.settings.language)
         self.lobby.open_session.connect(self.open_session)
         self.stack.addWidget(self.lobby)
@@ -89,7 +98,12 @@ class MainWindow(QMainWindow):
         window = self.session_windows.get(session_id)
         if window is None:
             assert self.session is not None
-            window = SessionWindow(self.session, session_id, self.settings, self.data_dir, self.login_page.service)
+            if self.session.result.role.value == "supervisor":
+                from evaluator_app.ui.supervisor.window import SupervisorWindow
+
+                window = SupervisorWindow(self.session, session_id, self.settings, self.data_dir, self.login_page.service)
+            else:
+                window = SessionWindow(self.session, session_id, self.settings, self.data_dir, self.login_page.service)
             self.session_windows[session_id] = window
             window.destroyed.connect(lambda *_: self.session_windows.pop(session_id, None))
         window.show()
