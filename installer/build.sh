@@ -116,6 +116,17 @@ check_files() {
   return "$missing"
 }
 
+# QtPdf, Qt's own Chinese translation and the CJK font, loaded by the bundle (installer/launcher.py's
+# --bundle-check) on a one-page PDF made here with the builder's reportlab.
+check_qt_pdf() {
+  "$PYTHON" - "$SMOKE/check.pdf" <<'EOF' || return 1
+import sys
+from reportlab.pdfgen import canvas
+c = canvas.Canvas(sys.argv[1]); c.drawString(72, 720, "evaluator bundle check"); c.showPage(); c.save()
+EOF
+  QT_QPA_PLATFORM=offscreen "$BIN" --bundle-check "$SMOKE/check.pdf"
+}
+
 # The X11 libraries of the xcb plugin must be inside the bundle: a desktop machine may lack the
 # small xcb-util ones (icccm, keysyms, cursor...). Only libxcb.so.1 itself is left to the system, as
 # PyInstaller does on purpose (it must match the machine's X server libraries).
@@ -189,6 +200,7 @@ run plan-example   "$BIN" plan example --out "$SMOKE/plan"
 run plan-evaluate  "$BIN" plan evaluate "$SMOKE/plan/project.json" "$SMOKE/plan/scores.json"
 run pki-demo       "$BIN" pki demo --out "$SMOKE/pki"
 run venue-serve    check_venue_serves
+run qt-pdf-i18n    check_qt_pdf
 run xcb-libs       check_xcb_libs
 run app-offscreen  check_app_alive offscreen
 if command -v Xvfb >/dev/null; then

@@ -8,6 +8,9 @@ only a frozen program needs:
 - ``evaluator -m evaluator_app ARGS`` is accepted as ``evaluator ARGS``: code that starts another
   copy of the app as ``[sys.executable, "-m", "evaluator_app", ...]`` (the usual way from a source
   install) then works unchanged in the bundle, where ``sys.executable`` is this program.
+- ``evaluator --bundle-check PDF`` (for installer/build.sh and build.ps1, not for users) loads in
+  the bundle what only a window would otherwise load: the Qt translation qtbase_zh_CN.qm from Qt's
+  own translations folder, our CJK font, and QtPdf rendering the first page of PDF.
 - the windowed Windows executable (``evaluatorw.exe``, no console) has no stdout/stderr; its
   messages go to a log file instead of being lost, and with no arguments it opens the app.
 """
@@ -39,11 +42,41 @@ def _arguments(argv: list[str]) -> list[str]:
     return argv
 
 
+def _bundle_check(pdf: str) -> int:
+    from PySide6.QtCore import QLibraryInfo, QSize, QTranslator
+    from PySide6.QtGui import QFontDatabase, QGuiApplication
+    from PySide6.QtPdf import QPdfDocument
+
+    from evaluator_app.resources import resource
+
+    app = QGuiApplication(sys.argv[:1])
+    problems = []
+    qt_translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not QTranslator().load("qtbase_zh_CN", qt_translations):
+        problems.append(f"qtbase_zh_CN.qm does not load from {qt_translations}")
+    if QFontDatabase.addApplicationFont(str(resource("fonts/wqy-microhei.ttc"))) < 0:
+        problems.append("the CJK font does not load")
+    document = QPdfDocument()
+    document.load(pdf)
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+        problems.append(f"QtPdf cannot open {pdf}: {document.error()}")
+    elif document.render(0, QSize(400, 560)).isNull():
+        problems.append("QtPdf renders an empty page")
+    app.processEvents()
+    for problem in problems:
+        print("bundle check:", problem, file=sys.stderr)
+    if not problems:
+        print(f"bundle check: Qt translations, CJK font and QtPdf ({document.pageCount()} pages) load")
+    return 1 if problems else 0
+
+
 def run() -> int:
     multiprocessing.freeze_support()
     windowed = sys.stdout is None
     _windowed_streams()
     argv = _arguments(sys.argv[1:])
+    if argv[:1] == ["--bundle-check"] and len(argv) == 2:
+        return _bundle_check(argv[1])
     if windowed and not argv:
         argv = ["app"]
 

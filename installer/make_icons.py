@@ -48,13 +48,14 @@ def ico(images: dict[int, bytes]) -> bytes:
 
 
 def main() -> int:
-    _app = QGuiApplication(sys.argv[:1])
+    app = QGuiApplication(sys.argv[:1])  # QImage text and SVG rendering need a Gui application
     renderer = QSvgRenderer(str(HERE / "icon.svg"))
     if not renderer.isValid():
         print("icon.svg: Qt cannot read it", file=sys.stderr)
         return 1
     (HERE / "icon.png").write_bytes(render(renderer, 256))
     (HERE / "icon.ico").write_bytes(ico({size: render(renderer, size) for size in ICO_SIZES}))
+    app.processEvents()
     print("wrote installer/icon.png and installer/icon.ico")
     return 0
 
