@@ -41,8 +41,10 @@ if [ "$check_only" -eq 0 ]; then
 
   # Qt's xcb platform plugin (the app on an X11 desktop) links libraries that PyInstaller bundles
   # only if this machine has them; without them the bundle starts offscreen but not on a desktop.
+  # (captured once: `ldconfig -p | grep -q` can fail under pipefail when grep stops reading early)
+  libs=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p)
   for lib in libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-cursor.so.0 libxkbcommon-x11.so.0; do
-    if ! ldconfig -p | grep -q "$lib"; then
+    if [[ $libs != *"$lib "* ]]; then
       echo "build.sh: $lib is missing here, so the bundle's xcb plugin would not load on a desktop;" >&2
       echo "          install: apt-get install libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0" >&2
       exit 1
@@ -209,7 +211,8 @@ else
   echo "  skip  app-xcb (no Xvfb here: apt-get install xvfb)"
 fi
 # The headless self-test drives a whole session; it exists once issue 7's demo has landed.
-if "$BIN" demo --help 2>/dev/null | grep -q -- '--selftest'; then
+demo_help=$("$BIN" demo --help 2>/dev/null || true)
+if [[ $demo_help == *--selftest* ]]; then
   run demo-selftest timeout 900 "$BIN" demo --headless --selftest --dir "$SMOKE/demo"
 else
   echo "  skip  demo-selftest (this build's 'evaluator demo' has no --selftest yet)"
