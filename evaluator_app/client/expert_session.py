@@ -297,7 +297,7 @@ class ExpertSession:
 
     async def submit_sheet(self, sheet: ScoreSheet, secret: str) -> OutboxItem:
         async def pdf_for(body: ScoreSheet, signer: Any) -> bytes:
-            return await async_sign_pdf(self.sheet_pdf(body), signer)
+            return await async_sign_pdf(await asyncio.to_thread(self.sheet_pdf, body), signer)
 
         item = await self.sign_and_send("score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for)
         if item.state == "delivered":

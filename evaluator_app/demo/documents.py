@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from evaluator_app.core.plan import Lot
-from evaluator_app.reports.fonts import register_fonts
+from evaluator_app.reports.fonts import RENDER_LOCK, register_fonts
 
 SECTIONS = [
     ("t-organisation", "施工组织设计", ["总体施工部署", "施工段划分与流水组织", "主要分部分项工程施工方法", "冬季与雨季施工措施"]),
@@ -96,7 +96,8 @@ def _pdf(title: str, subtitle: str, pages_per_section: int, seed: int) -> tuple[
             story.append(PageBreak())
             page += 1
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=title, author="演示数据", invariant=1).build(story)
+    with RENDER_LOCK:
+        SimpleDocTemplate(buffer, pagesize=A4, title=title, author="演示数据", invariant=1).build(story)
     return buffer.getvalue(), index
 
 

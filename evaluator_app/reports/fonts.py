@@ -18,6 +18,10 @@ logger = logging.getLogger(__name__)
 
 FONT = "WQYMicroHei"  # the one face: Latin and CJK; bold is never needed for Chinese forms
 _lock = threading.Lock()
+# reportlab keeps the embedded subset of a TrueType font on the shared font object, and two
+# documents built at once in different threads corrupt each other's subset (KeyError in
+# ttfonts.makeSubset). Every PDF that uses the font is built holding this lock.
+RENDER_LOCK = threading.RLock()
 _registered = False
 
 

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
-from evaluator_app.reports.fonts import register_fonts
+from evaluator_app.reports.fonts import RENDER_LOCK, register_fonts
 from evaluator_app.reports.styles import GRID, MUTED
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,11 @@ def frame_width(info: DocInfo) -> float:
 
 def build_pdf(story: Sequence[Flowable], info: DocInfo) -> bytes:
     """Lay out ``story`` on A4 pages and return the PDF bytes (the same input, the same bytes)."""
+    with RENDER_LOCK:  # reportlab's TrueType subsetting shares state between documents
+        return _build_pdf(story, info)
+
+
+def _build_pdf(story: Sequence[Flowable], info: DocInfo) -> bytes:
     register_fonts()
     out = io.BytesIO()
     size = page_size(info)

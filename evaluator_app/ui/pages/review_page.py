@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -73,7 +74,8 @@ class ReviewPage(StepPage):
             self.go_to_scoring()
             return
         self.sheet = sheet
-        self.show_pdf(self.session.sheet_pdf(sheet))
+        pdf = await asyncio.to_thread(self.session.sheet_pdf, sheet)  # reportlab takes ~0.1 s: off the window's thread
+        self.show_pdf(pdf)
         self.say(self.tr("This is exactly the sheet you will sign. Check it, then sign."))
         self.sign_button.setEnabled(True)
 
