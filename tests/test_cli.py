@@ -35,13 +35,16 @@ def test_help_lists_every_subcommand_and_loads_no_qt():
     assert probe.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("name", [n for n in SUBCOMMANDS if not _is_built(n)] or ["__none__"])
-def test_unbuilt_subcommand_says_so_and_exits_2(name, capsys):
-    if name == "__none__":
-        pytest.skip("every subcommand is built")
-    assert main([name, "--anything"]) == 2
+def test_every_listed_subcommand_is_built():
+    assert [n for n in SUBCOMMANDS if not _is_built(n)] == []
+
+
+def test_a_subcommand_not_built_yet_says_so_and_exits_2(monkeypatch, capsys):
+    # a later issue's command is listed before its module exists: it must not pretend
+    monkeypatch.setitem(SUBCOMMANDS, "archive-sync", ("sync archives to the province", 99))
+    assert main(["archive-sync", "--anything"]) == 2
     err = capsys.readouterr().err
-    assert "not built yet" in err and "尚未实现" in err
+    assert "not built yet (planned in issue #99)" in err and "尚未实现" in err
 
 
 def test_no_subcommand_prints_help_and_exits_2(capsys):
