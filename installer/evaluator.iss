@@ -22,8 +22,9 @@
 #ifndef AppPublisher
   #define AppPublisher "远程异地评标 Remote Bid Evaluation"
 #endif
-; Relative paths in this file are relative to installer\, where the script lives.
-#define BundleDir "..\dist\evaluator"
+; [Setup] and [Files] paths are relative to installer\, where this script lives; ISPP's FileExists
+; is given an absolute path (SourcePath is this script's folder) so it does not depend on the caller's.
+#define BundleDir AddBackslash(SourcePath) + "..\dist\evaluator"
 #ifndef ChineseIsl
   #define ChineseIsl AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl"
 #endif
