@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from evaluator_app.resources import resources_dir
 
@@ -25,6 +25,10 @@ def install_language(app: QCoreApplication, language: str) -> bool:
         QLocale.setDefault(QLocale("en_US"))
         return True
     QLocale.setDefault(QLocale("zh_CN"))
+    qt_own = QTranslator(app)  # Qt's own words (OK, Cancel, file dialogs) in Chinese too
+    if qt_own.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_own)
+        _installed.append(qt_own)
     translator = QTranslator(app)
     path = resources_dir() / "translations" / f"evaluator_{language}.qm"
     if not translator.load(str(path)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from evaluator_app.resources import resource
@@ -25,6 +25,9 @@ QStatusBar QLabel { padding: 0 8px; }
 
 
 def apply_style(app: QApplication) -> None:
+    icon = resource("icons/icon.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     font_id = QFontDatabase.addApplicationFont(str(resource("fonts/wqy-microhei.ttc")))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     font = QFont(families[0] if families else app.font().family(), BASE_POINT_SIZE)

@@ -43,6 +43,7 @@ def init_venue_dir(target: Path, *, venue_id: str, city: str, port: int, demo: D
     With ``demo`` every path points into the demo PKI; otherwise the paths name files the
     venue's operator must put in place (the config says which).
     """
+    target = target.resolve()  # the config names files by absolute path or relative to itself, never twice
     target.mkdir(parents=True, exist_ok=True)
     (target / "data").mkdir(exist_ok=True)
     if demo is not None:
