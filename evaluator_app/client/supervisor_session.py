@@ -59,6 +59,7 @@ class SupervisorSession:
         self.board = SupervisorBoard(session_id, self.me)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(data_dir / "outbox.db")
+        self._notes: list[OutboxItem] = self.outbox.items(session_id)  # read once; kept current by deliver()
         self.listeners: list[Callable[[], None]] = []
 
     def _changed(self) -> None:
@@ -140,10 +141,15 @@ class SupervisorSession:
             await self.outbox.flush(self.client, lambda _item: self._changed(), force=True)
         except LoginRequired:
             logger.info("witness notes wait for a new login")
+        self._notes = self.outbox.items(self.session_id)
         self._changed()
 
+    def has_pending(self) -> bool:
+        return any(item.state == "pending" for item in self._notes)
+
     def notes(self) -> list[OutboxItem]:
-        return self.outbox.items(self.session_id)
+        """The notes written in this session and their delivery state (no disk read: the console redraws often)."""
+        return list(self._notes)
 
     async def summary(self) -> Summary:
         """The summary; the venue refuses it (403 ``before_summary``) before the summary phase."""

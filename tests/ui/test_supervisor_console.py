@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
 from evaluator_app.ui.supervisor import actions
 from evaluator_app.ui.supervisor.window import SupervisorWindow
+from tests.client.conftest import CutProxy
 from tests.ui.conftest import until
 from tests.ui.test_expert_flow_ui import shot
 from tests.ui.venue_thread import VenueThread
@@ -65,13 +67,14 @@ async def _expert(h, key: str, presence: str = "focused", items: int = 0) -> Bea
     return Beating(client, await stream(h, client), presence, items)
 
 
-async def _console(qtbot, venue: VenueThread, tmp_path, who: str) -> tuple[MainWindow, SupervisorWindow]:  # type: ignore[no-untyped-def]
+async def _console(qtbot, venue: VenueThread, tmp_path, who: str, url: str | None = None) -> tuple[MainWindow, SupervisorWindow]:  # type: ignore[no-untyped-def]
     """Log in through the real login page, then open the console as the main window will."""
     from PySide6.QtWidgets import QApplication
 
     install_language(QApplication.instance(), "zh_CN")
     person = venue.demo.person(who)
-    main = MainWindow(venue.settings_for(f"ws-{who}"), tmp_path / who)
+    settings = venue.settings_for(f"ws-{who}")
+    main = MainWindow(replace(settings, main_venue_url=url) if url else settings, tmp_path / who)
     qtbot.addWidget(main)
     main.show()
     page = main.login_page
@@ -219,5 +222,34 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
         assert window.tables.find(sd1) is None
         shot(window, "supervisor-console-zibo")
         await _close(main, window)
+
+    drive(scenario)
+
+
+def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(qtbot, drive, quick_venue, tmp_path, monkeypatch):
+    venue, h = quick_venue, quick_venue.harness
+    supervisor = venue.demo.person("supervisor-zibo")
+    monkeypatch.setattr(actions, "secret_prompt", lambda parent, what, kind: supervisor.password)
+
+    async def scenario() -> None:
+        await in_venue(venue, _session(h))
+        proxy = await in_venue(venue, CutProxy(h.port).start())
+        main, window = await _console(qtbot, venue, tmp_path, "supervisor-zibo", proxy.url)
+        proxy.down = True  # the network is out
+        proxy.cut()
+        await until(lambda: "无法连接" in window.connection_label.text(), message="offline shown")
+        panel = window.actions
+        panel.note_edit.setPlainText("淄博副场网络中断，专家在座位等候。")
+        panel.note_button.click()
+        await until(lambda: "等待发送" in panel.note_message.text(), message="kept safe while away")
+        assert not venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "witness_note")))
+        proxy.down = False
+        window.connection.reconnect_now()
+        await until(lambda: window.connection.state.status == "online", timeout=15, message="back online")
+        await until(lambda: [n.state for n in window.session.notes()] == ["delivered"], timeout=10, message="delivered when back")
+        notes = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "witness_note")))
+        assert [(n.person_id, n.status) for n in notes] == [(h.person_id("supervisor-zibo"), "accepted")]
+        await _close(main, window)
+        await in_venue(venue, proxy.close())
 
     drive(scenario)

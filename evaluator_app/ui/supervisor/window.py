@@ -149,7 +149,13 @@ class SupervisorWindow(QMainWindow):
         self.connection_label.setStyleSheet("color: #1b7f3b;" if state.status == "online" else "color: #b00020; font-weight: bold;")
         if state.status == "online":
             self._refresh_presence()
-            self.session.outbox.retry_now()
+            self._deliver_notes()
+
+    @asyncSlot()
+    async def _deliver_notes(self) -> None:
+        """The venue is back: a witness note signed while it was away goes out now."""
+        if not self._closed and self.session.has_pending():
+            await self.session.deliver()
 
     @asyncSlot()
     async def _refresh_presence(self) -> None:
