@@ -3,187 +3,222 @@
 <context>
     <name>ActionsPanel</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="50" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="53" />
         <source>Session control</source>
         <translation>会话控制</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="51" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="54" />
         <source>Witness notes</source>
         <translation>见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="52" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="55" />
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="56" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="59" />
         <source>Reason (required, goes into the record)</source>
         <translation>原因（必填，将记入记录）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="57" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="60" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="59" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="62" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="67" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="70" />
         <source>Message to every expert (they must acknowledge it)</source>
         <translation>发给全体专家的消息（专家须确认已读）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="68" />
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="90" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="71" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="93" />
         <source>Broadcast</source>
         <translation>广播</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="79" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="82" />
         <source>Reason for the absence (required)</source>
         <translation>缺席原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="80" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="83" />
         <source>Mark absent</source>
         <translation>标记缺席</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="89" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="92" />
         <source>Pause / resume</source>
         <translation>暂停 / 恢复</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="94" />
         <source>Messages sent</source>
         <translation>已发消息</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="95" />
         <source>Absence</source>
         <translation>缺席</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="98" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="101" />
         <source>What you witnessed (signed with your certificate and archived with the session)</source>
         <translation>见证情况（将以您的数字证书签名，随会话存档）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="99" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="102" />
         <source>Sign and send the witness note</source>
         <translation>签名并提交见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="117" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="120" />
         <source>Scores are shown to supervisors from the summary phase on, never before.</source>
         <translation>汇总阶段开始后才向监督人员显示评分，此前一律不显示。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="120" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="123" />
         <source>Show the summary</source>
         <translation>查看汇总结果</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="158" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <source>Final score</source>
+        <translation>最终得分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <source>Price</source>
+        <translation>投标报价</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <source>Technical</source>
+        <translation>技术分</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="168" />
         <source>nobody yet</source>
         <translation>尚无人</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="159" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="169" />
         <source>{time} {message} — read by: {read}</source>
         <translation>{time} {message} — 已读：{read}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="166" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="176" />
         <source>received by the venue (receipt kept)</source>
         <translation>场地已接收（回执已保存）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="169" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="179" />
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="170" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="180" />
         <source>signed, waiting to be sent</source>
         <translation>已签名，等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="184" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="194" />
         <source>The session is paused; experts cannot submit until it resumes.</source>
         <translation>评标已暂停；恢复前专家不能提交。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="189" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="199" />
         <source>The session has resumed.</source>
         <translation>评标已恢复。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="194" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="204" />
         <source>Message sent to the experts.</source>
         <translation>消息已发给专家。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="202" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="212" />
         <source>Marked absent.</source>
         <translation>已标记缺席。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="213" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="223" />
         <source>Witness note</source>
         <translation>见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="215" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="225" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="240" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="250" />
         <source>Summary of the venue (phase: {phase}).</source>
         <translation>场地汇总结果（阶段：{phase}）。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="254" />
+        <source>{bidder} (recommended candidate)</source>
+        <translation>{bidder}（中标候选人）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="258" />
+        <source>Rejected at the preliminary review: {bidders}</source>
+        <translation>初步评审否决：{bidders}</translation>
     </message>
 </context>
 <context>
     <name>AlertPanel</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="121" />
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="136" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="140" />
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="125" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="125" />
         <source>Alert</source>
         <translation>警报内容</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="123" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="125" />
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="136" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="140" />
         <source>Alerts ({n} not acknowledged)</source>
         <translation>警报（{n} 条未确认）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="148" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="152" />
         <source>{name} at {time}</source>
         <translation>{name} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="152" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="156" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
@@ -539,47 +574,47 @@
 <context>
     <name>DocumentsPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="26" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="29" />
         <source>Tender and bid documents</source>
         <translation>招标文件与投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="28" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="28" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="28" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="80" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="83" />
         <source>Manifest signed by {who}; every document is checked against it before it is shown.</source>
         <translation>文件清单由 {who} 签名；每份文件在显示前都与清单核对。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="88" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="91" />
         <source>waiting</source>
         <translation>等待下载</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="89" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="92" />
         <source>downloading {p}%</source>
         <translation>下载中 {p}%</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="90" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="93" />
         <source>ready (verified)</source>
         <translation>已就绪（已核验）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="94" />
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
     </message>
@@ -620,7 +655,7 @@
 <context>
     <name>EventLog</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="178" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="182" />
         <source>Event log</source>
         <translation>事件日志</translation>
     </message>
@@ -668,7 +703,7 @@
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="74" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/panels.py" line="76" />
         <source>{phase} · submitted</source>
         <translation>{phase} · 已提交</translation>
     </message>
@@ -893,151 +928,151 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="44" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="48" />
         <source>Remote bid evaluation: log in</source>
         <translation>远程异地评标系统 · 登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="46" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="50" />
         <source>Log in with your digital certificate (USB key or certificate file)</source>
         <translation>请使用数字证书登录（USB Key 或证书文件）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="49" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="53" />
         <source>USB key</source>
         <translation>USB Key</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="50" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="54" />
         <source>Certificate file (.p12 / .pfx)</source>
         <translation>证书文件（.p12 / .pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="60" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="64" />
         <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
         <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="61" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="71" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="65" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="75" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="70" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="174" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="74" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="181" />
         <source>Certificate file</source>
         <translation>证书文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="84" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="88" />
         <source>USB key driver:</source>
         <translation>USB Key 驱动：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="85" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="89" />
         <source>USB key:</source>
         <translation>USB Key：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="86" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="90" />
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="87" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="137" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="144" />
         <source>PIN:</source>
         <translation>PIN 码：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="95" />
         <source>Certificate</source>
         <translation>证书信息</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="96" />
         <source>No certificate chosen yet.</source>
         <translation>尚未选择证书。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="97" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="101" />
         <source>Venue: {url}   Workstation: {ws}</source>
         <translation>场地：{url}　　工作站：{ws}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="102" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="164" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="106" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="171" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="137" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="144" />
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="148" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="155" />
         <source>Holder: {name} ({id})</source>
         <translation>持有人：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="149" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="156" />
         <source>Issued by: {ca}</source>
         <translation>签发机构：{ca}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="150" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="157" />
         <source>Valid: {start} to {end}</source>
         <translation>有效期：{start} 至 {end}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="153" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="160" />
         <source>Recognised: this CA is on the mutual-recognition list</source>
         <translation>受认可：该签发机构在互认信任列表中</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="156" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="163" />
         <source>Not recognised: {why}</source>
         <translation>不受认可：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="164" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="171" />
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="168" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="175" />
         <source>PKCS#11 module</source>
         <translation>PKCS#11 模块</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="168" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="175" />
         <source>Libraries (*.so *.dll *.dylib)</source>
         <translation>驱动程序（*.so *.dll *.dylib）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="174" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="181" />
         <source>Certificates (*.p12 *.pfx)</source>
         <translation>证书文件（*.p12 *.pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="200" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="207" />
         <source>No USB key found: plug it in</source>
         <translation>未找到 USB Key，请插入</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="209" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="216" />
         <source>The PIN is locked.</source>
         <translation>PIN 码已锁定。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="210" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="217" />
         <source>Last try before the PIN locks!</source>
         <translation>最后一次机会，再输错 PIN 码将被锁定！</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="211" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="218" />
         <source>Few PIN tries left.</source>
         <translation>PIN 码剩余尝试次数不多。</translation>
     </message>
@@ -1045,37 +1080,37 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="31" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="30" />
         <source>Remote bid evaluation</source>
         <translation>远程异地评标</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="38" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="37" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="43" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="42" />
         <source>&amp;Application</source>
         <translation>系统(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="44" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="43" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="45" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="44" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="78" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="77" />
         <source>{name} ({role}) at {venue}{seat}</source>
         <translation>{name}（{role}）· {venue}{seat}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="79" />
+        <location filename="../../work/main/evaluator_app/ui/main_window.py" line="78" />
         <source>Connected to {url}</source>
         <translation>已连接 {url}</translation>
     </message>
@@ -1174,7 +1209,7 @@
     </message>
     <message>
         <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="78" />
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="172" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="179" />
         <source>Document</source>
         <translation>文件</translation>
     </message>
@@ -1263,47 +1298,47 @@
         <translation>项目文件有 {n} 处问题，请修改后重新选择。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="184" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="191" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="184" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="191" />
         <source>OK</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="208" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="215" />
         <source>Refused: {why}</source>
         <translation>不予分配：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="212" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="219" />
         <source>{name} assigned to {venue}, seat {seat}.</source>
         <translation>{name} 已分配到 {venue}，席位 {seat}。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="239" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="246" />
         <source>Choose a valid project file first.</source>
         <translation>请先选择有效的项目文件。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="245" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="252" />
         <source>the document manifest of {sid}</source>
         <translation>会话 {sid} 的文件清单</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="247" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="254" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="251" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="258" />
         <source>Uploading documents and creating the session…</source>
         <translation>正在上传文件并创建会话…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="264" />
+        <location filename="../../work/main/evaluator_app/ui/centre/wizard.py" line="271" />
         <source>Session {sid} created; its documents are signed and check-in is open.</source>
         <translation>会话 {sid} 已创建，文件清单已签名，签到已开始。</translation>
     </message>
@@ -1326,7 +1361,7 @@
         <translation>页</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pdf_pane.py" line="123" />
+        <location filename="../../work/main/evaluator_app/ui/pdf_pane.py" line="132" />
         <source>not found</source>
         <translation>未找到</translation>
     </message>
@@ -1498,47 +1533,47 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="20" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="21" />
         <source>Review and sign the score sheet</source>
         <translation>核对并签署评分表</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="28" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="29" />
         <source>Prepare the sheet for signing</source>
         <translation>生成待签评分表</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="30" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="31" />
         <source>Sign and submit</source>
         <translation>签名并提交</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="53" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="54" />
         <source>Your sheet has been received; it can be changed only if the leader returns it.</source>
         <translation>您的评分表已被接收；只有组长退回后才能修改。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="58" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="59" />
         <source>Not every score is filled in or valid yet: {cell}</source>
         <translation>还有评分未填写或不符合规则：{cell}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="72" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="73" />
         <source>These scores differ strongly from the other experts' and need a written explanation first: {cells}</source>
         <translation>以下评分与其他专家差异较大，须先填写书面说明：{cells}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="77" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="79" />
         <source>This is exactly the sheet you will sign. Check it, then sign.</source>
         <translation>这就是您将要签署的评分表，请核对无误后签名。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="94" />
         <source>score sheet, version {v}</source>
         <translation>评分表（第 {v} 版）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="98" />
+        <location filename="../../work/main/evaluator_app/ui/pages/review_page.py" line="100" />
         <source>Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…</source>
         <translation>场地已于 {at} 接收。回执编号 {id}，内容 SHA-256 {sha}…</translation>
     </message>

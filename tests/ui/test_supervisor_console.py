@@ -195,7 +195,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(qt
         panel.summary_button.click()
         await until(lambda: panel.summary_message.text(), message="summary answered")
         assert "汇总阶段之前不公开评分" in panel.summary_message.text()
-        assert not panel.summary_text.toPlainText()
+        assert not panel.summary_cells()
         panel.setCurrentIndex(0)
         shot(window, "supervisor-console-actions")
         await _close(main, window)
@@ -251,5 +251,32 @@ def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
         assert [(n.person_id, n.status) for n in notes] == [(h.person_id("supervisor-zibo"), "accepted")]
         await _close(main, window)
         await in_venue(venue, proxy.close())
+
+    drive(scenario)
+
+
+def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_alerts_carry_no_score(qtbot, drive, quick_venue, tmp_path):
+    from tests.venue.test_report_signing import _to_summary
+
+    venue, h = quick_venue, quick_venue.harness
+
+    async def scenario() -> None:
+        await in_venue(venue, _to_summary(h))  # five experts through declarations, votes and sheets
+        main, window = await _console(qtbot, venue, tmp_path, "supervisor-jinan")
+        await until(lambda: window.session.board.phase == "summary", message="summary phase")
+        await until(lambda: any(a.kind == "deviation" for a in window.alerts.alerts), message="deviation alert")
+        deviation = next(a for a in window.alerts.alerts if a.kind == "deviation")
+        assert "分值不公开" in deviation.text.zh
+        steps = {r.seat: window.tables.find(r.person_id).cell(r.person_id, PHASE_COLUMN) for r in window.session.board.experts()}
+        assert all("汇总" in text for text in steps.values()), steps
+        panel = window.actions
+        panel.setCurrentIndex(2)
+        panel.summary_button.click()
+        await until(lambda: panel.summary_cells(), message="summary shown")
+        assert [(cells[0], cells[1][:2], cells[2]) for cells in panel.summary_cells()] == [("1", "B2", "90.63"), ("2", "B1", "88.17"), ("3", "B3", "80.19")]
+        assert "B4" in panel.summary_rejected.text() and "B5" in panel.summary_rejected.text()
+        assert "汇总" in panel.summary_message.text()
+        shot(window, "supervisor-console-summary")
+        await _close(main, window)
 
     drive(scenario)

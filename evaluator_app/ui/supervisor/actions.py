@@ -6,19 +6,22 @@ no, a wrong PIN) is explained in words under the buttons.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -121,8 +124,14 @@ class ActionsPanel(QTabWidget):
         self.summary_button.clicked.connect(self.show_summary)
         self.summary_message = QLabel()
         self.summary_message.setWordWrap(True)
-        self.summary_text = QPlainTextEdit()
-        self.summary_text.setReadOnly(True)
+        self.summary_table = QTableWidget(0, 5)
+        self.summary_table.setHorizontalHeaderLabels([self.tr("Rank"), self.tr("Bidder"), self.tr("Final score"), self.tr("Price"), self.tr("Technical")])
+        self.summary_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary_table.verticalHeader().hide()
+        self.summary_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.summary_table.horizontalHeader().setStretchLastSection(True)
+        self.summary_rejected = QLabel()
+        self.summary_rejected.setWordWrap(True)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(hint)
@@ -130,7 +139,8 @@ class ActionsPanel(QTabWidget):
         row.addWidget(self.summary_message, 1)
         row.addWidget(self.summary_button)
         layout.addLayout(row)
-        layout.addWidget(self.summary_text, 1)
+        layout.addWidget(self.summary_table, 1)
+        layout.addWidget(self.summary_rejected)
         return tab
 
     # -- showing ---------------------------------------------------------------------
@@ -238,4 +248,14 @@ class ActionsPanel(QTabWidget):
         if not alive(self):
             return
         self.say(self.summary_message, self.tr("Summary of the venue (phase: {phase}).").format(phase=phase_name(summary.phase)))
-        self.summary_text.setPlainText(json.dumps(summary.data, ensure_ascii=False, indent=1))
+        rows = summary.ranking
+        self.summary_table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            bidder = self.tr("{bidder} (recommended candidate)").format(bidder=row.bidder_id) if row.candidate else row.bidder_id
+            for column, text in enumerate([str(row.position), bidder, row.final, row.price, row.technical]):
+                self.summary_table.setItem(index, column, QTableWidgetItem(text))
+        rejected = "、".join(summary.rejected)
+        self.summary_rejected.setText(self.tr("Rejected at the preliminary review: {bidders}").format(bidders=rejected) if rejected else "")
+
+    def summary_cells(self) -> list[list[str]]:
+        return [[self.summary_table.item(r, c).text() for c in range(self.summary_table.columnCount())] for r in range(self.summary_table.rowCount())]
