@@ -44,6 +44,7 @@ from evaluator_app.protocol.artefacts import (
     ReportDissent,
     ScoreSheet,
     SheetExplanation,
+    WarningDecision,
     SheetScore,
 )
 from evaluator_app.protocol.messages import DraftPut, DraftView
@@ -324,6 +325,10 @@ class ExpertSession:
             raise VenueRefused(409, "stale_report", "others kept signing; try again", "其他委员正在签署，请稍后重试")
         finally:
             signer.close()
+
+    async def decide_warning(self, warning_id: str, decision: str, reasons: str, secret: str) -> OutboxItem:
+        body = WarningDecision(self.session_id, self.me, warning_id, decision, reasons, now_iso())
+        return await self.sign_and_send("warning_decision", "warning-decisions", body, secret, "预警处理意见")
 
     async def dissent(self, reasons: str, secret: str) -> OutboxItem:
         return await self.sign_and_send("dissent", "report/dissent", ReportDissent(self.session_id, self.me, reasons, now_iso()), secret, "不同意见")

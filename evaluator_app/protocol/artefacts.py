@@ -113,3 +113,15 @@ class ReportDissent:
     expert_id: str
     reasons: str
     at: str
+
+
+@dataclass(frozen=True)
+class WarningDecision:
+    """The committee's decision on one collusion warning, recorded and signed by the leader."""
+
+    session_id: str
+    expert_id: str  # the leader
+    warning_id: str
+    decision: str  # confirmed, dismissed, noted
+    reasons: str
+    at: str

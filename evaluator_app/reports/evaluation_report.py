@@ -27,6 +27,7 @@ from evaluator_app.reports.pages import DocInfo, build_pdf, frame_width
 from evaluator_app.reports.sheet_tables import score_grid
 from evaluator_app.reports.styles import beijing, beijing_date, para, parse_time, styles
 from evaluator_app.reports.tables import grid, key_values
+from evaluator_app.reports.warnings_section import warnings_section
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def render_evaluation_report(
     sheets: Sequence[ScoreSheet] = (),
     dissents: Sequence[Dissent] = (),
     session_id: str = "",
+    warnings: Sequence[Mapping[str, Any]] = (),
 ) -> bytes:
     """The 评标报告 as an A4 PDF in Chinese (cover, committee, results, signature page)."""
     s = styles()
@@ -108,6 +110,7 @@ def render_evaluation_report(
         ("推荐中标候选人", sec.candidates_section(lot, summary)),
         ("评分畸高、畸低情况及说明", sec.deviation_section(lot, summary, names, width)),
         ("否决投标情况", sec.rejected_section(lot, summary, names, width)),
+        ("围标串标预警及处理", warnings_section(warnings, width)),
         ("不同意见", _dissents(dissents)),
     ]
     numbers = "一二三四五六七八九十"
@@ -208,7 +211,7 @@ def _signature_page(committee: Sequence[CommitteeMember], dissents: Sequence[Dis
             "组长" if m.leader else "成员",
             m.venue,
             "",
-            "持不同意见，见第九节" if m.person_id in dissenting else "",
+            "持不同意见，见第十节" if m.person_id in dissenting else "",
         ]
         for n, m in enumerate(committee, start=1)
     ]

@@ -26,6 +26,7 @@ from evaluator_app.ui.pages.gate_page import GatePage
 from evaluator_app.ui.pages.report_page import ReportPage
 from evaluator_app.ui.pages.review_page import ReviewPage
 from evaluator_app.ui.pages.scoring_page import ScoringPage
+from evaluator_app.ui.pages.warnings_page import WarningsPage
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class SessionWindow(QMainWindow):
         self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(SCORING_STEP))
         self.documents = DocumentsPage(self.session, self.language)
         self.report_page = ReportPage(self.session, self.language)
+        self.warnings_page = WarningsPage(self.session, self.language)
         return [
             (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
             (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
@@ -117,6 +119,7 @@ class SessionWindow(QMainWindow):
             (self.tr("5 Scoring"), self.scoring),
             (self.tr("6 Review and sign"), self.review),
             (self.tr("7 Evaluation report"), self.report_page),
+            (self.tr("Warnings (围标串标)"), self.warnings_page),
         ]
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
@@ -186,6 +189,7 @@ class SessionWindow(QMainWindow):
 
             self.session.allow_again("leader-votes", time.time())
             self.banner.setText(self.tr("The leader election was tied: please vote again."))
+        self.warnings_page.on_event(kind)
         if kind in ("report.signed", "dissent.accepted") and self.session.phase == "report_signing":
             self.report_page.load()
         if kind in RELOAD_ON:

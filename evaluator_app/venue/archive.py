@@ -53,6 +53,9 @@ def _collect(tx: SqliteTx, venue: Venue, caller: Caller, session_id: str) -> dic
         lot = project_of(session).lot(session.lot_id)
         result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
         files[layout.RESULTS] = json.dumps(summary_json(result, scoring_rules.explanations(tx, session_id)), ensure_ascii=False, indent=2, sort_keys=True).encode()
+    collusion = tx.collusion(session_id)
+    if collusion is not None and collusion["result"]:
+        files["collusion/warnings.json"] = collusion["result"].encode()
     report = tx.report_pdf(session_id)
     if report is not None:
         files[layout.REPORT] = report[1]

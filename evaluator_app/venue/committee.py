@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from evaluator_app.core.phases import Phase, Role as PhaseRole, advance
 from evaluator_app.core.plan import Lot
-from evaluator_app.protocol.artefacts import Declaration, GateVotes, LeaderVote, ReportDissent, ScoreSheet, WitnessNote
+from evaluator_app.protocol.artefacts import Declaration, GateVotes, LeaderVote, ReportDissent, ScoreSheet, WarningDecision, WitnessNote
 from evaluator_app.protocol.messages import Role, SignedReceipt, SignedUpload
 from evaluator_app.venue import scoring_rules
 from evaluator_app.venue.auth import require
@@ -30,7 +30,7 @@ from evaluator_app.venue.visibility import active_experts
 
 logger = logging.getLogger(__name__)
 
-KINDS = {"declaration": Declaration, "leader_vote": LeaderVote, "gate_votes": GateVotes, "score_sheet": ScoreSheet, "witness_note": WitnessNote, "dissent": ReportDissent}
+KINDS = {"declaration": Declaration, "leader_vote": LeaderVote, "gate_votes": GateVotes, "score_sheet": ScoreSheet, "witness_note": WitnessNote, "dissent": ReportDissent, "warning_decision": WarningDecision}
 
 
 def _need_phase(session: SessionRecord, phase: Phase, what: str) -> None:
@@ -80,7 +80,7 @@ async def submit(venue: Venue, caller: Caller, session_id: str, kind: str, uploa
     def work(tx: SqliteTx) -> tuple[ArtefactRecord, list[EventRecord]]:
         nonlocal moved
         session, members = load(tx, caller, session_id)
-        rule = {"declaration": _declaration, "leader_vote": _leader_vote, "gate_votes": _gate_votes, "score_sheet": _score_sheet, "witness_note": _witness, "dissent": _dissent}[kind]
+        rule = {"declaration": _declaration, "leader_vote": _leader_vote, "gate_votes": _gate_votes, "score_sheet": _score_sheet, "witness_note": _witness, "dissent": _dissent, "warning_decision": _warning_decision}[kind]
         stored, events, session_after = rule(tx, venue, caller, session, members, body, upload)
         moved = session_after.phase != session.phase
         return stored, events
@@ -230,3 +230,21 @@ def _dissent(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRecord,
     report_signing.generate(tx, venue, session, members)  # shown in the report while nobody has signed
     events = [event, *report_signing.close_if_done(tx, venue, session, members)]
     return stored, events, session
+
+
+def _warning_decision(tx: SqliteTx, venue: Venue, caller: Caller, session: SessionRecord, members: list[MemberRecord], body: WarningDecision, upload: SignedUpload) -> Result:
+    from evaluator_app.venue import collusion_service
+
+    _same_session(body.session_id, body.expert_id, session.id, caller)
+    if session.leader_id != caller.person_id:
+        raise Forbidden("the committee's leader records its decision on a warning", "由评标委员会组长记录委员会对预警的处理意见", code="not_leader")
+    if session.phase not in (Phase.PRELIMINARY_REVIEW.value, Phase.DETAILED_SCORING.value, Phase.SUMMARY.value) or session.paused_in:
+        raise Conflict("warnings are decided between the leader election and report signing", "预警须在推选组长之后、签署报告之前处理", code="wrong_phase")
+    row = tx.collusion(session.id)
+    known = {w["id"] for w in json.loads(row["result"])["warnings"]} if row and row["result"] else set()
+    if body.warning_id not in known:
+        raise Unprocessable("no such warning in this session", "本会话没有这条预警", code="no_warning")
+    if body.decision not in collusion_service.DECISIONS or not body.reasons.strip():
+        raise Unprocessable("decision must be confirmed, dismissed or noted, with reasons", "处理意见须为确认、排除或备注，并写明理由", code="invalid_decision")
+    stored, event = record_acceptance(tx, venue, new_record(venue, caller, session.id, "warning_decision", upload), extra={"warning": body.warning_id, "decision": body.decision})
+    return stored, [event], session

@@ -105,6 +105,7 @@ class EventHub:
         return person is None or any(m.person_id == person and m.venue == caller.venue for m in members)
 
     def remember(self, session: SessionRecord, members: list[MemberRecord]) -> None:
+        """Who is in a session. Refreshed on membership changes only: the record's phase may be stale."""
         self.directory[session.id] = (session, members)
         experts = frozenset(m.person_id for m in members if m.role == "expert" and m.status not in HIDDEN_FROM_EXPERT)
         self._index[session.id] = SessionIndex(session.main_venue, frozenset(m.venue for m in members), experts)

@@ -80,7 +80,17 @@ def render_report(tx: SqliteTx, venue: Venue, session: SessionRecord, members: l
     return render_evaluation_report(
         project, lot, summary, session_title=session.title, committee=people, generated_at=session.phase_since,
         recusals=recusals, sheets=sheets, dissents=_dissents(tx, session.id, members), session_id=session.id,
+        warnings=_warnings(tx, session.id),
     )
+
+
+def _warnings(tx: SqliteTx, session_id: str) -> list[dict[str, Any]]:
+    from evaluator_app.venue.collusion_service import decisions
+
+    row = tx.collusion(session_id)
+    found = json.loads(row["result"])["warnings"] if row and row["result"] else []
+    made = decisions(tx, session_id)
+    return [{**w, "decision": made.get(w["id"])} for w in found]
 
 
 def generate(tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]) -> None:

@@ -172,6 +172,12 @@ async def sign_report(request: web.Request) -> web.Response:
     return json_response(await report_signing.sign_report(_venue(request), caller, request.match_info["sid"], body), status=201)
 
 
+async def warnings(request: web.Request) -> web.Response:
+    from evaluator_app.venue import collusion_service
+
+    return json_response(await collusion_service.warnings(_venue(request), await caller_of(request), request.match_info["sid"]))
+
+
 async def put_draft(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, DraftPut)
@@ -213,6 +219,8 @@ ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/report", get_report),
     ("POST", f"{S}/report/signatures", sign_report),
     ("POST", f"{S}/report/dissent", _upload("dissent")),
+    ("GET", f"{S}/warnings", warnings),
+    ("POST", f"{S}/warning-decisions", _upload("warning_decision")),
     ("PUT", f"{S}/draft", put_draft),
     ("GET", f"{S}/draft", get_draft),
     *MORE_ROUTES,

@@ -143,7 +143,11 @@ async def manifest(request: web.Request) -> web.Response:
         stored, event = record_acceptance(tx, venue, new_record(venue, caller, sid, "document_manifest", upload))
         return stored, [event]
 
-    return json_response(await accept(venue, caller, upload, work), status=201)
+    receipt = await accept(venue, caller, upload, work)
+    from evaluator_app.venue import collusion_service  # every document is in: look for collusion
+
+    collusion_service.start(venue, sid)
+    return json_response(receipt, status=201)
 
 
 async def verify_upload_manifest(venue: Venue, caller: Caller, upload: SignedUpload) -> None:

@@ -1642,107 +1642,112 @@
 <context>
     <name>SessionWindow</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="51" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="52" />
         <source>Session {id}</source>
         <translation>评标会话 {id}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="54" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="55" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="61" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="62" />
         <source>I have read it</source>
         <translation>我已阅读</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="113" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="115" />
         <source>1 Declaration</source>
         <translation>1 承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="114" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="116" />
         <source>2 Leader election</source>
         <translation>2 推选组长</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="115" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="117" />
         <source>3 Preliminary review</source>
         <translation>3 初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="116" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="118" />
         <source>4 Documents</source>
         <translation>4 招投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="117" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="119" />
         <source>5 Scoring</source>
         <translation>5 详细评分</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="118" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="120" />
         <source>6 Review and sign</source>
         <translation>6 核对签名</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="119" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="121" />
         <source>7 Evaluation report</source>
         <translation>7 评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="152" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="122" />
+        <source>Warnings (围标串标)</source>
+        <translation>围标串标预警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="155" />
         <source>Phase: {phase}</source>
         <translation>当前阶段：{phase}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="154" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="157" />
         <source>The session is paused by the supervisor. Your work is kept; please wait.</source>
         <translation>监督人员已暂停评标。您的评分已保存，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="158" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="161" />
         <source>{n} signed item(s) waiting to be sent</source>
         <translation>{n} 份已签名内容等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="158" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="161" />
         <source>Everything signed has been received</source>
         <translation>已签名的内容均已送达</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="166" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="169" />
         <source>● Connected to the venue</source>
         <translation>● 已连接场地服务器</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="167" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="170" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="168" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="171" />
         <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
         <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="169" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="172" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="170" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="173" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="182" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="185" />
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="188" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="191" />
         <source>The leader election was tied: please vote again.</source>
         <translation>组长推选出现平票，请重新投票。</translation>
     </message>
@@ -1858,7 +1863,7 @@ Signed content cannot be changed afterwards.</source>
         <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="73" />
         <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="83" />
         <source>Bidders</source>
-        <translation>投标人数</translation>
+        <translation>投标人</translation>
     </message>
     <message>
         <location filename="../../work/main/evaluator_app/ui/centre/statistics.py" line="73" />
@@ -2035,6 +2040,84 @@ Signed content cannot be changed afterwards.</source>
         <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="146" />
         <source>Disconnected</source>
         <translation>已断开</translation>
+    </message>
+</context>
+<context>
+    <name>WarningsPage</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="16" />
+        <source>Collusion and fraud warnings</source>
+        <translation>围标串标预警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
+        <source>Warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
+        <source>Bidders</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
+        <source>Strength</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
+        <source>Committee's decision</source>
+        <translation>委员会处理意见</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="28" />
+        <source>The committee's reasons (required)</source>
+        <translation>委员会的理由（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="30" />
+        <source>Sign the committee's decision</source>
+        <translation>签名记录委员会处理意见</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="34" />
+        <source>Decision:</source>
+        <translation>处理意见：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="64" />
+        <source>Analysing the bids… ({done}/{total})</source>
+        <translation>正在分析投标文件…（{done}/{total}）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="66" />
+        <source>The analysis starts when the centre publishes the documents.</source>
+        <translation>交易中心发布招投标文件后开始分析。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="68" />
+        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
+        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="75" />
+        <source>not decided</source>
+        <translation>尚未处理</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="89" />
+        <source>Choose a warning and write the committee's reasons.</source>
+        <translation>请选择一条预警并写明委员会的理由。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="92" />
+        <source>the committee's decision on a warning</source>
+        <translation>委员会对预警的处理意见</translation>
     </message>
 </context>
 </TS>

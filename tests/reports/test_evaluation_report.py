@@ -53,7 +53,8 @@ def test_gates_rejections_price_deviation_and_dissent(ex, report_pdf, tmp_path):
     for reason in ("投标保证金到账时间晚于投标截止时间", "保证金银行回单显示到账时间为截止后15分钟", "投标保证金未按时足额提交",
                    "投标函第3页法定代表人签字不清晰"):
         assert reason in text  # majority and minority fail reasons alike
-    rejected = text[text.index("八、否决投标情况"):text.index("九、不同意见")]
+    rejected = text[text.index("八、否决投标情况"):text.index("九、围标串标预警及处理")]
+    assert "系统未发现围标串标预警线索" in text[text.index("九、围标串标预警及处理"):text.index("十、不同意见")]
     assert ex.lot.bidder("B4").name in rejected and ex.lot.bidder("B5").name in rejected
     assert "38,760,000.00元超过最高限价38,500,000.00元" in rejected
     assert "评标基准价：35,671,225.96元" in text

@@ -98,6 +98,8 @@ OPS: dict[tuple[str, str], Op] = {
     ("GET", f"{S}/report"): Op("The evaluation report (PDF, base64) and who has signed or dissented", "any role that sees it, from report signing on", answer=OBJ),
     ("POST", f"{S}/report/signatures"): Op("The newest report revision with the caller's PAdES signature appended", "expert", REPORT_SIGNATURE, 201, OBJ),
     ("POST", f"{S}/report/dissent"): Op("Signed dissent (不同意见) with reasons, instead of signing", "expert", "SignedUpload", 201, "SignedReceipt"),
+    ("GET", f"{S}/warnings"): Op("Collusion and fraud warnings (围标串标预警): status, evidence and the committee's decisions", "any role that sees it", answer=OBJ),
+    ("POST", f"{S}/warning-decisions"): Op("The committee's signed decision on a warning (by the leader)", "expert (leader)", "SignedUpload", 201, "SignedReceipt"),
     ("GET", f"{S}/summary"): Op("The summary (汇总); nobody sees scores before the summary phase", "any role that sees it, from summary on", answer=OBJ),
     ("PUT", f"{S}/draft"): Op("Store the caller's unsigned draft (highest revision kept)", "expert", "DraftPut", answer="DraftView"),
     ("GET", f"{S}/draft"): Op("The caller's unsigned draft", "expert", answer="DraftView"),

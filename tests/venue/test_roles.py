@@ -65,6 +65,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{S}/report"): ALL,  # from the report-signing phase on
     ("POST", f"{S}/report/signatures"): frozenset({E}),
     ("POST", f"{S}/report/dissent"): frozenset({E}),
+    ("GET", f"{S}/warnings"): ALL,
+    ("POST", f"{S}/warning-decisions"): frozenset({E}),
     ("PUT", f"{S}/draft"): frozenset({E}),
     ("GET", f"{S}/draft"): frozenset({E}),
     ("GET", f"{P}/people"): frozenset({C}),
@@ -102,7 +104,7 @@ def sample_body(h: VenueHarness, method: str, path: str) -> Any:
         return None
     if tail == "/sheets/check":
         return encode(sheet(h, "expert-sd-1", "E1"))
-    if tail in ("/declarations", "/leader-votes", "/gate-votes", "/sheets", "/witness-notes", "/manifest", "/report/dissent"):
+    if tail in ("/declarations", "/leader-votes", "/gate-votes", "/sheets", "/witness-notes", "/manifest", "/report/dissent", "/warning-decisions"):
         return JUNK_UPLOAD
     return bodies.get(tail, {})
 

@@ -138,4 +138,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (session_id, revision)
     );
     """,
+    # 3: collusion and fraud warnings (围标串标预警) of a session's bids
+    """
+    CREATE TABLE collusion (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        status TEXT NOT NULL,                 -- running, done, failed
+        stage TEXT NOT NULL DEFAULT '',
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0,
+        result TEXT,                          -- AnalysisResult.to_dict() as JSON
+        error TEXT,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )

@@ -226,6 +226,17 @@ class SqliteTx:
             row = self._one("SELECT revision, pdf FROM report_revisions WHERE session_id = ? AND revision = ?", session_id, revision)
         return (int(row["revision"]), bytes(row["pdf"])) if row else None
 
+    # -- collusion warnings ------------------------------------------------------------
+    def set_collusion(self, session_id: str, status: str, at: str, stage: str = "", done: int = 0, total: int = 0, result: str | None = None, error: str | None = None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO collusion (session_id, status, stage, done, total, result, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, status, stage, done, total, result, error, at),
+        )
+
+    def collusion(self, session_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM collusion WHERE session_id = ?", session_id)
+        return dict(row) if row else None
+
     # -- events ----------------------------------------------------------------------
     def append_event(self, session_id: str | None, kind: str, audience: str, payload: dict[str, Any], at: str) -> EventRecord:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)

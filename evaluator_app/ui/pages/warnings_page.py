@@ -1,0 +1,95 @@
+"""Collusion and fraud warnings (围标串标预警): the evidence beside scoring; the leader records
+the committee's decision on each, signed. The software decides nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTextEdit, QWidget
+from qasync import asyncSlot
+
+from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.reports.warnings_section import DECISION_ZH, KIND_ZH, STRENGTH_ZH
+from evaluator_app.ui.pages.base import StepPage
+
+
+class WarningsPage(StepPage):
+    def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
+        super().__init__(session, language, self.tr("Collusion and fraud warnings"), parent)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Warning"), self.tr("Bidders"), self.tr("Strength"), self.tr("Evidence"), self.tr("Committee's decision")])
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.decision = QComboBox()
+        for key, text in DECISION_ZH.items():
+            self.decision.addItem(text, key)
+        self.reasons = QTextEdit()
+        self.reasons.setPlaceholderText(self.tr("The committee's reasons (required)"))
+        self.reasons.setMaximumHeight(70)
+        self.decide_button = QPushButton(self.tr("Sign the committee's decision"))
+        self.decide_button.setObjectName("primary")
+        self.decide_button.clicked.connect(self.decide)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Decision:")))
+        row.addWidget(self.decision)
+        row.addWidget(self.reasons, 1)
+        row.addWidget(self.decide_button)
+        self.body.addWidget(self.status)
+        self.body.addWidget(self.table, 1)
+        self.body.addLayout(row)
+        self.found: list[dict] = []  # type: ignore[type-arg]
+        self._loaded = False
+
+    def refresh(self) -> None:
+        leader = self.session.view.get("leader_id") == self.session.me
+        phase_ok = self.session.phase in ("preliminary_review", "detailed_scoring", "summary") and not self.session.paused
+        for widget in (self.decision, self.reasons, self.decide_button):
+            widget.setVisible(leader)
+            widget.setEnabled(phase_ok)
+        if not self._loaded and self.session.lot is not None:
+            self._loaded = True
+            self.load()
+
+    @asyncSlot()
+    async def load(self) -> None:
+        try:
+            data = await self.session.client.get(f"/sessions/{self.session.session_id}/warnings")
+        except Exception as exc:
+            self._loaded = False
+            self.show_error(exc)
+            return
+        self.found = data.get("warnings", [])
+        if data["status"] == "running":
+            self.status.setText(self.tr("Analysing the bids… ({done}/{total})").format(done=data.get("done", 0), total=data.get("total", 0)))
+        elif data["status"] == "not_started":
+            self.status.setText(self.tr("The analysis starts when the centre publishes the documents."))
+        else:
+            self.status.setText(self.tr("{n} warning(s). The software finds evidence; the committee decides.").format(n=len(self.found)))
+        self.table.setRowCount(len(self.found))
+        for r, warning in enumerate(self.found):
+            passages = "；".join(f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} p.{p['b']['page']}：{p['a']['text'][:40]}…" for p in warning.get("passages", [])[:2])
+            values = "；".join(f"{v['bidder_id']} {v['value']}" for v in warning.get("values", [])[:4])
+            decided = warning.get("decision")
+            cells = [KIND_ZH.get(warning["kind"], warning["kind"]), "、".join(warning["bidders"]), STRENGTH_ZH.get(warning["strength"], warning["strength"]),
+                     passages or values, f"{DECISION_ZH.get(decided['decision'], '')}：{decided['reasons']}" if decided else self.tr("not decided")]
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()
+
+    def on_event(self, kind: str) -> None:
+        if kind in ("collusion.done", "warning_decision.accepted"):
+            self.load()
+
+    @asyncSlot()
+    async def decide(self) -> None:
+        row = self.table.currentRow()
+        reasons = self.reasons.toPlainText().strip()
+        if not (0 <= row < len(self.found)) or not reasons:
+            self.say(self.tr("Choose a warning and write the committee's reasons."), ok=False)
+            return
+        warning_id, decision = self.found[row]["id"], str(self.decision.currentData())
+        item = await self.signed(self.tr("the committee's decision on a warning"), lambda secret: self.session.decide_warning(warning_id, decision, reasons, secret))
+        if item is not None and item.state == "delivered":
+            self.reasons.clear()
+            await self.load()

@@ -1,0 +1,109 @@
+"""Running the collusion analysis for a session in the background, and what it found.
+
+The analysis starts when the centre publishes the signed document manifest (every document is
+then in the store). It runs in a worker thread with progress events; nothing is decided by it:
+the committee's leader records a signed decision per warning (confirmed, dismissed, noted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from evaluator_app.venue.collusion import analyse, rule_for
+from evaluator_app.venue.context import Venue
+from evaluator_app.venue.events import publish
+from evaluator_app.venue.http import Caller
+from evaluator_app.venue.sessions import load, project_of
+from evaluator_app.venue.store.sqlite import SqliteTx
+
+logger = logging.getLogger(__name__)
+DECISIONS = ("confirmed", "dismissed", "noted")
+_running: dict[str, asyncio.Task[None]] = {}
+
+
+def start(venue: Venue, session_id: str) -> None:
+    """Begin (or restart) the analysis of a session's bids in the background."""
+    task = _running.get(session_id)
+    if task is not None and not task.done():
+        return
+    _running[session_id] = asyncio.ensure_future(_run(venue, session_id))
+
+
+async def _run(venue: Venue, session_id: str) -> None:
+    loop = asyncio.get_running_loop()
+
+    def inputs(tx: SqliteTx) -> tuple[Any, list[tuple[str, str, bytes]], list[tuple[str, bytes]]]:
+        session = tx.session(session_id)
+        lot = project_of(session).lot(session.lot_id)
+        bids, tender = [], []
+        for doc in tx.documents(session_id):
+            data = venue.blobs.path(doc.sha256).read_bytes()  # type: ignore[attr-defined]
+            (bids.append((doc.bidder_id, doc.doc_id, data)) if doc.bidder_id else tender.append((doc.doc_id, data)))
+        tx.set_collusion(session_id, "running", venue.now_iso())
+        return lot, bids, tender
+
+    lot, bids, tender = await venue.store.tx(inputs)
+    last = {"at": 0.0}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = loop.time()
+        if now - last["at"] > 0.5 or done == total:  # a few updates a second at most
+            last["at"] = now
+            asyncio.run_coroutine_threadsafe(_progress(venue, session_id, stage, done, total), loop)
+
+    try:
+        result = await loop.run_in_executor(
+            None, lambda: analyse(bids, (), {b.id: b.price for b in lot.bidders}, lot.ceiling_price, rule_for(lot.plan), tender_documents=tender, progress=progress)
+        )
+    except Exception as exc:  # an unreadable PDF must not take the venue down: said, and retried by restarting
+        logger.exception("collusion analysis of %s failed", session_id)
+        await venue.store.tx(lambda tx: tx.set_collusion(session_id, "failed", venue.now_iso(), error=str(exc)))
+        return
+    data = result.to_dict()
+
+    def store(tx: SqliteTx) -> Any:
+        now = venue.now_iso()
+        tx.set_collusion(session_id, "done", now, "checks", 1, 1, json.dumps(data, ensure_ascii=False))
+        tx.append_audit(now, "venue", "collusion.analysed", session_id, {"warnings": [w["id"] for w in data["warnings"]]})
+        return tx.append_event(session_id, "collusion.done", "all", {"warnings": len(data["warnings"])}, now)
+
+    await publish(venue, [await venue.store.tx(store)])
+    logger.info("collusion analysis of %s: %d warning(s)", session_id, len(data["warnings"]))
+
+
+async def _progress(venue: Venue, session_id: str, stage: str, done: int, total: int) -> None:
+    def work(tx: SqliteTx) -> Any:
+        now = venue.now_iso()
+        tx.set_collusion(session_id, "running", now, stage, done, total)
+        return tx.append_event(session_id, "collusion.progress", "all", {"stage": stage, "done": done, "total": total}, now)
+
+    await publish(venue, [await venue.store.tx(work)])
+
+
+def decisions(tx: SqliteTx, session_id: str) -> dict[str, dict[str, Any]]:
+    """The newest signed decision per warning id."""
+    out: dict[str, dict[str, Any]] = {}
+    for artefact in tx.artefacts(session_id, "warning_decision"):
+        body = json.loads(artefact.content)
+        out[body["warning_id"]] = {"decision": body["decision"], "reasons": body["reasons"], "by": artefact.person_id, "at": artefact.accepted_at}
+    return out
+
+
+async def warnings(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
+    """What the analysis found (status, progress, warnings with their evidence and decisions)."""
+
+    def work(tx: SqliteTx) -> dict[str, Any]:
+        load(tx, caller, session_id)
+        row = tx.collusion(session_id)
+        if row is None:
+            return {"status": "not_started", "warnings": []}
+        result = json.loads(row["result"]) if row["result"] else {"warnings": []}
+        made = decisions(tx, session_id)
+        for warning in result.get("warnings", []):
+            warning["decision"] = made.get(warning["id"])
+        return {"status": row["status"], "stage": row["stage"], "done": row["done"], "total": row["total"], "error": row["error"], **result}
+
+    return await venue.store.tx(work)

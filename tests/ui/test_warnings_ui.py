@@ -1,0 +1,85 @@
+"""The warnings beside scoring: the evidence shown, the leader's signed decision recorded."""
+
+from __future__ import annotations
+
+import asyncio
+
+from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
+from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.main_window import MainWindow
+from evaluator_app.ui.pages import base
+from tests.collusion.bidgen import planted_set, tender_pdf
+from tests.ui.conftest import until
+from tests.venue.flow import declare, now, vote_leader
+from tests.venue.harness import COMMITTEE, SEATS, example_project
+
+LEADER = "expert-sd-1"
+
+
+async def _session_with_planted_bids(h):  # type: ignore[no-untyped-def]
+    centre = await h.login("centre-1")
+    bids, _ = planted_set(seed=11)
+    docs = [("tender", "招标文件", tender_pdf(11), None)] + [(f"bid-{b.bidder_id}", f"{b.bidder_id} 投标文件", b.pdf, b.bidder_id) for b in bids if b.bidder_id != "B6"]
+    inputs = [DocumentInput(d, t, await centre.put_blob(p), len(p), b) for d, t, p, b in docs]
+    members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in COMMITTEE]
+    await centre.post("/sessions", CreateSession("S1", "预警演示", example_project(), "lot-1", "jinan", tuple(members), tuple(inputs)))
+    entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
+    content, signature = await centre.sign_artefact("document_manifest", DocumentManifest("S1", entries, now()), h.signer("centre-1"))
+    await centre.upload("S1", "manifest", content, signature)
+    await centre.post("/sessions/S1/phase", {"target": "check_in"})
+    await centre.post("/sessions/S1/phase", {"target": "declarations"})
+    experts = {k: await h.login(k) for k in COMMITTEE}
+    for key in COMMITTEE:
+        await declare(h, experts[key], key)
+    for key in COMMITTEE:
+        await vote_leader(h, experts[key], key, LEADER)
+    for _ in range(200):
+        if (await centre.get("/sessions/S1/warnings"))["status"] == "done":
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("analysis did not finish")
+
+
+def test_leader_sees_warnings_and_signs_the_committees_decision(qtbot, drive, venue, tmp_path, monkeypatch):
+    person = venue.demo.person(LEADER)
+    monkeypatch.setattr(base, "secret_prompt", lambda *_: person.password)
+
+    async def scenario() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        await asyncio.to_thread(venue.call, _session_with_planted_bids(venue.harness))
+        install_language(QApplication.instance(), "zh_CN")
+        window = MainWindow(venue.settings_for(f"ws-{LEADER}"), tmp_path / "app")
+        qtbot.addWidget(window)
+        window.show()
+        page = window.login_page
+        page.use_file.setChecked(True)
+        page.file_edit.setText(str(person.p12))
+        page.secret_edit.setText(person.password)
+        page.login_button.click()
+        await until(lambda: window.lobby is not None and window.lobby.sessions, message="lobby")
+        window.lobby.join_button.click()
+        session_window = window.session_windows["S1"]
+        qtbot.addWidget(session_window)
+        warnings = session_window.warnings_page
+        await until(lambda: len(warnings.found) >= 2, message="warnings listed")
+        session_window.steps.setCurrentRow(session_window.pages.index(warnings))
+        row = next(r for r, w in enumerate(warnings.found) if w["kind"] == "shared_passage")
+        assert warnings.table.item(row, 1).text() == "B2、B4" and "内容雷同" in warnings.table.item(row, 0).text()
+        assert warnings.decide_button.isVisible()
+        warnings.table.selectRow(row)
+        warnings.decision.setCurrentIndex(warnings.decision.findData("confirmed"))
+        warnings.reasons.setPlainText("B2 与 B4 施工方案段落雷同，委员会认定存在串通投标嫌疑。")
+        if SHOTS:
+            await asyncio.sleep(0.5)
+        shot(session_window, "expert-warnings")
+        warnings.decide_button.click()
+        await until(lambda: "确认存在问题" in (warnings.table.item(row, 4).text() if warnings.table.item(row, 4) else ""), message="decision shown")
+        window.close()
+        await window.shutdown_task
+
+    drive(scenario)
+
+
+from tests.ui.test_expert_flow_ui import SHOTS, shot  # noqa: E402
