@@ -150,8 +150,6 @@ def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = 
 
         gc.freeze()
         gc.set_threshold(gc_threshold, 20, 100)
-    if os.environ.get("BENCH_GC_LOG"):
-        exec(open(os.environ["BENCH_GC_LOG"]).read(), {})  # a diagnostic hook: log slow collections
     if directory_heartbeats:
         from evaluator_app.venue import routes_more
 
