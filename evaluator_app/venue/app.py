@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -146,6 +147,10 @@ async def run_venue(config: VenueConfig, ready: asyncio.Event | None = None) -> 
     """Serve until cancelled (Ctrl+C)."""
     venue = build_venue(config)
     app = make_app(venue)
+    # 1,000 sockets make many long-lived objects: full collections of them stalled fan-out by
+    # 100-140 ms (benchmarks/bench_venue_events.py); freeze what exists and collect less often.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
     runner, server = await start_server(app, config)
     logger.warning("venue %s (%s) serving on https://%s:%d/api/v1", config.venue_id, config.city, config.host, config.port)
     if ready is not None:

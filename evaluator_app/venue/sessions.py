@@ -218,6 +218,9 @@ async def acknowledge(venue: Venue, caller: Caller, session_id: str, seq: int) -
 
     def work(tx: SqliteTx) -> EventRecord:
         load(tx, caller, session_id)
+        target = tx.events_since(seq - 1, limit=1) if seq > 0 else []
+        if not target or target[0].seq != seq or target[0].session_id != session_id or target[0].kind not in ("broadcast", "alert"):
+            raise NotFound("no such message or alert in this session", "本会话没有这条通知或预警", code="no_event")
         now = venue.now_iso()
         tx.append_audit(now, caller.person_id, "acknowledge", session_id, {"event": seq})
         return tx.append_event(session_id, "acknowledged", "staff", {"event": seq, "by": caller.person_id, "name": caller.name, "at": now}, now)
