@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # the libraries themselves are loaded on first use (see client.login.warm_up)
     from cryptography import x509
@@ -19,6 +21,9 @@ if TYPE_CHECKING:  # the libraries themselves are loaded on first use (see clien
     from evaluator_app.pki.credentials import Signer, TokenInfo
     from evaluator_app.pki.trust_list import TrustList
     from evaluator_app.pki.validation import RevocationPolicy
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,21 @@ async def describe_certificate(cert: x509.Certificate, trust_list: TrustList | N
     )
 
 
+# One PKCS#11 call at a time from this process: the login window polls for keys plugged in
+# while a login may be opening one, and some token libraries crash on concurrent calls.
+_TOKEN_LOCK = threading.Lock()
+
+
+def _serialised(work: Callable[..., T], *args: Any) -> T:
+    with _TOKEN_LOCK:
+        return work(*args)
+
+
 async def find_tokens(module_path: str) -> list[TokenInfo]:
     """Tokens present now (a key plugged in after start is found on the next call)."""
     from evaluator_app.pki.credentials import list_tokens
 
-    return await asyncio.to_thread(list_tokens, module_path)
+    return await asyncio.to_thread(_serialised, list_tokens, module_path)
 
 
 async def open_p12(path: Path, password: str) -> Signer:
@@ -80,7 +95,7 @@ async def open_p12(path: Path, password: str) -> Signer:
 async def open_usb_key(module_path: str, pin: str, token_label: str | None = None, slot: int | None = None) -> Signer:
     from evaluator_app.pki.credentials import open_token
 
-    return await asyncio.to_thread(open_token, module_path, pin, token_label, slot)
+    return await asyncio.to_thread(_serialised, open_token, module_path, pin, token_label, slot)
 
 
 def certificate_of(signer: Signer) -> x509.Certificate:
