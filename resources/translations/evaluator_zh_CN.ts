@@ -3,183 +3,193 @@
 <context>
     <name>ActionsPanel</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="53" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="54" />
         <source>Session control</source>
         <translation>会话控制</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="54" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="55" />
         <source>Witness notes</source>
         <translation>见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="55" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="56" />
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="59" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="57" />
+        <source>Collusion and fraud warnings</source>
+        <translation>围标串标预警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="64" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="85" />
         <source>Reason (required, goes into the record)</source>
         <translation>原因（必填，将记入记录）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="60" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="86" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="62" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="88" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="70" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="96" />
         <source>Message to every expert (they must acknowledge it)</source>
         <translation>发给全体专家的消息（专家须确认已读）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="71" />
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="93" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="97" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="119" />
         <source>Broadcast</source>
         <translation>广播</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="82" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="108" />
         <source>Reason for the absence (required)</source>
         <translation>缺席原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="83" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="109" />
         <source>Mark absent</source>
         <translation>标记缺席</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="118" />
         <source>Pause / resume</source>
         <translation>暂停 / 恢复</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="94" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="120" />
         <source>Messages sent</source>
         <translation>已发消息</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="95" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="121" />
         <source>Absence</source>
         <translation>缺席</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="101" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="127" />
         <source>What you witnessed (signed with your certificate and archived with the session)</source>
         <translation>见证情况（将以您的数字证书签名，随会话存档）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="102" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
         <source>Sign and send the witness note</source>
         <translation>签名并提交见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="120" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="146" />
         <source>Scores are shown to supervisors from the summary phase on, never before.</source>
         <translation>汇总阶段开始后才向监督人员显示评分，此前一律不显示。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="123" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="149" />
         <source>Show the summary</source>
         <translation>查看汇总结果</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="154" />
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="154" />
         <source>Bidder</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="154" />
         <source>Final score</source>
         <translation>最终得分</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="154" />
         <source>Price</source>
         <translation>投标报价</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="154" />
         <source>Technical</source>
         <translation>技术分</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="168" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="194" />
         <source>nobody yet</source>
         <translation>尚无人</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="169" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="195" />
         <source>{time} {message} — read by: {read}</source>
         <translation>{time} {message} — 已读：{read}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="176" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="202" />
         <source>received by the venue (receipt kept)</source>
         <translation>场地已接收（回执已保存）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="179" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="205" />
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="180" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="206" />
         <source>signed, waiting to be sent</source>
         <translation>已签名，等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="194" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="220" />
         <source>The session is paused; experts cannot submit until it resumes.</source>
         <translation>评标已暂停；恢复前专家不能提交。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="199" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="225" />
         <source>The session has resumed.</source>
         <translation>评标已恢复。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="204" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="230" />
         <source>Message sent to the experts.</source>
         <translation>消息已发给专家。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="212" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="238" />
         <source>Marked absent.</source>
         <translation>已标记缺席。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="223" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="249" />
         <source>Witness note</source>
         <translation>见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="225" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="251" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="250" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="276" />
         <source>Summary of the venue (phase: {phase}).</source>
         <translation>场地汇总结果（阶段：{phase}）。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="254" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="280" />
         <source>{bidder} (recommended candidate)</source>
         <translation>{bidder}（中标候选人）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="258" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="284" />
         <source>Rejected at the preliminary review: {bidders}</source>
         <translation>初步评审否决：{bidders}</translation>
     </message>
@@ -1992,52 +2002,52 @@ Signed content cannot be changed afterwards.</source>
         <translation>{name}（{role}）· {venue}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="125" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="133" />
         <source>Session {id} · phase: {phase} · main venue: {main}</source>
         <translation>会话 {id} · 阶段：{phase} · 主场：{main}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="127" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="135" />
         <source>Supervisor console — {id}</source>
         <translation>监督台 — {id}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="136" />
         <source>{title} ({n} alert(s))</source>
         <translation>{title}（{n} 条警报）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="129" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="137" />
         <source>⚠ {n} alert(s) not acknowledged</source>
         <translation>⚠ {n} 条警报尚未确认</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="131" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="139" />
         <source>The session is paused: experts cannot submit until it resumes.</source>
         <translation>评标已暂停：恢复前专家不能提交。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="142" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="150" />
         <source>● Connected to the venue (live)</source>
         <translation>● 已连接场地（实时）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="143" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="151" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="144" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="152" />
         <source>✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.</source>
         <translation>✕ 无法连接场地；{s} 秒后重试。显示的内容可能不是最新的。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="145" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="153" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="146" />
+        <location filename="../../work/main/evaluator_app/ui/supervisor/window.py" line="154" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
@@ -2045,79 +2055,90 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>WarningsPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="16" />
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="17" />
         <source>Collusion and fraud warnings</source>
         <translation>围标串标预警</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
-        <source>Warning</source>
-        <translation>预警</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
-        <source>Bidders</source>
-        <translation>投标人</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
-        <source>Strength</source>
-        <translation>强度</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
-        <source>Evidence</source>
-        <translation>证据</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="20" />
-        <source>Committee's decision</source>
-        <translation>委员会处理意见</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="28" />
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="25" />
         <source>The committee's reasons (required)</source>
         <translation>委员会的理由（必填）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="30" />
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="27" />
         <source>Sign the committee's decision</source>
         <translation>签名记录委员会处理意见</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="34" />
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="31" />
         <source>Decision:</source>
         <translation>处理意见：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="64" />
-        <source>Analysing the bids… ({done}/{total})</source>
-        <translation>正在分析投标文件…（{done}/{total}）</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="66" />
-        <source>The analysis starts when the centre publishes the documents.</source>
-        <translation>交易中心发布招投标文件后开始分析。</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="68" />
-        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
-        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="75" />
-        <source>not decided</source>
-        <translation>尚未处理</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="89" />
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="72" />
         <source>Choose a warning and write the committee's reasons.</source>
         <translation>请选择一条预警并写明委员会的理由。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/pages/warnings_page.py" line="75" />
         <source>the committee's decision on a warning</source>
         <translation>委员会对预警的处理意见</translation>
+    </message>
+</context>
+<context>
+    <name>WarningsTable</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <source>Warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <source>Bidders</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <source>Strength</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <source>Committee's decision</source>
+        <translation>委员会处理意见</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="28" />
+        <source>not decided</source>
+        <translation>尚未处理</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="36" />
+        <source>Analysing the bids… ({done}/{total})</source>
+        <translation>正在分析投标文件…（{done}/{total}）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="38" />
+        <source>The analysis starts when the centre publishes the documents.</source>
+        <translation>交易中心发布招投标文件后开始分析。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="40" />
+        <source>The analysis failed: {why}</source>
+        <translation>分析失败：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="41" />
+        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
+        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
     </message>
 </context>
 </TS>

@@ -79,6 +79,24 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(qtbot, drive, ve
         window.close()
         await window.shutdown_task
 
+        # the supervisor sees the same warnings and the committee's decision in the console
+        supervisor = venue.demo.person("supervisor-jinan")
+        console = MainWindow(venue.settings_for("ws-supervisor-jinan"), tmp_path / "sup")
+        qtbot.addWidget(console)
+        console.show()
+        console.login_page.use_file.setChecked(True)
+        console.login_page.file_edit.setText(str(supervisor.p12))
+        console.login_page.secret_edit.setText(supervisor.password)
+        console.login_page.login_button.click()
+        await until(lambda: console.lobby is not None and console.lobby.sessions, message="supervisor lobby")
+        console.lobby.join_button.click()
+        sup_window = console.session_windows["S1"]
+        qtbot.addWidget(sup_window)
+        table = sup_window.actions.warnings_table
+        await until(lambda: table.rowCount() >= 2 and any("确认存在问题" in (table.item(r, 4).text() if table.item(r, 4) else "") for r in range(table.rowCount())), message="warnings in the supervisor console")
+        console.close()
+        await console.shutdown_task
+
     drive(scenario)
 
 

@@ -3,12 +3,13 @@ the committee's decision on each, signed. The software decides nothing."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextEdit, QWidget
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
-from evaluator_app.reports.warnings_section import DECISION_ZH, KIND_ZH, STRENGTH_ZH
+from evaluator_app.reports.warnings_section import DECISION_ZH
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.warnings_table import WarningsTable, status_text
 
 
 class WarningsPage(StepPage):
@@ -16,11 +17,7 @@ class WarningsPage(StepPage):
         super().__init__(session, language, self.tr("Collusion and fraud warnings"), parent)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Warning"), self.tr("Bidders"), self.tr("Strength"), self.tr("Evidence"), self.tr("Committee's decision")])
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
+        self.table = WarningsTable()
         self.decision = QComboBox()
         for key, text in DECISION_ZH.items():
             self.decision.addItem(text, key)
@@ -60,22 +57,8 @@ class WarningsPage(StepPage):
             self.show_error(exc)
             return
         self.found = data.get("warnings", [])
-        if data["status"] == "running":
-            self.status.setText(self.tr("Analysing the bids… ({done}/{total})").format(done=data.get("done", 0), total=data.get("total", 0)))
-        elif data["status"] == "not_started":
-            self.status.setText(self.tr("The analysis starts when the centre publishes the documents."))
-        else:
-            self.status.setText(self.tr("{n} warning(s). The software finds evidence; the committee decides.").format(n=len(self.found)))
-        self.table.setRowCount(len(self.found))
-        for r, warning in enumerate(self.found):
-            passages = "；".join(f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} p.{p['b']['page']}：{p['a']['text'][:40]}…" for p in warning.get("passages", [])[:2])
-            values = "；".join(f"{v['bidder_id']} {v['value']}" for v in warning.get("values", [])[:4])
-            decided = warning.get("decision")
-            cells = [KIND_ZH.get(warning["kind"], warning["kind"]), "、".join(warning["bidders"]), STRENGTH_ZH.get(warning["strength"], warning["strength"]),
-                     passages or values, f"{DECISION_ZH.get(decided['decision'], '')}：{decided['reasons']}" if decided else self.tr("not decided")]
-            for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeRowsToContents()
+        self.status.setText(status_text(self, data))
+        self.table.show_warnings(self.found)
 
     def on_event(self, kind: str) -> None:
         if kind in ("collusion.done", "warning_decision.accepted"):

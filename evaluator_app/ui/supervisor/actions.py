@@ -35,6 +35,7 @@ from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.phase_names import phase_name
 from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.warnings_table import WarningsTable, status_text
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,31 @@ class ActionsPanel(QTabWidget):
         self.addTab(self._control_tab(), self.tr("Session control"))
         self.addTab(self._notes_tab(), self.tr("Witness notes"))
         self.addTab(self._summary_tab(), self.tr("Summary"))
+        self.addTab(self._warnings_tab(), self.tr("Collusion and fraud warnings"))
+
+    def _warnings_tab(self) -> QWidget:
+        tab = QWidget()
+        self.warnings_status = QLabel()
+        self.warnings_status.setWordWrap(True)
+        self.warnings_table = WarningsTable()
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.load_warnings)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.warnings_status)
+        layout.addWidget(self.warnings_table, 1)
+        layout.addWidget(refresh)
+        return tab
+
+    @asyncSlot()
+    async def load_warnings(self) -> None:
+        """Evidence only: a supervisor sees the warnings and the committee's decisions, no scores."""
+        try:
+            data = await self.session.client.get(f"/sessions/{self.session.session_id}/warnings")
+        except Exception as exc:
+            self.warnings_status.setText(explain(exc).text(self.language))
+            return
+        self.warnings_status.setText(status_text(self, data))
+        self.warnings_table.show_warnings(data.get("warnings", []))
 
     def _control_tab(self) -> QWidget:
         self.reason_edit = QLineEdit()

@@ -78,7 +78,7 @@ class SupervisorWindow(QMainWindow):
         self.statusBar().addWidget(self.connection_label, 1)
         self.statusBar().addPermanentWidget(self.who_label)
 
-        self.connection = VenueConnection(logged.client, self.session.on_event, on_state=self._on_state)
+        self.connection = VenueConnection(logged.client, self._on_event, on_state=self._on_state)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_DELAY_MS)
@@ -109,7 +109,15 @@ class SupervisorWindow(QMainWindow):
             return
         self.connection.start()  # from since=0: alerts and acknowledgements are rebuilt from the record
         self._presence_timer.start()
+        self.actions.load_warnings()
         await self.session.deliver()  # notes signed before a restart go out now
+
+    async def _on_event(self, event: dict[str, Any]) -> None:
+        result = self.session.on_event(event)
+        if asyncio.iscoroutine(result):
+            await result
+        if event.get("kind") in ("collusion.done", "warning_decision.accepted") and not self._closed and alive(self):
+            self.actions.load_warnings()
 
     # -- showing ---------------------------------------------------------------------
     def _schedule_render(self) -> None:
