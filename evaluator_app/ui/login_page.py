@@ -44,6 +44,7 @@ class LoginPage(QWidget):
         self.language = language
         self._tokens: list[TokenInfo] = []
         self._busy = False
+        self._listing = False
 
         title = QLabel(self.tr("Remote bid evaluation: log in"))
         title.setObjectName("title")
@@ -184,16 +185,19 @@ class LoginPage(QWidget):
 
     @asyncSlot()
     async def _refresh_tokens(self) -> None:
-        if not self.use_token.isChecked() or self._busy or not self.module_edit.text().strip():
+        if not self.use_token.isChecked() or self._busy or self._listing or not self.module_edit.text().strip():
             return
         from dataclasses import replace
 
         self.service.settings = replace(self.service.settings, pkcs11_module=self.module_edit.text().strip())
+        self._listing = True  # the poll and a click must not list at the same time
         try:
             tokens = await self.service.tokens()
         except Exception as exc:  # shown, never raised into Qt
             self.show_error(exc)
             return
+        finally:
+            self._listing = False
         if not alive(self):
             return
         labels = [t.label for t in tokens]

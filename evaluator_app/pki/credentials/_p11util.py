@@ -88,6 +88,11 @@ def map_error(exc: BaseException, *, flags: int = 0, what: str = "token operatio
     return CredentialError(f"{what} failed: {type(exc).__name__} {exc}", f"USB Key 操作失败：{type(exc).__name__}")
 
 
+# Listing tokens and logging in go through this lock: some PKCS#11 libraries (SoftHSM2 among
+# them) crash when slots are enumerated from two threads at once.
+TOKEN_CALL_LOCK = threading.RLock()
+
+
 class Watchdog:
     """Runs token calls on one dedicated thread and gives up after a timeout.
 

@@ -14,6 +14,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from evaluator_app.pki.credentials._p11util import (
+    TOKEN_CALL_LOCK,
     DEFAULT_TIMEOUT,
     USER_PIN_LOCKED,
     Watchdog,
@@ -23,6 +24,11 @@ from evaluator_app.pki.credentials.base import Signer, check_hash, digest
 from evaluator_app.pki.errors import CredentialError, PinLockedError, TokenNotFoundError
 
 logger = logging.getLogger(__name__)
+
+
+def _locked(work, *args):  # type: ignore[no-untyped-def]
+    with TOKEN_CALL_LOCK:  # see _p11util: no slot enumeration overlaps a login
+        return work(*args)
 
 
 def find_token(lib: Any, token_label: str | None = None, slot: int | None = None) -> Any:
@@ -57,7 +63,7 @@ class Pkcs11Signer(Signer):
         self._session: Any = None
         self._key: Any = None
         try:
-            self._dog.run(lambda: self._open(pin, key_label, key_id), "login", flags=self._flags)
+            self._dog.run(lambda: _locked(self._open, pin, key_label, key_id), "login", flags=self._flags)
         except BaseException:
             self._dog.shutdown()
             raise

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from asn1crypto import x509 as asn1_x509
 
 from evaluator_app.pki.credentials._p11util import (
+    TOKEN_CALL_LOCK,
     USER_PIN_COUNT_LOW,
     USER_PIN_FINAL_TRY,
     USER_PIN_LOCKED,
@@ -60,9 +61,15 @@ def list_tokens(module_path: str, timeout: float = 10.0) -> list[TokenInfo]:
     lib = load_module(module_path)
     dog = Watchdog("list", timeout)
     try:
-        return dog.run(lambda: _list(lib), "listing tokens")
+        return dog.run(lambda: _locked(_list, lib), "listing tokens")
     finally:
         dog.shutdown()
+
+
+def _locked(work, *args):  # type: ignore[no-untyped-def]
+    # held in the worker thread itself, so even a call the caller gave up on never overlaps the next
+    with TOKEN_CALL_LOCK:
+        return work(*args)
 
 
 def _list(lib) -> list[TokenInfo]:  # type: ignore[no-untyped-def]
