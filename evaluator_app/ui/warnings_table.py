@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from evaluator_app.reports.warnings_section import DECISION_ZH, KIND_ZH, STRENGTH_ZH
@@ -31,11 +32,12 @@ class WarningsTable(QTableWidget):
         self.resizeRowsToContents()
 
 
-def status_text(widget: QWidget, data: dict[str, Any]) -> str:
+def status_text(_widget: QWidget, data: dict[str, Any]) -> str:
+    tr = lambda text: QCoreApplication.translate("WarningsTable", text)  # noqa: E731 (one context for lupdate and Qt)
     if data["status"] == "running":
-        return widget.tr("Analysing the bids… ({done}/{total})").format(done=data.get("done", 0), total=data.get("total", 0))
+        return tr("Analysing the bids… ({done}/{total})").format(done=data.get("done", 0), total=data.get("total", 0))
     if data["status"] == "not_started":
-        return widget.tr("The analysis starts when the centre publishes the documents.")
+        return tr("The analysis starts when the centre publishes the documents.")
     if data["status"] == "failed":
-        return widget.tr("The analysis failed: {why}").format(why=data.get("error", ""))
-    return widget.tr("{n} warning(s). The software finds evidence; the committee decides.").format(n=len(data.get("warnings", [])))
+        return tr("The analysis failed: {why}").format(why=data.get("error", ""))
+    return tr("{n} warning(s). The software finds evidence; the committee decides.").format(n=len(data.get("warnings", [])))

@@ -1,6 +1,29 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="38" />
+        <source>Analysing the bids… ({done}/{total})</source>
+        <translation>正在分析投标文件…（{done}/{total}）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="40" />
+        <source>The analysis starts when the centre publishes the documents.</source>
+        <translation>交易中心发布招投标文件后开始分析。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="42" />
+        <source>The analysis failed: {why}</source>
+        <translation>分析失败：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="43" />
+        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
+        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
+    </message>
+</context>
+<context>
     <name>ActionsPanel</name>
     <message>
         <location filename="../../work/main/evaluator_app/ui/supervisor/actions.py" line="54" />
@@ -938,151 +961,151 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="48" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="49" />
         <source>Remote bid evaluation: log in</source>
         <translation>远程异地评标系统 · 登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="50" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="51" />
         <source>Log in with your digital certificate (USB key or certificate file)</source>
         <translation>请使用数字证书登录（USB Key 或证书文件）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="53" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="54" />
         <source>USB key</source>
         <translation>USB Key</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="54" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="55" />
         <source>Certificate file (.p12 / .pfx)</source>
         <translation>证书文件（.p12 / .pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="64" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="65" />
         <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
         <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="65" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="75" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="66" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="76" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="74" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="181" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="75" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="182" />
         <source>Certificate file</source>
         <translation>证书文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="88" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="89" />
         <source>USB key driver:</source>
         <translation>USB Key 驱动：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="89" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="90" />
         <source>USB key:</source>
         <translation>USB Key：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="90" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="91" />
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="91" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="144" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="145" />
         <source>PIN:</source>
         <translation>PIN 码：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="95" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="96" />
         <source>Certificate</source>
         <translation>证书信息</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="96" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="97" />
         <source>No certificate chosen yet.</source>
         <translation>尚未选择证书。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="101" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="102" />
         <source>Venue: {url}   Workstation: {ws}</source>
         <translation>场地：{url}　　工作站：{ws}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="106" />
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="171" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="107" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="172" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="144" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="145" />
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="155" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="156" />
         <source>Holder: {name} ({id})</source>
         <translation>持有人：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="156" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="157" />
         <source>Issued by: {ca}</source>
         <translation>签发机构：{ca}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="157" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="158" />
         <source>Valid: {start} to {end}</source>
         <translation>有效期：{start} 至 {end}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="160" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="161" />
         <source>Recognised: this CA is on the mutual-recognition list</source>
         <translation>受认可：该签发机构在互认信任列表中</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="163" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="164" />
         <source>Not recognised: {why}</source>
         <translation>不受认可：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="171" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="172" />
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="175" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="176" />
         <source>PKCS#11 module</source>
         <translation>PKCS#11 模块</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="175" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="176" />
         <source>Libraries (*.so *.dll *.dylib)</source>
         <translation>驱动程序（*.so *.dll *.dylib）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="181" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="182" />
         <source>Certificates (*.p12 *.pfx)</source>
         <translation>证书文件（*.p12 *.pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="207" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="211" />
         <source>No USB key found: plug it in</source>
         <translation>未找到 USB Key，请插入</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="216" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="220" />
         <source>The PIN is locked.</source>
         <translation>PIN 码已锁定。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="217" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="221" />
         <source>Last try before the PIN locks!</source>
         <translation>最后一次机会，再输错 PIN 码将被锁定！</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="218" />
+        <location filename="../../work/main/evaluator_app/ui/login_page.py" line="222" />
         <source>Few PIN tries left.</source>
         <translation>PIN 码剩余尝试次数不多。</translation>
     </message>
@@ -2088,57 +2111,34 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>WarningsTable</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="17" />
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="17" />
         <source>Bidders</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="17" />
         <source>Strength</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="17" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="16" />
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="17" />
         <source>Committee's decision</source>
         <translation>委员会处理意见</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="28" />
+        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="29" />
         <source>not decided</source>
         <translation>尚未处理</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="36" />
-        <source>Analysing the bids… ({done}/{total})</source>
-        <translation>正在分析投标文件…（{done}/{total}）</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="38" />
-        <source>The analysis starts when the centre publishes the documents.</source>
-        <translation>交易中心发布招投标文件后开始分析。</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="40" />
-        <source>The analysis failed: {why}</source>
-        <translation>分析失败：{why}</translation>
-    </message>
-    <message>
-        <location filename="../../work/main/evaluator_app/ui/warnings_table.py" line="41" />
-        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
-        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
     </message>
 </context>
 </TS>
