@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
 from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
 from evaluator_app.client.journal import DraftJournal, DraftSnapshot
@@ -29,7 +30,7 @@ from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.plan import Lot, ScoredItem
 from evaluator_app.core.plan_file import project_from_dict
-from evaluator_app.client.errors import LoginRequired, VenueRefused
+from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused
 from evaluator_app.client.explain import Explanation
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.price import compute_price_scores
@@ -332,6 +333,21 @@ class ExpertSession:
 
     async def dissent(self, reasons: str, secret: str) -> OutboxItem:
         return await self.sign_and_send("dissent", "report/dissent", ReportDissent(self.session_id, self.me, reasons, now_iso()), secret, "不同意见")
+
+    async def bid_indexes(self) -> dict[str, BidIndex]:
+        """The scoring indexes of the bids that came with one (verified like every document)."""
+        if self.documents is None:
+            return {}
+        out: dict[str, BidIndex] = {}
+        for status in self.documents.statuses():
+            if is_index(status.doc_id) and status.state.value == "ready":
+                try:
+                    index = parse_bid_index(bytes(await self.documents.open(status.doc_id)))
+                except (ValueError, ClientError) as exc:  # a malformed index links nothing, the bid is still read
+                    logger.warning("index %s unusable: %s", status.doc_id, exc)
+                    continue
+                out[index.bidder_id] = index
+        return out
 
     def attach_documents(self, trust_list: TrustList | None, revocation: RevocationPolicy) -> None:
         """Documents need the trust list (to verify the centre's manifest) and an encrypted cache."""

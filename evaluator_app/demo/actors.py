@@ -13,6 +13,7 @@ from evaluator_app.client.expert_session import PLEDGE_SHA256
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.core.plan import Lot, Project
 from evaluator_app.core.plan_file import loads_project
+from evaluator_app.protocol.bid_index import bid_index_bytes
 from evaluator_app.demo.documents import demo_documents
 from evaluator_app.demo.world import EXPERTS, SEATS, DemoWorld
 from evaluator_app.pki.credentials import Signer, open_pkcs12
@@ -86,6 +87,9 @@ async def create_session(world: DemoWorld, centre: Actor, lot_pages: int = 8) ->
     for doc in demo_documents(lot, lot_pages):
         sha = await centre.client.put_blob(doc.pdf)
         inputs.append(DocumentInput(doc.doc_id, doc.title, sha, len(doc.pdf), doc.bidder_id))
+        if doc.index:  # the bid package's scoring index: which pages answer which criterion
+            index = bid_index_bytes(doc.bidder_id or "", doc.doc_id, doc.index)
+            inputs.append(DocumentInput(f"index-{doc.bidder_id}", f"{doc.bidder_id} 评分索引", await centre.client.put_blob(index), len(index), doc.bidder_id))
     members = [MemberInput(world.pki.person(k).person_id, Role.EXPERT, *SEATS[k]) for k in EXPERTS]
     members += [MemberInput(world.pki.person(k).person_id, Role.SUPERVISOR, *SEATS[k]) for k in ("supervisor-jinan", "supervisor-zibo")]
     await centre.client.post("/sessions", CreateSession(SESSION, TITLE, raw, lot.id, "jinan", tuple(members), tuple(inputs), now()))

@@ -110,6 +110,8 @@ class SessionWindow(QMainWindow):
         self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(SCORING_STEP))
         self.documents = DocumentsPage(self.session, self.language)
         self.report_page = ReportPage(self.session, self.language)
+        self.scoring.show_pages_requested = self._show_bid_pages
+        self.documents.index_ready = self.scoring.load_indexes
         self.warnings_page = WarningsPage(self.session, self.language)
         return [
             (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
@@ -175,6 +177,10 @@ class SessionWindow(QMainWindow):
         self.connection_label.setText(text)
         if state.status == "online":
             self.session.venue_back()
+
+    def _show_bid_pages(self, doc_id: str, page: int) -> None:
+        self.steps.setCurrentRow(self.pages.index(self.documents))
+        self.documents.show_pages(doc_id, page)
 
     async def _on_event(self, event: dict[str, Any]) -> None:
         if self._closed or event.get("session_id") != self.session.session_id:

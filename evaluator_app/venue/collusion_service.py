@@ -12,6 +12,7 @@ import json
 import logging
 from typing import Any
 
+from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.venue.collusion import analyse, rule_for
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.events import publish
@@ -40,6 +41,8 @@ async def _run(venue: Venue, session_id: str) -> None:
         lot = project_of(session).lot(session.lot_id)
         bids, tender = [], []
         for doc in tx.documents(session_id):
+            if is_index(doc.doc_id):  # a bid's scoring index is data, not bid text
+                continue
             data = venue.blobs.path(doc.sha256).read_bytes()  # type: ignore[attr-defined]
             (bids.append((doc.bidder_id, doc.doc_id, data)) if doc.bidder_id else tender.append((doc.doc_id, data)))
         tx.set_collusion(session_id, "running", venue.now_iso())

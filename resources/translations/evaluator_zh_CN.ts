@@ -607,47 +607,47 @@
 <context>
     <name>DocumentsPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="29" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
         <source>Tender and bid documents</source>
         <translation>招标文件与投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="33" />
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="33" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="31" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="33" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="83" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="87" />
         <source>Manifest signed by {who}; every document is checked against it before it is shown.</source>
         <translation>文件清单由 {who} 签名；每份文件在显示前都与清单核对。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="91" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="95" />
         <source>waiting</source>
         <translation>等待下载</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="92" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="96" />
         <source>downloading {p}%</source>
         <translation>下载中 {p}%</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="93" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="97" />
         <source>ready (verified)</source>
         <translation>已就绪（已核验）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="94" />
+        <location filename="../../work/main/evaluator_app/ui/pages/documents_page.py" line="98" />
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
     </message>
@@ -1632,42 +1632,52 @@
 <context>
     <name>ScoringPage</name>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="54" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="56" />
         <source>Detailed scoring</source>
         <translation>详细评审</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="63" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="65" />
         <source>Comment on this score (optional)</source>
         <translation>评分意见（选填）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="66" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="68" />
         <source>Written explanation: required because this score deviates from the others</source>
         <translation>书面说明：该评分与其他专家差异较大，必须说明理由</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="104" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="74" />
+        <source>Show these pages</source>
+        <translation>查看这些页</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="116" />
         <source>Price points (computed)</source>
         <translation>价格分（系统计算）</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="104" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="116" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="128" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="140" />
         <source>Scoring opens when the preliminary review is decided.</source>
         <translation>初步评审有结论后开始详细评分。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="130" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="142" />
         <source>Type a score and press Tab or an arrow key; every score is saved at once.</source>
         <translation>输入分数后按 Tab 或方向键；每项分数都会立即保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="213" />
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="226" />
+        <source>Pages answering it: {pages}</source>
+        <translation>投标文件中对应页：第 {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/evaluator_app/ui/pages/scoring_page.py" line="243" />
         <source>Deviation: explain this score</source>
         <translation>评分偏差较大：请说明理由</translation>
     </message>
@@ -1690,97 +1700,97 @@
         <translation>我已阅读</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="115" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="117" />
         <source>1 Declaration</source>
         <translation>1 承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="116" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="118" />
         <source>2 Leader election</source>
         <translation>2 推选组长</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="117" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="119" />
         <source>3 Preliminary review</source>
         <translation>3 初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="118" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="120" />
         <source>4 Documents</source>
         <translation>4 招投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="119" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="121" />
         <source>5 Scoring</source>
         <translation>5 详细评分</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="120" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="122" />
         <source>6 Review and sign</source>
         <translation>6 核对签名</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="121" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="123" />
         <source>7 Evaluation report</source>
         <translation>7 评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="122" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="124" />
         <source>Warnings (围标串标)</source>
         <translation>围标串标预警</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="155" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="157" />
         <source>Phase: {phase}</source>
         <translation>当前阶段：{phase}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="157" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="159" />
         <source>The session is paused by the supervisor. Your work is kept; please wait.</source>
         <translation>监督人员已暂停评标。您的评分已保存，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="161" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="163" />
         <source>{n} signed item(s) waiting to be sent</source>
         <translation>{n} 份已签名内容等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="161" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="163" />
         <source>Everything signed has been received</source>
         <translation>已签名的内容均已送达</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="169" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="171" />
         <source>● Connected to the venue</source>
         <translation>● 已连接场地服务器</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="170" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="172" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="171" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="173" />
         <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
         <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="172" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="174" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="173" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="175" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="185" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="191" />
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
     </message>
     <message>
-        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="191" />
+        <location filename="../../work/main/evaluator_app/ui/session_window.py" line="197" />
         <source>The leader election was tied: please vote again.</source>
         <translation>组长推选出现平票，请重新投票。</translation>
     </message>

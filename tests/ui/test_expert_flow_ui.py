@@ -68,7 +68,10 @@ async def _setup(h):  # type: ignore[no-untyped-def]
     centre = await h.login("centre-1")
     committee = [*OTHERS, UI_EXPERT]
     members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in committee]
-    docs = {"tender": ("招标文件", _pdf("招标文件", 4), None), "bid-B2": ("B2 投标文件", _pdf("淄博华信建工 投标文件", 5), "B2")}
+    from evaluator_app.protocol.bid_index import bid_index_bytes
+
+    docs = {"tender": ("招标文件", _pdf("招标文件", 4), None), "bid-B2": ("B2 投标文件", _pdf("淄博华信建工 投标文件", 5), "B2"),
+            "index-B2": ("B2 评分索引", bid_index_bytes("B2", "bid-B2", {"t-organisation": [3, 4]}), "B2")}
     inputs = []
     for doc_id, (title, data, bidder) in docs.items():
         sha = await centre.put_blob(data)
@@ -154,7 +157,8 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
         # documents: downloaded and verified in the background, shown side by side with a watermark
         documents = session_window.documents
         session_window.steps.setCurrentRow(3)
-        await until(lambda: documents.table.rowCount() == 2 and all(documents.table.item(r, 2) is not None and "已核验" in documents.table.item(r, 2).text() for r in range(2)), message="documents ready")
+        await until(lambda: documents.table.rowCount() == 3 and all(documents.table.item(r, 2) is not None and "已核验" in documents.table.item(r, 2).text() for r in range(3)), message="documents ready")
+        assert documents.left.chooser.count() == 2  # the scoring index is data, not a page to read
         documents.left.chooser.setCurrentIndex(0)
         documents.left.chooser.activated.emit(0)
         documents.right.chooser.setCurrentIndex(1)
@@ -170,6 +174,13 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
 
         # 4. scoring: a score off its step is refused as typed; then the example's scores
         scoring = session_window.scoring
+        session_window.steps.setCurrentRow(4)
+        # the bid's scoring index links a criterion to the pages that answer it
+        await until(lambda: "B2" in scoring.indexes, message="scoring index loaded")
+        scoring.table.setCurrentCell(0, scoring.bidders.index("B2"))
+        assert scoring.pages_button.isVisible() and "3、4" in scoring.pages_label.text()
+        scoring.pages_button.click()
+        await until(lambda: session_window.steps.currentRow() == 3 and documents.left.chooser.currentData() == "bid-B2" and documents.left.view.pageNavigator().currentPage() == 2, message="bid shown at page 3")
         session_window.steps.setCurrentRow(4)
         scoring.typed(1, "7.3")
         assert scoring.hint.text(), "an off-step score must be explained at once"

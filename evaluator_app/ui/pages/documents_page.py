@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QWidget
 from qasync import asyncSlot
 
+from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.client.downloads import DocState, DocumentStatus
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.ui.alive import alive
@@ -43,6 +45,7 @@ class DocumentsPage(StepPage):
         self.body.addWidget(self.table)
         self.body.addWidget(split, 1)
         self.rows: dict[str, int] = {}
+        self.index_ready: Callable[[], None] | None = None  # a bid's scoring index arrived
         self._started = False
         self._clock = QTimer(self)  # the watermark's time moves on
         self._clock.setInterval(60_000)
@@ -77,8 +80,9 @@ class DocumentsPage(StepPage):
             self.rows[entry.doc_id] = row
             self.table.setItem(row, 0, QTableWidgetItem(entry.title))
             self.table.setItem(row, 1, QTableWidgetItem(_size(entry.size)))
-            for pane in (self.left, self.right):
-                pane.chooser.addItem(entry.title, entry.doc_id)
+            if not is_index(entry.doc_id):  # an index is data for the scoring grid, not a page to read
+                for pane in (self.left, self.right):
+                    pane.chooser.addItem(entry.title, entry.doc_id)
             self._status_changed(service.status(entry.doc_id))
         self.say(self.tr("Manifest signed by {who}; every document is checked against it before it is shown.").format(who=verified.signer.name))
         service.start()
@@ -94,9 +98,23 @@ class DocumentsPage(StepPage):
             DocState.FAILED: self.tr("refused: {why}").format(why=status.reason if self.language == "en" else status.reason_zh),
         }[status.state]
         self.table.setItem(row, 2, QTableWidgetItem(text))
+        if status.state is DocState.READY and is_index(status.doc_id) and self.index_ready is not None:
+            self.index_ready()
+
+    @asyncSlot()
+    async def show_pages(self, doc_id: str, page: int) -> None:
+        """From the scoring grid: the bid in the left viewer, at the first page that answers."""
+        index = self.left.chooser.findData(doc_id)
+        if index >= 0:
+            self.left.chooser.setCurrentIndex(index)
+        await self._open(self.left, doc_id)
+        self.left.go_to_page(page - 1)
 
     @asyncSlot()
     async def open_in(self, pane: PdfPane, doc_id: str | None) -> None:
+        await self._open(pane, doc_id)
+
+    async def _open(self, pane: PdfPane, doc_id: str | None) -> None:
         service = self.session.documents
         if service is None or doc_id is None:
             return

@@ -7,6 +7,7 @@ a second later, to the venue's draft store. Price points come from the rules, re
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -67,8 +69,15 @@ class ScoringPage(StepPage):
         self.explanation.setMaximumHeight(80)
         self.explanation.textChanged.connect(lambda: self._side_field("explanation", self.explanation.toPlainText()))
         self.explanation.hide()
+        self.pages_label = QLabel()
+        self.pages_label.setObjectName("hint")
+        self.pages_button = QPushButton(self.tr("Show these pages"))
+        self.pages_button.clicked.connect(self._show_pages)
+        self.pages_button.hide()
         side = QHBoxLayout()
         side.addWidget(self.comment, 1)
+        side.addWidget(self.pages_label)
+        side.addWidget(self.pages_button)
         self.body.addWidget(self.table, 1)
         self.body.addWidget(self.hint)
         self.body.addLayout(side)
@@ -76,8 +85,11 @@ class ScoringPage(StepPage):
         self.bidders: list[str] = []
         self.items = []  # type: ignore[var-annotated]
         self.flagged: set[tuple[str, str]] = set()
+        self._linked: tuple[str, int] | None = None
         self.side: dict[tuple[tuple[str, str] | None, str], str] = {}  # comments and explanations as typed
         self.writes: set[asyncio.Future[int]] = set()
+        self.indexes: dict = {}  # type: ignore[type-arg]  # bidder -> BidIndex, when the bid package has one
+        self.show_pages_requested: Callable[[str, int], None] | None = None
         self._loading = False
         self._sync = QTimer(self)
         self._sync.setSingleShot(True)
@@ -128,6 +140,11 @@ class ScoringPage(StepPage):
             self.say(self.tr("Scoring opens when the preliminary review is decided."), ok=False)
         else:
             self.say(self.tr("Type a score and press Tab or an arrow key; every score is saved at once."))
+
+    @asyncSlot()
+    async def load_indexes(self) -> None:
+        self.indexes = await self.session.bid_indexes()
+        self._link_pages(self._current_key())
 
     def reload(self) -> None:
         """Rebuild from the journal (after taking the venue's newer draft)."""
@@ -199,6 +216,19 @@ class ScoringPage(StepPage):
         self.explanation.blockSignals(False)
         if key is not None:
             self.typed(row, self.table.item(row, column).text())
+        self._link_pages(key)
+
+    def _link_pages(self, key: tuple[str, str] | None) -> None:
+        """The pages of this bid that answer this criterion, from its scoring index."""
+        index = self.indexes.get(key[0]) if key else None
+        pages = index.pages.get(key[1], ()) if index else ()
+        self._linked = (index.document, pages[0]) if pages else None
+        self.pages_label.setText(self.tr("Pages answering it: {pages}").format(pages="、".join(map(str, pages))) if pages else "")
+        self.pages_button.setVisible(bool(pages))
+
+    def _show_pages(self) -> None:
+        if self._linked is not None and self.show_pages_requested is not None:
+            self.show_pages_requested(*self._linked)
 
     def _recolour(self) -> None:
         self._loading = True
