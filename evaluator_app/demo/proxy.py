@@ -1,5 +1,11 @@
-"""A loopback TCP relay whose connections the self-test can cut, to show that a network drop
-mid-upload loses nothing and doubles nothing. TLS passes through untouched."""
+"""A loopback TCP relay that can misbehave, to show that a network drop mid-upload loses nothing
+and doubles nothing (the self-test, and the client tests). TLS passes through untouched, so the
+client still sees the venue's own certificate.
+
+``hold``: bytes from the venue are kept back (the venue answered, the client has not heard);
+``cut()`` aborts every connection without delivering them; ``down``: new connections are closed
+at once (the network is out).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,9 @@ class CuttableRelay:
     def __init__(self, target_port: int):
         self.target_port = target_port
         self.port = 0
+        self.hold = False
+        self.down = False
+        self.held = 0  # bytes kept back
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -25,20 +34,26 @@ class CuttableRelay:
         return f"https://127.0.0.1:{self.port}"
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.down:
+            writer.transport.abort()
+            return
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
             writer.transport.abort()
             return
         self._writers |= {writer, up_writer}
-        for pump in (self._pump(reader, up_writer), self._pump(up_reader, writer)):
+        for pump in (self._pump(reader, up_writer, False), self._pump(up_reader, writer, True)):
             task = asyncio.create_task(pump)
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, from_venue: bool) -> None:
         with contextlib.suppress(ConnectionError, OSError):
             while data := await source.read(65536):
+                if from_venue and self.hold:
+                    self.held += len(data)
+                    continue
                 sink.write(data)
                 await sink.drain()
         with contextlib.suppress(Exception):
