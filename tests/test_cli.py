@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 
 from evaluator_app import __version__
 from evaluator_app.cli.main import SUBCOMMANDS, _is_built, main

@@ -63,7 +63,8 @@ async def _run(venue: Venue, session_id: str) -> None:
         )
     except Exception as exc:  # an unreadable PDF must not take the venue down: said, and retried by restarting
         logger.exception("collusion analysis of %s failed", session_id)
-        await venue.store.tx(lambda tx: tx.set_collusion(session_id, "failed", venue.now_iso(), error=str(exc)))
+        error = str(exc)
+        await venue.store.tx(lambda tx: tx.set_collusion(session_id, "failed", venue.now_iso(), error=error))
         return
     data = result.to_dict()
 

@@ -23,7 +23,6 @@ from evaluator_app.venue.http import VENUE_KEY, Caller, json_response, read_body
 from evaluator_app.venue.intake import accept, existing_receipt, new_record, record_acceptance, verify_upload
 from evaluator_app.venue.sessions import load, publish, view
 from evaluator_app.venue.store.records import MemberRecord, WorkstationRecord
-from evaluator_app.venue.visibility import can_see
 
 logger = logging.getLogger(__name__)
 
