@@ -145,6 +145,7 @@ class _Verifier:
             return None
         assert self.trust is not None
         cert = x509.load_der_x509_certificate(verdict.certificate_der)
+        at = verdict.timestamp_time or at  # a TSA's time outranks the venue's word for when it was signed
         mode = "hard-fail" if self.crls else "soft-fail"
         result = await avalidate_certificate(cert, "sign", self.trust, at, RevocationPolicy(mode=mode, crls=tuple(self.crls), fetch=False), require_identity=not venue)  # type: ignore[arg-type]
         if not result.ok:

@@ -35,7 +35,7 @@ from evaluator_app.client.explain import Explanation
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.price import compute_price_scores
 from evaluator_app.core.scoring import check_score
-from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
 from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.protocol.artefacts import (
     Declaration,
@@ -75,11 +75,12 @@ class SheetCheck:
 
 
 class ExpertSession:
-    def __init__(self, logged: LoggedIn, session_id: str, data_dir: Path):
+    def __init__(self, logged: LoggedIn, session_id: str, data_dir: Path, tsa_url: str = ""):
         self.logged = logged
         self.client: VenueClient = logged.client
         self.session_id = session_id
         self.me = logged.result.person_id
+        self.tsa_url = tsa_url  # when set, every signature carries an RFC 3161 timestamp
         data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(data_dir / "outbox.db")
         self.journal = DraftJournal(data_dir / "journal.db")
@@ -128,7 +129,7 @@ class ExpertSession:
         """Sign ``body`` with the person's credential and queue it; then try to deliver."""
         signer = await self.logged.credential.open(secret)
         try:
-            content, signature = await VenueClient.sign_artefact(kind, body, signer)
+            content, signature = await VenueClient.sign_artefact(kind, body, signer, self.tsa_url)
             pdf = await pdf_for(body, signer) if pdf_for is not None else None
         finally:
             signer.close()
@@ -299,7 +300,7 @@ class ExpertSession:
 
     async def submit_sheet(self, sheet: ScoreSheet, secret: str) -> OutboxItem:
         async def pdf_for(body: ScoreSheet, signer: Any) -> bytes:
-            return await async_sign_pdf(await asyncio.to_thread(self.sheet_pdf, body), signer)
+            return await async_sign_pdf(await asyncio.to_thread(self.sheet_pdf, body), signer, self._pades())
 
         item = await self.sign_and_send("score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for)
         if item.state == "delivered":
@@ -307,6 +308,9 @@ class ExpertSession:
         return item
 
     # -- the evaluation report --------------------------------------------------------
+    def _pades(self) -> PadesOptions:
+        return PadesOptions(tsa_url=self.tsa_url or None)  # PAdES-B-T with a timestamp authority
+
     async def fetch_report(self) -> dict[str, Any]:
         return await self.client.get(f"/sessions/{self.session_id}/report")  # type: ignore[no-any-return]
 
@@ -316,7 +320,7 @@ class ExpertSession:
         signer = await self.logged.credential.open(secret)
         try:
             for _attempt in range(3):
-                signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer)
+                signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer, self._pades())
                 try:
                     return await self.client.post(f"/sessions/{self.session_id}/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})  # type: ignore[no-any-return]
                 except VenueRefused as exc:

@@ -33,6 +33,7 @@ class AppSettings:
     pkcs11_module: str = ""  # the USB key's PKCS#11 library, remembered
     last_p12: str = ""
     offline_revocation: bool = False  # soft-fail when the CA's CRL/OCSP is unreachable
+    tsa_url: str = ""  # RFC 3161 timestamp authority: signatures become CAdES-B-T / PAdES-B-T
 
 
 def default_data_dir() -> Path:

@@ -133,9 +133,10 @@ class VenueClient:
 
     # -- signed uploads ------------------------------------------------------------
     @staticmethod
-    async def sign_artefact(kind: str, body: Any, signer: Signer) -> tuple[bytes, bytes]:
+    async def sign_artefact(kind: str, body: Any, signer: Signer, tsa_url: str | None = None) -> tuple[bytes, bytes]:
+        """Canonical JSON and a detached CMS over it; with ``tsa_url``, timestamped (CAdES-B-T)."""
         content = artefact_bytes(kind, ARTEFACT_VERSION, encode(body))
-        return content, await asyncio.to_thread(sign_detached, content, signer)
+        return content, await asyncio.to_thread(sign_detached, content, signer, tsa_url=tsa_url or None)
 
     async def upload(self, session_id: str, route: str, content: bytes, signature: bytes, *, key: str | None = None, pdf: bytes | None = None) -> SignedReceipt:
         upload = SignedUpload(key or uuid.uuid4().hex, content, signature, pdf)

@@ -17,7 +17,7 @@ from evaluator_app.protocol.bid_index import bid_index_bytes
 from evaluator_app.demo.documents import demo_documents
 from evaluator_app.demo.world import EXPERTS, SEATS, DemoWorld
 from evaluator_app.pki.credentials import Signer, open_pkcs12
-from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
 from evaluator_app.protocol.artefacts import (
     Declaration,
     DocumentManifest,
@@ -68,9 +68,13 @@ class Actor:
             await self.client.login(signer)
         return self
 
+    @property
+    def tsa_url(self) -> str:
+        return f"http://127.0.0.1:{self.world.services_port}/tsa"
+
     async def send(self, route: str, kind: str, body: Any, pdf: bytes | None = None, key: str | None = None) -> SignedReceipt:
         with self.signer() as signer:
-            content, signature = await self.client.sign_artefact(kind, body, signer)
+            content, signature = await self.client.sign_artefact(kind, body, signer, self.tsa_url)
         return await self.client.upload(SESSION, route, content, signature, pdf=pdf, key=key)
 
     async def close(self) -> None:
@@ -124,9 +128,9 @@ def score_sheet(actor: Actor, lot: Lot, example_expert: str, version: int = 1, e
 
 async def send_sheet(actor: Actor, lot: Lot, sheet: ScoreSheet, key: str | None = None) -> SignedReceipt:
     with actor.signer() as signer:
-        content, signature = await actor.client.sign_artefact("score_sheet", sheet, signer)
+        content, signature = await actor.client.sign_artefact("score_sheet", sheet, signer, actor.tsa_url)
         pdf = render_score_sheet(sheet, lot, session_title=TITLE, expert_name=actor.person.name, venue=actor.person.venue, seat=actor.person.seat, project_name="济南市历城区第二中学教学楼改扩建工程施工")
-        signed_pdf = await async_sign_pdf(pdf, signer)
+        signed_pdf = await async_sign_pdf(pdf, signer, PadesOptions(tsa_url=actor.tsa_url))
     return await actor.client.upload(SESSION, "sheets", content, signature, pdf=signed_pdf, key=key)
 
 

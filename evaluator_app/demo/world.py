@@ -78,6 +78,7 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
         settings = AppSettings(
             language=language, main_venue_url=f"https://127.0.0.1:{state['venue_port']}", workstation_id=f"ws-{key}",
             trust_list=str(pki.trust_list), trust_list_signer=str(pki.trust_list_signer.cert), ca_roots=roots, last_p12=str(person.p12),
+            tsa_url=f"http://127.0.0.1:{state['services_port']}/tsa",
         )
         save_settings(data_dir, settings)
         people.append(DemoPerson(key, person.name, person.role, venue, seat, f"ws-{key}", data_dir, person.p12, person.password))

@@ -8,13 +8,15 @@ Signed attributes: content type, message digest, signing time and ESS signing-ce
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 from asn1crypto import cms as asn1_cms
 from asn1crypto import tsp as asn1_tsp
 from asn1crypto import x509 as asn1_x509
@@ -57,6 +59,17 @@ def make_timestamper(tsa_url: str | None, timeout: float = 10.0) -> TimeStamper 
     return HTTPTimeStamper(tsa_url, timeout=timeout) if tsa_url else None
 
 
+@contextlib.asynccontextmanager
+async def timestamper_for(tsa_url: str | None, given: TimeStamper | None = None, timeout: float = 10.0) -> AsyncIterator[TimeStamper | None]:
+    """The caller's timestamper, or one for ``tsa_url`` whose HTTP session is closed afterwards
+    (pyHanko's own would leave it open)."""
+    if given is not None or not tsa_url:
+        yield given
+        return
+    async with aiohttp.ClientSession() as session:
+        yield HTTPTimeStamper(tsa_url, timeout=timeout, session=session)
+
+
 # --- signing ---
 
 
@@ -70,7 +83,11 @@ async def async_sign_detached(
     signing_time: datetime | None = None,
 ) -> bytes:
     """DER CMS SignedData over ``data`` (detached). ``timestamper`` overrides ``tsa_url``."""
-    ts = timestamper or make_timestamper(tsa_url)
+    async with timestamper_for(tsa_url, timestamper) as ts:
+        return await _sign_detached(data, signer, ts, hash_alg, signing_time)
+
+
+async def _sign_detached(data: bytes, signer: Signer, ts: TimeStamper | None, hash_alg: str, signing_time: datetime | None) -> bytes:
     attrs = PdfCMSSignedAttributes(signing_time=signing_time or datetime.now(timezone.utc))
     try:
         ci = await signer.pyhanko_signer().async_sign_general_data(

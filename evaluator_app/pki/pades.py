@@ -31,7 +31,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from evaluator_app.pki.cms import make_timestamper, run_sync
+from evaluator_app.pki.cms import run_sync, timestamper_for
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.signature_verify import (
@@ -112,15 +112,15 @@ async def async_sign_pdf(pdf: bytes, signer: Signer, options: PadesOptions = Pad
         reason=options.reason,
         location=options.location,
     )
-    ts = options.timestamper or make_timestamper(options.tsa_url)
-    pdf_signer = signers.PdfSigner(meta, signer=signer.pyhanko_signer(), timestamper=ts)
     out = io.BytesIO()
     try:
-        await pdf_signer.async_sign_pdf(writer, output=out)
+        async with timestamper_for(options.tsa_url, options.timestamper) as ts:
+            pdf_signer = signers.PdfSigner(meta, signer=signer.pyhanko_signer(), timestamper=ts)
+            await pdf_signer.async_sign_pdf(writer, output=out)
     except CredentialError:
         raise
     except (SigningError, OSError, SignatureValidationError) as exc:
-        if ts is not None and "timestamp" in f"{type(exc).__name__} {exc}".lower():
+        if (options.tsa_url or options.timestamper) and "timestamp" in f"{type(exc).__name__} {exc}".lower():
             raise TimestampError(f"timestamp failed: {exc}", "时间戳服务不可用") from exc
         raise SignatureError(f"PDF signing failed: {exc}", "PDF 签名失败") from exc
     return out.getvalue()

@@ -42,7 +42,7 @@ class SessionWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.language = settings.language
-        self.session = ExpertSession(logged, session_id, data_dir / "sessions" / session_id)
+        self.session = ExpertSession(logged, session_id, data_dir / "sessions" / session_id, settings.tsa_url)
         if login is not None:
             try:
                 self.session.attach_documents(login.trust_list(), login.revocation())

@@ -83,6 +83,9 @@ class Venue:
         an artefact is accepted only from a person whose certificate is good at acceptance.
         """
         verdict = await async_verify_detached(content, signature, None)
+        flaws = [r for r in verdict.reasons if "timestamp" in r or "detached" in r]  # trust is judged below
+        if verdict.integrity_ok and flaws:  # a broken or foreign timestamp, a non-detached CMS
+            raise Unprocessable("the signature is intact but: " + "; ".join(flaws), "签名的时间戳或格式无效", {"reasons": flaws}, code="bad_signature")
         if not verdict.integrity_ok or not verdict.certificate_der:
             raise Unprocessable(
                 "the signature does not match the content: " + "; ".join(verdict.reasons),

@@ -211,6 +211,11 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
         review.sign_button.click()
         await until(lambda: review.receipt is not None, message="receipt")
         assert review.receipt["version"] == 1 and review.receipt["kind"] == "score_sheet"
+        from evaluator_app.pki.cms import async_verify_detached
+
+        sheet_row = await asyncio.to_thread(venue.call, h.venue.store.tx(lambda tx: tx.artefacts("S1", "score_sheet", session_window.session.me)[0]))
+        verdict = await async_verify_detached(sheet_row.content, sheet_row.signature, None)
+        assert verdict.integrity_ok and verdict.timestamp_time is not None  # CAdES-B-T: timestamped by the TSA
         await until(lambda: session_window.session.phase == "summary", message="summary phase")
         summary = await asyncio.to_thread(venue.call, others["expert-sd-1"].get("/sessions/S1/summary"))
         assert [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"]

@@ -39,4 +39,5 @@ class VenueThread:
         return AppSettings(
             language=language, main_venue_url=self.harness.base_url, workstation_id=workstation_id,
             trust_list=str(self.demo.trust_list), trust_list_signer=str(self.demo.trust_list_signer.cert), ca_roots=roots,
+            tsa_url=f"{self.demo.services_url}/tsa",
         )
