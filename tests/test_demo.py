@@ -21,7 +21,8 @@ def test_headless_selftest_plays_a_whole_session(tmp_path):
     lines = result.stdout.strip().splitlines()
     assert lines[-1].startswith("自测通过 SELFTEST OK: ranking 1.B2 90.63 2.B1 88.17 3.B3 80.19; archive ")
     assert (tmp_path / "demo" / "JN-2026-0418-1.zip").is_file()
-    assert sum(1 for line in lines if line[0].isdigit() and "/9 " in line) == 9
+    assert sum(1 for line in lines if line[0].isdigit() and "/10 " in line) == 10
+    assert any("围标串标预警" in line and "between B4 and B5" in line for line in lines)
 
 
 def test_selftest_needs_headless():

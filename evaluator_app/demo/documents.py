@@ -7,6 +7,7 @@ package of a real bid-authoring tool provides it.
 from __future__ import annotations
 
 import io
+import os
 import random
 from dataclasses import dataclass
 
@@ -29,15 +30,12 @@ SECTIONS = [
     ("c-manager", "项目经理资格与业绩", ["项目经理简历", "注册证书与安全考核证"]),
     ("c-credit", "企业信用评价", ["信用评价证明材料"]),
 ]
-PHRASES = [
-    "本工程位于济南市历城区，建筑面积约一万八千平方米，框架结构，地上五层。",
-    "施工现场实行封闭管理，主要出入口设置车辆冲洗设施和门卫值班室。",
-    "钢筋进场后按批次抽样复试，合格后方可使用，严禁不合格材料进入施工现场。",
-    "混凝土浇筑采用商品混凝土，泵送入模，分层振捣密实，及时覆盖养护。",
-    "模板工程采用木胶合板，支撑体系经计算满足强度、刚度和稳定性要求。",
-    "建立以项目经理为第一责任人的安全生产管理体系，落实全员安全生产责任制。",
-    "雨季施工前对现场排水系统进行检查疏通，确保基坑及场地排水通畅。",
-    "关键工序实行样板引路制度，经监理单位验收合格后方可大面积施工。",
+WORDS = [
+    "施工现场", "封闭管理", "车辆冲洗", "钢筋进场", "抽样复试", "商品混凝土", "泵送入模", "分层振捣", "覆盖养护", "木胶合板",
+    "支撑体系", "强度验算", "安全生产", "责任制", "排水系统", "基坑支护", "样板引路", "监理验收", "测量放线", "轴线复核",
+    "砌体工程", "防水卷材", "屋面找坡", "外墙保温", "门窗安装", "脚手架", "塔吊基础", "临时用电", "消防通道", "扬尘治理",
+    "噪声控制", "夜间施工", "材料堆放", "成品保护", "隐蔽验收", "技术交底", "质量例会", "进度纠偏", "劳动力计划", "机械配置",
+    "冬期施工", "雨期施工", "试块留置", "标准养护", "同条件养护", "模板拆除", "钢筋连接", "直螺纹", "焊接接头", "预埋件",
 ]
 
 
@@ -71,7 +69,14 @@ def _drawing(label: str, seed: int) -> Drawing:
     return drawing
 
 
-def _pdf(title: str, subtitle: str, pages_per_section: int, seed: int) -> tuple[bytes, dict[str, list[int]]]:
+def _sentence(rng: random.Random) -> str:
+    """Each bidder writes its own text: phrases recombined from a vocabulary, not shared sentences."""
+    words = rng.sample(WORDS, rng.randint(6, 10))
+    return "，".join("".join(words[i:i + 2]) for i in range(0, len(words), 2)) + "。"
+
+
+def _pdf(title: str, subtitle: str, pages_per_section: int, seed: int, author: str = "演示数据", tool: str = "Word", when: int = 1_700_000_000,
+         copied: tuple[int, str] | None = None) -> tuple[bytes, dict[str, list[int]]]:
     font = register_fonts()
     s = _styles(font)
     rng = random.Random(seed)
@@ -85,7 +90,9 @@ def _pdf(title: str, subtitle: str, pages_per_section: int, seed: int) -> tuple[
             sub = subsections[p % len(subsections)]
             story.append(Paragraph(sub, s["h2"]))
             for _ in range(4):
-                story.append(Paragraph("".join(rng.sample(PHRASES, 3)), s["body"]))
+                story.append(Paragraph("".join(_sentence(rng) for _ in range(4)), s["body"]))
+            if copied is not None and copied[0] == page:
+                story.append(Paragraph(copied[1], s["body"]))
             if p % 3 == 0:
                 data = [["序号", "项目", "数量", "备注"]] + [[str(i + 1), rng.choice(["钢筋", "混凝土", "模板", "脚手架"]), f"{rng.randint(10, 900)}", "按图施工"] for i in range(6)]
                 table = Table(data, colWidths=[15 * mm, 60 * mm, 30 * mm, 60 * mm])
@@ -96,16 +103,35 @@ def _pdf(title: str, subtitle: str, pages_per_section: int, seed: int) -> tuple[
             story.append(PageBreak())
             page += 1
     buffer = io.BytesIO()
-    with RENDER_LOCK:
-        SimpleDocTemplate(buffer, pagesize=A4, title=title, author="演示数据", invariant=1).build(story)
+    with RENDER_LOCK:  # SOURCE_DATE_EPOCH is how reportlab takes a document's date: set it for this one only
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(when)
+        try:
+            SimpleDocTemplate(buffer, pagesize=A4, title=title, author=author, creator=tool).build(story)
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
     return buffer.getvalue(), index
+
+
+# One planted case, as the centre would meet it: B4 and B5 prepared their bids together. The same
+# author and tool three minutes apart, and a paragraph of B4's method statement in B5's bid.
+PLANTED = "本工程深基坑支护采用钻孔灌注桩加一道钢筋混凝土内支撑，桩径八百毫米，桩间距一点二米，冠梁与支撑同时浇筑，坑内降水采用管井井点，基坑监测每日两次并在预警值时立即停止开挖。"
+TOOLS = ["Microsoft Word 2019", "WPS 文字 11.1", "新点投标文件制作工具 6.2", "广联达投标工具 3.0", "Microsoft Word 2016"]
 
 
 def demo_documents(lot: Lot, pages_per_section: int = 8) -> list[DemoDocument]:
     """The tender and one bid per bidder (7 criteria × pages_per_section + a cover page each)."""
-    tender, _ = _pdf(f"{lot.name} 招标文件", "招标人：济南市历城区教育和体育局", max(2, pages_per_section // 2), 1)
+    tender, _ = _pdf(f"{lot.name} 招标文件", "招标人：济南市历城区教育和体育局", max(2, pages_per_section // 2), 1, "历城区教育和体育局", "WPS 文字 11.1", 1_699_000_000)
     documents = [DemoDocument("tender", "招标文件", None, tender, {})]
     for n, bidder in enumerate(lot.bidders):
-        pdf, index = _pdf(f"{bidder.name} 投标文件", f"{lot.name} · 投标报价 {bidder.price} 元", pages_per_section, 100 + n)
+        author, tool, when, copied = f"{bidder.name}投标部", TOOLS[n % len(TOOLS)], 1_700_000_000 + n * 86_400 * 3, None
+        if bidder.id == "B5":  # the planted case (see PLANTED)
+            author, tool, when, copied = f"{lot.bidders[3].name}投标部", TOOLS[3], 1_700_000_000 + 3 * 86_400 * 3 + 180, (7, PLANTED)
+        elif bidder.id == "B4":
+            copied = (5, PLANTED)
+        pdf, index = _pdf(f"{bidder.name} 投标文件", f"{lot.name} · 投标报价 {bidder.price} 元", pages_per_section, 100 + n, author, tool, when, copied)
         documents.append(DemoDocument(f"bid-{bidder.id}", f"{bidder.id} {bidder.name} 投标文件", bidder.id, pdf, index))
     return documents

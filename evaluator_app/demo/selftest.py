@@ -22,6 +22,7 @@ from evaluator_app.demo.proxy import CuttableRelay
 from evaluator_app.demo.services import RunningServices
 from evaluator_app.demo.world import SEATS, DemoWorld
 from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.protocol.artefacts import WarningDecision
 from evaluator_app.protocol.messages import MemberInput, Role
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
             people[key] = await Actor(world, key).login()
         people["expert-nca-2"] = await Actor(world, "expert-nca-2", relay.url).login()  # Zibo, through a line we can cut
         experts = {k: people[k] for k in PLAYS}
-        say("1/9 登录与签到 everyone logged in by signature")
+        say("1/10 登录与签到 everyone logged in by signature")
 
         for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"]:
             await people[key].send("declarations", "declaration", actors.declaration(people[key], lot))
@@ -59,20 +60,29 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
         view = await centre.client.get(f"/sessions/{SESSION}")
         check(view["phase"] == "leader_election", f"declarations should lead to the leader election, phase is {view['phase']}")
         check(any(m["status"] == "replaced" for m in view["members"]), "the recused expert should be replaced")
-        say("2/9 承诺书 declarations signed; 孙丽 recused and was replaced by 王芳")
+        say("2/10 承诺书 declarations signed; 孙丽 recused and was replaced by 王芳")
 
         for key, actor in experts.items():
             await actor.send("leader-votes", "leader_vote", actors.leader_vote(actor, people["expert-sd-1"]))
         view = await centre.client.get(f"/sessions/{SESSION}")
         check(view["leader_id"] == people["expert-sd-1"].person_id and view["phase"] == "preliminary_review", "leader election failed")
-        say("3/9 组长 leader elected: 张伟")
+        say("3/10 组长 leader elected: 张伟")
 
         for key, actor in experts.items():
             await actor.send("gate-votes", "gate_votes", actors.gate_votes(actor, lot, PLAYS[key]))
         gates = await centre.client.get(f"/sessions/{SESSION}/gates")
         check([r["bidder"] for r in gates["rejected"]] == ["B4", "B5"], f"gate votes should reject B4 (bond) and B5 (ceiling): {gates['rejected']}")
         await people["expert-sd-1"].client.post(f"/sessions/{SESSION}/phase", {"target": "detailed_scoring"})
-        say("4/9 初步评审 preliminary review: B4 rejected by majority, B5 above the ceiling")
+        say("4/10 初步评审 preliminary review: B4 rejected by majority, B5 above the ceiling")
+
+        found = await _warnings_done(centre)
+        kinds = {(w["kind"], tuple(w["bidders"])) for w in found["warnings"]}
+        check(("shared_passage", ("B4", "B5")) in kinds and ("document_metadata", ("B4", "B5")) in kinds, f"the planted B4/B5 collusion should be found: {sorted(kinds)}")
+        check(all(set(w["bidders"]) <= {"B4", "B5"} for w in found["warnings"]), f"no warning on the clean bids: {sorted(kinds)}")
+        passage = next(w for w in found["warnings"] if w["kind"] == "shared_passage")
+        leader = people["expert-sd-1"]
+        await leader.send("warning-decisions", "warning_decision", WarningDecision(SESSION, leader.person_id, passage["id"], "confirmed", "B4、B5 投标文件施工方案段落雷同且由同一人编制，委员会认定存在串通投标嫌疑，报交易中心处理", actors.now()))
+        say(f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 (shared passage p.{passage['passages'][0]['a']['page']}/p.{passage['passages'][0]['b']['page']}, same author); the leader signed the committee's decision")
 
         await supervisor.client.post(f"/sessions/{SESSION}/pause", {"reason": "淄博分会场网络检查"})
         try:
@@ -81,7 +91,7 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
         except VenueRefused as exc:
             check(exc.code == "paused", f"expected a 'paused' refusal, got {exc.code}")
         await supervisor.client.post(f"/sessions/{SESSION}/resume", {"reason": "网络恢复"})
-        say("5/9 暂停 supervisor paused (a sheet was refused) and resumed")
+        say("6/10 暂停 supervisor paused (a sheet was refused) and resumed")
 
         for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1"]:
             await actors.send_sheet(experts[key], lot, actors.score_sheet(experts[key], lot, PLAYS[key]))
@@ -91,13 +101,13 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
         except VenueRefused as exc:
             check(exc.code == "deviation_unexplained", f"expected deviation_unexplained, got {exc.code}")
         await actors.send_sheet(experts["expert-sd-3"], lot, actors.score_sheet(experts["expert-sd-3"], lot, "E5"))
-        say("6/9 评分 sheets signed (CMS + PAdES); E5's deviation on B2 had to be explained first")
+        say("7/10 评分 sheets signed (CMS + PAdES); E5's deviation on B2 had to be explained first")
 
         await _cut_mid_upload(world, services, relay, experts["expert-nca-2"], lot)
         summary = await centre.client.get(f"/sessions/{SESSION}/summary")
         ranking = " ".join(f"{e['position']}.{e['bidder_id']} {e['final']}" for e in summary["ranking"]["entries"])
         check([e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"], f"unexpected ranking {ranking}")
-        say(f"7/9 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; ranking {ranking}")
+        say(f"8/10 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; ranking {ranking}")
 
         await people["expert-sd-1"].client.post(f"/sessions/{SESSION}/phase", {"target": "report_signing"})
         for key, actor in experts.items():
@@ -107,14 +117,14 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
             await actor.client.post(f"/sessions/{SESSION}/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})
         view = await centre.client.get(f"/sessions/{SESSION}")
         check(view["phase"] == "closed", f"the session should close after every signature, phase {view['phase']}")
-        say("8/9 评标报告 every member signed the report in turn; session closed")
+        say("9/10 评标报告 every member signed the report in turn; session closed")
 
         archive = world.root / f"{SESSION}.zip"
         archive.write_bytes(await _download(centre, f"/sessions/{SESSION}/archive"))
         report = await averify_archive(archive, world.pki.trust_list_signer.load_cert())
         failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
         check(report.ok, f"the archive did not verify: {failed}")
-        say(f"9/9 存档 archive exported and verified offline: {len(report.checks)} checks passed")
+        say(f"10/10 存档 archive exported and verified offline: {len(report.checks)} checks passed")
         return ranking, archive
     finally:
         for actor in people.values():
@@ -148,6 +158,18 @@ async def _cut_mid_upload(world: DemoWorld, services: RunningServices, relay: Cu
     receipt = await actors.send_sheet(actor, lot, sheet, key="nca-2-sheet-1")
     stored = await store.tx(lambda tx: tx.artefacts(SESSION, "score_sheet", actor.person_id)[0])
     check(await count() == 1 and bytes(receipt.receipt) == stored.receipt, "the retry should return the same receipt and no duplicate")
+
+
+async def _warnings_done(centre: Actor) -> dict:  # type: ignore[type-arg]
+    import asyncio
+
+    for _ in range(600):  # the analysis runs in the background at the venue
+        found = await centre.client.get(f"/sessions/{SESSION}/warnings")
+        if found["status"] in ("done", "failed"):
+            check(found["status"] == "done", f"the collusion analysis failed: {found.get('error')}")
+            return found  # type: ignore[no-any-return]
+        await asyncio.sleep(0.1)
+    raise SelfTestFailed("the collusion analysis did not finish within a minute")
 
 
 async def _download(actor: Actor, path: str) -> bytes:

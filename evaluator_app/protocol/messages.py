@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from evaluator_app.protocol.schema import B64
@@ -85,6 +86,27 @@ class DocumentInput:
 
 
 @dataclass(frozen=True)
+class BillLineInput:
+    code: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class BidPackageInput:
+    """What the bid-authoring tool recorded in a bidder's bid package (for collusion warnings)."""
+
+    bidder_id: str
+    mac: str = ""
+    disk_serial: str = ""
+    cpu_id: str = ""
+    upload_ip: str = ""
+    bill_of_quantities: tuple[BillLineInput, ...] = ()
+
+
+@dataclass(frozen=True)
 class CreateSession:
     session_id: str
     title: str
@@ -94,6 +116,7 @@ class CreateSession:
     members: tuple[MemberInput, ...]
     documents: tuple[DocumentInput, ...] = ()
     scheduled_start: str | None = None
+    packages: tuple[BidPackageInput, ...] = ()
 
 
 @dataclass(frozen=True)

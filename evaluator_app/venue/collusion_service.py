@@ -13,7 +13,9 @@ import logging
 from typing import Any
 
 from evaluator_app.protocol.bid_index import is_index
-from evaluator_app.venue.collusion import analyse, rule_for
+from evaluator_app.protocol.messages import BidPackageInput
+from evaluator_app.protocol.schema import decode
+from evaluator_app.venue.collusion import BidPackageInfo, BillItem, MachineCodes, analyse, rule_for
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.events import publish
 from evaluator_app.venue.http import Caller
@@ -46,9 +48,9 @@ async def _run(venue: Venue, session_id: str) -> None:
             data = venue.blobs.path(doc.sha256).read_bytes()  # type: ignore[attr-defined]
             (bids.append((doc.bidder_id, doc.doc_id, data)) if doc.bidder_id else tender.append((doc.doc_id, data)))
         tx.set_collusion(session_id, "running", venue.now_iso())
-        return lot, bids, tender
+        return lot, bids, tender, packages_of(session.packages)
 
-    lot, bids, tender = await venue.store.tx(inputs)
+    lot, bids, tender, packages = await venue.store.tx(inputs)
     last = {"at": 0.0}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -59,7 +61,7 @@ async def _run(venue: Venue, session_id: str) -> None:
 
     try:
         result = await loop.run_in_executor(
-            None, lambda: analyse(bids, (), {b.id: b.price for b in lot.bidders}, lot.ceiling_price, rule_for(lot.plan), tender_documents=tender, progress=progress)
+            None, lambda: analyse(bids, packages, {b.id: b.price for b in lot.bidders}, lot.ceiling_price, rule_for(lot.plan), tender_documents=tender, progress=progress)
         )
     except Exception as exc:  # an unreadable PDF must not take the venue down: said, and retried by restarting
         logger.exception("collusion analysis of %s failed", session_id)
@@ -76,6 +78,16 @@ async def _run(venue: Venue, session_id: str) -> None:
 
     await publish(venue, [await venue.store.tx(store)])
     logger.info("collusion analysis of %s: %d warning(s)", session_id, len(data["warnings"]))
+
+
+def packages_of(text: str) -> tuple[BidPackageInfo, ...]:
+    """The bid packages recorded when the session was created (validated then)."""
+    out = []
+    for raw in json.loads(text or "[]"):
+        package = decode(BidPackageInput, raw)
+        bill = tuple(BillItem(b.code, b.description, b.unit, b.quantity, b.unit_price) for b in package.bill_of_quantities)
+        out.append(BidPackageInfo(package.bidder_id, MachineCodes(package.mac, package.disk_serial, package.cpu_id), package.upload_ip, bill))
+    return tuple(out)
 
 
 async def _progress(venue: Venue, session_id: str, stage: str, done: int, total: int) -> None:

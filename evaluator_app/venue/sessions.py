@@ -13,6 +13,7 @@ from evaluator_app.core.phases import Phase, PhaseState, advance, pause, resume
 from evaluator_app.core.plan import Project
 from evaluator_app.core.plan_file import project_from_dict
 from evaluator_app.protocol.messages import CreateSession, MemberView, Role, SessionView
+from evaluator_app.protocol.schema import encode
 from evaluator_app.venue.auth import require
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
@@ -119,6 +120,7 @@ async def create_session(venue: Venue, caller: Caller, body: CreateSession) -> S
         record = SessionRecord(
             body.session_id, body.title, canonical_bytes(body.project).decode(), body.lot_id, body.main_venue,
             Phase.PREPARING.value, None, None, body.scheduled_start, now, now, caller.person_id,
+            json.dumps(encode(body.packages), ensure_ascii=False),
         )
         tx.insert_session(record)
         for member in members:

@@ -32,7 +32,7 @@ S = f"{P}/sessions/{{sid}}"
 # classes with a component schema: request/response bodies and the signed artefacts' contents
 SCHEMA_CLASSES: list[type] = [
     messages.LoginChallenge, messages.LoginRequest, messages.LoginStatement, messages.LoginResult,
-    messages.EnrolRequest, messages.MemberInput, messages.DocumentInput, messages.CreateSession,
+    messages.EnrolRequest, messages.MemberInput, messages.DocumentInput, messages.BillLineInput, messages.BidPackageInput, messages.CreateSession,
     messages.MemberView, messages.SessionView, messages.PhaseChange, messages.PauseRequest,
     messages.Broadcast, messages.MarkAbsent, messages.SignedUpload, messages.Receipt,
     messages.SignedReceipt, messages.DraftPut, messages.DraftView, messages.Heartbeat,

@@ -9,7 +9,7 @@ import pytest
 
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry, WarningDecision
-from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+from evaluator_app.protocol.messages import BidPackageInput, BillLineInput, CreateSession, DocumentInput, MemberInput, Role
 from tests.collusion.bidgen import planted_set, tender_pdf
 from tests.venue.flow import declare, now, vote_leader
 from tests.venue.harness import COMMITTEE, SEATS, example_project
@@ -24,7 +24,14 @@ async def test_warnings_found_decided_and_reported(harness):
     for doc_id, title, pdf, bidder in docs:
         inputs.append(DocumentInput(doc_id, title, await centre.put_blob(pdf), len(pdf), bidder))
     members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in COMMITTEE]
-    await centre.post("/sessions", CreateSession("S1", "预警测试", example_project(), "lot-1", "jinan", tuple(members), tuple(inputs)))
+    # the bid packages as the bid-authoring tool recorded them (B1 and B3 share a network card)
+    packages = tuple(
+        BidPackageInput(b.bidder_id, b.package.machine.mac, b.package.machine.disk_serial, b.package.machine.cpu_id, b.package.upload_ip,
+                        tuple(BillLineInput(i.code, i.description, i.unit, i.quantity, i.unit_price) for i in b.package.bill_of_quantities))
+        for b in bids if b.bidder_id != "B6"
+    )
+    packages = tuple(BidPackageInput(p.bidder_id, packages[0].mac if p.bidder_id == "B3" else p.mac, p.disk_serial, p.cpu_id, p.upload_ip, p.bill_of_quantities) for p in packages)
+    await centre.post("/sessions", CreateSession("S1", "预警测试", example_project(), "lot-1", "jinan", tuple(members), tuple(inputs), None, packages))
     expert = await h.login("expert-nca-1")
     assert (await expert.get("/sessions/S1/warnings"))["status"] == "not_started"
     entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
@@ -39,6 +46,8 @@ async def test_warnings_found_decided_and_reported(harness):
     assert found["status"] == "done", found
     kinds = {(w["kind"], tuple(w["bidders"])) for w in found["warnings"]}
     assert ("shared_passage", ("B2", "B4")) in kinds and ("document_metadata", ("B3", "B5")) in kinds
+    assert ("machine_code", ("B1", "B3")) in kinds  # from the bid packages recorded at creation
+    assert ("upload_address", ("B4", "B5")) in kinds and ("identical_unit_prices", ("B2", "B5")) in kinds
     passage = next(w for w in found["warnings"] if w["kind"] == "shared_passage")
     assert {(p["a"]["page"], p["b"]["page"]) for p in passage["passages"]} == {(2, 3)}
 

@@ -162,15 +162,15 @@ def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path, monkey
 
     monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS[:1])
     old = SqliteStore(tmp_path / "venue.db")
-    with old.transaction() as tx:
-        tx.insert_session(session())
+    with old.transaction() as tx:  # the columns schema 1 had
+        tx.conn.execute("INSERT INTO sessions VALUES ('S1', 't', '{}', 'lot-1', 'jinan', 'preparing', NULL, NULL, NULL, ?, ?, 'c')", (AT, AT))
     assert old.schema_version == 1
     old.close()
     monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS)
     new = SqliteStore(tmp_path / "venue.db")
     assert new.schema_version == len(migrations.MIGRATIONS)
     with new.transaction() as tx:
-        assert tx.session("S1") is not None
+        assert tx.session("S1") is not None and tx.session("S1").packages == "[]"
         assert tx.report_revisions("S1") == []
 
 

@@ -151,4 +151,8 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    # 4: the bid packages' machine codes, upload addresses and bills of quantities
+    """
+    ALTER TABLE sessions ADD COLUMN packages TEXT NOT NULL DEFAULT '[]';
+    """,
 )

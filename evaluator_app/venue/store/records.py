@@ -19,6 +19,7 @@ class SessionRecord:
     phase_since: str
     created_at: str
     created_by: str
+    packages: str = "[]"  # JSON: the bid packages (BidPackageInput) for the collusion analysis
 
 
 @dataclass(frozen=True)
