@@ -68,6 +68,14 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
     policy = RevocationPolicy(mode=config.revocation_mode, fetch=True)  # type: ignore[arg-type]
     venue = Venue(config, store, trust_list, signer, tls_fingerprint(config.tls_cert), policy, clock)
     venue.blobs = BlobStore(config.blob_dir)
+    if config.tsa_cert is not None and config.tsa_key is not None:
+        from evaluator_app.pki.services import make_tsa_handler
+        from evaluator_app.pki.x509_build import load_key
+
+        try:
+            venue.tsa_handler = make_tsa_handler(load_cert(config.tsa_cert), load_key(config.tsa_key))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"the timestamp authority's certificate or key is unreadable: {exc}", "时间戳服务的证书或密钥无法读取") from exc
     return venue
 
 

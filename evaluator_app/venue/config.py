@@ -43,6 +43,10 @@ revocation_mode = "hard-fail"
 # Data: the SQLite database and the document store.
 data_dir = "data"
 
+# An RFC 3161 timestamp authority served at /api/v1/tsa (its certificate has EKU timeStamping).
+# Leave both out to serve none (clients then use the TSA configured in their settings).
+{tsa}
+
 # Limits and timings.
 max_body_bytes = 67108864       # largest request body (documents are uploaded in one piece)
 token_ttl_seconds = 43200       # a login lasts a working day at most
@@ -69,6 +73,8 @@ class VenueConfig:
     trust_list_signer: Path
     data_dir: Path
     roster: Path
+    tsa_cert: Path | None = None
+    tsa_key: Path | None = None
     revocation_mode: str = "hard-fail"
     max_body_bytes: int = 64 * 1024 * 1024
     token_ttl_seconds: int = 12 * 3600
@@ -88,7 +94,7 @@ class VenueConfig:
         return self.data_dir / "blobs"
 
 
-_PATHS = {"roster", "tls_cert", "tls_key", "signing_p12", "signing_password_file", "trust_list", "trust_list_signer", "data_dir"}
+_PATHS = {"tsa_cert", "tsa_key", "roster", "tls_cert", "tls_key", "signing_p12", "signing_password_file", "trust_list", "trust_list_signer", "data_dir"}
 
 
 def load_config(path: Path | str) -> VenueConfig:
@@ -120,5 +126,6 @@ def load_config(path: Path | str) -> VenueConfig:
     return VenueConfig(**values)
 
 
-def render_config(**values: Any) -> str:
-    return TEMPLATE.format(**values)
+def render_config(tsa_cert: str = "", tsa_key: str = "", **values: Any) -> str:
+    tsa = f'tsa_cert = "{tsa_cert}"\ntsa_key = "{tsa_key}"' if tsa_cert else '# tsa_cert = "tsa/tsa.pem"\n# tsa_key = "tsa/tsa.key"'
+    return TEMPLATE.format(tsa=tsa, **values)

@@ -61,6 +61,7 @@ class Venue:
     clock: Clock = utc_now
     hub: object | None = None  # the EventHub, set when the app starts
     blobs: object | None = None  # the BlobStore
+    tsa_handler: object | None = None  # the RFC 3161 timestamp authority, when configured
     _since_checkpoint: int = field(default=0, repr=False)
 
     @property

@@ -24,7 +24,7 @@ from evaluator_app.protocol.messages import (
 from evaluator_app.venue import auth, committee, results, sessions
 from evaluator_app.venue.auth import caller_of
 from evaluator_app.venue.context import Venue
-from evaluator_app.venue.errors import BadRequest
+from evaluator_app.venue.errors import BadRequest, NotFound
 from evaluator_app.venue.http import VENUE_KEY, json_response, read_body, read_json
 from evaluator_app.venue.routes_more import MORE_ROUTES
 
@@ -36,6 +36,14 @@ def _venue(request: web.Request) -> Venue:
 async def health(request: web.Request) -> web.Response:
     venue = _venue(request)
     return json_response({"venue_id": venue.venue_id, "city": venue.config.city, "time": venue.now_iso()})
+
+
+async def tsa(request: web.Request) -> web.StreamResponse:
+    """RFC 3161 over HTTPS (application/timestamp-query in, application/timestamp-reply out)."""
+    handler = _venue(request).tsa_handler
+    if handler is None:
+        raise NotFound("this venue serves no timestamp authority", "本场地未提供时间戳服务", code="no_tsa")
+    return await handler(request)  # type: ignore[operator, no-any-return]
 
 
 async def login_challenge(request: web.Request) -> web.Response:
@@ -191,6 +199,7 @@ async def get_draft(request: web.Request) -> web.Response:
 S = f"{API_PREFIX}/sessions/{{sid}}"
 ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{API_PREFIX}/health", health),
+    ("POST", f"{API_PREFIX}/tsa", tsa),
     ("POST", f"{API_PREFIX}/login/challenge", login_challenge),
     ("POST", f"{API_PREFIX}/login", login),
     ("POST", f"{API_PREFIX}/workstations/enrol", enrol),

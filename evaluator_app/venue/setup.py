@@ -59,6 +59,7 @@ def init_venue_dir(target: Path, *, venue_id: str, city: str, port: int, demo: D
             "tls_cert": chain, "tls_key": venue.key, "signing_p12": venue.p12,
             "signing_password_file": password_file, "trust_list": demo.trust_list,
             "trust_list_signer": demo.trust_list_signer.cert,
+            "tsa_cert": demo.tsa.cert, "tsa_key": demo.tsa.key,
         }
         roster = roster or demo_roster(demo)
     else:

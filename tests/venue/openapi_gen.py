@@ -70,6 +70,7 @@ class Op:
 
 OPS: dict[tuple[str, str], Op] = {
     ("GET", f"{P}/health"): Op("Venue id, city and clock", "anyone", public=True, answer=OBJ),
+    ("POST", f"{P}/tsa"): Op("RFC 3161 timestamp authority (application/timestamp-query in, timestamp-reply out)", "anyone", "binary", public=True, media="application/timestamp-reply"),
     ("GET", f"{P}/openapi.json"): Op("This description of the API", "anyone", public=True, answer=OBJ),
     ("POST", f"{P}/login/challenge"): Op("A one-time nonce to sign for login", "anyone", public=True, answer="LoginChallenge"),
     ("POST", f"{P}/login"): Op("Log in with a signed login statement", "anyone on the roster", "LoginRequest", public=True, answer="LoginResult"),

@@ -36,6 +36,7 @@ P, S = API_PREFIX, f"{API_PREFIX}/sessions/{{sid}}"
 
 ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{P}/health"): PUBLIC,
+    ("POST", f"{P}/tsa"): PUBLIC,
     ("GET", f"{P}/openapi.json"): PUBLIC,
     ("POST", f"{P}/login/challenge"): PUBLIC,
     ("POST", f"{P}/login"): PUBLIC,
