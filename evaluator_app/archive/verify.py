@@ -13,6 +13,7 @@ import hashlib
 import json
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,11 +56,25 @@ def _when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def damaged_members(archive: zipfile.ZipFile) -> list[str]:
+    """Members whose stored bytes no longer decompress (CRC or deflate fails): named, not fatal."""
+    damaged = []
+    for info in archive.infolist():
+        try:
+            archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+            damaged.append(info.filename)
+    return damaged
+
+
 class _Verifier:
     def __init__(self, archive: zipfile.ZipFile, pinned: x509.Certificate | None):
         self.zip = archive
         self.pinned = pinned
         self.checks: list[Check] = []
+        self.damaged = set(damaged_members(archive))
+        for name in sorted(self.damaged):
+            self.add(name, False, f"{name} altered in the zip (its bytes no longer read back as written)", f"{name} 在存档中被改动（无法按原样读出）")
         self.trust: TrustList | None = None
         self.crls: list[bytes] = []
 
@@ -68,6 +83,8 @@ class _Verifier:
         return ok
 
     def read(self, path: str) -> bytes | None:
+        if path in self.damaged:
+            return None
         try:
             return self.zip.read(path)
         except KeyError:
@@ -105,11 +122,13 @@ class _Verifier:
 
     def check_files(self, manifest: dict[str, Any]) -> bool:
         listed = {f["path"]: f for f in manifest["files"]}
-        present = set(self.zip.namelist()) - {layout.MANIFEST, layout.MANIFEST_SIGNATURE}
+        present = set(self.zip.namelist()) - {layout.MANIFEST, layout.MANIFEST_SIGNATURE} - self.damaged
         bad = []
         for path, entry in listed.items():
             data = self.read(path)
-            if data is None:
+            if path in self.damaged:
+                bad.append(f"{path} altered")
+            elif data is None:
                 bad.append(f"{path} missing")
             elif hashlib.sha256(data).hexdigest() != entry["sha256"] or len(data) != entry["size"]:
                 bad.append(f"{path} altered")

@@ -11,8 +11,6 @@ import base64
 import hashlib
 import logging
 import tempfile
-import zipfile
-import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +20,7 @@ from typing import Any
 import aiohttp
 from cryptography import x509
 
-from evaluator_app.archive.verify import ArchiveReport, Check, verify_archive
+from evaluator_app.archive.verify import ArchiveReport, verify_archive
 from evaluator_app.client.centre_plan import Person, SessionDraft
 from evaluator_app.client.errors import VenueRefused, VenueUnreachable
 from evaluator_app.client.venue_client import VenueClient
@@ -258,36 +256,6 @@ class CentreService:
         return await asyncio.to_thread(verify_file, path, pinned)
 
 
-def damaged_members(path: Path) -> list[Check]:
-    """Members of the zip whose stored bytes no longer decompress to what was written (named)."""
-    damaged = []
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                try:
-                    archive.read(info)
-                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-                    damaged.append(Check(info.filename, False, f"{info.filename} altered in the zip: {exc}", f"{info.filename} 在存档中被改动（无法按原样读出）"))
-    except (zipfile.BadZipFile, OSError):
-        return []  # the verifier reports an unreadable archive itself
-    return damaged
-
-
 def verify_file(path: Path, pinned: x509.Certificate | None) -> ArchiveReport:
-    """The engine's checks, preceded by one failed check per damaged zip member (blocking).
-
-    A member whose stored bytes were altered cannot be read at all; the engine then checks a
-    copy without it, so every other check is still listed (the damaged one shows as missing).
-    """
-    damaged = damaged_members(path)
-    if not damaged:
-        return verify_archive(path, pinned)
-    bad = {c.name for c in damaged}
-    with tempfile.TemporaryDirectory() as tmp:
-        readable = Path(tmp) / path.name
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(readable, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                if info.filename not in bad:
-                    target.writestr(info, source.read(info))
-        report = verify_archive(readable, pinned)
-    return ArchiveReport(str(path), (*damaged, *report.checks))
+    """The engine of ``evaluator verify`` (blocking): it names damaged zip members itself."""
+    return verify_archive(path, pinned)

@@ -118,6 +118,7 @@ async def test_whole_session(harness):
     result_line = next(c for c in report.checks if c.name == "results")
     assert "1.B2" in result_line.detail
     await _tampering_is_caught(h, path)
+    await _damaged_zip_member_is_named(path)
     cli = await asyncio.create_subprocess_exec(sys.executable, "-m", "evaluator_app", "verify", "--pinned", str(h.demo.trust_list_signer.cert), str(path), stdout=asyncio.subprocess.PIPE)
     out, _ = await cli.communicate()
     assert cli.returncode == 0, out.decode()
@@ -175,6 +176,25 @@ async def _tampering_is_caught(h, path):  # type: ignore[no-untyped-def]
     report = await averify_archive(_rewrite(path, path.with_name("t4.zip"), drop_audit_entry, venue_key), None)
     audit = next(c for c in report.checks if c.name == "audit chain")
     assert not audit.ok and "first broken entry 5" in audit.detail
+
+
+async def _damaged_zip_member_is_named(path):  # type: ignore[no-untyped-def]
+    """One byte flipped inside a member's compressed data: the verifier names that member."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        info = next(i for i in archive.infolist() if "score_sheet-v1.json" in i.filename and not i.filename.endswith(".p7s"))
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data = bytearray(path.read_bytes())
+    data[start + info.compress_size // 2] ^= 0x55
+    broken = path.with_name("t5.zip")
+    broken.write_bytes(bytes(data))
+    report = await averify_archive(broken, None)
+    assert not report.ok
+    assert any(c.name == info.filename and not c.ok for c in report.checks), [c.name for c in report.checks if not c.ok]
+    cli = await asyncio.create_subprocess_exec(sys.executable, "-m", "evaluator_app", "verify", str(broken), stdout=asyncio.subprocess.PIPE)
+    out, _ = await cli.communicate()
+    assert cli.returncode == 1 and f"INVALID {info.filename}" in out.decode()
 
 
 async def _download(client, path):  # type: ignore[no-untyped-def]
