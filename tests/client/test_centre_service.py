@@ -10,12 +10,28 @@ from importlib import resources
 from pathlib import Path
 
 from evaluator_app.archive.recompute import summary_json
+from evaluator_app.archive.verify import damaged_members
 from evaluator_app.client.centre_follow import follow_lines
 from evaluator_app.client.centre_plan import (
-    Assignment, BidderInfo, Person, SessionDraft, assignment_problem, check_document, check_project_file, conflict_reason, draft_problems,
+    Assignment,
+    BidderInfo,
+    Person,
+    SessionDraft,
+    assignment_problem,
+    check_document,
+    check_project_file,
+    conflict_reason,
+    draft_problems,
 )
-from evaluator_app.client.centre_service import damaged_members, results_from_summary
-from evaluator_app.client.centre_stats import SessionFacts, chart_series, facts_of, period_of, statistics, to_csv
+from evaluator_app.client.centre_service import results_from_summary
+from evaluator_app.client.centre_stats import (
+    SessionFacts,
+    chart_series,
+    facts_of,
+    period_of,
+    statistics,
+    to_csv,
+)
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.plan_file import loads_project
 from evaluator_app.core.scores_file import loads_scores
@@ -145,4 +161,5 @@ def test_a_damaged_zip_member_is_named(tmp_path: Path) -> None:
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start + info.compress_size // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    assert [c.name for c in damaged_members(path)] == ["results.json"]
+    with zipfile.ZipFile(path) as archive:
+        assert damaged_members(archive) == ["results.json"]
