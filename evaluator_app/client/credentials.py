@@ -6,7 +6,6 @@ All token and file work is blocking (a USB key can take seconds), so every call 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import threading
 from collections.abc import Callable
@@ -83,17 +82,23 @@ async def find_tokens(module_path: str) -> list[TokenInfo]:
     """Tokens present now (a key plugged in after start is found on the next call)."""
     from evaluator_app.pki.credentials import list_tokens
 
+    import asyncio  # not at import time: the login window paints before the loop machinery loads
+
     return await asyncio.to_thread(_serialised, list_tokens, module_path)
 
 
 async def open_p12(path: Path, password: str) -> Signer:
     from evaluator_app.pki.credentials import open_pkcs12
 
+    import asyncio  # not at import time: the login window paints before the loop machinery loads
+
     return await asyncio.to_thread(open_pkcs12, path, password)
 
 
 async def open_usb_key(module_path: str, pin: str, token_label: str | None = None, slot: int | None = None) -> Signer:
     from evaluator_app.pki.credentials import open_token
+
+    import asyncio  # not at import time: the login window paints before the loop machinery loads
 
     return await asyncio.to_thread(_serialised, open_token, module_path, pin, token_label, slot)
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
-import qasync
 
 from evaluator_app.client.settings import default_data_dir, load_settings
 from evaluator_app.ui.i18n import install_language
@@ -30,12 +28,17 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
     apply_style(app)  # type: ignore[arg-type]
     install_language(app, settings.language)
     app.setQuitOnLastWindowClosed(False)  # the main window's closed signal ends the loop, after cleanup
+    window = MainWindow(settings, data_dir)
+    window.show()  # painted before asyncio and qasync are even imported
+    app.processEvents()
+    import asyncio
+
+    import qasync
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow(settings, data_dir)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
-    window.show()
     with loop:
         loop.run_until_complete(closed.wait())
         if window.shutdown_task is not None:  # disconnect, wipe caches, close journals

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.credentials import CertificateSummary, CredentialRef, certificate_of
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.slots import async_slot
 
 if TYPE_CHECKING:
     from evaluator_app.pki.credentials import TokenInfo
@@ -127,7 +127,7 @@ class LoginPage(QWidget):
 
         self.use_token.toggled.connect(self._mode_changed)
         (self.use_token if service.settings.pkcs11_module else self.use_file).setChecked(True)
-        self._mode_changed()
+        QTimer.singleShot(0, self._mode_changed)  # once the event loop runs: it may list tokens
         self._poll = QTimer(self)
         self._poll.setInterval(TOKEN_POLL_MS)
         self._poll.timeout.connect(self._refresh_tokens)
@@ -183,7 +183,7 @@ class LoginPage(QWidget):
         if path:
             self.file_edit.setText(path)
 
-    @asyncSlot()
+    @async_slot
     async def _refresh_tokens(self) -> None:
         if not self.use_token.isChecked() or self._busy or self._listing or not self.module_edit.text().strip():
             return
@@ -210,7 +210,7 @@ class LoginPage(QWidget):
         if not tokens:
             self.token_combo.addItem(self.tr("No USB key found: plug it in"))
 
-    @asyncSlot()
+    @async_slot
     async def _token_chosen(self) -> None:
         token = self._current_token()
         if token is None:
@@ -234,7 +234,7 @@ class LoginPage(QWidget):
         index = self.token_combo.currentIndex()
         return self._tokens[index] if 0 <= index < len(self._tokens) else None
 
-    @asyncSlot()
+    @async_slot
     async def _login(self) -> None:
         if self._busy:
             return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -42,7 +41,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(self.tr("&Application"))
         menu.addAction(self.tr("Settings…"), self.open_settings)
         menu.addAction(self.tr("Quit"), self.close)
-        self.shutdown_task: asyncio.Future[None] | None = None
+        self.shutdown_task: object | None = None  # an asyncio task once closing
 
     def open_settings(self) -> None:
         from evaluator_app.client.settings import save_settings
@@ -114,11 +113,15 @@ class MainWindow(QMainWindow):
         for window in list(self.session_windows.values()):
             window.close()
         if self.session is not None:
+            import asyncio
+
             self.shutdown_task = asyncio.ensure_future(self._shutdown([w.shutdown_task for w in self.session_windows.values()]))
         self.closed.emit()
         super().closeEvent(event)
 
     async def _shutdown(self, pending: list) -> None:  # type: ignore[type-arg]
+        import asyncio
+
         await asyncio.gather(*(t for t in pending if t is not None), return_exceptions=True)
         if self.session is not None:
             await self.session.client.close()
