@@ -26,13 +26,12 @@ from evaluator_app.venue.documents import BlobStore
 from evaluator_app.venue.errors import ConfigError
 from evaluator_app.venue.events import EventHub
 from evaluator_app.venue.http import VENUE_KEY, error_middleware
-from evaluator_app.venue.presence import PresenceBoard
+from evaluator_app.venue.presence import PRESENCE_KEY, PresenceBoard
 from evaluator_app.venue.routes import ROUTES
 from evaluator_app.venue.store import AsyncStore, SqliteStore
 from evaluator_app.venue.store.records import PersonRecord
 
 logger = logging.getLogger(__name__)
-PRESENCE_KEY = "presence"
 
 
 def tls_fingerprint(cert_path: Path) -> str:
@@ -87,7 +86,7 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
     hub = EventHub()
     venue.hub = hub
     board = PresenceBoard(venue)
-    app[PRESENCE_KEY] = board  # type: ignore[index]
+    app[PRESENCE_KEY] = board
 
     async def on_startup(_app: web.Application) -> None:
         def load_directory(tx: Any) -> list[Any]:

@@ -13,6 +13,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from aiohttp import web
+
 from evaluator_app.protocol.messages import Presence
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.context import parse_iso
@@ -143,3 +145,7 @@ class PresenceBoard:
             for (session, person), seen in self.seen.items()
             if session == session_id
         ]
+
+
+# The board lives on the aiohttp app; a typed key keeps aiohttp from warning.
+PRESENCE_KEY: web.AppKey[PresenceBoard] = web.AppKey("presence", PresenceBoard)

@@ -21,6 +21,7 @@ from evaluator_app.venue.errors import BadRequest, Conflict, NotFound
 from evaluator_app.venue.events import writer
 from evaluator_app.venue.http import VENUE_KEY, Caller, json_response, read_body, read_json
 from evaluator_app.venue.intake import accept, existing_receipt, new_record, record_acceptance, verify_upload
+from evaluator_app.venue.presence import PRESENCE_KEY
 from evaluator_app.venue.sessions import load, publish, view
 from evaluator_app.venue.store.records import MemberRecord, WorkstationRecord
 
@@ -179,7 +180,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     since = _since(request)
     ws = web.WebSocketResponse(heartbeat=20, max_msg_size=64 * 1024)
     await ws.prepare(request)
-    hub, board = venue.hub, request.app["presence"]
+    hub, board = venue.hub, request.app[PRESENCE_KEY]
     client = hub.register(caller, ws)  # type: ignore[attr-defined]
     backlog = await venue.store.tx(lambda tx: _all_events_since(tx, since))
     hub.start_live(client, backlog)  # type: ignore[attr-defined]
@@ -231,7 +232,7 @@ async def presence(request: web.Request) -> web.Response:
     session, members = await venue.store.tx(lambda tx: load(tx, caller, sid))
     shown = {m.person_id for m in members if caller.role == "centre" or session.main_venue == caller.venue or m.venue == caller.venue}
     online = venue.hub.online()  # type: ignore[attr-defined]
-    rows = [{**row, "connected": row["person"] in online} for row in request.app["presence"].snapshot(sid) if row["person"] in shown]
+    rows = [{**row, "connected": row["person"] in online} for row in request.app[PRESENCE_KEY].snapshot(sid) if row["person"] in shown]
     return json_response({"presence": rows})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection, backoff
 from tests.client.conftest import eventually, login, start_again
+from evaluator_app.venue.presence import PRESENCE_KEY
 
 
 class Recorder:
@@ -100,7 +101,7 @@ async def test_heartbeats_reach_the_presence_board(harness, clients) -> None:  #
         connection.set_presence("focused", 4)
         await eventually(lambda: _matching(board, presence="focused", items_scored=4), what="focused on the board")
         # and keeps hearing from it while nothing changes: the last beat moves on
-        board_obj = h.app["presence"]
+        board_obj = h.app[PRESENCE_KEY]
         first = board_obj.seen[("S1", person)].last_beat
         await eventually(lambda: board_obj.seen[("S1", person)].last_beat > first, timeout=3, what="a periodic heartbeat")
     finally:
