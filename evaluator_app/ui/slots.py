@@ -16,6 +16,10 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
+# The loop keeps only weak references to tasks and Qt drops the slot's return value: hold each
+# running action here so it cannot be garbage-collected half way.
+_running: set[Any] = set()
+
 
 def async_slot(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:
     parameters = list(inspect.signature(method).parameters.values())
@@ -27,6 +31,7 @@ def async_slot(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[...,
         import asyncio
 
         task = asyncio.ensure_future(method(*(args if takes_all else args[:positional])))
+        _running.add(task)
         task.add_done_callback(_report)
         return task
 
@@ -34,5 +39,6 @@ def async_slot(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[...,
 
 
 def _report(task: Any) -> None:
+    _running.discard(task)
     if not task.cancelled() and task.exception() is not None:
         logger.error("an action failed", exc_info=task.exception())
