@@ -127,7 +127,9 @@ class LoginPage(QWidget):
 
         self.use_token.toggled.connect(self._mode_changed)
         (self.use_token if service.settings.pkcs11_module else self.use_file).setChecked(True)
-        QTimer.singleShot(0, self._mode_changed)  # once the event loop runs: it may list tokens
+        self._show_mode()  # the fields match the mode from the first paint
+        if self.use_token.isChecked():  # listing tokens loads the PKCS#11 module: after the first paint
+            QTimer.singleShot(0, self._refresh_tokens)
         self._poll = QTimer(self)
         self._poll.setInterval(TOKEN_POLL_MS)
         self._poll.timeout.connect(self._refresh_tokens)
@@ -138,13 +140,16 @@ class LoginPage(QWidget):
 
     # -- what is shown ---------------------------------------------------------------
     def _mode_changed(self) -> None:
+        self._show_mode()
+        if self.use_token.isChecked():
+            self._refresh_tokens()
+
+    def _show_mode(self) -> None:
         token = self.use_token.isChecked()
         for widget in (self.module_edit, self.token_combo):
             widget.setEnabled(token)
         self.file_edit.setEnabled(not token)
         self.secret_label.setText(self.tr("PIN:") if token else self.tr("Password:"))
-        if token:
-            self._refresh_tokens()
 
     def show_error(self, error: BaseException) -> None:
         if not alive(self):

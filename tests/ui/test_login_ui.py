@@ -59,3 +59,15 @@ def test_english_interface(qtbot, loop, wait_for, venue, tmp_path):
     wait_for(lambda: page.error_label.text(), message="error shown")
     assert page.error_label.text() == "wrong password for the certificate file"
     assert page.login_button.text() == "Log in"
+
+
+def test_the_fields_match_the_login_mode_from_the_first_paint(qtbot, loop, venue, tmp_path):  # type: ignore[no-untyped-def]
+    window = _window(qtbot, venue, tmp_path)  # no event processed yet: what the first paint shows
+    page = window.login_page
+    assert page.use_file.isChecked()
+    assert not page.module_edit.isEnabled() and not page.token_combo.isEnabled() and page.file_edit.isEnabled()
+    assert page.secret_label.text() == "密码："
+    page.use_token.setChecked(True)
+    assert page.module_edit.isEnabled() and not page.file_edit.isEnabled()
+    assert page.secret_label.text() == "PIN 码："
+    window.close()
