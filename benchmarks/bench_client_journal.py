@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluator_app.client.journal import DraftJournal  # noqa: E402
+from evaluator_app.client.journal import DraftJournal
 
 
 def percentiles(samples: list[float]) -> str:
@@ -33,7 +33,10 @@ def bench(directory: Path, count: int) -> tuple[list[float], list[float]]:
     """Interleaved, keystroke by keystroke, so that both see the same disk weather."""
     baseline: list[float] = []
     journal_samples: list[float] = []
-    with DraftJournal(directory / "journal.sqlite") as journal, open(directory / "baseline.log", "ab") as log:
+    with (
+        DraftJournal(directory / "journal.sqlite") as journal,
+        open(directory / "baseline.log", "ab") as log,
+    ):
         for n in range(count):
             bidder, item, value = f"B{n % 20}", f"t{n % 30:02}", str(n % 100)
             start = time.perf_counter()

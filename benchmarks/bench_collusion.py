@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluator_app.venue.collusion import DEFAULTS, analyse_extracted, extract  # noqa: E402
-from tests.collusion.bidgen import SHARED_SEED, TYPO, Bid, clean_set, page_text, render  # noqa: E402
+from evaluator_app.venue.collusion import DEFAULTS, analyse_extracted, extract
+from tests.collusion.bidgen import SHARED_SEED, TYPO, Bid, clean_set, page_text, render
 
 
 def _rss_mb() -> float:
@@ -67,7 +67,9 @@ def generate(bids: int, pages: int, chars: int, where: Path) -> list[Bid]:
         with mp.Pool() as pool:
             pool.map(_render_one, jobs, chunksize=1)
         marker.write_text(json.dumps(stamp))
-        print(f"generated {bids} × {pages} pages in {time.perf_counter() - started:.1f} s into {where}")
+        print(
+            f"generated {bids} × {pages} pages in {time.perf_counter() - started:.1f} s into {where}"
+        )
     for bid in set_:
         bid.pdf = (where / f"{bid.bidder_id}.pdf").read_bytes()
     return set_
@@ -110,22 +112,36 @@ def main() -> None:
     prices = {b.bidder_id: b.price for b in bids}
     started = time.perf_counter()
     mark[0] = started
-    warnings = analyse_extracted(metas, texts, packages, prices, Decimal("40000000"), DEFAULTS, progress=progress)
+    warnings = analyse_extracted(
+        metas, texts, packages, prices, Decimal("40000000"), DEFAULTS, progress=progress
+    )
     t_analysis = time.perf_counter() - started
     rss_analysis = _rss_mb()
 
-    print(f"\n{len(bids)} bids × {args.pages} pages = {sum(len(t.pages) for t in texts)} pages, "
-          f"{megabytes:.1f} MB of PDF, {characters / 1e6:.2f} M characters extracted, {len(unreadable)} unreadable")
-    print(f"(a) extraction (pypdf)        {t_extract:8.2f} s   {t_extract / max(1, len(texts) * args.pages) * 1000:.1f} ms/page")
-    print(f"(b) analysis (all checks)     {t_analysis:8.2f} s   = {t_analysis / t_extract * 100:.0f} % of the extraction"
-          f"   target < 100 %: {'met' if t_analysis < t_extract else 'NOT met'}")
+    print(
+        f"\n{len(bids)} bids × {args.pages} pages = {sum(len(t.pages) for t in texts)} pages, "
+        f"{megabytes:.1f} MB of PDF, {characters / 1e6:.2f} M characters extracted, {len(unreadable)} unreadable"
+    )
+    print(
+        f"(a) extraction (pypdf)        {t_extract:8.2f} s   {t_extract / max(1, len(texts) * args.pages) * 1000:.1f} ms/page"
+    )
+    print(
+        f"(b) analysis (all checks)     {t_analysis:8.2f} s   = {t_analysis / t_extract * 100:.0f} % of the extraction"
+        f"   target < 100 %: {'met' if t_analysis < t_extract else 'NOT met'}"
+    )
     for name, seconds in stages.items():
         print(f"      {name:<24}{seconds:8.2f} s")
-    print(f"max RSS: {rss_before:.0f} MB with the PDFs in memory, {rss_extract:.0f} MB after (a), {rss_analysis:.0f} MB after (b)")
+    print(
+        f"max RSS: {rss_before:.0f} MB with the PDFs in memory, {rss_extract:.0f} MB after (a), {rss_analysis:.0f} MB after (b)"
+    )
     print(f"{len(warnings)} warnings:")
     for warning in warnings:
-        pages = ", ".join(f"{p.bidder_a} p.{p.page_a} ~ {p.bidder_b} p.{p.page_b}" for p in warning.passages[:4])
-        print(f"  {warning.strength.value:<8} {warning.kind.value:<22} {'/'.join(warning.bidders):<12} {pages or warning.summary}")
+        pages = ", ".join(
+            f"{p.bidder_a} p.{p.page_a} ~ {p.bidder_b} p.{p.page_b}" for p in warning.passages[:4]
+        )
+        print(
+            f"  {warning.strength.value:<8} {warning.kind.value:<22} {'/'.join(warning.bidders):<12} {pages or warning.summary}"
+        )
     if args.tracemalloc:
         tracemalloc.start()
         analyse_extracted(metas, texts, packages, prices, Decimal("40000000"), DEFAULTS)

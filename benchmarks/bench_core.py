@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluator_app.core.aggregate import aggregate  # noqa: E402
-from evaluator_app.core.price import compute_price_scores  # noqa: E402
-from evaluator_app.core.ranking import rank  # noqa: E402
-from tests.core.builders import make_lot, make_plan, price_item, scored, sheet  # noqa: E402
+from evaluator_app.core.aggregate import aggregate
+from evaluator_app.core.price import compute_price_scores
+from evaluator_app.core.ranking import rank
+from tests.core.builders import make_lot, make_plan, price_item, scored, sheet
 
 EXPERTS, BIDDERS, ITEMS, REPEAT = 9, 20, 30, 20
 
@@ -27,9 +27,14 @@ def build():
     rnd = random.Random(20261126)
     items = [scored(f"t{i:02}", 2, step="0.1") for i in range(ITEMS)]
     plan = make_plan(technical=items, price=price_item(30))
-    lot = make_lot(plan, {f"b{i:02}": Decimal(rnd.randint(800_000, 1_000_000)) for i in range(BIDDERS)})
+    lot = make_lot(
+        plan, {f"b{i:02}": Decimal(rnd.randint(800_000, 1_000_000)) for i in range(BIDDERS)}
+    )
     sheets = [
-        sheet(f"e{e}", {(b.id, it.id): Decimal(rnd.randint(0, 20)) / 10 for b in lot.bidders for it in items})
+        sheet(
+            f"e{e}",
+            {(b.id, it.id): Decimal(rnd.randint(0, 20)) / 10 for b in lot.bidders for it in items},
+        )
         for e in range(EXPERTS)
     ]
     return lot, sheets

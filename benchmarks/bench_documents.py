@@ -77,7 +77,9 @@ def write_blob(h: Any, size: int) -> tuple[str, int]:
     with tmp.open("wb") as out:
         for i in range(0, size, len(block)):
             piece = block[: min(len(block), size - i)]
-            piece = i.to_bytes(8, "big") + piece[8:] if len(piece) > 8 else piece  # no two blocks alike
+            piece = (
+                i.to_bytes(8, "big") + piece[8:] if len(piece) > 8 else piece
+            )  # no two blocks alike
             digest.update(piece)
             out.write(piece)
     sha = digest.hexdigest()
@@ -104,9 +106,17 @@ async def prepare_venue(workdir: Path, size: int) -> tuple[Any, Any, Served]:
     centre = await h.login("centre-1")
     members = (MemberInput(h.person_id("expert-sd-1"), Role.EXPERT, *SEATS["expert-sd-1"]),)
     doc = DocumentInput("bid-big", "投标文件（大）", sha, size, "B1")
-    await centre.post("/sessions", CreateSession("S1", "bench", example_project(), "lot-1", "jinan", members, (doc,)))
+    await centre.post(
+        "/sessions",
+        CreateSession("S1", "bench", example_project(), "lot-1", "jinan", members, (doc,)),
+    )
     content = manifest_bytes("S1", [ManifestEntry(doc.doc_id, sha, size, doc.title, doc.bidder_id)])
-    await centre.upload("S1", "manifest", content, await asyncio.to_thread(sign_detached, content, h.signer("centre-1")))
+    await centre.upload(
+        "S1",
+        "manifest",
+        content,
+        await asyncio.to_thread(sign_detached, content, h.signer("centre-1")),
+    )
     return h, services, Served(h.base_url, str(workdir / "pki"), doc.doc_id, sha, size)
 
 
@@ -131,7 +141,9 @@ async def download(served: Served, cache_dir: Path) -> None:
     from evaluator_app.pki.trust_list import load_trust_list
 
     demo = load_demo_pki(served.demo_dir)
-    ssl_context = client_ssl_context([str(ca.root_cert) for ca in demo.cas if ca.status == "granted"])
+    ssl_context = client_ssl_context(
+        [str(ca.root_cert) for ca in demo.cas if ca.status == "granted"]
+    )
     person = demo.person("expert-sd-1")
     async with VenueClient(served.base_url, ssl_context, "ws-expert-sd-1") as client:
         await client.login(open_pkcs12(person.p12, person.password))
@@ -147,7 +159,9 @@ async def download(served: Served, cache_dir: Path) -> None:
         await ticker.stop()
         assert status.state.value == "ready", status
         mb = served.size / MB
-        print(f"(a) download+SHA-256+AES-GCM of {mb:.0f} MB: {elapsed:6.1f} s ({mb / elapsed:6.1f} MB/s)")
+        print(
+            f"(a) download+SHA-256+AES-GCM of {mb:.0f} MB: {elapsed:6.1f} s ({mb / elapsed:6.1f} MB/s)"
+        )
         print(f"    event loop: {ticker.report()}")
         await service.close()
 
@@ -165,7 +179,7 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
     writer = cache.writer("bid-100")
     t0 = time.perf_counter()
     for i in range(0, len(data), 4 * MB):
-        writer.write(data[i:i + 4 * MB])
+        writer.write(data[i : i + 4 * MB])
     writer.commit(hashlib.sha256(data).hexdigest(), len(data))
     seal = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -176,12 +190,16 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
 
     raw = cache.files()[0].read_bytes()
     header, prefix = raw[: HEADER.size], HEADER.unpack(raw[: HEADER.size])[3]
-    record, body = CHUNK_SIZE + TAG, memoryview(raw)[HEADER.size:]
+    record, body = CHUNK_SIZE + TAG, memoryview(raw)[HEADER.size :]
     count = -(-len(body) // record)
     aes = cache._aead()
     t0 = time.perf_counter()
     for i in range(count):
-        aes.decrypt(_nonce(prefix, i), body[i * record:(i + 1) * record], _aad(header, "bid-100", i, i == count - 1))
+        aes.decrypt(
+            _nonce(prefix, i),
+            body[i * record : (i + 1) * record],
+            _aad(header, "bid-100", i, i == count - 1),
+        )
     bare = time.perf_counter() - t0
     ticker = Ticker().start()
     t0 = time.perf_counter()
@@ -190,9 +208,15 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
     await ticker.stop()
     assert len(opened) == len(data)
     print(f"(b) {size_mb} MB: write (SHA-256 + AES-GCM + file) {size_mb / seal:7.0f} MB/s")
-    print(f"    read_all from the cache            {size_mb / read:7.0f} MB/s ({read * 1000:6.0f} ms)")
-    print(f"    bare AES-GCM, same chunks, in RAM  {size_mb / bare:7.0f} MB/s ({bare * 1000:6.0f} ms)")
-    print(f"    open() in a worker thread          {size_mb / threaded:7.0f} MB/s; event loop: {ticker.report()}")
+    print(
+        f"    read_all from the cache            {size_mb / read:7.0f} MB/s ({read * 1000:6.0f} ms)"
+    )
+    print(
+        f"    bare AES-GCM, same chunks, in RAM  {size_mb / bare:7.0f} MB/s ({bare * 1000:6.0f} ms)"
+    )
+    print(
+        f"    open() in a worker thread          {size_mb / threaded:7.0f} MB/s; event loop: {ticker.report()}"
+    )
     cache.wipe()
 
 
@@ -200,25 +224,33 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mb", type=int, default=1024)
     ap.add_argument("--decrypt-mb", type=int, default=100)
-    ap.add_argument("--same-process", action="store_true", help="run the venue on the client's event loop")
+    ap.add_argument(
+        "--same-process", action="store_true", help="run the venue on the client's event loop"
+    )
     args = ap.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="bench-docs-") as tmp:
         work = Path(tmp)
         if args.same_process:
+
             async def both() -> None:
                 h, services, served = await prepare_venue(work, args.size_mb * MB)
                 try:
-                    print("venue on the same event loop (its TLS and file reads count as client stalls)")
+                    print(
+                        "venue on the same event loop (its TLS and file reads count as client stalls)"
+                    )
                     await download(served, work / "cache")
                 finally:
                     await h.stop()
                     services.stop()
+
             asyncio.run(both())
         else:
             ctx = mp.get_context("spawn")
             ready, stop = ctx.Queue(), ctx.Queue()
-            child = ctx.Process(target=venue_process, args=(str(work), args.size_mb * MB, ready, stop), daemon=True)
+            child = ctx.Process(
+                target=venue_process, args=(str(work), args.size_mb * MB, ready, stop), daemon=True
+            )
             child.start()
             try:
                 served = ready.get(timeout=600)

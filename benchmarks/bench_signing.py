@@ -30,7 +30,9 @@ def timed(label: str, fn: Callable[[], object], rounds: int) -> float:
         fn()
         samples.append(time.perf_counter() - t0)
     mean = statistics.fmean(samples)
-    print(f"{label:<46} {mean * 1000:8.2f} ms/op  {1 / mean:9.1f} ops/s  (p95 {sorted(samples)[int(len(samples) * .95) - 1] * 1000:.2f} ms)")
+    print(
+        f"{label:<46} {mean * 1000:8.2f} ms/op  {1 / mean:9.1f} ops/s  (p95 {sorted(samples)[int(len(samples) * 0.95) - 1] * 1000:.2f} ms)"
+    )
     return mean
 
 
@@ -40,7 +42,9 @@ def sheet(expert: str, i: int) -> dict[str, object]:
         "session": "S-2026-001",
         "expert": expert,
         "n": i,
-        "scores": {f"bidder-{b}": Decimal(f"{80 + (i + b) % 20}.{b * 25 % 100:02d}") for b in range(1, 9)},
+        "scores": {
+            f"bidder-{b}": Decimal(f"{80 + (i + b) % 20}.{b * 25 % 100:02d}") for b in range(1, 9)
+        },
     }
 
 
@@ -80,7 +84,9 @@ def report_pdf() -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     for row in range(30):
-        c.drawString(72, 780 - row * 20, f"bidder-{row % 8 + 1}  item {row}  score {80 + row % 20}.50")
+        c.drawString(
+            72, 780 - row * 20, f"bidder-{row % 8 + 1}  item {row}  score {80 + row % 20}.50"
+        )
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -106,7 +112,11 @@ def main() -> None:
     softhsm.write_conf(tmp / "hsm")  # before the PKCS#11 module is loaded
     demo = create_demo_pki(tmp / "pki", services_url="http://127.0.0.1:9")
     tsa = Services(demo).tsa_url  # the TSA answers whatever URL the certificates name
-    experts = [p for p in demo.people if p.role == "expert" and p.status == "valid" and p.ca in ("sdca", "nca")]
+    experts = [
+        p
+        for p in demo.people
+        if p.role == "expert" and p.status == "valid" and p.ca in ("sdca", "nca")
+    ]
     me = experts[0]
     print(f"python {os.sys.version.split()[0]}, {len(experts)} experts, demo PKI in {tmp}")
 
@@ -116,23 +126,41 @@ def main() -> None:
     p12 = open_pkcs12(me.p12, me.password)
     timed("open PKCS#12 file", lambda: open_pkcs12(me.p12, me.password), max(5, args.rounds // 3))
     timed("CMS (CAdES-B), PKCS#12", lambda: cms.sign_detached(data, p12), args.rounds)
-    timed("CMS (CAdES-T, local TSA over HTTP), PKCS#12", lambda: cms.sign_detached(data, p12, tsa_url=tsa), args.rounds)
+    timed(
+        "CMS (CAdES-T, local TSA over HTTP), PKCS#12",
+        lambda: cms.sign_detached(data, p12, tsa_url=tsa),
+        args.rounds,
+    )
     timed("PAdES B-B, PKCS#12", lambda: pades.sign_pdf(pdf, p12), args.rounds)
-    timed("PAdES B-T, PKCS#12", lambda: pades.sign_pdf(pdf, p12, pades.PadesOptions(tsa_url=tsa)), args.rounds)
+    timed(
+        "PAdES B-T, PKCS#12",
+        lambda: pades.sign_pdf(pdf, p12, pades.PadesOptions(tsa_url=tsa)),
+        args.rounds,
+    )
     hsm_ms = None
     if softhsm.softhsm_available():
         tok = softhsm.create_token(tmp / "hsm", "bench", "123456", "12345678")
         softhsm.import_identity(tok, me.load_key(), me.load_cert())
         token = open_token(tok.module, "123456", token_label="bench")
         timed("CMS (CAdES-B), SoftHSM2 token", lambda: cms.sign_detached(data, token), args.rounds)
-        hsm_ms = timed("CMS (CAdES-T), SoftHSM2 token", lambda: cms.sign_detached(data, token, tsa_url=tsa), args.rounds)
-        timed("PAdES B-T, SoftHSM2 token", lambda: pades.sign_pdf(pdf, token, pades.PadesOptions(tsa_url=tsa)), args.rounds)
+        hsm_ms = timed(
+            "CMS (CAdES-T), SoftHSM2 token",
+            lambda: cms.sign_detached(data, token, tsa_url=tsa),
+            args.rounds,
+        )
+        timed(
+            "PAdES B-T, SoftHSM2 token",
+            lambda: pades.sign_pdf(pdf, token, pades.PadesOptions(tsa_url=tsa)),
+            args.rounds,
+        )
         timed("raw ECDSA sign on the token (C_Sign)", lambda: token.sign(data), args.rounds * 10)
         token.close()
     else:
         print("SoftHSM2 not installed: token timings skipped")
 
-    print(f"\n-- verifying {args.sheets} CAdES-T sheets (TST checked too; revocation: cached CRLs, hard-fail) --")
+    print(
+        f"\n-- verifying {args.sheets} CAdES-T sheets (TST checked too; revocation: cached CRLs, hard-fail) --"
+    )
     signers = [open_pkcs12(p.p12, p.password) for p in experts]
     t0 = time.perf_counter()
     corpus = []
@@ -159,8 +187,12 @@ def main() -> None:
     ok2 = asyncio.run(verify_all(checker))
     warm = time.perf_counter() - t0
     assert ok == ok2 == len(corpus), f"only {ok}/{len(corpus)} valid"
-    print(f"{'verify, first pass (paths validated once/cert)':<46} {cold / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / cold:9.1f} ops/s")
-    print(f"{'verify, second pass (cache warm)':<46} {warm / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / warm:9.1f} ops/s")
+    print(
+        f"{'verify, first pass (paths validated once/cert)':<46} {cold / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / cold:9.1f} ops/s"
+    )
+    print(
+        f"{'verify, second pass (cache warm)':<46} {warm / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / warm:9.1f} ops/s"
+    )
 
     key = ec.generate_private_key(ec.SECP256R1())
     pub = key.public_key()
@@ -170,9 +202,15 @@ def main() -> None:
     for _ in range(n):
         pub.verify(sig, data, ec.ECDSA(hashes.SHA256()))
     bare = (time.perf_counter() - t0) / n
-    print(f"{'bare cryptography ECDSA P-256 verify':<46} {bare * 1000:8.3f} ms/op  {1 / bare:9.1f} ops/s")
-    print("\ntargets: sign < 300 ms:", "met" if (hsm_ms or 0) < 0.3 else "MISSED",
-          "| verify >= 200/s:", "met" if len(corpus) / cold >= 200 else "MISSED")
+    print(
+        f"{'bare cryptography ECDSA P-256 verify':<46} {bare * 1000:8.3f} ms/op  {1 / bare:9.1f} ops/s"
+    )
+    print(
+        "\ntargets: sign < 300 ms:",
+        "met" if (hsm_ms or 0) < 0.3 else "MISSED",
+        "| verify >= 200/s:",
+        "met" if len(corpus) / cold >= 200 else "MISSED",
+    )
 
 
 if __name__ == "__main__":

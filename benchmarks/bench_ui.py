@@ -96,7 +96,9 @@ def main() -> int:
     args = parser.parse_args()
 
     bare, ours = cold_start()
-    print(f"cold start: bare PySide6 window {bare * 1000:.0f} ms, login window {ours * 1000:.0f} ms, ratio {ours / bare:.2f}x (target < 1.5x)")
+    print(
+        f"cold start: bare PySide6 window {bare * 1000:.0f} ms, login window {ours * 1000:.0f} ms, ratio {ours / bare:.2f}x (target < 1.5x)"
+    )
     if args.startup_only:
         return 0
 
@@ -110,7 +112,9 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     t = time.perf_counter()
     data = big_pdf(args.pages, args.mb)
-    print(f"generated a {args.pages}-page PDF of {len(data) / 1e6:.0f} MB in {time.perf_counter() - t:.1f} s")
+    print(
+        f"generated a {args.pages}-page PDF of {len(data) / 1e6:.0f} MB in {time.perf_counter() - t:.1f} s"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="bench-ui-"))
     cache = EncryptedCache(workdir / "cache")
     writer = cache.writer("bid")
@@ -138,8 +142,10 @@ def main() -> int:
     image = document.render(0, QSize(827, 1169))  # A4 at 100 dpi
     t_first = time.perf_counter() - t0
     assert not image.isNull() and document.pageCount() == args.pages
-    print(f"first page from the encrypted cache: {t_first * 1000:.0f} ms (target < 200 ms); "
-          f"baseline decrypt-all + QBuffer {t_whole * 1000:.0f} ms, of which decryption {t_decrypt * 1000:.0f} ms")
+    print(
+        f"first page from the encrypted cache: {t_first * 1000:.0f} ms (target < 200 ms); "
+        f"baseline decrypt-all + QBuffer {t_whole * 1000:.0f} ms, of which decryption {t_decrypt * 1000:.0f} ms"
+    )
 
     pdf_path = workdir / "bid.pdf"
     pdf_path.write_bytes(bytes(plain))
@@ -153,9 +159,25 @@ def main() -> int:
     if shutil.which("pdftoppm"):
         t0 = time.perf_counter()
         for _ in range(5):
-            subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "100", "-png", str(pdf_path), str(workdir / "p")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-f",
+                    "2",
+                    "-l",
+                    "2",
+                    "-r",
+                    "100",
+                    "-png",
+                    str(pdf_path),
+                    str(workdir / "p"),
+                ],
+                check=True,
+            )
         t_poppler = (time.perf_counter() - t0) / 5
-        print(f"one page: QtPdf {t_qt * 1000:.0f} ms, pdftoppm {t_poppler * 1000:.0f} ms (a process per page, as a person would run it)")
+        print(
+            f"one page: QtPdf {t_qt * 1000:.0f} ms, pdftoppm {t_poppler * 1000:.0f} ms (a process per page, as a person would run it)"
+        )
     else:
         print(f"one page: QtPdf {t_qt * 1000:.0f} ms (pdftoppm not installed)")
     pdf_path.unlink()
@@ -174,8 +196,10 @@ def main() -> int:
             doc.render(page, QSize(827, 1169))
         open_docs.append((dev, doc))
     now = _rss_mb()
-    print(f"resident memory with {len(open_docs)} documents of {args.mb} MB open: {now:.0f} MB "
-          f"({now - before:+.0f} MB for the {len(open_docs) - 1} opened last; target < 400 MB)")
+    print(
+        f"resident memory with {len(open_docs)} documents of {args.mb} MB open: {now:.0f} MB "
+        f"({now - before:+.0f} MB for the {len(open_docs) - 1} opened last; target < 400 MB)"
+    )
     cache.wipe()
     shutil.rmtree(workdir, ignore_errors=True)
     _ = app

@@ -48,7 +48,9 @@ def main() -> None:
         services = ServicesThread(demo, port).start()
         try:
             tl = load_trust_list(demo.trust_list, demo.trust_list_signer.cert)
-            certs = [p.load_cert() for p in demo.find_people(status="valid") if p.ca in ("sdca", "nca")]
+            certs = [
+                p.load_cert() for p in demo.find_people(status="valid") if p.ca in ("sdca", "nca")
+            ]
             offline = RevocationPolicy.offline(crls=[ca.crl.read_bytes() for ca in demo.cas])
             warm = RevocationPolicy(cache=RevocationCache())
             counter = iter(range(10**9))
@@ -59,10 +61,15 @@ def main() -> None:
                 assert result.ok, result.reasons
 
             async def all_benches() -> None:
-                await _bench("auth, CRLs supplied (offline)", lambda: run(lambda: offline), args.rounds)
+                await _bench(
+                    "auth, CRLs supplied (offline)", lambda: run(lambda: offline), args.rounds
+                )
                 await _bench("auth, OCSP, cache warm", lambda: run(lambda: warm), args.rounds)
-                await _bench("auth, OCSP, cache cold (HTTP each time)",
-                             lambda: run(lambda: RevocationPolicy(cache=RevocationCache())), args.rounds // 4 or 1)
+                await _bench(
+                    "auth, OCSP, cache cold (HTTP each time)",
+                    lambda: run(lambda: RevocationPolicy(cache=RevocationCache())),
+                    args.rounds // 4 or 1,
+                )
 
             asyncio.run(all_benches())
         finally:

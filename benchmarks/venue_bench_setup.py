@@ -29,7 +29,15 @@ from evaluator_app.venue.setup import demo_roster, init_venue_dir
 from evaluator_app.venue.store import SqliteStore
 from evaluator_app.venue.store.records import TokenRecord, WorkstationRecord
 
-DEMO_EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-sd-3", "expert-nca-1", "expert-nca-2", "expert-nca-3", "expert-dual-sd"]
+DEMO_EXPERTS = [
+    "expert-sd-1",
+    "expert-sd-2",
+    "expert-sd-3",
+    "expert-nca-1",
+    "expert-nca-2",
+    "expert-nca-3",
+    "expert-dual-sd",
+]
 FAR_FUTURE = "2099-01-01T00:00:00.000000Z"
 
 
@@ -96,21 +104,51 @@ def make_venue(root: Path, demo: DemoPki, experts: int) -> tuple[Path, VenueConf
     roster = demo_roster(demo)
     for i in range(experts):
         venue = "jinan" if i % 2 == 0 else "zibo"
-        roster["people"].append({"person_id": bench_person(i), "name": f"专家{i}", "role": "expert", "venue": venue, "organisation": "", "city": ""})
-    config_path = init_venue_dir(root / "venue", venue_id="jinan", city="济南", port=free_port(), demo=demo, roster=roster)
+        roster["people"].append(
+            {
+                "person_id": bench_person(i),
+                "name": f"专家{i}",
+                "role": "expert",
+                "venue": venue,
+                "organisation": "",
+                "city": "",
+            }
+        )
+    config_path = init_venue_dir(
+        root / "venue", venue_id="jinan", city="济南", port=free_port(), demo=demo, roster=roster
+    )
     config = load_config(config_path)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(config.database)  # creates and migrates the database
     tokens: dict[str, str] = {}
     with store.transaction() as tx:
         for key in DEMO_EXPERTS:
-            tx.upsert_workstation(WorkstationRecord(f"ws-{key}", "jinan", key, None, None, FAR_FUTURE))
+            tx.upsert_workstation(
+                WorkstationRecord(f"ws-{key}", "jinan", key, None, None, FAR_FUTURE)
+            )
         for ws_id, venue in (("ws-supervisor", "jinan"), ("ws-centre", "jinan")):
             tx.upsert_workstation(WorkstationRecord(ws_id, venue, ws_id, None, None, FAR_FUTURE))
         for i in range(experts):
             person, token = bench_person(i), secrets.token_urlsafe(24)
-            tx.upsert_workstation(WorkstationRecord(f"ws-{person}", "jinan" if i % 2 == 0 else "zibo", f"S{i:04d}", None, None, FAR_FUTURE))
-            tx.insert_token(TokenRecord(hashlib.sha256(token.encode()).hexdigest(), person, f"ws-{person}", "expert", FAR_FUTURE))
+            tx.upsert_workstation(
+                WorkstationRecord(
+                    f"ws-{person}",
+                    "jinan" if i % 2 == 0 else "zibo",
+                    f"S{i:04d}",
+                    None,
+                    None,
+                    FAR_FUTURE,
+                )
+            )
+            tx.insert_token(
+                TokenRecord(
+                    hashlib.sha256(token.encode()).hexdigest(),
+                    person,
+                    f"ws-{person}",
+                    "expert",
+                    FAR_FUTURE,
+                )
+            )
             tokens[person] = token
     store.close()
     return config_path, config, tokens
@@ -131,12 +169,16 @@ async def _on_message_from_directory(venue, board, caller, client, hub, text: st
         hub.send_direct(client, {"type": "error", "message": f"ignored malformed message: {exc}"})
         return
     if not board.accepts(caller, beat.session_id):
-        hub.send_direct(client, {"type": "error", "message": "heartbeat for a session you are not an expert of"})
+        hub.send_direct(
+            client, {"type": "error", "message": "heartbeat for a session you are not an expert of"}
+        )
         return
     await board.beat(beat.session_id, caller.person_id, beat.presence, beat.items_scored)
 
 
-def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = False, gc_threshold: int = 0) -> None:
+def venue_main(
+    config_path: str, core: int | None, directory_heartbeats: bool = False, gc_threshold: int = 0
+) -> None:
     """The venue in its own process (``evaluator venue serve`` does the same once it exists).
 
     ``directory_heartbeats`` swaps in the proposed heartbeat handler (see the report): the
@@ -145,7 +187,9 @@ def venue_main(config_path: str, core: int | None, directory_heartbeats: bool = 
     pin(core)
     raise_fd_limit(65536)
     logging.basicConfig(level=logging.ERROR)
-    if gc_threshold:  # the proposed tuning for ``run_venue``: fewer collections of a big, stable heap
+    if (
+        gc_threshold
+    ):  # the proposed tuning for ``run_venue``: fewer collections of a big, stable heap
         import gc
 
         gc.freeze()
@@ -172,7 +216,9 @@ def floor_main(config_path: str, port: int, core: int | None) -> None:
         await ws.prepare(request)
         clients.add(ws)
         try:
-            await ws.send_str(json.dumps({"type": "event", "seq": 0, "kind": "hello", "payload": {}}))
+            await ws.send_str(
+                json.dumps({"type": "event", "seq": 0, "kind": "hello", "payload": {}})
+            )
             async for message in ws:  # heartbeats: read and dropped
                 if message.type != WSMsgType.TEXT:
                     continue
@@ -184,7 +230,15 @@ def floor_main(config_path: str, port: int, core: int | None) -> None:
         nonlocal seq
         body = await request.json()
         seq += 1
-        text = json.dumps({"type": "event", "seq": seq, "kind": "broadcast", "payload": {"message": body["message"]}}, ensure_ascii=False)
+        text = json.dumps(
+            {
+                "type": "event",
+                "seq": seq,
+                "kind": "broadcast",
+                "payload": {"message": body["message"]},
+            },
+            ensure_ascii=False,
+        )
         for ws in list(clients):
             try:
                 await ws.send_str(text)

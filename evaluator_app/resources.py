@@ -24,7 +24,9 @@ def resources_dir() -> Path:
     for candidate in candidates:
         if (candidate / CJK_FONT).is_file():
             return candidate
-    raise FileNotFoundError("the application's resources (fonts, translations) are missing; reinstall it")
+    raise FileNotFoundError(
+        "the application's resources (fonts, translations) are missing; reinstall it"
+    )
 
 
 def resource(relative: str) -> Path:

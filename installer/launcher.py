@@ -66,7 +66,9 @@ def _bundle_check(pdf: str) -> int:
     for problem in problems:
         print("bundle check:", problem, file=sys.stderr)
     if not problems:
-        print(f"bundle check: Qt translations, CJK font and QtPdf ({document.pageCount()} pages) load")
+        print(
+            f"bundle check: Qt translations, CJK font and QtPdf ({document.pageCount()} pages) load"
+        )
     return 1 if problems else 0
 
 

@@ -1,6 +1,6 @@
 """Reusable demo-PKI helpers for any test directory (tests/pki/conftest.py wires them up).
 
-    from tests.pki_fixtures import build_demo_pki, ServicesThread, free_port
+from tests.pki_fixtures import build_demo_pki, ServicesThread, free_port
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def free_port() -> int:
 
 
 def build_demo_pki(
-    tmp_path_factory: pytest.TempPathFactory, services_url: str | None = None, name: str = "demo-pki"
+    tmp_path_factory: pytest.TempPathFactory,
+    services_url: str | None = None,
+    name: str = "demo-pki",
 ) -> DemoPki:
     """A fresh demo PKI in a temporary directory; services_url defaults to an unused port."""
     out: Path = tmp_path_factory.mktemp(name)

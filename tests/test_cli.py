@@ -5,13 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
 from evaluator_app import __version__
 from evaluator_app.cli.main import SUBCOMMANDS, _is_built, main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "evaluator_app", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "evaluator_app", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_version():
@@ -27,9 +28,15 @@ def test_help_lists_every_subcommand_and_loads_no_qt():
         assert name in SUBCOMMANDS
         assert f"    {name} " in result.stdout
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys\nfrom evaluator_app.cli.main import build_parser\n"
-         "build_parser(['--help'])\nprint(any(m.startswith('PySide6') for m in sys.modules))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom evaluator_app.cli.main import build_parser\n"
+            "build_parser(['--help'])\nprint(any(m.startswith('PySide6') for m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert probe.stdout.strip() == "False"
 

@@ -12,18 +12,46 @@ from evaluator_app.pki import softhsm
 from evaluator_app.pki.demo_pki import create_demo_pki
 
 
-@pytest.mark.skipif(not softhsm.softhsm_available(), reason="SoftHSM2 (softhsm2 package) is not installed")
+@pytest.mark.skipif(
+    not softhsm.softhsm_available(), reason="SoftHSM2 (softhsm2 package) is not installed"
+)
 def test_token_import_then_list(tmp_path):
     demo = create_demo_pki(tmp_path / "pki")
     (tmp_path / "pin").write_text("135790\n", "utf-8")
     env = {k: v for k, v in os.environ.items() if k != "SOFTHSM2_CONF"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "evaluator_app", "pki", *a], capture_output=True, text=True, env=env, timeout=120)  # noqa: E731
-    imported = run("token-import", "--dir", str(demo.root), "--person", "expert-nca-1", "--token-dir", str(tmp_path / "hsm"), "--pin-file", str(tmp_path / "pin"))
+    run = lambda *a: subprocess.run(
+        [sys.executable, "-m", "evaluator_app", "pki", *a],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    imported = run(
+        "token-import",
+        "--dir",
+        str(demo.root),
+        "--person",
+        "expert-nca-1",
+        "--token-dir",
+        str(tmp_path / "hsm"),
+        "--pin-file",
+        str(tmp_path / "pin"),
+    )
     assert imported.returncode == 0, imported.stderr
     conf = imported.stdout.split("SOFTHSM2_CONF=")[1].strip()
     env["SOFTHSM2_CONF"] = conf
     listed = run("tokens", "--module", softhsm.find_softhsm_module() or "")
     assert listed.returncode == 0, listed.stderr
     assert "'expert-nca-1'" in listed.stdout and "刘洋" in listed.stdout
-    missing = run("token-import", "--dir", str(demo.root), "--person", "nobody", "--token-dir", str(tmp_path / "h2"), "--pin-file", str(tmp_path / "pin"))
+    missing = run(
+        "token-import",
+        "--dir",
+        str(demo.root),
+        "--person",
+        "nobody",
+        "--token-dir",
+        str(tmp_path / "h2"),
+        "--pin-file",
+        str(tmp_path / "pin"),
+    )
     assert missing.returncode == 2 and "no such person" in missing.stderr

@@ -9,7 +9,13 @@ from pathlib import Path
 
 
 def evaluator(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "evaluator_app", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "evaluator_app", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_example_check_and_evaluate(tmp_path):
@@ -17,7 +23,9 @@ def test_example_check_and_evaluate(tmp_path):
     check = evaluator("plan", "check", str(tmp_path / "project.json"))
     assert check.returncode == 0, check.stderr
     assert "B5 临沂润德建筑安装有限公司  38760000.00 元  超过最高限价 above ceiling" in check.stdout
-    result = evaluator("plan", "evaluate", str(tmp_path / "project.json"), str(tmp_path / "scores.json"))
+    result = evaluator(
+        "plan", "evaluate", str(tmp_path / "project.json"), str(tmp_path / "scores.json")
+    )
     assert result.returncode == 0, result.stderr
     assert "评标基准价 benchmark 35671225.96" in result.stdout
     assert "1. B2 淄博华信建工有限公司  90.63" in result.stdout

@@ -37,7 +37,11 @@ def test_spec_is_python_and_names_the_entry_script():
 
 def test_frozen_entry_accepts_the_source_install_spawn_form():
     launcher = _launcher()
-    assert launcher._arguments(["-m", "evaluator_app", "app", "--data-dir", "x"]) == ["app", "--data-dir", "x"]
+    assert launcher._arguments(["-m", "evaluator_app", "app", "--data-dir", "x"]) == [
+        "app",
+        "--data-dir",
+        "x",
+    ]
     assert launcher._arguments(["plan", "check", "p.json"]) == ["plan", "check", "p.json"]
 
 
@@ -82,7 +86,10 @@ def test_inno_setup_script_is_unicode_with_both_languages():
     raw = (INSTALLER / "evaluator.iss").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Inno Setup reads a script as Unicode only with a BOM"
     text = raw.decode("utf-8-sig")
-    assert 'Name: "zh_CN"; MessagesFile:' in text and 'Name: "en"; MessagesFile: "compiler:Default.isl"' in text
+    assert (
+        'Name: "zh_CN"; MessagesFile:' in text
+        and 'Name: "en"; MessagesFile: "compiler:Default.isl"' in text
+    )
     assert "zh_CN.AppName=远程异地评标" in text and "en.AppName=Remote Bid Evaluation" in text
     assert "AppId={{" in text
     assert r'Source: "{#BundleDir}\*"' in text and "recursesubdirs" in text
@@ -95,15 +102,23 @@ def test_build_scripts_fail_loudly():
     assert '$ErrorActionPreference = "Stop"' in (INSTALLER / "build.ps1").read_text("utf-8")
 
 
-@pytest.mark.skipif(os.environ.get("EVALUATOR_BUILD_INSTALLER") != "1",
-                    reason="builds the PyInstaller bundle (2-3 min): set EVALUATOR_BUILD_INSTALLER=1")
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="installer/build.sh is the Linux build")
+@pytest.mark.skipif(
+    os.environ.get("EVALUATOR_BUILD_INSTALLER") != "1",
+    reason="builds the PyInstaller bundle (2-3 min): set EVALUATOR_BUILD_INSTALLER=1",
+)
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="installer/build.sh is the Linux build"
+)
 @pytest.mark.timeout(1800)
 def test_linux_bundle_builds_and_passes_its_smoke_checks():
     result = subprocess.run(
         ["bash", str(INSTALLER / "build.sh")],
-        cwd=ROOT, env={**os.environ, "PYTHON": sys.executable},
-        capture_output=True, text=True, timeout=1750, check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=1750,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]

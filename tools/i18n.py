@@ -35,7 +35,19 @@ def tool(name: str) -> str:
 
 def sources(ts_path: Path) -> list[str]:
     sources_found = sorted(ROOT.joinpath("evaluator_app", "ui").rglob("*.py"))
-    subprocess.run([tool("lupdate"), "-silent", "-no-obsolete", *map(str, sources_found), "-ts", str(ts_path), "-target-language", "zh_CN"], check=True)
+    subprocess.run(
+        [
+            tool("lupdate"),
+            "-silent",
+            "-no-obsolete",
+            *map(str, sources_found),
+            "-ts",
+            str(ts_path),
+            "-target-language",
+            "zh_CN",
+        ],
+        check=True,
+    )
     return [m.findtext("source") or "" for m in ET.parse(ts_path).getroot().iter("message")]
 
 
@@ -62,7 +74,9 @@ def build(target_ts: Path, target_qm: Path) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="verify only; change nothing")
     args = parser.parse_args()
     if args.check:

@@ -45,12 +45,17 @@ def entry_for(path: str, data: bytes) -> FileEntry:
     return FileEntry(path, hashlib.sha256(data).hexdigest(), len(data))
 
 
-def manifest_bytes(venue_id: str, session_id: str, exported_at: str, files: list[FileEntry]) -> bytes:
+def manifest_bytes(
+    venue_id: str, session_id: str, exported_at: str, files: list[FileEntry]
+) -> bytes:
     body = {
         "venue": venue_id,
         "session_id": session_id,
         "exported_at": exported_at,
-        "files": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in sorted(files, key=lambda f: f.path)],
+        "files": [
+            {"path": f.path, "sha256": f.sha256, "size": f.size}
+            for f in sorted(files, key=lambda f: f.path)
+        ],
     }
     return artefact_bytes(MANIFEST_KIND, 1, body)
 

@@ -19,10 +19,13 @@ from evaluator_app.protocol.artefacts import GateVotes, ScoreSheet
 from evaluator_app.protocol.schema import decode, encode
 
 
-def summary_json(result: LotEvaluation, explanations: dict[tuple[str, str, str], str]) -> dict[str, Any]:
+def summary_json(
+    result: LotEvaluation, explanations: dict[tuple[str, str, str], str]
+) -> dict[str, Any]:
     data: dict[str, Any] = encode(result)
     data["deviations"] = [
-        {**encode(f), "explanation": explanations.get((f.expert_id, f.bidder_id, f.item_id), "")} for f in result.deviations
+        {**encode(f), "explanation": explanations.get((f.expert_id, f.bidder_id, f.item_id), "")}
+        for f in result.deviations
     ]
     return data
 
@@ -37,7 +40,11 @@ def recompute_results(archive: zipfile.ZipFile) -> dict[str, Any]:
     project = project_from_dict(json.loads(archive.read("project.json")))
     session = json.loads(archive.read("session.json"))
     lot = project.lot(session["session"]["lot_id"])
-    committee = [m["person_id"] for m in session["members"] if m["role"] == "expert" and m["status"] == "assigned"]
+    committee = [
+        m["person_id"]
+        for m in session["members"]
+        if m["role"] == "expert" and m["status"] == "assigned"
+    ]
     votes: list[GateVote] = []
     sheets: list[ScoreSheet] = []
     for name in sorted(archive.namelist()):
@@ -49,10 +56,20 @@ def recompute_results(archive: zipfile.ZipFile) -> dict[str, Any]:
         kind = json.loads(content)["schema"]["kind"]
         if kind == "gate_votes":
             body: GateVotes = _body(content, GateVotes)
-            votes += [GateVote(body.expert_id, v.bidder_id, v.item_id, v.passed, v.reason) for v in body.votes]
+            votes += [
+                GateVote(body.expert_id, v.bidder_id, v.item_id, v.passed, v.reason)
+                for v in body.votes
+            ]
         elif kind == "score_sheet":
             sheets.append(_body(content, ScoreSheet))
-    data = [ScoreSheetData(s.expert_id, tuple(ItemScore(x.bidder_id, x.item_id, x.score) for x in s.scores)) for s in sheets]
+    data = [
+        ScoreSheetData(
+            s.expert_id, tuple(ItemScore(x.bidder_id, x.item_id, x.score) for x in s.scores)
+        )
+        for s in sheets
+    ]
     result = evaluate_lot(lot, committee, votes, data)
-    explanations = {(s.expert_id, e.bidder_id, e.item_id): e.text for s in sheets for e in s.explanations}
+    explanations = {
+        (s.expert_id, e.bidder_id, e.item_id): e.text for s in sheets for e in s.explanations
+    }
     return summary_json(result, explanations)

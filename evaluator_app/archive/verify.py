@@ -74,7 +74,12 @@ class _Verifier:
         self.checks: list[Check] = []
         self.damaged = set(damaged_members(archive))
         for name in sorted(self.damaged):
-            self.add(name, False, f"{name} altered in the zip (its bytes no longer read back as written)", f"{name} 在存档中被改动（无法按原样读出）")
+            self.add(
+                name,
+                False,
+                f"{name} altered in the zip (its bytes no longer read back as written)",
+                f"{name} 在存档中被改动（无法按原样读出）",
+            )
         self.trust: TrustList | None = None
         self.crls: list[bytes] = []
 
@@ -96,10 +101,20 @@ class _Verifier:
             return
         if not self.check_files(manifest):
             return
-        self.crls = [self.zip.read(f["path"]) for f in manifest["files"] if f["path"].startswith("revocation/")]
+        self.crls = [
+            self.zip.read(f["path"])
+            for f in manifest["files"]
+            if f["path"].startswith("revocation/")
+        ]
         if not self.check_trust_list(_when(manifest["exported_at"])):
             return
-        await self.check_signer(layout.MANIFEST, self.zip.read(layout.MANIFEST), self.zip.read(layout.MANIFEST_SIGNATURE), _when(manifest["exported_at"]), venue=True)
+        await self.check_signer(
+            layout.MANIFEST,
+            self.zip.read(layout.MANIFEST),
+            self.zip.read(layout.MANIFEST_SIGNATURE),
+            _when(manifest["exported_at"]),
+            venue=True,
+        )
         await self.check_artefacts(manifest)
         self.check_audit()
         self.check_results()
@@ -108,7 +123,12 @@ class _Verifier:
     async def check_manifest(self) -> dict[str, Any] | None:
         data, signature = self.read(layout.MANIFEST), self.read(layout.MANIFEST_SIGNATURE)
         if data is None or signature is None:
-            self.add("manifest", False, "archive.json or its signature is missing: not a session archive", "缺少存档清单或其签名，不是评标存档")
+            self.add(
+                "manifest",
+                False,
+                "archive.json or its signature is missing: not a session archive",
+                "缺少存档清单或其签名，不是评标存档",
+            )
             return None
         try:
             manifest = layout.parse_manifest(data)
@@ -117,12 +137,19 @@ class _Verifier:
             return None
         verdict = await async_verify_detached(data, signature, None)
         ok = verdict.integrity_ok
-        self.add("manifest signature", ok, f"signed by {verdict.subject}" if ok else "; ".join(verdict.reasons), "存档清单签名完好" if ok else "存档清单签名无效")
+        self.add(
+            "manifest signature",
+            ok,
+            f"signed by {verdict.subject}" if ok else "; ".join(verdict.reasons),
+            "存档清单签名完好" if ok else "存档清单签名无效",
+        )
         return manifest if ok else None
 
     def check_files(self, manifest: dict[str, Any]) -> bool:
         listed = {f["path"]: f for f in manifest["files"]}
-        present = set(self.zip.namelist()) - {layout.MANIFEST, layout.MANIFEST_SIGNATURE} - self.damaged
+        present = (
+            set(self.zip.namelist()) - {layout.MANIFEST, layout.MANIFEST_SIGNATURE} - self.damaged
+        )
         bad = []
         for path, entry in listed.items():
             data = self.read(path)
@@ -134,8 +161,14 @@ class _Verifier:
                 bad.append(f"{path} altered")
         bad += [f"{path} not in the manifest" for path in sorted(present - set(listed))]
         ok = not bad
-        return self.add("files", ok, f"{len(listed)} files match their SHA-256" if ok else "; ".join(bad[:10]),
-                        f"{len(listed)} 个文件哈希一致" if ok else "文件被改动、缺失或多出：" + "；".join(bad[:10]))
+        return self.add(
+            "files",
+            ok,
+            f"{len(listed)} files match their SHA-256" if ok else "; ".join(bad[:10]),
+            f"{len(listed)} 个文件哈希一致"
+            if ok
+            else "文件被改动、缺失或多出：" + "；".join(bad[:10]),
+        )
 
     def check_trust_list(self, at: datetime) -> bool:
         data = self.read(layout.TRUST_LIST)
@@ -146,37 +179,83 @@ class _Verifier:
             path.write_bytes(data)
             try:
                 _body, sig = read_unverified(path)
-                embedded = x509.load_der_x509_certificate(base64.b64decode(sig["signer_certificate"])) if sig else None
+                embedded = (
+                    x509.load_der_x509_certificate(base64.b64decode(sig["signer_certificate"]))
+                    if sig
+                    else None
+                )
                 self.trust = load_trust_list(path, self.pinned or embedded, at)  # type: ignore[arg-type]
             except (PkiError, ValueError, KeyError, TypeError) as exc:
                 detail = getattr(exc, "message_en", str(exc))
                 return self.add("trust list", False, detail, getattr(exc, "message_zh", detail))
         signer = self.trust.signer_cert
         fingerprint = signer.fingerprint(hashes.SHA256()).hex() if signer else "?"
-        how = "signed by the pinned key" if self.pinned else f"signer NOT pinned; compare its fingerprint {fingerprint} with the centre's published one"
-        return self.add("trust list", True, how, "信任列表签名有效" + ("（已与预置证书核对）" if self.pinned else f"（未核对预置证书，指纹 {fingerprint}）"))
+        how = (
+            "signed by the pinned key"
+            if self.pinned
+            else f"signer NOT pinned; compare its fingerprint {fingerprint} with the centre's published one"
+        )
+        return self.add(
+            "trust list",
+            True,
+            how,
+            "信任列表签名有效"
+            + (
+                "（已与预置证书核对）" if self.pinned else f"（未核对预置证书，指纹 {fingerprint}）"
+            ),
+        )
 
-    async def check_signer(self, name: str, content: bytes, signature: bytes, at: datetime, venue: bool = False) -> str | None:
+    async def check_signer(
+        self, name: str, content: bytes, signature: bytes, at: datetime, venue: bool = False
+    ) -> str | None:
         """Integrity and the signer's certificate at ``at``; returns the person id (or subject)."""
         verdict = await async_verify_detached(content, signature, None)
         if not verdict.integrity_ok:
-            self.add(name, False, "signature does not match the content: " + "; ".join(verdict.reasons), "签名与内容不符")
+            self.add(
+                name,
+                False,
+                "signature does not match the content: " + "; ".join(verdict.reasons),
+                "签名与内容不符",
+            )
             return None
         assert self.trust is not None
         cert = x509.load_der_x509_certificate(verdict.certificate_der)
-        at = verdict.timestamp_time or at  # a TSA's time outranks the venue's word for when it was signed
+        at = (
+            verdict.timestamp_time or at
+        )  # a TSA's time outranks the venue's word for when it was signed
         mode = "hard-fail" if self.crls else "soft-fail"
-        result = await avalidate_certificate(cert, "sign", self.trust, at, RevocationPolicy(mode=mode, crls=tuple(self.crls), fetch=False), require_identity=not venue)  # type: ignore[arg-type]
+        result = await avalidate_certificate(
+            cert,
+            "sign",
+            self.trust,
+            at,
+            RevocationPolicy(mode=mode, crls=tuple(self.crls), fetch=False),
+            require_identity=not venue,
+        )  # type: ignore[arg-type]
         if not result.ok:
-            self.add(name, False, "; ".join(r.message_en for r in result.reasons), "；".join(r.message_zh for r in result.reasons))
+            self.add(
+                name,
+                False,
+                "; ".join(r.message_en for r in result.reasons),
+                "；".join(r.message_zh for r in result.reasons),
+            )
             return None
         who = identify(cert, self.trust).person_id if not venue else verdict.subject
         if venue:
-            self.add(name + " signer", True, f"{verdict.subject}, certificate valid at {at:%Y-%m-%d %H:%M}Z", "场地签名证书有效")
+            self.add(
+                name + " signer",
+                True,
+                f"{verdict.subject}, certificate valid at {at:%Y-%m-%d %H:%M}Z",
+                "场地签名证书有效",
+            )
         return who
 
     async def check_artefacts(self, manifest: dict[str, Any]) -> None:
-        paths = sorted(f["path"] for f in manifest["files"] if f["path"].startswith("artefacts/") and f["path"].endswith(".json"))
+        paths = sorted(
+            f["path"]
+            for f in manifest["files"]
+            if f["path"].startswith("artefacts/") and f["path"].endswith(".json")
+        )
         for path in paths:
             artefact_id = int(path.split("/")[1].split("-")[0])
             receipt_name = layout.receipt_path(artefact_id)
@@ -186,28 +265,47 @@ class _Verifier:
                 self.add(path, False, "signature or venue receipt missing", "缺少签名或场地回执")
                 continue
             body = json.loads(receipt)
-            venue_ok = await self.check_signer(receipt_name, receipt, receipt_sig, _when(body["accepted_at"]), venue=True)
+            venue_ok = await self.check_signer(
+                receipt_name, receipt, receipt_sig, _when(body["accepted_at"]), venue=True
+            )
             if venue_ok is None:
                 continue
             self.checks.pop()  # the receipt is fine: one line per artefact is enough
             if body.get("content_sha256") != hashlib.sha256(content).hexdigest():
-                self.add(path, False, "the venue's receipt is for other content", "场地回执与内容不符")
+                self.add(
+                    path, False, "the venue's receipt is for other content", "场地回执与内容不符"
+                )
                 continue
             who = await self.check_signer(path, content, signature, _when(body["accepted_at"]))
             if who is None:
                 continue
             if who != body.get("person_id"):
-                self.add(path, False, f"signed by {who}, receipt names {body.get('person_id')}", "签名人与回执不一致")
+                self.add(
+                    path,
+                    False,
+                    f"signed by {who}, receipt names {body.get('person_id')}",
+                    "签名人与回执不一致",
+                )
                 continue
             kind = json.loads(content)["schema"]["kind"]
-            self.add(path, True, f"{kind} v{body['version']} signed by {who}, accepted {body['accepted_at']}", f"签名有效，签名人 {who}")
+            self.add(
+                path,
+                True,
+                f"{kind} v{body['version']} signed by {who}, accepted {body['accepted_at']}",
+                f"签名有效，签名人 {who}",
+            )
         doc = self.read(layout.DOCUMENT_MANIFEST)
         if doc is not None:
             sig = self.read(layout.DOCUMENT_MANIFEST + ".p7s") or b""
             exported = _when(manifest["exported_at"])
             who = await self.check_signer(layout.DOCUMENT_MANIFEST, doc, sig, exported)
             if who is not None:
-                self.add(layout.DOCUMENT_MANIFEST, True, f"document manifest signed by {who}", "招投标文件清单签名有效")
+                self.add(
+                    layout.DOCUMENT_MANIFEST,
+                    True,
+                    f"document manifest signed by {who}",
+                    "招投标文件清单签名有效",
+                )
 
     def check_audit(self) -> None:
         data = self.read(layout.AUDIT)
@@ -217,19 +315,37 @@ class _Verifier:
         entries, checkpoints = parse_lines(data.decode().splitlines())
 
         report = verify_chain(entries, checkpoints, _checkpoint_checker())
-        self.add("audit chain", report.ok, f"{report.entries} entries, {report.checkpoints} signed checkpoints: {report.reason}" if report.ok else f"first broken entry {report.first_broken}: {report.reason}",
-                 f"审计链完整（{report.entries} 条）" if report.ok else f"审计链第 {report.first_broken} 条起不可信")
+        self.add(
+            "audit chain",
+            report.ok,
+            f"{report.entries} entries, {report.checkpoints} signed checkpoints: {report.reason}"
+            if report.ok
+            else f"first broken entry {report.first_broken}: {report.reason}",
+            f"审计链完整（{report.entries} 条）"
+            if report.ok
+            else f"审计链第 {report.first_broken} 条起不可信",
+        )
 
     async def check_report(self) -> None:
         pdf = self.read(layout.REPORT)
         if pdf is None:
-            self.add("evaluation report", True, "no report yet (session exported before report signing)", "存档时尚未生成评标报告")
+            self.add(
+                "evaluation report",
+                True,
+                "no report yet (session exported before report signing)",
+                "存档时尚未生成评标报告",
+            )
             return
         verdicts = await _report_verdicts(pdf)
         signers = []
         for verdict in verdicts:
             if not verdict.integrity_ok:
-                self.add("evaluation report", False, f"signature {verdict.field_name} broken: " + "; ".join(verdict.reasons), "评标报告签名无效")
+                self.add(
+                    "evaluation report",
+                    False,
+                    f"signature {verdict.field_name} broken: " + "; ".join(verdict.reasons),
+                    "评标报告签名无效",
+                )
                 return
             assert self.trust is not None
             cert = x509.load_der_x509_certificate(verdict.certificate_der)
@@ -237,23 +353,50 @@ class _Verifier:
                 signers.append(identify(cert, self.trust).name)
             except PkiError:
                 signers.append(verdict.subject)
-        self.add("evaluation report", True, f"{len(verdicts)} intact signature(s): {', '.join(signers) or 'none'}", f"评标报告 {len(verdicts)} 个签名完好")
+        self.add(
+            "evaluation report",
+            True,
+            f"{len(verdicts)} intact signature(s): {', '.join(signers) or 'none'}",
+            f"评标报告 {len(verdicts)} 个签名完好",
+        )
 
     def check_results(self) -> None:
         stored = self.read(layout.RESULTS)
         if stored is None:
-            self.add("results", True, "no results yet (session exported before the summary)", "存档时尚未汇总")
+            self.add(
+                "results",
+                True,
+                "no results yet (session exported before the summary)",
+                "存档时尚未汇总",
+            )
             return
         try:
             computed = recompute_results(self.zip)
         except Exception as exc:  # any failure to recompute is a finding, not a crash
-            self.add("results", False, f"cannot recompute the results: {exc}", "无法由存档内容重新计算结果")
+            self.add(
+                "results",
+                False,
+                f"cannot recompute the results: {exc}",
+                "无法由存档内容重新计算结果",
+            )
             return
         published = json.loads(stored)
-        same = computed["ranking"] == published["ranking"] and computed["aggregate"] == published["aggregate"]
-        ranking = ", ".join(f"{e['position']}.{e['bidder_id']} {e['final']}" for e in published["ranking"]["entries"])
-        self.add("results", same, f"recomputed from the signed sheets: {ranking}" if same else "results.json differs from what the signed sheets give",
-                 "由签名评分表重新计算，结果一致" if same else "结果与签名评分表计算不一致")
+        same = (
+            computed["ranking"] == published["ranking"]
+            and computed["aggregate"] == published["aggregate"]
+        )
+        ranking = ", ".join(
+            f"{e['position']}.{e['bidder_id']} {e['final']}"
+            for e in published["ranking"]["entries"]
+        )
+        self.add(
+            "results",
+            same,
+            f"recomputed from the signed sheets: {ranking}"
+            if same
+            else "results.json differs from what the signed sheets give",
+            "由签名评分表重新计算，结果一致" if same else "结果与签名评分表计算不一致",
+        )
 
 
 async def _report_verdicts(pdf: bytes):  # type: ignore[no-untyped-def]
@@ -274,7 +417,10 @@ async def averify_archive(path: Path, pinned: x509.Certificate | None = None) ->
             verifier = _Verifier(archive, pinned)
             await verifier.run()
     except (zipfile.BadZipFile, OSError) as exc:
-        return ArchiveReport(str(path), (Check("archive", False, f"not a readable zip: {exc}", "不是可读取的存档文件"),))
+        return ArchiveReport(
+            str(path),
+            (Check("archive", False, f"not a readable zip: {exc}", "不是可读取的存档文件"),),
+        )
     return ArchiveReport(str(path), tuple(verifier.checks))
 
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, help="settings, journal and cache folder (one per person on a shared machine)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="settings, journal and cache folder (one per person on a shared machine)",
+    )
     parser.add_argument("--language", choices=("zh_CN", "en"), help="override the language setting")
     parser.set_defaults(func=run)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -18,10 +18,17 @@ def register(parser: argparse.ArgumentParser) -> None:
     check.add_argument("--purpose", choices=["auth", "sign", "timestamp", "server"], default="auth")
     check.add_argument("--trust-list", type=Path, help="signed trust list")
     check.add_argument("--pinned", type=Path, help="pinned trust-list signing certificate")
-    check.add_argument("--demo", type=Path, help="demo PKI directory: its trust list and pinned cert")
+    check.add_argument(
+        "--demo", type=Path, help="demo PKI directory: its trust list and pinned cert"
+    )
     check.add_argument("--at", help="moment of use, ISO 8601 (default now)")
-    check.add_argument("--crl", type=Path, action="append", default=[],
-                       help="decide revocation from this CRL only (repeatable; no network)")
+    check.add_argument(
+        "--crl",
+        type=Path,
+        action="append",
+        default=[],
+        help="decide revocation from this CRL only (repeatable; no network)",
+    )
     check.add_argument("--soft-fail", action="store_true", help="accept when revocation is unknown")
     check.set_defaults(func=_check)
     parser.set_defaults(func=lambda _a: (parser.print_help(), 2)[1])
@@ -31,7 +38,7 @@ def _parse_at(text: str | None) -> datetime | None:
     if not text:
         return None
     at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -49,7 +56,10 @@ def _check(args: argparse.Namespace) -> int:
             tl_path = tl_path or demo.trust_list
             pinned = pinned or demo.trust_list_signer.cert
         if not tl_path or not pinned:
-            print("need --trust-list and --pinned (or --demo DIR) / 需要信任列表及预置签名证书", file=sys.stderr)
+            print(
+                "need --trust-list and --pinned (or --demo DIR) / 需要信任列表及预置签名证书",
+                file=sys.stderr,
+            )
             return 2
         trust_list = load_trust_list(tl_path, pinned)
         cert = load_cert(args.cert)

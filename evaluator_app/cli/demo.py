@@ -17,10 +17,23 @@ from pathlib import Path
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dir", type=Path, help="keep the demo here (default: a new temporary folder)")
-    parser.add_argument("--headless", action="store_true", help="no window: run the services until Ctrl+C")
-    parser.add_argument("--selftest", action="store_true", help="with --headless: play one whole session and check every step")
-    parser.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN", help="language of the demo people's application")
+    parser.add_argument(
+        "--dir", type=Path, help="keep the demo here (default: a new temporary folder)"
+    )
+    parser.add_argument(
+        "--headless", action="store_true", help="no window: run the services until Ctrl+C"
+    )
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="with --headless: play one whole session and check every step",
+    )
+    parser.add_argument(
+        "--language",
+        choices=("zh_CN", "en"),
+        default="zh_CN",
+        help="language of the demo people's application",
+    )
     parser.set_defaults(func=run)
 
 

@@ -53,7 +53,9 @@ def _item_rule(item: GateItem | ScoredItem | PriceItem) -> str:
 
 def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluation) -> list[str]:
     names = {b.id: b.name for b in lot.bidders}
-    lines = [f"评标结果 Evaluation of lot {lot.id} by {len(committee.experts)} experts: {', '.join(committee.experts)}"]
+    lines = [
+        f"评标结果 Evaluation of lot {lot.id} by {len(committee.experts)} experts: {', '.join(committee.experts)}"
+    ]
     lines.append("  初步评审 Preliminary review:")
     for outcome in result.gates.outcomes:
         verdict = "否决 rejected" if outcome.rejected else "通过 passed"
@@ -61,17 +63,33 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
         if outcome.over_ceiling:
             lines.append(f"      {outcome.over_ceiling.reason_zh}")
         for failure in outcome.failures:
-            lines.append(f"      {failure.item_id}: {failure.fail_votes} 票不合格 fail, {failure.pass_votes} 票合格 pass")
+            lines.append(
+                f"      {failure.item_id}: {failure.fail_votes} 票不合格 fail, {failure.pass_votes} 票合格 pass"
+            )
             lines += [f"        {expert}: {reason}" for expert, reason in failure.reasons]
         for failure in outcome.minority_fails:
-            lines.append(f"      {failure.item_id}: 少数不合格意见，不构成否决 minority fail, not a rejection ({failure.fail_votes}:{failure.pass_votes})")
+            lines.append(
+                f"      {failure.item_id}: 少数不合格意见，不构成否决 minority fail, not a rejection ({failure.fail_votes}:{failure.pass_votes})"
+            )
             lines += [f"        {expert}: {reason}" for expert, reason in failure.reasons]
     for price in result.price_results:
-        dropped = f", 去掉 dropped {', '.join(price.dropped_bidder_ids)}" if price.dropped_bidder_ids else ""
-        lines.append(f"  价格分 Price scores ({price.formula}), 评标基准价 benchmark {_d(price.benchmark)}{dropped}:")
+        dropped = (
+            f", 去掉 dropped {', '.join(price.dropped_bidder_ids)}"
+            if price.dropped_bidder_ids
+            else ""
+        )
+        lines.append(
+            f"  价格分 Price scores ({price.formula}), 评标基准价 benchmark {_d(price.benchmark)}{dropped}:"
+        )
         for entry in price.scores:
-            deviation = f", 偏差 deviation {entry.deviation_percent:.4f}%" if entry.deviation_percent is not None else ""
-            lines.append(f"    {entry.bidder_id}: {_d(entry.price)} 元 → {_d(entry.score)}{deviation}")
+            deviation = (
+                f", 偏差 deviation {entry.deviation_percent:.4f}%"
+                if entry.deviation_percent is not None
+                else ""
+            )
+            lines.append(
+                f"    {entry.bidder_id}: {_d(entry.price)} 元 → {_d(entry.score)}{deviation}"
+            )
     agg = result.aggregate
     rule = "去掉一个最高分和一个最低分 trimmed mean" if agg.trimmed else "算术平均 mean"
     lines.append(f"  汇总 Totals ({rule}):")
@@ -81,14 +99,22 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
     lines.append("  排名 Ranking:")
     for entry in result.ranking.entries:
         by = f" (tie-break: {entry.decided_by.value})" if entry.decided_by else ""
-        lines.append(f"    {entry.position}. {entry.bidder_id} {names[entry.bidder_id]}  {_d(entry.final)}{by}")
+        lines.append(
+            f"    {entry.position}. {entry.bidder_id} {names[entry.bidder_id]}  {_d(entry.final)}{by}"
+        )
     for group in result.ranking.unresolved_ties:
-        lines.append(f"    并列，须由评标委员会决定 tie for the committee to decide: {', '.join(group)}")
-    lines.append(f"  中标候选人 Recommended candidates: {', '.join(result.ranking.candidates) or '无 none'}")
+        lines.append(
+            f"    并列，须由评标委员会决定 tie for the committee to decide: {', '.join(group)}"
+        )
+    lines.append(
+        f"  中标候选人 Recommended candidates: {', '.join(result.ranking.candidates) or '无 none'}"
+    )
     if result.deviations:
         lines.append("  评分畸高畸低 Deviation flags:")
         for flag in result.deviations:
-            explained = committee.explanations_of(flag.expert_id).get((flag.bidder_id, flag.item_id), "")
+            explained = committee.explanations_of(flag.expert_id).get(
+                (flag.bidder_id, flag.item_id), ""
+            )
             note = f"说明 explained: {explained}" if explained.strip() else "未说明 NOT EXPLAINED"
             lines.append(
                 f"    {flag.expert_id} {flag.bidder_id}/{flag.item_id}: {_d(flag.score)} vs others' mean "

@@ -23,16 +23,24 @@ def register(parser: argparse.ArgumentParser) -> None:
     cred.add_argument("--p12", type=Path, help="PKCS#12 file (.p12/.pfx)")
     cred.add_argument("--password-file", type=Path, help="file holding the PKCS#12 password")
     cred.add_argument("--pkcs11-module", help="PKCS#11 module of the USB key (.so/.dll)")
-    cred.add_argument("--token-label", help="token label (as printed on the key or listed by list_tokens)")
+    cred.add_argument(
+        "--token-label", help="token label (as printed on the key or listed by list_tokens)"
+    )
     cred.add_argument("--slot", type=int, help="token slot id instead of a label")
     cred.add_argument("--key-label", help="key label when the token holds several keys")
     cred.add_argument("--pin-file", type=Path, help="file holding the token PIN")
     parser.add_argument("input", type=Path, help="file to sign")
     parser.add_argument("--out", type=Path, help="output (default INPUT-signed.pdf or INPUT.p7s)")
-    parser.add_argument("--tsa", metavar="URL", help="RFC 3161 timestamp service (PAdES B-T / CAdES-T)")
+    parser.add_argument(
+        "--tsa", metavar="URL", help="RFC 3161 timestamp service (PAdES B-T / CAdES-T)"
+    )
     parser.add_argument("--lt", action="store_true", help="PDF: embed validation data (PAdES B-LT)")
-    parser.add_argument("--root", type=Path, action="append", default=[], help="root CA for --lt (repeatable)")
-    parser.add_argument("--crl", type=Path, action="append", default=[], help="CRL (DER) to embed for --lt")
+    parser.add_argument(
+        "--root", type=Path, action="append", default=[], help="root CA for --lt (repeatable)"
+    )
+    parser.add_argument(
+        "--crl", type=Path, action="append", default=[], help="CRL (DER) to embed for --lt"
+    )
     parser.set_defaults(func=run)
 
 
@@ -53,7 +61,10 @@ def open_signer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if not args.pin_file or (args.token_label is None and args.slot is None):
         raise ValueError("--pkcs11-module needs --pin-file and --token-label or --slot")
     return open_token(
-        args.pkcs11_module, _secret(args.pin_file), token_label=args.token_label, slot=args.slot,
+        args.pkcs11_module,
+        _secret(args.pin_file),
+        token_label=args.token_label,
+        slot=args.slot,
         key_label=args.key_label,
     )
 
@@ -83,9 +94,13 @@ def run(args: argparse.Namespace) -> int:
             if is_pdf:
                 from cryptography import x509
 
-                roots = tuple(to_asn1(x509.load_pem_x509_certificate(p.read_bytes())) for p in args.root)
+                roots = tuple(
+                    to_asn1(x509.load_pem_x509_certificate(p.read_bytes())) for p in args.root
+                )
                 opts = pades.PadesOptions(
-                    tsa_url=args.tsa, embed_validation_data=args.lt, trust_roots=roots,
+                    tsa_url=args.tsa,
+                    embed_validation_data=args.lt,
+                    trust_roots=roots,
                     crls=tuple(p.read_bytes() for p in args.crl),
                 )
                 out = pades.sign_pdf_file(args.input, signer, args.out, opts)

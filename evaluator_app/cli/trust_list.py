@@ -11,9 +11,13 @@ from pathlib import Path
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="tl_command", metavar="ACTION")
     build = sub.add_parser("build", help="sign a trust list from a JSON config")
-    build.add_argument("--config", required=True, type=Path, help="config JSON (see docs/pki-layout.md)")
+    build.add_argument(
+        "--config", required=True, type=Path, help="config JSON (see docs/pki-layout.md)"
+    )
     build.add_argument("--key", required=True, type=Path, help="trust-list signing key (PEM)")
-    build.add_argument("--cert", required=True, type=Path, help="trust-list signing certificate (PEM)")
+    build.add_argument(
+        "--cert", required=True, type=Path, help="trust-list signing certificate (PEM)"
+    )
     build.add_argument("--out", required=True, type=Path)
     build.set_defaults(func=_build)
     show = sub.add_parser("show", help="print a trust list (without checking it)")
@@ -22,7 +26,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     show.set_defaults(func=_show)
     verify = sub.add_parser("verify", help="check signature, pinned key and dates")
     verify.add_argument("file", type=Path)
-    verify.add_argument("--pinned", required=True, type=Path, help="the pinned trust-list certificate")
+    verify.add_argument(
+        "--pinned", required=True, type=Path, help="the pinned trust-list certificate"
+    )
     verify.set_defaults(func=_verify)
     parser.set_defaults(func=lambda _a: (parser.print_help(), 2)[1])
 
@@ -71,5 +77,7 @@ def _verify(args: argparse.Namespace) -> int:
     except (PkiError, OSError, ValueError) as exc:
         print(f"REFUSED 拒绝: {exc}", file=sys.stderr)
         return 1
-    print(f"OK 有效: trust list #{tl.sequence_number}, {len(tl.cas)} CAs, next update {tl.next_update.isoformat()}")
+    print(
+        f"OK 有效: trust list #{tl.sequence_number}, {len(tl.cas)} CAs, next update {tl.next_update.isoformat()}"
+    )
     return 0

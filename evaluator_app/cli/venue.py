@@ -18,12 +18,16 @@ def register(parser: argparse.ArgumentParser) -> None:
     init.add_argument("--venue-id", default="jinan")
     init.add_argument("--city", default="济南")
     init.add_argument("--port", type=int, default=8443)
-    init.add_argument("--demo-pki", type=Path, help="fill every path from a demo PKI (evaluator pki demo)")
+    init.add_argument(
+        "--demo-pki", type=Path, help="fill every path from a demo PKI (evaluator pki demo)"
+    )
     init.set_defaults(func=run_init)
     serve = sub.add_parser("serve", help="serve the venue over HTTPS until Ctrl+C")
     serve.add_argument("--config", type=Path, required=True)
     serve.set_defaults(func=run_serve)
-    ws = sub.add_parser("workstation", help="register a workstation seat and print its one-time enrolment code")
+    ws = sub.add_parser(
+        "workstation", help="register a workstation seat and print its one-time enrolment code"
+    )
     ws.add_argument("--config", type=Path, required=True)
     ws.add_argument("--id", required=True)
     ws.add_argument("--venue", required=True, help="the venue (city) the seat is in, e.g. jinan")
@@ -47,10 +51,15 @@ def run_init(args: argparse.Namespace) -> int:
     if (args.dir / "venue.toml").exists():
         print(f"{args.dir / 'venue.toml'}: 已存在，未覆盖 exists, not overwritten", file=sys.stderr)
         return 1
-    config = init_venue_dir(args.dir, venue_id=args.venue_id, city=args.city, port=args.port, demo=demo)
+    config = init_venue_dir(
+        args.dir, venue_id=args.venue_id, city=args.city, port=args.port, demo=demo
+    )
     print(config)
     if demo is None:
-        print("edit the paths in it (TLS certificate, signing key, trust list) before `evaluator venue serve`", file=sys.stderr)
+        print(
+            "edit the paths in it (TLS certificate, signing key, trust list) before `evaluator venue serve`",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -88,7 +97,9 @@ def run_workstation(args: argparse.Namespace) -> int:
         return 1
     code, code_hash = new_enrolment_code()
     with store.transaction() as tx:
-        tx.upsert_workstation(WorkstationRecord(args.id, args.venue, args.seat, code_hash, None, None))
+        tx.upsert_workstation(
+            WorkstationRecord(args.id, args.venue, args.seat, code_hash, None, None)
+        )
     store.close()
     print(f"workstation {args.id} at {args.venue}/{args.seat}: enrolment code {code} (shown once)")
     return 0

@@ -17,16 +17,30 @@ logger = logging.getLogger(__name__)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="PDF, a file with FILE.p7s beside it, or a session archive (.zip)")
+    parser.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="PDF, a file with FILE.p7s beside it, or a session archive (.zip)",
+    )
     parser.add_argument("--trust-list", type=Path, help="signed trust list (needs --pinned)")
     parser.add_argument("--pinned", type=Path, help="certificate (PEM) of the trust-list signer")
-    parser.add_argument("--root", type=Path, action="append", default=[], help="trust this root CA instead (PEM)")
-    parser.add_argument("--crl", type=Path, action="append", default=[], help="CRL (DER) to use (repeatable)")
     parser.add_argument(
-        "--revocation", choices=("require", "soft-fail", "off"), default="soft-fail",
+        "--root", type=Path, action="append", default=[], help="trust this root CA instead (PEM)"
+    )
+    parser.add_argument(
+        "--crl", type=Path, action="append", default=[], help="CRL (DER) to use (repeatable)"
+    )
+    parser.add_argument(
+        "--revocation",
+        choices=("require", "soft-fail", "off"),
+        default="soft-fail",
         help="what to do without revocation data (default soft-fail: use what is embedded or given)",
     )
-    parser.add_argument("--online", action="store_true", help="also fetch CRL/OCSP named in the certificates")
+    parser.add_argument(
+        "--online", action="store_true", help="also fetch CRL/OCSP named in the certificates"
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,18 +78,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"evaluator verify: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     if checker is None:
-        print("evaluator verify: no trust anchors (--trust-list/--pinned or --root): trust is not checked",
-              file=sys.stderr)
+        print(
+            "evaluator verify: no trust anchors (--trust-list/--pinned or --root): trust is not checked",
+            file=sys.stderr,
+        )
     elif args.revocation != "require" and not args.online and not args.crl:
-        print("evaluator verify: note: offline, revocation checked only against data embedded in PDFs "
-              "(use --online, --crl or --revocation require)", file=sys.stderr)
+        print(
+            "evaluator verify: note: offline, revocation checked only against data embedded in PDFs "
+            "(use --online, --crl or --revocation require)",
+            file=sys.stderr,
+        )
     missing = [f for f in args.files if not f.is_file()]
     if missing:
         print(f"evaluator verify: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     all_ok = True
     # Naming the signature itself means the file beside it: sheet.json.p7s -> sheet.json.
-    files = [f.with_suffix("") if f.suffix == ".p7s" and f.with_suffix("").is_file() else f for f in args.files]
+    files = [
+        f.with_suffix("") if f.suffix == ".p7s" and f.with_suffix("").is_file() else f
+        for f in args.files
+    ]
     for f in files:
         data = f.read_bytes()
         sig = f.with_name(f.name + ".p7s")
@@ -109,5 +131,7 @@ def _verify_archive(path: Path, args: argparse.Namespace) -> bool:
     for check in report.checks:
         print(f"{path}: {'OK     ' if check.ok else 'INVALID'} {check.name}: {check.detail}")
     verdict = "存档验证通过 archive valid" if report.ok else "存档验证未通过 archive NOT valid"
-    print(f"{path}: {verdict} ({sum(c.ok for c in report.checks)}/{len(report.checks)} checks passed)")
+    print(
+        f"{path}: {verdict} ({sum(c.ok for c in report.checks)}/{len(report.checks)} checks passed)"
+    )
     return report.ok

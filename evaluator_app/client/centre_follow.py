@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from evaluator_app.client.explain import Explanation
 
 STUCK_AFTER_MINUTES = 45
-ACTIVE = {"check_in", "declarations", "leader_election", "preliminary_review", "detailed_scoring", "summary", "report_signing"}
+ACTIVE = {
+    "check_in",
+    "declarations",
+    "leader_election",
+    "preliminary_review",
+    "detailed_scoring",
+    "summary",
+    "report_signing",
+}
 
 
 @dataclass(frozen=True)
@@ -30,18 +38,34 @@ class SessionLine:
 
     def present_text(self, language: str = "zh_CN") -> str:
         if language == "en":
-            return "; ".join(f"{v.venue} {v.present}/{v.expected}" + (f" (missing: {', '.join(v.missing)})" if v.missing else "") for v in self.venues)
-        return "；".join(f"{v.venue} {v.present}/{v.expected}" + (f"（缺 {'、'.join(v.missing)}）" if v.missing else "") for v in self.venues)
+            return "; ".join(
+                f"{v.venue} {v.present}/{v.expected}"
+                + (f" (missing: {', '.join(v.missing)})" if v.missing else "")
+                for v in self.venues
+            )
+        return "；".join(
+            f"{v.venue} {v.present}/{v.expected}"
+            + (f"（缺 {'、'.join(v.missing)}）" if v.missing else "")
+            for v in self.venues
+        )
 
 
-def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[str, Any]]], now: datetime | None = None,
-                 stuck_after_minutes: int = STUCK_AFTER_MINUTES) -> list[SessionLine]:
+def follow_lines(
+    sessions: list[dict[str, Any]],
+    presence: dict[str, list[dict[str, Any]]],
+    now: datetime | None = None,
+    stuck_after_minutes: int = STUCK_AFTER_MINUTES,
+) -> list[SessionLine]:
     """One line per session; experts count as present when connected and not away."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     lines = []
     for session in sessions:
         phase = "paused" if session.get("paused") else session["phase"]
-        experts = [m for m in session["members"] if m["role"] == "expert" and m["status"] not in ("replaced", "recused")]
+        experts = [
+            m
+            for m in session["members"]
+            if m["role"] == "expert" and m["status"] not in ("replaced", "recused")
+        ]
         rows = {r["person"]: r for r in presence.get(session["id"], [])}
         here = {p for p, r in rows.items() if r.get("connected") and r.get("presence") != "away"}
         venues = []
@@ -55,13 +79,25 @@ def follow_lines(sessions: list[dict[str, Any]], presence: dict[str, list[dict[s
         if session["phase"] in ACTIVE and session["phase"] not in ("summary", "report_signing"):
             missing = [m["name"] for m in experts if m["person_id"] not in here]
             if missing:
-                alerts.append(Explanation("不在线：" + "、".join(missing), "offline: " + ", ".join(missing)))
+                alerts.append(
+                    Explanation("不在线：" + "、".join(missing), "offline: " + ", ".join(missing))
+                )
         since = datetime.fromisoformat(session["phase_since"].replace("Z", "+00:00"))
         minutes = int((now - since).total_seconds() // 60)
-        if session["phase"] in ACTIVE and not session.get("paused") and minutes >= stuck_after_minutes:
-            alerts.append(Explanation(f"已在当前阶段停留 {minutes} 分钟", f"in this phase for {minutes} minutes"))
+        if (
+            session["phase"] in ACTIVE
+            and not session.get("paused")
+            and minutes >= stuck_after_minutes
+        ):
+            alerts.append(
+                Explanation(
+                    f"已在当前阶段停留 {minutes} 分钟", f"in this phase for {minutes} minutes"
+                )
+            )
         absent = [m["name"] for m in session["members"] if m["status"] == "absent"]
         if absent:
             alerts.append(Explanation("缺席：" + "、".join(absent), "absent: " + ", ".join(absent)))
-        lines.append(SessionLine(session["id"], session["title"], phase, tuple(venues), tuple(alerts)))
+        lines.append(
+            SessionLine(session["id"], session["title"], phase, tuple(venues), tuple(alerts))
+        )
     return lines

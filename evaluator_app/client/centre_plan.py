@@ -67,16 +67,31 @@ def check_project_file(path: Path) -> ProjectCheck:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        return ProjectCheck(str(path), None, "", (PlanProblemView("$", "", f"cannot read the file: {exc}"),), ())
+        return ProjectCheck(
+            str(path), None, "", (PlanProblemView("$", "", f"cannot read the file: {exc}"),), ()
+        )
     except json.JSONDecodeError as exc:
-        return ProjectCheck(str(path), None, "", (PlanProblemView(f"line {exc.lineno}", "", f"not JSON: {exc.msg}"),), ())
+        return ProjectCheck(
+            str(path),
+            None,
+            "",
+            (PlanProblemView(f"line {exc.lineno}", "", f"not JSON: {exc.msg}"),),
+            (),
+        )
     try:
         project = project_from_dict(data)
     except PlanError as exc:
         problems = tuple(PlanProblemView(p.field, repr(p.value), p.message) for p in exc.problems)
         return ProjectCheck(str(path), data, "", problems, ())
     lots = tuple(
-        LotInfo(lot.id, lot.name, tuple(BidderInfo(b.id, b.name, b.organisation or "", b.city or "", str(b.price)) for b in lot.bidders))
+        LotInfo(
+            lot.id,
+            lot.name,
+            tuple(
+                BidderInfo(b.id, b.name, b.organisation or "", b.city or "", str(b.price))
+                for b in lot.bidders
+            ),
+        )
         for lot in project.lots
     )
     return ProjectCheck(str(path), data, project.name, (), lots)
@@ -97,7 +112,9 @@ class CheckedDocument:
         return self.problem is None
 
 
-def check_document(path: Path, doc_id: str, title: str, bidder_id: str | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> CheckedDocument:
+def check_document(
+    path: Path, doc_id: str, title: str, bidder_id: str | None, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> CheckedDocument:
     """Hash a document and check it is a whole PDF of an acceptable size (blocking)."""
     digest = hashlib.sha256()
     size, head, tail = 0, b"", b""
@@ -110,16 +127,32 @@ def check_document(path: Path, doc_id: str, title: str, bidder_id: str | None, m
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as exc:
-        return CheckedDocument(str(path), doc_id, title, bidder_id, "", 0, Explanation(f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}"))
+        return CheckedDocument(
+            str(path),
+            doc_id,
+            title,
+            bidder_id,
+            "",
+            0,
+            Explanation(
+                f"无法读取文件：{exc.strerror or exc}",
+                f"cannot read the file: {exc.strerror or exc}",
+            ),
+        )
     problem = None
     if size == 0:
         problem = Explanation("文件为空", "the file is empty")
     elif size > max_bytes:
-        problem = Explanation(f"文件过大（{size} 字节，上限 {max_bytes}）", f"the file is too large ({size} bytes, limit {max_bytes})")
+        problem = Explanation(
+            f"文件过大（{size} 字节，上限 {max_bytes}）",
+            f"the file is too large ({size} bytes, limit {max_bytes})",
+        )
     elif not head.startswith(b"%PDF-"):
         problem = Explanation("不是 PDF 文件", "not a PDF file")
     elif b"%%EOF" not in tail:
-        problem = Explanation("PDF 文件不完整（缺少结尾标记）", "the PDF is incomplete (no end marker)")
+        problem = Explanation(
+            "PDF 文件不完整（缺少结尾标记）", "the PDF is incomplete (no end marker)"
+        )
     return CheckedDocument(str(path), doc_id, title, bidder_id, digest.hexdigest(), size, problem)
 
 
@@ -134,7 +167,14 @@ class Person:
 
     @staticmethod
     def from_json(row: dict[str, Any]) -> Person:
-        return Person(row["person_id"], row.get("name", ""), row.get("role", ""), row.get("venue", ""), row.get("organisation") or "", row.get("city") or "")
+        return Person(
+            row["person_id"],
+            row.get("name", ""),
+            row.get("role", ""),
+            row.get("venue", ""),
+            row.get("organisation") or "",
+            row.get("city") or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -157,17 +197,27 @@ def conflict_reason(person: Person, bidders: tuple[BidderInfo, ...]) -> Explanat
     return None
 
 
-def assignment_problem(assignments: tuple[Assignment, ...], candidate: Assignment, bidders: tuple[BidderInfo, ...]) -> Explanation | None:
+def assignment_problem(
+    assignments: tuple[Assignment, ...], candidate: Assignment, bidders: tuple[BidderInfo, ...]
+) -> Explanation | None:
     """Why ``candidate`` cannot join ``assignments`` (None when it can)."""
     conflict = conflict_reason(candidate.person, bidders)
     if conflict is not None:
         return conflict
     if any(a.person.person_id == candidate.person.person_id for a in assignments):
-        return Explanation(f"{candidate.person.name} 已在评标委员会中", f"{candidate.person.name} is already on the committee")
+        return Explanation(
+            f"{candidate.person.name} 已在评标委员会中",
+            f"{candidate.person.name} is already on the committee",
+        )
     if not candidate.venue or not candidate.seat.strip():
-        return Explanation("请为专家选择场地并填写席位号", "choose a venue and a seat for the expert")
+        return Explanation(
+            "请为专家选择场地并填写席位号", "choose a venue and a seat for the expert"
+        )
     if any(a.venue == candidate.venue and a.seat == candidate.seat for a in assignments):
-        return Explanation(f"{candidate.venue} 的席位 {candidate.seat} 已被占用", f"seat {candidate.seat} at {candidate.venue} is taken")
+        return Explanation(
+            f"{candidate.venue} 的席位 {candidate.seat} 已被占用",
+            f"seat {candidate.seat} at {candidate.venue} is taken",
+        )
     return None
 
 
@@ -189,7 +239,9 @@ def draft_problems(draft: SessionDraft, bidders: tuple[BidderInfo, ...]) -> list
     if not draft.session_id.strip() or not draft.title.strip():
         problems.append(Explanation("请填写会话编号和名称", "give the session an id and a title"))
     if not any(a.person.role == "expert" for a in draft.assignments):
-        problems.append(Explanation("评标委员会至少需要一名专家", "the committee needs at least one expert"))
+        problems.append(
+            Explanation("评标委员会至少需要一名专家", "the committee needs at least one expert")
+        )
     for assignment in draft.assignments:
         conflict = conflict_reason(assignment.person, bidders)
         if conflict is not None:
@@ -199,9 +251,19 @@ def draft_problems(draft: SessionDraft, bidders: tuple[BidderInfo, ...]) -> list
         problems.append(Explanation("文件编号重复", "two documents share an id"))
     for document in draft.documents:
         if document.problem is not None:
-            problems.append(Explanation(f"{document.title}：{document.problem.zh}", f"{document.title}: {document.problem.en}"))
+            problems.append(
+                Explanation(
+                    f"{document.title}：{document.problem.zh}",
+                    f"{document.title}: {document.problem.en}",
+                )
+            )
     known = {b.id for b in bidders}
     for document in draft.documents:
         if document.bidder_id and document.bidder_id not in known:
-            problems.append(Explanation(f"{document.title}：投标人 {document.bidder_id} 不在本标段", f"{document.title}: bidder {document.bidder_id} is not in this lot"))
+            problems.append(
+                Explanation(
+                    f"{document.title}：投标人 {document.bidder_id} 不在本标段",
+                    f"{document.title}: bidder {document.bidder_id} is not in this lot",
+                )
+            )
     return problems

@@ -13,6 +13,7 @@ import logging
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,13 +97,17 @@ class ReportState:
     pending: tuple[str, ...]
 
 
-def results_from_summary(summary: dict[str, Any], bidder_names: dict[str, str], people: dict[str, str]) -> Results:
+def results_from_summary(
+    summary: dict[str, Any], bidder_names: dict[str, str], people: dict[str, str]
+) -> Results:
     """The summary (core's LotEvaluation as JSON) in the rows the workspace shows; Decimal throughout."""
     ranking = {e["bidder_id"]: e for e in summary["ranking"]["entries"]}
     prices: dict[str, Decimal] = {}
     for price in summary.get("price_results", []):
         for score in price["scores"]:
-            prices[score["bidder_id"]] = prices.get(score["bidder_id"], Decimal(0)) + Decimal(score["score"])
+            prices[score["bidder_id"]] = prices.get(score["bidder_id"], Decimal(0)) + Decimal(
+                score["score"]
+            )
     candidates = tuple(summary["ranking"].get("candidates", ()))
     rows = []
     for outcome in summary["gates"]["outcomes"]:
@@ -110,29 +115,54 @@ def results_from_summary(summary: dict[str, Any], bidder_names: dict[str, str], 
         reasons = []
         for failure in outcome.get("failures", []):
             why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
-            reasons.append(f"{failure['item_id']}（{failure['fail_votes']}:{failure['pass_votes']}）{why}")
+            reasons.append(
+                f"{failure['item_id']}（{failure['fail_votes']}:{failure['pass_votes']}）{why}"
+            )
         if outcome.get("over_ceiling"):
             over = outcome["over_ceiling"]
             reasons.append(f"报价 {over['price']} 高于最高限价 {over['ceiling']}")
         entry = ranking.get(bid)
-        rows.append(BidderResult(
-            bid, bidder_names.get(bid, bid), entry["position"] if entry else None,
-            Decimal(entry["final"]) if entry else None, prices.get(bid), Decimal(entry["technical"]) if entry and entry.get("technical") else None,
-            bool(outcome["rejected"]), tuple(reasons), bid in candidates,
-        ))
+        rows.append(
+            BidderResult(
+                bid,
+                bidder_names.get(bid, bid),
+                entry["position"] if entry else None,
+                Decimal(entry["final"]) if entry else None,
+                prices.get(bid),
+                Decimal(entry["technical"]) if entry and entry.get("technical") else None,
+                bool(outcome["rejected"]),
+                tuple(reasons),
+                bid in candidates,
+            )
+        )
     rows.sort(key=lambda r: (r.position is None, r.position or 0, r.bidder_id))
     per_expert = tuple(
-        ExpertTotal(t["expert_id"], people.get(t["expert_id"], t["expert_id"]), b["bidder_id"], Decimal(t["total"]))
-        for b in summary["aggregate"]["bidders"] for t in b["totals"]
+        ExpertTotal(
+            t["expert_id"],
+            people.get(t["expert_id"], t["expert_id"]),
+            b["bidder_id"],
+            Decimal(t["total"]),
+        )
+        for b in summary["aggregate"]["bidders"]
+        for t in b["totals"]
     )
     deviations = tuple(
-        DeviationView(people.get(d["expert_id"], d["expert_id"]), d["bidder_id"], d["item_id"], Decimal(d["score"]), Decimal(d["others_mean"]), d.get("explanation", ""))
+        DeviationView(
+            people.get(d["expert_id"], d["expert_id"]),
+            d["bidder_id"],
+            d["item_id"],
+            Decimal(d["score"]),
+            Decimal(d["others_mean"]),
+            d.get("explanation", ""),
+        )
         for d in summary.get("deviations", [])
     )
     return Results(tuple(rows), per_expert, deviations, candidates)
 
 
-def sheet_statuses(report: ArchiveReport, people: dict[str, str] | None = None) -> tuple[SheetStatus, ...]:
+def sheet_statuses(
+    report: ArchiveReport, people: dict[str, str] | None = None
+) -> tuple[SheetStatus, ...]:
     """One line per signed score sheet in the archive, as the offline verifier judged it."""
     out = []
     for check in report.checks:
@@ -146,7 +176,11 @@ def sheet_statuses(report: ArchiveReport, people: dict[str, str] | None = None) 
 
 def altered_items(report: ArchiveReport, language: str = "zh_CN") -> list[str]:
     """The checks that failed, each naming its item (a file, a signature, the audit chain)."""
-    return [f"{c.name}: {c.detail if language == 'en' else (c.detail_zh or c.detail)}" for c in report.checks if not c.ok]
+    return [
+        f"{c.name}: {c.detail if language == 'en' else (c.detail_zh or c.detail)}"
+        for c in report.checks
+        if not c.ok
+    ]
 
 
 def _read_and_hash(path: Path) -> tuple[bytes, str]:
@@ -185,7 +219,9 @@ class CentreService:
         session = await self.client.get(f"/sessions/{session_id}")
         project = await self.client.get(f"/sessions/{session_id}/project")
         lot = next(lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"])
-        return {b["id"]: b["name"] for b in lot["bidders"]}, {m["person_id"]: m["name"] for m in session["members"]}
+        return {b["id"]: b["name"] for b in lot["bidders"]}, {
+            m["person_id"]: m["name"] for m in session["members"]
+        }
 
     # -- a new session -------------------------------------------------------------
     async def create_session(self, draft: SessionDraft, open_signer: OpenSigner) -> dict[str, Any]:
@@ -194,25 +230,55 @@ class CentreService:
         for document in draft.documents:
             data, sha = await asyncio.to_thread(_read_and_hash, Path(document.path))
             if sha != document.sha256:
-                raise VenueRefused(409, "document_changed", f"{document.title} changed since it was checked", f"{document.title} 在检查后被改动，请重新选择")
+                raise VenueRefused(
+                    409,
+                    "document_changed",
+                    f"{document.title} changed since it was checked",
+                    f"{document.title} 在检查后被改动，请重新选择",
+                )
             await self.client.request("PUT", f"/blobs/{sha}", raw=data)
-            inputs.append(DocumentInput(document.doc_id, document.title, sha, len(data), document.bidder_id))
-        members = tuple(MemberInput(a.person.person_id, Role(a.person.role), a.venue, a.seat) for a in draft.assignments)
-        body = CreateSession(draft.session_id, draft.title, draft.project, draft.lot_id, draft.main_venue, members, tuple(inputs), draft.scheduled_start)
+            inputs.append(
+                DocumentInput(document.doc_id, document.title, sha, len(data), document.bidder_id)
+            )
+        members = tuple(
+            MemberInput(a.person.person_id, Role(a.person.role), a.venue, a.seat)
+            for a in draft.assignments
+        )
+        body = CreateSession(
+            draft.session_id,
+            draft.title,
+            draft.project,
+            draft.lot_id,
+            draft.main_venue,
+            members,
+            tuple(inputs),
+            draft.scheduled_start,
+        )
         view = await self.client.post("/sessions", body)
         if inputs:
             await self.sign_manifest(draft.session_id, inputs, open_signer)
         await self.client.post(f"/sessions/{draft.session_id}/phase", {"target": "check_in"})
         return dict(view)
 
-    async def sign_manifest(self, session_id: str, inputs: list[DocumentInput], open_signer: OpenSigner) -> None:
-        from datetime import datetime, timezone
+    async def sign_manifest(
+        self, session_id: str, inputs: list[DocumentInput], open_signer: OpenSigner
+    ) -> None:
+        from datetime import datetime
 
-        entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
-        manifest = DocumentManifest(session_id, entries, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        entries = tuple(
+            sorted(
+                (ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs),
+                key=lambda e: e.doc_id,
+            )
+        )
+        manifest = DocumentManifest(
+            session_id, entries, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
         signer = await open_signer()
         try:
-            content, signature = await self.client.sign_artefact("document_manifest", manifest, signer)
+            content, signature = await self.client.sign_artefact(
+                "document_manifest", manifest, signer
+            )
         finally:
             signer.close()
         await self.client.upload(session_id, "manifest", content, signature)
@@ -225,24 +291,43 @@ class CentreService:
             path = Path(tmp) / f"{session_id}.zip"
             await self.export_archive(session_id, path)
             report = await self.verify(path)
-        return Collected(results_from_summary(summary, bidders, people), sheet_statuses(report, people), report)
+        return Collected(
+            results_from_summary(summary, bidders, people), sheet_statuses(report, people), report
+        )
 
     async def report(self, session_id: str) -> ReportState:
         data = await self.client.get(f"/sessions/{session_id}/report")
         pdf = await asyncio.to_thread(base64.b64decode, data["pdf"])
-        return ReportState(data["revision"], pdf, tuple(data["signed"]), tuple(data["dissented"]), tuple(data["pending"]))
+        return ReportState(
+            data["revision"],
+            pdf,
+            tuple(data["signed"]),
+            tuple(data["dissented"]),
+            tuple(data["pending"]),
+        )
 
     async def archive_bytes(self, session_id: str) -> bytes:
         url = f"{self.client.base_url}{API_PREFIX}/sessions/{session_id}/archive"
         try:
-            async with self.client._session.get(url, headers=self.client._headers(), ssl=self.client.ssl_context) as response:  # noqa: SLF001 (binary body)
+            async with self.client._session.get(
+                url, headers=self.client._headers(), ssl=self.client.ssl_context
+            ) as response:
                 if response.status >= 400:
                     data = await response.json(content_type=None)
                     error = data.get("error", {}) if isinstance(data, dict) else {}
-                    raise VenueRefused(response.status, error.get("code", "http_error"), error.get("message", ""), error.get("message_zh", ""), error.get("details"))
+                    raise VenueRefused(
+                        response.status,
+                        error.get("code", "http_error"),
+                        error.get("message", ""),
+                        error.get("message_zh", ""),
+                        error.get("details"),
+                    )
                 return await response.read()
-        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
-            raise VenueUnreachable(f"venue {self.client.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.client.base_url}") from exc
+        except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+            raise VenueUnreachable(
+                f"venue {self.client.base_url} unreachable: {exc}",
+                f"无法连接场地服务器 {self.client.base_url}",
+            ) from exc
 
     async def export_archive(self, session_id: str, target: Path) -> Path:
         data = await self.archive_bytes(session_id)

@@ -60,7 +60,19 @@ class StatRow:
     rejected: int
 
 
-COLUMNS = ("period", "venue", "sessions", "lots", "bidders", "experts", "average_minutes", "longest_minutes", "deviations", "recusals", "rejected")
+COLUMNS = (
+    "period",
+    "venue",
+    "sessions",
+    "lots",
+    "bidders",
+    "experts",
+    "average_minutes",
+    "longest_minutes",
+    "deviations",
+    "recusals",
+    "rejected",
+)
 
 
 def _when(text: str) -> datetime:
@@ -75,7 +87,12 @@ def period_of(moment: datetime, period: Period) -> str:
     return f"{moment.year}-{moment.month:02d}"
 
 
-def facts_of(session: dict[str, Any], events: list[dict[str, Any]], summary: dict[str, Any] | None, bidders: int) -> SessionFacts:
+def facts_of(
+    session: dict[str, Any],
+    events: list[dict[str, Any]],
+    summary: dict[str, Any] | None,
+    bidders: int,
+) -> SessionFacts:
     mine = [e for e in events if e.get("session_id") == session["id"]]
     created = next((_when(e["at"]) for e in mine if e["kind"] == "session.created"), None)
     changes = [_when(e["at"]) for e in mine if e["kind"] == "phase"]
@@ -84,19 +101,39 @@ def facts_of(session: dict[str, Any], events: list[dict[str, Any]], summary: dic
     experts = [m for m in session["members"] if m["role"] == "expert"]
     rejected = sum(1 for o in summary["gates"]["outcomes"] if o["rejected"]) if summary else 0
     return SessionFacts(
-        session["id"], session["main_venue"], session["lot_id"], start, last, session["phase"] == "closed",
-        frozenset(m["person_id"] for m in experts), sum(1 for m in experts if m["status"] == "recused"),
-        bidders, rejected, len(summary["deviations"]) if summary else 0,
+        session["id"],
+        session["main_venue"],
+        session["lot_id"],
+        start,
+        last,
+        session["phase"] == "closed",
+        frozenset(m["person_id"] for m in experts),
+        sum(1 for m in experts if m["status"] == "recused"),
+        bidders,
+        rejected,
+        len(summary["deviations"]) if summary else 0,
     )
 
 
 def _row(period: str, venue: str, group: list[SessionFacts]) -> StatRow:
     minutes = [f.minutes for f in group]
-    average = (sum(minutes, Decimal(0)) / len(minutes)).quantize(Decimal("0.1"), ROUND_HALF_UP) if minutes else Decimal(0)
+    average = (
+        (sum(minutes, Decimal(0)) / len(minutes)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        if minutes
+        else Decimal(0)
+    )
     return StatRow(
-        period, venue, len(group), len({(f.session_id, f.lot_id) for f in group}), sum(f.bidders for f in group),
-        len(frozenset().union(*(f.experts for f in group))) if group else 0, average, max(minutes, default=Decimal(0)),
-        sum(f.deviations for f in group), sum(f.recusals for f in group), sum(f.rejected for f in group),
+        period,
+        venue,
+        len(group),
+        len({(f.session_id, f.lot_id) for f in group}),
+        sum(f.bidders for f in group),
+        len(frozenset().union(*(f.experts for f in group))) if group else 0,
+        average,
+        max(minutes, default=Decimal(0)),
+        sum(f.deviations for f in group),
+        sum(f.recusals for f in group),
+        sum(f.rejected for f in group),
     )
 
 
@@ -141,7 +178,10 @@ async def gather_facts(client: VenueClient) -> list[SessionFacts]:
     facts = []
     for session in sessions:
         project = await client.get(f"/sessions/{session['id']}/project")
-        lot = next((lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"]), {"bidders": []})
+        lot = next(
+            (lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"]),
+            {"bidders": []},
+        )
         summary = None
         if (session.get("paused_in") or session["phase"]) in SUMMARY_PHASES:
             summary = await client.get(f"/sessions/{session['id']}/summary")

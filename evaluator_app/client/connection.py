@@ -85,8 +85,16 @@ class VenueConnection:
         self._on_event = on_event
         self._on_state = on_state
         self.heartbeat_interval = heartbeat_interval
-        self.backoff_initial, self.backoff_max, self.stable_after = backoff_initial, backoff_max, stable_after
-        self.poll_interval, self.ws_failures_before_polling, self.polling_period = poll_interval, ws_failures_before_polling, polling_period
+        self.backoff_initial, self.backoff_max, self.stable_after = (
+            backoff_initial,
+            backoff_max,
+            stable_after,
+        )
+        self.poll_interval, self.ws_failures_before_polling, self.polling_period = (
+            poll_interval,
+            ws_failures_before_polling,
+            polling_period,
+        )
         self._rng = rng or random.Random()
         self._clock = clock
         self._last_seq = since
@@ -153,7 +161,14 @@ class VenueConnection:
         failures = ws_failures = 0
         while True:
             if self._login_required:
-                self._set(ConnectionState("login_required", error="log in again", error_zh="登录已失效，请重新输入PIN登录", last_seq=self._last_seq))
+                self._set(
+                    ConnectionState(
+                        "login_required",
+                        error="log in again",
+                        error_zh="登录已失效，请重新输入PIN登录",
+                        last_seq=self._last_seq,
+                    )
+                )
                 self._wake.clear()
                 await self._wake.wait()
                 failures = 0
@@ -161,10 +176,14 @@ class VenueConnection:
             self._set(ConnectionState("connecting", failures=failures, last_seq=self._last_seq))
             error: ClientError
             try:
-                await self.client.get("/me")  # a token the venue no longer accepts shows here as 401
+                await self.client.get(
+                    "/me"
+                )  # a token the venue no longer accepts shows here as 401
                 if ws_failures >= self.ws_failures_before_polling:
                     await self._poll(self.polling_period)
-                    ws_failures = self.ws_failures_before_polling - 1  # one more WebSocket failure: back to polling
+                    ws_failures = (
+                        self.ws_failures_before_polling - 1
+                    )  # one more WebSocket failure: back to polling
                     failures = 0
                     continue
                 lasted = await self._websocket()
@@ -186,7 +205,18 @@ class VenueConnection:
 
     async def _wait(self, failures: int, error: ClientError) -> None:
         delay = backoff(failures, self._rng, self.backoff_initial, self.backoff_max)
-        self._set(ConnectionState("offline", "none", failures, self._clock() + delay, delay, error.message, error.message_zh, self._last_seq))
+        self._set(
+            ConnectionState(
+                "offline",
+                "none",
+                failures,
+                self._clock() + delay,
+                delay,
+                error.message,
+                error.message_zh,
+                self._last_seq,
+            )
+        )
         self._wake.clear()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._wake.wait(), delay)
@@ -213,7 +243,9 @@ class VenueConnection:
         # VenueClient.events() hides the moment the socket opens (needed for "online" and for
         # heartbeats): the socket is opened here with the client's own session and headers.
         try:
-            async with client._session.ws_connect(url, headers=client._headers(), ssl=client.ssl_context, heartbeat=20) as ws:
+            async with client._session.ws_connect(
+                url, headers=client._headers(), ssl=client.ssl_context, heartbeat=20
+            ) as ws:
                 opened = time.monotonic()
                 self._ws = ws
                 self._online("websocket")
@@ -236,9 +268,13 @@ class VenueConnection:
                 return time.monotonic() - opened
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
-                raise LoginRequired("the venue no longer accepts this login", "登录已失效，请重新登录") from exc
-            raise _WebSocketFailed(f"WebSocket refused: {exc.status} {exc.message}", "实时连接被拒绝，改用轮询") from exc
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                raise LoginRequired(
+                    "the venue no longer accepts this login", "登录已失效，请重新登录"
+                ) from exc
+            raise _WebSocketFailed(
+                f"WebSocket refused: {exc.status} {exc.message}", "实时连接被拒绝，改用轮询"
+            ) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc
 
     async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -247,7 +283,12 @@ class VenueConnection:
             return  # the venue takes heartbeats from experts only
         while not ws.closed:
             self._beat_now.clear()
-            beat = {"type": "heartbeat", "session_id": self.session_id, "presence": self._presence, "items_scored": self._items_scored}
+            beat = {
+                "type": "heartbeat",
+                "session_id": self.session_id,
+                "presence": self._presence,
+                "items_scored": self._items_scored,
+            }
             await ws.send_str(json.dumps(beat))
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._beat_now.wait(), self.heartbeat_interval)

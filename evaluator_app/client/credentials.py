@@ -10,7 +10,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,16 +48,34 @@ def _cn(name: x509.Name) -> str:
     return str(values[0].value) if values else name.rfc4514_string()
 
 
-async def describe_certificate(cert: x509.Certificate, trust_list: TrustList | None, policy: RevocationPolicy, at: datetime | None = None) -> CertificateSummary:
+async def describe_certificate(
+    cert: x509.Certificate,
+    trust_list: TrustList | None,
+    policy: RevocationPolicy,
+    at: datetime | None = None,
+) -> CertificateSummary:
     from cryptography.hazmat.primitives import serialization
 
     from evaluator_app.pki.validation import avalidate_certificate
 
     fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
-    base = dict(holder=_cn(cert.subject), issuer=_cn(cert.issuer), not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc, fingerprint=fingerprint)
+    base = dict(
+        holder=_cn(cert.subject),
+        issuer=_cn(cert.issuer),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        fingerprint=fingerprint,
+    )
     if trust_list is None:
-        return CertificateSummary(person_id=None, ca_name=None, recognised=False, reasons_zh=("尚未配置信任列表，无法判断证书是否受认可",), reasons_en=("no trust list configured: recognition unknown",), **base)  # type: ignore[arg-type]
-    result = await avalidate_certificate(cert, "auth", trust_list, at or datetime.now(timezone.utc), policy)
+        return CertificateSummary(
+            person_id=None,
+            ca_name=None,
+            recognised=False,
+            reasons_zh=("尚未配置信任列表，无法判断证书是否受认可",),
+            reasons_en=("no trust list configured: recognition unknown",),
+            **base,
+        )  # type: ignore[arg-type]
+    result = await avalidate_certificate(cert, "auth", trust_list, at or datetime.now(UTC), policy)
     return CertificateSummary(
         person_id=result.identity.person_id if result.identity else None,
         ca_name=result.ca_name,
@@ -80,25 +98,27 @@ def _serialised(work: Callable[..., T], *args: Any) -> T:
 
 async def find_tokens(module_path: str) -> list[TokenInfo]:
     """Tokens present now (a key plugged in after start is found on the next call)."""
-    from evaluator_app.pki.credentials import list_tokens
-
     import asyncio  # not at import time: the login window paints before the loop machinery loads
+
+    from evaluator_app.pki.credentials import list_tokens
 
     return await asyncio.to_thread(_serialised, list_tokens, module_path)
 
 
 async def open_p12(path: Path, password: str) -> Signer:
-    from evaluator_app.pki.credentials import open_pkcs12
-
     import asyncio  # not at import time: the login window paints before the loop machinery loads
+
+    from evaluator_app.pki.credentials import open_pkcs12
 
     return await asyncio.to_thread(open_pkcs12, path, password)
 
 
-async def open_usb_key(module_path: str, pin: str, token_label: str | None = None, slot: int | None = None) -> Signer:
-    from evaluator_app.pki.credentials import open_token
-
+async def open_usb_key(
+    module_path: str, pin: str, token_label: str | None = None, slot: int | None = None
+) -> Signer:
     import asyncio  # not at import time: the login window paints before the loop machinery loads
+
+    from evaluator_app.pki.credentials import open_token
 
     return await asyncio.to_thread(_serialised, open_token, module_path, pin, token_label, slot)
 

@@ -61,7 +61,9 @@ class _Sealed:
 
 def _aad(header: bytes, doc_id: str, index: int, final: bool) -> bytes:
     name = doc_id.encode("utf-8")
-    return header + struct.pack(">H", len(name)) + name + struct.pack(">QB", index, 1 if final else 0)
+    return (
+        header + struct.pack(">H", len(name)) + name + struct.pack(">QB", index, 1 if final else 0)
+    )
 
 
 def _nonce(prefix: bytes, index: int) -> bytes:
@@ -86,12 +88,16 @@ class EncryptedCache:
     # -- names and state --------------------------------------------------------
     def _aead(self) -> AESGCM:
         if self._aes is None:
-            raise CacheError("the document cache was wiped (session closed)", "会话已结束，文件缓存已清除")
+            raise CacheError(
+                "the document cache was wiped (session closed)", "会话已结束，文件缓存已清除"
+            )
         return self._aes
 
     def _path(self, doc_id: str, suffix: str) -> Path:
         if self._name_key is None:
-            raise CacheError("the document cache was wiped (session closed)", "会话已结束，文件缓存已清除")
+            raise CacheError(
+                "the document cache was wiped (session closed)", "会话已结束，文件缓存已清除"
+            )
         name = hmac.new(self._name_key, doc_id.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
         return self.directory / (name + suffix)
 
@@ -143,7 +149,9 @@ class EncryptedCache:
             with open(path, "rb") as handle:
                 return decrypt_file(aes, handle, os.fstat(handle.fileno()).st_size, doc_id)
         except FileNotFoundError:
-            raise CacheError(f"document {doc_id} is not in the cache", f"文件 {doc_id} 尚未下载") from None
+            raise CacheError(
+                f"document {doc_id} is not in the cache", f"文件 {doc_id} 尚未下载"
+            ) from None
 
     def reader(self, doc_id: str, keep_chunks: int = 8) -> CacheReader:
         """Random access to the decrypted document, a chunk at a time: a viewer reads only the
@@ -153,7 +161,9 @@ class EncryptedCache:
         try:
             handle = open(path, "rb")  # noqa: SIM115 (owned by the reader, closed by it)
         except FileNotFoundError:
-            raise CacheError(f"document {doc_id} is not in the cache", f"文件 {doc_id} 尚未下载") from None
+            raise CacheError(
+                f"document {doc_id} is not in the cache", f"文件 {doc_id} 尚未下载"
+            ) from None
         return CacheReader(aes, handle, doc_id, keep_chunks)
 
     def delete(self, doc_id: str) -> None:
@@ -175,8 +185,10 @@ class EncryptedCache:
 
 
 def _tampered(doc_id: str, what: str) -> CacheTampered:
-    return CacheTampered(f"cached {doc_id}: {what} (altered, truncated, reordered or swapped); refused",
-                         f"缓存文件 {doc_id} 校验失败（内容被改动、截断或调换），已拒绝显示")
+    return CacheTampered(
+        f"cached {doc_id}: {what} (altered, truncated, reordered or swapped); refused",
+        f"缓存文件 {doc_id} 校验失败（内容被改动、截断或调换），已拒绝显示",
+    )
 
 
 def decrypt_file(aes: AESGCM, handle: BinaryIO, size: int, doc_id: str) -> bytearray:
@@ -199,7 +211,9 @@ def decrypt_file(aes: AESGCM, handle: BinaryIO, size: int, doc_id: str) -> bytea
     for index in range(count):
         sealed = handle.read(record)
         try:
-            out += aes.decrypt(_nonce(prefix, index), sealed, _aad(header, doc_id, index, index == count - 1))
+            out += aes.decrypt(
+                _nonce(prefix, index), sealed, _aad(header, doc_id, index, index == count - 1)
+            )
         except (InvalidTag, ValueError):
             raise _tampered(doc_id, f"chunk {index} fails authentication") from None
     if handle.read(1):
@@ -236,7 +250,11 @@ class CacheReader:
             self._handle.seek(HEADER.size + index * record)
             sealed = self._handle.read(record)
             try:
-                chunk = self._aes.decrypt(_nonce(self._prefix, index), sealed, _aad(self._header, self.doc_id, index, index == self._count - 1))
+                chunk = self._aes.decrypt(
+                    _nonce(self._prefix, index),
+                    sealed,
+                    _aad(self._header, self.doc_id, index, index == self._count - 1),
+                )
             except (InvalidTag, ValueError):
                 raise _tampered(self.doc_id, f"chunk {index} fails authentication") from None
             while len(self._recent) >= self._keep:
@@ -253,7 +271,7 @@ class CacheReader:
             while offset < end:
                 index, within = divmod(offset, self._chunk)
                 chunk = self._chunk_at(index)
-                piece = chunk[within:within + (end - offset)]
+                piece = chunk[within : within + (end - offset)]
                 parts.append(piece)
                 offset += len(piece)
         return b"".join(parts)
@@ -310,7 +328,11 @@ class CacheWriter:
     def _seal(self, chunk: bytes, final: bool) -> None:
         index = self._sealed_bytes // self._chunk
         aes = self._cache._aead()
-        self._handle.write(aes.encrypt(_nonce(self._prefix, index), chunk, _aad(self._header, self.doc_id, index, final)))
+        self._handle.write(
+            aes.encrypt(
+                _nonce(self._prefix, index), chunk, _aad(self._header, self.doc_id, index, final)
+            )
+        )
         self._hash.update(chunk)
         self._sealed_bytes += len(chunk)
 
@@ -334,11 +356,16 @@ class CacheWriter:
         with self._lock:
             if self._closed:
                 raise CacheError("commit after close", "缓存写入已结束")
-            if (expected_size is not None and self.size != expected_size) or (expected_sha256 is not None and self.digest() != expected_sha256):
+            if (expected_size is not None and self.size != expected_size) or (
+                expected_sha256 is not None and self.digest() != expected_sha256
+            ):
                 self._close_locked()
                 self._cache.delete(self.doc_id)
-                raise DocumentCorrupt(self.doc_id, f"document {self.doc_id} does not match its manifest entry",
-                                      f"文件 {self.doc_id} 与签名清单不符，已丢弃")
+                raise DocumentCorrupt(
+                    self.doc_id,
+                    f"document {self.doc_id} does not match its manifest entry",
+                    f"文件 {self.doc_id} 与签名清单不符，已丢弃",
+                )
             self._seal(bytes(self._buffer), final=True)
             self._buffer.clear()
             self._handle.flush()

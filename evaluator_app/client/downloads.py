@@ -27,7 +27,14 @@ from urllib.parse import quote
 import aiohttp
 
 from evaluator_app.client.doc_cache import CacheReader, CacheWriter, EncryptedCache
-from evaluator_app.client.errors import CacheError, ClientError, DocumentCorrupt, DownloadFailed, ManifestRefused, VenueRefused
+from evaluator_app.client.errors import (
+    CacheError,
+    ClientError,
+    DocumentCorrupt,
+    DownloadFailed,
+    ManifestRefused,
+    VenueRefused,
+)
 from evaluator_app.client.manifest import VerifiedManifest, check_manifest
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.pki.trust_list import TrustList
@@ -59,8 +66,11 @@ class _Restart(Exception):
 
 
 def _corrupt(entry: ManifestEntry, what: str, what_zh: str) -> DocumentCorrupt:
-    return DocumentCorrupt(entry.doc_id, f"document {entry.doc_id} ({entry.title}) refused: {what}; it was discarded",
-                           f"文件“{entry.title}”校验失败：{what_zh}，已丢弃，不会显示")
+    return DocumentCorrupt(
+        entry.doc_id,
+        f"document {entry.doc_id} ({entry.title}) refused: {what}; it was discarded",
+        f"文件“{entry.title}”校验失败：{what_zh}，已丢弃，不会显示",
+    )
 
 
 async def _refusal(response: aiohttp.ClientResponse) -> VenueRefused:
@@ -68,13 +78,32 @@ async def _refusal(response: aiohttp.ClientResponse) -> VenueRefused:
         error = (await response.json(content_type=None) or {}).get("error", {})
     except (ValueError, aiohttp.ClientError, AttributeError):
         error = {}
-    return VenueRefused(response.status, error.get("code", "http_error"), error.get("message", response.reason or ""), error.get("message_zh", ""), error.get("details"))
+    return VenueRefused(
+        response.status,
+        error.get("code", "http_error"),
+        error.get("message", response.reason or ""),
+        error.get("message_zh", ""),
+        error.get("details"),
+    )
 
 
 class _Download:
-    def __init__(self, client: VenueClient, session_id: str, entry: ManifestEntry, cache: EncryptedCache,
-                 progress: Progress | None, retry: RetryPolicy):
-        self.client, self.entry, self.cache, self.progress, self.retry = client, entry, cache, progress, retry
+    def __init__(
+        self,
+        client: VenueClient,
+        session_id: str,
+        entry: ManifestEntry,
+        cache: EncryptedCache,
+        progress: Progress | None,
+        retry: RetryPolicy,
+    ):
+        self.client, self.entry, self.cache, self.progress, self.retry = (
+            client,
+            entry,
+            cache,
+            progress,
+            retry,
+        )
         self.url = f"{client.base_url}{API_PREFIX}/sessions/{quote(session_id, safe='')}/documents/{quote(entry.doc_id, safe='')}"
         self.writer: CacheWriter = cache.writer(entry.doc_id)
 
@@ -84,7 +113,11 @@ class _Download:
 
     async def _write(self, data: bytes) -> None:
         if self.writer.size + len(data) > self.entry.size:
-            raise _corrupt(self.entry, f"more than the {self.entry.size} bytes the manifest lists", "内容比清单所列更长")
+            raise _corrupt(
+                self.entry,
+                f"more than the {self.entry.size} bytes the manifest lists",
+                "内容比清单所列更长",
+            )
         await asyncio.to_thread(self.writer.write, data)
         self._report()
 
@@ -94,10 +127,14 @@ class _Download:
         headers = {**self.client._headers(), "Accept-Encoding": "identity"}
         if offset:
             headers |= {"Range": f"bytes={offset}-", "If-Range": f'"{self.entry.sha256}"'}
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=self.retry.read_timeout)
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=10, sock_read=self.retry.read_timeout
+        )
         pending = bytearray()
         try:
-            async with self.client._session.get(self.url, headers=headers, ssl=self.client.ssl_context, timeout=timeout) as response:
+            async with self.client._session.get(
+                self.url, headers=headers, ssl=self.client.ssl_context, timeout=timeout
+            ) as response:
                 await self._check_status(response, offset)
                 async for data in response.content.iter_any():
                     pending += data
@@ -105,7 +142,7 @@ class _Download:
                         chunk = bytes(pending)
                         pending.clear()
                         await self._write(chunk)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             if pending:  # bytes that did arrive are good: keep them for the resume
                 await self._write(bytes(pending))
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
@@ -119,18 +156,32 @@ class _Download:
         if response.status == 206:
             match = CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
             if match is None or int(match.group(1)) != offset:
-                raise _Transient(f"unexpected Content-Range {response.headers.get('Content-Range')!r}")
+                raise _Transient(
+                    f"unexpected Content-Range {response.headers.get('Content-Range')!r}"
+                )
             if int(match.group(3)) != entry.size:
-                raise _corrupt(entry, f"the venue holds {match.group(3)} bytes, the manifest lists {entry.size}", "大小与清单不符")
+                raise _corrupt(
+                    entry,
+                    f"the venue holds {match.group(3)} bytes, the manifest lists {entry.size}",
+                    "大小与清单不符",
+                )
         elif response.status == 200:
             if response.content_length is not None and response.content_length != entry.size:
-                raise _corrupt(entry, f"the venue holds {response.content_length} bytes, the manifest lists {entry.size}", "大小与清单不符")
+                raise _corrupt(
+                    entry,
+                    f"the venue holds {response.content_length} bytes, the manifest lists {entry.size}",
+                    "大小与清单不符",
+                )
             if offset:
                 raise _Restart()  # If-Range did not match: the venue's copy is not the one we began
         elif response.status == 416:
             total = response.headers.get("Content-Range", "").rpartition("/")[2]
             if total.isdigit() and int(total) != entry.size:
-                raise _corrupt(entry, f"the venue holds {total} bytes, the manifest lists {entry.size}", "大小与清单不符")
+                raise _corrupt(
+                    entry,
+                    f"the venue holds {total} bytes, the manifest lists {entry.size}",
+                    "大小与清单不符",
+                )
             raise _Restart()
         elif response.status >= 500 or response.status in (408, 429):
             raise _Transient(f"HTTP {response.status}")
@@ -146,25 +197,51 @@ class _Download:
                 await self.attempt()
                 break
             except _Restart:
-                logger.warning("document %s changed on the venue since the download began: starting over", self.entry.doc_id)
+                logger.warning(
+                    "document %s changed on the venue since the download began: starting over",
+                    self.entry.doc_id,
+                )
                 self.writer.discard()
                 self.writer = self.cache.writer(self.entry.doc_id)
             except _Transient as exc:
-                failures = 1 if self.writer.size > before else failures + 1  # progress resets the count
+                failures = (
+                    1 if self.writer.size > before else failures + 1
+                )  # progress resets the count
                 if failures >= self.retry.attempts:
-                    raise DownloadFailed(f"document {self.entry.doc_id}: download failed after {failures} attempts ({exc}); it will resume from byte {self.writer.size}",
-                                         f"文件“{self.entry.title}”下载失败，稍后可从断点继续") from exc
-                delay = min(self.retry.max_delay, self.retry.first_delay * 2 ** (failures - 1)) * random.uniform(0.8, 1.2)
-                logger.info("document %s: %s; retrying from byte %d in %.1f s", self.entry.doc_id, exc, self.writer.size, delay)
+                    raise DownloadFailed(
+                        f"document {self.entry.doc_id}: download failed after {failures} attempts ({exc}); it will resume from byte {self.writer.size}",
+                        f"文件“{self.entry.title}”下载失败，稍后可从断点继续",
+                    ) from exc
+                delay = min(
+                    self.retry.max_delay, self.retry.first_delay * 2 ** (failures - 1)
+                ) * random.uniform(0.8, 1.2)
+                logger.info(
+                    "document %s: %s; retrying from byte %d in %.1f s",
+                    self.entry.doc_id,
+                    exc,
+                    self.writer.size,
+                    delay,
+                )
                 await asyncio.sleep(delay)
         digest = await asyncio.to_thread(self.writer.digest)
         if digest != self.entry.sha256:
-            raise _corrupt(self.entry, f"SHA-256 {digest} differs from the manifest's {self.entry.sha256}", "内容的 SHA-256 与签名清单不符")
+            raise _corrupt(
+                self.entry,
+                f"SHA-256 {digest} differs from the manifest's {self.entry.sha256}",
+                "内容的 SHA-256 与签名清单不符",
+            )
         await asyncio.to_thread(self.writer.commit, self.entry.sha256, self.entry.size)
 
 
-async def download_document(client: VenueClient, session_id: str, entry: ManifestEntry, cache: EncryptedCache,
-                            progress: Progress | None = None, *, retry: RetryPolicy = RetryPolicy()) -> None:
+async def download_document(
+    client: VenueClient,
+    session_id: str,
+    entry: ManifestEntry,
+    cache: EncryptedCache,
+    progress: Progress | None = None,
+    *,
+    retry: RetryPolicy = RetryPolicy(),
+) -> None:
     """Download ``entry`` into ``cache``, resuming what an earlier attempt sealed, verified
     against the manifest's size and SHA-256 before it is committed.
 
@@ -215,11 +292,31 @@ class DocumentStatus:
 class DocumentService:
     """A session's documents: verify the manifest, download all in the background, open one."""
 
-    def __init__(self, client: VenueClient, session_id: str, cache: EncryptedCache, trust_list: TrustList, *,
-                 revocation: RevocationPolicy | None = None, signers: Collection[str] | None = None, concurrency: int = 2,
-                 on_change: Callable[[DocumentStatus], None] | None = None, retry: RetryPolicy = RetryPolicy()):
-        self.client, self.session_id, self.cache, self.trust_list = client, session_id, cache, trust_list
-        self.revocation, self.signers, self.on_change, self.retry = revocation, signers, on_change, retry
+    def __init__(
+        self,
+        client: VenueClient,
+        session_id: str,
+        cache: EncryptedCache,
+        trust_list: TrustList,
+        *,
+        revocation: RevocationPolicy | None = None,
+        signers: Collection[str] | None = None,
+        concurrency: int = 2,
+        on_change: Callable[[DocumentStatus], None] | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+    ):
+        self.client, self.session_id, self.cache, self.trust_list = (
+            client,
+            session_id,
+            cache,
+            trust_list,
+        )
+        self.revocation, self.signers, self.on_change, self.retry = (
+            revocation,
+            signers,
+            on_change,
+            retry,
+        )
         self._slots = asyncio.Semaphore(concurrency)
         self._status: dict[str, DocumentStatus] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -230,18 +327,41 @@ class DocumentService:
         listing = await self.client.get(f"/sessions/{quote(self.session_id, safe='')}/documents")
         signed = listing.get("manifest") if isinstance(listing, dict) else None
         if not signed:
-            raise ManifestRefused("no_manifest", "the centre has not published a signed manifest for this session yet", "交易中心尚未发布本会话的签名文件清单")
+            raise ManifestRefused(
+                "no_manifest",
+                "the centre has not published a signed manifest for this session yet",
+                "交易中心尚未发布本会话的签名文件清单",
+            )
         try:
-            content, signature = base64.b64decode(signed["content"]), base64.b64decode(signed["signature"])
+            content, signature = (
+                base64.b64decode(signed["content"]),
+                base64.b64decode(signed["signature"]),
+            )
         except (KeyError, TypeError, ValueError):
-            raise ManifestRefused("malformed", "the manifest is not readable", "文件清单无法读取") from None
-        self.verified = await check_manifest(content, signature, self.trust_list, self.session_id, at, self.revocation, signers=self.signers)
+            raise ManifestRefused(
+                "malformed", "the manifest is not readable", "文件清单无法读取"
+            ) from None
+        self.verified = await check_manifest(
+            content,
+            signature,
+            self.trust_list,
+            self.session_id,
+            at,
+            self.revocation,
+            signers=self.signers,
+        )
         for entry in self.verified.manifest.documents:
             known = self._status.get(entry.doc_id)
-            if known is not None and known.entry != entry:  # republished with other content: start afresh
+            if (
+                known is not None and known.entry != entry
+            ):  # republished with other content: start afresh
                 self.cache.delete(entry.doc_id)
             ready = self.cache.has(entry.doc_id)
-            self._set(DocumentStatus(entry, DocState.READY if ready else DocState.QUEUED, entry.size if ready else 0))
+            self._set(
+                DocumentStatus(
+                    entry, DocState.READY if ready else DocState.QUEUED, entry.size if ready else 0
+                )
+            )
         return self.verified
 
     def statuses(self) -> list[DocumentStatus]:
@@ -262,23 +382,44 @@ class DocumentService:
                 continue
             task = self._tasks.get(doc_id)
             if task is None or task.done():
-                self._set(DocumentStatus(status.entry, DocState.QUEUED, self.cache.resume_offset(doc_id)))
-                self._tasks[doc_id] = asyncio.create_task(self._fetch(status.entry), name=f"download {doc_id}")
+                self._set(
+                    DocumentStatus(status.entry, DocState.QUEUED, self.cache.resume_offset(doc_id))
+                )
+                self._tasks[doc_id] = asyncio.create_task(
+                    self._fetch(status.entry), name=f"download {doc_id}"
+                )
 
     async def _fetch(self, entry: ManifestEntry) -> None:
         async with self._slots:
+
             def progress(done: int, total: int) -> None:
                 self._set(DocumentStatus(entry, DocState.DOWNLOADING, done))
+
             try:
-                await download_document(self.client, self.session_id, entry, self.cache, progress, retry=self.retry)
+                await download_document(
+                    self.client, self.session_id, entry, self.cache, progress, retry=self.retry
+                )
             except ClientError as exc:
                 logger.warning("document %s failed: %s", entry.doc_id, exc.message)
-                self._set(replace(self._status[entry.doc_id], state=DocState.FAILED, reason=exc.message, reason_zh=exc.message_zh))
+                self._set(
+                    replace(
+                        self._status[entry.doc_id],
+                        state=DocState.FAILED,
+                        reason=exc.message,
+                        reason_zh=exc.message_zh,
+                    )
+                )
                 return
             except Exception as exc:  # a full disk, say: the UI must see FAILED, never a stuck bar
                 logger.exception("document %s failed", entry.doc_id)
-                self._set(replace(self._status[entry.doc_id], state=DocState.FAILED, reason=f"{type(exc).__name__}: {exc}",
-                                  reason_zh=f"文件“{entry.title}”下载出错：{exc}"))
+                self._set(
+                    replace(
+                        self._status[entry.doc_id],
+                        state=DocState.FAILED,
+                        reason=f"{type(exc).__name__}: {exc}",
+                        reason_zh=f"文件“{entry.title}”下载出错：{exc}",
+                    )
+                )
                 return
             self._set(DocumentStatus(entry, DocState.READY, entry.size))
 

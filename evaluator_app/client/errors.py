@@ -21,7 +21,14 @@ class VenueUnreachable(ClientError):
 class VenueRefused(ClientError):
     """The venue answered with an error: ``status``, ``code`` and its bilingual message."""
 
-    def __init__(self, status: int, code: str, message: str, message_zh: str, details: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        message_zh: str,
+        details: dict[str, Any] | None = None,
+    ):
         self.status = status
         self.code = code
         self.details = details or {}

@@ -14,29 +14,27 @@ import hashlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
 from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
+from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused
+from evaluator_app.client.explain import Explanation
 from evaluator_app.client.journal import DraftJournal, DraftSnapshot
-from evaluator_app.pki.trust_list import TrustList
-from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.plan import Lot, ScoredItem
 from evaluator_app.core.plan_file import project_from_dict
-from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused
-from evaluator_app.client.explain import Explanation
-from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.price import compute_price_scores
 from evaluator_app.core.scoring import check_score
 from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
-from evaluator_app.reports.score_sheet import render_score_sheet
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.protocol.artefacts import (
     Declaration,
     GateVoteEntry,
@@ -45,10 +43,12 @@ from evaluator_app.protocol.artefacts import (
     ReportDissent,
     ScoreSheet,
     SheetExplanation,
-    WarningDecision,
     SheetScore,
+    WarningDecision,
 )
+from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
 from evaluator_app.protocol.messages import DraftPut, DraftView
+from evaluator_app.reports.score_sheet import render_score_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +61,15 @@ PLEDGE_SHA256 = hashlib.sha256(PLEDGE_ZH.encode("utf-8")).hexdigest()
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
 class SheetCheck:
     valid_bidders: tuple[str, ...]
-    flags: tuple[dict[str, Any], ...]  # each with bidder_id, item_id, score, others_mean, limit, explained
+    flags: tuple[
+        dict[str, Any], ...
+    ]  # each with bidder_id, item_id, score, others_mean, limit, explained
 
     @property
     def unexplained(self) -> tuple[dict[str, Any], ...]:
@@ -117,7 +119,11 @@ class ExpertSession:
 
     @property
     def committee(self) -> list[dict[str, Any]]:
-        return [m for m in self.view.get("members", []) if m["role"] == "expert" and m["status"] == "assigned"]
+        return [
+            m
+            for m in self.view.get("members", [])
+            if m["role"] == "expert" and m["status"] == "assigned"
+        ]
 
     def require_lot(self) -> Lot:
         if self.lot is None:
@@ -125,7 +131,15 @@ class ExpertSession:
         return self.lot
 
     # -- signing and sending ---------------------------------------------------------
-    async def sign_and_send(self, kind: str, route: str, body: Any, secret: str, label: str, pdf_for: Callable[[Any, Any], Any] | None = None) -> OutboxItem:
+    async def sign_and_send(
+        self,
+        kind: str,
+        route: str,
+        body: Any,
+        secret: str,
+        label: str,
+        pdf_for: Callable[[Any, Any], Any] | None = None,
+    ) -> OutboxItem:
         """Sign ``body`` with the person's credential and queue it; then try to deliver."""
         signer = await self.logged.credential.open(secret)
         try:
@@ -140,8 +154,13 @@ class ExpertSession:
     def has_sent(self, route: str) -> bool:
         """Already signed for this step (delivered, or safely queued): its button stays off."""
         if route in self.revoting:
-            return any(i.route == route and i.state != "refused" and i.created_at > self.revoting[route] for i in self.outbox.items(self.session_id))
-        return any(i.route == route and i.state != "refused" for i in self.outbox.items(self.session_id))
+            return any(
+                i.route == route and i.state != "refused" and i.created_at > self.revoting[route]
+                for i in self.outbox.items(self.session_id)
+            )
+        return any(
+            i.route == route and i.state != "refused" for i in self.outbox.items(self.session_id)
+        )
 
     def allow_again(self, route: str, since: float) -> None:
         """A voided round (a tied leader election): the expert votes again."""
@@ -158,29 +177,58 @@ class ExpertSession:
     def start_delivery(self) -> None:
         """Keep delivering in the background: retries with back-off until the venue answers."""
         if self._delivery is None:
-            self._delivery = asyncio.ensure_future(self.outbox.run(self.client, lambda _item: self._changed()))
+            self._delivery = asyncio.ensure_future(
+                self.outbox.run(self.client, lambda _item: self._changed())
+            )
 
     def venue_back(self) -> None:
         self.outbox.retry_now()
 
     async def declare(self, conflict: bool, reason: str, secret: str) -> OutboxItem:
         lot = self.require_lot()
-        body = Declaration(self.session_id, lot.id, self.me, tuple(b.id for b in lot.bidders), conflict, reason, PLEDGE_SHA256, now_iso())
-        return await self.sign_and_send("declaration", "declarations", body, secret, "承诺书" if not conflict else "回避申请")
+        body = Declaration(
+            self.session_id,
+            lot.id,
+            self.me,
+            tuple(b.id for b in lot.bidders),
+            conflict,
+            reason,
+            PLEDGE_SHA256,
+            now_iso(),
+        )
+        return await self.sign_and_send(
+            "declaration", "declarations", body, secret, "承诺书" if not conflict else "回避申请"
+        )
 
     async def vote_leader(self, candidate_id: str, secret: str) -> OutboxItem:
-        return await self.sign_and_send("leader_vote", "leader-votes", LeaderVote(self.session_id, self.me, candidate_id, now_iso()), secret, "组长推选")
+        return await self.sign_and_send(
+            "leader_vote",
+            "leader-votes",
+            LeaderVote(self.session_id, self.me, candidate_id, now_iso()),
+            secret,
+            "组长推选",
+        )
 
-    async def submit_gate_votes(self, votes: list[tuple[str, str, bool, str]], secret: str) -> OutboxItem:
+    async def submit_gate_votes(
+        self, votes: list[tuple[str, str, bool, str]], secret: str
+    ) -> OutboxItem:
         lot = self.require_lot()
-        body = GateVotes(self.session_id, lot.id, self.me, tuple(GateVoteEntry(b, i, p, r) for b, i, p, r in votes), now_iso())
+        body = GateVotes(
+            self.session_id,
+            lot.id,
+            self.me,
+            tuple(GateVoteEntry(b, i, p, r) for b, i, p, r in votes),
+            now_iso(),
+        )
         return await self.sign_and_send("gate_votes", "gate-votes", body, secret, "初步评审")
 
     # -- scoring ---------------------------------------------------------------------
     async def record(self, bidder_id: str, item_id: str, field: str, value: str) -> int:
         """Every keystroke: durable in the local journal when this returns. The fsync runs off
         the Qt thread (a busy disk can stall it), in the order the keys were typed."""
-        return await self.journal.arecord(self.session_id, self.me, bidder_id, item_id, field, value)  # type: ignore[arg-type]
+        return await self.journal.arecord(
+            self.session_id, self.me, bidder_id, item_id, field, value
+        )  # type: ignore[arg-type]
 
     def snapshot(self) -> DraftSnapshot:
         return self.journal.snapshot(self.session_id, self.me)
@@ -195,7 +243,11 @@ class ExpertSession:
         if not self.journal.unsynced(self.session_id, self.me):
             return True
         try:
-            view = await self.client.request("PUT", f"/sessions/{self.session_id}/draft", DraftPut(snap.revision, DraftJournal.to_venue_content(snap)))
+            view = await self.client.request(
+                "PUT",
+                f"/sessions/{self.session_id}/draft",
+                DraftPut(snap.revision, DraftJournal.to_venue_content(snap)),
+            )
         except Exception as exc:  # offline or refused: the journal keeps everything
             logger.info("draft not synced yet: %s", exc)
             return False
@@ -234,16 +286,29 @@ class ExpertSession:
                 cell = cells.get((bidder, item.id))
                 if cell is None or cell.score in (None, ""):
                     raise ValueError(f"{bidder}/{item.id}")
-                scores.append(SheetScore(bidder, item.id, check_score(item, cell.score), cell.comment))
+                scores.append(
+                    SheetScore(bidder, item.id, check_score(item, cell.score), cell.comment)
+                )
                 if cell.explanation.strip():
                     explanations.append(SheetExplanation(bidder, item.id, cell.explanation))
-        return ScoreSheet(self.session_id, lot.id, self.me, "detailed_scoring", version, tuple(scores), tuple(explanations), now_iso())
+        return ScoreSheet(
+            self.session_id,
+            lot.id,
+            self.me,
+            "detailed_scoring",
+            version,
+            tuple(scores),
+            tuple(explanations),
+            now_iso(),
+        )
 
     async def check_sheet(self, sheet: ScoreSheet) -> SheetCheck:
         data = await self.client.post(f"/sessions/{self.session_id}/sheets/check", sheet)
         return SheetCheck(tuple(data["valid_bidders"]), tuple(data["flags"]))
 
-    def totals(self, bidders: list[str], typed: Mapping[tuple[str, str], str]) -> dict[str, Decimal]:
+    def totals(
+        self, bidders: list[str], typed: Mapping[tuple[str, str], str]
+    ) -> dict[str, Decimal]:
         """Live totals of the scored items as typed (invalid cells count as nothing yet)."""
         lot = self.require_lot()
         out: dict[str, Decimal] = {}
@@ -296,13 +361,25 @@ class ExpertSession:
     def sheet_pdf(self, sheet: ScoreSheet) -> bytes:
         """Exactly the PDF that will be signed (rendering is deterministic for one sheet)."""
         result = self.logged.result
-        return render_score_sheet(sheet, self.require_lot(), session_title=str(self.view.get("title", "")), expert_name=result.name, venue=result.venue, seat=result.seat, project_name=self.project_name)
+        return render_score_sheet(
+            sheet,
+            self.require_lot(),
+            session_title=str(self.view.get("title", "")),
+            expert_name=result.name,
+            venue=result.venue,
+            seat=result.seat,
+            project_name=self.project_name,
+        )
 
     async def submit_sheet(self, sheet: ScoreSheet, secret: str) -> OutboxItem:
         async def pdf_for(body: ScoreSheet, signer: Any) -> bytes:
-            return await async_sign_pdf(await asyncio.to_thread(self.sheet_pdf, body), signer, self._pades())
+            return await async_sign_pdf(
+                await asyncio.to_thread(self.sheet_pdf, body), signer, self._pades()
+            )
 
-        item = await self.sign_and_send("score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for)
+        item = await self.sign_and_send(
+            "score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for
+        )
         if item.state == "delivered":
             await self.sync_draft()
         return item
@@ -320,23 +397,46 @@ class ExpertSession:
         signer = await self.logged.credential.open(secret)
         try:
             for _attempt in range(3):
-                signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer, self._pades())
+                signed = await async_sign_pdf(
+                    base64.b64decode(report["pdf"]), signer, self._pades()
+                )
                 try:
-                    return await self.client.post(f"/sessions/{self.session_id}/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})  # type: ignore[no-any-return]
+                    return await self.client.post(
+                        f"/sessions/{self.session_id}/report/signatures",
+                        {
+                            "base_revision": report["revision"],
+                            "pdf": base64.b64encode(signed).decode(),
+                        },
+                    )  # type: ignore[no-any-return]
                 except VenueRefused as exc:
                     if exc.code != "stale_report":
                         raise
                     report = await self.fetch_report()
-            raise VenueRefused(409, "stale_report", "others kept signing; try again", "其他委员正在签署，请稍后重试")
+            raise VenueRefused(
+                409,
+                "stale_report",
+                "others kept signing; try again",
+                "其他委员正在签署，请稍后重试",
+            )
         finally:
             signer.close()
 
-    async def decide_warning(self, warning_id: str, decision: str, reasons: str, secret: str) -> OutboxItem:
+    async def decide_warning(
+        self, warning_id: str, decision: str, reasons: str, secret: str
+    ) -> OutboxItem:
         body = WarningDecision(self.session_id, self.me, warning_id, decision, reasons, now_iso())
-        return await self.sign_and_send("warning_decision", "warning-decisions", body, secret, "预警处理意见")
+        return await self.sign_and_send(
+            "warning_decision", "warning-decisions", body, secret, "预警处理意见"
+        )
 
     async def dissent(self, reasons: str, secret: str) -> OutboxItem:
-        return await self.sign_and_send("dissent", "report/dissent", ReportDissent(self.session_id, self.me, reasons, now_iso()), secret, "不同意见")
+        return await self.sign_and_send(
+            "dissent",
+            "report/dissent",
+            ReportDissent(self.session_id, self.me, reasons, now_iso()),
+            secret,
+            "不同意见",
+        )
 
     async def bid_indexes(self) -> dict[str, BidIndex]:
         """The scoring indexes of the bids that came with one (verified like every document)."""
@@ -347,7 +447,10 @@ class ExpertSession:
             if is_index(status.doc_id) and status.state.value == "ready":
                 try:
                     index = parse_bid_index(bytes(await self.documents.open(status.doc_id)))
-                except (ValueError, ClientError) as exc:  # a malformed index links nothing, the bid is still read
+                except (
+                    ValueError,
+                    ClientError,
+                ) as exc:  # a malformed index links nothing, the bid is still read
                     logger.warning("index %s unusable: %s", status.doc_id, exc)
                     continue
                 out[index.bidder_id] = index
@@ -357,7 +460,9 @@ class ExpertSession:
         """Documents need the trust list (to verify the centre's manifest) and an encrypted cache."""
         if trust_list is not None and self.documents is None:
             cache = EncryptedCache(self.data_dir / "cache")
-            self.documents = DocumentService(self.client, self.session_id, cache, trust_list, revocation=revocation)
+            self.documents = DocumentService(
+                self.client, self.session_id, cache, trust_list, revocation=revocation
+            )
 
     async def aclose(self) -> None:
         """Stop delivering and downloading; wipe the document cache (its key dies with the session)."""

@@ -19,11 +19,19 @@ class Explanation:
 
 def explain(error: BaseException) -> Explanation:
     if isinstance(error, WrongPinError):
-        hint_zh = {"low": "（剩余尝试次数不多）", "final": "（这是最后一次机会，再错将锁定）"}.get(error.tries_left or "", "")
-        hint_en = {"low": " (few tries left)", "final": " (final try: one more mistake locks the key)"}.get(error.tries_left or "", "")
+        hint_zh = {"low": "（剩余尝试次数不多）", "final": "（这是最后一次机会，再错将锁定）"}.get(
+            error.tries_left or "", ""
+        )
+        hint_en = {
+            "low": " (few tries left)",
+            "final": " (final try: one more mistake locks the key)",
+        }.get(error.tries_left or "", "")
         return Explanation(f"PIN 码不正确{hint_zh}", f"wrong PIN{hint_en}")
     if isinstance(error, PinLockedError):
-        return Explanation("USB Key 的 PIN 码已锁定，请联系证书颁发机构解锁", "the USB key's PIN is locked: ask your CA to unlock it")
+        return Explanation(
+            "USB Key 的 PIN 码已锁定，请联系证书颁发机构解锁",
+            "the USB key's PIN is locked: ask your CA to unlock it",
+        )
     if isinstance(error, WrongPasswordError):
         return Explanation("证书文件密码不正确", "wrong password for the certificate file")
     if isinstance(error, VenueRefused):
@@ -31,12 +39,20 @@ def explain(error: BaseException) -> Explanation:
         zh, en = error.message_zh or error.message, error.message
         if reasons and isinstance(reasons, list) and all(isinstance(r, dict) for r in reasons):
             zh = "证书未被场地接受：" + "；".join(str(r.get("zh", "")) for r in reasons)
-            en = "the venue refused the certificate: " + "; ".join(str(r.get("en", "")) for r in reasons)
+            en = "the venue refused the certificate: " + "; ".join(
+                str(r.get("en", "")) for r in reasons
+            )
         return Explanation(zh, en)
     if isinstance(error, ClientError):
         return Explanation(error.message_zh, error.message)
     if isinstance(error, PkiError):
         return Explanation(error.message_zh, error.message_en)
     if isinstance(error, OSError):
-        return Explanation(f"无法读取文件：{error.strerror or error}", f"cannot read the file: {error.strerror or error}")
-    return Explanation("发生了意外错误，操作未完成；请重试或联系技术人员", f"unexpected error, nothing was changed: {error}")
+        return Explanation(
+            f"无法读取文件：{error.strerror or error}",
+            f"cannot read the file: {error.strerror or error}",
+        )
+    return Explanation(
+        "发生了意外错误，操作未完成；请重试或联系技术人员",
+        f"unexpected error, nothing was changed: {error}",
+    )

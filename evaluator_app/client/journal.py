@@ -17,8 +17,8 @@ import asyncio
 import logging
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -105,10 +105,21 @@ class DraftJournal:
 
     @staticmethod
     def _revision(conn: sqlite3.Connection, session_id: str, expert_id: str) -> tuple[int, int]:
-        row = conn.execute("SELECT revision, synced_revision FROM drafts WHERE session_id = ? AND expert_id = ?", (session_id, expert_id)).fetchone()
+        row = conn.execute(
+            "SELECT revision, synced_revision FROM drafts WHERE session_id = ? AND expert_id = ?",
+            (session_id, expert_id),
+        ).fetchone()
         return (row[0], row[1]) if row else (0, 0)
 
-    def record(self, session_id: str, expert_id: str, bidder_id: str, item_id: str, field: Field, value: str) -> int:
+    def record(
+        self,
+        session_id: str,
+        expert_id: str,
+        bidder_id: str,
+        item_id: str,
+        field: Field,
+        value: str,
+    ) -> int:
         """Store one change; durable when this returns. Returns the new revision (monotonic)."""
         if field not in FIELDS:
             raise ValueError(f"field must be one of {FIELDS}, not {field!r}")
@@ -135,11 +146,21 @@ class DraftJournal:
 
         return int(self._write(work))
 
-    async def arecord(self, session_id: str, expert_id: str, bidder_id: str, item_id: str, field: Field, value: str) -> int:
+    async def arecord(
+        self,
+        session_id: str,
+        expert_id: str,
+        bidder_id: str,
+        item_id: str,
+        field: Field,
+        value: str,
+    ) -> int:
         """:meth:`record` off the event loop (the Qt thread): an fsync can stall for a long
         moment on a busy disk (see the benchmark's max). Calls are applied in call order."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.record, session_id, expert_id, bidder_id, item_id, field, value)
+        return await loop.run_in_executor(
+            self._executor, self.record, session_id, expert_id, bidder_id, item_id, field, value
+        )
 
     def snapshot(self, session_id: str, expert_id: str) -> DraftSnapshot:
         with self._lock:
@@ -178,7 +199,9 @@ class DraftJournal:
             for entry in content["cells"]:
                 score = entry.get("score")
                 out[(str(entry["bidder_id"]), str(entry["item_id"]))] = CellDraft(
-                    None if score is None else str(score), str(entry.get("comment", "")), str(entry.get("explanation", ""))
+                    None if score is None else str(score),
+                    str(entry.get("comment", "")),
+                    str(entry.get("explanation", "")),
                 )
             return out
         flat = {}
@@ -199,10 +222,15 @@ class DraftJournal:
         def work(conn: sqlite3.Connection) -> bool:
             if view.revision <= self._revision(conn, session_id, expert_id)[0]:
                 return False
-            conn.execute("DELETE FROM cells WHERE session_id = ? AND expert_id = ?", (session_id, expert_id))
+            conn.execute(
+                "DELETE FROM cells WHERE session_id = ? AND expert_id = ?", (session_id, expert_id)
+            )
             conn.executemany(
                 "INSERT INTO cells (session_id, expert_id, bidder_id, item_id, score, comment, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(session_id, expert_id, b, i, c.score, c.comment, c.explanation) for (b, i), c in cells.items()],
+                [
+                    (session_id, expert_id, b, i, c.score, c.comment, c.explanation)
+                    for (b, i), c in cells.items()
+                ],
             )
             conn.execute(
                 "INSERT INTO drafts (session_id, expert_id, revision, synced_revision) VALUES (?, ?, ?, ?) "
@@ -213,15 +241,19 @@ class DraftJournal:
 
         taken = bool(self._write(work))
         if taken:
-            logger.info("draft %s/%s: took the venue's revision %d", session_id, expert_id, view.revision)
+            logger.info(
+                "draft %s/%s: took the venue's revision %d", session_id, expert_id, view.revision
+            )
         return taken
 
     def mark_synced(self, session_id: str, expert_id: str, revision: int) -> None:
         """The venue holds ``revision``; never moves backwards (replies may arrive out of order)."""
-        self._write(lambda conn: conn.execute(
-            "UPDATE drafts SET synced_revision = MAX(synced_revision, ?) WHERE session_id = ? AND expert_id = ?",
-            (revision, session_id, expert_id),
-        ))
+        self._write(
+            lambda conn: conn.execute(
+                "UPDATE drafts SET synced_revision = MAX(synced_revision, ?) WHERE session_id = ? AND expert_id = ?",
+                (revision, session_id, expert_id),
+            )
+        )
 
     def unsynced(self, session_id: str, expert_id: str) -> bool:
         with self._lock:
@@ -234,8 +266,11 @@ class DraftJournal:
         The revision counter is not reset: it moves on by one, so the empty draft is newer
         than the venue's copy (which keeps the highest revision) and syncs like any change.
         """
+
         def work(conn: sqlite3.Connection) -> int:
-            conn.execute("DELETE FROM cells WHERE session_id = ? AND expert_id = ?", (session_id, expert_id))
+            conn.execute(
+                "DELETE FROM cells WHERE session_id = ? AND expert_id = ?", (session_id, expert_id)
+            )
             revision = self._revision(conn, session_id, expert_id)[0] + 1
             conn.execute(
                 "INSERT INTO drafts (session_id, expert_id, revision) VALUES (?, ?, ?) "
@@ -248,7 +283,9 @@ class DraftJournal:
 
 
 # -- the venue's copy -------------------------------------------------------------------
-async def pull_draft(journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str) -> bool:
+async def pull_draft(
+    journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str
+) -> bool:
     """On joining a session: continue from the venue's copy if it is newer. True if taken."""
     try:
         view = await client.get(f"/sessions/{session_id}/draft", DraftView)
@@ -259,7 +296,9 @@ async def pull_draft(journal: DraftJournal, client: VenueClient, session_id: str
     return journal.merge_venue_draft(session_id, expert_id, view)
 
 
-async def push_draft(journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str) -> DraftSnapshot:
+async def push_draft(
+    journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str
+) -> DraftSnapshot:
     """Send the local draft to the venue if it has changes the venue lacks; returns the journal's state.
 
     The venue keeps the highest revision; when it already holds a higher one (the expert typed
@@ -268,7 +307,11 @@ async def push_draft(journal: DraftJournal, client: VenueClient, session_id: str
     """
     if journal.unsynced(session_id, expert_id):
         snap = journal.snapshot(session_id, expert_id)
-        data = await client.request("PUT", f"/sessions/{session_id}/draft", DraftPut(snap.revision, journal.to_venue_content(snap)))
+        data = await client.request(
+            "PUT",
+            f"/sessions/{session_id}/draft",
+            DraftPut(snap.revision, journal.to_venue_content(snap)),
+        )
         view = decode(DraftView, data)
         if view.revision > snap.revision:
             journal.merge_venue_draft(session_id, expert_id, view)
@@ -276,6 +319,11 @@ async def push_draft(journal: DraftJournal, client: VenueClient, session_id: str
             if view.content != journal.to_venue_content(snap):
                 # the same revision written at two seats: both are kept where they are; the UI
                 # should not let one expert type at two seats at once
-                logger.warning("draft %s/%s: the venue holds other content at revision %d", session_id, expert_id, view.revision)
+                logger.warning(
+                    "draft %s/%s: the venue holds other content at revision %d",
+                    session_id,
+                    expert_id,
+                    view.revision,
+                )
             journal.mark_synced(session_id, expert_id, snap.revision)
     return journal.snapshot(session_id, expert_id)

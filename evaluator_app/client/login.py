@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 
 def warm_up() -> None:
     """Import what logging in needs (run in a background thread after the window is shown)."""
-    import evaluator_app.client.venue_client  # noqa: F401
-    import evaluator_app.pki.cms  # noqa: F401
-    import evaluator_app.pki.credentials  # noqa: F401
+    import evaluator_app.client.venue_client
+    import evaluator_app.pki.cms
+    import evaluator_app.pki.credentials
     import evaluator_app.pki.validation  # noqa: F401
+
 
 logger = logging.getLogger(__name__)
 
@@ -56,23 +57,34 @@ class LoginService:
 
     def trust_list(self) -> TrustList | None:
         """The pinned, signed trust list; None if not configured. Raises PkiError if refused."""
-        if self._trust_list is None and self.settings.trust_list and self.settings.trust_list_signer:
+        if (
+            self._trust_list is None
+            and self.settings.trust_list
+            and self.settings.trust_list_signer
+        ):
             from cryptography import x509
 
             from evaluator_app.pki.trust_list import load_trust_list
 
-            pinned = x509.load_pem_x509_certificate(Path(self.settings.trust_list_signer).read_bytes())
+            pinned = x509.load_pem_x509_certificate(
+                Path(self.settings.trust_list_signer).read_bytes()
+            )
             self._trust_list = load_trust_list(self.settings.trust_list, pinned)
         return self._trust_list
 
     def revocation(self) -> RevocationPolicy:
         from evaluator_app.pki.validation import RevocationPolicy
 
-        return RevocationPolicy(mode="soft-fail" if self.settings.offline_revocation else "hard-fail", fetch=True)
+        return RevocationPolicy(
+            mode="soft-fail" if self.settings.offline_revocation else "hard-fail", fetch=True
+        )
 
     async def tokens(self) -> list[TokenInfo]:
         if not self.settings.pkcs11_module:
-            raise SetupIncomplete("choose the PKCS#11 module of your USB key first", "请先选择 USB Key 的驱动程序（PKCS#11 模块）")
+            raise SetupIncomplete(
+                "choose the PKCS#11 module of your USB key first",
+                "请先选择 USB Key 的驱动程序（PKCS#11 模块）",
+            )
         from evaluator_app.client.credentials import find_tokens
 
         return await find_tokens(self.settings.pkcs11_module)
@@ -90,19 +102,31 @@ class LoginService:
         return await CredentialRef("pkcs12", str(path)).open(password)
 
     async def open_token(self, pin: str, token_label: str | None, slot: int | None) -> Signer:
-        return await CredentialRef("pkcs11", self.settings.pkcs11_module, token_label, slot).open(pin)
+        return await CredentialRef("pkcs11", self.settings.pkcs11_module, token_label, slot).open(
+            pin
+        )
 
     def venue_url(self) -> str:
         return self.settings.secondary_venue_url or self.settings.main_venue_url
 
     def new_client(self, url: str | None = None) -> VenueClient:
         if not self.settings.workstation_id:
-            raise SetupIncomplete("this workstation has no id yet: ask the venue technician", "本机尚未设置工作站编号，请联系场地技术人员")
+            raise SetupIncomplete(
+                "this workstation has no id yet: ask the venue technician",
+                "本机尚未设置工作站编号，请联系场地技术人员",
+            )
         if not self.settings.ca_roots:
-            raise SetupIncomplete("no CA certificates configured for the venue's connection", "尚未配置场地连接所需的 CA 证书")
+            raise SetupIncomplete(
+                "no CA certificates configured for the venue's connection",
+                "尚未配置场地连接所需的 CA 证书",
+            )
         from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 
-        return VenueClient(url or self.settings.main_venue_url, client_ssl_context(list(self.settings.ca_roots)), self.settings.workstation_id)
+        return VenueClient(
+            url or self.settings.main_venue_url,
+            client_ssl_context(list(self.settings.ca_roots)),
+            self.settings.workstation_id,
+        )
 
     async def login(self, signer: Signer, credential: CredentialRef) -> LoggedIn:
         """Log in with an open signer, then close it: the key is not left unlocked."""

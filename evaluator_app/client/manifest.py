@@ -44,25 +44,47 @@ def parse_manifest(content: bytes) -> DocumentManifest:
     try:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError):
-        raise ManifestRefused("malformed", "the manifest is not JSON", "文件清单不是有效的 JSON") from None
+        raise ManifestRefused(
+            "malformed", "the manifest is not JSON", "文件清单不是有效的 JSON"
+        ) from None
     if not isinstance(data, dict):
         raise ManifestRefused("malformed", "the manifest is not a JSON object", "文件清单格式错误")
     schema = data.pop("schema", None)
     if schema != {"kind": KIND, "version": ARTEFACT_VERSION}:
-        raise ManifestRefused("wrong_kind", f"not a document manifest (version {ARTEFACT_VERSION}): schema {schema!r}", "这不是文件清单（类型或版本不符）")
+        raise ManifestRefused(
+            "wrong_kind",
+            f"not a document manifest (version {ARTEFACT_VERSION}): schema {schema!r}",
+            "这不是文件清单（类型或版本不符）",
+        )
     try:
         manifest = decode(DocumentManifest, data)
     except SchemaError as exc:
-        raise ManifestRefused("malformed", f"manifest field {exc.field}: {exc.message}", f"文件清单字段 {exc.field} 有误：{exc.message}") from None
+        raise ManifestRefused(
+            "malformed",
+            f"manifest field {exc.field}: {exc.message}",
+            f"文件清单字段 {exc.field} 有误：{exc.message}",
+        ) from None
     # what was signed must be the one canonical form: otherwise two byte strings mean one manifest
     if canonical_bytes({"schema": schema, **encode(manifest)}) != content:
-        raise ManifestRefused("not_canonical", "the manifest is not in canonical form (RFC 8785)", "文件清单不是规范化 JSON")
+        raise ManifestRefused(
+            "not_canonical",
+            "the manifest is not in canonical form (RFC 8785)",
+            "文件清单不是规范化 JSON",
+        )
     ids = [d.doc_id for d in manifest.documents]
     if ids != sorted(ids) or len(set(ids)) != len(ids):
-        raise ManifestRefused("malformed", "manifest entries must be unique and sorted by doc_id", "文件清单条目须唯一并按编号排序")
+        raise ManifestRefused(
+            "malformed",
+            "manifest entries must be unique and sorted by doc_id",
+            "文件清单条目须唯一并按编号排序",
+        )
     for entry in manifest.documents:
         if not entry.doc_id or not HEX64.match(entry.sha256) or entry.size < 0:
-            raise ManifestRefused("malformed", f"manifest entry {entry.doc_id!r}: bad id, SHA-256 or size", f"文件清单条目 {entry.doc_id} 有误")
+            raise ManifestRefused(
+                "malformed",
+                f"manifest entry {entry.doc_id!r}: bad id, SHA-256 or size",
+                f"文件清单条目 {entry.doc_id} 有误",
+            )
     return manifest
 
 
@@ -79,23 +101,41 @@ async def check_manifest(
     """Everything :func:`verify_manifest` checks, plus who signed (for the UI to show)."""
     manifest = parse_manifest(content)
     if manifest.session_id != expected_session_id:
-        raise ManifestRefused("wrong_session", f"the manifest is for session {manifest.session_id}, not {expected_session_id}",
-                              f"文件清单属于会话 {manifest.session_id}，不是本会话 {expected_session_id}")
+        raise ManifestRefused(
+            "wrong_session",
+            f"the manifest is for session {manifest.session_id}, not {expected_session_id}",
+            f"文件清单属于会话 {manifest.session_id}，不是本会话 {expected_session_id}",
+        )
     verdict = await async_verify_detached(content, signature, None)
     if not verdict.integrity_ok or not verdict.certificate_der:
-        raise ManifestRefused("bad_signature", "the manifest's signature does not match it: " + "; ".join(verdict.reasons),
-                              "文件清单的签名与内容不符（清单被改动）", tuple(verdict.reasons))
+        raise ManifestRefused(
+            "bad_signature",
+            "the manifest's signature does not match it: " + "; ".join(verdict.reasons),
+            "文件清单的签名与内容不符（清单被改动）",
+            tuple(verdict.reasons),
+        )
     cert = x509.load_der_x509_certificate(verdict.certificate_der)
     result = await avalidate_certificate(cert, "sign", trust_list, at, revocation)
     if not result.ok or result.identity is None:
-        raise ManifestRefused("certificate_refused", "the manifest's signer is refused: " + "; ".join(r.message_en for r in result.reasons),
-                              "文件清单签名人的证书未通过验证：" + "；".join(r.message_zh for r in result.reasons),
-                              tuple(r.code.value for r in result.reasons))
+        raise ManifestRefused(
+            "certificate_refused",
+            "the manifest's signer is refused: " + "; ".join(r.message_en for r in result.reasons),
+            "文件清单签名人的证书未通过验证：" + "；".join(r.message_zh for r in result.reasons),
+            tuple(r.code.value for r in result.reasons),
+        )
     if signers is not None and result.identity.person_id not in signers:
-        raise ManifestRefused("not_centre", f"the manifest is signed by {result.identity.name}, who may not sign manifests",
-                              f"文件清单由 {result.identity.name} 签名，此人无权签发文件清单")
-    logger.info("manifest of %s verified: %d documents, signed by %s (%s)", manifest.session_id,
-                len(manifest.documents), result.identity.person_id, result.ca_name)
+        raise ManifestRefused(
+            "not_centre",
+            f"the manifest is signed by {result.identity.name}, who may not sign manifests",
+            f"文件清单由 {result.identity.name} 签名，此人无权签发文件清单",
+        )
+    logger.info(
+        "manifest of %s verified: %d documents, signed by %s (%s)",
+        manifest.session_id,
+        len(manifest.documents),
+        result.identity.person_id,
+        result.ca_name,
+    )
     return VerifiedManifest(manifest, result.identity, result.ca_name)
 
 
@@ -114,5 +154,7 @@ async def verify_manifest(
 
     ``signers``: person ids allowed to sign manifests (the centre's staff), when the app knows them.
     """
-    verified = await check_manifest(content, signature, trust_list, expected_session_id, at, revocation, signers=signers)
+    verified = await check_manifest(
+        content, signature, trust_list, expected_session_id, at, revocation, signers=signers
+    )
     return verified.manifest

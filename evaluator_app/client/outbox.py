@@ -87,26 +87,38 @@ class ReceiptInvalid(Exception):
     """The venue's receipt does not prove it accepted this artefact."""
 
 
-def backoff_delay(attempts: int, initial: float = BACKOFF_INITIAL, cap: float = BACKOFF_MAX) -> float:
+def backoff_delay(
+    attempts: int, initial: float = BACKOFF_INITIAL, cap: float = BACKOFF_MAX
+) -> float:
     return float(min(cap, initial * 2 ** max(0, attempts - 1)))
 
 
-async def verify_receipt(signed: SignedReceipt, content: bytes, session_id: str, person_id: str | None) -> dict[str, Any]:
+async def verify_receipt(
+    signed: SignedReceipt, content: bytes, session_id: str, person_id: str | None
+) -> dict[str, Any]:
     """The venue's signature is intact over the receipt, and the receipt names this artefact."""
     verdict = await async_verify_detached(bytes(signed.receipt), bytes(signed.signature))
     if not verdict.integrity_ok:
-        raise ReceiptInvalid(f"the venue's signature over the receipt does not verify: {'; '.join(verdict.reasons)}")
+        raise ReceiptInvalid(
+            f"the venue's signature over the receipt does not verify: {'; '.join(verdict.reasons)}"
+        )
     try:
         receipt = json.loads(bytes(signed.receipt))
         kind = json.loads(content).get("schema", {}).get("kind")
     except (ValueError, AttributeError) as exc:
         raise ReceiptInvalid(f"receipt or content unreadable: {exc}") from exc
-    expected = {"content_sha256": hashlib.sha256(content).hexdigest(), "kind": kind, "session_id": session_id}
+    expected = {
+        "content_sha256": hashlib.sha256(content).hexdigest(),
+        "kind": kind,
+        "session_id": session_id,
+    }
     if person_id is not None:
         expected["person_id"] = person_id
     wrong = [name for name, value in expected.items() if receipt.get(name) != value]
     if wrong or receipt.get("schema", {}).get("kind") != "receipt":
-        raise ReceiptInvalid(f"the receipt does not match the upload: {', '.join(wrong) or 'not a receipt'}")
+        raise ReceiptInvalid(
+            f"the receipt does not match the upload: {', '.join(wrong) or 'not a receipt'}"
+        )
     return dict(receipt)
 
 
@@ -136,11 +148,26 @@ class Outbox:
     @staticmethod
     def _item(row: sqlite3.Row) -> OutboxItem:
         return OutboxItem(
-            row["id"], row["session_id"], row["route"], row["label"], row["idempotency_key"], row["state"],
-            row["attempts"], row["next_attempt_at"], row["last_error"], row["last_error_zh"],
-            row["refusal_code"], row["refusal_message"], row["refusal_message_zh"],
-            row["receipt"], row["receipt_signature"], row["content"], row["signature"], row["pdf"],
-            row["created_at"], row["delivered_at"],
+            row["id"],
+            row["session_id"],
+            row["route"],
+            row["label"],
+            row["idempotency_key"],
+            row["state"],
+            row["attempts"],
+            row["next_attempt_at"],
+            row["last_error"],
+            row["last_error_zh"],
+            row["refusal_code"],
+            row["refusal_message"],
+            row["refusal_message_zh"],
+            row["receipt"],
+            row["receipt_signature"],
+            row["content"],
+            row["signature"],
+            row["pdf"],
+            row["created_at"],
+            row["delivered_at"],
         )
 
     def item(self, item_id: int) -> OutboxItem:
@@ -156,7 +183,12 @@ class Outbox:
         return [self._item(r) for r in self._execute(sql + " ORDER BY id", args).fetchall()]
 
     def items(self, session_id: str) -> list[OutboxItem]:
-        return [self._item(r) for r in self._execute("SELECT * FROM outbox WHERE session_id = ? ORDER BY id", (session_id,)).fetchall()]
+        return [
+            self._item(r)
+            for r in self._execute(
+                "SELECT * FROM outbox WHERE session_id = ? ORDER BY id", (session_id,)
+            ).fetchall()
+        ]
 
     def receipts(self, session_id: str) -> list[OutboxItem]:
         """Delivered items of a session, with their verified receipts, in order."""
@@ -164,16 +196,35 @@ class Outbox:
 
     def next_due(self) -> float | None:
         """When the oldest pending item (the head of the queue) may be tried (epoch seconds), or None."""
-        row = self._execute("SELECT next_attempt_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1").fetchone()
+        row = self._execute(
+            "SELECT next_attempt_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1"
+        ).fetchone()
         return None if row is None else float(row[0])
 
     # -- writing ----------------------------------------------------------------------
-    def enqueue(self, session_id: str, route: str, content: bytes, signature: bytes, pdf: bytes | None = None, label: str = "") -> OutboxItem:
+    def enqueue(
+        self,
+        session_id: str,
+        route: str,
+        content: bytes,
+        signature: bytes,
+        pdf: bytes | None = None,
+        label: str = "",
+    ) -> OutboxItem:
         """Keep a signed upload; durable (fsync'ed) when this returns."""
         key = uuid.uuid4().hex
         cursor = self._execute(
             "INSERT INTO outbox (session_id, route, label, idempotency_key, content, signature, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, route, label, key, bytes(content), bytes(signature), None if pdf is None else bytes(pdf), self._clock()),
+            (
+                session_id,
+                route,
+                label,
+                key,
+                bytes(content),
+                bytes(signature),
+                None if pdf is None else bytes(pdf),
+                self._clock(),
+            ),
         )
         item = self.item(int(cursor.lastrowid or 0))
         logger.info("outbox: queued #%d %s/%s (%s)", item.id, session_id, route, label)
@@ -185,10 +236,15 @@ class Outbox:
         self._execute("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending'")
         self.wake.set()
 
-    def _failed(self, item: OutboxItem, message: str, message_zh: str, backoff: bool = True) -> OutboxItem:
+    def _failed(
+        self, item: OutboxItem, message: str, message_zh: str, backoff: bool = True
+    ) -> OutboxItem:
         attempts = item.attempts + 1
         due = self._clock() + backoff_delay(attempts) if backoff else 0.0
-        self._execute("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_zh = ? WHERE id = ?", (attempts, due, message, message_zh, item.id))
+        self._execute(
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_zh = ? WHERE id = ?",
+            (attempts, due, message, message_zh, item.id),
+        )
         return self.item(item.id)
 
     def _refused(self, item: OutboxItem, code: str, message: str, message_zh: str) -> OutboxItem:
@@ -206,7 +262,13 @@ class Outbox:
         return self.item(item.id)
 
     # -- sending ----------------------------------------------------------------------
-    async def flush(self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None = None, *, force: bool = False) -> None:
+    async def flush(
+        self,
+        client: VenueClient,
+        on_change: Callable[[OutboxItem], None] | None = None,
+        *,
+        force: bool = False,
+    ) -> None:
         """Send the pending items that are due (all of them with ``force``), oldest first.
 
         Stops at the first item the venue cannot be reached for (later items would fail the
@@ -216,7 +278,9 @@ class Outbox:
         async with self._sending:
             await self._flush(client, on_change, force)
 
-    async def run(self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None = None) -> None:
+    async def run(
+        self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None = None
+    ) -> None:
         """Deliver until cancelled: whenever the head of the queue is due, or :attr:`wake` is set
         (an item was queued, the connection came back and called :meth:`retry_now`, a new login)."""
         while True:
@@ -230,13 +294,22 @@ class Outbox:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout)
 
-    async def _flush(self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None, force: bool) -> None:
+    async def _flush(
+        self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None, force: bool
+    ) -> None:
         person_id = client.login_result.person_id if client.login_result else None
         for item in self.pending():
             if not force and item.next_attempt_at > self._clock():
                 break  # not due: keep the order rather than overtake it
             try:
-                signed = await client.upload(item.session_id, item.route, item.content, item.signature, key=item.idempotency_key, pdf=item.pdf)
+                signed = await client.upload(
+                    item.session_id,
+                    item.route,
+                    item.content,
+                    item.signature,
+                    key=item.idempotency_key,
+                    pdf=item.pdf,
+                )
             except VenueUnreachable as exc:
                 self._notify(on_change, self._failed(item, exc.message, exc.message_zh))
                 logger.info("outbox: #%d not delivered (%s); retry later", item.id, exc.message)
@@ -244,19 +317,36 @@ class Outbox:
             except VenueRefused as exc:
                 if exc.status == 401:
                     # not the item's fault: the person logs in again and it goes as it is
-                    self._notify(on_change, self._failed(item, exc.message, exc.message_zh, backoff=False))
+                    self._notify(
+                        on_change, self._failed(item, exc.message, exc.message_zh, backoff=False)
+                    )
                     raise LoginRequired(exc.message, exc.message_zh) from exc
                 if exc.status >= 500 or exc.status in TRANSIENT_STATUS:
-                    self._notify(on_change, self._failed(item, f"{exc.status} {exc.code}: {exc.message}", exc.message_zh))
+                    self._notify(
+                        on_change,
+                        self._failed(
+                            item, f"{exc.status} {exc.code}: {exc.message}", exc.message_zh
+                        ),
+                    )
                     return
                 self._notify(on_change, self._refused(item, exc.code, exc.message, exc.message_zh))
-                logger.warning("outbox: #%d refused by the venue: %s %s", item.id, exc.code, exc.message)
+                logger.warning(
+                    "outbox: #%d refused by the venue: %s %s", item.id, exc.code, exc.message
+                )
                 continue
             try:
                 await verify_receipt(signed, item.content, item.session_id, person_id)
             except ReceiptInvalid as exc:
                 # the venue took it but cannot prove so: never silently "delivered"; staff must look
-                self._notify(on_change, self._refused(item, "receipt_invalid", str(exc), f"场地回执无法验证，请联系工作人员：{exc}"))
+                self._notify(
+                    on_change,
+                    self._refused(
+                        item,
+                        "receipt_invalid",
+                        str(exc),
+                        f"场地回执无法验证，请联系工作人员：{exc}",
+                    ),
+                )
                 logger.error("outbox: #%d receipt invalid: %s", item.id, exc)
                 continue
             self._notify(on_change, self._delivered(item, signed))

@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
 logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 LANGUAGES = ("zh_CN", "en")
@@ -51,7 +50,10 @@ def load_settings(data_dir: Path) -> AppSettings:
         known = {f.name for f in dataclasses.fields(AppSettings)}
         values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in known}
         settings = AppSettings(**values)
-    except (ValueError, TypeError) as exc:  # a damaged file must not stop the app: defaults, and say so
+    except (
+        ValueError,
+        TypeError,
+    ) as exc:  # a damaged file must not stop the app: defaults, and say so
         logger.warning("settings %s unreadable (%s); using defaults", path, exc)
         return AppSettings(language=_system_language())
     if settings.language not in LANGUAGES:

@@ -22,26 +22,56 @@ logger = logging.getLogger(__name__)
 
 LOG_LIMIT = 500  # lines kept in the event log (the venue keeps everything)
 # the signed step each phase expects from every expert ("submitted" in the phase column)
-STEP_OF_PHASE = {"declarations": "declaration", "leader_election": "leader_vote", "preliminary_review": "gate_votes", "detailed_scoring": "score_sheet",
-                 "report_signing": "report_signature"}  # signed the report or recorded dissent
+STEP_OF_PHASE = {
+    "declarations": "declaration",
+    "leader_election": "leader_vote",
+    "preliminary_review": "gate_votes",
+    "detailed_scoring": "score_sheet",
+    "report_signing": "report_signature",
+}  # signed the report or recorded dissent
 # events after which the session's view (phase, members) is read again
 RELOAD_ON = frozenset({"phase", "member", "leader.elected", "session.created"})
 SUMMARY_PHASES = frozenset({"summary", "report_signing", "closed"})
 
 PHASES = {
-    "preparing": ("准备", "preparing"), "check_in": ("签到", "check-in"), "declarations": ("承诺与回避声明", "declarations"),
-    "leader_election": ("推选组长", "leader election"), "preliminary_review": ("初步评审", "preliminary review"),
-    "detailed_scoring": ("详细评审", "detailed scoring"), "summary": ("汇总", "summary"),
-    "report_signing": ("签署评标报告", "report signing"), "closed": ("已结束", "closed"),
+    "preparing": ("准备", "preparing"),
+    "check_in": ("签到", "check-in"),
+    "declarations": ("承诺与回避声明", "declarations"),
+    "leader_election": ("推选组长", "leader election"),
+    "preliminary_review": ("初步评审", "preliminary review"),
+    "detailed_scoring": ("详细评审", "detailed scoring"),
+    "summary": ("汇总", "summary"),
+    "report_signing": ("签署评标报告", "report signing"),
+    "closed": ("已结束", "closed"),
 }
-PRESENCE = {"focused": ("在线·专注", "online, focused"), "idle": ("在线·空闲", "online, idle"), "away": ("离开窗口", "away"),
-            "offline": ("离线", "offline"), "unknown": ("未连接", "not connected")}
-ARTEFACTS = {"declaration": ("承诺书", "declaration"), "leader_vote": ("组长推选票", "leader vote"), "gate_votes": ("初步评审表", "preliminary review"),
-             "score_sheet": ("评分表", "score sheet"), "witness_note": ("见证记录", "witness note"), "dissent": ("不同意见", "dissent")}
-EVENTS = {"session.created": ("会话已创建", "session created"), "leader.elected": ("组长已推选产生", "the leader was elected"),
-          "leader.tie": ("组长推选票数相同，重新投票", "the leader election was tied: new round"), "gates.decided": ("初步评审结果已产生", "the preliminary review is decided"),
-          "score_sheet.returned": ("组长退回了一份评分表", "the leader returned a score sheet")}
-STATUSES = {"assigned": ("在任", "assigned"), "absent": ("缺席", "absent"), "recused": ("回避", "recused"), "replaced": ("已替换", "replaced")}
+PRESENCE = {
+    "focused": ("在线·专注", "online, focused"),
+    "idle": ("在线·空闲", "online, idle"),
+    "away": ("离开窗口", "away"),
+    "offline": ("离线", "offline"),
+    "unknown": ("未连接", "not connected"),
+}
+ARTEFACTS = {
+    "declaration": ("承诺书", "declaration"),
+    "leader_vote": ("组长推选票", "leader vote"),
+    "gate_votes": ("初步评审表", "preliminary review"),
+    "score_sheet": ("评分表", "score sheet"),
+    "witness_note": ("见证记录", "witness note"),
+    "dissent": ("不同意见", "dissent"),
+}
+EVENTS = {
+    "session.created": ("会话已创建", "session created"),
+    "leader.elected": ("组长已推选产生", "the leader was elected"),
+    "leader.tie": ("组长推选票数相同，重新投票", "the leader election was tied: new round"),
+    "gates.decided": ("初步评审结果已产生", "the preliminary review is decided"),
+    "score_sheet.returned": ("组长退回了一份评分表", "the leader returned a score sheet"),
+}
+STATUSES = {
+    "assigned": ("在任", "assigned"),
+    "absent": ("缺席", "absent"),
+    "recused": ("回避", "recused"),
+    "replaced": ("已替换", "replaced"),
+}
 
 
 def _pair(table: Mapping[str, tuple[str, str]], key: str) -> Explanation:
@@ -137,7 +167,9 @@ class SupervisorBoard:
         self.view: dict[str, Any] = {}
         self._seen: dict[str, _Seen] = {}
         self._alerts: dict[int, Alert] = {}
-        self._broadcasts: dict[int, tuple[str, str, list[str]]] = {}  # seq -> (message, at, read by)
+        self._broadcasts: dict[
+            int, tuple[str, str, list[str]]
+        ] = {}  # seq -> (message, at, read by)
         self.log: list[LogEntry] = []
         self.last_seq = 0
         self._paused_by_events = False  # as the events tell it (a resume is a phase event too)
@@ -170,7 +202,13 @@ class SupervisorBoard:
             seen.last_activity = at
             seen.connected = seen.presence != "offline"
         elif kind == "alert":
-            self._alerts[seq] = Alert(seq, str(payload.get("alert", "")), person if isinstance(person, str) else None, at, self._alert_text(payload))
+            self._alerts[seq] = Alert(
+                seq,
+                str(payload.get("alert", "")),
+                person if isinstance(person, str) else None,
+                at,
+                self._alert_text(payload),
+            )
         elif kind == "acknowledged":
             self._acknowledged(payload)
         elif kind == "broadcast":
@@ -178,17 +216,28 @@ class SupervisorBoard:
         elif (kind.endswith(".accepted") or kind == "report.signed") and isinstance(person, str):
             seen = self._seen.setdefault(person, _Seen())
             done = str(payload.get("kind", kind.removesuffix(".accepted")))
-            seen.done.add("report_signature" if kind == "report.signed" or done == "dissent" else done)
+            seen.done.add(
+                "report_signature" if kind == "report.signed" or done == "dissent" else done
+            )
             seen.last_activity = at
-        self.log.append(LogEntry(seq, at, kind, self._log_text(kind, payload), alert=kind == "alert"))
+        self.log.append(
+            LogEntry(seq, at, kind, self._log_text(kind, payload), alert=kind == "alert")
+        )
         del self.log[:-LOG_LIMIT]
         return kind in RELOAD_ON
 
     def _acknowledged(self, payload: Mapping[str, Any]) -> None:
-        target, by, name, when = int(payload.get("event", 0)), str(payload.get("by", "")), str(payload.get("name", "")), str(payload.get("at", ""))
+        target, by, name, when = (
+            int(payload.get("event", 0)),
+            str(payload.get("by", "")),
+            str(payload.get("name", "")),
+            str(payload.get("at", "")),
+        )
         alert = self._alerts.get(target)
         if alert is not None and not alert.acknowledged:
-            self._alerts[target] = replace(alert, acknowledged_by=by, acknowledged_name=name, acknowledged_at=when)
+            self._alerts[target] = replace(
+                alert, acknowledged_by=by, acknowledged_name=name, acknowledged_at=when
+            )
         note = self._broadcasts.get(target)
         if note is not None and by != self.me and name not in note[2]:
             note[2].append(name or by)
@@ -222,7 +271,11 @@ class SupervisorBoard:
         if person_id == "venue":
             return Explanation("场地系统", "the venue")
         name = self.name_of(person_id)
-        return Explanation(name, name) if name != (person_id or "") else Explanation("交易中心", "the trading centre")
+        return (
+            Explanation(name, name)
+            if name != (person_id or "")
+            else Explanation("交易中心", "the trading centre")
+        )
 
     def experts(self) -> list[ExpertRow]:
         open_by_person: dict[str, int] = {}
@@ -235,12 +288,22 @@ class SupervisorBoard:
             if member["role"] != "expert":
                 continue
             seen = self._seen.get(member["person_id"], _Seen())
-            rows.append(ExpertRow(
-                member["person_id"], member["name"], member["venue"], member["seat"], member["status"],
-                seen.presence, seen.connected, seen.items_scored, seen.last_activity,
-                "paused" if self.paused else self.phase, step is not None and step in seen.done,
-                open_by_person.get(member["person_id"], 0),
-            ))
+            rows.append(
+                ExpertRow(
+                    member["person_id"],
+                    member["name"],
+                    member["venue"],
+                    member["seat"],
+                    member["status"],
+                    seen.presence,
+                    seen.connected,
+                    seen.items_scored,
+                    seen.last_activity,
+                    "paused" if self.paused else self.phase,
+                    step is not None and step in seen.done,
+                    open_by_person.get(member["person_id"], 0),
+                )
+            )
         return rows
 
     def tables(self) -> dict[str, list[ExpertRow]]:
@@ -260,22 +323,33 @@ class SupervisorBoard:
         return sum(1 for a in self._alerts.values() if not a.acknowledged)
 
     def broadcasts(self) -> list[BroadcastNote]:
-        return [BroadcastNote(seq, message, at, tuple(read)) for seq, (message, at, read) in sorted(self._broadcasts.items())]
+        return [
+            BroadcastNote(seq, message, at, tuple(read))
+            for seq, (message, at, read) in sorted(self._broadcasts.items())
+        ]
 
     # -- words -----------------------------------------------------------------------
     def _alert_text(self, payload: Mapping[str, Any]) -> Explanation:
         name, kind = self.name_of(payload.get("person")), payload.get("alert")
         seconds = int(payload.get("seconds", 0) or 0)
         if kind == "offline":
-            return Explanation(f"{name} 已离线超过 {seconds} 秒", f"{name} has been offline for over {seconds} s")
+            return Explanation(
+                f"{name} 已离线超过 {seconds} 秒", f"{name} has been offline for over {seconds} s"
+            )
         if kind == "focus_lost":
             return Explanation(f"{name} 离开了评标程序窗口", f"{name} left the evaluation window")
         if kind == "deviation":
             count = len(payload.get("items") or [])
-            return Explanation(f"{name} 的评分被标记为畸高畸低（{count} 项，分值不公开）", f"{name}'s scores were flagged as deviating ({count} item(s); scores not shown)")
+            return Explanation(
+                f"{name} 的评分被标记为畸高畸低（{count} 项，分值不公开）",
+                f"{name}'s scores were flagged as deviating ({count} item(s); scores not shown)",
+            )
         if kind == "phase_stuck":
             phase = phase_text(str(payload.get("phase", "")))
-            return Explanation(f"“{phase.zh}”阶段已持续 {seconds // 60} 分钟，超过计划", f"phase {phase.en} has lasted {seconds // 60} min, longer than planned")
+            return Explanation(
+                f"“{phase.zh}”阶段已持续 {seconds // 60} 分钟，超过计划",
+                f"phase {phase.en} has lasted {seconds // 60} min, longer than planned",
+            )
         if kind == "recusal":
             reason = str(payload.get("reason", ""))
             return Explanation(f"{name} 申请回避：{reason}", f"{name} recused: {reason}")
@@ -285,32 +359,53 @@ class SupervisorBoard:
         name = self.name_of(payload.get("person"))
         if kind == "presence":
             state = _pair(PRESENCE, str(payload.get("presence", "")))
-            return Explanation(f"{name}：{state.zh}，已评 {payload.get('items_scored', 0)} 项", f"{name}: {state.en}, {payload.get('items_scored', 0)} item(s) scored")
+            return Explanation(
+                f"{name}：{state.zh}，已评 {payload.get('items_scored', 0)} 项",
+                f"{name}: {state.en}, {payload.get('items_scored', 0)} item(s) scored",
+            )
         if kind == "alert":
             text = self._alert_text(payload)
             return Explanation(f"警报：{text.zh}", f"alert: {text.en}")
         if kind == "acknowledged":
-            return Explanation(f"{payload.get('name', '')} 确认了 #{payload.get('event')}", f"{payload.get('name', '')} acknowledged #{payload.get('event')}")
+            return Explanation(
+                f"{payload.get('name', '')} 确认了 #{payload.get('event')}",
+                f"{payload.get('name', '')} acknowledged #{payload.get('event')}",
+            )
         if kind == "broadcast":
-            return Explanation(f"{payload.get('name', '')} 广播：{payload.get('message', '')}", f"broadcast by {payload.get('name', '')}: {payload.get('message', '')}")
+            return Explanation(
+                f"{payload.get('name', '')} 广播：{payload.get('message', '')}",
+                f"broadcast by {payload.get('name', '')}: {payload.get('message', '')}",
+            )
         if kind == "phase":
             by, reason = self.actor(payload.get("by")), str(payload.get("reason", ""))
             phase = phase_text(str(payload.get("phase", "")))
             was_paused, self._paused_by_events = self._paused_by_events, bool(payload.get("paused"))
             if self._paused_by_events:
-                return Explanation(f"评标已暂停（{by.zh}）：{reason}", f"paused by {by.en}: {reason}")
+                return Explanation(
+                    f"评标已暂停（{by.zh}）：{reason}", f"paused by {by.en}: {reason}"
+                )
             if was_paused:
-                return Explanation(f"评标已恢复（{by.zh}）：{reason}", f"resumed by {by.en}: {reason}")
-            return Explanation(f"阶段：{phase.zh}（{by.zh}）{'：' + reason if reason else ''}", f"phase: {phase.en} ({by.en}){': ' + reason if reason else ''}")
+                return Explanation(
+                    f"评标已恢复（{by.zh}）：{reason}", f"resumed by {by.en}: {reason}"
+                )
+            return Explanation(
+                f"阶段：{phase.zh}（{by.zh}）{'：' + reason if reason else ''}",
+                f"phase: {phase.en} ({by.en}){': ' + reason if reason else ''}",
+            )
         if kind == "member":
             status = _pair(STATUSES, str(payload.get("status", "")))
             reason = payload.get("reason", "")
-            return Explanation(f"{name}：{status.zh}{'（' + reason + '）' if reason else ''}", f"{name}: {status.en}{' (' + reason + ')' if reason else ''}")
+            return Explanation(
+                f"{name}：{status.zh}{'（' + reason + '）' if reason else ''}",
+                f"{name}: {status.en}{' (' + reason + ')' if reason else ''}",
+            )
         if kind == "report.signed":
             return Explanation(f"{name} 签署了评标报告", f"{name} signed the report")
         if kind.endswith(".accepted"):
             what = _pair(ARTEFACTS, str(payload.get("kind", kind.removesuffix(".accepted"))))
-            return Explanation(f"场地已接收 {name} 的{what.zh}", f"the venue accepted {name}'s {what.en}")
+            return Explanation(
+                f"场地已接收 {name} 的{what.zh}", f"the venue accepted {name}'s {what.en}"
+            )
         return _pair(EVENTS, kind)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,23 +51,38 @@ class Summary:
     def ranking(self) -> list[RankRow]:
         ranking = self.data.get("ranking") or {}
         candidates = set(ranking.get("candidates") or ())
-        return [RankRow(int(e["position"]), str(e["bidder_id"]), str(e["final"]), str(e["price"]), str(e["technical"]), e["bidder_id"] in candidates)
-                for e in ranking.get("entries") or ()]
+        return [
+            RankRow(
+                int(e["position"]),
+                str(e["bidder_id"]),
+                str(e["final"]),
+                str(e["price"]),
+                str(e["technical"]),
+                e["bidder_id"] in candidates,
+            )
+            for e in ranking.get("entries") or ()
+        ]
 
     @property
     def rejected(self) -> list[str]:
         """Bidders rejected at the preliminary review."""
-        return [str(o["bidder_id"]) for o in (self.data.get("gates") or {}).get("outcomes") or () if o.get("rejected")]
+        return [
+            str(o["bidder_id"])
+            for o in (self.data.get("gates") or {}).get("outcomes") or ()
+            if o.get("rejected")
+        ]
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _required(text: str, what_en: str, what_zh: str) -> str:
     text = text.strip()
     if not text:
-        raise MissingText(f"{what_en} is required: it goes into the record", f"请填写{what_zh}，它将记入记录")
+        raise MissingText(
+            f"{what_en} is required: it goes into the record", f"请填写{what_zh}，它将记入记录"
+        )
     return text
 
 
@@ -81,7 +96,9 @@ class SupervisorSession:
         self.board = SupervisorBoard(session_id, self.me)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(data_dir / "outbox.db")
-        self._notes: list[OutboxItem] = self.outbox.items(session_id)  # read once; kept current by deliver()
+        self._notes: list[OutboxItem] = self.outbox.items(
+            session_id
+        )  # read once; kept current by deliver()
         self.listeners: list[Callable[[], None]] = []
 
     def _changed(self) -> None:
@@ -139,11 +156,19 @@ class SupervisorSession:
 
     async def mark_absent(self, person_id: str, reason: str) -> None:
         why = _required(reason, "the reason for the absence", "缺席原因")
-        self.board.set_view(await self.client.post(f"{self.base}/absent", {"person_id": person_id, "reason": why}))
+        self.board.set_view(
+            await self.client.post(f"{self.base}/absent", {"person_id": person_id, "reason": why})
+        )
         self._changed()
 
     def witness_note(self, text: str) -> WitnessNote:
-        return WitnessNote(self.session_id, self.me, self.venue, _required(text, "the note", "见证记录内容"), now_iso())
+        return WitnessNote(
+            self.session_id,
+            self.me,
+            self.venue,
+            _required(text, "the note", "见证记录内容"),
+            now_iso(),
+        )
 
     async def write_witness_note(self, text: str, secret: str) -> OutboxItem:
         """Sign the note with the supervisor's credential, queue it, and try to deliver it now."""
@@ -153,7 +178,9 @@ class SupervisorSession:
             content, signature = await VenueClient.sign_artefact("witness_note", body, signer)
         finally:
             signer.close()
-        item = self.outbox.enqueue(self.session_id, "witness-notes", content, signature, label="见证记录")
+        item = self.outbox.enqueue(
+            self.session_id, "witness-notes", content, signature, label="见证记录"
+        )
         await self.deliver()
         return self.outbox.item(item.id)
 

@@ -13,7 +13,7 @@ import logging
 import ssl
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import aiohttp
@@ -25,7 +25,13 @@ from evaluator_app.pki.cms import sign_detached
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION
-from evaluator_app.protocol.messages import LoginChallenge, LoginResult, LoginStatement, SignedReceipt, SignedUpload
+from evaluator_app.protocol.messages import (
+    LoginChallenge,
+    LoginResult,
+    LoginStatement,
+    SignedReceipt,
+    SignedUpload,
+)
 from evaluator_app.protocol.schema import decode, encode
 
 logger = logging.getLogger(__name__)
@@ -35,18 +41,24 @@ T = TypeVar("T")
 def client_ssl_context(ca_pem_files: list[str]) -> ssl.SSLContext:
     """Trust only the given CA certificates (the recognised CAs' roots) for the venue's TLS."""
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-    context.load_verify_locations(cadata="".join(open(p, encoding="ascii").read() for p in ca_pem_files))
+    context.load_verify_locations(
+        cadata="".join(open(p, encoding="ascii").read() for p in ca_pem_files)
+    )
     return context
 
 
 class VenueClient:
-    def __init__(self, base_url: str, ssl_context: ssl.SSLContext, workstation_id: str, timeout: float = 30.0):
+    def __init__(
+        self, base_url: str, ssl_context: ssl.SSLContext, workstation_id: str, timeout: float = 30.0
+    ):
         self.base_url = base_url.rstrip("/")
         self.ssl_context = ssl_context
         self.workstation_id = workstation_id
         self.token: str | None = None
         self.login_result: LoginResult | None = None
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=10))
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=10)
+        )
         self.peer_cert_sha256: str | None = None
 
     async def close(self) -> None:
@@ -64,7 +76,9 @@ class VenueClient:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
-    async def request(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None) -> Any:
+    async def request(
+        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
+    ) -> Any:
         url = f"{self.base_url}{API_PREFIX}{path}"
         kwargs: dict[str, Any] = {"headers": self._headers(), "ssl": self.ssl_context}
         if raw is not None:
@@ -74,15 +88,28 @@ class VenueClient:
             kwargs["json"] = encode(body)
         try:
             async with self._session.request(method, url, **kwargs) as response:
-                data = await response.json(content_type=None) if response.content_length != 0 else None
+                data = (
+                    await response.json(content_type=None) if response.content_length != 0 else None
+                )
                 if response.status >= 400:
                     error = (data or {}).get("error", {}) if isinstance(data, dict) else {}
-                    raise VenueRefused(response.status, error.get("code", "http_error"), error.get("message", response.reason or ""), error.get("message_zh", ""), error.get("details"))
+                    raise VenueRefused(
+                        response.status,
+                        error.get("code", "http_error"),
+                        error.get("message", response.reason or ""),
+                        error.get("message_zh", ""),
+                        error.get("details"),
+                    )
                 return data
         except aiohttp.ClientConnectorCertificateError as exc:
-            raise WrongVenue(f"the venue's certificate is not trusted: {exc}", "场地服务器证书不受信任，可能存在网络劫持") from exc
-        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
-            raise VenueUnreachable(f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}") from exc
+            raise WrongVenue(
+                f"the venue's certificate is not trusted: {exc}",
+                "场地服务器证书不受信任，可能存在网络劫持",
+            ) from exc
+        except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+            raise VenueUnreachable(
+                f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}"
+            ) from exc
 
     async def probe_peer_certificate(self) -> str:
         """SHA-256 of the TLS certificate this machine sees at the venue's address.
@@ -94,12 +121,20 @@ class VenueClient:
         url = URL(self.base_url)
         try:
             _reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(url.host, url.port, ssl=self.ssl_context, server_hostname=url.host), 10
+                asyncio.open_connection(
+                    url.host, url.port, ssl=self.ssl_context, server_hostname=url.host
+                ),
+                10,
             )
         except ssl.SSLCertVerificationError as exc:
-            raise WrongVenue(f"the venue's certificate is not trusted: {exc}", "场地服务器证书不受信任，可能存在网络劫持") from exc
-        except (OSError, asyncio.TimeoutError) as exc:
-            raise VenueUnreachable(f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}") from exc
+            raise WrongVenue(
+                f"the venue's certificate is not trusted: {exc}",
+                "场地服务器证书不受信任，可能存在网络劫持",
+            ) from exc
+        except (TimeoutError, OSError) as exc:
+            raise VenueUnreachable(
+                f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}"
+            ) from exc
         try:
             der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
         finally:
@@ -120,25 +155,46 @@ class VenueClient:
         seen = await self.probe_peer_certificate()
         challenge = await self.post("/login/challenge", None, LoginChallenge)
         if challenge.tls_cert_sha256 != seen:
-            raise WrongVenue("the venue names a TLS certificate other than the one this connection sees", "场地声明的证书与实际连接的证书不一致，可能存在网络劫持")
+            raise WrongVenue(
+                "the venue names a TLS certificate other than the one this connection sees",
+                "场地声明的证书与实际连接的证书不一致，可能存在网络劫持",
+            )
         statement = LoginStatement(
-            challenge.nonce, challenge.venue_id, seen,
-            self.workstation_id, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            challenge.nonce,
+            challenge.venue_id,
+            seen,
+            self.workstation_id,
+            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
         content = artefact_bytes("login", 1, encode(statement))
         signature = await asyncio.to_thread(sign_detached, content, signer)
-        result = await self.post("/login", {"statement": content, "signature": signature}, LoginResult)
+        result = await self.post(
+            "/login", {"statement": content, "signature": signature}, LoginResult
+        )
         self.token, self.login_result = result.token, result
         return result
 
     # -- signed uploads ------------------------------------------------------------
     @staticmethod
-    async def sign_artefact(kind: str, body: Any, signer: Signer, tsa_url: str | None = None) -> tuple[bytes, bytes]:
+    async def sign_artefact(
+        kind: str, body: Any, signer: Signer, tsa_url: str | None = None
+    ) -> tuple[bytes, bytes]:
         """Canonical JSON and a detached CMS over it; with ``tsa_url``, timestamped (CAdES-B-T)."""
         content = artefact_bytes(kind, ARTEFACT_VERSION, encode(body))
-        return content, await asyncio.to_thread(sign_detached, content, signer, tsa_url=tsa_url or None)
+        return content, await asyncio.to_thread(
+            sign_detached, content, signer, tsa_url=tsa_url or None
+        )
 
-    async def upload(self, session_id: str, route: str, content: bytes, signature: bytes, *, key: str | None = None, pdf: bytes | None = None) -> SignedReceipt:
+    async def upload(
+        self,
+        session_id: str,
+        route: str,
+        content: bytes,
+        signature: bytes,
+        *,
+        key: str | None = None,
+        pdf: bytes | None = None,
+    ) -> SignedReceipt:
         upload = SignedUpload(key or uuid.uuid4().hex, content, signature, pdf)
         return await self.post(f"/sessions/{session_id}/{route}", upload, SignedReceipt)  # type: ignore[no-any-return]
 
@@ -152,12 +208,14 @@ class VenueClient:
         """Events after ``since`` over one WebSocket, in order; ends when the socket closes."""
         url = f"{self.base_url}{API_PREFIX}/ws?since={since}"
         try:
-            async with self._session.ws_connect(url, headers=self._headers(), ssl=self.ssl_context, heartbeat=20) as ws:
+            async with self._session.ws_connect(
+                url, headers=self._headers(), ssl=self.ssl_context, heartbeat=20
+            ) as ws:
                 self.ws = ws
                 async for message in ws:
                     if message.type == aiohttp.WSMsgType.TEXT:
                         yield json.loads(message.data)
-        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientConnectionError) as exc:
             raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc
         finally:
             self.ws = None
@@ -166,4 +224,13 @@ class VenueClient:
 
     async def heartbeat(self, session_id: str, presence: str, items_scored: int = 0) -> None:
         if self.ws is not None:
-            await self.ws.send_str(json.dumps({"type": "heartbeat", "session_id": session_id, "presence": presence, "items_scored": items_scored}))
+            await self.ws.send_str(
+                json.dumps(
+                    {
+                        "type": "heartbeat",
+                        "session_id": session_id,
+                        "presence": presence,
+                        "items_scored": items_scored,
+                    }
+                )
+            )

@@ -137,12 +137,19 @@ def aggregate(
                 [v for i, v in scores.items() if i in technical_ids]
                 + [v for i, v in price_points[bidder_id].items() if i in technical_ids]
             )
-            totals.append(ExpertTotal(expert_id, scored, price, technical, exact_sum([scored, price])))
+            totals.append(
+                ExpertTotal(expert_id, scored, price, technical, exact_sum([scored, price]))
+            )
         overall = mean_of([(t.expert_id, t.total) for t in totals], rule, trimmed)
         technical_mean = mean_of([(t.expert_id, t.technical) for t in totals], rule, trimmed)
         results.append(BidderAggregate(bidder_id, tuple(totals), overall, technical_mean))
-    logger.info("lot %s: aggregated %d bidders over %d experts (trimmed: %s)",
-                lot.id, len(results), len(experts), trimmed)
+    logger.info(
+        "lot %s: aggregated %d bidders over %d experts (trimmed: %s)",
+        lot.id,
+        len(results),
+        len(experts),
+        trimmed,
+    )
     return Aggregate(experts, tuple(results), trimmed)
 
 
@@ -205,7 +212,9 @@ def _price_points(
             try:
                 points[bidder_id][item_id] = result.score_of(bidder_id)
             except KeyError:
-                raise AggregationError(f"no price score for bidder {bidder_id!r} on item {item_id!r}") from None
+                raise AggregationError(
+                    f"no price score for bidder {bidder_id!r} on item {item_id!r}"
+                ) from None
     return points
 
 
@@ -230,5 +239,7 @@ def _sheet_table(
             raise AggregationError(f"invalid score for {where}: {exc}") from exc
     missing = [f"{b}/{i}" for b in bidders for i in items if i not in table[b]]
     if missing:
-        raise AggregationError(f"expert {expert!r} has no score for (bidder/item): {', '.join(missing)}")
+        raise AggregationError(
+            f"expert {expert!r} has no score for (bidder/item): {', '.join(missing)}"
+        )
     return table

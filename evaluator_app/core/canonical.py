@@ -30,7 +30,9 @@ def to_json_value(value: Any, path: str = "$") -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        raise CanonicalError(f"{path}: float {value!r} is not allowed in a signed artefact; use Decimal")
+        raise CanonicalError(
+            f"{path}: float {value!r} is not allowed in a signed artefact; use Decimal"
+        )
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise CanonicalError(f"{path}: {value} is not a finite number")
@@ -40,7 +42,7 @@ def to_json_value(value: Any, path: str = "$") -> Any:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             raise CanonicalError(f"{path}: datetime without time zone")
-        return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, _dt.date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -26,7 +26,9 @@ class CollusionRule:
     # text: near-duplicate passages and identical unusual errors
     text_min_passage_chars: int = 50
     text_min_similarity: Decimal = Decimal("0.8")
-    text_boilerplate_share: Decimal = Decimal("0.5")  # text in more than this share of bidders is boilerplate
+    text_boilerplate_share: Decimal = Decimal(
+        "0.5"
+    )  # text in more than this share of bidders is boilerplate
     text_error_max_bidders: int = 3
     text_error_common_bidders: int = 3  # the correct spelling is used by at least this many others
     # prices

@@ -48,7 +48,9 @@ def find_deviations(plan: Plan, sheets: Sequence[ScoreSheetData]) -> tuple[Devia
     for sheet in sheets:
         for entry in sheet.scores:
             if entry.item_id in items:
-                cells.setdefault((entry.bidder_id, entry.item_id), []).append((sheet.expert_id, entry.score))
+                cells.setdefault((entry.bidder_id, entry.item_id), []).append(
+                    (sheet.expert_id, entry.score)
+                )
 
     flags = []
     for (bidder_id, item_id), scores in cells.items():
@@ -66,8 +68,15 @@ def find_deviations(plan: Plan, sheets: Sequence[ScoreSheetData]) -> tuple[Devia
             if over:
                 others_mean = quotient(others_sum, others)
                 flags.append(
-                    DeviationFlag(expert_id, bidder_id, item_id, score, others_mean,
-                                  quotient(signed_gap, others), limit)
+                    DeviationFlag(
+                        expert_id,
+                        bidder_id,
+                        item_id,
+                        score,
+                        others_mean,
+                        quotient(signed_gap, others),
+                        limit,
+                    )
                 )
     flags.sort(key=lambda f: (f.expert_id, f.bidder_id, f.item_id))
     logger.info("deviation: %d flags over %d sheets", len(flags), len(sheets))

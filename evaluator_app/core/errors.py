@@ -18,7 +18,7 @@ class PlanError(CoreError):
 class PlanProblem:
     """One invalid field: its path in the project file, the value found and what is wrong."""
 
-    __slots__ = ("field", "value", "message")
+    __slots__ = ("field", "message", "value")
 
     def __init__(self, field: str, value: object, message: str):
         self.field = field

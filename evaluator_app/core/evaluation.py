@@ -57,7 +57,11 @@ def evaluate_lot(
     valid_ids = gates.valid_bidder_ids
     bids = {bidder_id: lot.bidder(bidder_id).price for bidder_id in valid_ids}
     rule = lot.plan.aggregation
-    prices = tuple(compute_price_scores(item, bids, rule) for item in lot.plan.price_items) if bids else ()
+    prices = (
+        tuple(compute_price_scores(item, bids, rule) for item in lot.plan.price_items)
+        if bids
+        else ()
+    )
     totals = aggregate(lot, sheets, prices, valid_ids)
     ranking = rank(lot, totals)
     deviations = find_deviations(lot.plan, sheets)

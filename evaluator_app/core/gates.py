@@ -66,7 +66,9 @@ class BidderGate:
     rejected: bool
     failures: tuple[ItemFailure, ...]  # items failed by majority, in plan order
     over_ceiling: OverCeiling | None
-    minority_fails: tuple[ItemFailure, ...] = ()  # fail votes short of a majority, kept for the record
+    minority_fails: tuple[
+        ItemFailure, ...
+    ] = ()  # fail votes short of a majority, kept for the record
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,9 @@ class GateResult:
 def check_vote(vote: GateVote) -> GateVote:
     """A fail vote must carry a non-blank reason."""
     if not isinstance(vote.passed, bool):
-        raise GateError(f"vote of {vote.expert_id!r} on {vote.bidder_id!r}/{vote.item_id!r}: passed must be a bool")
+        raise GateError(
+            f"vote of {vote.expert_id!r} on {vote.bidder_id!r}/{vote.item_id!r}: passed must be a bool"
+        )
     if not vote.passed and not (vote.reason or "").strip():
         raise GateError(
             f"expert {vote.expert_id!r} failed bidder {vote.bidder_id!r} on item {vote.item_id!r} "
@@ -113,7 +117,11 @@ def decide_gates(lot: Lot, experts: Sequence[str], votes: Iterable[GateVote]) ->
     for bidder in lot.bidders:
         failures, minority = [], []
         for item_id in item_ids:
-            cast = [table[(e, bidder.id, item_id)] for e in committee if (e, bidder.id, item_id) in table]
+            cast = [
+                table[(e, bidder.id, item_id)]
+                for e in committee
+                if (e, bidder.id, item_id) in table
+            ]
             fails = tuple((v.expert_id, (v.reason or "").strip()) for v in cast if not v.passed)
             if not fails:
                 continue
@@ -127,8 +135,13 @@ def decide_gates(lot: Lot, experts: Sequence[str], votes: Iterable[GateVote]) ->
         rejected = bool(failures) or ceiling is not None
         outcomes.append(BidderGate(bidder.id, rejected, tuple(failures), ceiling, tuple(minority)))
         if rejected:
-            logger.info("lot %s: bidder %s rejected (%d items, over ceiling: %s)",
-                        lot.id, bidder.id, len(failures), ceiling is not None)
+            logger.info(
+                "lot %s: bidder %s rejected (%d items, over ceiling: %s)",
+                lot.id,
+                bidder.id,
+                len(failures),
+                ceiling is not None,
+            )
     return GateResult(committee, tuple(outcomes))
 
 
@@ -154,7 +167,9 @@ def _collect(
         if vote.bidder_id not in bidders:
             raise GateError(f"vote by {vote.expert_id!r} on unknown bidder {vote.bidder_id!r}")
         if vote.item_id not in items:
-            raise GateError(f"vote by {vote.expert_id!r} on {vote.item_id!r}, which is not a gate item")
+            raise GateError(
+                f"vote by {vote.expert_id!r} on {vote.item_id!r}, which is not a gate item"
+            )
         if key in table:
             raise GateError(
                 f"duplicate vote by {vote.expert_id!r} on bidder {vote.bidder_id!r}, item {vote.item_id!r}"
@@ -177,5 +192,7 @@ def _require_complete(
         if (e, b, i) not in table
     ]
     if missing:
-        shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+        shown = ", ".join(missing[:20]) + (
+            f" and {len(missing) - 20} more" if len(missing) > 20 else ""
+        )
         raise GateError(f"missing gate votes (expert/bidder/item): {shown}")

@@ -73,13 +73,17 @@ def allowed_targets(state: PhaseState, role: Role) -> tuple[Phase, ...]:
     """The phases this role may move the session to now (empty while paused)."""
     if state.paused:
         return ()
-    return tuple(to for (frm, to), roles in TRANSITIONS.items() if frm is state.phase and role in roles)
+    return tuple(
+        to for (frm, to), roles in TRANSITIONS.items() if frm is state.phase and role in roles
+    )
 
 
 def advance(state: PhaseState, target: Phase, role: Role) -> PhaseState:
     """Move to ``target``; raise :class:`PhaseError` if this role may not, or not now."""
     if state.paused:
-        raise PhaseError(state.label, target.value, role.value, "the session is paused; resume it first")
+        raise PhaseError(
+            state.label, target.value, role.value, "the session is paused; resume it first"
+        )
     roles = TRANSITIONS.get((state.phase, target))
     if roles is None:
         raise PhaseError(state.phase.value, target.value, role.value, "no such transition")
@@ -95,7 +99,9 @@ def pause(state: PhaseState, role: Role) -> PhaseState:
     if state.paused:
         raise PhaseError(state.label, "paused", role.value, "the session is already paused")
     if state.phase in (Phase.PREPARING, Phase.CLOSED):
-        raise PhaseError(state.phase.value, "paused", role.value, "only a running session can be paused")
+        raise PhaseError(
+            state.phase.value, "paused", role.value, "only a running session can be paused"
+        )
     return PhaseState(phase=state.phase, paused_in=state.phase)
 
 

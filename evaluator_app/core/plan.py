@@ -147,7 +147,9 @@ class AggregationRule:
     def round(self, value: Decimal) -> Decimal:
         """``value`` rounded to ``decimals`` places with this rule's rounding (exactly once)."""
         with localcontext(prec=60):  # quantize must never be limited by the ambient precision
-            return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=self.rounding.decimal_mode)
+            return value.quantize(
+                Decimal(1).scaleb(-self.decimals), rounding=self.rounding.decimal_mode
+            )
 
 
 @dataclass(frozen=True)

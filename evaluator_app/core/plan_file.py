@@ -42,7 +42,11 @@ class _Reader(PlanReader):
         plans = {}
         raw_plans = data.get("plans")
         # a lot naming a plan that exists but is invalid gets no second, misleading message
-        self.declared_plans = {p.get("id") for p in raw_plans if isinstance(p, dict)} if isinstance(raw_plans, list) else set()
+        self.declared_plans = (
+            {p.get("id") for p in raw_plans if isinstance(p, dict)}
+            if isinstance(raw_plans, list)
+            else set()
+        )
         for path, raw in self.each("plans", raw_plans, min_count=1):
             plan = self.plan(path, raw)
             if plan is not None:

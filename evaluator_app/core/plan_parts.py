@@ -61,7 +61,9 @@ class PlanReader:
             self.problem(path, raw, "must be a list")
             return
         if len(raw) < min_count:
-            self.problem(path, raw, f"needs at least {min_count} entr{'y' if min_count == 1 else 'ies'}")
+            self.problem(
+                path, raw, f"needs at least {min_count} entr{'y' if min_count == 1 else 'ies'}"
+            )
         for index, item in enumerate(raw):
             yield f"{path}[{index}]", item
 
@@ -91,7 +93,7 @@ class PlanReader:
             except InvalidOperation:
                 value = None
         if value is None or not value.is_finite():
-            self.problem(path, raw, "must be a decimal number such as \"12.5\"")
+            self.problem(path, raw, 'must be a decimal number such as "12.5"')
             return _ZERO
         if minimum is not None and value < minimum:
             self.problem(path, raw, f"must not be below {minimum}")
@@ -135,7 +137,16 @@ class PlanReader:
         self.known_keys(
             path,
             data,
-            {"id", "name", "total_points", "groups", "aggregation", "ranking", "deviation", "collusion"},
+            {
+                "id",
+                "name",
+                "total_points",
+                "groups",
+                "aggregation",
+                "ranking",
+                "deviation",
+                "collusion",
+            },
         )
         before = len(self.problems)
         groups: list[CriteriaGroup] = []
@@ -148,7 +159,8 @@ class PlanReader:
         declared = sum((g.points for g in groups), _ZERO)
         if len(self.problems) == before and declared != total:
             self.problem(
-                f"{path}.total_points", data.get("total_points"),
+                f"{path}.total_points",
+                data.get("total_points"),
                 f"the groups' points add up to {declared}, not {total}",
             )
         plan = Plan(
@@ -187,13 +199,20 @@ class PlanReader:
         data = self.obj(path, raw)
         self.known_keys(path, data, {"id", "name", "category", "points", "items"})
         before = len(self.problems)
-        items = [self.item(ipath, iraw) for ipath, iraw in self.each(f"{path}.items", data.get("items"), 1)]
+        items = [
+            self.item(ipath, iraw)
+            for ipath, iraw in self.each(f"{path}.items", data.get("items"), 1)
+        ]
         category = self.choice(f"{path}.category", data.get("category"), GroupCategory)
         points = self.number(f"{path}.points", data.get("points", "0"), minimum=_ZERO)
         good_items = [i for i in items if i is not None]
         item_sum = sum((i.max for i in good_items), _ZERO)
         if len(self.problems) == before and item_sum != points:
-            self.problem(f"{path}.points", data.get("points"), f"its items' maximum points add up to {item_sum}, not {points}")
+            self.problem(
+                f"{path}.points",
+                data.get("points"),
+                f"its items' maximum points add up to {item_sum}, not {points}",
+            )
         group = CriteriaGroup(
             id=self.ident(f"{path}.id", data.get("id")),
             name=self.text(f"{path}.name", data.get("name")),
@@ -212,18 +231,28 @@ class PlanReader:
         if kind is ItemKind.GATE:
             for key in ("max", "min", "points", "step", "bands"):
                 if key in data and data[key] not in (0, "0", None):
-                    self.problem(f"{path}.{key}", data[key], "a gate (pass/fail) item carries no points")
-            self.known_keys(path, data, {"id", "kind", "name", "description", "max", "min", "points"})
+                    self.problem(
+                        f"{path}.{key}", data[key], "a gate (pass/fail) item carries no points"
+                    )
+            self.known_keys(
+                path, data, {"id", "kind", "name", "description", "max", "min", "points"}
+            )
             return GateItem(id=item_id, name=name, description=description)
         if kind is ItemKind.PRICE:
             self.known_keys(path, data, {"id", "kind", "name", "description", "max", "formula"})
             full = self.amount(f"{path}.max", data.get("max"), positive=True)
             formula = self.formula(f"{path}.formula", data.get("formula"))
-            return PriceItem(id=item_id, name=name, max=full, formula=formula, description=description)
+            return PriceItem(
+                id=item_id, name=name, max=full, formula=formula, description=description
+            )
         return self.scored(path, data, item_id, name, description)
 
-    def scored(self, path: str, data: dict[str, Any], item_id: str, name: str, description: str) -> ScoredItem:
-        self.known_keys(path, data, {"id", "kind", "name", "description", "min", "max", "step", "bands"})
+    def scored(
+        self, path: str, data: dict[str, Any], item_id: str, name: str, description: str
+    ) -> ScoredItem:
+        self.known_keys(
+            path, data, {"id", "kind", "name", "description", "min", "max", "step", "bands"}
+        )
         step = self.number(f"{path}.step", data.get("step", "0.01"))
         if step <= 0:
             self.problem(f"{path}.step", data.get("step"), "must be greater than 0")
@@ -238,7 +267,9 @@ class PlanReader:
                 max=self.number(f"{bpath}.max", bdata.get("max"), minimum=_ZERO),
             )
             if band.max < band.min:
-                self.problem(f"{bpath}.max", bdata.get("max"), f"is below the band's min {band.min}")
+                self.problem(
+                    f"{bpath}.max", bdata.get("max"), f"is below the band's min {band.min}"
+                )
             bands.append(band)
         if bands:
             low = min(b.min for b in bands)
@@ -254,14 +285,30 @@ class PlanReader:
         if high < low:
             self.problem(f"{path}.max", data.get("max"), f"is below min {low}")
         elif (high - low) % step != 0:
-            self.problem(f"{path}.step", data.get("step"), f"max {high} cannot be reached from min {low} in steps of {step}")
-        return ScoredItem(id=item_id, name=name, max=high, min=low, step=step, bands=tuple(bands), description=description)
+            self.problem(
+                f"{path}.step",
+                data.get("step"),
+                f"max {high} cannot be reached from min {low} in steps of {step}",
+            )
+        return ScoredItem(
+            id=item_id,
+            name=name,
+            max=high,
+            min=low,
+            step=step,
+            bands=tuple(bands),
+            description=description,
+        )
 
     def _bands_disjoint(self, path: str, bands: list[GradeBand]) -> None:
         ordered = sorted(enumerate(bands), key=lambda pair: pair[1].min)
         for (_, lower), (index, upper) in zip(ordered, ordered[1:]):
             if upper.min <= lower.max:
-                self.problem(f"{path}.bands[{index}].min", format(upper.min, "f"), f"overlaps band {lower.grade!r} ({lower.min}–{lower.max})")
+                self.problem(
+                    f"{path}.bands[{index}].min",
+                    format(upper.min, "f"),
+                    f"overlaps band {lower.grade!r} ({lower.min}–{lower.max})",
+                )
 
     def formula(self, path: str, raw: Any) -> PriceFormula:
         data = self.obj(path, raw)
@@ -273,15 +320,25 @@ class PlanReader:
             self.known_keys(path, data, {"type", "k", "e_above", "e_below", "trim_min_bids"})
             k = self.number(f"{path}.k", data.get("k", "0"), minimum=_ZERO)
             if k >= 1:
-                self.problem(f"{path}.k", data.get("k"), "must be below 1 (the benchmark is the mean × (1 − K))")
+                self.problem(
+                    f"{path}.k",
+                    data.get("k"),
+                    "must be below 1 (the benchmark is the mean × (1 − K))",
+                )
             trim = data.get("trim_min_bids")
             return BenchmarkPrice(
                 k=k,
                 e_above=self.number(f"{path}.e_above", data.get("e_above", "1"), minimum=_ZERO),
                 e_below=self.number(f"{path}.e_below", data.get("e_below", "0.5"), minimum=_ZERO),
-                trim_min_bids=None if trim is None else self.integer(f"{path}.trim_min_bids", trim, 3),
+                trim_min_bids=None
+                if trim is None
+                else self.integer(f"{path}.trim_min_bids", trim, 3),
             )
-        self.problem(f"{path}.type", kind, f"unknown formula; known: {LowPriceFirst.type}, {BenchmarkPrice.type}")
+        self.problem(
+            f"{path}.type",
+            kind,
+            f"unknown formula; known: {LowPriceFirst.type}, {BenchmarkPrice.type}",
+        )
         return LowPriceFirst()
 
     def aggregation(self, path: str, raw: Any) -> AggregationRule:
@@ -296,7 +353,9 @@ class PlanReader:
             self.problem(f"{path}.decimals", decimals, "must be at most 6")
         return AggregationRule(
             trimmed=trimmed,
-            trim_min_experts=self.integer(f"{path}.trim_min_experts", data.get("trim_min_experts", 7), 3),
+            trim_min_experts=self.integer(
+                f"{path}.trim_min_experts", data.get("trim_min_experts", 7), 3
+            ),
             decimals=decimals,
             rounding=self.choice(f"{path}.rounding", data.get("rounding", "half_up"), Rounding),
         )
@@ -304,17 +363,29 @@ class PlanReader:
     def ranking(self, path: str, raw: Any) -> RankingRule:
         data = self.obj(path, raw)
         self.known_keys(path, data, {"tie_breaks", "candidates"})
-        breaks = [self.choice(p, r, TieBreak) for p, r in self.each(f"{path}.tie_breaks", data.get("tie_breaks", ["lower_price", "higher_technical"]))]
+        breaks = [
+            self.choice(p, r, TieBreak)
+            for p, r in self.each(
+                f"{path}.tie_breaks", data.get("tie_breaks", ["lower_price", "higher_technical"])
+            )
+        ]
         if len(set(breaks)) != len(breaks):
             self.problem(f"{path}.tie_breaks", data.get("tie_breaks"), "names a tie-break twice")
-        return RankingRule(tie_breaks=tuple(breaks), candidates=self.integer(f"{path}.candidates", data.get("candidates", 3), 1))
+        return RankingRule(
+            tie_breaks=tuple(breaks),
+            candidates=self.integer(f"{path}.candidates", data.get("candidates", 3), 1),
+        )
 
     def deviation(self, path: str, raw: Any) -> DeviationRule:
         data = self.obj(path, raw)
         self.known_keys(path, data, {"share"})
         share = self.number(f"{path}.share", data.get("share", "0.2"), minimum=_ZERO)
         if share == 0 or share > 1:
-            self.problem(f"{path}.share", data.get("share"), "must be above 0 and at most 1 (a share of the item's maximum)")
+            self.problem(
+                f"{path}.share",
+                data.get("share"),
+                "must be above 0 and at most 1 (a share of the item's maximum)",
+            )
         return DeviationRule(share=share)
 
 
@@ -329,7 +400,9 @@ def dump_item(item: Item) -> dict[str, Any]:
     if isinstance(item, ScoredItem):
         base.update(min=_d(item.min), max=_d(item.max), step=_d(item.step))
         if item.bands:
-            base["bands"] = [{"grade": b.grade, "min": _d(b.min), "max": _d(b.max)} for b in item.bands]
+            base["bands"] = [
+                {"grade": b.grade, "min": _d(b.min), "max": _d(b.max)} for b in item.bands
+            ]
     elif isinstance(item, PriceItem):
         base["max"] = _d(item.max)
         formula: dict[str, Any] = {"type": item.formula.type}
@@ -348,11 +421,25 @@ def dump_plan(plan: Plan) -> dict[str, Any]:
         "id": plan.id,
         "name": plan.name,
         "total_points": _d(plan.total_points),
-        "aggregation": {"trimmed": agg.trimmed, "trim_min_experts": agg.trim_min_experts, "decimals": agg.decimals, "rounding": agg.rounding.value},
-        "ranking": {"tie_breaks": [t.value for t in rank.tie_breaks], "candidates": rank.candidates},
+        "aggregation": {
+            "trimmed": agg.trimmed,
+            "trim_min_experts": agg.trim_min_experts,
+            "decimals": agg.decimals,
+            "rounding": agg.rounding.value,
+        },
+        "ranking": {
+            "tie_breaks": [t.value for t in rank.tie_breaks],
+            "candidates": rank.candidates,
+        },
         "deviation": {"share": _d(plan.deviation.share)},
         "groups": [
-            {"id": g.id, "name": g.name, "category": g.category.value, "points": _d(g.points), "items": [dump_item(i) for i in g.items]}
+            {
+                "id": g.id,
+                "name": g.name,
+                "category": g.category.value,
+                "points": _d(g.points),
+                "items": [dump_item(i) for i in g.items],
+            }
             for g in plan.groups
         ],
     }

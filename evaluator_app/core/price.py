@@ -111,9 +111,13 @@ def _check_bids(item: PriceItem, bids: Mapping[str, Decimal]) -> None:
         raise PriceError(f"price item {item.id!r}: no valid bid to score")
     for bidder_id, price in bids.items():
         if not isinstance(price, Decimal) or not price.is_finite():
-            raise PriceError(f"price item {item.id!r}: bid of {bidder_id!r} is not a finite Decimal: {price!r}")
+            raise PriceError(
+                f"price item {item.id!r}: bid of {bidder_id!r} is not a finite Decimal: {price!r}"
+            )
         if price <= 0:
-            raise PriceError(f"price item {item.id!r}: bid of {bidder_id!r} is not positive: {price}")
+            raise PriceError(
+                f"price item {item.id!r}: bid of {bidder_id!r} is not positive: {price}"
+            )
 
 
 def _low_price_first(
@@ -142,7 +146,9 @@ def _benchmark_price(
     with localcontext(prec=60):  # the quantum, not the context, decides the digits kept
         benchmark = quotient(numerator, len(counted)).quantize(FEN, rounding=ROUND_HALF_UP)
     if benchmark <= 0:
-        raise PriceError(f"price item {item.id!r}: benchmark price {benchmark} is not positive (K = {formula.k})")
+        raise PriceError(
+            f"price item {item.id!r}: benchmark price {benchmark} is not positive (K = {formula.k})"
+        )
     scores = []
     for bidder_id, price in bids:
         e = formula.e_above if price > benchmark else formula.e_below

@@ -89,7 +89,9 @@ def rank(lot: Lot, aggregate: Aggregate) -> Ranking:
     for group, decided_by in groups:
         ids = tuple(sorted(r.bidder_id for r in group))
         for row in sorted(group, key=lambda r: r.bidder_id):
-            entries.append(RankEntry(position, row.bidder_id, row.final, row.price, row.technical, decided_by))
+            entries.append(
+                RankEntry(position, row.bidder_id, row.final, row.price, row.technical, decided_by)
+            )
         if len(group) > 1:
             unresolved.append(ids)
             logger.warning("lot %s: unresolved tie at position %d: %s", lot.id, position, ids)

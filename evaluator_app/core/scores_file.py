@@ -40,14 +40,32 @@ def loads_scores(text: str | bytes, project: Project) -> CommitteeInput:
         data = json.loads(text, parse_float=Decimal)
     except (ValueError, InvalidOperation) as exc:
         raise PlanError([PlanProblem("$", None, f"not valid JSON: {exc}")]) from exc
-    if not isinstance(data, dict) or data.get("format") != SCORES_FORMAT or data.get("version") != 1:
-        raise PlanError([PlanProblem("format", data.get("format") if isinstance(data, dict) else data, f"must be {SCORES_FORMAT!r} version 1")])
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != SCORES_FORMAT
+        or data.get("version") != 1
+    ):
+        raise PlanError(
+            [
+                PlanProblem(
+                    "format",
+                    data.get("format") if isinstance(data, dict) else data,
+                    f"must be {SCORES_FORMAT!r} version 1",
+                )
+            ]
+        )
     try:
         lot = project.lot(data.get("lot"))
     except KeyError:
-        raise PlanError([PlanProblem("lot", data.get("lot"), "names no lot of the project")]) from None
+        raise PlanError(
+            [PlanProblem("lot", data.get("lot"), "names no lot of the project")]
+        ) from None
     experts = data.get("experts")
-    if not isinstance(experts, list) or not experts or not all(isinstance(e, str) and e for e in experts):
+    if (
+        not isinstance(experts, list)
+        or not experts
+        or not all(isinstance(e, str) and e for e in experts)
+    ):
         raise PlanError([PlanProblem("experts", experts, "must be a non-empty list of expert ids")])
     votes = _votes(lot, experts, data.get("gate_votes"), problems)
     sheets = _sheets(lot, data.get("sheets"), problems)
@@ -57,15 +75,31 @@ def loads_scores(text: str | bytes, project: Project) -> CommitteeInput:
     return CommitteeInput(lot.id, tuple(experts), votes, sheets, explanations)
 
 
-def _votes(lot: Lot, experts: list[str], raw: Any, problems: list[PlanProblem]) -> tuple[GateVote, ...]:
+def _votes(
+    lot: Lot, experts: list[str], raw: Any, problems: list[PlanProblem]
+) -> tuple[GateVote, ...]:
     if not isinstance(raw, dict) or raw.get("default") not in ("pass", None):
-        problems.append(PlanProblem("gate_votes", raw, 'must be {"default": "pass", "fails": [...]} or list every vote in "votes"'))
+        problems.append(
+            PlanProblem(
+                "gate_votes",
+                raw,
+                'must be {"default": "pass", "fails": [...]} or list every vote in "votes"',
+            )
+        )
         return ()
     fails: dict[tuple[str, str, str], str] = {}
     for index, fail in enumerate(raw.get("fails", [])):
-        key = tuple(fail.get(k) for k in ("expert", "bidder", "item")) if isinstance(fail, dict) else None
+        key = (
+            tuple(fail.get(k) for k in ("expert", "bidder", "item"))
+            if isinstance(fail, dict)
+            else None
+        )
         if key is None or not all(isinstance(k, str) for k in key):
-            problems.append(PlanProblem(f"gate_votes.fails[{index}]", fail, "needs expert, bidder, item and reason"))
+            problems.append(
+                PlanProblem(
+                    f"gate_votes.fails[{index}]", fail, "needs expert, bidder, item and reason"
+                )
+            )
             continue
         fails[key] = str(fail.get("reason", ""))  # type: ignore[index]
     votes = []
@@ -75,13 +109,19 @@ def _votes(lot: Lot, experts: list[str], raw: Any, problems: list[PlanProblem]) 
                 reason = fails.pop((expert, bidder.id, item.id), None)
                 votes.append(GateVote(expert, bidder.id, item.id, reason is None, reason or ""))
     for key in fails:
-        problems.append(PlanProblem("gate_votes.fails", list(key), "names an unknown expert, bidder or gate item"))
+        problems.append(
+            PlanProblem(
+                "gate_votes.fails", list(key), "names an unknown expert, bidder or gate item"
+            )
+        )
     return tuple(votes)
 
 
 def _sheets(lot: Lot, raw: Any, problems: list[PlanProblem]) -> tuple[ScoreSheetData, ...]:
     if not isinstance(raw, dict):
-        problems.append(PlanProblem("sheets", raw, "must map expert id to {bidder id: {item id: score}}"))
+        problems.append(
+            PlanProblem("sheets", raw, "must map expert id to {bidder id: {item id: score}}")
+        )
         return ()
     sheets = []
     scored = {item.id: item for item in lot.plan.scored_items}
@@ -104,13 +144,21 @@ def _sheets(lot: Lot, raw: Any, problems: list[PlanProblem]) -> tuple[ScoreSheet
 def _explanations(raw: Any, problems: list[PlanProblem]) -> tuple[tuple[str, str, str, str], ...]:
     out = []
     if not isinstance(raw, dict):
-        problems.append(PlanProblem("explanations", raw, "must map expert id to {\"bidder/item\": text}"))
+        problems.append(
+            PlanProblem("explanations", raw, 'must map expert id to {"bidder/item": text}')
+        )
         return ()
     for expert, entries in raw.items():
         for key, text in (entries or {}).items():
             bidder, _, item = str(key).partition("/")
             if not item or not isinstance(text, str):
-                problems.append(PlanProblem(f"explanations.{expert}.{key}", text, 'key must be "bidder/item" and the value a text'))
+                problems.append(
+                    PlanProblem(
+                        f"explanations.{expert}.{key}",
+                        text,
+                        'key must be "bidder/item" and the value a text',
+                    )
+                )
                 continue
             out.append((expert, bidder, item, text))
     return tuple(out)

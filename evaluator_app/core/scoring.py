@@ -45,7 +45,9 @@ def to_decimal(item: ScoredItem, value: Decimal | str | int) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (Decimal, str, int)):
         # bool is an int subclass; True is not a score.
         raise _refuse(
-            item, value, "not_a_number",
+            item,
+            value,
+            "not_a_number",
             f"is not an exact number ({type(value).__name__}; use Decimal, int or str)",
             f"不是精确数值（{type(value).__name__}）",
         )
@@ -69,18 +71,24 @@ def check_score(item: ScoredItem, value: Decimal | str | int) -> Decimal:
     number = to_decimal(item, value)
     if number < item.min or number > item.max:
         bounds = f"{_fmt(item.min)}–{_fmt(item.max)}"
-        raise _refuse(item, number, "out_of_range", f"is out of range {bounds}", f"超出范围 {bounds}")
+        raise _refuse(
+            item, number, "out_of_range", f"is out of range {bounds}", f"超出范围 {bounds}"
+        )
     if not _on_step(number, item):
         step, start = _fmt(item.step), _fmt(item.min)
         raise _refuse(
-            item, number, "off_step",
+            item,
+            number,
+            "off_step",
             f"is not a multiple of the step {step} from {start}",
             f"不是从 {start} 起步长 {step} 的整数倍",
         )
     if item.bands and grade_of(item, number) is None:
         bands = ", ".join(f"{b.grade} {_fmt(b.min)}–{_fmt(b.max)}" for b in item.bands)
         raise _refuse(
-            item, number, "outside_bands",
+            item,
+            number,
+            "outside_bands",
             f"lies in no grade band ({bands})",
             f"不在任何档次范围内（{bands}）",
         )

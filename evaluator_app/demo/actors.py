@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -13,7 +13,6 @@ from evaluator_app.client.expert_session import PLEDGE_SHA256
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.core.plan import Lot, Project
 from evaluator_app.core.plan_file import loads_project
-from evaluator_app.protocol.bid_index import bid_index_bytes
 from evaluator_app.demo.documents import demo_documents
 from evaluator_app.demo.world import EXPERTS, SEATS, DemoWorld
 from evaluator_app.pki.credentials import Signer, open_pkcs12
@@ -29,7 +28,14 @@ from evaluator_app.protocol.artefacts import (
     SheetExplanation,
     SheetScore,
 )
-from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role, SignedReceipt
+from evaluator_app.protocol.bid_index import bid_index_bytes
+from evaluator_app.protocol.messages import (
+    CreateSession,
+    DocumentInput,
+    MemberInput,
+    Role,
+    SignedReceipt,
+)
 from evaluator_app.reports.score_sheet import render_score_sheet
 
 SESSION = "JN-2026-0418-1"
@@ -42,11 +48,13 @@ def example_project() -> tuple[dict[str, Any], Project]:
 
 
 def example_scores() -> dict[str, Any]:
-    return json.loads(resources.files("evaluator_app.examples").joinpath("scores.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("evaluator_app.examples").joinpath("scores.json").read_text("utf-8")
+    )
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Actor:
@@ -57,7 +65,9 @@ class Actor:
         self.key = key
         self.person = world.person(key)
         roots = [str(ca.root_cert) for ca in world.pki.cas if ca.status == "granted"]
-        self.client = VenueClient(url or world.venue_url, client_ssl_context(roots), self.person.workstation)
+        self.client = VenueClient(
+            url or world.venue_url, client_ssl_context(roots), self.person.workstation
+        )
         self.person_id = world.pki.person(key).person_id
 
     def signer(self) -> Signer:
@@ -72,7 +82,9 @@ class Actor:
     def tsa_url(self) -> str:
         return f"http://127.0.0.1:{self.world.services_port}/tsa"
 
-    async def send(self, route: str, kind: str, body: Any, pdf: bytes | None = None, key: str | None = None) -> SignedReceipt:
+    async def send(
+        self, route: str, kind: str, body: Any, pdf: bytes | None = None, key: str | None = None
+    ) -> SignedReceipt:
         with self.signer() as signer:
             content, signature = await self.client.sign_artefact(kind, body, signer, self.tsa_url)
         return await self.client.upload(SESSION, route, content, signature, pdf=pdf, key=key)
@@ -93,19 +105,51 @@ async def create_session(world: DemoWorld, centre: Actor, lot_pages: int = 8) ->
         inputs.append(DocumentInput(doc.doc_id, doc.title, sha, len(doc.pdf), doc.bidder_id))
         if doc.index:  # the bid package's scoring index: which pages answer which criterion
             index = bid_index_bytes(doc.bidder_id or "", doc.doc_id, doc.index)
-            inputs.append(DocumentInput(f"index-{doc.bidder_id}", f"{doc.bidder_id} 评分索引", await centre.client.put_blob(index), len(index), doc.bidder_id))
+            inputs.append(
+                DocumentInput(
+                    f"index-{doc.bidder_id}",
+                    f"{doc.bidder_id} 评分索引",
+                    await centre.client.put_blob(index),
+                    len(index),
+                    doc.bidder_id,
+                )
+            )
     members = [MemberInput(world.pki.person(k).person_id, Role.EXPERT, *SEATS[k]) for k in EXPERTS]
-    members += [MemberInput(world.pki.person(k).person_id, Role.SUPERVISOR, *SEATS[k]) for k in ("supervisor-jinan", "supervisor-zibo")]
-    await centre.client.post("/sessions", CreateSession(SESSION, TITLE, raw, lot.id, "jinan", tuple(members), tuple(inputs), now()))
-    entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
+    members += [
+        MemberInput(world.pki.person(k).person_id, Role.SUPERVISOR, *SEATS[k])
+        for k in ("supervisor-jinan", "supervisor-zibo")
+    ]
+    await centre.client.post(
+        "/sessions",
+        CreateSession(SESSION, TITLE, raw, lot.id, "jinan", tuple(members), tuple(inputs), now()),
+    )
+    entries = tuple(
+        sorted(
+            (ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs),
+            key=lambda e: e.doc_id,
+        )
+    )
     await centre.send("manifest", "document_manifest", DocumentManifest(SESSION, entries, now()))
-    await centre.client.post(f"/sessions/{SESSION}/phase", {"target": "check_in", "reason": "演示开始"})
-    await centre.client.post(f"/sessions/{SESSION}/phase", {"target": "declarations", "reason": "专家已签到"})
+    await centre.client.post(
+        f"/sessions/{SESSION}/phase", {"target": "check_in", "reason": "演示开始"}
+    )
+    await centre.client.post(
+        f"/sessions/{SESSION}/phase", {"target": "declarations", "reason": "专家已签到"}
+    )
     return lot
 
 
 def declaration(actor: Actor, lot: Lot, conflict: bool = False, reason: str = "") -> Declaration:
-    return Declaration(SESSION, lot.id, actor.person_id, tuple(b.id for b in lot.bidders), conflict, reason, PLEDGE_SHA256, now())
+    return Declaration(
+        SESSION,
+        lot.id,
+        actor.person_id,
+        tuple(b.id for b in lot.bidders),
+        conflict,
+        reason,
+        PLEDGE_SHA256,
+        now(),
+    )
 
 
 def leader_vote(actor: Actor, leader: Actor) -> LeaderVote:
@@ -113,23 +157,58 @@ def leader_vote(actor: Actor, leader: Actor) -> LeaderVote:
 
 
 def gate_votes(actor: Actor, lot: Lot, example_expert: str) -> GateVotes:
-    fails = {(f["bidder"], f["item"]): f["reason"] for f in example_scores()["gate_votes"]["fails"] if f["expert"] == example_expert}
-    votes = tuple(GateVoteEntry(b.id, i.id, (b.id, i.id) not in fails, fails.get((b.id, i.id), "")) for b in lot.bidders for i in lot.plan.gate_items)
+    fails = {
+        (f["bidder"], f["item"]): f["reason"]
+        for f in example_scores()["gate_votes"]["fails"]
+        if f["expert"] == example_expert
+    }
+    votes = tuple(
+        GateVoteEntry(b.id, i.id, (b.id, i.id) not in fails, fails.get((b.id, i.id), ""))
+        for b in lot.bidders
+        for i in lot.plan.gate_items
+    )
     return GateVotes(SESSION, lot.id, actor.person_id, votes, now())
 
 
-def score_sheet(actor: Actor, lot: Lot, example_expert: str, version: int = 1, explain: bool = True) -> ScoreSheet:
+def score_sheet(
+    actor: Actor, lot: Lot, example_expert: str, version: int = 1, explain: bool = True
+) -> ScoreSheet:
     data = example_scores()
-    scores = [SheetScore(b, i, Decimal(v)) for b, items in data["sheets"][example_expert].items() for i, v in items.items()]
+    scores = [
+        SheetScore(b, i, Decimal(v))
+        for b, items in data["sheets"][example_expert].items()
+        for i, v in items.items()
+    ]
     texts = data["explanations"].get(example_expert, {}) if explain else {}
     explanations = tuple(SheetExplanation(*k.split("/"), t) for k, t in texts.items())
-    return ScoreSheet(SESSION, lot.id, actor.person_id, "detailed_scoring", version, tuple(scores), explanations, now())
+    return ScoreSheet(
+        SESSION,
+        lot.id,
+        actor.person_id,
+        "detailed_scoring",
+        version,
+        tuple(scores),
+        explanations,
+        now(),
+    )
 
 
-async def send_sheet(actor: Actor, lot: Lot, sheet: ScoreSheet, key: str | None = None) -> SignedReceipt:
+async def send_sheet(
+    actor: Actor, lot: Lot, sheet: ScoreSheet, key: str | None = None
+) -> SignedReceipt:
     with actor.signer() as signer:
-        content, signature = await actor.client.sign_artefact("score_sheet", sheet, signer, actor.tsa_url)
-        pdf = render_score_sheet(sheet, lot, session_title=TITLE, expert_name=actor.person.name, venue=actor.person.venue, seat=actor.person.seat, project_name="济南市历城区第二中学教学楼改扩建工程施工")
+        content, signature = await actor.client.sign_artefact(
+            "score_sheet", sheet, signer, actor.tsa_url
+        )
+        pdf = render_score_sheet(
+            sheet,
+            lot,
+            session_title=TITLE,
+            expert_name=actor.person.name,
+            venue=actor.person.venue,
+            seat=actor.person.seat,
+            project_name="济南市历城区第二中学教学楼改扩建工程施工",
+        )
         signed_pdf = await async_sign_pdf(pdf, signer, PadesOptions(tsa_url=actor.tsa_url))
     return await actor.client.upload(SESSION, "sheets", content, signature, pdf=signed_pdf, key=key)
 

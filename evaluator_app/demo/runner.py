@@ -58,7 +58,10 @@ async def selftest(world: DemoWorld, say: Callable[[str], None] = print) -> int:
     services = await start_services(world)
     try:
         ranking, archive = await run_selftest(world, services, say)
-    except (SelfTestFailed, Exception) as exc:  # any failure is a failed self-test, said in one line
+    except (
+        SelfTestFailed,
+        Exception,
+    ) as exc:  # any failure is a failed self-test, said in one line
         say(f"自测失败 SELFTEST FAILED: {exc}")
         logger.debug("self-test failure", exc_info=True)
         return 1
@@ -111,5 +114,3 @@ def app_command(data_dir: Path) -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, "app", "--data-dir", str(data_dir)]
     return [sys.executable, "-m", "evaluator_app", "app", "--data-dir", str(data_dir)]
-
-

@@ -26,7 +26,13 @@ from evaluator_app.protocol.artefacts import WarningDecision
 from evaluator_app.protocol.messages import MemberInput, Role
 
 logger = logging.getLogger(__name__)
-PLAYS = {"expert-sd-1": "E1", "expert-sd-2": "E2", "expert-nca-1": "E3", "expert-nca-2": "E4", "expert-sd-3": "E5"}
+PLAYS = {
+    "expert-sd-1": "E1",
+    "expert-sd-2": "E2",
+    "expert-nca-1": "E3",
+    "expert-nca-2": "E4",
+    "expert-sd-3": "E5",
+}
 
 
 class SelfTestFailed(Exception):
@@ -38,7 +44,9 @@ def check(condition: bool, what: str) -> None:
         raise SelfTestFailed(what)
 
 
-async def run_selftest(world: DemoWorld, services: RunningServices, say: Callable[[str], None] = print) -> tuple[str, Path]:
+async def run_selftest(
+    world: DemoWorld, services: RunningServices, say: Callable[[str], None] = print
+) -> tuple[str, Path]:
     """Returns (ranking line, archive path); raises SelfTestFailed naming the step that failed."""
     relay = await CuttableRelay(world.venue_port).start()
     people: dict[str, Actor] = {}
@@ -48,45 +56,97 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
         supervisor = people["sup"] = await Actor(world, "supervisor-jinan").login()
         for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-dual-sd", "expert-sd-3"]:
             people[key] = await Actor(world, key).login()
-        people["expert-nca-2"] = await Actor(world, "expert-nca-2", relay.url).login()  # Zibo, through a line we can cut
+        people["expert-nca-2"] = await Actor(
+            world, "expert-nca-2", relay.url
+        ).login()  # Zibo, through a line we can cut
         experts = {k: people[k] for k in PLAYS}
         say("1/10 登录与签到 everyone logged in by signature")
 
         for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"]:
-            await people[key].send("declarations", "declaration", actors.declaration(people[key], lot))
-        await people["expert-dual-sd"].send("declarations", "declaration", actors.declaration(people["expert-dual-sd"], lot, True, "三年内曾在投标人B3任职"))
-        await centre.client.post(f"/sessions/{SESSION}/members", MemberInput(people["expert-sd-3"].person_id, Role.EXPERT, *SEATS["expert-sd-3"]))
-        await people["expert-sd-3"].send("declarations", "declaration", actors.declaration(people["expert-sd-3"], lot))
+            await people[key].send(
+                "declarations", "declaration", actors.declaration(people[key], lot)
+            )
+        await people["expert-dual-sd"].send(
+            "declarations",
+            "declaration",
+            actors.declaration(people["expert-dual-sd"], lot, True, "三年内曾在投标人B3任职"),
+        )
+        await centre.client.post(
+            f"/sessions/{SESSION}/members",
+            MemberInput(people["expert-sd-3"].person_id, Role.EXPERT, *SEATS["expert-sd-3"]),
+        )
+        await people["expert-sd-3"].send(
+            "declarations", "declaration", actors.declaration(people["expert-sd-3"], lot)
+        )
         view = await centre.client.get(f"/sessions/{SESSION}")
-        check(view["phase"] == "leader_election", f"declarations should lead to the leader election, phase is {view['phase']}")
-        check(any(m["status"] == "replaced" for m in view["members"]), "the recused expert should be replaced")
+        check(
+            view["phase"] == "leader_election",
+            f"declarations should lead to the leader election, phase is {view['phase']}",
+        )
+        check(
+            any(m["status"] == "replaced" for m in view["members"]),
+            "the recused expert should be replaced",
+        )
         say("2/10 承诺书 declarations signed; 孙丽 recused and was replaced by 王芳")
 
         for key, actor in experts.items():
-            await actor.send("leader-votes", "leader_vote", actors.leader_vote(actor, people["expert-sd-1"]))
+            await actor.send(
+                "leader-votes", "leader_vote", actors.leader_vote(actor, people["expert-sd-1"])
+            )
         view = await centre.client.get(f"/sessions/{SESSION}")
-        check(view["leader_id"] == people["expert-sd-1"].person_id and view["phase"] == "preliminary_review", "leader election failed")
+        check(
+            view["leader_id"] == people["expert-sd-1"].person_id
+            and view["phase"] == "preliminary_review",
+            "leader election failed",
+        )
         say("3/10 组长 leader elected: 张伟")
 
         for key, actor in experts.items():
             await actor.send("gate-votes", "gate_votes", actors.gate_votes(actor, lot, PLAYS[key]))
         gates = await centre.client.get(f"/sessions/{SESSION}/gates")
-        check([r["bidder"] for r in gates["rejected"]] == ["B4", "B5"], f"gate votes should reject B4 (bond) and B5 (ceiling): {gates['rejected']}")
-        await people["expert-sd-1"].client.post(f"/sessions/{SESSION}/phase", {"target": "detailed_scoring"})
+        check(
+            [r["bidder"] for r in gates["rejected"]] == ["B4", "B5"],
+            f"gate votes should reject B4 (bond) and B5 (ceiling): {gates['rejected']}",
+        )
+        await people["expert-sd-1"].client.post(
+            f"/sessions/{SESSION}/phase", {"target": "detailed_scoring"}
+        )
         say("4/10 初步评审 preliminary review: B4 rejected by majority, B5 above the ceiling")
 
         found = await _warnings_done(centre)
         kinds = {(w["kind"], tuple(w["bidders"])) for w in found["warnings"]}
-        check(("shared_passage", ("B4", "B5")) in kinds and ("document_metadata", ("B4", "B5")) in kinds, f"the planted B4/B5 collusion should be found: {sorted(kinds)}")
-        check(all(set(w["bidders"]) <= {"B4", "B5"} for w in found["warnings"]), f"no warning on the clean bids: {sorted(kinds)}")
+        check(
+            ("shared_passage", ("B4", "B5")) in kinds
+            and ("document_metadata", ("B4", "B5")) in kinds,
+            f"the planted B4/B5 collusion should be found: {sorted(kinds)}",
+        )
+        check(
+            all(set(w["bidders"]) <= {"B4", "B5"} for w in found["warnings"]),
+            f"no warning on the clean bids: {sorted(kinds)}",
+        )
         passage = next(w for w in found["warnings"] if w["kind"] == "shared_passage")
         leader = people["expert-sd-1"]
-        await leader.send("warning-decisions", "warning_decision", WarningDecision(SESSION, leader.person_id, passage["id"], "confirmed", "B4、B5 投标文件施工方案段落雷同且由同一人编制，委员会认定存在串通投标嫌疑，报交易中心处理", actors.now()))
-        say(f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 (shared passage p.{passage['passages'][0]['a']['page']}/p.{passage['passages'][0]['b']['page']}, same author); the leader signed the committee's decision")
+        await leader.send(
+            "warning-decisions",
+            "warning_decision",
+            WarningDecision(
+                SESSION,
+                leader.person_id,
+                passage["id"],
+                "confirmed",
+                "B4、B5 投标文件施工方案段落雷同且由同一人编制，委员会认定存在串通投标嫌疑，报交易中心处理",
+                actors.now(),
+            ),
+        )
+        say(
+            f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 (shared passage p.{passage['passages'][0]['a']['page']}/p.{passage['passages'][0]['b']['page']}, same author); the leader signed the committee's decision"
+        )
 
         await supervisor.client.post(f"/sessions/{SESSION}/pause", {"reason": "淄博分会场网络检查"})
         try:
-            await actors.send_sheet(people["expert-sd-1"], lot, actors.score_sheet(people["expert-sd-1"], lot, "E1"))
+            await actors.send_sheet(
+                people["expert-sd-1"], lot, actors.score_sheet(people["expert-sd-1"], lot, "E1")
+            )
             raise SelfTestFailed("a sheet was accepted while the session was paused")
         except VenueRefused as exc:
             check(exc.code == "paused", f"expected a 'paused' refusal, got {exc.code}")
@@ -94,29 +154,55 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
         say("6/10 暂停 supervisor paused (a sheet was refused) and resumed")
 
         for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1"]:
-            await actors.send_sheet(experts[key], lot, actors.score_sheet(experts[key], lot, PLAYS[key]))
+            await actors.send_sheet(
+                experts[key], lot, actors.score_sheet(experts[key], lot, PLAYS[key])
+            )
         try:
-            await actors.send_sheet(experts["expert-sd-3"], lot, actors.score_sheet(experts["expert-sd-3"], lot, "E5", explain=False))
+            await actors.send_sheet(
+                experts["expert-sd-3"],
+                lot,
+                actors.score_sheet(experts["expert-sd-3"], lot, "E5", explain=False),
+            )
             raise SelfTestFailed("an unexplained deviation was accepted")
         except VenueRefused as exc:
-            check(exc.code == "deviation_unexplained", f"expected deviation_unexplained, got {exc.code}")
-        await actors.send_sheet(experts["expert-sd-3"], lot, actors.score_sheet(experts["expert-sd-3"], lot, "E5"))
+            check(
+                exc.code == "deviation_unexplained",
+                f"expected deviation_unexplained, got {exc.code}",
+            )
+        await actors.send_sheet(
+            experts["expert-sd-3"], lot, actors.score_sheet(experts["expert-sd-3"], lot, "E5")
+        )
         say("7/10 评分 sheets signed (CMS + PAdES); E5's deviation on B2 had to be explained first")
 
         await _cut_mid_upload(world, services, relay, experts["expert-nca-2"], lot)
         summary = await centre.client.get(f"/sessions/{SESSION}/summary")
-        ranking = " ".join(f"{e['position']}.{e['bidder_id']} {e['final']}" for e in summary["ranking"]["entries"])
-        check([e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"], f"unexpected ranking {ranking}")
-        say(f"8/10 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; ranking {ranking}")
+        ranking = " ".join(
+            f"{e['position']}.{e['bidder_id']} {e['final']}" for e in summary["ranking"]["entries"]
+        )
+        check(
+            [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"],
+            f"unexpected ranking {ranking}",
+        )
+        say(
+            f"8/10 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; ranking {ranking}"
+        )
 
-        await people["expert-sd-1"].client.post(f"/sessions/{SESSION}/phase", {"target": "report_signing"})
+        await people["expert-sd-1"].client.post(
+            f"/sessions/{SESSION}/phase", {"target": "report_signing"}
+        )
         for key, actor in experts.items():
             report = await actor.client.get(f"/sessions/{SESSION}/report")
             with actor.signer() as signer:
                 signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer)
-            await actor.client.post(f"/sessions/{SESSION}/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})
+            await actor.client.post(
+                f"/sessions/{SESSION}/report/signatures",
+                {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()},
+            )
         view = await centre.client.get(f"/sessions/{SESSION}")
-        check(view["phase"] == "closed", f"the session should close after every signature, phase {view['phase']}")
+        check(
+            view["phase"] == "closed",
+            f"the session should close after every signature, phase {view['phase']}",
+        )
         say("9/10 评标报告 every member signed the report in turn; session closed")
 
         archive = world.root / f"{SESSION}.zip"
@@ -132,7 +218,9 @@ async def run_selftest(world: DemoWorld, services: RunningServices, say: Callabl
         await relay.close()
 
 
-async def _cut_mid_upload(world: DemoWorld, services: RunningServices, relay: CuttableRelay, actor: Actor, lot) -> None:  # type: ignore[no-untyped-def]
+async def _cut_mid_upload(
+    world: DemoWorld, services: RunningServices, relay: CuttableRelay, actor: Actor, lot
+) -> None:  # type: ignore[no-untyped-def]
     """The venue accepts the sheet, then the line drops before the answer arrives; the client
     retries with the same idempotency key and gets the same receipt: nothing lost, nothing doubled."""
     store = services.venue.store
@@ -142,7 +230,9 @@ async def _cut_mid_upload(world: DemoWorld, services: RunningServices, relay: Cu
 
     async def sign_then_drop(content: bytes) -> bytes:
         signature = await original(content)
-        if b'"receipt"' in content:  # the sheet is committed: the line dies before the answer leaves
+        if (
+            b'"receipt"' in content
+        ):  # the sheet is committed: the line dies before the answer leaves
             relay.cut()
         return signature
 
@@ -157,7 +247,10 @@ async def _cut_mid_upload(world: DemoWorld, services: RunningServices, relay: Cu
     check(await count() == 1, "the venue should hold the sheet although the client never heard")
     receipt = await actors.send_sheet(actor, lot, sheet, key="nca-2-sheet-1")
     stored = await store.tx(lambda tx: tx.artefacts(SESSION, "score_sheet", actor.person_id)[0])
-    check(await count() == 1 and bytes(receipt.receipt) == stored.receipt, "the retry should return the same receipt and no duplicate")
+    check(
+        await count() == 1 and bytes(receipt.receipt) == stored.receipt,
+        "the retry should return the same receipt and no duplicate",
+    )
 
 
 async def _warnings_done(centre: Actor) -> dict:  # type: ignore[type-arg]
@@ -176,7 +269,9 @@ async def _download(actor: Actor, path: str) -> bytes:
     from evaluator_app.protocol import API_PREFIX
 
     client = actor.client
-    async with client._session.get(f"{client.base_url}{API_PREFIX}{path}", headers=client._headers(), ssl=client.ssl_context) as response:
+    async with client._session.get(
+        f"{client.base_url}{API_PREFIX}{path}", headers=client._headers(), ssl=client.ssl_context
+    ) as response:
         if response.status != 200:
             raise SelfTestFailed(f"archive export failed: {response.status}")
         return await response.read()

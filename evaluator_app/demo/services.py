@@ -40,7 +40,9 @@ async def start_services(world: DemoWorld) -> RunningServices:
 
     def seats(tx):  # type: ignore[no-untyped-def]
         for person in world.people:
-            tx.upsert_workstation(WorkstationRecord(person.workstation, person.venue, person.seat, None, None, now))
+            tx.upsert_workstation(
+                WorkstationRecord(person.workstation, person.venue, person.seat, None, None, now)
+            )
 
     await venue.store.tx(seats)
     runner, server = await start_server(make_app(venue), config)

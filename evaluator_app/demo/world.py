@@ -15,9 +15,15 @@ from evaluator_app.venue.setup import init_venue_dir
 EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2", "expert-dual-sd"]
 SUBSTITUTE = "expert-sd-3"  # replaces the expert who recuses in the self-test
 SEATS: dict[str, tuple[str, str]] = {
-    "expert-sd-1": ("jinan", "A01"), "expert-sd-2": ("jinan", "A02"), "expert-dual-sd": ("jinan", "A03"),
-    "expert-sd-3": ("jinan", "A04"), "expert-nca-1": ("zibo", "B01"), "expert-nca-2": ("zibo", "B02"),
-    "supervisor-jinan": ("jinan", "S1"), "supervisor-zibo": ("zibo", "S1"), "centre-1": ("jinan", "C1"),
+    "expert-sd-1": ("jinan", "A01"),
+    "expert-sd-2": ("jinan", "A02"),
+    "expert-dual-sd": ("jinan", "A03"),
+    "expert-sd-3": ("jinan", "A04"),
+    "expert-nca-1": ("zibo", "B01"),
+    "expert-nca-2": ("zibo", "B02"),
+    "supervisor-jinan": ("jinan", "S1"),
+    "supervisor-zibo": ("zibo", "S1"),
+    "centre-1": ("jinan", "C1"),
 }
 CITY = {"jinan": "济南", "zibo": "淄博"}
 
@@ -67,8 +73,12 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
         pki = load_demo_pki(root / "pki")
     else:
         state = {"services_port": free_port(), "venue_port": free_port()}
-        pki = create_demo_pki(root / "pki", services_url=f"http://127.0.0.1:{state['services_port']}")
-        init_venue_dir(root / "venue-jinan", venue_id="jinan", city="济南", port=state["venue_port"], demo=pki)
+        pki = create_demo_pki(
+            root / "pki", services_url=f"http://127.0.0.1:{state['services_port']}"
+        )
+        init_venue_dir(
+            root / "venue-jinan", venue_id="jinan", city="济南", port=state["venue_port"], demo=pki
+        )
         state_file.write_text(json.dumps(state), "utf-8")
     roots = tuple(str(ca.root_cert) for ca in pki.cas if ca.status == "granted")
     people = []
@@ -76,13 +86,37 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
         person = pki.person(key)
         data_dir = root / "people" / key
         settings = AppSettings(
-            language=language, main_venue_url=f"https://127.0.0.1:{state['venue_port']}", workstation_id=f"ws-{key}",
-            trust_list=str(pki.trust_list), trust_list_signer=str(pki.trust_list_signer.cert), ca_roots=roots, last_p12=str(person.p12),
+            language=language,
+            main_venue_url=f"https://127.0.0.1:{state['venue_port']}",
+            workstation_id=f"ws-{key}",
+            trust_list=str(pki.trust_list),
+            trust_list_signer=str(pki.trust_list_signer.cert),
+            ca_roots=roots,
+            last_p12=str(person.p12),
             tsa_url=f"http://127.0.0.1:{state['services_port']}/tsa",
         )
         save_settings(data_dir, settings)
-        people.append(DemoPerson(key, person.name, person.role, venue, seat, f"ws-{key}", data_dir, person.p12, person.password))
-    return DemoWorld(root, pki, state["services_port"], state["venue_port"], root / "venue-jinan" / "venue.toml", tuple(people))
+        people.append(
+            DemoPerson(
+                key,
+                person.name,
+                person.role,
+                venue,
+                seat,
+                f"ws-{key}",
+                data_dir,
+                person.p12,
+                person.password,
+            )
+        )
+    return DemoWorld(
+        root,
+        pki,
+        state["services_port"],
+        state["venue_port"],
+        root / "venue-jinan" / "venue.toml",
+        tuple(people),
+    )
 
 
 def describe(world: DemoWorld) -> list[str]:
@@ -93,7 +127,7 @@ def describe(world: DemoWorld) -> list[str]:
         "演示人员 demo people (certificate file and password):",
     ]
     for p in world.people:
-        lines.append(f"  {p.name:4} {p.role:10} {CITY[p.venue]} {p.seat:4}  {p.p12}  password {p.password}")
+        lines.append(
+            f"  {p.name:4} {p.role:10} {CITY[p.venue]} {p.seat:4}  {p.p12}  password {p.password}"
+        )
     return lines
-
-

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Coroutine
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,7 +60,9 @@ def make_timestamper(tsa_url: str | None, timeout: float = 10.0) -> TimeStamper 
 
 
 @contextlib.asynccontextmanager
-async def timestamper_for(tsa_url: str | None, given: TimeStamper | None = None, timeout: float = 10.0) -> AsyncIterator[TimeStamper | None]:
+async def timestamper_for(
+    tsa_url: str | None, given: TimeStamper | None = None, timeout: float = 10.0
+) -> AsyncIterator[TimeStamper | None]:
     """The caller's timestamper, or one for ``tsa_url`` whose HTTP session is closed afterwards
     (pyHanko's own would leave it open)."""
     if given is not None or not tsa_url:
@@ -87,11 +89,22 @@ async def async_sign_detached(
         return await _sign_detached(data, signer, ts, hash_alg, signing_time)
 
 
-async def _sign_detached(data: bytes, signer: Signer, ts: TimeStamper | None, hash_alg: str, signing_time: datetime | None) -> bytes:
-    attrs = PdfCMSSignedAttributes(signing_time=signing_time or datetime.now(timezone.utc))
+async def _sign_detached(
+    data: bytes,
+    signer: Signer,
+    ts: TimeStamper | None,
+    hash_alg: str,
+    signing_time: datetime | None,
+) -> bytes:
+    attrs = PdfCMSSignedAttributes(signing_time=signing_time or datetime.now(UTC))
     try:
         ci = await signer.pyhanko_signer().async_sign_general_data(
-            data, check_hash(hash_alg), detached=True, use_cades=True, timestamper=ts, signed_attr_settings=attrs
+            data,
+            check_hash(hash_alg),
+            detached=True,
+            use_cades=True,
+            timestamper=ts,
+            signed_attr_settings=attrs,
         )
     except CredentialError:
         raise
@@ -185,7 +198,9 @@ async def _check_timestamp(
             return None
         gen_time = utc(tst_info["gen_time"].native)
         if checker is not None:
-            st = await checker.check(tsa_cert, _certs(tsd), "timestamping", gen_time or datetime.now(timezone.utc))
+            st = await checker.check(
+                tsa_cert, _certs(tsd), "timestamping", gen_time or datetime.now(UTC)
+            )
             if st.trust is not Trust.TRUSTED:
                 reasons.append("timestamp authority not trusted: " + "; ".join(st.reasons))
         return gen_time
@@ -204,13 +219,15 @@ async def async_verify_detached(
     """Judge a detached CMS signature over ``data``. Never raises on bad input: says why."""
     try:
         return await _verify(data, cms_der, checker)
-    except Exception as exc:  # noqa: BLE001 - fail closed
+    except Exception as exc:
         # asn1crypto parses lazily: a corrupt field surfaces wherever it is first touched.
         logger.info("malformed CMS signature", exc_info=True)
         return _broken(f"malformed signature: {type(exc).__name__}: {str(exc)[:120]}")
 
 
-async def _verify(data: bytes, cms_der: bytes, checker: CertificateChecker | None) -> SignatureVerdict:
+async def _verify(
+    data: bytes, cms_der: bytes, checker: CertificateChecker | None
+) -> SignatureVerdict:
     try:
         ci = asn1_cms.ContentInfo.load(cms_der)
         if ci["content_type"].native != "signed_data":
@@ -235,14 +252,20 @@ async def _verify(data: bytes, cms_der: bytes, checker: CertificateChecker | Non
         intact, sig_ok = False, False
         reasons.append(f"signature structure refused: {getattr(exc, 'failure_message', exc)}")
     if not intact:
-        reasons.append("content does not match the signature (altered, or signature of another file)")
+        reasons.append(
+            "content does not match the signature (altered, or signature of another file)"
+        )
     elif not sig_ok:
         reasons.append("signature value does not verify")
     st_attr = _attr(si, "signed_attrs", "signing_time")
     signing_time = utc(st_attr.native) if st_attr is not None else None
     ts_time = await _check_timestamp(si, checker, reasons)
-    at = ts_time or datetime.now(timezone.utc)
-    status: CertStatus = await checker.check(cert, _certs(sd), "signing", at) if checker else await no_checker_status(cert)
+    at = ts_time or datetime.now(UTC)
+    status: CertStatus = (
+        await checker.check(cert, _certs(sd), "signing", at)
+        if checker
+        else await no_checker_status(cert)
+    )
     reasons.extend(status.reasons)
     return SignatureVerdict(
         kind="cms",
@@ -258,10 +281,14 @@ async def _verify(data: bytes, cms_der: bytes, checker: CertificateChecker | Non
     )
 
 
-def verify_detached(data: bytes, cms_der: bytes, checker: CertificateChecker | None = None) -> SignatureVerdict:
+def verify_detached(
+    data: bytes, cms_der: bytes, checker: CertificateChecker | None = None
+) -> SignatureVerdict:
     return run_sync(async_verify_detached(data, cms_der, checker))
 
 
-def verify_file(path: Path, checker: CertificateChecker | None = None, sig: Path | None = None) -> SignatureVerdict:
+def verify_file(
+    path: Path, checker: CertificateChecker | None = None, sig: Path | None = None
+) -> SignatureVerdict:
     sig = sig or path.with_name(path.name + ".p7s")
     return verify_detached(path.read_bytes(), sig.read_bytes(), checker)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,34 @@ OID_UID = "0.9.2342.19200300.100.1.1"  # LDAP uid, used by the withdrawn CA as a
 
 # id, name, status, identity rule, services
 CA_SPECS: list[tuple[str, str, str, dict[str, str], list[str]]] = [
-    ("sdca", "山东省数字证书认证中心 SDCA", "granted", {"kind": "subject-serial-number"}, ["auth", "sign", "timestamp"]),
-    ("nca", "国家数字证书 NCA", "granted", {"kind": "san-other-name", "oid": OID_ID_NUMBER}, ["auth", "sign"]),
-    ("rogue", "未认可测试CA Rogue CA", "unrecognised", {"kind": "subject-serial-number"}, ["auth", "sign"]),
-    ("oldca", "已撤销互认CA OldCA", "withdrawn", {"kind": "subject-attribute", "oid": OID_UID}, ["auth", "sign"]),
+    (
+        "sdca",
+        "山东省数字证书认证中心 SDCA",
+        "granted",
+        {"kind": "subject-serial-number"},
+        ["auth", "sign", "timestamp"],
+    ),
+    (
+        "nca",
+        "国家数字证书 NCA",
+        "granted",
+        {"kind": "san-other-name", "oid": OID_ID_NUMBER},
+        ["auth", "sign"],
+    ),
+    (
+        "rogue",
+        "未认可测试CA Rogue CA",
+        "unrecognised",
+        {"kind": "subject-serial-number"},
+        ["auth", "sign"],
+    ),
+    (
+        "oldca",
+        "已撤销互认CA OldCA",
+        "withdrawn",
+        {"kind": "subject-attribute", "oid": OID_UID},
+        ["auth", "sign"],
+    ),
 ]
 
 # id, name, role, ca, status, person_id (fake ID numbers: obviously not real people)
@@ -75,23 +99,29 @@ class _Writer:
         xb.write_key(self.root / f"{rel}.key", key)
         return {"cert": f"{rel}.pem", "key": f"{rel}.key"}
 
-    def p12(self, rel: str, name: str, key: xb.PrivateKey, cert: x509.Certificate, ca: _Ca) -> dict[str, str]:
+    def p12(
+        self, rel: str, name: str, key: xb.PrivateKey, cert: x509.Certificate, ca: _Ca
+    ) -> dict[str, str]:
         password = xb.random_password()
         xb.write_p12(self.root / f"{rel}.p12", name, key, cert, [ca.cert, ca.root], password)
         return {"p12": f"{rel}.p12", "password": password}
 
 
-def _person_name(ca_id: str, name: str, person_id: str, unit: str) -> tuple[x509.Name, list[x509.OtherName]]:
+def _person_name(
+    ca_id: str, name: str, person_id: str, unit: str
+) -> tuple[x509.Name, list[x509.OtherName]]:
     """Each CA puts the identifier where its identity rule says."""
     if ca_id == "nca":
-        return xb.make_name(name, org="国家数字证书 NCA 个人用户", unit=unit), [xb.utf8_other_name(OID_ID_NUMBER, person_id)]
+        return xb.make_name(name, org="国家数字证书 NCA 个人用户", unit=unit), [
+            xb.utf8_other_name(OID_ID_NUMBER, person_id)
+        ]
     if ca_id == "oldca":
         return xb.make_name(name, org="OldCA 个人用户", unit=unit, extra=[(OID_UID, person_id)]), []
     return xb.make_name(name, org="个人用户", unit=unit, serial_number=person_id), []
 
 
 def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> None:
-    now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
     w = _Writer(out)
     index: dict[str, Any] = {
@@ -108,46 +138,97 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
     for ca_id, ca_name, status, rule, _services in CA_SPECS:
         root_key, ca_key = xb.new_key(), xb.new_key()
         root = xb.build_cert(
-            subject=xb.make_name(f"{ca_name} Root", org=ca_name), public_key=root_key.public_key(),
-            issuer_cert=None, issuer_key=root_key, not_before=now - 5 * year, not_after=now + 15 * year,
-            ca=True, path_length=1, key_usage=("key_cert_sign", "crl_sign"),
+            subject=xb.make_name(f"{ca_name} Root", org=ca_name),
+            public_key=root_key.public_key(),
+            issuer_cert=None,
+            issuer_key=root_key,
+            not_before=now - 5 * year,
+            not_after=now + 15 * year,
+            ca=True,
+            path_length=1,
+            key_usage=("key_cert_sign", "crl_sign"),
         )
         # CA certificates carry no CRL/OCSP pointers: hard-fail then needs revocation data for
         # end-entity certificates only (as is common for offline roots).
         issuing = xb.build_cert(
-            subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name), public_key=ca_key.public_key(),
-            issuer_cert=root, issuer_key=root_key, not_before=now - 4 * year, not_after=now + 10 * year,
-            ca=True, path_length=0, key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
+            subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name),
+            public_key=ca_key.public_key(),
+            issuer_cert=root,
+            issuer_key=root_key,
+            not_before=now - 4 * year,
+            not_after=now + 10 * year,
+            ca=True,
+            path_length=0,
+            key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
         )
-        ca = _Ca(ca_id, ca_name, issuing, ca_key, root, f"{services_url}/crl/{ca_id}.crl", f"{services_url}/ocsp/{ca_id}")
+        ca = _Ca(
+            ca_id,
+            ca_name,
+            issuing,
+            ca_key,
+            root,
+            f"{services_url}/crl/{ca_id}.crl",
+            f"{services_url}/ocsp/{ca_id}",
+        )
         cas[ca_id] = ca
         entry = {
-            "id": ca_id, "name": ca_name, "status": status, "identity_rule": rule, "services": _services,
+            "id": ca_id,
+            "name": ca_name,
+            "status": status,
+            "identity_rule": rule,
+            "services": _services,
             **w.cert_and_key(f"ca/{ca_id}", issuing, ca_key),
-            "crl": f"ca/{ca_id}.crl", "crl_url": ca.crl_url, "ocsp_url": ca.ocsp_url,
+            "crl": f"ca/{ca_id}.crl",
+            "crl_url": ca.crl_url,
+            "ocsp_url": ca.ocsp_url,
         }
         root_files = w.cert_and_key(f"ca/{ca_id}-root", root, root_key)
         entry["root_cert"], entry["root_key"] = root_files["cert"], root_files["key"]
-        entry["withdrawn_at"] = (now - timedelta(days=30)).isoformat() if status == "withdrawn" else None
+        entry["withdrawn_at"] = (
+            (now - timedelta(days=30)).isoformat() if status == "withdrawn" else None
+        )
         index["cas"].append(entry)
 
     def issue(ca: _Ca, subject: x509.Name, key: xb.PrivateKey, **kw: Any) -> x509.Certificate:
         kw.setdefault("not_before", now - year)
         kw.setdefault("not_after", now + 2 * year)
-        return xb.build_cert(subject=subject, public_key=key.public_key(), issuer_cert=ca.cert, issuer_key=ca.key,
-                             crl_url=ca.crl_url, ocsp_url=ca.ocsp_url, **kw)
+        return xb.build_cert(
+            subject=subject,
+            public_key=key.public_key(),
+            issuer_cert=ca.cert,
+            issuer_key=ca.key,
+            crl_url=ca.crl_url,
+            ocsp_url=ca.ocsp_url,
+            **kw,
+        )
 
     for pid, name, role, ca_id, status, person_id in PEOPLE:
         ca, key = cas[ca_id], xb.new_key()
-        subject, other_names = _person_name(ca_id, name, person_id, {"expert": "评标专家", "supervisor": "监督", "centre": "交易中心"}[role])
-        kw: dict[str, Any] = {"key_usage": ("digital_signature", "content_commitment"), "eku": [xb.EKU_CLIENT_AUTH, xb.EKU_EMAIL]}
+        subject, other_names = _person_name(
+            ca_id,
+            name,
+            person_id,
+            {"expert": "评标专家", "supervisor": "监督", "centre": "交易中心"}[role],
+        )
+        kw: dict[str, Any] = {
+            "key_usage": ("digital_signature", "content_commitment"),
+            "eku": [xb.EKU_CLIENT_AUTH, xb.EKU_EMAIL],
+        }
         if status == "expired":
             kw.update(not_before=now - 800 * timedelta(days=1), not_after=now - timedelta(days=30))
         if status == "wrong-key-usage":
             kw["key_usage"] = ("key_encipherment",)
         cert = issue(ca, subject, key, other_names=other_names, **kw)
-        entry = {"id": pid, "person_id": person_id, "name": name, "role": role, "ca": ca_id, "status": status,
-                 **w.cert_and_key(f"people/{pid}", cert, key), **w.p12(f"people/{pid}", name, key, cert, ca)}
+        entry = {
+            "id": pid,
+            "person_id": person_id,
+            "name": name,
+            "role": role,
+            "ca": ca_id,
+            "status": status,
+            **w.cert_and_key(f"people/{pid}", cert, key),
+            **w.p12(f"people/{pid}", name, key, cert, ca),
+        }
         if status == "revoked":
             revoked_at = now - timedelta(days=10)
             ca.revoked.append((cert.serial_number, revoked_at))
@@ -156,34 +237,86 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
 
     for vid, vname, ca_id, port in VENUES:
         ca, key = cas[ca_id], xb.new_key()
-        cert = issue(ca, xb.make_name(f"{vname}评标场地 venue {vid}", org=f"{vname}市公共资源交易中心"), key,
-                     key_usage=("digital_signature", "content_commitment"), eku=[xb.EKU_SERVER_AUTH],
-                     dns_names=["localhost"], ip_addresses=["127.0.0.1"])
-        index["venues"].append({"id": vid, "name": vname, "ca": ca_id, "url": f"https://127.0.0.1:{port}",
-                                **w.cert_and_key(f"venues/{vid}", cert, key), **w.p12(f"venues/{vid}", vid, key, cert, ca)})
+        cert = issue(
+            ca,
+            xb.make_name(f"{vname}评标场地 venue {vid}", org=f"{vname}市公共资源交易中心"),
+            key,
+            key_usage=("digital_signature", "content_commitment"),
+            eku=[xb.EKU_SERVER_AUTH],
+            dns_names=["localhost"],
+            ip_addresses=["127.0.0.1"],
+        )
+        index["venues"].append(
+            {
+                "id": vid,
+                "name": vname,
+                "ca": ca_id,
+                "url": f"https://127.0.0.1:{port}",
+                **w.cert_and_key(f"venues/{vid}", cert, key),
+                **w.p12(f"venues/{vid}", vid, key, cert, ca),
+            }
+        )
     for ws_id, ca_id in WORKSTATIONS:
         ca, key = cas[ca_id], xb.new_key()
-        cert = issue(ca, xb.make_name(ws_id, org="评标室工作站 workstation"), key,
-                     key_usage=("digital_signature",), eku=[xb.EKU_CLIENT_AUTH])
-        index["workstations"].append({"id": ws_id, "name": ws_id, "ca": ca_id, **w.cert_and_key(f"workstations/{ws_id}", cert, key)})
+        cert = issue(
+            ca,
+            xb.make_name(ws_id, org="评标室工作站 workstation"),
+            key,
+            key_usage=("digital_signature",),
+            eku=[xb.EKU_CLIENT_AUTH],
+        )
+        index["workstations"].append(
+            {
+                "id": ws_id,
+                "name": ws_id,
+                "ca": ca_id,
+                **w.cert_and_key(f"workstations/{ws_id}", cert, key),
+            }
+        )
 
     tsa_ca, tsa_key = cas["sdca"], xb.new_key()
-    tsa_cert = issue(tsa_ca, xb.make_name("SDCA 时间戳服务 TSA", org=tsa_ca.name), tsa_key,
-                     key_usage=("digital_signature", "content_commitment"), eku=[xb.EKU_TIME_STAMPING], eku_critical=True)
-    index["tsa"] = {"id": "tsa", "name": "SDCA TSA", "ca": "sdca", "url": f"{services_url}/tsa",
-                    **w.cert_and_key("tsa/tsa", tsa_cert, tsa_key)}
+    tsa_cert = issue(
+        tsa_ca,
+        xb.make_name("SDCA 时间戳服务 TSA", org=tsa_ca.name),
+        tsa_key,
+        key_usage=("digital_signature", "content_commitment"),
+        eku=[xb.EKU_TIME_STAMPING],
+        eku_critical=True,
+    )
+    index["tsa"] = {
+        "id": "tsa",
+        "name": "SDCA TSA",
+        "ca": "sdca",
+        "url": f"{services_url}/tsa",
+        **w.cert_and_key("tsa/tsa", tsa_cert, tsa_key),
+    }
 
     for ca in cas.values():
-        crl = xb.build_crl(issuer_cert=ca.cert, issuer_key=ca.key, revoked=ca.revoked,
-                           this_update=now - timedelta(hours=1), next_update=now + timedelta(days=7))
+        crl = xb.build_crl(
+            issuer_cert=ca.cert,
+            issuer_key=ca.key,
+            revoked=ca.revoked,
+            this_update=now - timedelta(hours=1),
+            next_update=now + timedelta(days=7),
+        )
         (out / "ca" / f"{ca.id}.crl").write_bytes(crl.public_bytes(xb.serialization.Encoding.DER))
 
     # The centre's trust-list signing key: self-signed, pinned in the application.
     tl_key = xb.new_key()
-    tl_cert = xb.build_cert(subject=xb.make_name("交易中心信任列表签名 Trust list signer", org="省公共资源交易中心"),
-                            public_key=tl_key.public_key(), issuer_cert=None, issuer_key=tl_key,
-                            not_before=now - year, not_after=now + 10 * year, key_usage=("digital_signature",))
-    index["trust_list_signer"] = {"id": "trust-list-signer", "name": "交易中心信任列表签名", **w.cert_and_key("centre/trust-list-signer", tl_cert, tl_key)}
+    tl_cert = xb.build_cert(
+        subject=xb.make_name("交易中心信任列表签名 Trust list signer", org="省公共资源交易中心"),
+        public_key=tl_key.public_key(),
+        issuer_cert=None,
+        issuer_key=tl_key,
+        not_before=now - year,
+        not_after=now + 10 * year,
+        key_usage=("digital_signature",),
+    )
+    index["trust_list_signer"] = {
+        "id": "trust-list-signer",
+        "name": "交易中心信任列表签名",
+        **w.cert_and_key("centre/trust-list-signer", tl_cert, tl_key),
+    }
 
     config = {
         "operator": "省公共资源交易中心 Provincial public resource trading centre",
@@ -191,16 +324,28 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         "issued_at": (now - timedelta(hours=1)).isoformat(),
         "next_update": (now + timedelta(days=30)).isoformat(),
         "cas": [
-            {"name": e["name"], "certificates": [e["root_cert"], e["cert"]], "status": e["status"],
-             "status_since": e["withdrawn_at"] or (now - 3 * year).isoformat(), "services": e["services"],
-             "identity_rule": e["identity_rule"], "crl_urls": [e["crl_url"]], "ocsp_urls": [e["ocsp_url"]]}
-            for e in index["cas"] if e["status"] != "unrecognised"
+            {
+                "name": e["name"],
+                "certificates": [e["root_cert"], e["cert"]],
+                "status": e["status"],
+                "status_since": e["withdrawn_at"] or (now - 3 * year).isoformat(),
+                "services": e["services"],
+                "identity_rule": e["identity_rule"],
+                "crl_urls": [e["crl_url"]],
+                "ocsp_urls": [e["ocsp_url"]],
+            }
+            for e in index["cas"]
+            if e["status"] != "unrecognised"
         ],
     }
-    (out / "trust-list-config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "trust-list-config.json").write_text(
+        json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     tl = trust_list_from_config(config, out)
     (out / "trust-list.json").write_bytes(sign_trust_list(tl, tl_key, tl_cert))
     index["trust_list"] = "trust-list.json"
     index["trust_list_config"] = "trust-list-config.json"
-    (out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "index.json").write_text(
+        json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     log.info("demo PKI written to %s (%d people)", out, len(index["people"]))

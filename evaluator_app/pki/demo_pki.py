@@ -163,7 +163,9 @@ def load_demo_pki(directory: Path | str) -> DemoPki:
     try:
         index = json.loads((root / INDEX_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DemoPkiError(f"no demo PKI in {root}: {exc}", f"{root} 中没有演示 PKI：{exc}") from exc
+        raise DemoPkiError(
+            f"no demo PKI in {root}: {exc}", f"{root} 中没有演示 PKI：{exc}"
+        ) from exc
     try:
         cas = tuple(
             DemoCa(
@@ -215,7 +217,9 @@ def load_demo_pki(directory: Path | str) -> DemoPki:
         raise DemoPkiError(f"index.json lacks {exc}", f"index.json 缺少字段 {exc}") from exc
 
 
-def create_demo_pki(out_dir: Path | str, *, services_url: str = "http://127.0.0.1:8790", now: datetime | None = None) -> DemoPki:
+def create_demo_pki(
+    out_dir: Path | str, *, services_url: str = "http://127.0.0.1:8790", now: datetime | None = None
+) -> DemoPki:
     """Write a complete demo PKI into ``out_dir`` and return its view (see demo_build)."""
     from evaluator_app.pki.demo_build import build_demo
 

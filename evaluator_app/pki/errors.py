@@ -54,7 +54,9 @@ class WrongPasswordError(CredentialError):
 class WrongPinError(CredentialError):
     """The token refused the PIN; ``tries_left`` is a hint when the token reports one."""
 
-    def __init__(self, message_en: str, message_zh: str | None = None, tries_left: str | None = None) -> None:
+    def __init__(
+        self, message_en: str, message_zh: str | None = None, tries_left: str | None = None
+    ) -> None:
         self.tries_left = tries_left  # "low" / "final" / None: tokens rarely give a number
         super().__init__(message_en, message_zh)
 

@@ -79,7 +79,9 @@ def identify(cert: x509.Certificate, trust_list: TrustList) -> Identity:
         )
     person_id = read_identifier(cert, entry.identity_rule)
     if person_id is None:
-        where = entry.identity_rule.kind.value + (f" {entry.identity_rule.oid}" if entry.identity_rule.oid else "")
+        where = entry.identity_rule.kind.value + (
+            f" {entry.identity_rule.oid}" if entry.identity_rule.oid else ""
+        )
         raise IdentityError(
             f"the certificate lacks the holder identifier required by {entry.name} ({where})",
             f"证书缺少 {entry.name} 身份规则要求的持有人唯一标识（{where}）",

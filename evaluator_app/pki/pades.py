@@ -13,7 +13,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,11 @@ logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_NoFetchWarning()
 
 # Changes a later revision may make without breaking an earlier signature: validation data
 # (DSS, document timestamps) and filling in the next member's signature field.
-_ALLOWED_LATER = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+_ALLOWED_LATER = (
+    ModificationLevel.NONE,
+    ModificationLevel.LTA_UPDATES,
+    ModificationLevel.FORM_FILLING,
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,9 @@ def _next_field_name(reader: PdfFileReader) -> str:
     return f"Signature{n}"
 
 
-async def async_sign_pdf(pdf: bytes, signer: Signer, options: PadesOptions = PadesOptions()) -> bytes:
+async def async_sign_pdf(
+    pdf: bytes, signer: Signer, options: PadesOptions = PadesOptions()
+) -> bytes:
     """Return ``pdf`` with one more PAdES signature appended as an incremental update."""
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -120,7 +126,9 @@ async def async_sign_pdf(pdf: bytes, signer: Signer, options: PadesOptions = Pad
     except CredentialError:
         raise
     except (SigningError, OSError, SignatureValidationError) as exc:
-        if (options.tsa_url or options.timestamper) and "timestamp" in f"{type(exc).__name__} {exc}".lower():
+        if (
+            options.tsa_url or options.timestamper
+        ) and "timestamp" in f"{type(exc).__name__} {exc}".lower():
             raise TimestampError(f"timestamp failed: {exc}", "时间戳服务不可用") from exc
         raise SignatureError(f"PDF signing failed: {exc}", "PDF 签名失败") from exc
     return out.getvalue()
@@ -130,7 +138,9 @@ def sign_pdf(pdf: bytes, signer: Signer, options: PadesOptions = PadesOptions())
     return run_sync(async_sign_pdf(pdf, signer, options))
 
 
-def sign_pdf_file(path: Path, signer: Signer, out: Path | None = None, options: PadesOptions = PadesOptions()) -> Path:
+def sign_pdf_file(
+    path: Path, signer: Signer, out: Path | None = None, options: PadesOptions = PadesOptions()
+) -> Path:
     out = out or path.with_name(path.stem + "-signed.pdf")
     out.write_bytes(sign_pdf(path.read_bytes(), signer, options))
     return out
@@ -157,7 +167,9 @@ def _unreadable(why: str) -> list[SignatureVerdict]:
     return [SignatureVerdict("pades", "?", "?", None, None, None, False, Trust.UNKNOWN, (why,))]
 
 
-async def async_verify_pdf(pdf: bytes, checker: CertificateChecker | None = None) -> list[SignatureVerdict]:
+async def async_verify_pdf(
+    pdf: bytes, checker: CertificateChecker | None = None
+) -> list[SignatureVerdict]:
     """One verdict per signature in the PDF, in signing order. An empty list: no signature.
 
     Never raises on bad input: a corrupt PDF can break a parser anywhere, so anything that
@@ -165,7 +177,7 @@ async def async_verify_pdf(pdf: bytes, checker: CertificateChecker | None = None
     """
     try:
         return await _verify_pdf(pdf, checker)
-    except Exception as exc:  # noqa: BLE001 - fail closed on any parser failure
+    except Exception as exc:
         logger.info("PDF refused as unreadable", exc_info=True)
         return _unreadable(f"PDF unreadable or corrupt: {type(exc).__name__}: {str(exc)[:120]}")
 
@@ -195,7 +207,9 @@ async def _verify_pdf(pdf: bytes, checker: CertificateChecker | None) -> list[Si
     if verdicts and _junk_after_eof(pdf):
         # Bytes after the final %%EOF are not a revision pyHanko can analyse: refuse them.
         last = verdicts[-1]
-        verdicts[-1] = dataclasses.replace(last, reasons=(*last.reasons, "data appended after the last revision"))
+        verdicts[-1] = dataclasses.replace(
+            last, reasons=(*last.reasons, "data appended after the last revision")
+        )
     return verdicts
 
 
@@ -204,11 +218,15 @@ def _junk_after_eof(pdf: bytes) -> bool:
     return end < 0 or bool(pdf[end + 5 :].strip(b"\r\n\t \x00"))
 
 
-async def _verify_one(sig: Any, bare: ValidationContext, checker: CertificateChecker | None, last: bool) -> SignatureVerdict:
+async def _verify_one(
+    sig: Any, bare: ValidationContext, checker: CertificateChecker | None, last: bool
+) -> SignatureVerdict:
     reasons: list[str] = []
     cert = sig.signer_cert
     try:
-        st = await async_validate_pdf_signature(sig, signer_validation_context=bare, ts_validation_context=bare)
+        st = await async_validate_pdf_signature(
+            sig, signer_validation_context=bare, ts_validation_context=bare
+        )
         intact, sig_ok = bool(st.intact), bool(st.valid)
         level, coverage = st.modification_level, st.coverage
         docmdp_ok = st.docmdp_ok
@@ -228,8 +246,11 @@ async def _verify_one(sig: Any, bare: ValidationContext, checker: CertificateChe
         reasons.append(f"document changed after this signature ({level.name.lower()})")
     if docmdp_ok is False and level is not None:
         reasons.append("changes after signing break the document's permissions")
-    if last and coverage is not None and coverage != SignatureCoverageLevel.ENTIRE_FILE and level not in (
-        ModificationLevel.NONE, ModificationLevel.LTA_UPDATES
+    if (
+        last
+        and coverage is not None
+        and coverage != SignatureCoverageLevel.ENTIRE_FILE
+        and level not in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
     ):
         reasons.append("data added after the last signature")
     ts_time = None
@@ -237,14 +258,23 @@ async def _verify_one(sig: Any, bare: ValidationContext, checker: CertificateChe
         if ts_status.intact and ts_status.valid:
             ts_time = utc(ts_status.timestamp)
             if checker is not None:
-                tst = await checker.check(ts_status.signing_cert, [], "timestamping", ts_time or datetime.now(timezone.utc))
+                tst = await checker.check(
+                    ts_status.signing_cert,
+                    [],
+                    "timestamping",
+                    ts_time or datetime.now(UTC),
+                )
                 if tst.trust is not Trust.TRUSTED:
                     reasons.append("timestamp authority not trusted: " + "; ".join(tst.reasons))
         else:
             reasons.append("timestamp token broken")
-    at = ts_time or datetime.now(timezone.utc)
+    at = ts_time or datetime.now(UTC)
     others = list(sig.other_embedded_certs) if hasattr(sig, "other_embedded_certs") else []
-    status = await checker.check(cert, others, "signing", at) if checker else await no_checker_status(cert)
+    status = (
+        await checker.check(cert, others, "signing", at)
+        if checker
+        else await no_checker_status(cert)
+    )
     reasons.extend(status.reasons)
     return SignatureVerdict(
         kind="pades",

@@ -7,11 +7,10 @@ and so that "service down" is decided in one place.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from cryptography import x509
@@ -45,7 +44,7 @@ class RevocationCache:
     def put(self, key: tuple[str, str, int], data: bytes, next_update: datetime | None) -> None:
         ttl = MAX_CACHE_SECONDS
         if next_update is not None:
-            ttl = min(ttl, (next_update - datetime.now(timezone.utc)).total_seconds())
+            ttl = min(ttl, (next_update - datetime.now(UTC)).total_seconds())
         if ttl > 0:
             self.entries[key] = (data, time.monotonic() + ttl)
 
@@ -125,7 +124,7 @@ async def fetch_revocation(
                 return [], [cached]
             try:
                 data = await _fetch_ocsp(session, url, cert, issuer)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 log.warning("OCSP %s unreachable: %s", url, exc)
                 continue
             if data is not None:
@@ -143,7 +142,7 @@ async def fetch_revocation(
                         continue
                     data = await resp.read()
                 crl = x509.load_der_x509_crl(data)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 log.warning("CRL %s unreachable: %s", url, exc)
                 continue
             cache.put(key, data, crl.next_update_utc)
@@ -164,7 +163,7 @@ def build_ocsp_response(
 
     ``known_serials`` None means every serial not revoked is good; otherwise others are unknown.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     try:
         req = ocsp.load_der_ocsp_request(request_der)
     except (ValueError, NotImplementedError):  # garbage, or several certificates in one request
@@ -179,7 +178,11 @@ def build_ocsp_response(
     serial = req.serial_number
     rev_time, rev_reason = None, None
     if serial in revoked:
-        status, rev_time, rev_reason = ocsp.OCSPCertStatus.REVOKED, revoked[serial], x509.ReasonFlags.key_compromise
+        status, rev_time, rev_reason = (
+            ocsp.OCSPCertStatus.REVOKED,
+            revoked[serial],
+            x509.ReasonFlags.key_compromise,
+        )
     elif known_serials is None or serial in known_serials:
         status = ocsp.OCSPCertStatus.GOOD
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from asn1crypto import algos, cms, core, keys, tsp
@@ -36,11 +36,18 @@ TSA_POLICY_OID = "1.2.156.9999.1.1"  # a demo policy arc; a real TSA states its 
 class _EcdsaTimeStamper(DummyTimeStamper):
     """pyhanko's in-process TSA, taught ECDSA (upstream signs with RSA only)."""
 
-    def __init__(self, tsa_cert: asn1_x509.Certificate, tsa_key: PrivateKey,
-                 chain: list[asn1_x509.Certificate]) -> None:
+    def __init__(
+        self,
+        tsa_cert: asn1_x509.Certificate,
+        tsa_key: PrivateKey,
+        chain: list[asn1_x509.Certificate],
+    ) -> None:
         key_info = keys.PrivateKeyInfo.load(
-            tsa_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption())
+            tsa_key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
         )
         super().__init__(tsa_cert, key_info, certs_to_embed=chain)  # type: ignore[arg-type]
         self._key = tsa_key
@@ -53,12 +60,14 @@ class _EcdsaTimeStamper(DummyTimeStamper):
     def _sign_tst_info(self, tst_info_data, md_algorithm, dt):  # type: ignore[no-untyped-def]
         digest = hashes.Hash(_HASHES[md_algorithm]())
         digest.update(tst_info_data)
-        signed_attrs = cms.CMSAttributes([
-            simple_cms_attribute("content_type", "tst_info"),
-            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
-            simple_cms_attribute("message_digest", digest.finalize()),
-        ])
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
         signature = self._key.sign(signed_attrs.dump(), ec.ECDSA(_HASHES[md_algorithm]()))
         return signature, signed_attrs
 
@@ -79,7 +88,9 @@ def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
 
 def _rejection() -> bytes:
     """TimeStampResp with status only; asn1crypto's schema wrongly makes the token mandatory."""
-    status = tsp.PKIStatusInfo({"status": "rejection", "fail_info": tsp.PKIFailureInfo({"bad_request"})})
+    status = tsp.PKIStatusInfo(
+        {"status": "rejection", "fail_info": tsp.PKIFailureInfo({"bad_request"})}
+    )
     return core.Sequence(contents=status.dump()).dump()  # SEQUENCE { PKIStatusInfo }
 
 
@@ -124,19 +135,31 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
         if ca_id not in ca_material:
             raise web.HTTPNotFound(text=f"no CA {ca_id}")
         cert, key = ca_material[ca_id]
-        now = datetime.now(timezone.utc)
-        data = build_crl(issuer_cert=cert, issuer_key=key, revoked=sorted(revoked(ca_id).items()),
-                         this_update=now - timedelta(minutes=5), next_update=now + timedelta(days=1),
-                         number=int(now.timestamp()))
-        return web.Response(body=data.public_bytes(serialization.Encoding.DER), content_type="application/pkix-crl")
+        now = datetime.now(UTC)
+        data = build_crl(
+            issuer_cert=cert,
+            issuer_key=key,
+            revoked=sorted(revoked(ca_id).items()),
+            this_update=now - timedelta(minutes=5),
+            next_update=now + timedelta(days=1),
+            number=int(now.timestamp()),
+        )
+        return web.Response(
+            body=data.public_bytes(serialization.Encoding.DER), content_type="application/pkix-crl"
+        )
 
     async def ocsp(request: web.Request) -> web.Response:
         ca_id = request.match_info["ca_id"]
         if ca_id not in ca_material:
             raise web.HTTPNotFound(text=f"no CA {ca_id}")
         cert, key = ca_material[ca_id]
-        data = build_ocsp_response(await request.read(), issuer_cert=cert, issuer_key=key,
-                                   revoked=revoked(ca_id), known_serials=set(issued[ca_id]))
+        data = build_ocsp_response(
+            await request.read(),
+            issuer_cert=cert,
+            issuer_key=key,
+            revoked=revoked(ca_id),
+            known_serials=set(issued[ca_id]),
+        )
         return web.Response(body=data, content_type="application/ocsp-response")
 
     async def health(_request: web.Request) -> web.Response:
@@ -146,7 +169,11 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
     app = web.Application()
     app.router.add_get("/crl/{ca_id}.crl", crl)
     app.router.add_post("/ocsp/{ca_id}", ocsp)
-    app.router.add_post("/tsa", make_tsa_handler(demo.tsa.load_cert(), demo.tsa.load_key(),
-                                                 [tsa_ca.load_cert(), tsa_ca.load_root()]))
+    app.router.add_post(
+        "/tsa",
+        make_tsa_handler(
+            demo.tsa.load_cert(), demo.tsa.load_key(), [tsa_ca.load_cert(), tsa_ca.load_root()]
+        ),
+    )
     app.router.add_get("/health", health)
     return app

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 from asn1crypto import crl as asn1_crl
@@ -70,7 +70,7 @@ class SignatureVerdict:
 
     def line(self) -> str:
         """One line for the CLI and logs."""
-        t = lambda d: d.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if d else "-"  # noqa: E731
+        t = lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if d else "-"  # noqa: E731
         state = "VALID" if self.valid else "INVALID"
         where = f"[{self.field_name}] " if self.field_name else ""
         why = "; ".join(self.reasons) if self.reasons else "ok"
@@ -83,7 +83,11 @@ class SignatureVerdict:
 
 class CertificateChecker(Protocol):
     async def check(
-        self, cert: asn1_x509.Certificate, others: Sequence[asn1_x509.Certificate], purpose: str, at: datetime
+        self,
+        cert: asn1_x509.Certificate,
+        others: Sequence[asn1_x509.Certificate],
+        purpose: str,
+        at: datetime,
     ) -> CertStatus: ...
 
 
@@ -133,11 +137,17 @@ class RootsChecker:
     def _ca_name(self, cert: asn1_x509.Certificate) -> str:
         for ca in [*self.intermediates, *self.roots]:
             if ca.subject == cert.issuer:
-                return self.names.get(hashlib.sha256(ca.dump()).digest(), ca.subject.native.get("common_name", "?"))
+                return self.names.get(
+                    hashlib.sha256(ca.dump()).digest(), ca.subject.native.get("common_name", "?")
+                )
         return str(cert.issuer.native.get("common_name", "?"))
 
     async def check(
-        self, cert: asn1_x509.Certificate, others: Sequence[asn1_x509.Certificate], purpose: str, at: datetime
+        self,
+        cert: asn1_x509.Certificate,
+        others: Sequence[asn1_x509.Certificate],
+        purpose: str,
+        at: datetime,
     ) -> CertStatus:
         key = _cache_key(cert, purpose, at)
         with self._lock:
@@ -150,9 +160,15 @@ class RootsChecker:
         return status
 
     async def _validate(
-        self, cert: asn1_x509.Certificate, others: Sequence[asn1_x509.Certificate], purpose: str, at: datetime
+        self,
+        cert: asn1_x509.Certificate,
+        others: Sequence[asn1_x509.Certificate],
+        purpose: str,
+        at: datetime,
     ) -> CertStatus:
-        mode = {"require": "hard-fail", "soft-fail": "soft-fail", "off": "soft-fail"}[self.revocation]
+        mode = {"require": "hard-fail", "soft-fail": "soft-fail", "off": "soft-fail"}[
+            self.revocation
+        ]
         vc = ValidationContext(
             trust_roots=self.roots,
             other_certs=[*self.intermediates, *others],
@@ -163,13 +179,15 @@ class RootsChecker:
             revocation_mode=mode,
         )
         eku = {"time_stamping"} if purpose == "timestamping" else None
-        validator = CertificateValidator(cert, intermediate_certs=list(others), validation_context=vc)
+        validator = CertificateValidator(
+            cert, intermediate_certs=list(others), validation_context=vc
+        )
         ca = self._ca_name(cert)
         try:
             await validator.async_validate_usage(set(), extended_key_usage=eku)
         except RevokedError as exc:
             return CertStatus(Trust.REVOKED, ca, None, (f"certificate revoked: {exc}",))
-        except (PathBuildingError,) as exc:
+        except PathBuildingError as exc:
             return CertStatus(Trust.UNTRUSTED, None, None, (f"no path to a recognised CA: {exc}",))
         except (PathValidationError, InvalidCertificateError) as exc:
             msg = str(exc)
@@ -180,7 +198,9 @@ class RootsChecker:
 
 
 async def no_checker_status(cert: asn1_x509.Certificate) -> CertStatus:
-    return CertStatus(Trust.UNKNOWN, None, None, ("no trust anchors given: certificate not checked",))
+    return CertStatus(
+        Trust.UNKNOWN, None, None, ("no trust anchors given: certificate not checked",)
+    )
 
 
 def _cache_key(cert: asn1_x509.Certificate, purpose: str, at: datetime) -> tuple[bytes, str, int]:
@@ -196,7 +216,7 @@ def subject_of(cert: asn1_x509.Certificate) -> str:
 def utc(d: datetime | None) -> datetime | None:
     if d is None:
         return None
-    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 class TrustListChecker:
@@ -222,11 +242,19 @@ class TrustListChecker:
         self._cache: dict[tuple[bytes, str, int], CertStatus] = {}
         self._lock = threading.Lock()
 
-    def with_revocation_data(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> TrustListChecker:
-        return TrustListChecker(self.trust_list, (*self.crls, *crls), (*self.ocsps, *ocsps), self.mode, self.fetch)
+    def with_revocation_data(
+        self, crls: Sequence[bytes], ocsps: Sequence[bytes]
+    ) -> TrustListChecker:
+        return TrustListChecker(
+            self.trust_list, (*self.crls, *crls), (*self.ocsps, *ocsps), self.mode, self.fetch
+        )
 
     async def check(
-        self, cert: asn1_x509.Certificate, others: Sequence[asn1_x509.Certificate], purpose: str, at: datetime
+        self,
+        cert: asn1_x509.Certificate,
+        others: Sequence[asn1_x509.Certificate],
+        purpose: str,
+        at: datetime,
     ) -> CertStatus:
         from evaluator_app.pki.reasons import ReasonCode
         from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
@@ -236,10 +264,17 @@ class TrustListChecker:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        policy = RevocationPolicy(mode=self.mode, crls=self.crls, ocsps=self.ocsps, fetch=self.fetch)  # type: ignore[arg-type]
+        policy = RevocationPolicy(
+            mode=self.mode, crls=self.crls, ocsps=self.ocsps, fetch=self.fetch
+        )  # type: ignore[arg-type]
         p = "timestamp" if purpose == "timestamping" else "sign"
         res = await avalidate_certificate(
-            to_crypto(cert), p, self.trust_list, at, policy, require_identity=p == "sign"  # type: ignore[arg-type]
+            to_crypto(cert),
+            p,
+            self.trust_list,
+            at,
+            policy,
+            require_identity=p == "sign",  # type: ignore[arg-type]
         )
         codes = {r.code for r in res.reasons}
         if res.ok:
@@ -251,7 +286,12 @@ class TrustListChecker:
         else:
             trust = Trust.UNTRUSTED
         ident = f"{res.identity.name} ({res.identity.person_id})" if res.identity else None
-        status = CertStatus(trust, res.ca_name, ident, tuple(f"{r.message_en} / {r.message_zh}" for r in res.reasons))
+        status = CertStatus(
+            trust,
+            res.ca_name,
+            ident,
+            tuple(f"{r.message_en} / {r.message_zh}" for r in res.reasons),
+        )
         with self._lock:
             self._cache[key] = status
         return status

@@ -82,7 +82,17 @@ def create_token(directory: Path, label: str, pin: str, so_pin: str) -> SoftHsmT
         conf = write_conf(Path(directory))
     os.environ["SOFTHSM2_CONF"] = str(conf)
     env = dict(os.environ, SOFTHSM2_CONF=str(conf))
-    cmd = ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", so_pin]
+    cmd = [
+        "softhsm2-util",
+        "--init-token",
+        "--free",
+        "--label",
+        label,
+        "--pin",
+        pin,
+        "--so-pin",
+        so_pin,
+    ]
     res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30, check=False)
     if res.returncode != 0:
         raise CredentialError(f"softhsm2-util failed: {res.stderr.strip() or res.stdout.strip()}")
@@ -121,13 +131,17 @@ def import_identity(
         if isinstance(private_key, ec.EllipticCurvePrivateKey):
             pub = private_key.public_key()
             params = _ec_params_der(private_key.curve)
-            point = pub.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+            point = pub.public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
             nbytes = (private_key.curve.key_size + 7) // 8
             priv_template = {
                 Attribute.CLASS: ObjectClass.PRIVATE_KEY,
                 Attribute.KEY_TYPE: KeyType.EC,
                 Attribute.EC_PARAMS: params,
-                Attribute.VALUE: private_key.private_numbers().private_value.to_bytes(nbytes, "big"),
+                Attribute.VALUE: private_key.private_numbers().private_value.to_bytes(
+                    nbytes, "big"
+                ),
             }
             from asn1crypto.core import OctetString
 
@@ -166,8 +180,14 @@ def import_identity(
             raise CredentialError(f"unsupported key type {type(private_key).__name__}")
         # The key never leaves the token again: sensitive and not extractable.
         session.create_object(
-            {**common, **priv_template, Attribute.PRIVATE: True, Attribute.SENSITIVE: True,
-             Attribute.EXTRACTABLE: False, Attribute.SIGN: True}
+            {
+                **common,
+                **priv_template,
+                Attribute.PRIVATE: True,
+                Attribute.SENSITIVE: True,
+                Attribute.EXTRACTABLE: False,
+                Attribute.SIGN: True,
+            }
         )
         session.create_object({**common, **pub_template, Attribute.VERIFY: True})
         for i, cert in enumerate((certificate, *chain)):
@@ -228,7 +248,9 @@ def set_token_flags(token: SoftHsmToken, set_bits: int = 0, clear_bits: int = 0)
         at = data.find(_TOKENFLAGS_TAG)
         if at < 0:
             raise CredentialError("token flags not found in SoftHSM store")
-        value_at = at + len(_TOKENFLAGS_TAG) + 8  # tag, then a kind word (2 = ulong), then the value
+        value_at = (
+            at + len(_TOKENFLAGS_TAG) + 8
+        )  # tag, then a kind word (2 = ulong), then the value
         flags = int.from_bytes(data[value_at : value_at + 8], "big")
         flags = (flags | set_bits) & ~clear_bits
         data[value_at : value_at + 8] = flags.to_bytes(8, "big")

@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,9 @@ def _ski(cert: x509.Certificate) -> bytes | None:
 
 def _aki(cert: x509.Certificate) -> bytes | None:
     try:
-        return cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+        return cert.extensions.get_extension_for_class(
+            x509.AuthorityKeyIdentifier
+        ).value.key_identifier
     except x509.ExtensionNotFound:
         return None
 
@@ -168,13 +170,16 @@ class TrustList:
 
 # ---------------------------------------------------------------- parsing
 
+
 def _dt(value: Any, what: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError as exc:
-        raise TrustListError(f"{what}: bad date {value!r}", f"{what}：日期格式错误 {value!r}") from exc
+        raise TrustListError(
+            f"{what}: bad date {value!r}", f"{what}：日期格式错误 {value!r}"
+        ) from exc
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
@@ -203,7 +208,9 @@ def _ca_from_json(raw: Mapping[str, Any]) -> TrustedCa:
 def parse_body(body: Mapping[str, Any], signer_cert: x509.Certificate | None = None) -> TrustList:
     schema = body.get("schema", {})
     if schema.get("kind") != BODY_KIND or schema.get("version") != 1:
-        raise TrustListError(f"not a trust list (schema {schema!r})", f"不是信任列表（schema {schema!r}）")
+        raise TrustListError(
+            f"not a trust list (schema {schema!r})", f"不是信任列表（schema {schema!r}）"
+        )
     try:
         return TrustList(
             operator=body["operator"],
@@ -214,12 +221,17 @@ def parse_body(body: Mapping[str, Any], signer_cert: x509.Certificate | None = N
             signer_cert=signer_cert,
         )
     except (KeyError, ValueError, TypeError) as exc:
-        raise TrustListError(f"malformed trust list: {exc!r}", f"信任列表格式错误：{exc!r}") from exc
+        raise TrustListError(
+            f"malformed trust list: {exc!r}", f"信任列表格式错误：{exc!r}"
+        ) from exc
 
 
 # ---------------------------------------------------------------- signing and loading
 
-def sign_trust_list(tl: TrustList, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> bytes:
+
+def sign_trust_list(
+    tl: TrustList, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate
+) -> bytes:
     """The signed file: {schema, trust_list: body, signature: {algorithm, value, signer_certificate}}."""
     body = tl.body()
     signature = key.sign(canonical_bytes(body), ec.ECDSA(hashes.SHA256()))
@@ -229,12 +241,14 @@ def sign_trust_list(tl: TrustList, key: ec.EllipticCurvePrivateKey, cert: x509.C
         "signature": {
             "algorithm": SIG_ALG,
             "value": base64.b64encode(signature).decode("ascii"),
-            "signer_certificate": base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(
-                "ascii"
-            ),
+            "signer_certificate": base64.b64encode(
+                cert.public_bytes(serialization.Encoding.DER)
+            ).decode("ascii"),
         },
     }
-    return json.dumps(json.loads(canonical_bytes(doc)), ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(json.loads(canonical_bytes(doc)), ensure_ascii=False, indent=2).encode(
+        "utf-8"
+    )
 
 
 def _public_key_of(pinned: x509.Certificate | ec.EllipticCurvePublicKey | Path | str) -> Any:
@@ -250,7 +264,9 @@ def read_unverified(path: Path | str) -> tuple[dict[str, Any], dict[str, Any] | 
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TrustListError(f"cannot read trust list {path}: {exc}", f"无法读取信任列表 {path}：{exc}") from exc
+        raise TrustListError(
+            f"cannot read trust list {path}: {exc}", f"无法读取信任列表 {path}：{exc}"
+        ) from exc
     if isinstance(doc, dict) and "trust_list" in doc:
         return doc["trust_list"], doc.get("signature")
     return doc, None  # a bare body: unsigned
@@ -262,7 +278,7 @@ def load_trust_list(
     now: datetime | None = None,
 ) -> TrustList:
     """Load and check a signed trust list; refuse unsigned, tampered, wrong-key or stale lists."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     body, sig = read_unverified(path)
     if not sig or not sig.get("value"):
         raise TrustListError("the trust list is not signed", "信任列表未签名，拒绝使用")
@@ -281,7 +297,9 @@ def load_trust_list(
                 "信任列表不是由预置的交易中心信任列表密钥签名的",
             )
     try:
-        pinned_key.verify(base64.b64decode(sig["value"]), canonical_bytes(body), ec.ECDSA(hashes.SHA256()))
+        pinned_key.verify(
+            base64.b64decode(sig["value"]), canonical_bytes(body), ec.ECDSA(hashes.SHA256())
+        )
     except (InvalidSignature, ValueError) as exc:
         raise TrustListError(
             "the trust list signature does not verify (tampered, or wrong key)",
@@ -311,7 +329,7 @@ def trust_list_from_config(
     {name, certificates: [path...], status, status_since, services, identity_rule, crl_urls, ocsp_urls}]}
     """
     issued = issued_at or (
-        _dt(config["issued_at"], "issued_at") if config.get("issued_at") else datetime.now(timezone.utc)
+        _dt(config["issued_at"], "issued_at") if config.get("issued_at") else datetime.now(UTC)
     )
     if config.get("next_update"):
         next_update = _dt(config["next_update"], "next_update")
@@ -321,7 +339,15 @@ def trust_list_from_config(
     for raw in config["cas"]:
         certs = [load_cert(base_dir / p) for p in raw["certificates"]]
         der = [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in certs]
-        cas.append(_ca_from_json({**raw, "certificates": der, "status_since": raw.get("status_since", issued.isoformat())}))
+        cas.append(
+            _ca_from_json(
+                {
+                    **raw,
+                    "certificates": der,
+                    "status_since": raw.get("status_since", issued.isoformat()),
+                }
+            )
+        )
     return TrustList(
         operator=config.get("operator", "trust list operator"),
         sequence_number=int(config.get("sequence_number", 1)),
@@ -342,9 +368,15 @@ def describe(tl: TrustList) -> Sequence[str]:
         status = entry.status.value
         if entry.withdrawn_at:
             status += f" since {entry.withdrawn_at.isoformat()}"
-        rule = entry.identity_rule.kind.value + (f" {entry.identity_rule.oid}" if entry.identity_rule.oid else "")
-        lines.append(f"- {entry.name}: {status}; services {','.join(sorted(s.value for s in entry.services))}")
-        lines.append(f"    identity rule 身份规则: {rule}; {len(entry.certificates)} certificate(s)")
+        rule = entry.identity_rule.kind.value + (
+            f" {entry.identity_rule.oid}" if entry.identity_rule.oid else ""
+        )
+        lines.append(
+            f"- {entry.name}: {status}; services {','.join(sorted(s.value for s in entry.services))}"
+        )
+        lines.append(
+            f"    identity rule 身份规则: {rule}; {len(entry.certificates)} certificate(s)"
+        )
         for url in entry.crl_urls + entry.ocsp_urls:
             lines.append(f"    {url}")
     return lines

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from asn1crypto import x509 as asn1_x509
@@ -58,7 +58,9 @@ class RevocationPolicy:
 
     def __post_init__(self) -> None:
         if self.mode not in ("hard-fail", "soft-fail"):
-            raise ValueError(f"revocation mode must be 'hard-fail' or 'soft-fail', not {self.mode!r}")
+            raise ValueError(
+                f"revocation mode must be 'hard-fail' or 'soft-fail', not {self.mode!r}"
+            )
 
     @classmethod
     def offline(cls, crls: Sequence[bytes] = (), ocsps: Sequence[bytes] = ()) -> RevocationPolicy:
@@ -98,7 +100,7 @@ def _crypto(cert: asn1_x509.Certificate) -> x509.Certificate:
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _map_error(exc: Exception, purpose: str) -> Reason:
@@ -138,24 +140,45 @@ async def avalidate_certificate(
     """
     if purpose not in _PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
-    at = _utc(at) or datetime.now(timezone.utc)
+    at = _utc(at) or datetime.now(UTC)
     policy = revocation or RevocationPolicy()
     key_usage, ext_key_usage, service = _PURPOSES[purpose]
     reasons: list[Reason] = []
 
-    def result(chain: Sequence[x509.Certificate] = (), identity: Identity | None = None,
-               ca_name: str | None = None, crls: Sequence[bytes] = (), ocsps: Sequence[bytes] = ()) -> ValidationResult:
+    def result(
+        chain: Sequence[x509.Certificate] = (),
+        identity: Identity | None = None,
+        ca_name: str | None = None,
+        crls: Sequence[bytes] = (),
+        ocsps: Sequence[bytes] = (),
+    ) -> ValidationResult:
         ok = not reasons
         if not ok:
-            log.info("certificate %x refused for %s: %s", cert.serial_number, purpose, reasons[0].message_en)
-        return ValidationResult(ok, purpose, at, identity if ok else None, ca_name, tuple(chain or (cert,)),
-                                tuple(reasons), tuple(crls), tuple(ocsps))
+            log.info(
+                "certificate %x refused for %s: %s",
+                cert.serial_number,
+                purpose,
+                reasons[0].message_en,
+            )
+        return ValidationResult(
+            ok,
+            purpose,
+            at,
+            identity if ok else None,
+            ca_name,
+            tuple(chain or (cert,)),
+            tuple(reasons),
+            tuple(crls),
+            tuple(ocsps),
+        )
 
     entry = trust_list.issuer_of(cert)
     if entry is None:
         same_name = any(c.subject == cert.issuer for c in trust_list.all_certificates())
         # A recognised CA's name with another key is a forged or broken chain, not an unknown CA.
-        reasons.append(Reason(ReasonCode.BROKEN_CHAIN if same_name else ReasonCode.ISSUER_NOT_RECOGNISED))
+        reasons.append(
+            Reason(ReasonCode.BROKEN_CHAIN if same_name else ReasonCode.ISSUER_NOT_RECOGNISED)
+        )
         return result()
     if not entry.recognised_at(at):
         reasons.append(Reason(ReasonCode.CA_WITHDRAWN, when=entry.withdrawn_at))
@@ -165,7 +188,9 @@ async def avalidate_certificate(
     crls, ocsps = list(policy.crls), list(policy.ocsps)
     if policy.fetch:
         issuer = next(c for c in entry.certificates if c.subject == cert.issuer)
-        fetched_crls, fetched_ocsps = await fetch_revocation(cert, issuer, cache=policy.cache, timeout=policy.timeout)
+        fetched_crls, fetched_ocsps = await fetch_revocation(
+            cert, issuer, cache=policy.cache, timeout=policy.timeout
+        )
         crls += fetched_crls
         ocsps += fetched_ocsps
 
@@ -211,5 +236,7 @@ def validate_certificate(
 ) -> ValidationResult:
     """Blocking form of :func:`avalidate_certificate` (not from inside a running event loop)."""
     return asyncio.run(
-        avalidate_certificate(cert, purpose, trust_list, at, revocation, require_identity=require_identity)
+        avalidate_certificate(
+            cert, purpose, trust_list, at, revocation, require_identity=require_identity
+        )
     )

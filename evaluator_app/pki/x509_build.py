@@ -114,7 +114,8 @@ def build_cert(
     )
     aki_source = public_key if issuer_cert is None else issuer_cert.public_key()
     builder = builder.add_extension(
-        x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_source), False  # type: ignore[arg-type]
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_source),
+        False,  # type: ignore[arg-type]
     )
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), eku_critical)

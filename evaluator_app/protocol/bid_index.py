@@ -27,7 +27,13 @@ def is_index(doc_id: str) -> bool:
 
 
 def bid_index_bytes(bidder_id: str, document: str, pages: Mapping[str, list[int]]) -> bytes:
-    body = {"format": INDEX_FORMAT, "version": 1, "bidder_id": bidder_id, "document": document, "criteria": {k: list(v) for k, v in sorted(pages.items())}}
+    body = {
+        "format": INDEX_FORMAT,
+        "version": 1,
+        "bidder_id": bidder_id,
+        "document": document,
+        "criteria": {k: list(v) for k, v in sorted(pages.items())},
+    }
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -37,6 +43,12 @@ def parse_bid_index(data: bytes) -> BidIndex:
     if not isinstance(raw, dict) or raw.get("format") != INDEX_FORMAT or raw.get("version") != 1:
         raise ValueError("not a bid index (format bid-index, version 1)")
     criteria = raw.get("criteria")
-    if not isinstance(criteria, dict) or not all(isinstance(v, list) and all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in v) for v in criteria.values()):
+    if not isinstance(criteria, dict) or not all(
+        isinstance(v, list)
+        and all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in v)
+        for v in criteria.values()
+    ):
         raise ValueError("criteria must map criterion ids to lists of page numbers")
-    return BidIndex(str(raw["bidder_id"]), str(raw["document"]), {str(k): tuple(v) for k, v in criteria.items()})
+    return BidIndex(
+        str(raw["bidder_id"]), str(raw["document"]), {str(k): tuple(v) for k, v in criteria.items()}
+    )

@@ -54,7 +54,10 @@ def decode(cls: type[T], data: Any, path: str = "$") -> T:
     values = {}
     for name, field in fields.items():
         if name not in data:
-            if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            if (
+                field.default is dataclasses.MISSING
+                and field.default_factory is dataclasses.MISSING
+            ):
                 raise SchemaError(f"{path}.{name}", "is required")
             continue
         values[name] = _value(hints[name], data[name], f"{path}.{name}")

@@ -87,7 +87,8 @@ def render_evaluation_report(
         title=f"评标报告 - {project.name} - {lot.name}",
         author="评标委员会",
         subject=SUMMARY_PREFIX + digest,
-        keywords=(SUMMARY_PREFIX + digest, f"project:{project.id}", f"lot:{lot.id}") + ((f"session:{session_id}",) if session_id else ()),
+        keywords=(SUMMARY_PREFIX + digest, f"project:{project.id}", f"lot:{lot.id}")
+        + ((f"session:{session_id}",) if session_id else ()),
         created=parse_time(generated_at),
         footer_left=f"评标报告 · {project.id} · {lot.name}",
         footer_right=f"评标结果摘要 SHA-256：{digest}",
@@ -100,12 +101,18 @@ def render_evaluation_report(
         member = by_id.get(person_id)
         return f"{member.name}（{person_id}）" if member else person_id
 
-    story: list[Flowable] = _cover(project, lot, committee, session_title, session_id, generated_at, width)
+    story: list[Flowable] = _cover(
+        project, lot, committee, session_title, session_id, generated_at, width
+    )
     sections: list[tuple[str, list[Flowable]]] = [
         ("评标委员会组成", _committee(committee, recusals, width)),
         ("初步评审结果", sec.gate_section(lot, summary, names, width)),
         ("价格分计算", sec.price_section(lot, summary, width)),
-        ("各专家评分汇总", sec.expert_totals_section(lot, summary, names, width) + _sheets(lot, sheets, names, width)),
+        (
+            "各专家评分汇总",
+            sec.expert_totals_section(lot, summary, names, width)
+            + _sheets(lot, sheets, names, width),
+        ),
         ("最终得分及排名", sec.final_section(lot, summary, width)),
         ("推荐中标候选人", sec.candidates_section(lot, summary)),
         ("评分畸高、畸低情况及说明", sec.deviation_section(lot, summary, names, width)),
@@ -118,13 +125,24 @@ def render_evaluation_report(
         story += [CondPageBreak(50 * mm), para(f"{numbers[n]}、{title}", s.h1), *flowables]
     story += _signature_page(committee, dissents, width)
     pdf = build_pdf(story, info)
-    logger.info("evaluation report for %s/%s rendered: %d bytes, summary %s", project.id, lot.id, len(pdf), digest)
+    logger.info(
+        "evaluation report for %s/%s rendered: %d bytes, summary %s",
+        project.id,
+        lot.id,
+        len(pdf),
+        digest,
+    )
     return pdf
 
 
 def _cover(
-    project: Project, lot: Lot, committee: Sequence[CommitteeMember], session_title: str, session_id: str,
-    generated_at: dt.datetime | str, width: float,
+    project: Project,
+    lot: Lot,
+    committee: Sequence[CommitteeMember],
+    session_title: str,
+    session_id: str,
+    generated_at: dt.datetime | str,
+    width: float,
 ) -> list[Flowable]:
     s = styles()
     venues = list(dict.fromkeys(m.venue for m in committee if m.venue))
@@ -153,10 +171,19 @@ def _cover(
     ]
 
 
-def _committee(committee: Sequence[CommitteeMember], recusals: Sequence[Recusal], width: float) -> list[Flowable]:
+def _committee(
+    committee: Sequence[CommitteeMember], recusals: Sequence[Recusal], width: float
+) -> list[Flowable]:
     s = styles()
     rows = [
-        [para(str(n), s.cell_center), m.name, m.person_id, "组长" if m.leader else "成员", m.role, m.venue]
+        [
+            para(str(n), s.cell_center),
+            m.name,
+            m.person_id,
+            "组长" if m.leader else "成员",
+            m.role,
+            m.venue,
+        ]
         for n, m in enumerate(committee, start=1)
     ]
     widths = [12 * mm, 30 * mm, 28 * mm, 18 * mm, 34 * mm]
@@ -167,16 +194,32 @@ def _committee(committee: Sequence[CommitteeMember], recusals: Sequence[Recusal]
         Spacer(1, 2 * mm),
     ]
     leader = next((m for m in committee if m.leader), None)
-    out.append(para(f"评标委员会组长：{leader.name}（{leader.person_id}）。" if leader else "评标委员会组长：未推选。", s.body))
+    out.append(
+        para(
+            f"评标委员会组长：{leader.name}（{leader.person_id}）。"
+            if leader
+            else "评标委员会组长：未推选。",
+            s.body,
+        )
+    )
     if recusals:
         rec = [[r.name, r.person_id, r.reason, r.replaced_by or "—"] for r in recusals]
-        out += [para("回避情况：", s.h2), grid(["姓名", "编号", "回避理由", "替补专家"], rec, [28 * mm, 28 * mm, width - 90 * mm, 34 * mm])]
+        out += [
+            para("回避情况：", s.h2),
+            grid(
+                ["姓名", "编号", "回避理由", "替补专家"],
+                rec,
+                [28 * mm, 28 * mm, width - 90 * mm, 34 * mm],
+            ),
+        ]
     else:
         out.append(para("回避情况：无成员申请回避。", s.body))
     return out
 
 
-def _sheets(lot: Lot, sheets: Sequence[ScoreSheet], names: sec.Names, width: float) -> list[Flowable]:
+def _sheets(
+    lot: Lot, sheets: Sequence[ScoreSheet], names: sec.Names, width: float
+) -> list[Flowable]:
     """Every expert's item scores (详细评审), one grid per expert, in expert id order."""
     s = styles()
     if not sheets:
@@ -186,7 +229,10 @@ def _sheets(lot: Lot, sheets: Sequence[ScoreSheet], names: sec.Names, width: flo
     for sheet in sorted(sheets, key=lambda x: x.expert_id):
         bidders = sec.bidders_of(lot, sorted({x.bidder_id for x in sheet.scores}))
         scores = {(x.bidder_id, x.item_id): x.score for x in sheet.scores}
-        heading = para(f"专家评分明细：{names(sheet.expert_id)}（评分表第 {sheet.version} 版，{beijing(sheet.at)}）", s.h2)
+        heading = para(
+            f"专家评分明细：{names(sheet.expert_id)}（评分表第 {sheet.version} 版，{beijing(sheet.at)}）",
+            s.h2,
+        )
         out.append(KeepTogether([heading, *score_grid(bidders, items, scores, width)]))
     return out
 
@@ -197,11 +243,17 @@ def _dissents(dissents: Sequence[Dissent]) -> list[Flowable]:
         return [para("无。评标委员会成员对评标结果没有不同意见。", s.body)]
     out: list[Flowable] = []
     for d in dissents:
-        out += [para(f"{d.name}（{d.person_id}）不同意评标结果，理由如下：", s.cell_bold), para(d.reasons, s.body), Spacer(1, 2 * mm)]
+        out += [
+            para(f"{d.name}（{d.person_id}）不同意评标结果，理由如下：", s.cell_bold),
+            para(d.reasons, s.body),
+            Spacer(1, 2 * mm),
+        ]
     return out
 
 
-def _signature_page(committee: Sequence[CommitteeMember], dissents: Sequence[Dissent], width: float) -> list[Flowable]:
+def _signature_page(
+    committee: Sequence[CommitteeMember], dissents: Sequence[Dissent], width: float
+) -> list[Flowable]:
     s = styles()
     dissenting = {d.person_id for d in dissents}
     rows = [
@@ -217,7 +269,9 @@ def _signature_page(committee: Sequence[CommitteeMember], dissents: Sequence[Dis
     ]
     widths = [12 * mm, 32 * mm, 16 * mm, 30 * mm, 0.0, 34 * mm]
     widths[4] = width - sum(widths)
-    table = grid(["序号", "姓名", "职务", "评标场地", "签字（电子签名）及日期", "备注"], rows, widths)
+    table = grid(
+        ["序号", "姓名", "职务", "评标场地", "签字（电子签名）及日期", "备注"], rows, widths
+    )
     for row in range(1, len(rows) + 1):
         table._argH[row] = 18 * mm  # room for a visible signature
     return [

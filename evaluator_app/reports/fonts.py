@@ -35,7 +35,9 @@ def register_fonts() -> str:
             path = resource(CJK_FONT)
             pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
             # One family, so <b>/<i> in paragraphs never fall back to a font without CJK glyphs.
-            pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT)
+            pdfmetrics.registerFontFamily(
+                FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT
+            )
             logger.info("registered font %s from %s", FONT, path)
             _registered = True
     return FONT

@@ -47,7 +47,7 @@ class DocInfo:
 
 
 def _pdf_date(moment: dt.datetime) -> Callable[..., str]:
-    utc = moment.astimezone(dt.timezone.utc)
+    utc = moment.astimezone(dt.UTC)
     text = utc.strftime("D:%Y%m%d%H%M%S+00'00'")
     return lambda *_args: text
 
@@ -83,13 +83,17 @@ def _numbered_canvas(info: DocInfo) -> type[Canvas]:
             self.setFillColor(MUTED)
             self.setFont(font, 9)
             self.drawString(MARGIN, MARGIN - 6.5 * mm, info.footer_left)
-            self.drawRightString(width - MARGIN, MARGIN - 6.5 * mm, f"第 {number} 页 / 共 {total} 页")
+            self.drawRightString(
+                width - MARGIN, MARGIN - 6.5 * mm, f"第 {number} 页 / 共 {total} 页"
+            )
             if info.footer_right:
                 self.setFont(font, 8)
                 self.drawString(MARGIN, MARGIN - 10.5 * mm, info.footer_right)
             if info.header and number > 1:
                 self.setFont(font, 9)
-                self.drawRightString(width - MARGIN, self._pagesize[1] - MARGIN + 4 * mm, info.header)
+                self.drawRightString(
+                    width - MARGIN, self._pagesize[1] - MARGIN + 4 * mm, info.header
+                )
             self.restoreState()
 
     return NumberedCanvas
@@ -129,7 +133,15 @@ def _build_pdf(story: Sequence[Flowable], info: DocInfo) -> bytes:
         initialFontName=register_fonts(),
         lang="zh-CN",
     )
-    body = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0)
+    body = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[body], pagesize=size)])
     doc.build(list(story), canvasmaker=_numbered_canvas(info))
     data = out.getvalue()

@@ -58,7 +58,7 @@ def sheet_hash_of_pdf(pdf: bytes) -> str | None:
             match = _HASH_RE.search(str(value)) if value is not None else None
             if match:
                 return match.group(1)
-    except Exception:  # noqa: BLE001 - any unreadable PDF simply declares no hash
+    except Exception:
         logger.info("no sheet hash readable from the PDF", exc_info=True)
     return None
 
@@ -68,7 +68,9 @@ def _sheet_bidders(sheet: ScoreSheet, lot: Lot) -> list[Bidder]:
     known = {b.id for b in lot.bidders}
     unknown = sorted(ids - known)
     if unknown:
-        raise ValueError(f"the sheet scores bidders that are not in lot {lot.id!r}: {', '.join(unknown)}")
+        raise ValueError(
+            f"the sheet scores bidders that are not in lot {lot.id!r}: {', '.join(unknown)}"
+        )
     return [b for b in lot.bidders if b.id in ids]
 
 
@@ -77,7 +79,9 @@ def _items(sheet: ScoreSheet, lot: Lot) -> list[tuple[str, ScoredItem]]:
     ids = {i.id for _g, i in items}
     unknown = sorted({s.item_id for s in sheet.scores} - ids)
     if unknown:
-        raise ValueError(f"the sheet scores items that are not scored items of the plan: {', '.join(unknown)}")
+        raise ValueError(
+            f"the sheet scores items that are not scored items of the plan: {', '.join(unknown)}"
+        )
     return items
 
 
@@ -121,12 +125,17 @@ def render_score_sheet(
     for number, bidder in enumerate(bidders, start=1):
         # one bidder's table on one page when it fits (it splits, header repeated, when not)
         heading = para(f"{number}. {bidder.name}（{bidder.id}）", s.h2)
-        story.append(KeepTogether([heading, _bidder_table(bidder, items, scores, explained, width)]))
+        story.append(
+            KeepTogether([heading, _bidder_table(bidder, items, scores, explained, width)])
+        )
     story += [CondPageBreak(40 * mm), para("三、评分偏差说明", s.h1)]
     story += _explanations(sheet, lot, items, width)
     story += [
         para("价格分由评标系统按招标文件规定的公式统一计算，不在本评分表内。", s.note),
-        para("本评分表与同一评分数据的电子签名 JSON 一一对应，页脚及文档属性中的 SHA-256 即该 JSON 的摘要。", s.note),
+        para(
+            "本评分表与同一评分数据的电子签名 JSON 一一对应，页脚及文档属性中的 SHA-256 即该 JSON 的摘要。",
+            s.note,
+        ),
         Spacer(1, 4 * mm),
         _signature_box(expert_name, width),
     ]
@@ -134,19 +143,34 @@ def render_score_sheet(
         title=f"评标专家评分表 - {expert_name}",
         author=expert_name,
         subject=HASH_PREFIX + digest,
-        keywords=(HASH_PREFIX + digest, f"session:{sheet.session_id}", f"lot:{sheet.lot_id}", f"expert:{sheet.expert_id}"),
+        keywords=(
+            HASH_PREFIX + digest,
+            f"session:{sheet.session_id}",
+            f"lot:{sheet.lot_id}",
+            f"expert:{sheet.expert_id}",
+        ),
         created=parse_time(sheet.at),
         footer_left=f"评标专家评分表 · {expert_name}（{sheet.expert_id}）· {sheet.session_id} · 第 {sheet.version} 版",
         footer_right=f"评分表 SHA-256：{digest}",
         header=f"{lot.name} · {expert_name}",
     )
     pdf = build_pdf(story, info)
-    logger.info("score sheet of %s for %s rendered: %d bytes, sha256 %s", sheet.expert_id, sheet.session_id, len(pdf), digest)
+    logger.info(
+        "score sheet of %s for %s rendered: %d bytes, sha256 %s",
+        sheet.expert_id,
+        sheet.session_id,
+        len(pdf),
+        digest,
+    )
     return pdf
 
 
 def _bidder_table(
-    bidder: Bidder, items: Sequence[tuple[str, ScoredItem]], scores: dict, explained: set[tuple[str, str]], width: float  # type: ignore[type-arg]
+    bidder: Bidder,
+    items: Sequence[tuple[str, ScoredItem]],
+    scores: dict,
+    explained: set[tuple[str, str]],
+    width: float,  # type: ignore[type-arg]
 ) -> Table:
     """Every scored item for one bidder; rows with a deviation explanation are shaded."""
     s = styles()
@@ -157,19 +181,47 @@ def _bidder_table(
         entry = scores.get((bidder.id, item.id))
         score = dec(entry.score) + grade(item, entry.score) if entry else "—"
         comment = entry.comment if entry and entry.comment else ""
-        rows.append([para(str(n), s.cell_center), f"{group}：{item.name}", range_text(item), para(score, s.cell_center), comment])
-    rows.append(["", "小计", "", para(total(bidder.id, items, {k: v.score for k, v in scores.items()}), s.cell_center), "不含价格分"])
+        rows.append(
+            [
+                para(str(n), s.cell_center),
+                f"{group}：{item.name}",
+                range_text(item),
+                para(score, s.cell_center),
+                comment,
+            ]
+        )
+    rows.append(
+        [
+            "",
+            "小计",
+            "",
+            para(total(bidder.id, items, {k: v.score for k, v in scores.items()}), s.cell_center),
+            "不含价格分",
+        ]
+    )
     flagged = [n for n, (_g, item) in enumerate(items) if (bidder.id, item.id) in explained]
-    return grid(["序号", "评审项", "分值范围 / 档次", "得分", "评审意见"], rows, widths, total_rows=1, shaded=flagged)
+    return grid(
+        ["序号", "评审项", "分值范围 / 档次", "得分", "评审意见"],
+        rows,
+        widths,
+        total_rows=1,
+        shaded=flagged,
+    )
 
 
-def _explanations(sheet: ScoreSheet, lot: Lot, items: Sequence[tuple[str, ScoredItem]], width: float) -> list[Flowable]:
+def _explanations(
+    sheet: ScoreSheet, lot: Lot, items: Sequence[tuple[str, ScoredItem]], width: float
+) -> list[Flowable]:
     s = styles()
     if not sheet.explanations:
         return [para("无（本评分表没有被标记为畸高或畸低的评分）。", s.body)]
     names = {i.id: i.name for _g, i in items}
     rows = [
-        [f"{lot.bidder(e.bidder_id).name}（{e.bidder_id}）", names.get(e.item_id, e.item_id), e.text]
+        [
+            f"{lot.bidder(e.bidder_id).name}（{e.bidder_id}）",
+            names.get(e.item_id, e.item_id),
+            e.text,
+        ]
         for e in sheet.explanations
     ]
     return [grid(["投标人", "评审项", "说明"], rows, [48 * mm, 40 * mm, width - 88 * mm])]
@@ -187,11 +239,15 @@ def _signature_box(expert_name: str, width: float) -> Flowable:
         rowHeights=[None, 30 * mm],
         hAlign="LEFT",
     )
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), register_fonts(), 10),
-        ("BOX", (0, 0), (-1, -1), 0.8, GRID),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
-        ("SPAN", (0, 0), (-1, 0)),
-        ("VALIGN", (0, 1), (-1, 1), "BOTTOM"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), register_fonts(), 10),
+                ("BOX", (0, 0), (-1, -1), 0.8, GRID),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
+                ("SPAN", (0, 0), (-1, 0)),
+                ("VALIGN", (0, 1), (-1, 1), "BOTTOM"),
+            ]
+        )
+    )
     return KeepTogether([table])

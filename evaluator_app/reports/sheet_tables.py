@@ -32,7 +32,10 @@ def item_cell(group: str, item: ScoredItem) -> Paragraph:
     """The item's name, and its range (bands on one line) in small print under it."""
     s = styles()
     scale = "；".join(band_text(b) for b in item.bands) if item.bands else range_text(item)
-    return Paragraph(f"{escape(group)}：{escape(item.name)}<br/><font size=\"9\" color=\"#444444\">{escape(scale)}</font>", s.cell)
+    return Paragraph(
+        f'{escape(group)}：{escape(item.name)}<br/><font size="9" color="#444444">{escape(scale)}</font>',
+        s.cell,
+    )
 
 
 def band_text(band: GradeBand) -> str:
@@ -72,9 +75,21 @@ def score_grid(
         header = ["序号", "评审项（分值）", *[f"{b.name}（{b.id}）" for b in chunk]]
         rows: list[list[object]] = []
         for n, (group, item) in enumerate(items, start=1):
-            cells = [para(dec(scores[(b.id, item.id)]) if (b.id, item.id) in scores else "—", s.cell_center) for b in chunk]
+            cells = [
+                para(
+                    dec(scores[(b.id, item.id)]) if (b.id, item.id) in scores else "—",
+                    s.cell_center,
+                )
+                for b in chunk
+            ]
             rows.append([para(str(n), s.cell_center), item_cell(group, item), *cells])
         total_max = exact_sum(i.max for _g, i in items)
-        rows.append(["", f"{label}（满分 {dec(total_max)}）", *[para(total(b.id, items, scores), s.cell_center) for b in chunk]])
+        rows.append(
+            [
+                "",
+                f"{label}（满分 {dec(total_max)}）",
+                *[para(total(b.id, items, scores), s.cell_center) for b in chunk],
+            ]
+        )
         out += [grid(header, rows, widths, total_rows=1), Spacer(1, 3 * mm)]
     return out

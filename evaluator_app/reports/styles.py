@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph
 from evaluator_app.reports.fonts import register_fonts
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # for an unreadable time stamp
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # for an unreadable time stamp
 
 HEADER_BG = colors.HexColor("#E4E9F0")
 TOTAL_BG = colors.HexColor("#F3F0E0")
@@ -52,7 +52,9 @@ def styles() -> Styles:
 
     def style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
         # wordWrap CJK: Chinese lines break between any two characters
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)  # type: ignore[arg-type]
+        return ParagraphStyle(
+            name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw
+        )  # type: ignore[arg-type]
 
     return Styles(
         title=style("title", 20, 28, alignment=TA_CENTER, spaceAfter=6),
@@ -101,7 +103,7 @@ def parse_time(value: str | dt.datetime) -> dt.datetime:
             moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return EPOCH
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def beijing(value: str | dt.datetime) -> str:

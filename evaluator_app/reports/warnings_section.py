@@ -33,12 +33,33 @@ def warnings_section(warnings: Sequence[Mapping[str, Any]], width: float) -> lis
         return [para("系统未发现围标串标预警线索。", s.body)]
     rows = []
     for n, warning in enumerate(warnings, start=1):
-        evidence = "；".join(f"{p['a']['doc_id']} 第{p['a']['page']}页 与 {p['b']['doc_id']} 第{p['b']['page']}页" for p in warning.get("passages", [])[:3])
-        evidence = evidence or "；".join(f"{v['bidder_id']}：{v['value']}" for v in warning.get("values", [])[:4])
+        evidence = "；".join(
+            f"{p['a']['doc_id']} 第{p['a']['page']}页 与 {p['b']['doc_id']} 第{p['b']['page']}页"
+            for p in warning.get("passages", [])[:3]
+        )
+        evidence = evidence or "；".join(
+            f"{v['bidder_id']}：{v['value']}" for v in warning.get("values", [])[:4]
+        )
         decision = warning.get("decision")
-        decided = f"{DECISION_ZH.get(decision['decision'], decision['decision'])}：{decision['reasons']}" if decision else "未处理"
-        rows.append([str(n), KIND_ZH.get(warning["kind"], warning["kind"]), "、".join(warning["bidders"]), STRENGTH_ZH.get(warning["strength"], warning["strength"]), evidence, decided])
+        decided = (
+            f"{DECISION_ZH.get(decision['decision'], decision['decision'])}：{decision['reasons']}"
+            if decision
+            else "未处理"
+        )
+        rows.append(
+            [
+                str(n),
+                KIND_ZH.get(warning["kind"], warning["kind"]),
+                "、".join(warning["bidders"]),
+                STRENGTH_ZH.get(warning["strength"], warning["strength"]),
+                evidence,
+                decided,
+            ]
+        )
     widths = [8 * mm, 34 * mm, 22 * mm, 10 * mm, 0.0, 40 * mm]
     widths[4] = width - sum(widths)
-    intro = para("以下线索由系统自动发现，仅供评标委员会判断；是否构成围标串标由评标委员会认定，处理意见由组长签名记录。", s.body)
+    intro = para(
+        "以下线索由系统自动发现，仅供评标委员会判断；是否构成围标串标由评标委员会认定，处理意见由组长签名记录。",
+        s.body,
+    )
     return [intro, grid(["序号", "类型", "投标人", "强度", "证据", "委员会处理意见"], rows, widths)]

@@ -27,7 +27,9 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
     app.setApplicationName("evaluator")
     apply_style(app)  # type: ignore[arg-type]
     install_language(app, settings.language)
-    app.setQuitOnLastWindowClosed(False)  # the main window's closed signal ends the loop, after cleanup
+    app.setQuitOnLastWindowClosed(
+        False
+    )  # the main window's closed signal ends the loop, after cleanup
     window = MainWindow(settings, data_dir)
     window.show()  # painted before asyncio and qasync are even imported
     app.processEvents()

@@ -3,9 +3,9 @@ decrypting only the chunks it touches (a 100 MB bid costs a few MB of memory, no
 
 from __future__ import annotations
 
-from PySide6.QtCore import QIODevice, QObject
-
 import logging
+
+from PySide6.QtCore import QIODevice, QObject
 
 from evaluator_app.client.doc_cache import CacheReader
 from evaluator_app.client.errors import CacheError
@@ -18,24 +18,26 @@ class EncryptedDevice(QIODevice):
         super().__init__(parent)
         self.reader = reader
 
-    def isSequential(self) -> bool:  # noqa: N802 (Qt name)
+    def isSequential(self) -> bool:
         return False
 
     def size(self) -> int:
         return self.reader.size
 
-    def bytesAvailable(self) -> int:  # noqa: N802 (Qt name)
+    def bytesAvailable(self) -> int:
         return self.reader.size - self.pos() + super().bytesAvailable()
 
-    def readData(self, maxlen: int) -> bytes:  # noqa: N802 (Qt name)
+    def readData(self, maxlen: int) -> bytes:
         try:
             return self.reader.read(self.pos(), maxlen)
-        except CacheError as exc:  # altered on disk since it was verified: stop reading, never show it
+        except (
+            CacheError
+        ) as exc:  # altered on disk since it was verified: stop reading, never show it
             logger.error("document %s: %s", self.reader.doc_id, exc)
             self.setErrorString(exc.message_zh)
             return b""
 
-    def writeData(self, data: bytes) -> int:  # noqa: N802 (Qt name)
+    def writeData(self, data: bytes) -> int:
         return -1
 
     def close(self) -> None:

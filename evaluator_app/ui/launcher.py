@@ -8,7 +8,17 @@ import subprocess
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QMainWindow, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evaluator_app.demo.runner import ServicesThread, app_command
 from evaluator_app.demo.world import CITY, DemoPerson, DemoWorld
@@ -28,14 +38,31 @@ class Launcher(QMainWindow):
         self.resize(980, 560)
         title = QLabel(self.tr("Demo: a cross-city evaluation on this computer"))
         title.setObjectName("title")
-        intro = QLabel(self.tr("The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file is filled in, type the password shown."))
+        intro = QLabel(
+            self.tr(
+                "The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file is filled in, type the password shown."
+            )
+        )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(world.people), 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Venue / seat"), self.tr("Certificate password"), ""])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Role"),
+                self.tr("Venue / seat"),
+                self.tr("Certificate password"),
+                "",
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.buttons: dict[str, QPushButton] = {}
         for row, person in enumerate(world.people):
-            cells = [person.name, role_name(person.role), f"{CITY[person.venue]} {person.seat}", person.password]
+            cells = [
+                person.name,
+                role_name(person.role),
+                f"{CITY[person.venue]} {person.seat}",
+                person.password,
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -44,7 +71,9 @@ class Launcher(QMainWindow):
             button.clicked.connect(lambda _=False, p=person: self.open_as(p))
             self.buttons[person.key] = button
             self.table.setCellWidget(row, 4, button)
-        self.status = QLabel(self.tr("Venue {url} · demo folder {dir}").format(url=world.venue_url, dir=world.root))
+        self.status = QLabel(
+            self.tr("Venue {url} · demo folder {dir}").format(url=world.venue_url, dir=world.root)
+        )
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         central = QWidget()
@@ -60,19 +89,25 @@ class Launcher(QMainWindow):
     def open_as(self, person: DemoPerson) -> None:
         running = self.children.get(person.key)
         if running is not None and running.poll() is None:
-            self.status.setText(self.tr("{name}'s application is already open.").format(name=person.name))
+            self.status.setText(
+                self.tr("{name}'s application is already open.").format(name=person.name)
+            )
             return
         QGuiApplication.clipboard().setText(person.password)
         env = dict(os.environ)
         self.children[person.key] = subprocess.Popen(app_command(person.data_dir), env=env)
-        self.status.setText(self.tr("Opened the application as {name} (password copied to the clipboard).").format(name=person.name))
+        self.status.setText(
+            self.tr("Opened the application as {name} (password copied to the clipboard).").format(
+                name=person.name
+            )
+        )
 
     def _reap(self) -> None:
         for key, child in list(self.children.items()):
             if child.poll() is not None:
                 del self.children[key]
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_children()
         super().closeEvent(event)
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from qasync import asyncSlot
 
 from evaluator_app.client.explain import explain
@@ -27,7 +37,15 @@ class LobbyPage(QWidget):
         title = QLabel(self.tr("My evaluation sessions"))
         title.setObjectName("title")
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Session"), self.tr("Project"), self.tr("Phase"), self.tr("Venues"), self.tr("Start")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Session"),
+                self.tr("Project"),
+                self.tr("Phase"),
+                self.tr("Venues"),
+                self.tr("Start"),
+            ]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -62,14 +80,24 @@ class LobbyPage(QWidget):
         self.table.setRowCount(len(self.sessions))
         for row, session in enumerate(self.sessions):
             phase = "paused" if session["paused"] else session["phase"]
-            cells = [session["id"], session["title"], phase_name(phase), "、".join(session["venues"]), session.get("scheduled_start") or ""]
+            cells = [
+                session["id"],
+                session["title"],
+                phase_name(phase),
+                "、".join(session["venues"]),
+                session.get("scheduled_start") or "",
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, session["id"])
                 self.table.setItem(row, column, item)
         if self.sessions:
             self.table.selectRow(0)
-        self.status.setText(self.tr("{n} session(s)").format(n=len(self.sessions)) if self.sessions else self.tr("No session is assigned to you yet."))
+        self.status.setText(
+            self.tr("{n} session(s)").format(n=len(self.sessions))
+            if self.sessions
+            else self.tr("No session is assigned to you yet.")
+        )
 
     def _join(self) -> None:
         row = self.table.currentRow()

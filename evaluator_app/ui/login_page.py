@@ -48,7 +48,9 @@ class LoginPage(QWidget):
 
         title = QLabel(self.tr("Remote bid evaluation: log in"))
         title.setObjectName("title")
-        subtitle = QLabel(self.tr("Log in with your digital certificate (USB key or certificate file)"))
+        subtitle = QLabel(
+            self.tr("Log in with your digital certificate (USB key or certificate file)")
+        )
         subtitle.setObjectName("subtitle")
 
         self.use_token = QRadioButton(self.tr("USB key"))
@@ -62,7 +64,9 @@ class LoginPage(QWidget):
         choice.addStretch()
 
         self.module_edit = QLineEdit(service.settings.pkcs11_module)
-        self.module_edit.setPlaceholderText(self.tr("PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so"))
+        self.module_edit.setPlaceholderText(
+            self.tr("PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so")
+        )
         browse_module = QPushButton(self.tr("Browse…"))
         browse_module.clicked.connect(self._browse_module)
         module_row = QHBoxLayout()
@@ -99,7 +103,11 @@ class LoginPage(QWidget):
         box_layout = QVBoxLayout(self.cert_box)
         box_layout.addWidget(self.cert_text)
 
-        self.venue_label = QLabel(self.tr("Venue: {url}   Workstation: {ws}").format(url=service.venue_url(), ws=service.settings.workstation_id or "?"))
+        self.venue_label = QLabel(
+            self.tr("Venue: {url}   Workstation: {ws}").format(
+                url=service.venue_url(), ws=service.settings.workstation_id or "?"
+            )
+        )
         self.venue_label.setObjectName("hint")
         self.error_label = QLabel()
         self.error_label.setObjectName("error")
@@ -128,7 +136,9 @@ class LoginPage(QWidget):
         self.use_token.toggled.connect(self._mode_changed)
         (self.use_token if service.settings.pkcs11_module else self.use_file).setChecked(True)
         self._show_mode()  # the fields match the mode from the first paint
-        if self.use_token.isChecked():  # listing tokens loads the PKCS#11 module: after the first paint
+        if (
+            self.use_token.isChecked()
+        ):  # listing tokens loads the PKCS#11 module: after the first paint
             QTimer.singleShot(0, self._refresh_tokens)
         self._poll = QTimer(self)
         self._poll.setInterval(TOKEN_POLL_MS)
@@ -136,7 +146,9 @@ class LoginPage(QWidget):
         self._poll.start()
         # the signing and network libraries load while the person reads and types (after the
         # first paint, so the import does not hold the window back)
-        QTimer.singleShot(500, lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start())
+        QTimer.singleShot(
+            500, lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+        )
 
     # -- what is shown ---------------------------------------------------------------
     def _mode_changed(self) -> None:
@@ -158,9 +170,13 @@ class LoginPage(QWidget):
 
     def show_certificate(self, summary: CertificateSummary) -> None:
         lines = [
-            self.tr("Holder: {name} ({id})").format(name=summary.holder, id=summary.person_id or "?"),
+            self.tr("Holder: {name} ({id})").format(
+                name=summary.holder, id=summary.person_id or "?"
+            ),
             self.tr("Issued by: {ca}").format(ca=summary.ca_name or summary.issuer),
-            self.tr("Valid: {start} to {end}").format(start=f"{summary.not_before:%Y-%m-%d}", end=f"{summary.not_after:%Y-%m-%d}"),
+            self.tr("Valid: {start} to {end}").format(
+                start=f"{summary.not_before:%Y-%m-%d}", end=f"{summary.not_after:%Y-%m-%d}"
+            ),
         ]
         if summary.recognised:
             lines.append("✔ " + self.tr("Recognised: this CA is on the mutual-recognition list"))
@@ -178,23 +194,34 @@ class LoginPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------
     def _browse_module(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("PKCS#11 module"), "", self.tr("Libraries (*.so *.dll *.dylib)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("PKCS#11 module"), "", self.tr("Libraries (*.so *.dll *.dylib)")
+        )
         if path:
             self.module_edit.setText(path)
             self._refresh_tokens()
 
     def _browse_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx)")
+        )
         if path:
             self.file_edit.setText(path)
 
     @async_slot
     async def _refresh_tokens(self) -> None:
-        if not self.use_token.isChecked() or self._busy or self._listing or not self.module_edit.text().strip():
+        if (
+            not self.use_token.isChecked()
+            or self._busy
+            or self._listing
+            or not self.module_edit.text().strip()
+        ):
             return
         from dataclasses import replace
 
-        self.service.settings = replace(self.service.settings, pkcs11_module=self.module_edit.text().strip())
+        self.service.settings = replace(
+            self.service.settings, pkcs11_module=self.module_edit.text().strip()
+        )
         self._listing = True  # the poll and a click must not list at the same time
         try:
             tokens = await self.service.tokens()
@@ -222,16 +249,25 @@ class LoginPage(QWidget):
             return
         hint = token.tries_left_hint
         self.tries_label.setText(
-            self.tr("The PIN is locked.") if token.pin_locked else
-            self.tr("Last try before the PIN locks!") if hint == "final" else
-            self.tr("Few PIN tries left.") if hint == "low" else ""
+            self.tr("The PIN is locked.")
+            if token.pin_locked
+            else self.tr("Last try before the PIN locks!")
+            if hint == "final"
+            else self.tr("Few PIN tries left.")
+            if hint == "low"
+            else ""
         )
-        own = next((c for c in token.certificates if c.label == "signing"), token.certificates[-1] if token.certificates else None)
+        own = next(
+            (c for c in token.certificates if c.label == "signing"),
+            token.certificates[-1] if token.certificates else None,
+        )
         if own is not None:
             from cryptography import x509
 
             try:
-                self.show_certificate(await self.service.describe(x509.load_der_x509_certificate(own.der)))
+                self.show_certificate(
+                    await self.service.describe(x509.load_der_x509_certificate(own.der))
+                )
             except Exception as exc:
                 self.show_error(exc)
 
@@ -250,7 +286,12 @@ class LoginPage(QWidget):
             secret = self.secret_edit.text()
             if self.use_token.isChecked():
                 token = self._current_token()
-                credential = CredentialRef("pkcs11", self.module_edit.text().strip(), token.label if token else None, token.slot if token else None)
+                credential = CredentialRef(
+                    "pkcs11",
+                    self.module_edit.text().strip(),
+                    token.label if token else None,
+                    token.slot if token else None,
+                )
             else:
                 credential = CredentialRef("pkcs12", self.file_edit.text().strip())
             signer = await credential.open(secret)

@@ -37,7 +37,9 @@ class MainWindow(QMainWindow):
         self.connection = QLabel()
         self.statusBar().addWidget(self.who, 1)
         self.statusBar().addPermanentWidget(self.connection)
-        self.lobby: QWidget | None = None  # LobbyPage, imported after login (it needs the network stack)
+        self.lobby: QWidget | None = (
+            None  # LobbyPage, imported after login (it needs the network stack)
+        )
         menu = self.menuBar().addMenu(self.tr("&Application"))
         menu.addAction(self.tr("Settings…"), self.open_settings)
         menu.addAction(self.tr("Quit"), self.close)
@@ -73,12 +75,18 @@ class MainWindow(QMainWindow):
         self._remember_credential(done)
         result = done.result
         seat = f" · {result.seat}" if result.seat else ""
-        self.who.setText(self.tr("{name} ({role}) at {venue}{seat}").format(name=result.name, role=role_name(result.role.value), venue=result.venue, seat=seat))
+        self.who.setText(
+            self.tr("{name} ({role}) at {venue}{seat}").format(
+                name=result.name, role=role_name(result.role.value), venue=result.venue, seat=seat
+            )
+        )
         self.connection.setText(self.tr("Connected to {url}").format(url=done.client.base_url))
         if result.role.value == "centre":  # the centre works in its workspace, not a lobby
             from evaluator_app.ui.centre import CentreWorkspace
 
-            self.centre = CentreWorkspace(done, self.settings, self.data_dir / "centre", self.login_page.service)
+            self.centre = CentreWorkspace(
+                done, self.settings, self.data_dir / "centre", self.login_page.service
+            )
             self.stack.addWidget(self.centre)
             self.stack.setCurrentWidget(self.centre)
             self.centre.refresh()
@@ -100,22 +108,28 @@ class MainWindow(QMainWindow):
             if self.session.result.role.value == "supervisor":
                 from evaluator_app.ui.supervisor.window import SupervisorWindow
 
-                window = SupervisorWindow(self.session, session_id, self.settings, self.data_dir, self.login_page.service)
+                window = SupervisorWindow(
+                    self.session, session_id, self.settings, self.data_dir, self.login_page.service
+                )
             else:
-                window = SessionWindow(self.session, session_id, self.settings, self.data_dir, self.login_page.service)
+                window = SessionWindow(
+                    self.session, session_id, self.settings, self.data_dir, self.login_page.service
+                )
             self.session_windows[session_id] = window
             window.destroyed.connect(lambda *_: self.session_windows.pop(session_id, None))
         window.show()
         window.raise_()
         window.activateWindow()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         for window in list(self.session_windows.values()):
             window.close()
         if self.session is not None:
             import asyncio
 
-            self.shutdown_task = asyncio.ensure_future(self._shutdown([w.shutdown_task for w in self.session_windows.values()]))
+            self.shutdown_task = asyncio.ensure_future(
+                self._shutdown([w.shutdown_task for w in self.session_windows.values()])
+            )
         self.closed.emit()
         super().closeEvent(event)
 

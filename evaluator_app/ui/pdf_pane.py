@@ -12,7 +12,18 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 ZOOM_STEP = 1.2
 
@@ -24,7 +35,7 @@ class WatermarkedPdfView(QPdfView):
         super().__init__(parent)
         self.watermark = watermark
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setPen(QColor(200, 30, 30, 45))
@@ -63,7 +74,11 @@ class PdfPane(QWidget):
         self.page.setMinimum(1)
         self.page.valueChanged.connect(lambda n: self.go_to_page(n - 1))
         self.pages_label = QLabel("/ 0")
-        zoom_in, zoom_out, fit = QPushButton("+"), QPushButton("−"), QPushButton(self.tr("Fit width"))
+        zoom_in, zoom_out, fit = (
+            QPushButton("+"),
+            QPushButton("−"),
+            QPushButton(self.tr("Fit width")),
+        )
         zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
         zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
         fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
@@ -72,7 +87,16 @@ class PdfPane(QWidget):
         self.search.returnPressed.connect(self.find_next)
         self.found = QLabel()
         navigation = QHBoxLayout()
-        for widget in (QLabel(self.tr("Page")), self.page, self.pages_label, zoom_out, zoom_in, fit, self.search, self.found):
+        for widget in (
+            QLabel(self.tr("Page")),
+            self.page,
+            self.pages_label,
+            zoom_out,
+            zoom_in,
+            fit,
+            self.search,
+            self.found,
+        ):
             navigation.addWidget(widget)
         navigation.setStretch(6, 1)
         split = QSplitter()
@@ -147,5 +171,3 @@ class PdfPane(QWidget):
         page = self.bookmarks.data(index, int(QPdfBookmarkModel.Role.Page))
         if isinstance(page, int):
             self.go_to_page(page)
-
-

@@ -10,7 +10,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QListWidget, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from qasync import asyncSlot
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
@@ -30,19 +40,46 @@ from evaluator_app.ui.pages.warnings_page import WarningsPage
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
-RELOAD_ON = {"report.signed", "dissent.accepted", "phase", "member", "leader.elected", "leader.tie", "gates.decided", "score_sheet.returned", "session.created"}
+RELOAD_ON = {
+    "report.signed",
+    "dissent.accepted",
+    "phase",
+    "member",
+    "leader.elected",
+    "leader.tie",
+    "gates.decided",
+    "score_sheet.returned",
+    "session.created",
+}
 # which step a phase opens on
 SCORING_STEP = 4
 IDLE_AFTER_SECONDS = 300  # no key or click for five minutes: "idle" on the supervisor's board
-STEP_OF_PHASE = {"declarations": 0, "leader_election": 1, "preliminary_review": 2, "detailed_scoring": SCORING_STEP, "report_signing": 6, "closed": 6}
+STEP_OF_PHASE = {
+    "declarations": 0,
+    "leader_election": 1,
+    "preliminary_review": 2,
+    "detailed_scoring": SCORING_STEP,
+    "report_signing": 6,
+    "closed": 6,
+}
 
 
 class SessionWindow(QMainWindow):
-    def __init__(self, logged: LoggedIn, session_id: str, settings: AppSettings, data_dir: Path, login: LoginService | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        logged: LoggedIn,
+        session_id: str,
+        settings: AppSettings,
+        data_dir: Path,
+        login: LoginService | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.settings = settings
         self.language = settings.language
-        self.session = ExpertSession(logged, session_id, data_dir / "sessions" / session_id, settings.tsa_url)
+        self.session = ExpertSession(
+            logged, session_id, data_dir / "sessions" / session_id, settings.tsa_url
+        )
         if login is not None:
             try:
                 self.session.attach_documents(login.trust_list(), login.revocation())
@@ -93,12 +130,16 @@ class SessionWindow(QMainWindow):
         self.outbox_label = QLabel()
         self.statusBar().addWidget(self.connection_label, 1)
         self.statusBar().addPermanentWidget(self.outbox_label)
-        self.connection = VenueConnection(logged.client, self._on_event, session_id=session_id, on_state=self._on_state)
+        self.connection = VenueConnection(
+            logged.client, self._on_event, session_id=session_id, on_state=self._on_state
+        )
         self._started = False
         self._closed = False
         self._idle = False
         self._last_input = time.monotonic()
-        QApplication.instance().installEventFilter(self)  # any key or click in the app counts as activity
+        QApplication.instance().installEventFilter(
+            self
+        )  # any key or click in the app counts as activity
         self._idle_timer = QTimer(self)
         self._idle_timer.setInterval(15_000)
         self._idle_timer.timeout.connect(self._check_idle)
@@ -107,7 +148,12 @@ class SessionWindow(QMainWindow):
 
     def _make_pages(self) -> list[tuple[str, StepPage]]:
         self.scoring = ScoringPage(self.session, self.language)
-        self.review = ReviewPage(self.session, self.language, self.scoring, lambda: self.steps.setCurrentRow(SCORING_STEP))
+        self.review = ReviewPage(
+            self.session,
+            self.language,
+            self.scoring,
+            lambda: self.steps.setCurrentRow(SCORING_STEP),
+        )
         self.documents = DocumentsPage(self.session, self.language)
         self.report_page = ReportPage(self.session, self.language)
         self.scoring.show_pages_requested = self._show_bid_pages
@@ -124,7 +170,7 @@ class SessionWindow(QMainWindow):
             (self.tr("Warnings (围标串标)"), self.warnings_page),
         ]
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._started:
             self._started = True
@@ -134,14 +180,22 @@ class SessionWindow(QMainWindow):
     async def start(self) -> None:
         try:
             await self.session.load()
-            if self.session.phase not in ("preparing", "check_in", "declarations", "leader_election", "preliminary_review"):
+            if self.session.phase not in (
+                "preparing",
+                "check_in",
+                "declarations",
+                "leader_election",
+                "preliminary_review",
+            ):
                 await self.session.load_gates()
         except Exception as exc:
             self.banner.setText(str(exc))
         self.connection.start()
         await self.session.deliver()  # anything signed before a restart goes out now
         self.session.start_delivery()
-        if await self.session.resume_from_venue():  # continuing at another seat: the venue's copy is newer
+        if (
+            await self.session.resume_from_venue()
+        ):  # continuing at another seat: the venue's copy is newer
             self.scoring.reload()
         step = STEP_OF_PHASE.get(self.session.phase)
         if step is not None:
@@ -156,11 +210,19 @@ class SessionWindow(QMainWindow):
         phase = "paused" if view.get("paused") else view.get("phase", "")
         self.phase_label.setText(self.tr("Phase: {phase}").format(phase=phase_name(phase)))
         if view.get("paused"):
-            self.banner.setText(self.tr("The session is paused by the supervisor. Your work is kept; please wait."))
+            self.banner.setText(
+                self.tr("The session is paused by the supervisor. Your work is kept; please wait.")
+            )
         elif self.pending_ack is None:
             self.banner.clear()
-        pending = [i for i in self.session.outbox.items(self.session.session_id) if i.state == "pending"]
-        self.outbox_label.setText(self.tr("{n} signed item(s) waiting to be sent").format(n=len(pending)) if pending else self.tr("Everything signed has been received"))
+        pending = [
+            i for i in self.session.outbox.items(self.session.session_id) if i.state == "pending"
+        ]
+        self.outbox_label.setText(
+            self.tr("{n} signed item(s) waiting to be sent").format(n=len(pending))
+            if pending
+            else self.tr("Everything signed has been received")
+        )
         for page in self.pages:
             page.refresh()
 
@@ -170,7 +232,9 @@ class SessionWindow(QMainWindow):
         text = {
             "online": self.tr("● Connected to the venue"),
             "connecting": self.tr("○ Connecting…"),
-            "offline": self.tr("✕ Venue unreachable; retrying in {s} s. Your work is kept.").format(s=int(state.retry_in or 0)),
+            "offline": self.tr("✕ Venue unreachable; retrying in {s} s. Your work is kept.").format(
+                s=int(state.retry_in or 0)
+            ),
             "login_required": self.tr("✕ Your login has expired: log in again"),
             "stopped": self.tr("Disconnected"),
         }[state.status]
@@ -188,7 +252,11 @@ class SessionWindow(QMainWindow):
         kind = event.get("kind", "")
         if kind == "broadcast":
             self.pending_ack = int(event["seq"])
-            self.banner.setText(self.tr("Message from {name}: {text}").format(name=event["payload"].get("name", ""), text=event["payload"].get("message", "")))
+            self.banner.setText(
+                self.tr("Message from {name}: {text}").format(
+                    name=event["payload"].get("name", ""), text=event["payload"].get("message", "")
+                )
+            )
             self.ack_button.show()
         if kind == "leader.tie":
             import time
@@ -208,7 +276,9 @@ class SessionWindow(QMainWindow):
         if self.pending_ack is None:
             return
         try:
-            await self.session.client.post(f"/sessions/{self.session.session_id}/acknowledge", {"seq": self.pending_ack})
+            await self.session.client.post(
+                f"/sessions/{self.session.session_id}/acknowledge", {"seq": self.pending_ack}
+            )
         except Exception as exc:
             self.banner.setText(str(exc))
             return
@@ -216,12 +286,12 @@ class SessionWindow(QMainWindow):
         self.ack_button.hide()
         self.banner.clear()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and not self._closed:
             self._report_presence()
         super().changeEvent(event)
 
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
             was_idle = self._idle
             self._last_input = time.monotonic()
@@ -245,7 +315,7 @@ class SessionWindow(QMainWindow):
     def _items_scored(self) -> int:
         return sum(1 for text in self.scoring.typed_values().values() if text)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
             self._idle_timer.stop()
@@ -259,5 +329,3 @@ class SessionWindow(QMainWindow):
         await self.connection.stop()
         await self.scoring.written()
         await self.session.aclose()
-
-

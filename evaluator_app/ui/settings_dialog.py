@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evaluator_app.client.settings import AppSettings
 
@@ -32,12 +42,20 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Secondary venue (where you sit, if different):"), self.secondary_venue)
         form.addRow(self.tr("Workstation id:"), self.workstation)
         form.addRow(self.tr("Trust list file:"), self.trust_list)
-        form.addRow(self.tr("Centre certificate that signs the trust list:"), self.trust_list_signer)
-        form.addRow(self.tr("CA certificates for the venue connection (one file per line):"), self.ca_roots)
+        form.addRow(
+            self.tr("Centre certificate that signs the trust list:"), self.trust_list_signer
+        )
+        form.addRow(
+            self.tr("CA certificates for the venue connection (one file per line):"), self.ca_roots
+        )
         form.addRow(self.tr("USB key driver (PKCS#11 module):"), self.pkcs11)
-        note = QLabel(self.tr("A change of language takes effect when the application starts again."))
+        note = QLabel(
+            self.tr("A change of language takes effect when the application starts again.")
+        )
         note.setObjectName("hint")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -54,6 +72,8 @@ class SettingsDialog(QDialog):
             workstation_id=self.workstation.text().strip(),
             trust_list=self.trust_list.text().strip(),
             trust_list_signer=self.trust_list_signer.text().strip(),
-            ca_roots=tuple(line.strip() for line in self.ca_roots.toPlainText().splitlines() if line.strip()),
+            ca_roots=tuple(
+                line.strip() for line in self.ca_roots.toPlainText().splitlines() if line.strip()
+            ),
             pkcs11_module=self.pkcs11.text().strip(),
         )

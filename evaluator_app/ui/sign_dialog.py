@@ -9,12 +9,22 @@ class SignDialog(QDialog):
     def __init__(self, what: str, credential_kind: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign"))
-        text = QLabel(self.tr("You are about to sign: {what}\nSigned content cannot be changed afterwards.").format(what=what))
+        text = QLabel(
+            self.tr(
+                "You are about to sign: {what}\nSigned content cannot be changed afterwards."
+            ).format(what=what)
+        )
         text.setWordWrap(True)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(self.tr("USB key PIN") if credential_kind == "pkcs11" else self.tr("Certificate file password"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.secret.setPlaceholderText(
+            self.tr("USB key PIN")
+            if credential_kind == "pkcs11"
+            else self.tr("Certificate file password")
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self.accept)

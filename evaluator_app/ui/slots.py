@@ -24,7 +24,14 @@ _running: set[Any] = set()
 def async_slot(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:
     parameters = list(inspect.signature(method).parameters.values())
     takes_all = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters)
-    positional = len([p for p in parameters if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+    positional = len(
+        [
+            p
+            for p in parameters
+            if p.kind
+            in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        ]
+    )
 
     @functools.wraps(method)
     def slot(*args: Any) -> Any:

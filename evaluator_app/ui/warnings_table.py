@@ -14,7 +14,15 @@ from evaluator_app.reports.warnings_section import DECISION_ZH, KIND_ZH, STRENGT
 class WarningsTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(0, 5, parent)
-        self.setHorizontalHeaderLabels([self.tr("Warning"), self.tr("Bidders"), self.tr("Strength"), self.tr("Evidence"), self.tr("Committee's decision")])
+        self.setHorizontalHeaderLabels(
+            [
+                self.tr("Warning"),
+                self.tr("Bidders"),
+                self.tr("Strength"),
+                self.tr("Evidence"),
+                self.tr("Committee's decision"),
+            ]
+        )
         self.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setWordWrap(True)
@@ -22,11 +30,23 @@ class WarningsTable(QTableWidget):
     def show_warnings(self, found: Sequence[dict[str, Any]]) -> None:
         self.setRowCount(len(found))
         for r, warning in enumerate(found):
-            passages = "；".join(f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} p.{p['b']['page']}：{p['a']['text'][:40]}…" for p in warning.get("passages", [])[:2])
-            values = "；".join(f"{v['bidder_id']} {v['value']}" for v in warning.get("values", [])[:4])
+            passages = "；".join(
+                f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} p.{p['b']['page']}：{p['a']['text'][:40]}…"
+                for p in warning.get("passages", [])[:2]
+            )
+            values = "；".join(
+                f"{v['bidder_id']} {v['value']}" for v in warning.get("values", [])[:4]
+            )
             decided = warning.get("decision")
-            cells = [KIND_ZH.get(warning["kind"], warning["kind"]), "、".join(warning["bidders"]), STRENGTH_ZH.get(warning["strength"], warning["strength"]),
-                     passages or values, f"{DECISION_ZH.get(decided['decision'], '')}：{decided['reasons']}" if decided else self.tr("not decided")]
+            cells = [
+                KIND_ZH.get(warning["kind"], warning["kind"]),
+                "、".join(warning["bidders"]),
+                STRENGTH_ZH.get(warning["strength"], warning["strength"]),
+                passages or values,
+                f"{DECISION_ZH.get(decided['decision'], '')}：{decided['reasons']}"
+                if decided
+                else self.tr("not decided"),
+            ]
             for c, text in enumerate(cells):
                 self.setItem(r, c, QTableWidgetItem(text))
         self.resizeRowsToContents()
@@ -35,9 +55,13 @@ class WarningsTable(QTableWidget):
 def status_text(_widget: QWidget, data: dict[str, Any]) -> str:
     tr = lambda text: QCoreApplication.translate("WarningsTable", text)  # noqa: E731 (one context for lupdate and Qt)
     if data["status"] == "running":
-        return tr("Analysing the bids… ({done}/{total})").format(done=data.get("done", 0), total=data.get("total", 0))
+        return tr("Analysing the bids… ({done}/{total})").format(
+            done=data.get("done", 0), total=data.get("total", 0)
+        )
     if data["status"] == "not_started":
         return tr("The analysis starts when the centre publishes the documents.")
     if data["status"] == "failed":
         return tr("The analysis failed: {why}").format(why=data.get("error", ""))
-    return tr("{n} warning(s). The software finds evidence; the committee decides.").format(n=len(data.get("warnings", [])))
+    return tr("{n} warning(s). The software finds evidence; the committee decides.").format(
+        n=len(data.get("warnings", []))
+    )

@@ -43,9 +43,21 @@ def tls_fingerprint(cert_path: Path) -> str:
 def load_roster(path: Path) -> list[PersonRecord]:
     try:
         data = json.loads(path.read_text("utf-8"))
-        return [PersonRecord(p["person_id"], p["name"], p["role"], p["venue"], p.get("organisation", ""), p.get("city", "")) for p in data["people"]]
+        return [
+            PersonRecord(
+                p["person_id"],
+                p["name"],
+                p["role"],
+                p["venue"],
+                p.get("organisation", ""),
+                p.get("city", ""),
+            )
+            for p in data["people"]
+        ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"roster {path} unreadable: {exc}", f"名册文件 {path} 无法读取：{exc}") from exc
+        raise ConfigError(
+            f"roster {path} unreadable: {exc}", f"名册文件 {path} 无法读取：{exc}"
+        ) from exc
 
 
 def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
@@ -56,7 +68,9 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
         password = config.signing_password_file.read_text("utf-8").strip()
         signer = open_pkcs12(config.signing_p12, password)
     except OSError as exc:
-        raise ConfigError(f"cannot read {exc.filename}: {exc.strerror}", f"无法读取 {exc.filename}") from exc
+        raise ConfigError(
+            f"cannot read {exc.filename}: {exc.strerror}", f"无法读取 {exc.filename}"
+        ) from exc
     except PkiError as exc:
         raise ConfigError(exc.message_en, exc.message_zh) from exc
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -65,21 +79,30 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
     with store.store.transaction() as tx:
         tx.sync_people(people)
     policy = RevocationPolicy(mode=config.revocation_mode, fetch=True)  # type: ignore[arg-type]
-    venue = Venue(config, store, trust_list, signer, tls_fingerprint(config.tls_cert), policy, clock)
+    venue = Venue(
+        config, store, trust_list, signer, tls_fingerprint(config.tls_cert), policy, clock
+    )
     venue.blobs = BlobStore(config.blob_dir)
     if config.tsa_cert is not None and config.tsa_key is not None:
         from evaluator_app.pki.services import make_tsa_handler
         from evaluator_app.pki.x509_build import load_key
 
         try:
-            venue.tsa_handler = make_tsa_handler(load_cert(config.tsa_cert), load_key(config.tsa_key))
+            venue.tsa_handler = make_tsa_handler(
+                load_cert(config.tsa_cert), load_key(config.tsa_key)
+            )
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"the timestamp authority's certificate or key is unreadable: {exc}", "时间戳服务的证书或密钥无法读取") from exc
+            raise ConfigError(
+                f"the timestamp authority's certificate or key is unreadable: {exc}",
+                "时间戳服务的证书或密钥无法读取",
+            ) from exc
     return venue
 
 
 def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=venue.config.max_body_bytes)
+    app = web.Application(
+        middlewares=[error_middleware], client_max_size=venue.config.max_body_bytes
+    )
     app[VENUE_KEY] = venue
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)  # type: ignore[arg-type]
@@ -136,11 +159,20 @@ async def start_server(
 
     ``loop.create_server`` is called directly because aiohttp's TCPSite has no TLS handshake timeout.
     """
-    runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout, keepalive_timeout=idle_timeout, lingering_time=LINGER_TIMEOUT)
+    runner = web.AppRunner(
+        app,
+        shutdown_timeout=shutdown_timeout,
+        keepalive_timeout=idle_timeout,
+        lingering_time=LINGER_TIMEOUT,
+    )
     await runner.setup()
     assert runner.server is not None
     server = await asyncio.get_running_loop().create_server(
-        runner.server, config.host, config.port, ssl=server_ssl_context(config), ssl_handshake_timeout=handshake_timeout,
+        runner.server,
+        config.host,
+        config.port,
+        ssl=server_ssl_context(config),
+        ssl_handshake_timeout=handshake_timeout,
     )
     return runner, server
 
@@ -159,7 +191,13 @@ async def run_venue(config: VenueConfig, ready: asyncio.Event | None = None) -> 
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     runner, server = await start_server(app, config)
-    logger.warning("venue %s (%s) serving on https://%s:%d/api/v1", config.venue_id, config.city, config.host, config.port)
+    logger.warning(
+        "venue %s (%s) serving on https://%s:%d/api/v1",
+        config.venue_id,
+        config.city,
+        config.host,
+        config.port,
+    )
     if ready is not None:
         ready.set()
     try:

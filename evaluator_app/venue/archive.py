@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 
 from evaluator_app.archive import layout
+from evaluator_app.archive.recompute import summary_json
 from evaluator_app.protocol.messages import Role
 from evaluator_app.venue import scoring_rules
 from evaluator_app.venue.audit_files import audit_lines
@@ -18,7 +19,6 @@ from evaluator_app.venue.auth import require
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict
 from evaluator_app.venue.http import Caller
-from evaluator_app.archive.recompute import summary_json
 from evaluator_app.venue.sessions import load, project_of, view
 from evaluator_app.venue.store.sqlite import SqliteTx
 from evaluator_app.venue.visibility import active_experts
@@ -30,8 +30,13 @@ def _collect(tx: SqliteTx, venue: Venue, caller: Caller, session_id: str) -> dic
     session, members = load(tx, caller, session_id)
     files: dict[str, bytes] = {}
     files[layout.SESSION] = json.dumps(
-        {"session": _plain(view(caller, session, members)), "members": [m.__dict__ for m in members]},
-        ensure_ascii=False, indent=2, sort_keys=True,
+        {
+            "session": _plain(view(caller, session, members)),
+            "members": [m.__dict__ for m in members],
+        },
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
     ).encode()
     files[layout.PROJECT] = session.project_json.encode()
     for artefact in tx.artefacts(session_id):
@@ -48,11 +53,18 @@ def _collect(tx: SqliteTx, venue: Venue, caller: Caller, session_id: str) -> dic
             files[layout.receipt_path(artefact.id)] = artefact.receipt
             files[layout.receipt_path(artefact.id) + ".p7s"] = artefact.receipt_signature
         files[path.replace(".json", ".status")] = artefact.status.encode()
-    files[layout.AUDIT] = ("\n".join(audit_lines(tx.audit_entries(), tx.checkpoints())) + "\n").encode()
+    files[layout.AUDIT] = (
+        "\n".join(audit_lines(tx.audit_entries(), tx.checkpoints())) + "\n"
+    ).encode()
     if session.phase in ("summary", "report_signing", "closed"):
         lot = project_of(session).lot(session.lot_id)
         result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
-        files[layout.RESULTS] = json.dumps(summary_json(result, scoring_rules.explanations(tx, session_id)), ensure_ascii=False, indent=2, sort_keys=True).encode()
+        files[layout.RESULTS] = json.dumps(
+            summary_json(result, scoring_rules.explanations(tx, session_id)),
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        ).encode()
     collusion = tx.collusion(session_id)
     if collusion is not None and collusion["result"]:
         files["collusion/warnings.json"] = collusion["result"].encode()

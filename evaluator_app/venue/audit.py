@@ -32,17 +32,27 @@ class AuditEntry:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "seq": self.seq, "at": self.at, "actor": self.actor, "action": self.action,
-            "session_id": self.session_id, "payload": self.payload,
-            "prev_hash": self.prev_hash, "hash": self.hash,
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "session_id": self.session_id,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AuditEntry:
         return cls(
-            seq=int(data["seq"]), at=str(data["at"]), actor=str(data["actor"]),
-            action=str(data["action"]), session_id=data.get("session_id"),
-            payload=dict(data["payload"]), prev_hash=str(data["prev_hash"]), hash=str(data["hash"]),
+            seq=int(data["seq"]),
+            at=str(data["at"]),
+            actor=str(data["actor"]),
+            action=str(data["action"]),
+            session_id=data.get("session_id"),
+            payload=dict(data["payload"]),
+            prev_hash=str(data["prev_hash"]),
+            hash=str(data["hash"]),
         )
 
 
@@ -63,35 +73,98 @@ class ChainReport:
     reason: str
 
 
-def entry_hash(seq: int, at: str, actor: str, action: str, session_id: str | None, payload: dict[str, Any], prev_hash: str) -> str:
-    body = {"seq": seq, "at": at, "actor": actor, "action": action, "session_id": session_id, "payload": payload, "prev_hash": prev_hash}
+def entry_hash(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    session_id: str | None,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    body = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "session_id": session_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
 
 
-def make_entry(seq: int, at: str, actor: str, action: str, session_id: str | None, payload: dict[str, Any], prev_hash: str) -> AuditEntry:
+def make_entry(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    session_id: str | None,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> AuditEntry:
     digest = entry_hash(seq, at, actor, action, session_id, payload, prev_hash)
     return AuditEntry(seq, at, actor, action, session_id, payload, prev_hash, digest)
 
 
 def checkpoint_content(venue_id: str, audit_seq: int, chain_hash: str, at: str) -> bytes:
-    return artefact_bytes(CHECKPOINT_KIND, 1, {"venue": venue_id, "audit_seq": audit_seq, "hash": chain_hash, "at": at})
+    return artefact_bytes(
+        CHECKPOINT_KIND,
+        1,
+        {"venue": venue_id, "audit_seq": audit_seq, "hash": chain_hash, "at": at},
+    )
 
 
-SignatureCheck = Callable[[bytes, bytes], str | None]  # (content, signature) -> None if valid, else reason
+SignatureCheck = Callable[
+    [bytes, bytes], str | None
+]  # (content, signature) -> None if valid, else reason
 
 
-def verify_chain(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint], check_signature: SignatureCheck | None) -> ChainReport:
+def verify_chain(
+    entries: Iterable[AuditEntry],
+    checkpoints: Iterable[Checkpoint],
+    check_signature: SignatureCheck | None,
+) -> ChainReport:
     """Recompute every hash and check every checkpoint; stop at the first fault."""
     by_seq: dict[int, str] = {}
     prev, expected_seq, count = GENESIS, 1, 0
     for entry in entries:
         count += 1
         if entry.seq != expected_seq:
-            return ChainReport(False, count, 0, entry.seq, f"entry {entry.seq} found where {expected_seq} was expected (missing or reordered)")
+            return ChainReport(
+                False,
+                count,
+                0,
+                entry.seq,
+                f"entry {entry.seq} found where {expected_seq} was expected (missing or reordered)",
+            )
         if entry.prev_hash != prev:
-            return ChainReport(False, count, 0, entry.seq, f"entry {entry.seq} does not point to the hash of entry {entry.seq - 1}")
-        if entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.session_id, entry.payload, entry.prev_hash) != entry.hash:
-            return ChainReport(False, count, 0, entry.seq, f"entry {entry.seq} was altered: its hash does not match its content")
+            return ChainReport(
+                False,
+                count,
+                0,
+                entry.seq,
+                f"entry {entry.seq} does not point to the hash of entry {entry.seq - 1}",
+            )
+        if (
+            entry_hash(
+                entry.seq,
+                entry.at,
+                entry.actor,
+                entry.action,
+                entry.session_id,
+                entry.payload,
+                entry.prev_hash,
+            )
+            != entry.hash
+        ):
+            return ChainReport(
+                False,
+                count,
+                0,
+                entry.seq,
+                f"entry {entry.seq} was altered: its hash does not match its content",
+            )
         by_seq[entry.seq] = entry.hash
         prev, expected_seq = entry.hash, expected_seq + 1
     checked = 0
@@ -100,11 +173,31 @@ def verify_chain(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint
         try:
             data = json.loads(point.content)
         except ValueError:
-            return ChainReport(False, count, checked, point.audit_seq, f"checkpoint at {point.audit_seq} is not valid JSON")
-        if data.get("audit_seq") != point.audit_seq or by_seq.get(point.audit_seq) != data.get("hash"):
-            return ChainReport(False, count, checked, point.audit_seq, f"checkpoint at {point.audit_seq} does not match the chain (entries rewritten or removed)")
+            return ChainReport(
+                False,
+                count,
+                checked,
+                point.audit_seq,
+                f"checkpoint at {point.audit_seq} is not valid JSON",
+            )
+        if data.get("audit_seq") != point.audit_seq or by_seq.get(point.audit_seq) != data.get(
+            "hash"
+        ):
+            return ChainReport(
+                False,
+                count,
+                checked,
+                point.audit_seq,
+                f"checkpoint at {point.audit_seq} does not match the chain (entries rewritten or removed)",
+            )
         if check_signature is not None:
             problem = check_signature(point.content, point.signature)
             if problem:
-                return ChainReport(False, count, checked, point.audit_seq, f"checkpoint at {point.audit_seq}: signature invalid: {problem}")
+                return ChainReport(
+                    False,
+                    count,
+                    checked,
+                    point.audit_seq,
+                    f"checkpoint at {point.audit_seq}: signature invalid: {problem}",
+                )
     return ChainReport(True, count, checked, None, "chain intact" if count else "empty chain")

@@ -20,9 +20,21 @@ class AuditSourceError(Exception):
 
 
 def audit_lines(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint]) -> list[str]:
-    out = [json.dumps({"type": "entry", **e.to_json()}, ensure_ascii=False, sort_keys=True) for e in entries]
+    out = [
+        json.dumps({"type": "entry", **e.to_json()}, ensure_ascii=False, sort_keys=True)
+        for e in entries
+    ]
     out += [
-        json.dumps({"type": "checkpoint", "audit_seq": c.audit_seq, "at": c.at, "content": base64.b64encode(c.content).decode(), "signature": base64.b64encode(c.signature).decode()}, sort_keys=True)
+        json.dumps(
+            {
+                "type": "checkpoint",
+                "audit_seq": c.audit_seq,
+                "at": c.at,
+                "content": base64.b64encode(c.content).decode(),
+                "signature": base64.b64encode(c.signature).decode(),
+            },
+            sort_keys=True,
+        )
         for c in checkpoints
     ]
     return out
@@ -47,9 +59,24 @@ def _from_database(path: Path) -> tuple[list[AuditEntry], list[Checkpoint]]:
         points = conn.execute("SELECT * FROM checkpoints ORDER BY audit_seq").fetchall()
     except sqlite3.DatabaseError as exc:
         raise AuditSourceError(f"not a venue database: {exc}") from exc
-    entries = [AuditEntry(r["seq"], r["at"], r["actor"], r["action"], r["session_id"], json.loads(r["payload"]), r["prev_hash"], r["hash"]) for r in rows]
+    entries = [
+        AuditEntry(
+            r["seq"],
+            r["at"],
+            r["actor"],
+            r["action"],
+            r["session_id"],
+            json.loads(r["payload"]),
+            r["prev_hash"],
+            r["hash"],
+        )
+        for r in rows
+    ]
     conn.close()
-    return entries, [Checkpoint(p["audit_seq"], bytes(p["content"]), bytes(p["signature"]), p["at"]) for p in points]
+    return entries, [
+        Checkpoint(p["audit_seq"], bytes(p["content"]), bytes(p["signature"]), p["at"])
+        for p in points
+    ]
 
 
 def parse_lines(lines: Iterable[str]) -> tuple[list[AuditEntry], list[Checkpoint]]:
@@ -62,7 +89,14 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[AuditEntry], list[Checkpoint
             if data.pop("type") == "entry":
                 entries.append(AuditEntry.from_json(data))
             else:
-                checkpoints.append(Checkpoint(int(data["audit_seq"]), base64.b64decode(data["content"]), base64.b64decode(data["signature"]), data["at"]))
+                checkpoints.append(
+                    Checkpoint(
+                        int(data["audit_seq"]),
+                        base64.b64decode(data["content"]),
+                        base64.b64decode(data["signature"]),
+                        data["at"],
+                    )
+                )
         except (ValueError, KeyError, TypeError) as exc:
             raise AuditSourceError(f"line {number} is not an audit record: {exc}") from exc
     return entries, checkpoints
@@ -91,6 +125,10 @@ def signature_checker() -> SignatureCheck:
 
     def check(content: bytes, signature: bytes) -> str | None:
         verdict = verify_detached(content, signature, None)
-        return None if verdict.integrity_ok else "; ".join(verdict.reasons) or "signature does not verify"
+        return (
+            None
+            if verdict.integrity_ok
+            else "; ".join(verdict.reasons) or "signature does not verify"
+        )
 
     return check

@@ -13,11 +13,17 @@ import json
 import logging
 import secrets
 
-
 from aiohttp import web
 
 from evaluator_app.core.canonical import artefact_bytes
-from evaluator_app.protocol.messages import EnrolRequest, LoginChallenge, LoginRequest, LoginResult, LoginStatement, Role
+from evaluator_app.protocol.messages import (
+    EnrolRequest,
+    LoginChallenge,
+    LoginRequest,
+    LoginResult,
+    LoginStatement,
+    Role,
+)
 from evaluator_app.protocol.schema import SchemaError, decode
 from evaluator_app.venue.context import Venue, parse_iso
 from evaluator_app.venue.errors import BadRequest, Forbidden, Unauthorized
@@ -46,12 +52,22 @@ def _statement(request: LoginRequest) -> LoginStatement:
         schema = data.pop("schema", None)
         statement = decode(LoginStatement, data)
     except (ValueError, SchemaError, AttributeError) as exc:
-        raise BadRequest(f"login statement malformed: {exc}", "登录声明格式错误", code="malformed_statement") from None
+        raise BadRequest(
+            f"login statement malformed: {exc}", "登录声明格式错误", code="malformed_statement"
+        ) from None
     if schema != {"kind": LOGIN_KIND, "version": 1}:
-        raise BadRequest("the signed statement is not a login statement", "所签内容不是登录声明", code="malformed_statement")
+        raise BadRequest(
+            "the signed statement is not a login statement",
+            "所签内容不是登录声明",
+            code="malformed_statement",
+        )
     # Only the canonical form is accepted, so one statement has exactly one byte string.
     if artefact_bytes(LOGIN_KIND, 1, data) != bytes(request.statement):
-        raise BadRequest("the login statement is not in canonical form (RFC 8785)", "登录声明不是规范化 JSON", code="not_canonical")
+        raise BadRequest(
+            "the login statement is not in canonical form (RFC 8785)",
+            "登录声明不是规范化 JSON",
+            code="not_canonical",
+        )
     return statement
 
 
@@ -66,7 +82,9 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
     try:
         signed_at = parse_iso(statement.time)
     except ValueError:
-        raise BadRequest("time is not an ISO 8601 time with zone", "时间格式错误", code="invalid_field") from None
+        raise BadRequest(
+            "time is not an ISO 8601 time with zone", "时间格式错误", code="invalid_field"
+        ) from None
     skew = abs((venue.now() - signed_at).total_seconds())
     if skew > venue.config.clock_skew_seconds:
         raise Unauthorized(
@@ -74,10 +92,16 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
             f"登录时间与场地时钟相差 {int(skew)} 秒，请检查本机时间",
             code="stale",
         )
-    signed_by = await venue.verify_signed(bytes(request.statement), bytes(request.signature), purpose="auth")
+    signed_by = await venue.verify_signed(
+        bytes(request.statement), bytes(request.signature), purpose="auth"
+    )
     now = venue.now_iso()
     if not await venue.store.tx(lambda tx: tx.consume_nonce(statement.nonce, now)):
-        raise Unauthorized("this login challenge was already used or has expired; try again", "登录挑战已使用或已过期，请重试", code="replayed")
+        raise Unauthorized(
+            "this login challenge was already used or has expired; try again",
+            "登录挑战已使用或已过期，请重试",
+            code="replayed",
+        )
     person_id = signed_by.identity.person_id
 
     def record(tx):  # type: ignore[no-untyped-def]
@@ -105,12 +129,29 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
     where = workstation.venue if workstation else person.venue
 
     def store(tx):  # type: ignore[no-untyped-def]
-        tx.insert_token(TokenRecord(_hash(token), person_id, statement.workstation_id, person.role, expires))
-        tx.append_audit(now, person_id, "login", None, {"workstation": statement.workstation_id, "venue": where, "ca": signed_by.ca_name})
+        tx.insert_token(
+            TokenRecord(_hash(token), person_id, statement.workstation_id, person.role, expires)
+        )
+        tx.append_audit(
+            now,
+            person_id,
+            "login",
+            None,
+            {"workstation": statement.workstation_id, "venue": where, "ca": signed_by.ca_name},
+        )
 
     await venue.store.tx(store)
     logger.info("login %s (%s) at %s", person_id, person.role, statement.workstation_id)
-    return LoginResult(token, person_id, person.name, Role(person.role), person.venue, statement.workstation_id, seat, expires)
+    return LoginResult(
+        token,
+        person_id,
+        person.name,
+        Role(person.role),
+        person.venue,
+        statement.workstation_id,
+        seat,
+        expires,
+    )
 
 
 async def caller_of(request: web.Request) -> Caller:
@@ -133,17 +174,31 @@ async def caller_of(request: web.Request) -> Caller:
 
     record, person, workstation = await venue.store.tx(lookup)
     if record is None or person is None:
-        raise Unauthorized("unknown token: log in again", "登录凭据无效，请重新登录", code="bad_token")
+        raise Unauthorized(
+            "unknown token: log in again", "登录凭据无效，请重新登录", code="bad_token"
+        )
     if record.expires_at < now:
-        raise Unauthorized("your login has expired: log in again", "登录已过期，请重新登录", code="expired_token")
-    caller = Caller(person.person_id, person.name, person.role, person.venue, record.workstation_id, workstation.seat if workstation else "")
+        raise Unauthorized(
+            "your login has expired: log in again", "登录已过期，请重新登录", code="expired_token"
+        )
+    caller = Caller(
+        person.person_id,
+        person.name,
+        person.role,
+        person.venue,
+        record.workstation_id,
+        workstation.seat if workstation else "",
+    )
     request["caller"] = caller
     return caller
 
 
 def require(caller: Caller, *roles: Role) -> None:
     if caller.role not in {r.value for r in roles}:
-        allowed = "、".join({"expert": "评标专家", "supervisor": "监督人员", "centre": "交易中心"}[r.value] for r in roles)
+        allowed = "、".join(
+            {"expert": "评标专家", "supervisor": "监督人员", "centre": "交易中心"}[r.value]
+            for r in roles
+        )
         raise Forbidden(
             f"only {', '.join(r.value for r in roles)} may do this; you are {caller.role}",
             f"只有{allowed}可以执行此操作",
@@ -162,17 +217,29 @@ async def enrol(venue: Venue, request: EnrolRequest) -> str:
 
     def work(tx):  # type: ignore[no-untyped-def]
         ws = tx.workstation(request.workstation_id)
-        if ws is None or ws.enrolment_hash is None or not secrets.compare_digest(ws.enrolment_hash, _hash(request.enrolment_code)):
+        if (
+            ws is None
+            or ws.enrolment_hash is None
+            or not secrets.compare_digest(ws.enrolment_hash, _hash(request.enrolment_code))
+        ):
             return None
         from dataclasses import replace
 
         tx.upsert_workstation(replace(ws, enrolment_hash=None, enrolled_at=now))
-        tx.append_audit(now, f"workstation:{ws.id}", "workstation.enrol", None, {"venue": ws.venue, "seat": ws.seat})
+        tx.append_audit(
+            now,
+            f"workstation:{ws.id}",
+            "workstation.enrol",
+            None,
+            {"venue": ws.venue, "seat": ws.seat},
+        )
         return ws
 
     ws = await venue.store.tx(work)
     if ws is None:
-        raise Forbidden("unknown workstation or wrong (or already used) enrolment code", "工作站编号或登记码错误（或登记码已使用）", code="bad_enrolment")
+        raise Forbidden(
+            "unknown workstation or wrong (or already used) enrolment code",
+            "工作站编号或登记码错误（或登记码已使用）",
+            code="bad_enrolment",
+        )
     return f"{ws.venue}/{ws.seat}"
-
-

@@ -15,11 +15,13 @@ async def checkpoint(venue: Venue, force: bool = True) -> None:
         return seq, digest, tx.last_checkpoint_seq()
 
     seq, digest, last_signed = await venue.store.tx(heads)
-    if seq == 0 or seq == last_signed or (not force and seq - last_signed < venue.config.checkpoint_every):
+    if (
+        seq == 0
+        or seq == last_signed
+        or (not force and seq - last_signed < venue.config.checkpoint_every)
+    ):
         return
     at = venue.now_iso()
     content = checkpoint_content(venue.venue_id, seq, digest, at)
     signature = await venue.sign_bytes(content)
     await venue.store.tx(lambda tx: tx.add_checkpoint(Checkpoint(seq, content, signature, at)))
-
-

@@ -46,7 +46,11 @@ async def _run(venue: Venue, session_id: str) -> None:
             if is_index(doc.doc_id):  # a bid's scoring index is data, not bid text
                 continue
             data = venue.blobs.path(doc.sha256).read_bytes()  # type: ignore[attr-defined]
-            (bids.append((doc.bidder_id, doc.doc_id, data)) if doc.bidder_id else tender.append((doc.doc_id, data)))
+            (
+                bids.append((doc.bidder_id, doc.doc_id, data))
+                if doc.bidder_id
+                else tender.append((doc.doc_id, data))
+            )
         tx.set_collusion(session_id, "running", venue.now_iso())
         return lot, bids, tender, packages_of(session.packages)
 
@@ -61,20 +65,43 @@ async def _run(venue: Venue, session_id: str) -> None:
 
     try:
         result = await loop.run_in_executor(
-            None, lambda: analyse(bids, packages, {b.id: b.price for b in lot.bidders}, lot.ceiling_price, rule_for(lot.plan), tender_documents=tender, progress=progress)
+            None,
+            lambda: analyse(
+                bids,
+                packages,
+                {b.id: b.price for b in lot.bidders},
+                lot.ceiling_price,
+                rule_for(lot.plan),
+                tender_documents=tender,
+                progress=progress,
+            ),
         )
-    except Exception as exc:  # an unreadable PDF must not take the venue down: said, and retried by restarting
+    except (
+        Exception
+    ) as exc:  # an unreadable PDF must not take the venue down: said, and retried by restarting
         logger.exception("collusion analysis of %s failed", session_id)
         error = str(exc)
-        await venue.store.tx(lambda tx: tx.set_collusion(session_id, "failed", venue.now_iso(), error=error))
+        await venue.store.tx(
+            lambda tx: tx.set_collusion(session_id, "failed", venue.now_iso(), error=error)
+        )
         return
     data = result.to_dict()
 
     def store(tx: SqliteTx) -> Any:
         now = venue.now_iso()
-        tx.set_collusion(session_id, "done", now, "checks", 1, 1, json.dumps(data, ensure_ascii=False))
-        tx.append_audit(now, "venue", "collusion.analysed", session_id, {"warnings": [w["id"] for w in data["warnings"]]})
-        return tx.append_event(session_id, "collusion.done", "all", {"warnings": len(data["warnings"])}, now)
+        tx.set_collusion(
+            session_id, "done", now, "checks", 1, 1, json.dumps(data, ensure_ascii=False)
+        )
+        tx.append_audit(
+            now,
+            "venue",
+            "collusion.analysed",
+            session_id,
+            {"warnings": [w["id"] for w in data["warnings"]]},
+        )
+        return tx.append_event(
+            session_id, "collusion.done", "all", {"warnings": len(data["warnings"])}, now
+        )
 
     await publish(venue, [await venue.store.tx(store)])
     logger.info("collusion analysis of %s: %d warning(s)", session_id, len(data["warnings"]))
@@ -85,8 +112,18 @@ def packages_of(text: str) -> tuple[BidPackageInfo, ...]:
     out = []
     for raw in json.loads(text or "[]"):
         package = decode(BidPackageInput, raw)
-        bill = tuple(BillItem(b.code, b.description, b.unit, b.quantity, b.unit_price) for b in package.bill_of_quantities)
-        out.append(BidPackageInfo(package.bidder_id, MachineCodes(package.mac, package.disk_serial, package.cpu_id), package.upload_ip, bill))
+        bill = tuple(
+            BillItem(b.code, b.description, b.unit, b.quantity, b.unit_price)
+            for b in package.bill_of_quantities
+        )
+        out.append(
+            BidPackageInfo(
+                package.bidder_id,
+                MachineCodes(package.mac, package.disk_serial, package.cpu_id),
+                package.upload_ip,
+                bill,
+            )
+        )
     return tuple(out)
 
 
@@ -94,7 +131,13 @@ async def _progress(venue: Venue, session_id: str, stage: str, done: int, total:
     def work(tx: SqliteTx) -> Any:
         now = venue.now_iso()
         tx.set_collusion(session_id, "running", now, stage, done, total)
-        return tx.append_event(session_id, "collusion.progress", "all", {"stage": stage, "done": done, "total": total}, now)
+        return tx.append_event(
+            session_id,
+            "collusion.progress",
+            "all",
+            {"stage": stage, "done": done, "total": total},
+            now,
+        )
 
     await publish(venue, [await venue.store.tx(work)])
 
@@ -104,7 +147,12 @@ def decisions(tx: SqliteTx, session_id: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for artefact in tx.artefacts(session_id, "warning_decision"):
         body = json.loads(artefact.content)
-        out[body["warning_id"]] = {"decision": body["decision"], "reasons": body["reasons"], "by": artefact.person_id, "at": artefact.accepted_at}
+        out[body["warning_id"]] = {
+            "decision": body["decision"],
+            "reasons": body["reasons"],
+            "by": artefact.person_id,
+            "at": artefact.accepted_at,
+        }
     return out
 
 
@@ -120,6 +168,13 @@ async def warnings(venue: Venue, caller: Caller, session_id: str) -> dict[str, A
         made = decisions(tx, session_id)
         for warning in result.get("warnings", []):
             warning["decision"] = made.get(warning["id"])
-        return {"status": row["status"], "stage": row["stage"], "done": row["done"], "total": row["total"], "error": row["error"], **result}
+        return {
+            "status": row["status"],
+            "stage": row["stage"],
+            "done": row["done"],
+            "total": row["total"],
+            "error": row["error"],
+            **result,
+        }
 
     return await venue.store.tx(work)

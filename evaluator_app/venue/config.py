@@ -94,7 +94,18 @@ class VenueConfig:
         return self.data_dir / "blobs"
 
 
-_PATHS = {"tsa_cert", "tsa_key", "roster", "tls_cert", "tls_key", "signing_p12", "signing_password_file", "trust_list", "trust_list_signer", "data_dir"}
+_PATHS = {
+    "tsa_cert",
+    "tsa_key",
+    "roster",
+    "tls_cert",
+    "tls_key",
+    "signing_p12",
+    "signing_password_file",
+    "trust_list",
+    "trust_list_signer",
+    "data_dir",
+}
 
 
 def load_config(path: Path | str) -> VenueConfig:
@@ -102,30 +113,49 @@ def load_config(path: Path | str) -> VenueConfig:
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", f"无法读取配置文件 {path}") from exc
+        raise ConfigError(
+            f"cannot read {path}: {exc.strerror}", f"无法读取配置文件 {path}"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}", f"配置文件 {path} 格式错误：{exc}") from exc
+        raise ConfigError(
+            f"{path} is not valid TOML: {exc}", f"配置文件 {path} 格式错误：{exc}"
+        ) from exc
     known = {f.name: f for f in fields(VenueConfig)}
     unknown = sorted(set(raw) - set(known))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting {unknown[0]!r}", f"{path}：未知配置项 {unknown[0]}")
+        raise ConfigError(
+            f"{path}: unknown setting {unknown[0]!r}", f"{path}：未知配置项 {unknown[0]}"
+        )
     values: dict[str, Any] = {}
     for name, field in known.items():
         if name not in raw:
             if field.default is field.default_factory:  # both MISSING: required
-                raise ConfigError(f"{path}: setting {name!r} is missing", f"{path}：缺少配置项 {name}")
+                raise ConfigError(
+                    f"{path}: setting {name!r} is missing", f"{path}：缺少配置项 {name}"
+                )
             continue
         value = raw[name]
         if name in _PATHS:
             value = (path.parent / str(value)).resolve()
-        elif isinstance(field.default, int) and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
-            raise ConfigError(f"{path}: {name} must be a positive whole number", f"{path}：{name} 必须是正整数")
+        elif isinstance(field.default, int) and (
+            not isinstance(value, int) or isinstance(value, bool) or value <= 0
+        ):
+            raise ConfigError(
+                f"{path}: {name} must be a positive whole number", f"{path}：{name} 必须是正整数"
+            )
         values[name] = value
     if values.get("revocation_mode", "hard-fail") not in ("hard-fail", "soft-fail"):
-        raise ConfigError(f"{path}: revocation_mode must be hard-fail or soft-fail", f"{path}：revocation_mode 只能是 hard-fail 或 soft-fail")
+        raise ConfigError(
+            f"{path}: revocation_mode must be hard-fail or soft-fail",
+            f"{path}：revocation_mode 只能是 hard-fail 或 soft-fail",
+        )
     return VenueConfig(**values)
 
 
 def render_config(tsa_cert: str = "", tsa_key: str = "", **values: Any) -> str:
-    tsa = f'tsa_cert = "{tsa_cert}"\ntsa_key = "{tsa_key}"' if tsa_cert else '# tsa_cert = "tsa/tsa.pem"\n# tsa_key = "tsa/tsa.key"'
+    tsa = (
+        f'tsa_cert = "{tsa_cert}"\ntsa_key = "{tsa_key}"'
+        if tsa_cert
+        else '# tsa_cert = "tsa/tsa.pem"\n# tsa_key = "tsa/tsa.key"'
+    )
     return TEMPLATE.format(tsa=tsa, **values)

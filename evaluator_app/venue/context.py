@@ -6,7 +6,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 
@@ -26,11 +26,11 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_iso(text: str) -> datetime:
@@ -77,16 +77,25 @@ class Venue:
     def later_iso(self, seconds: int) -> str:
         return iso(self.clock() + timedelta(seconds=seconds))
 
-    async def verify_signed(self, content: bytes, signature: bytes, purpose: str = "sign") -> SignedBy:
+    async def verify_signed(
+        self, content: bytes, signature: bytes, purpose: str = "sign"
+    ) -> SignedBy:
         """Integrity of a detached CMS over ``content`` and its signer's certificate, or refuse.
 
         The certificate is validated for ``purpose`` now, with revocation by the venue's policy:
         an artefact is accepted only from a person whose certificate is good at acceptance.
         """
         verdict = await async_verify_detached(content, signature, None)
-        flaws = [r for r in verdict.reasons if "timestamp" in r or "detached" in r]  # trust is judged below
+        flaws = [
+            r for r in verdict.reasons if "timestamp" in r or "detached" in r
+        ]  # trust is judged below
         if verdict.integrity_ok and flaws:  # a broken or foreign timestamp, a non-detached CMS
-            raise Unprocessable("the signature is intact but: " + "; ".join(flaws), "签名的时间戳或格式无效", {"reasons": flaws}, code="bad_signature")
+            raise Unprocessable(
+                "the signature is intact but: " + "; ".join(flaws),
+                "签名的时间戳或格式无效",
+                {"reasons": flaws},
+                code="bad_signature",
+            )
         if not verdict.integrity_ok or not verdict.certificate_der:
             raise Unprocessable(
                 "the signature does not match the content: " + "; ".join(verdict.reasons),
@@ -95,13 +104,20 @@ class Venue:
                 code="bad_signature",
             )
         cert = x509.load_der_x509_certificate(verdict.certificate_der)
-        result = await avalidate_certificate(cert, purpose, self.trust_list, self.now(), self.revocation)  # type: ignore[arg-type]
+        result = await avalidate_certificate(
+            cert, purpose, self.trust_list, self.now(), self.revocation
+        )  # type: ignore[arg-type]
         if not result.ok or result.identity is None:
             reasons = result.reasons
             raise Unprocessable(
                 "certificate refused: " + "; ".join(r.message_en for r in reasons),
                 "证书未通过验证：" + "；".join(r.message_zh for r in reasons),
-                {"reasons": [{"code": r.code.value, "en": r.message_en, "zh": r.message_zh} for r in reasons]},
+                {
+                    "reasons": [
+                        {"code": r.code.value, "en": r.message_en, "zh": r.message_zh}
+                        for r in reasons
+                    ]
+                },
                 code="certificate_refused",
             )
         return SignedBy(result.identity, cert, result.ca_name, self.now_iso())

@@ -25,7 +25,11 @@ CHUNK = 256 * 1024
 
 def check_sha256(value: str) -> str:
     if not HEX64.match(value):
-        raise BadRequest("a document is named by its SHA-256: 64 lowercase hex digits", "文件标识须为 64 位十六进制 SHA-256", code="invalid_field")
+        raise BadRequest(
+            "a document is named by its SHA-256: 64 lowercase hex digits",
+            "文件标识须为 64 位十六进制 SHA-256",
+            code="invalid_field",
+        )
     return value
 
 
@@ -57,13 +61,21 @@ class BlobStore:
                 async for chunk in request.content.iter_chunked(CHUNK):
                     size += len(chunk)
                     if size > limit:
-                        raise PayloadTooLarge(f"the document is larger than {limit} bytes", "文件超过大小限制", code="too_large")
+                        raise PayloadTooLarge(
+                            f"the document is larger than {limit} bytes",
+                            "文件超过大小限制",
+                            code="too_large",
+                        )
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
             if digest.hexdigest() != sha256:
-                raise BadRequest("the content does not match its SHA-256 (corrupted in transit?)", "文件内容与 SHA-256 不符（传输中损坏？）", code="hash_mismatch")
+                raise BadRequest(
+                    "the content does not match its SHA-256 (corrupted in transit?)",
+                    "文件内容与 SHA-256 不符（传输中损坏？）",
+                    code="hash_mismatch",
+                )
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):
@@ -97,7 +109,9 @@ def parse_range(header: str, size: int) -> ByteRange | None:
     else:
         start, end = max(size - _number(last), 0), size - 1
     if start >= size or start > end:
-        raise RangeNotSatisfiable(f"range {header} outside 0-{size - 1}", "请求的范围超出文件大小", {"size": size})
+        raise RangeNotSatisfiable(
+            f"range {header} outside 0-{size - 1}", "请求的范围超出文件大小", {"size": size}
+        )
     return ByteRange(start, end)
 
 
@@ -122,7 +136,11 @@ async def serve(request: web.Request, path: Path, sha256: str) -> web.StreamResp
         try:
             wanted = parse_range(request.headers["Range"], size)
         except RangeNotSatisfiable as exc:  # the answer names the size, so the client can recover
-            return json_response(exc.body(), status=exc.status, headers={**headers, "Content-Range": f"bytes */{size}"})
+            return json_response(
+                exc.body(),
+                status=exc.status,
+                headers={**headers, "Content-Range": f"bytes */{size}"},
+            )
     start, end = (wanted.start, wanted.end) if wanted else (0, size - 1)
     response = web.StreamResponse(status=206 if wanted else 200, headers=headers)
     response.content_type = "application/pdf"

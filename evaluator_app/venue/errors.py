@@ -15,7 +15,13 @@ class VenueError(Exception):
     status = 500
     code = "internal"
 
-    def __init__(self, message: str, message_zh: str | None = None, details: dict[str, Any] | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        message_zh: str | None = None,
+        details: dict[str, Any] | None = None,
+        code: str | None = None,
+    ):
         self.message = message
         self.message_zh = message_zh or message
         self.details = details or {}
@@ -24,7 +30,14 @@ class VenueError(Exception):
         super().__init__(message)
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "message_zh": self.message_zh, "details": self.details}}
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "message_zh": self.message_zh,
+                "details": self.details,
+            }
+        }
 
 
 class BadRequest(VenueError):

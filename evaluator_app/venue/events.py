@@ -37,7 +37,14 @@ PER_PERSON = {"presence", "alert"}
 
 def event_json(event: EventRecord) -> str:
     return json.dumps(
-        {"type": "event", "seq": event.seq, "session_id": event.session_id, "kind": event.kind, "payload": json.loads(event.payload), "at": event.at},
+        {
+            "type": "event",
+            "seq": event.seq,
+            "session_id": event.session_id,
+            "kind": event.kind,
+            "payload": json.loads(event.payload),
+            "at": event.at,
+        },
         ensure_ascii=False,
     )
 
@@ -92,7 +99,11 @@ class EventHub:
     def wants_record(self, caller: Caller, event: EventRecord) -> bool:
         if not (audience_allows(event.audience, caller) and self.visible(caller, event.session_id)):
             return False
-        if caller.role == "supervisor" and event.kind in PER_PERSON and event.session_id is not None:
+        if (
+            caller.role == "supervisor"
+            and event.kind in PER_PERSON
+            and event.session_id is not None
+        ):
             return self._seated_here(caller, event)
         return True
 
@@ -102,19 +113,29 @@ class EventHub:
         if session.main_venue == caller.venue:
             return True
         person = json.loads(event.payload).get("person")
-        return person is None or any(m.person_id == person and m.venue == caller.venue for m in members)
+        return person is None or any(
+            m.person_id == person and m.venue == caller.venue for m in members
+        )
 
     def remember(self, session: SessionRecord, members: list[MemberRecord]) -> None:
         """Who is in a session. Refreshed on membership changes only: the record's phase may be stale."""
         self.directory[session.id] = (session, members)
-        experts = frozenset(m.person_id for m in members if m.role == "expert" and m.status not in HIDDEN_FROM_EXPERT)
-        self._index[session.id] = SessionIndex(session.main_venue, frozenset(m.venue for m in members), experts)
+        experts = frozenset(
+            m.person_id
+            for m in members
+            if m.role == "expert" and m.status not in HIDDEN_FROM_EXPERT
+        )
+        self._index[session.id] = SessionIndex(
+            session.main_venue, frozenset(m.venue for m in members), experts
+        )
 
     def publish(self, *events: EventRecord) -> None:
         """Fan out, synchronously. Call through :func:`publish` so that order is kept."""
         for event in events:
             if event.seq < self.last_published:
-                logger.warning("event %d published after %d: out of order", event.seq, self.last_published)
+                logger.warning(
+                    "event %d published after %d: out of order", event.seq, self.last_published
+                )
             self.last_published = max(self.last_published, event.seq)
             text: str | None = None  # serialised once, for the first client that wants it
             for client in list(self.clients):
@@ -132,7 +153,10 @@ class EventHub:
         try:
             client.queue.put_nowait(text)
         except asyncio.QueueFull:
-            logger.warning("client %s fell behind; disconnecting it to catch up with since=", client.caller.person_id)
+            logger.warning(
+                "client %s fell behind; disconnecting it to catch up with since=",
+                client.caller.person_id,
+            )
             self.drop(client)
 
     def drop(self, client: Client) -> None:
@@ -192,10 +216,14 @@ async def publish(venue: object, events: list[EventRecord]) -> None:
     if hub is None or not events:
         return
     async with hub.lock:
-        touched = {e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE}
+        touched = {
+            e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE
+        }
         if touched:
             store = venue.store  # type: ignore[attr-defined]
-            rows = await store.tx(lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched])
+            rows = await store.tx(
+                lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched]
+            )
             for session, members in rows:
                 if session is not None:
                     hub.remember(session, members)

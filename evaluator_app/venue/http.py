@@ -14,7 +14,13 @@ from aiohttp import web
 
 from evaluator_app.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from evaluator_app.protocol.schema import SchemaError, decode, encode
-from evaluator_app.venue.errors import BadRequest, PayloadTooLarge, RangeNotSatisfiable, RequestTimeout, VenueError
+from evaluator_app.venue.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    RangeNotSatisfiable,
+    RequestTimeout,
+    VenueError,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,36 +41,64 @@ class Caller:
     seat: str
 
 
-def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    value: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     body = json.dumps(encode(value), ensure_ascii=False).encode("utf-8")
-    response = web.Response(body=body, status=status, content_type="application/json", charset="utf-8", headers=headers)
+    response = web.Response(
+        body=body, status=status, content_type="application/json", charset="utf-8", headers=headers
+    )
     response.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
     return response
 
 
 async def read_json(request: web.Request) -> Any:
     if request.content_type != "application/json":
-        raise BadRequest("the body must be JSON (Content-Type: application/json)", "请求内容必须是 JSON", code="not_json")
+        raise BadRequest(
+            "the body must be JSON (Content-Type: application/json)",
+            "请求内容必须是 JSON",
+            code="not_json",
+        )
     try:
         async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
             raw = await request.read()
     except web.HTTPRequestEntityTooLarge as exc:
         raise _too_large(exc) from None
     except TimeoutError:
-        raise RequestTimeout(f"the body did not arrive within {BODY_TIMEOUT_SECONDS} s", "请求内容未在规定时间内送达", code="timeout") from None
+        raise RequestTimeout(
+            f"the body did not arrive within {BODY_TIMEOUT_SECONDS} s",
+            "请求内容未在规定时间内送达",
+            code="timeout",
+        ) from None
     try:
-        data = json.loads(raw, parse_float=_no_float, parse_int=_bounded_int, parse_constant=_no_constant)
+        data = json.loads(
+            raw, parse_float=_no_float, parse_int=_bounded_int, parse_constant=_no_constant
+        )
     except _Refused as exc:
-        raise BadRequest(str(exc), "数字格式不符合协议：小数须写成字符串（如 \"12.5\"），整数须在 64 位范围内", code="invalid_field") from None
+        raise BadRequest(
+            str(exc),
+            '数字格式不符合协议：小数须写成字符串（如 "12.5"），整数须在 64 位范围内',
+            code="invalid_field",
+        ) from None
     except RecursionError:
-        raise BadRequest("the body is nested too deeply", "请求内容嵌套层数过多", code="malformed_json") from None
+        raise BadRequest(
+            "the body is nested too deeply", "请求内容嵌套层数过多", code="malformed_json"
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"the body is not valid JSON: {exc}", "请求内容不是有效的 JSON", code="malformed_json") from None
-    if _SURROGATE_ESCAPE.search(raw):  # a \ud800 escape may leave a lone surrogate: not storable text
+        raise BadRequest(
+            f"the body is not valid JSON: {exc}", "请求内容不是有效的 JSON", code="malformed_json"
+        ) from None
+    if _SURROGATE_ESCAPE.search(
+        raw
+    ):  # a \ud800 escape may leave a lone surrogate: not storable text
         try:
             json.dumps(data, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
-            raise BadRequest("the body holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)", "请求内容含有无效的 Unicode 字符", code="invalid_field") from None
+            raise BadRequest(
+                "the body holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)",
+                "请求内容含有无效的 Unicode 字符",
+                code="invalid_field",
+            ) from None
     return data
 
 
@@ -82,7 +116,9 @@ class _Refused(ValueError):
 
 
 def _no_float(text: str) -> Any:
-    raise _Refused(f'number {text[:40]} has a fraction or exponent: decimals are sent as strings, such as "12.5"')
+    raise _Refused(
+        f'number {text[:40]} has a fraction or exponent: decimals are sent as strings, such as "12.5"'
+    )
 
 
 def _bounded_int(text: str) -> int:
@@ -101,7 +137,12 @@ async def read_body(request: web.Request, cls: type[T]) -> T:
     try:
         return decode(cls, data)
     except SchemaError as exc:
-        raise BadRequest(f"{exc.field}: {exc.message}", f"字段 {exc.field} 有误：{exc.message}", {"field": exc.field}, code="invalid_field") from None
+        raise BadRequest(
+            f"{exc.field}: {exc.message}",
+            f"字段 {exc.field} 有误：{exc.message}",
+            {"field": exc.field},
+            code="invalid_field",
+        ) from None
 
 
 def _too_large(exc: web.HTTPRequestEntityTooLarge) -> PayloadTooLarge:
@@ -130,9 +171,18 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
-        body = {"error": {"code": code, "message": exc.reason, "message_zh": exc.reason, "details": {}}}
+        body = {
+            "error": {"code": code, "message": exc.reason, "message_zh": exc.reason, "details": {}}
+        }
         return json_response(body, status=exc.status)
     except Exception:  # a bug: log it with the trace, tell the client nothing internal
         logger.exception("unhandled error in %s %s", request.method, request.path)
-        body = {"error": {"code": "internal", "message": "internal error", "message_zh": "服务内部错误", "details": {}}}
+        body = {
+            "error": {
+                "code": "internal",
+                "message": "internal error",
+                "message_zh": "服务内部错误",
+                "details": {},
+            }
+        }
         return json_response(body, status=500)

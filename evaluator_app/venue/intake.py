@@ -21,8 +21,8 @@ from evaluator_app.protocol.messages import Receipt, SignedReceipt, SignedUpload
 from evaluator_app.protocol.schema import SchemaError, decode, encode
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import SignedBy, Venue, sha256_hex
-from evaluator_app.venue.events import publish
 from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden
+from evaluator_app.venue.events import publish
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import ArtefactRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
@@ -43,24 +43,45 @@ def parse_artefact(content: bytes, kind: str, cls: type[T]) -> T:
     try:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("content is not JSON", "上传内容不是 JSON", code="malformed_artefact") from None
+        raise BadRequest(
+            "content is not JSON", "上传内容不是 JSON", code="malformed_artefact"
+        ) from None
     if not isinstance(data, dict):
-        raise BadRequest("content is not a JSON object", "上传内容格式错误", code="malformed_artefact")
+        raise BadRequest(
+            "content is not a JSON object", "上传内容格式错误", code="malformed_artefact"
+        )
     schema = data.pop("schema", None)
     if schema != {"kind": kind, "version": ARTEFACT_VERSION}:
-        raise BadRequest(f"content is not a {kind} (version {ARTEFACT_VERSION}): schema {schema!r}", f"上传内容不是 {kind}", code="wrong_kind")
+        raise BadRequest(
+            f"content is not a {kind} (version {ARTEFACT_VERSION}): schema {schema!r}",
+            f"上传内容不是 {kind}",
+            code="wrong_kind",
+        )
     try:
         body = decode(cls, data)
     except SchemaError as exc:
-        raise BadRequest(f"{exc.field}: {exc.message}", f"字段 {exc.field} 有误：{exc.message}", {"field": exc.field}, code="invalid_field") from None
+        raise BadRequest(
+            f"{exc.field}: {exc.message}",
+            f"字段 {exc.field} 有误：{exc.message}",
+            {"field": exc.field},
+            code="invalid_field",
+        ) from None
     if canonical_bytes({"schema": schema, **encode(body)}) != content:
-        raise BadRequest("content is not in canonical form (RFC 8785)", "上传内容不是规范化 JSON", code="not_canonical")
+        raise BadRequest(
+            "content is not in canonical form (RFC 8785)",
+            "上传内容不是规范化 JSON",
+            code="not_canonical",
+        )
     return body
 
 
-async def verify_upload(venue: Venue, caller: Caller, upload: SignedUpload, kind: str, cls: type[T]) -> tuple[T, SignedBy]:
+async def verify_upload(
+    venue: Venue, caller: Caller, upload: SignedUpload, kind: str, cls: type[T]
+) -> tuple[T, SignedBy]:
     body = parse_artefact(bytes(upload.content), kind, cls)
-    signed_by = await venue.verify_signed(bytes(upload.content), bytes(upload.signature), purpose="sign")
+    signed_by = await venue.verify_signed(
+        bytes(upload.content), bytes(upload.signature), purpose="sign"
+    )
     if signed_by.identity.person_id != caller.person_id:
         raise Forbidden(
             f"signed by {signed_by.identity.name} ({signed_by.identity.person_id}), but you are logged in as {caller.person_id}",
@@ -70,7 +91,9 @@ async def verify_upload(venue: Venue, caller: Caller, upload: SignedUpload, kind
     return body, signed_by
 
 
-async def existing_receipt(venue: Venue, caller: Caller, upload: SignedUpload) -> SignedReceipt | None:
+async def existing_receipt(
+    venue: Venue, caller: Caller, upload: SignedUpload
+) -> SignedReceipt | None:
     """A retried upload (same idempotency key): its receipt, never a second copy."""
     record = await venue.store.tx(lambda tx: tx.artefact_by_key(_scoped_key(caller, upload)))
     if record is None:
@@ -89,30 +112,74 @@ def _scoped_key(caller: Caller, upload: SignedUpload) -> str:
     return f"{caller.person_id}:{upload.idempotency_key}"
 
 
-def new_record(venue: Venue, caller: Caller, session_id: str, kind: str, upload: SignedUpload, version: int = 1) -> ArtefactRecord:
+def new_record(
+    venue: Venue, caller: Caller, session_id: str, kind: str, upload: SignedUpload, version: int = 1
+) -> ArtefactRecord:
     content = bytes(upload.content)
     return ArtefactRecord(
-        0, session_id, kind, caller.person_id, version, _scoped_key(caller, upload), content,
-        bytes(upload.signature), bytes(upload.pdf) if upload.pdf is not None else None,
-        sha256_hex(content), "accepted", None, None, venue.now_iso(),
+        0,
+        session_id,
+        kind,
+        caller.person_id,
+        version,
+        _scoped_key(caller, upload),
+        content,
+        bytes(upload.signature),
+        bytes(upload.pdf) if upload.pdf is not None else None,
+        sha256_hex(content),
+        "accepted",
+        None,
+        None,
+        venue.now_iso(),
     )
 
 
-def record_acceptance(tx: SqliteTx, venue: Venue, record: ArtefactRecord, audience: str = "all", extra: dict[str, Any] | None = None) -> tuple[ArtefactRecord, EventRecord]:
+def record_acceptance(
+    tx: SqliteTx,
+    venue: Venue,
+    record: ArtefactRecord,
+    audience: str = "all",
+    extra: dict[str, Any] | None = None,
+) -> tuple[ArtefactRecord, EventRecord]:
     """Insert the artefact with its audit entry and event, in the caller's transaction."""
     if len(record.idempotency_key) > 200:
-        raise BadRequest("idempotency_key: longer than 150 characters", "上传编号过长", code="invalid_field")
+        raise BadRequest(
+            "idempotency_key: longer than 150 characters", "上传编号过长", code="invalid_field"
+        )
     stored = tx.insert_artefact(record)
-    payload = {"artefact": stored.id, "kind": stored.kind, "person": stored.person_id, "version": stored.version, "sha256": stored.content_sha256}
-    tx.append_audit(stored.accepted_at, stored.person_id, f"{stored.kind}.accept", stored.session_id, payload)
-    event = tx.append_event(stored.session_id, f"{stored.kind}.accepted", audience, {**payload, **(extra or {})}, stored.accepted_at)
+    payload = {
+        "artefact": stored.id,
+        "kind": stored.kind,
+        "person": stored.person_id,
+        "version": stored.version,
+        "sha256": stored.content_sha256,
+    }
+    tx.append_audit(
+        stored.accepted_at, stored.person_id, f"{stored.kind}.accept", stored.session_id, payload
+    )
+    event = tx.append_event(
+        stored.session_id,
+        f"{stored.kind}.accepted",
+        audience,
+        {**payload, **(extra or {})},
+        stored.accepted_at,
+    )
     return stored, event
 
 
 async def ensure_receipt(venue: Venue, record: ArtefactRecord) -> SignedReceipt:
     if record.receipt is not None and record.receipt_signature is not None:
         return SignedReceipt(record.receipt, record.receipt_signature)  # type: ignore[arg-type]
-    receipt = Receipt(venue.venue_id, record.session_id, record.id, record.kind, record.person_id, record.version, record.content_sha256, record.accepted_at)
+    receipt = Receipt(
+        venue.venue_id,
+        record.session_id,
+        record.id,
+        record.kind,
+        record.person_id,
+        record.version,
+        record.content_sha256,
+        record.accepted_at,
+    )
     content, signature = await venue.sign_artefact(RECEIPT_KIND, encode(receipt))
     await venue.store.tx(lambda tx: tx.set_receipt(record.id, content, signature))
     return SignedReceipt(content, signature)  # type: ignore[arg-type]
@@ -132,7 +199,11 @@ async def accept(
         existing = tx.artefact_by_key(key)
         if existing is not None:
             if existing.content_sha256 != digest:
-                raise Conflict("this idempotency key was already used for different content", "该上传编号已用于其他内容", code="idempotency_conflict")
+                raise Conflict(
+                    "this idempotency key was already used for different content",
+                    "该上传编号已用于其他内容",
+                    code="idempotency_conflict",
+                )
             return existing, []
         return work(tx)
 

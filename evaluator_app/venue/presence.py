@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from evaluator_app.protocol.messages import Presence
-from evaluator_app.venue.context import Venue
-from evaluator_app.venue.context import parse_iso
+from evaluator_app.venue.context import Venue, parse_iso
 from evaluator_app.venue.events import publish
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import EventRecord
@@ -53,7 +52,9 @@ class PresenceBoard:
         entry = directory.get(session_id)
         return caller.role == "expert" and entry is not None and can_see(caller, *entry)
 
-    async def beat(self, session_id: str, person_id: str, presence: Presence, items_scored: int) -> None:
+    async def beat(
+        self, session_id: str, person_id: str, presence: Presence, items_scored: int
+    ) -> None:
         key = (session_id, person_id)
         now = time.monotonic()
         old = self.seen.get(key)
@@ -63,18 +64,29 @@ class PresenceBoard:
         else:
             old.last_beat, old.offline_since = now, None
             if changed:
-                old.presence, old.items_scored, old.last_activity = presence, items_scored, self.venue.now_iso()
+                old.presence, old.items_scored, old.last_activity = (
+                    presence,
+                    items_scored,
+                    self.venue.now_iso(),
+                )
             if presence is not Presence.AWAY:
                 old.alerted.discard("focus")
             old.alerted.discard("offline")
         if changed:
-            made: list[tuple[str, dict[str, object]]] = [("presence", {"person": person_id, "presence": presence.value, "items_scored": items_scored})]
+            made: list[tuple[str, dict[str, object]]] = [
+                (
+                    "presence",
+                    {"person": person_id, "presence": presence.value, "items_scored": items_scored},
+                )
+            ]
             if presence is Presence.AWAY and "focus" not in self.seen[key].alerted:
                 self.seen[key].alerted.add("focus")
                 made.append(("alert", {"alert": "focus_lost", "person": person_id}))
             await self._emit(session_id, made)
 
-    async def _emit(self, session_id: str, made: list[tuple[str, dict[str, object]]]) -> list[EventRecord]:
+    async def _emit(
+        self, session_id: str, made: list[tuple[str, dict[str, object]]]
+    ) -> list[EventRecord]:
         """Record events (alerts also in the audit chain) in one transaction and publish them at once."""
         now = self.venue.now_iso()
 
@@ -99,10 +111,25 @@ class PresenceBoard:
             if seen.presence is not Presence.OFFLINE and silent > config.heartbeat_timeout_seconds:
                 seen.presence, seen.offline_since = Presence.OFFLINE, seen.last_beat
                 seen.last_activity = self.venue.now_iso()
-                made.append(("presence", {"person": person_id, "presence": "offline", "items_scored": seen.items_scored}))
-            if seen.presence is Presence.OFFLINE and silent > config.offline_alert_seconds and "offline" not in seen.alerted:
+                made.append(
+                    (
+                        "presence",
+                        {
+                            "person": person_id,
+                            "presence": "offline",
+                            "items_scored": seen.items_scored,
+                        },
+                    )
+                )
+            if (
+                seen.presence is Presence.OFFLINE
+                and silent > config.offline_alert_seconds
+                and "offline" not in seen.alerted
+            ):
                 seen.alerted.add("offline")
-                made.append(("alert", {"alert": "offline", "person": person_id, "seconds": int(silent)}))
+                made.append(
+                    ("alert", {"alert": "offline", "person": person_id, "seconds": int(silent)})
+                )
             if made:
                 await self._emit(session_id, made)
         for session in await self.venue.store.tx(lambda tx: tx.sessions()):
@@ -112,7 +139,19 @@ class PresenceBoard:
             key = (session.id, session.phase + session.phase_since)
             if lasted > config.phase_stuck_seconds and key not in self.stuck_alerted:
                 self.stuck_alerted.add(key)
-                await self._emit(session.id, [("alert", {"alert": "phase_stuck", "phase": session.phase, "seconds": int(lasted)})])
+                await self._emit(
+                    session.id,
+                    [
+                        (
+                            "alert",
+                            {
+                                "alert": "phase_stuck",
+                                "phase": session.phase,
+                                "seconds": int(lasted),
+                            },
+                        )
+                    ],
+                )
 
     def disconnected(self, person_id: str) -> None:
         """The socket closed: the silence timer starts now rather than at the last beat."""
@@ -141,7 +180,12 @@ class PresenceBoard:
 
     def snapshot(self, session_id: str) -> list[dict[str, object]]:
         return [
-            {"person": person, "presence": seen.presence.value, "items_scored": seen.items_scored, "last_activity": seen.last_activity}
+            {
+                "person": person,
+                "presence": seen.presence.value,
+                "items_scored": seen.items_scored,
+                "last_activity": seen.last_activity,
+            }
             for (session, person), seen in self.seen.items()
             if session == session_id
         ]

@@ -20,15 +20,19 @@ from typing import Any
 from cryptography import x509
 
 from evaluator_app.archive.recompute import summary_json
-from evaluator_app.core.phases import Phase
+from evaluator_app.core.phases import Phase, advance
 from evaluator_app.core.phases import Role as PhaseRole
-from evaluator_app.core.phases import advance
 from evaluator_app.pki.pades import async_verify_pdf
 from evaluator_app.pki.validation import avalidate_certificate
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import Role
 from evaluator_app.protocol.schema import decode
-from evaluator_app.reports.evaluation_report import CommitteeMember, Dissent, Recusal, render_evaluation_report
+from evaluator_app.reports.evaluation_report import (
+    CommitteeMember,
+    Dissent,
+    Recusal,
+    render_evaluation_report,
+)
 from evaluator_app.venue import scoring_rules
 from evaluator_app.venue.auth import require
 from evaluator_app.venue.checkpoints import checkpoint
@@ -54,22 +58,35 @@ def _dissents(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> lis
     out = []
     for artefact in tx.artefacts(session_id, "dissent"):
         body = json.loads(artefact.content)
-        out.append(Dissent(artefact.person_id, names.get(artefact.person_id, artefact.person_id), body["reasons"]))
+        out.append(
+            Dissent(
+                artefact.person_id,
+                names.get(artefact.person_id, artefact.person_id),
+                body["reasons"],
+            )
+        )
     return out
 
 
-def render_report(tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]) -> bytes:
+def render_report(
+    tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]
+) -> bytes:
     project = project_of(session)
     lot = project.lot(session.lot_id)
     committee = active_experts(members)
     result = scoring_rules.evaluate(lot, tx, session.id, committee)
     summary = summary_json(result, scoring_rules.explanations(tx, session.id))
-    people = [CommitteeMember(m.person_id, m.name, m.venue, leader=m.person_id == session.leader_id) for m in committee]
+    people = [
+        CommitteeMember(m.person_id, m.name, m.venue, leader=m.person_id == session.leader_id)
+        for m in committee
+    ]
     recusals = []
     for artefact in tx.artefacts(session.id, "declaration"):
         body = json.loads(artefact.content)
         if body.get("conflict"):
-            name = next((m.name for m in members if m.person_id == artefact.person_id), artefact.person_id)
+            name = next(
+                (m.name for m in members if m.person_id == artefact.person_id), artefact.person_id
+            )
             recusals.append(Recusal(artefact.person_id, name, body.get("reason", "")))
     sheets = []
     for artefact in tx.artefacts(session.id, "score_sheet"):
@@ -78,8 +95,16 @@ def render_report(tx: SqliteTx, venue: Venue, session: SessionRecord, members: l
             data.pop("schema", None)
             sheets.append(decode(ScoreSheet, data))
     return render_evaluation_report(
-        project, lot, summary, session_title=session.title, committee=people, generated_at=session.phase_since,
-        recusals=recusals, sheets=sheets, dissents=_dissents(tx, session.id, members), session_id=session.id,
+        project,
+        lot,
+        summary,
+        session_title=session.title,
+        committee=people,
+        generated_at=session.phase_since,
+        recusals=recusals,
+        sheets=sheets,
+        dissents=_dissents(tx, session.id, members),
+        session_id=session.id,
         warnings=_warnings(tx, session.id),
     )
 
@@ -93,7 +118,9 @@ def _warnings(tx: SqliteTx, session_id: str) -> list[dict[str, Any]]:
     return [{**w, "decision": made.get(w["id"])} for w in found]
 
 
-def generate(tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]) -> None:
+def generate(
+    tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]
+) -> None:
     """Render revision 0 (again, while nobody has signed)."""
     if any(kind == "signature" for _, kind, _, _ in tx.report_revisions(session.id)):
         return
@@ -119,8 +146,15 @@ def status(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> dict[s
 async def get_report(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
     def work(tx: SqliteTx) -> dict[str, Any]:
         session, members = load(tx, caller, session_id)
-        if (session.paused_in or session.phase) not in (Phase.REPORT_SIGNING.value, Phase.CLOSED.value):
-            raise Forbidden("the report exists from the report-signing phase on", "评标报告在签署阶段生成", code="before_report")
+        if (session.paused_in or session.phase) not in (
+            Phase.REPORT_SIGNING.value,
+            Phase.CLOSED.value,
+        ):
+            raise Forbidden(
+                "the report exists from the report-signing phase on",
+                "评标报告在签署阶段生成",
+                code="before_report",
+            )
         latest = tx.report_pdf(session_id)
         if latest is None:
             raise NotFound("no report yet", "尚未生成评标报告", code="no_report")
@@ -129,37 +163,91 @@ async def get_report(venue: Venue, caller: Caller, session_id: str) -> dict[str,
     return await venue.store.tx(work)
 
 
-async def sign_report(venue: Venue, caller: Caller, session_id: str, upload: ReportSignature) -> dict[str, Any]:
+async def sign_report(
+    venue: Venue, caller: Caller, session_id: str, upload: ReportSignature
+) -> dict[str, Any]:
     require(caller, Role.EXPERT)
-    base = await venue.store.tx(lambda tx: (load(tx, caller, session_id), tx.report_pdf(session_id)))
+    base = await venue.store.tx(
+        lambda tx: (load(tx, caller, session_id), tx.report_pdf(session_id))
+    )
     (session, members), latest = base
     if session.paused_in is not None or session.phase != Phase.REPORT_SIGNING.value:
-        raise Conflict("the report is signed in the report-signing phase", "只能在评标报告签署阶段签名", code="wrong_phase")
+        raise Conflict(
+            "the report is signed in the report-signing phase",
+            "只能在评标报告签署阶段签名",
+            code="wrong_phase",
+        )
     if latest is None or latest[0] != upload.base_revision:
-        raise Conflict("another member signed meanwhile: fetch the newest report and sign that", "其他委员刚刚签署，请重新获取最新的评标报告后再签", code="stale_report")
+        raise Conflict(
+            "another member signed meanwhile: fetch the newest report and sign that",
+            "其他委员刚刚签署，请重新获取最新的评标报告后再签",
+            code="stale_report",
+        )
     if not upload.pdf.startswith(latest[1]) or len(upload.pdf) == len(latest[1]):
-        raise Unprocessable("the signed report must be the newest revision plus your signature, unchanged", "签署后的报告必须是在最新版本上追加您的签名，不得改动", code="not_incremental")
-    before, verdicts = len(await async_verify_pdf(latest[1], None)), await async_verify_pdf(upload.pdf, None)
+        raise Unprocessable(
+            "the signed report must be the newest revision plus your signature, unchanged",
+            "签署后的报告必须是在最新版本上追加您的签名，不得改动",
+            code="not_incremental",
+        )
+    before, verdicts = (
+        len(await async_verify_pdf(latest[1], None)),
+        await async_verify_pdf(upload.pdf, None),
+    )
     if len(verdicts) != before + 1 or not all(v.integrity_ok for v in verdicts):
-        raise Unprocessable("the report must carry exactly one more intact signature", "报告须在原有签名之外增加一个有效签名", {"reasons": [r for v in verdicts for r in v.reasons]}, code="bad_pdf")
+        raise Unprocessable(
+            "the report must carry exactly one more intact signature",
+            "报告须在原有签名之外增加一个有效签名",
+            {"reasons": [r for v in verdicts for r in v.reasons]},
+            code="bad_pdf",
+        )
     cert = x509.load_der_x509_certificate(verdicts[-1].certificate_der)
-    checked = await avalidate_certificate(cert, "sign", venue.trust_list, venue.now(), venue.revocation)
+    checked = await avalidate_certificate(
+        cert, "sign", venue.trust_list, venue.now(), venue.revocation
+    )
     if not checked.ok or checked.identity is None or checked.identity.person_id != caller.person_id:
         why = "; ".join(r.message_en for r in checked.reasons) or "signed by someone else"
-        raise Unprocessable(f"signature refused: {why}", "签名未通过验证或不是您本人的签名", code="certificate_refused")
+        raise Unprocessable(
+            f"signature refused: {why}",
+            "签名未通过验证或不是您本人的签名",
+            code="certificate_refused",
+        )
 
     def work(tx: SqliteTx) -> tuple[dict[str, Any], list[EventRecord]]:
         session, members = load(tx, caller, session_id)
         now_latest = tx.report_pdf(session_id)
         if now_latest is None or now_latest[0] != upload.base_revision:
-            raise Conflict("another member signed meanwhile", "其他委员刚刚签署，请重新签署最新版本", code="stale_report")
+            raise Conflict(
+                "another member signed meanwhile",
+                "其他委员刚刚签署，请重新签署最新版本",
+                code="stale_report",
+            )
         state = status(tx, session_id, members)
         if caller.person_id not in state["pending"]:
-            raise Conflict("you have already signed or dissented, or are not on the committee", "您已签署或已提交不同意见，或不是评标委员会成员", code="already_submitted")
+            raise Conflict(
+                "you have already signed or dissented, or are not on the committee",
+                "您已签署或已提交不同意见，或不是评标委员会成员",
+                code="already_submitted",
+            )
         now = venue.now_iso()
-        tx.add_report_revision(session_id, upload.base_revision + 1, "signature", caller.person_id, upload.pdf, now)
-        tx.append_audit(now, caller.person_id, "report.sign", session_id, {"revision": upload.base_revision + 1, "bytes": len(upload.pdf)})
-        events = [tx.append_event(session_id, "report.signed", "all", {"person": caller.person_id, "revision": upload.base_revision + 1}, now)]
+        tx.add_report_revision(
+            session_id, upload.base_revision + 1, "signature", caller.person_id, upload.pdf, now
+        )
+        tx.append_audit(
+            now,
+            caller.person_id,
+            "report.sign",
+            session_id,
+            {"revision": upload.base_revision + 1, "bytes": len(upload.pdf)},
+        )
+        events = [
+            tx.append_event(
+                session_id,
+                "report.signed",
+                "all",
+                {"person": caller.person_id, "revision": upload.base_revision + 1},
+                now,
+            )
+        ]
         events += close_if_done(tx, venue, session, members)
         return status(tx, session_id, members), events
 
@@ -169,17 +257,37 @@ async def sign_report(venue: Venue, caller: Caller, session_id: str, upload: Rep
     return result
 
 
-def close_if_done(tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]) -> list[EventRecord]:
+def close_if_done(
+    tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]
+) -> list[EventRecord]:
     if status(tx, session.id, members)["pending"]:
         return []
-    _, event = apply_state(tx, venue, session, advance(state_of(session), Phase.CLOSED, PhaseRole.SYSTEM), "venue", "every member signed or dissented")
+    _, event = apply_state(
+        tx,
+        venue,
+        session,
+        advance(state_of(session), Phase.CLOSED, PhaseRole.SYSTEM),
+        "venue",
+        "every member signed or dissented",
+    )
     return [event]
 
 
 def parse_signature_body(data: Any) -> ReportSignature:
-    if not isinstance(data, dict) or set(data) != {"base_revision", "pdf"} or not isinstance(data["base_revision"], int) or not isinstance(data["pdf"], str):
-        raise BadRequest('body must be {"base_revision": N, "pdf": "<base64>"}', "请求格式错误", code="invalid_field")
+    if (
+        not isinstance(data, dict)
+        or set(data) != {"base_revision", "pdf"}
+        or not isinstance(data["base_revision"], int)
+        or not isinstance(data["pdf"], str)
+    ):
+        raise BadRequest(
+            'body must be {"base_revision": N, "pdf": "<base64>"}',
+            "请求格式错误",
+            code="invalid_field",
+        )
     try:
         return ReportSignature(data["base_revision"], base64.b64decode(data["pdf"], validate=True))
     except ValueError:
-        raise BadRequest("pdf is not valid base64", "pdf 不是有效的 base64", code="invalid_field") from None
+        raise BadRequest(
+            "pdf is not valid base64", "pdf 不是有效的 base64", code="invalid_field"
+        ) from None

@@ -5,17 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from evaluator_app.archive.recompute import summary_json
 from evaluator_app.core.phases import Phase, advance
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import DraftPut, DraftView, Role
-from evaluator_app.archive.recompute import summary_json
 from evaluator_app.venue import scoring_rules
 from evaluator_app.venue.auth import require
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions import apply_state, checkpoint, load, project_of, publish, state_of
+from evaluator_app.venue.sessions import (
+    apply_state,
+    checkpoint,
+    load,
+    project_of,
+    publish,
+    state_of,
+)
 from evaluator_app.venue.store.records import DraftRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 from evaluator_app.venue.visibility import active_experts
@@ -31,7 +38,11 @@ async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
         session, members = load(tx, caller, session_id)
         phase = session.paused_in or session.phase
         if phase not in SUMMARY_PHASES:
-            raise Forbidden("scores are not shown before the summary phase", "汇总阶段之前不公开评分", code="before_summary")
+            raise Forbidden(
+                "scores are not shown before the summary phase",
+                "汇总阶段之前不公开评分",
+                code="before_summary",
+            )
         lot = project_of(session).lot(session.lot_id)
         result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
         return summary_json(result, scoring_rules.explanations(tx, session_id))
@@ -39,30 +50,66 @@ async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
     return await venue.store.tx(work)
 
 
-async def return_sheet(venue: Venue, caller: Caller, session_id: str, expert_id: str, reason: str) -> None:
+async def return_sheet(
+    venue: Venue, caller: Caller, session_id: str, expert_id: str, reason: str
+) -> None:
     """The leader returns an accepted sheet; the expert signs a new version; both stay on record."""
     require(caller, Role.EXPERT)
 
     def work(tx: SqliteTx) -> list[EventRecord]:
         session, members = load(tx, caller, session_id)
         if session.leader_id != caller.person_id:
-            raise Forbidden("only the committee leader returns sheets", "只有评标委员会组长可以退回评分表", code="not_leader")
+            raise Forbidden(
+                "only the committee leader returns sheets",
+                "只有评标委员会组长可以退回评分表",
+                code="not_leader",
+            )
         if session.paused_in is not None or session.phase != Phase.SUMMARY.value:
-            raise Conflict("sheets are returned during the summary", "只能在汇总阶段退回评分表", code="wrong_phase")
-        sheet = next((a for a in tx.artefacts(session_id, "score_sheet", expert_id) if a.status == "accepted"), None)
+            raise Conflict(
+                "sheets are returned during the summary",
+                "只能在汇总阶段退回评分表",
+                code="wrong_phase",
+            )
+        sheet = next(
+            (
+                a
+                for a in tx.artefacts(session_id, "score_sheet", expert_id)
+                if a.status == "accepted"
+            ),
+            None,
+        )
         if sheet is None:
-            raise NotFound(f"no accepted sheet of {expert_id}", f"{expert_id} 没有已接收的评分表", code="no_sheet")
+            raise NotFound(
+                f"no accepted sheet of {expert_id}",
+                f"{expert_id} 没有已接收的评分表",
+                code="no_sheet",
+            )
         tx.set_artefact_status(sheet.id, "returned")
         now = venue.now_iso()
-        tx.append_audit(now, caller.person_id, "score_sheet.return", session_id, {"artefact": sheet.id, "expert": expert_id, "reason": reason})
-        events = [tx.append_event(session_id, "score_sheet.returned", "all", {"expert": expert_id, "reason": reason, "artefact": sheet.id}, now)]
+        tx.append_audit(
+            now,
+            caller.person_id,
+            "score_sheet.return",
+            session_id,
+            {"artefact": sheet.id, "expert": expert_id, "reason": reason},
+        )
+        events = [
+            tx.append_event(
+                session_id,
+                "score_sheet.returned",
+                "all",
+                {"expert": expert_id, "reason": reason, "artefact": sheet.id},
+                now,
+            )
+        ]
         state = advance(state_of(session), Phase.DETAILED_SCORING, PhaseRole.LEADER)
-        _, moved = apply_state(tx, venue, session, state, caller.person_id, f"sheet of {expert_id} returned: {reason}")
+        _, moved = apply_state(
+            tx, venue, session, state, caller.person_id, f"sheet of {expert_id} returned: {reason}"
+        )
         return [*events, moved]
 
     await publish(venue, await venue.store.tx(work))
     await checkpoint(venue)
-
 
 
 async def put_draft(venue: Venue, caller: Caller, session_id: str, draft: DraftPut) -> DraftView:
@@ -107,7 +154,9 @@ async def project(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
     return await venue.store.tx(work)
 
 
-async def check_sheet(venue: Venue, caller: Caller, session_id: str, sheet: ScoreSheet) -> dict[str, Any]:
+async def check_sheet(
+    venue: Venue, caller: Caller, session_id: str, sheet: ScoreSheet
+) -> dict[str, Any]:
     """Before signing: is the sheet complete and within the rules, and which deviation flags
     does it raise against the sheets already accepted? Nothing is stored."""
     require(caller, Role.EXPERT)
@@ -115,16 +164,29 @@ async def check_sheet(venue: Venue, caller: Caller, session_id: str, sheet: Scor
     def work(tx: SqliteTx) -> dict[str, Any]:
         session, members = load(tx, caller, session_id)
         if sheet.session_id != session_id or sheet.expert_id != caller.person_id:
-            raise Forbidden("the sheet names another session or person", "评分表中的会话或人员不符", code="wrong_session")
+            raise Forbidden(
+                "the sheet names another session or person",
+                "评分表中的会话或人员不符",
+                code="wrong_session",
+            )
         lot = project_of(session).lot(session.lot_id)
-        valid = scoring_rules.gate_result(lot, tx, session_id, active_experts(members)).valid_bidder_ids
+        valid = scoring_rules.gate_result(
+            lot, tx, session_id, active_experts(members)
+        ).valid_bidder_ids
         scoring_rules.check_sheet(lot, valid, sheet)
-        others = [s for s in scoring_rules.accepted_sheets(tx, session_id) if s.expert_id != caller.person_id]
+        others = [
+            s
+            for s in scoring_rules.accepted_sheets(tx, session_id)
+            if s.expert_id != caller.person_id
+        ]
         flags = scoring_rules.flags_for(lot, [*others, sheet], caller.person_id)
         explained = {(e.bidder_id, e.item_id) for e in sheet.explanations if e.text.strip()}
         return {
             "valid_bidders": list(valid),
-            "flags": [{**scoring_rules.flag_json(f), "explained": (f.bidder_id, f.item_id) in explained} for f in flags],
+            "flags": [
+                {**scoring_rules.flag_json(f), "explained": (f.bidder_id, f.item_id) in explained}
+                for f in flags
+            ],
         }
 
     return await venue.store.tx(work)
@@ -149,6 +211,11 @@ async def my_sheets(venue: Venue, caller: Caller, session_id: str) -> dict[str, 
     def work(tx: SqliteTx) -> dict[str, Any]:
         load(tx, caller, session_id)
         mine = tx.artefacts(session_id, "score_sheet", caller.person_id)
-        return {"versions": [{"version": a.version, "status": a.status, "accepted_at": a.accepted_at} for a in mine]}
+        return {
+            "versions": [
+                {"version": a.version, "status": a.status, "accepted_at": a.accepted_at}
+                for a in mine
+            ]
+        }
 
     return await venue.store.tx(work)

@@ -18,7 +18,6 @@ from evaluator_app.protocol.messages import (
     MarkAbsent,
     PauseRequest,
     PhaseChange,
-
     SignedUpload,
 )
 from evaluator_app.venue import auth, committee, results, sessions
@@ -35,14 +34,18 @@ def _venue(request: web.Request) -> Venue:
 
 async def health(request: web.Request) -> web.Response:
     venue = _venue(request)
-    return json_response({"venue_id": venue.venue_id, "city": venue.config.city, "time": venue.now_iso()})
+    return json_response(
+        {"venue_id": venue.venue_id, "city": venue.config.city, "time": venue.now_iso()}
+    )
 
 
 async def tsa(request: web.Request) -> web.StreamResponse:
     """RFC 3161 over HTTPS (application/timestamp-query in, application/timestamp-reply out)."""
     handler = _venue(request).tsa_handler
     if handler is None:
-        raise NotFound("this venue serves no timestamp authority", "本场地未提供时间戳服务", code="no_tsa")
+        raise NotFound(
+            "this venue serves no timestamp authority", "本场地未提供时间戳服务", code="no_tsa"
+        )
     return await handler(request)  # type: ignore[operator, no-any-return]
 
 
@@ -64,7 +67,9 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def list_sessions(request: web.Request) -> web.Response:
-    return json_response({"sessions": await sessions.list_sessions(_venue(request), await caller_of(request))})
+    return json_response(
+        {"sessions": await sessions.list_sessions(_venue(request), await caller_of(request))}
+    )
 
 
 async def create_session(request: web.Request) -> web.Response:
@@ -74,31 +79,53 @@ async def create_session(request: web.Request) -> web.Response:
 
 
 async def get_session(request: web.Request) -> web.Response:
-    return json_response(await sessions.get_session(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await sessions.get_session(
+            _venue(request), await caller_of(request), request.match_info["sid"]
+        )
+    )
 
 
 async def phase(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, PhaseChange)
-    return json_response(await sessions.change_phase(_venue(request), caller, request.match_info["sid"], body.target, body.reason))
+    return json_response(
+        await sessions.change_phase(
+            _venue(request), caller, request.match_info["sid"], body.target, body.reason
+        )
+    )
 
 
 async def pause(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, PauseRequest)
-    return json_response(await sessions.pause_or_resume(_venue(request), caller, request.match_info["sid"], body.reason, True))
+    return json_response(
+        await sessions.pause_or_resume(
+            _venue(request), caller, request.match_info["sid"], body.reason, True
+        )
+    )
 
 
 async def resume(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, PauseRequest)
-    return json_response(await sessions.pause_or_resume(_venue(request), caller, request.match_info["sid"], body.reason, False))
+    return json_response(
+        await sessions.pause_or_resume(
+            _venue(request), caller, request.match_info["sid"], body.reason, False
+        )
+    )
 
 
 async def broadcast(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, Broadcast)
-    return json_response({"seq": await sessions.broadcast(_venue(request), caller, request.match_info["sid"], body.message)})
+    return json_response(
+        {
+            "seq": await sessions.broadcast(
+                _venue(request), caller, request.match_info["sid"], body.message
+            )
+        }
+    )
 
 
 async def acknowledge(request: web.Request) -> web.Response:
@@ -106,7 +133,7 @@ async def acknowledge(request: web.Request) -> web.Response:
     data = await read_json(request)
     seq = data.get("seq") if isinstance(data, dict) else None
     if not isinstance(seq, int) or isinstance(seq, bool) or set(data) != {"seq"}:
-        raise BadRequest("body must be {\"seq\": N}", "请求格式错误", code="invalid_field")
+        raise BadRequest('body must be {"seq": N}', "请求格式错误", code="invalid_field")
     await sessions.acknowledge(_venue(request), caller, request.match_info["sid"], seq)
     return json_response({"acknowledged": seq})
 
@@ -114,14 +141,20 @@ async def acknowledge(request: web.Request) -> web.Response:
 async def absent(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, MarkAbsent)
-    return json_response(await sessions.mark_absent(_venue(request), caller, request.match_info["sid"], body.person_id, body.reason))
+    return json_response(
+        await sessions.mark_absent(
+            _venue(request), caller, request.match_info["sid"], body.person_id, body.reason
+        )
+    )
 
 
 def _upload(kind: str):  # type: ignore[no-untyped-def]
     async def handler(request: web.Request) -> web.Response:
         caller = await caller_of(request)
         body = await read_body(request, SignedUpload)
-        receipt, _moved = await committee.submit(_venue(request), caller, request.match_info["sid"], kind, body)
+        receipt, _moved = await committee.submit(
+            _venue(request), caller, request.match_info["sid"], kind, body
+        )
         return json_response(receipt, status=201)
 
     handler.__name__ = f"upload_{kind}"
@@ -131,12 +164,20 @@ def _upload(kind: str):  # type: ignore[no-untyped-def]
 async def return_sheet(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, PauseRequest)  # {"reason": ...}
-    await results.return_sheet(_venue(request), caller, request.match_info["sid"], request.match_info["expert"], body.reason)
+    await results.return_sheet(
+        _venue(request),
+        caller,
+        request.match_info["sid"],
+        request.match_info["expert"],
+        body.reason,
+    )
     return json_response({"returned": request.match_info["expert"]})
 
 
 async def summary(request: web.Request) -> web.Response:
-    return json_response(await results.summary(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await results.summary(_venue(request), await caller_of(request), request.match_info["sid"])
+    )
 
 
 async def archive(request: web.Request) -> web.Response:
@@ -145,31 +186,47 @@ async def archive(request: web.Request) -> web.Response:
     sid = request.match_info["sid"]
     data = await export_archive(_venue(request), await caller_of(request), sid)
     disposition = f'attachment; filename="session-{sid}.zip"'
-    return web.Response(body=data, content_type="application/zip", headers={"Content-Disposition": disposition})
+    return web.Response(
+        body=data, content_type="application/zip", headers={"Content-Disposition": disposition}
+    )
 
 
 async def project(request: web.Request) -> web.Response:
-    return json_response(await results.project(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await results.project(_venue(request), await caller_of(request), request.match_info["sid"])
+    )
 
 
 async def gates(request: web.Request) -> web.Response:
-    return json_response(await results.gates(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await results.gates(_venue(request), await caller_of(request), request.match_info["sid"])
+    )
 
 
 async def my_sheets(request: web.Request) -> web.Response:
-    return json_response(await results.my_sheets(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await results.my_sheets(
+            _venue(request), await caller_of(request), request.match_info["sid"]
+        )
+    )
 
 
 async def check_sheet(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, ScoreSheet)
-    return json_response(await results.check_sheet(_venue(request), caller, request.match_info["sid"], body))
+    return json_response(
+        await results.check_sheet(_venue(request), caller, request.match_info["sid"], body)
+    )
 
 
 async def get_report(request: web.Request) -> web.Response:
     from evaluator_app.venue import report_signing
 
-    return json_response(await report_signing.get_report(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await report_signing.get_report(
+            _venue(request), await caller_of(request), request.match_info["sid"]
+        )
+    )
 
 
 async def sign_report(request: web.Request) -> web.Response:
@@ -177,23 +234,36 @@ async def sign_report(request: web.Request) -> web.Response:
 
     caller = await caller_of(request)
     body = report_signing.parse_signature_body(await read_json(request))
-    return json_response(await report_signing.sign_report(_venue(request), caller, request.match_info["sid"], body), status=201)
+    return json_response(
+        await report_signing.sign_report(_venue(request), caller, request.match_info["sid"], body),
+        status=201,
+    )
 
 
 async def warnings(request: web.Request) -> web.Response:
     from evaluator_app.venue import collusion_service
 
-    return json_response(await collusion_service.warnings(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await collusion_service.warnings(
+            _venue(request), await caller_of(request), request.match_info["sid"]
+        )
+    )
 
 
 async def put_draft(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     body = await read_body(request, DraftPut)
-    return json_response(await results.put_draft(_venue(request), caller, request.match_info["sid"], body))
+    return json_response(
+        await results.put_draft(_venue(request), caller, request.match_info["sid"], body)
+    )
 
 
 async def get_draft(request: web.Request) -> web.Response:
-    return json_response(await results.get_draft(_venue(request), await caller_of(request), request.match_info["sid"]))
+    return json_response(
+        await results.get_draft(
+            _venue(request), await caller_of(request), request.match_info["sid"]
+        )
+    )
 
 
 S = f"{API_PREFIX}/sessions/{{sid}}"
@@ -234,4 +304,3 @@ ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/draft", get_draft),
     *MORE_ROUTES,
 ]
-

@@ -12,7 +12,14 @@ from importlib import resources
 from aiohttp import WSMsgType, web
 
 from evaluator_app.protocol import API_PREFIX
-from evaluator_app.protocol.messages import Event, EventPage, Heartbeat, MemberInput, Role, SignedUpload
+from evaluator_app.protocol.messages import (
+    Event,
+    EventPage,
+    Heartbeat,
+    MemberInput,
+    Role,
+    SignedUpload,
+)
 from evaluator_app.protocol.schema import SchemaError, decode
 from evaluator_app.venue.auth import caller_of, new_enrolment_code, require
 from evaluator_app.venue.context import Venue
@@ -20,7 +27,13 @@ from evaluator_app.venue.documents import check_sha256, parse_range, serve
 from evaluator_app.venue.errors import BadRequest, Conflict, NotFound
 from evaluator_app.venue.events import writer
 from evaluator_app.venue.http import VENUE_KEY, Caller, json_response, read_body, read_json
-from evaluator_app.venue.intake import accept, existing_receipt, new_record, record_acceptance, verify_upload
+from evaluator_app.venue.intake import (
+    accept,
+    existing_receipt,
+    new_record,
+    record_acceptance,
+    verify_upload,
+)
 from evaluator_app.venue.presence import PRESENCE_KEY
 from evaluator_app.venue.sessions import load, publish, view
 from evaluator_app.venue.store.records import MemberRecord, WorkstationRecord
@@ -41,14 +54,28 @@ async def register_workstation(request: web.Request) -> web.Response:
     caller = await caller_of(request)
     require(caller, Role.CENTRE)
     data = await read_json(request)
-    if not isinstance(data, dict) or set(data) != {"id", "venue", "seat"} or not all(isinstance(v, str) and v for v in data.values()):
-        raise BadRequest('body must be {"id", "venue", "seat"}', "请求格式错误", code="invalid_field")
+    if (
+        not isinstance(data, dict)
+        or set(data) != {"id", "venue", "seat"}
+        or not all(isinstance(v, str) and v for v in data.values())
+    ):
+        raise BadRequest(
+            'body must be {"id", "venue", "seat"}', "请求格式错误", code="invalid_field"
+        )
     code, code_hash = new_enrolment_code()
     venue = _venue(request)
 
     def work(tx):  # type: ignore[no-untyped-def]
-        tx.upsert_workstation(WorkstationRecord(data["id"], data["venue"], data["seat"], code_hash, None, None))
-        tx.append_audit(venue.now_iso(), caller.person_id, "workstation.register", None, {"id": data["id"], "venue": data["venue"], "seat": data["seat"]})
+        tx.upsert_workstation(
+            WorkstationRecord(data["id"], data["venue"], data["seat"], code_hash, None, None)
+        )
+        tx.append_audit(
+            venue.now_iso(),
+            caller.person_id,
+            "workstation.register",
+            None,
+            {"id": data["id"], "venue": data["venue"], "seat": data["seat"]},
+        )
 
     await venue.store.tx(work)
     return json_response({"id": data["id"], "enrolment_code": code}, status=201)
@@ -65,19 +92,55 @@ async def add_member(request: web.Request) -> web.Response:
         session, members = load(tx, caller, sid)
         person = tx.person(body.person_id)
         if person is None or person.role != body.role.value:
-            raise BadRequest(f"{body.person_id} is not a {body.role.value} on the roster", "名册中没有此人或身份不符", code="not_on_roster")
+            raise BadRequest(
+                f"{body.person_id} is not a {body.role.value} on the roster",
+                "名册中没有此人或身份不符",
+                code="not_on_roster",
+            )
         if any(m.person_id == body.person_id for m in members):
-            raise Conflict(f"{body.person_id} is already a member", "此人已在本会话中", code="already_member")
+            raise Conflict(
+                f"{body.person_id} is already a member", "此人已在本会话中", code="already_member"
+            )
         if session.phase not in ("preparing", "check_in", "declarations"):
-            raise Conflict("members are added before the leader election", "组长推选开始后不能再增加成员", code="wrong_phase")
+            raise Conflict(
+                "members are added before the leader election",
+                "组长推选开始后不能再增加成员",
+                code="wrong_phase",
+            )
         if body.role is Role.EXPERT:
-            recused = next((m for m in members if m.role == "expert" and m.status == "recused"), None)
+            recused = next(
+                (m for m in members if m.role == "expert" and m.status == "recused"), None
+            )
             if recused is not None:  # the newcomer fills the seat the recusal left open
                 tx.upsert_member(replace(recused, status="replaced"))
-        tx.upsert_member(MemberRecord(sid, person.person_id, person.name, body.role.value, body.venue, body.seat, "assigned", person.organisation, person.city))
+        tx.upsert_member(
+            MemberRecord(
+                sid,
+                person.person_id,
+                person.name,
+                body.role.value,
+                body.venue,
+                body.seat,
+                "assigned",
+                person.organisation,
+                person.city,
+            )
+        )
         now = venue.now_iso()
-        tx.append_audit(now, caller.person_id, "member.add", sid, {"person": person.person_id, "venue": body.venue, "seat": body.seat})
-        event = tx.append_event(sid, "member", "all", {"person": person.person_id, "status": "assigned", "venue": body.venue}, now)
+        tx.append_audit(
+            now,
+            caller.person_id,
+            "member.add",
+            sid,
+            {"person": person.person_id, "venue": body.venue, "seat": body.seat},
+        )
+        event = tx.append_event(
+            sid,
+            "member",
+            "all",
+            {"person": person.person_id, "status": "assigned", "venue": body.venue},
+            now,
+        )
         return view(caller, session, tx.members(sid)), [event]
 
     result, events = await venue.store.tx(work)
@@ -98,7 +161,9 @@ async def documents(request: web.Request) -> web.Response:
 
     def work(tx):  # type: ignore[no-untyped-def]
         load(tx, caller, sid)
-        manifest = next((a for a in tx.artefacts(sid, "document_manifest") if a.status == "accepted"), None)
+        manifest = next(
+            (a for a in tx.artefacts(sid, "document_manifest") if a.status == "accepted"), None
+        )
         return tx.documents(sid), manifest
 
     docs, manifest = await venue.store.tx(work)
@@ -107,7 +172,12 @@ async def documents(request: web.Request) -> web.Response:
 
 
 async def document(request: web.Request) -> web.StreamResponse:
-    caller, venue, sid, doc_id = await caller_of(request), _venue(request), request.match_info["sid"], request.match_info["doc"]
+    caller, venue, sid, doc_id = (
+        await caller_of(request),
+        _venue(request),
+        request.match_info["sid"],
+        request.match_info["doc"],
+    )
 
     def work(tx):  # type: ignore[no-untyped-def]
         load(tx, caller, sid)
@@ -116,8 +186,16 @@ async def document(request: web.Request) -> web.StreamResponse:
             raise NotFound("no such document", "没有这个文件", code="no_document")
         etag, wanted = f'"{doc.sha256}"', request.headers.get("Range")
         if wanted is not None and request.headers.get("If-Range", etag) == etag:
-            parse_range(wanted, doc.size)  # an unsatisfiable range is a 416 before the read is recorded
-        tx.append_audit(venue.now_iso(), caller.person_id, "document.read", sid, {"doc": doc_id, "range": request.headers.get("Range", "")})
+            parse_range(
+                wanted, doc.size
+            )  # an unsatisfiable range is a 416 before the read is recorded
+        tx.append_audit(
+            venue.now_iso(),
+            caller.person_id,
+            "document.read",
+            sid,
+            {"doc": doc_id, "range": request.headers.get("Range", "")},
+        )
         return doc
 
     doc = await venue.store.tx(work)
@@ -137,10 +215,25 @@ async def manifest(request: web.Request) -> web.Response:
     def work(tx):  # type: ignore[no-untyped-def]
         load(tx, caller, sid)
         listed = json.loads(bytes(upload.content)).get("documents")
-        held = [{"doc_id": d.doc_id, "sha256": d.sha256, "size": d.size, "title": d.title, "bidder_id": d.bidder_id} for d in tx.documents(sid)]
+        held = [
+            {
+                "doc_id": d.doc_id,
+                "sha256": d.sha256,
+                "size": d.size,
+                "title": d.title,
+                "bidder_id": d.bidder_id,
+            }
+            for d in tx.documents(sid)
+        ]
         if json.loads(bytes(upload.content)).get("session_id") != sid or listed != held:
-            raise BadRequest("the manifest does not list exactly this session's documents", "文件清单与本会话文件不一致", code="manifest_mismatch")
-        stored, event = record_acceptance(tx, venue, new_record(venue, caller, sid, "document_manifest", upload))
+            raise BadRequest(
+                "the manifest does not list exactly this session's documents",
+                "文件清单与本会话文件不一致",
+                code="manifest_mismatch",
+            )
+        stored, event = record_acceptance(
+            tx, venue, new_record(venue, caller, sid, "document_manifest", upload)
+        )
         return stored, [event]
 
     receipt = await accept(venue, caller, upload, work)
@@ -162,7 +255,9 @@ def _since(request: web.Request) -> int:
     except ValueError:
         since = -1
     if not 0 <= since < 2**63:  # the store's INTEGER range
-        raise BadRequest("since must be a whole number from 0", "since 参数必须是非负整数", code="invalid_field")
+        raise BadRequest(
+            "since must be a whole number from 0", "since 参数必须是非负整数", code="invalid_field"
+        )
     return since
 
 
@@ -172,7 +267,12 @@ async def events(request: web.Request) -> web.Response:
     backlog = await venue.store.tx(lambda tx: tx.events_since(since))
     shown = [e for e in backlog if venue.hub.wants_record(caller, e)]  # type: ignore[attr-defined]
     last = backlog[-1].seq if backlog else since
-    return json_response(EventPage(tuple(Event(e.seq, e.session_id, e.kind, json.loads(e.payload), e.at) for e in shown), last))
+    return json_response(
+        EventPage(
+            tuple(Event(e.seq, e.session_id, e.kind, json.loads(e.payload), e.at) for e in shown),
+            last,
+        )
+    )
 
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
@@ -220,8 +320,12 @@ async def _on_message(venue: Venue, board, caller: Caller, client, hub, text: st
     except (ValueError, SchemaError) as exc:
         hub.send_direct(client, {"type": "error", "message": f"ignored malformed message: {exc}"})
         return
-    if not board.accepts(caller, beat.session_id):  # from memory: a heartbeat costs no store transaction
-        hub.send_direct(client, {"type": "error", "message": "heartbeat for a session you are not an expert of"})
+    if not board.accepts(
+        caller, beat.session_id
+    ):  # from memory: a heartbeat costs no store transaction
+        hub.send_direct(
+            client, {"type": "error", "message": "heartbeat for a session you are not an expert of"}
+        )
         return
     await board.beat(beat.session_id, caller.person_id, beat.presence, beat.items_scored)
 
@@ -230,9 +334,17 @@ async def presence(request: web.Request) -> web.Response:
     caller, venue, sid = await caller_of(request), _venue(request), request.match_info["sid"]
     require(caller, Role.SUPERVISOR, Role.CENTRE)
     session, members = await venue.store.tx(lambda tx: load(tx, caller, sid))
-    shown = {m.person_id for m in members if caller.role == "centre" or session.main_venue == caller.venue or m.venue == caller.venue}
+    shown = {
+        m.person_id
+        for m in members
+        if caller.role == "centre" or session.main_venue == caller.venue or m.venue == caller.venue
+    }
     online = venue.hub.online()  # type: ignore[attr-defined]
-    rows = [{**row, "connected": row["person"] in online} for row in request.app[PRESENCE_KEY].snapshot(sid) if row["person"] in shown]
+    rows = [
+        {**row, "connected": row["person"] in online}
+        for row in request.app[PRESENCE_KEY].snapshot(sid)
+        if row["person"] in shown
+    ]
     return json_response({"presence": rows})
 
 

@@ -17,10 +17,15 @@ from evaluator_app.protocol.schema import encode
 from evaluator_app.venue.auth import require
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
-from evaluator_app.venue.events import publish as publish_events
 from evaluator_app.venue.errors import BadRequest, Conflict, NotFound, Unprocessable
+from evaluator_app.venue.events import publish as publish_events
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.store.records import DocumentRecord, EventRecord, MemberRecord, SessionRecord
+from evaluator_app.venue.store.records import (
+    DocumentRecord,
+    EventRecord,
+    MemberRecord,
+    SessionRecord,
+)
 from evaluator_app.venue.store.sqlite import SqliteTx
 from evaluator_app.venue.visibility import can_see, phase_role, require_visible, visible_members
 
@@ -30,11 +35,20 @@ logger = logging.getLogger(__name__)
 def view(caller: Caller, session: SessionRecord, members: list[MemberRecord]) -> SessionView:
     shown = visible_members(caller, session, members)
     return SessionView(
-        id=session.id, title=session.title, lot_id=session.lot_id, main_venue=session.main_venue,
-        phase=session.phase, paused=session.paused_in is not None, paused_in=session.paused_in,
-        leader_id=session.leader_id, scheduled_start=session.scheduled_start, phase_since=session.phase_since,
+        id=session.id,
+        title=session.title,
+        lot_id=session.lot_id,
+        main_venue=session.main_venue,
+        phase=session.phase,
+        paused=session.paused_in is not None,
+        paused_in=session.paused_in,
+        leader_id=session.leader_id,
+        scheduled_start=session.scheduled_start,
+        phase_since=session.phase_since,
         venues=tuple(sorted({m.venue for m in members} | {session.main_venue})),
-        members=tuple(MemberView(m.person_id, m.name, Role(m.role), m.venue, m.seat, m.status) for m in shown),
+        members=tuple(
+            MemberView(m.person_id, m.name, Role(m.role), m.venue, m.seat, m.status) for m in shown
+        ),
     )
 
 
@@ -79,13 +93,25 @@ def _check_members(tx: SqliteTx, body: CreateSession, project: Project) -> list[
     for index, member in enumerate(body.members):
         field = f"members[{index}]"
         if member.person_id in seen:
-            raise BadRequest(f"{field}: {member.person_id} is listed twice", f"{field}：{member.person_id} 重复", code="invalid_field")
+            raise BadRequest(
+                f"{field}: {member.person_id} is listed twice",
+                f"{field}：{member.person_id} 重复",
+                code="invalid_field",
+            )
         seen.add(member.person_id)
         person = tx.person(member.person_id)
         if person is None:
-            raise BadRequest(f"{field}: {member.person_id} is not on the roster", f"{field}：{member.person_id} 不在名册中", code="not_on_roster")
+            raise BadRequest(
+                f"{field}: {member.person_id} is not on the roster",
+                f"{field}：{member.person_id} 不在名册中",
+                code="not_on_roster",
+            )
         if person.role != member.role.value:
-            raise BadRequest(f"{field}: {person.name} is a {person.role}, not a {member.role.value}", f"{field}：{person.name} 的身份不是 {member.role.value}", code="invalid_field")
+            raise BadRequest(
+                f"{field}: {person.name} is a {person.role}, not a {member.role.value}",
+                f"{field}：{person.name} 的身份不是 {member.role.value}",
+                code="invalid_field",
+            )
         if member.role is Role.EXPERT and person.organisation in organisations:
             bidder = organisations[person.organisation]
             raise Unprocessable(
@@ -93,9 +119,25 @@ def _check_members(tx: SqliteTx, body: CreateSession, project: Project) -> list[
                 f"{field}：{person.name} 就职于投标人 {bidder.name}，须回避",
                 code="conflict_of_interest",
             )
-        records.append(MemberRecord(body.session_id, person.person_id, person.name, member.role.value, member.venue, member.seat, "assigned", person.organisation, person.city))
+        records.append(
+            MemberRecord(
+                body.session_id,
+                person.person_id,
+                person.name,
+                member.role.value,
+                member.venue,
+                member.seat,
+                "assigned",
+                person.organisation,
+                person.city,
+            )
+        )
     if not any(r.role == "expert" for r in records):
-        raise BadRequest("members: a session needs at least one expert", "评标会话至少需要一名专家", code="invalid_field")
+        raise BadRequest(
+            "members: a session needs at least one expert",
+            "评标会话至少需要一名专家",
+            code="invalid_field",
+        )
     return records
 
 
@@ -104,31 +146,66 @@ async def create_session(venue: Venue, caller: Caller, body: CreateSession) -> S
     try:
         project = project_from_dict(body.project)
     except PlanError as exc:
-        problems = [{"field": p.field, "value": repr(p.value), "message": p.message} for p in exc.problems]
-        raise BadRequest(f"the project file is invalid: {exc}", "项目文件有误", {"problems": problems}, code="invalid_project") from None
+        problems = [
+            {"field": p.field, "value": repr(p.value), "message": p.message} for p in exc.problems
+        ]
+        raise BadRequest(
+            f"the project file is invalid: {exc}",
+            "项目文件有误",
+            {"problems": problems},
+            code="invalid_project",
+        ) from None
     try:
         project.lot(body.lot_id)
     except KeyError:
-        raise BadRequest(f"lot_id: {body.lot_id} is not a lot of the project", f"标段 {body.lot_id} 不存在", code="invalid_field") from None
+        raise BadRequest(
+            f"lot_id: {body.lot_id} is not a lot of the project",
+            f"标段 {body.lot_id} 不存在",
+            code="invalid_field",
+        ) from None
     now = venue.now_iso()
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         members = _check_members(tx, body, project)
         for document in body.documents:
             if venue.blobs is None or not venue.blobs.has(document.sha256):  # type: ignore[attr-defined]
-                raise BadRequest(f"document {document.doc_id}: upload its content first", f"文件 {document.doc_id} 尚未上传", code="missing_document")
+                raise BadRequest(
+                    f"document {document.doc_id}: upload its content first",
+                    f"文件 {document.doc_id} 尚未上传",
+                    code="missing_document",
+                )
         record = SessionRecord(
-            body.session_id, body.title, canonical_bytes(body.project).decode(), body.lot_id, body.main_venue,
-            Phase.PREPARING.value, None, None, body.scheduled_start, now, now, caller.person_id,
+            body.session_id,
+            body.title,
+            canonical_bytes(body.project).decode(),
+            body.lot_id,
+            body.main_venue,
+            Phase.PREPARING.value,
+            None,
+            None,
+            body.scheduled_start,
+            now,
+            now,
+            caller.person_id,
             json.dumps(encode(body.packages), ensure_ascii=False),
         )
         tx.insert_session(record)
         for member in members:
             tx.upsert_member(member)
         for d in body.documents:
-            tx.put_document(DocumentRecord(body.session_id, d.doc_id, d.sha256, d.size, d.title, d.bidder_id))
-        tx.append_audit(now, caller.person_id, "session.create", body.session_id, {"lot": body.lot_id, "members": [m.person_id for m in members]})
-        event = tx.append_event(body.session_id, "session.created", "all", {"title": body.title}, now)
+            tx.put_document(
+                DocumentRecord(body.session_id, d.doc_id, d.sha256, d.size, d.title, d.bidder_id)
+            )
+        tx.append_audit(
+            now,
+            caller.person_id,
+            "session.create",
+            body.session_id,
+            {"lot": body.lot_id, "members": [m.person_id for m in members]},
+        )
+        event = tx.append_event(
+            body.session_id, "session.created", "all", {"title": body.title}, now
+        )
         return view(caller, record, members), [event]
 
     session_view, events = await venue.store.tx(work)
@@ -136,13 +213,31 @@ async def create_session(venue: Venue, caller: Caller, body: CreateSession) -> S
     return session_view
 
 
-def apply_state(tx: SqliteTx, venue: Venue, session: SessionRecord, state: PhaseState, actor: str, reason: str) -> tuple[SessionRecord, EventRecord]:
+def apply_state(
+    tx: SqliteTx, venue: Venue, session: SessionRecord, state: PhaseState, actor: str, reason: str
+) -> tuple[SessionRecord, EventRecord]:
     """Write a new phase state with its audit entry and event; the caller checkpoints the chain."""
     now = venue.now_iso()
     paused_in = state.paused_in.value if state.paused_in else None
     tx.set_phase(session.id, state.phase.value, paused_in, now)
-    tx.append_audit(now, actor, "phase", session.id, {"from": session.phase, "to": state.phase.value, "paused": paused_in is not None, "reason": reason})
-    payload: dict[str, Any] = {"phase": state.phase.value, "paused": paused_in is not None, "reason": reason, "by": actor}
+    tx.append_audit(
+        now,
+        actor,
+        "phase",
+        session.id,
+        {
+            "from": session.phase,
+            "to": state.phase.value,
+            "paused": paused_in is not None,
+            "reason": reason,
+        },
+    )
+    payload: dict[str, Any] = {
+        "phase": state.phase.value,
+        "paused": paused_in is not None,
+        "reason": reason,
+        "by": actor,
+    }
     event = tx.append_event(session.id, "phase", "all", payload, now)
     return replace(session, phase=state.phase.value, paused_in=paused_in, phase_since=now), event
 
@@ -151,20 +246,30 @@ def state_of(session: SessionRecord) -> PhaseState:
     return PhaseState(Phase(session.phase), Phase(session.paused_in) if session.paused_in else None)
 
 
-async def change_phase(venue: Venue, caller: Caller, session_id: str, target: str, reason: str) -> SessionView:
+async def change_phase(
+    venue: Venue, caller: Caller, session_id: str, target: str, reason: str
+) -> SessionView:
     try:
         goal = Phase(target)
     except ValueError:
-        raise BadRequest(f"target: unknown phase {target!r}", f"未知阶段 {target}", code="invalid_field") from None
+        raise BadRequest(
+            f"target: unknown phase {target!r}", f"未知阶段 {target}", code="invalid_field"
+        ) from None
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         session, members = load(tx, caller, session_id)
         try:
             state = advance(state_of(session), goal, phase_role(caller, session))
         except PhaseError as exc:
-            raise Conflict(str(exc), f"当前阶段（{exc.phase}）不能由{exc.role}转到{exc.target}：{exc.why}", code="illegal_transition") from None
+            raise Conflict(
+                str(exc),
+                f"当前阶段（{exc.phase}）不能由{exc.role}转到{exc.target}：{exc.why}",
+                code="illegal_transition",
+            ) from None
         if goal is Phase.DETAILED_SCORING and session.phase == Phase.SUMMARY.value:
-            raise Conflict("return individual sheets instead", "请退回具体评分表", code="illegal_transition")
+            raise Conflict(
+                "return individual sheets instead", "请退回具体评分表", code="illegal_transition"
+            )
         session, event = apply_state(tx, venue, session, state, caller.person_id, reason)
         if goal is Phase.REPORT_SIGNING:
             from evaluator_app.venue.report_signing import generate  # it imports this module
@@ -178,10 +283,16 @@ async def change_phase(venue: Venue, caller: Caller, session_id: str, target: st
     return result
 
 
-async def pause_or_resume(venue: Venue, caller: Caller, session_id: str, reason: str, pausing: bool) -> SessionView:
+async def pause_or_resume(
+    venue: Venue, caller: Caller, session_id: str, reason: str, pausing: bool
+) -> SessionView:
     require(caller, Role.SUPERVISOR, Role.CENTRE)
     if not reason.strip():
-        raise BadRequest("reason: give the reason, it goes into the record", "请填写原因，原因将记入记录", code="invalid_field")
+        raise BadRequest(
+            "reason: give the reason, it goes into the record",
+            "请填写原因，原因将记入记录",
+            code="invalid_field",
+        )
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         session, members = load(tx, caller, session_id)
@@ -189,7 +300,11 @@ async def pause_or_resume(venue: Venue, caller: Caller, session_id: str, reason:
             role = phase_role(caller, session)
             state = pause(state_of(session), role) if pausing else resume(state_of(session), role)
         except PhaseError as exc:
-            raise Conflict(str(exc), f"无法{'暂停' if pausing else '恢复'}：{exc.why}", code="illegal_transition") from None
+            raise Conflict(
+                str(exc),
+                f"无法{'暂停' if pausing else '恢复'}：{exc.why}",
+                code="illegal_transition",
+            ) from None
         session, event = apply_state(tx, venue, session, state, caller.person_id, reason)
         return view(caller, session, members), [event]
 
@@ -208,7 +323,13 @@ async def broadcast(venue: Venue, caller: Caller, session_id: str, message: str)
         load(tx, caller, session_id)
         now = venue.now_iso()
         tx.append_audit(now, caller.person_id, "broadcast", session_id, {"message": message})
-        return tx.append_event(session_id, "broadcast", "all", {"message": message, "by": caller.person_id, "name": caller.name}, now)
+        return tx.append_event(
+            session_id,
+            "broadcast",
+            "all",
+            {"message": message, "by": caller.person_id, "name": caller.name},
+            now,
+        )
 
     event = await venue.store.tx(work)
     await publish(venue, [event])
@@ -221,29 +342,73 @@ async def acknowledge(venue: Venue, caller: Caller, session_id: str, seq: int) -
     def work(tx: SqliteTx) -> EventRecord:
         load(tx, caller, session_id)
         target = tx.events_since(seq - 1, limit=1) if seq > 0 else []
-        if not target or target[0].seq != seq or target[0].session_id != session_id or target[0].kind not in ("broadcast", "alert"):
-            raise NotFound("no such message or alert in this session", "本会话没有这条通知或预警", code="no_event")
+        if (
+            not target
+            or target[0].seq != seq
+            or target[0].session_id != session_id
+            or target[0].kind not in ("broadcast", "alert")
+        ):
+            raise NotFound(
+                "no such message or alert in this session",
+                "本会话没有这条通知或预警",
+                code="no_event",
+            )
         now = venue.now_iso()
         tx.append_audit(now, caller.person_id, "acknowledge", session_id, {"event": seq})
-        return tx.append_event(session_id, "acknowledged", "staff", {"event": seq, "by": caller.person_id, "name": caller.name, "at": now}, now)
+        return tx.append_event(
+            session_id,
+            "acknowledged",
+            "staff",
+            {"event": seq, "by": caller.person_id, "name": caller.name, "at": now},
+            now,
+        )
 
     await publish(venue, [await venue.store.tx(work)])
 
 
-async def mark_absent(venue: Venue, caller: Caller, session_id: str, person_id: str, reason: str) -> SessionView:
+async def mark_absent(
+    venue: Venue, caller: Caller, session_id: str, person_id: str, reason: str
+) -> SessionView:
     require(caller, Role.SUPERVISOR, Role.CENTRE)
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         session, members = load(tx, caller, session_id)
-        member = next((m for m in visible_members(caller, session, members) if m.person_id == person_id and m.role == "expert"), None)
+        member = next(
+            (
+                m
+                for m in visible_members(caller, session, members)
+                if m.person_id == person_id and m.role == "expert"
+            ),
+            None,
+        )
         if member is None:
-            raise NotFound(f"{person_id} is not an expert of this session at your venue", f"{person_id} 不是本场地的本会话专家", code="no_member")
+            raise NotFound(
+                f"{person_id} is not an expert of this session at your venue",
+                f"{person_id} 不是本场地的本会话专家",
+                code="no_member",
+            )
         if member.status != "assigned":
-            raise Conflict(f"{person_id} is already {member.status}", f"{person_id} 已是 {member.status} 状态", code="member_state")
+            raise Conflict(
+                f"{person_id} is already {member.status}",
+                f"{person_id} 已是 {member.status} 状态",
+                code="member_state",
+            )
         tx.upsert_member(replace(member, status="absent"))
         now = venue.now_iso()
-        tx.append_audit(now, caller.person_id, "member.absent", session_id, {"person": person_id, "reason": reason})
-        event = tx.append_event(session_id, "member", "all", {"person": person_id, "status": "absent", "reason": reason}, now)
+        tx.append_audit(
+            now,
+            caller.person_id,
+            "member.absent",
+            session_id,
+            {"person": person_id, "reason": reason},
+        )
+        event = tx.append_event(
+            session_id,
+            "member",
+            "all",
+            {"person": person_id, "status": "absent", "reason": reason},
+            now,
+        )
         members = tx.members(session_id)
         return view(caller, session, members), [event]
 

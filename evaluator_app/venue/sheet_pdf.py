@@ -19,14 +19,34 @@ from evaluator_app.venue.errors import BadRequest, Unprocessable
 
 async def verify_sheet_pdf(pdf: bytes | None, content: bytes, signed_by: SignedBy) -> None:
     if not pdf:
-        raise BadRequest("a score sheet needs its signed PDF (field pdf)", "评分表须附带签名的 PDF", code="missing_pdf")
+        raise BadRequest(
+            "a score sheet needs its signed PDF (field pdf)",
+            "评分表须附带签名的 PDF",
+            code="missing_pdf",
+        )
     verdicts = await async_verify_pdf(pdf, None)
     if len(verdicts) != 1:
-        raise Unprocessable(f"the sheet PDF must carry exactly one signature, not {len(verdicts)}", "评分表 PDF 须有且仅有一个签名", code="bad_pdf")
+        raise Unprocessable(
+            f"the sheet PDF must carry exactly one signature, not {len(verdicts)}",
+            "评分表 PDF 须有且仅有一个签名",
+            code="bad_pdf",
+        )
     verdict = verdicts[0]
     if not verdict.integrity_ok:
-        raise Unprocessable("the sheet PDF's signature does not verify: " + "; ".join(verdict.reasons), "评分表 PDF 的签名无效", code="bad_pdf")
+        raise Unprocessable(
+            "the sheet PDF's signature does not verify: " + "; ".join(verdict.reasons),
+            "评分表 PDF 的签名无效",
+            code="bad_pdf",
+        )
     if verdict.certificate_der != signed_by.certificate.public_bytes(serialization.Encoding.DER):
-        raise Unprocessable("the sheet PDF was signed with another certificate than the sheet", "评分表 PDF 与评分数据不是用同一证书签名的", code="bad_pdf")
+        raise Unprocessable(
+            "the sheet PDF was signed with another certificate than the sheet",
+            "评分表 PDF 与评分数据不是用同一证书签名的",
+            code="bad_pdf",
+        )
     if sheet_hash_of_pdf(pdf) != hashlib.sha256(content).hexdigest():
-        raise Unprocessable("the sheet PDF is not the PDF of this sheet (its SHA-256 differs)", "评分表 PDF 与所签评分数据不一致", code="bad_pdf")
+        raise Unprocessable(
+            "the sheet PDF is not the PDF of this sheet (its SHA-256 differs)",
+            "评分表 PDF 与所签评分数据不一致",
+            code="bad_pdf",
+        )

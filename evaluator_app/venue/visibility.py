@@ -21,17 +21,26 @@ def can_see(caller: Caller, session: SessionRecord, members: list[MemberRecord])
         return True
     if caller.role == "supervisor":
         return session.main_venue == caller.venue or any(m.venue == caller.venue for m in members)
-    return any(m.person_id == caller.person_id and m.role == "expert" and m.status not in HIDDEN_FROM_EXPERT for m in members)
+    return any(
+        m.person_id == caller.person_id
+        and m.role == "expert"
+        and m.status not in HIDDEN_FROM_EXPERT
+        for m in members
+    )
 
 
-def visible_members(caller: Caller, session: SessionRecord, members: list[MemberRecord]) -> list[MemberRecord]:
+def visible_members(
+    caller: Caller, session: SessionRecord, members: list[MemberRecord]
+) -> list[MemberRecord]:
     """A secondary venue's supervisor sees only the people seated at that venue."""
     if caller.role == "supervisor" and session.main_venue != caller.venue:
         return [m for m in members if m.venue == caller.venue]
     return members
 
 
-def require_visible(caller: Caller, session: SessionRecord | None, members: list[MemberRecord]) -> SessionRecord:
+def require_visible(
+    caller: Caller, session: SessionRecord | None, members: list[MemberRecord]
+) -> SessionRecord:
     # Same answer for "does not exist" and "not yours": a session's existence is not leaked.
     if session is None or not can_see(caller, session, members):
         raise NotFound("no such session", "没有这个评标会话", code="no_session")

@@ -14,7 +14,6 @@ from evaluator_app.venue.app import build_venue
 from tests.venue.conftest import harness, venue_pki  # noqa: F401
 from tests.venue.harness import VenueHarness
 
-
 CutProxy = CuttableRelay  # the same relay the demo's self-test cuts
 
 
@@ -34,7 +33,13 @@ async def clients() -> AsyncIterator[list[VenueClient]]:
         await client.close()
 
 
-async def login(h: VenueHarness, made: list[VenueClient], person_key: str, base_url: str | None = None, workstation_id: str | None = None) -> VenueClient:
+async def login(
+    h: VenueHarness,
+    made: list[VenueClient],
+    person_key: str,
+    base_url: str | None = None,
+    workstation_id: str | None = None,
+) -> VenueClient:
     role = h.demo.person(person_key).role
     default = "ws-centre" if role == "centre" else f"ws-{person_key}"
     client = VenueClient(base_url or h.base_url, h.client_ssl, workstation_id or default)
@@ -49,7 +54,9 @@ async def start_again(h: VenueHarness) -> None:
     await h.start()
 
 
-async def eventually(check: Callable[[], Awaitable[Any]] | Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+async def eventually(
+    check: Callable[[], Awaitable[Any]] | Callable[[], Any], timeout: float = 10.0, what: str = ""
+) -> Any:
     """Poll ``check`` until it returns something truthy."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -79,32 +79,79 @@ def test_conflicted_expert_and_taken_seat_are_refused_with_the_reason() -> None:
     assert why is not None and "B1" in why.zh and "回避" in why.zh and "conflict" in why.en
     assert conflict_reason(outsider, bidders) is None
     seated = (Assignment(outsider, "jinan", "A01"),)
-    assert "A01" in assignment_problem(seated, Assignment(Person("p3", "李娜", "expert", "jinan", "x"), "jinan", "A01"), bidders).zh  # type: ignore[union-attr]
-    assert assignment_problem(seated, Assignment(outsider, "jinan", "A02"), bidders) is not None  # twice
-    draft = SessionDraft("S1", "t", _example(), "lot-1", "jinan", (Assignment(insider, "jinan", "A02"),), ())
+    assert (
+        "A01"
+        in assignment_problem(
+            seated,
+            Assignment(Person("p3", "李娜", "expert", "jinan", "x"), "jinan", "A01"),
+            bidders,
+        ).zh
+    )  # type: ignore[union-attr]
+    assert (
+        assignment_problem(seated, Assignment(outsider, "jinan", "A02"), bidders) is not None
+    )  # twice
+    draft = SessionDraft(
+        "S1", "t", _example(), "lot-1", "jinan", (Assignment(insider, "jinan", "A02"),), ()
+    )
     assert any("回避" in p.zh for p in draft_problems(draft, bidders))
 
 
 def test_results_from_the_summary_equal_core() -> None:
     project = loads_project(EXAMPLES.joinpath("project.json").read_bytes())
     committee = loads_scores(EXAMPLES.joinpath("scores.json").read_text("utf-8"), project)
-    result = evaluate_lot(project.lot("lot-1"), committee.experts, committee.gate_votes, committee.sheets)
-    summary = json.loads(json.dumps(summary_json(result, {("E5", "B2", "t-organisation"): "施工组织设计缺冬季方案"})))
+    result = evaluate_lot(
+        project.lot("lot-1"), committee.experts, committee.gate_votes, committee.sheets
+    )
+    summary = json.loads(
+        json.dumps(summary_json(result, {("E5", "B2", "t-organisation"): "施工组织设计缺冬季方案"}))
+    )
     names = {b.id: b.name for b in project.lot("lot-1").bidders}
     shown = results_from_summary(summary, names, {"E1": "张伟"})
-    assert [(r.bidder_id, r.final) for r in shown.bidders if r.position] == [("B2", Decimal("90.63")), ("B1", Decimal("88.17")), ("B3", Decimal("80.19"))]
+    assert [(r.bidder_id, r.final) for r in shown.bidders if r.position] == [
+        ("B2", Decimal("90.63")),
+        ("B1", Decimal("88.17")),
+        ("B3", Decimal("80.19")),
+    ]
     assert all(isinstance(r.final, Decimal) for r in shown.bidders if r.final is not None)
     rejected = {r.bidder_id: r.reasons for r in shown.bidders if r.rejected}
-    assert set(rejected) == {"B4", "B5"} and "张伟" in rejected["B4"][0] and "38500000.00" in rejected["B5"][0]
+    assert (
+        set(rejected) == {"B4", "B5"}
+        and "张伟" in rejected["B4"][0]
+        and "38500000.00" in rejected["B5"][0]
+    )
     assert shown.candidates == ("B2", "B1", "B3")
-    assert len(shown.per_expert) == 15 and shown.deviations[0].explanation.startswith("施工组织设计")
+    assert len(shown.per_expert) == 15 and shown.deviations[0].explanation.startswith(
+        "施工组织设计"
+    )
     assert next(r for r in shown.bidders if r.bidder_id == "B2").price_score == Decimal("39.43")
 
 
-def _session(sid: str, venue: str, phase: str, statuses: list[str], since: str = "2026-03-02T10:00:00Z") -> dict:
-    members = [{"person_id": f"{sid}-{i}", "name": f"专家{i}", "role": "expert", "venue": venue, "seat": f"A{i}", "status": s} for i, s in enumerate(statuses)]
-    return {"id": sid, "title": sid, "lot_id": "lot-1", "main_venue": venue, "phase": phase, "paused": False, "paused_in": None,
-            "scheduled_start": None, "phase_since": since, "members": members}
+def _session(
+    sid: str, venue: str, phase: str, statuses: list[str], since: str = "2026-03-02T10:00:00Z"
+) -> dict:
+    members = [
+        {
+            "person_id": f"{sid}-{i}",
+            "name": f"专家{i}",
+            "role": "expert",
+            "venue": venue,
+            "seat": f"A{i}",
+            "status": s,
+        }
+        for i, s in enumerate(statuses)
+    ]
+    return {
+        "id": sid,
+        "title": sid,
+        "lot_id": "lot-1",
+        "main_venue": venue,
+        "phase": phase,
+        "paused": False,
+        "paused_in": None,
+        "scheduled_start": None,
+        "phase_since": since,
+        "members": members,
+    }
 
 
 def test_statistics_per_venue_and_period_with_csv_and_chart() -> None:
@@ -114,37 +161,68 @@ def test_statistics_per_venue_and_period_with_csv_and_chart() -> None:
         {"session_id": "S2", "kind": "session.created", "at": "2026-03-02T08:00:00Z"},
         {"session_id": "S3", "kind": "session.created", "at": "2026-04-01T08:00:00Z"},
     ]
-    summary = {"gates": {"outcomes": [{"rejected": True}, {"rejected": False}]}, "deviations": [{}, {}]}
+    summary = {
+        "gates": {"outcomes": [{"rejected": True}, {"rejected": False}]},
+        "deviations": [{}, {}],
+    }
     facts = [
-        facts_of(_session("S1", "jinan", "closed", ["assigned", "recused"], "2026-01-10T10:30:00Z"), events, summary, 5),
+        facts_of(
+            _session("S1", "jinan", "closed", ["assigned", "recused"], "2026-01-10T10:30:00Z"),
+            events,
+            summary,
+            5,
+        ),
         facts_of(_session("S2", "zibo", "summary", ["assigned"]), events, summary, 3),
-        facts_of(_session("S3", "jinan", "check_in", ["assigned"], "2026-04-01T08:00:00Z"), events, None, 4),
+        facts_of(
+            _session("S3", "jinan", "check_in", ["assigned"], "2026-04-01T08:00:00Z"),
+            events,
+            None,
+            4,
+        ),
     ]
     assert facts[0].minutes == Decimal("150.0") and facts[0].recusals == 1
     quarters = statistics(facts, "quarter")
     q1 = next(r for r in quarters if r.period == "2026-Q1" and r.venue == "*")
-    assert (q1.sessions, q1.bidders, q1.rejected, q1.deviations, q1.recusals, q1.experts) == (2, 8, 2, 4, 1, 3)
+    assert (q1.sessions, q1.bidders, q1.rejected, q1.deviations, q1.recusals, q1.experts) == (
+        2,
+        8,
+        2,
+        4,
+        1,
+        3,
+    )
     assert q1.longest_minutes == Decimal("150.0") and isinstance(q1.average_minutes, Decimal)
     assert [r.venue for r in quarters if r.period == "2026-Q1"] == ["jinan", "zibo", "*"]
     assert chart_series(quarters) == [("2026-Q1", Decimal(2)), ("2026-Q2", Decimal(1))]
-    assert [r.period for r in statistics(facts, "month") if r.venue == "*"] == ["2026-01", "2026-03", "2026-04"]
+    assert [r.period for r in statistics(facts, "month") if r.venue == "*"] == [
+        "2026-01",
+        "2026-03",
+        "2026-04",
+    ]
     assert [r.sessions for r in statistics(facts, "year")] == [2, 1, 3]
     text = to_csv(quarters).splitlines()
-    assert text[0].startswith("period,venue,sessions,lots,bidders") and text[1].startswith("2026-Q1,jinan,1,1,5")
-    assert period_of(datetime(2026, 12, 1, tzinfo=timezone.utc), "quarter") == "2026-Q4"
+    assert text[0].startswith("period,venue,sessions,lots,bidders") and text[1].startswith(
+        "2026-Q1,jinan,1,1,5"
+    )
+    assert period_of(datetime(2026, 12, 1, tzinfo=UTC), "quarter") == "2026-Q4"
     assert isinstance(facts[0], SessionFacts)
 
 
 def test_follow_lines_count_presence_per_venue_and_raise_alerts() -> None:
     session = _session("S1", "jinan", "detailed_scoring", ["assigned", "assigned", "absent"])
-    presence = {"S1": [{"person": "S1-0", "presence": "focused", "connected": True}, {"person": "S1-1", "presence": "away", "connected": True}]}
-    soon = datetime(2026, 3, 2, 10, 10, tzinfo=timezone.utc)
+    presence = {
+        "S1": [
+            {"person": "S1-0", "presence": "focused", "connected": True},
+            {"person": "S1-1", "presence": "away", "connected": True},
+        ]
+    }
+    soon = datetime(2026, 3, 2, 10, 10, tzinfo=UTC)
     [line] = follow_lines([session], presence, now=soon)
     assert line.present_text() == "jinan 1/3（缺 专家1、专家2）"
     assert line.present_text("en") == "jinan 1/3 (missing: 专家1, 专家2)"
     assert any("专家1" in a.zh for a in line.alerts) and any("缺席" in a.zh for a in line.alerts)
     assert not any("停留" in a.zh for a in line.alerts)
-    [late] = follow_lines([session], presence, now=datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc))
+    [late] = follow_lines([session], presence, now=datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
     assert any("停留 60 分钟" in a.zh for a in late.alerts)
     calm = _session("S2", "zibo", "closed", ["assigned"])
     assert follow_lines([calm], {}, now=soon)[0].alerts == ()

@@ -6,8 +6,8 @@ import random
 from typing import Any
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection, backoff
-from tests.client.conftest import eventually, login, start_again
 from evaluator_app.venue.presence import PRESENCE_KEY
+from tests.client.conftest import eventually, login, start_again
 
 
 class Recorder:
@@ -37,15 +37,23 @@ async def test_reconnects_after_a_venue_restart_and_replays_exactly_once(harness
     await h.create_session(centre)
     expert = await login(h, clients, "expert-sd-1")
     seen = Recorder()
-    connection = VenueConnection(expert, seen.event, session_id="S1", on_state=seen.state, rng=random.Random(7))
+    connection = VenueConnection(
+        expert, seen.event, session_id="S1", on_state=seen.state, rng=random.Random(7)
+    )
     connection.start()
     try:
         await eventually(lambda: connection.state.status == "online", what="online")
         await centre.post("/sessions/S1/phase", {"target": "check_in"})
-        await eventually(lambda: seen.events and seen.events[-1]["kind"] == "phase", what="a live event")
+        await eventually(
+            lambda: seen.events and seen.events[-1]["kind"] == "phase", what="a live event"
+        )
 
         await h.stop()  # the venue goes away; the client fails three times before it is back
-        await eventually(lambda: connection.state.status == "offline" and connection.state.failures >= 3, timeout=15, what="three failed tries")
+        await eventually(
+            lambda: connection.state.status == "offline" and connection.state.failures >= 3,
+            timeout=15,
+            what="three failed tries",
+        )
         await start_again(h)
         # events made while the client is still waiting to reconnect
         centre = await login(h, clients, "centre-1")
@@ -55,7 +63,9 @@ async def test_reconnects_after_a_venue_restart_and_replays_exactly_once(harness
         truth = await all_events(expert)
         await eventually(lambda: seen.seqs() == truth, what=f"replay of {truth}, got {seen.seqs()}")
         assert connection.state.status == "online" and connection.last_seq == truth[-1]
-        await centre.post("/sessions/S1/pause", {"reason": "网络检修"})  # and live again after the replay
+        await centre.post(
+            "/sessions/S1/pause", {"reason": "网络检修"}
+        )  # and live again after the replay
         truth = await all_events(expert)
         await eventually(lambda: seen.seqs() == truth, what="the live event after the replay")
         assert len(set(seen.seqs())) == len(seen.seqs()) and seen.seqs() == sorted(seen.seqs())
@@ -76,7 +86,10 @@ async def test_reconnects_after_a_venue_restart_and_replays_exactly_once(harness
 def test_backoff_is_capped_and_jittered() -> None:
     rng = random.Random(1)
     delays = [backoff(n, rng) for n in range(1, 12)]
-    assert all(0.5 * min(30, 0.5 * 2 ** (n - 1)) <= d <= min(30, 0.5 * 2 ** (n - 1)) for n, d in zip(range(1, 12), delays))
+    assert all(
+        0.5 * min(30, 0.5 * 2 ** (n - 1)) <= d <= min(30, 0.5 * 2 ** (n - 1))
+        for n, d in zip(range(1, 12), delays)
+    )
     assert max(delays) <= 30 and delays[-1] >= 15
     assert len({round(backoff(3, random.Random(s)), 6) for s in range(5)}) == 5  # jittered
 
@@ -96,14 +109,23 @@ async def test_heartbeats_reach_the_presence_board(harness, clients) -> None:  #
     connection.start()
     try:
         connection.set_presence("idle", 3)
-        row = await eventually(lambda: _matching(board, presence="idle", items_scored=3), what="idle on the board")
+        row = await eventually(
+            lambda: _matching(board, presence="idle", items_scored=3), what="idle on the board"
+        )
         assert row["connected"] is True
         connection.set_presence("focused", 4)
-        await eventually(lambda: _matching(board, presence="focused", items_scored=4), what="focused on the board")
+        await eventually(
+            lambda: _matching(board, presence="focused", items_scored=4),
+            what="focused on the board",
+        )
         # and keeps hearing from it while nothing changes: the last beat moves on
         board_obj = h.app[PRESENCE_KEY]
         first = board_obj.seen[("S1", person)].last_beat
-        await eventually(lambda: board_obj.seen[("S1", person)].last_beat > first, timeout=3, what="a periodic heartbeat")
+        await eventually(
+            lambda: board_obj.seen[("S1", person)].last_beat > first,
+            timeout=3,
+            what="a periodic heartbeat",
+        )
     finally:
         await connection.stop()
 
@@ -123,7 +145,9 @@ async def test_expired_login_asks_for_the_pin_and_resumes(harness, clients) -> N
     connection.start()
     try:
         await eventually(lambda: connection.state.status == "online", what="online")
-        await h.venue.store.tx(lambda tx: tx.conn.execute("UPDATE tokens SET expires_at = '2000-01-01T00:00:00Z'"))
+        await h.venue.store.tx(
+            lambda tx: tx.conn.execute("UPDATE tokens SET expires_at = '2000-01-01T00:00:00Z'")
+        )
         await h.venue.hub.close_all()  # the socket drops; reconnecting needs the token
         await eventually(lambda: connection.state.status == "login_required", what="login_required")
         assert connection.state.error_zh
@@ -131,7 +155,9 @@ async def test_expired_login_asks_for_the_pin_and_resumes(harness, clients) -> N
         await centre.post("/sessions/S1/phase", {"target": "check_in"})  # made while logged out
         await connection.login(h.signer("expert-sd-1"))  # the UI asked for the PIN
         truth = await all_events(expert)
-        await eventually(lambda: seen.seqs() == truth, what="the missed event after logging in again")
+        await eventually(
+            lambda: seen.seqs() == truth, what="the missed event after logging in again"
+        )
         assert connection.state.status == "online"
         assert "login_required" in [s.status for s in seen.states]
     finally:
@@ -145,7 +171,9 @@ async def test_polling_fallback_delivers_in_order(harness, clients) -> None:  # 
     await h.create_session(centre)
     supervisor = await login(h, clients, "supervisor-jinan")
     seen = Recorder()
-    connection = VenueConnection(supervisor, seen.event, on_state=seen.state, ws_failures_before_polling=0, poll_interval=0.1)
+    connection = VenueConnection(
+        supervisor, seen.event, on_state=seen.state, ws_failures_before_polling=0, poll_interval=0.1
+    )
     connection.start()
     try:
         await eventually(lambda: connection.state.status == "online", what="online")
@@ -158,7 +186,9 @@ async def test_polling_fallback_delivers_in_order(harness, clients) -> None:  # 
         await connection.stop()
 
 
-async def test_websocket_failing_repeatedly_falls_back_to_polling(harness, clients, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_websocket_failing_repeatedly_falls_back_to_polling(
+    harness, clients, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """HTTPS works but every WebSocket upgrade fails (e.g. a proxy that refuses it): poll instead."""
     from evaluator_app.client import connection as module
 
@@ -167,7 +197,14 @@ async def test_websocket_failing_repeatedly_falls_back_to_polling(harness, clien
     await h.create_session(centre)
     supervisor = await login(h, clients, "supervisor-jinan")
     seen = Recorder()
-    conn = VenueConnection(supervisor, seen.event, on_state=seen.state, backoff_initial=0.01, ws_failures_before_polling=2, poll_interval=0.05)
+    conn = VenueConnection(
+        supervisor,
+        seen.event,
+        on_state=seen.state,
+        backoff_initial=0.01,
+        ws_failures_before_polling=2,
+        poll_interval=0.05,
+    )
 
     async def refused(self) -> float:  # type: ignore[no-untyped-def]
         raise module._WebSocketFailed("WebSocket refused: 403", "实时连接被拒绝")

@@ -28,10 +28,15 @@ def test_record_and_snapshot(tmp_path: Path) -> None:
             journal.record("S1", "E1", "B2", "t-schedule", "explanation", "见第3页"),
         ]
         assert revisions == [1, 2, 3, 4, 5, 6]
-        journal.record("S1", "E2", "B1", "t-schedule", "score", "1")  # another expert: own counter, own cells
+        journal.record(
+            "S1", "E2", "B1", "t-schedule", "score", "1"
+        )  # another expert: own counter, own cells
         snap = journal.snapshot("S1", "E1")
         assert snap.revision == 6
-        assert dict(snap.cells) == {("B1", "t-schedule"): CellDraft("8.5", "工期合理", ""), ("B2", "t-schedule"): CellDraft(None, "", "见第3页")}
+        assert dict(snap.cells) == {
+            ("B1", "t-schedule"): CellDraft("8.5", "工期合理", ""),
+            ("B2", "t-schedule"): CellDraft(None, "", "见第3页"),
+        }
         with pytest.raises(TypeError):
             snap.cells[("B9", "x")] = CellDraft()  # type: ignore[index]
         with pytest.raises(ValueError):
@@ -40,15 +45,24 @@ def test_record_and_snapshot(tmp_path: Path) -> None:
         journal.mark_synced("S1", "E1", 6)
         journal.mark_synced("S1", "E1", 4)  # a late answer never moves it back
         assert not journal.unsynced("S1", "E1")
-        assert journal.record("S1", "E1", "B1", "t-schedule", "score", "9") == 7 and journal.unsynced("S1", "E1")
+        assert journal.record(
+            "S1", "E1", "B1", "t-schedule", "score", "9"
+        ) == 7 and journal.unsynced("S1", "E1")
         assert journal.clear("S1", "E1") == 8  # monotonic across a clear
-        assert journal.snapshot("S1", "E1").cells == {} and journal.snapshot("S1", "E2").revision == 1
+        assert (
+            journal.snapshot("S1", "E1").cells == {} and journal.snapshot("S1", "E2").revision == 1
+        )
 
 
 def test_venue_copy_taken_only_when_newer(tmp_path: Path) -> None:
-    with DraftJournal(tmp_path / "a.sqlite") as seat_a, DraftJournal(tmp_path / "b.sqlite") as seat_b:
+    with (
+        DraftJournal(tmp_path / "a.sqlite") as seat_a,
+        DraftJournal(tmp_path / "b.sqlite") as seat_b,
+    ):
         for i, value in enumerate(["6", "7", "8"]):
-            seat_a.record("S1", "E1", f"B{i}", "t/organisation", "score", value)  # '/' in an id survives
+            seat_a.record(
+                "S1", "E1", f"B{i}", "t/organisation", "score", value
+            )  # '/' in an id survives
         seat_a.record("S1", "E1", "B0", "t/organisation", "comment", "较好")
         snap = seat_a.snapshot("S1", "E1")
         view = DraftView(snap.revision, seat_a.to_venue_content(snap), "2026-01-01T00:00:00Z")
@@ -61,7 +75,9 @@ def test_venue_copy_taken_only_when_newer(tmp_path: Path) -> None:
         assert not seat_b.merge_venue_draft("S1", "E1", view)  # older than what we have now
         assert seat_b.snapshot("S1", "E1").cells[("B1", "t/organisation")].score == "9"
         flat = DraftView(99, {"B1/t-schedule": "5"}, "")  # the venue's flat form is read too
-        assert seat_b.merge_venue_draft("S1", "E1", flat) and dict(seat_b.snapshot("S1", "E1").cells) == {("B1", "t-schedule"): CellDraft("5")}
+        assert seat_b.merge_venue_draft("S1", "E1", flat) and dict(
+            seat_b.snapshot("S1", "E1").cells
+        ) == {("B1", "t-schedule"): CellDraft("5")}
 
 
 async def test_draft_round_trip_through_the_venue(harness, clients, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -70,15 +86,22 @@ async def test_draft_round_trip_through_the_venue(harness, clients, tmp_path: Pa
     await h.create_session(await login(h, clients, "centre-1"))
     expert = await login(h, clients, "expert-sd-1")
     person = h.person_id("expert-sd-1")
-    with DraftJournal(tmp_path / "a.sqlite") as seat_a, DraftJournal(tmp_path / "b.sqlite") as seat_b:
+    with (
+        DraftJournal(tmp_path / "a.sqlite") as seat_a,
+        DraftJournal(tmp_path / "b.sqlite") as seat_b,
+    ):
         seat_a.record("S1", person, "B1", "t-schedule", "score", "8")
         seat_a.record("S1", person, "B1", "t-schedule", "comment", "工期安排合理，关键线路清晰")
         snap = seat_a.snapshot("S1", person)
-        stored = await expert.request("PUT", "/sessions/S1/draft", DraftPut(snap.revision, seat_a.to_venue_content(snap)))
+        stored = await expert.request(
+            "PUT", "/sessions/S1/draft", DraftPut(snap.revision, seat_a.to_venue_content(snap))
+        )
         seat_a.mark_synced("S1", person, stored["revision"])
         assert not seat_a.unsynced("S1", person)
         elsewhere = await login(h, clients, "expert-sd-1", workstation_id="ws-expert-sd-3")
-        assert seat_b.merge_venue_draft("S1", person, await elsewhere.get("/sessions/S1/draft", DraftView))
+        assert seat_b.merge_venue_draft(
+            "S1", person, await elsewhere.get("/sessions/S1/draft", DraftView)
+        )
         assert dict(seat_b.snapshot("S1", person).cells) == dict(snap.cells)
 
 
@@ -87,7 +110,9 @@ async def test_arecord_keeps_typing_order(tmp_path: Path) -> None:
 
     with DraftJournal(tmp_path / "j.sqlite") as journal:
         typed = ["8", "8.", "8.5", "", "9"]
-        revisions = await asyncio.gather(*(journal.arecord("S1", "E1", "B1", "t", "score", v) for v in typed))
+        revisions = await asyncio.gather(
+            *(journal.arecord("S1", "E1", "B1", "t", "score", v) for v in typed)
+        )
         assert revisions == [1, 2, 3, 4, 5]
         assert journal.snapshot("S1", "E1").cells[("B1", "t")].score == "9"
 
@@ -97,12 +122,19 @@ async def test_push_and_pull_through_the_venue(harness, clients, tmp_path: Path)
     await h.create_session(await login(h, clients, "centre-1"))
     person = h.person_id("expert-sd-1")
     at_a = await login(h, clients, "expert-sd-1")
-    with DraftJournal(tmp_path / "a.sqlite") as seat_a, DraftJournal(tmp_path / "b.sqlite") as seat_b:
+    with (
+        DraftJournal(tmp_path / "a.sqlite") as seat_a,
+        DraftJournal(tmp_path / "b.sqlite") as seat_b,
+    ):
         assert not await pull_draft(seat_a, at_a, "S1", person)  # no draft at the venue yet
         seat_a.record("S1", person, "B1", "t-schedule", "score", "8")
         seat_a.record("S1", person, "B2", "t-schedule", "score", "6")
-        assert (await push_draft(seat_a, at_a, "S1", person)).revision == 2 and not seat_a.unsynced("S1", person)
-        at_b = await login(h, clients, "expert-sd-1", workstation_id="ws-expert-sd-3")  # moved seats
+        assert (await push_draft(seat_a, at_a, "S1", person)).revision == 2 and not seat_a.unsynced(
+            "S1", person
+        )
+        at_b = await login(
+            h, clients, "expert-sd-1", workstation_id="ws-expert-sd-3"
+        )  # moved seats
         seat_b.record("S1", person, "B9", "x", "score", "1")  # a stray local revision 1 is older
         assert await pull_draft(seat_b, at_b, "S1", person)
         for value in ["7", "7.", "7.5"]:
@@ -111,7 +143,9 @@ async def test_push_and_pull_through_the_venue(harness, clients, tmp_path: Path)
         # seat A, left behind at revision 2, types once more: the venue's newer copy (5) wins there
         seat_a.record("S1", person, "B3", "t-schedule", "score", "5")
         taken = await push_draft(seat_a, at_a, "S1", person)
-        assert taken.revision == 5 and dict(taken.cells) == dict(seat_b.snapshot("S1", person).cells)
+        assert taken.revision == 5 and dict(taken.cells) == dict(
+            seat_b.snapshot("S1", person).cells
+        )
         assert not seat_a.unsynced("S1", person)
         # and from there on A's changes go to the venue, and B picks them up
         seat_a.record("S1", person, "B3", "t-schedule", "score", "5.5")
@@ -139,7 +173,9 @@ CHILD = textwrap.dedent(
 
 def test_sigkill_mid_typing_loses_nothing_recorded(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True
+    )
     acknowledged = 0
     try:
         assert child.stdout is not None

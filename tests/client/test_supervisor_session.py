@@ -14,18 +14,57 @@ from evaluator_app.protocol.messages import LoginResult, Role
 
 ME = "sup-jinan"
 VIEW = {
-    "id": "S1", "title": "教学楼改扩建工程", "main_venue": "jinan", "phase": "declarations", "paused": False,
+    "id": "S1",
+    "title": "教学楼改扩建工程",
+    "main_venue": "jinan",
+    "phase": "declarations",
+    "paused": False,
     "members": [
-        {"person_id": "e4", "name": "刘洋", "role": "expert", "venue": "zibo", "seat": "B01", "status": "assigned"},
-        {"person_id": "e2", "name": "李娜", "role": "expert", "venue": "jinan", "seat": "A02", "status": "assigned"},
-        {"person_id": "e1", "name": "张伟", "role": "expert", "venue": "jinan", "seat": "A01", "status": "assigned"},
-        {"person_id": ME, "name": "赵敏", "role": "supervisor", "venue": "jinan", "seat": "S1", "status": "assigned"},
+        {
+            "person_id": "e4",
+            "name": "刘洋",
+            "role": "expert",
+            "venue": "zibo",
+            "seat": "B01",
+            "status": "assigned",
+        },
+        {
+            "person_id": "e2",
+            "name": "李娜",
+            "role": "expert",
+            "venue": "jinan",
+            "seat": "A02",
+            "status": "assigned",
+        },
+        {
+            "person_id": "e1",
+            "name": "张伟",
+            "role": "expert",
+            "venue": "jinan",
+            "seat": "A01",
+            "status": "assigned",
+        },
+        {
+            "person_id": ME,
+            "name": "赵敏",
+            "role": "supervisor",
+            "venue": "jinan",
+            "seat": "S1",
+            "status": "assigned",
+        },
     ],
 }
 
 
 def event(seq: int, event_kind: str, session: str = "S1", **payload: Any) -> dict[str, Any]:
-    return {"type": "event", "seq": seq, "session_id": session, "kind": event_kind, "payload": payload, "at": f"2026-11-26T10:00:{seq:02d}Z"}
+    return {
+        "type": "event",
+        "seq": seq,
+        "session_id": session,
+        "kind": event_kind,
+        "payload": payload,
+        "at": f"2026-11-26T10:00:{seq:02d}Z",
+    }
 
 
 def board() -> SupervisorBoard:
@@ -45,9 +84,24 @@ def test_experts_are_tabled_per_venue_main_venue_first_by_seat_without_superviso
 def test_presence_events_and_the_presence_board_update_the_rows():
     b = board()
     b.apply(event(1, "presence", person="e1", presence="focused", items_scored=4))
-    b.set_presence([{"person": "e2", "presence": "idle", "items_scored": 2, "last_activity": "2026-11-26T10:00:30Z", "connected": True}])
+    b.set_presence(
+        [
+            {
+                "person": "e2",
+                "presence": "idle",
+                "items_scored": 2,
+                "last_activity": "2026-11-26T10:00:30Z",
+                "connected": True,
+            }
+        ]
+    )
     rows = {r.person_id: r for r in b.experts()}
-    assert (rows["e1"].presence, rows["e1"].items_scored, rows["e1"].connected, rows["e1"].attention) == ("focused", 4, True, "")
+    assert (
+        rows["e1"].presence,
+        rows["e1"].items_scored,
+        rows["e1"].connected,
+        rows["e1"].attention,
+    ) == ("focused", 4, True, "")
     assert (rows["e2"].presence, rows["e2"].last_activity) == ("idle", "2026-11-26T10:00:30Z")
     b.apply(event(2, "presence", person="e1", presence="offline", items_scored=4))
     assert b.experts()[2].person_id == "e1" and not b.experts()[2].connected
@@ -64,7 +118,9 @@ def test_alerts_stand_out_until_acknowledged_with_who_and_when():
     assert "承诺与回避声明" in b.alerts()[0].text.zh and "121 分钟" in b.alerts()[0].text.zh
     assert {r.person_id: r.open_alerts for r in b.experts()}["e1"] == 1
     b.apply(event(5, "acknowledged", event=3, by=ME, name="赵敏", at="2026-11-26T10:01:00Z"))
-    b.apply(event(6, "acknowledged", event=3, by="sup-zibo", name="周杰", at="2026-11-26T10:02:00Z"))  # the first one counts
+    b.apply(
+        event(6, "acknowledged", event=3, by="sup-zibo", name="周杰", at="2026-11-26T10:02:00Z")
+    )  # the first one counts
     assert b.open_alerts == 1
     done = next(a for a in b.alerts() if a.seq == 3)
     assert (done.acknowledged_name, done.acknowledged_at) == ("赵敏", "2026-11-26T10:01:00Z")
@@ -86,7 +142,17 @@ def test_broadcasts_collect_who_read_them_and_steps_show_as_submitted():
     b.apply(event(9, "acknowledged", event=8, by="e2", name="李娜", at="x"))
     b.apply(event(10, "acknowledged", event=8, by="e2", name="李娜", at="y"))
     assert [(n.message, n.read_by) for n in b.broadcasts()] == [("请保持窗口在前台", ("李娜",))]
-    b.apply(event(11, "declaration.accepted", person="e2", kind="declaration", artefact=1, version=1, sha256="00"))
+    b.apply(
+        event(
+            11,
+            "declaration.accepted",
+            person="e2",
+            kind="declaration",
+            artefact=1,
+            version=1,
+            sha256="00",
+        )
+    )
     assert {r.person_id: r.step_done for r in b.experts()} == {"e1": False, "e2": True, "e4": False}
     assert b.log[-1].text.zh == "场地已接收 李娜 的承诺书"
 
@@ -96,8 +162,14 @@ def test_pause_and_resume_read_as_such_and_other_sessions_are_ignored():
     assert b.apply(event(12, "phase", phase="declarations", paused=True, reason="网络检修", by=ME))
     assert b.apply(event(13, "phase", phase="declarations", paused=False, reason="检修完毕", by=ME))
     assert b.apply(event(14, "phase", phase="leader_election", paused=False, reason="", by="venue"))
-    assert [e.text.zh for e in b.log] == ["评标已暂停（赵敏）：网络检修", "评标已恢复（赵敏）：检修完毕", "阶段：推选组长（场地系统）"]
-    assert not b.apply(event(15, "phase", session="S2", phase="closed", paused=False, reason="", by="x"))
+    assert [e.text.zh for e in b.log] == [
+        "评标已暂停（赵敏）：网络检修",
+        "评标已恢复（赵敏）：检修完毕",
+        "阶段：推选组长（场地系统）",
+    ]
+    assert not b.apply(
+        event(15, "phase", session="S2", phase="closed", paused=False, reason="", by="x")
+    )
     assert len(b.log) == 3 and b.last_seq == 14
 
 
@@ -114,18 +186,29 @@ class FakeClient:
 
     async def post(self, path: str, body: Any = None) -> Any:
         self.sent.append((path, body))
-        return {**VIEW, "paused": path.endswith("/pause")} if path.endswith(("/pause", "/resume")) else {"seq": 20}
+        return (
+            {**VIEW, "paused": path.endswith("/pause")}
+            if path.endswith(("/pause", "/resume"))
+            else {"seq": 20}
+        )
 
 
 def test_actions_need_their_reason_before_anything_is_sent(tmp_path):
     client = FakeClient()
-    result = LoginResult("t", ME, "赵敏", Role.SUPERVISOR, "jinan", "ws", "S1", "2026-11-27T00:00:00Z")
+    result = LoginResult(
+        "t", ME, "赵敏", Role.SUPERVISOR, "jinan", "ws", "S1", "2026-11-27T00:00:00Z"
+    )
     session = SupervisorSession(LoggedIn(None, None, client, result), "S1", tmp_path)  # type: ignore[arg-type]
     changed: list[int] = []
     session.listeners.append(lambda: changed.append(1))
 
     async def run() -> None:
-        for action in (session.pause("  "), session.resume(""), session.broadcast(" "), session.mark_absent("e1", "")):
+        for action in (
+            session.pause("  "),
+            session.resume(""),
+            session.broadcast(" "),
+            session.mark_absent("e1", ""),
+        ):
             with pytest.raises(MissingText) as refused:
                 await action
             assert refused.value.message_zh.startswith("请填写")
@@ -135,10 +218,17 @@ def test_actions_need_their_reason_before_anything_is_sent(tmp_path):
         await session.pause("网络检修")
         assert session.board.paused and changed
         await session.load()
-        await session.on_event(event(21, "phase", phase="declarations", paused=False, reason="好了", by=ME))
+        await session.on_event(
+            event(21, "phase", phase="declarations", paused=False, reason="好了", by=ME)
+        )
         assert client.sent == [("/sessions/S1/pause", {"reason": "网络检修"})]
         note = session.witness_note(" 一切正常 ")
-        assert (note.session_id, note.supervisor_id, note.venue, note.text) == ("S1", ME, "jinan", "一切正常")
+        assert (note.session_id, note.supervisor_id, note.venue, note.text) == (
+            "S1",
+            ME,
+            "jinan",
+            "一切正常",
+        )
 
     asyncio.run(run())
     session.close()

@@ -7,7 +7,7 @@ import hashlib
 import io
 import random
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -30,7 +30,11 @@ def pdf(title: str, pages: int) -> bytes:
     for page in range(1, pages + 1):
         c.drawString(72, 770, f"{title} - page {page} of {pages}")
         for line in range(40):
-            c.drawString(72, 740 - 16 * line, f"Section {page}.{line}: technical proposal text, item {line * page}.")
+            c.drawString(
+                72,
+                740 - 16 * line,
+                f"Section {page}.{line}: technical proposal text, item {line * page}.",
+            )
         c.showPage()
     c.save()
     return out.getvalue()
@@ -41,7 +45,7 @@ def big_file(size: int = BIG, seed: int = 7) -> bytes:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def manifest_bytes(session_id: str, entries: list[ManifestEntry]) -> bytes:
@@ -60,22 +64,39 @@ class DocSession:
     signature: bytes
 
 
-async def doc_session(h: VenueHarness, documents: dict[str, tuple[str, str | None, bytes]]) -> DocSession:
+async def doc_session(
+    h: VenueHarness, documents: dict[str, tuple[str, str | None, bytes]]
+) -> DocSession:
     """S1 with ``documents`` (doc_id -> title, bidder, bytes) and the centre's signed manifest."""
     centre = await h.login("centre-1")
     entries = {}
     for doc_id, (title, bidder, data) in documents.items():
         sha = await centre.put_blob(data)
         entries[doc_id] = ManifestEntry(doc_id, sha, len(data), title, bidder)
-    inputs = tuple(DocumentInput(e.doc_id, e.title, e.sha256, e.size, e.bidder_id) for e in entries.values())
+    inputs = tuple(
+        DocumentInput(e.doc_id, e.title, e.sha256, e.size, e.bidder_id) for e in entries.values()
+    )
     members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in COMMITTEE]
     members += [MemberInput(h.person_id("supervisor-jinan"), Role.SUPERVISOR, "jinan", "S1")]
-    await centre.post("/sessions", CreateSession("S1", "教学楼改扩建工程 第一标段", example_project(), "lot-1", "jinan", tuple(members), inputs))
+    await centre.post(
+        "/sessions",
+        CreateSession(
+            "S1",
+            "教学楼改扩建工程 第一标段",
+            example_project(),
+            "lot-1",
+            "jinan",
+            tuple(members),
+            inputs,
+        ),
+    )
     content = manifest_bytes("S1", list(entries.values()))
     signature = await asyncio.to_thread(sign_detached, content, h.signer("centre-1"))
     await centre.upload("S1", "manifest", content, signature)
     expert = await h.login("expert-sd-1")
-    return DocSession(h, centre, expert, entries, {k: v[2] for k, v in documents.items()}, content, signature)
+    return DocSession(
+        h, centre, expert, entries, {k: v[2] for k, v in documents.items()}, content, signature
+    )
 
 
 def standard_documents() -> dict[str, tuple[str, str | None, bytes]]:
@@ -97,8 +118,14 @@ class CuttingProxy:
     (None: never), for the first ``cut_connections`` connections. ``down`` counts the server->client bytes passed, across connections.
     """
 
-    def __init__(self, target_port: int, cut_after: int | None = None, cut_connections: int = 10**9):
-        self.target_port, self.cut_after, self.cut_connections = target_port, cut_after, cut_connections
+    def __init__(
+        self, target_port: int, cut_after: int | None = None, cut_connections: int = 10**9
+    ):
+        self.target_port, self.cut_after, self.cut_connections = (
+            target_port,
+            cut_after,
+            cut_connections,
+        )
         self.down = 0
         self.connections = 0
         self.server: asyncio.base_events.Server | None = None
@@ -119,7 +146,9 @@ class CuttingProxy:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         budget = [self.cut_after if self.connections <= self.cut_connections else None]
 
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, downstream: bool) -> None:
+        async def pipe(
+            src: asyncio.StreamReader, dst: asyncio.StreamWriter, downstream: bool
+        ) -> None:
             try:
                 while data := await src.read(65536):
                     if downstream and budget[0] is not None:

@@ -23,8 +23,15 @@ def test_any_range_reads_back_exactly(tmp_path, size):
     data = os.urandom(size)
     reader = _cache(tmp_path, data).reader("doc")
     assert reader.size == size
-    for offset, length in [(0, size), (size // 2, 10), (4090, 20), (size - 1, 5), (size, 5), (0, 0)]:
-        assert reader.read(offset, length) == data[offset:offset + length]
+    for offset, length in [
+        (0, size),
+        (size // 2, 10),
+        (4090, 20),
+        (size - 1, 5),
+        (size, 5),
+        (0, 0),
+    ]:
+        assert reader.read(offset, length) == data[offset : offset + length]
     reader.close()
 
 
@@ -54,4 +61,4 @@ def test_memory_holds_only_a_few_chunks(tmp_path):
     reader = _cache(tmp_path, data).reader("doc")
     for offset in range(0, len(data), 4096):
         reader.read(offset, 100)
-    assert len(reader._recent) <= 8  # noqa: SLF001 (the point of the test)
+    assert len(reader._recent) <= 8

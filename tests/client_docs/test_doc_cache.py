@@ -17,7 +17,7 @@ SMALL = 1024  # a small chunk size keeps the chunk-boundary cases fast
 def put(cache: EncryptedCache, doc_id: str, data: bytes, step: int = 700) -> None:
     writer = cache.writer(doc_id)
     for i in range(0, len(data), step):
-        writer.write(data[i:i + step])
+        writer.write(data[i : i + step])
     assert writer.size == len(data) and writer.digest() == hashlib.sha256(data).hexdigest()
     writer.commit(hashlib.sha256(data).hexdigest(), len(data))
 
@@ -54,7 +54,7 @@ def test_each_file_and_session_has_its_own_keystream(tmp_path: Path) -> None:
     first = EncryptedCache(tmp_path / "a", chunk_size=SMALL)
     put(first, "d1", data)
     put(first, "d2", data)
-    one, two = (p.read_bytes()[HEADER.size:] for p in first.files())
+    one, two = (p.read_bytes()[HEADER.size :] for p in first.files())
     assert one != two  # per-file nonce prefix: equal plaintexts never give equal ciphertexts
 
 
@@ -65,20 +65,26 @@ def corrupt_cases(chunk: int) -> dict[str, object]:
         def f(b: bytearray) -> bytearray:
             b[at] ^= 0x01
             return b
+
         return f
 
     def swap(b: bytearray) -> bytearray:
         h = HEADER.size
-        first, second = b[h:h + record], b[h + record:h + 2 * record]
-        b[h:h + 2 * record] = second + first
+        first, second = b[h : h + record], b[h + record : h + 2 * record]
+        b[h : h + 2 * record] = second + first
         return b
 
     return {
-        "flip header": flip(5), "flip first chunk": flip(HEADER.size + 3), "flip a tag": flip(HEADER.size + record - 1),
-        "flip last byte": flip(-1), "swap chunks": swap,
-        "truncate at chunk boundary": lambda b: b[:HEADER.size + 2 * record],
-        "truncate mid chunk": lambda b: b[:-5], "append a byte": lambda b: b + b"\0",
-        "drop the header": lambda b: b[HEADER.size:], "empty": lambda b: bytearray(),
+        "flip header": flip(5),
+        "flip first chunk": flip(HEADER.size + 3),
+        "flip a tag": flip(HEADER.size + record - 1),
+        "flip last byte": flip(-1),
+        "swap chunks": swap,
+        "truncate at chunk boundary": lambda b: b[: HEADER.size + 2 * record],
+        "truncate mid chunk": lambda b: b[:-5],
+        "append a byte": lambda b: b + b"\0",
+        "drop the header": lambda b: b[HEADER.size :],
+        "empty": lambda b: bytearray(),
     }
 
 
@@ -115,7 +121,7 @@ def test_resume_after_a_broken_download(tmp_path: Path) -> None:
         cache.read_all("bid-B1")
     writer = cache.writer("bid-B1")
     assert writer.size == 2 * SMALL
-    writer.write(data[2 * SMALL:])
+    writer.write(data[2 * SMALL :])
     assert writer.digest() == hashlib.sha256(data).hexdigest()  # the hash carried over the gap
     writer.commit(hashlib.sha256(data).hexdigest(), len(data))
     assert cache.read_all("bid-B1") == data and cache.resume_offset("bid-B1") == 0
@@ -130,7 +136,7 @@ def test_a_torn_write_past_the_sealed_prefix_is_dropped_on_resume(tmp_path: Path
     with open(only_file(cache), "ab") as f:
         f.write(b"half a record")
     writer = cache.writer("d")
-    writer.write(data[2 * SMALL:])
+    writer.write(data[2 * SMALL :])
     writer.commit()
     assert cache.read_all("d") == data
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -25,22 +25,37 @@ async def signed(h: VenueHarness, person: str, content: bytes) -> bytes:
 
 
 async def verify(h: VenueHarness, content: bytes, signature: bytes, session: str = "S1", **kw):  # type: ignore[no-untyped-def]
-    return await verify_manifest(content, signature, h.venue.trust_list, session, datetime.now(timezone.utc), h.venue.revocation, **kw)
+    return await verify_manifest(
+        content,
+        signature,
+        h.venue.trust_list,
+        session,
+        datetime.now(UTC),
+        h.venue.revocation,
+        **kw,
+    )
 
 
 async def test_the_published_manifest_verifies(docs: DocSession) -> None:
     h = docs.h
     listing = await docs.expert.get("/sessions/S1/documents")
-    content, signature = base64.b64decode(listing["manifest"]["content"]), base64.b64decode(listing["manifest"]["signature"])
+    content, signature = (
+        base64.b64decode(listing["manifest"]["content"]),
+        base64.b64decode(listing["manifest"]["signature"]),
+    )
     assert content == docs.content
     manifest = await verify(h, content, signature, signers={h.person_id("centre-1")})
     assert manifest.session_id == "S1"
     assert {e.doc_id: e for e in manifest.documents} == docs.entries
-    checked = await check_manifest(content, signature, h.venue.trust_list, "S1", None, h.venue.revocation)
+    checked = await check_manifest(
+        content, signature, h.venue.trust_list, "S1", None, h.venue.revocation
+    )
     assert checked.signer.person_id == h.person_id("centre-1")
 
 
-async def refused(h: VenueHarness, code: str, content: bytes, signature: bytes, session: str = "S1", **kw) -> ManifestRefused:  # type: ignore[no-untyped-def]
+async def refused(
+    h: VenueHarness, code: str, content: bytes, signature: bytes, session: str = "S1", **kw
+) -> ManifestRefused:  # type: ignore[no-untyped-def]
     with pytest.raises(ManifestRefused) as info:
         await verify(h, content, signature, session, **kw)
     assert info.value.code == code, info.value.message
@@ -57,7 +72,16 @@ async def test_refusals(harness: VenueHarness) -> None:
     # one byte of the content changed after signing (a bigger size)
     await refused(h, "bad_signature", good.replace(b'"size":1234', b'"size":1235'), signature)
     # a valid signature, but over another manifest
-    await refused(h, "bad_signature", good, await signed(h, "centre-1", manifest_bytes("S1", [ENTRY, ManifestEntry("tender", "cd" * 32, 9, "招标文件")])))
+    await refused(
+        h,
+        "bad_signature",
+        good,
+        await signed(
+            h,
+            "centre-1",
+            manifest_bytes("S1", [ENTRY, ManifestEntry("tender", "cd" * 32, 9, "招标文件")]),
+        ),
+    )
     await refused(h, "bad_signature", good, b"not a CMS signature")
     # the centre's genuine manifest of another session
     other = manifest_bytes("S2", [ENTRY])
@@ -69,18 +93,36 @@ async def test_refusals(harness: VenueHarness) -> None:
     sheet = artefact_bytes("score_sheet", 1, {"session_id": "S1", "documents": [], "at": now()})
     await refused(h, "wrong_kind", sheet, await signed(h, "centre-1", sheet))
     # unsorted or duplicate entries
-    dup = artefact_bytes("document_manifest", 1, {"session_id": "S1", "at": now(), "documents": [
-        {"doc_id": "b", "sha256": "ab" * 32, "size": 1, "title": "t", "bidder_id": None},
-        {"doc_id": "a", "sha256": "ab" * 32, "size": 1, "title": "t", "bidder_id": None}]})
+    dup = artefact_bytes(
+        "document_manifest",
+        1,
+        {
+            "session_id": "S1",
+            "at": now(),
+            "documents": [
+                {"doc_id": "b", "sha256": "ab" * 32, "size": 1, "title": "t", "bidder_id": None},
+                {"doc_id": "a", "sha256": "ab" * 32, "size": 1, "title": "t", "bidder_id": None},
+            ],
+        },
+    )
     await refused(h, "malformed", dup, await signed(h, "centre-1", dup))
     bad_hash = manifest_bytes("S1", [ManifestEntry("x", "XYZ", 1, "t")])
     await refused(h, "malformed", bad_hash, await signed(h, "centre-1", bad_hash))
     await refused(h, "malformed", b"\xff not json", signature)
 
 
-@pytest.mark.parametrize(("person", "reason"), [("expert-revoked", "revoked"), ("expert-rogue", "issuer-not-recognised"),
-                                                ("expert-expired", "expired"), ("expert-old", "ca-withdrawn")])
-async def test_a_signer_the_trust_list_refuses(harness: VenueHarness, person: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("person", "reason"),
+    [
+        ("expert-revoked", "revoked"),
+        ("expert-rogue", "issuer-not-recognised"),
+        ("expert-expired", "expired"),
+        ("expert-old", "ca-withdrawn"),
+    ],
+)
+async def test_a_signer_the_trust_list_refuses(
+    harness: VenueHarness, person: str, reason: str
+) -> None:
     good = manifest_bytes("S1", [ENTRY])
     error = await refused(harness, "certificate_refused", good, await signed(harness, person, good))
     assert reason in error.reasons

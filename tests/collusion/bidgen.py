@@ -15,14 +15,127 @@ from reportlab.pdfgen import canvas
 from evaluator_app.reports.fonts import register_fonts
 from evaluator_app.venue.collusion.model import BidPackageInfo, BillItem, MachineCodes
 
-WORDS = (
-    "施工 组织 设计 方案 质量 安全 进度 管理 保证 措施 混凝土 钢筋 模板 工程 项目 人员 机械 设备 材料 验收 "
-    "检测 环境 保护 文明 现场 协调 计划 控制 技术 交底 监理 业主 合同 工期 成本 风险 应急 预案 培训 考核 "
-    "土方 开挖 回填 排水 降水 支护 桩基 基础 主体 结构 砌体 抹灰 防水 屋面 装饰 门窗 幕墙 给水 电气 照明 "
-    "通风 空调 消防 弱电 智能化 道路 桥梁 隧道 绿化 测量 放线 试验 取样 养护 浇筑 振捣 焊接 吊装 运输 "
-    "仓储 采购 分包 劳务 班组 岗位 职责 制度 流程 记录 检查 整改 复查 评定 资料 归档 图纸 会审 变更 签证 "
-    "结算 支付 审计 廉政 信用 承诺 服务 维修 保修 回访 节能 降耗 减排 扬尘 噪声 夜间 雨季 冬季 高温 台风"
-).split()
+WORDS = [
+    "施工",
+    "组织",
+    "设计",
+    "方案",
+    "质量",
+    "安全",
+    "进度",
+    "管理",
+    "保证",
+    "措施",
+    "混凝土",
+    "钢筋",
+    "模板",
+    "工程",
+    "项目",
+    "人员",
+    "机械",
+    "设备",
+    "材料",
+    "验收",
+    "检测",
+    "环境",
+    "保护",
+    "文明",
+    "现场",
+    "协调",
+    "计划",
+    "控制",
+    "技术",
+    "交底",
+    "监理",
+    "业主",
+    "合同",
+    "工期",
+    "成本",
+    "风险",
+    "应急",
+    "预案",
+    "培训",
+    "考核",
+    "土方",
+    "开挖",
+    "回填",
+    "排水",
+    "降水",
+    "支护",
+    "桩基",
+    "基础",
+    "主体",
+    "结构",
+    "砌体",
+    "抹灰",
+    "防水",
+    "屋面",
+    "装饰",
+    "门窗",
+    "幕墙",
+    "给水",
+    "电气",
+    "照明",
+    "通风",
+    "空调",
+    "消防",
+    "弱电",
+    "智能化",
+    "道路",
+    "桥梁",
+    "隧道",
+    "绿化",
+    "测量",
+    "放线",
+    "试验",
+    "取样",
+    "养护",
+    "浇筑",
+    "振捣",
+    "焊接",
+    "吊装",
+    "运输",
+    "仓储",
+    "采购",
+    "分包",
+    "劳务",
+    "班组",
+    "岗位",
+    "职责",
+    "制度",
+    "流程",
+    "记录",
+    "检查",
+    "整改",
+    "复查",
+    "评定",
+    "资料",
+    "归档",
+    "图纸",
+    "会审",
+    "变更",
+    "签证",
+    "结算",
+    "支付",
+    "审计",
+    "廉政",
+    "信用",
+    "承诺",
+    "服务",
+    "维修",
+    "保修",
+    "回访",
+    "节能",
+    "降耗",
+    "减排",
+    "扬尘",
+    "噪声",
+    "夜间",
+    "雨季",
+    "冬季",
+    "高温",
+    "台风",
+]
 MARKS = "，，，。；、"
 CORRECT = "本项目施工组织设计方案编制依据充分"  # the tender and honest bidders spell 设计 right
 TYPO = "本项目施工组织设汁方案编制依据充分"  # 设汁: the shared misspelling planted in colluders
@@ -82,11 +195,19 @@ def render(pages: list[str], meta: Meta) -> bytes:
     return buffer.getvalue()
 
 
-def clean_set(bidders: int, pages: int, seed: int, chars: int = 600, with_pdf: bool = True) -> list[Bid]:
+def clean_set(
+    bidders: int, pages: int, seed: int, chars: int = 600, with_pdf: bool = True
+) -> list[Bid]:
     """Independent bidders: own vocabulary draws, tools, authors, times hours apart, own machines."""
     rng = random.Random(seed)
-    tools = [("Microsoft Word 2016", "Microsoft: Print To PDF"), ("WPS 文字", "WPS Office"), ("Adobe InDesign 18.0", "Adobe PDF Library 17.0"),
-             ("LibreOffice Writer", "LibreOffice 7.6"), ("Foxit PhantomPDF", "Foxit PDF Creator"), ("新点投标文件制作工具", "iText 5.5.13")]
+    tools = [
+        ("Microsoft Word 2016", "Microsoft: Print To PDF"),
+        ("WPS 文字", "WPS Office"),
+        ("Adobe InDesign 18.0", "Adobe PDF Library 17.0"),
+        ("LibreOffice Writer", "LibreOffice 7.6"),
+        ("Foxit PhantomPDF", "Foxit PDF Creator"),
+        ("新点投标文件制作工具", "iText 5.5.13"),
+    ]
     base = datetime(2025, 3, 1, 8, 0)
     bids = []
     ladder = sorted(rng.sample(range(0, 2000), bidders))
@@ -95,17 +216,37 @@ def clean_set(bidders: int, pages: int, seed: int, chars: int = 600, with_pdf: b
         texts = [page_text(brng, chars) for _ in range(pages)]
         if pages >= 2:  # honest bidders write the usual spelling too
             texts[1] = CORRECT + texts[1][len(CORRECT) :]
-        creator, producer = tools[i % len(tools)] if i < len(tools) else (f"Tool {i}", f"Producer {i}")
-        meta = Meta(f"编制人{i:02d}", creator, producer, base + timedelta(hours=5 * i, minutes=brng.randint(0, 59)))
-        machine = MachineCodes(mac=f"3C-52-82-{i:02X}-{brng.randint(0, 255):02X}-{brng.randint(0, 255):02X}",
-                               disk_serial=f"WD-WCC{i:03d}{brng.randint(10000, 99999)}", cpu_id=f"BFEBFBFF{i:08X}")
+        creator, producer = (
+            tools[i % len(tools)] if i < len(tools) else (f"Tool {i}", f"Producer {i}")
+        )
+        meta = Meta(
+            f"编制人{i:02d}",
+            creator,
+            producer,
+            base + timedelta(hours=5 * i, minutes=brng.randint(0, 59)),
+        )
+        machine = MachineCodes(
+            mac=f"3C-52-82-{i:02X}-{brng.randint(0, 255):02X}-{brng.randint(0, 255):02X}",
+            disk_serial=f"WD-WCC{i:03d}{brng.randint(10000, 99999)}",
+            cpu_id=f"BFEBFBFF{i:08X}",
+        )
         bill = tuple(
-            BillItem(f"0101010010{k:02d}", f"清单项目{k}", "m3", Decimal(100 + k), Decimal(brng.randint(5000, 90000)) / 100)
+            BillItem(
+                f"0101010010{k:02d}",
+                f"清单项目{k}",
+                "m3",
+                Decimal(100 + k),
+                Decimal(brng.randint(5000, 90000)) / 100,
+            )
             for k in range(30)
         )
         # clean prices: spread over 20 %, irregular steps (one in 2000 chance per triple of an even ladder)
-        price = Decimal(30_000_000) + Decimal(ladder[i]) * Decimal(3000) + Decimal(brng.randint(0, 99))
-        package = BidPackageInfo(f"B{i + 1}", machine, f"116.{i}.{brng.randint(1, 254)}.{brng.randint(1, 254)}", bill)
+        price = (
+            Decimal(30_000_000) + Decimal(ladder[i]) * Decimal(3000) + Decimal(brng.randint(0, 99))
+        )
+        package = BidPackageInfo(
+            f"B{i + 1}", machine, f"116.{i}.{brng.randint(1, 254)}.{brng.randint(1, 254)}", bill
+        )
         bids.append(Bid(f"B{i + 1}", texts, meta, package, price, doc_id=f"B{i + 1}-tech"))
     if with_pdf:
         for bid in bids:
@@ -115,7 +256,10 @@ def clean_set(bidders: int, pages: int, seed: int, chars: int = 600, with_pdf: b
 
 def tender_pdf(seed: int) -> bytes:
     rng = random.Random(seed)
-    return render([CORRECT + page_text(rng, 500)], Meta("招标代理", "Word", "Word", datetime(2025, 1, 5, 9, 0)))
+    return render(
+        [CORRECT + page_text(rng, 500)],
+        Meta("招标代理", "Word", "Word", datetime(2025, 1, 5, 9, 0)),
+    )
 
 
 SHARED_SEED = 424242
@@ -139,19 +283,42 @@ def planted_set(seed: int, pages: int = 4) -> tuple[list[Bid], dict[str, object]
         by[bidder].pages[1] = TYPO + text[len(TYPO) :]
     # machine codes and upload address
     p = {b.bidder_id: b.package for b in bids}
-    p["B6"] = BidPackageInfo("B6", MachineCodes(p["B1"].machine.mac, p["B6"].machine.disk_serial, p["B6"].machine.cpu_id), p["B6"].upload_ip, p["B6"].bill_of_quantities)
-    p["B3"] = BidPackageInfo("B3", MachineCodes(p["B3"].machine.mac, p["B2"].machine.disk_serial, p["B3"].machine.cpu_id), p["B3"].upload_ip, p["B3"].bill_of_quantities)
+    p["B6"] = BidPackageInfo(
+        "B6",
+        MachineCodes(p["B1"].machine.mac, p["B6"].machine.disk_serial, p["B6"].machine.cpu_id),
+        p["B6"].upload_ip,
+        p["B6"].bill_of_quantities,
+    )
+    p["B3"] = BidPackageInfo(
+        "B3",
+        MachineCodes(p["B3"].machine.mac, p["B2"].machine.disk_serial, p["B3"].machine.cpu_id),
+        p["B3"].upload_ip,
+        p["B3"].bill_of_quantities,
+    )
     p["B5"] = BidPackageInfo("B5", p["B5"].machine, p["B4"].upload_ip, p["B5"].bill_of_quantities)
     # B5 copies 20 of B2's 30 unit prices
     copied = tuple(
-        BillItem(i.code, i.description, i.unit, i.quantity, p["B2"].bill_of_quantities[k].unit_price if k < 20 else i.unit_price)
+        BillItem(
+            i.code,
+            i.description,
+            i.unit,
+            i.quantity,
+            p["B2"].bill_of_quantities[k].unit_price if k < 20 else i.unit_price,
+        )
         for k, i in enumerate(p["B5"].bill_of_quantities)
     )
     p["B5"] = BidPackageInfo("B5", p["B5"].machine, p["B5"].upload_ip, copied)
     for bid in bids:
         bid.package = p[bid.bidder_id]
     # B1, B3, B6 in arithmetic progression, the others far and irregular
-    prices = {"B1": "31000000", "B3": "31500000", "B6": "32000000", "B2": "34123456.78", "B4": "36871234.50", "B5": "39012345.67"}
+    prices = {
+        "B1": "31000000",
+        "B3": "31500000",
+        "B6": "32000000",
+        "B2": "34123456.78",
+        "B4": "36871234.50",
+        "B5": "39012345.67",
+    }
     for bid in bids:
         bid.price = Decimal(prices[bid.bidder_id])
         bid.pdf = render(bid.pages, bid.meta)

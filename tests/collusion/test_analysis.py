@@ -8,7 +8,13 @@ import threading
 
 import pytest
 
-from evaluator_app.venue.collusion import DEFAULTS, AnalysisCancelled, AnalysisResult, WarningKind, analyse
+from evaluator_app.venue.collusion import (
+    DEFAULTS,
+    AnalysisCancelled,
+    AnalysisResult,
+    WarningKind,
+    analyse,
+)
 from tests.collusion.bidgen import Bid, clean_set, planted_set, tender_pdf
 
 
@@ -40,16 +46,18 @@ def test_clean_set_of_the_same_size_gives_no_warning(seed):
 def test_every_planted_case_is_found_and_nothing_else(planted):
     result, p = planted
     found = sorted((w.kind, w.bidders) for w in result.warnings)
-    expected = sorted([
-        (WarningKind.SHARED_PASSAGE, ("B2", "B4")),
-        (WarningKind.DOCUMENT_METADATA, p["metadata"]),
-        (WarningKind.SHARED_ERROR, p["error"]),
-        (WarningKind.MACHINE_CODE, p["mac"]),
-        (WarningKind.MACHINE_CODE, p["disk_serial"]),
-        (WarningKind.UPLOAD_ADDRESS, p["upload_ip"]),
-        (WarningKind.IDENTICAL_UNIT_PRICES, p["unit_prices"]),
-        (WarningKind.PRICE_PROGRESSION, p["progression"]),
-    ])
+    expected = sorted(
+        [
+            (WarningKind.SHARED_PASSAGE, ("B2", "B4")),
+            (WarningKind.DOCUMENT_METADATA, p["metadata"]),
+            (WarningKind.SHARED_ERROR, p["error"]),
+            (WarningKind.MACHINE_CODE, p["mac"]),
+            (WarningKind.MACHINE_CODE, p["disk_serial"]),
+            (WarningKind.UPLOAD_ADDRESS, p["upload_ip"]),
+            (WarningKind.IDENTICAL_UNIT_PRICES, p["unit_prices"]),
+            (WarningKind.PRICE_PROGRESSION, p["progression"]),
+        ]
+    )
     assert found == expected, [w.summary for w in result.warnings]
 
 
@@ -81,8 +89,17 @@ def test_shared_error_names_the_wrong_and_usual_spelling_and_pages(planted):
 def test_metadata_warning_cites_author_tool_and_times(planted):
     result, _ = planted
     warning = only(result, WarningKind.DOCUMENT_METADATA)
-    assert {v.name for v in warning.values} == {"author", "creator", "producer", "created", "modified"}
-    assert warning.threshold.name == "collusion.metadata.min_matches" and warning.strength.value == "strong"
+    assert {v.name for v in warning.values} == {
+        "author",
+        "creator",
+        "producer",
+        "created",
+        "modified",
+    }
+    assert (
+        warning.threshold.name == "collusion.metadata.min_matches"
+        and warning.strength.value == "strong"
+    )
 
 
 def test_warnings_serialise_and_have_stable_ids(planted):

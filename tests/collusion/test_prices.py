@@ -29,11 +29,16 @@ def test_exact_progression_among_irregular_bids_is_found_with_its_bidders():
     bids = prices(A="1000000", B="1020000", C="1040000", D="1060000", E="1200000", F="1370500")
     (w,) = progression_warnings(bids, DEFAULTS)
     assert w.bidders == ("A", "B", "C", "D") and w.strength.value == "strong"
-    assert w.threshold.name == "collusion.prices.progression_tolerance" and w.threshold.observed == "0.0000"
+    assert (
+        w.threshold.name == "collusion.prices.progression_tolerance"
+        and w.threshold.observed == "0.0000"
+    )
 
 
 def test_near_progression_within_tolerance_counts_and_just_outside_does_not():
-    inside = prices(A="1000000", B="1010000", C="1020019")  # step deviation 19/20000 < 0.002 of the step
+    inside = prices(
+        A="1000000", B="1010000", C="1020019"
+    )  # step deviation 19/20000 < 0.002 of the step
     outside = prices(A="1000000", B="1010000", C="1020050")  # 50 / 10025 ≈ 0.0025 > 0.002
     assert [w.bidders for w in progression_warnings(inside, DEFAULTS)] == [("A", "B", "C")]
     assert progression_warnings(outside, DEFAULTS) == []
@@ -60,14 +65,18 @@ def test_cluster_within_spread_and_identical_bids():
     (w,) = cluster_warnings(bids, dataclasses.replace(DEFAULTS, prices_cluster_spread=D("0.003")))
     assert w.bidders == ("A", "B", "C") and w.threshold.observed == "0.0029"
     assert cluster_warnings(bids, DEFAULTS) == []  # 0.1 %
-    (w,) = cluster_warnings(prices(A="10000000", B="10004000", C="10009999", D="12000000"), DEFAULTS)
+    (w,) = cluster_warnings(
+        prices(A="10000000", B="10004000", C="10009999", D="12000000"), DEFAULTS
+    )
     assert w.bidders == ("A", "B", "C") and w.threshold.limit == "0.001"
     same = identical_price_warnings(prices(A="5000000.00", B="5000000", C="6000000"))
     assert [(w.kind, w.bidders) for w in same] == [(WarningKind.IDENTICAL_PRICES, ("A", "B"))]
 
 
 def test_bids_just_below_the_ceiling():
-    bids = prices(A="9990000", B="9960000", C="9000000", D="10000001")  # D is above: invalid, not "near"
+    bids = prices(
+        A="9990000", B="9960000", C="9000000", D="10000001"
+    )  # D is above: invalid, not "near"
     (w,) = ceiling_warnings(bids, D("10000000"), DEFAULTS)
     assert w.bidders == ("A", "B") and w.threshold.observed == "0.0040"
     assert ceiling_warnings(prices(A="9990000", C="9000000"), D("10000000"), DEFAULTS) == []
@@ -75,7 +84,9 @@ def test_bids_just_below_the_ceiling():
 
 
 def bill(bidder: str, unit_prices: list[str]) -> BidPackageInfo:
-    items = tuple(BillItem(f"C{k:03d}", f"item {k}", "m3", D(10), D(p)) for k, p in enumerate(unit_prices))
+    items = tuple(
+        BillItem(f"C{k:03d}", f"item {k}", "m3", D(10), D(p)) for k, p in enumerate(unit_prices)
+    )
     return BidPackageInfo(bidder, bill_of_quantities=items)
 
 
@@ -92,5 +103,7 @@ def test_identical_unit_prices_ignore_items_fixed_by_the_tender():
 
 
 def test_clean_prices_give_nothing():
-    bids = prices(A="31234567.12", B="32876543.21", C="34567123.45", D="36012345.00", E="38765432.10")
+    bids = prices(
+        A="31234567.12", B="32876543.21", C="34567123.45", D="36012345.00", E="38765432.10"
+    )
     assert price_warnings(bids, D("40000000"), [], DEFAULTS) == []

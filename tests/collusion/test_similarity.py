@@ -18,7 +18,10 @@ SHARED = page_text(random.Random(99), 180)
 
 
 def bidders(n: int, seed: int, pages: int = 3, chars: int = 500) -> list[list[str]]:
-    return [[page_text(random.Random(seed * 100 + b * 10 + p), chars) for p in range(pages)] for b in range(n)]
+    return [
+        [page_text(random.Random(seed * 100 + b * 10 + p), chars) for p in range(pages)]
+        for b in range(n)
+    ]
 
 
 def docs(texts: list[list[str]]) -> list[PageText]:
@@ -38,7 +41,14 @@ def test_independent_texts_share_no_passage_or_error(seed, n):
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 10_000), a=st.integers(0, 4), b=st.integers(0, 4), pa=st.integers(0, 2), pb=st.integers(0, 2), edits=st.integers(0, 4))
+@given(
+    seed=st.integers(0, 10_000),
+    a=st.integers(0, 4),
+    b=st.integers(0, 4),
+    pa=st.integers(0, 2),
+    pb=st.integers(0, 2),
+    edits=st.integers(0, 4),
+)
 def test_a_planted_passage_is_found_on_its_pages_despite_small_edits(seed, a, b, pa, pb, edits):
     if a == b:
         b = (a + 1) % 5
@@ -60,7 +70,10 @@ def test_a_passage_too_short_or_too_different_is_not_reported():
     texts[0][0] = insert(texts[0][0], SHARED[:45])
     texts[1][0] = insert(texts[1][0], SHARED[:45])
     assert passage_warnings(docs(texts), DEFAULTS) == []
-    assert passage_warnings(docs(texts), dataclasses.replace(DEFAULTS, text_min_passage_chars=40)) != []
+    assert (
+        passage_warnings(docs(texts), dataclasses.replace(DEFAULTS, text_min_passage_chars=40))
+        != []
+    )
 
 
 def test_text_from_the_tender_or_in_most_bids_is_boilerplate():
@@ -76,7 +89,10 @@ def test_text_from_the_tender_or_in_most_bids_is_boilerplate():
 
 def test_two_documents_of_one_bidder_are_never_compared():
     texts = bidders(2, 3)
-    same = [PageText("B1", "d1", (insert(texts[0][0], SHARED),)), PageText("B1", "d2", (insert(texts[1][0], SHARED),))]
+    same = [
+        PageText("B1", "d1", (insert(texts[0][0], SHARED),)),
+        PageText("B1", "d2", (insert(texts[1][0], SHARED),)),
+    ]
     assert passage_warnings(same, DEFAULTS) == []
 
 
@@ -87,7 +103,10 @@ def test_latin_misspelling_shared_by_two_where_others_spell_it_right():
         pages[1] = f"Quality {word} Plan " + pages[1]
     (w,) = error_warnings(docs(texts), DEFAULTS)
     assert w.bidders == ("B2", "B5") and "managment" in w.summary
-    assert {(v.bidder_id, v.value) for v in w.values if v.name == "page"} == {("B2", "2"), ("B5", "2")}
+    assert {(v.bidder_id, v.value) for v in w.values if v.name == "page"} == {
+        ("B2", "2"),
+        ("B5", "2"),
+    }
 
 
 def test_a_plural_is_not_a_misspelling():

@@ -75,7 +75,9 @@ def test_not_trimmed_below_trim_min_experts():
 
 def test_not_trimmed_when_rule_says_so():
     lot, prices = setup(AggregationRule(trimmed=False))
-    assert aggregate(lot, seven_sheets([50, 52, 54, 56, 58, 60, 69]), prices, ["A"]).final_of("A") == D("87.00")
+    assert aggregate(lot, seven_sheets([50, 52, 54, 56, 58, 60, 69]), prices, ["A"]).final_of(
+        "A"
+    ) == D("87.00")
 
 
 def test_trimmed_with_equal_totals_drops_two_experts():
@@ -86,13 +88,21 @@ def test_trimmed_with_equal_totals_drops_two_experts():
     assert a.final == D("80.00")
 
 
-@pytest.mark.parametrize("rounding, expected", [
-    (Rounding.HALF_UP, D("85.13")), (Rounding.HALF_EVEN, D("85.12")), (Rounding.DOWN, D("85.12")),
-])
+@pytest.mark.parametrize(
+    "rounding, expected",
+    [
+        (Rounding.HALF_UP, D("85.13")),
+        (Rounding.HALF_EVEN, D("85.12")),
+        (Rounding.DOWN, D("85.12")),
+    ],
+)
 def test_final_rounded_once_with_plan_rule(rounding, expected):
     # totals 55 + 30 = 85.00 and 55.25 + 30 = 85.25: mean 170.25 / 2 = 85.125 exactly
     lot, prices = setup(AggregationRule(rounding=rounding), step="0.25")
-    sheets = [uniform_sheet("e1", "A", {"t": "45", "c": "10"}), uniform_sheet("e2", "A", {"t": "45.25", "c": "10"})]
+    sheets = [
+        uniform_sheet("e1", "A", {"t": "45", "c": "10"}),
+        uniform_sheet("e2", "A", {"t": "45.25", "c": "10"}),
+    ]
     a = aggregate(lot, sheets, prices, ["A"]).of("A")
     assert a.mean == D("85.125")
     assert a.final == expected
@@ -100,7 +110,9 @@ def test_final_rounded_once_with_plan_rule(rounding, expected):
 
 def test_repeating_mean_kept_unrounded_for_audit():
     # totals 85, 85, 86: 256 / 3 = 85.333… → 85.33; one decimal → 85.3
-    sheets = [uniform_sheet(e, "A", {"t": t, "c": 0}) for e, t in (("e1", 55), ("e2", 55), ("e3", 56))]
+    sheets = [
+        uniform_sheet(e, "A", {"t": t, "c": 0}) for e, t in (("e1", 55), ("e2", 55), ("e3", 56))
+    ]
     lot, prices = setup()
     a = aggregate(lot, sheets, prices, ["A"]).of("A")
     assert a.mean == D("85.33333333333333333333333333333333")
@@ -116,12 +128,15 @@ def test_missing_score_is_named():
         aggregate(lot, sheets, prices, ["A", "B"])
 
 
-@pytest.mark.parametrize("extra, words", [
-    (ItemScore("C", "t", D(1)), "not a valid bidder"),
-    (ItemScore("A", "price", D(1)), "not a scored item"),
-    (ItemScore("A", "t", D(1)), "two scores"),
-    (ItemScore("A", "zzz", D(1)), "not a scored item"),
-])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (ItemScore("C", "t", D(1)), "not a valid bidder"),
+        (ItemScore("A", "price", D(1)), "not a scored item"),
+        (ItemScore("A", "t", D(1)), "two scores"),
+        (ItemScore("A", "zzz", D(1)), "not a scored item"),
+    ],
+)
 def test_unknown_or_duplicate_scores_are_refused(extra, words):
     lot, prices = setup(prices={"A": "100", "B": "90", "C": "80"})
     good = uniform_sheet("e1", "AB", {"t": 40, "c": 10})

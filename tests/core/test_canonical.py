@@ -51,7 +51,13 @@ def test_dataclasses_and_aware_datetimes():
     assert canonical_bytes(Vote("B1", at)) == b'{"at":"2026-11-26T01:30:00Z","bidder":"B1"}'
 
 
-@given(st.dictionaries(st.text(max_size=5), st.decimals(allow_nan=False, allow_infinity=False, places=2), max_size=8))
+@given(
+    st.dictionaries(
+        st.text(max_size=5),
+        st.decimals(allow_nan=False, allow_infinity=False, places=2),
+        max_size=8,
+    )
+)
 def test_key_insertion_order_never_changes_the_bytes(mapping):
     reversed_mapping = dict(reversed(list(mapping.items())))
     assert canonical_bytes(mapping) == canonical_bytes(reversed_mapping)

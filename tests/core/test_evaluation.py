@@ -9,7 +9,15 @@ import pytest
 from evaluator_app.core.errors import AggregationError, GateError
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.gates import GateVote
-from tests.core.builders import all_pass, make_lot, make_plan, price_item, scored, sheet, uniform_sheet
+from tests.core.builders import (
+    all_pass,
+    make_lot,
+    make_plan,
+    price_item,
+    scored,
+    sheet,
+    uniform_sheet,
+)
 
 EXPERTS = ("e1", "e2", "e3", "e4", "e5")
 PLAN = make_plan(
@@ -35,8 +43,13 @@ def sheets():
     out = [uniform_sheet(e, "A", {"t": 35, "c": 20}) for e in EXPERTS]
     b_scores = {e: {("B", "t"): 30, ("B", "c"): 25} for e in EXPERTS}
     b_scores["e5"][("B", "t")] = "38.5"
-    return [sheet(s.expert_id, {**{(x.bidder_id, x.item_id): x.score for x in s.scores}, **b_scores[s.expert_id]})
-            for s in out]
+    return [
+        sheet(
+            s.expert_id,
+            {**{(x.bidder_id, x.item_id): x.score for x in s.scores}, **b_scores[s.expert_id]},
+        )
+        for s in out
+    ]
 
 
 def test_worked_lot():
@@ -68,7 +81,9 @@ def test_sheets_must_come_from_the_committee():
 
 def test_scores_for_a_rejected_bidder_are_refused():
     bad = sheets()
-    bad[0] = sheet("e1", {**{(x.bidder_id, x.item_id): x.score for x in bad[0].scores}, ("C", "t"): 10})
+    bad[0] = sheet(
+        "e1", {**{(x.bidder_id, x.item_id): x.score for x in bad[0].scores}, ("C", "t"): 10}
+    )
     with pytest.raises(AggregationError, match="bidder 'C'"):
         evaluate_lot(LOT, EXPERTS, votes(), bad)
 
@@ -82,4 +97,8 @@ def test_every_bid_rejected():
     lot = make_lot(PLAN, {"A": "200", "B": "300"}, ceiling="110")
     result = evaluate_lot(lot, EXPERTS, [], [sheet(e, {}) for e in EXPERTS])
     assert result.failed
-    assert result.price_results == () and result.ranking.entries == () and result.ranking.candidates == ()
+    assert (
+        result.price_results == ()
+        and result.ranking.entries == ()
+        and result.ranking.candidates == ()
+    )

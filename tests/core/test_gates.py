@@ -44,7 +44,11 @@ def test_majority_of_five(fail_count, rejected):
     assert outcome.rejected is rejected
     assert ("B" in result.valid_bidder_ids) is not rejected
     record = (outcome.failures if rejected else outcome.minority_fails)[0]
-    assert (record.item_id, record.fail_votes, record.pass_votes) == ("bond", fail_count, 5 - fail_count)
+    assert (record.item_id, record.fail_votes, record.pass_votes) == (
+        "bond",
+        fail_count,
+        5 - fail_count,
+    )
     assert record.reasons == tuple((e, f"保证金未到账 ({e})") for e in FIVE[:fail_count])
 
 
@@ -59,7 +63,9 @@ def test_majority_of_seven(fail_count, rejected):
 def test_half_of_an_even_committee_is_not_a_majority():
     four = FIVE[:4]
     fails = {(e, "A", "licence"): "资质不符" for e in four[:2]}
-    assert not decide_gates(lot_of(), four, votes_with_fails(four, "ABC", fails)).outcome("A").rejected
+    assert (
+        not decide_gates(lot_of(), four, votes_with_fails(four, "ABC", fails)).outcome("A").rejected
+    )
 
 
 def test_failing_any_item_rejects_and_every_failed_item_is_kept():
@@ -74,8 +80,12 @@ def test_failing_any_item_rejects_and_every_failed_item_is_kept():
 
 def test_split_fails_across_items_do_not_add_up():
     # 2 fail licence and 2 (other experts) fail bond: no item has a majority
-    fails = {("e1", "A", "licence"): "x", ("e2", "A", "licence"): "x",
-             ("e3", "A", "bond"): "y", ("e4", "A", "bond"): "y"}
+    fails = {
+        ("e1", "A", "licence"): "x",
+        ("e2", "A", "licence"): "x",
+        ("e3", "A", "bond"): "y",
+        ("e4", "A", "bond"): "y",
+    }
     outcome = decide_gates(lot_of(), FIVE, votes_with_fails(FIVE, "ABC", fails)).outcome("A")
     assert not outcome.rejected
     assert len(outcome.minority_fails) == 2
@@ -91,7 +101,9 @@ def test_fail_without_reason_is_refused(reason):
 
 
 def test_missing_votes_are_named():
-    votes = [v for v in all_pass(FIVE, "ABC", GATES) if not (v.expert_id == "e4" and v.bidder_id == "B")]
+    votes = [
+        v for v in all_pass(FIVE, "ABC", GATES) if not (v.expert_id == "e4" and v.bidder_id == "B")
+    ]
     with pytest.raises(GateError) as caught:
         decide_gates(lot_of(), FIVE, votes)
     assert "e4/B/licence" in str(caught.value) and "e4/B/bond" in str(caught.value)
@@ -103,11 +115,14 @@ def test_duplicate_vote_is_refused():
         decide_gates(lot_of(), FIVE, votes)
 
 
-@pytest.mark.parametrize("stray, words", [
-    (GateVote("x9", "A", "bond", True), "not on the committee"),
-    (GateVote("e1", "Z", "bond", True), "unknown bidder"),
-    (GateVote("e1", "A", "price", True), "not a gate item"),
-])
+@pytest.mark.parametrize(
+    "stray, words",
+    [
+        (GateVote("x9", "A", "bond", True), "not on the committee"),
+        (GateVote("e1", "Z", "bond", True), "unknown bidder"),
+        (GateVote("e1", "A", "price", True), "not a gate item"),
+    ],
+)
 def test_stray_votes_are_refused(stray, words):
     with pytest.raises(GateError, match=words):
         decide_gates(lot_of(), FIVE, all_pass(FIVE, "ABC", GATES) + [stray])
@@ -148,4 +163,6 @@ def test_no_gate_items_means_everyone_passes():
 def test_vote_order_does_not_matter():
     fails = {(e, "B", "bond"): "理由" for e in FIVE[:3]}
     votes = votes_with_fails(FIVE, "ABC", fails)
-    assert decide_gates(lot_of(), FIVE, votes) == decide_gates(lot_of(), FIVE, list(reversed(votes)))
+    assert decide_gates(lot_of(), FIVE, votes) == decide_gates(
+        lot_of(), FIVE, list(reversed(votes))
+    )

@@ -10,7 +10,12 @@ import pytest
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
 from evaluator_app.core.errors import PlanError
-from evaluator_app.core.plan_file import dumps_project, loads_project, project_from_dict, project_to_dict
+from evaluator_app.core.plan_file import (
+    dumps_project,
+    loads_project,
+    project_from_dict,
+    project_to_dict,
+)
 
 
 def example() -> dict:
@@ -32,13 +37,17 @@ def test_a_plan_without_thresholds_gets_the_defaults_and_dumps_unchanged():
 
 
 def test_thresholds_are_read_exactly_and_survive_a_round_trip():
-    project = project_from_dict(with_collusion({
-        "metadata": {"time_window_minutes": 30},
-        "machine": {"ignore": ["00-00-00-00-00-00"]},
-        "upload": {"ignore_addresses": ["10.0.0.1"]},
-        "text": {"min_passage_chars": 80, "min_similarity": "0.9"},
-        "prices": {"cluster_spread": "0.01", "progression_min_bids": 4},
-    }))
+    project = project_from_dict(
+        with_collusion(
+            {
+                "metadata": {"time_window_minutes": 30},
+                "machine": {"ignore": ["00-00-00-00-00-00"]},
+                "upload": {"ignore_addresses": ["10.0.0.1"]},
+                "text": {"min_passage_chars": 80, "min_similarity": "0.9"},
+                "prices": {"cluster_spread": "0.01", "progression_min_bids": 4},
+            }
+        )
+    )
     rule = project.lots[0].plan.collusion
     assert rule.metadata_time_window_minutes == 30
     assert rule.machine_ignore == ("00-00-00-00-00-00",)
@@ -47,7 +56,10 @@ def test_thresholds_are_read_exactly_and_survive_a_round_trip():
     assert rule.prices_cluster_spread == Decimal("0.01") and rule.prices_progression_min_bids == 4
     assert rule.prices_ceiling_share == CollusionRule().prices_ceiling_share  # untouched default
     assert loads_project(dumps_project(project)) == project
-    assert project_to_dict(project)["plans"][0]["collusion"]["prices"] == {"progression_min_bids": 4, "cluster_spread": "0.01"}
+    assert project_to_dict(project)["plans"][0]["collusion"]["prices"] == {
+        "progression_min_bids": 4,
+        "cluster_spread": "0.01",
+    }
 
 
 def test_json_float_is_read_as_decimal():
@@ -61,14 +73,54 @@ def test_json_float_is_read_as_decimal():
         ([], "plans[0].collusion", [], "must be an object"),
         ({"pricez": {}}, "plans[0].collusion.pricez", {}, "unknown field"),
         ({"prices": {"spread": "0.1"}}, "plans[0].collusion.prices.spread", "0.1", "unknown field"),
-        ({"prices": {"cluster_spread": "0.9"}}, "plans[0].collusion.prices.cluster_spread", "0.9", "must be at most 0.5"),
-        ({"prices": {"cluster_spread": "-0.1"}}, "plans[0].collusion.prices.cluster_spread", "-0.1", "must not be below 0"),
-        ({"prices": {"progression_min_bids": 2}}, "plans[0].collusion.prices.progression_min_bids", 2, "at least 3"),
-        ({"text": {"min_passage_chars": "50"}}, "plans[0].collusion.text.min_passage_chars", "50", "whole number"),
-        ({"text": {"min_similarity": "0.3"}}, "plans[0].collusion.text.min_similarity", "0.3", "must not be below 0.5"),
-        ({"metadata": {"min_matches": 5}}, "plans[0].collusion.metadata.min_matches", 5, "must be at most 4"),
-        ({"machine": {"ignore": "abc"}}, "plans[0].collusion.machine.ignore", "abc", "must be a list"),
-        ({"upload": {"ignore_addresses": [""]}}, "plans[0].collusion.upload.ignore_addresses[0]", "", "non-empty text"),
+        (
+            {"prices": {"cluster_spread": "0.9"}},
+            "plans[0].collusion.prices.cluster_spread",
+            "0.9",
+            "must be at most 0.5",
+        ),
+        (
+            {"prices": {"cluster_spread": "-0.1"}},
+            "plans[0].collusion.prices.cluster_spread",
+            "-0.1",
+            "must not be below 0",
+        ),
+        (
+            {"prices": {"progression_min_bids": 2}},
+            "plans[0].collusion.prices.progression_min_bids",
+            2,
+            "at least 3",
+        ),
+        (
+            {"text": {"min_passage_chars": "50"}},
+            "plans[0].collusion.text.min_passage_chars",
+            "50",
+            "whole number",
+        ),
+        (
+            {"text": {"min_similarity": "0.3"}},
+            "plans[0].collusion.text.min_similarity",
+            "0.3",
+            "must not be below 0.5",
+        ),
+        (
+            {"metadata": {"min_matches": 5}},
+            "plans[0].collusion.metadata.min_matches",
+            5,
+            "must be at most 4",
+        ),
+        (
+            {"machine": {"ignore": "abc"}},
+            "plans[0].collusion.machine.ignore",
+            "abc",
+            "must be a list",
+        ),
+        (
+            {"upload": {"ignore_addresses": [""]}},
+            "plans[0].collusion.upload.ignore_addresses[0]",
+            "",
+            "non-empty text",
+        ),
     ],
 )
 def test_invalid_thresholds_name_field_and_value(value, field, bad, words):
@@ -80,4 +132,6 @@ def test_invalid_thresholds_name_field_and_value(value, field, bad, words):
 
 def test_threshold_names_are_the_json_paths():
     assert threshold_name("prices_cluster_spread") == "collusion.prices.cluster_spread"
-    assert threshold_name("metadata_time_window_minutes") == "collusion.metadata.time_window_minutes"
+    assert (
+        threshold_name("metadata_time_window_minutes") == "collusion.metadata.time_window_minutes"
+    )

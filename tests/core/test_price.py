@@ -44,19 +44,27 @@ def test_low_price_first_worked_example():
 )
 def test_low_price_first_score_rounded_once_with_plan_rule(rounding, expected):
     # 84.05 × 10 / 100 = 8.405 exactly: the rule decides the last digit
-    result = compute_price_scores(price_item(10), {"A": D("84.05"), "B": D("100")}, AggregationRule(rounding=rounding))
+    result = compute_price_scores(
+        price_item(10), {"A": D("84.05"), "B": D("100")}, AggregationRule(rounding=rounding)
+    )
     assert result.entry("B").raw == D("8.405")
     assert result.score_of("B") == expected
 
 
 def test_low_price_first_decimals_from_plan():
     # 90 × 30 / 95 = 28.421052… → 28.4 with one decimal, 28 with none
-    assert compute_price_scores(price_item(30), BIDS, AggregationRule(decimals=1)).score_of("B") == D("28.4")
-    assert compute_price_scores(price_item(30), BIDS, AggregationRule(decimals=0)).score_of("B") == D("28")
+    assert compute_price_scores(price_item(30), BIDS, AggregationRule(decimals=1)).score_of(
+        "B"
+    ) == D("28.4")
+    assert compute_price_scores(price_item(30), BIDS, AggregationRule(decimals=0)).score_of(
+        "B"
+    ) == D("28")
 
 
 def test_single_bid_gets_full_points():
-    assert compute_price_scores(price_item(30), {"A": D("123.45")}, HALF_UP).score_of("A") == D("30.00")
+    assert compute_price_scores(price_item(30), {"A": D("123.45")}, HALF_UP).score_of("A") == D(
+        "30.00"
+    )
 
 
 # --- benchmark price ---------------------------------------------------------------------
@@ -81,7 +89,9 @@ def test_benchmark_price_worked_example():
 
 def test_benchmark_is_rounded_to_fen_half_up_whatever_the_plan_rule():
     # 99.225 would be 99.22 under half-even; the benchmark is a price and always goes half up
-    result = compute_price_scores(price_item(30, FORMULA), BIDS, AggregationRule(rounding=Rounding.HALF_EVEN))
+    result = compute_price_scores(
+        price_item(30, FORMULA), BIDS, AggregationRule(rounding=Rounding.HALF_EVEN)
+    )
     assert result.benchmark == D("99.23")
 
 
@@ -111,7 +121,9 @@ def test_no_trim_without_enough_bids():
 def test_trim_with_equal_prices_drops_two_distinct_bidders():
     # all at 100: the amount dropped is the same; the first ids are named, never one bidder twice
     formula = BenchmarkPrice(trim_min_bids=3)
-    result = compute_price_scores(price_item(30, formula), {"C": D(100), "A": D(100), "B": D(100)}, HALF_UP)
+    result = compute_price_scores(
+        price_item(30, formula), {"C": D(100), "A": D(100), "B": D(100)}, HALF_UP
+    )
     assert result.dropped_bidder_ids == ("B", "A")
     assert result.benchmark == D("100.00")
     assert set(scores(result).values()) == {D("30.00")}
@@ -131,7 +143,9 @@ def test_benchmark_score_never_below_zero():
 
 def test_bid_equal_to_benchmark_gets_full_points():
     formula = BenchmarkPrice(k=D(0))
-    result = compute_price_scores(price_item(30, formula), {"A": D(90), "B": D(110), "C": D(100)}, HALF_UP)
+    result = compute_price_scores(
+        price_item(30, formula), {"A": D(90), "B": D(110), "C": D(100)}, HALF_UP
+    )
     assert result.benchmark == D("100.00")
     assert result.score_of("C") == D("30.00")
     # A 90: 10 % × 0.5 = 5 → 25.00; B 110: 10 % × 1 = 10 → 20.00
@@ -163,7 +177,9 @@ def test_benchmark_not_positive_is_an_error():
 
 
 def test_ceiling_equal_is_valid_and_above_is_not():
-    lot = make_lot(make_plan(price=price_item()), {"A": "100.00", "B": "100.01", "C": "99"}, ceiling="100")
+    lot = make_lot(
+        make_plan(price=price_item()), {"A": "100.00", "B": "100.01", "C": "99"}, ceiling="100"
+    )
     valid, over = split_by_ceiling(lot)
     assert valid == {"A": D("100.00"), "C": D("99")}
     assert over == ("B",)
@@ -176,5 +192,7 @@ def test_no_ceiling_means_all_valid():
 
 def test_result_does_not_depend_on_bid_order():
     forward = compute_price_scores(price_item(30, FORMULA), BIDS, HALF_UP)
-    backward = compute_price_scores(price_item(30, FORMULA), dict(reversed(list(BIDS.items()))), HALF_UP)
+    backward = compute_price_scores(
+        price_item(30, FORMULA), dict(reversed(list(BIDS.items()))), HALF_UP
+    )
     assert forward == backward

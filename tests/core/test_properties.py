@@ -28,10 +28,9 @@ def round_fraction(value: Fraction, decimals: int, rounding: Rounding) -> Fracti
     scaled = abs(value) * 10**decimals
     whole, rest = divmod(scaled.numerator, scaled.denominator)
     rest_fraction = Fraction(rest, scaled.denominator)
-    if rounding is Rounding.HALF_UP and rest_fraction >= Fraction(1, 2):
-        whole += 1
-    elif rounding is Rounding.HALF_EVEN and (
-        rest_fraction > Fraction(1, 2) or (rest_fraction == Fraction(1, 2) and whole % 2 == 1)
+    if (rounding is Rounding.HALF_UP and rest_fraction >= Fraction(1, 2)) or (
+        rounding is Rounding.HALF_EVEN
+        and (rest_fraction > Fraction(1, 2) or (rest_fraction == Fraction(1, 2) and whole % 2 == 1))
     ):
         whole += 1
     return sign * Fraction(whole, 10**decimals)
@@ -76,10 +75,17 @@ def run(lot: Lot, sheets: list[ScoreSheetData]):
 @given(evaluations(), st.randoms(use_true_random=False))
 def test_reordering_experts_bidders_and_scores_changes_nothing(case, rnd: random.Random):
     lot, sheets = case
-    shuffled_sheets = [ScoreSheetData(s.expert_id, tuple(rnd.sample(s.scores, len(s.scores))))
-                       for s in rnd.sample(sheets, len(sheets))]
-    shuffled_lot = Lot(lot.id, lot.name, tuple(rnd.sample(lot.bidders, len(lot.bidders))), lot.plan,
-                       lot.ceiling_price)
+    shuffled_sheets = [
+        ScoreSheetData(s.expert_id, tuple(rnd.sample(s.scores, len(s.scores))))
+        for s in rnd.sample(sheets, len(sheets))
+    ]
+    shuffled_lot = Lot(
+        lot.id,
+        lot.name,
+        tuple(rnd.sample(lot.bidders, len(lot.bidders))),
+        lot.plan,
+        lot.ceiling_price,
+    )
     assert run(lot, sheets) == run(shuffled_lot, shuffled_sheets)
 
 
@@ -92,7 +98,11 @@ def test_final_is_the_exact_rational_mean_rounded_once(case):
     for bidder in totals.bidders:
         price = Fraction(prices[0].score_of(bidder.bidder_id))
         values = sorted(
-            sum((Fraction(x.score) for x in s.scores if x.bidder_id == bidder.bidder_id), Fraction(0)) + price
+            sum(
+                (Fraction(x.score) for x in s.scores if x.bidder_id == bidder.bidder_id),
+                Fraction(0),
+            )
+            + price
             for s in sheets
         )
         if totals.trimmed:
@@ -103,15 +113,22 @@ def test_final_is_the_exact_rational_mean_rounded_once(case):
 
 
 @SETTINGS
-@given(st.lists(st.integers(0, 10**6).map(lambda n: D(n).scaleb(-2)), min_size=3, max_size=12), ROUNDINGS)
+@given(
+    st.lists(st.integers(0, 10**6).map(lambda n: D(n).scaleb(-2)), min_size=3, max_size=12),
+    ROUNDINGS,
+)
 def test_trimmed_mean_lies_between_min_and_max(scores, rounding):
-    plan = make_plan(technical=[scored("t", 10**4, step="0.01")], aggregation=AggregationRule(
-        trimmed=True, trim_min_experts=3, rounding=rounding))
+    plan = make_plan(
+        technical=[scored("t", 10**4, step="0.01")],
+        aggregation=AggregationRule(trimmed=True, trim_min_experts=3, rounding=rounding),
+    )
     lot = make_lot(plan, {"A": "1"})
     sheets = [sheet(f"e{i:02}", {("A", "t"): v}) for i, v in enumerate(scores)]
     result = aggregate(lot, sheets, (), ["A"]).of("A")
     assert min(scores) <= result.mean <= max(scores)
-    assert plan.aggregation.round(min(scores)) <= result.final <= plan.aggregation.round(max(scores))
+    assert (
+        plan.aggregation.round(min(scores)) <= result.final <= plan.aggregation.round(max(scores))
+    )
     assert len(result.dropped_expert_ids) == 2 and len(set(result.dropped_expert_ids)) == 2
 
 
@@ -140,7 +157,9 @@ def test_low_price_first_is_exact_and_within_full(bids, rounding, decimals):
 def test_benchmark_price_is_exact_and_within_full(bids, k, e_above, e_below, trim, rounding):
     rule = AggregationRule(rounding=rounding)
     formula = BenchmarkPrice(k=k, e_above=e_above, e_below=e_below, trim_min_bids=trim)
-    result = compute_price_scores(price_item(30, formula), {f"b{i}": p for i, p in enumerate(bids)}, rule)
+    result = compute_price_scores(
+        price_item(30, formula), {f"b{i}": p for i, p in enumerate(bids)}, rule
+    )
     counted = sorted(Fraction(p) for p in bids)
     if trim is not None and len(counted) >= trim:
         counted = counted[1:-1]
@@ -166,8 +185,13 @@ def test_deviation_flags_match_exact_rule(case):
     if len(sheets) >= 2:
         for s in sheets:
             for x in s.scores:
-                others = [Fraction(y.score) for o in sheets if o is not s for y in o.scores
-                          if (y.bidder_id, y.item_id) == (x.bidder_id, x.item_id)]
+                others = [
+                    Fraction(y.score)
+                    for o in sheets
+                    if o is not s
+                    for y in o.scores
+                    if (y.bidder_id, y.item_id) == (x.bidder_id, x.item_id)
+                ]
                 limit = Fraction(lot.plan.deviation.share) * dict(ITEMS)[x.item_id]
                 if abs(Fraction(x.score) - sum(others) / len(others)) > limit:
                     expected.add((s.expert_id, x.bidder_id, x.item_id))

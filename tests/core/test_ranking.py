@@ -10,11 +10,16 @@ from evaluator_app.core.ranking import rank
 from tests.core.builders import make_lot, make_plan, price_item, scored
 
 
-def lot_and_aggregate(rows, tie_breaks=(TieBreak.LOWER_PRICE, TieBreak.HIGHER_TECHNICAL), candidates=3):
+def lot_and_aggregate(
+    rows, tie_breaks=(TieBreak.LOWER_PRICE, TieBreak.HIGHER_TECHNICAL), candidates=3
+):
     """rows: bidder id → (price, unrounded final, unrounded technical)."""
     rule = AggregationRule()
-    plan = make_plan(technical=[scored("t", 70)], price=price_item(30),
-                     ranking=RankingRule(tuple(tie_breaks), candidates))
+    plan = make_plan(
+        technical=[scored("t", 70)],
+        price=price_item(30),
+        ranking=RankingRule(tuple(tie_breaks), candidates),
+    )
     lot = make_lot(plan, {b: price for b, (price, _f, _t) in rows.items()})
     bidders = tuple(
         BidderAggregate(b, (), Mean(D(f), rule.round(D(f)), ()), Mean(D(t), rule.round(D(t)), ()))
@@ -28,7 +33,9 @@ def order(ranking):
 
 
 def test_by_final_score():
-    lot, agg = lot_and_aggregate({"A": ("100", "80", "50"), "B": ("90", "90", "50"), "C": ("95", "85", "50")})
+    lot, agg = lot_and_aggregate(
+        {"A": ("100", "80", "50"), "B": ("90", "90", "50"), "C": ("95", "85", "50")}
+    )
     ranking = rank(lot, agg)
     assert order(ranking) == [(1, "B"), (2, "C"), (3, "A")]
     assert ranking.unresolved_ties == () and ranking.candidates == ("B", "C", "A")
@@ -37,7 +44,9 @@ def test_by_final_score():
 
 def test_tie_resolved_by_lower_price():
     # A and B both 85.00: B bid 95 < A bid 100 → B first
-    lot, agg = lot_and_aggregate({"A": ("100", "85", "50"), "B": ("95", "85", "40"), "C": ("90", "80", "60")})
+    lot, agg = lot_and_aggregate(
+        {"A": ("100", "85", "50"), "B": ("95", "85", "40"), "C": ("90", "80", "60")}
+    )
     ranking = rank(lot, agg)
     assert order(ranking) == [(1, "B"), (2, "A"), (3, "C")]
     assert ranking.entry("B").decided_by is TieBreak.LOWER_PRICE
@@ -63,7 +72,9 @@ def test_tie_breaks_follow_plan_order():
 
 def test_unresolved_tie_shares_a_position_and_is_reported():
     # A and B equal on final, price and technical: both position 1, C is third
-    lot, agg = lot_and_aggregate({"B": ("100", "85", "50"), "A": ("100", "85", "50"), "C": ("90", "80", "60")})
+    lot, agg = lot_and_aggregate(
+        {"B": ("100", "85", "50"), "A": ("100", "85", "50"), "C": ("90", "80", "60")}
+    )
     ranking = rank(lot, agg)
     assert order(ranking) == [(1, "A"), (1, "B"), (3, "C")]
     assert ranking.unresolved_ties == (("A", "B"),)
@@ -86,7 +97,9 @@ def test_published_rounded_scores_are_compared():
 
 def test_three_way_tie_partly_resolved():
     # all 85.00; price: C 90 alone first; A and B both 100 → technical equal → unresolved at 2
-    lot, agg = lot_and_aggregate({"A": ("100", "85", "50"), "B": ("100", "85", "50"), "C": ("90", "85", "50")})
+    lot, agg = lot_and_aggregate(
+        {"A": ("100", "85", "50"), "B": ("100", "85", "50"), "C": ("90", "85", "50")}
+    )
     ranking = rank(lot, agg)
     assert order(ranking) == [(1, "C"), (2, "A"), (2, "B")]
     assert ranking.unresolved_ties == (("A", "B"),)
@@ -94,7 +107,12 @@ def test_three_way_tie_partly_resolved():
 
 def test_tie_straddling_the_candidate_cutoff_is_flagged_not_picked():
     # positions 1, 2, 3, 3 with 3 candidates: C and D tie for the third place
-    rows = {"A": ("90", "95", "50"), "B": ("90", "90", "50"), "C": ("100", "85", "50"), "D": ("100", "85", "50")}
+    rows = {
+        "A": ("90", "95", "50"),
+        "B": ("90", "90", "50"),
+        "C": ("100", "85", "50"),
+        "D": ("100", "85", "50"),
+    }
     ranking = rank(*lot_and_aggregate(rows))
     assert ranking.candidates == ("A", "B")
     assert ranking.cutoff_tie == ("C", "D") and ranking.has_cutoff_tie
@@ -102,7 +120,12 @@ def test_tie_straddling_the_candidate_cutoff_is_flagged_not_picked():
 
 def test_tie_inside_the_cutoff_is_no_problem():
     # positions 1, 2, 2, 4: A, B, C are candidates; the B/C tie is still reported
-    rows = {"A": ("90", "95", "50"), "B": ("100", "90", "50"), "C": ("100", "90", "50"), "D": ("80", "85", "50")}
+    rows = {
+        "A": ("90", "95", "50"),
+        "B": ("100", "90", "50"),
+        "C": ("100", "90", "50"),
+        "D": ("80", "85", "50"),
+    }
     ranking = rank(*lot_and_aggregate(rows))
     assert ranking.candidates == ("A", "B", "C")
     assert ranking.cutoff_tie == ()

@@ -50,7 +50,9 @@ def test_bundled_example_result(project):
         ("B3", Decimal("80.19")),
     ]
     # E5 gave B2 6 on 施工组织设计 while the others' mean is 13.0; limit 0.2 × 15 = 3.
-    assert [(f.expert_id, f.bidder_id, f.item_id) for f in result.deviations] == [("E5", "B2", "t-organisation")]
+    assert [(f.expert_id, f.bidder_id, f.item_id) for f in result.deviations] == [
+        ("E5", "B2", "t-organisation")
+    ]
     assert committee.explanations_of("E5")[("B2", "t-organisation")].startswith("施工组织设计")
 
 
@@ -70,6 +72,8 @@ def test_unknown_lot_and_unknown_fail_are_refused(project):
     with pytest.raises(PlanError, match="names no lot"):
         loads_scores(json.dumps(data), project)
     data = scores_data()
-    data["gate_votes"]["fails"].append({"expert": "E9", "bidder": "B1", "item": "q-bond", "reason": "x"})
+    data["gate_votes"]["fails"].append(
+        {"expert": "E9", "bidder": "B1", "item": "q-bond", "reason": "x"}
+    )
     with pytest.raises(PlanError, match="unknown expert, bidder or gate item"):
         loads_scores(json.dumps(data), project)

@@ -12,15 +12,26 @@ from evaluator_app.core.scoring import check_score, grade_of
 
 DESIGN = ScoredItem("design", "施工组织设计", D(10), step=D("0.5"))
 BANDED = ScoredItem(
-    "quality", "质量保证措施", D(10), step=D("0.5"),
+    "quality",
+    "质量保证措施",
+    D(10),
+    step=D("0.5"),
     bands=(GradeBand("优", D(8), D(10)), GradeBand("良", D(5), D(7)), GradeBand("差", D(0), D(3))),
 )
 OFFSET = ScoredItem("service", "售后服务", D(5), min=D(1), step=D("0.3"))
 
 
-@pytest.mark.parametrize("value, expected", [
-    (D("7.5"), D("7.5")), ("7.5", D("7.5")), (" 8 ", D("8")), (10, D("10")), (0, D("0")), ("1E1", D("10")),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (D("7.5"), D("7.5")),
+        ("7.5", D("7.5")),
+        (" 8 ", D("8")),
+        (10, D("10")),
+        (0, D("0")),
+        ("1E1", D("10")),
+    ],
+)
 def test_accepted_values_are_returned_as_decimal(value, expected):
     result = check_score(DESIGN, value)
     assert result == expected and isinstance(result, D)

@@ -11,10 +11,24 @@ from evaluator_app.pki.demo_pki import DemoPki, load_demo_pki
 
 def test_index_layout(demo_pki: DemoPki) -> None:
     index = json.loads((demo_pki.root / "index.json").read_text(encoding="utf-8"))
-    for key in ("trust_list", "cas", "people", "tsa", "venues", "workstations", "trust_list_signer", "services_url"):
+    for key in (
+        "trust_list",
+        "cas",
+        "people",
+        "tsa",
+        "venues",
+        "workstations",
+        "trust_list_signer",
+        "services_url",
+    ):
         assert key in index
     assert {c["status"] for c in index["cas"]} == {"granted", "withdrawn", "unrecognised"}
-    assert {p["status"] for p in index["people"]} == {"valid", "expired", "revoked", "wrong-key-usage"}
+    assert {p["status"] for p in index["people"]} == {
+        "valid",
+        "expired",
+        "revoked",
+        "wrong-key-usage",
+    }
     assert {p["role"] for p in index["people"]} == {"expert", "supervisor", "centre"}
     for p in index["people"]:
         for rel in (p["cert"], p["key"], p["p12"]):
@@ -30,7 +44,9 @@ def test_load_round_trip(demo_pki: DemoPki) -> None:
 
 def test_p12_opens_with_its_random_password(demo_pki: DemoPki) -> None:
     person = demo_pki.person("expert-nca-1")
-    key, cert, chain = pkcs12.load_key_and_certificates(person.p12.read_bytes(), person.password.encode())
+    key, cert, chain = pkcs12.load_key_and_certificates(
+        person.p12.read_bytes(), person.password.encode()
+    )
     assert cert == person.load_cert() and key is not None and len(chain) == 2
     assert person.password != demo_pki.person("expert-nca-2").password
 
@@ -50,7 +66,12 @@ def test_person_certificates(demo_pki: DemoPki) -> None:
 
 def test_venue_and_tsa_certificates(demo_pki: DemoPki) -> None:
     assert {v.name for v in demo_pki.venues} == {"济南", "淄博"}
-    san = demo_pki.venue("济南").load_cert().extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    san = (
+        demo_pki.venue("济南")
+        .load_cert()
+        .extensions.get_extension_for_class(x509.SubjectAlternativeName)
+        .value
+    )
     assert "localhost" in san.get_values_for_type(x509.DNSName)
     assert [str(ip) for ip in san.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
     eku = demo_pki.tsa.load_cert().extensions.get_extension_for_class(x509.ExtendedKeyUsage)

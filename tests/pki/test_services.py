@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import urllib.request
+from datetime import UTC
 
 import aiohttp
 from asn1crypto import core, tsp
@@ -19,11 +20,17 @@ from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.reasons import ReasonCode
 from evaluator_app.pki.revocation import DEFAULT_CACHE, RevocationCache
 from evaluator_app.pki.trust_list import TrustList, load_trust_list
-from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate, validate_certificate
+from evaluator_app.pki.validation import (
+    RevocationPolicy,
+    avalidate_certificate,
+    validate_certificate,
+)
 from tests.pki_fixtures import ServicesThread
 
 
-def test_ocsp_good_and_revoked(demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread) -> None:
+def test_ocsp_good_and_revoked(
+    demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
+) -> None:
     good = validate_certificate(demo_pki.person("expert-nca-1").load_cert(), "auth", trust_list)
     assert good.ok and len(good.ocsps) == 1 and not good.crls
     status = ocsp.load_der_ocsp_response(good.ocsps[0]).certificate_status
@@ -34,20 +41,29 @@ def test_ocsp_good_and_revoked(demo_pki: DemoPki, trust_list: TrustList, pki_ser
     assert revoked.ocsps, "decided by OCSP"
 
 
-async def test_crl_served_and_revoked_detected(demo_pki: DemoPki, trust_list: TrustList,
-                                               pki_services: ServicesThread) -> None:
+async def test_crl_served_and_revoked_detected(
+    demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
+) -> None:
     async with aiohttp.ClientSession() as session:
         async with session.get(demo_pki.ca("nca").crl_url) as resp:
             assert resp.status == 200
             crl = x509.load_der_x509_crl(await resp.read())
     person = demo_pki.person("expert-revoked")
-    assert crl.get_revoked_certificate_by_serial_number(person.load_cert().serial_number) is not None
-    result = await avalidate_certificate(person.load_cert(), "sign", trust_list,
-                                         revocation=RevocationPolicy.offline(crls=[crl.public_bytes(serialization.Encoding.DER)]))
+    assert (
+        crl.get_revoked_certificate_by_serial_number(person.load_cert().serial_number) is not None
+    )
+    result = await avalidate_certificate(
+        person.load_cert(),
+        "sign",
+        trust_list,
+        revocation=RevocationPolicy.offline(crls=[crl.public_bytes(serialization.Encoding.DER)]),
+    )
     assert result.codes == (ReasonCode.REVOKED,)
 
 
-async def test_responses_are_cached(demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread) -> None:
+async def test_responses_are_cached(
+    demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
+) -> None:
     cache = RevocationCache()
     policy = RevocationPolicy(cache=cache)
     cert = demo_pki.person("expert-sd-2").load_cert()
@@ -60,19 +76,29 @@ async def test_responses_are_cached(demo_pki: DemoPki, trust_list: TrustList, pk
 async def test_hard_fail_vs_soft_fail_when_service_down(down_pki: DemoPki) -> None:
     tl = load_trust_list(down_pki.trust_list, down_pki.trust_list_signer.cert)
     cert = down_pki.person("expert-sd-1").load_cert()
-    hard = await avalidate_certificate(cert, "auth", tl, revocation=RevocationPolicy("hard-fail", timeout=2))
+    hard = await avalidate_certificate(
+        cert, "auth", tl, revocation=RevocationPolicy("hard-fail", timeout=2)
+    )
     assert hard.codes == (ReasonCode.REVOCATION_UNKNOWN,)
-    soft = await avalidate_certificate(cert, "auth", tl, revocation=RevocationPolicy("soft-fail", timeout=2))
+    soft = await avalidate_certificate(
+        cert, "auth", tl, revocation=RevocationPolicy("soft-fail", timeout=2)
+    )
     assert soft.ok
     # soft-fail never hides a revocation that is known
     revoked = down_pki.person("expert-revoked")
     crls = [down_pki.ca("nca").crl.read_bytes()]
-    result = await avalidate_certificate(revoked.load_cert(), "auth", tl,
-                                         revocation=RevocationPolicy("soft-fail", crls=tuple(crls), timeout=2))
+    result = await avalidate_certificate(
+        revoked.load_cert(),
+        "auth",
+        tl,
+        revocation=RevocationPolicy("soft-fail", crls=tuple(crls), timeout=2),
+    )
     assert result.codes == (ReasonCode.REVOKED,)
 
 
-async def test_tsa_answers_rfc3161(demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread) -> None:
+async def test_tsa_answers_rfc3161(
+    demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
+) -> None:
     digest = hashlib.sha256(b"score sheet").digest()
     async with aiohttp.ClientSession() as session:
         stamper = HTTPTimeStamper(demo_pki.tsa.url, session=session)  # type: ignore[arg-type]
@@ -80,7 +106,9 @@ async def test_tsa_answers_rfc3161(demo_pki: DemoPki, trust_list: TrustList, pki
     signed_data = token["content"]
     tst_info = signed_data["encap_content_info"]["content"].parsed
     assert tst_info["message_imprint"]["hashed_message"].native == digest
-    root = asn1_x509.Certificate.load(demo_pki.ca("sdca").load_root().public_bytes(serialization.Encoding.DER))
+    root = asn1_x509.Certificate.load(
+        demo_pki.ca("sdca").load_root().public_bytes(serialization.Encoding.DER)
+    )
     context = ValidationContext(trust_roots=[root], revocation_mode="soft-fail")
     status = await validate_tst_signed_data(signed_data, context, lambda _alg: digest)
     assert status["intact"] and status["valid"]
@@ -90,47 +118,73 @@ async def test_tsa_answers_rfc3161(demo_pki: DemoPki, trust_list: TrustList, pki
 
 
 async def test_tsa_rejects_garbage(demo_pki: DemoPki, pki_services: ServicesThread) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(demo_pki.tsa.url, data=b"not a request",
-                                headers={"Content-Type": "application/timestamp-query"}) as resp:
-            assert resp.status == 200 and resp.content_type == "application/timestamp-reply"
-            outer = core.Sequence.load(await resp.read())
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            demo_pki.tsa.url,
+            data=b"not a request",
+            headers={"Content-Type": "application/timestamp-query"},
+        ) as resp,
+    ):
+        assert resp.status == 200 and resp.content_type == "application/timestamp-reply"
+        outer = core.Sequence.load(await resp.read())
     status = tsp.PKIStatusInfo.load(outer.contents)  # no token in a rejection
     assert status["status"].native == "rejection" and status["fail_info"].native == {"bad_request"}
 
 
-async def test_ocsp_refuses_questions_about_another_ca(demo_pki: DemoPki, pki_services: ServicesThread) -> None:
+async def test_ocsp_refuses_questions_about_another_ca(
+    demo_pki: DemoPki, pki_services: ServicesThread
+) -> None:
     other = demo_pki.person("expert-nca-1").load_cert()  # issued by NCA, asked of SDCA's responder
-    req = ocsp.OCSPRequestBuilder().add_certificate(other, demo_pki.ca("nca").load_cert(), hashes.SHA1()).build()
-    async with aiohttp.ClientSession() as session:
-        async with session.post(demo_pki.ca("sdca").ocsp_url, data=req.public_bytes(serialization.Encoding.DER)) as resp:
-            answer = ocsp.load_der_ocsp_response(await resp.read())
+    req = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate(other, demo_pki.ca("nca").load_cert(), hashes.SHA1())
+        .build()
+    )
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            demo_pki.ca("sdca").ocsp_url, data=req.public_bytes(serialization.Encoding.DER)
+        ) as resp,
+    ):
+        answer = ocsp.load_der_ocsp_response(await resp.read())
     assert answer.response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
 
 
-async def test_ocsp_unknown_serial_gives_revocation_unknown(demo_pki: DemoPki, trust_list: TrustList,
-                                                            pki_services: ServicesThread) -> None:
+async def test_ocsp_unknown_serial_gives_revocation_unknown(
+    demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
+) -> None:
     """A certificate the responder never heard of (OCSP pointer only, no CRL) is not taken as good."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from evaluator_app.pki.x509_build import build_cert, make_name, new_key
 
     ca = demo_pki.ca("sdca")
-    now, key = datetime.now(timezone.utc), new_key()
-    cert = build_cert(subject=make_name("陌生人", serial_number="370000199001019999"), public_key=key.public_key(),
-                      issuer_cert=ca.load_cert(), issuer_key=ca.load_key(), not_before=now - timedelta(days=1),
-                      not_after=now + timedelta(days=9), key_usage=("digital_signature", "content_commitment"),
-                      ocsp_url=ca.ocsp_url)
+    now, key = datetime.now(UTC), new_key()
+    cert = build_cert(
+        subject=make_name("陌生人", serial_number="370000199001019999"),
+        public_key=key.public_key(),
+        issuer_cert=ca.load_cert(),
+        issuer_key=ca.load_key(),
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=9),
+        key_usage=("digital_signature", "content_commitment"),
+        ocsp_url=ca.ocsp_url,
+    )
     req = ocsp.OCSPRequestBuilder().add_certificate(cert, ca.load_cert(), hashes.SHA1()).build()
-    async with aiohttp.ClientSession() as session:
-        async with session.post(ca.ocsp_url, data=req.public_bytes(serialization.Encoding.DER)) as resp:
-            answer = ocsp.load_der_ocsp_response(await resp.read())
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(ca.ocsp_url, data=req.public_bytes(serialization.Encoding.DER)) as resp,
+    ):
+        answer = ocsp.load_der_ocsp_response(await resp.read())
     assert answer.certificate_status == ocsp.OCSPCertStatus.UNKNOWN
     result = await avalidate_certificate(cert, "sign", trust_list)
     assert result.codes == (ReasonCode.REVOCATION_UNKNOWN,)
 
 
-def test_openssl_accepts_ocsp_and_tsa_answers(demo_pki: DemoPki, pki_services: ServicesThread, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_openssl_accepts_ocsp_and_tsa_answers(
+    demo_pki: DemoPki, pki_services: ServicesThread, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     """Interoperability: the answers verify with OpenSSL, not only with our own code."""
     import shutil
     import subprocess
@@ -142,19 +196,66 @@ def test_openssl_accepts_ocsp_and_tsa_answers(demo_pki: DemoPki, pki_services: S
     nca = demo_pki.ca("nca")
     chain = tmp_path / "nca-chain.pem"
     chain.write_bytes(nca.cert.read_bytes() + nca.root_cert.read_bytes())
-    out = subprocess.run(["openssl", "ocsp", "-issuer", str(nca.cert), "-cert", str(demo_pki.person("expert-revoked").cert),
-                          "-url", nca.ocsp_url, "-CAfile", str(chain)], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [
+            "openssl",
+            "ocsp",
+            "-issuer",
+            str(nca.cert),
+            "-cert",
+            str(demo_pki.person("expert-revoked").cert),
+            "-url",
+            nca.ocsp_url,
+            "-CAfile",
+            str(chain),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert "Response verify OK" in out.stderr + out.stdout and ": revoked" in out.stdout
     query, reply = tmp_path / "q.tsq", tmp_path / "r.tsr"
     (tmp_path / "data").write_bytes(b"score sheet")
-    subprocess.run(["openssl", "ts", "-query", "-data", str(tmp_path / "data"), "-sha256", "-cert", "-out", str(query)],
-                   check=True, capture_output=True, timeout=30)
-    req = urllib.request.Request(demo_pki.tsa.url, data=query.read_bytes(),  # type: ignore[arg-type]
-                                 headers={"Content-Type": "application/timestamp-query"})
+    subprocess.run(
+        [
+            "openssl",
+            "ts",
+            "-query",
+            "-data",
+            str(tmp_path / "data"),
+            "-sha256",
+            "-cert",
+            "-out",
+            str(query),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    req = urllib.request.Request(
+        demo_pki.tsa.url,
+        data=query.read_bytes(),  # type: ignore[arg-type]
+        headers={"Content-Type": "application/timestamp-query"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         reply.write_bytes(resp.read())
     sdca = demo_pki.ca("sdca")
-    verify = subprocess.run(["openssl", "ts", "-verify", "-in", str(reply), "-queryfile", str(query),
-                             "-CAfile", str(sdca.root_cert), "-untrusted", str(sdca.cert)],
-                            capture_output=True, text=True, timeout=30)
+    verify = subprocess.run(
+        [
+            "openssl",
+            "ts",
+            "-verify",
+            "-in",
+            str(reply),
+            "-queryfile",
+            str(query),
+            "-CAfile",
+            str(sdca.root_cert),
+            "-untrusted",
+            str(sdca.cert),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert "Verification: OK" in verify.stdout, verify.stderr

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,9 +33,13 @@ def test_loads_and_describes_cas(trust_list: TrustList, demo_pki: DemoPki) -> No
     names = {c.name for c in trust_list.cas}
     assert demo_pki.ca("sdca").name in names and demo_pki.ca("rogue").name not in names
     old = trust_list.ca(demo_pki.ca("oldca").name)
-    assert old.status is CaStatus.WITHDRAWN and old.withdrawn_at == demo_pki.ca("oldca").withdrawn_at
+    assert (
+        old.status is CaStatus.WITHDRAWN and old.withdrawn_at == demo_pki.ca("oldca").withdrawn_at
+    )
     assert Service.TIMESTAMP in trust_list.ca(demo_pki.ca("sdca").name).services
-    assert trust_list.ca(demo_pki.ca("nca").name).identity_rule.kind is IdentityRuleKind.SAN_OTHER_NAME
+    assert (
+        trust_list.ca(demo_pki.ca("nca").name).identity_rule.kind is IdentityRuleKind.SAN_OTHER_NAME
+    )
     assert trust_list.signer_cert == demo_pki.trust_list_signer.load_cert()
 
 
@@ -57,9 +61,15 @@ def test_tampered_refused(demo_pki: DemoPki, tmp_path: Path) -> None:
 
 def test_wrong_key_refused(demo_pki: DemoPki, tmp_path: Path) -> None:
     key = new_key()
-    now = datetime.now(timezone.utc)
-    cert = build_cert(subject=make_name("impostor"), public_key=key.public_key(), issuer_cert=None,
-                      issuer_key=key, not_before=now - timedelta(days=1), not_after=now + timedelta(days=1))
+    now = datetime.now(UTC)
+    cert = build_cert(
+        subject=make_name("impostor"),
+        public_key=key.public_key(),
+        issuer_cert=None,
+        issuer_key=key,
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=1),
+    )
     tl = load_trust_list(demo_pki.trust_list, demo_pki.trust_list_signer.cert)
     forged = tmp_path / "forged.json"
     forged.write_bytes(sign_trust_list(tl, key, cert))
@@ -75,14 +85,21 @@ def test_wrong_key_refused(demo_pki: DemoPki, tmp_path: Path) -> None:
 
 def test_out_of_date_refused(trust_list: TrustList, demo_pki: DemoPki) -> None:
     with pytest.raises(TrustListError) as info:
-        load_trust_list(demo_pki.trust_list, demo_pki.trust_list_signer.cert, now=trust_list.next_update)
+        load_trust_list(
+            demo_pki.trust_list, demo_pki.trust_list_signer.cert, now=trust_list.next_update
+        )
     assert "过期" in info.value.message_zh and "out of date" in info.value.message_en
     with pytest.raises(TrustListError, match="future"):
-        load_trust_list(demo_pki.trust_list, demo_pki.trust_list_signer.cert,
-                        now=trust_list.issued_at - timedelta(minutes=1))
+        load_trust_list(
+            demo_pki.trust_list,
+            demo_pki.trust_list_signer.cert,
+            now=trust_list.issued_at - timedelta(minutes=1),
+        )
 
 
-def test_build_from_config_round_trip(demo_pki: DemoPki, tmp_path: Path, trust_list: TrustList) -> None:
+def test_build_from_config_round_trip(
+    demo_pki: DemoPki, tmp_path: Path, trust_list: TrustList
+) -> None:
     config = json.loads(demo_pki.trust_list_config.read_text(encoding="utf-8"))
     config["sequence_number"] = 2
     tl = trust_list_from_config(config, demo_pki.root)
@@ -94,7 +111,11 @@ def test_build_from_config_round_trip(demo_pki: DemoPki, tmp_path: Path, trust_l
 
 
 def test_each_identity_rule(demo_pki: DemoPki, trust_list: TrustList) -> None:
-    for key in ("expert-sd-1", "expert-nca-1", "expert-old"):  # serialNumber, otherName, subject attribute
+    for key in (
+        "expert-sd-1",
+        "expert-nca-1",
+        "expert-old",
+    ):  # serialNumber, otherName, subject attribute
         person = demo_pki.person(key)
         who = identify(person.load_cert(), trust_list)
         assert (who.person_id, who.name) == (person.person_id, person.name)
@@ -107,9 +128,13 @@ def test_same_person_through_both_cas(demo_pki: DemoPki, trust_list: TrustList) 
     assert a == b and a.person_id == b.person_id and a.ca_name != b.ca_name
 
 
-def test_identify_refuses_unknown_issuer_and_missing_field(demo_pki: DemoPki, trust_list: TrustList) -> None:
+def test_identify_refuses_unknown_issuer_and_missing_field(
+    demo_pki: DemoPki, trust_list: TrustList
+) -> None:
     with pytest.raises(IdentityError):
         identify(demo_pki.person("expert-rogue").load_cert(), trust_list)
     with pytest.raises(PkiError) as info:
-        identify(demo_pki.venue("zibo").load_cert(), trust_list)  # NCA rule: no otherName on a venue
+        identify(
+            demo_pki.venue("zibo").load_cert(), trust_list
+        )  # NCA rule: no otherName on a venue
     assert info.value.message_zh != info.value.message_en

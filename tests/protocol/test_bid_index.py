@@ -22,9 +22,36 @@ def test_round_trip():
     [
         ({"format": "other", "version": 1}, "not a bid index"),
         ({"format": "bid-index", "version": 2}, "not a bid index"),
-        ({"format": "bid-index", "version": 1, "bidder_id": "B1", "document": "d", "criteria": {"t": [0]}}, "page numbers"),
-        ({"format": "bid-index", "version": 1, "bidder_id": "B1", "document": "d", "criteria": {"t": ["3"]}}, "page numbers"),
-        ({"format": "bid-index", "version": 1, "bidder_id": "B1", "document": "d", "criteria": [1]}, "page numbers"),
+        (
+            {
+                "format": "bid-index",
+                "version": 1,
+                "bidder_id": "B1",
+                "document": "d",
+                "criteria": {"t": [0]},
+            },
+            "page numbers",
+        ),
+        (
+            {
+                "format": "bid-index",
+                "version": 1,
+                "bidder_id": "B1",
+                "document": "d",
+                "criteria": {"t": ["3"]},
+            },
+            "page numbers",
+        ),
+        (
+            {
+                "format": "bid-index",
+                "version": 1,
+                "bidder_id": "B1",
+                "document": "d",
+                "criteria": [1],
+            },
+            "page numbers",
+        ),
     ],
 )
 def test_malformed_index_is_refused_with_the_reason(raw, words):

@@ -12,9 +12,14 @@ from evaluator_app.protocol.messages import CreateSession, Heartbeat, Presence, 
 from evaluator_app.protocol.schema import MAX_TEXT, SchemaError, decode, encode
 
 SHEET = {
-    "session_id": "S1", "lot_id": "lot-1", "expert_id": "E1", "phase": "detailed_scoring", "version": 1,
+    "session_id": "S1",
+    "lot_id": "lot-1",
+    "expert_id": "E1",
+    "phase": "detailed_scoring",
+    "version": 1,
     "scores": [{"bidder_id": "B1", "item_id": "t1", "score": "12.5", "comment": "好"}],
-    "explanations": [], "at": "2026-11-26T09:00:00Z",
+    "explanations": [],
+    "at": "2026-11-26T09:00:00Z",
 }
 
 
@@ -35,7 +40,11 @@ def test_round_trip_keeps_decimals_exact():
         (lambda d: d["scores"][0].update(score="1e3"), "$.scores[0].score", "written as a string"),
         (lambda d: d["scores"][0].update(score="NaN"), "$.scores[0].score", "written as a string"),
         (lambda d: d.update(scores={"a": 1}), "$.scores", "must be a list"),
-        (lambda d: d["scores"][0].update(comment="x" * (MAX_TEXT + 1)), "$.scores[0].comment", "longer than"),
+        (
+            lambda d: d["scores"][0].update(comment="x" * (MAX_TEXT + 1)),
+            "$.scores[0].comment",
+            "longer than",
+        ),
         (lambda d: d.update(expert_id=None), "$.expert_id", "must be a text"),
     ],
 )
@@ -51,7 +60,10 @@ def test_enums_base64_and_optional():
     assert decode(Heartbeat, {"session_id": "S1", "presence": "idle"}).presence is Presence.IDLE
     with pytest.raises(SchemaError, match="must be one of: focused, idle, away, offline"):
         decode(Heartbeat, {"session_id": "S1", "presence": "asleep"})
-    upload = decode(SignedUpload, {"idempotency_key": "k", "content": base64.b64encode(b"{}").decode(), "signature": "AAEC"})
+    upload = decode(
+        SignedUpload,
+        {"idempotency_key": "k", "content": base64.b64encode(b"{}").decode(), "signature": "AAEC"},
+    )
     assert upload.content == b"{}" and upload.signature == b"\x00\x01\x02" and upload.pdf is None
     with pytest.raises(SchemaError, match="not valid base64"):
         decode(SignedUpload, {"idempotency_key": "k", "content": "!!", "signature": "AA=="})

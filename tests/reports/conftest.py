@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from evaluator_app.pki.signature_verify import RootsChecker
-from evaluator_app.reports.evaluation_report import CommitteeMember, Dissent, Recusal, render_evaluation_report
+from evaluator_app.reports.evaluation_report import (
+    CommitteeMember,
+    Dissent,
+    Recusal,
+    render_evaluation_report,
+)
 from evaluator_app.reports.score_sheet import render_score_sheet
 from tests.reports.example_data import GENERATED_AT, NAMES, VENUES, Example, example
 from tests.signing.pki_helpers import TinyPki
@@ -45,8 +50,13 @@ def sheet_of(ex: Example, expert_id: str = "E5"):  # type: ignore[no-untyped-def
 
 def render_sheet(ex: Example, sheet) -> bytes:  # type: ignore[no-untyped-def]
     return render_score_sheet(
-        sheet, ex.lot, session_title=SESSION_TITLE, expert_name=NAMES[sheet.expert_id],
-        venue=VENUES[sheet.expert_id], seat="W-03", project_name=ex.project.name,
+        sheet,
+        ex.lot,
+        session_title=SESSION_TITLE,
+        expert_name=NAMES[sheet.expert_id],
+        venue=VENUES[sheet.expert_id],
+        seat="W-03",
+        project_name=ex.project.name,
     )
 
 
@@ -54,17 +64,28 @@ def committee(ex: Example) -> list[CommitteeMember]:
     return [CommitteeMember(e, NAMES[e], VENUES[e], leader=e == "E2") for e in ex.committee.experts]
 
 
-DISSENT = Dissent("E5", NAMES["E5"], "淄博华信建工有限公司施工组织设计缺少冬季施工专项方案，不宜推荐为第一中标候选人。")
+DISSENT = Dissent(
+    "E5",
+    NAMES["E5"],
+    "淄博华信建工有限公司施工组织设计缺少冬季施工专项方案，不宜推荐为第一中标候选人。",
+)
 RECUSAL = Recusal("E9", "赵明", "与青岛海岳建设工程有限公司存在近三年劳动关系", NAMES["E5"])
 
 
 def render_report(ex: Example, summary=None, **kw) -> bytes:  # type: ignore[no-untyped-def]
     args = dict(
-        session_title=SESSION_TITLE, committee=committee(ex), generated_at=GENERATED_AT, recusals=[RECUSAL],
-        sheets=ex.sheets, dissents=[DISSENT], session_id="S-2026-1126-01",
+        session_title=SESSION_TITLE,
+        committee=committee(ex),
+        generated_at=GENERATED_AT,
+        recusals=[RECUSAL],
+        sheets=ex.sheets,
+        dissents=[DISSENT],
+        session_id="S-2026-1126-01",
     )
     args.update(kw)
-    return render_evaluation_report(ex.project, ex.lot, summary if summary is not None else ex.summary, **args)  # type: ignore[arg-type]
+    return render_evaluation_report(
+        ex.project, ex.lot, summary if summary is not None else ex.summary, **args
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -45,9 +45,14 @@ def example() -> Example:
             expert_id=data.expert_id,
             phase="detailed_scoring",
             version=1,
-            scores=tuple(SheetScore(x.bidder_id, x.item_id, x.score, COMMENTS.get(x.item_id, "")) for x in data.scores),
+            scores=tuple(
+                SheetScore(x.bidder_id, x.item_id, x.score, COMMENTS.get(x.item_id, ""))
+                for x in data.scores
+            ),
             explanations=tuple(
-                SheetExplanation(b, i, t) for e, b, i, t in committee.explanations if e == data.expert_id
+                SheetExplanation(b, i, t)
+                for e, b, i, t in committee.explanations
+                if e == data.expert_id
             ),
             at="2026-11-26T06:30:00Z",
         )
@@ -56,4 +61,4 @@ def example() -> Example:
     return Example(project, lot, committee, summary, sheets)
 
 
-GENERATED_AT = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.timezone.utc)
+GENERATED_AT = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)

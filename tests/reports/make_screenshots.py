@@ -25,7 +25,22 @@ def page_one_png(pdf: bytes, name: str, dpi: int = 60) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "doc.pdf"
         src.write_bytes(pdf)
-        subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(src), str(OUT / name)], check=True)
+        subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(src),
+                str(OUT / name),
+            ],
+            check=True,
+        )
     return OUT / f"{name}.png"
 
 

@@ -29,14 +29,18 @@ def test_text_has_expert_bidders_scores_and_hash(ex, sheet_pdf, tmp_path):
     sheet = sheet_of(ex)
     text = pdftotext(sheet_pdf, tmp_path)
     flat = re.sub(r"\s+", "", text)
-    assert "评标专家评分表" in flat and NAMES["E5"] in flat and "潍坊副场" in flat and "W-03" in flat
+    assert (
+        "评标专家评分表" in flat and NAMES["E5"] in flat and "潍坊副场" in flat and "W-03" in flat
+    )
     for bidder_id in {s.bidder_id for s in sheet.scores}:
         assert ex.lot.bidder(bidder_id).name in flat
     assert sheet_hash(sheet) in flat
     # every item score of one bidder, in plan order, in that bidder's table (layout mode keeps rows)
     layout = pdftotext(sheet_pdf, tmp_path, "-layout")
     for entry in sheet.scores:
-        assert re.search(rf"(?<![\d.]){re.escape(format(entry.score, 'f'))}(?![\d.])", layout), entry
+        assert re.search(rf"(?<![\d.]){re.escape(format(entry.score, 'f'))}(?![\d.])", layout), (
+            entry
+        )
     assert "施工组织设计未包含冬季施工专项方案" in flat  # the deviation explanation
     assert "2026-11-2614:30:00（北京时间）" in flat
 
@@ -78,7 +82,10 @@ def test_byte_identical_for_identical_input(ex, sheet_pdf):
 def test_one_changed_score_changes_pdf_and_hash(ex, sheet_pdf):
     sheet = sheet_of(ex)
     first = sheet.scores[0]
-    changed = dataclasses.replace(sheet, scores=(dataclasses.replace(first, score=first.score - Decimal("0.5")), *sheet.scores[1:]))
+    changed = dataclasses.replace(
+        sheet,
+        scores=(dataclasses.replace(first, score=first.score - Decimal("0.5")), *sheet.scores[1:]),
+    )
     pdf = render_sheet(ex, changed)
     assert pdf != sheet_pdf
     assert sheet_hash_of_pdf(pdf) == sheet_hash(changed) != sheet_hash(sheet)
@@ -88,8 +95,16 @@ def test_decimal_sums_never_drift(ex, tmp_path):
     """0.1 + 0.2 must print 0.3: totals are exact Decimal sums, never floats."""
     sheet = sheet_of(ex)
     scores = tuple(
-        dataclasses.replace(s, score=Decimal("0.1") if s.item_id == "t-schedule" else Decimal("0.2") if s.item_id == "t-quality" else Decimal(0))
-        for s in sheet.scores if s.bidder_id == "B1" and s.item_id != "t-organisation"
+        dataclasses.replace(
+            s,
+            score=Decimal("0.1")
+            if s.item_id == "t-schedule"
+            else Decimal("0.2")
+            if s.item_id == "t-quality"
+            else Decimal(0),
+        )
+        for s in sheet.scores
+        if s.bidder_id == "B1" and s.item_id != "t-organisation"
     )
     pdf = render_sheet(ex, dataclasses.replace(sheet, scores=scores, explanations=()))
     text = re.sub(r"\s+", "", pdftotext(pdf, tmp_path))
@@ -109,7 +124,9 @@ def test_page_footer_on_every_page(ex, sheet_pdf, tmp_path):
 
 def test_unknown_bidder_refused(ex):
     sheet = sheet_of(ex)
-    bad = dataclasses.replace(sheet, scores=(*sheet.scores, SheetScore("B99", "t-schedule", Decimal(1))))
+    bad = dataclasses.replace(
+        sheet, scores=(*sheet.scores, SheetScore("B99", "t-schedule", Decimal(1)))
+    )
     with pytest.raises(ValueError, match="B99"):
         render_sheet(ex, bad)
 
@@ -144,5 +161,13 @@ def test_same_bytes_in_another_process(sheet_pdf):
     )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONHASHSEED": "4321", "PYTHONPATH": str(root)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env=env,
+        timeout=120,
+    )
     assert out.stdout.strip() == hashlib.sha256(sheet_pdf).hexdigest()

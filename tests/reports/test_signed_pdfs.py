@@ -18,7 +18,13 @@ VALID = r"Signature Validation: Signature is Valid\."
 def pdfsig_valid_count(pdf: bytes, tmp_path) -> int:  # type: ignore[no-untyped-def]
     f = tmp_path / "signed.pdf"
     f.write_bytes(pdf)
-    out = subprocess.run([tool("pdfsig"), "-no-ocsp", str(f)], capture_output=True, text=True, check=False, timeout=60).stdout
+    out = subprocess.run(
+        [tool("pdfsig"), "-no-ocsp", str(f)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    ).stdout
     return len(re.findall(VALID, out))
 
 
@@ -26,7 +32,9 @@ def pdfsig_valid_count(pdf: bytes, tmp_path) -> int:  # type: ignore[no-untyped-
 def signed_sheet(pki, sheet_pdf) -> bytes:  # type: ignore[no-untyped-def]
     expert = pki.person("expert-e5")
     with open_pkcs12(expert.p12, expert.password) as signer:
-        return pades.sign_pdf(sheet_pdf, signer, pades.PadesOptions(reason="评分表签署", location="潍坊副场"))
+        return pades.sign_pdf(
+            sheet_pdf, signer, pades.PadesOptions(reason="评分表签署", location="潍坊副场")
+        )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +61,9 @@ def test_pdfsig_calls_the_sheet_signature_valid(signed_sheet, tmp_path):
     assert pdfsig_valid_count(signed_sheet, tmp_path) == 1
 
 
-def test_three_members_in_turn_keep_every_signature_valid(report_pdf, report_signed_in_turn, checker):
+def test_three_members_in_turn_keep_every_signature_valid(
+    report_pdf, report_signed_in_turn, checker
+):
     final = report_signed_in_turn[-1]
     for earlier, later in zip([report_pdf, *report_signed_in_turn], report_signed_in_turn):
         assert later.startswith(earlier)
@@ -61,7 +71,11 @@ def test_three_members_in_turn_keep_every_signature_valid(report_pdf, report_sig
     assert [v.field_name for v in verdicts] == ["Signature1", "Signature2", "Signature3"]
     assert all(v.integrity_ok for v in verdicts)
     assert all(v.valid for v in verdicts), [v.reasons for v in verdicts]
-    assert ["member-e1" in verdicts[0].signer, "member-e2" in verdicts[1].signer, "member-e3" in verdicts[2].signer] == [True] * 3
+    assert [
+        "member-e1" in verdicts[0].signer,
+        "member-e2" in verdicts[1].signer,
+        "member-e3" in verdicts[2].signer,
+    ] == [True] * 3
 
 
 def test_pdfsig_calls_every_report_signature_valid(report_signed_in_turn, tmp_path):

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,18 @@ class Person:
 
 
 def _name(cn: str, org: str = "Test CA Co") -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
-        x509.NameAttribute(NameOID.COMMON_NAME, cn),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
 
 
-def issue(subject: x509.Name, pub, issuer_cert, issuer_key, *, ca: bool = False, eku=None, days: int = 365):  # type: ignore[no-untyped-def]
+def issue(
+    subject: x509.Name, pub, issuer_cert, issuer_key, *, ca: bool = False, eku=None, days: int = 365
+):  # type: ignore[no-untyped-def]
     b = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -47,22 +51,31 @@ def issue(subject: x509.Name, pub, issuer_cert, issuer_key, *, ca: bool = False,
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=not ca, content_commitment=not ca and eku is None, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
-                encipher_only=False, decipher_only=False,
+                digital_signature=not ca,
+                content_commitment=not ca and eku is None,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
     )
     if issuer_cert is not None:
         b = b.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),
+            critical=False,
         )
     if eku:
         b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
     if not ca:
         # Never fetched (tests run offline); it tells validators revocation data is expected.
-        dp = x509.DistributionPoint([x509.UniformResourceIdentifier("http://127.0.0.1:9/root.crl")], None, None, None)
+        dp = x509.DistributionPoint(
+            [x509.UniformResourceIdentifier("http://127.0.0.1:9/root.crl")], None, None, None
+        )
         b = b.add_extension(x509.CRLDistributionPoints([dp]), critical=False)
     return b.sign(issuer_key, hashes.SHA256())
 
@@ -71,15 +84,32 @@ class TinyPki:
     def __init__(self, directory: Path) -> None:
         self.dir = directory
         self.root_key = ec.generate_private_key(ec.SECP256R1())
-        self.root = issue(_name("Test Root CA"), self.root_key.public_key(), None, self.root_key, ca=True, days=3650)
+        self.root = issue(
+            _name("Test Root CA"),
+            self.root_key.public_key(),
+            None,
+            self.root_key,
+            ca=True,
+            days=3650,
+        )
         self.root_pem = directory / "root.pem"
         self.root_pem.write_bytes(self.root.public_bytes(serialization.Encoding.PEM))
         self.tsa_key = ec.generate_private_key(ec.SECP256R1())
         self.tsa_cert = issue(
-            _name("Test TSA"), self.tsa_key.public_key(), self.root, self.root_key, eku=[ExtendedKeyUsageOID.TIME_STAMPING]
+            _name("Test TSA"),
+            self.tsa_key.public_key(),
+            self.root,
+            self.root_key,
+            eku=[ExtendedKeyUsageOID.TIME_STAMPING],
         )
         self.other_root_key = ec.generate_private_key(ec.SECP256R1())
-        self.other_root = issue(_name("Rogue CA", "Rogue"), self.other_root_key.public_key(), None, self.other_root_key, ca=True)
+        self.other_root = issue(
+            _name("Rogue CA", "Rogue"),
+            self.other_root_key.public_key(),
+            None,
+            self.other_root_key,
+            ca=True,
+        )
 
     def person(self, name: str, *, rogue: bool = False) -> Person:
         key = ec.generate_private_key(ec.SECP256R1())
@@ -89,7 +119,11 @@ class TinyPki:
         p12 = self.dir / f"{name}.p12"
         p12.write_bytes(
             pkcs12.serialize_key_and_certificates(
-                name.encode(), key, cert, [ic], serialization.BestAvailableEncryption(password.encode())
+                name.encode(),
+                key,
+                cert,
+                [ic],
+                serialization.BestAvailableEncryption(password.encode()),
             )
         )
         return Person(name, key, cert, p12, password)
@@ -101,13 +135,20 @@ class TinyPki:
             .last_update(NOW - dt.timedelta(hours=1))
             .next_update(NOW + dt.timedelta(days=7))
             .add_extension(x509.CRLNumber(1), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root_key.public_key()), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root_key.public_key()),
+                critical=False,
+            )
         )
         for c in revoked:
             b = b.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(c.serial_number).revocation_date(NOW - dt.timedelta(minutes=30)).build()
+                x509.RevokedCertificateBuilder()
+                .serial_number(c.serial_number)
+                .revocation_date(NOW - dt.timedelta(minutes=30))
+                .build()
             )
         return b.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
 
 class TsaServer:
     """The product's RFC 3161 handler (pki.services) over HTTP, on a background thread."""

@@ -36,8 +36,19 @@ def _trust(d: DemoPki) -> list[str]:
 
 def _sign_p12(d: DemoPki, person: str, tmp: Path, target: Path, *extra: str) -> int:
     p = d.person(person)
-    return main(["sign", "--p12", str(p.p12), "--password-file", str(_pw(tmp, f"{person}.pw", p.password)),
-                 "--tsa", d.tsa.url or f"{d.services_url}/tsa", *extra, str(target)])
+    return main(
+        [
+            "sign",
+            "--p12",
+            str(p.p12),
+            "--password-file",
+            str(_pw(tmp, f"{person}.pw", p.password)),
+            "--tsa",
+            d.tsa.url or f"{d.services_url}/tsa",
+            *extra,
+            str(target),
+        ]
+    )
 
 
 def test_cli_signs_and_verifies_sheet(demo, tmp_path, capsys):
@@ -48,7 +59,9 @@ def test_cli_signs_and_verifies_sheet(demo, tmp_path, capsys):
     assert (tmp_path / "sheet.json.p7s").is_file()
     capsys.readouterr()
     assert main(["verify", *_trust(d), str(sheet)]) == 0
-    assert main(["verify", *_trust(d), str(tmp_path / "sheet.json.p7s")]) == 0  # naming the .p7s works too
+    assert (
+        main(["verify", *_trust(d), str(tmp_path / "sheet.json.p7s")]) == 0
+    )  # naming the .p7s works too
     out = capsys.readouterr().out
     assert out.count("VALID") == 2 and "INVALID" not in out
     assert d.person("expert-sd-1").name in out and "timestamp=20" in out
@@ -104,7 +117,19 @@ def test_cli_usage_errors(demo, tmp_path, capsys):
     assert main(["verify", *_trust(d), str(f)]) == 1  # no signature: not valid
     assert main(["sign", str(f)]) == 2  # no credential
     p = d.person("expert-sd-1")
-    assert main(["sign", "--p12", str(p.p12), "--password-file", str(_pw(tmp_path, "bad.pw", "nope")), str(f)]) == 1
+    assert (
+        main(
+            [
+                "sign",
+                "--p12",
+                str(p.p12),
+                "--password-file",
+                str(_pw(tmp_path, "bad.pw", "nope")),
+                str(f),
+            ]
+        )
+        == 1
+    )
     assert "password" in capsys.readouterr().err.lower()
 
 
@@ -119,7 +144,19 @@ def test_cli_sign_with_softhsm_token(demo, hsm_dir, tmp_path, capsys):
         base = ["sign", "--pkcs11-module", tok.module, "--token-label", tok.label]
         assert main([*base, "--pin-file", str(_pw(tmp_path, "bad.pin", "000000")), str(f)]) == 1
         assert "PIN" in capsys.readouterr().err
-        assert main([*base, "--pin-file", str(_pw(tmp_path, "pin", PIN)), "--tsa", f"{d.services_url}/tsa", str(f)]) == 0
+        assert (
+            main(
+                [
+                    *base,
+                    "--pin-file",
+                    str(_pw(tmp_path, "pin", PIN)),
+                    "--tsa",
+                    f"{d.services_url}/tsa",
+                    str(f),
+                ]
+            )
+            == 0
+        )
         assert main(["verify", *_trust(d), str(f)]) == 0
         assert person.name in capsys.readouterr().out
     finally:

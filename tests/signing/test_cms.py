@@ -87,8 +87,24 @@ def test_openssl_verifies_our_cms(alice, pki, openssl, tmp_path, tsa):
     f.write_bytes(b'{"score":"90.5"}')
     with open_pkcs12(alice.p12, alice.password) as signer:
         p7s = cms.sign_file(f, signer, tsa_url=tsa.url)
-    cmd = [openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", str(p7s), "-content", str(f),
-           "-CAfile", str(pki.root_pem), "-purpose", "any", "-out", "/dev/null"]
+    cmd = [
+        openssl,
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        str(p7s),
+        "-content",
+        str(f),
+        "-CAfile",
+        str(pki.root_pem),
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr
     f.write_bytes(b'{"score":"99.5"}')
@@ -125,6 +141,5 @@ def test_cades_b_attributes_present(alice):
 def test_unreachable_tsa_is_a_timestamp_error(alice):
     from evaluator_app.pki.errors import TimestampError
 
-    with open_pkcs12(alice.p12, alice.password) as signer:
-        with pytest.raises(TimestampError):
-            cms.sign_detached(b"x", signer, tsa_url="http://127.0.0.1:9/tsa")
+    with open_pkcs12(alice.p12, alice.password) as signer, pytest.raises(TimestampError):
+        cms.sign_detached(b"x", signer, tsa_url="http://127.0.0.1:9/tsa")

@@ -31,7 +31,10 @@ def report_pdf(text: str = "Evaluation report / 评标报告 lot 1") -> bytes:
 def signed_lt(pki, alice, bob, carol, tsa) -> bytes:
     """The report signed in turn by three members, B-LT (timestamp + DSS with CRL)."""
     opts = pades.PadesOptions(
-        tsa_url=tsa.url, embed_validation_data=True, trust_roots=(to_asn1(pki.root),), crls=(pki.crl(),)
+        tsa_url=tsa.url,
+        embed_validation_data=True,
+        trust_roots=(to_asn1(pki.root),),
+        crls=(pki.crl(),),
     )
     pdf = report_pdf()
     for p in (alice, bob, carol):
@@ -71,11 +74,13 @@ def test_pades_b_lt_three_members_in_turn(signed_lt, pki):
 def test_revoked_signer_refused_from_embedded_crl(pki, tsa):
     dave = pki.person("dave")
     crl = pki.crl(revoked=(dave.cert,))
-    opts = pades.PadesOptions(tsa_url=tsa.url, embed_validation_data=True, trust_roots=(to_asn1(pki.root),), crls=(crl,))
+    opts = pades.PadesOptions(
+        tsa_url=tsa.url, embed_validation_data=True, trust_roots=(to_asn1(pki.root),), crls=(crl,)
+    )
     with open_pkcs12(dave.p12, dave.password) as signer:
         try:
             pdf = pades.sign_pdf(report_pdf(), signer, opts)
-        except Exception:  # noqa: BLE001 - pyHanko may refuse to sign with a revoked cert: fine too
+        except Exception:
             return
     (v,) = pades.verify_pdf(pdf, RootsChecker([pki.root], revocation="require"))
     assert v.trust is Trust.REVOKED and not v.valid
@@ -84,7 +89,9 @@ def test_revoked_signer_refused_from_embedded_crl(pki, tsa):
 def test_pdfsig_calls_every_signature_valid(signed_lt, pdfsig, tmp_path):
     f = tmp_path / "report.pdf"
     f.write_bytes(signed_lt)
-    out = subprocess.run([pdfsig, "-no-ocsp", str(f)], capture_output=True, text=True, check=False, timeout=60).stdout
+    out = subprocess.run(
+        [pdfsig, "-no-ocsp", str(f)], capture_output=True, text=True, check=False, timeout=60
+    ).stdout
     assert len(re.findall(r"Signature Validation: Signature is Valid\.", out)) == 3, out
 
 
@@ -99,13 +106,34 @@ def test_pdfsig_trusts_signers_with_root_in_nss_db(signed_lt, pki, pdfsig, tmp_p
         pytest.skip("certutil (libnss3-tools) is not installed: cannot build an NSS database")
     db = tmp_path / "nss"
     db.mkdir()
-    subprocess.run([certutil, "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
-    subprocess.run([certutil, "-A", "-d", f"sql:{db}", "-n", "test-root", "-t", "CT,C,C", "-i", str(pki.root_pem)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [certutil, "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            certutil,
+            "-A",
+            "-d",
+            f"sql:{db}",
+            "-n",
+            "test-root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(pki.root_pem),
+        ],
+        check=True,
+        capture_output=True,
+    )
     f = tmp_path / "report.pdf"
     f.write_bytes(signed_lt)
-    out = subprocess.run([pdfsig, "-nssdir", f"sql:{db}", str(f)], capture_output=True, text=True, check=False,
-                         timeout=60).stdout
+    out = subprocess.run(
+        [pdfsig, "-nssdir", f"sql:{db}", str(f)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    ).stdout
     assert len(re.findall(r"Signature Validation: Signature is Valid\.", out)) == 3, out
     assert len(re.findall(r"Certificate Validation: Certificate is Trusted\.", out)) == 3, out
 

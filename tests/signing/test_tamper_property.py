@@ -13,7 +13,9 @@ from evaluator_app.pki.credentials import open_pkcs12
 from tests.signing.test_cms import SHEET
 from tests.signing.test_pades import report_pdf
 
-_settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_settings = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture(scope="module")

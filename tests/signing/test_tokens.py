@@ -25,7 +25,9 @@ def test_list_tokens_shows_label_serial_and_certificate(token, alice):
     info = infos[token.label]
     assert info.serial and info.slot >= 0
     assert not info.pin_locked and info.tries_left_hint is None
-    assert [c.subject for c in info.certificates] == ["Common Name: alice, Organization: Test CA Co, Country: CN"]
+    assert [c.subject for c in info.certificates] == [
+        "Common Name: alice, Organization: Test CA Co, Country: CN"
+    ]
     assert "" not in infos  # SoftHSM's spare empty slot is not a token
 
 
@@ -35,7 +37,7 @@ def test_token_round_trip_key_stays_on_token(token, checker):
     with open_token(token.module, PIN, token_label=token.label) as signer:
         sig = cms.sign_detached(b"score sheet bytes", signer)
         # The key object is sensitive and not extractable: only its handle is in this process.
-        key = signer._key  # noqa: SLF001 - checking the token, not our API
+        key = signer._key
         assert key[Attribute.SENSITIVE] and not key[Attribute.EXTRACTABLE]
         assert key.object_class is ObjectClass.PRIVATE_KEY
     v = cms.verify_detached(b"score sheet bytes", sig, checker)
@@ -104,7 +106,7 @@ def test_hung_token_times_out(token):
     signer = open_token(token.module, PIN, token_label=token.label, timeout=0.3)
     try:
         with pytest.raises(TokenRemovedError):
-            signer._dog.run(lambda: time.sleep(2), "signing")  # noqa: SLF001 - simulate a stuck C_Sign
+            signer._dog.run(lambda: time.sleep(2), "signing")
         with pytest.raises(TokenRemovedError):
             signer.sign(b"after the hang")
     finally:
@@ -147,9 +149,27 @@ def test_openssl_verifies_token_cms(token, pki, openssl, tmp_path):
     with open_token(token.module, PIN, token_label=token.label) as signer:
         p7s = cms.sign_file(f, signer)
     res = subprocess.run(
-        [openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", str(p7s), "-content", str(f),
-         "-CAfile", str(pki.root_pem), "-purpose", "any", "-out", "/dev/null"],
-        capture_output=True, text=True, check=False,
+        [
+            openssl,
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            str(p7s),
+            "-content",
+            str(f),
+            "-CAfile",
+            str(pki.root_pem),
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert res.returncode == 0, res.stderr
 

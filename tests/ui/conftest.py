@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.venue.conftest import venue_pki  # noqa: E402,F401  (session-scoped demo PKI with CRL/OCSP services)
-from tests.ui.venue_thread import VenueThread  # noqa: E402
+from tests.ui.venue_thread import VenueThread
+from tests.venue.conftest import venue_pki  # noqa: F401  (session-scoped demo PKI with CRL/OCSP services)
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def session_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[n
 def loop(session_loop) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[no-untyped-def]
     asyncio.set_event_loop(session_loop)
     yield session_loop
+
     # leave nothing running into the next test: windows closed at teardown finish their shutdown
     async def settle() -> None:
         await asyncio.sleep(0.05)

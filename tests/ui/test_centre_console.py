@@ -30,7 +30,13 @@ from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 from tests.venue.test_report_signing import _sign
 
-PLAYS = {"expert-sd-1": "E1", "expert-sd-2": "E2", "expert-nca-1": "E3", "expert-nca-2": "E4", "expert-dual-sd": "E5"}
+PLAYS = {
+    "expert-sd-1": "E1",
+    "expert-sd-2": "E2",
+    "expert-nca-1": "E3",
+    "expert-nca-2": "E4",
+    "expert-dual-sd": "E5",
+}
 CONFLICTED = "expert-sd-3"
 
 
@@ -42,9 +48,13 @@ def _core_finals() -> tuple[dict[str, Decimal], dict[tuple[str, str], Decimal]]:
     examples = resources.files("evaluator_app.examples")
     project = loads_project(examples.joinpath("project.json").read_bytes())
     committee = loads_scores(examples.joinpath("scores.json").read_text("utf-8"), project)
-    result = evaluate_lot(project.lot("lot-1"), committee.experts, committee.gate_votes, committee.sheets)
+    result = evaluate_lot(
+        project.lot("lot-1"), committee.experts, committee.gate_votes, committee.sheets
+    )
     finals = {e.bidder_id: e.final for e in result.ranking.entries}
-    totals = {(t.expert_id, b.bidder_id): t.total for b in result.aggregate.bidders for t in b.totals}
+    totals = {
+        (t.expert_id, b.bidder_id): t.total for b in result.aggregate.bidders for t in b.totals
+    }
     return finals, totals
 
 
@@ -73,8 +83,8 @@ def _alter_one_byte(source: Path, target: Path, member: str) -> None:
     with zipfile.ZipFile(source) as archive:
         info = archive.getinfo(member)
     header = info.header_offset
-    name_len = int.from_bytes(data[header + 26:header + 28], "little")
-    extra_len = int.from_bytes(data[header + 28:header + 30], "little")
+    name_len = int.from_bytes(data[header + 26 : header + 28], "little")
+    extra_len = int.from_bytes(data[header + 28 : header + 30], "little")
     start = header + 30 + name_len + extra_len
     data[start + info.compress_size // 2] ^= 0x01
     target.write_bytes(bytes(data))
@@ -121,7 +131,10 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         project["lots"][0]["bidders"][4]["organisation"] = conflicted.organisation
         (tmp_path / "project.json").write_text(json.dumps(project, ensure_ascii=False), "utf-8")
         wizard.load_project(str(tmp_path / "project.json"))
-        await until(lambda: wizard.check is not None and wizard.check.ok and wizard.roster, message="valid plan and roster")
+        await until(
+            lambda: wizard.check is not None and wizard.check.ok and wizard.roster,
+            message="valid plan and roster",
+        )
         assert wizard.problems.rowCount() == 0 and wizard.bidders.rowCount() == 5
         wizard.session_id.setText("S1")
 
@@ -133,27 +146,46 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         for name, title, bidder in (("tender", "招标文件", None), ("bid-B2", "B2 投标文件", "B2")):
             (tmp_path / f"{name}.pdf").write_bytes(_pdf(title, 3))
             wizard.add_document(str(tmp_path / f"{name}.pdf"), name, title, bidder)
-        await until(lambda: len(wizard.documents) == 2 and all(d.ok for d in wizard.documents), message="documents ok")
+        await until(
+            lambda: len(wizard.documents) == 2 and all(d.ok for d in wizard.documents),
+            message="documents ok",
+        )
 
         # the committee: the conflicted expert is refused with the reason
         for key in PLAYS:
             assert wizard.assign(h.person_id(key), *SEATS[key]) is None
         assert wizard.assign(h.person_id("supervisor-jinan"), "jinan", "S1") is None
-        assert wizard.assign(h.person_id("expert-sd-1"), "jinan", "A09") is not None  # already on the committee
+        assert (
+            wizard.assign(h.person_id("expert-sd-1"), "jinan", "A09") is not None
+        )  # already on the committee
         assert wizard.assign(h.person_id("expert-nca-3"), "jinan", "A01") is not None  # seat taken
         refusal = wizard.assign(h.person_id(CONFLICTED), *SEATS[CONFLICTED])
         assert refusal is not None and "B5" in refusal.zh and "回避" in wizard.message.text()
         assert wizard.committee.rowCount() == 6
         shot(workspace, "centre-wizard")
         wizard.create_button.click()
-        await until(lambda: "S1" in wizard.message.text() and not wizard.busy, message=lambda: wizard.message.text())
+        await until(
+            lambda: "S1" in wizard.message.text() and not wizard.busy,
+            message=lambda: wizard.message.text(),
+        )
         client = logged.client
         made = await client.get("/sessions/S1")
         assert made["phase"] == "check_in" and len(made["members"]) == 6
-        assert [d["doc_id"] for d in (await client.get("/sessions/S1/documents"))["documents"]] == ["bid-B2", "tender"]
+        assert [d["doc_id"] for d in (await client.get("/sessions/S1/documents"))["documents"]] == [
+            "bid-B2",
+            "tender",
+        ]
 
         # the venue applies the same rule: its refusal is explained with the reason
-        bad = SessionDraft("S9", "回避测试", project, "lot-1", "jinan", (Assignment(conflicted, "jinan", "A09"),), ())
+        bad = SessionDraft(
+            "S9",
+            "回避测试",
+            project,
+            "lot-1",
+            "jinan",
+            (Assignment(conflicted, "jinan", "A09"),),
+            (),
+        )
         with pytest.raises(VenueRefused) as info:
             await workspace.service.create_session(bad, _no_signer)
         assert info.value.code == "conflict_of_interest" and "回避" in explain(info.value).zh
@@ -176,7 +208,10 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         await asyncio.to_thread(venue.call, run_to_summary(), 120)
         workspace.tabs.setCurrentWidget(workspace.follow)
         await until(lambda: workspace.follow.lines, message="follow lines")
-        assert workspace.follow.lines[0].phase == "summary" and "jinan" in cells(workspace.follow.sessions, 3)[0]
+        assert (
+            workspace.follow.lines[0].phase == "summary"
+            and "jinan" in cells(workspace.follow.sessions, 3)[0]
+        )
         assert [v.expected for v in workspace.follow.lines[0].venues] == [3, 2]  # jinan, zibo
         shot(workspace, "centre-follow")
 
@@ -184,23 +219,38 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         workspace.tabs.setCurrentWidget(workspace.collect)
         await until(lambda: workspace.collect.chooser.current() == "S1", message="S1 listed")
         workspace.collect.collect_button.click()
-        await until(lambda: workspace.collect.collected is not None, timeout=40, message=lambda: workspace.collect.status.text())
+        await until(
+            lambda: workspace.collect.collected is not None,
+            timeout=40,
+            message=lambda: workspace.collect.status.text(),
+        )
         collected = workspace.collect.collected
         finals, totals = _core_finals()
-        assert {r.bidder_id: r.final for r in collected.results.bidders if r.final is not None} == finals
+        assert {
+            r.bidder_id: r.final for r in collected.results.bidders if r.final is not None
+        } == finals
         assert [r.bidder_id for r in collected.results.bidders if r.position] == ["B2", "B1", "B3"]
         assert finals == {"B2": Decimal("90.63"), "B1": Decimal("88.17"), "B3": Decimal("80.19")}
         person_of = {h.person_id(k): e for k, e in PLAYS.items()}
-        assert {(person_of[t.expert_id], t.bidder_id): t.total for t in collected.results.per_expert} == totals
+        assert {
+            (person_of[t.expert_id], t.bidder_id): t.total for t in collected.results.per_expert
+        } == totals
         rejected = {r.bidder_id: r.reasons for r in collected.results.bidders if r.rejected}
-        assert set(rejected) == {"B4", "B5"} and "q-bond" in rejected["B4"][0] and "最高限价" in rejected["B5"][0]
+        assert (
+            set(rejected) == {"B4", "B5"}
+            and "q-bond" in rejected["B4"][0]
+            and "最高限价" in rejected["B5"][0]
+        )
         assert collected.results.deviations[0].explanation.startswith("施工组织设计")
         assert len(collected.sheets) == 5 and all(s.ok for s in collected.sheets)
         assert "90.63" in cells(workspace.collect.results, 3)
         shot(workspace, "centre-collect")
 
         # 5. report: generated at report signing; the centre follows the signatures
-        await asyncio.to_thread(venue.call, experts["expert-sd-1"].post("/sessions/S1/phase", {"target": "report_signing"}))
+        await asyncio.to_thread(
+            venue.call,
+            experts["expert-sd-1"].post("/sessions/S1/phase", {"target": "report_signing"}),
+        )
         report_tab = workspace.report
         workspace.tabs.setCurrentWidget(report_tab)
         await until(lambda: report_tab.chooser.current() == "S1", message="S1 in report tab")
@@ -208,7 +258,9 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         await until(lambda: report_tab.state is not None, message=lambda: report_tab.status.text())
         assert len(report_tab.state.pending) == 5 and report_tab.pane.document.pageCount() >= 1
         if shutil.which("pdftotext"):
-            text = subprocess.run(["pdftotext", "-", "-"], input=report_tab.state.pdf, capture_output=True, check=True).stdout.decode()
+            text = subprocess.run(
+                ["pdftotext", "-", "-"], input=report_tab.state.pdf, capture_output=True, check=True
+            ).stdout.decode()
             for score in ("90.63", "88.17", "80.19"):
                 assert score in text, score
 
@@ -218,9 +270,16 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
 
         await asyncio.to_thread(venue.call, sign(["expert-sd-1", "expert-sd-2"]))
         report_tab.refresh_button.click()
-        await until(lambda: len(report_tab.state.signed) == 2, message=lambda: report_tab.status.text())
-        assert "张伟" in cells(report_tab.signatures, 0)[0] and cells(report_tab.signatures, 1)[-1] == "待签"
-        await asyncio.to_thread(venue.call, sign(["expert-nca-1", "expert-nca-2", "expert-dual-sd"]))
+        await until(
+            lambda: len(report_tab.state.signed) == 2, message=lambda: report_tab.status.text()
+        )
+        assert (
+            "张伟" in cells(report_tab.signatures, 0)[0]
+            and cells(report_tab.signatures, 1)[-1] == "待签"
+        )
+        await asyncio.to_thread(
+            venue.call, sign(["expert-nca-1", "expert-nca-2", "expert-dual-sd"])
+        )
         report_tab.refresh_button.click()
         await until(lambda: not report_tab.state.pending, message=lambda: report_tab.status.text())
         if SHOTS:  # QPdfView paints its pages asynchronously
@@ -233,27 +292,49 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         await until(lambda: archive_tab.chooser.current() == "S1", message="S1 in archive tab")
         exported = tmp_path / "S1.zip"
         archive_tab.export_to("S1", str(exported))
-        await until(lambda: archive_tab.exported is not None, timeout=30, message=lambda: archive_tab.verdict.text())
+        await until(
+            lambda: archive_tab.exported is not None,
+            timeout=30,
+            message=lambda: archive_tab.verdict.text(),
+        )
         archive_tab.verify_file(str(exported))
-        await until(lambda: archive_tab.report is not None, timeout=40, message=lambda: archive_tab.verdict.text())
+        await until(
+            lambda: archive_tab.report is not None,
+            timeout=40,
+            message=lambda: archive_tab.verdict.text(),
+        )
         assert archive_tab.report.ok, [c for c in archive_tab.report.checks if not c.ok]
-        assert "evaluation report" in cells(archive_tab.checks, 0) and set(cells(archive_tab.checks, 1)) == {"通过"}
+        assert "evaluation report" in cells(archive_tab.checks, 0) and set(
+            cells(archive_tab.checks, 1)
+        ) == {"通过"}
         with zipfile.ZipFile(exported) as archive:
-            sheet_member = next(n for n in archive.namelist() if "score_sheet" in n and n.endswith(".json"))
+            sheet_member = next(
+                n for n in archive.namelist() if "score_sheet" in n and n.endswith(".json")
+            )
         altered = tmp_path / "S1-altered.zip"
         _alter_one_byte(exported, altered, sheet_member)
         archive_tab.verify_file(str(altered))
-        await until(lambda: archive_tab.report is not None and archive_tab.report.path == str(altered), timeout=40, message=lambda: archive_tab.verdict.text())
+        await until(
+            lambda: archive_tab.report is not None and archive_tab.report.path == str(altered),
+            timeout=40,
+            message=lambda: archive_tab.verdict.text(),
+        )
         assert not archive_tab.report.ok
         assert any(c.name == sheet_member and not c.ok for c in archive_tab.report.checks)
         assert sheet_member in archive_tab.verdict.text()
-        assert any(c.name == "files" and sheet_member in c.detail for c in archive_tab.report.checks)  # the engine ran too
+        assert any(
+            c.name == "files" and sheet_member in c.detail for c in archive_tab.report.checks
+        )  # the engine ran too
         shot(workspace, "centre-archive")
         # one byte of the content changed inside a well-formed zip: the engine names the file
         rewritten = tmp_path / "S1-rewritten.zip"
         _rewrite_member(exported, rewritten, "results.json")
         archive_tab.verify_file(str(rewritten))
-        await until(lambda: archive_tab.report is not None and archive_tab.report.path == str(rewritten), timeout=40, message=lambda: archive_tab.verdict.text())
+        await until(
+            lambda: archive_tab.report is not None and archive_tab.report.path == str(rewritten),
+            timeout=40,
+            message=lambda: archive_tab.verdict.text(),
+        )
         assert not archive_tab.report.ok and "results.json altered" in archive_tab.verdict.text()
 
         # 7. statistics: this session is counted; CSV exported
@@ -263,11 +344,17 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         await until(lambda: stats.facts, message=lambda: stats.status.text())
         everywhere = [r for r in stats.rows if r.venue == "*"]
         assert len(everywhere) == 1 and everywhere[0].sessions == 1 and everywhere[0].bidders == 5
-        assert everywhere[0].rejected == 2 and everywhere[0].deviations == 1 and everywhere[0].experts == 5
+        assert (
+            everywhere[0].rejected == 2
+            and everywhere[0].deviations == 1
+            and everywhere[0].experts == 5
+        )
         stats.export_csv(str(tmp_path / "stats.csv"))
         await until(lambda: (tmp_path / "stats.csv").exists(), message="csv written")
         lines = (tmp_path / "stats.csv").read_text("utf-8-sig").splitlines()
-        assert lines[0].startswith("period,venue,sessions") and any(line.split(",")[1] == "jinan" for line in lines[1:])
+        assert lines[0].startswith("period,venue,sessions") and any(
+            line.split(",")[1] == "jinan" for line in lines[1:]
+        )
         shot(workspace, "centre-statistics")
         workspace.close()
         await logged.client.close()

@@ -47,7 +47,9 @@ async def _close(window):  # type: ignore[no-untyped-def]
     await window.shutdown_task
 
 
-def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(qtbot, drive, venue, tmp_path, monkeypatch):
+def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
+    qtbot, drive, venue, tmp_path, monkeypatch
+):
     h = venue.harness
     monkeypatch.setattr(base, "secret_prompt", lambda *_: venue.demo.person(UI_EXPERT).password)
     from evaluator_app.venue import committee
@@ -75,15 +77,25 @@ def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(qtbot, drive, 
         cut_after_accepting["on"] = True
         declaration.no_conflict.setChecked(True)
         declaration.sign_button.click()
-        count = lambda: venue.call(h.venue.store.tx(lambda tx: len(tx.artefacts("S1", "declaration"))))  # noqa: E731
+        count = lambda: venue.call(
+            h.venue.store.tx(lambda tx: len(tx.artefacts("S1", "declaration")))
+        )
         await until(lambda: declaration.message.text(), message="outcome shown")
         assert count() == 1, "the venue accepted it"
         item = session_window.session.outbox.items("S1")[0]
-        assert "安全保存" in declaration.message.text() or item.state == "delivered", declaration.message.text()
-        await until(lambda: session_window.session.outbox.item(item.id).state == "delivered", timeout=40, message="delivered after reconnect")
+        assert "安全保存" in declaration.message.text() or item.state == "delivered", (
+            declaration.message.text()
+        )
+        await until(
+            lambda: session_window.session.outbox.item(item.id).state == "delivered",
+            timeout=40,
+            message="delivered after reconnect",
+        )
         assert count() == 1  # nothing doubled
         stored = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "declaration")[0]))
-        assert session_window.session.outbox.item(item.id).receipt == stored.receipt  # the same receipt
+        assert (
+            session_window.session.outbox.item(item.id).receipt == stored.receipt
+        )  # the same receipt
         await _close(window)
         await asyncio.to_thread(venue.call, proxy.close())
 
@@ -104,7 +116,9 @@ async def _to_scoring(venue, h):  # type: ignore[no-untyped-def]
     await others["expert-sd-1"].post("/sessions/S1/phase", {"target": "detailed_scoring"})
 
 
-def test_restart_mid_scoring_brings_the_draft_back_here_and_at_another_seat(qtbot, drive, venue, tmp_path):
+def test_restart_mid_scoring_brings_the_draft_back_here_and_at_another_seat(
+    qtbot, drive, venue, tmp_path
+):
     h = venue.harness
 
     async def scenario() -> None:
@@ -115,15 +129,23 @@ def test_restart_mid_scoring_brings_the_draft_back_here_and_at_another_seat(qtbo
         scoring.set_score("B1", "t-schedule", "8.5")
         scoring.set_score("B2", "c-credit", "3.5")
         await scoring.written()
-        await until(lambda: not session_window.session.journal.unsynced("S1", session_window.session.me), message="draft synced to the venue")
+        await until(
+            lambda: not session_window.session.journal.unsynced("S1", session_window.session.me),
+            message="draft synced to the venue",
+        )
         # the machine dies: nothing is closed cleanly; the app starts again on the same disk
         session_window.connection.set_presence("away", 0)
         again, again_window = await _open(qtbot, venue, tmp_path / "seat-A03")
-        await until(lambda: again_window.scoring.bidders == ["B1", "B2", "B3"], message="grid again")
+        await until(
+            lambda: again_window.scoring.bidders == ["B1", "B2", "B3"], message="grid again"
+        )
         assert again_window.scoring.typed_values()[("B1", "t-schedule")] == "8.5"
         # the workstation is broken: the expert continues at another seat (an empty disk)
         other, other_window = await _open(qtbot, venue, tmp_path / "seat-spare")
-        await until(lambda: other_window.scoring.typed_values().get(("B2", "c-credit")) == "3.5", message="draft from the venue at another seat")
+        await until(
+            lambda: other_window.scoring.typed_values().get(("B2", "c-credit")) == "3.5",
+            message="draft from the venue at another seat",
+        )
         for w in (again, other, window):
             await _close(w)
 
@@ -135,7 +157,11 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
 
     async def scenario() -> None:
         await asyncio.to_thread(venue.call, _setup(h))
-        sha = venue.call(h.venue.store.tx(lambda tx: next(d.sha256 for d in tx.documents("S1") if d.doc_id == "tender")))
+        sha = venue.call(
+            h.venue.store.tx(
+                lambda tx: next(d.sha256 for d in tx.documents("S1") if d.doc_id == "tender")
+            )
+        )
         path = h.venue.blobs.path(sha)
         data = bytearray(path.read_bytes())
         data[200] ^= 0xFF
@@ -144,8 +170,24 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
         documents = session_window.documents
         session_window.steps.setCurrentRow(3)
         row = lambda doc: documents.rows.get(doc)  # noqa: E731
-        await until(lambda: row("tender") is not None and "拒绝" in (documents.table.item(row("tender"), 2).text() if documents.table.item(row("tender"), 2) else ""), message=lambda: f"corrupt document refused; rows {[(documents.table.item(r, 2).text() if documents.table.item(r, 2) else None) for r in range(documents.table.rowCount())]}")
-        await until(lambda: "已核验" in documents.table.item(row("bid-B2"), 2).text(), message="the other document is fine")
+        await until(
+            lambda: (
+                row("tender") is not None
+                and "拒绝"
+                in (
+                    documents.table.item(row("tender"), 2).text()
+                    if documents.table.item(row("tender"), 2)
+                    else ""
+                )
+            ),
+            message=lambda: (
+                f"corrupt document refused; rows {[(documents.table.item(r, 2).text() if documents.table.item(r, 2) else None) for r in range(documents.table.rowCount())]}"
+            ),
+        )
+        await until(
+            lambda: "已核验" in documents.table.item(row("bid-B2"), 2).text(),
+            message="the other document is fine",
+        )
         documents.open_in(documents.left, "tender")
         await until(lambda: documents.message.text(), message="refusal explained")
         assert documents.left.document.pageCount() == 0  # nothing was shown
@@ -154,7 +196,9 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
     drive(scenario)
 
 
-@pytest.mark.skipif(not softhsm.softhsm_available(), reason="SoftHSM2 (softhsm2 package) is not installed")
+@pytest.mark.skipif(
+    not softhsm.softhsm_available(), reason="SoftHSM2 (softhsm2 package) is not installed"
+)
 def test_usb_key_wrong_pin_then_right_pin(qtbot, drive, venue, tmp_path):
     person = venue.demo.person(UI_EXPERT)
     token = softhsm.create_token(tmp_path / "hsm", "sunli-key", "246810", "13579111")
@@ -170,8 +214,13 @@ def test_usb_key_wrong_pin_then_right_pin(qtbot, drive, venue, tmp_path):
         window.show()
         page = window.login_page
         page.use_token.setChecked(True)
-        await until(lambda: page.token_combo.count() and "sunli-key" in page.token_combo.itemText(0), message="token listed")
-        await until(lambda: "孙丽" in page.cert_text.text(), message="certificate shown before the PIN")
+        await until(
+            lambda: page.token_combo.count() and "sunli-key" in page.token_combo.itemText(0),
+            message="token listed",
+        )
+        await until(
+            lambda: "孙丽" in page.cert_text.text(), message="certificate shown before the PIN"
+        )
         page.secret_edit.setText("000000")
         page.login_button.click()
         await until(lambda: page.error_label.text(), message="wrong PIN explained")

@@ -25,10 +25,15 @@ def _fill(window, person, password=None):  # type: ignore[no-untyped-def]
     return page
 
 
-def test_expert_logs_in_with_a_certificate_file_and_sees_the_lobby(qtbot, loop, wait_for, venue, tmp_path):
+def test_expert_logs_in_with_a_certificate_file_and_sees_the_lobby(
+    qtbot, loop, wait_for, venue, tmp_path
+):
     window = _window(qtbot, venue, tmp_path)
     _fill(window, venue.demo.person("expert-sd-1"))
-    wait_for(lambda: window.lobby is not None and window.stack.currentWidget() is window.lobby, message="lobby")
+    wait_for(
+        lambda: window.lobby is not None and window.stack.currentWidget() is window.lobby,
+        message="lobby",
+    )
     assert "张伟" in window.who.text() and "A01" in window.who.text()
     assert "✔" in window.login_page.cert_text.text()
     wait_for(lambda: window.lobby.status.text(), message="session list")
@@ -65,7 +70,11 @@ def test_the_fields_match_the_login_mode_from_the_first_paint(qtbot, loop, venue
     window = _window(qtbot, venue, tmp_path)  # no event processed yet: what the first paint shows
     page = window.login_page
     assert page.use_file.isChecked()
-    assert not page.module_edit.isEnabled() and not page.token_combo.isEnabled() and page.file_edit.isEnabled()
+    assert (
+        not page.module_edit.isEnabled()
+        and not page.token_combo.isEnabled()
+        and page.file_edit.isEnabled()
+    )
     assert page.secret_label.text() == "密码："
     page.use_token.setChecked(True)
     assert page.module_edit.isEnabled() and not page.file_edit.isEnabled()

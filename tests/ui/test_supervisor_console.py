@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -31,7 +31,12 @@ PRESENCE_COLUMN, PHASE_COLUMN, ITEMS_COLUMN = 3, 4, 5
 @pytest.fixture
 def quick_venue(venue_pki, tmp_path) -> Iterator[VenueThread]:  # type: ignore[no-untyped-def]
     """A venue with short presence timings: offline after 1 s of silence, alerted after 2 s."""
-    thread = VenueThread(venue_pki, tmp_path / "venue", heartbeat_timeout_seconds=HEARTBEAT_TIMEOUT, offline_alert_seconds=OFFLINE_ALERT)
+    thread = VenueThread(
+        venue_pki,
+        tmp_path / "venue",
+        heartbeat_timeout_seconds=HEARTBEAT_TIMEOUT,
+        offline_alert_seconds=OFFLINE_ALERT,
+    )
     yield thread
     thread.stop()
 
@@ -43,7 +48,9 @@ async def in_venue(venue: VenueThread, coro: Any) -> Any:
 
 async def _session(h) -> Any:  # type: ignore[no-untyped-def]
     centre = await h.login("centre-1")
-    await h.create_session(centre)  # jinan: sd-1, sd-2, dual-sd; zibo: nca-1, nca-2; both supervisors
+    await h.create_session(
+        centre
+    )  # jinan: sd-1, sd-2, dual-sd; zibo: nca-1, nca-2; both supervisors
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     await centre.post("/sessions/S1/phase", {"target": "declarations"})
     return centre
@@ -67,7 +74,9 @@ async def _expert(h, key: str, presence: str = "focused", items: int = 0) -> Bea
     return Beating(client, await stream(h, client), presence, items)
 
 
-async def _console(qtbot, venue: VenueThread, tmp_path, who: str, url: str | None = None) -> tuple[MainWindow, SupervisorWindow]:  # type: ignore[no-untyped-def]
+async def _console(
+    qtbot, venue: VenueThread, tmp_path, who: str, url: str | None = None
+) -> tuple[MainWindow, SupervisorWindow]:  # type: ignore[no-untyped-def]
     """Log in through the real login page, then open the console as the main window will."""
     from PySide6.QtWidgets import QApplication
 
@@ -83,10 +92,15 @@ async def _console(qtbot, venue: VenueThread, tmp_path, who: str, url: str | Non
     page.secret_edit.setText(person.password)
     page.login_button.click()
     await until(lambda: main.session is not None, message="logged in")
-    window = SupervisorWindow(main.session, "S1", main.settings, main.data_dir, main.login_page.service)
+    window = SupervisorWindow(
+        main.session, "S1", main.settings, main.data_dir, main.login_page.service
+    )
     qtbot.addWidget(window)
     window.show()
-    await until(lambda: window.connection.state.status == "online" and window.tables.tables, message="console live")
+    await until(
+        lambda: window.connection.state.status == "online" and window.tables.tables,
+        message="console live",
+    )
     assert "已连接" in window.connection_label.text()  # the connection's state is always shown
     return main, window
 
@@ -103,11 +117,15 @@ def _presence(window: SupervisorWindow, person: str) -> str:
     return table.cell(person, PRESENCE_COLUMN) if table else ""
 
 
-def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(qtbot, drive, quick_venue, tmp_path, monkeypatch):
+def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
+    qtbot, drive, quick_venue, tmp_path, monkeypatch
+):
     venue, h = quick_venue, quick_venue.harness
     supervisor = venue.demo.person("supervisor-jinan")
     monkeypatch.setattr(actions, "secret_prompt", lambda parent, what, kind: supervisor.password)
-    sd1, sd2, nca1, nca2 = (h.person_id(k) for k in ("expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"))
+    sd1, sd2, nca1, nca2 = (
+        h.person_id(k) for k in ("expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2")
+    )
 
     async def scenario() -> None:
         await in_venue(venue, _session(h))
@@ -122,16 +140,32 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(qt
         expert1 = await in_venue(venue, _expert(h, "expert-sd-1", "focused", 3))
         await until(lambda: _presence(window, sd1) == "在线·专注", message="expert online")
         assert window.tables.find(sd1).cell(sd1, ITEMS_COLUMN) == "3"
-        nca1_client = await in_venue(venue, _expert(h, "expert-nca-1", "away"))  # left the window: focus lost
-        await in_venue(venue, expert1.events.close())  # the application is gone: no socket, no beats
+        nca1_client = await in_venue(
+            venue, _expert(h, "expert-nca-1", "away")
+        )  # left the window: focus lost
+        await in_venue(
+            venue, expert1.events.close()
+        )  # the application is gone: no socket, no beats
         gone = time.monotonic()
-        await until(lambda: _presence(window, sd1) == "离线", timeout=HEARTBEAT_TIMEOUT + 3, message="expert offline")
+        await until(
+            lambda: _presence(window, sd1) == "离线",
+            timeout=HEARTBEAT_TIMEOUT + 3,
+            message="expert offline",
+        )
         assert time.monotonic() - gone < HEARTBEAT_TIMEOUT + 2.5
-        await until(lambda: any(a.kind == "offline" for a in window.alerts.alerts), timeout=OFFLINE_ALERT + 3, message="offline alert")
+        await until(
+            lambda: any(a.kind == "offline" for a in window.alerts.alerts),
+            timeout=OFFLINE_ALERT + 3,
+            message="offline alert",
+        )
         assert time.monotonic() - gone < OFFLINE_ALERT + 3
-        await until(lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts), message="focus alert")
+        await until(
+            lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts), message="focus alert"
+        )
         # alerts stand out: a banner, a counter in the title, red rows, the expert's row marked
-        assert sorted(a.kind for a in window.alerts.alerts) == ["focus_lost", "offline"], nca1_client
+        assert sorted(a.kind for a in window.alerts.alerts) == ["focus_lost", "offline"], (
+            nca1_client
+        )
         assert window.alert_banner.isVisible() and "2" in window.alert_banner.text()
         assert "2" in window.windowTitle() and "警报" in window.windowTitle()
         assert window.tables.find(sd1).row_of(sd1).attention == "alert"
@@ -141,9 +175,16 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(qt
         # acknowledged: who and when come back from the venue
         offline = next(a for a in window.alerts.alerts if a.kind == "offline")
         window.alerts.button_for(offline.seq).click()
-        await until(lambda: "赵敏" in window.alerts.acknowledged_text(offline.seq), message="acknowledged by the supervisor")
+        await until(
+            lambda: "赵敏" in window.alerts.acknowledged_text(offline.seq),
+            message="acknowledged by the supervisor",
+        )
         assert "1" in window.windowTitle()
-        audit = venue.call(h.venue.store.tx(lambda tx: [e.payload for e in tx.audit_entries() if e.action == "acknowledge"]))
+        audit = venue.call(
+            h.venue.store.tx(
+                lambda tx: [e.payload for e in tx.audit_entries() if e.action == "acknowledge"]
+            )
+        )
         assert audit == [{"event": offline.seq}]
 
         # pause: a reason is required; while paused an expert's signed upload is refused
@@ -154,41 +195,73 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(qt
         assert not window.session.board.paused
         panel.reason_edit.setText("网络检修")
         panel.pause_button.click()
-        await until(lambda: window.session.board.paused and window.paused_banner.isVisible(), message="paused")
+        await until(
+            lambda: window.session.board.paused and window.paused_banner.isVisible(),
+            message="paused",
+        )
         expert2 = await in_venue(venue, _expert(h, "expert-sd-2"))
         with pytest.raises(VenueRefused) as refused:
             await in_venue(venue, flow.declare(h, expert2.client, "expert-sd-2"))
         assert refused.value.code == "paused"
         panel.reason_edit.setText("检修完毕")
         panel.resume_button.click()
-        await until(lambda: not window.session.board.paused and not window.paused_banner.isVisible(), message="resumed")
+        await until(
+            lambda: not window.session.board.paused and not window.paused_banner.isVisible(),
+            message="resumed",
+        )
         await in_venue(venue, flow.declare(h, expert2.client, "expert-sd-2"))
-        await until(lambda: "已提交" in window.tables.find(sd2).cell(sd2, PHASE_COLUMN), message="declaration seen as submitted")
+        await until(
+            lambda: "已提交" in window.tables.find(sd2).cell(sd2, PHASE_COLUMN),
+            message="declaration seen as submitted",
+        )
 
         # a broadcast reaches the expert's event stream; the expert's acknowledgement shows
         panel.broadcast_edit.setText("请各位专家保持评标程序窗口在前台")
         panel.broadcast_button.click()
-        message = await in_venue(venue, expert2.events.wait_for("broadcast", message="请各位专家保持评标程序窗口在前台"))
-        await in_venue(venue, expert2.client.post("/sessions/S1/acknowledge", {"seq": message["seq"]}))
+        message = await in_venue(
+            venue, expert2.events.wait_for("broadcast", message="请各位专家保持评标程序窗口在前台")
+        )
+        await in_venue(
+            venue, expert2.client.post("/sessions/S1/acknowledge", {"seq": message["seq"]})
+        )
         reader = h.demo.person("expert-sd-2").name
-        await until(lambda: any(reader in panel.broadcasts.item(i).text() for i in range(panel.broadcasts.count())), message="read by the expert")
+        await until(
+            lambda: any(
+                reader in panel.broadcasts.item(i).text() for i in range(panel.broadcasts.count())
+            ),
+            message="read by the expert",
+        )
 
         # an expert marked absent, with a reason
         panel.absent_combo.setCurrentIndex(panel.absent_combo.findData(nca2))
         panel.absent_reason.setText("身体不适，未到场")
         panel.absent_button.click()
-        await until(lambda: window.tables.find(nca2).cell(nca2, PRESENCE_COLUMN) == "缺席", message="absent shown")
+        await until(
+            lambda: window.tables.find(nca2).cell(nca2, PRESENCE_COLUMN) == "缺席",
+            message="absent shown",
+        )
 
         # a witness note, signed with the supervisor's certificate and accepted by the venue
         panel.note_button.click()
         await until(lambda: panel.note_message.text(), message="empty note explained")
         assert "见证记录" in panel.note_message.text()
-        panel.note_edit.setPlainText("14:05 济南主场网络中断约 3 分钟，已暂停评标；恢复后各专家继续。")
+        panel.note_edit.setPlainText(
+            "14:05 济南主场网络中断约 3 分钟，已暂停评标；恢复后各专家继续。"
+        )
         panel.note_button.click()
-        await until(lambda: "场地已接收" in panel.note_message.text() or "收到" in panel.note_message.text(), message="note accepted")
+        await until(
+            lambda: (
+                "场地已接收" in panel.note_message.text() or "收到" in panel.note_message.text()
+            ),
+            message="note accepted",
+        )
         notes = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "witness_note")))
-        assert [(n.person_id, n.status) for n in notes] == [(h.person_id("supervisor-jinan"), "accepted")]
-        assert b"\xe7\xbd\x91\xe7\xbb\x9c" in bytes(notes[0].content)  # 网络: the text is what was signed
+        assert [(n.person_id, n.status) for n in notes] == [
+            (h.person_id("supervisor-jinan"), "accepted")
+        ]
+        assert b"\xe7\xbd\x91\xe7\xbb\x9c" in bytes(
+            notes[0].content
+        )  # 网络: the text is what was signed
 
         # no scores before the summary: the venue refuses, the refusal is explained
         panel.setCurrentIndex(2)
@@ -211,11 +284,19 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
         await in_venue(venue, _session(h))
         main, window = await _console(qtbot, venue, tmp_path, "supervisor-zibo")
         assert list(window.tables.tables) == ["zibo"]
-        assert [r.person_id for r in window.tables.tables["zibo"].rows] == [nca1, h.person_id("expert-nca-2")]
-        jinan = await in_venue(venue, _expert(h, "expert-sd-1", "away"))  # jinan: neither presence nor alert here
+        assert [r.person_id for r in window.tables.tables["zibo"].rows] == [
+            nca1,
+            h.person_id("expert-nca-2"),
+        ]
+        jinan = await in_venue(
+            venue, _expert(h, "expert-sd-1", "away")
+        )  # jinan: neither presence nor alert here
         zibo = await in_venue(venue, _expert(h, "expert-nca-1", "away"))
         await until(lambda: _presence(window, nca1) == "离开窗口", message="zibo's expert seen")
-        await until(lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts), message="zibo's alert")
+        await until(
+            lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts),
+            message="zibo's alert",
+        )
         await asyncio.sleep(0.5)
         assert [a.person_id for a in window.alerts.alerts] == [nca1], (jinan, zibo)
         assert sd1 not in window.session.board._seen
@@ -226,7 +307,9 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
     drive(scenario)
 
 
-def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(qtbot, drive, quick_venue, tmp_path, monkeypatch):
+def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
+    qtbot, drive, quick_venue, tmp_path, monkeypatch
+):
     venue, h = quick_venue, quick_venue.harness
     supervisor = venue.demo.person("supervisor-zibo")
     monkeypatch.setattr(actions, "secret_prompt", lambda parent, what, kind: supervisor.password)
@@ -245,17 +328,27 @@ def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
         assert not venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "witness_note")))
         proxy.down = False
         window.connection.reconnect_now()
-        await until(lambda: window.connection.state.status == "online", timeout=15, message="back online")
-        await until(lambda: [n.state for n in window.session.notes()] == ["delivered"], timeout=10, message="delivered when back")
+        await until(
+            lambda: window.connection.state.status == "online", timeout=15, message="back online"
+        )
+        await until(
+            lambda: [n.state for n in window.session.notes()] == ["delivered"],
+            timeout=10,
+            message="delivered when back",
+        )
         notes = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "witness_note")))
-        assert [(n.person_id, n.status) for n in notes] == [(h.person_id("supervisor-zibo"), "accepted")]
+        assert [(n.person_id, n.status) for n in notes] == [
+            (h.person_id("supervisor-zibo"), "accepted")
+        ]
         await _close(main, window)
         await in_venue(venue, proxy.close())
 
     drive(scenario)
 
 
-def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_alerts_carry_no_score(qtbot, drive, quick_venue, tmp_path):
+def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_alerts_carry_no_score(
+    qtbot, drive, quick_venue, tmp_path
+):
     from tests.venue.test_report_signing import _to_summary
 
     venue, h = quick_venue, quick_venue.harness
@@ -264,16 +357,26 @@ def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_al
         await in_venue(venue, _to_summary(h))  # five experts through declarations, votes and sheets
         main, window = await _console(qtbot, venue, tmp_path, "supervisor-jinan")
         await until(lambda: window.session.board.phase == "summary", message="summary phase")
-        await until(lambda: any(a.kind == "deviation" for a in window.alerts.alerts), message="deviation alert")
+        await until(
+            lambda: any(a.kind == "deviation" for a in window.alerts.alerts),
+            message="deviation alert",
+        )
         deviation = next(a for a in window.alerts.alerts if a.kind == "deviation")
         assert "分值不公开" in deviation.text.zh
-        steps = {r.seat: window.tables.find(r.person_id).cell(r.person_id, PHASE_COLUMN) for r in window.session.board.experts()}
+        steps = {
+            r.seat: window.tables.find(r.person_id).cell(r.person_id, PHASE_COLUMN)
+            for r in window.session.board.experts()
+        }
         assert all("汇总" in text for text in steps.values()), steps
         panel = window.actions
         panel.setCurrentIndex(2)
         panel.summary_button.click()
         await until(lambda: panel.summary_cells(), message="summary shown")
-        assert [(cells[0], cells[1][:2], cells[2]) for cells in panel.summary_cells()] == [("1", "B2", "90.63"), ("2", "B1", "88.17"), ("3", "B3", "80.19")]
+        assert [(cells[0], cells[1][:2], cells[2]) for cells in panel.summary_cells()] == [
+            ("1", "B2", "90.63"),
+            ("2", "B1", "88.17"),
+            ("3", "B3", "80.19"),
+        ]
         assert "B4" in panel.summary_rejected.text() and "B5" in panel.summary_rejected.text()
         assert "汇总" in panel.summary_message.text()
         shot(window, "supervisor-console-summary")

@@ -20,12 +20,28 @@ LEADER = "expert-sd-1"
 async def _session_with_planted_bids(h):  # type: ignore[no-untyped-def]
     centre = await h.login("centre-1")
     bids, _ = planted_set(seed=11)
-    docs = [("tender", "招标文件", tender_pdf(11), None)] + [(f"bid-{b.bidder_id}", f"{b.bidder_id} 投标文件", b.pdf, b.bidder_id) for b in bids if b.bidder_id != "B6"]
+    docs = [("tender", "招标文件", tender_pdf(11), None)] + [
+        (f"bid-{b.bidder_id}", f"{b.bidder_id} 投标文件", b.pdf, b.bidder_id)
+        for b in bids
+        if b.bidder_id != "B6"
+    ]
     inputs = [DocumentInput(d, t, await centre.put_blob(p), len(p), b) for d, t, p, b in docs]
     members = [MemberInput(h.person_id(k), Role.EXPERT, *SEATS[k]) for k in COMMITTEE]
-    await centre.post("/sessions", CreateSession("S1", "预警演示", example_project(), "lot-1", "jinan", tuple(members), tuple(inputs)))
-    entries = tuple(sorted((ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs), key=lambda e: e.doc_id))
-    content, signature = await centre.sign_artefact("document_manifest", DocumentManifest("S1", entries, now()), h.signer("centre-1"))
+    await centre.post(
+        "/sessions",
+        CreateSession(
+            "S1", "预警演示", example_project(), "lot-1", "jinan", tuple(members), tuple(inputs)
+        ),
+    )
+    entries = tuple(
+        sorted(
+            (ManifestEntry(d.doc_id, d.sha256, d.size, d.title, d.bidder_id) for d in inputs),
+            key=lambda e: e.doc_id,
+        )
+    )
+    content, signature = await centre.sign_artefact(
+        "document_manifest", DocumentManifest("S1", entries, now()), h.signer("centre-1")
+    )
     await centre.upload("S1", "manifest", content, signature)
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     await centre.post("/sessions/S1/phase", {"target": "declarations"})
@@ -41,7 +57,9 @@ async def _session_with_planted_bids(h):  # type: ignore[no-untyped-def]
     raise AssertionError("analysis did not finish")
 
 
-def test_leader_sees_warnings_and_signs_the_committees_decision(qtbot, drive, venue, tmp_path, monkeypatch):
+def test_leader_sees_warnings_and_signs_the_committees_decision(
+    qtbot, drive, venue, tmp_path, monkeypatch
+):
     person = venue.demo.person(LEADER)
     monkeypatch.setattr(base, "secret_prompt", lambda *_: person.password)
 
@@ -66,7 +84,10 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(qtbot, drive, ve
         await until(lambda: len(warnings.found) >= 2, message="warnings listed")
         session_window.steps.setCurrentRow(session_window.pages.index(warnings))
         row = next(r for r, w in enumerate(warnings.found) if w["kind"] == "shared_passage")
-        assert warnings.table.item(row, 1).text() == "B2、B4" and "内容雷同" in warnings.table.item(row, 0).text()
+        assert (
+            warnings.table.item(row, 1).text() == "B2、B4"
+            and "内容雷同" in warnings.table.item(row, 0).text()
+        )
         assert warnings.decide_button.isVisible()
         warnings.table.selectRow(row)
         warnings.decision.setCurrentIndex(warnings.decision.findData("confirmed"))
@@ -75,7 +96,13 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(qtbot, drive, ve
             await asyncio.sleep(0.5)
         shot(session_window, "expert-warnings")
         warnings.decide_button.click()
-        await until(lambda: "确认存在问题" in (warnings.table.item(row, 4).text() if warnings.table.item(row, 4) else ""), message="decision shown")
+        await until(
+            lambda: (
+                "确认存在问题"
+                in (warnings.table.item(row, 4).text() if warnings.table.item(row, 4) else "")
+            ),
+            message="decision shown",
+        )
         window.close()
         await window.shutdown_task
 
@@ -88,12 +115,23 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(qtbot, drive, ve
         console.login_page.file_edit.setText(str(supervisor.p12))
         console.login_page.secret_edit.setText(supervisor.password)
         console.login_page.login_button.click()
-        await until(lambda: console.lobby is not None and console.lobby.sessions, message="supervisor lobby")
+        await until(
+            lambda: console.lobby is not None and console.lobby.sessions, message="supervisor lobby"
+        )
         console.lobby.join_button.click()
         sup_window = console.session_windows["S1"]
         qtbot.addWidget(sup_window)
         table = sup_window.actions.warnings_table
-        await until(lambda: table.rowCount() >= 2 and any("确认存在问题" in (table.item(r, 4).text() if table.item(r, 4) else "") for r in range(table.rowCount())), message="warnings in the supervisor console")
+        await until(
+            lambda: (
+                table.rowCount() >= 2
+                and any(
+                    "确认存在问题" in (table.item(r, 4).text() if table.item(r, 4) else "")
+                    for r in range(table.rowCount())
+                )
+            ),
+            message="warnings in the supervisor console",
+        )
         console.close()
         await console.shutdown_task
 

@@ -37,7 +37,11 @@ class VenueThread:
     def settings_for(self, workstation_id: str, language: str = "zh_CN") -> AppSettings:
         roots = tuple(str(ca.root_cert) for ca in self.demo.cas if ca.status == "granted")
         return AppSettings(
-            language=language, main_venue_url=self.harness.base_url, workstation_id=workstation_id,
-            trust_list=str(self.demo.trust_list), trust_list_signer=str(self.demo.trust_list_signer.cert), ca_roots=roots,
+            language=language,
+            main_venue_url=self.harness.base_url,
+            workstation_id=workstation_id,
+            trust_list=str(self.demo.trust_list),
+            trust_list_signer=str(self.demo.trust_list_signer.cert),
+            ca_roots=roots,
             tsa_url=f"{self.demo.services_url}/tsa",
         )

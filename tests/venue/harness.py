@@ -23,20 +23,31 @@ from evaluator_app.venue.store.records import WorkstationRecord
 from tests.pki_fixtures import free_port
 
 COMMITTEE = ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2", "expert-dual-sd"]
-SEATS = {"expert-sd-1": ("jinan", "A01"), "expert-sd-2": ("jinan", "A02"), "expert-dual-sd": ("jinan", "A03"),
-         "expert-dual-nca": ("jinan", "A03"), "expert-nca-1": ("zibo", "B01"), "expert-nca-2": ("zibo", "B02"),
-         "expert-nca-3": ("zibo", "B03"), "expert-sd-3": ("jinan", "A04")}
+SEATS = {
+    "expert-sd-1": ("jinan", "A01"),
+    "expert-sd-2": ("jinan", "A02"),
+    "expert-dual-sd": ("jinan", "A03"),
+    "expert-dual-nca": ("jinan", "A03"),
+    "expert-nca-1": ("zibo", "B01"),
+    "expert-nca-2": ("zibo", "B02"),
+    "expert-nca-3": ("zibo", "B03"),
+    "expert-sd-3": ("jinan", "A04"),
+}
 
 
 def example_project() -> dict[str, Any]:
-    return json.loads(resources.files("evaluator_app.examples").joinpath("project.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("evaluator_app.examples").joinpath("project.json").read_text("utf-8")
+    )
 
 
 class VenueHarness:
     def __init__(self, demo: DemoPki, directory: Path, **overrides: Any):
         self.demo = demo
         self.port = free_port()
-        config_path = init_venue_dir(directory, venue_id="jinan", city="济南", port=self.port, demo=demo)
+        config_path = init_venue_dir(
+            directory, venue_id="jinan", city="济南", port=self.port, demo=demo
+        )
         if overrides:
             text = config_path.read_text("utf-8")
             for key, value in overrides.items():  # replace the template's line, or add one
@@ -56,7 +67,9 @@ class VenueHarness:
     async def start(self, presence_interval: float = 0.2, **timeouts: float) -> VenueHarness:
         """Serve as ``run_venue`` does (app.start_server); ``timeouts`` override its idle/handshake ones."""
         self.app = make_app(self.venue, presence_interval)
-        self.runner, self.server = await start_server(self.app, self.config, shutdown_timeout=1, **timeouts)
+        self.runner, self.server = await start_server(
+            self.app, self.config, shutdown_timeout=1, **timeouts
+        )
         for key, (venue, seat) in SEATS.items():
             await self.enrol(f"ws-{key}", venue, seat)
         await self.enrol("ws-supervisor-jinan", "jinan", "S1")
@@ -72,7 +85,11 @@ class VenueHarness:
 
     async def enrol(self, workstation_id: str, venue: str, seat: str) -> None:
         now = self.venue.now_iso()
-        await self.venue.store.tx(lambda tx: tx.upsert_workstation(WorkstationRecord(workstation_id, venue, seat, None, None, now)))
+        await self.venue.store.tx(
+            lambda tx: tx.upsert_workstation(
+                WorkstationRecord(workstation_id, venue, seat, None, None, now)
+            )
+        )
 
     def signer(self, person_key: str):  # type: ignore[no-untyped-def]
         person = self.demo.person(person_key)
@@ -85,7 +102,9 @@ class VenueHarness:
 
     async def login(self, person_key: str, workstation_id: str | None = None) -> VenueClient:
         role = self.demo.person(person_key).role
-        default = {"centre": "ws-centre", "supervisor": f"ws-{person_key}"}.get(role, f"ws-{person_key}")
+        default = {"centre": "ws-centre", "supervisor": f"ws-{person_key}"}.get(
+            role, f"ws-{person_key}"
+        )
         client = self.new_client(workstation_id or default)
         await client.login(self.signer(person_key))
         return client
@@ -93,9 +112,24 @@ class VenueHarness:
     def person_id(self, person_key: str) -> str:
         return self.demo.person(person_key).person_id
 
-    async def create_session(self, centre: VenueClient, session_id: str = "S1", committee: list[str] = COMMITTEE, project: dict[str, Any] | None = None) -> Any:
+    async def create_session(
+        self,
+        centre: VenueClient,
+        session_id: str = "S1",
+        committee: list[str] = COMMITTEE,
+        project: dict[str, Any] | None = None,
+    ) -> Any:
         members = [MemberInput(self.person_id(k), Role.EXPERT, *SEATS[k]) for k in committee]
-        members += [MemberInput(self.person_id("supervisor-jinan"), Role.SUPERVISOR, "jinan", "S1"),
-                    MemberInput(self.person_id("supervisor-zibo"), Role.SUPERVISOR, "zibo", "S1")]
-        body = CreateSession(session_id, "教学楼改扩建工程 第一标段", project or example_project(), "lot-1", "jinan", tuple(members))
+        members += [
+            MemberInput(self.person_id("supervisor-jinan"), Role.SUPERVISOR, "jinan", "S1"),
+            MemberInput(self.person_id("supervisor-zibo"), Role.SUPERVISOR, "zibo", "S1"),
+        ]
+        body = CreateSession(
+            session_id,
+            "教学楼改扩建工程 第一标段",
+            project or example_project(),
+            "lot-1",
+            "jinan",
+            tuple(members),
+        )
         return await centre.post("/sessions", body)

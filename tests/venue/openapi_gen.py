@@ -21,7 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from evaluator_app.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION, artefacts, messages
+from evaluator_app.protocol import (
+    API_PREFIX,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    artefacts,
+    messages,
+)
 from evaluator_app.protocol.schema import B64, MAX_TEXT
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "evaluator_app" / "venue" / "openapi.json"
@@ -31,26 +37,65 @@ S = f"{P}/sessions/{{sid}}"
 
 # classes with a component schema: request/response bodies and the signed artefacts' contents
 SCHEMA_CLASSES: list[type] = [
-    messages.LoginChallenge, messages.LoginRequest, messages.LoginStatement, messages.LoginResult,
-    messages.EnrolRequest, messages.MemberInput, messages.DocumentInput, messages.BillLineInput, messages.BidPackageInput, messages.CreateSession,
-    messages.MemberView, messages.SessionView, messages.PhaseChange, messages.PauseRequest,
-    messages.Broadcast, messages.MarkAbsent, messages.SignedUpload, messages.Receipt,
-    messages.SignedReceipt, messages.DraftPut, messages.DraftView, messages.Heartbeat,
-    messages.Event, messages.EventPage, messages.ErrorBody,
-    artefacts.Declaration, artefacts.LeaderVote, artefacts.GateVoteEntry, artefacts.GateVotes,
-    artefacts.SheetScore, artefacts.SheetExplanation, artefacts.ScoreSheet, artefacts.WitnessNote,
-    artefacts.ManifestEntry, artefacts.DocumentManifest, artefacts.ReportDissent,
+    messages.LoginChallenge,
+    messages.LoginRequest,
+    messages.LoginStatement,
+    messages.LoginResult,
+    messages.EnrolRequest,
+    messages.MemberInput,
+    messages.DocumentInput,
+    messages.BillLineInput,
+    messages.BidPackageInput,
+    messages.CreateSession,
+    messages.MemberView,
+    messages.SessionView,
+    messages.PhaseChange,
+    messages.PauseRequest,
+    messages.Broadcast,
+    messages.MarkAbsent,
+    messages.SignedUpload,
+    messages.Receipt,
+    messages.SignedReceipt,
+    messages.DraftPut,
+    messages.DraftView,
+    messages.Heartbeat,
+    messages.Event,
+    messages.EventPage,
+    messages.ErrorBody,
+    artefacts.Declaration,
+    artefacts.LeaderVote,
+    artefacts.GateVoteEntry,
+    artefacts.GateVotes,
+    artefacts.SheetScore,
+    artefacts.SheetExplanation,
+    artefacts.ScoreSheet,
+    artefacts.WitnessNote,
+    artefacts.ManifestEntry,
+    artefacts.DocumentManifest,
+    artefacts.ReportDissent,
 ]
 ENUMS: list[type[enum.Enum]] = [messages.Role, messages.Presence]
 
-ACK = {"type": "object", "additionalProperties": False, "required": ["seq"], "properties": {"seq": {"type": "integer"}}}
+ACK = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["seq"],
+    "properties": {"seq": {"type": "integer"}},
+}
 WORKSTATION = {
-    "type": "object", "additionalProperties": False, "required": ["id", "venue", "seat"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "venue", "seat"],
     "properties": {k: {"type": "string", "minLength": 1} for k in ("id", "venue", "seat")},
 }
 REPORT_SIGNATURE = {
-    "type": "object", "additionalProperties": False, "required": ["base_revision", "pdf"],
-    "properties": {"base_revision": {"type": "integer"}, "pdf": {"type": "string", "contentEncoding": "base64"}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["base_revision", "pdf"],
+    "properties": {
+        "base_revision": {"type": "integer"},
+        "pdf": {"type": "string", "contentEncoding": "base64"},
+    },
 }
 OBJ: dict[str, Any] = {"type": "object"}
 
@@ -61,7 +106,9 @@ class Op:
     roles: str  # who may call it, in words (test_roles.py holds the enforced table)
     body: str | dict[str, Any] | None = None  # dataclass name, inline schema, "binary", or None
     status: int = 200
-    answer: str | dict[str, Any] | None = None  # dataclass name or inline schema of the success body
+    answer: str | dict[str, Any] | None = (
+        None  # dataclass name or inline schema of the success body
+    )
     public: bool = False
     query: tuple[str, ...] = ()
     binary_answer: bool = False  # a document: PDF, with Range and ETag
@@ -70,50 +117,199 @@ class Op:
 
 OPS: dict[tuple[str, str], Op] = {
     ("GET", f"{P}/health"): Op("Venue id, city and clock", "anyone", public=True, answer=OBJ),
-    ("POST", f"{P}/tsa"): Op("RFC 3161 timestamp authority (application/timestamp-query in, timestamp-reply out)", "anyone", "binary", public=True, media="application/timestamp-reply"),
-    ("GET", f"{P}/openapi.json"): Op("This description of the API", "anyone", public=True, answer=OBJ),
-    ("POST", f"{P}/login/challenge"): Op("A one-time nonce to sign for login", "anyone", public=True, answer="LoginChallenge"),
-    ("POST", f"{P}/login"): Op("Log in with a signed login statement", "anyone on the roster", "LoginRequest", public=True, answer="LoginResult"),
-    ("POST", f"{P}/workstations/enrol"): Op("Enrol a workstation with its one-time code", "a venue technician", "EnrolRequest", public=True, answer=OBJ),
+    ("POST", f"{P}/tsa"): Op(
+        "RFC 3161 timestamp authority (application/timestamp-query in, timestamp-reply out)",
+        "anyone",
+        "binary",
+        public=True,
+        media="application/timestamp-reply",
+    ),
+    ("GET", f"{P}/openapi.json"): Op(
+        "This description of the API", "anyone", public=True, answer=OBJ
+    ),
+    ("POST", f"{P}/login/challenge"): Op(
+        "A one-time nonce to sign for login", "anyone", public=True, answer="LoginChallenge"
+    ),
+    ("POST", f"{P}/login"): Op(
+        "Log in with a signed login statement",
+        "anyone on the roster",
+        "LoginRequest",
+        public=True,
+        answer="LoginResult",
+    ),
+    ("POST", f"{P}/workstations/enrol"): Op(
+        "Enrol a workstation with its one-time code",
+        "a venue technician",
+        "EnrolRequest",
+        public=True,
+        answer=OBJ,
+    ),
     ("GET", f"{P}/me"): Op("The logged-in person", "any role", answer=OBJ),
     ("GET", f"{P}/sessions"): Op("Sessions the caller may see", "any role", answer=OBJ),
-    ("POST", f"{P}/sessions"): Op("Create a session from a project package", "centre", "CreateSession", 201, "SessionView"),
-    ("GET", S): Op("One session (members filtered by venue for a secondary venue's supervisor)", "any role that sees it", answer="SessionView"),
-    ("POST", f"{S}/phase"): Op("Move the session to another phase (the core phase machine decides who may)", "by phase rule", "PhaseChange", answer="SessionView"),
-    ("POST", f"{S}/pause"): Op("Pause the session", "supervisor, centre", "PauseRequest", answer="SessionView"),
-    ("POST", f"{S}/resume"): Op("Resume the session", "supervisor, centre", "PauseRequest", answer="SessionView"),
-    ("POST", f"{S}/broadcast"): Op("Send a message to everyone in the session", "supervisor, centre", "Broadcast", answer=OBJ),
-    ("POST", f"{S}/acknowledge"): Op("Acknowledge a broadcast or an alert", "any role that sees it", ACK, answer=OBJ),
-    ("POST", f"{S}/absent"): Op("Mark an expert seated at the caller's venue absent", "supervisor, centre", "MarkAbsent", answer="SessionView"),
-    ("POST", f"{S}/declarations"): Op("Signed declaration (承诺书) or recusal (回避)", "expert", "SignedUpload", 201, "SignedReceipt"),
-    ("POST", f"{S}/leader-votes"): Op("Signed leader vote", "expert", "SignedUpload", 201, "SignedReceipt"),
-    ("POST", f"{S}/gate-votes"): Op("Signed pass/fail votes of the preliminary review", "expert", "SignedUpload", 201, "SignedReceipt"),
-    ("POST", f"{S}/sheets"): Op("Signed score sheet (CMS, plus PAdES PDF)", "expert", "SignedUpload", 201, "SignedReceipt"),
-    ("POST", f"{S}/witness-notes"): Op("Signed witness note", "supervisor", "SignedUpload", 201, "SignedReceipt"),
-    ("POST", f"{S}/sheets/{{expert}}/return"): Op("The leader returns an accepted sheet", "expert (leader)", "PauseRequest", answer=OBJ),
-    ("GET", f"{S}/archive"): Op("The session as one signed archive (zip), verifiable offline", "centre", media="application/zip"),
-    ("GET", f"{S}/project"): Op("The session's project file (plan, lot, bidders)", "any role that sees it", answer=OBJ),
-    ("GET", f"{S}/gates"): Op("The preliminary review's outcome once every gate vote is in", "any role that sees it", answer=OBJ),
-    ("POST", f"{S}/sheets/check"): Op("Dry-run check of an unsigned sheet: rule errors and deviation flags; nothing stored", "expert", "ScoreSheet", answer=OBJ),
-    ("GET", f"{S}/sheets/mine"): Op("The versions of the caller's own score sheet", "expert", answer=OBJ),
-    ("GET", f"{S}/report"): Op("The evaluation report (PDF, base64) and who has signed or dissented", "any role that sees it, from report signing on", answer=OBJ),
-    ("POST", f"{S}/report/signatures"): Op("The newest report revision with the caller's PAdES signature appended", "expert", REPORT_SIGNATURE, 201, OBJ),
-    ("POST", f"{S}/report/dissent"): Op("Signed dissent (不同意见) with reasons, instead of signing", "expert", "SignedUpload", 201, "SignedReceipt"),
-    ("GET", f"{S}/warnings"): Op("Collusion and fraud warnings (围标串标预警): status, evidence and the committee's decisions", "any role that sees it", answer=OBJ),
-    ("POST", f"{S}/warning-decisions"): Op("The committee's signed decision on a warning (by the leader)", "expert (leader)", "SignedUpload", 201, "SignedReceipt"),
-    ("GET", f"{S}/summary"): Op("The summary (汇总); nobody sees scores before the summary phase", "any role that sees it, from summary on", answer=OBJ),
-    ("PUT", f"{S}/draft"): Op("Store the caller's unsigned draft (highest revision kept)", "expert", "DraftPut", answer="DraftView"),
+    ("POST", f"{P}/sessions"): Op(
+        "Create a session from a project package", "centre", "CreateSession", 201, "SessionView"
+    ),
+    ("GET", S): Op(
+        "One session (members filtered by venue for a secondary venue's supervisor)",
+        "any role that sees it",
+        answer="SessionView",
+    ),
+    ("POST", f"{S}/phase"): Op(
+        "Move the session to another phase (the core phase machine decides who may)",
+        "by phase rule",
+        "PhaseChange",
+        answer="SessionView",
+    ),
+    ("POST", f"{S}/pause"): Op(
+        "Pause the session", "supervisor, centre", "PauseRequest", answer="SessionView"
+    ),
+    ("POST", f"{S}/resume"): Op(
+        "Resume the session", "supervisor, centre", "PauseRequest", answer="SessionView"
+    ),
+    ("POST", f"{S}/broadcast"): Op(
+        "Send a message to everyone in the session", "supervisor, centre", "Broadcast", answer=OBJ
+    ),
+    ("POST", f"{S}/acknowledge"): Op(
+        "Acknowledge a broadcast or an alert", "any role that sees it", ACK, answer=OBJ
+    ),
+    ("POST", f"{S}/absent"): Op(
+        "Mark an expert seated at the caller's venue absent",
+        "supervisor, centre",
+        "MarkAbsent",
+        answer="SessionView",
+    ),
+    ("POST", f"{S}/declarations"): Op(
+        "Signed declaration (承诺书) or recusal (回避)",
+        "expert",
+        "SignedUpload",
+        201,
+        "SignedReceipt",
+    ),
+    ("POST", f"{S}/leader-votes"): Op(
+        "Signed leader vote", "expert", "SignedUpload", 201, "SignedReceipt"
+    ),
+    ("POST", f"{S}/gate-votes"): Op(
+        "Signed pass/fail votes of the preliminary review",
+        "expert",
+        "SignedUpload",
+        201,
+        "SignedReceipt",
+    ),
+    ("POST", f"{S}/sheets"): Op(
+        "Signed score sheet (CMS, plus PAdES PDF)", "expert", "SignedUpload", 201, "SignedReceipt"
+    ),
+    ("POST", f"{S}/witness-notes"): Op(
+        "Signed witness note", "supervisor", "SignedUpload", 201, "SignedReceipt"
+    ),
+    ("POST", f"{S}/sheets/{{expert}}/return"): Op(
+        "The leader returns an accepted sheet", "expert (leader)", "PauseRequest", answer=OBJ
+    ),
+    ("GET", f"{S}/archive"): Op(
+        "The session as one signed archive (zip), verifiable offline",
+        "centre",
+        media="application/zip",
+    ),
+    ("GET", f"{S}/project"): Op(
+        "The session's project file (plan, lot, bidders)", "any role that sees it", answer=OBJ
+    ),
+    ("GET", f"{S}/gates"): Op(
+        "The preliminary review's outcome once every gate vote is in",
+        "any role that sees it",
+        answer=OBJ,
+    ),
+    ("POST", f"{S}/sheets/check"): Op(
+        "Dry-run check of an unsigned sheet: rule errors and deviation flags; nothing stored",
+        "expert",
+        "ScoreSheet",
+        answer=OBJ,
+    ),
+    ("GET", f"{S}/sheets/mine"): Op(
+        "The versions of the caller's own score sheet", "expert", answer=OBJ
+    ),
+    ("GET", f"{S}/report"): Op(
+        "The evaluation report (PDF, base64) and who has signed or dissented",
+        "any role that sees it, from report signing on",
+        answer=OBJ,
+    ),
+    ("POST", f"{S}/report/signatures"): Op(
+        "The newest report revision with the caller's PAdES signature appended",
+        "expert",
+        REPORT_SIGNATURE,
+        201,
+        OBJ,
+    ),
+    ("POST", f"{S}/report/dissent"): Op(
+        "Signed dissent (不同意见) with reasons, instead of signing",
+        "expert",
+        "SignedUpload",
+        201,
+        "SignedReceipt",
+    ),
+    ("GET", f"{S}/warnings"): Op(
+        "Collusion and fraud warnings (围标串标预警): status, evidence and the committee's decisions",
+        "any role that sees it",
+        answer=OBJ,
+    ),
+    ("POST", f"{S}/warning-decisions"): Op(
+        "The committee's signed decision on a warning (by the leader)",
+        "expert (leader)",
+        "SignedUpload",
+        201,
+        "SignedReceipt",
+    ),
+    ("GET", f"{S}/summary"): Op(
+        "The summary (汇总); nobody sees scores before the summary phase",
+        "any role that sees it, from summary on",
+        answer=OBJ,
+    ),
+    ("PUT", f"{S}/draft"): Op(
+        "Store the caller's unsigned draft (highest revision kept)",
+        "expert",
+        "DraftPut",
+        answer="DraftView",
+    ),
     ("GET", f"{S}/draft"): Op("The caller's unsigned draft", "expert", answer="DraftView"),
     ("GET", f"{P}/people"): Op("The roster", "centre", answer=OBJ),
-    ("POST", f"{P}/workstations"): Op("Register a workstation at a venue and seat; returns its enrolment code", "centre", WORKSTATION, 201, OBJ),
-    ("PUT", f"{P}/blobs/{{sha256}}"): Op("Upload a document's content under its SHA-256", "centre", "binary", 201, OBJ),
-    ("POST", f"{S}/members"): Op("Add a member (a substitute for a recused expert)", "centre", "MemberInput", 201, "SessionView"),
-    ("GET", f"{S}/documents"): Op("The session's documents and the centre's signed manifest", "any role that sees it", answer=OBJ),
-    ("GET", f"{S}/documents/{{doc}}"): Op("A document's content, with Range and ETag", "any role that sees it", binary_answer=True),
-    ("POST", f"{S}/manifest"): Op("The centre's signed document manifest", "centre", "SignedUpload", 201, "SignedReceipt"),
-    ("GET", f"{S}/presence"): Op("Presence of the people seated at the caller's venue", "supervisor, centre", answer=OBJ),
-    ("GET", f"{P}/events"): Op("Events after since=N, in order", "any role", answer="EventPage", query=("since",)),
-    ("GET", f"{P}/ws"): Op("The WebSocket of events (upgrade); heartbeats go the other way", "any role", status=101, query=("since", "token")),
+    ("POST", f"{P}/workstations"): Op(
+        "Register a workstation at a venue and seat; returns its enrolment code",
+        "centre",
+        WORKSTATION,
+        201,
+        OBJ,
+    ),
+    ("PUT", f"{P}/blobs/{{sha256}}"): Op(
+        "Upload a document's content under its SHA-256", "centre", "binary", 201, OBJ
+    ),
+    ("POST", f"{S}/members"): Op(
+        "Add a member (a substitute for a recused expert)",
+        "centre",
+        "MemberInput",
+        201,
+        "SessionView",
+    ),
+    ("GET", f"{S}/documents"): Op(
+        "The session's documents and the centre's signed manifest",
+        "any role that sees it",
+        answer=OBJ,
+    ),
+    ("GET", f"{S}/documents/{{doc}}"): Op(
+        "A document's content, with Range and ETag", "any role that sees it", binary_answer=True
+    ),
+    ("POST", f"{S}/manifest"): Op(
+        "The centre's signed document manifest", "centre", "SignedUpload", 201, "SignedReceipt"
+    ),
+    ("GET", f"{S}/presence"): Op(
+        "Presence of the people seated at the caller's venue", "supervisor, centre", answer=OBJ
+    ),
+    ("GET", f"{P}/events"): Op(
+        "Events after since=N, in order", "any role", answer="EventPage", query=("since",)
+    ),
+    ("GET", f"{P}/ws"): Op(
+        "The WebSocket of events (upgrade); heartbeats go the other way",
+        "any role",
+        status=101,
+        query=("since", "token"),
+    ),
 }
 
 ERRORS = {
@@ -150,7 +346,11 @@ def schema_of(hint: Any) -> dict[str, Any]:
     if hint is int:
         return {"type": "integer"}
     if hint is Decimal:
-        return {"type": "string", "pattern": DECIMAL_PATTERN, "description": "a decimal written as a string"}
+        return {
+            "type": "string",
+            "pattern": DECIMAL_PATTERN,
+            "description": "a decimal written as a string",
+        }
     if hint is B64:
         return {"type": "string", "contentEncoding": "base64"}
     if hint is str:
@@ -161,9 +361,15 @@ def schema_of(hint: Any) -> dict[str, Any]:
 def dataclass_schema(cls: type) -> dict[str, Any]:
     hints = get_type_hints(cls)
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    required = [f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    required = [
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
     schema: dict[str, Any] = {
-        "type": "object", "x-dataclass": cls.__name__, "additionalProperties": False,
+        "type": "object",
+        "x-dataclass": cls.__name__,
+        "additionalProperties": False,
         "properties": {f.name: schema_of(hints[f.name]) for f in fields},
     }
     if required:
@@ -178,36 +384,75 @@ def _body_schema(spec: str | dict[str, Any]) -> dict[str, Any]:
 
 
 def operation(method: str, path: str, op: Op) -> dict[str, Any]:
-    name = path.removeprefix(P).strip("/").replace("/", "_").replace("{", "").replace("}", "").replace("-", "_").replace(".", "_")
+    name = (
+        path.removeprefix(P)
+        .strip("/")
+        .replace("/", "_")
+        .replace("{", "")
+        .replace("}", "")
+        .replace("-", "_")
+        .replace(".", "_")
+    )
     result: dict[str, Any] = {
         "operationId": f"{method.lower()}_{name or 'root'}",
         "summary": op.summary,
         "description": f"Allowed: {op.roles}.",
         "tags": [path.removeprefix(P).strip("/").split("/")[0]],
     }
-    params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in _path_params(path)]
+    params = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+        for n in _path_params(path)
+    ]
     for q in op.query:
-        params.append({"name": q, "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0} if q == "since" else {"type": "string"}})
+        params.append(
+            {
+                "name": q,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 0} if q == "since" else {"type": "string"},
+            }
+        )
     if "documents/{doc}" in path:
-        params += [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}} for h in ("Range", "If-Range", "If-None-Match")]
+        params += [
+            {"name": h, "in": "header", "required": False, "schema": {"type": "string"}}
+            for h in ("Range", "If-Range", "If-None-Match")
+        ]
     if params:
         result["parameters"] = params
     if op.body == "binary":
-        result["requestBody"] = {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}}
+        result["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/octet-stream": {
+                    "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+                }
+            },
+        }
     elif op.body is not None:
-        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": _body_schema(op.body)}}}
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _body_schema(op.body)}},
+        }
     responses: dict[str, Any] = {}
     if op.binary_answer:
-        content = {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}
+        content = {
+            "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}
+        }
         responses["200"] = {"description": "The whole document", "content": content}
         responses["206"] = {"description": "The requested range", "content": content}
         responses["304"] = {"description": "Not modified (If-None-Match)"}
     elif op.media:
-        responses["200"] = {"description": "Done", "content": {op.media: {"schema": {"type": "string", "contentMediaType": op.media}}}}
+        responses["200"] = {
+            "description": "Done",
+            "content": {op.media: {"schema": {"type": "string", "contentMediaType": op.media}}},
+        }
     elif op.status == 101:
         responses["101"] = {"description": "Switching to the WebSocket protocol"}
     else:
-        responses[str(op.status)] = {"description": "Done", "content": {"application/json": {"schema": _body_schema(op.answer or OBJ)}}}
+        responses[str(op.status)] = {
+            "description": "Done",
+            "content": {"application/json": {"schema": _body_schema(op.answer or OBJ)}},
+        }
     for code, (ref, _) in ERRORS.items():
         if code == "401" and op.public and path != f"{P}/login":
             continue
@@ -233,11 +478,16 @@ def build() -> dict[str, Any]:
     for e in ENUMS:
         schemas[e.__name__] = {"type": "string", "enum": [m.value for m in e]}
     schemas["Error"] = {
-        "type": "object", "additionalProperties": False, "required": ["error"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["error"],
         "properties": {"error": {"$ref": "#/components/schemas/ErrorBody"}},
     }
     responses = {
-        ref: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        ref: {
+            "description": text,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
         for ref, text in ERRORS.values()
     }
     return {
@@ -254,12 +504,23 @@ def build() -> dict[str, Any]:
                 "DocumentManifest, each with a schema stamp {kind, version}) and a detached CMS signature."
             ),
         },
-        "servers": [{"url": "https://{host}:{port}", "variables": {"host": {"default": "127.0.0.1"}, "port": {"default": "8443"}}}],
+        "servers": [
+            {
+                "url": "https://{host}:{port}",
+                "variables": {"host": {"default": "127.0.0.1"}, "port": {"default": "8443"}},
+            }
+        ],
         "paths": paths,
         "components": {
             "schemas": schemas,
             "responses": responses,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "The token from POST /api/v1/login"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The token from POST /api/v1/login",
+                }
+            },
         },
         "security": [{"bearer": []}],
     }

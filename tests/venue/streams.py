@@ -50,7 +50,10 @@ class Stream:
     async def open(self) -> Stream:
         before = self._live_here()
         self.task = asyncio.create_task(self._run())
-        await until(lambda: self._live_here() > before and self.client.ws is not None, what="the WebSocket to go live")
+        await until(
+            lambda: self._live_here() > before and self.client.ws is not None,
+            what="the WebSocket to go live",
+        )
         return self
 
     async def _run(self) -> None:
@@ -68,7 +71,11 @@ class Stream:
             await asyncio.wait_for(self.task, 5)
 
     def matching(self, kind: str, **payload: Any) -> list[Message]:
-        return [e for e in self.events if e["kind"] == kind and all(e["payload"].get(k) == v for k, v in payload.items())]
+        return [
+            e
+            for e in self.events
+            if e["kind"] == kind and all(e["payload"].get(k) == v for k, v in payload.items())
+        ]
 
     async def wait_for(self, kind: str, timeout: float = 5.0, **payload: Any) -> Message:
         await until(lambda: bool(self.matching(kind, **payload)), timeout, f"{kind} {payload}")

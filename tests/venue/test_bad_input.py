@@ -32,8 +32,15 @@ JSON = "application/json"
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 
 
-async def send(h: VenueHarness, method: str, path: str, data: Any = None, content_type: str | None = JSON,
-               token: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any, Any]:
+async def send(
+    h: VenueHarness,
+    method: str,
+    path: str,
+    data: Any = None,
+    content_type: str | None = JSON,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any, Any]:
     """One raw request; the path is sent exactly as written (no normalisation, no re-encoding)."""
     sent = dict(headers or {})
     if content_type is not None:
@@ -52,24 +59,43 @@ async def send(h: VenueHarness, method: str, path: str, data: Any = None, conten
 
 
 def is_error(status: int, body: Any) -> bool:
-    return (400 <= status < 500 and isinstance(body, dict) and set(body) == {"error"}
-            and set(body["error"]) == {"code", "message", "message_zh", "details"})
+    return (
+        400 <= status < 500
+        and isinstance(body, dict)
+        and set(body) == {"error"}
+        and set(body["error"]) == {"code", "message", "message_zh", "details"}
+    )
 
 
 async def snapshot(h: VenueHarness) -> tuple[Any, ...]:
     def work(tx: Any) -> tuple[Any, ...]:
         sessions = tx.sessions()
-        return (tx.last_audit(), tx.last_event_seq(), [len(tx.artefacts(s.id)) for s in sessions],
-                [s.id for s in sessions], [len(tx.drafts(s.id)) for s in sessions], len(tx.workstations()),
-                [(s.id, len(tx.documents(s.id)), len(tx.members(s.id))) for s in sessions])
+        return (
+            tx.last_audit(),
+            tx.last_event_seq(),
+            [len(tx.artefacts(s.id)) for s in sessions],
+            [s.id for s in sessions],
+            [len(tx.drafts(s.id)) for s in sessions],
+            len(tx.workstations()),
+            [(s.id, len(tx.documents(s.id)), len(tx.members(s.id))) for s in sessions],
+        )
 
-    files = sorted(str(p.relative_to(h.config.blob_dir)) for p in Path(h.config.blob_dir).rglob("*") if p.is_file())
+    files = sorted(
+        str(p.relative_to(h.config.blob_dir))
+        for p in Path(h.config.blob_dir).rglob("*")
+        if p.is_file()
+    )
     return await h.venue.store.tx(work), files
 
 
 def upload(content: bytes) -> bytes:
-    return json.dumps({"idempotency_key": "k-1", "content": base64.b64encode(content).decode(),
-                       "signature": base64.b64encode(b"not a signature").decode()}).encode()
+    return json.dumps(
+        {
+            "idempotency_key": "k-1",
+            "content": base64.b64encode(content).decode(),
+            "signature": base64.b64encode(b"not a signature").decode(),
+        }
+    ).encode()
 
 
 @pytest.fixture
@@ -81,15 +107,30 @@ async def ready(harness: VenueHarness) -> dict[str, str]:
     await h.create_session(centre)
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     await centre.post("/sessions/S1/phase", {"target": "declarations"})
-    await h.venue.store.tx(lambda tx: tx.put_document(DocumentRecord("S1", "bid-B1", sha, len(PDF), "投标文件 B1", "B1")))
+    await h.venue.store.tx(
+        lambda tx: tx.put_document(
+            DocumentRecord("S1", "bid-B1", sha, len(PDF), "投标文件 B1", "B1")
+        )
+    )
     expert = await h.login("expert-sd-1")
     return {"centre": str(centre.token), "expert": str(expert.token), "sha": sha}
 
 
 def bad_bodies(h: VenueHarness) -> list[tuple[str, str, str, str | None, bytes, int, str]]:
     """(who, method, path, content type, body, status, code)."""
-    session = {"session_id": "S2", "title": "t", "project": {}, "lot_id": "lot-1", "main_venue": "jinan", "members": []}
-    float_sheet = json.loads(artefact_bytes("score_sheet", 1, json.loads(json.dumps(encode(sheet(h, "expert-sd-1", "E1"))))))
+    session = {
+        "session_id": "S2",
+        "title": "t",
+        "project": {},
+        "lot_id": "lot-1",
+        "main_venue": "jinan",
+        "members": [],
+    }
+    float_sheet = json.loads(
+        artefact_bytes(
+            "score_sheet", 1, json.loads(json.dumps(encode(sheet(h, "expert-sd-1", "E1"))))
+        )
+    )
     float_sheet["scores"][0]["score"] = 12.5
     float_content = json.dumps(float_sheet, separators=(",", ":"), ensure_ascii=False).encode()
     s, a = "/api/v1/sessions", "/api/v1/sessions/S1"
@@ -100,32 +141,180 @@ def bad_bodies(h: VenueHarness) -> list[tuple[str, str, str, str | None, bytes, 
         ("centre", "POST", s, JSON, b"", 400, "malformed_json"),
         ("centre", "POST", s, "text/plain", json.dumps(session).encode(), 400, "not_json"),
         ("centre", "POST", s, None, json.dumps(session).encode(), 400, "not_json"),
-        ("centre", "POST", s, "application/x-www-form-urlencoded", b"session_id=S2", 400, "not_json"),
+        (
+            "centre",
+            "POST",
+            s,
+            "application/x-www-form-urlencoded",
+            b"session_id=S2",
+            400,
+            "not_json",
+        ),
         ("centre", "POST", s, JSON, b"[]", 400, "invalid_field"),
         ("centre", "POST", s, JSON, b"null", 400, "invalid_field"),
-        ("centre", "POST", s, JSON, json.dumps({**session, "members": "all"}).encode(), 400, "invalid_field"),
-        ("centre", "POST", s, JSON, json.dumps({**session, "session_id": 5}).encode(), 400, "invalid_field"),
-        ("centre", "POST", s, JSON, json.dumps({**session, "admin": True}).encode(), 400, "invalid_field"),
-        ("centre", "POST", s, JSON, json.dumps({**session, "members": [{"person_id": "x", "role": "boss", "venue": "j"}]}).encode(), 400, "invalid_field"),
-        ("centre", "POST", f"{a}/phase", JSON, b'{"target": "check_in", "force": true}', 400, "invalid_field"),
+        (
+            "centre",
+            "POST",
+            s,
+            JSON,
+            json.dumps({**session, "members": "all"}).encode(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            s,
+            JSON,
+            json.dumps({**session, "session_id": 5}).encode(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            s,
+            JSON,
+            json.dumps({**session, "admin": True}).encode(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            s,
+            JSON,
+            json.dumps(
+                {**session, "members": [{"person_id": "x", "role": "boss", "venue": "j"}]}
+            ).encode(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            f"{a}/phase",
+            JSON,
+            b'{"target": "check_in", "force": true}',
+            400,
+            "invalid_field",
+        ),
         ("centre", "POST", f"{a}/acknowledge", JSON, b'{"seq": 1.0}', 400, "invalid_field"),
         ("centre", "POST", f"{a}/acknowledge", JSON, b'{"seq": true}', 400, "invalid_field"),
         ("centre", "POST", f"{a}/acknowledge", JSON, b'{"seq": NaN}', 400, None),
         ("centre", "POST", f"{a}/acknowledge", JSON, b'{"seq": 1' + b"0" * 30 + b"}", 400, None),
-        ("centre", "POST", f"{a}/broadcast", JSON, json.dumps({"message": "x" * 20_001}).encode(), 400, "invalid_field"),
+        (
+            "centre",
+            "POST",
+            f"{a}/broadcast",
+            JSON,
+            json.dumps({"message": "x" * 20_001}).encode(),
+            400,
+            "invalid_field",
+        ),
         ("centre", "POST", f"{a}/broadcast", JSON, b'{"message": "\\ud800"}', 400, None),
-        ("centre", "POST", "/api/v1/workstations", JSON, b'{"id": "w", "venue": "jinan", "seat": 3}', 400, "invalid_field"),
-        ("centre", "POST", "/api/v1/login", JSON, b'{"statement": "!!not base64!!", "signature": "AAAA"}', 400, "invalid_field"),
-        ("centre", "POST", "/api/v1/login", JSON, b'{"statement": "AAAA", "signature": "A A="}', 400, "invalid_field"),
-        ("centre", "POST", "/api/v1/login", JSON, b'{"statement": "e30=", "signature": "AAAA"}', 400, "malformed_statement"),
-        ("expert", "PUT", f"{a}/draft", JSON, b'{"revision": "1", "content": {}}', 400, "invalid_field"),
-        ("expert", "PUT", f"{a}/draft", JSON, b'{"revision": 1.5, "content": {}}', 400, "invalid_field"),
-        ("expert", "PUT", f"{a}/draft", JSON, b'{"revision": 1, "content": {"B1/t-price": 12.5}}', 400, None),
-        ("expert", "PUT", f"{a}/draft", JSON, b'{"revision": 1, "content": {"x": Infinity}}', 400, None),
-        ("expert", "PUT", f"{a}/draft", JSON, b'{"revision": 1' + b"0" * 30 + b', "content": {}}', 400, None),
+        (
+            "centre",
+            "POST",
+            "/api/v1/workstations",
+            JSON,
+            b'{"id": "w", "venue": "jinan", "seat": 3}',
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            "/api/v1/login",
+            JSON,
+            b'{"statement": "!!not base64!!", "signature": "AAAA"}',
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            "/api/v1/login",
+            JSON,
+            b'{"statement": "AAAA", "signature": "A A="}',
+            400,
+            "invalid_field",
+        ),
+        (
+            "centre",
+            "POST",
+            "/api/v1/login",
+            JSON,
+            b'{"statement": "e30=", "signature": "AAAA"}',
+            400,
+            "malformed_statement",
+        ),
+        (
+            "expert",
+            "PUT",
+            f"{a}/draft",
+            JSON,
+            b'{"revision": "1", "content": {}}',
+            400,
+            "invalid_field",
+        ),
+        (
+            "expert",
+            "PUT",
+            f"{a}/draft",
+            JSON,
+            b'{"revision": 1.5, "content": {}}',
+            400,
+            "invalid_field",
+        ),
+        (
+            "expert",
+            "PUT",
+            f"{a}/draft",
+            JSON,
+            b'{"revision": 1, "content": {"B1/t-price": 12.5}}',
+            400,
+            None,
+        ),
+        (
+            "expert",
+            "PUT",
+            f"{a}/draft",
+            JSON,
+            b'{"revision": 1, "content": {"x": Infinity}}',
+            400,
+            None,
+        ),
+        (
+            "expert",
+            "PUT",
+            f"{a}/draft",
+            JSON,
+            b'{"revision": 1' + b"0" * 30 + b', "content": {}}',
+            400,
+            None,
+        ),
         ("expert", "POST", f"{a}/sheets", JSON, upload(float_content), 400, "invalid_field"),
-        ("expert", "POST", f"{a}/declarations", JSON, upload(b"\x00\x01 not json"), 400, "malformed_artefact"),
-        ("expert", "POST", f"{a}/declarations", JSON, json.dumps({"idempotency_key": "k", "content": "e30=", "signature": "e30=", "pdf": 5}).encode(), 400, "invalid_field"),
+        (
+            "expert",
+            "POST",
+            f"{a}/declarations",
+            JSON,
+            upload(b"\x00\x01 not json"),
+            400,
+            "malformed_artefact",
+        ),
+        (
+            "expert",
+            "POST",
+            f"{a}/declarations",
+            JSON,
+            json.dumps(
+                {"idempotency_key": "k", "content": "e30=", "signature": "e30=", "pdf": 5}
+            ).encode(),
+            400,
+            "invalid_field",
+        ),
         ("expert", "GET", "/api/v1/events?since=abc", None, b"", 400, "invalid_field"),
         ("expert", "GET", "/api/v1/events?since=1" + "0" * 30, None, b"", 400, None),
         ("expert", "GET", "/api/v1/events?since=" + "9" * 5000, None, b"", 400, None),
@@ -134,19 +323,29 @@ def bad_bodies(h: VenueHarness) -> list[tuple[str, str, str, str | None, bytes, 
     ]
 
 
-async def test_malformed_and_wrongly_typed_bodies(harness: VenueHarness, ready: dict[str, str]) -> None:
+async def test_malformed_and_wrongly_typed_bodies(
+    harness: VenueHarness, ready: dict[str, str]
+) -> None:
     h = harness
     before = await snapshot(h)
     wrong = []
     for who, method, path, content_type, body, status, code in bad_bodies(h):
-        got, answer, _ = await send(h, method, path, body if method != "GET" else None, content_type, ready[who])
-        if got != status or not is_error(got, answer) or (code is not None and answer["error"]["code"] != code):
+        got, answer, _ = await send(
+            h, method, path, body if method != "GET" else None, content_type, ready[who]
+        )
+        if (
+            got != status
+            or not is_error(got, answer)
+            or (code is not None and answer["error"]["code"] != code)
+        ):
             wrong.append(f"{method} {path} {body[:60]!r}: {got} {str(answer)[:160]}")
     assert not wrong, "\n".join(wrong)
     assert await snapshot(h) == before
 
 
-async def test_tokens_missing_malformed_expired_foreign(harness: VenueHarness, ready: dict[str, str], venue_pki: Any, tmp_path: Path) -> None:
+async def test_tokens_missing_malformed_expired_foreign(
+    harness: VenueHarness, ready: dict[str, str], venue_pki: Any, tmp_path: Path
+) -> None:
     h = harness
     other = await VenueHarness(venue_pki, tmp_path / "other-venue").start()
     try:
@@ -154,21 +353,39 @@ async def test_tokens_missing_malformed_expired_foreign(harness: VenueHarness, r
     finally:
         await other.stop()
     before = await snapshot(h)
-    cases = [({}, "no_token"), ({"Authorization": "Basic Y2VudHJlOjE="}, "no_token"), ({"Authorization": "Bearer "}, "no_token"),
-             ({"Authorization": "Bearer " + "A" * 5000}, "bad_token"), ({"Authorization": f"Bearer {foreign}"}, "bad_token"),
-             ({"Authorization": f"Bearer {ready['centre']}x"}, "bad_token")]
+    cases = [
+        ({}, "no_token"),
+        ({"Authorization": "Basic Y2VudHJlOjE="}, "no_token"),
+        ({"Authorization": "Bearer "}, "no_token"),
+        ({"Authorization": "Bearer " + "A" * 5000}, "bad_token"),
+        ({"Authorization": f"Bearer {foreign}"}, "bad_token"),
+        ({"Authorization": f"Bearer {ready['centre']}x"}, "bad_token"),
+    ]
     for headers, code in cases:
-        for method, path, body in (("GET", "/api/v1/me", None), ("POST", "/api/v1/sessions/S1/broadcast", b'{"message": "hi"}')):
+        for method, path, body in (
+            ("GET", "/api/v1/me", None),
+            ("POST", "/api/v1/sessions/S1/broadcast", b'{"message": "hi"}'),
+        ):
             status, answer, _ = await send(h, method, path, body, headers=headers)
-            assert status == 401 and is_error(status, answer) and answer["error"]["code"] == code, (headers, status, answer)
+            assert status == 401 and is_error(status, answer) and answer["error"]["code"] == code, (
+                headers,
+                status,
+                answer,
+            )
     status, answer, _ = await send(h, "GET", f"/api/v1/me?token={foreign}", None, None)
     assert (status, answer["error"]["code"]) == (401, "bad_token")
     # a token outlives its ttl: shift the venue's clock past it
     h.venue.clock = lambda: utc_now() + timedelta(seconds=h.config.token_ttl_seconds + 60)
     try:
         for who in ("centre", "expert"):
-            status, answer, _ = await send(h, "POST", "/api/v1/sessions/S1/broadcast", b'{"message": "hi"}', token=ready[who])
-            assert status == 401 and is_error(status, answer) and answer["error"]["code"] == "expired_token"
+            status, answer, _ = await send(
+                h, "POST", "/api/v1/sessions/S1/broadcast", b'{"message": "hi"}', token=ready[who]
+            )
+            assert (
+                status == 401
+                and is_error(status, answer)
+                and answer["error"]["code"] == "expired_token"
+            )
     finally:
         h.venue.clock = utc_now
     assert await snapshot(h) == before
@@ -176,65 +393,138 @@ async def test_tokens_missing_malformed_expired_foreign(harness: VenueHarness, r
     assert status == 200
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/blobs/..%2F..%2Fetc%2Fpasswd", "/api/v1/blobs/../../etc/passwd", "/api/v1/blobs/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "/api/v1/blobs/" + "a" * 63 + "%2F", "/api/v1/blobs/" + "A" * 64, "/api/v1/blobs/" + "a" * 64 + "%00",
-    "/api/v1/blobs/..%5C..%5Cwindows%5Cwin.ini",
-])
-async def test_path_traversal_in_blob_names(harness: VenueHarness, ready: dict[str, str], path: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/blobs/..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/blobs/../../etc/passwd",
+        "/api/v1/blobs/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/api/v1/blobs/" + "a" * 63 + "%2F",
+        "/api/v1/blobs/" + "A" * 64,
+        "/api/v1/blobs/" + "a" * 64 + "%00",
+        "/api/v1/blobs/..%5C..%5Cwindows%5Cwin.ini",
+    ],
+)
+async def test_path_traversal_in_blob_names(
+    harness: VenueHarness, ready: dict[str, str], path: str
+) -> None:
     h = harness
     before = await snapshot(h)
-    status, answer, _ = await send(h, "PUT", path, b"root:x:0:0", "application/octet-stream", ready["centre"])
+    status, answer, _ = await send(
+        h, "PUT", path, b"root:x:0:0", "application/octet-stream", ready["centre"]
+    )
     assert is_error(status, answer), (status, answer)
     assert await snapshot(h) == before
-    assert not any(p.name in ("passwd", "win.ini") for p in Path(h.config.data_dir).parent.rglob("*"))
+    assert not any(
+        p.name in ("passwd", "win.ini") for p in Path(h.config.data_dir).parent.rglob("*")
+    )
 
 
-@pytest.mark.parametrize("doc", ["..%2F..%2Fetc%2Fpasswd", "..", "%2e%2e", "bid-B1%00", "..%2Fblobs", "..%5C..%5Cvenue.db"])
-async def test_path_traversal_in_document_names(harness: VenueHarness, ready: dict[str, str], doc: str) -> None:
+@pytest.mark.parametrize(
+    "doc",
+    ["..%2F..%2Fetc%2Fpasswd", "..", "%2e%2e", "bid-B1%00", "..%2Fblobs", "..%5C..%5Cvenue.db"],
+)
+async def test_path_traversal_in_document_names(
+    harness: VenueHarness, ready: dict[str, str], doc: str
+) -> None:
     h = harness
     before = await snapshot(h)
-    status, answer, _ = await send(h, "GET", f"/api/v1/sessions/S1/documents/{doc}", None, None, ready["expert"])
+    status, answer, _ = await send(
+        h, "GET", f"/api/v1/sessions/S1/documents/{doc}", None, None, ready["expert"]
+    )
     assert is_error(status, answer) and status == 404, (status, answer)
     assert await snapshot(h) == before
 
 
-@pytest.mark.parametrize("header", ["bytes=999999-", f"bytes={len(PDF)}-", "bytes=-0", "bytes=1" + "0" * 30 + "-",
-                                    pytest.param("bytes=" + "1" * 5000 + "-", id="5000-digits")])
-async def test_unsatisfiable_range_is_416_and_not_recorded(harness: VenueHarness, ready: dict[str, str], header: str) -> None:
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=999999-",
+        f"bytes={len(PDF)}-",
+        "bytes=-0",
+        "bytes=1" + "0" * 30 + "-",
+        pytest.param("bytes=" + "1" * 5000 + "-", id="5000-digits"),
+    ],
+)
+async def test_unsatisfiable_range_is_416_and_not_recorded(
+    harness: VenueHarness, ready: dict[str, str], header: str
+) -> None:
     h = harness
     before = await snapshot(h)
-    status, answer, headers = await send(h, "GET", "/api/v1/sessions/S1/documents/bid-B1", None, None, ready["expert"], {"Range": header})
+    status, answer, headers = await send(
+        h,
+        "GET",
+        "/api/v1/sessions/S1/documents/bid-B1",
+        None,
+        None,
+        ready["expert"],
+        {"Range": header},
+    )
     assert status == 416 and is_error(status, answer), (status, answer)
     assert headers["Content-Range"] == f"bytes */{len(PDF)}"
     assert answer["error"]["details"] == {"size": len(PDF)}
     assert await snapshot(h) == before  # a refused read is not a document access
 
 
-@pytest.mark.parametrize("header", ["bytes=abc", "items=0-5", "bytes=0-1,3-4", "bytes=", "bytes=--1", "bytes=20-10"])
-async def test_malformed_range_gives_the_whole_document(harness: VenueHarness, ready: dict[str, str], header: str) -> None:
-    status, body, headers = await send(harness, "GET", "/api/v1/sessions/S1/documents/bid-B1", None, None, ready["expert"], {"Range": header})
-    assert status == 200 and body == PDF and headers["ETag"] == f'"{hashlib.sha256(PDF).hexdigest()}"', (status, body if status != 200 else "")
+@pytest.mark.parametrize(
+    "header", ["bytes=abc", "items=0-5", "bytes=0-1,3-4", "bytes=", "bytes=--1", "bytes=20-10"]
+)
+async def test_malformed_range_gives_the_whole_document(
+    harness: VenueHarness, ready: dict[str, str], header: str
+) -> None:
+    status, body, headers = await send(
+        harness,
+        "GET",
+        "/api/v1/sessions/S1/documents/bid-B1",
+        None,
+        None,
+        ready["expert"],
+        {"Range": header},
+    )
+    assert (
+        status == 200 and body == PDF and headers["ETag"] == f'"{hashlib.sha256(PDF).hexdigest()}"'
+    ), (status, body if status != 200 else "")
 
 
 async def test_oversize_bodies(venue_pki: Any, tmp_path: Path) -> None:
-    h = await VenueHarness(venue_pki, tmp_path / "small", max_body_bytes=16_384).start()  # a login (statement + CMS) must fit
+    h = await VenueHarness(
+        venue_pki, tmp_path / "small", max_body_bytes=16_384
+    ).start()  # a login (statement + CMS) must fit
     try:
         centre = await h.login("centre-1")
         before = await snapshot(h)
         big_json = json.dumps({"message": "x" * 20_000}).encode()
-        cases = [("POST", "/api/v1/sessions", JSON, big_json), ("POST", "/api/v1/login", JSON, big_json),
-                 ("POST", "/api/v1/workstations", JSON, big_json),
-                 ("PUT", "/api/v1/blobs/" + hashlib.sha256(b"y" * 20_000).hexdigest(), "application/octet-stream", b"y" * 20_000)]
+        cases = [
+            ("POST", "/api/v1/sessions", JSON, big_json),
+            ("POST", "/api/v1/login", JSON, big_json),
+            ("POST", "/api/v1/workstations", JSON, big_json),
+            (
+                "PUT",
+                "/api/v1/blobs/" + hashlib.sha256(b"y" * 20_000).hexdigest(),
+                "application/octet-stream",
+                b"y" * 20_000,
+            ),
+        ]
         for method, path, content_type, body in cases:
             status, answer, _ = await send(h, method, path, body, content_type, centre.token)
-            assert status == 413 and is_error(status, answer) and answer["error"]["code"] == "too_large", (path, status, answer)
+            assert (
+                status == 413
+                and is_error(status, answer)
+                and answer["error"]["code"] == "too_large"
+            ), (path, status, answer)
 
         async def chunks():  # type: ignore[no-untyped-def]
             for _ in range(20):
                 yield b"y" * 1000
 
-        status, answer, _ = await send(h, "PUT", "/api/v1/blobs/" + hashlib.sha256(b"y" * 20_000).hexdigest(), chunks(), "application/octet-stream", centre.token)
+        status, answer, _ = await send(
+            h,
+            "PUT",
+            "/api/v1/blobs/" + hashlib.sha256(b"y" * 20_000).hexdigest(),
+            chunks(),
+            "application/octet-stream",
+            centre.token,
+        )
         assert status == 413 and is_error(status, answer)
         assert await snapshot(h) == before
         small = b"z" * 16_000  # under the limit still works

@@ -23,13 +23,19 @@ from tests.venue.harness import SEATS
 
 
 def start(config: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "evaluator_app", "venue", "serve", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "evaluator_app", "venue", "serve", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 async def wait_up(client: VenueClient, proc: subprocess.Popen[bytes]) -> None:
     for _ in range(100):
         if proc.poll() is not None:
-            raise AssertionError(f"venue exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise AssertionError(
+                f"venue exited: {proc.stderr.read().decode() if proc.stderr else ''}"
+            )
         try:
             await client.get("/health")
             return
@@ -39,14 +45,20 @@ async def wait_up(client: VenueClient, proc: subprocess.Popen[bytes]) -> None:
 
 
 async def test_sigkill_mid_writes_loses_nothing_acknowledged(venue_pki, tmp_path):
-    config_path = init_venue_dir(tmp_path / "venue", venue_id="jinan", city="济南", port=free_port(), demo=venue_pki)
+    config_path = init_venue_dir(
+        tmp_path / "venue", venue_id="jinan", city="济南", port=free_port(), demo=venue_pki
+    )
     config = load_config(config_path)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(config.database)
     with store.transaction() as tx:
         for key, (venue, seat) in SEATS.items():
-            tx.upsert_workstation(WorkstationRecord(f"ws-{key}", venue, seat, None, None, "2026-01-01T00:00:00Z"))
-        tx.upsert_workstation(WorkstationRecord("ws-centre", "jinan", "C1", None, None, "2026-01-01T00:00:00Z"))
+            tx.upsert_workstation(
+                WorkstationRecord(f"ws-{key}", venue, seat, None, None, "2026-01-01T00:00:00Z")
+            )
+        tx.upsert_workstation(
+            WorkstationRecord("ws-centre", "jinan", "C1", None, None, "2026-01-01T00:00:00Z")
+        )
     store.close()
     roots = [str(ca.root_cert) for ca in venue_pki.cas if ca.status == "granted"]
     ssl_context = client_ssl_context(roots)
@@ -63,8 +75,20 @@ async def test_sigkill_mid_writes_loses_nothing_acknowledged(venue_pki, tmp_path
         from tests.venue.harness import example_project
 
         person = venue_pki.person("expert-sd-1").person_id
-        await centre.post("/sessions", CreateSession("S1", "t", example_project(), "lot-1", "jinan", (MemberInput(person, Role.EXPERT, "jinan", "A01"),)))
-        await centre.post("/sessions/S1/phase", {"target": "check_in"})  # a phase change: a signed checkpoint
+        await centre.post(
+            "/sessions",
+            CreateSession(
+                "S1",
+                "t",
+                example_project(),
+                "lot-1",
+                "jinan",
+                (MemberInput(person, Role.EXPERT, "jinan", "A01"),),
+            ),
+        )
+        await centre.post(
+            "/sessions/S1/phase", {"target": "check_in"}
+        )  # a phase change: a signed checkpoint
         await expert.login(signer("expert-sd-1"))
 
         acknowledged = 0
@@ -74,7 +98,11 @@ async def test_sigkill_mid_writes_loses_nothing_acknowledged(venue_pki, tmp_path
             revision = 0
             while True:
                 revision += 1
-                view = await expert.request("PUT", "/sessions/S1/draft", DraftPut(revision, {"B1/t-schedule": str(revision)}))
+                view = await expert.request(
+                    "PUT",
+                    "/sessions/S1/draft",
+                    DraftPut(revision, {"B1/t-schedule": str(revision)}),
+                )
                 acknowledged = int(view["revision"])
 
         writer = asyncio.create_task(write_drafts())
@@ -98,7 +126,12 @@ async def test_sigkill_mid_writes_loses_nothing_acknowledged(venue_pki, tmp_path
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
 
-    audit = subprocess.run([sys.executable, "-m", "evaluator_app", "audit", "verify", str(config.database)], capture_output=True, text=True, timeout=60)
+    audit = subprocess.run(
+        [sys.executable, "-m", "evaluator_app", "audit", "verify", str(config.database)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert audit.returncode == 0, audit.stdout + audit.stderr
     import re
 
@@ -110,5 +143,10 @@ async def test_sigkill_mid_writes_loses_nothing_acknowledged(venue_pki, tmp_path
     conn.execute("UPDATE audit SET actor = 'forger' WHERE seq = 2")
     conn.commit()
     conn.close()
-    broken = subprocess.run([sys.executable, "-m", "evaluator_app", "audit", "verify", str(config.database)], capture_output=True, text=True, timeout=60)
+    broken = subprocess.run(
+        [sys.executable, "-m", "evaluator_app", "audit", "verify", str(config.database)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert broken.returncode == 1 and "first broken entry 2" in broken.stdout

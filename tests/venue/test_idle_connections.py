@@ -25,10 +25,14 @@ BOUND = 6.0  # seconds within which the server must have closed a connection (ti
 
 
 @pytest.fixture
-async def quick(venue_pki: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[VenueHarness]:
+async def quick(
+    venue_pki: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[VenueHarness]:
     monkeypatch.setattr(venue_http, "BODY_TIMEOUT_SECONDS", 1.0)
     monkeypatch.setattr(venue_app, "LINGER_TIMEOUT", 1.0)
-    h = await VenueHarness(venue_pki, tmp_path / "venue").start(idle_timeout=1.0, handshake_timeout=1.0)
+    h = await VenueHarness(venue_pki, tmp_path / "venue").start(
+        idle_timeout=1.0, handshake_timeout=1.0
+    )
     yield h
     await h.stop()
 
@@ -69,7 +73,9 @@ async def test_tcp_without_tls_handshake_is_closed(quick: VenueHarness) -> None:
 async def test_half_a_tls_handshake_is_closed(quick: VenueHarness) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", quick.port)
     try:
-        writer.write(bytes.fromhex("16030100a5010000a10303"))  # the start of a ClientHello, then silence
+        writer.write(
+            bytes.fromhex("16030100a5010000a10303")
+        )  # the start of a ClientHello, then silence
         await writer.drain()
         took, _ = await closed_within(reader)
         assert took < BOUND and reader.at_eof()
@@ -77,9 +83,17 @@ async def test_half_a_tls_handshake_is_closed(quick: VenueHarness) -> None:
         writer.close()
 
 
-@pytest.mark.parametrize("sent", [b"", b"GET /api/v1/health HTTP/1.1\r\nHost: venue\r\nX-Slow: "], ids=["nothing", "half-headers"])
-async def test_tls_connection_sending_nothing_or_half_a_request_is_closed(quick: VenueHarness, sent: bytes) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", quick.port, ssl=_tls(quick), server_hostname="127.0.0.1")
+@pytest.mark.parametrize(
+    "sent",
+    [b"", b"GET /api/v1/health HTTP/1.1\r\nHost: venue\r\nX-Slow: "],
+    ids=["nothing", "half-headers"],
+)
+async def test_tls_connection_sending_nothing_or_half_a_request_is_closed(
+    quick: VenueHarness, sent: bytes
+) -> None:
+    reader, writer = await asyncio.open_connection(
+        "127.0.0.1", quick.port, ssl=_tls(quick), server_hostname="127.0.0.1"
+    )
     try:
         writer.write(sent)
         await writer.drain()
@@ -91,7 +105,9 @@ async def test_tls_connection_sending_nothing_or_half_a_request_is_closed(quick:
 
 async def test_half_a_json_body_is_a_408_then_closed(quick: VenueHarness) -> None:
     before = await quick.venue.store.tx(lambda tx: tx.last_audit())
-    reader, writer = await asyncio.open_connection("127.0.0.1", quick.port, ssl=_tls(quick), server_hostname="127.0.0.1")
+    reader, writer = await asyncio.open_connection(
+        "127.0.0.1", quick.port, ssl=_tls(quick), server_hostname="127.0.0.1"
+    )
     try:
         body = b'{"statement": "AAAA", "signa'
         head = f"POST /api/v1/login HTTP/1.1\r\nHost: venue\r\nContent-Type: application/json\r\nContent-Length: {len(body) + 50}\r\n\r\n"
@@ -102,7 +118,12 @@ async def test_half_a_json_body_is_a_408_then_closed(quick: VenueHarness) -> Non
         status_line, _, rest = received.partition(b"\r\n")
         assert status_line.split()[1] == b"408", received[:200]
         answer = json.loads(rest.partition(b"\r\n\r\n")[2])
-        assert answer["error"]["code"] == "timeout" and set(answer["error"]) == {"code", "message", "message_zh", "details"}
+        assert answer["error"]["code"] == "timeout" and set(answer["error"]) == {
+            "code",
+            "message",
+            "message_zh",
+            "details",
+        }
     finally:
         writer.close()
     assert await quick.venue.store.tx(lambda tx: tx.last_audit()) == before
@@ -110,7 +131,12 @@ async def test_half_a_json_body_is_a_408_then_closed(quick: VenueHarness) -> Non
 
 async def test_idle_sockets_do_not_block_other_clients(quick: VenueHarness) -> None:
     idle = [await asyncio.open_connection("127.0.0.1", quick.port) for _ in range(20)]
-    idle += [await asyncio.open_connection("127.0.0.1", quick.port, ssl=_tls(quick), server_hostname="127.0.0.1") for _ in range(20)]
+    idle += [
+        await asyncio.open_connection(
+            "127.0.0.1", quick.port, ssl=_tls(quick), server_hostname="127.0.0.1"
+        )
+        for _ in range(20)
+    ]
     try:
         for _ in range(5):
             assert await health(quick) < 2.0

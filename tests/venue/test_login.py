@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -59,11 +59,19 @@ async def test_expert_on_unregistered_workstation_is_refused(harness):
 async def _statement(harness, client, **change):  # type: ignore[no-untyped-def]
     seen = await client.probe_peer_certificate()
     challenge = await client.post("/login/challenge", None, LoginChallenge)
-    body = {"nonce": challenge.nonce, "venue_id": challenge.venue_id, "tls_cert_sha256": seen,
-            "workstation_id": "ws-expert-sd-1", "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    body = {
+        "nonce": challenge.nonce,
+        "venue_id": challenge.venue_id,
+        "tls_cert_sha256": seen,
+        "workstation_id": "ws-expert-sd-1",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     body.update(change)
     content = artefact_bytes("login", 1, body)
-    return {"statement": content, "signature": sign_detached(content, harness.signer("expert-sd-1"))}
+    return {
+        "statement": content,
+        "signature": sign_detached(content, harness.signer("expert-sd-1")),
+    }
 
 
 async def test_replayed_login_is_refused(harness):
@@ -80,7 +88,10 @@ async def test_replayed_login_is_refused(harness):
     [
         ({"venue_id": "zibo"}, "foreign_venue"),
         ({"tls_cert_sha256": "00" * 32}, "foreign_venue"),
-        ({"time": (datetime.now(timezone.utc) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")}, "stale"),
+        (
+            {"time": (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "stale",
+        ),
     ],
 )
 async def test_foreign_or_stale_statement_is_refused(harness, change, code):
@@ -95,7 +106,9 @@ async def test_tampered_statement_is_refused(harness):
     signed = await _statement(harness, client)
     data = json.loads(signed["statement"])
     data["workstation_id"] = "ws-expert-sd-2"
-    signed["statement"] = artefact_bytes("login", 1, {k: v for k, v in data.items() if k != "schema"})
+    signed["statement"] = artefact_bytes(
+        "login", 1, {k: v for k, v in data.items() if k != "schema"}
+    )
     with pytest.raises(VenueRefused) as info:
         await client.post("/login", signed)
     assert info.value.code == "bad_signature"

@@ -26,12 +26,16 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
 def load_spec() -> dict[str, Any]:
-    return json.loads(resources.files("evaluator_app.venue").joinpath("openapi.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("evaluator_app.venue").joinpath("openapi.json").read_text("utf-8")
+    )
 
 
 def route_problems(spec: dict[str, Any]) -> list[str]:
     in_routes = {(m.upper(), p) for m, p, _ in ROUTES}
-    in_spec = {(m.upper(), p) for p, item in spec.get("paths", {}).items() for m in item if m in METHODS}
+    in_spec = {
+        (m.upper(), p) for p, item in spec.get("paths", {}).items() for m in item if m in METHODS
+    }
     return [f"route missing from spec: {m} {p}" for m, p in sorted(in_routes - in_spec)] + [
         f"spec names a route that does not exist: {m} {p}" for m, p in sorted(in_spec - in_routes)
     ]
@@ -70,7 +74,9 @@ def structure_problems(spec: dict[str, Any]) -> list[str]:
                 problems.append(f"{method.upper()} {path}: no responses")
             params = {p["name"] for p in op.get("parameters", []) if p.get("in") == "path"}
             if params != declared_in_path:
-                problems.append(f"{method.upper()} {path}: path parameters {sorted(params)} != {sorted(declared_in_path)}")
+                problems.append(
+                    f"{method.upper()} {path}: path parameters {sorted(params)} != {sorted(declared_in_path)}"
+                )
             if op.get("security") != [] and "401" not in op.get("responses", {}):
                 problems.append(f"{method.upper()} {path}: authenticated but no 401 answer")
             for code, answer in op.get("responses", {}).items():
@@ -103,30 +109,51 @@ def dataclass_problems(spec: dict[str, Any]) -> list[str]:
             continue
         cls = _protocol_class(schema["x-dataclass"])
         if cls is None:
-            problems.append(f"{name}: x-dataclass {schema['x-dataclass']} is not a protocol dataclass")
+            problems.append(
+                f"{name}: x-dataclass {schema['x-dataclass']} is not a protocol dataclass"
+            )
             continue
         fields = dataclasses.fields(cls)
         if set(schema.get("properties", {})) != {f.name for f in fields}:
-            problems.append(f"{name}: properties {sorted(schema.get('properties', {}))} != fields of {cls.__name__} {sorted(f.name for f in fields)}")
-        required = {f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+            problems.append(
+                f"{name}: properties {sorted(schema.get('properties', {}))} != fields of {cls.__name__} {sorted(f.name for f in fields)}"
+            )
+        required = {
+            f.name
+            for f in fields
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        }
         if set(schema.get("required", [])) != required:
-            problems.append(f"{name}: required {sorted(schema.get('required', []))} != {sorted(required)}")
+            problems.append(
+                f"{name}: required {sorted(schema.get('required', []))} != {sorted(required)}"
+            )
         if schema.get("additionalProperties") is not False:
             problems.append(f"{name}: must refuse unknown fields (additionalProperties: false)")
     # every JSON request body is a dataclass schema or an inline closed object
     for path, item in spec.get("paths", {}).items():
         for method, op in item.items():
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema") if isinstance(op, dict) else None
+            body = (
+                op.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema")
+                if isinstance(op, dict)
+                else None
+            )
             if body is None:
                 continue
             target = _resolve(spec, body["$ref"]) if "$ref" in body else body
             if "$ref" in body and "x-dataclass" not in target:
-                problems.append(f"{method.upper()} {path}: request body {body['$ref']} names no dataclass")
+                problems.append(
+                    f"{method.upper()} {path}: request body {body['$ref']} names no dataclass"
+                )
             if target.get("additionalProperties") is not False:
                 problems.append(f"{method.upper()} {path}: request body accepts unknown fields")
     error = schemas.get("Error", {})
     sample = NotFound("x").body()
-    if set(error.get("properties", {})) != set(sample) or set(schemas.get("ErrorBody", {}).get("properties", {})) != set(sample["error"]):
+    if set(error.get("properties", {})) != set(sample) or set(
+        schemas.get("ErrorBody", {}).get("properties", {})
+    ) != set(sample["error"]):
         problems.append("Error schema differs from VenueError.body()")
     return problems
 
@@ -144,16 +171,19 @@ def test_spec_passes_an_openapi_31_validator() -> None:
 
 
 def test_committed_spec_is_what_the_generator_writes() -> None:
-    assert resources.files("evaluator_app.venue").joinpath("openapi.json").read_text("utf-8") == openapi_gen.render(), (
-        "regenerate with: python -m tests.venue.openapi_gen"
-    )
+    assert (
+        resources.files("evaluator_app.venue").joinpath("openapi.json").read_text("utf-8")
+        == openapi_gen.render()
+    ), "regenerate with: python -m tests.venue.openapi_gen"
 
 
 def test_checks_catch_a_missing_route_an_extra_route_and_a_stale_schema() -> None:
     spec = load_spec()
     broken = copy.deepcopy(spec)
     del broken["paths"]["/api/v1/sessions/{sid}/sheets"]["post"]
-    broken["paths"]["/api/v1/sessions/{sid}/nothing"] = {"get": {"responses": {"200": {"description": "x"}}}}
+    broken["paths"]["/api/v1/sessions/{sid}/nothing"] = {
+        "get": {"responses": {"200": {"description": "x"}}}
+    }
     problems = route_problems(broken)
     assert "route missing from spec: POST /api/v1/sessions/{sid}/sheets" in problems
     assert "spec names a route that does not exist: GET /api/v1/sessions/{sid}/nothing" in problems
@@ -161,9 +191,13 @@ def test_checks_catch_a_missing_route_an_extra_route_and_a_stale_schema() -> Non
     broken = copy.deepcopy(spec)
     broken["openapi"] = "3.0.3"
     broken["paths"]["/api/v1/me"]["get"]["responses"] = {}
-    broken["paths"]["/api/v1/sessions"]["post"]["requestBody"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
+    broken["paths"]["/api/v1/sessions"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ] = {"$ref": "#/components/schemas/Nope"}
     problems = structure_problems(broken)
-    assert any("3.1.x" in p for p in problems) and any("/api/v1/me: no responses" in p for p in problems)
+    assert any("3.1.x" in p for p in problems) and any(
+        "/api/v1/me: no responses" in p for p in problems
+    )
     assert "unresolved $ref #/components/schemas/Nope" in problems
 
     broken = copy.deepcopy(spec)
@@ -177,7 +211,9 @@ def test_checks_catch_a_missing_route_an_extra_route_and_a_stale_schema() -> Non
 
 
 async def test_venue_serves_the_spec(harness) -> None:  # type: ignore[no-untyped-def]
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{harness.base_url}/api/v1/openapi.json", ssl=harness.client_ssl) as response:
-            assert response.status == 200 and response.content_type == "application/json"
-            assert json.loads(await response.read()) == load_spec()
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{harness.base_url}/api/v1/openapi.json", ssl=harness.client_ssl) as response,
+    ):
+        assert response.status == 200 and response.content_type == "application/json"
+        assert json.loads(await response.read()) == load_spec()

@@ -18,7 +18,13 @@ TIMEOUT, ALERT_AFTER, STUCK_AFTER = 1, 2, 2
 @pytest.fixture
 async def quick(venue_pki, tmp_path) -> AsyncIterator[VenueHarness]:  # type: ignore[no-untyped-def]
     """A venue with short timings: offline after 1 s of silence, alerts after 2 s."""
-    h = VenueHarness(venue_pki, tmp_path / "venue", heartbeat_timeout_seconds=TIMEOUT, offline_alert_seconds=ALERT_AFTER, phase_stuck_seconds=STUCK_AFTER)
+    h = VenueHarness(
+        venue_pki,
+        tmp_path / "venue",
+        heartbeat_timeout_seconds=TIMEOUT,
+        offline_alert_seconds=ALERT_AFTER,
+        phase_stuck_seconds=STUCK_AFTER,
+    )
     await h.start(presence_interval=0.1)
     yield h
     await h.stop()
@@ -46,14 +52,24 @@ async def test_heartbeats_reach_supervisors_as_presence_changes(quick):
     alert = await supervisor.wait_for("alert", alert="focus_lost", person=me)
     await expert_client.heartbeat("S1", "away", 4)  # still away: one alert, not one per beat
     await expert_client.heartbeat("S1", "focused", 4)
-    await until(lambda: len(supervisor.matching("presence", person=me, presence="focused", items_scored=4)) == 2, what="focus back")
+    await until(
+        lambda: (
+            len(supervisor.matching("presence", person=me, presence="focused", items_scored=4)) == 2
+        ),
+        what="focus back",
+    )
     await asyncio.sleep(0.2)
-    states = [(e["payload"]["presence"], e["payload"]["items_scored"]) for e in supervisor.matching("presence", person=me)]
+    states = [
+        (e["payload"]["presence"], e["payload"]["items_scored"])
+        for e in supervisor.matching("presence", person=me)
+    ]
     assert states == [("focused", 0), ("idle", 0), ("focused", 4), ("away", 4), ("focused", 4)]
     assert len(supervisor.matching("alert", alert="focus_lost")) == 1
     assert not expert.matching("presence") and not expert.matching("alert")
     # the alert is on the audit chain, and the board shows the expert connected and focused
-    audit = await h.venue.store.tx(lambda tx: [e for e in tx.audit_entries() if e.action == "alert"])
+    audit = await h.venue.store.tx(
+        lambda tx: [e for e in tx.audit_entries() if e.action == "alert"]
+    )
     assert [e.payload["alert"] for e in audit] == ["focus_lost"] and alert["seq"] > 0
     board = (await centre.get("/sessions/S1/presence"))["presence"]
     assert [(r["person"], r["presence"], r["connected"]) for r in board] == [(me, "focused", True)]
@@ -72,9 +88,13 @@ async def test_an_expert_who_stops_beating_is_reported_offline_then_alerted(quic
     await supervisor.wait_for("presence", person=me, presence="focused")
     last_beat = time.monotonic()  # the socket stays open; the beats stop (a frozen application)
 
-    offline = await supervisor.wait_for("presence", person=me, presence="offline", timeout=TIMEOUT + 2)
+    offline = await supervisor.wait_for(
+        "presence", person=me, presence="offline", timeout=TIMEOUT + 2
+    )
     went_offline = supervisor.arrived[supervisor.events.index(offline)] - last_beat
-    assert TIMEOUT - 0.3 <= went_offline < TIMEOUT + 1, went_offline  # measured after the beat landed
+    assert TIMEOUT - 0.3 <= went_offline < TIMEOUT + 1, (
+        went_offline
+    )  # measured after the beat landed
     alert = await supervisor.wait_for("alert", alert="offline", person=me, timeout=ALERT_AFTER + 2)
     alerted = supervisor.arrived[supervisor.events.index(alert)] - last_beat
     assert ALERT_AFTER - 0.3 <= alerted < ALERT_AFTER + 1, alerted
@@ -87,15 +107,28 @@ async def test_an_expert_who_stops_beating_is_reported_offline_then_alerted(quic
     await supervisor_client.post("/sessions/S1/acknowledge", {"seq": alert["seq"]})
     for watcher in (supervisor, centre_stream):
         ack = await watcher.wait_for("acknowledged", event=alert["seq"])
-        assert ack["payload"]["by"] == h.person_id("supervisor-jinan") and ack["payload"]["at"].endswith("Z")
+        assert ack["payload"]["by"] == h.person_id("supervisor-jinan") and ack["payload"][
+            "at"
+        ].endswith("Z")
         assert ack["payload"]["name"] == "赵敏"
-    audit = await h.venue.store.tx(lambda tx: [e for e in tx.audit_entries() if e.action == "acknowledge"])
-    assert [(e.actor, e.payload) for e in audit] == [(h.person_id("supervisor-jinan"), {"event": alert["seq"]})]
+    audit = await h.venue.store.tx(
+        lambda tx: [e for e in tx.audit_entries() if e.action == "acknowledge"]
+    )
+    assert [(e.actor, e.payload) for e in audit] == [
+        (h.person_id("supervisor-jinan"), {"event": alert["seq"]})
+    ]
 
     # back again: online
     await expert_client.heartbeat("S1", "focused", 2)
-    await until(lambda: len(supervisor.matching("presence", person=me, presence="focused")) == 2, what="back online")
-    assert [e["payload"]["presence"] for e in supervisor.matching("presence", person=me)] == ["focused", "offline", "focused"]
+    await until(
+        lambda: len(supervisor.matching("presence", person=me, presence="focused")) == 2,
+        what="back online",
+    )
+    assert [e["payload"]["presence"] for e in supervisor.matching("presence", person=me)] == [
+        "focused",
+        "offline",
+        "focused",
+    ]
 
 
 async def test_a_closed_connection_counts_as_silence(quick):
@@ -108,7 +141,9 @@ async def test_a_closed_connection_counts_as_silence(quick):
     await expert_client.heartbeat("S1", "idle")
     await supervisor.wait_for("presence", person=h.person_id("expert-sd-2"), presence="idle")
     await expert.close()
-    await supervisor.wait_for("presence", person=h.person_id("expert-sd-2"), presence="offline", timeout=TIMEOUT + 2)
+    await supervisor.wait_for(
+        "presence", person=h.person_id("expert-sd-2"), presence="offline", timeout=TIMEOUT + 2
+    )
     board = (await centre.get("/sessions/S1/presence"))["presence"]
     assert [(r["presence"], r["connected"]) for r in board] == [("offline", False)]
 
@@ -122,9 +157,13 @@ async def test_a_heartbeat_for_a_foreign_session_or_a_malformed_one_is_refused(q
     expert_client = await h.login("expert-sd-1")
     expert = await stream(h, expert_client)
     await expert_client.heartbeat("S2", "focused")  # not this expert's session
-    await expert_client.ws.send_str('{"type": "heartbeat", "session_id": "S1", "presence": "asleep"}')
+    await expert_client.ws.send_str(
+        '{"type": "heartbeat", "session_id": "S1", "presence": "asleep"}'
+    )
     await expert_client.ws.send_str("not json")
-    await until(lambda: len([m for m in expert.messages if m["type"] == "error"]) == 3, what="three errors")
+    await until(
+        lambda: len([m for m in expert.messages if m["type"] == "error"]) == 3, what="three errors"
+    )
     await asyncio.sleep(0.2)
     assert not supervisor.matching("presence")
 
@@ -137,11 +176,19 @@ async def test_a_phase_stuck_too_long_alerts_once(quick):
     supervisor = await stream(h, supervisor_client)
     expert = await stream(h, await h.login("expert-sd-1"))
     await asyncio.sleep(STUCK_AFTER + 0.3)
-    assert not supervisor.matching("alert", alert="phase_stuck")  # "preparing" has no plan to overrun
+    assert not supervisor.matching(
+        "alert", alert="phase_stuck"
+    )  # "preparing" has no plan to overrun
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     moved = time.monotonic()
-    alert = await supervisor.wait_for("alert", alert="phase_stuck", phase="check_in", timeout=STUCK_AFTER + 2)
-    assert STUCK_AFTER - 0.3 <= supervisor.arrived[supervisor.events.index(alert)] - moved < STUCK_AFTER + 1.5
+    alert = await supervisor.wait_for(
+        "alert", alert="phase_stuck", phase="check_in", timeout=STUCK_AFTER + 2
+    )
+    assert (
+        STUCK_AFTER - 0.3
+        <= supervisor.arrived[supervisor.events.index(alert)] - moved
+        < STUCK_AFTER + 1.5
+    )
     await asyncio.sleep(0.5)
     assert len(supervisor.matching("alert", alert="phase_stuck")) == 1
     assert not expert.matching("alert")
@@ -160,15 +207,24 @@ async def test_broadcasts_reach_experts_and_their_acknowledgements_reach_staff(h
     keys = ["expert-sd-1", "expert-nca-1", "expert-nca-2"]
     clients = {k: await h.login(k) for k in keys}
     experts = {k: await stream(h, c) for k, c in clients.items()}
-    seq = (await supervisor_client.post("/sessions/S1/broadcast", {"message": "淄博分场网络切换，请保存草稿"}))["seq"]
+    seq = (
+        await supervisor_client.post(
+            "/sessions/S1/broadcast", {"message": "淄博分场网络切换，请保存草稿"}
+        )
+    )["seq"]
     for key in keys:
         got = await experts[key].wait_for("broadcast", message="淄博分场网络切换，请保存草稿")
         assert got["seq"] == seq and got["payload"]["by"] == h.person_id("supervisor-zibo")
     for key in keys[:2]:
         await clients[key].post("/sessions/S1/acknowledge", {"seq": seq})
     for watcher in (supervisor, main):
-        await until(lambda w=watcher: len(w.matching("acknowledged", event=seq)) == 2, what="two acknowledgements")
-        assert {e["payload"]["by"] for e in watcher.matching("acknowledged")} == {h.person_id(k) for k in keys[:2]}
+        await until(
+            lambda w=watcher: len(w.matching("acknowledged", event=seq)) == 2,
+            what="two acknowledgements",
+        )
+        assert {e["payload"]["by"] for e in watcher.matching("acknowledged")} == {
+            h.person_id(k) for k in keys[:2]
+        }
     await asyncio.sleep(0.2)
     for key in keys:
         assert not experts[key].matching("acknowledged")  # acknowledgements are for the staff

@@ -12,7 +12,13 @@ from evaluator_app.pki.pades import async_sign_pdf, async_verify_pdf
 from evaluator_app.protocol.artefacts import ReportDissent
 from tests.venue.flow import declare, gate_votes, now, sheet, submit_sheet, vote_leader
 
-PLAYS = {"expert-sd-1": "E1", "expert-sd-2": "E2", "expert-nca-1": "E3", "expert-nca-2": "E4", "expert-dual-sd": "E5"}
+PLAYS = {
+    "expert-sd-1": "E1",
+    "expert-sd-2": "E2",
+    "expert-nca-1": "E3",
+    "expert-nca-2": "E4",
+    "expert-dual-sd": "E5",
+}
 
 
 async def _to_summary(h):  # type: ignore[no-untyped-def]
@@ -35,7 +41,10 @@ async def _to_summary(h):  # type: ignore[no-untyped-def]
 
 async def _sign(h, client, key, report):  # type: ignore[no-untyped-def]
     signed = await async_sign_pdf(base64.b64decode(report["pdf"]), h.signer(key))
-    return await client.post("/sessions/S1/report/signatures", {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()})
+    return await client.post(
+        "/sessions/S1/report/signatures",
+        {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()},
+    )
 
 
 async def test_members_sign_in_turn_one_dissents_then_the_session_closes(harness):
@@ -47,8 +56,15 @@ async def test_members_sign_in_turn_one_dissents_then_the_session_closes(harness
     await experts["expert-sd-1"].post("/sessions/S1/phase", {"target": "report_signing"})
 
     # a dissent before anyone signed: the report is rendered again and shows it
-    dissent = ReportDissent("S1", h.person_id("expert-nca-2"), "对B2施工组织设计评分有不同意见：冬季施工方案缺失应扣分更多。", now())
-    content, signature = await experts["expert-nca-2"].sign_artefact("dissent", dissent, h.signer("expert-nca-2"))
+    dissent = ReportDissent(
+        "S1",
+        h.person_id("expert-nca-2"),
+        "对B2施工组织设计评分有不同意见：冬季施工方案缺失应扣分更多。",
+        now(),
+    )
+    content, signature = await experts["expert-nca-2"].sign_artefact(
+        "dissent", dissent, h.signer("expert-nca-2")
+    )
     await experts["expert-nca-2"].upload("S1", "report/dissent", content, signature)
     report = await experts["expert-sd-1"].get("/sessions/S1/report")
     assert report["revision"] == 0 and report["dissented"] == [h.person_id("expert-nca-2")]
@@ -66,7 +82,10 @@ async def test_members_sign_in_turn_one_dissents_then_the_session_closes(harness
     forged[len(forged) // 2] ^= 0x01
     signed_forgery = await async_sign_pdf(bytes(forged), h.signer("expert-sd-2"))
     with pytest.raises(VenueRefused) as info:
-        await experts["expert-sd-2"].post("/sessions/S1/report/signatures", {"base_revision": newest["revision"], "pdf": base64.b64encode(signed_forgery).decode()})
+        await experts["expert-sd-2"].post(
+            "/sessions/S1/report/signatures",
+            {"base_revision": newest["revision"], "pdf": base64.b64encode(signed_forgery).decode()},
+        )
     assert info.value.code == "not_incremental"
     # someone signing on another member's behalf is refused
     with pytest.raises(VenueRefused) as info:

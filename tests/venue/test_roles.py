@@ -24,8 +24,8 @@ from evaluator_app.client.errors import VenueRefused
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import Declaration
-from evaluator_app.venue.routes import ROUTES
 from evaluator_app.protocol.schema import encode
+from evaluator_app.venue.routes import ROUTES
 from tests.venue.flow import BIDDERS, PLEDGE, now, sheet
 from tests.venue.harness import VenueHarness, example_project
 
@@ -82,7 +82,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{P}/ws"): ALL,
 }
 
-JUNK_UPLOAD = {"idempotency_key": "k-1", "content": base64.b64encode(b"{}").decode(), "signature": base64.b64encode(b"x").decode()}
+JUNK_UPLOAD = {
+    "idempotency_key": "k-1",
+    "content": base64.b64encode(b"{}").decode(),
+    "signature": base64.b64encode(b"x").decode(),
+}
 BLOB = "0" * 64
 
 
@@ -90,36 +94,80 @@ def sample_body(h: VenueHarness, method: str, path: str) -> Any:
     """A body of the right shape for each route, so a refusal is about the caller, not the body."""
     tail = path.removeprefix(S) if path.startswith(S) else path.removeprefix(P)
     bodies: dict[str, Any] = {
-        "/sessions": {"session_id": "S2", "title": "第二标段", "project": example_project(), "lot_id": "lot-1", "main_venue": "jinan",
-                      "members": [{"person_id": h.person_id("expert-sd-2"), "role": "expert", "venue": "jinan", "seat": "A02"}]},
-        "/phase": {"target": "check_in", "reason": ""}, "/pause": {"reason": "网络故障"}, "/resume": {"reason": "已恢复"},
-        "/broadcast": {"message": "请注意时间"}, "/acknowledge": {"seq": 1},
+        "/sessions": {
+            "session_id": "S2",
+            "title": "第二标段",
+            "project": example_project(),
+            "lot_id": "lot-1",
+            "main_venue": "jinan",
+            "members": [
+                {
+                    "person_id": h.person_id("expert-sd-2"),
+                    "role": "expert",
+                    "venue": "jinan",
+                    "seat": "A02",
+                }
+            ],
+        },
+        "/phase": {"target": "check_in", "reason": ""},
+        "/pause": {"reason": "网络故障"},
+        "/resume": {"reason": "已恢复"},
+        "/broadcast": {"message": "请注意时间"},
+        "/acknowledge": {"seq": 1},
         "/absent": {"person_id": h.person_id("expert-nca-1"), "reason": "未到场"},
-        "/sheets/{expert}/return": {"reason": "录入有误"}, "/draft": {"revision": 1, "content": {"B1": "1"}},
-        "/workstations": {"id": "ws-new", "venue": "jinan", "seat": "A09"}, "/login": {"statement": "", "signature": ""},
-        "/workstations/enrol": {"workstation_id": "ws-new", "enrolment_code": "0000-0000-0000-0000"},
+        "/sheets/{expert}/return": {"reason": "录入有误"},
+        "/draft": {"revision": 1, "content": {"B1": "1"}},
+        "/workstations": {"id": "ws-new", "venue": "jinan", "seat": "A09"},
+        "/login": {"statement": "", "signature": ""},
+        "/workstations/enrol": {
+            "workstation_id": "ws-new",
+            "enrolment_code": "0000-0000-0000-0000",
+        },
         "/report/signatures": {"base_revision": 1, "pdf": "JVBERi0="},
-        "/members": {"person_id": h.person_id("expert-sd-3"), "role": "expert", "venue": "jinan", "seat": "A04"},
+        "/members": {
+            "person_id": h.person_id("expert-sd-3"),
+            "role": "expert",
+            "venue": "jinan",
+            "seat": "A04",
+        },
     }
     if method == "GET":
         return None
     if tail == "/sheets/check":
         return encode(sheet(h, "expert-sd-1", "E1"))
-    if tail in ("/declarations", "/leader-votes", "/gate-votes", "/sheets", "/witness-notes", "/manifest", "/report/dissent", "/warning-decisions"):
+    if tail in (
+        "/declarations",
+        "/leader-votes",
+        "/gate-votes",
+        "/sheets",
+        "/witness-notes",
+        "/manifest",
+        "/report/dissent",
+        "/warning-decisions",
+    ):
         return JUNK_UPLOAD
     return bodies.get(tail, {})
 
 
 def concrete(h: VenueHarness, path: str, sid: str) -> str:
-    return (path.removeprefix(P).replace("{sid}", sid).replace("{expert}", h.person_id("expert-sd-2"))
-            .replace("{doc}", "bid-B1").replace("{sha256}", BLOB))
+    return (
+        path.removeprefix(P)
+        .replace("{sid}", sid)
+        .replace("{expert}", h.person_id("expert-sd-2"))
+        .replace("{doc}", "bid-B1")
+        .replace("{sha256}", BLOB)
+    )
 
 
-async def call(h: VenueHarness, client: VenueClient, method: str, path: str, sid: str = "S1") -> tuple[int, str]:
+async def call(
+    h: VenueHarness, client: VenueClient, method: str, path: str, sid: str = "S1"
+) -> tuple[int, str]:
     body = sample_body(h, method, path)
     try:
         if "{sha256}" in path:
-            await client.request(method, concrete(h, path, sid), raw=b"not the content of that hash")
+            await client.request(
+                method, concrete(h, path, sid), raw=b"not the content of that hash"
+            )
         else:
             await client.request(method, concrete(h, path, sid), body)
     except VenueRefused as refused:
@@ -165,7 +213,9 @@ async def test_each_role_is_refused_the_others_endpoints(harness: VenueHarness) 
         for role, client in clients.items():
             if role in ALLOWED[(method, path)] or ALLOWED[(method, path)] is PUBLIC:
                 status, code = await call(h, client, method, path)
-                assert status < 500 and status != 401 and code != "wrong_role", f"{role} {method} {path}: {status} {code}"
+                assert status < 500 and status != 401 and code != "wrong_role", (
+                    f"{role} {method} {path}: {status} {code}"
+                )
 
 
 async def test_rules_inside_shared_routes(harness: VenueHarness) -> None:
@@ -195,12 +245,19 @@ async def test_an_unassigned_expert_learns_nothing(harness: VenueHarness) -> Non
     for method, path, _ in ROUTES:
         if "{sid}" not in path:
             continue
-        here, nowhere = await call(h, outsider, method, path, "S1"), await call(h, outsider, method, path, "NO-SUCH")
-        assert here == nowhere, f"{method} {path} tells S1 from a missing session: {here} vs {nowhere}"
+        here, nowhere = (
+            await call(h, outsider, method, path, "S1"),
+            await call(h, outsider, method, path, "NO-SUCH"),
+        )
+        assert here == nowhere, (
+            f"{method} {path} tells S1 from a missing session: {here} vs {nowhere}"
+        )
         if E in ALLOWED[(method, path)] and sample_body(h, method, path) is not JUNK_UPLOAD:
             assert here == (404, "no_session"), f"{method} {path}: {here}"
     # a properly signed declaration naming S1 is still a 404, not a 403
-    body = Declaration("S1", "lot-1", h.person_id("expert-nca-3"), tuple(BIDDERS), False, "", PLEDGE, now())
+    body = Declaration(
+        "S1", "lot-1", h.person_id("expert-nca-3"), tuple(BIDDERS), False, "", PLEDGE, now()
+    )
     content, signature = await outsider.sign_artefact("declaration", body, h.signer("expert-nca-3"))
     with pytest.raises(VenueRefused) as info:
         await outsider.upload("S1", "declarations", content, signature)
@@ -213,9 +270,29 @@ async def test_secondary_venue_supervisor_sees_only_zibo(harness: VenueHarness) 
     centre = await h.login("centre-1")
     await h.create_session(centre)
     jinan_only = ["expert-sd-1", "expert-sd-2"]
-    members = [{"person_id": h.person_id(k), "role": "expert", "venue": "jinan", "seat": f"A0{i}"} for i, k in enumerate(jinan_only, 1)]
-    members.append({"person_id": h.person_id("supervisor-jinan"), "role": "supervisor", "venue": "jinan", "seat": "S1"})
-    await centre.post("/sessions", {"session_id": "S2", "title": "第二标段", "project": example_project(), "lot_id": "lot-1", "main_venue": "jinan", "members": members})
+    members = [
+        {"person_id": h.person_id(k), "role": "expert", "venue": "jinan", "seat": f"A0{i}"}
+        for i, k in enumerate(jinan_only, 1)
+    ]
+    members.append(
+        {
+            "person_id": h.person_id("supervisor-jinan"),
+            "role": "supervisor",
+            "venue": "jinan",
+            "seat": "S1",
+        }
+    )
+    await centre.post(
+        "/sessions",
+        {
+            "session_id": "S2",
+            "title": "第二标段",
+            "project": example_project(),
+            "lot_id": "lot-1",
+            "main_venue": "jinan",
+            "members": members,
+        },
+    )
     zibo, jinan = await h.login("supervisor-zibo"), await h.login("supervisor-jinan")
 
     assert [s["id"] for s in (await zibo.get("/sessions"))["sessions"]] == ["S1"]
@@ -224,16 +301,25 @@ async def test_secondary_venue_supervisor_sees_only_zibo(harness: VenueHarness) 
     assert seen and {m["venue"] for m in seen} == {"zibo"}
     assert {m["venue"] for m in (await jinan.get("/sessions/S1"))["members"]} == {"jinan", "zibo"}
     for method, path, _ in ROUTES:  # S2 has nobody at zibo: it does not exist for zibo's supervisor
-        if "{sid}" in path and SV in ALLOWED[(method, path)] and sample_body(h, method, path) is not JUNK_UPLOAD:
-            assert await call(h, zibo, method, path, "S2") == (404, "no_session"), f"{method} {path}"
+        if (
+            "{sid}" in path
+            and SV in ALLOWED[(method, path)]
+            and sample_body(h, method, path) is not JUNK_UPLOAD
+        ):
+            assert await call(h, zibo, method, path, "S2") == (404, "no_session"), (
+                f"{method} {path}"
+            )
     # zibo's supervisor cannot mark a jinan expert absent, but can mark a zibo expert
     with pytest.raises(VenueRefused) as info:
-        await zibo.post("/sessions/S1/absent", {"person_id": h.person_id("expert-sd-1"), "reason": "x"})
+        await zibo.post(
+            "/sessions/S1/absent", {"person_id": h.person_id("expert-sd-1"), "reason": "x"}
+        )
     assert info.value.status == 404
-    await zibo.post("/sessions/S1/absent", {"person_id": h.person_id("expert-nca-1"), "reason": "未到场"})
+    await zibo.post(
+        "/sessions/S1/absent", {"person_id": h.person_id("expert-nca-1"), "reason": "未到场"}
+    )
     # events: nothing of S2, and no per-person event about someone seated at jinan
     page = await zibo.get("/events?since=0")
     assert page["events"] and all(e["session_id"] != "S2" for e in page["events"])
     jinan_people = {h.person_id(k) for k in ("expert-sd-1", "expert-sd-2", "expert-dual-sd")}
     assert not [e for e in page["events"] if e["payload"].get("person") in jinan_people]
-

@@ -55,13 +55,20 @@ def venue(venue_pki: DemoPki, tmp_path: Path) -> Iterator[VenueThread]:
     thread.stop()
 
 
-def test_fuzzed_requests_never_get_a_5xx(venue: VenueThread, venue_pki: DemoPki, tmp_path: Path) -> None:
+def test_fuzzed_requests_never_get_a_5xx(
+    venue: VenueThread, venue_pki: DemoPki, tmp_path: Path
+) -> None:
     h = venue.harness
     centre = venue.run(h.login("centre-1"))
     venue.run(h.create_session(centre))
     expert = venue.run(h.login("expert-sd-1"))
     bundle = tmp_path / "roots.pem"
-    bundle.write_text("".join(Path(ca.root_cert).read_text("ascii") for ca in venue_pki.cas if ca.status == "granted"), "ascii")
+    bundle.write_text(
+        "".join(
+            Path(ca.root_cert).read_text("ascii") for ca in venue_pki.cas if ca.status == "granted"
+        ),
+        "ascii",
+    )
     schema = schemathesis.openapi.from_dict(load_spec())
     session = requests.Session()
     session.verify = str(bundle)
@@ -73,16 +80,30 @@ def test_fuzzed_requests_never_get_a_5xx(venue: VenueThread, venue_pki: DemoPki,
         if operation.path == "/api/v1/ws":
             continue  # a WebSocket upgrade, not a request/response operation
         for token in (centre.token, expert.token):
-            for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+            for mode in (
+                schemathesis.GenerationMode.POSITIVE,
+                schemathesis.GenerationMode.NEGATIVE,
+            ):
 
-                @hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                                     suppress_health_check=list(hypothesis.HealthCheck), phases=[hypothesis.Phase.generate])
+                @hypothesis.settings(
+                    max_examples=EXAMPLES,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    suppress_health_check=list(hypothesis.HealthCheck),
+                    phases=[hypothesis.Phase.generate],
+                )
                 @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
                 def probe(case: Any) -> None:
                     nonlocal calls
                     calls += 1
-                    response = case.call(base_url=h.base_url, session=session, headers={"Authorization": f"Bearer {token}"}, timeout=20,
-                                         verify=str(bundle))
+                    response = case.call(
+                        base_url=h.base_url,
+                        session=session,
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=20,
+                        verify=str(bundle),
+                    )
                     where = f"{case.method} {case.formatted_path} {str(case.body)[:80]!r}"
                     if response.status_code >= 500:
                         problems.append(f"{where}: {response.status_code} {response.text[:200]}")
@@ -91,7 +112,9 @@ def test_fuzzed_requests_never_get_a_5xx(venue: VenueThread, venue_pki: DemoPki,
                             error = json.loads(response.content)["error"]
                             assert set(error) == {"code", "message", "message_zh", "details"}
                         except (ValueError, KeyError, TypeError, AssertionError):
-                            problems.append(f"{where}: {response.status_code} without the JSON error body: {response.text[:200]}")
+                            problems.append(
+                                f"{where}: {response.status_code} without the JSON error body: {response.text[:200]}"
+                            )
 
                 try:
                     probe()

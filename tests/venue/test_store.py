@@ -21,7 +21,9 @@ AT = "2026-11-26T09:00:00Z"
 
 
 def session(sid: str = "S1") -> SessionRecord:
-    return SessionRecord(sid, "教学楼", "{}", "lot-1", "jinan", "preparing", None, None, None, AT, AT, "centre-1")
+    return SessionRecord(
+        sid, "教学楼", "{}", "lot-1", "jinan", "preparing", None, None, None, AT, AT, "centre-1"
+    )
 
 
 def test_fresh_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -37,11 +39,10 @@ def test_fresh_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
 
 def test_a_failing_transaction_leaves_nothing(tmp_path):
     store = SqliteStore(tmp_path / "venue.db")
-    with pytest.raises(RuntimeError):
-        with store.transaction() as tx:
-            tx.insert_session(session())
-            tx.append_audit(AT, "centre-1", "session.create", "S1", {})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.insert_session(session())
+        tx.append_audit(AT, "centre-1", "session.create", "S1", {})
+        raise RuntimeError("boom")
     with store.transaction() as tx:
         assert tx.sessions() == []
         assert list(tx.audit_entries()) == []
@@ -51,16 +52,14 @@ def test_duplicate_session_is_a_conflict(tmp_path):
     store = SqliteStore(tmp_path / "venue.db")
     with store.transaction() as tx:
         tx.insert_session(session())
-    with pytest.raises(Conflict):
-        with store.transaction() as tx:
-            tx.insert_session(session())
+    with pytest.raises(Conflict), store.transaction() as tx:
+        tx.insert_session(session())
 
 
 def test_foreign_keys_are_enforced(tmp_path):
     store = SqliteStore(tmp_path / "venue.db")
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.transaction() as tx:
-            tx.conn.execute("INSERT INTO drafts VALUES ('nope', 'E1', 1, '{}', ?)", (AT,))
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as tx:
+        tx.conn.execute("INSERT INTO drafts VALUES ('nope', 'E1', 1, '{}', ?)", (AT,))
 
 
 def test_nonce_is_consumed_once(tmp_path):
@@ -112,11 +111,14 @@ def test_rewritten_tail_is_caught_by_the_checkpoint(tmp_path):
     with store.transaction() as tx:
         tx.append_audit(AT, "E1", "x", None, {"n": "forged"})
     store.conn.execute(
-        "INSERT INTO checkpoints VALUES (?, ?, ?, ?)", (seq, checkpoint_content("jinan", seq, digest, AT), b"sig", AT)
+        "INSERT INTO checkpoints VALUES (?, ?, ?, ?)",
+        (seq, checkpoint_content("jinan", seq, digest, AT), b"sig", AT),
     )
     with store.transaction() as tx:
         report = verify_chain(tx.audit_entries(), tx.checkpoints(), None)
-    assert not report.ok and report.first_broken == 4 and "does not match the chain" in report.reason
+    assert (
+        not report.ok and report.first_broken == 4 and "does not match the chain" in report.reason
+    )
 
 
 WRITER = textwrap.dedent(
@@ -138,7 +140,9 @@ WRITER = textwrap.dedent(
 def test_sigkill_loses_nothing_acknowledged(tmp_path):
     path = tmp_path / "venue.db"
     SqliteStore(path).close()
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
     acknowledged = -1
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -163,7 +167,10 @@ def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path, monkey
     monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS[:1])
     old = SqliteStore(tmp_path / "venue.db")
     with old.transaction() as tx:  # the columns schema 1 had
-        tx.conn.execute("INSERT INTO sessions VALUES ('S1', 't', '{}', 'lot-1', 'jinan', 'preparing', NULL, NULL, NULL, ?, ?, 'c')", (AT, AT))
+        tx.conn.execute(
+            "INSERT INTO sessions VALUES ('S1', 't', '{}', 'lot-1', 'jinan', 'preparing', NULL, NULL, NULL, ?, ?, 'c')",
+            (AT, AT),
+        )
     assert old.schema_version == 1
     old.close()
     monkeypatch.setattr(sqlite, "MIGRATIONS", migrations.MIGRATIONS)

@@ -38,7 +38,8 @@ def load_module(module_path: str) -> Any:
             return pkcs11.lib(module_path)
         except (pkcs11.PKCS11Error, OSError, RuntimeError) as exc:
             raise CredentialError(
-                f"cannot load PKCS#11 module {module_path}: {exc}", f"无法加载 USB Key 驱动 {module_path}"
+                f"cannot load PKCS#11 module {module_path}: {exc}",
+                f"无法加载 USB Key 驱动 {module_path}",
             ) from exc
 
 
@@ -51,7 +52,9 @@ def tries_left_hint(flags: int) -> str | None:
     return None
 
 
-def map_error(exc: BaseException, *, flags: int = 0, what: str = "token operation") -> CredentialError:
+def map_error(
+    exc: BaseException, *, flags: int = 0, what: str = "token operation"
+) -> CredentialError:
     """Turn a python-pkcs11 exception into our typed error (never let a raw one out)."""
     from pkcs11 import exceptions as e
 
@@ -77,15 +80,27 @@ def map_error(exc: BaseException, *, flags: int = 0, what: str = "token operatio
     if isinstance(exc, (e.NoSuchToken, e.SlotIDInvalid)):
         return TokenNotFoundError(f"no such token: {exc}", "未找到 USB Key")
     removed = (
-        e.DeviceRemoved, e.TokenNotPresent, e.SessionClosed, e.SessionHandleInvalid,
-        e.DeviceError, e.ObjectHandleInvalid, e.KeyHandleInvalid, e.TokenNotRecognised,
+        e.DeviceRemoved,
+        e.TokenNotPresent,
+        e.SessionClosed,
+        e.SessionHandleInvalid,
+        e.DeviceError,
+        e.ObjectHandleInvalid,
+        e.KeyHandleInvalid,
+        e.TokenNotRecognised,
     )
     if isinstance(exc, removed):
-        return TokenRemovedError(f"token removed during {what}", "USB Key 已拔出或连接中断，请重新插入后再试")
+        return TokenRemovedError(
+            f"token removed during {what}", "USB Key 已拔出或连接中断，请重新插入后再试"
+        )
     if isinstance(exc, e.GeneralError):
         # SoftHSM answers CKR_GENERAL_ERROR when its token storage vanished underneath it.
-        return TokenRemovedError(f"token failed during {what}: general error", "USB Key 工作异常，请重新插入后再试")
-    return CredentialError(f"{what} failed: {type(exc).__name__} {exc}", f"USB Key 操作失败：{type(exc).__name__}")
+        return TokenRemovedError(
+            f"token failed during {what}: general error", "USB Key 工作异常，请重新插入后再试"
+        )
+    return CredentialError(
+        f"{what} failed: {type(exc).__name__} {exc}", f"USB Key 操作失败：{type(exc).__name__}"
+    )
 
 
 # Listing tokens and logging in go through this lock: some PKCS#11 libraries (SoftHSM2 among
@@ -115,13 +130,15 @@ class Watchdog:
         except cf.TimeoutError as exc:
             self.dead = True
             logger.error("%s timed out after %.1fs", what, self.timeout)
-            raise TokenRemovedError(f"token did not answer within {self.timeout:.0f}s", "USB Key 无响应") from exc
-        except Exception as exc:  # noqa: BLE001 - every token failure becomes a typed error
+            raise TokenRemovedError(
+                f"token did not answer within {self.timeout:.0f}s", "USB Key 无响应"
+            ) from exc
+        except Exception as exc:
             f = 0
             if flags is not None:
                 try:
                     f = flags()
-                except Exception:  # noqa: BLE001
+                except Exception:
                     f = 0
             raise map_error(exc, flags=f, what=what) from exc
 

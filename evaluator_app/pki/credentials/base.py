@@ -81,7 +81,9 @@ class _AdapterSigner(ph_signers.Signer):
         super().__init__(signing_cert=cred.certificate, cert_registry=store)
         self._cred = cred
 
-    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
         if dry_run:
             # Large enough for any EC DER signature and RSA up to 4096 bits.
             return b"\x00" * 512

@@ -14,8 +14,8 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from evaluator_app.pki.credentials._p11util import (
-    TOKEN_CALL_LOCK,
     DEFAULT_TIMEOUT,
+    TOKEN_CALL_LOCK,
     USER_PIN_LOCKED,
     Watchdog,
     load_module,
@@ -63,7 +63,9 @@ class Pkcs11Signer(Signer):
         self._session: Any = None
         self._key: Any = None
         try:
-            self._dog.run(lambda: _locked(self._open, pin, key_label, key_id), "login", flags=self._flags)
+            self._dog.run(
+                lambda: _locked(self._open, pin, key_label, key_id), "login", flags=self._flags
+            )
         except BaseException:
             self._dog.shutdown()
             raise
@@ -74,7 +76,9 @@ class Pkcs11Signer(Signer):
         self._label = tok.label
         if int(tok.flags) & USER_PIN_LOCKED:
             # Do not even try: each attempt on a locked key may count against the SO PIN.
-            raise PinLockedError("the token PIN is locked", "USB Key 的 PIN 已被锁定，请联系 CA 解锁")
+            raise PinLockedError(
+                "the token PIN is locked", "USB Key 的 PIN 已被锁定，请联系 CA 解锁"
+            )
         self._session = tok.open(user_pin=pin)
         try:
             self._bind_key(tok.label, key_label, key_id)
@@ -83,7 +87,7 @@ class Pkcs11Signer(Signer):
             session, self._session = self._session, None
             try:
                 session.close()
-            except Exception as exc:  # noqa: BLE001 - the original error matters more
+            except Exception as exc:
                 logger.debug("closing after a failed login: %s", exc)
             raise
 
@@ -99,7 +103,9 @@ class Pkcs11Signer(Signer):
         if not keys:
             raise CredentialError("no signing key on the token", "USB Key 中没有签名私钥")
         if len(keys) > 1 and key_label is None and key_id is None:
-            raise CredentialError("several keys on the token: choose one by label", "USB Key 中有多个私钥，请指定")
+            raise CredentialError(
+                "several keys on the token: choose one by label", "USB Key 中有多个私钥，请指定"
+            )
         self._key = keys[0]
         kid = self._key[Attribute.ID]
         found = [
@@ -109,7 +115,9 @@ class Pkcs11Signer(Signer):
         certs = [c for _, c in found]
         mine = [c for i, c in found if i == bytes(kid)]
         if not mine:
-            raise CredentialError("no certificate matches the token key", "USB Key 中没有与私钥对应的证书")
+            raise CredentialError(
+                "no certificate matches the token key", "USB Key 中没有与私钥对应的证书"
+            )
         self._cert = mine[0]
         self._chain = tuple(c for c in certs if c.dump() != self._cert.dump())
         logger.debug("logged in to token %s as %s", token_label, self._cert.subject.human_friendly)
@@ -117,7 +125,7 @@ class Pkcs11Signer(Signer):
     def _flags(self) -> int:
         try:
             return int(find_token(self._lib, self._label, self._slot).flags)
-        except Exception:  # noqa: BLE001 - only a hint
+        except Exception:
             return 0
 
     # --- public ---
@@ -144,9 +152,13 @@ class Pkcs11Signer(Signer):
             raise CredentialError("the token session is closed", "USB Key 会话已关闭")
         key = self._key
         if self.key_algorithm == "ec":
-            raw = self._dog.run(lambda: key.sign(digest_value, mechanism=Mechanism.ECDSA), "signing")
+            raw = self._dog.run(
+                lambda: key.sign(digest_value, mechanism=Mechanism.ECDSA), "signing"
+            )
             half = len(raw) // 2
-            return encode_dss_signature(int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big"))
+            return encode_dss_signature(
+                int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big")
+            )
         info = asn1_algos.DigestInfo(
             {"digest_algorithm": {"algorithm": h}, "digest": digest_value}
         ).dump()

@@ -33,7 +33,9 @@ def _to_asn1(cert) -> asn1_x509.Certificate:  # type: ignore[no-untyped-def]
 class Pkcs12Signer(Signer):
     """A key and certificate read from a PKCS#12 file."""
 
-    def __init__(self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, cert, others=()) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, cert, others=()
+    ) -> None:  # type: ignore[no-untyped-def]
         self._key = key
         self._cert = _to_asn1(cert)
         self._chain = tuple(_to_asn1(c) for c in others)
@@ -63,7 +65,9 @@ class Pkcs12Signer(Signer):
         # pyHanko's own in-memory signer: no thread hop, the fastest path for file keys.
         if self._ph is None:
             der = self._key.private_bytes(
-                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
             )
             store = SimpleCertificateStore()
             store.register_multiple([self._cert, *self._chain])
@@ -91,10 +95,16 @@ def open_pkcs12(path: str | Path, password: str | bytes | None) -> Pkcs12Signer:
     except ValueError as exc:
         # cryptography says "Invalid password or PKCS12 data": tell the two apart.
         if _looks_like_pfx(data):
-            raise WrongPasswordError(f"wrong password for {p.name}", f"证书文件 {p.name} 的密码错误") from exc
-        raise CredentialError(f"{p.name} is not a PKCS#12 file", f"{p.name} 不是有效的 PKCS#12 证书文件") from exc
+            raise WrongPasswordError(
+                f"wrong password for {p.name}", f"证书文件 {p.name} 的密码错误"
+            ) from exc
+        raise CredentialError(
+            f"{p.name} is not a PKCS#12 file", f"{p.name} 不是有效的 PKCS#12 证书文件"
+        ) from exc
     if key is None or cert is None:
-        raise CredentialError(f"{p.name} holds no key and certificate", f"{p.name} 中没有私钥和证书")
+        raise CredentialError(
+            f"{p.name} holds no key and certificate", f"{p.name} 中没有私钥和证书"
+        )
     if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
         raise CredentialError(f"unsupported key type {type(key).__name__}")
     logger.debug("opened PKCS#12 %s for %s", p.name, cert.subject.rfc4514_string())

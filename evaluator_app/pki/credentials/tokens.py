@@ -90,19 +90,28 @@ def _list(lib) -> list[TokenInfo]:  # type: ignore[no-untyped-def]
                 for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
                     der = bytes(obj[Attribute.VALUE])
                     c = asn1_x509.Certificate.load(der)
-                    certs.append(TokenCertificate(
-                        str(obj[Attribute.LABEL]), bytes(obj[Attribute.ID]), c.subject.human_friendly, der
-                    ))
+                    certs.append(
+                        TokenCertificate(
+                            str(obj[Attribute.LABEL]),
+                            bytes(obj[Attribute.ID]),
+                            c.subject.human_friendly,
+                            der,
+                        )
+                    )
         except PKCS11Error as exc:
             logger.info("token %s: cannot read certificates: %s", tok.label, exc)
         serial = tok.serial
-        out.append(TokenInfo(
-            slot=int(slot.slot_id),
-            label=tok.label,
-            serial=serial.decode("ascii", "replace").strip() if isinstance(serial, bytes) else str(serial),
-            manufacturer=tok.manufacturer_id,
-            model=tok.model,
-            flags=int(tok.flags),
-            certificates=tuple(certs),
-        ))
+        out.append(
+            TokenInfo(
+                slot=int(slot.slot_id),
+                label=tok.label,
+                serial=serial.decode("ascii", "replace").strip()
+                if isinstance(serial, bytes)
+                else str(serial),
+                manufacturer=tok.manufacturer_id,
+                model=tok.model,
+                flags=int(tok.flags),
+                certificates=tuple(certs),
+            )
+        )
     return out

@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 
 class ArchiveTab(QWidget):
-    def __init__(self, service: CentreService, language: str, data_dir: Path, parent: QWidget | None = None):
+    def __init__(
+        self, service: CentreService, language: str, data_dir: Path, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.service, self.language, self.data_dir = service, language, data_dir
         self.report: ArchiveReport | None = None
@@ -48,12 +50,19 @@ class ArchiveTab(QWidget):
         sid = self.chooser.current()
         if sid is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export archive"), str(self.data_dir / f"session-{sid}.zip"), "ZIP (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export archive"),
+            str(self.data_dir / f"session-{sid}.zip"),
+            "ZIP (*.zip)",
+        )
         if path:
             self.export_to(sid, path)
 
     def _choose_verify(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open archive"), str(self.data_dir), "ZIP (*.zip)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open archive"), str(self.data_dir), "ZIP (*.zip)"
+        )
         if path:
             self.verify_file(path)
 
@@ -68,7 +77,10 @@ class ArchiveTab(QWidget):
             return
         if alive(self):
             self.exported = target
-            say(self.verdict, self.tr("Archive of {sid} saved to {path}.").format(sid=session_id, path=target))
+            say(
+                self.verdict,
+                self.tr("Archive of {sid} saved to {path}.").format(sid=session_id, path=target),
+            )
 
     @asyncSlot(str)
     async def verify_file(self, path: str) -> None:
@@ -84,9 +96,37 @@ class ArchiveTab(QWidget):
         if not alive(self):
             return
         self.report = report
-        detail = (lambda c: c.detail) if self.language == "en" else (lambda c: f"{c.detail_zh}（{c.detail}）" if c.detail_zh and c.detail_zh != c.detail else c.detail)
-        fill(self.checks, [(c.name, self.tr("OK") if c.ok else self.tr("FAILED"), detail(c)) for c in report.checks], [c.ok for c in report.checks])
+        detail = (
+            (lambda c: c.detail)
+            if self.language == "en"
+            else (
+                lambda c: (
+                    f"{c.detail_zh}（{c.detail}）"
+                    if c.detail_zh and c.detail_zh != c.detail
+                    else c.detail
+                )
+            )
+        )
+        fill(
+            self.checks,
+            [
+                (c.name, self.tr("OK") if c.ok else self.tr("FAILED"), detail(c))
+                for c in report.checks
+            ],
+            [c.ok for c in report.checks],
+        )
         if report.ok:
-            say(self.verdict, self.tr("The archive is intact: all {n} checks passed.").format(n=len(report.checks)))
+            say(
+                self.verdict,
+                self.tr("The archive is intact: all {n} checks passed.").format(
+                    n=len(report.checks)
+                ),
+            )
         else:
-            say(self.verdict, self.tr("The archive FAILED verification: {items}").format(items="；".join(altered_items(report, self.language))), ok=False)
+            say(
+                self.verdict,
+                self.tr("The archive FAILED verification: {items}").format(
+                    items="；".join(altered_items(report, self.language))
+                ),
+                ok=False,
+            )

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from qasync import asyncSlot
 
 from evaluator_app.client.centre_service import CentreService, Collected
@@ -26,11 +34,34 @@ class CollectTab(QWidget):
         self.collect_button.clicked.connect(self.collect)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.results = table([self.tr("Rank"), self.tr("Bidder"), self.tr("Name"), self.tr("Final score"), self.tr("Price score"),
-                              self.tr("Technical"), self.tr("Candidate"), self.tr("Rejected because")], stretch=7)
+        self.results = table(
+            [
+                self.tr("Rank"),
+                self.tr("Bidder"),
+                self.tr("Name"),
+                self.tr("Final score"),
+                self.tr("Price score"),
+                self.tr("Technical"),
+                self.tr("Candidate"),
+                self.tr("Rejected because"),
+            ],
+            stretch=7,
+        )
         self.per_expert = table([self.tr("Expert"), self.tr("Bidder"), self.tr("Total")], stretch=0)
-        self.deviations = table([self.tr("Expert"), self.tr("Bidder"), self.tr("Item"), self.tr("Score"), self.tr("Others' mean"), self.tr("Explanation")], stretch=5)
-        self.sheets = table([self.tr("Signed sheet"), self.tr("Verified"), self.tr("Detail")], stretch=2)
+        self.deviations = table(
+            [
+                self.tr("Expert"),
+                self.tr("Bidder"),
+                self.tr("Item"),
+                self.tr("Score"),
+                self.tr("Others' mean"),
+                self.tr("Explanation"),
+            ],
+            stretch=5,
+        )
+        self.sheets = table(
+            [self.tr("Signed sheet"), self.tr("Verified"), self.tr("Detail")], stretch=2
+        )
         lower = QTabWidget()
         lower.addTab(self.sheets, self.tr("Signed sheets"))
         lower.addTab(self.per_expert, self.tr("Per expert"))
@@ -72,17 +103,54 @@ class CollectTab(QWidget):
         self.collected = collected
         results = collected.results
         yes = self.tr("yes")
-        fill(self.results, [
-            (r.position or "—", r.bidder_id, r.name, r.final if r.final is not None else "—", r.price_score if r.price_score is not None else "—",
-             r.technical if r.technical is not None else "—", yes if r.candidate else "", "；".join(r.reasons))
-            for r in results.bidders
-        ], [None if not r.rejected else False for r in results.bidders])
+        fill(
+            self.results,
+            [
+                (
+                    r.position or "—",
+                    r.bidder_id,
+                    r.name,
+                    r.final if r.final is not None else "—",
+                    r.price_score if r.price_score is not None else "—",
+                    r.technical if r.technical is not None else "—",
+                    yes if r.candidate else "",
+                    "；".join(r.reasons),
+                )
+                for r in results.bidders
+            ],
+            [None if not r.rejected else False for r in results.bidders],
+        )
         fill(self.per_expert, [(t.name, t.bidder_id, t.total) for t in results.per_expert])
-        fill(self.deviations, [(d.expert, d.bidder_id, d.item_id, d.score, d.others_mean, d.explanation or self.tr("(no explanation)")) for d in results.deviations])
-        fill(self.sheets, [(s.item, self.tr("valid") if s.ok else self.tr("INVALID"), s.detail) for s in collected.sheets], [s.ok for s in collected.sheets])
+        fill(
+            self.deviations,
+            [
+                (
+                    d.expert,
+                    d.bidder_id,
+                    d.item_id,
+                    d.score,
+                    d.others_mean,
+                    d.explanation or self.tr("(no explanation)"),
+                )
+                for d in results.deviations
+            ],
+        )
+        fill(
+            self.sheets,
+            [
+                (s.item, self.tr("valid") if s.ok else self.tr("INVALID"), s.detail)
+                for s in collected.sheets
+            ],
+            [s.ok for s in collected.sheets],
+        )
         good = sum(1 for s in collected.sheets if s.ok)
         all_ok = collected.verification.ok and good == len(collected.sheets)
-        text = self.tr("{good} of {n} signed sheet(s) verified; the archive check {verdict}. Recommended: {candidates}.").format(
-            good=good, n=len(collected.sheets), verdict=self.tr("passed") if collected.verification.ok else self.tr("FAILED"),
-            candidates="、".join(results.candidates) or "—")
+        text = self.tr(
+            "{good} of {n} signed sheet(s) verified; the archive check {verdict}. Recommended: {candidates}."
+        ).format(
+            good=good,
+            n=len(collected.sheets),
+            verdict=self.tr("passed") if collected.verification.ok else self.tr("FAILED"),
+            candidates="、".join(results.candidates) or "—",
+        )
         say(self.status, text, ok=all_ok)

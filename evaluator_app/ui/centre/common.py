@@ -7,7 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from evaluator_app.client.explain import explain
 from evaluator_app.ui.alive import alive
@@ -30,7 +38,9 @@ def table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
     return widget
 
 
-def fill(widget: QTableWidget, rows: Sequence[Sequence[Any]], marks: Sequence[bool | None] | None = None) -> None:
+def fill(
+    widget: QTableWidget, rows: Sequence[Sequence[Any]], marks: Sequence[bool | None] | None = None
+) -> None:
     """Put rows of text in a table; ``marks`` colours a row green (True) or red (False)."""
     widget.setRowCount(len(rows))
     for r, row in enumerate(rows):
@@ -43,7 +53,10 @@ def fill(widget: QTableWidget, rows: Sequence[Sequence[Any]], marks: Sequence[bo
 
 
 def cells(widget: QTableWidget, column: int) -> list[str]:
-    return [widget.item(r, column).text() if widget.item(r, column) else "" for r in range(widget.rowCount())]
+    return [
+        widget.item(r, column).text() if widget.item(r, column) else ""
+        for r in range(widget.rowCount())
+    ]
 
 
 def say(label: QLabel, text: str, ok: bool = True) -> None:
@@ -67,7 +80,10 @@ class SessionChooser(QComboBox):
         self.blockSignals(True)
         self.clear()
         for session in sessions:
-            self.addItem(f"{session['id']} · {session['title']} · {phase_name(session['phase'])}", session["id"])
+            self.addItem(
+                f"{session['id']} · {session['title']} · {phase_name(session['phase'])}",
+                session["id"],
+            )
         index = self.findData(current) if current else -1
         self.setCurrentIndex(index if index >= 0 else 0)
         self.blockSignals(False)

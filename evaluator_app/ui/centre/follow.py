@@ -19,11 +19,26 @@ logger = logging.getLogger(__name__)
 
 
 class FollowTab(QWidget):
-    def __init__(self, service: CentreService, language: str, parent: QWidget | None = None, interval_ms: int = 5000):
+    def __init__(
+        self,
+        service: CentreService,
+        language: str,
+        parent: QWidget | None = None,
+        interval_ms: int = 5000,
+    ):
         super().__init__(parent)
         self.service, self.language = service, language
         self.lines: list[SessionLine] = []
-        self.sessions = table([self.tr("Session"), self.tr("Title"), self.tr("Phase"), self.tr("Present at each venue"), self.tr("Alerts")], stretch=4)
+        self.sessions = table(
+            [
+                self.tr("Session"),
+                self.tr("Title"),
+                self.tr("Phase"),
+                self.tr("Present at each venue"),
+                self.tr("Alerts"),
+            ],
+            stretch=4,
+        )
         self.status = QLabel()
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
@@ -39,11 +54,11 @@ class FollowTab(QWidget):
         self.timer.timeout.connect(self._tick)
         self._running = False
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+    def showEvent(self, event: Any) -> None:
         self.timer.start()
         super().showEvent(event)
 
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+    def hideEvent(self, event: Any) -> None:
         self.timer.stop()
         super().hideEvent(event)
 
@@ -69,7 +84,20 @@ class FollowTab(QWidget):
         if not alive(self):
             return
         self.lines = follow_lines(sessions, presence)
-        rows = [(line.session_id, line.title, phase_name(line.phase), line.present_text(self.language), "；".join(a.text(self.language) for a in line.alerts)) for line in self.lines]
+        rows = [
+            (
+                line.session_id,
+                line.title,
+                phase_name(line.phase),
+                line.present_text(self.language),
+                "；".join(a.text(self.language) for a in line.alerts),
+            )
+            for line in self.lines
+        ]
         fill(self.sessions, rows, [None if not line.alerts else False for line in self.lines])
         alerts = sum(len(line.alerts) for line in self.lines)
-        say(self.status, self.tr("{n} session(s), {a} alert(s)").format(n=len(self.lines), a=alerts), ok=alerts == 0)
+        say(
+            self.status,
+            self.tr("{n} session(s), {a} alert(s)").format(n=len(self.lines), a=alerts),
+            ok=alerts == 0,
+        )

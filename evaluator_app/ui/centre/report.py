@@ -61,8 +61,24 @@ class ReportTab(QWidget):
         self.state, self.names = state, names
         self.pane.show_bytes(state.pdf)
         rows = [(names.get(p, p), self.tr("signed")) for p in state.signed]
-        rows += [(names.get(p, p), self.tr("dissented (reasons in the report)")) for p in state.dissented]
+        rows += [
+            (names.get(p, p), self.tr("dissented (reasons in the report)")) for p in state.dissented
+        ]
         rows += [(names.get(p, p), self.tr("pending")) for p in state.pending]
-        fill(self.signatures, rows, [True] * len(state.signed) + [False] * len(state.dissented) + [None] * len(state.pending))
-        say(self.status, self.tr("Revision {rev}: {s} signed, {d} dissented, {p} pending.").format(
-            rev=state.revision, s=len(state.signed), d=len(state.dissented), p=len(state.pending)), ok=not state.pending)
+        fill(
+            self.signatures,
+            rows,
+            [True] * len(state.signed)
+            + [False] * len(state.dissented)
+            + [None] * len(state.pending),
+        )
+        say(
+            self.status,
+            self.tr("Revision {rev}: {s} signed, {d} dissented, {p} pending.").format(
+                rev=state.revision,
+                s=len(state.signed),
+                d=len(state.dissented),
+                p=len(state.pending),
+            ),
+            ok=not state.pending,
+        )

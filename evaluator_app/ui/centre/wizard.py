@@ -8,12 +8,31 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 from qasync import asyncSlot
 
 from evaluator_app.client.centre_plan import (
-    Assignment, CheckedDocument, Person, ProjectCheck, SessionDraft, assignment_problem, check_document, check_project_file, conflict_reason, draft_problems,
+    Assignment,
+    CheckedDocument,
+    Person,
+    ProjectCheck,
+    SessionDraft,
+    assignment_problem,
+    check_document,
+    check_project_file,
+    conflict_reason,
+    draft_problems,
 )
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.client.explain import Explanation
@@ -29,7 +48,9 @@ logger = logging.getLogger(__name__)
 class NewSessionWizard(QWidget):
     created = Signal(str)  # session id
 
-    def __init__(self, service: CentreService, logged: LoggedIn, language: str, parent: QWidget | None = None):
+    def __init__(
+        self, service: CentreService, logged: LoggedIn, language: str, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.service, self.logged, self.language = service, logged, language
         self.check: ProjectCheck | None = None
@@ -44,7 +65,9 @@ class NewSessionWizard(QWidget):
         choose = QPushButton(self.tr("Choose…"))
         choose.clicked.connect(self._choose_project)
         self.plan_status = QLabel()
-        self.problems = table([self.tr("Field"), self.tr("Value found"), self.tr("Problem")], stretch=2)
+        self.problems = table(
+            [self.tr("Field"), self.tr("Value found"), self.tr("Problem")], stretch=2
+        )
         project_box = QGroupBox(self.tr("1. Project file and evaluation plan"))
         row = QHBoxLayout()
         row.addWidget(self.project_edit, 1)
@@ -62,7 +85,16 @@ class NewSessionWizard(QWidget):
         self.main_venue = QLineEdit(logged.result.venue)
         self.start = QLineEdit()
         self.start.setPlaceholderText("2026-12-01T09:00:00+08:00")
-        self.bidders = table([self.tr("Bidder"), self.tr("Name"), self.tr("Organisation"), self.tr("City"), self.tr("Price")], stretch=1)
+        self.bidders = table(
+            [
+                self.tr("Bidder"),
+                self.tr("Name"),
+                self.tr("Organisation"),
+                self.tr("City"),
+                self.tr("Price"),
+            ],
+            stretch=1,
+        )
         details = QGroupBox(self.tr("2. Session and bidders"))
         form = QFormLayout()
         form.addRow(self.tr("Session id"), self.session_id)
@@ -75,7 +107,10 @@ class NewSessionWizard(QWidget):
         box.addWidget(self.bidders)
 
         # 3. documents, hashed off the Qt thread
-        self.docs = table([self.tr("Document"), self.tr("Bidder"), self.tr("Size"), "SHA-256", self.tr("Check")], stretch=0)
+        self.docs = table(
+            [self.tr("Document"), self.tr("Bidder"), self.tr("Size"), "SHA-256", self.tr("Check")],
+            stretch=0,
+        )
         add_doc = QPushButton(self.tr("Add document…"))
         add_doc.clicked.connect(self._choose_document)
         documents = QGroupBox(self.tr("3. Tender and bid documents"))
@@ -84,7 +119,16 @@ class NewSessionWizard(QWidget):
         box.addWidget(add_doc)
 
         # 4. the committee from the roster
-        self.people = table([self.tr("Name"), self.tr("Role"), self.tr("Organisation"), self.tr("City"), self.tr("Venue")], stretch=2)
+        self.people = table(
+            [
+                self.tr("Name"),
+                self.tr("Role"),
+                self.tr("Organisation"),
+                self.tr("City"),
+                self.tr("Venue"),
+            ],
+            stretch=2,
+        )
         self.venue_edit = QLineEdit()
         self.venue_edit.setPlaceholderText(self.tr("Venue"))
         self.seat_edit = QLineEdit()
@@ -93,7 +137,9 @@ class NewSessionWizard(QWidget):
         assign.clicked.connect(self._assign_selected)
         remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self._remove_selected)
-        self.committee = table([self.tr("Name"), self.tr("Role"), self.tr("Venue"), self.tr("Seat")], stretch=0)
+        self.committee = table(
+            [self.tr("Name"), self.tr("Role"), self.tr("Venue"), self.tr("Seat")], stretch=0
+        )
         self.people.currentCellChanged.connect(lambda *_: self._suggest_venue())
         committee = QGroupBox(self.tr("4. Committee and supervisors"))
         grid = QGridLayout(committee)
@@ -124,7 +170,9 @@ class NewSessionWizard(QWidget):
 
     # -- the project file -----------------------------------------------------------
     def _choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Project file"), "", self.tr("Project files (*.json)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Project file"), "", self.tr("Project files (*.json)")
+        )
         if path:
             self.load_project(path)
 
@@ -135,13 +183,26 @@ class NewSessionWizard(QWidget):
         if not alive(self):
             return
         self.check = check
-        fill(self.problems, [(p.field, p.value, p.message) for p in check.problems], [False] * len(check.problems))
+        fill(
+            self.problems,
+            [(p.field, p.value, p.message) for p in check.problems],
+            [False] * len(check.problems),
+        )
         if check.ok:
-            say(self.plan_status, self.tr("The project file is valid: {n} lot(s).").format(n=len(check.lots)))
+            say(
+                self.plan_status,
+                self.tr("The project file is valid: {n} lot(s).").format(n=len(check.lots)),
+            )
             if not self.title_edit.text():
                 self.title_edit.setText(check.title)
         else:
-            say(self.plan_status, self.tr("The project file has {n} problem(s); fix them and choose it again.").format(n=len(check.problems)), ok=False)
+            say(
+                self.plan_status,
+                self.tr(
+                    "The project file has {n} problem(s); fix them and choose it again."
+                ).format(n=len(check.problems)),
+                ok=False,
+            )
         self.lot.clear()
         for lot in check.lots:
             self.lot.addItem(f"{lot.id} · {lot.name}", lot.id)
@@ -154,14 +215,19 @@ class NewSessionWizard(QWidget):
         return lot.bidders if lot else ()
 
     def _show_bidders(self) -> None:
-        fill(self.bidders, [(b.id, b.name, b.organisation, b.city, b.price) for b in self._bidders()])
+        fill(
+            self.bidders, [(b.id, b.name, b.organisation, b.city, b.price) for b in self._bidders()]
+        )
         self._show_roster()
 
     def _show_roster(self) -> None:
         """The roster, with the people a bidder of this lot employs marked (they cannot be assigned)."""
         bidders = self._bidders()
-        fill(self.people, [(p.name, role_name(p.role), p.organisation, p.city, p.venue) for p in self.roster],
-             [False if conflict_reason(p, bidders) else None for p in self.roster])
+        fill(
+            self.people,
+            [(p.name, role_name(p.role), p.organisation, p.city, p.venue) for p in self.roster],
+            [False if conflict_reason(p, bidders) else None for p in self.roster],
+        )
 
     async def load_roster(self) -> None:
         try:
@@ -188,7 +254,18 @@ class NewSessionWizard(QWidget):
         if not alive(self):
             return
         self.documents = [d for d in self.documents if d.doc_id != doc_id] + [checked]
-        rows = [(d.title, d.bidder_id or self.tr("all"), d.size, d.sha256[:16], self.tr("OK") if d.ok and d.problem is None else (d.problem.text(self.language) if d.problem else "")) for d in self.documents]
+        rows = [
+            (
+                d.title,
+                d.bidder_id or self.tr("all"),
+                d.size,
+                d.sha256[:16],
+                self.tr("OK")
+                if d.ok and d.problem is None
+                else (d.problem.text(self.language) if d.problem else ""),
+            )
+            for d in self.documents
+        ]
         fill(self.docs, rows, [d.ok for d in self.documents])
 
     # -- committee ------------------------------------------------------------------
@@ -200,7 +277,11 @@ class NewSessionWizard(QWidget):
     def _assign_selected(self) -> None:
         row = self.people.currentRow()
         if 0 <= row < len(self.roster):
-            self.assign(self.roster[row].person_id, self.venue_edit.text().strip(), self.seat_edit.text().strip())
+            self.assign(
+                self.roster[row].person_id,
+                self.venue_edit.text().strip(),
+                self.seat_edit.text().strip(),
+            )
 
     def assign(self, person_id: str, venue: str, seat: str) -> Explanation | None:
         """Add a person to the committee; a refusal (conflict, seat taken) is shown with its reason."""
@@ -212,11 +293,20 @@ class NewSessionWizard(QWidget):
         candidate = Assignment(person, venue, seat)
         problem = assignment_problem(tuple(self.assignments), candidate, self._bidders())
         if problem is not None:
-            say(self.message, self.tr("Refused: {why}").format(why=problem.text(self.language)), ok=False)
+            say(
+                self.message,
+                self.tr("Refused: {why}").format(why=problem.text(self.language)),
+                ok=False,
+            )
             return problem
         self.assignments.append(candidate)
         self._show_committee()
-        say(self.message, self.tr("{name} assigned to {venue}, seat {seat}.").format(name=person.name, venue=venue, seat=seat))
+        say(
+            self.message,
+            self.tr("{name} assigned to {venue}, seat {seat}.").format(
+                name=person.name, venue=venue, seat=seat
+            ),
+        )
         return None
 
     def _remove_selected(self) -> None:
@@ -226,15 +316,24 @@ class NewSessionWizard(QWidget):
             self._show_committee()
 
     def _show_committee(self) -> None:
-        fill(self.committee, [(a.person.name, role_name(a.person.role), a.venue, a.seat) for a in self.assignments])
+        fill(
+            self.committee,
+            [(a.person.name, role_name(a.person.role), a.venue, a.seat) for a in self.assignments],
+        )
 
     # -- create ---------------------------------------------------------------------
     def draft(self) -> SessionDraft | None:
         if self.check is None or not self.check.ok or self.check.data is None:
             return None
         return SessionDraft(
-            self.session_id.text().strip(), self.title_edit.text().strip(), self.check.data, str(self.lot.currentData() or ""),
-            self.main_venue.text().strip(), tuple(self.assignments), tuple(self.documents), self.start.text().strip() or None,
+            self.session_id.text().strip(),
+            self.title_edit.text().strip(),
+            self.check.data,
+            str(self.lot.currentData() or ""),
+            self.main_venue.text().strip(),
+            tuple(self.assignments),
+            tuple(self.documents),
+            self.start.text().strip() or None,
         )
 
     @asyncSlot()
@@ -249,7 +348,11 @@ class NewSessionWizard(QWidget):
         if problems:
             say(self.message, "；".join(p.text(self.language) for p in problems), ok=False)
             return
-        secret = base.secret_prompt(self, self.tr("the document manifest of {sid}").format(sid=draft.session_id), self.logged.credential.kind)
+        secret = base.secret_prompt(
+            self,
+            self.tr("the document manifest of {sid}").format(sid=draft.session_id),
+            self.logged.credential.kind,
+        )
         if secret is None:
             say(self.message, self.tr("Not signed."), ok=False)
             return
@@ -268,5 +371,10 @@ class NewSessionWizard(QWidget):
             if alive(self):
                 self.create_button.setEnabled(True)
         if alive(self):
-            say(self.message, self.tr("Session {sid} created; its documents are signed and check-in is open.").format(sid=draft.session_id))
+            say(
+                self.message,
+                self.tr(
+                    "Session {sid} created; its documents are signed and check-in is open."
+                ).format(sid=draft.session_id),
+            )
             self.created.emit(draft.session_id)

@@ -24,7 +24,14 @@ logger = logging.getLogger(__name__)
 
 
 class CentreWorkspace(QWidget):
-    def __init__(self, logged: LoggedIn, settings: AppSettings, data_dir: Path, login: LoginService | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        logged: LoggedIn,
+        settings: AppSettings,
+        data_dir: Path,
+        login: LoginService | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.logged, self.settings, self.data_dir, self.login = logged, settings, data_dir, login
         language = settings.language

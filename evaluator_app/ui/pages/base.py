@@ -21,7 +21,9 @@ secret_prompt: SecretPrompt = ask_secret
 
 
 class StepPage(QWidget):
-    def __init__(self, session: ExpertSession, language: str, title: str, parent: QWidget | None = None):
+    def __init__(
+        self, session: ExpertSession, language: str, title: str, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.session = session
         self.language = language
@@ -45,7 +47,9 @@ class StepPage(QWidget):
     def show_error(self, error: BaseException) -> None:
         self.say(explain(error).text(self.language), ok=False)
 
-    async def signed(self, what: str, send: Callable[[str], Awaitable[OutboxItem]]) -> OutboxItem | None:
+    async def signed(
+        self, what: str, send: Callable[[str], Awaitable[OutboxItem]]
+    ) -> OutboxItem | None:
         """Ask for the PIN, sign and queue; report the outcome in words."""
         secret = secret_prompt(self, what, self.session.logged.credential.kind)
         if secret is None:
@@ -76,10 +80,18 @@ class StepPage(QWidget):
         if item.state == "delivered":
             self.say(self.tr("Signed and received by the venue (receipt kept)."))
         elif item.state == "refused":
-            why = item.refusal_message if self.language == "en" else (item.refusal_message_zh or item.refusal_message)
+            why = (
+                item.refusal_message
+                if self.language == "en"
+                else (item.refusal_message_zh or item.refusal_message)
+            )
             self.say(self.tr("The venue refused it: {why}").format(why=why), ok=False)
         else:
-            self.say(self.tr("Signed and kept safe on this computer; it will be sent as soon as the venue is reachable."))
+            self.say(
+                self.tr(
+                    "Signed and kept safe on this computer; it will be sent as soon as the venue is reachable."
+                )
+            )
 
     def refresh(self) -> None:
         """Called when the session changed; pages override."""

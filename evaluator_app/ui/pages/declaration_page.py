@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QLabel, QListWidget, QPushButton, QRadioButton, QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QTextBrowser,
+    QTextEdit,
+    QWidget,
+)
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import PLEDGE_ZH, ExpertSession
@@ -16,7 +25,9 @@ class DeclarationPage(StepPage):
         pledge.setPlainText(PLEDGE_ZH)
         pledge.setMaximumHeight(120)
         self.bidders = QListWidget()
-        self.no_conflict = QRadioButton(self.tr("I have no conflict of interest with any of these bidders"))
+        self.no_conflict = QRadioButton(
+            self.tr("I have no conflict of interest with any of these bidders")
+        )
         self.conflict = QRadioButton(self.tr("I must recuse myself (回避)"))
         group = QButtonGroup(self)
         group.addButton(self.no_conflict)
@@ -29,7 +40,15 @@ class DeclarationPage(StepPage):
         self.sign_button = QPushButton(self.tr("Sign and submit"))
         self.sign_button.setObjectName("primary")
         self.sign_button.clicked.connect(self.submit)
-        for widget in (pledge, QLabel(self.tr("Bidders of this lot:")), self.bidders, self.no_conflict, self.conflict, self.reason, self.sign_button):
+        for widget in (
+            pledge,
+            QLabel(self.tr("Bidders of this lot:")),
+            self.bidders,
+            self.no_conflict,
+            self.conflict,
+            self.reason,
+            self.sign_button,
+        ):
             self.body.addWidget(widget)
         self.refresh()
 
@@ -38,7 +57,11 @@ class DeclarationPage(StepPage):
         if self.session.lot is not None:
             for bidder in self.session.lot.bidders:
                 self.bidders.addItem(f"{bidder.id}  {bidder.name}")
-        self.sign_button.setEnabled(self.session.phase == "declarations" and not self.session.paused and not self.session.has_sent("declarations"))
+        self.sign_button.setEnabled(
+            self.session.phase == "declarations"
+            and not self.session.paused
+            and not self.session.has_sent("declarations")
+        )
 
     @asyncSlot()
     async def submit(self) -> None:
@@ -51,6 +74,8 @@ class DeclarationPage(StepPage):
             self.say(self.tr("A recusal needs a reason."), ok=False)
             return
         what = self.tr("recusal") if conflict else self.tr("declaration of no conflict")
-        item = await self.signed(what, lambda secret: self.session.declare(conflict, reason, secret))
+        item = await self.signed(
+            what, lambda secret: self.session.declare(conflict, reason, secret)
+        )
         if item is not None and item.state == "delivered":
             self.sign_button.setEnabled(False)

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QWidget
 from qasync import asyncSlot
 
-from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.client.downloads import DocState, DocumentStatus
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.encrypted_device import EncryptedDevice
 from evaluator_app.ui.pages.base import StepPage
@@ -30,15 +30,21 @@ class DocumentsPage(StepPage):
     def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
         super().__init__(session, language, self.tr("Tender and bid documents"), parent)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Document"), self.tr("Size"), self.tr("State")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Document"), self.tr("Size"), self.tr("State")]
+        )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.setMaximumHeight(170)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.left = PdfPane(self.watermark)
         self.right = PdfPane(self.watermark)
         for pane in (self.left, self.right):
-            pane.chooser.activated.connect(lambda _i, p=pane: self.open_in(p, p.chooser.currentData()))
+            pane.chooser.activated.connect(
+                lambda _i, p=pane: self.open_in(p, p.chooser.currentData())
+            )
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.left)
         split.addWidget(self.right)
@@ -49,7 +55,9 @@ class DocumentsPage(StepPage):
         self._started = False
         self._clock = QTimer(self)  # the watermark's time moves on
         self._clock.setInterval(60_000)
-        self._clock.timeout.connect(lambda: (self.left.view.viewport().update(), self.right.view.viewport().update()))
+        self._clock.timeout.connect(
+            lambda: (self.left.view.viewport().update(), self.right.view.viewport().update())
+        )
         self._clock.start()
 
     def watermark(self) -> str:
@@ -57,7 +65,11 @@ class DocumentsPage(StepPage):
         return f"{me.name} · {me.venue} {me.seat} · {datetime.now():%Y-%m-%d %H:%M}"
 
     def refresh(self) -> None:
-        if not self._started and self.session.documents is not None and self.session.phase not in ("preparing", "check_in"):
+        if (
+            not self._started
+            and self.session.documents is not None
+            and self.session.phase not in ("preparing", "check_in")
+        ):
             self._started = True
             self.start()
 
@@ -68,7 +80,9 @@ class DocumentsPage(StepPage):
         service.on_change = self._status_changed
         try:
             verified = await service.load()
-        except Exception as exc:  # no manifest yet, or refused: said in words, retried on next refresh
+        except (
+            Exception
+        ) as exc:  # no manifest yet, or refused: said in words, retried on next refresh
             self._started = False
             self.show_error(exc)
             return
@@ -80,11 +94,17 @@ class DocumentsPage(StepPage):
             self.rows[entry.doc_id] = row
             self.table.setItem(row, 0, QTableWidgetItem(entry.title))
             self.table.setItem(row, 1, QTableWidgetItem(_size(entry.size)))
-            if not is_index(entry.doc_id):  # an index is data for the scoring grid, not a page to read
+            if not is_index(
+                entry.doc_id
+            ):  # an index is data for the scoring grid, not a page to read
                 for pane in (self.left, self.right):
                     pane.chooser.addItem(entry.title, entry.doc_id)
             self._status_changed(service.status(entry.doc_id))
-        self.say(self.tr("Manifest signed by {who}; every document is checked against it before it is shown.").format(who=verified.signer.name))
+        self.say(
+            self.tr(
+                "Manifest signed by {who}; every document is checked against it before it is shown."
+            ).format(who=verified.signer.name)
+        )
         service.start()
 
     def _status_changed(self, status: DocumentStatus) -> None:
@@ -93,12 +113,20 @@ class DocumentsPage(StepPage):
             return
         text = {
             DocState.QUEUED: self.tr("waiting"),
-            DocState.DOWNLOADING: self.tr("downloading {p}%").format(p=int(100 * status.received / max(1, status.total))),
+            DocState.DOWNLOADING: self.tr("downloading {p}%").format(
+                p=int(100 * status.received / max(1, status.total))
+            ),
             DocState.READY: self.tr("ready (verified)"),
-            DocState.FAILED: self.tr("refused: {why}").format(why=status.reason if self.language == "en" else status.reason_zh),
+            DocState.FAILED: self.tr("refused: {why}").format(
+                why=status.reason if self.language == "en" else status.reason_zh
+            ),
         }[status.state]
         self.table.setItem(row, 2, QTableWidgetItem(text))
-        if status.state is DocState.READY and is_index(status.doc_id) and self.index_ready is not None:
+        if (
+            status.state is DocState.READY
+            and is_index(status.doc_id)
+            and self.index_ready is not None
+        ):
             self.index_ready()
 
     @asyncSlot()
@@ -119,7 +147,9 @@ class DocumentsPage(StepPage):
         if service is None or doc_id is None:
             return
         try:
-            reader = await asyncio.to_thread(service.reader, doc_id)  # checks the final chunk at once
+            reader = await asyncio.to_thread(
+                service.reader, doc_id
+            )  # checks the final chunk at once
         except Exception as exc:  # not ready or tampered: never shown
             self.show_error(exc)
             return

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QWidget
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QWidget
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
@@ -22,19 +22,38 @@ class ElectionPage(StepPage):
         self.refresh()
 
     def refresh(self) -> None:
-        current = self.members.currentItem().data(Qt.ItemDataRole.UserRole) if self.members.currentItem() else None
+        current = (
+            self.members.currentItem().data(Qt.ItemDataRole.UserRole)
+            if self.members.currentItem()
+            else None
+        )
         self.members.clear()
         for member in self.session.committee:
-            item = QListWidgetItem(self.tr("{name} · {venue} {seat}").format(name=member["name"], venue=member["venue"], seat=member["seat"]))
+            item = QListWidgetItem(
+                self.tr("{name} · {venue} {seat}").format(
+                    name=member["name"], venue=member["venue"], seat=member["seat"]
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, member["person_id"])
             self.members.addItem(item)
             if member["person_id"] == current:
                 self.members.setCurrentItem(item)
         leader = self.session.view.get("leader_id")
         if leader:
-            name = next((m["name"] for m in self.session.view.get("members", []) if m["person_id"] == leader), leader)
+            name = next(
+                (
+                    m["name"]
+                    for m in self.session.view.get("members", [])
+                    if m["person_id"] == leader
+                ),
+                leader,
+            )
             self.say(self.tr("Leader elected: {name}").format(name=name))
-        self.vote_button.setEnabled(self.session.phase == "leader_election" and not self.session.paused and not self.session.has_sent("leader-votes"))
+        self.vote_button.setEnabled(
+            self.session.phase == "leader_election"
+            and not self.session.paused
+            and not self.session.has_sent("leader-votes")
+        )
 
     @asyncSlot()
     async def vote(self) -> None:
@@ -43,6 +62,9 @@ class ElectionPage(StepPage):
             self.say(self.tr("Choose a member first."), ok=False)
             return
         candidate = item.data(Qt.ItemDataRole.UserRole)
-        done = await self.signed(self.tr("vote for {name}").format(name=item.text()), lambda secret: self.session.vote_leader(candidate, secret))
+        done = await self.signed(
+            self.tr("vote for {name}").format(name=item.text()),
+            lambda secret: self.session.vote_leader(candidate, secret),
+        )
         if done is not None and done.state == "delivered":
             self.vote_button.setEnabled(False)

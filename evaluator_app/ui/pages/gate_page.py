@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QWidget
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
@@ -16,7 +23,14 @@ class GatePage(StepPage):
     def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
         super().__init__(session, language, self.tr("Preliminary review"), parent)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([self.tr("Bidder"), self.tr("Requirement"), self.tr("Verdict"), self.tr("Reason (required for a fail)")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Bidder"),
+                self.tr("Requirement"),
+                self.tr("Verdict"),
+                self.tr("Reason (required for a fail)"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.sign_button = QPushButton(self.tr("Sign my preliminary review"))
         self.sign_button.setObjectName("primary")
@@ -47,9 +61,15 @@ class GatePage(StepPage):
 
     def refresh(self) -> None:
         self._build()
-        self.sign_button.setEnabled(self.session.phase == "preliminary_review" and not self.session.paused and not self.session.has_sent("gate-votes"))
+        self.sign_button.setEnabled(
+            self.session.phase == "preliminary_review"
+            and not self.session.paused
+            and not self.session.has_sent("gate-votes")
+        )
         if self.session.gates:
-            rejected = ", ".join(r["bidder"] for r in self.session.gates["rejected"]) or self.tr("none")
+            rejected = ", ".join(r["bidder"] for r in self.session.gates["rejected"]) or self.tr(
+                "none"
+            )
             self.say(self.tr("Review decided. Rejected: {who}").format(who=rejected))
 
     def set_verdict(self, bidder: str, item: str, passed: bool, reason: str = "") -> None:
@@ -65,9 +85,15 @@ class GatePage(StepPage):
             reason = self.table.item(row, 3).text().strip()
             if not passed and not reason:
                 self.table.setCurrentCell(row, 3)
-                self.say(self.tr("Give the reason for each fail (row {row}).").format(row=row + 1), ok=False)
+                self.say(
+                    self.tr("Give the reason for each fail (row {row}).").format(row=row + 1),
+                    ok=False,
+                )
                 return
             votes.append((bidder, item, passed, "" if passed else reason))
-        item = await self.signed(self.tr("preliminary review"), lambda secret: self.session.submit_gate_votes(votes, secret))
+        item = await self.signed(
+            self.tr("preliminary review"),
+            lambda secret: self.session.submit_gate_votes(votes, secret),
+        )
         if item is not None and item.state == "delivered":
             self.sign_button.setEnabled(False)

@@ -15,11 +15,17 @@ from evaluator_app.ui.pdf_pane import PdfPane
 class ReportPage(StepPage):
     def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
         super().__init__(session, language, self.tr("Evaluation report"), parent)
-        self.viewer = PdfPane(lambda: self.tr("{name} · report").format(name=session.logged.result.name))
+        self.viewer = PdfPane(
+            lambda: self.tr("{name} · report").format(name=session.logged.result.name)
+        )
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.reasons = QTextEdit()
-        self.reasons.setPlaceholderText(self.tr("If you do not agree, write your reasons here (required by law for a member who does not sign)"))
+        self.reasons.setPlaceholderText(
+            self.tr(
+                "If you do not agree, write your reasons here (required by law for a member who does not sign)"
+            )
+        )
         self.reasons.setMaximumHeight(90)
         self.load_button = QPushButton(self.tr("Load the newest report"))
         self.load_button.clicked.connect(self.load)
@@ -46,7 +52,10 @@ class ReportPage(StepPage):
         mine = self.report is not None and self.session.me not in self.report.get("pending", [])
         self.sign_button.setEnabled(signing and self.report is not None and not mine)
         self.dissent_button.setEnabled(signing and not mine)
-        if self.session.phase in ("report_signing", "closed") and self._loaded_phase != self.session.phase:
+        if (
+            self.session.phase in ("report_signing", "closed")
+            and self._loaded_phase != self.session.phase
+        ):
             self._loaded_phase = self.session.phase
             self.load()
 
@@ -59,9 +68,17 @@ class ReportPage(StepPage):
             return
         self.viewer.show_bytes(base64.b64decode(self.report["pdf"]))
         names = {m["person_id"]: m["name"] for m in self.session.view.get("members", [])}
+
         def who(ids: list[str]) -> str:
             return "、".join(names.get(i, i) for i in ids) or self.tr("nobody")
-        self.state.setText(self.tr("Signed: {s}. Dissented: {d}. Still to act: {p}.").format(s=who(self.report["signed"]), d=who(self.report["dissented"]), p=who(self.report["pending"])))
+
+        self.state.setText(
+            self.tr("Signed: {s}. Dissented: {d}. Still to act: {p}.").format(
+                s=who(self.report["signed"]),
+                d=who(self.report["dissented"]),
+                p=who(self.report["pending"]),
+            )
+        )
         self.refresh()
 
     @asyncSlot()
@@ -69,7 +86,10 @@ class ReportPage(StepPage):
         if self.report is None:
             return
         report = self.report
-        done = await self.signed_action(self.tr("the evaluation report"), lambda secret: self.session.sign_report(report, secret))
+        done = await self.signed_action(
+            self.tr("the evaluation report"),
+            lambda secret: self.session.sign_report(report, secret),
+        )
         if done:
             self.say(self.tr("Your signature was added to the report."))
             await self.load()
@@ -78,8 +98,13 @@ class ReportPage(StepPage):
     async def dissent(self) -> None:
         reasons = self.reasons.toPlainText().strip()
         if not reasons:
-            self.say(self.tr("Write your reasons first: a member who does not sign must give them."), ok=False)
+            self.say(
+                self.tr("Write your reasons first: a member who does not sign must give them."),
+                ok=False,
+            )
             return
-        item = await self.signed(self.tr("dissent from the report"), lambda secret: self.session.dissent(reasons, secret))
+        item = await self.signed(
+            self.tr("dissent from the report"), lambda secret: self.session.dissent(reasons, secret)
+        )
         if item is not None and item.state == "delivered":
             await self.load()

@@ -17,7 +17,14 @@ from evaluator_app.ui.pages.base import StepPage
 
 
 class ReviewPage(StepPage):
-    def __init__(self, session: ExpertSession, language: str, scoring: QWidget, go_to_scoring, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        session: ExpertSession,
+        language: str,
+        scoring: QWidget,
+        go_to_scoring,
+        parent: QWidget | None = None,
+    ):  # type: ignore[no-untyped-def]
         super().__init__(session, language, self.tr("Review and sign the score sheet"), parent)
         self.scoring = scoring
         self.go_to_scoring = go_to_scoring
@@ -43,7 +50,9 @@ class ReviewPage(StepPage):
         self.receipt: dict | None = None  # type: ignore[type-arg]
 
     def refresh(self) -> None:
-        self.prepare_button.setEnabled(self.session.phase == "detailed_scoring" and not self.session.paused)
+        self.prepare_button.setEnabled(
+            self.session.phase == "detailed_scoring" and not self.session.paused
+        )
 
     @asyncSlot()
     async def prepare(self) -> None:
@@ -51,12 +60,19 @@ class ReviewPage(StepPage):
         try:
             version = await self.session.next_sheet_version()
             if version == 0:
-                self.say(self.tr("Your sheet has been received; it can be changed only if the leader returns it."))
+                self.say(
+                    self.tr(
+                        "Your sheet has been received; it can be changed only if the leader returns it."
+                    )
+                )
                 return
             await self.scoring.written()
             sheet = await self.session.build_sheet(self.session.valid_bidders(), version)
         except ValueError as exc:
-            self.say(self.tr("Not every score is filled in or valid yet: {cell}").format(cell=exc), ok=False)
+            self.say(
+                self.tr("Not every score is filled in or valid yet: {cell}").format(cell=exc),
+                ok=False,
+            )
             self.go_to_scoring()
             return
         except Exception as exc:
@@ -70,11 +86,18 @@ class ReviewPage(StepPage):
         self.scoring.mark_flags(list(check.flags))
         if check.unexplained:
             cells = "、".join(f"{f['bidder_id']}/{f['item_id']}" for f in check.unexplained)
-            self.say(self.tr("These scores differ strongly from the other experts' and need a written explanation first: {cells}").format(cells=cells), ok=False)
+            self.say(
+                self.tr(
+                    "These scores differ strongly from the other experts' and need a written explanation first: {cells}"
+                ).format(cells=cells),
+                ok=False,
+            )
             self.go_to_scoring()
             return
         self.sheet = sheet
-        pdf = await asyncio.to_thread(self.session.sheet_pdf, sheet)  # reportlab takes ~0.1 s: off the window's thread
+        pdf = await asyncio.to_thread(
+            self.session.sheet_pdf, sheet
+        )  # reportlab takes ~0.1 s: off the window's thread
         self.show_pdf(pdf)
         self.say(self.tr("This is exactly the sheet you will sign. Check it, then sign."))
         self.sign_button.setEnabled(True)
@@ -91,10 +114,21 @@ class ReviewPage(StepPage):
         if self.sheet is None:
             return
         sheet = self.sheet
-        item = await self.signed(self.tr("score sheet, version {v}").format(v=sheet.version), lambda secret: self.session.submit_sheet(sheet, secret))
+        item = await self.signed(
+            self.tr("score sheet, version {v}").format(v=sheet.version),
+            lambda secret: self.session.submit_sheet(sheet, secret),
+        )
         if item is None:
             return
         self.sign_button.setEnabled(False)
         if item.receipt:
             self.receipt = json.loads(item.receipt)
-            self.say(self.tr("Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…").format(at=self.receipt["accepted_at"], id=self.receipt["artefact_id"], sha=self.receipt["content_sha256"][:16]))
+            self.say(
+                self.tr(
+                    "Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…"
+                ).format(
+                    at=self.receipt["accepted_at"],
+                    id=self.receipt["artefact_id"],
+                    sha=self.receipt["content_sha256"][:16],
+                )
+            )

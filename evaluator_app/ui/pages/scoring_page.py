@@ -44,7 +44,12 @@ class ScoreDelegate(QStyledItemDelegate):
         super().__init__(page)
         self.page = page
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QWidget:  # noqa: N802
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
         editor = QLineEdit(parent)
         row = index.row()
         editor.textEdited.connect(lambda text: self.page.typed(row, text))
@@ -65,9 +70,13 @@ class ScoringPage(StepPage):
         self.comment.setPlaceholderText(self.tr("Comment on this score (optional)"))
         self.comment.textEdited.connect(lambda text: self._side_field("comment", text))
         self.explanation = QTextEdit()
-        self.explanation.setPlaceholderText(self.tr("Written explanation: required because this score deviates from the others"))
+        self.explanation.setPlaceholderText(
+            self.tr("Written explanation: required because this score deviates from the others")
+        )
         self.explanation.setMaximumHeight(80)
-        self.explanation.textChanged.connect(lambda: self._side_field("explanation", self.explanation.toPlainText()))
+        self.explanation.textChanged.connect(
+            lambda: self._side_field("explanation", self.explanation.toPlainText())
+        )
         self.explanation.hide()
         self.pages_label = QLabel()
         self.pages_label.setObjectName("hint")
@@ -86,7 +95,9 @@ class ScoringPage(StepPage):
         self.items = []  # type: ignore[var-annotated]
         self.flagged: set[tuple[str, str]] = set()
         self._linked: tuple[str, int] | None = None
-        self.side: dict[tuple[tuple[str, str] | None, str], str] = {}  # comments and explanations as typed
+        self.side: dict[
+            tuple[tuple[str, str] | None, str], str
+        ] = {}  # comments and explanations as typed
         self.writes: set[asyncio.Future[int]] = set()
         self.indexes: dict = {}  # type: ignore[type-arg]  # bidder -> BidIndex, when the bid package has one
         self.show_pages_requested: Callable[[str, int], None] | None = None
@@ -113,11 +124,16 @@ class ScoringPage(StepPage):
         self.table.setColumnCount(len(bidders))
         self.table.setRowCount(len(self.items) + 2)
         self.table.setHorizontalHeaderLabels([f"{b}\n{lot.bidder(b).name}" for b in bidders])
-        labels = [f"{i.name}\n({self._rule(i)})" for i in self.items] + [self.tr("Price points (computed)"), self.tr("Total")]
+        labels = [f"{i.name}\n({self._rule(i)})" for i in self.items] + [
+            self.tr("Price points (computed)"),
+            self.tr("Total"),
+        ]
         self.table.setVerticalHeaderLabels(labels)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        cells = self.session.snapshot().cells  # once, when the grid is built (reopening after a crash)
+        cells = (
+            self.session.snapshot().cells
+        )  # once, when the grid is built (reopening after a crash)
         for (bidder, item_id), cell in cells.items():
             self.side[((bidder, item_id), "comment")] = cell.comment
             self.side[((bidder, item_id), "explanation")] = cell.explanation
@@ -139,7 +155,9 @@ class ScoringPage(StepPage):
         if not bidders:
             self.say(self.tr("Scoring opens when the preliminary review is decided."), ok=False)
         else:
-            self.say(self.tr("Type a score and press Tab or an arrow key; every score is saved at once."))
+            self.say(
+                self.tr("Type a score and press Tab or an arrow key; every score is saved at once.")
+            )
 
     @asyncSlot()
     async def load_indexes(self) -> None:
@@ -194,7 +212,9 @@ class ScoringPage(StepPage):
 
     def typed_values(self) -> dict[tuple[str, str], str]:
         return {
-            (bidder, item.id): (self.table.item(row, column).text().strip() if self.table.item(row, column) else "")
+            (bidder, item.id): (
+                self.table.item(row, column).text().strip() if self.table.item(row, column) else ""
+            )
             for row, item in enumerate(self.items)
             for column, bidder in enumerate(self.bidders)
         }
@@ -223,7 +243,11 @@ class ScoringPage(StepPage):
         index = self.indexes.get(key[0]) if key else None
         pages = index.pages.get(key[1], ()) if index else ()
         self._linked = (index.document, pages[0]) if pages else None
-        self.pages_label.setText(self.tr("Pages answering it: {pages}").format(pages="、".join(map(str, pages))) if pages else "")
+        self.pages_label.setText(
+            self.tr("Pages answering it: {pages}").format(pages="、".join(map(str, pages)))
+            if pages
+            else ""
+        )
         self.pages_button.setVisible(bool(pages))
 
     def _show_pages(self) -> None:
@@ -240,7 +264,11 @@ class ScoringPage(StepPage):
                 bad = self.session.validate(item.id, cell.text()) is not None
                 colour = INVALID if bad else FLAGGED if (bidder, item.id) in self.flagged else None
                 cell.setBackground(QBrush(colour) if colour else QBrush())
-                cell.setToolTip(self.tr("Deviation: explain this score") if (bidder, item.id) in self.flagged else "")
+                cell.setToolTip(
+                    self.tr("Deviation: explain this score")
+                    if (bidder, item.id) in self.flagged
+                    else ""
+                )
         self._loading = False
 
     def _update_totals(self) -> None:
@@ -254,8 +282,12 @@ class ScoringPage(StepPage):
         totals = self.session.totals(self.bidders, self.typed_values())
         for column, bidder in enumerate(self.bidders):
             price = prices.get(bidder)
-            self.table.item(len(self.items), column).setText(f"{price}" if price is not None else "–")
-            self.table.item(len(self.items) + 1, column).setText(f"{totals[bidder] + (price or Decimal(0))}")
+            self.table.item(len(self.items), column).setText(
+                f"{price}" if price is not None else "–"
+            )
+            self.table.item(len(self.items) + 1, column).setText(
+                f"{totals[bidder] + (price or Decimal(0))}"
+            )
         self._loading = False
 
     def mark_flags(self, flags: list[dict]) -> None:  # type: ignore[type-arg]
@@ -264,7 +296,10 @@ class ScoringPage(StepPage):
         self._recolour()
         if self.flagged:
             first = sorted(self.flagged)[0]
-            self.table.setCurrentCell(self.items.index(next(i for i in self.items if i.id == first[1])), self.bidders.index(first[0]))
+            self.table.setCurrentCell(
+                self.items.index(next(i for i in self.items if i.id == first[1])),
+                self.bidders.index(first[0]),
+            )
             self.explanation.show()
 
     def stop(self) -> None:

@@ -40,7 +40,10 @@ class WarningsPage(StepPage):
 
     def refresh(self) -> None:
         leader = self.session.view.get("leader_id") == self.session.me
-        phase_ok = self.session.phase in ("preliminary_review", "detailed_scoring", "summary") and not self.session.paused
+        phase_ok = (
+            self.session.phase in ("preliminary_review", "detailed_scoring", "summary")
+            and not self.session.paused
+        )
         for widget in (self.decision, self.reasons, self.decide_button):
             widget.setVisible(leader)
             widget.setEnabled(phase_ok)
@@ -72,7 +75,10 @@ class WarningsPage(StepPage):
             self.say(self.tr("Choose a warning and write the committee's reasons."), ok=False)
             return
         warning_id, decision = self.found[row]["id"], str(self.decision.currentData())
-        item = await self.signed(self.tr("the committee's decision on a warning"), lambda secret: self.session.decide_warning(warning_id, decision, reasons, secret))
+        item = await self.signed(
+            self.tr("the committee's decision on a warning"),
+            lambda secret: self.session.decide_warning(warning_id, decision, reasons, secret),
+        )
         if item is not None and item.state == "delivered":
             self.reasons.clear()
             await self.load()

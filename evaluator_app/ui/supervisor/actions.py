@@ -93,7 +93,9 @@ class ActionsPanel(QTabWidget):
         pause_row.addWidget(self.resume_button)
 
         self.broadcast_edit = QLineEdit()
-        self.broadcast_edit.setPlaceholderText(self.tr("Message to every expert (they must acknowledge it)"))
+        self.broadcast_edit.setPlaceholderText(
+            self.tr("Message to every expert (they must acknowledge it)")
+        )
         self.broadcast_button = QPushButton(self.tr("Broadcast"))
         self.broadcast_button.clicked.connect(self.broadcast)
         broadcast_row = QHBoxLayout()
@@ -124,7 +126,11 @@ class ActionsPanel(QTabWidget):
 
     def _notes_tab(self) -> QWidget:
         self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlaceholderText(self.tr("What you witnessed (signed with your certificate and archived with the session)"))
+        self.note_edit.setPlaceholderText(
+            self.tr(
+                "What you witnessed (signed with your certificate and archived with the session)"
+            )
+        )
         self.note_button = QPushButton(self.tr("Sign and send the witness note"))
         self.note_button.setObjectName("primary")
         self.note_button.clicked.connect(self.write_note)
@@ -143,7 +149,9 @@ class ActionsPanel(QTabWidget):
         return tab
 
     def _summary_tab(self) -> QWidget:
-        hint = QLabel(self.tr("Scores are shown to supervisors from the summary phase on, never before."))
+        hint = QLabel(
+            self.tr("Scores are shown to supervisors from the summary phase on, never before.")
+        )
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.summary_button = QPushButton(self.tr("Show the summary"))
@@ -151,10 +159,20 @@ class ActionsPanel(QTabWidget):
         self.summary_message = QLabel()
         self.summary_message.setWordWrap(True)
         self.summary_table = QTableWidget(0, 5)
-        self.summary_table.setHorizontalHeaderLabels([self.tr("Rank"), self.tr("Bidder"), self.tr("Final score"), self.tr("Price"), self.tr("Technical")])
+        self.summary_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Rank"),
+                self.tr("Bidder"),
+                self.tr("Final score"),
+                self.tr("Price"),
+                self.tr("Technical"),
+            ]
+        )
         self.summary_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.summary_table.verticalHeader().hide()
-        self.summary_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.summary_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.summary_table.horizontalHeader().setStretchLastSection(True)
         self.summary_rejected = QLabel()
         self.summary_rejected.setWordWrap(True)
@@ -192,7 +210,11 @@ class ActionsPanel(QTabWidget):
         self.broadcasts.clear()
         for note in board.broadcasts():
             read = "、".join(note.read_by) or self.tr("nobody yet")
-            self.broadcasts.addItem(self.tr("{time} {message} — read by: {read}").format(time=clock_time(note.at), message=note.message, read=read))
+            self.broadcasts.addItem(
+                self.tr("{time} {message} — read by: {read}").format(
+                    time=clock_time(note.at), message=note.message, read=read
+                )
+            )
         self.notes.clear()
         for item in self.session.notes():
             self.notes.addItem(f"#{item.id} {self._note_state(item)}")
@@ -201,7 +223,11 @@ class ActionsPanel(QTabWidget):
         if item.state == "delivered":
             return self.tr("received by the venue (receipt kept)")
         if item.state == "refused":
-            why = item.refusal_message if self.language == "en" else (item.refusal_message_zh or item.refusal_message)
+            why = (
+                item.refusal_message
+                if self.language == "en"
+                else (item.refusal_message_zh or item.refusal_message)
+            )
             return self.tr("refused: {why}").format(why=why)
         return self.tr("signed, waiting to be sent")
 
@@ -217,17 +243,26 @@ class ActionsPanel(QTabWidget):
 
     @asyncSlot()
     async def pause(self) -> None:
-        if await self._run(self.tr("The session is paused; experts cannot submit until it resumes."), lambda: self.session.pause(self.reason_edit.text())):
+        if await self._run(
+            self.tr("The session is paused; experts cannot submit until it resumes."),
+            lambda: self.session.pause(self.reason_edit.text()),
+        ):
             self.reason_edit.clear()
 
     @asyncSlot()
     async def resume(self) -> None:
-        if await self._run(self.tr("The session has resumed."), lambda: self.session.resume(self.reason_edit.text())):
+        if await self._run(
+            self.tr("The session has resumed."),
+            lambda: self.session.resume(self.reason_edit.text()),
+        ):
             self.reason_edit.clear()
 
     @asyncSlot()
     async def broadcast(self) -> None:
-        if await self._run(self.tr("Message sent to the experts."), lambda: self.session.broadcast(self.broadcast_edit.text())):
+        if await self._run(
+            self.tr("Message sent to the experts."),
+            lambda: self.session.broadcast(self.broadcast_edit.text()),
+        ):
             self.broadcast_edit.clear()
 
     @asyncSlot()
@@ -235,7 +270,10 @@ class ActionsPanel(QTabWidget):
         person = self.absent_combo.currentData()
         if person is None:
             return
-        if await self._run(self.tr("Marked absent."), lambda: self.session.mark_absent(str(person), self.absent_reason.text())):
+        if await self._run(
+            self.tr("Marked absent."),
+            lambda: self.session.mark_absent(str(person), self.absent_reason.text()),
+        ):
             self.absent_reason.clear()
 
     @asyncSlot()
@@ -273,15 +311,33 @@ class ActionsPanel(QTabWidget):
             return
         if not alive(self):
             return
-        self.say(self.summary_message, self.tr("Summary of the venue (phase: {phase}).").format(phase=phase_name(summary.phase)))
+        self.say(
+            self.summary_message,
+            self.tr("Summary of the venue (phase: {phase}).").format(
+                phase=phase_name(summary.phase)
+            ),
+        )
         rows = summary.ranking
         self.summary_table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            bidder = self.tr("{bidder} (recommended candidate)").format(bidder=row.bidder_id) if row.candidate else row.bidder_id
-            for column, text in enumerate([str(row.position), bidder, row.final, row.price, row.technical]):
+            bidder = (
+                self.tr("{bidder} (recommended candidate)").format(bidder=row.bidder_id)
+                if row.candidate
+                else row.bidder_id
+            )
+            for column, text in enumerate(
+                [str(row.position), bidder, row.final, row.price, row.technical]
+            ):
                 self.summary_table.setItem(index, column, QTableWidgetItem(text))
         rejected = "、".join(summary.rejected)
-        self.summary_rejected.setText(self.tr("Rejected at the preliminary review: {bidders}").format(bidders=rejected) if rejected else "")
+        self.summary_rejected.setText(
+            self.tr("Rejected at the preliminary review: {bidders}").format(bidders=rejected)
+            if rejected
+            else ""
+        )
 
     def summary_cells(self) -> list[list[str]]:
-        return [[self.summary_table.item(r, c).text() for c in range(self.summary_table.columnCount())] for r in range(self.summary_table.rowCount())]
+        return [
+            [self.summary_table.item(r, c).text() for c in range(self.summary_table.columnCount())]
+            for r in range(self.summary_table.rowCount())
+        ]

@@ -49,10 +49,17 @@ class ExpertTable(QGroupBox):
         self.language = language
         self.setTitle(self.tr("Venue {venue}").format(venue=venue))
         self.table = QTableWidget(0, self.COLUMNS)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Expert"), self.tr("Venue"), self.tr("Seat"), self.tr("Presence"),
-            self.tr("Phase"), self.tr("Items scored"), self.tr("Last activity"),
-        ])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Expert"),
+                self.tr("Venue"),
+                self.tr("Seat"),
+                self.tr("Presence"),
+                self.tr("Phase"),
+                self.tr("Items scored"),
+                self.tr("Last activity"),
+            ]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -74,7 +81,15 @@ class ExpertTable(QGroupBox):
             phase = phase_name(row.phase)
             if row.step_done:
                 phase = self.tr("{phase} · submitted").format(phase=phase)
-            cells = [row.name, row.venue, row.seat, presence, phase, str(row.items_scored), clock_time(row.last_activity)]
+            cells = [
+                row.name,
+                row.venue,
+                row.seat,
+                presence,
+                phase,
+                str(row.items_scored),
+                clock_time(row.last_activity),
+            ]
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, _item(text, row.attention, row.person_id))
 
@@ -116,18 +131,26 @@ class VenueTables(QWidget):
 class AlertPanel(QGroupBox):
     """Alerts, the unacknowledged ones first and in red, each with its acknowledge button."""
 
-    def __init__(self, language: str, acknowledge: Callable[[int], None], parent: QWidget | None = None):
+    def __init__(
+        self, language: str, acknowledge: Callable[[int], None], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.language = language
         self._acknowledge = acknowledge
         self.setTitle(self.tr("Alerts"))
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Time"), self.tr("Alert"), self.tr("Acknowledged")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Time"), self.tr("Alert"), self.tr("Acknowledged")]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -137,7 +160,11 @@ class AlertPanel(QGroupBox):
         if alerts == self.alerts and self.table.rowCount() == len(alerts):
             return  # unchanged: a button being pressed is not replaced under the mouse
         self.alerts = alerts
-        self.setTitle(self.tr("Alerts ({n} not acknowledged)").format(n=open_count) if open_count else self.tr("Alerts"))
+        self.setTitle(
+            self.tr("Alerts ({n} not acknowledged)").format(n=open_count)
+            if open_count
+            else self.tr("Alerts")
+        )
         self.table.setRowCount(len(alerts))
         for index, alert in enumerate(alerts):
             attention = "" if alert.acknowledged else "alert"
@@ -149,7 +176,10 @@ class AlertPanel(QGroupBox):
             self.table.setItem(index, 1, what)
             if alert.acknowledged:
                 self.table.removeCellWidget(index, 2)
-                done = self.tr("{name} at {time}").format(name=alert.acknowledged_name or alert.acknowledged_by or "", time=clock_time(alert.acknowledged_at or ""))
+                done = self.tr("{name} at {time}").format(
+                    name=alert.acknowledged_name or alert.acknowledged_by or "",
+                    time=clock_time(alert.acknowledged_at or ""),
+                )
                 self.table.setItem(index, 2, _item(done))
             else:
                 self.table.setItem(index, 2, _item("", attention))
@@ -190,9 +220,13 @@ class EventLog(QGroupBox):
         fresh = [e for e in entries if e.seq > self.shown]
         if not fresh:
             return
-        at_bottom = self.list.verticalScrollBar().value() >= self.list.verticalScrollBar().maximum() - 2
+        at_bottom = (
+            self.list.verticalScrollBar().value() >= self.list.verticalScrollBar().maximum() - 2
+        )
         for entry in fresh:
-            item = QListWidgetItem(f"{clock_time(entry.at)}  #{entry.seq}  {entry.text.text(self.language)}")
+            item = QListWidgetItem(
+                f"{clock_time(entry.at)}  #{entry.seq}  {entry.text.text(self.language)}"
+            )
             if entry.alert:
                 item.setForeground(QBrush(ALERT_TEXT))
             self.list.addItem(item)

@@ -29,7 +29,15 @@ RENDER_DELAY_MS = 80  # events arriving together (a replay) are drawn once
 
 
 class SupervisorWindow(QMainWindow):
-    def __init__(self, logged: LoggedIn, session_id: str, settings: AppSettings, data_dir: Path, login: LoginService | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        logged: LoggedIn,
+        session_id: str,
+        settings: AppSettings,
+        data_dir: Path,
+        login: LoginService | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.settings = settings
         self.language = settings.language
@@ -43,10 +51,14 @@ class SupervisorWindow(QMainWindow):
         self.subtitle = QLabel()
         self.subtitle.setObjectName("subtitle")
         self.alert_banner = QLabel()
-        self.alert_banner.setStyleSheet("background: #b00020; color: white; font-weight: bold; padding: 6px;")
+        self.alert_banner.setStyleSheet(
+            "background: #b00020; color: white; font-weight: bold; padding: 6px;"
+        )
         self.alert_banner.hide()
         self.paused_banner = QLabel()
-        self.paused_banner.setStyleSheet("background: #fff3cd; color: #7a4b00; font-weight: bold; padding: 6px;")
+        self.paused_banner.setStyleSheet(
+            "background: #fff3cd; color: #7a4b00; font-weight: bold; padding: 6px;"
+        )
         self.paused_banner.hide()
 
         self.tables = VenueTables(self.language)
@@ -74,7 +86,11 @@ class SupervisorWindow(QMainWindow):
         self.connection_label = QLabel()
         self.who_label = QLabel()
         result = logged.result
-        self.who_label.setText(self.tr("{name} ({role}) at {venue}").format(name=result.name, role=role_name(result.role.value), venue=result.venue))
+        self.who_label.setText(
+            self.tr("{name} ({role}) at {venue}").format(
+                name=result.name, role=role_name(result.role.value), venue=result.venue
+            )
+        )
         self.statusBar().addWidget(self.connection_label, 1)
         self.statusBar().addPermanentWidget(self.who_label)
 
@@ -92,7 +108,7 @@ class SupervisorWindow(QMainWindow):
         self._on_state(self.connection.state)
         self.render()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._started:
             self._started = True
@@ -116,7 +132,11 @@ class SupervisorWindow(QMainWindow):
         result = self.session.on_event(event)
         if asyncio.iscoroutine(result):
             await result
-        if event.get("kind") in ("collusion.done", "warning_decision.accepted") and not self._closed and alive(self):
+        if (
+            event.get("kind") in ("collusion.done", "warning_decision.accepted")
+            and not self._closed
+            and alive(self)
+        ):
             self.actions.load_warnings()
 
     # -- showing ---------------------------------------------------------------------
@@ -130,13 +150,21 @@ class SupervisorWindow(QMainWindow):
         board = self.session.board
         self.header.setText(board.title or self.session.session_id)
         phase = phase_name("paused" if board.paused else board.phase) if board.phase else "…"
-        self.subtitle.setText(self.tr("Session {id} · phase: {phase} · main venue: {main}").format(id=self.session.session_id, phase=phase, main=board.view.get("main_venue", "")))
+        self.subtitle.setText(
+            self.tr("Session {id} · phase: {phase} · main venue: {main}").format(
+                id=self.session.session_id, phase=phase, main=board.view.get("main_venue", "")
+            )
+        )
         count = board.open_alerts
         title = self.tr("Supervisor console — {id}").format(id=self.session.session_id)
-        self.setWindowTitle(self.tr("{title} ({n} alert(s))").format(title=title, n=count) if count else title)
+        self.setWindowTitle(
+            self.tr("{title} ({n} alert(s))").format(title=title, n=count) if count else title
+        )
         self.alert_banner.setText(self.tr("⚠ {n} alert(s) not acknowledged").format(n=count))
         self.alert_banner.setVisible(count > 0)
-        self.paused_banner.setText(self.tr("The session is paused: experts cannot submit until it resumes."))
+        self.paused_banner.setText(
+            self.tr("The session is paused: experts cannot submit until it resumes.")
+        )
         self.paused_banner.setVisible(board.paused)
         self.tables.show_tables(board.tables())
         self.alerts.show_alerts(board.alerts(), count)
@@ -149,12 +177,16 @@ class SupervisorWindow(QMainWindow):
         text = {
             "online": self.tr("● Connected to the venue (live)"),
             "connecting": self.tr("○ Connecting…"),
-            "offline": self.tr("✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.").format(s=int(state.retry_in or 0)),
+            "offline": self.tr(
+                "✕ Venue unreachable; retrying in {s} s. What is shown may be out of date."
+            ).format(s=int(state.retry_in or 0)),
             "login_required": self.tr("✕ Your login has expired: log in again"),
             "stopped": self.tr("Disconnected"),
         }[state.status]
         self.connection_label.setText(text)
-        self.connection_label.setStyleSheet("color: #1b7f3b;" if state.status == "online" else "color: #b00020; font-weight: bold;")
+        self.connection_label.setStyleSheet(
+            "color: #1b7f3b;" if state.status == "online" else "color: #b00020; font-weight: bold;"
+        )
         if state.status == "online":
             self._refresh_presence()
             self._deliver_notes()
@@ -182,7 +214,7 @@ class SupervisorWindow(QMainWindow):
             if alive(self):
                 self.actions.say(self.actions.message, explain(exc).text(self.language), ok=False)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
             self._presence_timer.stop()

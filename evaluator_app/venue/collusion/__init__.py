@@ -3,7 +3,12 @@
 No Qt and no network: the venue runs :func:`analyse` in an executor and stores the result.
 """
 
-from evaluator_app.venue.collusion.analysis import AnalysisCancelled, analyse, analyse_extracted, extract
+from evaluator_app.venue.collusion.analysis import (
+    AnalysisCancelled,
+    analyse,
+    analyse_extracted,
+    extract,
+)
 from evaluator_app.venue.collusion.model import (
     AnalysisResult,
     BidPackageInfo,
@@ -19,6 +24,20 @@ from evaluator_app.venue.collusion.model import (
 from evaluator_app.venue.collusion.thresholds import DEFAULTS, rule_for
 
 __all__ = [
-    "DEFAULTS", "AnalysisCancelled", "AnalysisResult", "BidPackageInfo", "BillItem", "MachineCodes", "Passage",
-    "Strength", "Threshold", "Value", "Warning", "WarningKind", "analyse", "analyse_extracted", "extract", "rule_for",
+    "DEFAULTS",
+    "AnalysisCancelled",
+    "AnalysisResult",
+    "BidPackageInfo",
+    "BillItem",
+    "MachineCodes",
+    "Passage",
+    "Strength",
+    "Threshold",
+    "Value",
+    "Warning",
+    "WarningKind",
+    "analyse",
+    "analyse_extracted",
+    "extract",
+    "rule_for",
 ]

@@ -17,8 +17,18 @@ from decimal import Decimal
 from evaluator_app.core.collusion_rule import CollusionRule
 from evaluator_app.venue.collusion.errors import error_warnings
 from evaluator_app.venue.collusion.extract import UnreadableDocument, read_document
-from evaluator_app.venue.collusion.fingerprints import machine_code_warnings, metadata_warnings, upload_address_warnings
-from evaluator_app.venue.collusion.model import AnalysisResult, BidPackageInfo, DocumentMetadata, PageText, Warning
+from evaluator_app.venue.collusion.fingerprints import (
+    machine_code_warnings,
+    metadata_warnings,
+    upload_address_warnings,
+)
+from evaluator_app.venue.collusion.model import (
+    AnalysisResult,
+    BidPackageInfo,
+    DocumentMetadata,
+    PageText,
+    Warning,
+)
 from evaluator_app.venue.collusion.prices import price_warnings
 from evaluator_app.venue.collusion.similarity import passage_warnings
 
@@ -54,7 +64,9 @@ def extract(
     texts: list[PageText] = []
     unreadable: list[str] = []
 
-    def take(document: Document, result: tuple[DocumentMetadata, PageText] | None, done: int) -> None:
+    def take(
+        document: Document, result: tuple[DocumentMetadata, PageText] | None, done: int
+    ) -> None:
         if result is None:
             unreadable.append(document[1])
         else:
@@ -95,7 +107,11 @@ def analyse_extracted(
             raise AnalysisCancelled()
 
     warnings: list[Warning] = []
-    warnings += metadata_warnings(metas, rule) + machine_code_warnings(packages, rule) + upload_address_warnings(packages, rule)
+    warnings += (
+        metadata_warnings(metas, rule)
+        + machine_code_warnings(packages, rule)
+        + upload_address_warnings(packages, rule)
+    )
     step(1)
     warnings += price_warnings(prices, ceiling, packages, rule)
     step(2)
@@ -123,14 +139,18 @@ def analyse(
     """Warnings over the bid documents of one lot; ``tender_documents`` are (doc id, PDF bytes)."""
     started = time.perf_counter()
     tender_docs = [("", doc_id, data) for doc_id, data in tender_documents]
-    metas, texts, unreadable = extract([*documents, *tender_docs], progress, cancel, extract_workers)
+    metas, texts, unreadable = extract(
+        [*documents, *tender_docs], progress, cancel, extract_workers
+    )
     tender_ids = {doc_id for doc_id, _ in tender_documents}
     tender = [t for t in texts if t.bidder_id == "" and t.doc_id in tender_ids]
     texts = [t for t in texts if t.bidder_id != ""]
     metas = [m for m in metas if m.bidder_id != ""]
     extracted = time.perf_counter()
     extraction_seconds = _seconds(started)
-    warnings = analyse_extracted(metas, texts, packages, prices, ceiling, rule, tender, progress, cancel)
+    warnings = analyse_extracted(
+        metas, texts, packages, prices, ceiling, rule, tender, progress, cancel
+    )
     logger.info("collusion analysis: %d documents, %d warnings", len(documents), len(warnings))
     return AnalysisResult(
         warnings=tuple(warnings),

@@ -16,7 +16,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
-from evaluator_app.venue.collusion.model import PageText, Strength, Threshold, Value, Warning, WarningKind
+from evaluator_app.venue.collusion.model import (
+    PageText,
+    Strength,
+    Threshold,
+    Value,
+    Warning,
+    WarningKind,
+)
 from evaluator_app.venue.collusion.similarity import normalise
 
 logger = logging.getLogger(__name__)
@@ -38,7 +45,9 @@ def _holders_of_bigrams(texts: Sequence[tuple[str, str]]) -> dict[str, set[str]]
     return held
 
 
-def _cjk_errors(pages: list[tuple[str, str, int, str]], tender: list[str], rule: CollusionRule) -> list[Warning]:
+def _cjk_errors(
+    pages: list[tuple[str, str, int, str]], tender: list[str], rule: CollusionRule
+) -> list[Warning]:
     texts = [(b, t) for b, _d, _n, t in pages] + [(_TENDER, t) for t in tender]
     rare = {
         gram: frozenset(holders)
@@ -48,7 +57,9 @@ def _cjk_errors(pages: list[tuple[str, str, int, str]], tender: list[str], rule:
     # context key (two characters either side) → the rare centre character and who wrote it
     candidates: dict[str, tuple[str, frozenset[str]]] = {}
     for _b, _d, _n, text in pages:
-        at = [i for i in range(len(text) - 1) if text[i : i + 2] in rare]  # few: rare bigrams are rare
+        at = [
+            i for i in range(len(text) - 1) if text[i : i + 2] in rare
+        ]  # few: rare bigrams are rare
         for i in (j for k, j in enumerate(at[1:]) if at[k] == j - 1 and 2 <= j < len(text) - 2):
             if _CJK.match(text[i]) and rare[text[i - 1 : i + 1]] == rare[text[i : i + 2]]:
                 candidates[text[i - 2 : i] + text[i + 1 : i + 3]] = (text[i], rare[text[i : i + 2]])
@@ -69,23 +80,37 @@ def _cjk_errors(pages: list[tuple[str, str, int, str]], tender: list[str], rule:
     warnings = []
     for key, (wrong, involved) in sorted(candidates.items()):
         right = [
-            (c, holders) for c, holders in centres[key].items()
-            if c != wrong and (_TENDER in holders or len(holders - involved) >= rule.text_error_common_bidders)
+            (c, holders)
+            for c, holders in centres[key].items()
+            if c != wrong
+            and (_TENDER in holders or len(holders - involved) >= rule.text_error_common_bidders)
         ]
         if not right:
             continue
         correct, holders = max(right, key=lambda ch: (len(ch[1]), ch[0]))
         seen_as, should_be = f"{key[:2]}{wrong}{key[2:]}", f"{key[:2]}{correct}{key[2:]}"
         others = len(holders - involved - {_TENDER})
-        warnings.append(_warning(sorted(involved), seen_as, should_be, others, _TENDER in holders, where, key, rule))
+        warnings.append(
+            _warning(
+                sorted(involved), seen_as, should_be, others, _TENDER in holders, where, key, rule
+            )
+        )
     return warnings
 
 
 def _warning(
-    involved: list[str], seen_as: str, should_be: str, others: int, in_tender: bool,
-    where: dict[tuple[str, str], list[Value]], key: str, rule: CollusionRule,
+    involved: list[str],
+    seen_as: str,
+    should_be: str,
+    others: int,
+    in_tender: bool,
+    where: dict[tuple[str, str], list[Value]],
+    key: str,
+    rule: CollusionRule,
 ) -> Warning:
-    values = [Value(b, "text", seen_as) for b in involved] + [Value("", "usual_spelling", should_be)]
+    values = [Value(b, "text", seen_as) for b in involved] + [
+        Value("", "usual_spelling", should_be)
+    ]
     for bidder in involved:
         values.extend(where.get((key, bidder), []))
     basis = f"{others} other bidders" + (" and the tender" if in_tender else "")
@@ -93,7 +118,9 @@ def _warning(
         kind=WarningKind.SHARED_ERROR,
         bidders=tuple(involved),
         strength=Strength.STRONG if len(involved) == 2 else Strength.MODERATE,
-        threshold=Threshold(threshold_name("text_error_common_bidders"), str(rule.text_error_common_bidders), basis),
+        threshold=Threshold(
+            threshold_name("text_error_common_bidders"), str(rule.text_error_common_bidders), basis
+        ),
         summary=f"{', '.join(involved)} all write {seen_as!r} where {basis} write {should_be!r}",
         values=tuple(values),
     )
@@ -108,24 +135,37 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _latin_errors(raw: list[tuple[str, str, int, str]], tender: list[str], rule: CollusionRule) -> list[Warning]:
+def _latin_errors(
+    raw: list[tuple[str, str, int, str]], tender: list[str], rule: CollusionRule
+) -> list[Warning]:
     holders: dict[str, set[str]] = defaultdict(set)
     where: dict[tuple[str, str], list[Value]] = defaultdict(list)
     for bidder, doc, number, text in raw:
         for word in _WORD.findall(text):
             w = word.casefold()
             holders[w].add(bidder)
-            if len(where[(w, bidder)]) < _PAGES_SHOWN and (not where[(w, bidder)] or where[(w, bidder)][-1].value != str(number)):
+            if len(where[(w, bidder)]) < _PAGES_SHOWN and (
+                not where[(w, bidder)] or where[(w, bidder)][-1].value != str(number)
+            ):
                 where[(w, bidder)].append(Value(bidder, "page", str(number), doc))
     for text in tender:
         for word in _WORD.findall(text):
             holders[word.casefold()].add(_TENDER)
-    rare = {w: frozenset(h) for w, h in holders.items() if _TENDER not in h and 2 <= len(h) <= rule.text_error_max_bidders}
+    rare = {
+        w: frozenset(h)
+        for w, h in holders.items()
+        if _TENDER not in h and 2 <= len(h) <= rule.text_error_max_bidders
+    }
     index: dict[str, list[str]] = defaultdict(list)
     for word in rare:
         for d in _deletes(word):
@@ -137,15 +177,34 @@ def _latin_errors(raw: list[tuple[str, str, int, str]], tender: list[str], rule:
                 involved = rare[wrong]
                 common = _TENDER in held or len(held - involved) >= rule.text_error_common_bidders
                 # a plural or a truncation is a different word, not a typo
-                if common and _one_edit(word, wrong) and not (word.startswith(wrong) or wrong.startswith(word)):
+                if (
+                    common
+                    and _one_edit(word, wrong)
+                    and not (word.startswith(wrong) or wrong.startswith(word))
+                ):
                     others = len(held - involved - {_TENDER})
-                    warnings.append(_warning(sorted(involved), wrong, word, others, _TENDER in held, where, wrong, rule))
+                    warnings.append(
+                        _warning(
+                            sorted(involved),
+                            wrong,
+                            word,
+                            others,
+                            _TENDER in held,
+                            where,
+                            wrong,
+                            rule,
+                        )
+                    )
     unique = {(w.bidders, w.values[0].value): w for w in warnings}
     return [unique[k] for k in sorted(unique)]
 
 
-def error_warnings(documents: Sequence[PageText], rule: CollusionRule, tender: Sequence[PageText] = ()) -> list[Warning]:
+def error_warnings(
+    documents: Sequence[PageText], rule: CollusionRule, tender: Sequence[PageText] = ()
+) -> list[Warning]:
     raw = [(d.bidder_id, d.doc_id, i + 1, t) for d in documents for i, t in enumerate(d.pages)]
     pages = [(b, doc, n, normalise(t)) for b, doc, n, t in raw]
     tender_raw = [t for d in tender for t in d.pages]
-    return _cjk_errors(pages, [normalise(t) for t in tender_raw], rule) + _latin_errors(raw, tender_raw, rule)
+    return _cjk_errors(pages, [normalise(t) for t in tender_raw], rule) + _latin_errors(
+        raw, tender_raw, rule
+    )

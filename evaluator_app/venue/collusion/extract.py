@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -32,7 +32,7 @@ def _date(info: object, name: str) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     # a date written without an offset is taken as UTC: comparing within minutes needs one zone
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def read_document(bidder_id: str, doc_id: str, data: bytes) -> tuple[DocumentMetadata, PageText]:

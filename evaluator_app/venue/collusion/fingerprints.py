@@ -23,12 +23,27 @@ logger = logging.getLogger(__name__)
 
 # Values firmware and virtual machines report when they have nothing real to say: never evidence.
 _PLACEHOLDERS = {
-    "", "0", "NONE", "NULL", "N/A", "NA", "UNKNOWN", "DEFAULTSTRING", "TOBEFILLEDBYOEM",
-    "000000000000", "FFFFFFFFFFFF", "SYSTEMSERIALNUMBER", "0123456789",
+    "",
+    "0",
+    "NONE",
+    "NULL",
+    "N/A",
+    "NA",
+    "UNKNOWN",
+    "DEFAULTSTRING",
+    "TOBEFILLEDBYOEM",
+    "000000000000",
+    "FFFFFFFFFFFF",
+    "SYSTEMSERIALNUMBER",
+    "0123456789",
 }
 # A CPU id is the model's CPUID signature on Windows (e.g. BFEBFBFF000906EA): shared by every PC of
 # one model, so alone it is weak evidence; a MAC or disk serial is meant to be unique.
-_MACHINE_FIELDS = (("mac", Strength.STRONG), ("disk_serial", Strength.STRONG), ("cpu_id", Strength.WEAK))
+_MACHINE_FIELDS = (
+    ("mac", Strength.STRONG),
+    ("disk_serial", Strength.STRONG),
+    ("cpu_id", Strength.WEAK),
+)
 
 
 def _norm_code(value: str) -> str:
@@ -59,18 +74,24 @@ def machine_code_warnings(packages: Sequence[BidPackageInfo], rule: CollusionRul
                 entries.append((package.bidder_id, raw, key))
         for key, holders in sorted(_group_identical(entries).items()):
             bidders = tuple(b for b, _ in holders)
-            warnings.append(Warning(
-                kind=WarningKind.MACHINE_CODE,
-                bidders=bidders,
-                strength=strength,
-                threshold=Threshold(threshold_name("machine_ignore"), "identical value, not ignored", key),
-                summary=f"identical {name} {key} in the bid packages of {', '.join(bidders)}",
-                values=tuple(Value(b, name, raw) for b, raw in holders),
-            ))
+            warnings.append(
+                Warning(
+                    kind=WarningKind.MACHINE_CODE,
+                    bidders=bidders,
+                    strength=strength,
+                    threshold=Threshold(
+                        threshold_name("machine_ignore"), "identical value, not ignored", key
+                    ),
+                    summary=f"identical {name} {key} in the bid packages of {', '.join(bidders)}",
+                    values=tuple(Value(b, name, raw) for b, raw in holders),
+                )
+            )
     return warnings
 
 
-def upload_address_warnings(packages: Sequence[BidPackageInfo], rule: CollusionRule) -> list[Warning]:
+def upload_address_warnings(
+    packages: Sequence[BidPackageInfo], rule: CollusionRule
+) -> list[Warning]:
     ignored = {a.strip().lower() for a in rule.upload_ignore_addresses}
     entries = [
         (p.bidder_id, p.upload_ip, p.upload_ip.strip().lower())
@@ -80,14 +101,18 @@ def upload_address_warnings(packages: Sequence[BidPackageInfo], rule: CollusionR
     warnings = []
     for key, holders in sorted(_group_identical(entries).items()):
         bidders = tuple(b for b, _ in holders)
-        warnings.append(Warning(
-            kind=WarningKind.UPLOAD_ADDRESS,
-            bidders=bidders,
-            strength=Strength.STRONG,
-            threshold=Threshold(threshold_name("upload_ignore_addresses"), "identical address, not ignored", key),
-            summary=f"bids of {', '.join(bidders)} uploaded from the same address {key}",
-            values=tuple(Value(b, "upload_ip", raw) for b, raw in holders),
-        ))
+        warnings.append(
+            Warning(
+                kind=WarningKind.UPLOAD_ADDRESS,
+                bidders=bidders,
+                strength=Strength.STRONG,
+                threshold=Threshold(
+                    threshold_name("upload_ignore_addresses"), "identical address, not ignored", key
+                ),
+                summary=f"bids of {', '.join(bidders)} uploaded from the same address {key}",
+                values=tuple(Value(b, "upload_ip", raw) for b, raw in holders),
+            )
+        )
     return warnings
 
 
@@ -100,7 +125,11 @@ def _signals(a: DocumentMetadata, b: DocumentMetadata, window_minutes: int) -> l
         found.append("tool")
     for name in ("created", "modified"):
         ta, tb = getattr(a, name), getattr(b, name)
-        if ta is not None and tb is not None and abs((ta - tb).total_seconds()) <= window_minutes * 60:
+        if (
+            ta is not None
+            and tb is not None
+            and abs((ta - tb).total_seconds()) <= window_minutes * 60
+        ):
             found.append(name)
     return found
 
@@ -119,7 +148,13 @@ def metadata_warnings(documents: Sequence[DocumentMetadata], rule: CollusionRule
             best[pair] = (found, a, b)
     warnings = []
     for pair, (found, a, b) in sorted(best.items()):
-        strength = Strength.STRONG if len(found) >= 3 else Strength.MODERATE if len(found) == 2 else Strength.WEAK
+        strength = (
+            Strength.STRONG
+            if len(found) >= 3
+            else Strength.MODERATE
+            if len(found) == 2
+            else Strength.WEAK
+        )
         values = []
         for meta in (a, b):
             for name in found:
@@ -128,16 +163,27 @@ def metadata_warnings(documents: Sequence[DocumentMetadata], rule: CollusionRule
                     values.append(Value(meta.bidder_id, "producer", meta.producer, meta.doc_id))
                 else:
                     raw = getattr(meta, name)
-                    values.append(Value(meta.bidder_id, name, raw.isoformat() if hasattr(raw, "isoformat") else str(raw), meta.doc_id))
-        warnings.append(Warning(
-            kind=WarningKind.DOCUMENT_METADATA,
-            bidders=pair,
-            strength=strength,
-            threshold=Threshold(
-                threshold_name("metadata_min_matches"), str(rule.metadata_min_matches), f"{len(found)}: {', '.join(found)}"
-            ),
-            summary=f"documents {a.doc_id} and {b.doc_id} share {', '.join(found)}"
-            f" (times within {rule.metadata_time_window_minutes} min)",
-            values=tuple(values),
-        ))
+                    values.append(
+                        Value(
+                            meta.bidder_id,
+                            name,
+                            raw.isoformat() if hasattr(raw, "isoformat") else str(raw),
+                            meta.doc_id,
+                        )
+                    )
+        warnings.append(
+            Warning(
+                kind=WarningKind.DOCUMENT_METADATA,
+                bidders=pair,
+                strength=strength,
+                threshold=Threshold(
+                    threshold_name("metadata_min_matches"),
+                    str(rule.metadata_min_matches),
+                    f"{len(found)}: {', '.join(found)}",
+                ),
+                summary=f"documents {a.doc_id} and {b.doc_id} share {', '.join(found)}"
+                f" (times within {rule.metadata_time_window_minutes} min)",
+                values=tuple(values),
+            )
+        )
     return warnings

@@ -94,13 +94,30 @@ class Warning:
             "kind": self.kind.value,
             "bidders": list(self.bidders),
             "strength": self.strength.value,
-            "threshold": {"name": self.threshold.name, "limit": self.threshold.limit, "observed": self.threshold.observed},
+            "threshold": {
+                "name": self.threshold.name,
+                "limit": self.threshold.limit,
+                "observed": self.threshold.observed,
+            },
             "summary": self.summary,
-            "values": [{"bidder_id": v.bidder_id, "name": v.name, "value": v.value, "doc_id": v.doc_id} for v in self.values],
+            "values": [
+                {"bidder_id": v.bidder_id, "name": v.name, "value": v.value, "doc_id": v.doc_id}
+                for v in self.values
+            ],
             "passages": [
                 {
-                    "a": {"bidder_id": p.bidder_a, "doc_id": p.doc_a, "page": p.page_a, "text": p.text_a},
-                    "b": {"bidder_id": p.bidder_b, "doc_id": p.doc_b, "page": p.page_b, "text": p.text_b},
+                    "a": {
+                        "bidder_id": p.bidder_a,
+                        "doc_id": p.doc_a,
+                        "page": p.page_a,
+                        "text": p.text_a,
+                    },
+                    "b": {
+                        "bidder_id": p.bidder_b,
+                        "doc_id": p.doc_b,
+                        "page": p.page_b,
+                        "text": p.text_b,
+                    },
                     "similarity": format(p.similarity, "f"),
                 }
                 for p in self.passages

@@ -10,7 +10,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
-from evaluator_app.venue.collusion.model import BidPackageInfo, Strength, Threshold, Value, Warning, WarningKind
+from evaluator_app.venue.collusion.model import (
+    BidPackageInfo,
+    Strength,
+    Threshold,
+    Value,
+    Warning,
+    WarningKind,
+)
 
 logger = logging.getLogger(__name__)
 _SHARE = Decimal("0.0001")  # observed shares are shown to four places
@@ -62,20 +69,30 @@ def progression_warnings(prices: Mapping[str, Decimal], rule: CollusionRule) -> 
             if run[1] == run[0] or _deviation(run) > tol:
                 break
             end += 1
-        if end - start + 1 < need or end <= covered_to or ordered[start][1] == ordered[start + 1][1]:
+        if (
+            end - start + 1 < need
+            or end <= covered_to
+            or ordered[start][1] == ordered[start + 1][1]
+        ):
             continue
         covered_to = end
         bids = ordered[start : end + 1]
         run = [p for _, p in bids]
         step = (run[-1] - run[0]) / (len(run) - 1)
-        warnings.append(Warning(
-            kind=WarningKind.PRICE_PROGRESSION,
-            bidders=tuple(sorted(b for b, _ in bids)),
-            strength=Strength.STRONG if len(bids) >= need + 1 else Strength.MODERATE,
-            threshold=Threshold(threshold_name("prices_progression_tolerance"), format(tol, "f"), _q(_deviation(run))),
-            summary=f"{len(bids)} bids in arithmetic progression, step about {step.quantize(Decimal('0.01'))}",
-            values=_values(bids),
-        ))
+        warnings.append(
+            Warning(
+                kind=WarningKind.PRICE_PROGRESSION,
+                bidders=tuple(sorted(b for b, _ in bids)),
+                strength=Strength.STRONG if len(bids) >= need + 1 else Strength.MODERATE,
+                threshold=Threshold(
+                    threshold_name("prices_progression_tolerance"),
+                    format(tol, "f"),
+                    _q(_deviation(run)),
+                ),
+                summary=f"{len(bids)} bids in arithmetic progression, step about {step.quantize(Decimal('0.01'))}",
+                values=_values(bids),
+            )
+        )
     return warnings
 
 
@@ -88,41 +105,61 @@ def cluster_warnings(prices: Mapping[str, Decimal], rule: CollusionRule) -> list
     for start in range(len(ordered)):
         low = ordered[start][1]
         end = max(end, start)
-        while end + 1 < len(ordered) and low > 0 and (ordered[end + 1][1] - low) / low <= spread_limit:
+        while (
+            end + 1 < len(ordered) and low > 0 and (ordered[end + 1][1] - low) / low <= spread_limit
+        ):
             end += 1
         if end - start + 1 >= need and end > last_end:
             last_end = end
             bids = ordered[start : end + 1]
             spread = (bids[-1][1] - low) / low
-            warnings.append(Warning(
-                kind=WarningKind.PRICE_CLUSTER,
-                bidders=tuple(sorted(b for b, _ in bids)),
-                strength=Strength.MODERATE if len(bids) >= need + 2 else Strength.WEAK,
-                threshold=Threshold(threshold_name("prices_cluster_spread"), format(spread_limit, "f"), _q(spread)),
-                summary=f"{len(bids)} bids within {_q(spread * 100)} % of each other",
-                values=_values(bids),
-            ))
+            warnings.append(
+                Warning(
+                    kind=WarningKind.PRICE_CLUSTER,
+                    bidders=tuple(sorted(b for b, _ in bids)),
+                    strength=Strength.MODERATE if len(bids) >= need + 2 else Strength.WEAK,
+                    threshold=Threshold(
+                        threshold_name("prices_cluster_spread"),
+                        format(spread_limit, "f"),
+                        _q(spread),
+                    ),
+                    summary=f"{len(bids)} bids within {_q(spread * 100)} % of each other",
+                    values=_values(bids),
+                )
+            )
     return warnings
 
 
-def ceiling_warnings(prices: Mapping[str, Decimal], ceiling: Decimal | None, rule: CollusionRule) -> list[Warning]:
+def ceiling_warnings(
+    prices: Mapping[str, Decimal], ceiling: Decimal | None, rule: CollusionRule
+) -> list[Warning]:
     if ceiling is None or ceiling <= 0:
         return []
     near = sorted(
-        ((b, p) for b, p in prices.items() if p <= ceiling and (ceiling - p) / ceiling <= rule.prices_ceiling_share),
+        (
+            (b, p)
+            for b, p in prices.items()
+            if p <= ceiling and (ceiling - p) / ceiling <= rule.prices_ceiling_share
+        ),
         key=lambda bp: (bp[1], bp[0]),
     )
     if len(near) < rule.prices_ceiling_min_bids:
         return []
     widest = max((ceiling - p) / ceiling for _, p in near)
-    return [Warning(
-        kind=WarningKind.PRICE_NEAR_CEILING,
-        bidders=tuple(sorted(b for b, _ in near)),
-        strength=Strength.MODERATE if len(near) >= 3 else Strength.WEAK,
-        threshold=Threshold(threshold_name("prices_ceiling_share"), format(rule.prices_ceiling_share, "f"), _q(widest)),
-        summary=f"{len(near)} bids within {_q(widest * 100)} % below the ceiling {ceiling}",
-        values=_values(near) + (Value("", "ceiling_price", format(ceiling, "f")),),
-    )]
+    return [
+        Warning(
+            kind=WarningKind.PRICE_NEAR_CEILING,
+            bidders=tuple(sorted(b for b, _ in near)),
+            strength=Strength.MODERATE if len(near) >= 3 else Strength.WEAK,
+            threshold=Threshold(
+                threshold_name("prices_ceiling_share"),
+                format(rule.prices_ceiling_share, "f"),
+                _q(widest),
+            ),
+            summary=f"{len(near)} bids within {_q(widest * 100)} % below the ceiling {ceiling}",
+            values=_values(near) + (Value("", "ceiling_price", format(ceiling, "f")),),
+        )
+    ]
 
 
 def _item_key(code: str, description: str, unit: str) -> str:
@@ -132,7 +169,11 @@ def _item_key(code: str, description: str, unit: str) -> str:
 def unit_price_warnings(packages: Sequence[BidPackageInfo], rule: CollusionRule) -> list[Warning]:
     """Pairs of bidders quoting the same unit price on many items that others priced differently."""
     bills = {
-        p.bidder_id: {_item_key(i.code, i.description, i.unit): i.unit_price for i in p.bill_of_quantities if i.unit_price > 0}
+        p.bidder_id: {
+            _item_key(i.code, i.description, i.unit): i.unit_price
+            for i in p.bill_of_quantities
+            if i.unit_price > 0
+        }
         for p in packages
         if p.bill_of_quantities
     }
@@ -154,19 +195,32 @@ def unit_price_warnings(packages: Sequence[BidPackageInfo], rule: CollusionRule)
         if share < rule.prices_unit_price_share:
             continue
         shown = same[:50]  # enough for a person to check; the count says the rest
-        warnings.append(Warning(
-            kind=WarningKind.IDENTICAL_UNIT_PRICES,
-            bidders=(a, b),
-            strength=Strength.STRONG if share >= Decimal("0.5") else Strength.MODERATE,
-            threshold=Threshold(threshold_name("prices_unit_price_share"), format(rule.prices_unit_price_share, "f"), _q(share)),
-            summary=f"{len(same)} of {len(common)} unit prices identical between {a} and {b}",
-            values=tuple(Value(bidder, k, format(bills[bidder][k], "f")) for k in shown for bidder in (a, b)),
-        ))
+        warnings.append(
+            Warning(
+                kind=WarningKind.IDENTICAL_UNIT_PRICES,
+                bidders=(a, b),
+                strength=Strength.STRONG if share >= Decimal("0.5") else Strength.MODERATE,
+                threshold=Threshold(
+                    threshold_name("prices_unit_price_share"),
+                    format(rule.prices_unit_price_share, "f"),
+                    _q(share),
+                ),
+                summary=f"{len(same)} of {len(common)} unit prices identical between {a} and {b}",
+                values=tuple(
+                    Value(bidder, k, format(bills[bidder][k], "f"))
+                    for k in shown
+                    for bidder in (a, b)
+                ),
+            )
+        )
     return warnings
 
 
 def price_warnings(
-    prices: Mapping[str, Decimal], ceiling: Decimal | None, packages: Sequence[BidPackageInfo], rule: CollusionRule
+    prices: Mapping[str, Decimal],
+    ceiling: Decimal | None,
+    packages: Sequence[BidPackageInfo],
+    rule: CollusionRule,
 ) -> list[Warning]:
     return [
         *identical_price_warnings(prices),

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
-from evaluator_app.venue.collusion.model import PageText, Passage, Strength, Threshold, Warning, WarningKind
+from evaluator_app.venue.collusion.model import (
+    PageText,
+    Passage,
+    Strength,
+    Threshold,
+    Warning,
+    WarningKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +65,17 @@ class _Page:
 
 def _pages(documents: Sequence[PageText]) -> list[_Page]:
     return [
-        _Page(d.bidder_id, d.doc_id, i + 1, normalise(t)) for d in documents for i, t in enumerate(d.pages)
+        _Page(d.bidder_id, d.doc_id, i + 1, normalise(t))
+        for d in documents
+        for i, t in enumerate(d.pages)
     ]
 
 
 def _shared_fingerprints(
-    pages: Sequence[_Page], tender: Sequence[PageText], rule: CollusionRule, tick: Callable[[], None]
+    pages: Sequence[_Page],
+    tender: Sequence[PageText],
+    rule: CollusionRule,
+    tick: Callable[[], None],
 ) -> set[int]:
     per_bidder: dict[str, set[int]] = defaultdict(set)
     for page in pages:
@@ -90,22 +102,36 @@ def _extend(a: str, b: str, i: int, j: int) -> tuple[int, int, int]:
     return i, j, n
 
 
-def _fuzzy_ends(a: str, b: str, a0: int, a1: int, b0: int, b1: int, matched: int) -> tuple[int, int, int, int, int]:
+def _fuzzy_ends(
+    a: str, b: str, a0: int, a1: int, b0: int, b1: int, matched: int
+) -> tuple[int, int, int, int, int]:
     """Carry a passage's ends over single changed characters (the text before a passage's first
     edit may be too short to hold a sampled fingerprint)."""
     run = 4  # characters that must agree again after a skipped one
-    while a0 > run and b0 > run and a[a0 - 1] != b[b0 - 1] and a[a0 - 1 - run : a0 - 1] == b[b0 - 1 - run : b0 - 1]:
+    while (
+        a0 > run
+        and b0 > run
+        and a[a0 - 1] != b[b0 - 1]
+        and a[a0 - 1 - run : a0 - 1] == b[b0 - 1 - run : b0 - 1]
+    ):
         a0, b0, matched = a0 - 1 - run, b0 - 1 - run, matched + run
         while a0 > 0 and b0 > 0 and a[a0 - 1] == b[b0 - 1]:
             a0, b0, matched = a0 - 1, b0 - 1, matched + 1
-    while a1 + run < len(a) and b1 + run < len(b) and a[a1] != b[b1] and a[a1 + 1 : a1 + 1 + run] == b[b1 + 1 : b1 + 1 + run]:
+    while (
+        a1 + run < len(a)
+        and b1 + run < len(b)
+        and a[a1] != b[b1]
+        and a[a1 + 1 : a1 + 1 + run] == b[b1 + 1 : b1 + 1 + run]
+    ):
         a1, b1, matched = a1 + 1 + run, b1 + 1 + run, matched + run
         while a1 < len(a) and b1 < len(b) and a[a1] == b[b1]:
             a1, b1, matched = a1 + 1, b1 + 1, matched + 1
     return a0, a1, b0, b1, matched
 
 
-def _passages(a: str, b: str, seeds: list[tuple[int, int]], rule: CollusionRule) -> list[tuple[int, int, int, int, int]]:
+def _passages(
+    a: str, b: str, seeds: list[tuple[int, int]], rule: CollusionRule
+) -> list[tuple[int, int, int, int, int]]:
     """(a_start, a_end, b_start, b_end, matched chars) of each chained passage."""
     blocks: list[tuple[int, int, int]] = []
     for i, j in sorted(set(seeds)):
@@ -173,24 +199,46 @@ def passage_warnings(
         if a.bidder_id > b.bidder_id:
             a, b, found = b, a, [(j, i) for i, j in found]
         for a0, a1, b0, b1, matched in _passages(a.text, b.text, found, rule):
-            similarity = (Decimal(2 * matched) / Decimal((a1 - a0) + (b1 - b0))).quantize(Decimal("0.01"))
-            passage = Passage(a.bidder_id, a.doc_id, a.number, a.text[a0:a1], b.bidder_id, b.doc_id, b.number, b.text[b0:b1], min(similarity, Decimal(1)))
+            similarity = (Decimal(2 * matched) / Decimal((a1 - a0) + (b1 - b0))).quantize(
+                Decimal("0.01")
+            )
+            passage = Passage(
+                a.bidder_id,
+                a.doc_id,
+                a.number,
+                a.text[a0:a1],
+                b.bidder_id,
+                b.doc_id,
+                b.number,
+                b.text[b0:b1],
+                min(similarity, Decimal(1)),
+            )
             by_pair[(a.bidder_id, b.bidder_id)].append((passage, matched))
     if progress is not None:
         progress(total, total)
     return [_warning(pair, found, rule) for pair, found in sorted(by_pair.items())]
 
 
-def _warning(pair: tuple[str, str], found: list[tuple[Passage, int]], rule: CollusionRule) -> Warning:
+def _warning(
+    pair: tuple[str, str], found: list[tuple[Passage, int]], rule: CollusionRule
+) -> Warning:
     found.sort(key=lambda pm: (pm[0].doc_a, pm[0].page_a, pm[0].doc_b, pm[0].page_b))
     matched = sum(m for _, m in found)
     longest = max(len(p.text_a) for p, _ in found)
-    strength = Strength.STRONG if matched >= 1000 else Strength.MODERATE if matched >= 200 else Strength.WEAK
+    strength = (
+        Strength.STRONG
+        if matched >= 1000
+        else Strength.MODERATE
+        if matched >= 200
+        else Strength.WEAK
+    )
     return Warning(
         kind=WarningKind.SHARED_PASSAGE,
         bidders=pair,
         strength=strength,
-        threshold=Threshold(threshold_name("text_min_passage_chars"), str(rule.text_min_passage_chars), str(longest)),
+        threshold=Threshold(
+            threshold_name("text_min_passage_chars"), str(rule.text_min_passage_chars), str(longest)
+        ),
         summary=f"{len(found)} near-duplicate passage(s), {matched} matching characters, between {pair[0]} and {pair[1]}",
         passages=tuple(p for p, _ in found),
     )

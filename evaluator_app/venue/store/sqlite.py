@@ -68,7 +68,9 @@ class SqliteTx:
                 tuple(fields.values()),
             )
         except sqlite3.IntegrityError as exc:
-            raise Conflict(f"session {record.id} already exists", f"评标会话 {record.id} 已存在") from exc
+            raise Conflict(
+                f"session {record.id} already exists", f"评标会话 {record.id} 已存在"
+            ) from exc
 
     def session(self, session_id: str) -> SessionRecord | None:
         return _record(SessionRecord, self._one("SELECT * FROM sessions WHERE id = ?", session_id))
@@ -93,10 +95,18 @@ class SqliteTx:
         )
 
     def members(self, session_id: str) -> list[MemberRecord]:
-        return _records(MemberRecord, self._all("SELECT * FROM members WHERE session_id = ? ORDER BY role, venue, seat, person_id", session_id))
+        return _records(
+            MemberRecord,
+            self._all(
+                "SELECT * FROM members WHERE session_id = ? ORDER BY role, venue, seat, person_id",
+                session_id,
+            ),
+        )
 
     def memberships(self, person_id: str) -> list[MemberRecord]:
-        return _records(MemberRecord, self._all("SELECT * FROM members WHERE person_id = ?", person_id))
+        return _records(
+            MemberRecord, self._all("SELECT * FROM members WHERE person_id = ?", person_id)
+        )
 
     def upsert_person(self, record: PersonRecord) -> None:
         fields = dataclasses.asdict(record)
@@ -116,10 +126,14 @@ class SqliteTx:
             self.upsert_person(person)
 
     def person(self, person_id: str) -> PersonRecord | None:
-        return _record(PersonRecord, self._one("SELECT * FROM people WHERE person_id = ?", person_id))
+        return _record(
+            PersonRecord, self._one("SELECT * FROM people WHERE person_id = ?", person_id)
+        )
 
     def people(self) -> list[PersonRecord]:
-        return _records(PersonRecord, self._all("SELECT * FROM people ORDER BY role, venue, person_id"))
+        return _records(
+            PersonRecord, self._all("SELECT * FROM people ORDER BY role, venue, person_id")
+        )
 
     # -- workstations, tokens, nonces -----------------------------------------------
     def upsert_workstation(self, record: WorkstationRecord) -> None:
@@ -130,33 +144,50 @@ class SqliteTx:
         )
 
     def workstation(self, workstation_id: str) -> WorkstationRecord | None:
-        return _record(WorkstationRecord, self._one("SELECT * FROM workstations WHERE id = ?", workstation_id))
+        return _record(
+            WorkstationRecord, self._one("SELECT * FROM workstations WHERE id = ?", workstation_id)
+        )
 
     def workstations(self) -> list[WorkstationRecord]:
-        return _records(WorkstationRecord, self._all("SELECT * FROM workstations ORDER BY venue, seat"))
+        return _records(
+            WorkstationRecord, self._all("SELECT * FROM workstations ORDER BY venue, seat")
+        )
 
     def insert_token(self, record: TokenRecord) -> None:
         fields = dataclasses.asdict(record)
-        self.conn.execute(f"INSERT INTO tokens ({', '.join(fields)}) VALUES (?, ?, ?, ?, ?)", tuple(fields.values()))
+        self.conn.execute(
+            f"INSERT INTO tokens ({', '.join(fields)}) VALUES (?, ?, ?, ?, ?)",
+            tuple(fields.values()),
+        )
 
     def token(self, token_hash: str) -> TokenRecord | None:
-        return _record(TokenRecord, self._one("SELECT * FROM tokens WHERE token_hash = ?", token_hash))
+        return _record(
+            TokenRecord, self._one("SELECT * FROM tokens WHERE token_hash = ?", token_hash)
+        )
 
     def delete_expired_tokens(self, now: str) -> None:
         self.conn.execute("DELETE FROM tokens WHERE expires_at < ?", (now,))
         self.conn.execute("DELETE FROM nonces WHERE expires_at < ?", (now,))
 
     def insert_nonce(self, nonce: str, expires_at: str) -> None:
-        self.conn.execute("INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)", (nonce, expires_at))
+        self.conn.execute(
+            "INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)", (nonce, expires_at)
+        )
 
     def consume_nonce(self, nonce: str, now: str) -> bool:
         """True once for a live nonce; a replay, an expired or an unknown nonce gives False."""
-        cur = self.conn.execute("UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0 AND expires_at >= ?", (nonce, now))
+        cur = self.conn.execute(
+            "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0 AND expires_at >= ?",
+            (nonce, now),
+        )
         return cur.rowcount == 1
 
     # -- artefacts -------------------------------------------------------------------
     def artefact_by_key(self, idempotency_key: str) -> ArtefactRecord | None:
-        return _record(ArtefactRecord, self._one("SELECT * FROM artefacts WHERE idempotency_key = ?", idempotency_key))
+        return _record(
+            ArtefactRecord,
+            self._one("SELECT * FROM artefacts WHERE idempotency_key = ?", idempotency_key),
+        )
 
     def insert_artefact(self, record: ArtefactRecord) -> ArtefactRecord:
         fields = {k: v for k, v in dataclasses.asdict(record).items() if k != "id"}
@@ -167,12 +198,17 @@ class SqliteTx:
         return dataclasses.replace(record, id=int(cur.lastrowid or 0))
 
     def set_receipt(self, artefact_id: int, receipt: bytes, signature: bytes) -> None:
-        self.conn.execute("UPDATE artefacts SET receipt = ?, receipt_signature = ? WHERE id = ?", (receipt, signature, artefact_id))
+        self.conn.execute(
+            "UPDATE artefacts SET receipt = ?, receipt_signature = ? WHERE id = ?",
+            (receipt, signature, artefact_id),
+        )
 
     def set_artefact_status(self, artefact_id: int, status: str) -> None:
         self.conn.execute("UPDATE artefacts SET status = ? WHERE id = ?", (status, artefact_id))
 
-    def artefacts(self, session_id: str, kind: str | None = None, person_id: str | None = None) -> list[ArtefactRecord]:
+    def artefacts(
+        self, session_id: str, kind: str | None = None, person_id: str | None = None
+    ) -> list[ArtefactRecord]:
         sql, args = "SELECT * FROM artefacts WHERE session_id = ?", [session_id]
         if kind is not None:
             sql, args = sql + " AND kind = ?", [*args, kind]
@@ -184,28 +220,44 @@ class SqliteTx:
     def put_draft(self, record: DraftRecord) -> None:
         fields = dataclasses.asdict(record)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO drafts ({', '.join(fields)}) VALUES (?, ?, ?, ?, ?)", tuple(fields.values())
+            f"INSERT OR REPLACE INTO drafts ({', '.join(fields)}) VALUES (?, ?, ?, ?, ?)",
+            tuple(fields.values()),
         )
 
     def draft(self, session_id: str, person_id: str) -> DraftRecord | None:
-        return _record(DraftRecord, self._one("SELECT * FROM drafts WHERE session_id = ? AND person_id = ?", session_id, person_id))
+        return _record(
+            DraftRecord,
+            self._one(
+                "SELECT * FROM drafts WHERE session_id = ? AND person_id = ?", session_id, person_id
+            ),
+        )
 
     def drafts(self, session_id: str) -> list[DraftRecord]:
-        return _records(DraftRecord, self._all("SELECT * FROM drafts WHERE session_id = ?", session_id))
+        return _records(
+            DraftRecord, self._all("SELECT * FROM drafts WHERE session_id = ?", session_id)
+        )
 
     # -- documents -------------------------------------------------------------------
     def put_document(self, record: DocumentRecord) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO blobs (sha256, size) VALUES (?, ?)", (record.sha256, record.size))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size) VALUES (?, ?)", (record.sha256, record.size)
+        )
         fields = dataclasses.asdict(record)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO documents ({', '.join(fields)}) VALUES (?, ?, ?, ?, ?, ?)", tuple(fields.values())
+            f"INSERT OR REPLACE INTO documents ({', '.join(fields)}) VALUES (?, ?, ?, ?, ?, ?)",
+            tuple(fields.values()),
         )
 
     def documents(self, session_id: str) -> list[DocumentRecord]:
-        return _records(DocumentRecord, self._all("SELECT * FROM documents WHERE session_id = ? ORDER BY doc_id", session_id))
+        return _records(
+            DocumentRecord,
+            self._all("SELECT * FROM documents WHERE session_id = ? ORDER BY doc_id", session_id),
+        )
 
     # -- the evaluation report --------------------------------------------------------
-    def add_report_revision(self, session_id: str, revision: int, kind: str, person_id: str, pdf: bytes, at: str) -> None:
+    def add_report_revision(
+        self, session_id: str, revision: int, kind: str, person_id: str, pdf: bytes, at: str
+    ) -> None:
         self.conn.execute(
             "INSERT INTO report_revisions (session_id, revision, kind, person_id, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (session_id, revision, kind, person_id, pdf, at),
@@ -216,18 +268,38 @@ class SqliteTx:
 
     def report_revisions(self, session_id: str) -> list[tuple[int, str, str, str]]:
         """(revision, kind, person_id, created_at), oldest first."""
-        rows = self._all("SELECT revision, kind, person_id, created_at FROM report_revisions WHERE session_id = ? ORDER BY revision", session_id)
+        rows = self._all(
+            "SELECT revision, kind, person_id, created_at FROM report_revisions WHERE session_id = ? ORDER BY revision",
+            session_id,
+        )
         return [(int(r["revision"]), r["kind"], r["person_id"], r["created_at"]) for r in rows]
 
     def report_pdf(self, session_id: str, revision: int | None = None) -> tuple[int, bytes] | None:
         if revision is None:
-            row = self._one("SELECT revision, pdf FROM report_revisions WHERE session_id = ? ORDER BY revision DESC LIMIT 1", session_id)
+            row = self._one(
+                "SELECT revision, pdf FROM report_revisions WHERE session_id = ? ORDER BY revision DESC LIMIT 1",
+                session_id,
+            )
         else:
-            row = self._one("SELECT revision, pdf FROM report_revisions WHERE session_id = ? AND revision = ?", session_id, revision)
+            row = self._one(
+                "SELECT revision, pdf FROM report_revisions WHERE session_id = ? AND revision = ?",
+                session_id,
+                revision,
+            )
         return (int(row["revision"]), bytes(row["pdf"])) if row else None
 
     # -- collusion warnings ------------------------------------------------------------
-    def set_collusion(self, session_id: str, status: str, at: str, stage: str = "", done: int = 0, total: int = 0, result: str | None = None, error: str | None = None) -> None:
+    def set_collusion(
+        self,
+        session_id: str,
+        status: str,
+        at: str,
+        stage: str = "",
+        done: int = 0,
+        total: int = 0,
+        result: str | None = None,
+        error: str | None = None,
+    ) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO collusion (session_id, status, stage, done, total, result, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, status, stage, done, total, result, error, at),
@@ -238,7 +310,9 @@ class SqliteTx:
         return dict(row) if row else None
 
     # -- events ----------------------------------------------------------------------
-    def append_event(self, session_id: str | None, kind: str, audience: str, payload: dict[str, Any], at: str) -> EventRecord:
+    def append_event(
+        self, session_id: str | None, kind: str, audience: str, payload: dict[str, Any], at: str
+    ) -> EventRecord:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         cur = self.conn.execute(
             "INSERT INTO events (session_id, kind, audience, payload, at) VALUES (?, ?, ?, ?, ?)",
@@ -247,26 +321,49 @@ class SqliteTx:
         return EventRecord(int(cur.lastrowid or 0), session_id, kind, audience, text, at)
 
     def events_since(self, seq: int, limit: int = 10_000) -> list[EventRecord]:
-        return _records(EventRecord, self._all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit))
+        return _records(
+            EventRecord,
+            self._all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit),
+        )
 
     def last_event_seq(self) -> int:
         row = self._one("SELECT MAX(seq) AS seq FROM events")
         return int(row["seq"] or 0) if row else 0
 
     # -- audit chain -----------------------------------------------------------------
-    def append_audit(self, at: str, actor: str, action: str, session_id: str | None, payload: dict[str, Any]) -> AuditEntry:
+    def append_audit(
+        self, at: str, actor: str, action: str, session_id: str | None, payload: dict[str, Any]
+    ) -> AuditEntry:
         last = self._one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         seq, prev = (int(last["seq"]) + 1, str(last["hash"])) if last else (1, GENESIS)
         entry = make_entry(seq, at, actor, action, session_id, payload, prev)
         self.conn.execute(
             "INSERT INTO audit (seq, at, actor, action, session_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, at, actor, action, session_id, json.dumps(payload, ensure_ascii=False, sort_keys=True), prev, entry.hash),
+            (
+                seq,
+                at,
+                actor,
+                action,
+                session_id,
+                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                prev,
+                entry.hash,
+            ),
         )
         return entry
 
     def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
         for row in self.conn.execute("SELECT * FROM audit WHERE seq > ? ORDER BY seq", (after,)):
-            yield AuditEntry(row["seq"], row["at"], row["actor"], row["action"], row["session_id"], json.loads(row["payload"]), row["prev_hash"], row["hash"])
+            yield AuditEntry(
+                row["seq"],
+                row["at"],
+                row["actor"],
+                row["action"],
+                row["session_id"],
+                json.loads(row["payload"]),
+                row["prev_hash"],
+                row["hash"],
+            )
 
     def last_audit(self) -> tuple[int, str]:
         row = self._one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -283,7 +380,10 @@ class SqliteTx:
         return int(row["seq"] or 0) if row else 0
 
     def checkpoints(self) -> list[Checkpoint]:
-        return [Checkpoint(r["audit_seq"], bytes(r["content"]), bytes(r["signature"]), r["at"]) for r in self._all("SELECT * FROM checkpoints ORDER BY audit_seq")]
+        return [
+            Checkpoint(r["audit_seq"], bytes(r["content"]), bytes(r["signature"]), r["at"])
+            for r in self._all("SELECT * FROM checkpoints ORDER BY audit_seq")
+        ]
 
 
 def _statements(script: str) -> list[str]:
@@ -294,7 +394,9 @@ def _statements(script: str) -> list[str]:
         if sqlite3.complete_statement(buffer):
             out.append(buffer)
             buffer = ""
-    if buffer.strip() and not all(part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()):
+    if buffer.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+    ):
         raise sqlite3.OperationalError(f"unterminated statement in migration: {buffer[:80]!r}")
     return out
 
@@ -305,19 +407,26 @@ class SqliteStore:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         try:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn = sqlite3.connect(
+                str(self.path), isolation_level=None, check_same_thread=False, timeout=30
+            )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the venue database {self.path}: {exc}", f"无法打开场地数据库 {self.path}：{exc}") from exc
+            raise StoreError(
+                f"cannot open the venue database {self.path}: {exc}",
+                f"无法打开场地数据库 {self.path}：{exc}",
+            ) from exc
 
     def _migrate(self) -> None:
         current = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         if current > len(MIGRATIONS):
-            raise StoreError(f"database {self.path} is newer (schema {current}) than this program ({len(MIGRATIONS)})")
+            raise StoreError(
+                f"database {self.path} is newer (schema {current}) than this program ({len(MIGRATIONS)})"
+            )
         for version in range(current, len(MIGRATIONS)):
             logger.info("migrating %s to schema %d", self.path, version + 1)
             self.conn.execute("BEGIN IMMEDIATE")
