@@ -23,7 +23,7 @@ from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
 from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused
 from evaluator_app.client.explain import Explanation
-from evaluator_app.client.journal import DraftJournal, DraftSnapshot
+from evaluator_app.client.journal import DraftJournal, DraftSnapshot, pull_draft, push_draft
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
@@ -47,7 +47,6 @@ from evaluator_app.protocol.artefacts import (
     WarningDecision,
 )
 from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
-from evaluator_app.protocol.messages import DraftPut, DraftView
 from evaluator_app.reports.score_sheet import render_score_sheet
 
 logger = logging.getLogger(__name__)
@@ -92,6 +91,7 @@ class ExpertSession:
         self.revoting: dict[str, float] = {}
         self._delivery: asyncio.Future[None] | None = None
         self.listeners: list[Callable[[], None]] = []
+        self.draft_listeners: list[Callable[[], None]] = []  # the draft changed from elsewhere
         self.data_dir = data_dir
         self.documents: DocumentService | None = None
 
@@ -238,29 +238,26 @@ class ExpertSession:
         return await asyncio.to_thread(self.snapshot)
 
     async def sync_draft(self) -> bool:
-        """Send the journal to the venue's draft store; False while offline (retried later)."""
-        snap = await self.asnapshot()
-        if not self.journal.unsynced(self.session_id, self.me):
-            return True
+        """Send the journal to the venue's draft store, merging in what this expert typed at
+        another seat (then ``draft_merged`` listeners reload the grid); False while offline."""
         try:
-            view = await self.client.request(
-                "PUT",
-                f"/sessions/{self.session_id}/draft",
-                DraftPut(snap.revision, DraftJournal.to_venue_content(snap)),
-            )
+            result = await push_draft(self.journal, self.client, self.session_id, self.me)
         except Exception as exc:  # offline or refused: the journal keeps everything
             logger.info("draft not synced yet: %s", exc)
             return False
-        self.journal.mark_synced(self.session_id, self.me, int(view["revision"]))
+        if result.merged:
+            self._changed()
+            for listener in list(self.draft_listeners):
+                listener()
         return True
 
     async def resume_from_venue(self) -> bool:
-        """At another seat: continue from the venue's copy if it is newer than this machine's."""
+        """At another seat: merge in the venue's copy if it holds work this machine lacks."""
         try:
-            data = await self.client.get(f"/sessions/{self.session_id}/draft", DraftView)
-        except Exception:
+            return await pull_draft(self.journal, self.client, self.session_id, self.me)
+        except Exception as exc:  # offline: the local journal is what there is
+            logger.info("venue draft not read: %s", exc)
             return False
-        return self.journal.merge_venue_draft(self.session_id, self.me, data)
 
     async def load_gates(self) -> dict[str, Any] | None:
         """The preliminary review's outcome once decided (valid bidders, rejections with reasons)."""

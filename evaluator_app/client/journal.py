@@ -17,12 +17,12 @@ import asyncio
 import logging
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.protocol.messages import DraftPut, DraftView
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from evaluator_app.client.venue_client import VenueClient
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Field = Literal["score", "comment", "explanation"]
 FIELDS: tuple[str, ...] = ("score", "comment", "explanation")
@@ -43,10 +44,16 @@ CREATE TABLE IF NOT EXISTS drafts (
     revision INTEGER NOT NULL, synced_revision INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session_id, expert_id));
 CREATE TABLE IF NOT EXISTS cells (
-    session_id TEXT NOT NULL, expert_id TEXT NOT NULL, bidder_id TEXT NOT NULL, item_id TEXT NOT NULL,
+    session_id TEXT NOT NULL, expert_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL, item_id TEXT NOT NULL,
     score TEXT, comment TEXT NOT NULL DEFAULT '', explanation TEXT NOT NULL DEFAULT '',
+    score_rev INTEGER NOT NULL DEFAULT 0, comment_rev INTEGER NOT NULL DEFAULT 0,
+    explanation_rev INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session_id, expert_id, bidder_id, item_id));
 """
+# each field remembers the revision that last changed it: a field changed after the last sync
+# is this seat's own work, kept when a newer copy from another seat is merged in
+_REV_COLUMNS = tuple(f"{field}_rev" for field in FIELDS)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,10 @@ class CellDraft:
     score: str | None = None  # as typed: the grid validates it, the signed sheet makes it a Decimal
     comment: str = ""
     explanation: str = ""
+
+
+def _fields(cell: CellDraft) -> dict[str, str | None]:
+    return {"score": cell.score, "comment": cell.comment, "explanation": cell.explanation}
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,12 @@ class DraftJournal:
         # FULL: the WAL is fsync'ed at every commit, so a returned record() survives power loss
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
+        have = {row[1] for row in self._conn.execute("PRAGMA table_info(cells)")}
+        for column in _REV_COLUMNS:  # a journal written before per-field revisions
+            if column not in have:
+                self._conn.execute(
+                    f"ALTER TABLE cells ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0"
+                )
         # one worker: keystrokes handed to arecord() reach the disk in the order they were typed
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft-journal")
 
@@ -138,9 +155,11 @@ class DraftJournal:
             )
             # the column name comes from FIELDS above, never from the caller's text
             conn.execute(
-                f"INSERT INTO cells (session_id, expert_id, bidder_id, item_id, {field}) VALUES (?, ?, ?, ?, ?) "
-                f"ON CONFLICT (session_id, expert_id, bidder_id, item_id) DO UPDATE SET {field} = excluded.{field}",
-                (session_id, expert_id, bidder_id, item_id, stored),
+                "INSERT INTO cells (session_id, expert_id, bidder_id, item_id, "
+                f"{field}, {field}_rev) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (session_id, expert_id, bidder_id, item_id) "
+                f"DO UPDATE SET {field} = excluded.{field}, {field}_rev = excluded.{field}_rev",
+                (session_id, expert_id, bidder_id, item_id, stored, revision),
             )
             return revision
 
@@ -162,11 +181,16 @@ class DraftJournal:
             self._executor, self.record, session_id, expert_id, bidder_id, item_id, field, value
         )
 
+    async def acall(self, work: Callable[..., T], *args: Any) -> T:
+        """Run a journal call on the journal's own thread, after every keystroke handed over."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+
     def snapshot(self, session_id: str, expert_id: str) -> DraftSnapshot:
         with self._lock:
             revision = self._revision(self._conn, session_id, expert_id)[0]
             rows = self._conn.execute(
-                "SELECT bidder_id, item_id, score, comment, explanation FROM cells WHERE session_id = ? AND expert_id = ? ORDER BY bidder_id, item_id",
+                "SELECT bidder_id, item_id, score, comment, explanation FROM cells "
+                "WHERE session_id = ? AND expert_id = ? ORDER BY bidder_id, item_id",
                 (session_id, expert_id),
             ).fetchall()
         cells = {(b, i): CellDraft(s, c, e) for b, i, s, c, e in rows}
@@ -212,37 +236,75 @@ class DraftJournal:
         return flat
 
     def merge_venue_draft(self, session_id: str, expert_id: str, view: DraftView) -> bool:
-        """Continue from the venue's copy when it is newer (the expert moved seats). True if taken.
+        """Take in the venue's copy when it holds work this seat has not seen (the expert typed
+        at another seat). True if anything here changed.
 
-        The venue's copy replaces the local cells whole: it is a snapshot of the expert's draft
-        at a higher revision, so every local change it lacks is older than it.
+        The venue's cells are taken, then every field changed at this seat since its last sync
+        is laid over them: nothing typed on either seat is lost, and when both changed the same
+        field the one typed here (the person is at this seat now) wins. If this seat's own work
+        remains, the revision moves past the venue's so that the next push sends the merge.
         """
-        cells = self.cells_from_content(view.content)
+        theirs = self.cells_from_content(view.content)
 
         def work(conn: sqlite3.Connection) -> bool:
-            if view.revision <= self._revision(conn, session_id, expert_id)[0]:
-                return False
+            revision, synced = self._revision(conn, session_id, expert_id)
+            if view.revision <= synced:
+                return False  # the venue holds nothing this seat has not seen
+            rows = conn.execute(
+                "SELECT bidder_id, item_id, score, comment, explanation, "
+                + ", ".join(_REV_COLUMNS)
+                + " FROM cells WHERE session_id = ? AND expert_id = ?",
+                (session_id, expert_id),
+            ).fetchall()
+            mine: dict[tuple[str, str], dict[str, str | None]] = {}
+            for bidder_id, item_id, *values in rows:
+                fields = dict(zip(FIELDS, values[:3], strict=True))
+                pending = {
+                    f: fields[f] for f, rev in zip(FIELDS, values[3:], strict=True) if rev > synced
+                }
+                if pending:
+                    mine[(bidder_id, item_id)] = pending
+            merged = {key: _fields(cell) for key, cell in theirs.items()}
+            own = False
+            for key, pending in mine.items():
+                cell = merged.setdefault(key, _fields(CellDraft()))
+                for field, value in pending.items():
+                    own = own or cell[field] != value
+                    cell[field] = value
+            new_revision = max(revision, view.revision) + (1 if own else 0)
             conn.execute(
                 "DELETE FROM cells WHERE session_id = ? AND expert_id = ?", (session_id, expert_id)
             )
             conn.executemany(
-                "INSERT INTO cells (session_id, expert_id, bidder_id, item_id, score, comment, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cells (session_id, expert_id, bidder_id, item_id, score, comment, "
+                "explanation, "
+                + ", ".join(_REV_COLUMNS)
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (session_id, expert_id, b, i, c.score, c.comment, c.explanation)
-                    for (b, i), c in cells.items()
+                    (
+                        *(session_id, expert_id, b, i, c["score"]),
+                        *(c["comment"] or "", c["explanation"] or ""),
+                        *(
+                            new_revision if f in mine.get((b, i), {}) else view.revision
+                            for f in FIELDS
+                        ),
+                    )
+                    for (b, i), c in merged.items()
                 ],
             )
             conn.execute(
-                "INSERT INTO drafts (session_id, expert_id, revision, synced_revision) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (session_id, expert_id) DO UPDATE SET revision = excluded.revision, synced_revision = excluded.synced_revision",
-                (session_id, expert_id, view.revision, view.revision),
+                "INSERT INTO drafts (session_id, expert_id, revision, synced_revision) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, expert_id) DO UPDATE SET "
+                "revision = excluded.revision, synced_revision = excluded.synced_revision",
+                (session_id, expert_id, new_revision, view.revision),
             )
-            return True
+            before = {(b, i): dict(zip(FIELDS, values[:3], strict=True)) for b, i, *values in rows}
+            return before != merged
 
         taken = bool(self._write(work))
         if taken:
             logger.info(
-                "draft %s/%s: took the venue's revision %d", session_id, expert_id, view.revision
+                "draft %s/%s: merged the venue's revision %d", session_id, expert_id, view.revision
             )
         return taken
 
@@ -250,7 +312,8 @@ class DraftJournal:
         """The venue holds ``revision``; never moves backwards (replies may arrive out of order)."""
         self._write(
             lambda conn: conn.execute(
-                "UPDATE drafts SET synced_revision = MAX(synced_revision, ?) WHERE session_id = ? AND expert_id = ?",
+                "UPDATE drafts SET synced_revision = MAX(synced_revision, ?) "
+                "WHERE session_id = ? AND expert_id = ?",
                 (revision, session_id, expert_id),
             )
         )
@@ -283,47 +346,51 @@ class DraftJournal:
 
 
 # -- the venue's copy -------------------------------------------------------------------
+@dataclass(frozen=True)
+class DraftSync:
+    snapshot: DraftSnapshot  # the journal after the sync
+    merged: bool  # work typed at another seat came in: a grid showing the draft must reload
+
+
 async def pull_draft(
     journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str
 ) -> bool:
-    """On joining a session: continue from the venue's copy if it is newer. True if taken."""
+    """On joining a session: merge in the venue's copy if it holds work from another seat.
+    True if the local draft changed."""
     try:
         view = await client.get(f"/sessions/{session_id}/draft", DraftView)
     except VenueRefused as exc:
         if exc.code == "no_draft":
             return False
         raise
-    return journal.merge_venue_draft(session_id, expert_id, view)
+    return await journal.acall(journal.merge_venue_draft, session_id, expert_id, view)
 
 
 async def push_draft(
     journal: DraftJournal, client: VenueClient, session_id: str, expert_id: str
-) -> DraftSnapshot:
-    """Send the local draft to the venue if it has changes the venue lacks; returns the journal's state.
+) -> DraftSync:
+    """Send the local draft to the venue if it has changes the venue lacks.
 
-    The venue keeps the highest revision; when it already holds a higher one (the expert typed
-    at another seat since), that copy is taken here. Raises VenueUnreachable: the draft simply
-    stays unsynced and the next call sends it.
+    The venue keeps the highest revision. When it answers with another copy (the expert typed
+    at another seat since), that copy is merged here (see ``merge_venue_draft``) and the merge
+    is sent in turn, so both seats' work ends up at the venue. Raises VenueUnreachable: the
+    draft simply stays unsynced and the next call sends it.
     """
-    if journal.unsynced(session_id, expert_id):
-        snap = journal.snapshot(session_id, expert_id)
+    merged = False
+    for _ in range(3):  # a merge, then its push; a third seat typing at once may need one more
+        if not await journal.acall(journal.unsynced, session_id, expert_id):
+            break
+        snap = await journal.acall(journal.snapshot, session_id, expert_id)
+        content = journal.to_venue_content(snap)
         data = await client.request(
-            "PUT",
-            f"/sessions/{session_id}/draft",
-            DraftPut(snap.revision, journal.to_venue_content(snap)),
+            "PUT", f"/sessions/{session_id}/draft", DraftPut(snap.revision, content)
         )
         view = decode(DraftView, data)
-        if view.revision > snap.revision:
-            journal.merge_venue_draft(session_id, expert_id, view)
-        else:
-            if view.content != journal.to_venue_content(snap):
-                # the same revision written at two seats: both are kept where they are; the UI
-                # should not let one expert type at two seats at once
-                logger.warning(
-                    "draft %s/%s: the venue holds other content at revision %d",
-                    session_id,
-                    expert_id,
-                    view.revision,
-                )
-            journal.mark_synced(session_id, expert_id, snap.revision)
-    return journal.snapshot(session_id, expert_id)
+        if view.revision == snap.revision and view.content == content:
+            await journal.acall(journal.mark_synced, session_id, expert_id, snap.revision)
+            break
+        # another seat's copy, at a higher revision or (typed as fast) at the same one
+        merged = (
+            await journal.acall(journal.merge_venue_draft, session_id, expert_id, view) or merged
+        )
+    return DraftSync(await journal.acall(journal.snapshot, session_id, expert_id), merged)

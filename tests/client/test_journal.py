@@ -54,7 +54,7 @@ def test_record_and_snapshot(tmp_path: Path) -> None:
         )
 
 
-def test_venue_copy_taken_only_when_newer(tmp_path: Path) -> None:
+def test_venue_copy_merged_with_this_seats_work(tmp_path: Path) -> None:
     with (
         DraftJournal(tmp_path / "a.sqlite") as seat_a,
         DraftJournal(tmp_path / "b.sqlite") as seat_b,
@@ -66,18 +66,61 @@ def test_venue_copy_taken_only_when_newer(tmp_path: Path) -> None:
         seat_a.record("S1", "E1", "B0", "t/organisation", "comment", "较好")
         snap = seat_a.snapshot("S1", "E1")
         view = DraftView(snap.revision, seat_a.to_venue_content(snap), "2026-01-01T00:00:00Z")
+        # seat B typed a comment on B1 and a score of B9 before it saw seat A's work
+        seat_b.record("S1", "E1", "B1", "t/organisation", "comment", "方案可行")
         seat_b.record("S1", "E1", "B9", "x", "score", "1")
         assert seat_b.merge_venue_draft("S1", "E1", view)
         moved = seat_b.snapshot("S1", "E1")
-        assert moved.revision == snap.revision and dict(moved.cells) == dict(snap.cells)
-        assert not seat_b.unsynced("S1", "E1")  # it came from the venue
-        assert seat_b.record("S1", "E1", "B1", "t/organisation", "score", "9") == snap.revision + 1
-        assert not seat_b.merge_venue_draft("S1", "E1", view)  # older than what we have now
-        assert seat_b.snapshot("S1", "E1").cells[("B1", "t/organisation")].score == "9"
-        flat = DraftView(99, {"B1/t-schedule": "5"}, "")  # the venue's flat form is read too
-        assert seat_b.merge_venue_draft("S1", "E1", flat) and dict(
-            seat_b.snapshot("S1", "E1").cells
-        ) == {("B1", "t-schedule"): CellDraft("5")}
+        assert dict(moved.cells) == {
+            **snap.cells,
+            ("B1", "t/organisation"): CellDraft("7", "方案可行", ""),  # A's score, B's comment
+            ("B9", "x"): CellDraft("1"),
+        }
+        # B's own work is newer than the venue's copy: it is still to be sent
+        assert moved.revision == snap.revision + 1 and seat_b.unsynced("S1", "E1")
+        assert not seat_b.merge_venue_draft("S1", "E1", view)  # nothing B has not seen
+        seat_b.mark_synced("S1", "E1", moved.revision)
+        # a field both seats changed: the one typed here wins, the others come in
+        seat_b.record("S1", "E1", "B2", "t/organisation", "score", "9")
+        newer = DraftView(
+            99,
+            {"B2/t/organisation": "5", "B0/t/organisation": "4"},  # the flat form is read too
+            "",
+        )
+        assert seat_b.merge_venue_draft("S1", "E1", newer)
+        after = seat_b.snapshot("S1", "E1")
+        assert dict(after.cells) == {
+            ("B2", "t/organisation"): CellDraft("9"),
+            ("B0", "t/organisation"): CellDraft("4"),
+        }
+        assert after.revision == 100 and seat_b.unsynced("S1", "E1")
+        # a copy with nothing of this seat's left to add is taken as it is, already synced
+        seat_b.mark_synced("S1", "E1", 100)
+        assert seat_b.merge_venue_draft("S1", "E1", DraftView(101, {"B0/t/organisation": "3"}, ""))
+        assert seat_b.snapshot("S1", "E1").revision == 101 and not seat_b.unsynced("S1", "E1")
+
+
+def test_a_journal_from_before_per_field_revisions_opens(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE drafts (session_id TEXT NOT NULL, expert_id TEXT NOT NULL, "
+        "revision INTEGER NOT NULL, synced_revision INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (session_id, expert_id));"
+        "CREATE TABLE cells (session_id TEXT NOT NULL, expert_id TEXT NOT NULL, "
+        "bidder_id TEXT NOT NULL, item_id TEXT NOT NULL, score TEXT, "
+        "comment TEXT NOT NULL DEFAULT '', explanation TEXT NOT NULL DEFAULT '', "
+        "PRIMARY KEY (session_id, expert_id, bidder_id, item_id));"
+        "INSERT INTO drafts VALUES ('S1', 'E1', 3, 0);"
+        "INSERT INTO cells VALUES ('S1', 'E1', 'B1', 't', '8', '', '');"
+    )
+    old.commit()
+    old.close()
+    with DraftJournal(path) as journal:
+        assert journal.snapshot("S1", "E1").cells[("B1", "t")].score == "8"
+        assert journal.record("S1", "E1", "B1", "t", "score", "9") == 4
 
 
 async def test_draft_round_trip_through_the_venue(harness, clients, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -129,30 +172,41 @@ async def test_push_and_pull_through_the_venue(harness, clients, tmp_path: Path)
         assert not await pull_draft(seat_a, at_a, "S1", person)  # no draft at the venue yet
         seat_a.record("S1", person, "B1", "t-schedule", "score", "8")
         seat_a.record("S1", person, "B2", "t-schedule", "score", "6")
-        assert (await push_draft(seat_a, at_a, "S1", person)).revision == 2 and not seat_a.unsynced(
-            "S1", person
-        )
+        pushed = await push_draft(seat_a, at_a, "S1", person)
+        assert pushed.snapshot.revision == 2 and not pushed.merged
+        assert not seat_a.unsynced("S1", person)
         at_b = await login(
             h, clients, "expert-sd-1", workstation_id="ws-expert-sd-3"
         )  # moved seats
-        seat_b.record("S1", person, "B9", "x", "score", "1")  # a stray local revision 1 is older
         assert await pull_draft(seat_b, at_b, "S1", person)
         for value in ["7", "7.", "7.5"]:
             seat_b.record("S1", person, "B2", "t-schedule", "score", value)
-        assert (await push_draft(seat_b, at_b, "S1", person)).revision == 5
-        # seat A, left behind at revision 2, types once more: the venue's newer copy (5) wins there
+        assert (await push_draft(seat_b, at_b, "S1", person)).snapshot.revision == 5
+        # seat A, left behind at revision 2, types once more: B's work comes in, A's is kept
         seat_a.record("S1", person, "B3", "t-schedule", "score", "5")
         taken = await push_draft(seat_a, at_a, "S1", person)
-        assert taken.revision == 5 and dict(taken.cells) == dict(
-            seat_b.snapshot("S1", person).cells
-        )
-        assert not seat_a.unsynced("S1", person)
-        # and from there on A's changes go to the venue, and B picks them up
-        seat_a.record("S1", person, "B3", "t-schedule", "score", "5.5")
-        assert (await push_draft(seat_a, at_a, "S1", person)).revision == 6
+        assert taken.merged and taken.snapshot.revision == 6
+        scores = {k: c.score for k, c in taken.snapshot.cells.items()}
+        assert scores == {
+            ("B1", "t-schedule"): "8",
+            ("B2", "t-schedule"): "7.5",
+            ("B3", "t-schedule"): "5",
+        }
+        assert not seat_a.unsynced("S1", person)  # and the merge went to the venue
         assert await pull_draft(seat_b, at_b, "S1", person)
-        assert seat_b.snapshot("S1", person).cells[("B3", "t-schedule")].score == "5.5"
-        assert seat_b.snapshot("S1", person).cells[("B2", "t-schedule")].score == "7.5"
+        assert dict(seat_b.snapshot("S1", person).cells) == dict(taken.snapshot.cells)
+        # both seats typed as fast, to the same revision: neither's work is lost
+        seat_a.record("S1", person, "B1", "t-schedule", "comment", "甲")
+        seat_b.record("S1", person, "B3", "t-schedule", "comment", "乙")
+        assert seat_a.snapshot("S1", person).revision == seat_b.snapshot("S1", person).revision
+        await push_draft(seat_a, at_a, "S1", person)
+        both = await push_draft(seat_b, at_b, "S1", person)
+        assert both.merged and not seat_b.unsynced("S1", person)
+        assert await pull_draft(seat_a, at_a, "S1", person)
+        for seat in (seat_a, seat_b):
+            cells = seat.snapshot("S1", person).cells
+            assert cells[("B1", "t-schedule")].comment == "甲"
+            assert cells[("B3", "t-schedule")].comment == "乙"
 
 
 CHILD = textwrap.dedent(
