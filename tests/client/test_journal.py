@@ -220,7 +220,7 @@ CHILD = textwrap.dedent(
         r += 1
         got = journal.record("S1", "E1", f"B{r % 3}", f"i{r % 5}", "score", str(r))
         assert got == r
-        print(got, flush=True)  # printed only after record() returned: the parent counts it as durable
+        print(got, flush=True)  # only after record() returned: the parent counts it durable
     """
 )
 
@@ -246,7 +246,8 @@ def test_sigkill_mid_typing_loses_nothing_recorded(tmp_path: Path) -> None:
     with DraftJournal(path) as journal:
         snap = journal.snapshot("S1", "E1")
     assert snap.revision >= acknowledged
-    # every cell holds the last value written to it up to the surviving revision: nothing lost, nothing torn
+    # every cell holds the last value written to it up to the surviving revision:
+    # nothing lost, nothing torn
     expected = {}
     for r in range(1, snap.revision + 1):
         expected[(f"B{r % 3}", f"i{r % 5}")] = str(r)
