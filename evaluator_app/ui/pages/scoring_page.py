@@ -1,7 +1,9 @@
 """Detailed scoring (详细评审): criteria × bidders, from the keyboard, checked as you type.
 
-Every accepted keystroke goes to the local journal at once (the draft survives a crash) and,
-a second later, to the venue's draft store. Price points come from the rules, read only.
+Every keystroke, in the open editor already (before Tab or Enter), goes to the local journal at
+once (the draft survives a crash) and, a second later, to the venue's draft store. A refused
+score says why beside the cell, in the cell's own text size, for as long as it is wrong. Price
+points come from the rules, read only.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,8 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
@@ -29,31 +29,14 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.client.grid import grid_progress
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.pages.score_delegate import PROBLEM_ROLE, ScoreDelegate
 
 INVALID = QColor("#ffd6d6")
 FLAGGED = QColor("#ffe8b3")
 READ_ONLY = QColor("#eef2f6")
 SYNC_DELAY_MS = 1000
-
-
-class ScoreDelegate(QStyledItemDelegate):
-    """A plain line editor whose text is checked against the item's rule at every keystroke."""
-
-    def __init__(self, page: ScoringPage):
-        super().__init__(page)
-        self.page = page
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        editor = QLineEdit(parent)
-        row = index.row()
-        editor.textEdited.connect(lambda text: self.page.typed(row, text))
-        return editor
 
 
 class ScoringPage(StepPage):
@@ -66,6 +49,18 @@ class ScoringPage(StepPage):
         self.table.currentCellChanged.connect(self._cell_selected)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.progress = QLabel()  # 已评 15/21
+        self.progress.setObjectName("subtitle")
+        # while an editor is open it covers its cell: the reason shows right under it
+        self.live_problem = QLabel(self.table.viewport())
+        self.live_problem.setObjectName("cellProblem")
+        self.live_problem.setWordWrap(True)
+        self.live_problem.setStyleSheet(
+            "QLabel#cellProblem { color: #b00020; background: #fff4f4;"
+            " border: 1px solid #b00020; padding: 4px; }"
+        )
+        self.live_problem.hide()
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(self.tr("Comment on this score (optional)"))
         self.comment.textEdited.connect(lambda text: self._side_field("comment", text))
@@ -87,6 +82,7 @@ class ScoringPage(StepPage):
         side.addWidget(self.comment, 1)
         side.addWidget(self.pages_label)
         side.addWidget(self.pages_button)
+        self.body.addWidget(self.progress)
         self.body.addWidget(self.table, 1)
         self.body.addWidget(self.hint)
         self.body.addLayout(side)
@@ -102,6 +98,10 @@ class ScoringPage(StepPage):
         self.indexes: dict = {}  # type: ignore[type-arg]  # bidder -> BidIndex, when the bid package has one
         self.show_pages_requested: Callable[[str, int], None] | None = None
         self._loading = False
+        self._live: tuple[int, int, str] | None = None  # the open editor's text, not yet committed
+        self._recorded: dict[tuple[str, str], str] = {}  # the score last sent to the journal
+        self._restored = False  # the draft found at start was announced
+        session.draft_listeners.append(self._merged_from_elsewhere)
         self._sync = QTimer(self)
         self._sync.setSingleShot(True)
         self._sync.setInterval(SYNC_DELAY_MS)
@@ -137,10 +137,12 @@ class ScoringPage(StepPage):
         for (bidder, item_id), cell in cells.items():
             self.side[((bidder, item_id), "comment")] = cell.comment
             self.side[((bidder, item_id), "explanation")] = cell.explanation
+            self._recorded[(bidder, item_id)] = cell.score or ""
         for row, item in enumerate(self.items):
             for column, bidder in enumerate(bidders):
-                cell = cells.get((bidder, item.id))
-                self.table.setItem(row, column, QTableWidgetItem(cell.score or "" if cell else ""))
+                draft = cells.get((bidder, item.id))
+                text = draft.score or "" if draft else ""
+                self.table.setItem(row, column, QTableWidgetItem(text))
         for row in (len(self.items), len(self.items) + 1):
             for column in range(len(bidders)):
                 fixed = QTableWidgetItem("")
@@ -152,8 +154,17 @@ class ScoringPage(StepPage):
         self._update_totals()
         editable = self.session.phase == "detailed_scoring" and not self.session.paused
         self.table.setEnabled(editable or bool(bidders))
+        restored = sum(1 for cell in cells.values() if cell.score)
         if not bidders:
             self.say(self.tr("Scoring opens when the preliminary review is decided."), ok=False)
+        elif restored and not self._restored:
+            self._restored = True
+            self.say(
+                self.tr(
+                    "Draft restored: {n} scores typed earlier are back from this computer's "
+                    "journal."
+                ).format(n=restored)
+            )
         else:
             self.say(
                 self.tr("Type a score and press Tab or an arrow key; every score is saved at once.")
@@ -169,25 +180,73 @@ class ScoringPage(StepPage):
         self.bidders = []
         self.refresh()
 
+    def _merged_from_elsewhere(self) -> None:
+        if self._live is not None:  # never pull the text from under the person typing
+            return
+        self._restored = True
+        self.reload()
+        self.say(self.tr("Scores you typed at another seat were merged into this draft."))
+
     def _rule(self, item) -> str:  # type: ignore[no-untyped-def]
         if item.bands:
             return " ".join(f"{b.grade} {b.min}–{b.max}" for b in item.bands)
         return f"{item.min}–{item.max}"
 
     # -- typing ----------------------------------------------------------------------
-    def typed(self, row: int, text: str) -> None:
-        """Every keystroke inside an editor: say at once what rule it breaks, if any."""
+    def typed(self, row: int, text: str, column: int | None = None) -> None:
+        """Every keystroke inside an editor: into the journal at once (no Tab needed to keep it),
+        and say at once, beside the cell, what rule it breaks, if any."""
         if row >= len(self.items):
             return
         problem = self.session.validate(self.items[row].id, text)
-        self.hint.setText("" if problem is None else problem.text(self.language))
+        reason = "" if problem is None else problem.text(self.language)
+        self.hint.setText(reason)
         self.hint.setObjectName("error" if problem else "hint")
         self.hint.setStyleSheet("")
+        if column is None or not 0 <= column < len(self.bidders):
+            return
+        self._live = (row, column, text.strip())
+        self._remember(self.bidders[column], self.items[row].id, "score", text.strip())
+        self._place_problem(row, column, reason)
+        self._update_totals()
+
+    def _place_problem(self, row: int, column: int, reason: str) -> None:
+        if not reason:
+            self.live_problem.hide()
+            return
+        cell = self.table.visualRect(self.table.model().index(row, column))
+        width = max(cell.width(), 280)
+        self.live_problem.setText(reason)
+        self.live_problem.setFixedWidth(width)
+        self.live_problem.adjustSize()
+        x = min(cell.left(), max(0, self.table.viewport().width() - width))
+        below = cell.bottom() + 1
+        if below + self.live_problem.height() > self.table.viewport().height():
+            below = max(0, cell.top() - self.live_problem.height())  # no room below: above
+        self.live_problem.move(x, below)
+        self.live_problem.show()
+        self.live_problem.raise_()
+
+    def editor_closed(self) -> None:
+        """The editor closed: committed (itemChanged came first) or abandoned with Escape,
+        in which case the journal goes back to the cell's value."""
+        live, self._live = self._live, None
+        self.live_problem.hide()
+        if live is not None:
+            row, column, _text = live
+            cell = self.table.item(row, column)
+            if cell is not None:
+                bidder, item = self.bidders[column], self.items[row]
+                self._remember(bidder, item.id, "score", cell.text().strip())
+        self._recolour()
+        self._update_totals()
 
     def _changed(self, cell: QTableWidgetItem) -> None:
         if self._loading or cell.row() >= len(self.items):
             return
         bidder, item = self.bidders[cell.column()], self.items[cell.row()]
+        if self._live is not None and self._live[:2] == (cell.row(), cell.column()):
+            self._live = None
         self._remember(bidder, item.id, "score", cell.text().strip())
         self._recolour()
         self._update_totals()
@@ -200,6 +259,10 @@ class ScoringPage(StepPage):
 
     def _remember(self, bidder: str, item_id: str, field: str, value: str) -> None:
         """Into the journal (ordered, off the Qt thread); the venue copy follows a second later."""
+        if field == "score":
+            if self._recorded.get((bidder, item_id), "") == value:
+                return  # the commit of text already journaled as it was typed
+            self._recorded[(bidder, item_id)] = value
         task = asyncio.ensure_future(self.session.record(bidder, item_id, field, value))
         self.writes.add(task)
         task.add_done_callback(self.writes.discard)
@@ -211,13 +274,16 @@ class ScoringPage(StepPage):
             await asyncio.gather(*list(self.writes))
 
     def typed_values(self) -> dict[tuple[str, str], str]:
-        return {
-            (bidder, item.id): (
-                self.table.item(row, column).text().strip() if self.table.item(row, column) else ""
-            )
+        """Every cell as it stands, the open editor's text included."""
+        values = {
+            (bidder, item.id): self._text(row, column)
             for row, item in enumerate(self.items)
             for column, bidder in enumerate(self.bidders)
         }
+        if self._live is not None:
+            row, column, text = self._live
+            values[(self.bidders[column], self.items[row].id)] = text
+        return values
 
     def _current_key(self) -> tuple[str, str] | None:
         row, column = self.table.currentRow(), self.table.currentColumn()
@@ -235,14 +301,14 @@ class ScoringPage(StepPage):
         self.comment.blockSignals(False)
         self.explanation.blockSignals(False)
         if key is not None:
-            self.typed(row, self.table.item(row, column).text())
+            self.typed(row, self._text(row, column))
         self._link_pages(key)
 
     def _link_pages(self, key: tuple[str, str] | None) -> None:
         """The pages of this bid that answer this criterion, from its scoring index."""
         index = self.indexes.get(key[0]) if key else None
-        pages = index.pages.get(key[1], ()) if index else ()
-        self._linked = (index.document, pages[0]) if pages else None
+        pages = index.pages.get(key[1], ()) if index and key else ()
+        self._linked = (index.document, pages[0]) if index and pages else None
         self.pages_label.setText(
             self.tr("Pages answering it: {pages}").format(pages="、".join(map(str, pages)))
             if pages
@@ -261,7 +327,9 @@ class ScoringPage(StepPage):
                 cell = self.table.item(row, column)
                 if cell is None:
                     continue
-                bad = self.session.validate(item.id, cell.text()) is not None
+                problem = self.session.validate(item.id, cell.text())
+                bad = problem is not None
+                cell.setData(PROBLEM_ROLE, problem.text(self.language) if problem else None)
                 colour = INVALID if bad else FLAGGED if (bidder, item.id) in self.flagged else None
                 cell.setBackground(QBrush(colour) if colour else QBrush())
                 cell.setToolTip(
@@ -273,19 +341,24 @@ class ScoringPage(StepPage):
 
     def _update_totals(self) -> None:
         if not self.bidders:
+            self.progress.clear()
             return
+        typed = self.typed_values()
+        self.progress.setText(
+            grid_progress(self.items, self.bidders, typed, self.session.validate).text(
+                self.language
+            )
+        )
         self._loading = True
         try:
             prices = self.session.price_points()
         except Exception:  # a plan the rules cannot price yet: shown as a dash
             prices = {}
-        totals = self.session.totals(self.bidders, self.typed_values())
+        totals = self.session.totals(self.bidders, typed)
         for column, bidder in enumerate(self.bidders):
             price = prices.get(bidder)
-            self.table.item(len(self.items), column).setText(
-                f"{price}" if price is not None else "–"
-            )
-            self.table.item(len(self.items) + 1, column).setText(
+            self._item(len(self.items), column).setText(f"{price}" if price is not None else "–")
+            self._item(len(self.items) + 1, column).setText(
                 f"{totals[bidder] + (price or Decimal(0))}"
             )
         self._loading = False
@@ -312,4 +385,13 @@ class ScoringPage(StepPage):
     def set_score(self, bidder: str, item_id: str, text: str) -> None:
         """As if typed (tests and paste): through the same path as the keyboard."""
         row = next(i for i, item in enumerate(self.items) if item.id == item_id)
-        self.table.item(row, self.bidders.index(bidder)).setText(text)
+        self._item(row, self.bidders.index(bidder)).setText(text)
+
+    def _item(self, row: int, column: int) -> QTableWidgetItem:
+        cell = self.table.item(row, column)
+        assert cell is not None, "every cell of the grid is made when it is built"
+        return cell
+
+    def _text(self, row: int, column: int) -> str:
+        cell = self.table.item(row, column)
+        return cell.text().strip() if cell is not None else ""
