@@ -16,7 +16,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from evaluator_app.core.plan import Lot
 from evaluator_app.reports.fonts import RENDER_LOCK, register_fonts
@@ -147,6 +155,20 @@ def _sentence(rng: random.Random) -> str:
     return "，".join("".join(words[i : i + 2]) for i in range(0, len(words), 2)) + "。"
 
 
+class _Outline(Flowable):  # type: ignore[misc]
+    """An entry of the PDF's outline (bookmarks) at this point: real bid files have one."""
+
+    def __init__(self, title: str, key: str, level: int = 0):
+        super().__init__()
+        self.title, self.key, self.level = title, key, level
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        # a location (top of the page, zoom unchanged): viewers warn about a bare /Fit
+        self.canv.bookmarkPage(self.key, fit="XYZ", left=0, top=A4[1], zoom=0)
+        self.canv.addOutlineEntry(self.title, self.key, self.level)
+
+
 def _pdf(
     title: str,
     subtitle: str,
@@ -161,6 +183,7 @@ def _pdf(
     s = _styles(font)
     rng = random.Random(seed)
     story: list = [
+        _Outline("封面", "cover"),
         Spacer(1, 60 * mm),
         Paragraph(title, s["title"]),
         Paragraph(subtitle, s["h2"]),
@@ -171,8 +194,12 @@ def _pdf(
     for criterion, heading, subsections in SECTIONS:
         index[criterion] = list(range(page, page + pages_per_section))
         for p in range(pages_per_section):
-            story.append(Paragraph(f"{heading}{'（续）' if p else ''}", s["h1"]))
             sub = subsections[p % len(subsections)]
+            if p == 0:
+                story.append(_Outline(heading, criterion))
+            if p < len(subsections):
+                story.append(_Outline(sub, f"{criterion}-{p}", 1))
+            story.append(Paragraph(f"{heading}{'（续）' if p else ''}", s["h1"]))
             story.append(Paragraph(sub, s["h2"]))
             for _ in range(4):
                 story.append(Paragraph("".join(_sentence(rng) for _ in range(4)), s["body"]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, QPointF
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument, QPdfSearchModel
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from evaluator_app.ui.alive import alive
 
 ZOOM_STEP = 1.2
 
@@ -69,11 +72,12 @@ class PdfPane(QWidget):
         self.outline.setModel(self.bookmarks)
         self.outline.activated.connect(self._outline_jump)
         self.outline.clicked.connect(self._outline_jump)
+        self.outline.hide()  # shown when the document has an outline
         self.chooser = QComboBox()
         self.page = QSpinBox()
         self.page.setMinimum(1)
         self.page.valueChanged.connect(lambda n: self.go_to_page(n - 1))
-        self.pages_label = QLabel("/ 0")
+        self.pages_label = QLabel()
         zoom_in, zoom_out, fit = (
             QPushButton("+"),
             QPushButton("−"),
@@ -110,6 +114,11 @@ class PdfPane(QWidget):
         layout.addLayout(navigation)
         layout.addWidget(split, 1)
         self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
+        # QtPdf may finish loading later than load() returns: the count follows the document
+        self.document.pageCountChanged.connect(self._count_changed)
+        self.document.statusChanged.connect(self._count_changed)
+        self.bookmarks.modelReset.connect(self._count_changed)
+        self.doc_id: str | None = None  # what is shown
         self._waiting = False
         self.search_model.countChanged.connect(self._results_arrived)
         self._buffer: QIODevice | None = None
@@ -119,8 +128,13 @@ class PdfPane(QWidget):
         buffer.setData(QByteArray(data))
         self.show_device(buffer)
 
-    def show_device(self, device: QIODevice) -> None:
+    def show_device(self, device: QIODevice, doc_id: str | None = None) -> None:
         """Show a document read through ``device`` (kept open while shown, closed after)."""
+        self.doc_id = doc_id
+        if doc_id is not None:
+            index = self.chooser.findData(doc_id)
+            if index >= 0:
+                self.chooser.setCurrentIndex(index)
         self.document.close()
         if self._buffer is not None:
             self._buffer.close()
@@ -129,9 +143,19 @@ class PdfPane(QWidget):
         device.setParent(self)
         device.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(device)
-        self.page.setMaximum(max(1, self.document.pageCount()))
-        self.pages_label.setText(f"/ {self.document.pageCount()}")
-        self.outline.expandAll()
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)  # each document opens fitted
+        self._count_changed()
+
+    def _count_changed(self, *_: object) -> None:
+        if not alive(self) or not shiboken6.isValid(self.document):  # the pane is going away
+            return
+        count = self.document.pageCount()
+        self.page.setMaximum(max(1, count))
+        self.pages_label.setText(f"/ {count}" if count else "")
+        has_outline = self.bookmarks.rowCount(QModelIndex()) > 0
+        self.outline.setVisible(has_outline)
+        if has_outline:
+            self.outline.expandToDepth(0)
 
     def go_to_page(self, page: int) -> None:
         if 0 <= page < self.document.pageCount():

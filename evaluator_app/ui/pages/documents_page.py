@@ -39,6 +39,8 @@ class DocumentsPage(StepPage):
         )
         self.table.setMaximumHeight(170)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.cellDoubleClicked.connect(lambda row, _column: self.open_row(row))
         self.left = PdfPane(self.watermark)
         self.right = PdfPane(self.watermark)
         for pane in (self.left, self.right):
@@ -51,6 +53,9 @@ class DocumentsPage(StepPage):
         self.body.addWidget(self.table)
         self.body.addWidget(split, 1)
         self.rows: dict[str, int] = {}
+        self.bidder_of: dict[str, str | None] = {}  # doc id → its bidder (None: the tender)
+        self._opened_first: set[str] = set()  # documents opened by the page itself
+        self._requests: dict[PdfPane, int] = {}  # the last request per viewer wins
         self.index_ready: Callable[[], None] | None = None  # a bid's scoring index arrived
         self._started = False
         self._clock = QTimer(self)  # the watermark's time moves on
@@ -92,6 +97,7 @@ class DocumentsPage(StepPage):
             pane.chooser.clear()
         for row, entry in enumerate(entries):
             self.rows[entry.doc_id] = row
+            self.bidder_of[entry.doc_id] = entry.bidder_id
             self.table.setItem(row, 0, QTableWidgetItem(entry.title))
             self.table.setItem(row, 1, QTableWidgetItem(_size(entry.size)))
             if not is_index(
@@ -122,12 +128,33 @@ class DocumentsPage(StepPage):
             ),
         }[status.state]
         self.table.setItem(row, 2, QTableWidgetItem(text))
+        if status.state is DocState.READY and not is_index(status.doc_id):
+            self._open_first(status.doc_id)
         if (
             status.state is DocState.READY
             and is_index(status.doc_id)
             and self.index_ready is not None
         ):
             self.index_ready()
+
+    def _pane_for(self, doc_id: str) -> PdfPane:
+        """The tender on the left, a bid on the right: side by side as on a desk."""
+        return self.left if self.bidder_of.get(doc_id) is None else self.right
+
+    def _open_first(self, doc_id: str) -> None:
+        """The page opens with the tender and the first bid shown, as soon as each is verified."""
+        pane = self._pane_for(doc_id)
+        readable = [pane.chooser.itemData(i) for i in range(pane.chooser.count())]
+        first = next((d for d in readable if self._pane_for(d) is pane), None)
+        if pane.doc_id is None and doc_id == first and doc_id not in self._opened_first:
+            self._opened_first.add(doc_id)
+            self.open_in(pane, doc_id)
+
+    def open_row(self, row: int) -> None:
+        """Double-click in the list: that document, in its side's viewer."""
+        doc_id = next((d for d, r in self.rows.items() if r == row), None)
+        if doc_id is not None and not is_index(doc_id):
+            self.open_in(self._pane_for(doc_id), doc_id)
 
     @asyncSlot()
     async def show_pages(self, doc_id: str, page: int) -> None:
@@ -146,6 +173,7 @@ class DocumentsPage(StepPage):
         service = self.session.documents
         if service is None or doc_id is None:
             return
+        self._requests[pane] = request = self._requests.get(pane, 0) + 1
         try:
             reader = await asyncio.to_thread(
                 service.reader, doc_id
@@ -153,8 +181,8 @@ class DocumentsPage(StepPage):
         except Exception as exc:  # not ready or tampered: never shown
             self.show_error(exc)
             return
-        if not alive(self):
+        if not alive(self) or self._requests[pane] != request:  # closed, or another was asked for
             reader.close()
             return
-        pane.show_device(EncryptedDevice(reader))
+        pane.show_device(EncryptedDevice(reader), doc_id)
         self.message.clear()
