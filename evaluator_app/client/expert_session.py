@@ -48,6 +48,7 @@ from evaluator_app.protocol.artefacts import (
 )
 from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
 from evaluator_app.reports.score_sheet import render_score_sheet
+from evaluator_app.reports.signature_stamp import stamped
 
 logger = logging.getLogger(__name__)
 
@@ -370,9 +371,12 @@ class ExpertSession:
 
     async def submit_sheet(self, sheet: ScoreSheet, secret: str) -> OutboxItem:
         async def pdf_for(body: ScoreSheet, signer: Any) -> bytes:
-            return await async_sign_pdf(
-                await asyncio.to_thread(self.sheet_pdf, body), signer, self._pades()
+            pdf = await asyncio.to_thread(self.sheet_pdf, body)
+            # into the sheet's signature box: name, CA, serial and time on the printed sheet
+            options = await asyncio.to_thread(
+                stamped, pdf, self.me, signer.certificate, self._pades()
             )
+            return await async_sign_pdf(pdf, signer, options)
 
         item = await self.sign_and_send(
             "score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for
@@ -394,9 +398,11 @@ class ExpertSession:
         signer = await self.logged.credential.open(secret)
         try:
             for _attempt in range(3):
-                signed = await async_sign_pdf(
-                    base64.b64decode(report["pdf"]), signer, self._pades()
+                pdf = base64.b64decode(report["pdf"])
+                options = await asyncio.to_thread(
+                    stamped, pdf, self.me, signer.certificate, self._pades()
                 )
+                signed = await async_sign_pdf(pdf, signer, options)
                 try:
                     return await self.client.post(
                         f"/sessions/{self.session_id}/report/signatures",

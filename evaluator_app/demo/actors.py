@@ -37,6 +37,7 @@ from evaluator_app.protocol.messages import (
     SignedReceipt,
 )
 from evaluator_app.reports.score_sheet import render_score_sheet
+from evaluator_app.reports.signature_stamp import stamped
 
 SESSION = "JN-2026-0418-1"
 TITLE = "历城二中教学楼改扩建工程 第一标段 远程异地评标"
@@ -209,7 +210,10 @@ async def send_sheet(
             seat=actor.person.seat,
             project_name="济南市历城区第二中学教学楼改扩建工程施工",
         )
-        signed_pdf = await async_sign_pdf(pdf, signer, PadesOptions(tsa_url=actor.tsa_url))
+        options = stamped(
+            pdf, actor.person_id, signer.certificate, PadesOptions(tsa_url=actor.tsa_url)
+        )
+        signed_pdf = await async_sign_pdf(pdf, signer, options)
     return await actor.client.upload(SESSION, "sheets", content, signature, pdf=signed_pdf, key=key)
 
 

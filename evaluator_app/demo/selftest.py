@@ -24,6 +24,7 @@ from evaluator_app.demo.world import SEATS, DemoWorld
 from evaluator_app.pki.pades import async_sign_pdf
 from evaluator_app.protocol.artefacts import WarningDecision
 from evaluator_app.protocol.messages import MemberInput, Role
+from evaluator_app.reports.signature_stamp import stamped
 
 logger = logging.getLogger(__name__)
 PLAYS = {
@@ -192,8 +193,11 @@ async def run_selftest(
         )
         for key, actor in experts.items():
             report = await actor.client.get(f"/sessions/{SESSION}/report")
-            with actor.signer() as signer:
-                signed = await async_sign_pdf(base64.b64decode(report["pdf"]), signer)
+            pdf = base64.b64decode(report["pdf"])
+            with actor.signer() as signer:  # each into their own field of the signature table
+                signed = await async_sign_pdf(
+                    pdf, signer, stamped(pdf, actor.person_id, signer.certificate)
+                )
             await actor.client.post(
                 f"/sessions/{SESSION}/report/signatures",
                 {"base_revision": report["revision"], "pdf": base64.b64encode(signed).decode()},

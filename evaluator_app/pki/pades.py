@@ -34,6 +34,7 @@ from pyhanko_certvalidator import ValidationContext
 from evaluator_app.pki.cms import run_sync, timestamper_for
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
+from evaluator_app.pki.pades_appearance import AppearanceRenderer, RenderedStampStyle
 from evaluator_app.pki.signature_verify import (
     CertificateChecker,
     SignatureVerdict,
@@ -81,6 +82,9 @@ class PadesOptions:
     field_name: str | None = None
     reason: str | None = None
     location: str | None = None
+    # a visible signature: the field (``field_name``, laid out when the PDF was made) shows
+    # what this renders at the signing time (see pades_appearance)
+    appearance: AppearanceRenderer | None = None
 
 
 def _next_field_name(reader: PdfFileReader) -> str:
@@ -121,7 +125,14 @@ async def async_sign_pdf(
     out = io.BytesIO()
     try:
         async with timestamper_for(options.tsa_url, options.timestamper) as ts:
-            pdf_signer = signers.PdfSigner(meta, signer=signer.pyhanko_signer(), timestamper=ts)
+            pdf_signer = signers.PdfSigner(
+                meta,
+                signer=signer.pyhanko_signer(),
+                timestamper=ts,
+                stamp_style=RenderedStampStyle(render=options.appearance)
+                if options.appearance
+                else None,
+            )
             await pdf_signer.async_sign_pdf(writer, output=out)
     except CredentialError:
         raise

@@ -25,6 +25,12 @@ from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.reports import report_sections as sec
 from evaluator_app.reports.pages import DocInfo, build_pdf, frame_width
 from evaluator_app.reports.sheet_tables import score_grid
+from evaluator_app.reports.signature_fields import (
+    Placed,
+    SignatureSlot,
+    add_signature_fields,
+    member_field,
+)
 from evaluator_app.reports.styles import beijing, beijing_date, para, parse_time, styles
 from evaluator_app.reports.tables import grid, key_values
 from evaluator_app.reports.warnings_section import warnings_section
@@ -32,6 +38,7 @@ from evaluator_app.reports.warnings_section import warnings_section
 logger = logging.getLogger(__name__)
 
 SUMMARY_PREFIX = "summary-sha256:"
+SIGNATURE_HEIGHT = 22 * mm  # room for four readable lines of a signature's evidence
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,9 @@ def render_evaluation_report(
     numbers = "一二三四五六七八九十"
     for n, (title, flowables) in enumerate(sections):
         story += [CondPageBreak(50 * mm), para(f"{numbers[n]}、{title}", s.h1), *flowables]
-    story += _signature_page(committee, dissents, width)
-    pdf = build_pdf(story, info)
+    placed: list[Placed] = []
+    story += _signature_page(committee, dissents, width, placed)
+    pdf = add_signature_fields(build_pdf(story, info), placed)
     logger.info(
         "evaluation report for %s/%s rendered: %d bytes, summary %s",
         project.id,
@@ -252,34 +260,40 @@ def _dissents(dissents: Sequence[Dissent]) -> list[Flowable]:
 
 
 def _signature_page(
-    committee: Sequence[CommitteeMember], dissents: Sequence[Dissent], width: float
+    committee: Sequence[CommitteeMember],
+    dissents: Sequence[Dissent],
+    width: float,
+    placed: list[Placed],
 ) -> list[Flowable]:
+    """One row per member; the signature cell is that member's signature field, which shows
+    their name, CA, certificate serial and signing time once they have signed."""
     s = styles()
     dissenting = {d.person_id for d in dissents}
+    widths = [10 * mm, 30 * mm, 13 * mm, 24 * mm, 0.0, 26 * mm]
+    widths[4] = width - sum(widths)
+    pad = 4  # the grid's cell padding
     rows = [
         [
             para(str(n), s.cell_center),
             f"{m.name}\n（{m.person_id}）",
             "组长" if m.leader else "成员",
             m.venue,
-            "",
+            SignatureSlot(member_field(m.person_id), widths[4] - 2 * pad, SIGNATURE_HEIGHT, placed),
             "持不同意见，见第十节" if m.person_id in dissenting else "",
         ]
         for n, m in enumerate(committee, start=1)
     ]
-    widths = [12 * mm, 32 * mm, 16 * mm, 30 * mm, 0.0, 34 * mm]
-    widths[4] = width - sum(widths)
     table = grid(
         ["序号", "姓名", "职务", "评标场地", "签字（电子签名）及日期", "备注"], rows, widths
     )
-    for row in range(1, len(rows) + 1):
-        table._argH[row] = 18 * mm  # room for a visible signature
     return [
         PageBreak(),
         para("评标委员会成员签字", s.h1),
         para(
             "评标委员会全体成员确认本报告所载评标过程和结果。本报告由各成员依次以数字证书进行电子签名（PAdES），"
-            "每一签名以增量方式附加，不改变已签署的内容；对评标结果有不同意见的成员，应以书面方式说明理由并记录在案。",
+            "每一签名以增量方式附加，不改变已签署的内容；对评标结果有不同意见的成员，应以书面方式说明理由并记录在案。"
+            "签字栏显示签名人姓名、证书颁发机构（CA）、证书序列号及签署时间（北京时间），"
+            "签名是否有效以电子签名验证结果为准。",
             s.body,
         ),
         Spacer(1, 3 * mm),

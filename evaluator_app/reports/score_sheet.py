@@ -24,6 +24,12 @@ from evaluator_app.protocol.schema import encode
 from evaluator_app.reports.fonts import register_fonts
 from evaluator_app.reports.pages import DocInfo, build_pdf, frame_width
 from evaluator_app.reports.sheet_tables import grade, range_text, score_grid, total
+from evaluator_app.reports.signature_fields import (
+    Placed,
+    SignatureSlot,
+    add_signature_fields,
+    member_field,
+)
 from evaluator_app.reports.styles import GRID, beijing, dec, para, parse_time, styles
 from evaluator_app.reports.tables import grid, key_values
 
@@ -105,6 +111,7 @@ def render_score_sheet(
     explained = {(e.bidder_id, e.item_id) for e in sheet.explanations}
     width = frame_width(DocInfo("", "", "", (), parse_time(sheet.at), ""))
 
+    placed: list[Placed] = []
     story: list[Flowable] = [para("评标专家评分表", s.title), para(f"{lot.name}", s.subtitle)]
     heading = [
         ("项目名称", project_name or "—"),
@@ -137,7 +144,7 @@ def render_score_sheet(
             s.note,
         ),
         Spacer(1, 4 * mm),
-        _signature_box(expert_name, width),
+        _signature_box(sheet.expert_id, width, placed),
     ]
     info = DocInfo(
         title=f"评标专家评分表 - {expert_name}",
@@ -154,7 +161,7 @@ def render_score_sheet(
         footer_right=f"评分表 SHA-256：{digest}",
         header=f"{lot.name} · {expert_name}",
     )
-    pdf = build_pdf(story, info)
+    pdf = add_signature_fields(build_pdf(story, info), placed)
     logger.info(
         "score sheet of %s for %s rendered: %d bytes, sha256 %s",
         sheet.expert_id,
@@ -227,16 +234,17 @@ def _explanations(
     return [grid(["投标人", "评审项", "说明"], rows, [48 * mm, 40 * mm, width - 88 * mm])]
 
 
-def _signature_box(expert_name: str, width: float) -> Flowable:
-    """Where a visible signature could go; the PAdES signature itself may be invisible."""
+def _signature_box(expert_id: str, width: float, placed: list[Placed]) -> Flowable:
+    """The expert's signature field: once signed it shows the name, CA, certificate serial and
+    signing time (Beijing time), so a printed copy shows the signature too."""
     s = styles()
+    pad = 6
     table = Table(
         [
-            [para("评标专家签名（电子签章）", s.cell_bold), ""],
-            [para(f"专家：{expert_name}", s.cell), para("签署时间：", s.cell)],
+            [para("评标专家签名（电子签章）", s.cell_bold)],
+            [SignatureSlot(member_field(expert_id), width * 0.6 - 2 * pad, 22 * mm, placed)],
         ],
-        colWidths=[width * 0.6, width * 0.4],
-        rowHeights=[None, 30 * mm],
+        colWidths=[width * 0.6],
         hAlign="LEFT",
     )
     table.setStyle(
@@ -245,8 +253,10 @@ def _signature_box(expert_name: str, width: float) -> Flowable:
                 ("FONT", (0, 0), (-1, -1), register_fonts(), 10),
                 ("BOX", (0, 0), (-1, -1), 0.8, GRID),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
-                ("SPAN", (0, 0), (-1, 0)),
-                ("VALIGN", (0, 1), (-1, 1), "BOTTOM"),
+                ("LEFTPADDING", (0, 1), (-1, 1), pad),
+                ("RIGHTPADDING", (0, 1), (-1, 1), pad),
+                ("TOPPADDING", (0, 1), (-1, 1), pad),
+                ("BOTTOMPADDING", (0, 1), (-1, 1), pad),
             ]
         )
     )

@@ -17,10 +17,12 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from evaluator_app.core.beijing import BEIJING, EPOCH, beijing_time, parse_time
+from evaluator_app.core.beijing import beijing_date as core_beijing_date
 from evaluator_app.reports.fonts import register_fonts
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
-EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # for an unreadable time stamp
+__all__ = ["BEIJING", "EPOCH", "parse_time"]  # re-exported: reports import them from here
+
 
 HEADER_BG = colors.HexColor("#E4E9F0")
 TOTAL_BG = colors.HexColor("#F3F0E0")
@@ -94,24 +96,10 @@ def money(value: Decimal | str) -> str:
     return f"{number.quantize(Decimal('0.01')):,}"
 
 
-def parse_time(value: str | dt.datetime) -> dt.datetime:
-    """An aware datetime from an ISO text (``Z`` allowed); naive means UTC; unreadable → 2000-01-01."""
-    if isinstance(value, dt.datetime):
-        moment = value
-    else:
-        try:
-            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return EPOCH
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def beijing(value: str | dt.datetime) -> str:
     """'2026-11-26 22:30:05（北京时间）' — the time people at every venue read."""
-    moment = parse_time(value).astimezone(BEIJING)
-    return moment.strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）"
+    return beijing_time(value)
 
 
 def beijing_date(value: str | dt.datetime) -> str:
-    moment = parse_time(value).astimezone(BEIJING)
-    return f"{moment.year}年{moment.month}月{moment.day}日"
+    return core_beijing_date(value)
