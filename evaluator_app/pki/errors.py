@@ -55,9 +55,14 @@ class WrongPinError(CredentialError):
     """The token refused the PIN; ``tries_left`` is a hint when the token reports one."""
 
     def __init__(
-        self, message_en: str, message_zh: str | None = None, tries_left: str | None = None
+        self,
+        message_en: str,
+        message_zh: str | None = None,
+        tries_left: str | None = None,
+        remaining: int | None = None,
     ) -> None:
-        self.tries_left = tries_left  # "low" / "final" / None: tokens rarely give a number
+        self.tries_left = tries_left  # "low" / "final" / None: PKCS#11 tokens give no number
+        self.remaining = remaining  # the exact count, where the key reports it (SKF does)
         super().__init__(message_en, message_zh)
 
 

@@ -11,15 +11,18 @@ import abc
 import asyncio
 import hashlib
 import logging
-from typing import Any
+from typing import Any, Self
 
+from asn1crypto import algos as asn1_algos
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign import signers as ph_signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from evaluator_app.pki import sm2
+
 logger = logging.getLogger(__name__)
 
-SUPPORTED_HASHES = ("sha256", "sha384", "sha512")
+SUPPORTED_HASHES = ("sha256", "sha384", "sha512", "sm3")
 
 
 class Signer(abc.ABC):
@@ -49,12 +52,19 @@ class Signer(abc.ABC):
 
     @property
     def key_algorithm(self) -> str:
-        return str(self.certificate.public_key.algorithm)  # "ec" or "rsa"
+        """One of "sm2", "ec" (ECDSA) or "rsa"."""
+        spki = self.certificate.public_key
+        return "sm2" if sm2.is_sm2_key(spki) else str(spki.algorithm)
 
-    def close(self) -> None:
+    @property
+    def default_hash(self) -> str:
+        """SM3 for an SM2 key (the only hash SM2 is defined with), SHA-256 otherwise."""
+        return "sm3" if self.key_algorithm == "sm2" else "sha256"
+
+    def close(self) -> None:  # noqa: B027 (optional for subclasses: a file key has nothing to release)
         """Release the key (log out of the token); idempotent."""
 
-    def __enter__(self) -> Signer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -78,7 +88,13 @@ class _AdapterSigner(ph_signers.Signer):
     def __init__(self, cred: Signer) -> None:
         store = SimpleCertificateStore()
         store.register_multiple([cred.certificate, *cred.chain])
-        super().__init__(signing_cert=cred.certificate, cert_registry=store)
+        mechanism = None
+        if cred.key_algorithm == "sm2":
+            # pyHanko derives ECDSA from an EC key; SM2 has its own algorithm identifier.
+            mechanism = asn1_algos.SignedDigestAlgorithm({"algorithm": sm2.SM2_WITH_SM3})
+        super().__init__(
+            signing_cert=cred.certificate, cert_registry=store, signature_mechanism=mechanism
+        )
         self._cred = cred
 
     async def async_sign_raw(

@@ -229,22 +229,7 @@ def write_key_file(
     iterations: int = WRITE_ITERATIONS,
 ) -> bytes:
     """PKCS#8 PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) key, then the certificates, as PEM."""
-    info = asn1_keys.PrivateKeyInfo(
-        {
-            "version": 0,
-            "private_key_algorithm": {
-                "algorithm": "ec",
-                "parameters": asn1_keys.ECDomainParameters(name="named", value="sm2p256v1"),
-            },
-            "private_key": asn1_keys.ECPrivateKey(
-                {
-                    "version": "ecPrivkeyVer1",
-                    "private_key": int.from_bytes(key.secret, "big"),
-                    "public_key": key.public.point,
-                }
-            ),
-        }
-    ).dump()
+    info = _pkcs8(key)
     salt, iv = os.urandom(16), os.urandom(16)
     k = hashlib.pbkdf2_hmac("sha256", password, salt, iterations, 32)
     pad = sym_padding.PKCS7(128).padder()
@@ -277,3 +262,27 @@ def _pem(label: str, der: bytes) -> bytes:
     body = b64encode(der)
     lines = b"\n".join(body[i : i + 64] for i in range(0, len(body), 64))
     return b"-----BEGIN %s-----\n%s\n-----END %s-----\n" % (label.encode(), lines, label.encode())
+
+
+def _pkcs8(key: sm2.PrivateKey) -> bytes:
+    return asn1_keys.PrivateKeyInfo(
+        {
+            "version": 0,
+            "private_key_algorithm": {
+                "algorithm": "ec",
+                "parameters": asn1_keys.ECDomainParameters(name="named", value="sm2p256v1"),
+            },
+            "private_key": asn1_keys.ECPrivateKey(
+                {
+                    "version": "ecPrivkeyVer1",
+                    "private_key": int.from_bytes(key.secret, "big"),
+                    "public_key": key.public.point,
+                }
+            ),
+        }
+    ).dump()
+
+
+def plain_pkcs8_pem(key: sm2.PrivateKey) -> bytes:
+    """Unencrypted PKCS#8 PEM: only for the software SKF token's storage (tests, demo)."""
+    return _pem("PRIVATE KEY", _pkcs8(key))
