@@ -71,6 +71,7 @@ def sm2_holder(cn: str = "王芳", serial_number: str = "370102198001010022") ->
             not_before=now - timedelta(days=1),
             not_after=now + timedelta(days=90),
             key_usage=usage,
+            crl_url="http://127.0.0.1:9/sm2-test-ca.crl",  # never fetched: tests pass CRLs
         )
 
     sign = issue(key.public, ("digital_signature", "content_commitment"))

@@ -29,6 +29,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
 from evaluator_app.pki.credentials.base import Signer, check_hash
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
+from evaluator_app.pki.sig_check import DEFAULT_CHECKER
 from evaluator_app.pki.signature_verify import (
     CertificateChecker,
     CertStatus,
@@ -81,12 +82,13 @@ async def async_sign_detached(
     *,
     tsa_url: str | None = None,
     timestamper: TimeStamper | None = None,
-    hash_alg: str = "sha256",
+    hash_alg: str | None = None,
     signing_time: datetime | None = None,
 ) -> bytes:
-    """DER CMS SignedData over ``data`` (detached). ``timestamper`` overrides ``tsa_url``."""
+    """DER CMS SignedData over ``data`` (detached). ``timestamper`` overrides ``tsa_url``;
+    the hash defaults to the key's (SM3 for SM2, SHA-256 otherwise)."""
     async with timestamper_for(tsa_url, timestamper) as ts:
-        return await _sign_detached(data, signer, ts, hash_alg, signing_time)
+        return await _sign_detached(data, signer, ts, hash_alg or signer.default_hash, signing_time)
 
 
 async def _sign_detached(
@@ -230,7 +232,9 @@ async def _verify(
 ) -> SignatureVerdict:
     try:
         ci = asn1_cms.ContentInfo.load(cms_der)
-        if ci["content_type"].native != "signed_data":
+        # GM/T 0010 names SignedData with its own OID; we write PKCS#7's, read both
+        kind = ci["content_type"].native
+        if kind not in ("signed_data", "gm_signed_data"):
             return _broken("not a CMS SignedData")
         sd: asn1_cms.SignedData = ci["content"]
         sis = list(sd["signer_infos"])
@@ -247,7 +251,8 @@ async def _verify(
         return _broken("signer certificate missing from the signature")
     try:
         md = hashlib.new(si["digest_algorithm"]["algorithm"].native, data).digest()
-        intact, sig_ok = validate_sig_integrity(si, cert, "data", md)
+        expected = "gm_data" if kind == "gm_signed_data" else "data"
+        intact, sig_ok = validate_sig_integrity(si, cert, expected, md, DEFAULT_CHECKER)
     except (SignatureValidationError, ValueError) as exc:
         intact, sig_ok = False, False
         reasons.append(f"signature structure refused: {getattr(exc, 'failure_message', exc)}")

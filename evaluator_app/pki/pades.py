@@ -35,6 +35,7 @@ from evaluator_app.pki.cms import run_sync, timestamper_for
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.pades_appearance import AppearanceRenderer, RenderedStampStyle
+from evaluator_app.pki.sig_check import DEFAULT_CHECKER
 from evaluator_app.pki.signature_verify import (
     CertificateChecker,
     SignatureVerdict,
@@ -112,10 +113,11 @@ async def async_sign_pdf(
             ocsps=[asn1_ocsp.OCSPResponse.load(o) for o in options.ocsps],
             allow_fetching=False,
             revocation_mode="soft-fail",
+            signature_validator=DEFAULT_CHECKER,
         )
     meta = signers.PdfSignatureMetadata(
         field_name=name,
-        md_algorithm="sha256",
+        md_algorithm=signer.default_hash,
         subfilter=fields.SigSeedSubFilter.PADES,
         embed_validation_info=options.embed_validation_data,
         validation_context=vc,
@@ -211,6 +213,7 @@ async def _verify_pdf(pdf: bytes, checker: CertificateChecker | None) -> list[Si
         other_certs=list(getattr(checker, "intermediates", [])),
         allow_fetching=False,
         revocation_mode="soft-fail",
+        signature_validator=DEFAULT_CHECKER,
     )
     verdicts = []
     for i, sig in enumerate(sigs):

@@ -30,6 +30,8 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
+from evaluator_app.pki.sig_check import DEFAULT_CHECKER
+
 logger = logging.getLogger(__name__)
 
 
@@ -177,6 +179,7 @@ class RootsChecker:
             moment=at,
             allow_fetching=False,
             revocation_mode=mode,
+            signature_validator=DEFAULT_CHECKER,
         )
         eku = {"time_stamping"} if purpose == "timestamping" else None
         validator = CertificateValidator(

@@ -25,7 +25,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from evaluator_app.core.canonical import artefact, canonical_bytes
+from evaluator_app.pki import sm2
 from evaluator_app.pki.errors import TrustListError
+from evaluator_app.pki.sig_check import SignatureChecker
 from evaluator_app.pki.x509_build import load_cert
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,19 @@ class IdentityRule:
         return out
 
 
+SM2_DEFAULT_ID = sm2.DEFAULT_ID.decode("ascii")
+
+
+def _spki(cert: x509.Certificate) -> Any:
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)).public_key
+
+
+def _is_sm2(cert: x509.Certificate) -> bool:
+    return sm2.is_sm2_key(_spki(cert))
+
+
 def _ski(cert: x509.Certificate) -> bytes | None:
     try:
         return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
@@ -90,6 +105,12 @@ class TrustedCa:
     identity_rule: IdentityRule
     crl_urls: tuple[str, ...] = ()
     ocsp_urls: tuple[str, ...] = ()
+    # the ID an SM2 CA signs its certificates, CRLs and OCSP answers with (GM/T 0009 default)
+    sm2_signer_id: str = SM2_DEFAULT_ID
+
+    @property
+    def uses_sm2(self) -> bool:
+        return any(_is_sm2(c) for c in self.certificates)
 
     @property
     def withdrawn_at(self) -> datetime | None:
@@ -123,6 +144,12 @@ class TrustedCa:
             "identity_rule": self.identity_rule.to_json(),
             "crl_urls": list(self.crl_urls),
             "ocsp_urls": list(self.ocsp_urls),
+            # only where it matters, so that the bodies of ECDSA/RSA-only lists do not change
+            **(
+                {"sm2_signer_id": self.sm2_signer_id}
+                if self.uses_sm2 or self.sm2_signer_id != SM2_DEFAULT_ID
+                else {}
+            ),
         }
 
 
@@ -153,6 +180,16 @@ class TrustList:
 
     def intermediates(self) -> list[x509.Certificate]:
         return [c for c in self.all_certificates() if c.subject != c.issuer]
+
+    def signature_checker(self) -> SignatureChecker:
+        """Checks signatures with each SM2 CA key's signer ID (default for any other key)."""
+        ids = {
+            _spki(c).dump(): entry.sm2_signer_id.encode("utf-8")
+            for entry in self.cas
+            if entry.uses_sm2
+            for c in entry.certificates
+        }
+        return SignatureChecker(ids)
 
     def body(self) -> dict[str, Any]:
         return artefact(
@@ -202,7 +239,18 @@ def _ca_from_json(raw: Mapping[str, Any]) -> TrustedCa:
         identity_rule=IdentityRule(kind, rule.get("oid")),
         crl_urls=tuple(raw.get("crl_urls", ())),
         ocsp_urls=tuple(raw.get("ocsp_urls", ())),
+        sm2_signer_id=_signer_id(raw),
     )
+
+
+def _signer_id(raw: Mapping[str, Any]) -> str:
+    value = raw.get("sm2_signer_id", SM2_DEFAULT_ID)
+    if not isinstance(value, str) or not value or len(value.encode("utf-8")) >= 8192:
+        raise TrustListError(
+            f"CA {raw['name']}: sm2_signer_id must be a non-empty string",
+            f"CA {raw['name']}：sm2_signer_id 必须是非空字符串",
+        )
+    return value
 
 
 def parse_body(body: Mapping[str, Any], signer_cert: x509.Certificate | None = None) -> TrustList:

@@ -204,6 +204,8 @@ async def avalidate_certificate(
         revocation_mode=policy.mode,
         # revocation data fetched now may judge a past moment (a signature made last week)
         retroactive_revinfo=True,
+        # SM2 links are checked with each CA's signer ID from the trust list
+        signature_validator=trust_list.signature_checker(),
     )
     validator = CertificateValidator(_asn1(cert), validation_context=context)
     chain: list[x509.Certificate] = []
