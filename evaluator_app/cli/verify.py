@@ -41,6 +41,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--online", action="store_true", help="also fetch CRL/OCSP named in the certificates"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="for an SM2 FILE.p7s: print the openssl commands that check it step by step "
+        "(CA certificates written to FILE.explain/)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -106,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         if sig.is_file():
             verdicts = [cms.verify_detached(data, sig.read_bytes(), checker)]
+            if args.explain and not _explain(f, sig, checker):
+                all_ok = False
         elif data[:5] == b"%PDF-":
             verdicts = pades.verify_pdf(data, checker)
         else:
@@ -119,6 +127,32 @@ def run(args: argparse.Namespace) -> int:
             print(f"{f}: {v.line()}")
             all_ok = all_ok and v.valid
     return 0 if all_ok else 1
+
+
+def _explain(data: Path, sig: Path, checker: object) -> bool:
+    """Print the openssl walk-through of an SM2 signature (the verdict line follows it)."""
+    from asn1crypto import x509 as asn1_x509
+
+    from evaluator_app.pki.errors import PkiError
+    from evaluator_app.pki.signature_verify import to_asn1
+    from evaluator_app.pki.sm2_explain import explain
+
+    cas: list[asn1_x509.Certificate] = [
+        *getattr(checker, "roots", []),
+        *getattr(checker, "intermediates", []),
+    ]
+    ids: dict[bytes, str] = {}
+    tl = getattr(checker, "trust_list", None)
+    for entry in getattr(tl, "cas", ()):
+        for c in entry.certificates:
+            ids[to_asn1(c).dump()] = entry.sm2_signer_id
+    try:
+        print(explain(data, sig, cas, ids).text())
+    except PkiError as exc:
+        print(f"{data}: --explain: {exc.message_en} / {exc.message_zh}", file=sys.stderr)
+        return False
+    print(f"# {data}: the application's verdict / 本程序的结论:")
+    return True
 
 
 def _verify_archive(path: Path, args: argparse.Namespace) -> bool:
