@@ -266,7 +266,7 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
     )
     if args.directory_heartbeats:
         print(
-            "heartbeats authorised from the hub's in-memory directory (proposed routes_more._on_message, patched in)"
+            "heartbeats authorised from the hub's in-memory directory (proposed api.events._on_message, patched in)"
         )
     if args.gc_threshold:
         print(

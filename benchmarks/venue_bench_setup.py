@@ -25,9 +25,9 @@ from evaluator_app.pki.demo_pki import DemoPki, create_demo_pki
 from evaluator_app.pki.services import make_pki_services_app
 from evaluator_app.venue.app import run_venue, server_ssl_context
 from evaluator_app.venue.config import VenueConfig, load_config
-from evaluator_app.venue.setup import demo_roster, init_venue_dir
 from evaluator_app.venue.store import SqliteStore
 from evaluator_app.venue.store.records import TokenRecord, WorkstationRecord
+from evaluator_app.venue.venue_dir import demo_roster, init_venue_dir
 
 DEMO_EXPERTS = [
     "expert-sd-1",
@@ -195,9 +195,9 @@ def venue_main(
         gc.freeze()
         gc.set_threshold(gc_threshold, 20, 100)
     if directory_heartbeats:
-        from evaluator_app.venue import routes_more
+        from evaluator_app.venue.api import events as routes_events
 
-        routes_more._on_message = _on_message_from_directory  # type: ignore[assignment]
+        routes_events._on_message = _on_message_from_directory  # type: ignore[assignment]
     try:
         asyncio.run(run_venue(load_config(config_path)))
     except KeyboardInterrupt:

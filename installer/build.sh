@@ -103,7 +103,7 @@ check_files() {
     _internal/resources/translations/evaluator_zh_CN.qm \
     _internal/resources/icons/icon.png \
     _internal/evaluator_app/examples/project.json \
-    _internal/evaluator_app/venue/openapi.json \
+    _internal/evaluator_app/venue/api/openapi.json \
     '_internal/pyhanko/sign/validation/qualified/lotl-certs/*.pem' \
     '_internal/pkcs11/_pkcs11*.so' \
     '_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so' \

@@ -14,7 +14,7 @@ from typing import Any
 from evaluator_app.core.aggregate import ItemScore, ScoreSheetData
 from evaluator_app.core.evaluation import LotEvaluation, evaluate_lot
 from evaluator_app.core.gates import GateVote
-from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.protocol.artefacts import GateVotes, ScoreSheet
 from evaluator_app.protocol.schema import decode, encode
 

@@ -25,13 +25,13 @@ from cryptography.hazmat.primitives import hashes
 
 from evaluator_app.archive import layout
 from evaluator_app.archive.recompute import recompute_results
+from evaluator_app.auditlog.chain import verify_chain
+from evaluator_app.auditlog.files import parse_lines
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
 from evaluator_app.pki.trust_list import TrustList, load_trust_list, read_unverified
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
-from evaluator_app.venue.audit import verify_chain
-from evaluator_app.venue.audit_files import parse_lines
 
 
 @dataclass(frozen=True)
@@ -406,7 +406,7 @@ async def _report_verdicts(pdf: bytes):  # type: ignore[no-untyped-def]
 
 
 def _checkpoint_checker() -> Callable[[bytes, bytes], str | None]:
-    from evaluator_app.venue.audit_files import signature_checker
+    from evaluator_app.auditlog.files import signature_checker
 
     return signature_checker()
 

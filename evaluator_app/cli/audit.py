@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from evaluator_app.venue.audit import verify_chain
-from evaluator_app.venue.audit_files import (
+from evaluator_app.auditlog.chain import verify_chain
+from evaluator_app.auditlog.files import (
     AuditSourceError,
     export_audit,
     load_audit,

@@ -10,7 +10,7 @@ from pathlib import Path
 from evaluator_app.cli.plan_text import describe_evaluation, describe_project
 from evaluator_app.core.errors import CoreError, PlanError
 from evaluator_app.core.evaluation import evaluate_lot
-from evaluator_app.core.plan_file import loads_project
+from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import loads_scores
 
 EXAMPLES = ("project.json", "scores.json")

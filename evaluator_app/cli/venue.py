@@ -36,7 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from evaluator_app.venue.setup import init_venue_dir
+    from evaluator_app.venue.venue_dir import init_venue_dir
 
     demo = None
     if args.demo_pki:
@@ -83,7 +83,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_workstation(args: argparse.Namespace) -> int:
-    from evaluator_app.venue.auth import new_enrolment_code
+    from evaluator_app.venue.access.auth import new_enrolment_code
     from evaluator_app.venue.config import load_config
     from evaluator_app.venue.store import SqliteStore
     from evaluator_app.venue.store.records import WorkstationRecord

@@ -15,7 +15,7 @@ from typing import Any
 
 from evaluator_app.client.explain import Explanation
 from evaluator_app.core.errors import PlanError
-from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.project_file import project_from_dict
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.plan import Lot, ScoredItem
-from evaluator_app.core.plan_file import project_from_dict
 from evaluator_app.core.price import compute_price_scores
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.core.scoring import check_score
 from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
 from evaluator_app.pki.trust_list import TrustList

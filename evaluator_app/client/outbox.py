@@ -3,8 +3,8 @@
 An item is written (with a fresh idempotency key) and fsync'ed before ``enqueue`` returns, so a
 signature the expert made with their PIN is never lost. ``flush`` sends pending items in order
 with their stored key: the venue answers a retry of an upload it already accepted with the same
-receipt (see ``venue/intake.py``), so a connection cut after the venue accepted but before the
-answer arrived is repaired by sending again, possibly from a new process.
+receipt (see ``venue/intake/accept.py``), so a connection cut after the venue accepted but
+before the answer arrived is repaired by sending again, possibly from a new process.
 
 SQLite (WAL, synchronous=FULL) for the same reasons as the draft journal: atomic state changes
 of an item and no log format of our own to replay.

@@ -2,7 +2,9 @@
 
 Submodules:
     plan       the project, lots, bidders and the evaluation plan (criteria tree)
-    plan_file  load and save the documented project file, with field-by-field validation
+    project_file  load and save the documented project file, with field-by-field validation
+    plan_reader   reading and validating the plan part of a project file, problem by problem
+    plan_writer   writing a plan back as the project file's JSON
     price      price score formulas (low price first, benchmark price)
     gates      preliminary (pass/fail) review by committee majority
     scoring    checks of one entered score against its item (range, step, grade band)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # plan_parts imports plan, which imports this module
-    from evaluator_app.core.plan_parts import PlanReader
+if TYPE_CHECKING:  # plan_reader imports plan, which imports this module
+    from evaluator_app.core.plan_reader import PlanReader
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The project, its lots and bidders, and the evaluation plan (a criteria tree).
 
 All values are already validated when these objects exist: build them through
-:mod:`evaluator_app.core.plan_file`, which names the field and value of every mistake.
+:mod:`evaluator_app.core.project_file`, which names the field and value of every mistake.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def check_score(item: ScoredItem, value: Decimal | str | int) -> Decimal:
 
 def _on_step(number: Decimal, item: ScoredItem) -> bool:
     if item.step <= 0:
-        return True  # no step rule; plan_file refuses a non-positive step anyway
+        return True  # no step rule; project_file refuses a non-positive step anyway
     try:
         with exact():
             return (number - item.min) % item.step == 0

@@ -12,7 +12,7 @@ from typing import Any
 from evaluator_app.client.expert_session import PLEDGE_SHA256
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.core.plan import Lot, Project
-from evaluator_app.core.plan_file import loads_project
+from evaluator_app.core.project_file import loads_project
 from evaluator_app.demo.documents import demo_documents
 from evaluator_app.demo.world import EXPERTS, SEATS, DemoWorld
 from evaluator_app.pki.credentials import Signer, open_pkcs12

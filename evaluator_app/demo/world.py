@@ -9,7 +9,7 @@ from pathlib import Path
 
 from evaluator_app.client.settings import AppSettings, save_settings
 from evaluator_app.pki.demo_pki import DemoPki, create_demo_pki, load_demo_pki
-from evaluator_app.venue.setup import init_venue_dir
+from evaluator_app.venue.venue_dir import init_venue_dir
 
 # who plays in the demo, where they sit (venue, seat) and their workstation
 EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2", "expert-dual-sd"]

@@ -110,7 +110,7 @@ class BidPackageInput:
 class CreateSession:
     session_id: str
     title: str
-    project: dict[str, Any]  # the project file (core.plan_file), validated field by field
+    project: dict[str, Any]  # the project file (core.project_file), validated field by field
     lot_id: str
     main_venue: str
     members: tuple[MemberInput, ...]

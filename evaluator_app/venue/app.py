@@ -20,14 +20,14 @@ from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.trust_list import load_trust_list
 from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.pki.x509_build import load_cert
+from evaluator_app.venue.api.routes import ROUTES
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.context import Clock, Venue, utc_now
 from evaluator_app.venue.documents import BlobStore
 from evaluator_app.venue.errors import ConfigError
-from evaluator_app.venue.events import EventHub
+from evaluator_app.venue.events.hub import EventHub
+from evaluator_app.venue.events.presence import PRESENCE_KEY, PresenceBoard
 from evaluator_app.venue.http import VENUE_KEY, error_middleware
-from evaluator_app.venue.presence import PRESENCE_KEY, PresenceBoard
-from evaluator_app.venue.routes import ROUTES
 from evaluator_app.venue.store import AsyncStore, SqliteStore
 from evaluator_app.venue.store.records import PersonRecord
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evaluator_app.venue.audit import Checkpoint, checkpoint_content
+from evaluator_app.auditlog.chain import Checkpoint, checkpoint_content
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.store.sqlite import SqliteTx
 

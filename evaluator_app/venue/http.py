@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
@@ -22,11 +22,19 @@ from evaluator_app.venue.errors import (
     VenueError,
 )
 
+if TYPE_CHECKING:
+    from evaluator_app.venue.context import Venue
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 VENUE_KEY: web.AppKey[Any] = web.AppKey("venue", object)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def venue_of(request: web.Request) -> Venue:
+    """The venue an application was built for (set by :func:`venue.app.make_app`)."""
+    return request.app[VENUE_KEY]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from evaluator_app.client.centre_stats import (
     to_csv,
 )
 from evaluator_app.core.evaluation import evaluate_lot
-from evaluator_app.core.plan_file import loads_project
+from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import loads_scores
 
 EXAMPLES = resources.files("evaluator_app.examples")

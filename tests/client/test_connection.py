@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection, backoff
-from evaluator_app.venue.presence import PRESENCE_KEY
+from evaluator_app.venue.events.presence import PRESENCE_KEY
 from tests.client.conftest import eventually, login, start_again
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluator_app.venue.collusion import DEFAULTS
-from evaluator_app.venue.collusion.errors import error_warnings
+from evaluator_app.venue.collusion.misspellings import error_warnings
 from evaluator_app.venue.collusion.model import PageText
 from evaluator_app.venue.collusion.similarity import passage_warnings
 from tests.collusion.bidgen import page_text

@@ -11,7 +11,7 @@ import pytest
 
 from evaluator_app.core.errors import PlanError
 from evaluator_app.core.plan import BenchmarkPrice, GateItem, ScoredItem
-from evaluator_app.core.plan_file import dumps_project, loads_project, project_from_dict
+from evaluator_app.core.project_file import dumps_project, loads_project, project_from_dict
 
 
 def example() -> dict:

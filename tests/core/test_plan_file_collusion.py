@@ -10,7 +10,7 @@ import pytest
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
 from evaluator_app.core.errors import PlanError
-from evaluator_app.core.plan_file import (
+from evaluator_app.core.project_file import (
     dumps_project,
     loads_project,
     project_from_dict,

@@ -10,7 +10,7 @@ import pytest
 
 from evaluator_app.core.errors import PlanError
 from evaluator_app.core.evaluation import evaluate_lot
-from evaluator_app.core.plan_file import loads_project
+from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import loads_scores
 
 EXAMPLES = resources.files("evaluator_app.examples")

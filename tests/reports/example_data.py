@@ -10,7 +10,7 @@ from typing import Any
 from evaluator_app.archive.recompute import summary_json
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.plan import Lot, Project
-from evaluator_app.core.plan_file import loads_project
+from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import CommitteeInput, loads_scores
 from evaluator_app.protocol.artefacts import ScoreSheet, SheetExplanation, SheetScore
 

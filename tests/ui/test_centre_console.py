@@ -42,7 +42,7 @@ CONFLICTED = "expert-sd-3"
 
 def _core_finals() -> tuple[dict[str, Decimal], dict[tuple[str, str], Decimal]]:
     from evaluator_app.core.evaluation import evaluate_lot
-    from evaluator_app.core.plan_file import loads_project
+    from evaluator_app.core.project_file import loads_project
     from evaluator_app.core.scores_file import loads_scores
 
     examples = resources.files("evaluator_app.examples")

@@ -19,7 +19,7 @@ from tests.venue.harness import SEATS, example_project
 
 
 async def _session_with_demo_documents(h):  # type: ignore[no-untyped-def]
-    from evaluator_app.core.plan_file import project_from_dict
+    from evaluator_app.core.project_file import project_from_dict
     from evaluator_app.demo.documents import demo_documents
     from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
     from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role

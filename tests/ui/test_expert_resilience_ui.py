@@ -52,7 +52,7 @@ def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
 ):
     h = venue.harness
     monkeypatch.setattr(base, "secret_prompt", lambda *_: venue.demo.person(UI_EXPERT).password)
-    from evaluator_app.venue import committee
+    from evaluator_app.venue.intake import rules as committee
 
     accept = committee.submit
     cut_after_accepting = {"on": False}

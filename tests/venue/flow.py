@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from evaluator_app.client.venue_client import VenueClient
-from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.pades import async_sign_pdf
 from evaluator_app.protocol.artefacts import (
     Declaration,

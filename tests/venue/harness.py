@@ -18,8 +18,8 @@ from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.venue.app import build_venue, make_app, start_server, stop_server
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.context import Venue
-from evaluator_app.venue.setup import init_venue_dir
 from evaluator_app.venue.store.records import WorkstationRecord
+from evaluator_app.venue.venue_dir import init_venue_dir
 from tests.pki_fixtures import free_port
 
 COMMITTEE = ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2", "expert-dual-sd"]

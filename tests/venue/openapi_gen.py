@@ -1,4 +1,4 @@
-"""Writes ``evaluator_app/venue/openapi.json`` from the route table and the protocol dataclasses.
+"""Writes ``venue/api/openapi.json`` from the route table and the protocol dataclasses.
 
     python -m tests.venue.openapi_gen          # rewrite the spec
     python -m tests.venue.openapi_gen --check  # exit 1 if the committed spec differs
@@ -30,7 +30,7 @@ from evaluator_app.protocol import (
 )
 from evaluator_app.protocol.schema import B64, MAX_TEXT
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "evaluator_app" / "venue" / "openapi.json"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "evaluator_app" / "venue" / "api" / "openapi.json"
 DECIMAL_PATTERN = r"^-?\d{1,15}(\.\d{1,6})?$"
 P = API_PREFIX
 S = f"{P}/sessions/{{sid}}"

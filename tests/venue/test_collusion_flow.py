@@ -152,7 +152,7 @@ async def test_warnings_found_decided_and_reported(harness):
     )
 
     # the report prints the warnings and the decision
-    from evaluator_app.venue.report_signing import _warnings
+    from evaluator_app.venue.results.report import _warnings
 
     listed = await h.venue.store.tx(lambda tx: _warnings(tx, "S1"))
     from evaluator_app.reports.warnings_section import warnings_section

@@ -15,9 +15,9 @@ from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
 from evaluator_app.protocol.messages import DraftPut, DraftView
 from evaluator_app.venue.config import load_config
-from evaluator_app.venue.setup import init_venue_dir
 from evaluator_app.venue.store import SqliteStore
 from evaluator_app.venue.store.records import WorkstationRecord
+from evaluator_app.venue.venue_dir import init_venue_dir
 from tests.pki_fixtures import free_port
 from tests.venue.harness import SEATS
 

@@ -219,7 +219,7 @@ async def test_a_client_too_far_behind_is_disconnected_and_catches_up_with_since
     harness, monkeypatch
 ):
     h = harness
-    monkeypatch.setattr("evaluator_app.venue.events.QUEUE_LIMIT", 5)
+    monkeypatch.setattr("evaluator_app.venue.events.hub.QUEUE_LIMIT", 5)
     centre = await h.login("centre-1")
     await h.create_session(centre)
     expert = await h.login("expert-sd-1")
@@ -256,10 +256,10 @@ async def test_a_client_too_far_behind_is_disconnected_and_catches_up_with_since
 def test_the_hubs_visibility_index_agrees_with_can_see():
     from itertools import product
 
-    from evaluator_app.venue.events import EventHub
+    from evaluator_app.venue.access.visibility import can_see
+    from evaluator_app.venue.events.hub import EventHub
     from evaluator_app.venue.http import Caller
     from evaluator_app.venue.store.records import MemberRecord, SessionRecord
-    from evaluator_app.venue.visibility import can_see
 
     statuses = ["assigned", "recused", "replaced", "absent"]
     members = [

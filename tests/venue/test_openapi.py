@@ -18,8 +18,8 @@ import aiohttp
 import pytest
 
 from evaluator_app.protocol import artefacts, messages
+from evaluator_app.venue.api.routes import ROUTES
 from evaluator_app.venue.errors import NotFound
-from evaluator_app.venue.routes import ROUTES
 from tests.venue import openapi_gen
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -27,7 +27,7 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 def load_spec() -> dict[str, Any]:
     return json.loads(
-        resources.files("evaluator_app.venue").joinpath("openapi.json").read_text("utf-8")
+        resources.files("evaluator_app.venue.api").joinpath("openapi.json").read_text("utf-8")
     )
 
 
@@ -172,7 +172,7 @@ def test_spec_passes_an_openapi_31_validator() -> None:
 
 def test_committed_spec_is_what_the_generator_writes() -> None:
     assert (
-        resources.files("evaluator_app.venue").joinpath("openapi.json").read_text("utf-8")
+        resources.files("evaluator_app.venue.api").joinpath("openapi.json").read_text("utf-8")
         == openapi_gen.render()
     ), "regenerate with: python -m tests.venue.openapi_gen"
 

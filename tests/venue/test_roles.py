@@ -25,7 +25,7 @@ from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import Declaration
 from evaluator_app.protocol.schema import encode
-from evaluator_app.venue.routes import ROUTES
+from evaluator_app.venue.api.routes import ROUTES
 from tests.venue.flow import BIDDERS, PLEDGE, now, sheet
 from tests.venue.harness import VenueHarness, example_project
 

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from evaluator_app.venue.audit import Checkpoint, checkpoint_content, verify_chain
+from evaluator_app.auditlog.chain import Checkpoint, checkpoint_content, verify_chain
 from evaluator_app.venue.errors import Conflict
 from evaluator_app.venue.store import SqliteStore
 from evaluator_app.venue.store.records import SessionRecord

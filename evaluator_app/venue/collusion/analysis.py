@@ -15,13 +15,13 @@ from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 
 from evaluator_app.core.collusion_rule import CollusionRule
-from evaluator_app.venue.collusion.errors import error_warnings
 from evaluator_app.venue.collusion.extract import UnreadableDocument, read_document
 from evaluator_app.venue.collusion.fingerprints import (
     machine_code_warnings,
     metadata_warnings,
     upload_address_warnings,
 )
+from evaluator_app.venue.collusion.misspellings import error_warnings
 from evaluator_app.venue.collusion.model import (
     AnalysisResult,
     BidPackageInfo,

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from evaluator_app.venue.audit import GENESIS, AuditEntry, Checkpoint, make_entry
+from evaluator_app.auditlog.chain import GENESIS, AuditEntry, Checkpoint, make_entry
 from evaluator_app.venue.errors import Conflict, StoreError
 from evaluator_app.venue.store.migrations import MIGRATIONS
 from evaluator_app.venue.store.records import (

@@ -1,7 +1,7 @@
 """Accepting a signed artefact: idempotency, canonical form, signature, the receipt.
 
 The per-kind rules (who may send it, in which phase, what it must contain) live in
-:mod:`evaluator_app.venue.committee`; this module is the part every kind shares.
+:mod:`evaluator_app.venue.intake.rules`; this module is the part every kind shares.
 An upload is acknowledged only after its row, audit entry and event are committed; the
 receipt is signed afterwards and a retry with the same idempotency key returns it, so a
 network drop at any point never makes a duplicate and never loses an acknowledged artefact.
@@ -22,7 +22,7 @@ from evaluator_app.protocol.schema import SchemaError, decode, encode
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import SignedBy, Venue, sha256_hex
 from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden
-from evaluator_app.venue.events import publish
+from evaluator_app.venue.events.hub import publish
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import ArtefactRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx

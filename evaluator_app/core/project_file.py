@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 from evaluator_app.core.errors import PlanError, PlanProblem
 from evaluator_app.core.plan import Lot, Plan, Project
-from evaluator_app.core.plan_parts import PlanReader, dump_plan
+from evaluator_app.core.plan_reader import PlanReader
+from evaluator_app.core.plan_writer import dump_plan
 
 FILE_FORMAT = "evaluator-project"
 FILE_VERSION = 1

@@ -17,9 +17,9 @@ from evaluator_app.protocol.messages import BidPackageInput
 from evaluator_app.protocol.schema import decode
 from evaluator_app.venue.collusion import BidPackageInfo, BillItem, MachineCodes, analyse, rule_for
 from evaluator_app.venue.context import Venue
-from evaluator_app.venue.events import publish
+from evaluator_app.venue.events.hub import publish
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions import load, project_of
+from evaluator_app.venue.sessions.lifecycle import load, project_of
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)

@@ -12,16 +12,16 @@ import aiohttp
 
 from evaluator_app.archive import layout
 from evaluator_app.archive.recompute import summary_json
+from evaluator_app.auditlog.files import audit_lines
 from evaluator_app.protocol.messages import Role
-from evaluator_app.venue import scoring_rules
-from evaluator_app.venue.audit_files import audit_lines
-from evaluator_app.venue.auth import require
+from evaluator_app.venue.access.auth import require
+from evaluator_app.venue.access.visibility import active_experts
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions import load, project_of, view
+from evaluator_app.venue.results import scoring_rules
+from evaluator_app.venue.sessions.lifecycle import load, project_of, view
 from evaluator_app.venue.store.sqlite import SqliteTx
-from evaluator_app.venue.visibility import active_experts
 
 logger = logging.getLogger(__name__)
 

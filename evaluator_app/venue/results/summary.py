@@ -10,12 +10,13 @@ from evaluator_app.core.phases import Phase, advance
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import DraftPut, DraftView, Role
-from evaluator_app.venue import scoring_rules
-from evaluator_app.venue.auth import require
+from evaluator_app.venue.access.auth import require
+from evaluator_app.venue.access.visibility import active_experts
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions import (
+from evaluator_app.venue.results import scoring_rules
+from evaluator_app.venue.sessions.lifecycle import (
     apply_state,
     checkpoint,
     load,
@@ -25,7 +26,6 @@ from evaluator_app.venue.sessions import (
 )
 from evaluator_app.venue.store.records import DraftRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
-from evaluator_app.venue.visibility import active_experts
 
 SUMMARY_PHASES = {Phase.SUMMARY.value, Phase.REPORT_SIGNING.value, Phase.CLOSED.value}
 MAX_DRAFT_BYTES = 1_000_000

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from evaluator_app.protocol.messages import Presence
+from evaluator_app.venue.access.visibility import can_see
 from evaluator_app.venue.context import Venue, parse_iso
-from evaluator_app.venue.events import publish
+from evaluator_app.venue.events.hub import publish
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
-from evaluator_app.venue.visibility import can_see
 
 logger = logging.getLogger(__name__)
 

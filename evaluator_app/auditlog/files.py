@@ -9,8 +9,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from evaluator_app.auditlog.chain import AuditEntry, Checkpoint, SignatureCheck
 from evaluator_app.pki.cms import verify_detached
-from evaluator_app.venue.audit import AuditEntry, Checkpoint, SignatureCheck
 
 ARCHIVE_AUDIT = "audit/audit.jsonl"
 

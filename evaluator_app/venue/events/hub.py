@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from evaluator_app.venue.access.visibility import HIDDEN_FROM_EXPERT, audience_allows
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import EventRecord, MemberRecord, SessionRecord
-from evaluator_app.venue.visibility import HIDDEN_FROM_EXPERT, audience_allows
 
 logger = logging.getLogger(__name__)
 

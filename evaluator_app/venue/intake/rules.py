@@ -25,20 +25,27 @@ from evaluator_app.protocol.artefacts import (
     WitnessNote,
 )
 from evaluator_app.protocol.messages import Role, SignedReceipt, SignedUpload
-from evaluator_app.venue import scoring_rules
-from evaluator_app.venue.auth import require
+from evaluator_app.venue.access.auth import require
+from evaluator_app.venue.access.visibility import active_experts
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict, Forbidden, Unprocessable
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.intake import (
+from evaluator_app.venue.intake.accept import (
     accept,
     existing_receipt,
     new_record,
     record_acceptance,
     verify_upload,
 )
-from evaluator_app.venue.sessions import apply_state, checkpoint, load, project_of, state_of
-from evaluator_app.venue.sheet_pdf import verify_sheet_pdf
+from evaluator_app.venue.intake.sheet_pdf import verify_sheet_pdf
+from evaluator_app.venue.results import scoring_rules
+from evaluator_app.venue.sessions.lifecycle import (
+    apply_state,
+    checkpoint,
+    load,
+    project_of,
+    state_of,
+)
 from evaluator_app.venue.store.records import (
     ArtefactRecord,
     EventRecord,
@@ -46,7 +53,6 @@ from evaluator_app.venue.store.records import (
     SessionRecord,
 )
 from evaluator_app.venue.store.sqlite import SqliteTx
-from evaluator_app.venue.visibility import active_experts
 
 logger = logging.getLogger(__name__)
 
@@ -448,7 +454,9 @@ def _dissent(
     body: ReportDissent,
     upload: SignedUpload,
 ) -> Result:
-    from evaluator_app.venue import report_signing  # it builds on this module's neighbours
+    from evaluator_app.venue.results import (
+        report as report_signing,  # it builds on this module's neighbours
+    )
 
     _same_session(body.session_id, body.expert_id, session.id, caller)
     _need_phase(session, Phase.REPORT_SIGNING, "a dissent")
@@ -482,7 +490,7 @@ def _warning_decision(
     body: WarningDecision,
     upload: SignedUpload,
 ) -> Result:
-    from evaluator_app.venue import collusion_service
+    from evaluator_app.venue.collusion import service as collusion_service
 
     _same_session(body.session_id, body.expert_id, session.id, caller)
     if session.leader_id != caller.person_id:

@@ -11,14 +11,20 @@ from evaluator_app.core.canonical import canonical_bytes
 from evaluator_app.core.errors import PhaseError, PlanError
 from evaluator_app.core.phases import Phase, PhaseState, advance, pause, resume
 from evaluator_app.core.plan import Project
-from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.protocol.messages import CreateSession, MemberView, Role, SessionView
 from evaluator_app.protocol.schema import encode
-from evaluator_app.venue.auth import require
+from evaluator_app.venue.access.auth import require
+from evaluator_app.venue.access.visibility import (
+    can_see,
+    phase_role,
+    require_visible,
+    visible_members,
+)
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import BadRequest, Conflict, NotFound, Unprocessable
-from evaluator_app.venue.events import publish as publish_events
+from evaluator_app.venue.events.hub import publish as publish_events
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import (
     DocumentRecord,
@@ -27,7 +33,6 @@ from evaluator_app.venue.store.records import (
     SessionRecord,
 )
 from evaluator_app.venue.store.sqlite import SqliteTx
-from evaluator_app.venue.visibility import can_see, phase_role, require_visible, visible_members
 
 logger = logging.getLogger(__name__)
 
@@ -272,7 +277,7 @@ async def change_phase(
             )
         session, event = apply_state(tx, venue, session, state, caller.person_id, reason)
         if goal is Phase.REPORT_SIGNING:
-            from evaluator_app.venue.report_signing import generate  # it imports this module
+            from evaluator_app.venue.results.report import generate  # it imports this module
 
             generate(tx, venue, session, members)
         return view(caller, session, members), [event]

@@ -33,16 +33,16 @@ from evaluator_app.reports.evaluation_report import (
     Recusal,
     render_evaluation_report,
 )
-from evaluator_app.venue import scoring_rules
-from evaluator_app.venue.auth import require
+from evaluator_app.venue.access.auth import require
+from evaluator_app.venue.access.visibility import active_experts
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions import apply_state, load, project_of, publish, state_of
+from evaluator_app.venue.results import scoring_rules
+from evaluator_app.venue.sessions.lifecycle import apply_state, load, project_of, publish, state_of
 from evaluator_app.venue.store.records import EventRecord, MemberRecord, SessionRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
-from evaluator_app.venue.visibility import active_experts
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def render_report(
 
 
 def _warnings(tx: SqliteTx, session_id: str) -> list[dict[str, Any]]:
-    from evaluator_app.venue.collusion_service import decisions
+    from evaluator_app.venue.collusion.service import decisions
 
     row = tx.collusion(session_id)
     found = json.loads(row["result"])["warnings"] if row and row["result"] else []

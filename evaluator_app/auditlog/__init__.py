@@ -1,0 +1,1 @@
+"""The audit log: entries, signed checkpoints and their checks (the venue and the verifier)."""

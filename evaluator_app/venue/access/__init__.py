@@ -1,0 +1,1 @@
+"""Who may do what: login by signature, bearer tokens, and who may see which session."""

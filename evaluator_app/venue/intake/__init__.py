@@ -1,0 +1,1 @@
+"""Accepting signed artefacts: verification, the committee's rules per kind, receipts."""

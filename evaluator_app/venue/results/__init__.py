@@ -1,0 +1,1 @@
+"""What a session produced: the summary, returned sheets, drafts, the report, the archive."""

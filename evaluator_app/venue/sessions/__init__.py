@@ -1,0 +1,1 @@
+"""Sessions: creation, phases, pause, broadcasts, absence, and the views each role gets."""
