@@ -5,7 +5,8 @@
     python tools/i18n.py --check  # exit 1 if a string lacks a translation or the .qm is stale
 
 Every ``tr()`` string in evaluator_app/ui is found by pyside6-lupdate; its Chinese comes from
-resources/translations/zh_CN.json (English source → Chinese), the file people edit.
+resources/translations/zh_CN.json (English source → Chinese), the file people edit. Qt's own
+dialog words that Qt's qtbase_zh_CN.qm leaves in English come from qt_zh_CN.json (by context).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
 GLOSSARY = TRANSLATIONS / "zh_CN.json"
+# Qt's own words that qtbase_zh_CN.qm lacks (file and print dialogs), by Qt's context
+QT_GLOSSARY = TRANSLATIONS / "qt_zh_CN.json"
 TS = TRANSLATIONS / "evaluator_zh_CN.ts"
 QM = TRANSLATIONS / "evaluator_zh_CN.qm"
 
@@ -60,6 +63,10 @@ def build(target_ts: Path, target_qm: Path) -> list[str]:
         tree = ET.parse(fresh)
     missing = []
     for message in tree.getroot().iter("message"):
+        # no file:line locations: they name the checkout and change with every edit, which
+        # makes the .ts differ between worktrees and conflict on every merge
+        for location in message.findall("location"):
+            message.remove(location)
         source = message.findtext("source") or ""
         translation = message.find("translation")
         assert translation is not None
@@ -68,6 +75,15 @@ def build(target_ts: Path, target_qm: Path) -> list[str]:
             translation.attrib.pop("type", None)
         else:
             missing.append(source)
+    root = tree.getroot()
+    qt_own: dict[str, dict[str, str]] = json.loads(QT_GLOSSARY.read_text("utf-8"))
+    for name, messages in sorted(qt_own.items()):
+        context = ET.SubElement(root, "context")
+        ET.SubElement(context, "name").text = name
+        for source, chinese in sorted(messages.items()):
+            message = ET.SubElement(context, "message")
+            ET.SubElement(message, "source").text = source
+            ET.SubElement(message, "translation").text = chinese
     tree.write(target_ts, encoding="utf-8", xml_declaration=True)
     subprocess.run([tool("lrelease"), "-silent", str(target_ts), "-qm", str(target_qm)], check=True)
     return missing

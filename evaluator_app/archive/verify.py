@@ -24,9 +24,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from evaluator_app.archive import layout
+from evaluator_app.archive.labels import check_name_zh, member_names
 from evaluator_app.archive.recompute import recompute_results
 from evaluator_app.auditlog.chain import verify_chain
 from evaluator_app.auditlog.files import parse_lines
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
@@ -40,6 +42,7 @@ class Check:
     ok: bool
     detail: str
     detail_zh: str = ""
+    name_zh: str = ""  # what was checked, in words (labels.check_name_zh)
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,11 @@ class _Verifier:
                 f"{name} 在存档中被改动（无法按原样读出）",
             )
         self.trust: TrustList | None = None
+        self.names = member_names(self.read(layout.SESSION))  # person id → name
         self.crls: list[bytes] = []
 
     def add(self, name: str, ok: bool, detail: str, detail_zh: str = "") -> bool:
-        self.checks.append(Check(name, ok, detail, detail_zh or detail))
+        self.checks.append(Check(name, ok, detail, detail_zh or detail, check_name_zh(name)))
         return ok
 
     def read(self, path: str) -> bytes | None:
@@ -150,16 +154,20 @@ class _Verifier:
         present = (
             set(self.zip.namelist()) - {layout.MANIFEST, layout.MANIFEST_SIGNATURE} - self.damaged
         )
-        bad = []
+        bad, bad_zh = [], []
         for path, entry in listed.items():
             data = self.read(path)
             if path in self.damaged:
                 bad.append(f"{path} altered")
+                bad_zh.append(f"{check_name_zh(path)}被改动")
             elif data is None:
                 bad.append(f"{path} missing")
+                bad_zh.append(f"{check_name_zh(path)}缺失")
             elif hashlib.sha256(data).hexdigest() != entry["sha256"] or len(data) != entry["size"]:
                 bad.append(f"{path} altered")
+                bad_zh.append(f"{check_name_zh(path)}被改动")
         bad += [f"{path} not in the manifest" for path in sorted(present - set(listed))]
+        bad_zh += [f"清单外多出 {path}" for path in sorted(present - set(listed))]
         ok = not bad
         return self.add(
             "files",
@@ -167,7 +175,7 @@ class _Verifier:
             f"{len(listed)} files match their SHA-256" if ok else "; ".join(bad[:10]),
             f"{len(listed)} 个文件哈希一致"
             if ok
-            else "文件被改动、缺失或多出：" + "；".join(bad[:10]),
+            else "文件被改动、缺失或多出：" + "；".join(bad_zh[:10]),
         )
 
     def check_trust_list(self, at: datetime) -> bool:
@@ -292,7 +300,8 @@ class _Verifier:
                 path,
                 True,
                 f"{kind} v{body['version']} signed by {who}, accepted {body['accepted_at']}",
-                f"签名有效，签名人 {who}",
+                f"签名有效：{self.names.get(who, who)} 签署，"
+                f"{beijing_time(body['accepted_at'])}由场地接收",
             )
         doc = self.read(layout.DOCUMENT_MANIFEST)
         if doc is not None:
@@ -419,7 +428,15 @@ async def averify_archive(path: Path, pinned: x509.Certificate | None = None) ->
     except (zipfile.BadZipFile, OSError) as exc:
         return ArchiveReport(
             str(path),
-            (Check("archive", False, f"not a readable zip: {exc}", "不是可读取的存档文件"),),
+            (
+                Check(
+                    "archive",
+                    False,
+                    f"not a readable zip: {exc}",
+                    "不是可读取的存档文件",
+                    "存档文件",
+                ),
+            ),
         )
     return ArchiveReport(str(path), tuple(verifier.checks))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from evaluator_app.client.explain import Explanation
+from evaluator_app.client.names import venue_label
 
 STUCK_AFTER_MINUTES = 45
 ACTIVE = {
@@ -26,6 +28,7 @@ class VenuePresence:
     present: int
     expected: int
     missing: tuple[str, ...] = ()
+    name: str = ""  # as people read it: 济南主场
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,12 @@ class SessionLine:
     def present_text(self, language: str = "zh_CN") -> str:
         if language == "en":
             return "; ".join(
-                f"{v.venue} {v.present}/{v.expected}"
+                f"{v.name or v.venue} {v.present}/{v.expected}"
                 + (f" (missing: {', '.join(v.missing)})" if v.missing else "")
                 for v in self.venues
             )
         return "；".join(
-            f"{v.venue} {v.present}/{v.expected}"
+            f"{v.name or v.venue} {v.present}/{v.expected}"
             + (f"（缺 {'、'.join(v.missing)}）" if v.missing else "")
             for v in self.venues
         )
@@ -55,6 +58,7 @@ def follow_lines(
     presence: dict[str, list[dict[str, Any]]],
     now: datetime | None = None,
     stuck_after_minutes: int = STUCK_AFTER_MINUTES,
+    venue_names: Mapping[str, str] | None = None,
 ) -> list[SessionLine]:
     """One line per session; experts count as present when connected and not away."""
     now = now or datetime.now(UTC)
@@ -72,7 +76,8 @@ def follow_lines(
         for venue in sorted({m["venue"] for m in experts}):
             at = [m for m in experts if m["venue"] == venue]
             missing = tuple(m["name"] for m in at if m["person_id"] not in here)
-            venues.append(VenuePresence(venue, len(at) - len(missing), len(at), missing))
+            name = venue_label(venue, venue_names or {}, session.get("main_venue"))
+            venues.append(VenuePresence(venue, len(at) - len(missing), len(at), missing, name))
         alerts: list[Explanation] = []
         if session.get("paused"):
             alerts.append(Explanation("会话已暂停", "the session is paused"))

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import logging
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
@@ -25,10 +25,12 @@ from evaluator_app.archive.verify import ArchiveReport, verify_archive
 from evaluator_app.client.centre_plan import Person, SessionDraft
 from evaluator_app.client.errors import VenueRefused, VenueUnreachable
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.plan_file import project_from_dict
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
 from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+from evaluator_app.reports.styles import money
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ class BidderResult:
     rejected: bool
     reasons: tuple[str, ...]
     candidate: bool = False
+    # the rest of the final score after technical and price: the row adds up (see below)
+    commercial: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class DeviationView:
     score: Decimal
     others_mean: Decimal
     explanation: str
+    bidder: str = ""  # names, as people read them
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,9 +104,19 @@ class ReportState:
 
 
 def results_from_summary(
-    summary: dict[str, Any], bidder_names: dict[str, str], people: dict[str, str]
+    summary: dict[str, Any],
+    bidder_names: dict[str, str],
+    people: dict[str, str],
+    item_names: Mapping[str, str] | None = None,
 ) -> Results:
-    """The summary (core's LotEvaluation as JSON) in the rows the workspace shows; Decimal throughout."""
+    """The summary (core's LotEvaluation as JSON) in the rows the workspace shows; Decimal
+    throughout, items and people by name.
+
+    Per bidder: technical (the committee's technical score), price (the formula's), final
+    (the committee's mean of each expert's total) and commercial = final − technical − price,
+    so that the columns add up exactly; it is the commercial items' mean, give or take the
+    0.01 that rounding the final and the technical score separately may leave."""
+    items = item_names or {}
     ranking = {e["bidder_id"]: e for e in summary["ranking"]["entries"]}
     prices: dict[str, Decimal] = {}
     for price in summary.get("price_results", []):
@@ -115,24 +131,31 @@ def results_from_summary(
         reasons = []
         for failure in outcome.get("failures", []):
             why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
-            reasons.append(
-                f"{failure['item_id']}（{failure['fail_votes']}:{failure['pass_votes']}）{why}"
-            )
+            item = items.get(failure["item_id"], failure["item_id"])
+            votes = f"{failure['fail_votes']} 票不通过、{failure['pass_votes']} 票通过"
+            reasons.append(f"「{item}」未通过（{votes}）：{why}")
         if outcome.get("over_ceiling"):
             over = outcome["over_ceiling"]
-            reasons.append(f"报价 {over['price']} 高于最高限价 {over['ceiling']}")
+            reasons.append(
+                f"超过最高限价：报价 {money(over['price'])} 元，最高限价 {money(over['ceiling'])} 元"
+            )
         entry = ranking.get(bid)
+        final = Decimal(entry["final"]) if entry else None
+        technical = Decimal(entry["technical"]) if entry and entry.get("technical") else None
         rows.append(
             BidderResult(
                 bid,
                 bidder_names.get(bid, bid),
                 entry["position"] if entry else None,
-                Decimal(entry["final"]) if entry else None,
+                final,
                 prices.get(bid),
-                Decimal(entry["technical"]) if entry and entry.get("technical") else None,
+                technical,
                 bool(outcome["rejected"]),
                 tuple(reasons),
                 bid in candidates,
+                final - (technical or Decimal(0)) - prices.get(bid, Decimal(0))
+                if final is not None
+                else None,
             )
         )
     rows.sort(key=lambda r: (r.position is None, r.position or 0, r.bidder_id))
@@ -154,6 +177,8 @@ def results_from_summary(
             Decimal(d["score"]),
             Decimal(d["others_mean"]),
             d.get("explanation", ""),
+            bidder_names.get(d["bidder_id"], d["bidder_id"]),
+            items.get(d["item_id"], d["item_id"]),
         )
         for d in summary.get("deviations", [])
     )
@@ -169,15 +194,19 @@ def sheet_statuses(
         if check.name.startswith("artefacts/") and "score_sheet" in check.name:
             detail = check.detail_zh or check.detail
             for person_id, name in (people or {}).items():
-                detail = detail.replace(person_id, f"{name}（{person_id}）")
-            out.append(SheetStatus(check.name, check.ok, detail))
+                detail = detail.replace(person_id, name)
+            out.append(SheetStatus(check.name_zh or check.name, check.ok, detail))
     return tuple(out)
 
 
 def altered_items(report: ArchiveReport, language: str = "zh_CN") -> list[str]:
     """The checks that failed, each naming its item (a file, a signature, the audit chain)."""
     return [
-        f"{c.name}: {c.detail if language == 'en' else (c.detail_zh or c.detail)}"
+        (
+            f"{c.name}: {c.detail}"
+            if language == "en"
+            else f"{c.name_zh or c.name}：{c.detail_zh or c.detail}"
+        )
         for c in report.checks
         if not c.ok
     ]
@@ -216,12 +245,21 @@ class CentreService:
 
     async def names(self, session_id: str) -> tuple[dict[str, str], dict[str, str]]:
         """Bidder names from the session's project; people's names from its members."""
+        bidders, people, _items = await self.all_names(session_id)
+        return bidders, people
+
+    async def all_names(
+        self, session_id: str
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Bidders, people and the plan's items, each id → name."""
         session = await self.client.get(f"/sessions/{session_id}")
-        project = await self.client.get(f"/sessions/{session_id}/project")
-        lot = next(lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"])
-        return {b["id"]: b["name"] for b in lot["bidders"]}, {
-            m["person_id"]: m["name"] for m in session["members"]
-        }
+        data = await self.client.get(f"/sessions/{session_id}/project")
+        lot = project_from_dict(data["project"]).lot(data["lot_id"])
+        return (
+            {b.id: b.name for b in lot.bidders},
+            {m["person_id"]: m["name"] for m in session["members"]},
+            {item.id: item.name for _group, item in lot.plan.items()},
+        )
 
     # -- a new session -------------------------------------------------------------
     async def create_session(self, draft: SessionDraft, open_signer: OpenSigner) -> dict[str, Any]:
@@ -286,13 +324,15 @@ class CentreService:
     # -- collecting, report, archive -------------------------------------------------
     async def collect(self, session_id: str) -> Collected:
         summary = await self.summary(session_id)
-        bidders, people = await self.names(session_id)
+        bidders, people, items = await self.all_names(session_id)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{session_id}.zip"
             await self.export_archive(session_id, path)
             report = await self.verify(path)
         return Collected(
-            results_from_summary(summary, bidders, people), sheet_statuses(report, people), report
+            results_from_summary(summary, bidders, people, items),
+            sheet_statuses(report, people),
+            report,
         )
 
     async def report(self, session_id: str) -> ReportState:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from evaluator_app.client.explain import Explanation
+from evaluator_app.client.names import artefact_name, venue_label
+from evaluator_app.core.beijing import beijing_clock
 
 logger = logging.getLogger(__name__)
 
@@ -51,20 +52,14 @@ PRESENCE = {
     "offline": ("离线", "offline"),
     "unknown": ("未连接", "not connected"),
 }
-ARTEFACTS = {
-    "declaration": ("承诺书", "declaration"),
-    "leader_vote": ("组长推选票", "leader vote"),
-    "gate_votes": ("初步评审表", "preliminary review"),
-    "score_sheet": ("评分表", "score sheet"),
-    "witness_note": ("见证记录", "witness note"),
-    "dissent": ("不同意见", "dissent"),
-}
 EVENTS = {
     "session.created": ("会话已创建", "session created"),
     "leader.elected": ("组长已推选产生", "the leader was elected"),
     "leader.tie": ("组长推选票数相同，重新投票", "the leader election was tied: new round"),
     "gates.decided": ("初步评审结果已产生", "the preliminary review is decided"),
     "score_sheet.returned": ("组长退回了一份评分表", "the leader returned a score sheet"),
+    "collusion.done": ("围标串标分析已完成", "the collusion analysis is done"),
+    "collusion.progress": ("围标串标分析进行中", "the collusion analysis is running"),
 }
 STATUSES = {
     "assigned": ("在任", "assigned"),
@@ -97,6 +92,7 @@ class ExpertRow:
     phase: str  # the session's phase ("paused" while paused)
     step_done: bool  # has this expert's signed step of the current phase been accepted?
     open_alerts: int  # alerts about this expert not yet acknowledged
+    venue_name: str = ""  # 济南主场 / 淄博副场, as people read it
 
     @property
     def presence_text(self) -> Explanation:
@@ -161,9 +157,10 @@ class _Seen:
 class SupervisorBoard:
     """The state of one session as its supervisor sees it; ``apply`` every event in order."""
 
-    def __init__(self, session_id: str, me: str):
+    def __init__(self, session_id: str, me: str, venue_names: Mapping[str, str] | None = None):
         self.session_id = session_id
         self.me = me
+        self.venue_names: Mapping[str, str] = venue_names or {}
         self.view: dict[str, Any] = {}
         self._seen: dict[str, _Seen] = {}
         self._alerts: dict[int, Alert] = {}
@@ -260,6 +257,10 @@ class SupervisorBoard:
         """The venue shows the summary (scores) from the summary phase on, to supervisors too."""
         return self.phase in SUMMARY_PHASES
 
+    def venue_label(self, venue_id: str, language: str = "zh_CN") -> str:
+        """'济南主场' or '淄博副场': the venue by name, and which it is for this session."""
+        return venue_label(venue_id, self.venue_names, self.view.get("main_venue"), language)
+
     def name_of(self, person_id: str | None) -> str:
         for member in self.view.get("members", []):
             if member["person_id"] == person_id:
@@ -302,6 +303,7 @@ class SupervisorBoard:
                     "paused" if self.paused else self.phase,
                     step is not None and step in seen.done,
                     open_by_person.get(member["person_id"], 0),
+                    self.venue_label(member["venue"]),
                 )
             )
         return rows
@@ -377,19 +379,21 @@ class SupervisorBoard:
                 f"broadcast by {payload.get('name', '')}: {payload.get('message', '')}",
             )
         if kind == "phase":
-            by, reason = self.actor(payload.get("by")), str(payload.get("reason", ""))
+            by = self.actor(payload.get("by"))
+            reason = str(payload.get("reason", ""))
+            reason_zh = str(payload.get("reason_zh") or reason)  # the venue's words, in Chinese
             phase = phase_text(str(payload.get("phase", "")))
             was_paused, self._paused_by_events = self._paused_by_events, bool(payload.get("paused"))
             if self._paused_by_events:
                 return Explanation(
-                    f"评标已暂停（{by.zh}）：{reason}", f"paused by {by.en}: {reason}"
+                    f"评标已暂停（{by.zh}）：{reason_zh}", f"paused by {by.en}: {reason}"
                 )
             if was_paused:
                 return Explanation(
-                    f"评标已恢复（{by.zh}）：{reason}", f"resumed by {by.en}: {reason}"
+                    f"评标已恢复（{by.zh}）：{reason_zh}", f"resumed by {by.en}: {reason}"
                 )
             return Explanation(
-                f"阶段：{phase.zh}（{by.zh}）{'：' + reason if reason else ''}",
+                f"阶段：{phase.zh}（{by.zh}）{'：' + reason_zh if reason_zh else ''}",
                 f"phase: {phase.en} ({by.en}){': ' + reason if reason else ''}",
             )
         if kind == "member":
@@ -402,18 +406,14 @@ class SupervisorBoard:
         if kind == "report.signed":
             return Explanation(f"{name} 签署了评标报告", f"{name} signed the report")
         if kind.endswith(".accepted"):
-            what = _pair(ARTEFACTS, str(payload.get("kind", kind.removesuffix(".accepted"))))
+            what = artefact_name(str(payload.get("kind", kind.removesuffix(".accepted"))))
+            who = self.actor(payload.get("person"))  # the centre for a manifest: not a member
             return Explanation(
-                f"场地已接收 {name} 的{what.zh}", f"the venue accepted {name}'s {what.en}"
+                f"场地已接收 {who.zh} 的{what.zh}", f"the venue accepted {who.en}'s {what.en}"
             )
         return _pair(EVENTS, kind)
 
 
 def clock_time(iso: str) -> str:
-    """An ISO time from the venue as local wall-clock time (HH:MM:SS), "" if none or unreadable."""
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
-    except ValueError:
-        return iso
+    """An ISO time from the venue as Beijing wall-clock time (HH:MM:SS), "" if none."""
+    return beijing_clock(iso) if iso else ""

@@ -93,7 +93,7 @@ class SupervisorSession:
         self.session_id = session_id
         self.me = logged.result.person_id
         self.venue = logged.result.venue
-        self.board = SupervisorBoard(session_id, self.me)
+        self.board = SupervisorBoard(session_id, self.me, logged.client.venue_names)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(data_dir / "outbox.db")
         self._notes: list[OutboxItem] = self.outbox.items(

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import aiohttp
 from yarl import URL
 
-from evaluator_app.client.errors import VenueRefused, VenueUnreachable, WrongVenue
+from evaluator_app.client.errors import ClientError, VenueRefused, VenueUnreachable, WrongVenue
 from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.pki.cms import sign_detached
 from evaluator_app.pki.credentials.base import Signer
@@ -60,6 +60,7 @@ class VenueClient:
             timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=10)
         )
         self.peer_cert_sha256: str | None = None
+        self.venue_names: dict[str, str] = {}  # venue id → name, as people read it
 
     async def close(self) -> None:
         await self._session.close()
@@ -172,6 +173,11 @@ class VenueClient:
             "/login", {"statement": content, "signature": signature}, LoginResult
         )
         self.token, self.login_result = result.token, result
+        try:  # the names of the venues, for screens that must never show "zibo"
+            health = await self.get("/health")
+            self.venue_names = {str(k): str(v) for k, v in dict(health.get("venues", {})).items()}
+        except ClientError as exc:  # an older venue: ids are shown as the last resort
+            logger.info("venue names not available: %s", exc)
         return result
 
     # -- signed uploads ------------------------------------------------------------

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from evaluator_app.client.explain import explain
+from evaluator_app.client.names import venues_label
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.phase_names import phase_name
 
@@ -84,8 +86,8 @@ class LobbyPage(QWidget):
                 session["id"],
                 session["title"],
                 phase_name(phase),
-                "、".join(session["venues"]),
-                session.get("scheduled_start") or "",
+                venues_label(session["venues"], self.client.venue_names, session.get("main_venue")),
+                beijing_time(session["scheduled_start"]) if session.get("scheduled_start") else "",
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

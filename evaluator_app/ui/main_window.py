@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.phase_names import role_name
@@ -77,7 +78,10 @@ class MainWindow(QMainWindow):
         seat = f" · {result.seat}" if result.seat else ""
         self.who.setText(
             self.tr("{name} ({role}) at {venue}{seat}").format(
-                name=result.name, role=role_name(result.role.value), venue=result.venue, seat=seat
+                name=result.name,
+                role=role_name(result.role.value),
+                venue=venue_label(result.venue, done.client.venue_names),
+                seat=seat,
             )
         )
         self.connection.setText(self.tr("Connected to {url}").format(url=done.client.base_url))

@@ -53,15 +53,19 @@ class WarningsTable(QTableWidget):
 
 
 def status_text(_widget: QWidget, data: dict[str, Any]) -> str:
-    tr = lambda text: QCoreApplication.translate("WarningsTable", text)  # noqa: E731 (one context for lupdate and Qt)
+    # literal translate() calls: lupdate files them under the context Qt looks them up in
     if data["status"] == "running":
-        return tr("Analysing the bids… ({done}/{total})").format(
-            done=data.get("done", 0), total=data.get("total", 0)
-        )
+        return QCoreApplication.translate(
+            "WarningsTable", "Analysing the bids… ({done}/{total})"
+        ).format(done=data.get("done", 0), total=data.get("total", 0))
     if data["status"] == "not_started":
-        return tr("The analysis starts when the centre publishes the documents.")
+        return QCoreApplication.translate(
+            "WarningsTable", "The analysis starts when the centre publishes the documents."
+        )
     if data["status"] == "failed":
-        return tr("The analysis failed: {why}").format(why=data.get("error", ""))
-    return tr("{n} warning(s). The software finds evidence; the committee decides.").format(
-        n=len(data.get("warnings", []))
-    )
+        return QCoreApplication.translate("WarningsTable", "The analysis failed: {why}").format(
+            why=data.get("error", "")
+        )
+    return QCoreApplication.translate(
+        "WarningsTable", "{n} warning(s). The software finds evidence; the committee decides."
+    ).format(n=len(data.get("warnings", [])))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,13 @@ nonce_ttl_seconds = 120         # a login challenge must be answered within this
 clock_skew_seconds = 300        # accepted difference between a client's clock and ours
 offline_alert_seconds = 60      # supervisors are alerted when an expert is offline this long
 phase_stuck_seconds = 7200      # ... and when a phase lasts longer than this
-checkpoint_every = 100          # sign an audit checkpoint every N entries (and at each phase change)
+checkpoint_every = 100          # sign an audit checkpoint every N entries and at each phase change
 heartbeat_timeout_seconds = 30  # no heartbeat for this long: the expert counts as offline
+
+# The venues whose seats connect here (and this one), by id, as people read them: screens and
+# printed reports name a venue "济南主场" or "淄博副场", never "zibo". This venue is "{city}".
+[venue_names]
+{venue_names}
 """
 
 
@@ -84,6 +89,12 @@ class VenueConfig:
     phase_stuck_seconds: int = 7200
     checkpoint_every: int = 100
     heartbeat_timeout_seconds: int = 30
+    venue_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Venue id → city, this venue included."""
+        return {**self.venue_names, self.venue_id: self.city}
 
     @property
     def database(self) -> Path:
@@ -127,9 +138,9 @@ def load_config(path: Path | str) -> VenueConfig:
             f"{path}: unknown setting {unknown[0]!r}", f"{path}：未知配置项 {unknown[0]}"
         )
     values: dict[str, Any] = {}
-    for name, field in known.items():
+    for name, spec in known.items():
         if name not in raw:
-            if field.default is field.default_factory:  # both MISSING: required
+            if spec.default is spec.default_factory:  # both MISSING: required
                 raise ConfigError(
                     f"{path}: setting {name!r} is missing", f"{path}：缺少配置项 {name}"
                 )
@@ -137,7 +148,14 @@ def load_config(path: Path | str) -> VenueConfig:
         value = raw[name]
         if name in _PATHS:
             value = (path.parent / str(value)).resolve()
-        elif isinstance(field.default, int) and (
+        elif name == "venue_names" and not (
+            isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        ):
+            raise ConfigError(
+                f"{path}: [venue_names] must map venue ids to names",
+                f"{path}：[venue_names] 须为场地编号到名称的对照",
+            )
+        elif isinstance(spec.default, int) and (
             not isinstance(value, int) or isinstance(value, bool) or value <= 0
         ):
             raise ConfigError(
@@ -152,10 +170,16 @@ def load_config(path: Path | str) -> VenueConfig:
     return VenueConfig(**values)
 
 
-def render_config(tsa_cert: str = "", tsa_key: str = "", **values: Any) -> str:
+def render_config(
+    tsa_cert: str = "",
+    tsa_key: str = "",
+    venue_names: dict[str, str] | None = None,
+    **values: Any,
+) -> str:
     tsa = (
         f'tsa_cert = "{tsa_cert}"\ntsa_key = "{tsa_key}"'
         if tsa_cert
         else '# tsa_cert = "tsa/tsa.pem"\n# tsa_key = "tsa/tsa.key"'
     )
-    return TEMPLATE.format(tsa=tsa, **values)
+    names = "\n".join(f'{key} = "{name}"' for key, name in (venue_names or {}).items())
+    return TEMPLATE.format(tsa=tsa, venue_names=names or '# zibo = "淄博"', **values)

@@ -99,6 +99,7 @@ def init_venue_dir(
             "tsa_key": demo.tsa.key,
         }
         roster = roster or demo_roster(demo)
+        names = {v.id: v.name for v in demo.venues}
     else:
         paths = {
             "tls_cert": "tls/server.pem",
@@ -109,6 +110,7 @@ def init_venue_dir(
             "trust_list_signer": "trust-list-signer.pem",
         }
         roster = roster or SAMPLE_ROSTER
+        names = {}
     (target / "roster.json").write_text(
         json.dumps(roster, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )
@@ -118,6 +120,7 @@ def init_venue_dir(
         city=city,
         port=port,
         roster="roster.json",
+        venue_names=names,
         **{k: str(v) for k, v in paths.items()},
     )
     config.write_text(text, "utf-8")

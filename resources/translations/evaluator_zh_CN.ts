@@ -1,218 +1,156 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="58" />
-        <source>Analysing the bids… ({done}/{total})</source>
-        <translation>正在分析投标文件…（{done}/{total}）</translation>
-    </message>
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="62" />
-        <source>The analysis starts when the centre publishes the documents.</source>
-        <translation>交易中心发布招投标文件后开始分析。</translation>
-    </message>
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="64" />
-        <source>The analysis failed: {why}</source>
-        <translation>分析失败：{why}</translation>
-    </message>
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="65" />
-        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
-        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
-    </message>
-</context>
-<context>
     <name>ActionsPanel</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="54" />
         <source>Session control</source>
         <translation>会话控制</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="55" />
         <source>Witness notes</source>
         <translation>见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="56" />
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="57" />
         <source>Collusion and fraud warnings</source>
         <translation>围标串标预警</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="64" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="85" />
         <source>Reason (required, goes into the record)</source>
         <translation>原因（必填，将记入记录）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="86" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="88" />
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="97" />
         <source>Message to every expert (they must acknowledge it)</source>
         <translation>发给全体专家的消息（专家须确认已读）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="99" />
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="121" />
         <source>Broadcast</source>
         <translation>广播</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="110" />
         <source>Reason for the absence (required)</source>
         <translation>缺席原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="111" />
         <source>Mark absent</source>
         <translation>标记缺席</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="120" />
         <source>Pause / resume</source>
         <translation>暂停 / 恢复</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="122" />
         <source>Messages sent</source>
         <translation>已发消息</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="123" />
         <source>Absence</source>
         <translation>缺席</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="131" />
         <source>What you witnessed (signed with your certificate and archived with the session)</source>
         <translation>见证情况（将以您的数字证书签名，随会话存档）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="134" />
         <source>Sign and send the witness note</source>
         <translation>签名并提交见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="153" />
         <source>Scores are shown to supervisors from the summary phase on, never before.</source>
         <translation>汇总阶段开始后才向监督人员显示评分，此前一律不显示。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="157" />
         <source>Show the summary</source>
         <translation>查看汇总结果</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="164" />
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="165" />
         <source>Bidder</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="166" />
         <source>Final score</source>
         <translation>最终得分</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="167" />
         <source>Price</source>
         <translation>投标报价</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="168" />
         <source>Technical</source>
         <translation>技术分</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="212" />
         <source>nobody yet</source>
         <translation>尚无人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="214" />
         <source>{time} {message} — read by: {read}</source>
         <translation>{time} {message} — 已读：{read}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="224" />
         <source>received by the venue (receipt kept)</source>
         <translation>场地已接收（回执已保存）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="231" />
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="232" />
         <source>signed, waiting to be sent</source>
         <translation>已签名，等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="247" />
         <source>The session is paused; experts cannot submit until it resumes.</source>
         <translation>评标已暂停；恢复前专家不能提交。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="255" />
         <source>The session has resumed.</source>
         <translation>评标已恢复。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="263" />
         <source>Message sent to the experts.</source>
         <translation>消息已发给专家。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="274" />
         <source>Marked absent.</source>
         <translation>已标记缺席。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="287" />
         <source>Witness note</source>
         <translation>见证记录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="289" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="316" />
         <source>Summary of the venue (phase: {phase}).</source>
         <translation>场地汇总结果（阶段：{phase}）。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="324" />
         <source>{bidder} (recommended candidate)</source>
         <translation>{bidder}（中标候选人）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/actions.py" line="334" />
         <source>Rejected at the preliminary review: {bidders}</source>
         <translation>初步评审否决：{bidders}</translation>
     </message>
@@ -220,38 +158,30 @@
 <context>
     <name>AlertPanel</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="140" />
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="166" />
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="143" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="143" />
         <source>Alert</source>
         <translation>警报内容</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="143" />
         <source>Acknowledged</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="164" />
         <source>Alerts ({n} not acknowledged)</source>
         <translation>警报（{n} 条未确认）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="179" />
         <source>{name} at {time}</source>
         <translation>{name} 于 {time} 确认</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="186" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
@@ -259,82 +189,66 @@
 <context>
     <name>ArchiveTab</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="28" />
         <source>Export archive…</source>
         <translation>导出存档…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="30" />
         <source>Open an archive and verify…</source>
         <translation>打开存档并核验…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="34" />
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="34" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="34" />
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="38" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="43" />
         <source>Session archive, verified offline</source>
         <translation>会话存档（离线核验）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="55" />
         <source>Export archive</source>
         <translation>导出存档</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="64" />
         <source>Open archive</source>
         <translation>打开存档</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="71" />
         <source>Exporting {sid}…</source>
         <translation>正在导出 {sid}…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="82" />
         <source>Archive of {sid} saved to {path}.</source>
         <translation>会话 {sid} 的存档已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="89" />
         <source>Verifying offline…</source>
         <translation>正在离线核验…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="113" />
         <source>OK</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="113" />
         <source>FAILED</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="121" />
         <source>The archive is intact: all {n} checks passed.</source>
         <translation>存档完好：全部 {n} 项检查通过。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/archive_tab.py" line="128" />
         <source>The archive FAILED verification: {items}</source>
         <translation>存档核验未通过：{items}</translation>
     </message>
@@ -342,7 +256,6 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="65" />
         <source>No data yet</source>
         <translation>暂无数据</translation>
     </message>
@@ -350,42 +263,34 @@
 <context>
     <name>CentreWorkspace</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="49" />
         <source>New session</source>
         <translation>新建会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="50" />
         <source>Follow</source>
         <translation>会话跟踪</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="51" />
         <source>Collect</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="52" />
         <source>Report</source>
         <translation>评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="53" />
         <source>Archive</source>
         <translation>存档</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="54" />
         <source>Statistics</source>
         <translation>统计分析</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="58" />
         <source>Trading centre workspace</source>
         <translation>交易中心工作台</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/workspace.py" line="82" />
         <source>{n} session(s) at the venue</source>
         <translation>场地共有 {n} 个会话</translation>
     </message>
@@ -393,160 +298,130 @@
 <context>
     <name>CollectTab</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="32" />
         <source>Collect and verify</source>
         <translation>汇总并核验</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="39" />
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="40" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="50" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="54" />
         <source>Bidder</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="41" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="42" />
-        <source>Final score</source>
-        <translation>最终得分</translation>
-    </message>
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="43" />
-        <source>Price score</source>
-        <translation>价格分</translation>
-    </message>
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="44" />
         <source>Technical</source>
         <translation>技术分</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="45" />
+        <source>Commercial</source>
+        <translation>商务分</translation>
+    </message>
+    <message>
+        <source>Price score</source>
+        <translation>价格分</translation>
+    </message>
+    <message>
+        <source>Final score</source>
+        <translation>最终得分</translation>
+    </message>
+    <message>
         <source>Candidate</source>
         <translation>中标候选人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="46" />
         <source>Rejected because</source>
         <translation>否决理由</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="50" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="53" />
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="50" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="55" />
         <source>Item</source>
         <translation>评分项</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="56" />
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="57" />
         <source>Others' mean</source>
         <translation>其他专家均分</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="58" />
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="63" />
         <source>Signed sheet</source>
         <translation>签名评分表</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="63" />
         <source>Verified</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="63" />
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="66" />
         <source>Signed sheets</source>
         <translation>签名评分表</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="67" />
         <source>Per expert</source>
         <translation>各专家评分</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="68" />
         <source>Deviations</source>
         <translation>评分偏差</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="74" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="78" />
         <source>Results from the signed sheets</source>
         <translation>由签名评分表汇总的结果</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="89" />
         <source>Collecting and verifying {sid}…</source>
         <translation>正在汇总并核验 {sid}…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="105" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="133" />
         <source>(no explanation)</source>
         <translation>（未说明）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="141" />
         <source>valid</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="141" />
         <source>INVALID</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="149" />
         <source>{good} of {n} signed sheet(s) verified; the archive check {verdict}. Recommended: {candidates}.</source>
         <translation>{n} 份签名评分表中 {good} 份核验有效；存档核验{verdict}。推荐中标候选人：{candidates}。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="153" />
         <source>passed</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/collect.py" line="153" />
         <source>FAILED</source>
         <translation>未通过</translation>
     </message>
@@ -554,52 +429,42 @@
 <context>
     <name>DeclarationPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="23" />
         <source>Declaration of no conflict</source>
         <translation>评标承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="29" />
         <source>I have no conflict of interest with any of these bidders</source>
         <translation>本人与上述投标人均无利害关系</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="31" />
         <source>I must recuse myself (回避)</source>
         <translation>本人应当回避</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="36" />
         <source>Reason for the recusal (required)</source>
         <translation>回避理由（必填）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="40" />
         <source>Sign and submit</source>
         <translation>签名并提交</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="45" />
         <source>Bidders of this lot:</source>
         <translation>本标段投标人：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="69" />
         <source>Choose one: no conflict, or recusal.</source>
         <translation>请选择：无利害关系，或申请回避。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="74" />
         <source>A recusal needs a reason.</source>
         <translation>申请回避须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="76" />
         <source>recusal</source>
         <translation>回避申请</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/declaration_page.py" line="76" />
         <source>declaration of no conflict</source>
         <translation>评标承诺书</translation>
     </message>
@@ -607,47 +472,38 @@
 <context>
     <name>DocumentsPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="31" />
         <source>Tender and bid documents</source>
         <translation>招标文件与投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="34" />
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="34" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="34" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="105" />
         <source>Manifest signed by {who}; every document is checked against it before it is shown.</source>
         <translation>文件清单由 {who} 签名；每份文件在显示前都与清单核对。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="115" />
         <source>waiting</source>
         <translation>等待下载</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="116" />
         <source>downloading {p}%</source>
         <translation>下载中 {p}%</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="119" />
         <source>ready (verified)</source>
         <translation>已就绪（已核验）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/documents_page.py" line="120" />
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
     </message>
@@ -655,32 +511,26 @@
 <context>
     <name>ElectionPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/election_page.py" line="15" />
         <source>Elect the committee leader</source>
         <translation>推选评标委员会组长</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/election_page.py" line="17" />
         <source>Sign my vote</source>
         <translation>签名投票</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/election_page.py" line="33" />
         <source>{name} · {venue} {seat}</source>
         <translation>{name} · {venue} {seat}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/election_page.py" line="51" />
         <source>Leader elected: {name}</source>
         <translation>已推选组长：{name}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/election_page.py" line="62" />
         <source>Choose a member first.</source>
         <translation>请先选择一名委员。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/election_page.py" line="66" />
         <source>vote for {name}</source>
         <translation>投票给 {name}</translation>
     </message>
@@ -688,7 +538,6 @@
 <context>
     <name>EventLog</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="212" />
         <source>Event log</source>
         <translation>事件日志</translation>
     </message>
@@ -696,47 +545,34 @@
 <context>
     <name>ExpertTable</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="50" />
-        <source>Venue {venue}</source>
-        <translation>场地 {venue}</translation>
-    </message>
-    <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="54" />
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="55" />
         <source>Venue</source>
         <translation>场地</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="56" />
         <source>Seat</source>
         <translation>席位</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="57" />
         <source>Presence</source>
         <translation>在线状态</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="58" />
         <source>Phase</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="59" />
         <source>Items scored</source>
         <translation>已评项数</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="60" />
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/panels.py" line="83" />
         <source>{phase} · submitted</source>
         <translation>{phase} · 已提交</translation>
     </message>
@@ -744,42 +580,34 @@
 <context>
     <name>FollowTab</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="34" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="35" />
         <source>Title</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="36" />
         <source>Phase</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="37" />
         <source>Present at each venue</source>
         <translation>各场地在线</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="38" />
         <source>Alerts</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="43" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="49" />
         <source>Every session across all venues</source>
         <translation>各场地的全部评标会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/follow.py" line="101" />
         <source>{n} session(s), {a} alert(s)</source>
         <translation>{n} 个会话，{a} 条告警</translation>
     </message>
@@ -787,62 +615,50 @@
 <context>
     <name>GatePage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="24" />
         <source>Preliminary review</source>
         <translation>初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="28" />
         <source>Bidder</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="29" />
         <source>Requirement</source>
         <translation>评审项</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="30" />
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="31" />
         <source>Reason (required for a fail)</source>
         <translation>理由（不合格时必填）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="35" />
         <source>Sign my preliminary review</source>
         <translation>签名提交初步评审意见</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="57" />
         <source>Pass</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="57" />
         <source>Fail</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="71" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="73" />
         <source>Review decided. Rejected: {who}</source>
         <translation>初步评审已有结论。被否决：{who}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="89" />
         <source>Give the reason for each fail (row {row}).</source>
         <translation>请为每项“不合格”填写理由（第 {row} 行）。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/gate_page.py" line="95" />
         <source>preliminary review</source>
         <translation>初步评审意见</translation>
     </message>
@@ -850,57 +666,46 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="37" />
         <source>Remote bid evaluation: demo</source>
         <translation>远程异地评标 · 演示</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="39" />
         <source>Demo: a cross-city evaluation on this computer</source>
         <translation>演示：在本机上完成一次跨地区远程评标</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="43" />
         <source>The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file is filled in, type the password shown.</source>
         <translation>济南主场主持评标，淄博副场的专家远程接入。点击人员即以其身份打开评标系统；证书文件已自动填好，输入表中所示密码即可登录。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="50" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="51" />
         <source>Role</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="52" />
         <source>Venue / seat</source>
         <translation>场地 / 席位</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="53" />
         <source>Certificate password</source>
         <translation>证书密码</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="70" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="75" />
         <source>Venue {url} · demo folder {dir}</source>
         <translation>场地服务 {url} · 演示目录 {dir}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="93" />
         <source>{name}'s application is already open.</source>
         <translation>{name} 的评标系统已经打开。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/launcher.py" line="100" />
         <source>Opened the application as {name} (password copied to the clipboard).</source>
         <translation>已以 {name} 的身份打开评标系统（密码已复制到剪贴板）。</translation>
     </message>
@@ -908,52 +713,42 @@
 <context>
     <name>LobbyPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="37" />
         <source>My evaluation sessions</source>
         <translation>我的评标项目</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="42" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="43" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="44" />
         <source>Phase</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="45" />
         <source>Venues</source>
         <translation>场地</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="46" />
         <source>Start</source>
         <translation>开始时间</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="55" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="57" />
         <source>Open session</source>
         <translation>进入评标</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="97" />
         <source>{n} session(s)</source>
         <translation>共 {n} 个评标会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/lobby_page.py" line="99" />
         <source>No session is assigned to you yet.</source>
         <translation>目前没有分配给您的评标会话。</translation>
     </message>
@@ -961,151 +756,118 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="49" />
         <source>Remote bid evaluation: log in</source>
         <translation>远程异地评标系统 · 登录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="52" />
         <source>Log in with your digital certificate (USB key or certificate file)</source>
         <translation>请使用数字证书登录（USB Key 或证书文件）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="56" />
         <source>USB key</source>
         <translation>USB Key</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="57" />
         <source>Certificate file (.p12 / .pfx)</source>
         <translation>证书文件（.p12 / .pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="68" />
         <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
         <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="70" />
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="80" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="79" />
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="206" />
         <source>Certificate file</source>
         <translation>证书文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="93" />
         <source>USB key driver:</source>
         <translation>USB Key 驱动：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="94" />
         <source>USB key:</source>
         <translation>USB Key：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="95" />
         <source>Certificate file:</source>
         <translation>证书文件：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="96" />
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="164" />
         <source>PIN:</source>
         <translation>PIN 码：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="100" />
         <source>Certificate</source>
         <translation>证书信息</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="101" />
         <source>No certificate chosen yet.</source>
         <translation>尚未选择证书。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="107" />
         <source>Venue: {url}   Workstation: {ws}</source>
         <translation>场地：{url}　　工作站：{ws}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="115" />
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="193" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="164" />
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="173" />
         <source>Holder: {name} ({id})</source>
         <translation>持有人：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="176" />
         <source>Issued by: {ca}</source>
         <translation>签发机构：{ca}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="177" />
         <source>Valid: {start} to {end}</source>
         <translation>有效期：{start} 至 {end}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="182" />
         <source>Recognised: this CA is on the mutual-recognition list</source>
         <translation>受认可：该签发机构在互认信任列表中</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="185" />
         <source>Not recognised: {why}</source>
         <translation>不受认可：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="193" />
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="198" />
         <source>PKCS#11 module</source>
         <translation>PKCS#11 模块</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="198" />
         <source>Libraries (*.so *.dll *.dylib)</source>
         <translation>驱动程序（*.so *.dll *.dylib）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="206" />
         <source>Certificates (*.p12 *.pfx)</source>
         <translation>证书文件（*.p12 *.pfx）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="243" />
         <source>No USB key found: plug it in</source>
         <translation>未找到 USB Key，请插入</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="252" />
         <source>The PIN is locked.</source>
         <translation>PIN 码已锁定。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="254" />
         <source>Last try before the PIN locks!</source>
         <translation>最后一次机会，再输错 PIN 码将被锁定！</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/login_page.py" line="256" />
         <source>Few PIN tries left.</source>
         <translation>PIN 码剩余尝试次数不多。</translation>
     </message>
@@ -1113,37 +875,30 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="29" />
         <source>Remote bid evaluation</source>
         <translation>远程异地评标</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="36" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="43" />
         <source>&amp;Application</source>
         <translation>系统(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="44" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="45" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="79" />
         <source>{name} ({role}) at {venue}{seat}</source>
         <translation>{name}（{role}）· {venue}{seat}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/main_window.py" line="83" />
         <source>Connected to {url}</source>
         <translation>已连接 {url}</translation>
     </message>
@@ -1151,227 +906,174 @@
 <context>
     <name>NewSessionWizard</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="64" />
         <source>Project file (.json)</source>
         <translation>项目文件（.json）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="65" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="69" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="69" />
         <source>Value found</source>
         <translation>实际值</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="69" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="71" />
         <source>1. Project file and evaluation plan</source>
         <translation>1. 项目文件与评标办法</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="90" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="111" />
         <source>Bidder</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="91" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="124" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="141" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="92" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="126" />
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="93" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="127" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="94" />
         <source>Price</source>
         <translation>投标报价</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="98" />
         <source>2. Session and bidders</source>
         <translation>2. 会话与投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="100" />
         <source>Session id</source>
         <translation>会话编号</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="101" />
         <source>Title</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="102" />
         <source>Lot</source>
         <translation>标段</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="103" />
         <source>Main venue</source>
         <translation>主场</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="104" />
         <source>Scheduled start</source>
         <translation>计划开始时间</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="111" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="245" />
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="111" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="111" />
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="114" />
         <source>Add document…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="116" />
         <source>3. Tender and bid documents</source>
         <translation>3. 招标文件与投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="125" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="141" />
         <source>Role</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="128" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="133" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="141" />
         <source>Venue</source>
         <translation>场地</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="135" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="141" />
         <source>Seat</source>
         <translation>席位</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="136" />
         <source>Assign →</source>
         <translation>分配 →</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="138" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="144" />
         <source>4. Committee and supervisors</source>
         <translation>4. 评标委员会与监督人员</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="155" />
         <source>Create session and open check-in</source>
         <translation>创建会话并开始签到</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="164" />
         <source>New evaluation session</source>
         <translation>新建评标会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="174" />
         <source>Project file</source>
         <translation>项目文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="174" />
         <source>Project files (*.json)</source>
         <translation>项目文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="194" />
         <source>The project file is valid: {n} lot(s).</source>
         <translation>项目文件有效：共 {n} 个标段。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="202" />
         <source>The project file has {n} problem(s); fix them and choose it again.</source>
         <translation>项目文件有 {n} 处问题，请修改后重新选择。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="260" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="263" />
         <source>OK</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="298" />
         <source>Refused: {why}</source>
         <translation>不予分配：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="306" />
         <source>{name} assigned to {venue}, seat {seat}.</source>
         <translation>{name} 已分配到 {venue}，席位 {seat}。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="345" />
         <source>Choose a valid project file first.</source>
         <translation>请先选择有效的项目文件。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="353" />
         <source>the document manifest of {sid}</source>
         <translation>会话 {sid} 的文件清单</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="357" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="361" />
         <source>Uploading documents and creating the session…</source>
         <translation>正在上传文件并创建会话…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/wizard.py" line="377" />
         <source>Session {sid} created; its documents are signed and check-in is open.</source>
         <translation>会话 {sid} 已创建，文件清单已签名，签到已开始。</translation>
     </message>
@@ -1379,22 +1081,18 @@
 <context>
     <name>PdfPane</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pdf_pane.py" line="80" />
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pdf_pane.py" line="86" />
         <source>Search in this document</source>
         <translation>在本文件中查找</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pdf_pane.py" line="91" />
         <source>Page</source>
         <translation>页</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pdf_pane.py" line="156" />
         <source>not found</source>
         <translation>未找到</translation>
     </message>
@@ -1402,52 +1100,42 @@
 <context>
     <name>Phase</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="10" />
         <source>Preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="11" />
         <source>Check-in</source>
         <translation>签到</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="12" />
         <source>Declarations</source>
         <translation>签署承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="13" />
         <source>Leader election</source>
         <translation>推选组长</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="14" />
         <source>Preliminary review</source>
         <translation>初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="15" />
         <source>Detailed scoring</source>
         <translation>详细评审</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="16" />
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="17" />
         <source>Report signing</source>
         <translation>签署评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="18" />
         <source>Closed</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="19" />
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
@@ -1455,62 +1143,50 @@
 <context>
     <name>ReportPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="17" />
         <source>Evaluation report</source>
         <translation>评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="19" />
         <source>{name} · report</source>
         <translation>{name} · 评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="26" />
         <source>If you do not agree, write your reasons here (required by law for a member who does not sign)</source>
         <translation>如不同意评标结论，请在此写明理由（依法不签字的委员必须说明理由）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="30" />
         <source>Load the newest report</source>
         <translation>获取最新评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="32" />
         <source>Sign the report</source>
         <translation>签署评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="35" />
         <source>Record dissent instead of signing</source>
         <translation>不签字，提交不同意见</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="73" />
         <source>nobody</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="76" />
         <source>Signed: {s}. Dissented: {d}. Still to act: {p}.</source>
         <translation>已签署：{s}。持不同意见：{d}。尚未签署：{p}。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="90" />
         <source>the evaluation report</source>
         <translation>评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="94" />
         <source>Your signature was added to the report.</source>
         <translation>您的签名已加入评标报告。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="102" />
         <source>Write your reasons first: a member who does not sign must give them.</source>
         <translation>请先写明理由：不签字的委员必须说明理由。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/report_page.py" line="107" />
         <source>dissent from the report</source>
         <translation>对评标报告的不同意见</translation>
     </message>
@@ -1518,47 +1194,38 @@
 <context>
     <name>ReportTab</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="26" />
         <source>Show report</source>
         <translation>查看报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="32" />
         <source>Committee member</source>
         <translation>评委</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="32" />
         <source>Signature</source>
         <translation>签署</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="38" />
         <source>Session</source>
         <translation>会话</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="42" />
         <source>Evaluation report and its signatures</source>
         <translation>评标报告及签署情况</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="63" />
         <source>signed</source>
         <translation>已签</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="65" />
         <source>dissented (reasons in the report)</source>
         <translation>不同意见（理由载入报告）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="67" />
         <source>pending</source>
         <translation>待签</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/report.py" line="77" />
         <source>Revision {rev}: {s} signed, {d} dissented, {p} pending.</source>
         <translation>第 {rev} 版：已签 {s} 人，不同意见 {d} 人，待签 {p} 人。</translation>
     </message>
@@ -1566,47 +1233,38 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="28" />
         <source>Review and sign the score sheet</source>
         <translation>核对并签署评分表</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="36" />
         <source>Prepare the sheet for signing</source>
         <translation>生成待签评分表</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="38" />
         <source>Sign and submit</source>
         <translation>签名并提交</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="65" />
         <source>Your sheet has been received; it can be changed only if the leader returns it.</source>
         <translation>您的评分表已被接收；只有组长退回后才能修改。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="73" />
         <source>Not every score is filled in or valid yet: {cell}</source>
         <translation>还有评分未填写或不符合规则：{cell}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="91" />
         <source>These scores differ strongly from the other experts' and need a written explanation first: {cells}</source>
         <translation>以下评分与其他专家差异较大，须先填写书面说明：{cells}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="102" />
         <source>This is exactly the sheet you will sign. Check it, then sign.</source>
         <translation>这就是您将要签署的评分表，请核对无误后签名。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="118" />
         <source>score sheet, version {v}</source>
         <translation>评分表（第 {v} 版）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/review_page.py" line="128" />
         <source>Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…</source>
         <translation>场地已于 {at} 接收。回执编号 {id}，内容 SHA-256 {sha}…</translation>
     </message>
@@ -1614,17 +1272,14 @@
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="26" />
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="27" />
         <source>Supervisor</source>
         <translation>监督人员</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/phase_names.py" line="28" />
         <source>Trading centre</source>
         <translation>交易中心</translation>
     </message>
@@ -1632,62 +1287,50 @@
 <context>
     <name>ScoringPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="44" />
         <source>Detailed scoring</source>
         <translation>详细评审</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="65" />
         <source>Comment on this score (optional)</source>
         <translation>评分意见（选填）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="69" />
         <source>Written explanation: required because this score deviates from the others</source>
         <translation>书面说明：该评分与其他专家差异较大，必须说明理由</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="78" />
         <source>Show these pages</source>
         <translation>查看这些页</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="128" />
         <source>Price points (computed)</source>
         <translation>价格分（系统计算）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="129" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="158" />
         <source>Scoring opens when the preliminary review is decided.</source>
         <translation>初步评审有结论后开始详细评分。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="163" />
         <source>Draft restored: {n} scores typed earlier are back from this computer's journal.</source>
         <translation>草稿已恢复：之前录入的 {n} 项评分已从本机日志载入。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="169" />
         <source>Type a score and press Tab or an arrow key; every score is saved at once.</source>
         <translation>输入分数后按 Tab 或方向键；每项分数都会立即保存。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="187" />
         <source>Scores you typed at another seat were merged into this draft.</source>
         <translation>您在其他座位录入的评分已合并到本草稿。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="314" />
         <source>Pages answering it: {pages}</source>
         <translation>投标文件中对应页：第 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/scoring_page.py" line="337" />
         <source>Deviation: explain this score</source>
         <translation>评分偏差较大：请说明理由</translation>
     </message>
@@ -1695,112 +1338,90 @@
 <context>
     <name>SessionWindow</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="89" />
         <source>Session {id}</source>
         <translation>评标会话 {id}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="92" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="99" />
         <source>I have read it</source>
         <translation>我已阅读</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="163" />
         <source>1 Declaration</source>
         <translation>1 承诺书</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="164" />
         <source>2 Leader election</source>
         <translation>2 推选组长</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="165" />
         <source>3 Preliminary review</source>
         <translation>3 初步评审</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="166" />
         <source>4 Documents</source>
         <translation>4 招投标文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="167" />
         <source>5 Scoring</source>
         <translation>5 详细评分</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="168" />
         <source>6 Review and sign</source>
         <translation>6 核对签名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="169" />
         <source>7 Evaluation report</source>
         <translation>7 评标报告</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="170" />
         <source>Warnings (围标串标)</source>
         <translation>围标串标预警</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="211" />
         <source>Phase: {phase}</source>
         <translation>当前阶段：{phase}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="214" />
         <source>The session is paused by the supervisor. Your work is kept; please wait.</source>
         <translation>监督人员已暂停评标。您的评分已保存，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="222" />
         <source>{n} signed item(s) waiting to be sent</source>
         <translation>{n} 份已签名内容等待发送</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="224" />
         <source>Everything signed has been received</source>
         <translation>已签名的内容均已送达</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="233" />
         <source>● Connected to the venue</source>
         <translation>● 已连接场地服务器</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="234" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="235" />
         <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
         <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="238" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="239" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="256" />
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/session_window.py" line="265" />
         <source>The leader election was tied: please vote again.</source>
         <translation>组长推选出现平票，请重新投票。</translation>
     </message>
@@ -1808,52 +1429,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="25" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="40" />
         <source>Language:</source>
         <translation>界面语言：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="41" />
         <source>Main venue (hosts the sessions):</source>
         <translation>主场场地服务（主持评标）：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="42" />
         <source>Secondary venue (where you sit, if different):</source>
         <translation>副场场地服务（您所在场地，如不同）：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="43" />
         <source>Workstation id:</source>
         <translation>工作站编号：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="44" />
         <source>Trust list file:</source>
         <translation>信任列表文件：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="46" />
         <source>Centre certificate that signs the trust list:</source>
         <translation>信任列表签名证书（交易中心）：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="49" />
         <source>CA certificates for the venue connection (one file per line):</source>
         <translation>场地连接所用 CA 证书（每行一个文件）：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="51" />
         <source>USB key driver (PKCS#11 module):</source>
         <translation>USB Key 驱动（PKCS#11 模块）：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/settings_dialog.py" line="53" />
         <source>A change of language takes effect when the application starts again.</source>
         <translation>更改语言后，重新启动本系统生效。</translation>
     </message>
@@ -1861,30 +1472,24 @@
 <context>
     <name>SignDialog</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/sign_dialog.py" line="11" />
-        <location filename="../../work/wt/present/evaluator_app/ui/sign_dialog.py" line="28" />
         <source>Sign</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/sign_dialog.py" line="14" />
         <source>You are about to sign: {what}
 Signed content cannot be changed afterwards.</source>
         <translation>您即将签署：{what}
 签署后内容不可更改。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/sign_dialog.py" line="21" />
         <source>USB key PIN</source>
         <translation>USB Key PIN 码</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/sign_dialog.py" line="23" />
         <source>Certificate file password</source>
         <translation>证书文件密码</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/sign_dialog.py" line="29" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1892,118 +1497,90 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>StatisticsTab</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="101" />
         <source>Per month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="102" />
         <source>Per quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="103" />
         <source>Per year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="109" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="129" />
         <source>Sessions</source>
         <translation>会话数</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="110" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="131" />
         <source>Bidders</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="111" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="132" />
         <source>Experts</source>
         <translation>专家人数</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="112" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="135" />
         <source>Deviation flags</source>
         <translation>评分偏差</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="113" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="137" />
         <source>Rejected bids</source>
         <translation>否决投标</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="114" />
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="133" />
         <source>Average minutes</source>
         <translation>平均时长（分钟）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="118" />
         <source>Compute</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="121" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="124" />
         <source>Figures are computed on this computer and stay in the centre.</source>
         <translation>数据在本机计算，仅限交易中心内部使用，不上传。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="127" />
         <source>Period</source>
         <translation>期间</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="128" />
         <source>Venue</source>
         <translation>场地</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="130" />
         <source>Lots</source>
         <translation>标段数</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="134" />
         <source>Longest minutes</source>
         <translation>最长时长（分钟）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="136" />
         <source>Recusals</source>
         <translation>回避</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="152" />
         <source>Transaction statistics</source>
         <translation>交易数据分析</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="168" />
         <source>{n} session(s) counted.</source>
         <translation>已统计 {n} 个会话。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="173" />
         <source>all venues</source>
         <translation>全部场地</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="190" />
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/centre/statistics.py" line="206" />
         <source>{n} row(s) written to {path}.</source>
         <translation>已写入 {n} 行到 {path}。</translation>
     </message>
@@ -2011,23 +1588,18 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>StepPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/base.py" line="56" />
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/base.py" line="70" />
         <source>Not signed.</source>
         <translation>未签名。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/base.py" line="81" />
         <source>Signed and received by the venue (receipt kept).</source>
         <translation>已签名并送达场地（回执已保存）。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/base.py" line="88" />
         <source>The venue refused it: {why}</source>
         <translation>场地未接受：{why}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/base.py" line="92" />
         <source>Signed and kept safe on this computer; it will be sent as soon as the venue is reachable.</source>
         <translation>已签名并安全保存在本机，场地连接恢复后将自动发送。</translation>
     </message>
@@ -2035,62 +1607,50 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="49" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="90" />
         <source>{name} ({role}) at {venue}</source>
         <translation>{name}（{role}）· {venue}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="154" />
         <source>Session {id} · phase: {phase} · main venue: {main}</source>
         <translation>会话 {id} · 阶段：{phase} · 主场：{main}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="159" />
         <source>Supervisor console — {id}</source>
         <translation>监督台 — {id}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="161" />
         <source>{title} ({n} alert(s))</source>
         <translation>{title}（{n} 条警报）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="163" />
         <source>⚠ {n} alert(s) not acknowledged</source>
         <translation>⚠ {n} 条警报尚未确认</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="166" />
         <source>The session is paused: experts cannot submit until it resumes.</source>
         <translation>评标已暂停：恢复前专家不能提交。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="178" />
         <source>● Connected to the venue (live)</source>
         <translation>● 已连接场地（实时）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="179" />
         <source>○ Connecting…</source>
         <translation>○ 正在连接…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="181" />
         <source>✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.</source>
         <translation>✕ 无法连接场地；{s} 秒后重试。显示的内容可能不是最新的。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="183" />
         <source>✕ Your login has expired: log in again</source>
         <translation>✕ 登录已过期，请重新登录</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/supervisor/window.py" line="184" />
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
@@ -2098,32 +1658,26 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>WarningsPage</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/warnings_page.py" line="17" />
         <source>Collusion and fraud warnings</source>
         <translation>围标串标预警</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/warnings_page.py" line="25" />
         <source>The committee's reasons (required)</source>
         <translation>委员会的理由（必填）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/warnings_page.py" line="27" />
         <source>Sign the committee's decision</source>
         <translation>签名记录委员会处理意见</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/warnings_page.py" line="31" />
         <source>Decision:</source>
         <translation>处理意见：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/warnings_page.py" line="75" />
         <source>Choose a warning and write the committee's reasons.</source>
         <translation>请选择一条预警并写明委员会的理由。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/pages/warnings_page.py" line="79" />
         <source>the committee's decision on a warning</source>
         <translation>委员会对预警的处理意见</translation>
     </message>
@@ -2131,34 +1685,44 @@ Signed content cannot be changed afterwards.</source>
 <context>
     <name>WarningsTable</name>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="19" />
         <source>Warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="20" />
         <source>Bidders</source>
         <translation>投标人</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="21" />
         <source>Strength</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="22" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="23" />
         <source>Committee's decision</source>
         <translation>委员会处理意见</translation>
     </message>
     <message>
-        <location filename="../../work/wt/present/evaluator_app/ui/warnings_table.py" line="48" />
         <source>not decided</source>
         <translation>尚未处理</translation>
     </message>
+    <message>
+        <source>Analysing the bids… ({done}/{total})</source>
+        <translation>正在分析投标文件…（{done}/{total}）</translation>
+    </message>
+    <message>
+        <source>The analysis starts when the centre publishes the documents.</source>
+        <translation>交易中心发布招投标文件后开始分析。</translation>
+    </message>
+    <message>
+        <source>The analysis failed: {why}</source>
+        <translation>分析失败：{why}</translation>
+    </message>
+    <message>
+        <source>{n} warning(s). The software finds evidence; the committee decides.</source>
+        <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
+    </message>
 </context>
-</TS>
+<context><name>QFileDialog</name><message><source>&amp;Look in:</source><translation>查找范围(&amp;L)：</translation></message><message><source>Files of &amp;type:</source><translation>文件类型(&amp;T)：</translation></message><message><source>Files of type:</source><translation>文件类型：</translation></message><message><source>Look in:</source><translation>查找范围：</translation></message></context><context><name>QPrintSettingsOutput</name><message><source>Page &amp;Set:</source><translation>页面集(&amp;S)：</translation></message></context></TS>

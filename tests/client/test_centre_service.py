@@ -106,7 +106,8 @@ def test_results_from_the_summary_equal_core() -> None:
         json.dumps(summary_json(result, {("E5", "B2", "t-organisation"): "施工组织设计缺冬季方案"}))
     )
     names = {b.id: b.name for b in project.lot("lot-1").bidders}
-    shown = results_from_summary(summary, names, {"E1": "张伟"})
+    items = {i.id: i.name for _g, i in project.lot("lot-1").plan.items()}
+    shown = results_from_summary(summary, names, {"E1": "张伟"}, items)
     assert [(r.bidder_id, r.final) for r in shown.bidders if r.position] == [
         ("B2", Decimal("90.63")),
         ("B1", Decimal("88.17")),
@@ -117,8 +118,22 @@ def test_results_from_the_summary_equal_core() -> None:
     assert (
         set(rejected) == {"B4", "B5"}
         and "张伟" in rejected["B4"][0]
-        and "38500000.00" in rejected["B5"][0]
+        and "「投标保证金按时足额提交」未通过" in rejected["B4"][0]
+        and rejected["B5"][0].startswith("超过最高限价")
+        and "38,500,000.00" in rejected["B5"][0]
     )
+    # the columns add up: technical + commercial + price = final, for every ranked bidder
+    for r in shown.bidders:
+        if r.position:
+            assert r.technical is not None and r.commercial is not None
+            assert r.technical + r.commercial + r.price_score == r.final
+            assert Decimal(0) < r.commercial <= Decimal(20)  # the commercial items' 20 points
+            bidder = next(
+                b for b in summary["aggregate"]["bidders"] if b["bidder_id"] == r.bidder_id
+            )
+            each = [Decimal(t["scored"]) - Decimal(t["technical"]) for t in bidder["totals"]]
+            assert abs(r.commercial - sum(each) / len(each)) <= Decimal("0.01")
+    assert shown.deviations[0].item == "施工组织设计" and shown.deviations[0].bidder
     assert shown.candidates == ("B2", "B1", "B3")
     assert len(shown.per_expert) == 15 and shown.deviations[0].explanation.startswith(
         "施工组织设计"

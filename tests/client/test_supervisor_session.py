@@ -180,6 +180,7 @@ def test_clock_time_reads_venue_times():
 class FakeClient:
     def __init__(self) -> None:
         self.sent: list[tuple[str, Any]] = []
+        self.venue_names: dict[str, str] = {}
 
     async def get(self, path: str) -> Any:
         return {"presence": []} if path.endswith("/presence") else VIEW

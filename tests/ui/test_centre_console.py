@@ -210,7 +210,7 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         await until(lambda: workspace.follow.lines, message="follow lines")
         assert (
             workspace.follow.lines[0].phase == "summary"
-            and "jinan" in cells(workspace.follow.sessions, 3)[0]
+            and "济南主场" in cells(workspace.follow.sessions, 3)[0]
         )
         assert [v.expected for v in workspace.follow.lines[0].venues] == [3, 2]  # jinan, zibo
         shot(workspace, "centre-follow")
@@ -238,12 +238,12 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         rejected = {r.bidder_id: r.reasons for r in collected.results.bidders if r.rejected}
         assert (
             set(rejected) == {"B4", "B5"}
-            and "q-bond" in rejected["B4"][0]
-            and "最高限价" in rejected["B5"][0]
+            and "「投标保证金按时足额提交」未通过" in rejected["B4"][0]
+            and rejected["B5"][0].startswith("超过最高限价")
         )
         assert collected.results.deviations[0].explanation.startswith("施工组织设计")
         assert len(collected.sheets) == 5 and all(s.ok for s in collected.sheets)
-        assert "90.63" in cells(workspace.collect.results, 3)
+        assert "90.63" in cells(workspace.collect.results, 6)  # 技术、商务、价格、最终
         shot(workspace, "centre-collect")
 
         # 5. report: generated at report signing; the centre follows the signatures
@@ -304,9 +304,9 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
             message=lambda: archive_tab.verdict.text(),
         )
         assert archive_tab.report.ok, [c for c in archive_tab.report.checks if not c.ok]
-        assert "evaluation report" in cells(archive_tab.checks, 0) and set(
-            cells(archive_tab.checks, 1)
-        ) == {"通过"}
+        assert "评标报告" in cells(archive_tab.checks, 0) and set(cells(archive_tab.checks, 1)) == {
+            "通过"
+        }
         with zipfile.ZipFile(exported) as archive:
             sheet_member = next(
                 n for n in archive.namelist() if "score_sheet" in n and n.endswith(".json")
@@ -321,7 +321,9 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         )
         assert not archive_tab.report.ok
         assert any(c.name == sheet_member and not c.ok for c in archive_tab.report.checks)
-        assert sheet_member in archive_tab.verdict.text()
+        from evaluator_app.archive.labels import check_name_zh
+
+        assert check_name_zh(sheet_member) in archive_tab.verdict.text()  # by what it is
         assert any(
             c.name == "files" and sheet_member in c.detail for c in archive_tab.report.checks
         )  # the engine ran too
@@ -335,7 +337,7 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
             timeout=40,
             message=lambda: archive_tab.verdict.text(),
         )
-        assert not archive_tab.report.ok and "results.json altered" in archive_tab.verdict.text()
+        assert not archive_tab.report.ok and "评标结果被改动" in archive_tab.verdict.text()
 
         # 7. statistics: this session is counted; CSV exported
         stats = workspace.statistics

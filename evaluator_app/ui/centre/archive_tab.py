@@ -96,21 +96,15 @@ class ArchiveTab(QWidget):
         if not alive(self):
             return
         self.report = report
-        detail = (
-            (lambda c: c.detail)
-            if self.language == "en"
-            else (
-                lambda c: (
-                    f"{c.detail_zh}（{c.detail}）"
-                    if c.detail_zh and c.detail_zh != c.detail
-                    else c.detail
-                )
-            )
-        )
+        english = self.language == "en"
         fill(
             self.checks,
             [
-                (c.name, self.tr("OK") if c.ok else self.tr("FAILED"), detail(c))
+                (
+                    c.name if english else c.name_zh or c.name,
+                    self.tr("OK") if c.ok else self.tr("FAILED"),
+                    c.detail if english else c.detail_zh or c.detail,
+                )
                 for c in report.checks
             ],
             [c.ok for c in report.checks],

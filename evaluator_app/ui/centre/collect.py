@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +24,10 @@ from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, s
 logger = logging.getLogger(__name__)
 
 
+def dash(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}"
+
+
 class CollectTab(QWidget):
     def __init__(self, service: CentreService, language: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -39,13 +44,14 @@ class CollectTab(QWidget):
                 self.tr("Rank"),
                 self.tr("Bidder"),
                 self.tr("Name"),
-                self.tr("Final score"),
-                self.tr("Price score"),
                 self.tr("Technical"),
+                self.tr("Commercial"),
+                self.tr("Price score"),
+                self.tr("Final score"),
                 self.tr("Candidate"),
                 self.tr("Rejected because"),
             ],
-            stretch=7,
+            stretch=8,
         )
         self.per_expert = table([self.tr("Expert"), self.tr("Bidder"), self.tr("Total")], stretch=0)
         self.deviations = table(
@@ -110,9 +116,10 @@ class CollectTab(QWidget):
                     r.position or "—",
                     r.bidder_id,
                     r.name,
-                    r.final if r.final is not None else "—",
-                    r.price_score if r.price_score is not None else "—",
-                    r.technical if r.technical is not None else "—",
+                    dash(r.technical),
+                    dash(r.commercial),
+                    dash(r.price_score),
+                    dash(r.final),
                     yes if r.candidate else "",
                     "；".join(r.reasons),
                 )
@@ -120,14 +127,18 @@ class CollectTab(QWidget):
             ],
             [None if not r.rejected else False for r in results.bidders],
         )
-        fill(self.per_expert, [(t.name, t.bidder_id, t.total) for t in results.per_expert])
+        bidder = {r.bidder_id: f"{r.bidder_id} {r.name}" for r in results.bidders}
+        fill(
+            self.per_expert,
+            [(t.name, bidder.get(t.bidder_id, t.bidder_id), t.total) for t in results.per_expert],
+        )
         fill(
             self.deviations,
             [
                 (
                     d.expert,
-                    d.bidder_id,
-                    d.item_id,
+                    bidder.get(d.bidder_id, d.bidder_id),
+                    d.item or d.item_id,
                     d.score,
                     d.others_mean,
                     d.explanation or self.tr("(no explanation)"),

@@ -83,7 +83,7 @@ class FollowTab(QWidget):
             self._running = False
         if not alive(self):
             return
-        self.lines = follow_lines(sessions, presence)
+        self.lines = follow_lines(sessions, presence, venue_names=self.service.client.venue_names)
         rows = [
             (
                 line.session_id,

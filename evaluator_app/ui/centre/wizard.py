@@ -37,6 +37,7 @@ from evaluator_app.client.centre_plan import (
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.client.explain import Explanation
 from evaluator_app.client.login import LoggedIn
+from evaluator_app.client.names import venue_label
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
 from evaluator_app.ui.pages import base
@@ -82,7 +83,11 @@ class NewSessionWizard(QWidget):
         self.title_edit = QLineEdit()
         self.lot = QComboBox()
         self.lot.currentIndexChanged.connect(self._show_bidders)
-        self.main_venue = QLineEdit(logged.result.venue)
+        self.main_venue = QComboBox()  # by name; the id is the item's data
+        self.names = logged.client.venue_names or {logged.result.venue: logged.result.venue}
+        ordered = sorted(self.names, key=lambda v: (v != logged.result.venue, v))
+        for venue_id in ordered:
+            self.main_venue.addItem(venue_label(venue_id, self.names), venue_id)
         self.start = QLineEdit()
         self.start.setPlaceholderText("2026-12-01T09:00:00+08:00")
         self.bidders = table(
@@ -129,8 +134,9 @@ class NewSessionWizard(QWidget):
             ],
             stretch=2,
         )
-        self.venue_edit = QLineEdit()
-        self.venue_edit.setPlaceholderText(self.tr("Venue"))
+        self.venue_edit = QComboBox()
+        for venue_id in ordered:
+            self.venue_edit.addItem(venue_label(venue_id, self.names), venue_id)
         self.seat_edit = QLineEdit()
         self.seat_edit.setPlaceholderText(self.tr("Seat"))
         assign = QPushButton(self.tr("Assign →"))
@@ -225,7 +231,16 @@ class NewSessionWizard(QWidget):
         bidders = self._bidders()
         fill(
             self.people,
-            [(p.name, role_name(p.role), p.organisation, p.city, p.venue) for p in self.roster],
+            [
+                (
+                    p.name,
+                    role_name(p.role),
+                    p.organisation,
+                    p.city,
+                    venue_label(p.venue, self.names),
+                )
+                for p in self.roster
+            ],
             [False if conflict_reason(p, bidders) else None for p in self.roster],
         )
 
@@ -272,14 +287,14 @@ class NewSessionWizard(QWidget):
     def _suggest_venue(self) -> None:
         row = self.people.currentRow()
         if 0 <= row < len(self.roster):
-            self.venue_edit.setText(self.roster[row].venue)
+            self.venue_edit.setCurrentIndex(self.venue_edit.findData(self.roster[row].venue))
 
     def _assign_selected(self) -> None:
         row = self.people.currentRow()
         if 0 <= row < len(self.roster):
             self.assign(
                 self.roster[row].person_id,
-                self.venue_edit.text().strip(),
+                str(self.venue_edit.currentData() or ""),
                 self.seat_edit.text().strip(),
             )
 
@@ -318,7 +333,10 @@ class NewSessionWizard(QWidget):
     def _show_committee(self) -> None:
         fill(
             self.committee,
-            [(a.person.name, role_name(a.person.role), a.venue, a.seat) for a in self.assignments],
+            [
+                (a.person.name, role_name(a.person.role), venue_label(a.venue, self.names), a.seat)
+                for a in self.assignments
+            ],
         )
 
     # -- create ---------------------------------------------------------------------
@@ -330,7 +348,7 @@ class NewSessionWizard(QWidget):
             self.title_edit.text().strip(),
             self.check.data,
             str(self.lot.currentData() or ""),
-            self.main_venue.text().strip(),
+            str(self.main_venue.currentData() or ""),
             tuple(self.assignments),
             tuple(self.documents),
             self.start.text().strip() or None,

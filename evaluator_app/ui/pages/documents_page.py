@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QWidget
@@ -13,6 +13,8 @@ from qasync import asyncSlot
 
 from evaluator_app.client.downloads import DocState, DocumentStatus
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.client.names import venue_label
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.encrypted_device import EncryptedDevice
@@ -67,7 +69,9 @@ class DocumentsPage(StepPage):
 
     def watermark(self) -> str:
         me = self.session.logged.result
-        return f"{me.name} · {me.venue} {me.seat} · {datetime.now():%Y-%m-%d %H:%M}"
+        where = venue_label(me.venue, self.session.client.venue_names)
+        now = beijing_time(datetime.now(UTC), self.language, seconds=False)
+        return f"{me.name} · {where} {me.seat} · {now}"
 
     def refresh(self) -> None:
         if (

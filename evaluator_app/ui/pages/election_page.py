@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QWidget
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.client.names import venue_label
 from evaluator_app.ui.pages.base import StepPage
 
 
@@ -31,7 +32,13 @@ class ElectionPage(StepPage):
         for member in self.session.committee:
             item = QListWidgetItem(
                 self.tr("{name} · {venue} {seat}").format(
-                    name=member["name"], venue=member["venue"], seat=member["seat"]
+                    name=member["name"],
+                    venue=venue_label(
+                        member["venue"],
+                        self.session.client.venue_names,
+                        self.session.view.get("main_venue"),
+                    ),
+                    seat=member["seat"],
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, member["person_id"])

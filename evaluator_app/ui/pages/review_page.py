@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.ui.pages.base import StepPage
 
@@ -127,7 +128,7 @@ class ReviewPage(StepPage):
                 self.tr(
                     "Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…"
                 ).format(
-                    at=self.receipt["accepted_at"],
+                    at=beijing_time(self.receipt["accepted_at"], self.language),
                     id=self.receipt["artefact_id"],
                     sha=self.receipt["content_sha256"][:16],
                 )

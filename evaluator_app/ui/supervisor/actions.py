@@ -203,7 +203,8 @@ class ActionsPanel(QTabWidget):
         self.absent_combo.clear()
         for row in board.experts():
             if row.status == "assigned":
-                self.absent_combo.addItem(f"{row.name}（{row.venue} {row.seat}）", row.person_id)
+                where = row.venue_name or row.venue
+                self.absent_combo.addItem(f"{row.name}（{where} {row.seat}）", row.person_id)
         if chosen is not None and self.absent_combo.findData(chosen) >= 0:
             self.absent_combo.setCurrentIndex(self.absent_combo.findData(chosen))
         self.absent_button.setEnabled(self.absent_combo.count() > 0)

@@ -43,11 +43,11 @@ class ExpertTable(QGroupBox):
 
     COLUMNS = 7
 
-    def __init__(self, venue: str, language: str, parent: QWidget | None = None):
+    def __init__(self, venue: str, language: str, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.venue = venue
         self.language = language
-        self.setTitle(self.tr("Venue {venue}").format(venue=venue))
+        self.setTitle(title)
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setHorizontalHeaderLabels(
             [
@@ -83,7 +83,7 @@ class ExpertTable(QGroupBox):
                 phase = self.tr("{phase} · submitted").format(phase=phase)
             cells = [
                 row.name,
-                row.venue,
+                row.venue_name or row.venue,
                 row.seat,
                 presence,
                 phase,
@@ -120,7 +120,8 @@ class VenueTables(QWidget):
         for venue, rows in tables.items():
             table = self.tables.get(venue)
             if table is None:
-                table = self.tables[venue] = ExpertTable(venue, self.language)
+                title = rows[0].venue_name if rows and rows[0].venue_name else venue
+                table = self.tables[venue] = ExpertTable(venue, self.language, title)
                 self.layout_.addWidget(table, 1)
             table.show_rows(rows)
 

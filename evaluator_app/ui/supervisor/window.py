@@ -15,6 +15,7 @@ from qasync import asyncSlot
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
@@ -88,7 +89,9 @@ class SupervisorWindow(QMainWindow):
         result = logged.result
         self.who_label.setText(
             self.tr("{name} ({role}) at {venue}").format(
-                name=result.name, role=role_name(result.role.value), venue=result.venue
+                name=result.name,
+                role=role_name(result.role.value),
+                venue=venue_label(result.venue, logged.client.venue_names),
             )
         )
         self.statusBar().addWidget(self.connection_label, 1)
@@ -152,7 +155,9 @@ class SupervisorWindow(QMainWindow):
         phase = phase_name("paused" if board.paused else board.phase) if board.phase else "…"
         self.subtitle.setText(
             self.tr("Session {id} · phase: {phase} · main venue: {main}").format(
-                id=self.session.session_id, phase=phase, main=board.view.get("main_venue", "")
+                id=self.session.session_id,
+                phase=phase,
+                main=venue_label(str(board.view.get("main_venue", "")), board.venue_names),
             )
         )
         count = board.open_alerts

@@ -17,7 +17,12 @@ from evaluator_app.venue.http import (
 async def health(request: web.Request) -> web.Response:
     venue = venue_of(request)
     return json_response(
-        {"venue_id": venue.venue_id, "city": venue.config.city, "time": venue.now_iso()}
+        {
+            "venue_id": venue.venue_id,
+            "city": venue.config.city,
+            "venues": venue.config.names,  # id → name: clients show names, never ids
+            "time": venue.now_iso(),
+        }
     )
 
 

@@ -115,11 +115,10 @@ def _accepted(tx: SqliteTx, session_id: str, kind: str) -> list[ArtefactRecord]:
 
 
 def _system_advance(
-    tx: SqliteTx, venue: Venue, session: SessionRecord, target: Phase, why: str
+    tx: SqliteTx, venue: Venue, session: SessionRecord, target: Phase, why: str, why_zh: str
 ) -> tuple[SessionRecord, EventRecord]:
-    return apply_state(
-        tx, venue, session, advance(state_of(session), target, PhaseRole.SYSTEM), "venue", why
-    )
+    state = advance(state_of(session), target, PhaseRole.SYSTEM)
+    return apply_state(tx, venue, session, state, "venue", why, why_zh)
 
 
 async def submit(
@@ -230,7 +229,12 @@ def _declaration(
     open_seats = any(m.role == "expert" and m.status == "recused" for m in now_members)
     if committee and not open_seats and all(m.person_id in declared for m in committee):
         session, moved = _system_advance(
-            tx, venue, session, Phase.LEADER_ELECTION, "every expert has declared"
+            tx,
+            venue,
+            session,
+            Phase.LEADER_ELECTION,
+            "every expert has declared",
+            "全体专家已签署承诺书",
         )
         events.append(moved)
     return stored, events, session
@@ -301,6 +305,7 @@ def _leader_vote(
                 replace(session, leader_id=leader),
                 Phase.PRELIMINARY_REVIEW,
                 "leader elected",
+                "组长已推选产生",
             )
             events.append(moved)
     return stored, events, session
@@ -417,7 +422,9 @@ def _score_sheet(
         )
     in_hand = {a.person_id for a in _accepted(tx, session.id, "score_sheet")}
     if {m.person_id for m in committee} <= in_hand:
-        session, moved = _system_advance(tx, venue, session, Phase.SUMMARY, "every sheet is in")
+        session, moved = _system_advance(
+            tx, venue, session, Phase.SUMMARY, "every sheet is in", "全部评分表已提交"
+        )
         events.append(moved)
     return stored, events, session
 

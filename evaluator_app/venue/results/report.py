@@ -269,6 +269,7 @@ def close_if_done(
         advance(state_of(session), Phase.CLOSED, PhaseRole.SYSTEM),
         "venue",
         "every member signed or dissented",
+        "全体成员已签署评标报告或记录不同意见",
     )
     return [event]
 

@@ -81,7 +81,8 @@ async def return_sheet(
         if sheet is None:
             raise NotFound(
                 f"no accepted sheet of {expert_id}",
-                f"{expert_id} 没有已接收的评分表",
+                f"{next((m.name for m in members if m.person_id == expert_id), expert_id)}"
+                " 没有已接收的评分表",
                 code="no_sheet",
             )
         tx.set_artefact_status(sheet.id, "returned")
@@ -103,8 +104,15 @@ async def return_sheet(
             )
         ]
         state = advance(state_of(session), Phase.DETAILED_SCORING, PhaseRole.LEADER)
+        name = next((m.name for m in members if m.person_id == expert_id), expert_id)
         _, moved = apply_state(
-            tx, venue, session, state, caller.person_id, f"sheet of {expert_id} returned: {reason}"
+            tx,
+            venue,
+            session,
+            state,
+            caller.person_id,
+            f"sheet of {expert_id} returned: {reason}",
+            f"{name} 的评分表被退回：{reason}",
         )
         return [*events, moved]
 

@@ -219,9 +219,18 @@ async def create_session(venue: Venue, caller: Caller, body: CreateSession) -> S
 
 
 def apply_state(
-    tx: SqliteTx, venue: Venue, session: SessionRecord, state: PhaseState, actor: str, reason: str
+    tx: SqliteTx,
+    venue: Venue,
+    session: SessionRecord,
+    state: PhaseState,
+    actor: str,
+    reason: str,
+    reason_zh: str = "",
 ) -> tuple[SessionRecord, EventRecord]:
-    """Write a new phase state with its audit entry and event; the caller checkpoints the chain."""
+    """Write a new phase state with its audit entry and event; the caller checkpoints the chain.
+
+    ``reason`` is what a person typed, or the venue's own words in English with ``reason_zh``
+    beside them: clients show the one in their language."""
     now = venue.now_iso()
     paused_in = state.paused_in.value if state.paused_in else None
     tx.set_phase(session.id, state.phase.value, paused_in, now)
@@ -243,6 +252,8 @@ def apply_state(
         "reason": reason,
         "by": actor,
     }
+    if reason_zh:
+        payload["reason_zh"] = reason_zh
     event = tx.append_event(session.id, "phase", "all", payload, now)
     return replace(session, phase=state.phase.value, paused_in=paused_in, phase_since=now), event
 
