@@ -10,7 +10,7 @@ import pytest
 from evaluator_app.client.names import venue_label, venues_label
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.errors import ConfigError
-from evaluator_app.venue.setup import init_venue_dir
+from evaluator_app.venue.venue_dir import init_venue_dir
 
 
 def test_names_are_written_read_and_checked(tmp_path: Path) -> None:
