@@ -25,7 +25,7 @@ from evaluator_app.archive.verify import ArchiveReport, verify_archive
 from evaluator_app.client.centre_plan import Person, SessionDraft
 from evaluator_app.client.errors import VenueRefused, VenueUnreachable
 from evaluator_app.client.venue_client import VenueClient
-from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
