@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def register(parser: argparse.ArgumentParser) -> None:
     cred = parser.add_argument_group("credential (one of)")
-    cred.add_argument("--p12", type=Path, help="PKCS#12 file (.p12/.pfx)")
+    cred.add_argument("--p12", type=Path, help="PKCS#12 file (.p12/.pfx) or SM2 key file (.pem)")
     cred.add_argument("--password-file", type=Path, help="file holding the PKCS#12 password")
     cred.add_argument("--pkcs11-module", help="PKCS#11 module of the USB key (.so/.dll)")
     cred.add_argument(
@@ -50,14 +50,14 @@ def _secret(path: Path) -> str:
 
 def open_signer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The credential named on the command line; raises ValueError on a usage mistake."""
-    from evaluator_app.pki.credentials import open_pkcs12, open_token
+    from evaluator_app.pki.credentials import open_key_file, open_token
 
     if bool(args.p12) == bool(args.pkcs11_module):
         raise ValueError("give either --p12 or --pkcs11-module")
     if args.p12:
         if not args.password_file:
             raise ValueError("--p12 needs --password-file")
-        return open_pkcs12(args.p12, _secret(args.password_file))
+        return open_key_file(args.p12, _secret(args.password_file))
     if not args.pin_file or (args.token_label is None and args.slot is None):
         raise ValueError("--pkcs11-module needs --pin-file and --token-label or --slot")
     return open_token(

@@ -39,6 +39,11 @@ class CertificateSummary:
     reasons_zh: tuple[str, ...]
     reasons_en: tuple[str, ...]
     fingerprint: str
+    # "SM2", "ECDSA" or "RSA"; and whether this is the signing certificate of the holder's pair
+    # (a Chinese CA's USB key holds a signing and an encryption certificate: only the signing
+    # one logs in and signs)
+    key_algorithm: str = ""
+    signing_certificate: bool = True
 
 
 def _cn(name: x509.Name) -> str:
@@ -46,6 +51,26 @@ def _cn(name: x509.Name) -> str:
 
     values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(values[0].value) if values else name.rfc4514_string()
+
+
+def _algorithm(cert: x509.Certificate) -> str:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+
+    from evaluator_app.pki import sm2
+
+    spki = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)).public_key
+    if sm2.is_sm2_key(spki):
+        return "SM2"
+    return {"ec": "ECDSA", "rsa": "RSA"}.get(spki.algorithm, spki.algorithm.upper())
+
+
+def _signs(cert: x509.Certificate) -> bool:
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return bool(ku.digital_signature or ku.content_commitment)
 
 
 async def describe_certificate(
@@ -60,6 +85,8 @@ async def describe_certificate(
 
     fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
     base = dict(
+        key_algorithm=_algorithm(cert),
+        signing_certificate=_signs(cert),
         holder=_cn(cert.subject),
         issuer=_cn(cert.issuer),
         not_before=cert.not_valid_before_utc,
@@ -108,9 +135,10 @@ async def find_tokens(module_path: str) -> list[TokenInfo]:
 async def open_p12(path: Path, password: str) -> Signer:
     import asyncio  # not at import time: the login window paints before the loop machinery loads
 
-    from evaluator_app.pki.credentials import open_pkcs12
+    from evaluator_app.pki.credentials import open_key_file
 
-    return await asyncio.to_thread(open_pkcs12, path, password)
+    # a .p12/.pfx file, or an SM2 key file (PEM) as Chinese CAs issue them
+    return await asyncio.to_thread(open_key_file, path, password)
 
 
 async def open_usb_key(

@@ -15,7 +15,7 @@ from evaluator_app.core.plan import Lot, Project
 from evaluator_app.core.project_file import loads_project
 from evaluator_app.demo.documents import demo_documents
 from evaluator_app.demo.world import EXPERTS, SEATS, DemoWorld
-from evaluator_app.pki.credentials import Signer, open_pkcs12
+from evaluator_app.pki.credentials import Signer, open_key_file
 from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
 from evaluator_app.protocol.artefacts import (
     Declaration,
@@ -72,7 +72,11 @@ class Actor:
         self.person_id = world.pki.person(key).person_id
 
     def signer(self) -> Signer:
-        return open_pkcs12(self.person.p12, self.person.password)
+        if self.person.skf_library:  # the demo's SM2 expert on the software SKF key
+            from evaluator_app.pki.credentials.skf import open_skf
+
+            return open_skf(self.person.skf_library, self.person.password)
+        return open_key_file(self.person.p12, self.person.password)
 
     async def login(self) -> Actor:
         with self.signer() as signer:

@@ -40,6 +40,16 @@ class SelfTestFailed(Exception):
     pass
 
 
+def _algorithms(world: DemoWorld, people: dict[str, Actor]) -> str:
+    """Who signs with what: the committee mixes SM2 (SDCA) and ECDSA (NCA) certificates."""
+    by: dict[str, list[str]] = {"SM2": [], "ECDSA": []}
+    for actor in people.values():
+        p = actor.person
+        tag = "（SKF USB Key）" if p.skf_library else ""
+        by[p.key_algorithm].append(p.name + tag)
+    return f"SM2: {' '.join(by['SM2'])}; ECDSA: {' '.join(by['ECDSA'])}"
+
+
 def check(condition: bool, what: str) -> None:
     if not condition:
         raise SelfTestFailed(what)
@@ -61,7 +71,7 @@ async def run_selftest(
             world, "expert-nca-2", relay.url
         ).login()  # Zibo, through a line we can cut
         experts = {k: people[k] for k in PLAYS}
-        say("1/10 登录与签到 everyone logged in by signature")
+        say("1/10 登录与签到 everyone logged in by signature; " + _algorithms(world, people))
 
         for key in ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2"]:
             await people[key].send(

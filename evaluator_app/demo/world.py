@@ -14,6 +14,9 @@ from evaluator_app.venue.venue_dir import init_venue_dir
 # who plays in the demo, where they sit (venue, seat) and their workstation
 EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2", "expert-dual-sd"]
 SUBSTITUTE = "expert-sd-3"  # replaces the expert who recuses in the self-test
+# SDCA's people hold SM2 certificates (pki/demo_build.SM2_CAS), NCA's ECDSA ones; this SM2
+# expert signs on the software SKF USB key when it can be built here (gcc, libssl-dev)
+SKF_EXPERT = "expert-sd-3"
 SEATS: dict[str, tuple[str, str]] = {
     "expert-sd-1": ("jinan", "A01"),
     "expert-sd-2": ("jinan", "A02"),
@@ -43,8 +46,10 @@ class DemoPerson:
     seat: str
     workstation: str
     data_dir: Path
-    p12: Path
-    password: str
+    p12: Path  # the certificate file: PKCS#12 (ECDSA) or SM2 key file (PEM)
+    password: str  # also the PIN of the software SKF key
+    key_algorithm: str = "ECDSA"  # or "SM2"
+    skf_library: str | None = None  # set when this person's key is on the software SKF key
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
         )
         state_file.write_text(json.dumps(state), "utf-8")
     roots = tuple(str(ca.root_cert) for ca in pki.cas if ca.status == "granted")
+    skf = _software_skf(root, pki)
     people = []
     for key, (venue, seat) in SEATS.items():
         person = pki.person(key)
@@ -107,6 +113,8 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
                 data_dir,
                 person.p12,
                 person.password,
+                "SM2" if person.p12.name.endswith(".sm2.pem") else "ECDSA",
+                skf if key == SKF_EXPERT else None,
             )
         )
     return DemoWorld(
@@ -119,6 +127,42 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
     )
 
 
+def _software_skf(root: Path, pki: DemoPki) -> str | None:
+    """Build the software SKF key and put SKF_EXPERT's SM2 key on it; None (and why, logged
+    and printed by the demo) where it cannot be built — that expert then uses the key file."""
+    import logging
+
+    from evaluator_app.pki import softskf
+    from evaluator_app.pki.credentials.sm2_file import read_key_file
+
+    person = pki.person(SKF_EXPERT)
+    try:
+        lib = softskf.build(root / "skf")
+    except softskf.SoftSkfError as exc:
+        logging.getLogger(__name__).warning("%s", exc.message_en)
+        return None
+    tokens = root / "skf" / "tokens"  # where the library looks by default (beside itself)
+    if not (tokens / "WANGFANG-SKF" / "device").exists():
+        key, certs = read_key_file(person.p12.read_bytes(), person.password.encode())
+        softskf.provision(
+            tokens,
+            "WANGFANG-SKF",
+            key=key,
+            sign_cert_der=certs[0].dump(),
+            pin=person.password,
+            label=f"{person.name} SM2 USB Key",
+            serial="SKF-0001",
+        )
+    return str(lib)
+
+
+def credential_kind(person: DemoPerson) -> str:
+    """ "skf" (SM2 on the software SKF key), "sm2-file" or "p12" (ECDSA)."""
+    if person.skf_library:
+        return "skf"
+    return "sm2-file" if person.key_algorithm == "SM2" else "p12"
+
+
 def describe(world: DemoWorld) -> list[str]:
     lines = [
         f"演示目录 demo folder: {world.root}",
@@ -126,8 +170,20 @@ def describe(world: DemoWorld) -> list[str]:
         f"CA 服务 CRL/OCSP/TSA: http://127.0.0.1:{world.services_port}",
         "演示人员 demo people (certificate file and password):",
     ]
+    kinds = {
+        "skf": "SM2 软件 USB Key（SKF）software SKF key",
+        "sm2-file": "SM2 证书文件 key file",
+        "p12": "ECDSA .p12",
+    }
     for p in world.people:
         lines.append(
-            f"  {p.name:4} {p.role:10} {CITY[p.venue]} {p.seat:4}  {p.p12}  password {p.password}"
+            f"  {p.name:4} {p.role:10} {CITY[p.venue]} {p.seat:4}  {kinds[credential_kind(p)]}"
+            f"  {p.p12}  password {p.password}"
+        )
+    if not any(p.skf_library for p in world.people):
+        lines.append(
+            "  (软件 SKF 令牌无法构建（需要 gcc 和 libssl-dev）：王芳改用 SM2 证书文件 /"
+            " the software SKF key could not be built (needs gcc and libssl-dev):"
+            " 王芳 uses her SM2 key file)"
         )
     return lines

@@ -11,7 +11,9 @@ from typing import Any
 
 from cryptography import x509
 
+from evaluator_app.pki import sm2, sm2_x509
 from evaluator_app.pki import x509_build as xb
+from evaluator_app.pki.credentials.sm2_file import plain_pkcs8_pem, write_key_file
 from evaluator_app.pki.trust_list import sign_trust_list, trust_list_from_config
 
 log = logging.getLogger(__name__)
@@ -27,14 +29,14 @@ CA_SPECS: list[tuple[str, str, str, dict[str, str], list[str]]] = [
         "山东省数字证书认证中心 SDCA",
         "granted",
         {"kind": "subject-serial-number"},
-        ["auth", "sign", "timestamp"],
+        ["auth", "sign"],
     ),
     (
         "nca",
         "国家数字证书 NCA",
         "granted",
         {"kind": "san-other-name", "oid": OID_ID_NUMBER},
-        ["auth", "sign"],
+        ["auth", "sign", "timestamp"],
     ),
     (
         "rogue",
@@ -73,8 +75,15 @@ PEOPLE: list[tuple[str, str, str, str, str, str]] = [
     ("expert-old", "何平", "expert", "oldca", "valid", "370000199001010155"),
 ]
 
-VENUES = [("jinan", "济南", "sdca", 8443), ("zibo", "淄博", "nca", 8444)]
-WORKSTATIONS = [("ws-jinan-01", "sdca"), ("ws-jinan-02", "sdca"), ("ws-zibo-01", "nca")]
+# SDCA's hierarchy is SM2 (GM/T 0015), as the real one's is: its people log in and sign with SM2
+# (one of them on the software SKF key, see demo/world.py). NCA stays ECDSA P-256, so a
+# committee mixes both. Machine certificates (venue TLS, workstations, the TSA) come from NCA:
+# Python's TLS cannot use an SM2 certificate (TLCP is out of scope, docs/guomi.md).
+SM2_CAS = frozenset({"sdca"})
+
+VENUES = [("jinan", "济南", "nca", 8443), ("zibo", "淄博", "nca", 8444)]
+WORKSTATIONS = [("ws-jinan-01", "nca"), ("ws-jinan-02", "nca"), ("ws-zibo-01", "nca")]
+Key = xb.PrivateKey | sm2.PrivateKey
 
 
 @dataclass
@@ -82,7 +91,7 @@ class _Ca:
     id: str
     name: str
     cert: x509.Certificate
-    key: xb.PrivateKey
+    key: Key
     root: x509.Certificate
     crl_url: str
     ocsp_url: str
@@ -93,16 +102,26 @@ class _Writer:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def cert_and_key(self, rel: str, cert: x509.Certificate, key: xb.PrivateKey) -> dict[str, str]:
+    def cert_and_key(self, rel: str, cert: x509.Certificate, key: Key) -> dict[str, str]:
         (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
         xb.write_cert(self.root / f"{rel}.pem", cert)
-        xb.write_key(self.root / f"{rel}.key", key)
+        if isinstance(key, sm2.PrivateKey):
+            path = self.root / f"{rel}.key"
+            path.write_bytes(plain_pkcs8_pem(key))
+            path.chmod(0o600)
+        else:
+            xb.write_key(self.root / f"{rel}.key", key)
         return {"cert": f"{rel}.pem", "key": f"{rel}.key"}
 
-    def p12(
-        self, rel: str, name: str, key: xb.PrivateKey, cert: x509.Certificate, ca: _Ca
-    ) -> dict[str, str]:
+    def p12(self, rel: str, name: str, key: Key, cert: x509.Certificate, ca: _Ca) -> dict[str, str]:
+        """The person's certificate file: PKCS#12, or for an SM2 key an SM2 key file (PEM)."""
         password = xb.random_password()
+        if isinstance(key, sm2.PrivateKey):
+            certs = [sm2_x509.to_asn1(c) for c in (cert, ca.cert, ca.root)]
+            path = self.root / f"{rel}.sm2.pem"
+            path.write_bytes(write_key_file(key, certs, password.encode(), iterations=20_000))
+            path.chmod(0o600)
+            return {"p12": f"{rel}.sm2.pem", "password": password}
         xb.write_p12(self.root / f"{rel}.p12", name, key, cert, [ca.cert, ca.root], password)
         return {"p12": f"{rel}.p12", "password": password}
 
@@ -118,6 +137,15 @@ def _person_name(
     if ca_id == "oldca":
         return xb.make_name(name, org="OldCA 个人用户", unit=unit, extra=[(OID_UID, person_id)]), []
     return xb.make_name(name, org="个人用户", unit=unit, serial_number=person_id), []
+
+
+def _build(*, subject_key: Key, issuer_key: Key, **kw: Any) -> x509.Certificate:
+    """An ECDSA certificate, or an SM2 one where the issuing CA is SM2 (keys match the CA)."""
+    if isinstance(issuer_key, sm2.PrivateKey):
+        assert isinstance(subject_key, sm2.PrivateKey)
+        return sm2_x509.build_cert(public_key=subject_key.public, issuer_key=issuer_key, **kw)
+    assert not isinstance(subject_key, sm2.PrivateKey)
+    return xb.build_cert(public_key=subject_key.public_key(), issuer_key=issuer_key, **kw)
 
 
 def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> None:
@@ -136,10 +164,12 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
     year = timedelta(days=365)
     cas: dict[str, _Ca] = {}
     for ca_id, ca_name, status, rule, _services in CA_SPECS:
-        root_key, ca_key = xb.new_key(), xb.new_key()
-        root = xb.build_cert(
+        use_sm2 = ca_id in SM2_CAS
+        root_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
+        ca_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
+        root = _build(
             subject=xb.make_name(f"{ca_name} Root", org=ca_name),
-            public_key=root_key.public_key(),
+            subject_key=root_key,
             issuer_cert=None,
             issuer_key=root_key,
             not_before=now - 5 * year,
@@ -150,9 +180,9 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         )
         # CA certificates carry no CRL/OCSP pointers: hard-fail then needs revocation data for
         # end-entity certificates only (as is common for offline roots).
-        issuing = xb.build_cert(
+        issuing = _build(
             subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name),
-            public_key=ca_key.public_key(),
+            subject_key=ca_key,
             issuer_cert=root,
             issuer_key=root_key,
             not_before=now - 4 * year,
@@ -189,12 +219,12 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         )
         index["cas"].append(entry)
 
-    def issue(ca: _Ca, subject: x509.Name, key: xb.PrivateKey, **kw: Any) -> x509.Certificate:
+    def issue(ca: _Ca, subject: x509.Name, key: Key, **kw: Any) -> x509.Certificate:
         kw.setdefault("not_before", now - year)
         kw.setdefault("not_after", now + 2 * year)
-        return xb.build_cert(
+        return _build(
             subject=subject,
-            public_key=key.public_key(),
+            subject_key=key,
             issuer_cert=ca.cert,
             issuer_key=ca.key,
             crl_url=ca.crl_url,
@@ -203,7 +233,8 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         )
 
     for pid, name, role, ca_id, status, person_id in PEOPLE:
-        ca, key = cas[ca_id], xb.new_key()
+        ca = cas[ca_id]
+        key: Key = sm2.PrivateKey.generate() if ca_id in SM2_CAS else xb.new_key()
         subject, other_names = _person_name(
             ca_id,
             name,
@@ -274,10 +305,10 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             }
         )
 
-    tsa_ca, tsa_key = cas["sdca"], xb.new_key()
+    tsa_ca, tsa_key = cas["nca"], xb.new_key()
     tsa_cert = issue(
         tsa_ca,
-        xb.make_name("SDCA 时间戳服务 TSA", org=tsa_ca.name),
+        xb.make_name("NCA 时间戳服务 TSA", org=tsa_ca.name),
         tsa_key,
         key_usage=("digital_signature", "content_commitment"),
         eku=[xb.EKU_TIME_STAMPING],
@@ -285,16 +316,16 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
     )
     index["tsa"] = {
         "id": "tsa",
-        "name": "SDCA TSA",
-        "ca": "sdca",
+        "name": "NCA TSA",
+        "ca": "nca",
         "url": f"{services_url}/tsa",
         **w.cert_and_key("tsa/tsa", tsa_cert, tsa_key),
     }
 
     for ca in cas.values():
-        crl = xb.build_crl(
+        crl = (sm2_x509.build_crl if isinstance(ca.key, sm2.PrivateKey) else xb.build_crl)(
             issuer_cert=ca.cert,
-            issuer_key=ca.key,
+            issuer_key=ca.key,  # type: ignore[arg-type]
             revoked=ca.revoked,
             this_update=now - timedelta(hours=1),
             next_update=now + timedelta(days=7),
@@ -333,6 +364,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
                 "identity_rule": e["identity_rule"],
                 "crl_urls": [e["crl_url"]],
                 "ocsp_urls": [e["ocsp_url"]],
+                **({"sm2_signer_id": sm2.DEFAULT_ID.decode()} if e["id"] in SM2_CAS else {}),
             }
             for e in index["cas"]
             if e["status"] != "unrecognised"

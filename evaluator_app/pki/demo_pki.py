@@ -14,8 +14,13 @@ from typing import Any
 
 from cryptography import x509
 
+from evaluator_app.pki import sm2
 from evaluator_app.pki.errors import DemoPkiError
-from evaluator_app.pki.x509_build import PrivateKey, load_cert, load_key
+from evaluator_app.pki.sm2_x509 import load_private_key
+from evaluator_app.pki.x509_build import PrivateKey, load_cert
+
+# SDCA's keys are SM2 (demo_build.SM2_CAS), the others ECDSA
+AnyKey = PrivateKey | sm2.PrivateKey
 
 INDEX_NAME = "index.json"
 
@@ -38,8 +43,8 @@ class DemoCa:
     def load_cert(self) -> x509.Certificate:
         return load_cert(self.cert)
 
-    def load_key(self) -> PrivateKey:
-        return load_key(self.key)
+    def load_key(self) -> AnyKey:
+        return load_private_key(self.key)
 
     def load_root(self) -> x509.Certificate:
         return load_cert(self.root_cert)
@@ -62,8 +67,8 @@ class DemoPerson:
     def load_cert(self) -> x509.Certificate:
         return load_cert(self.cert)
 
-    def load_key(self) -> PrivateKey:
-        return load_key(self.key)
+    def load_key(self) -> AnyKey:
+        return load_private_key(self.key)
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,8 @@ class DemoEntity:
     def load_cert(self) -> x509.Certificate:
         return load_cert(self.cert)
 
-    def load_key(self) -> PrivateKey:
-        return load_key(self.key)
+    def load_key(self) -> AnyKey:
+        return load_private_key(self.key)
 
 
 @dataclass(frozen=True)

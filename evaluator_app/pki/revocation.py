@@ -17,6 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
+from evaluator_app.pki import sm2, sm2_x509
 from evaluator_app.pki.x509_build import PrivateKey
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ def build_ocsp_response(
     request_der: bytes,
     *,
     issuer_cert: x509.Certificate,
-    issuer_key: PrivateKey,
+    issuer_key: PrivateKey | sm2.PrivateKey,
     revoked: dict[int, datetime],
     known_serials: set[int] | None,
     now: datetime | None = None,
@@ -198,12 +199,22 @@ def build_ocsp_response(
         revocation_time=rev_time,
         revocation_reason=rev_reason,
     )
-    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer_cert)
+    sm2_issuer = isinstance(issuer_key, sm2.PrivateKey)
+    # cryptography cannot read an SM2 key: draft with a placeholder, then re-sign with SM2
+    responder = sm2_x509.placeholder_cert() if sm2_issuer else issuer_cert
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, responder)
     try:  # echo the nonce: clients such as `openssl ocsp` check it against replay
         nonce = req.extensions.get_extension_for_class(x509.OCSPNonce).value
         builder = builder.add_extension(nonce, critical=False)
     except x509.ExtensionNotFound:
         pass
+    if isinstance(issuer_key, sm2.PrivateKey):
+        draft = builder.sign(sm2_x509.placeholder_key(), hashes.SHA256())
+        return sm2_x509.resign_ocsp_response(
+            draft.public_bytes(serialization.Encoding.DER),
+            issuer_cert=issuer_cert,
+            issuer_key=issuer_key,
+        )
     resp = builder.sign(issuer_key, hashes.SHA256())
     return resp.public_bytes(serialization.Encoding.DER)
 

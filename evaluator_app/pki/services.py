@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from evaluator_app.pki import sm2, sm2_x509
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.revocation import build_ocsp_response
 from evaluator_app.pki.x509_build import PrivateKey, build_crl
@@ -58,6 +59,7 @@ class _EcdsaTimeStamper(DummyTimeStamper):
         return info
 
     def _sign_tst_info(self, tst_info_data, md_algorithm, dt):  # type: ignore[no-untyped-def]
+        md_algorithm = _own_hash(md_algorithm)
         digest = hashes.Hash(_HASHES[md_algorithm]())
         digest.update(tst_info_data)
         signed_attrs = cms.CMSAttributes(
@@ -72,6 +74,7 @@ class _EcdsaTimeStamper(DummyTimeStamper):
         return signature, signed_attrs
 
     def _build_signed_data(self, tst_info_data, md_algorithm, signature, signed_attrs):  # type: ignore[no-untyped-def]
+        md_algorithm = _own_hash(md_algorithm)
         data = super()._build_signed_data(tst_info_data, md_algorithm, signature, signed_attrs)
         data["signer_infos"][0]["signature_algorithm"] = algos.SignedDigestAlgorithm(
             {"algorithm": f"{md_algorithm}_ecdsa"}
@@ -80,6 +83,12 @@ class _EcdsaTimeStamper(DummyTimeStamper):
 
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+# an SM2 signature is stamped over its SM3 imprint; the (ECDSA) TSA signs its token with SHA-256
+_IMPRINTS = frozenset({*_HASHES, "sm3"})
+
+
+def _own_hash(md_algorithm: str) -> str:
+    return md_algorithm if md_algorithm in _HASHES else "sha256"
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -105,7 +114,7 @@ def make_tsa_handler(
         try:
             req = tsp.TimeStampReq.load(body)
             algorithm = req["message_imprint"]["hash_algorithm"]["algorithm"].native
-            if algorithm not in _HASHES:
+            if algorithm not in _IMPRINTS:
                 raise ValueError(f"unsupported hash {algorithm}")
             req.native  # force a full parse: a malformed request must fail here
             reply = stamper.request_tsa_response(req).dump()
@@ -136,9 +145,9 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
             raise web.HTTPNotFound(text=f"no CA {ca_id}")
         cert, key = ca_material[ca_id]
         now = datetime.now(UTC)
-        data = build_crl(
+        data = (sm2_x509.build_crl if isinstance(key, sm2.PrivateKey) else build_crl)(
             issuer_cert=cert,
-            issuer_key=key,
+            issuer_key=key,  # type: ignore[arg-type]
             revoked=sorted(revoked(ca_id).items()),
             this_update=now - timedelta(minutes=5),
             next_update=now + timedelta(days=1),

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import crl as asn1_crl
@@ -32,6 +33,26 @@ def _placeholder() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
+def placeholder_key() -> ec.EllipticCurvePrivateKey:
+    return _placeholder()
+
+
+@cache
+def placeholder_cert() -> x509.Certificate:
+    """A certificate for the placeholder key, where a builder insists on one (OCSP responder)."""
+    from datetime import UTC, timedelta
+
+    now = datetime.now(UTC)
+    return x509_build.build_cert(
+        subject=x509_build.make_name("placeholder"),
+        public_key=_placeholder().public_key(),
+        issuer_cert=None,
+        issuer_key=_placeholder(),
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=1),
+    )
+
+
 def key_id(public: sm2.PublicKey) -> bytes:
     """RFC 5280 method 1 key identifier: SHA-1 of the subjectPublicKey bits."""
     return hashlib.sha1(public.point).digest()
@@ -41,6 +62,25 @@ def _asn1(cert: x509.Certificate | asn1_x509.Certificate) -> asn1_x509.Certifica
     if isinstance(cert, asn1_x509.Certificate):
         return cert
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+to_asn1 = _asn1
+
+
+def load_private_key(path: Path) -> ec.EllipticCurvePrivateKey | sm2.PrivateKey:
+    """An unencrypted PEM key of the demo PKI: ECDSA, or SM2 (which cryptography cannot load)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    from evaluator_app.pki.credentials.sm2_file import read_key_file
+
+    data = path.read_bytes()
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except UnsupportedAlgorithm:
+        return read_key_file(data, b"", path.name)[0]
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise TypeError(f"{path}: expected an EC or SM2 private key")
+    return key
 
 
 def _crypto(der: bytes) -> x509.Certificate:

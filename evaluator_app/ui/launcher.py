@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.demo.runner import ServicesThread, app_command
-from evaluator_app.demo.world import CITY, DemoPerson, DemoWorld
+from evaluator_app.demo.world import CITY, DemoPerson, DemoWorld, credential_kind
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.phase_names import role_name
 from evaluator_app.ui.style import apply_style
@@ -44,23 +44,30 @@ class Launcher(QMainWindow):
             )
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(len(world.people), 5)
+        self.table = QTableWidget(len(world.people), 6)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),
                 self.tr("Role"),
                 self.tr("Venue / seat"),
+                self.tr("Certificate"),
                 self.tr("Certificate password"),
                 "",
             ]
         )
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        kinds = {
+            "skf": self.tr("SM2 on the software SKF USB key (self-test); SM2 key file in the app"),
+            "sm2-file": self.tr("SM2 key file"),
+            "p12": self.tr("ECDSA .p12 file"),
+        }
         self.buttons: dict[str, QPushButton] = {}
         for row, person in enumerate(world.people):
             cells = [
                 person.name,
                 role_name(person.role),
                 f"{CITY[person.venue]} {person.seat}",
+                kinds[credential_kind(person)],
                 person.password,
             ]
             for column, text in enumerate(cells):
@@ -70,7 +77,7 @@ class Launcher(QMainWindow):
             button = QPushButton(self.tr("Open"))
             button.clicked.connect(lambda _=False, p=person: self.open_as(p))
             self.buttons[person.key] = button
-            self.table.setCellWidget(row, 4, button)
+            self.table.setCellWidget(row, 5, button)
         self.status = QLabel(
             self.tr("Venue {url} · demo folder {dir}").format(url=world.venue_url, dir=world.root)
         )

@@ -177,6 +177,11 @@ class LoginPage(QWidget):
             self.tr("Valid: {start} to {end}").format(
                 start=f"{summary.not_before:%Y-%m-%d}", end=f"{summary.not_after:%Y-%m-%d}"
             ),
+            (
+                self.tr("{alg} signing certificate: used to log in and to sign")
+                if summary.signing_certificate
+                else self.tr("{alg} encryption certificate: it cannot log in or sign")
+            ).format(alg=summary.key_algorithm),
         ]
         if summary.recognised:
             lines.append("✔ " + self.tr("Recognised: this CA is on the mutual-recognition list"))
@@ -203,7 +208,7 @@ class LoginPage(QWidget):
 
     def _browse_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx)")
+            self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx *.pem)")
         )
         if path:
             self.file_edit.setText(path)

@@ -107,7 +107,7 @@ async def test_tsa_answers_rfc3161(
     tst_info = signed_data["encap_content_info"]["content"].parsed
     assert tst_info["message_imprint"]["hashed_message"].native == digest
     root = asn1_x509.Certificate.load(
-        demo_pki.ca("sdca").load_root().public_bytes(serialization.Encoding.DER)
+        demo_pki.ca("nca").load_root().public_bytes(serialization.Encoding.DER)
     )
     context = ValidationContext(trust_roots=[root], revocation_mode="soft-fail")
     status = await validate_tst_signed_data(signed_data, context, lambda _alg: digest)
@@ -159,7 +159,7 @@ async def test_ocsp_unknown_serial_gives_revocation_unknown(
 
     from evaluator_app.pki.x509_build import build_cert, make_name, new_key
 
-    ca = demo_pki.ca("sdca")
+    ca = demo_pki.ca("nca")  # an ECDSA CA (SDCA's hierarchy is SM2)
     now, key = datetime.now(UTC), new_key()
     cert = build_cert(
         subject=make_name("陌生人", serial_number="370000199001019999"),
@@ -239,7 +239,7 @@ def test_openssl_accepts_ocsp_and_tsa_answers(
     )
     with urllib.request.urlopen(req, timeout=10) as resp:
         reply.write_bytes(resp.read())
-    sdca = demo_pki.ca("sdca")
+    tsa_ca = demo_pki.ca(demo_pki.tsa.ca or "nca")
     verify = subprocess.run(
         [
             "openssl",
@@ -250,9 +250,9 @@ def test_openssl_accepts_ocsp_and_tsa_answers(
             "-queryfile",
             str(query),
             "-CAfile",
-            str(sdca.root_cert),
+            str(tsa_ca.root_cert),
             "-untrusted",
-            str(sdca.cert),
+            str(tsa_ca.cert),
         ],
         capture_output=True,
         text=True,

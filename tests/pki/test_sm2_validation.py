@@ -74,8 +74,9 @@ def test_trust_list_carries_the_sm2_signer_id(mixed_list: TrustList) -> None:
     entries = {c["name"]: c for c in body["trust_list"]["cas"]} if "trust_list" in body else None
     raw = entries or {c["name"]: c for c in _cas(body)}
     assert raw["SM2 测试 CA"]["sm2_signer_id"] == "1234567812345678"
-    # ECDSA entries are written as before
-    assert all("sm2_signer_id" not in c for n, c in raw.items() if n != "SM2 测试 CA")
+    # SDCA's hierarchy is SM2 in the demo too; the ECDSA entries are written as before
+    assert raw["山东省数字证书认证中心 SDCA"]["sm2_signer_id"] == "1234567812345678"
+    assert "sm2_signer_id" not in raw["国家数字证书 NCA"]
     again = parse_body(body)
     assert again.ca("SM2 测试 CA").sm2_signer_id == "1234567812345678"
 
@@ -164,7 +165,7 @@ def test_cms_sm2_side_by_side_with_ecdsa(
     data = b'{"sheet":"B2","score":"90.63"}'
     with open_sm2_file(key_file, "密码") as sm2_signer:
         sm2_cms = sign_detached(data, sm2_signer)
-    expert = demo_pki.find_people(role="expert", status="valid")[0]
+    expert = demo_pki.find_people(role="expert", status="valid", ca="nca")[0]
     with open_pkcs12(expert.p12, expert.password) as ec_signer:
         ec_cms = sign_detached(data, ec_signer)
     for cms_der, alg in ((sm2_cms, "sm2_sm3"), (ec_cms, "sha256_ecdsa")):

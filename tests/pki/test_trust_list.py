@@ -36,7 +36,7 @@ def test_loads_and_describes_cas(trust_list: TrustList, demo_pki: DemoPki) -> No
     assert (
         old.status is CaStatus.WITHDRAWN and old.withdrawn_at == demo_pki.ca("oldca").withdrawn_at
     )
-    assert Service.TIMESTAMP in trust_list.ca(demo_pki.ca("sdca").name).services
+    assert Service.TIMESTAMP in trust_list.ca(demo_pki.ca("nca").name).services
     assert (
         trust_list.ca(demo_pki.ca("nca").name).identity_rule.kind is IdentityRuleKind.SAN_OTHER_NAME
     )

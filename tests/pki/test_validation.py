@@ -159,16 +159,16 @@ def test_service_not_recognised_and_timestamp_purpose(
         demo_pki.tsa.load_cert(), "timestamp", trust_list, revocation=offline
     )
     assert tsa.ok and tsa.identity is None
-    # NCA is recognised for auth and sign only
-    nca = validate_certificate(
-        demo_pki.person("expert-nca-1").load_cert(), "timestamp", trust_list, revocation=offline
-    )
-    assert ReasonCode.SERVICE_NOT_RECOGNISED in nca.codes
-    # a person certificate has no timeStamping EKU
+    # SDCA (SM2) is recognised for auth and sign only
     sd = validate_certificate(
         demo_pki.person("expert-sd-1").load_cert(), "timestamp", trust_list, revocation=offline
     )
-    assert sd.codes == (ReasonCode.WRONG_KEY_USAGE,)
+    assert ReasonCode.SERVICE_NOT_RECOGNISED in sd.codes
+    # a person certificate has no timeStamping EKU
+    nca = validate_certificate(
+        demo_pki.person("expert-nca-1").load_cert(), "timestamp", trust_list, revocation=offline
+    )
+    assert nca.codes == (ReasonCode.WRONG_KEY_USAGE,)
 
 
 def test_identity_required_for_people_not_for_venues(

@@ -106,6 +106,21 @@ def open_sm2_file(
     return Sm2FileSigner(key, holder, tuple(c for c in certs if c is not holder), signer_id)
 
 
+def open_key_file(path: str | Path, password: str | bytes | None) -> Signer:
+    """A certificate file as a person picks it: an SM2 key file (PEM) or a PKCS#12 file."""
+    from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        msg_zh = f"无法读取证书文件 {p}"
+        raise CredentialError(f"cannot read {p}: {exc.strerror}", msg_zh) from exc
+    if b"-----BEGIN" in data[:65536] and is_sm2_key_file(data):
+        return open_sm2_file(p, password)
+    return open_pkcs12(p, password)
+
+
 def is_sm2_key_file(data: bytes) -> bool:
     """A PEM file whose key block holds an SM2 key (used to route a chosen file)."""
     blocks = dict((label.decode(), body) for label, body in _PEM.findall(data))
