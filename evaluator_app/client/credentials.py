@@ -66,6 +66,8 @@ def _algorithm(cert: x509.Certificate) -> str:
 
 
 def _signs(cert: x509.Certificate) -> bool:
+    from cryptography import x509
+
     try:
         ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:

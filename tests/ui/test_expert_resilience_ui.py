@@ -200,7 +200,8 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
     not softhsm.softhsm_available(), reason="SoftHSM2 (softhsm2 package) is not installed"
 )
 def test_usb_key_wrong_pin_then_right_pin(qtbot, drive, venue, tmp_path):
-    person = venue.demo.person(UI_EXPERT)
+    # 孙丽's NCA (ECDSA) certificate: SoftHSM2 has no SM2, and her SDCA one is SM2
+    person = venue.demo.person("expert-dual-nca")
     token = softhsm.create_token(tmp_path / "hsm", "sunli-key", "246810", "13579111")
     softhsm.import_identity(token, person.load_key(), person.load_cert())
 

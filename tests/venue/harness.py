@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
-from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+from evaluator_app.pki.credentials import open_key_file
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.venue.app import build_venue, make_app, start_server, stop_server
@@ -93,7 +93,7 @@ class VenueHarness:
 
     def signer(self, person_key: str):  # type: ignore[no-untyped-def]
         person = self.demo.person(person_key)
-        return open_pkcs12(person.p12, person.password)
+        return open_key_file(person.p12, person.password)
 
     def new_client(self, workstation_id: str) -> VenueClient:
         client = VenueClient(self.base_url, self.client_ssl, workstation_id)

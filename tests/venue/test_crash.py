@@ -12,7 +12,7 @@ from pathlib import Path
 
 from evaluator_app.client.errors import ClientError
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
-from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+from evaluator_app.pki.credentials import open_key_file
 from evaluator_app.protocol.messages import DraftPut, DraftView
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.store import SqliteStore
@@ -63,7 +63,7 @@ async def test_sigkill_mid_writes_loses_nothing_acknowledged(venue_pki, tmp_path
     roots = [str(ca.root_cert) for ca in venue_pki.cas if ca.status == "granted"]
     ssl_context = client_ssl_context(roots)
     base = f"https://127.0.0.1:{config.port}"
-    signer = lambda key: open_pkcs12(venue_pki.person(key).p12, venue_pki.person(key).password)  # noqa: E731
+    signer = lambda key: open_key_file(venue_pki.person(key).p12, venue_pki.person(key).password)  # noqa: E731
 
     proc = start(config_path)
     centre = VenueClient(base, ssl_context, "ws-centre")
