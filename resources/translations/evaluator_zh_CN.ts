@@ -690,8 +690,24 @@
         <translation>场地 / 席位</translation>
     </message>
     <message>
+        <source>Certificate</source>
+        <translation>证书信息</translation>
+    </message>
+    <message>
         <source>Certificate password</source>
         <translation>证书密码</translation>
+    </message>
+    <message>
+        <source>SM2 on the software SKF USB key (self-test); SM2 key file in the app</source>
+        <translation>SM2，软件 SKF USB Key（自测）；应用中使用 SM2 证书文件</translation>
+    </message>
+    <message>
+        <source>SM2 key file</source>
+        <translation>SM2 证书文件</translation>
+    </message>
+    <message>
+        <source>ECDSA .p12 file</source>
+        <translation>ECDSA .p12 证书文件</translation>
     </message>
     <message>
         <source>Open</source>
@@ -832,6 +848,14 @@
         <translation>有效期：{start} 至 {end}</translation>
     </message>
     <message>
+        <source>{alg} signing certificate: used to log in and to sign</source>
+        <translation>{alg} 签名证书：用于登录和签名</translation>
+    </message>
+    <message>
+        <source>{alg} encryption certificate: it cannot log in or sign</source>
+        <translation>{alg} 加密证书：不能用于登录和签名</translation>
+    </message>
+    <message>
         <source>Recognised: this CA is on the mutual-recognition list</source>
         <translation>受认可：该签发机构在互认信任列表中</translation>
     </message>
@@ -852,8 +876,8 @@
         <translation>驱动程序（*.so *.dll *.dylib）</translation>
     </message>
     <message>
-        <source>Certificates (*.p12 *.pfx)</source>
-        <translation>证书文件（*.p12 *.pfx）</translation>
+        <source>Certificates (*.p12 *.pfx *.pem)</source>
+        <translation>证书文件（*.p12 *.pfx *.pem）</translation>
     </message>
     <message>
         <source>No USB key found: plug it in</source>
