@@ -16,7 +16,8 @@ from evaluator_app.core.evaluation import LotEvaluation, evaluate_lot
 from evaluator_app.core.gates import GateVote
 from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.protocol.artefacts import GateVotes, ScoreSheet
-from evaluator_app.protocol.schema import decode, encode
+from evaluator_app.protocol.kinds import read_artefact
+from evaluator_app.protocol.schema import encode
 
 
 def summary_json(
@@ -28,12 +29,6 @@ def summary_json(
         for f in result.deviations
     ]
     return data
-
-
-def _body(content: bytes, cls: type) -> Any:
-    data = json.loads(content)
-    data.pop("schema", None)
-    return decode(cls, data)
 
 
 def recompute_results(archive: zipfile.ZipFile) -> dict[str, Any]:
@@ -52,16 +47,14 @@ def recompute_results(archive: zipfile.ZipFile) -> dict[str, Any]:
             continue
         if archive.read(name.replace(".json", ".status")).decode() != "accepted":
             continue
-        content = archive.read(name)
-        kind = json.loads(content)["schema"]["kind"]
-        if kind == "gate_votes":
-            body: GateVotes = _body(content, GateVotes)
+        _kind, body = read_artefact(archive.read(name))
+        if isinstance(body, GateVotes):
             votes += [
                 GateVote(body.expert_id, v.bidder_id, v.item_id, v.passed, v.reason)
                 for v in body.votes
             ]
-        elif kind == "score_sheet":
-            sheets.append(_body(content, ScoreSheet))
+        elif isinstance(body, ScoreSheet):
+            sheets.append(body)
     data = [
         ScoreSheetData(
             s.expert_id, tuple(ItemScore(x.bidder_id, x.item_id, x.score) for x in s.scores)

@@ -34,6 +34,7 @@ from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
 from evaluator_app.pki.trust_list import TrustList, load_trust_list, read_unverified
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+from evaluator_app.protocol.kinds import ArtefactError, read_artefact
 
 
 @dataclass(frozen=True)
@@ -295,11 +296,15 @@ class _Verifier:
                     "签名人与回执不一致",
                 )
                 continue
-            kind = json.loads(content)["schema"]["kind"]
+            try:
+                kind, _ = read_artefact(content)
+            except ArtefactError as exc:  # signed, but no artefact this version knows
+                self.add(path, False, str(exc), exc.message_zh)
+                continue
             self.add(
                 path,
                 True,
-                f"{kind} v{body['version']} signed by {who}, accepted {body['accepted_at']}",
+                f"{kind.name} v{body['version']} signed by {who}, accepted {body['accepted_at']}",
                 f"签名有效：{self.names.get(who, who)} 签署，"
                 f"{beijing_time(body['accepted_at'])}由场地接收",
             )

@@ -314,12 +314,10 @@ class CentreService:
         )
         signer = await open_signer()
         try:
-            content, signature = await self.client.sign_artefact(
-                "document_manifest", manifest, signer
-            )
+            kind, content, signature = await self.client.sign_body(manifest, signer)
         finally:
             signer.close()
-        await self.client.upload(session_id, "manifest", content, signature)
+        await self.client.upload(session_id, kind.route, content, signature)
 
     # -- collecting, report, archive -------------------------------------------------
     async def collect(self, session_id: str) -> Collected:

@@ -17,11 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.phases import SUMMARY_PHASES, values
 
 logger = logging.getLogger(__name__)
 
 Period = Literal["month", "quarter", "year"]
-SUMMARY_PHASES = {"summary", "report_signing", "closed"}
 ALL_VENUES = "*"
 
 
@@ -183,7 +183,7 @@ async def gather_facts(client: VenueClient) -> list[SessionFacts]:
             {"bidders": []},
         )
         summary = None
-        if (session.get("paused_in") or session["phase"]) in SUMMARY_PHASES:
+        if (session.get("paused_in") or session["phase"]) in values(SUMMARY_PHASES):
             summary = await client.get(f"/sessions/{session['id']}/summary")
         facts.append(facts_of(session, events, summary, len(lot["bidders"])))
     return facts

@@ -18,21 +18,19 @@ from typing import Any
 from evaluator_app.client.explain import Explanation
 from evaluator_app.client.names import artefact_name, venue_label
 from evaluator_app.core.beijing import beijing_clock
+from evaluator_app.core.phases import SUMMARY_PHASES, Phase, values
+from evaluator_app.protocol.kinds import step_of_phase
 
 logger = logging.getLogger(__name__)
 
 LOG_LIMIT = 500  # lines kept in the event log (the venue keeps everything)
 # the signed step each phase expects from every expert ("submitted" in the phase column)
 STEP_OF_PHASE = {
-    "declarations": "declaration",
-    "leader_election": "leader_vote",
-    "preliminary_review": "gate_votes",
-    "detailed_scoring": "score_sheet",
-    "report_signing": "report_signature",
-}  # signed the report or recorded dissent
+    **{phase.value: kind.name for phase, kind in step_of_phase().items()},
+    Phase.REPORT_SIGNING.value: "report_signature",  # signed the report or recorded dissent
+}
 # events after which the session's view (phase, members) is read again
 RELOAD_ON = frozenset({"phase", "member", "leader.elected", "session.created"})
-SUMMARY_PHASES = frozenset({"summary", "report_signing", "closed"})
 
 PHASES = {
     "preparing": ("准备", "preparing"),
@@ -255,7 +253,7 @@ class SupervisorBoard:
     @property
     def scores_visible(self) -> bool:
         """The venue shows the summary (scores) from the summary phase on, to supervisors too."""
-        return self.phase in SUMMARY_PHASES
+        return self.phase in values(SUMMARY_PHASES)
 
     def venue_label(self, venue_id: str, language: str = "zh_CN") -> str:
         """'济南主场' or '淄博副场': the venue by name, and which it is for this session."""

@@ -175,11 +175,11 @@ class SupervisorSession:
         body = self.witness_note(text)
         signer = await self.logged.credential.open(secret)
         try:
-            content, signature = await VenueClient.sign_artefact("witness_note", body, signer)
+            kind, content, signature = await VenueClient.sign_body(body, signer)
         finally:
             signer.close()
         item = self.outbox.enqueue(
-            self.session_id, "witness-notes", content, signature, label="见证记录"
+            self.session_id, kind.route, content, signature, label=kind.label_zh
         )
         await self.deliver()
         return self.outbox.item(item.id)

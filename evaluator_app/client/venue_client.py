@@ -25,6 +25,7 @@ from evaluator_app.pki.cms import sign_detached
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION
+from evaluator_app.protocol.kinds import ArtefactKind, kind_of
 from evaluator_app.protocol.messages import (
     LoginChallenge,
     LoginResult,
@@ -190,6 +191,15 @@ class VenueClient:
         return content, await asyncio.to_thread(
             sign_detached, content, signer, tsa_url=tsa_url or None
         )
+
+    @staticmethod
+    async def sign_body(
+        body: Any, signer: Signer, tsa_url: str | None = None
+    ) -> tuple[ArtefactKind, bytes, bytes]:
+        """Sign an artefact under the kind the registry gives its class; the kind names the route."""
+        kind = kind_of(body)
+        content, signature = await VenueClient.sign_artefact(kind.name, body, signer, tsa_url)
+        return kind, content, signature
 
     async def upload(
         self,

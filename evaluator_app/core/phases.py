@@ -35,6 +35,38 @@ class Role(str, enum.Enum):
     SYSTEM = "system"  # the venue itself, when a condition is met (all declared, leader elected)
 
 
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)  # the order a session goes through
+
+
+def phases_from(first: Phase) -> frozenset[Phase]:
+    """``first`` and every phase after it."""
+    return frozenset(PHASE_ORDER[PHASE_ORDER.index(first) :])
+
+
+# The named sets of phases every layer reads (the venue's rules, the clients, the UI).
+# A session runs (can be paused, has presence and alerts) between preparing and closed.
+RUNNING_PHASES = frozenset(PHASE_ORDER) - {Phase.PREPARING, Phase.CLOSED}
+# Members may still be added (to replace a recusal) before the leader election.
+MEMBER_CHANGE_PHASES = frozenset({Phase.PREPARING, Phase.CHECK_IN, Phase.DECLARATIONS})
+# Experts read the documents from their declarations on.
+DOCUMENT_PHASES = phases_from(Phase.DECLARATIONS)
+# The result of the preliminary review exists once detailed scoring has begun.
+GATE_RESULT_PHASES = phases_from(Phase.DETAILED_SCORING)
+# The summary (汇总) exists, and the results may be shown, from the summary on.
+SUMMARY_PHASES = phases_from(Phase.SUMMARY)
+# The evaluation report exists from report signing on.
+REPORT_PHASES = phases_from(Phase.REPORT_SIGNING)
+# The committee decides collusion warnings between the leader election and report signing.
+WARNING_DECISION_PHASES = frozenset(
+    {Phase.PRELIMINARY_REVIEW, Phase.DETAILED_SCORING, Phase.SUMMARY}
+)
+
+
+def values(phases: frozenset[Phase]) -> frozenset[str]:
+    """The wire names of a set of phases (what a session's ``phase`` field holds)."""
+    return frozenset(p.value for p in phases)
+
+
 _C, _S, _L, _SYS = Role.CENTRE, Role.SUPERVISOR, Role.LEADER, Role.SYSTEM
 
 # (from, to) -> roles that may make the move

@@ -52,9 +52,9 @@ def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
 ):
     h = venue.harness
     monkeypatch.setattr(base, "secret_prompt", lambda *_: venue.demo.person(UI_EXPERT).password)
-    from evaluator_app.venue.intake import rules as committee
+    from evaluator_app.venue.intake import submit as intake
 
-    accept = committee.submit
+    accept = intake.submit
     cut_after_accepting = {"on": False}
 
     async def submit_then_cut(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -65,7 +65,7 @@ def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
             proxy.cut()
         return result
 
-    monkeypatch.setattr(committee, "submit", submit_then_cut)
+    monkeypatch.setattr(intake, "submit", submit_then_cut)
 
     async def scenario() -> None:
         nonlocal proxy

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QWidg
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.core.phases import REPORT_PHASES, values
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pdf_pane import PdfPane
 
@@ -48,14 +49,11 @@ class ReportPage(StepPage):
 
     def refresh(self) -> None:
         signing = self.session.phase == "report_signing" and not self.session.paused
-        self.load_button.setEnabled(self.session.phase in ("report_signing", "closed"))
+        self.load_button.setEnabled(self.session.phase in values(REPORT_PHASES))
         mine = self.report is not None and self.session.me not in self.report.get("pending", [])
         self.sign_button.setEnabled(signing and self.report is not None and not mine)
         self.dissent_button.setEnabled(signing and not mine)
-        if (
-            self.session.phase in ("report_signing", "closed")
-            and self._loaded_phase != self.session.phase
-        ):
+        if self.session.phase in values(REPORT_PHASES) and self._loaded_phase != self.session.phase:
             self._loaded_phase = self.session.phase
             self.load()
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QText
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.core.phases import WARNING_DECISION_PHASES, values
 from evaluator_app.reports.warnings_section import DECISION_ZH
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
@@ -40,10 +41,7 @@ class WarningsPage(StepPage):
 
     def refresh(self) -> None:
         leader = self.session.view.get("leader_id") == self.session.me
-        phase_ok = (
-            self.session.phase in ("preliminary_review", "detailed_scoring", "summary")
-            and not self.session.paused
-        )
+        phase_ok = self.session.phase in values(WARNING_DECISION_PHASES) and not self.session.paused
         for widget in (self.decision, self.reasons, self.decide_button):
             widget.setVisible(leader)
             widget.setEnabled(phase_ok)

@@ -1,31 +1,18 @@
-"""Documents: blobs, the session's list, ranged downloads, the signed manifest."""
+"""Documents: blobs, the session's list, ranged downloads (the signed manifest: intake)."""
 
 from __future__ import annotations
-
-import json
 
 from aiohttp import web
 
 from evaluator_app.protocol.messages import (
     Role,
-    SignedUpload,
 )
 from evaluator_app.venue.access.auth import caller_of, require
-from evaluator_app.venue.context import Venue
 from evaluator_app.venue.documents import check_sha256, parse_range, serve
-from evaluator_app.venue.errors import BadRequest, NotFound
+from evaluator_app.venue.errors import NotFound
 from evaluator_app.venue.http import (
-    Caller,
     json_response,
-    read_body,
     venue_of,
-)
-from evaluator_app.venue.intake.accept import (
-    accept,
-    existing_receipt,
-    new_record,
-    record_acceptance,
-    verify_upload,
 )
 from evaluator_app.venue.sessions.lifecycle import load
 
@@ -82,52 +69,3 @@ async def document(request: web.Request) -> web.StreamResponse:
 
     doc = await venue.store.tx(work)
     return await serve(request, venue.blobs.path(doc.sha256), doc.sha256)  # type: ignore[attr-defined]
-
-
-async def manifest(request: web.Request) -> web.Response:
-    """The centre's signed document manifest (canonical JSON of the session's documents)."""
-    caller, venue, sid = await caller_of(request), venue_of(request), request.match_info["sid"]
-    require(caller, Role.CENTRE)
-    upload = await read_body(request, SignedUpload)
-    retry = await existing_receipt(venue, caller, upload)
-    if retry is not None:
-        return json_response(retry, status=201)
-    await verify_upload_manifest(venue, caller, upload)
-
-    def work(tx):  # type: ignore[no-untyped-def]
-        load(tx, caller, sid)
-        listed = json.loads(bytes(upload.content)).get("documents")
-        held = [
-            {
-                "doc_id": d.doc_id,
-                "sha256": d.sha256,
-                "size": d.size,
-                "title": d.title,
-                "bidder_id": d.bidder_id,
-            }
-            for d in tx.documents(sid)
-        ]
-        if json.loads(bytes(upload.content)).get("session_id") != sid or listed != held:
-            raise BadRequest(
-                "the manifest does not list exactly this session's documents",
-                "文件清单与本会话文件不一致",
-                code="manifest_mismatch",
-            )
-        stored, event = record_acceptance(
-            tx, venue, new_record(venue, caller, sid, "document_manifest", upload)
-        )
-        return stored, [event]
-
-    receipt = await accept(venue, caller, upload, work)
-    from evaluator_app.venue.collusion import (
-        service as collusion_service,  # every document is in: look for collusion
-    )
-
-    collusion_service.start(venue, sid)
-    return json_response(receipt, status=201)
-
-
-async def verify_upload_manifest(venue: Venue, caller: Caller, upload: SignedUpload) -> None:
-    from evaluator_app.protocol.artefacts import DocumentManifest
-
-    await verify_upload(venue, caller, upload, "document_manifest", DocumentManifest)

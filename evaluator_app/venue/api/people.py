@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
+from evaluator_app.core.phases import MEMBER_CHANGE_PHASES, values
 from evaluator_app.protocol.messages import (
     MemberInput,
     Role,
@@ -78,7 +79,7 @@ async def add_member(request: web.Request) -> web.Response:
             raise Conflict(
                 f"{body.person_id} is already a member", "此人已在本会话中", code="already_member"
             )
-        if session.phase not in ("preparing", "check_in", "declarations"):
+        if session.phase not in values(MEMBER_CHANGE_PHASES):
             raise Conflict(
                 "members are added before the leader election",
                 "组长推选开始后不能再增加成员",

@@ -6,7 +6,10 @@ handlers live beside it, one module per resource.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from evaluator_app.protocol import API_PREFIX
+from evaluator_app.protocol.kinds import ARTEFACT_KINDS, ArtefactKind
 from evaluator_app.venue.api import (
     artefacts,
     documents,
@@ -23,7 +26,15 @@ from evaluator_app.venue.api import (
 )
 
 S = f"{API_PREFIX}/sessions/{{sid}}"
-ROUTES: list[tuple[str, str, object]] = [
+Route = tuple[str, str, object]
+
+
+def routes(kinds: Iterable[ArtefactKind] = ARTEFACT_KINDS) -> list[Route]:
+    """The table, with one upload route per kind of signed artefact (``protocol.kinds``)."""
+    return [*RESOURCE_ROUTES, *(("POST", f"{S}/{k.route}", artefacts.upload(k)) for k in kinds)]
+
+
+RESOURCE_ROUTES: list[Route] = [
     ("GET", f"{API_PREFIX}/health", service.health),
     ("POST", f"{API_PREFIX}/tsa", service.tsa),
     ("POST", f"{API_PREFIX}/login/challenge", login.login_challenge),
@@ -39,11 +50,6 @@ ROUTES: list[tuple[str, str, object]] = [
     ("POST", f"{S}/broadcast", sessions.broadcast),
     ("POST", f"{S}/acknowledge", sessions.acknowledge),
     ("POST", f"{S}/absent", sessions.absent),
-    ("POST", f"{S}/declarations", artefacts._upload("declaration")),
-    ("POST", f"{S}/leader-votes", artefacts._upload("leader_vote")),
-    ("POST", f"{S}/gate-votes", artefacts._upload("gate_votes")),
-    ("POST", f"{S}/sheets", artefacts._upload("score_sheet")),
-    ("POST", f"{S}/witness-notes", artefacts._upload("witness_note")),
     ("POST", f"{S}/sheets/{{expert}}/return", sheets.return_sheet),
     ("GET", f"{S}/summary", results.summary),
     ("GET", f"{S}/archive", results.archive),
@@ -53,9 +59,7 @@ ROUTES: list[tuple[str, str, object]] = [
     ("GET", f"{S}/sheets/mine", sheets.my_sheets),
     ("GET", f"{S}/report", report.get_report),
     ("POST", f"{S}/report/signatures", report.sign_report),
-    ("POST", f"{S}/report/dissent", artefacts._upload("dissent")),
     ("GET", f"{S}/warnings", warnings.warnings),
-    ("POST", f"{S}/warning-decisions", artefacts._upload("warning_decision")),
     ("PUT", f"{S}/draft", drafts.put_draft),
     ("GET", f"{S}/draft", drafts.get_draft),
     ("GET", f"{API_PREFIX}/people", people.people),
@@ -64,9 +68,9 @@ ROUTES: list[tuple[str, str, object]] = [
     ("POST", f"{S}/members", people.add_member),
     ("GET", f"{S}/documents", documents.documents),
     ("GET", f"{S}/documents/{{doc}}", documents.document),
-    ("POST", f"{S}/manifest", documents.manifest),
     ("GET", f"{S}/presence", events.presence),
     ("GET", f"{API_PREFIX}/events", events.events),
     ("GET", f"{API_PREFIX}/ws", events.websocket),
     ("GET", f"{API_PREFIX}/openapi.json", service.openapi),
 ]
+ROUTES = routes()

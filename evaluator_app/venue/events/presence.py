@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from evaluator_app.core.phases import RUNNING_PHASES, values
 from evaluator_app.protocol.messages import Presence
 from evaluator_app.venue.access.visibility import can_see
 from evaluator_app.venue.context import Venue, parse_iso
@@ -133,7 +134,7 @@ class PresenceBoard:
             if made:
                 await self._emit(session_id, made)
         for session in await self.venue.store.tx(lambda tx: tx.sessions()):
-            if session.phase in ("preparing", "closed") or session.paused_in:
+            if session.phase not in values(RUNNING_PHASES) or session.paused_in:
                 continue
             lasted = (self.venue.now() - parse_iso(session.phase_since)).total_seconds()
             key = (session.id, session.phase + session.phase_since)

@@ -1,7 +1,8 @@
 """Accepting a signed artefact: idempotency, canonical form, signature, the receipt.
 
-The per-kind rules (who may send it, in which phase, what it must contain) live in
-:mod:`evaluator_app.venue.intake.rules`; this module is the part every kind shares.
+Who may send a kind and in which phase is in the registry (:mod:`protocol.kinds`), checked by
+:mod:`venue.intake.submit`; what each must contain is its rule (:mod:`venue.intake.rules`);
+this module is the part every kind shares.
 An upload is acknowledged only after its row, audit entry and event are committed; the
 receipt is signed afterwards and a retry with the same idempotency key returns it, so a
 network drop at any point never makes a duplicate and never loses an acknowledged artefact.
@@ -9,16 +10,14 @@ network drop at any point never makes a duplicate and never loses an acknowledge
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from evaluator_app.core.canonical import canonical_bytes
-from evaluator_app.protocol.artefacts import ARTEFACT_VERSION
+from evaluator_app.protocol.kinds import ArtefactError, ArtefactKind, read_artefact
 from evaluator_app.protocol.messages import Receipt, SignedReceipt, SignedUpload
-from evaluator_app.protocol.schema import SchemaError, decode, encode
+from evaluator_app.protocol.schema import encode
 from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import SignedBy, Venue, sha256_hex
 from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden
@@ -28,7 +27,6 @@ from evaluator_app.venue.store.records import ArtefactRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 RECEIPT_KIND = "receipt"
 
 
@@ -38,47 +36,19 @@ class Parsed:
     signed_by: SignedBy
 
 
-def parse_artefact(content: bytes, kind: str, cls: type[T]) -> T:
+def parse_artefact(content: bytes, kind: ArtefactKind) -> Any:
     """Decode canonical JSON of ``kind``; refuse any other kind, version or a non-canonical form."""
     try:
-        data = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest(
-            "content is not JSON", "上传内容不是 JSON", code="malformed_artefact"
-        ) from None
-    if not isinstance(data, dict):
-        raise BadRequest(
-            "content is not a JSON object", "上传内容格式错误", code="malformed_artefact"
-        )
-    schema = data.pop("schema", None)
-    if schema != {"kind": kind, "version": ARTEFACT_VERSION}:
-        raise BadRequest(
-            f"content is not a {kind} (version {ARTEFACT_VERSION}): schema {schema!r}",
-            f"上传内容不是 {kind}",
-            code="wrong_kind",
-        )
-    try:
-        body = decode(cls, data)
-    except SchemaError as exc:
-        raise BadRequest(
-            f"{exc.field}: {exc.message}",
-            f"字段 {exc.field} 有误：{exc.message}",
-            {"field": exc.field},
-            code="invalid_field",
-        ) from None
-    if canonical_bytes({"schema": schema, **encode(body)}) != content:
-        raise BadRequest(
-            "content is not in canonical form (RFC 8785)",
-            "上传内容不是规范化 JSON",
-            code="not_canonical",
-        )
-    return body
+        return read_artefact(content, kind)[1]
+    except ArtefactError as exc:
+        details = {"field": exc.field} if exc.field else None
+        raise BadRequest(exc.message_en, exc.message_zh, details, code=exc.problem.value) from None
 
 
 async def verify_upload(
-    venue: Venue, caller: Caller, upload: SignedUpload, kind: str, cls: type[T]
-) -> tuple[T, SignedBy]:
-    body = parse_artefact(bytes(upload.content), kind, cls)
+    venue: Venue, caller: Caller, upload: SignedUpload, kind: ArtefactKind
+) -> tuple[Any, SignedBy]:
+    body = parse_artefact(bytes(upload.content), kind)
     signed_by = await venue.verify_signed(
         bytes(upload.content), bytes(upload.signature), purpose="sign"
     )

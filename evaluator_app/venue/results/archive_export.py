@@ -13,6 +13,7 @@ import aiohttp
 from evaluator_app.archive import layout
 from evaluator_app.archive.recompute import summary_json
 from evaluator_app.auditlog.files import audit_lines
+from evaluator_app.core.phases import SUMMARY_PHASES, values
 from evaluator_app.protocol.messages import Role
 from evaluator_app.venue.access.auth import require
 from evaluator_app.venue.access.visibility import active_experts
@@ -56,7 +57,7 @@ def _collect(tx: SqliteTx, venue: Venue, caller: Caller, session_id: str) -> dic
     files[layout.AUDIT] = (
         "\n".join(audit_lines(tx.audit_entries(), tx.checkpoints())) + "\n"
     ).encode()
-    if session.phase in ("summary", "report_signing", "closed"):
+    if session.phase in values(SUMMARY_PHASES):
         lot = project_of(session).lot(session.lot_id)
         result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
         files[layout.RESULTS] = json.dumps(

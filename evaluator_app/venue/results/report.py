@@ -20,7 +20,7 @@ from typing import Any
 from cryptography import x509
 
 from evaluator_app.archive.recompute import summary_json
-from evaluator_app.core.phases import Phase, advance
+from evaluator_app.core.phases import REPORT_PHASES, Phase, advance, values
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.pki.pades import async_verify_pdf
 from evaluator_app.pki.validation import avalidate_certificate
@@ -146,10 +146,7 @@ def status(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> dict[s
 async def get_report(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
     def work(tx: SqliteTx) -> dict[str, Any]:
         session, members = load(tx, caller, session_id)
-        if (session.paused_in or session.phase) not in (
-            Phase.REPORT_SIGNING.value,
-            Phase.CLOSED.value,
-        ):
+        if (session.paused_in or session.phase) not in values(REPORT_PHASES):
             raise Forbidden(
                 "the report exists from the report-signing phase on",
                 "评标报告在签署阶段生成",

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from evaluator_app.archive.recompute import summary_json
-from evaluator_app.core.phases import Phase, advance
+from evaluator_app.core.phases import SUMMARY_PHASES, Phase, advance, values
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import DraftPut, DraftView, Role
@@ -27,7 +27,6 @@ from evaluator_app.venue.sessions.lifecycle import (
 from evaluator_app.venue.store.records import DraftRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
-SUMMARY_PHASES = {Phase.SUMMARY.value, Phase.REPORT_SIGNING.value, Phase.CLOSED.value}
 MAX_DRAFT_BYTES = 1_000_000
 
 
@@ -37,7 +36,7 @@ async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
     def work(tx: SqliteTx) -> dict[str, Any]:
         session, members = load(tx, caller, session_id)
         phase = session.paused_in or session.phase
-        if phase not in SUMMARY_PHASES:
+        if phase not in values(SUMMARY_PHASES):
             raise Forbidden(
                 "scores are not shown before the summary phase",
                 "汇总阶段之前不公开评分",
