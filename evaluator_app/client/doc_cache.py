@@ -1,4 +1,5 @@
-"""The encrypted document cache: bids rest on the expert's disk only as AES-GCM ciphertext.
+"""The encrypted document cache: bids rest on the expert's disk only as AES-GCM ciphertext
+(or SM4-GCM, for sites assessed for the national algorithms: ``cache_cipher`` in settings).
 
 Why: a bid is confidential until the award; an expert's workstation is shared, imaged and
 backed up, so plain text must never land there. The key is 256 random bits held in memory for
@@ -7,8 +8,10 @@ noise, and the next start deletes them.
 
 On-disk format of one document (``<name>.evdoc``; ``<name>.evpart`` while it downloads)::
 
-    header  = b"EVDC" | version u8 (1) | chunk_size u32 BE | nonce prefix (8 random bytes)
-    record* = AES-GCM(chunk) = ciphertext | 16-byte tag        (every record but the last is full)
+    header  = b"EVDC" | version u8 | chunk_size u32 BE | nonce prefix (8 random bytes)
+    record* = AEAD(chunk) = ciphertext | 16-byte tag           (every record but the last is full)
+
+  version 1: AES-256-GCM, version 2: SM4-GCM (128-bit key); the header is in every record's AAD
 
 - nonce   = nonce prefix (per file) | chunk index u32 BE -> never reused under the session key
 - AAD     = header | len(doc_id) u16 BE | doc_id UTF-8 | chunk index u64 BE | final flag u8
@@ -39,11 +42,25 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from evaluator_app.client.errors import CacheError, CacheTampered, DocumentCorrupt
+from evaluator_app.pki.sm4 import Sm4Gcm
 
 logger = logging.getLogger(__name__)
 
 MAGIC = b"EVDC"
-VERSION = 1
+VERSION = 1  # AES-256-GCM
+# cipher name (as in settings) -> format version, AEAD class, key bytes
+CIPHERS: dict[str, tuple[int, type[AESGCM] | type[Sm4Gcm], int]] = {
+    "aes-256-gcm": (1, AESGCM, 32),
+    "sm4-gcm": (2, Sm4Gcm, 16),
+}
+DEFAULT_CIPHER = "aes-256-gcm"
+Aead = AESGCM | Sm4Gcm
+
+
+def _version_of(aes: Aead) -> int:
+    return 2 if isinstance(aes, Sm4Gcm) else 1
+
+
 CHUNK_SIZE = 1024 * 1024
 TAG = 16
 HEADER = struct.Struct(">4sBI8s")  # magic, version, chunk size, nonce prefix
@@ -75,18 +92,26 @@ def _nonce(prefix: bytes, index: int) -> bytes:
 class EncryptedCache:
     """One directory of encrypted documents, readable only during this app session."""
 
-    def __init__(self, directory: Path, chunk_size: int = CHUNK_SIZE):
+    def __init__(self, directory: Path, chunk_size: int = CHUNK_SIZE, cipher: str | None = None):
+        name = cipher or DEFAULT_CIPHER
+        if name not in CIPHERS:
+            raise CacheError(
+                f"unknown cache cipher {name!r} (choose one of {', '.join(CIPHERS)})",
+                f"未知的缓存加密算法 {name}（可选 {', '.join(CIPHERS)}）",
+            )
+        self.cipher = name
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.chunk_size = chunk_size
         self._purge()  # leftovers of a crashed session: their key died with that process
-        self._aes: AESGCM | None = AESGCM(AESGCM.generate_key(bit_length=256))
+        _version, aead, key_size = CIPHERS[name]
+        self._aes: Aead | None = aead(secrets.token_bytes(key_size))
         self._name_key: bytes | None = secrets.token_bytes(32)
         self._sealed: dict[str, _Sealed] = {}
         self._lock = threading.Lock()  # writers run in worker threads
 
     # -- names and state --------------------------------------------------------
-    def _aead(self) -> AESGCM:
+    def _aead(self) -> Aead:
         if self._aes is None:
             raise CacheError(
                 "the document cache was wiped (session closed)", "会话已结束，文件缓存已清除"
@@ -191,7 +216,7 @@ def _tampered(doc_id: str, what: str) -> CacheTampered:
     )
 
 
-def decrypt_file(aes: AESGCM, handle: BinaryIO, size: int, doc_id: str) -> bytearray:
+def decrypt_file(aes: Aead, handle: BinaryIO, size: int, doc_id: str) -> bytearray:
     """Open every record of one cached file, in order, checking index, file and final flag.
 
     Why a growing bytearray: ``bytearray(n)`` zero-fills and ``bytes(out)`` copies n bytes while
@@ -203,7 +228,7 @@ def decrypt_file(aes: AESGCM, handle: BinaryIO, size: int, doc_id: str) -> bytea
     if len(header) < HEADER.size or size < HEADER.size + TAG:
         raise _tampered(doc_id, "file too short")
     magic, version, chunk_size, prefix = HEADER.unpack(header)
-    if magic != MAGIC or version != VERSION or chunk_size <= 0:
+    if magic != MAGIC or version != _version_of(aes) or chunk_size <= 0:
         raise _tampered(doc_id, "unknown header")
     record = chunk_size + TAG
     count = -(-(size - HEADER.size) // record)
@@ -224,14 +249,14 @@ def decrypt_file(aes: AESGCM, handle: BinaryIO, size: int, doc_id: str) -> bytea
 class CacheReader:
     """Decrypts the chunks a read touches (each authenticated, the last as final), keeping a few."""
 
-    def __init__(self, aes: AESGCM, handle: BinaryIO, doc_id: str, keep_chunks: int):
+    def __init__(self, aes: Aead, handle: BinaryIO, doc_id: str, keep_chunks: int):
         self._aes, self._handle, self.doc_id, self._keep = aes, handle, doc_id, max(1, keep_chunks)
         total = os.fstat(handle.fileno()).st_size
         self._header = handle.read(HEADER.size)
         if len(self._header) < HEADER.size or total < HEADER.size + TAG:
             raise _tampered(doc_id, "file too short")
         magic, version, self._chunk, self._prefix = HEADER.unpack(self._header)
-        if magic != MAGIC or version != VERSION or self._chunk <= 0:
+        if magic != MAGIC or version != _version_of(aes) or self._chunk <= 0:
             raise _tampered(doc_id, "unknown header")
         record = self._chunk + TAG
         self._count = -(-(total - HEADER.size) // record)
@@ -307,7 +332,8 @@ class CacheWriter:
             self._sealed_bytes, self._hash = sealed.offset, sealed.hash_state.copy()
         else:
             self._prefix = secrets.token_bytes(8)
-            self._header = HEADER.pack(MAGIC, VERSION, self._chunk, self._prefix)
+            version = _version_of(cache._aead())
+            self._header = HEADER.pack(MAGIC, version, self._chunk, self._prefix)
             self._handle = open(self._part, "wb")
             self._handle.write(self._header)
             self._sealed_bytes, self._hash = 0, hashlib.sha256()

@@ -77,8 +77,16 @@ class SheetCheck:
 
 
 class ExpertSession:
-    def __init__(self, logged: LoggedIn, session_id: str, data_dir: Path, tsa_url: str = ""):
+    def __init__(
+        self,
+        logged: LoggedIn,
+        session_id: str,
+        data_dir: Path,
+        tsa_url: str = "",
+        cache_cipher: str | None = None,
+    ):
         self.logged = logged
+        self.cache_cipher = cache_cipher  # None: the cache's default (AES-256-GCM)
         self.client: VenueClient = logged.client
         self.session_id = session_id
         self.me = logged.result.person_id
@@ -462,7 +470,7 @@ class ExpertSession:
     def attach_documents(self, trust_list: TrustList | None, revocation: RevocationPolicy) -> None:
         """Documents need the trust list (to verify the centre's manifest) and an encrypted cache."""
         if trust_list is not None and self.documents is None:
-            cache = EncryptedCache(self.data_dir / "cache")
+            cache = EncryptedCache(self.data_dir / "cache", cipher=self.cache_cipher)
             self.documents = DocumentService(
                 self.client, self.session_id, cache, trust_list, revocation=revocation
             )

@@ -18,6 +18,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 LANGUAGES = ("zh_CN", "en")
+CACHE_CIPHERS = ("aes-256-gcm", "sm4-gcm")  # client/doc_cache.CIPHERS
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class AppSettings:
     last_p12: str = ""
     offline_revocation: bool = False  # soft-fail when the CA's CRL/OCSP is unreachable
     tsa_url: str = ""  # RFC 3161 timestamp authority: signatures become CAdES-B-T / PAdES-B-T
+    # the document cache's cipher: "aes-256-gcm", or "sm4-gcm" where 密评 asks for 国密 throughout
+    cache_cipher: str = "aes-256-gcm"
 
 
 def default_data_dir() -> Path:
@@ -58,6 +61,9 @@ def load_settings(data_dir: Path) -> AppSettings:
         return AppSettings(language=_system_language())
     if settings.language not in LANGUAGES:
         settings = dataclasses.replace(settings, language="zh_CN")
+    if settings.cache_cipher not in CACHE_CIPHERS:
+        logger.warning("unknown cache_cipher %r in %s: AES-256-GCM", settings.cache_cipher, path)
+        settings = dataclasses.replace(settings, cache_cipher="aes-256-gcm")
     return settings
 
 

@@ -78,7 +78,11 @@ class SessionWindow(QMainWindow):
         self.settings = settings
         self.language = settings.language
         self.session = ExpertSession(
-            logged, session_id, data_dir / "sessions" / session_id, settings.tsa_url
+            logged,
+            session_id,
+            data_dir / "sessions" / session_id,
+            settings.tsa_url,
+            settings.cache_cipher,
         )
         if login is not None:
             try:

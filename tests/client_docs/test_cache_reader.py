@@ -10,6 +10,15 @@ from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.errors import CacheTampered
 
 
+@pytest.fixture(autouse=True, params=["aes-256-gcm", "sm4-gcm"])
+def cipher(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with both ciphers the cache offers (settings: cache_cipher)."""
+    from evaluator_app.client import doc_cache
+
+    monkeypatch.setattr(doc_cache, "DEFAULT_CIPHER", request.param)
+    return str(request.param)
+
+
 def _cache(tmp_path, data: bytes, chunk: int = 4096) -> EncryptedCache:  # type: ignore[no-untyped-def]
     cache = EncryptedCache(tmp_path / "cache", chunk_size=chunk)
     writer = cache.writer("doc")

@@ -14,6 +14,15 @@ from evaluator_app.client.errors import CacheError, CacheTampered, DocumentCorru
 SMALL = 1024  # a small chunk size keeps the chunk-boundary cases fast
 
 
+@pytest.fixture(autouse=True, params=["aes-256-gcm", "sm4-gcm"])
+def cipher(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with both ciphers the cache offers (settings: cache_cipher)."""
+    from evaluator_app.client import doc_cache
+
+    monkeypatch.setattr(doc_cache, "DEFAULT_CIPHER", request.param)
+    return str(request.param)
+
+
 def put(cache: EncryptedCache, doc_id: str, data: bytes, step: int = 700) -> None:
     writer = cache.writer(doc_id)
     for i in range(0, len(data), step):
