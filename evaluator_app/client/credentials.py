@@ -86,7 +86,7 @@ async def describe_certificate(
     from evaluator_app.pki.validation import avalidate_certificate
 
     fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
-    base = dict(
+    base: dict[str, Any] = dict(
         key_algorithm=_algorithm(cert),
         signing_certificate=_signs(cert),
         holder=_cn(cert.subject),
@@ -103,7 +103,7 @@ async def describe_certificate(
             reasons_zh=("尚未配置信任列表，无法判断证书是否受认可",),
             reasons_en=("no trust list configured: recognition unknown",),
             **base,
-        )  # type: ignore[arg-type]
+        )
     result = await avalidate_certificate(cert, "auth", trust_list, at or datetime.now(UTC), policy)
     return CertificateSummary(
         person_id=result.identity.person_id if result.identity else None,
@@ -111,7 +111,7 @@ async def describe_certificate(
         recognised=result.ok,
         reasons_zh=tuple(r.message_zh for r in result.reasons),
         reasons_en=tuple(r.message_en for r in result.reasons),
-        **base,  # type: ignore[arg-type]
+        **base,
     )
 
 

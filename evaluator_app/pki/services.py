@@ -178,11 +178,12 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
     app = web.Application()
     app.router.add_get("/crl/{ca_id}.crl", crl)
     app.router.add_post("/ocsp/{ca_id}", ocsp)
+    tsa_key = demo.tsa.load_key()
+    if not isinstance(tsa_key, ec.EllipticCurvePrivateKey):  # the demo TSA is NCA's (ECDSA)
+        raise TypeError("the demo TSA signs with ECDSA")
     app.router.add_post(
         "/tsa",
-        make_tsa_handler(
-            demo.tsa.load_cert(), demo.tsa.load_key(), [tsa_ca.load_cert(), tsa_ca.load_root()]
-        ),
+        make_tsa_handler(demo.tsa.load_cert(), tsa_key, [tsa_ca.load_cert(), tsa_ca.load_root()]),
     )
     app.router.add_get("/health", health)
     return app
