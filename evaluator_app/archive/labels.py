@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from evaluator_app.archive import layout
+from evaluator_app.protocol import archive_layout as layout
 from evaluator_app.protocol.names import artefact_zh
 
 _FIXED = {

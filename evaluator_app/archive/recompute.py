@@ -1,8 +1,7 @@
-"""The result of a session computed by ``core`` from the signed artefacts alone.
+"""The result of a session recomputed from an archive's signed artefacts alone.
 
-The venue publishes exactly this (``summary_json``), and the offline verifier recomputes it
-from an archive and compares: an auditor trusts the published ranking because anyone can
-recompute it from the signed sheets.
+The computation is the venue's own (:mod:`protocol.evaluation`); this module only reads the
+archive: the project, the committee and the accepted artefacts.
 """
 
 from __future__ import annotations
@@ -11,58 +10,20 @@ import json
 import zipfile
 from typing import Any
 
-from evaluator_app.core.aggregate import ItemScore, ScoreSheetData
-from evaluator_app.core.evaluation import LotEvaluation, evaluate_lot
-from evaluator_app.core.gates import GateVote
 from evaluator_app.core.project_file import project_from_dict
-from evaluator_app.protocol.artefacts import GateVotes, ScoreSheet
-from evaluator_app.protocol.kinds import read_artefact
-from evaluator_app.protocol.schema import encode
-
-
-def summary_json(
-    result: LotEvaluation, explanations: dict[tuple[str, str, str], str]
-) -> dict[str, Any]:
-    data: dict[str, Any] = encode(result)
-    data["deviations"] = [
-        {**encode(f), "explanation": explanations.get((f.expert_id, f.bidder_id, f.item_id), "")}
-        for f in result.deviations
-    ]
-    return data
+from evaluator_app.protocol.evaluation import SignedEvaluation, in_committee
 
 
 def recompute_results(archive: zipfile.ZipFile) -> dict[str, Any]:
     project = project_from_dict(json.loads(archive.read("project.json")))
     session = json.loads(archive.read("session.json"))
     lot = project.lot(session["session"]["lot_id"])
-    committee = [
-        m["person_id"]
-        for m in session["members"]
-        if m["role"] == "expert" and m["status"] == "assigned"
+    committee = [m["person_id"] for m in session["members"] if in_committee(m["role"], m["status"])]
+    accepted = [
+        archive.read(name)
+        for name in sorted(archive.namelist())
+        if name.startswith("artefacts/")
+        and name.endswith(".json")
+        and archive.read(name.replace(".json", ".status")).decode() == "accepted"
     ]
-    votes: list[GateVote] = []
-    sheets: list[ScoreSheet] = []
-    for name in sorted(archive.namelist()):
-        if not (name.startswith("artefacts/") and name.endswith(".json")):
-            continue
-        if archive.read(name.replace(".json", ".status")).decode() != "accepted":
-            continue
-        _kind, body = read_artefact(archive.read(name))
-        if isinstance(body, GateVotes):
-            votes += [
-                GateVote(body.expert_id, v.bidder_id, v.item_id, v.passed, v.reason)
-                for v in body.votes
-            ]
-        elif isinstance(body, ScoreSheet):
-            sheets.append(body)
-    data = [
-        ScoreSheetData(
-            s.expert_id, tuple(ItemScore(x.bidder_id, x.item_id, x.score) for x in s.scores)
-        )
-        for s in sheets
-    ]
-    result = evaluate_lot(lot, committee, votes, data)
-    explanations = {
-        (s.expert_id, e.bidder_id, e.item_id): e.text for s in sheets for e in s.explanations
-    }
-    return summary_json(result, explanations)
+    return SignedEvaluation.from_artefacts(lot, committee, accepted).summary_json()

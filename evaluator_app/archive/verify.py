@@ -23,7 +23,6 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from evaluator_app.archive import layout
 from evaluator_app.archive.labels import check_name_zh, member_names
 from evaluator_app.archive.recompute import recompute_results
 from evaluator_app.auditlog.chain import verify_chain
@@ -34,6 +33,7 @@ from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
 from evaluator_app.pki.trust_list import TrustList, load_trust_list, read_unverified
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+from evaluator_app.protocol import archive_layout as layout
 from evaluator_app.protocol.kinds import ArtefactError, read_artefact
 
 
@@ -145,7 +145,7 @@ class _Verifier:
         self.add(
             "manifest signature",
             ok,
-            f"signed by {verdict.subject}" if ok else "; ".join(verdict.reasons),
+            f"signed by {verdict.subject}" if ok else "; ".join(verdict.reasons_en),
             "存档清单签名完好" if ok else "存档清单签名无效",
         )
         return manifest if ok else None
@@ -223,7 +223,7 @@ class _Verifier:
             self.add(
                 name,
                 False,
-                "signature does not match the content: " + "; ".join(verdict.reasons),
+                "signature does not match the content: " + "; ".join(verdict.reasons_en),
                 "签名与内容不符",
             )
             return None
@@ -357,7 +357,7 @@ class _Verifier:
                 self.add(
                     "evaluation report",
                     False,
-                    f"signature {verdict.field_name} broken: " + "; ".join(verdict.reasons),
+                    f"signature {verdict.field_name} broken: " + "; ".join(verdict.reasons_en),
                     "评标报告签名无效",
                 )
                 return

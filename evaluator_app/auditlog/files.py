@@ -10,13 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evaluator_app.auditlog.chain import AuditEntry, Checkpoint, SignatureCheck
+from evaluator_app.auditlog.errors import AuditSourceError
 from evaluator_app.pki.cms import verify_detached
 
 ARCHIVE_AUDIT = "audit/audit.jsonl"
-
-
-class AuditSourceError(Exception):
-    """The file is not a venue database, an audit export or an archive."""
 
 
 def audit_lines(entries: Iterable[AuditEntry], checkpoints: Iterable[Checkpoint]) -> list[str]:
@@ -58,7 +55,7 @@ def _from_database(path: Path) -> tuple[list[AuditEntry], list[Checkpoint]]:
         rows = conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
         points = conn.execute("SELECT * FROM checkpoints ORDER BY audit_seq").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise AuditSourceError(f"not a venue database: {exc}") from exc
+        raise AuditSourceError(f"not a venue database: {exc}", "不是场地数据库") from exc
     entries = [
         AuditEntry(
             r["seq"],
@@ -98,13 +95,15 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[AuditEntry], list[Checkpoint
                     )
                 )
         except (ValueError, KeyError, TypeError) as exc:
-            raise AuditSourceError(f"line {number} is not an audit record: {exc}") from exc
+            raise AuditSourceError(
+                f"line {number} is not an audit record: {exc}", f"第 {number} 行不是审计记录"
+            ) from exc
     return entries, checkpoints
 
 
 def load_audit(path: Path) -> tuple[list[AuditEntry], list[Checkpoint]]:
     if not path.is_file():
-        raise AuditSourceError("no such file")
+        raise AuditSourceError("no such file", "文件不存在")
     head = path.read_bytes()[:16]
     if head.startswith(b"SQLite format 3"):
         return _from_database(path)
@@ -113,11 +112,16 @@ def load_audit(path: Path) -> tuple[list[AuditEntry], list[Checkpoint]]:
             with zipfile.ZipFile(path) as archive:
                 return parse_lines(archive.read(ARCHIVE_AUDIT).decode("utf-8").splitlines())
         except (zipfile.BadZipFile, KeyError) as exc:
-            raise AuditSourceError(f"not a session archive with {ARCHIVE_AUDIT}: {exc}") from exc
+            raise AuditSourceError(
+                f"not a session archive with {ARCHIVE_AUDIT}: {exc}", "不是含审计日志的会话存档"
+            ) from exc
     try:
         return parse_lines(path.read_text("utf-8").splitlines())
     except UnicodeDecodeError as exc:
-        raise AuditSourceError("not a venue database, an audit export or an archive") from exc
+        raise AuditSourceError(
+            "not a venue database, an audit export or an archive",
+            "不是场地数据库、审计导出文件或会话存档",
+        ) from exc
 
 
 def signature_checker() -> SignatureCheck:
@@ -128,7 +132,7 @@ def signature_checker() -> SignatureCheck:
         return (
             None
             if verdict.integrity_ok
-            else "; ".join(verdict.reasons) or "signature does not verify"
+            else "; ".join(verdict.reasons_en) or "signature does not verify"
         )
 
     return check

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from evaluator_app.auditlog.chain import verify_chain
+from evaluator_app.auditlog.errors import AuditSourceError
 from evaluator_app.auditlog.files import (
-    AuditSourceError,
     export_audit,
     load_audit,
     signature_checker,

@@ -72,7 +72,7 @@ def run_serve(args: argparse.Namespace) -> int:
         config = load_config(args.config)
         asyncio.run(run_venue(config))
     except VenueError as exc:
-        print(f"{exc.message_zh}\n{exc.message}", file=sys.stderr)
+        print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
@@ -93,7 +93,7 @@ def run_workstation(args: argparse.Namespace) -> int:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(config.database)
     except VenueError as exc:
-        print(f"{exc.message_zh}\n{exc.message}", file=sys.stderr)
+        print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
         return 1
     code, code_hash = new_enrolment_code()
     with store.transaction() as tx:

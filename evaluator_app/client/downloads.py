@@ -400,12 +400,12 @@ class DocumentService:
                     self.client, self.session_id, entry, self.cache, progress, retry=self.retry
                 )
             except ClientError as exc:
-                logger.warning("document %s failed: %s", entry.doc_id, exc.message)
+                logger.warning("document %s failed: %s", entry.doc_id, exc.message_en)
                 self._set(
                     replace(
                         self._status[entry.doc_id],
                         state=DocState.FAILED,
-                        reason=exc.message,
+                        reason=exc.message_en,
                         reason_zh=exc.message_zh,
                     )
                 )

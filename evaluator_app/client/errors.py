@@ -6,12 +6,13 @@ from typing import Any
 
 
 class ClientError(Exception):
-    """Base of every client failure; ``message_zh`` is what the person reads."""
+    """Base of every client failure; ``message_zh`` is what the person reads, ``message_en``
+    the English one."""
 
-    def __init__(self, message: str, message_zh: str | None = None):
-        self.message = message
-        self.message_zh = message_zh or message
-        super().__init__(message)
+    def __init__(self, message_en: str, message_zh: str | None = None):
+        self.message_en = message_en
+        self.message_zh = message_zh or message_en
+        super().__init__(message_en)
 
 
 class VenueUnreachable(ClientError):

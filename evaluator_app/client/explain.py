@@ -36,7 +36,7 @@ def explain(error: BaseException) -> Explanation:
         return Explanation("证书文件密码不正确", "wrong password for the certificate file")
     if isinstance(error, VenueRefused):
         reasons = error.details.get("reasons") if isinstance(error.details, dict) else None
-        zh, en = error.message_zh or error.message, error.message
+        zh, en = error.message_zh or error.message_en, error.message_en
         if reasons and isinstance(reasons, list) and all(isinstance(r, dict) for r in reasons):
             zh = "证书未被场地接受：" + "；".join(str(r.get("zh", "")) for r in reasons)
             en = "the venue refused the certificate: " + "; ".join(
@@ -44,7 +44,7 @@ def explain(error: BaseException) -> Explanation:
             )
         return Explanation(zh, en)
     if isinstance(error, ClientError):
-        return Explanation(error.message_zh, error.message)
+        return Explanation(error.message_zh, error.message_en)
     if isinstance(error, PkiError):
         return Explanation(error.message_zh, error.message_en)
     if isinstance(error, OSError):

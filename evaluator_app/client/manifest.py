@@ -61,8 +61,8 @@ def parse_manifest(content: bytes) -> DocumentManifest:
     except SchemaError as exc:
         raise ManifestRefused(
             "malformed",
-            f"manifest field {exc.field}: {exc.message}",
-            f"文件清单字段 {exc.field} 有误：{exc.message}",
+            f"manifest field {exc.field}: {exc.detail}",
+            f"文件清单字段 {exc.field} 有误：{exc.detail}",
         ) from None
     # what was signed must be the one canonical form: otherwise two byte strings mean one manifest
     if canonical_bytes({"schema": schema, **encode(manifest)}) != content:
@@ -110,9 +110,9 @@ async def check_manifest(
     if not verdict.integrity_ok or not verdict.certificate_der:
         raise ManifestRefused(
             "bad_signature",
-            "the manifest's signature does not match it: " + "; ".join(verdict.reasons),
+            "the manifest's signature does not match it: " + "; ".join(verdict.reasons_en),
             "文件清单的签名与内容不符（清单被改动）",
-            tuple(verdict.reasons),
+            tuple(r.code.value for r in verdict.reasons),
         )
     cert = x509.load_der_x509_certificate(verdict.certificate_der)
     result = await avalidate_certificate(cert, "sign", trust_list, at, revocation)

@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from evaluator_app.client.errors import LoginRequired, VenueRefused, VenueUnreachable
+from evaluator_app.client.errors import (
+    ClientError,
+    LoginRequired,
+    VenueRefused,
+    VenueUnreachable,
+)
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.protocol.messages import SignedReceipt
@@ -83,7 +88,7 @@ class OutboxItem:
         return SignedReceipt(self.receipt, self.receipt_signature)  # type: ignore[arg-type]
 
 
-class ReceiptInvalid(Exception):
+class ReceiptInvalid(ClientError):
     """The venue's receipt does not prove it accepted this artefact."""
 
 
@@ -100,13 +105,15 @@ async def verify_receipt(
     verdict = await async_verify_detached(bytes(signed.receipt), bytes(signed.signature))
     if not verdict.integrity_ok:
         raise ReceiptInvalid(
-            f"the venue's signature over the receipt does not verify: {'; '.join(verdict.reasons)}"
+            "the venue's signature over the receipt does not verify: "
+            + "; ".join(verdict.reasons_en),
+            "场地回执的签名无效：" + "；".join(verdict.reasons_zh),
         )
     try:
         receipt = json.loads(bytes(signed.receipt))
         kind = json.loads(content).get("schema", {}).get("kind")
     except (ValueError, AttributeError) as exc:
-        raise ReceiptInvalid(f"receipt or content unreadable: {exc}") from exc
+        raise ReceiptInvalid(f"receipt or content unreadable: {exc}", "回执或内容无法读取") from exc
     expected = {
         "content_sha256": hashlib.sha256(content).hexdigest(),
         "kind": kind,
@@ -117,7 +124,8 @@ async def verify_receipt(
     wrong = [name for name, value in expected.items() if receipt.get(name) != value]
     if wrong or receipt.get("schema", {}).get("kind") != "receipt":
         raise ReceiptInvalid(
-            f"the receipt does not match the upload: {', '.join(wrong) or 'not a receipt'}"
+            f"the receipt does not match the upload: {', '.join(wrong) or 'not a receipt'}",
+            "场地回执与上传的内容不符",
         )
     return dict(receipt)
 
@@ -311,27 +319,29 @@ class Outbox:
                     pdf=item.pdf,
                 )
             except VenueUnreachable as exc:
-                self._notify(on_change, self._failed(item, exc.message, exc.message_zh))
-                logger.info("outbox: #%d not delivered (%s); retry later", item.id, exc.message)
+                self._notify(on_change, self._failed(item, exc.message_en, exc.message_zh))
+                logger.info("outbox: #%d not delivered (%s); retry later", item.id, exc.message_en)
                 return
             except VenueRefused as exc:
                 if exc.status == 401:
                     # not the item's fault: the person logs in again and it goes as it is
                     self._notify(
-                        on_change, self._failed(item, exc.message, exc.message_zh, backoff=False)
+                        on_change, self._failed(item, exc.message_en, exc.message_zh, backoff=False)
                     )
-                    raise LoginRequired(exc.message, exc.message_zh) from exc
+                    raise LoginRequired(exc.message_en, exc.message_zh) from exc
                 if exc.status >= 500 or exc.status in TRANSIENT_STATUS:
                     self._notify(
                         on_change,
                         self._failed(
-                            item, f"{exc.status} {exc.code}: {exc.message}", exc.message_zh
+                            item, f"{exc.status} {exc.code}: {exc.message_en}", exc.message_zh
                         ),
                     )
                     return
-                self._notify(on_change, self._refused(item, exc.code, exc.message, exc.message_zh))
+                self._notify(
+                    on_change, self._refused(item, exc.code, exc.message_en, exc.message_zh)
+                )
                 logger.warning(
-                    "outbox: #%d refused by the venue: %s %s", item.id, exc.code, exc.message
+                    "outbox: #%d refused by the venue: %s %s", item.id, exc.code, exc.message_en
                 )
                 continue
             try:

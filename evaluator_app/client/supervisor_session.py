@@ -131,7 +131,7 @@ class SupervisorSession:
             try:
                 self.board.set_view(await self.client.get(self.base))
             except ClientError as exc:  # offline for a moment: the next change reads it again
-                logger.info("session view not refreshed: %s", exc.message)
+                logger.info("session view not refreshed: %s", exc.message_en)
         self._changed()
 
     # -- actions ---------------------------------------------------------------------

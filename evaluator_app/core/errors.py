@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class CoreError(Exception):
-    """Base of every error raised by the evaluation rules."""
+    """Base of every error raised by the evaluation rules; ``message_en`` / ``message_zh``."""
+
+    def __init__(self, message_en: str = "", message_zh: str | None = None) -> None:
+        self.message_en = message_en
+        self.message_zh = message_zh if message_zh is not None else message_en
+        super().__init__(message_en)
 
 
 class PlanError(CoreError):
@@ -61,8 +66,7 @@ class ScoreError(CoreError):
         self.code = code
         self.item_id = item_id
         self.value = value
-        self.message_zh = message_zh if message_zh is not None else message
-        super().__init__(message)
+        super().__init__(message, message_zh)
 
 
 class GateError(CoreError):

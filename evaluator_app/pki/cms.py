@@ -29,6 +29,7 @@ from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
 from evaluator_app.pki.credentials.base import Signer, check_hash
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
+from evaluator_app.pki.reasons import SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
 from evaluator_app.pki.signature_verify import (
     CertificateChecker,
@@ -173,7 +174,7 @@ def _attr(si: asn1_cms.SignerInfo, which: str, name: str) -> Any:
 
 
 async def _check_timestamp(
-    si: asn1_cms.SignerInfo, checker: CertificateChecker | None, reasons: list[str]
+    si: asn1_cms.SignerInfo, checker: CertificateChecker | None, reasons: list[SignatureReason]
 ) -> datetime | None:
     """Verify the RFC 3161 token over the signature value; return its time if it holds."""
     token = _attr(si, "unsigned_attrs", "signature_time_stamp_token")
@@ -185,18 +186,18 @@ async def _check_timestamp(
         imprint = tst_info["message_imprint"]
         algo = imprint["hash_algorithm"]["algorithm"].native
         if hashlib.new(algo, si["signature"].native).digest() != imprint["hashed_message"].native:
-            reasons.append("timestamp does not cover this signature")
+            reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_NOT_COVERING))
             return None
         tsi = tsd["signer_infos"][0]
         tsa_cert = _signer_cert(tsd, tsi)
         if tsa_cert is None:
-            reasons.append("timestamp token lacks the TSA certificate")
+            reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_CERTIFICATE_MISSING))
             return None
         content = bytes(tsd["encap_content_info"]["content"].contents)
         md = hashlib.new(tsi["digest_algorithm"]["algorithm"].native, content).digest()
         intact, ok = validate_sig_integrity(tsi, tsa_cert, "tst_info", md)
         if not (intact and ok):
-            reasons.append("timestamp token signature broken")
+            reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_BROKEN))
             return None
         gen_time = utc(tst_info["gen_time"].native)
         if checker is not None:
@@ -204,15 +205,18 @@ async def _check_timestamp(
                 tsa_cert, _certs(tsd), "timestamping", gen_time or datetime.now(UTC)
             )
             if st.trust is not Trust.TRUSTED:
-                reasons.append("timestamp authority not trusted: " + "; ".join(st.reasons))
+                reasons.append(
+                    SignatureReason(SignatureProblem.TIMESTAMP_NOT_TRUSTED, certificate=st.reasons)
+                )
         return gen_time
     except (ValueError, KeyError, TypeError, IndexError, SignatureValidationError) as exc:
-        reasons.append(f"timestamp token unreadable: {exc}")
+        reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_UNREADABLE, str(exc)))
         return None
 
 
-def _broken(reason: str) -> SignatureVerdict:
-    return SignatureVerdict("cms", "?", "?", None, None, None, False, Trust.UNKNOWN, (reason,))
+def _broken(detail: str, code: SignatureProblem = SignatureProblem.MALFORMED) -> SignatureVerdict:
+    why = (SignatureReason(code, detail),)
+    return SignatureVerdict("cms", "?", "?", None, None, None, False, Trust.UNKNOWN, why)
 
 
 async def async_verify_detached(
@@ -243,25 +247,27 @@ async def _verify(
     if len(sis) != 1:
         return _broken(f"expected one signer, found {len(sis)}")
     si = sis[0]
-    reasons: list[str] = []
+    reasons: list[SignatureReason] = []
     if sd["encap_content_info"]["content"].native is not None:
-        reasons.append("signature is not detached")
+        reasons.append(SignatureReason(SignatureProblem.NOT_DETACHED))
     cert = _signer_cert(sd, si)
     if cert is None:
-        return _broken("signer certificate missing from the signature")
+        return _broken("", SignatureProblem.SIGNER_CERTIFICATE_MISSING)
     try:
         md = hashlib.new(si["digest_algorithm"]["algorithm"].native, data).digest()
         expected = "gm_data" if kind == "gm_signed_data" else "data"
         intact, sig_ok = validate_sig_integrity(si, cert, expected, md, DEFAULT_CHECKER)
     except (SignatureValidationError, ValueError) as exc:
         intact, sig_ok = False, False
-        reasons.append(f"signature structure refused: {getattr(exc, 'failure_message', exc)}")
-    if not intact:
         reasons.append(
-            "content does not match the signature (altered, or signature of another file)"
+            SignatureReason(
+                SignatureProblem.STRUCTURE_REFUSED, str(getattr(exc, "failure_message", exc))
+            )
         )
+    if not intact:
+        reasons.append(SignatureReason(SignatureProblem.CONTENT_MISMATCH))
     elif not sig_ok:
-        reasons.append("signature value does not verify")
+        reasons.append(SignatureReason(SignatureProblem.VALUE_INVALID))
     st_attr = _attr(si, "signed_attrs", "signing_time")
     signing_time = utc(st_attr.native) if st_attr is not None else None
     ts_time = await _check_timestamp(si, checker, reasons)
@@ -271,7 +277,10 @@ async def _verify(
         if checker
         else await no_checker_status(cert)
     )
-    reasons.extend(status.reasons)
+    if status.reasons:
+        reasons.append(
+            SignatureReason(SignatureProblem.SIGNER_NOT_TRUSTED, certificate=status.reasons)
+        )
     return SignatureVerdict(
         kind="cms",
         signer=status.identity or subject_of(cert),

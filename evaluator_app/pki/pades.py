@@ -35,6 +35,7 @@ from evaluator_app.pki.cms import run_sync, timestamper_for
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.pades_appearance import AppearanceRenderer, RenderedStampStyle
+from evaluator_app.pki.reasons import SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
 from evaluator_app.pki.signature_verify import (
     CertificateChecker,
@@ -222,7 +223,7 @@ async def _verify_pdf(pdf: bytes, checker: CertificateChecker | None) -> list[Si
         # Bytes after the final %%EOF are not a revision pyHanko can analyse: refuse them.
         last = verdicts[-1]
         verdicts[-1] = dataclasses.replace(
-            last, reasons=(*last.reasons, "data appended after the last revision")
+            last, reasons=(*last.reasons, SignatureReason(SignatureProblem.DATA_APPENDED))
         )
     return verdicts
 
@@ -235,7 +236,7 @@ def _junk_after_eof(pdf: bytes) -> bool:
 async def _verify_one(
     sig: Any, bare: ValidationContext, checker: CertificateChecker | None, last: bool
 ) -> SignatureVerdict:
-    reasons: list[str] = []
+    reasons: list[SignatureReason] = []
     cert = sig.signer_cert
     try:
         st = await async_validate_pdf_signature(
@@ -249,24 +250,28 @@ async def _verify_one(
     except (SignatureValidationError, ValueError, KeyError, PdfReadError) as exc:
         intact = sig_ok = docmdp_ok = False
         level, coverage, ts_status, signing_time = None, None, None, None
-        reasons.append(f"signature refused: {getattr(exc, 'failure_message', exc)}")
+        reasons.append(
+            SignatureReason(
+                SignatureProblem.STRUCTURE_REFUSED, str(getattr(exc, "failure_message", exc))
+            )
+        )
     if not intact:
-        reasons.append("signed bytes were altered")
+        reasons.append(SignatureReason(SignatureProblem.CONTENT_MISMATCH))
     elif not sig_ok:
-        reasons.append("signature value does not verify")
+        reasons.append(SignatureReason(SignatureProblem.VALUE_INVALID))
     if coverage is not None and coverage < SignatureCoverageLevel.ENTIRE_REVISION:
-        reasons.append("signature does not cover its whole revision")
+        reasons.append(SignatureReason(SignatureProblem.PARTIAL_COVERAGE))
     if level is not None and level not in _ALLOWED_LATER:
-        reasons.append(f"document changed after this signature ({level.name.lower()})")
+        reasons.append(SignatureReason(SignatureProblem.CHANGED_AFTER_SIGNING, level.name.lower()))
     if docmdp_ok is False and level is not None:
-        reasons.append("changes after signing break the document's permissions")
+        reasons.append(SignatureReason(SignatureProblem.PERMISSIONS_BROKEN))
     if (
         last
         and coverage is not None
         and coverage != SignatureCoverageLevel.ENTIRE_FILE
         and level not in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
     ):
-        reasons.append("data added after the last signature")
+        reasons.append(SignatureReason(SignatureProblem.DATA_ADDED))
     ts_time = None
     if ts_status is not None:
         if ts_status.intact and ts_status.valid:
@@ -279,9 +284,13 @@ async def _verify_one(
                     ts_time or datetime.now(UTC),
                 )
                 if tst.trust is not Trust.TRUSTED:
-                    reasons.append("timestamp authority not trusted: " + "; ".join(tst.reasons))
+                    reasons.append(
+                        SignatureReason(
+                            SignatureProblem.TIMESTAMP_NOT_TRUSTED, certificate=tst.reasons
+                        )
+                    )
         else:
-            reasons.append("timestamp token broken")
+            reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_BROKEN))
     at = ts_time or datetime.now(UTC)
     others = list(sig.other_embedded_certs) if hasattr(sig, "other_embedded_certs") else []
     status = (
@@ -289,7 +298,10 @@ async def _verify_one(
         if checker
         else await no_checker_status(cert)
     )
-    reasons.extend(status.reasons)
+    if status.reasons:
+        reasons.append(
+            SignatureReason(SignatureProblem.SIGNER_NOT_TRUSTED, certificate=status.reasons)
+        )
     return SignatureVerdict(
         kind="pades",
         signer=status.identity or subject_of(cert),

@@ -30,6 +30,7 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
+from evaluator_app.pki.reasons import Reason, ReasonCode, SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class CertStatus:
     trust: Trust
     ca: str | None = None
     identity: str | None = None
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class SignatureVerdict:
     timestamp_time: datetime | None  # vouched for by a TSA (RFC 3161), if any
     integrity_ok: bool
     trust: Trust
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[SignatureReason, ...] = ()
     field_name: str | None = None  # PAdES signature field
     certificate_der: bytes = field(default=b"", repr=False)
 
@@ -70,12 +71,24 @@ class SignatureVerdict:
     def valid(self) -> bool:
         return self.integrity_ok and self.trust is Trust.TRUSTED and not self.reasons
 
+    @property
+    def codes(self) -> frozenset[SignatureProblem]:
+        return frozenset(r.code for r in self.reasons)
+
+    @property
+    def reasons_en(self) -> tuple[str, ...]:
+        return tuple(r.message_en for r in self.reasons)
+
+    @property
+    def reasons_zh(self) -> tuple[str, ...]:
+        return tuple(r.message_zh for r in self.reasons)
+
     def line(self) -> str:
         """One line for the CLI and logs."""
         t = lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if d else "-"  # noqa: E731
         state = "VALID" if self.valid else "INVALID"
         where = f"[{self.field_name}] " if self.field_name else ""
-        why = "; ".join(self.reasons) if self.reasons else "ok"
+        why = "; ".join(self.reasons_en) if self.reasons else "ok"
         return (
             f"{state} {where}signer={self.signer!r} ca={self.ca or '-'} signed={t(self.signing_time)} "
             f"timestamp={t(self.timestamp_time)} integrity={'ok' if self.integrity_ok else 'BROKEN'} "
@@ -189,21 +202,23 @@ class RootsChecker:
         try:
             await validator.async_validate_usage(set(), extended_key_usage=eku)
         except RevokedError as exc:
-            return CertStatus(Trust.REVOKED, ca, None, (f"certificate revoked: {exc}",))
+            return CertStatus(
+                Trust.REVOKED, ca, None, (Reason(ReasonCode.REVOKED, detail=str(exc)),)
+            )
         except PathBuildingError as exc:
-            return CertStatus(Trust.UNTRUSTED, None, None, (f"no path to a recognised CA: {exc}",))
+            why = Reason(ReasonCode.BROKEN_CHAIN, detail=str(exc))
+            return CertStatus(Trust.UNTRUSTED, None, None, (why,))
         except (PathValidationError, InvalidCertificateError) as exc:
             msg = str(exc)
-            if "revocation" in msg.lower():
-                return CertStatus(Trust.UNKNOWN, ca, None, (f"revocation status unknown: {msg}",))
-            return CertStatus(Trust.UNTRUSTED, ca, None, (f"certificate not valid: {msg}",))
+            if "revocation" in msg.lower():  # certvalidator gives no finer type for this one
+                why = Reason(ReasonCode.REVOCATION_UNKNOWN, detail=msg)
+                return CertStatus(Trust.UNKNOWN, ca, None, (why,))
+            return CertStatus(Trust.UNTRUSTED, ca, None, (Reason(ReasonCode.OTHER, detail=msg),))
         return CertStatus(Trust.TRUSTED, ca, None, ())
 
 
 async def no_checker_status(cert: asn1_x509.Certificate) -> CertStatus:
-    return CertStatus(
-        Trust.UNKNOWN, None, None, ("no trust anchors given: certificate not checked",)
-    )
+    return CertStatus(Trust.UNKNOWN, None, None, (Reason(ReasonCode.NOT_CHECKED),))
 
 
 def _cache_key(cert: asn1_x509.Certificate, purpose: str, at: datetime) -> tuple[bytes, str, int]:
@@ -259,7 +274,6 @@ class TrustListChecker:
         purpose: str,
         at: datetime,
     ) -> CertStatus:
-        from evaluator_app.pki.reasons import ReasonCode
         from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
 
         key = _cache_key(cert, purpose, at)
@@ -289,12 +303,7 @@ class TrustListChecker:
         else:
             trust = Trust.UNTRUSTED
         ident = f"{res.identity.name} ({res.identity.person_id})" if res.identity else None
-        status = CertStatus(
-            trust,
-            res.ca_name,
-            ident,
-            tuple(f"{r.message_en} / {r.message_zh}" for r in res.reasons),
-        )
+        status = CertStatus(trust, res.ca_name, ident, tuple(res.reasons))
         with self._lock:
             self._cache[key] = status
         return status

@@ -26,6 +26,7 @@ from evaluator_app.protocol.artefacts import (
     WarningDecision,
     WitnessNote,
 )
+from evaluator_app.protocol.errors import ProtocolError
 from evaluator_app.protocol.messages import Role
 from evaluator_app.protocol.schema import SchemaError, decode, encode
 
@@ -105,17 +106,12 @@ class ArtefactProblem(enum.StrEnum):
     NOT_CANONICAL = "not_canonical"  # not RFC 8785 canonical JSON
 
 
-class ArtefactError(ValueError):
+class ArtefactError(ProtocolError):
     """Bytes that are not a signed artefact; ``problem`` says why, ``field`` where."""
 
     def __init__(self, problem: ArtefactProblem, message_en: str, message_zh: str, field: str = ""):
-        super().__init__(message_en)
-        self.problem, self.message_en, self.message_zh, self.field = (
-            problem,
-            message_en,
-            message_zh,
-            field,
-        )
+        super().__init__(message_en, message_zh)
+        self.problem, self.field = problem, field
 
 
 def read_artefact(content: bytes, expected: ArtefactKind | None = None) -> tuple[ArtefactKind, Any]:
@@ -152,10 +148,7 @@ def read_artefact(content: bytes, expected: ArtefactKind | None = None) -> tuple
         body = decode(kind.body, data)
     except SchemaError as exc:
         raise ArtefactError(
-            ArtefactProblem.INVALID_FIELD,
-            f"{exc.field}: {exc.message}",
-            f"字段 {exc.field} 有误：{exc.message}",
-            exc.field,
+            ArtefactProblem.INVALID_FIELD, exc.message_en, exc.message_zh, exc.field
         ) from None
     if canonical_bytes({"schema": schema, **encode(body)}) != content:
         raise ArtefactError(

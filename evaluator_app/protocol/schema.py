@@ -18,19 +18,22 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
+from evaluator_app.protocol.errors import ProtocolError
+
 T = TypeVar("T")
 
 MAX_TEXT = 20_000  # characters in any one string field (a reason, a comment, an explanation)
 _DECIMAL_TEXT = re.compile(r"^-?\d{1,15}(\.\d{1,6})?$")
 
 
-class SchemaError(ValueError):
-    """A message does not match its schema; ``field`` is the path of the first fault."""
+class SchemaError(ProtocolError):
+    """A message does not match its schema; ``field`` is the path of the first fault and
+    ``detail`` what is wrong with it."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, detail: str):
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.detail = detail
+        super().__init__(f"{field}: {detail}", f"字段 {field} 有误：{detail}")
 
 
 class B64(bytes):

@@ -1,7 +1,7 @@
 """The evaluation report (评标报告) the committee signs in turn, from the published summary.
 
 Everything in it comes from the inputs: the project and lot, the summary the venue publishes
-(:func:`evaluator_app.archive.recompute.summary_json`), the committee with venues, recusals,
+(:func:`evaluator_app.protocol.evaluation.summary_json`), the committee with venues, recusals,
 the accepted score sheets and the dissents. The last page lists every member with room for
 a signature; the signatures are PAdES, added later as incremental updates, one per member.
 The same inputs always give the same bytes.

@@ -14,6 +14,7 @@ from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.pki.cms import async_sign_detached, async_verify_detached
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.identity import Identity
+from evaluator_app.pki.reasons import TIMESTAMP_PROBLEMS, SignatureProblem
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
 from evaluator_app.venue.config import VenueConfig
@@ -86,21 +87,23 @@ class Venue:
         an artefact is accepted only from a person whose certificate is good at acceptance.
         """
         verdict = await async_verify_detached(content, signature, None)
-        flaws = [
-            r for r in verdict.reasons if "timestamp" in r or "detached" in r
-        ]  # trust is judged below
-        if verdict.integrity_ok and flaws:  # a broken or foreign timestamp, a non-detached CMS
+        flaws = [  # a broken or foreign timestamp, a non-detached CMS (trust is judged below)
+            r
+            for r in verdict.reasons
+            if r.code in TIMESTAMP_PROBLEMS or r.code is SignatureProblem.NOT_DETACHED
+        ]
+        if verdict.integrity_ok and flaws:
             raise Unprocessable(
-                "the signature is intact but: " + "; ".join(flaws),
-                "签名的时间戳或格式无效",
-                {"reasons": flaws},
+                "the signature is intact but: " + "; ".join(r.message_en for r in flaws),
+                "签名的时间戳或格式无效：" + "；".join(r.message_zh for r in flaws),
+                {"reasons": [r.message_en for r in flaws], "codes": [r.code.value for r in flaws]},
                 code="bad_signature",
             )
         if not verdict.integrity_ok or not verdict.certificate_der:
             raise Unprocessable(
-                "the signature does not match the content: " + "; ".join(verdict.reasons),
+                "the signature does not match the content: " + "; ".join(verdict.reasons_en),
                 "签名与内容不符（内容被改动，或签名属于其他文件）",
-                {"reasons": list(verdict.reasons)},
+                {"reasons": list(verdict.reasons_en), "codes": sorted(verdict.codes)},
                 code="bad_signature",
             )
         cert = x509.load_der_x509_certificate(verdict.certificate_der)

@@ -17,23 +17,23 @@ class VenueError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message_en: str,
         message_zh: str | None = None,
         details: dict[str, Any] | None = None,
         code: str | None = None,
     ):
-        self.message = message
-        self.message_zh = message_zh or message
+        self.message_en = message_en
+        self.message_zh = message_zh or message_en
         self.details = details or {}
         if code:
             self.code = code
-        super().__init__(message)
+        super().__init__(message_en)
 
     def body(self) -> dict[str, Any]:
-        return {
+        return {  # the wire keeps its field names: "message" is the English one
             "error": {
                 "code": self.code,
-                "message": self.message,
+                "message": self.message_en,
                 "message_zh": self.message_zh,
                 "details": self.details,
             }

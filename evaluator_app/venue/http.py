@@ -146,8 +146,8 @@ async def read_body(request: web.Request, cls: type[T]) -> T:
         return decode(cls, data)
     except SchemaError as exc:
         raise BadRequest(
-            f"{exc.field}: {exc.message}",
-            f"字段 {exc.field} 有误：{exc.message}",
+            exc.message_en,
+            exc.message_zh,
             {"field": exc.field},
             code="invalid_field",
         ) from None

@@ -9,7 +9,6 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from evaluator_app.archive.recompute import summary_json
 from evaluator_app.archive.verify import damaged_members
 from evaluator_app.client.centre_follow import follow_lines
 from evaluator_app.client.centre_plan import (
@@ -35,6 +34,7 @@ from evaluator_app.client.centre_stats import (
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import loads_scores
+from evaluator_app.protocol.evaluation import summary_json
 
 EXAMPLES = resources.files("evaluator_app.examples")
 

@@ -105,7 +105,7 @@ def test_tampering_is_refused(tmp_path: Path, case: str) -> None:
     path.write_bytes(bytes(corrupt_cases(SMALL)[case](bytearray(path.read_bytes()))))  # type: ignore[operator]
     with pytest.raises(CacheTampered) as info:
         cache.read_all("bid-B1")
-    assert info.value.message_zh and "bid-B1" in info.value.message
+    assert info.value.message_zh and "bid-B1" in info.value.message_en
 
 
 def test_a_file_moved_to_another_documents_name_is_refused(tmp_path: Path) -> None:

@@ -58,8 +58,10 @@ async def refused(
 ) -> ManifestRefused:  # type: ignore[no-untyped-def]
     with pytest.raises(ManifestRefused) as info:
         await verify(h, content, signature, session, **kw)
-    assert info.value.code == code, info.value.message
-    assert info.value.message and info.value.message_zh != info.value.message  # both languages
+    assert info.value.code == code, info.value.message_en
+    assert (
+        info.value.message_en and info.value.message_zh != info.value.message_en
+    )  # both languages
     return info.value
 
 

@@ -53,7 +53,7 @@ def test_bad_shapes_are_refused_with_the_field(change, field, words):
     change(data)
     with pytest.raises(SchemaError) as info:
         decode(ScoreSheet, data)
-    assert info.value.field == field and words in info.value.message
+    assert info.value.field == field and words in info.value.detail
 
 
 def test_enums_base64_and_optional():

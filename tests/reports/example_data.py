@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from evaluator_app.archive.recompute import summary_json
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.plan import Lot, Project
 from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import CommitteeInput, loads_scores
 from evaluator_app.protocol.artefacts import ScoreSheet, SheetExplanation, SheetScore
+from evaluator_app.protocol.evaluation import summary_json
 
 COMMENTS = {
     "t-organisation": "施工组织设计内容完整，针对性较强",

@@ -10,6 +10,7 @@ import pytest
 from evaluator_app.pki import cms
 from evaluator_app.pki.credentials import open_pkcs12
 from evaluator_app.pki.errors import CredentialError, WrongPasswordError
+from evaluator_app.pki.reasons import SignatureProblem
 from evaluator_app.pki.signature_verify import RootsChecker, Trust
 
 SHEET = {
@@ -75,11 +76,23 @@ def test_untrusted_ca_is_refused(pki, checker):
         data, sig = cms.sign_canonical(SHEET, signer)
     v = cms.verify_detached(data, sig, checker)
     assert v.integrity_ok and v.trust is Trust.UNTRUSTED and not v.valid
+    # the reason is typed, with the certificate's own typed reasons inside, in both languages
+    (why,) = v.reasons
+    assert why.code is SignatureProblem.SIGNER_NOT_TRUSTED and why.certificate
+    assert why.message_zh.startswith("签名人证书无效：") and why.message_en
+
+
+def test_altered_content_is_a_typed_reason(alice, checker):
+    with open_pkcs12(alice.p12, alice.password) as signer:
+        data, sig = cms.sign_canonical(SHEET, signer)
+    v = cms.verify_detached(data.replace(b"87.50", b"97.50"), sig, checker)
+    assert not v.integrity_ok and v.codes == {SignatureProblem.CONTENT_MISMATCH}
+    assert v.reasons_zh == ("内容与签名不符（内容被改动，或签名属于其他文件）",)
 
 
 def test_garbage_signature_gives_verdict_not_exception(checker):
     v = cms.verify_detached(b"data", b"\x30\x03\x02\x01\x01", checker)
-    assert not v.valid and v.reasons
+    assert not v.valid and v.codes == {SignatureProblem.MALFORMED}
 
 
 def test_openssl_verifies_our_cms(alice, pki, openssl, tmp_path, tsa):

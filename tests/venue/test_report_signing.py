@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 import pytest
@@ -10,6 +11,7 @@ from evaluator_app.archive.verify import averify_archive
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.pki.pades import async_sign_pdf, async_verify_pdf
 from evaluator_app.protocol.artefacts import ReportDissent
+from evaluator_app.venue.results import report as venue_report
 from tests.venue.flow import declare, gate_votes, now, sheet, submit_sheet, vote_leader
 
 PLAYS = {
@@ -110,3 +112,25 @@ async def test_members_sign_in_turn_one_dissents_then_the_session_closes(harness
     report_check = next(c for c in result.checks if c.name == "evaluation report")
     assert "4 intact signature(s)" in report_check.detail and "张伟" in report_check.detail
     assert any(c.name.endswith("-dissent-v1.json") and c.ok for c in result.checks)
+
+
+async def test_the_store_serves_other_requests_while_the_report_is_rendered(harness, monkeypatch):
+    """reportlab runs outside the store's transactions: while revision 0 is being rendered,
+    another member's request (which needs the store's one thread) is answered."""
+    h = harness
+    _centre, experts = await _to_summary(h)
+    loop = asyncio.get_running_loop()
+    render = venue_report.render_report
+    answered: list[str] = []
+
+    def render_while_another_request_runs(inputs):  # type: ignore[no-untyped-def]
+        other = asyncio.run_coroutine_threadsafe(experts["expert-sd-2"].get("/sessions/S1"), loop)
+        answered.append(other.result(timeout=60)["phase"])  # blocked forever if inside a tx
+        return render(inputs)
+
+    monkeypatch.setattr(venue_report, "render_report", render_while_another_request_runs)
+    await experts["expert-sd-1"].post("/sessions/S1/phase", {"target": "report_signing"})
+    assert answered == ["report_signing"]
+    report = await experts["expert-sd-2"].get("/sessions/S1/report")
+    assert report["revision"] == 0 and report["pending"]
+    assert len(await async_verify_pdf(base64.b64decode(report["pdf"]), None)) == 0

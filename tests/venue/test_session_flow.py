@@ -185,8 +185,8 @@ def _rewrite(source, target, change, signer=None):  # type: ignore[no-untyped-de
     """Copy an archive, changing members; with ``signer``, also forge a new signed manifest."""
     import zipfile
 
-    from evaluator_app.archive import layout
     from evaluator_app.pki.cms import sign_detached
+    from evaluator_app.protocol import archive_layout as layout
 
     with zipfile.ZipFile(source) as old:
         files = {n: old.read(n) for n in old.namelist()}

@@ -14,7 +14,7 @@ from evaluator_app.venue.http import (
     json_response,
     venue_of,
 )
-from evaluator_app.venue.sessions.lifecycle import load
+from evaluator_app.venue.sessions.access import load
 
 
 async def upload_blob(request: web.Request) -> web.Response:

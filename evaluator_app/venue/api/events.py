@@ -24,7 +24,7 @@ from evaluator_app.venue.http import (
     json_response,
     venue_of,
 )
-from evaluator_app.venue.sessions.lifecycle import load
+from evaluator_app.venue.sessions.access import load
 
 
 def _since(request: web.Request) -> int:

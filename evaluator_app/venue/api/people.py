@@ -19,7 +19,8 @@ from evaluator_app.venue.http import (
     read_json,
     venue_of,
 )
-from evaluator_app.venue.sessions.lifecycle import load, publish, view
+from evaluator_app.venue.sessions.access import load, view
+from evaluator_app.venue.sessions.lifecycle import publish
 from evaluator_app.venue.store.records import MemberRecord, WorkstationRecord
 
 

@@ -19,12 +19,14 @@ from evaluator_app.venue.http import (
     read_json,
     venue_of,
 )
+from evaluator_app.venue.results import report
+from evaluator_app.venue.sessions import access
 from evaluator_app.venue.sessions import lifecycle as sessions
 
 
 async def list_sessions(request: web.Request) -> web.Response:
     return json_response(
-        {"sessions": await sessions.list_sessions(venue_of(request), await caller_of(request))}
+        {"sessions": await access.list_sessions(venue_of(request), await caller_of(request))}
     )
 
 
@@ -36,20 +38,18 @@ async def create_session(request: web.Request) -> web.Response:
 
 async def get_session(request: web.Request) -> web.Response:
     return json_response(
-        await sessions.get_session(
+        await access.get_session(
             venue_of(request), await caller_of(request), request.match_info["sid"]
         )
     )
 
 
 async def phase(request: web.Request) -> web.Response:
-    caller = await caller_of(request)
+    caller, venue, sid = await caller_of(request), venue_of(request), request.match_info["sid"]
     body = await read_body(request, PhaseChange)
-    return json_response(
-        await sessions.change_phase(
-            venue_of(request), caller, request.match_info["sid"], body.target, body.reason
-        )
-    )
+    moved = await sessions.change_phase(venue, caller, sid, body.target, body.reason)
+    await report.ensure_report(venue, sid)  # entering report signing: revision 0, rendered now
+    return json_response(moved)
 
 
 async def pause(request: web.Request) -> web.Response:

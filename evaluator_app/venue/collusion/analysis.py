@@ -31,6 +31,7 @@ from evaluator_app.venue.collusion.model import (
 )
 from evaluator_app.venue.collusion.prices import price_warnings
 from evaluator_app.venue.collusion.similarity import passage_warnings
+from evaluator_app.venue.errors import VenueError
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,11 @@ Document = tuple[str, str, bytes]  # (bidder id, document id, PDF bytes)
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "extract", "passages", "checks"
 
 
-class AnalysisCancelled(Exception):
-    pass
+class AnalysisCancelled(VenueError):
+    """The analysis was stopped (the session moved on or the venue is shutting down)."""
+
+    def __init__(self) -> None:
+        super().__init__("the collusion analysis was cancelled", "围标串标分析已取消")
 
 
 def _seconds(start: float) -> Decimal:

@@ -10,13 +10,14 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from evaluator_app.venue.collusion.model import DocumentMetadata, PageText
+from evaluator_app.venue.errors import VenueError
 
 logger = logging.getLogger(__name__)
 # pypdf reports every odd object it repairs; one bid with a broken xref must not flood the log
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-class UnreadableDocument(Exception):
+class UnreadableDocument(VenueError):
     """The PDF could not be parsed at all (its pages are then simply not compared)."""
 
 
@@ -43,7 +44,7 @@ def read_document(bidder_id: str, doc_id: str, data: bytes) -> tuple[DocumentMet
         pages = reader.pages
         count = len(pages)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableDocument(f"{doc_id}: {exc}") from exc
+        raise UnreadableDocument(f"{doc_id}: {exc}", f"无法读取文件 {doc_id}") from exc
     meta = DocumentMetadata(bidder_id, doc_id)
     if info is not None:
         meta = DocumentMetadata(

@@ -19,7 +19,7 @@ from evaluator_app.venue.collusion import BidPackageInfo, BillItem, MachineCodes
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.events.hub import publish
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions.lifecycle import load, project_of
+from evaluator_app.venue.sessions.access import load, project_of
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ async def verify_sheet_pdf(pdf: bytes | None, content: bytes, signed_by: SignedB
     verdict = verdicts[0]
     if not verdict.integrity_ok:
         raise Unprocessable(
-            "the sheet PDF's signature does not verify: " + "; ".join(verdict.reasons),
+            "the sheet PDF's signature does not verify: " + "; ".join(verdict.reasons_en),
             "评分表 PDF 的签名无效",
             code="bad_pdf",
         )

@@ -13,6 +13,7 @@ from evaluator_app.core.phases import PHASE_ORDER
 from evaluator_app.protocol.kinds import KINDS, ArtefactKind
 from evaluator_app.protocol.messages import SignedReceipt, SignedUpload
 from evaluator_app.venue.access.auth import require
+from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict
 from evaluator_app.venue.http import Caller
@@ -23,10 +24,7 @@ from evaluator_app.venue.intake.accept import (
 )
 from evaluator_app.venue.intake.rules import AFTER, RULES
 from evaluator_app.venue.intake.sheet_pdf import verify_sheet_pdf
-from evaluator_app.venue.sessions.lifecycle import (
-    checkpoint,
-    load,
-)
+from evaluator_app.venue.sessions.access import load
 from evaluator_app.venue.store.records import (
     ArtefactRecord,
     EventRecord,
@@ -85,7 +83,7 @@ async def submit(
         await checkpoint(venue)
     after = AFTER.get(kind.name)
     if after is not None:
-        after(venue, session_id)
+        await after(venue, session_id)
     logger.info(
         "accepted %s from %s in %s (ca %s)",
         kind.name,

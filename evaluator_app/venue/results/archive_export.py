@@ -1,4 +1,4 @@
-"""Exporting a session as one archive (layout in :mod:`evaluator_app.archive.layout`)."""
+"""Exporting a session as one archive (layout in :mod:`evaluator_app.protocol.archive_layout`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from typing import Any
 
 import aiohttp
 
-from evaluator_app.archive import layout
-from evaluator_app.archive.recompute import summary_json
 from evaluator_app.auditlog.files import audit_lines
 from evaluator_app.core.phases import SUMMARY_PHASES, values
+from evaluator_app.protocol import archive_layout as layout
 from evaluator_app.protocol.messages import Role
 from evaluator_app.venue.access.auth import require
 from evaluator_app.venue.access.visibility import active_experts
@@ -21,7 +20,7 @@ from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.results import scoring_rules
-from evaluator_app.venue.sessions.lifecycle import load, project_of, view
+from evaluator_app.venue.sessions.access import load, project_of, view
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)
@@ -59,9 +58,9 @@ def _collect(tx: SqliteTx, venue: Venue, caller: Caller, session_id: str) -> dic
     ).encode()
     if session.phase in values(SUMMARY_PHASES):
         lot = project_of(session).lot(session.lot_id)
-        result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
+        evaluation = scoring_rules.evaluation(lot, tx, session_id, active_experts(members))
         files[layout.RESULTS] = json.dumps(
-            summary_json(result, scoring_rules.explanations(tx, session_id)),
+            scoring_rules.published_summary(evaluation),
             ensure_ascii=False,
             indent=2,
             sort_keys=True,

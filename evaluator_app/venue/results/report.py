@@ -1,56 +1,39 @@
-"""The evaluation report (评标报告): generated at report signing, signed by each member in turn.
+"""The evaluation report (评标报告): revision 0, rendered by the venue at report signing.
 
-Revision 0 is the PDF the venue renders from the summary. Each member downloads the newest
-revision, adds one PAdES signature as an incremental update and uploads it; the venue accepts it
-only if it begins with exactly the newest revision's bytes, carries one more intact signature
-and that signature is the caller's. A member who will not sign files a signed dissent with
-written reasons instead (required by law); while nobody has signed yet, the report is rendered
-again so that the dissent appears in it. When every member has signed or dissented, the session
-closes.
+Revision 0 is the PDF the venue renders from the published summary, outside the store's
+write transactions (:func:`ensure_report`). A member who will not sign files a signed dissent
+with written reasons instead (required by law); while nobody has signed yet, the report is
+rendered again so that the dissent appears in it. Signing: :mod:`report_signatures`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
-
-from evaluator_app.archive.recompute import summary_json
-from evaluator_app.core.phases import REPORT_PHASES, Phase, advance, values
-from evaluator_app.core.phases import Role as PhaseRole
-from evaluator_app.pki.pades import async_verify_pdf
-from evaluator_app.pki.validation import avalidate_certificate
+from evaluator_app.core.phases import REPORT_PHASES, values
+from evaluator_app.core.plan import Lot, Project
 from evaluator_app.protocol.artefacts import ScoreSheet
-from evaluator_app.protocol.messages import Role
-from evaluator_app.protocol.schema import decode
 from evaluator_app.reports.evaluation_report import (
     CommitteeMember,
     Dissent,
     Recusal,
     render_evaluation_report,
 )
-from evaluator_app.venue.access.auth import require
 from evaluator_app.venue.access.visibility import active_experts
-from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
-from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from evaluator_app.venue.errors import Forbidden, NotFound
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.results import scoring_rules
-from evaluator_app.venue.sessions.lifecycle import apply_state, load, project_of, publish, state_of
-from evaluator_app.venue.store.records import EventRecord, MemberRecord, SessionRecord
+from evaluator_app.venue.sessions.access import load, project_of
+from evaluator_app.venue.store.records import MemberRecord, SessionRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReportSignature:
-    base_revision: int
-    pdf: bytes
 
 
 def _dissents(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> list[Dissent]:
@@ -68,14 +51,30 @@ def _dissents(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> lis
     return out
 
 
-def render_report(
-    tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]
-) -> bytes:
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the report is rendered from, read in one transaction."""
+
+    project: Project
+    lot: Lot
+    summary: dict[str, Any]
+    session_title: str
+    committee: tuple[CommitteeMember, ...]
+    generated_at: str
+    recusals: tuple[Recusal, ...]
+    sheets: tuple[ScoreSheet, ...]
+    dissents: tuple[Dissent, ...]
+    session_id: str
+    warnings: tuple[dict[str, Any], ...]
+
+
+def report_inputs(
+    tx: SqliteTx, session: SessionRecord, members: list[MemberRecord]
+) -> ReportInputs:
     project = project_of(session)
     lot = project.lot(session.lot_id)
     committee = active_experts(members)
-    result = scoring_rules.evaluate(lot, tx, session.id, committee)
-    summary = summary_json(result, scoring_rules.explanations(tx, session.id))
+    evaluation = scoring_rules.evaluation(lot, tx, session.id, committee)
     people = [
         CommitteeMember(m.person_id, m.name, m.venue, leader=m.person_id == session.leader_id)
         for m in committee
@@ -88,24 +87,34 @@ def render_report(
                 (m.name for m in members if m.person_id == artefact.person_id), artefact.person_id
             )
             recusals.append(Recusal(artefact.person_id, name, body.get("reason", "")))
-    sheets = []
-    for artefact in tx.artefacts(session.id, "score_sheet"):
-        if artefact.status == "accepted":
-            data = json.loads(artefact.content)
-            data.pop("schema", None)
-            sheets.append(decode(ScoreSheet, data))
-    return render_evaluation_report(
+    return ReportInputs(
         project,
         lot,
-        summary,
-        session_title=session.title,
-        committee=people,
-        generated_at=session.phase_since,
-        recusals=recusals,
-        sheets=sheets,
-        dissents=_dissents(tx, session.id, members),
-        session_id=session.id,
-        warnings=_warnings(tx, session.id),
+        scoring_rules.published_summary(evaluation),
+        session.title,
+        tuple(people),
+        session.phase_since,
+        tuple(recusals),
+        evaluation.sheets,
+        tuple(_dissents(tx, session.id, members)),
+        session.id,
+        tuple(_warnings(tx, session.id)),
+    )
+
+
+def render_report(inputs: ReportInputs) -> bytes:
+    return render_evaluation_report(
+        inputs.project,
+        inputs.lot,
+        inputs.summary,
+        session_title=inputs.session_title,
+        committee=inputs.committee,
+        generated_at=inputs.generated_at,
+        recusals=inputs.recusals,
+        sheets=inputs.sheets,
+        dissents=inputs.dissents,
+        session_id=inputs.session_id,
+        warnings=inputs.warnings,
     )
 
 
@@ -118,16 +127,55 @@ def _warnings(tx: SqliteTx, session_id: str) -> list[dict[str, Any]]:
     return [{**w, "decision": made.get(w["id"])} for w in found]
 
 
-def generate(
-    tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]
-) -> None:
-    """Render revision 0 (again, while nobody has signed)."""
-    if any(kind == "signature" for _, kind, _, _ in tx.report_revisions(session.id)):
+def _signed(tx: SqliteTx, session_id: str) -> bool:
+    return any(kind == "signature" for _, kind, _, _ in tx.report_revisions(session_id))
+
+
+def invalidate(tx: SqliteTx, session_id: str) -> None:
+    """Inside a write: revision 0 no longer shows what it should (a dissent came in); while
+    nobody has signed, drop it, so that nobody can sign it before it is rendered again."""
+    if not _signed(tx, session_id):
+        tx.delete_report(session_id)
+
+
+async def ensure_report(venue: Venue, session_id: str) -> None:
+    """Render revision 0 if the session has none, outside any write transaction.
+
+    The inputs are read in one transaction, reportlab runs in a worker thread, and the PDF is
+    stored only if there is still no report: the store's single thread never waits for the
+    rendering, and two requests that render at once store one report.
+    """
+
+    def read(tx: SqliteTx) -> ReportInputs | None:
+        session = tx.session(session_id)
+        if session is None or tx.report_pdf(session_id) is not None or _signed(tx, session_id):
+            return None
+        if (session.paused_in or session.phase) not in values(REPORT_PHASES):
+            return None
+        return report_inputs(tx, session, tx.members(session_id))
+
+    inputs = await venue.store.tx(read)
+    if inputs is None:
         return
-    tx.delete_report(session.id)
-    pdf = render_report(tx, venue, session, members)
-    tx.add_report_revision(session.id, 0, "generated", "venue", pdf, venue.now_iso())
-    tx.append_audit(venue.now_iso(), "venue", "report.generate", session.id, {"bytes": len(pdf)})
+    pdf = await asyncio.to_thread(render_report, inputs)
+
+    def store(tx: SqliteTx) -> None:
+        if tx.report_pdf(session_id) is not None or _signed(tx, session_id):
+            return
+        if tuple(_dissents(tx, session_id, tx.members(session_id))) != inputs.dissents:
+            raise _Changed  # a dissent came in while rendering: render again
+        now = venue.now_iso()
+        tx.add_report_revision(session_id, 0, "generated", "venue", pdf, now)
+        tx.append_audit(now, "venue", "report.generate", session_id, {"bytes": len(pdf)})
+
+    try:
+        await venue.store.tx(store)
+    except _Changed:
+        await ensure_report(venue, session_id)
+
+
+class _Changed(Exception):
+    """What a report is rendered from changed while it was rendered."""
 
 
 def status(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> dict[str, Any]:
@@ -144,7 +192,7 @@ def status(tx: SqliteTx, session_id: str, members: list[MemberRecord]) -> dict[s
 
 
 async def get_report(venue: Venue, caller: Caller, session_id: str) -> dict[str, Any]:
-    def work(tx: SqliteTx) -> dict[str, Any]:
+    def work(tx: SqliteTx) -> dict[str, Any] | None:
         session, members = load(tx, caller, session_id)
         if (session.paused_in or session.phase) not in values(REPORT_PHASES):
             raise Forbidden(
@@ -154,138 +202,13 @@ async def get_report(venue: Venue, caller: Caller, session_id: str) -> dict[str,
             )
         latest = tx.report_pdf(session_id)
         if latest is None:
-            raise NotFound("no report yet", "尚未生成评标报告", code="no_report")
+            return None
         return {**status(tx, session_id, members), "pdf": base64.b64encode(latest[1]).decode()}
 
-    return await venue.store.tx(work)
-
-
-async def sign_report(
-    venue: Venue, caller: Caller, session_id: str, upload: ReportSignature
-) -> dict[str, Any]:
-    require(caller, Role.EXPERT)
-    base = await venue.store.tx(
-        lambda tx: (load(tx, caller, session_id), tx.report_pdf(session_id))
-    )
-    (session, members), latest = base
-    if session.paused_in is not None or session.phase != Phase.REPORT_SIGNING.value:
-        raise Conflict(
-            "the report is signed in the report-signing phase",
-            "只能在评标报告签署阶段签名",
-            code="wrong_phase",
-        )
-    if latest is None or latest[0] != upload.base_revision:
-        raise Conflict(
-            "another member signed meanwhile: fetch the newest report and sign that",
-            "其他委员刚刚签署，请重新获取最新的评标报告后再签",
-            code="stale_report",
-        )
-    if not upload.pdf.startswith(latest[1]) or len(upload.pdf) == len(latest[1]):
-        raise Unprocessable(
-            "the signed report must be the newest revision plus your signature, unchanged",
-            "签署后的报告必须是在最新版本上追加您的签名，不得改动",
-            code="not_incremental",
-        )
-    before, verdicts = (
-        len(await async_verify_pdf(latest[1], None)),
-        await async_verify_pdf(upload.pdf, None),
-    )
-    if len(verdicts) != before + 1 or not all(v.integrity_ok for v in verdicts):
-        raise Unprocessable(
-            "the report must carry exactly one more intact signature",
-            "报告须在原有签名之外增加一个有效签名",
-            {"reasons": [r for v in verdicts for r in v.reasons]},
-            code="bad_pdf",
-        )
-    cert = x509.load_der_x509_certificate(verdicts[-1].certificate_der)
-    checked = await avalidate_certificate(
-        cert, "sign", venue.trust_list, venue.now(), venue.revocation
-    )
-    if not checked.ok or checked.identity is None or checked.identity.person_id != caller.person_id:
-        why = "; ".join(r.message_en for r in checked.reasons) or "signed by someone else"
-        raise Unprocessable(
-            f"signature refused: {why}",
-            "签名未通过验证或不是您本人的签名",
-            code="certificate_refused",
-        )
-
-    def work(tx: SqliteTx) -> tuple[dict[str, Any], list[EventRecord]]:
-        session, members = load(tx, caller, session_id)
-        now_latest = tx.report_pdf(session_id)
-        if now_latest is None or now_latest[0] != upload.base_revision:
-            raise Conflict(
-                "another member signed meanwhile",
-                "其他委员刚刚签署，请重新签署最新版本",
-                code="stale_report",
-            )
-        state = status(tx, session_id, members)
-        if caller.person_id not in state["pending"]:
-            raise Conflict(
-                "you have already signed or dissented, or are not on the committee",
-                "您已签署或已提交不同意见，或不是评标委员会成员",
-                code="already_submitted",
-            )
-        now = venue.now_iso()
-        tx.add_report_revision(
-            session_id, upload.base_revision + 1, "signature", caller.person_id, upload.pdf, now
-        )
-        tx.append_audit(
-            now,
-            caller.person_id,
-            "report.sign",
-            session_id,
-            {"revision": upload.base_revision + 1, "bytes": len(upload.pdf)},
-        )
-        events = [
-            tx.append_event(
-                session_id,
-                "report.signed",
-                "all",
-                {"person": caller.person_id, "revision": upload.base_revision + 1},
-                now,
-            )
-        ]
-        events += close_if_done(tx, venue, session, members)
-        return status(tx, session_id, members), events
-
-    result, events = await venue.store.tx(work)
-    await publish(venue, events)
-    await checkpoint(venue)
-    return result
-
-
-def close_if_done(
-    tx: SqliteTx, venue: Venue, session: SessionRecord, members: list[MemberRecord]
-) -> list[EventRecord]:
-    if status(tx, session.id, members)["pending"]:
-        return []
-    _, event = apply_state(
-        tx,
-        venue,
-        session,
-        advance(state_of(session), Phase.CLOSED, PhaseRole.SYSTEM),
-        "venue",
-        "every member signed or dissented",
-        "全体成员已签署评标报告或记录不同意见",
-    )
-    return [event]
-
-
-def parse_signature_body(data: Any) -> ReportSignature:
-    if (
-        not isinstance(data, dict)
-        or set(data) != {"base_revision", "pdf"}
-        or not isinstance(data["base_revision"], int)
-        or not isinstance(data["pdf"], str)
-    ):
-        raise BadRequest(
-            'body must be {"base_revision": N, "pdf": "<base64>"}',
-            "请求格式错误",
-            code="invalid_field",
-        )
-    try:
-        return ReportSignature(data["base_revision"], base64.b64decode(data["pdf"], validate=True))
-    except ValueError:
-        raise BadRequest(
-            "pdf is not valid base64", "pdf 不是有效的 base64", code="invalid_field"
-        ) from None
+    found = await venue.store.tx(work)
+    if found is None:  # not rendered yet (just entered report signing, or a dissent came in)
+        await ensure_report(venue, session_id)
+        found = await venue.store.tx(work)
+    if found is None:
+        raise NotFound("no report yet", "尚未生成评标报告", code="no_report")
+    return found

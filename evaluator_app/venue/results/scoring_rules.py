@@ -1,29 +1,25 @@
-"""The venue applying ``core`` rules to the signed artefacts it holds."""
+"""The venue applying ``core`` rules to the signed artefacts it holds.
+
+The evaluation itself is :mod:`protocol.evaluation`, shared with the offline verifier; this
+module reads the store and turns core's refusals into the venue's errors.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from evaluator_app.core.aggregate import ItemScore, ScoreSheetData
 from evaluator_app.core.deviation import DeviationFlag, find_deviations
 from evaluator_app.core.errors import CoreError, GateError, ScoreError
-from evaluator_app.core.evaluation import LotEvaluation, evaluate_lot
-from evaluator_app.core.gates import GateResult, GateVote, check_vote, decide_gates
+from evaluator_app.core.gates import GateResult, GateVote, check_vote
 from evaluator_app.core.plan import Lot
 from evaluator_app.core.scoring import check_score
 from evaluator_app.protocol.artefacts import GateVotes, ScoreSheet
-from evaluator_app.protocol.schema import decode, encode
+from evaluator_app.protocol.evaluation import SignedEvaluation, sheet_data
+from evaluator_app.protocol.schema import encode
 from evaluator_app.venue.errors import Conflict, Unprocessable
 from evaluator_app.venue.store.records import MemberRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
-
-
-def _body(content: bytes, cls: type) -> Any:
-    data = json.loads(content)
-    data.pop("schema", None)
-    return decode(cls, data)
 
 
 def check_gate_votes(lot: Lot, body: GateVotes) -> None:
@@ -58,30 +54,34 @@ def check_gate_votes(lot: Lot, body: GateVotes) -> None:
         )
 
 
-def gate_votes_of(tx: SqliteTx, session_id: str) -> list[GateVote]:
-    votes = []
-    for artefact in tx.artefacts(session_id, "gate_votes"):
-        if artefact.status != "accepted":
-            continue
-        body: GateVotes = _body(artefact.content, GateVotes)
-        votes += [
-            GateVote(body.expert_id, v.bidder_id, v.item_id, v.passed, v.reason) for v in body.votes
-        ]
-    return votes
-
-
-def gate_result(
+def evaluation(
     lot: Lot, tx: SqliteTx, session_id: str, committee: Sequence[MemberRecord]
-) -> GateResult:
-    experts = [m.person_id for m in committee]
+) -> SignedEvaluation:
+    """The accepted gate votes and sheets of a session, decoded once for this request."""
+    accepted = [
+        a.content
+        for kind in ("gate_votes", "score_sheet")
+        for a in tx.artefacts(session_id, kind)
+        if a.status == "accepted"
+    ]
+    return SignedEvaluation.from_artefacts(lot, [m.person_id for m in committee], accepted)
+
+
+def decided_gates(evaluation: SignedEvaluation) -> GateResult:
     try:
-        return decide_gates(lot, experts, gate_votes_of(tx, session_id))
+        return evaluation.gates
     except GateError as exc:
         raise Conflict(
             f"the preliminary review is not complete: {exc}",
             "初步评审尚未完成",
             code="gates_incomplete",
         ) from None
+
+
+def gate_result(
+    lot: Lot, tx: SqliteTx, session_id: str, committee: Sequence[MemberRecord]
+) -> GateResult:
+    return decided_gates(evaluation(lot, tx, session_id, committee))
 
 
 def gate_summary(result: GateResult) -> dict[str, Any]:
@@ -144,20 +144,6 @@ def check_sheet(lot: Lot, valid_bidders: Sequence[str], body: ScoreSheet) -> Non
         )
 
 
-def sheet_data(body: ScoreSheet) -> ScoreSheetData:
-    return ScoreSheetData(
-        body.expert_id, tuple(ItemScore(s.bidder_id, s.item_id, s.score) for s in body.scores)
-    )
-
-
-def accepted_sheets(tx: SqliteTx, session_id: str) -> list[ScoreSheet]:
-    return [
-        _body(a.content, ScoreSheet)
-        for a in tx.artefacts(session_id, "score_sheet")
-        if a.status == "accepted"
-    ]
-
-
 def flags_for(lot: Lot, sheets: Sequence[ScoreSheet], expert_id: str) -> tuple[DeviationFlag, ...]:
     if len(sheets) < 2:
         return ()
@@ -168,43 +154,32 @@ def flags_for(lot: Lot, sheets: Sequence[ScoreSheet], expert_id: str) -> tuple[D
     )
 
 
-def unexplained_flags(
-    lot: Lot, tx: SqliteTx, session_id: str, body: ScoreSheet
-) -> list[DeviationFlag]:
-    """Flags of this sheet against the sheets already accepted, lacking an explanation."""
-    others = [s for s in accepted_sheets(tx, session_id) if s.expert_id != body.expert_id]
+def sheet_against(
+    evaluation: SignedEvaluation, sheet: ScoreSheet
+) -> tuple[tuple[str, ...], tuple[DeviationFlag, ...]]:
+    """A sheet checked as the venue accepts it: the valid bidders, and the deviation flags it
+    raises against the sheets already accepted (an earlier version of the same expert's aside)."""
+    valid = tuple(decided_gates(evaluation).valid_bidder_ids)
+    check_sheet(evaluation.lot, valid, sheet)
+    others = [s for s in evaluation.sheets if s.expert_id != sheet.expert_id]
+    return valid, flags_for(evaluation.lot, [*others, sheet], sheet.expert_id)
+
+
+def unexplained(flags: Sequence[DeviationFlag], body: ScoreSheet) -> list[DeviationFlag]:
+    """The flags of this sheet that lack a written explanation in it."""
     explained = {(e.bidder_id, e.item_id) for e in body.explanations if e.text.strip()}
-    return [
-        f
-        for f in flags_for(lot, [*others, body], body.expert_id)
-        if (f.bidder_id, f.item_id) not in explained
-    ]
+    return [f for f in flags if (f.bidder_id, f.item_id) not in explained]
 
 
 def flag_json(flag: DeviationFlag) -> dict[str, Any]:
     return encode(flag)  # type: ignore[no-any-return]
 
 
-def evaluate(
-    lot: Lot, tx: SqliteTx, session_id: str, committee: Sequence[MemberRecord]
-) -> LotEvaluation:
-    sheets = accepted_sheets(tx, session_id)
+def published_summary(evaluation: SignedEvaluation) -> dict[str, Any]:
+    """The summary as published (results, report, archive): the same bytes everywhere."""
     try:
-        return evaluate_lot(
-            lot,
-            [m.person_id for m in committee],
-            gate_votes_of(tx, session_id),
-            [sheet_data(s) for s in sheets],
-        )
+        return evaluation.summary_json()
     except CoreError as exc:
         raise Conflict(
             f"the result cannot be computed yet: {exc}", "尚不能汇总：评分不完整", code="incomplete"
         ) from None
-
-
-def explanations(tx: SqliteTx, session_id: str) -> dict[tuple[str, str, str], str]:
-    return {
-        (s.expert_id, e.bidder_id, e.item_id): e.text
-        for s in accepted_sheets(tx, session_id)
-        for e in s.explanations
-    }

@@ -5,25 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from evaluator_app.archive.recompute import summary_json
 from evaluator_app.core.phases import SUMMARY_PHASES, Phase, advance, values
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.messages import DraftPut, DraftView, Role
 from evaluator_app.venue.access.auth import require
 from evaluator_app.venue.access.visibility import active_experts
+from evaluator_app.venue.checkpoints import checkpoint
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.results import scoring_rules
-from evaluator_app.venue.sessions.lifecycle import (
-    apply_state,
-    checkpoint,
-    load,
-    project_of,
-    publish,
-    state_of,
-)
+from evaluator_app.venue.sessions.access import load, project_of
+from evaluator_app.venue.sessions.lifecycle import apply_state, publish, state_of
 from evaluator_app.venue.store.records import DraftRecord, EventRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
@@ -43,8 +37,8 @@ async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
                 code="before_summary",
             )
         lot = project_of(session).lot(session.lot_id)
-        result = scoring_rules.evaluate(lot, tx, session_id, active_experts(members))
-        return summary_json(result, scoring_rules.explanations(tx, session_id))
+        evaluation = scoring_rules.evaluation(lot, tx, session_id, active_experts(members))
+        return scoring_rules.published_summary(evaluation)
 
     return await venue.store.tx(work)
 
@@ -177,16 +171,8 @@ async def check_sheet(
                 code="wrong_session",
             )
         lot = project_of(session).lot(session.lot_id)
-        valid = scoring_rules.gate_result(
-            lot, tx, session_id, active_experts(members)
-        ).valid_bidder_ids
-        scoring_rules.check_sheet(lot, valid, sheet)
-        others = [
-            s
-            for s in scoring_rules.accepted_sheets(tx, session_id)
-            if s.expert_id != caller.person_id
-        ]
-        flags = scoring_rules.flags_for(lot, [*others, sheet], caller.person_id)
+        evaluation = scoring_rules.evaluation(lot, tx, session_id, active_experts(members))
+        valid, flags = scoring_rules.sheet_against(evaluation, sheet)
         explained = {(e.bidder_id, e.item_id) for e in sheet.explanations if e.text.strip()}
         return {
             "valid_bidders": list(valid),

@@ -1,4 +1,4 @@
-"""Sessions: creation from a project package, views per role, phases, pause, broadcast, absence."""
+"""Sessions: creation from a project package, phases, pause, broadcast, absence."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from evaluator_app.core.errors import PhaseError, PlanError
 from evaluator_app.core.phases import Phase, PhaseState, advance, pause, resume
 from evaluator_app.core.plan import Project
 from evaluator_app.core.project_file import project_from_dict
-from evaluator_app.protocol.messages import CreateSession, MemberView, Role, SessionView
+from evaluator_app.protocol.messages import CreateSession, Role, SessionView
 from evaluator_app.protocol.schema import encode
 from evaluator_app.venue.access.auth import require
 from evaluator_app.venue.access.visibility import (
-    can_see,
     phase_role,
-    require_visible,
     visible_members,
 )
 from evaluator_app.venue.checkpoints import checkpoint
@@ -26,6 +24,7 @@ from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import BadRequest, Conflict, NotFound, Unprocessable
 from evaluator_app.venue.events.hub import publish as publish_events
 from evaluator_app.venue.http import Caller
+from evaluator_app.venue.sessions.access import load, view
 from evaluator_app.venue.store.records import (
     DocumentRecord,
     EventRecord,
@@ -37,58 +36,9 @@ from evaluator_app.venue.store.sqlite import SqliteTx
 logger = logging.getLogger(__name__)
 
 
-def view(caller: Caller, session: SessionRecord, members: list[MemberRecord]) -> SessionView:
-    shown = visible_members(caller, session, members)
-    return SessionView(
-        id=session.id,
-        title=session.title,
-        lot_id=session.lot_id,
-        main_venue=session.main_venue,
-        phase=session.phase,
-        paused=session.paused_in is not None,
-        paused_in=session.paused_in,
-        leader_id=session.leader_id,
-        scheduled_start=session.scheduled_start,
-        phase_since=session.phase_since,
-        venues=tuple(sorted({m.venue for m in members} | {session.main_venue})),
-        members=tuple(
-            MemberView(m.person_id, m.name, Role(m.role), m.venue, m.seat, m.status) for m in shown
-        ),
-    )
-
-
-def project_of(session: SessionRecord) -> Project:
-    return project_from_dict(json.loads(session.project_json))
-
-
-def load(tx: SqliteTx, caller: Caller, session_id: str) -> tuple[SessionRecord, list[MemberRecord]]:
-    session = tx.session(session_id)
-    members = tx.members(session_id) if session else []
-    return require_visible(caller, session, members), members
-
-
 async def publish(venue: Venue, events: list[EventRecord]) -> None:
     await publish_events(venue, events)
     await checkpoint(venue, force=False)
-
-
-async def list_sessions(venue: Venue, caller: Caller) -> list[SessionView]:
-    def work(tx: SqliteTx) -> list[SessionView]:
-        out = []
-        for session in tx.sessions():
-            members = tx.members(session.id)
-            if can_see(caller, session, members):
-                out.append(view(caller, session, members))
-        return out
-
-    return await venue.store.tx(work)
-
-
-async def get_session(venue: Venue, caller: Caller, session_id: str) -> SessionView:
-    def work(tx: SqliteTx) -> SessionView:
-        return view(caller, *load(tx, caller, session_id))
-
-    return await venue.store.tx(work)
 
 
 def _check_members(tx: SqliteTx, body: CreateSession, project: Project) -> list[MemberRecord]:
@@ -287,10 +237,6 @@ async def change_phase(
                 "return individual sheets instead", "请退回具体评分表", code="illegal_transition"
             )
         session, event = apply_state(tx, venue, session, state, caller.person_id, reason)
-        if goal is Phase.REPORT_SIGNING:
-            from evaluator_app.venue.results.report import generate  # it imports this module
-
-            generate(tx, venue, session, members)
         return view(caller, session, members), [event]
 
     result, events = await venue.store.tx(work)

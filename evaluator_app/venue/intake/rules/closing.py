@@ -25,6 +25,7 @@ from evaluator_app.venue.intake.rules.common import (
     _same_session,
     rule,
 )
+from evaluator_app.venue.results import report, report_signatures
 from evaluator_app.venue.store.records import (
     MemberRecord,
     SessionRecord,
@@ -32,7 +33,11 @@ from evaluator_app.venue.store.records import (
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 
-@rule("dissent")
+async def _render_report(venue: Venue, session_id: str) -> None:
+    await report.ensure_report(venue, session_id)
+
+
+@rule("dissent", after=_render_report)
 def _dissent(
     tx: SqliteTx,
     venue: Venue,
@@ -42,13 +47,9 @@ def _dissent(
     body: ReportDissent,
     upload: SignedUpload,
 ) -> Result:
-    from evaluator_app.venue.results import (
-        report as report_signing,  # it builds on this module's neighbours
-    )
-
     _same_session(body.session_id, body.expert_id, session.id, caller)
     _need_member(members, caller)
-    if caller.person_id not in report_signing.status(tx, session.id, members)["pending"]:
+    if caller.person_id not in report.status(tx, session.id, members)["pending"]:
         raise Conflict(
             "you have already signed the report or recorded a dissent",
             "您已签署报告或已提交不同意见",
@@ -61,10 +62,8 @@ def _dissent(
     stored, event = record_acceptance(
         tx, venue, new_record(venue, caller, session.id, "dissent", upload)
     )
-    report_signing.generate(
-        tx, venue, session, members
-    )  # shown in the report while nobody has signed
-    events = [event, *report_signing.close_if_done(tx, venue, session, members)]
+    report.invalidate(tx, session.id)  # rendered again with the dissent while nobody has signed
+    events = [event, *report_signatures.close_if_done(tx, venue, session, members)]
     return stored, events, session
 
 

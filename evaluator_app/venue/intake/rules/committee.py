@@ -32,9 +32,7 @@ from evaluator_app.venue.intake.rules.common import (
     _system_advance,
     rule,
 )
-from evaluator_app.venue.sessions.lifecycle import (
-    project_of,
-)
+from evaluator_app.venue.sessions.access import project_of
 from evaluator_app.venue.store.records import (
     MemberRecord,
     SessionRecord,

@@ -7,7 +7,7 @@ session and records the acceptance, and may move the session on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from evaluator_app.core.phases import Phase, advance
@@ -16,10 +16,7 @@ from evaluator_app.protocol.messages import SignedUpload
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.errors import Forbidden, Unprocessable
 from evaluator_app.venue.http import Caller
-from evaluator_app.venue.sessions.lifecycle import (
-    apply_state,
-    state_of,
-)
+from evaluator_app.venue.sessions.lifecycle import apply_state, state_of
 from evaluator_app.venue.store.records import (
     ArtefactRecord,
     EventRecord,
@@ -32,7 +29,7 @@ Result = tuple[ArtefactRecord, list[EventRecord], SessionRecord]
 Rule = Callable[
     [SqliteTx, Venue, Caller, SessionRecord, list[MemberRecord], Any, SignedUpload], Result
 ]
-After = Callable[[Venue, str], None]
+After = Callable[[Venue, str], Awaitable[None]]
 RULES: dict[str, Rule] = {}  # kind -> its rule; every kind of protocol.kinds has one
 AFTER: dict[str, After] = {}  # kind -> what runs once an acceptance is committed
 

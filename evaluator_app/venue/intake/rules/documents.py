@@ -15,7 +15,7 @@ from evaluator_app.venue.store.records import MemberRecord, SessionRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 
-def _look_for_collusion(venue: Venue, session_id: str) -> None:
+async def _look_for_collusion(venue: Venue, session_id: str) -> None:
     from evaluator_app.venue.collusion import service  # every document is in: look for collusion
 
     service.start(venue, session_id)

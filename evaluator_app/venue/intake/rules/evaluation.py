@@ -29,9 +29,7 @@ from evaluator_app.venue.intake.rules.common import (
     rule,
 )
 from evaluator_app.venue.results import scoring_rules
-from evaluator_app.venue.sessions.lifecycle import (
-    project_of,
-)
+from evaluator_app.venue.sessions.access import project_of
 from evaluator_app.venue.store.records import (
     MemberRecord,
     SessionRecord,
@@ -112,13 +110,9 @@ def _score_sheet(
         )
     lot = project_of(session).lot(session.lot_id)
     committee = active_experts(members)
-    valid = scoring_rules.gate_result(lot, tx, session.id, committee).valid_bidder_ids
-    scoring_rules.check_sheet(lot, valid, body)
-    others = [
-        s for s in scoring_rules.accepted_sheets(tx, session.id) if s.expert_id != body.expert_id
-    ]
-    all_flags = scoring_rules.flags_for(lot, [*others, body], body.expert_id)
-    flags = scoring_rules.unexplained_flags(lot, tx, session.id, body)
+    evaluation = scoring_rules.evaluation(lot, tx, session.id, committee)
+    _valid, all_flags = scoring_rules.sheet_against(evaluation, body)
+    flags = scoring_rules.unexplained(all_flags, body)
     if flags:
         raise Unprocessable(
             "deviation flags need a written explanation: "

@@ -1,4 +1,5 @@
-"""Where things are in a session archive, and its manifest."""
+"""Where things are in a session archive, and its manifest: the format the venue writes and
+the offline verifier reads."""
 
 from __future__ import annotations
 
