@@ -11,7 +11,8 @@ import zipfile
 from typing import Any
 
 from evaluator_app.core.project_file import project_from_dict
-from evaluator_app.protocol.evaluation import SignedEvaluation, in_committee
+from evaluator_app.protocol.evaluation import SignedEvaluation
+from evaluator_app.protocol.messages import in_committee
 
 
 def recompute_results(archive: zipfile.ZipFile) -> dict[str, Any]:

@@ -29,7 +29,14 @@ from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
-from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+from evaluator_app.protocol.messages import (
+    CreateSession,
+    DocumentInput,
+    MemberInput,
+    Role,
+    SessionList,
+    SessionView,
+)
 from evaluator_app.reports.styles import money
 
 logger = logging.getLogger(__name__)
@@ -231,8 +238,8 @@ class CentreService:
         data = await self.client.get("/people")
         return [Person.from_json(p) for p in data["people"]]
 
-    async def sessions(self) -> list[dict[str, Any]]:
-        return list((await self.client.get("/sessions"))["sessions"])
+    async def sessions(self) -> list[SessionView]:
+        return list((await self.client.get("/sessions", SessionList)).sessions)
 
     async def presence(self, session_id: str) -> list[dict[str, Any]]:
         return list((await self.client.get(f"/sessions/{session_id}/presence"))["presence"])
@@ -252,17 +259,17 @@ class CentreService:
         self, session_id: str
     ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """Bidders, people and the plan's items, each id → name."""
-        session = await self.client.get(f"/sessions/{session_id}")
+        session = await self.client.get(f"/sessions/{session_id}", SessionView)
         data = await self.client.get(f"/sessions/{session_id}/project")
         lot = project_from_dict(data["project"]).lot(data["lot_id"])
         return (
             {b.id: b.name for b in lot.bidders},
-            {m["person_id"]: m["name"] for m in session["members"]},
+            {m.person_id: m.name for m in session.members},
             {item.id: item.name for _group, item in lot.plan.items()},
         )
 
     # -- a new session -------------------------------------------------------------
-    async def create_session(self, draft: SessionDraft, open_signer: OpenSigner) -> dict[str, Any]:
+    async def create_session(self, draft: SessionDraft, open_signer: OpenSigner) -> SessionView:
         """Upload the documents, create the session, sign its manifest, open check-in."""
         inputs = []
         for document in draft.documents:
@@ -292,11 +299,11 @@ class CentreService:
             tuple(inputs),
             draft.scheduled_start,
         )
-        view = await self.client.post("/sessions", body)
+        view = await self.client.post("/sessions", body, SessionView)
         if inputs:
             await self.sign_manifest(draft.session_id, inputs, open_signer)
         await self.client.post(f"/sessions/{draft.session_id}/phase", {"target": "check_in"})
-        return dict(view)
+        return view
 
     async def sign_manifest(
         self, session_id: str, inputs: list[DocumentInput], open_signer: OpenSigner

@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from evaluator_app.client.venue_client import VenueClient
-from evaluator_app.core.phases import SUMMARY_PHASES, values
+from evaluator_app.core.phases import SUMMARY_PHASES, Phase, values
+from evaluator_app.protocol.messages import Role, SessionList, SessionView
 
 logger = logging.getLogger(__name__)
 
@@ -88,27 +89,27 @@ def period_of(moment: datetime, period: Period) -> str:
 
 
 def facts_of(
-    session: dict[str, Any],
+    session: SessionView,
     events: list[dict[str, Any]],
     summary: dict[str, Any] | None,
     bidders: int,
 ) -> SessionFacts:
-    mine = [e for e in events if e.get("session_id") == session["id"]]
+    mine = [e for e in events if e.get("session_id") == session.id]
     created = next((_when(e["at"]) for e in mine if e["kind"] == "session.created"), None)
     changes = [_when(e["at"]) for e in mine if e["kind"] == "phase"]
-    start = created or _when(session.get("scheduled_start") or session["phase_since"])
-    last = max([*changes, _when(session["phase_since"]), start])
-    experts = [m for m in session["members"] if m["role"] == "expert"]
+    start = created or _when(session.scheduled_start or session.phase_since)
+    last = max([*changes, _when(session.phase_since), start])
+    experts = [m for m in session.members if m.role is Role.EXPERT]
     rejected = sum(1 for o in summary["gates"]["outcomes"] if o["rejected"]) if summary else 0
     return SessionFacts(
-        session["id"],
-        session["main_venue"],
-        session["lot_id"],
+        session.id,
+        session.main_venue,
+        session.lot_id,
         start,
         last,
-        session["phase"] == "closed",
-        frozenset(m["person_id"] for m in experts),
-        sum(1 for m in experts if m["status"] == "recused"),
+        session.phase == Phase.CLOSED.value,
+        frozenset(m.person_id for m in experts),
+        sum(1 for m in experts if m.status == "recused"),
         bidders,
         rejected,
         len(summary["deviations"]) if summary else 0,
@@ -166,7 +167,7 @@ def to_csv(rows: list[StatRow]) -> str:
 
 async def gather_facts(client: VenueClient) -> list[SessionFacts]:
     """Read what the statistics need from the venue (sessions, events, summaries)."""
-    sessions = (await client.get("/sessions"))["sessions"]
+    sessions = (await client.get("/sessions", SessionList)).sessions
     events: list[dict[str, Any]] = []
     since = 0
     while True:
@@ -177,13 +178,13 @@ async def gather_facts(client: VenueClient) -> list[SessionFacts]:
         since = page["last_seq"]
     facts = []
     for session in sessions:
-        project = await client.get(f"/sessions/{session['id']}/project")
+        project = await client.get(f"/sessions/{session.id}/project")
         lot = next(
             (lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"]),
             {"bidders": []},
         )
         summary = None
-        if (session.get("paused_in") or session["phase"]) in values(SUMMARY_PHASES):
-            summary = await client.get(f"/sessions/{session['id']}/summary")
+        if (session.paused_in or session.phase) in values(SUMMARY_PHASES):
+            summary = await client.get(f"/sessions/{session.id}/summary")
         facts.append(facts_of(session, events, summary, len(lot["bidders"])))
     return facts

@@ -20,6 +20,7 @@ from evaluator_app.client.names import artefact_name, venue_label
 from evaluator_app.core.beijing import beijing_clock
 from evaluator_app.core.phases import SUMMARY_PHASES, Phase, values
 from evaluator_app.protocol.kinds import step_of_phase
+from evaluator_app.protocol.messages import Role, SessionView
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ class SupervisorBoard:
         self.session_id = session_id
         self.me = me
         self.venue_names: Mapping[str, str] = venue_names or {}
-        self.view: dict[str, Any] = {}
+        self.view: SessionView | None = None  # GET /sessions/{sid}, decoded
         self._seen: dict[str, _Seen] = {}
         self._alerts: dict[int, Alert] = {}
         self._broadcasts: dict[
@@ -170,8 +171,8 @@ class SupervisorBoard:
         self._paused_by_events = False  # as the events tell it (a resume is a phase event too)
 
     # -- inputs ---------------------------------------------------------------------
-    def set_view(self, view: Mapping[str, Any]) -> None:
-        self.view = dict(view)
+    def set_view(self, view: SessionView) -> None:
+        self.view = view
 
     def set_presence(self, rows: list[Mapping[str, Any]]) -> None:
         """The venue's presence board: the newest word on each expert it has heard from."""
@@ -240,15 +241,19 @@ class SupervisorBoard:
     # -- what the console shows ------------------------------------------------------
     @property
     def phase(self) -> str:
-        return str(self.view.get("phase", ""))
+        return self.view.phase if self.view else ""
 
     @property
     def paused(self) -> bool:
-        return bool(self.view.get("paused"))
+        return self.view.paused if self.view else False
 
     @property
     def title(self) -> str:
-        return str(self.view.get("title", self.session_id))
+        return self.view.title if self.view else self.session_id
+
+    @property
+    def main_venue(self) -> str:
+        return self.view.main_venue if self.view else ""
 
     @property
     def scores_visible(self) -> bool:
@@ -257,13 +262,11 @@ class SupervisorBoard:
 
     def venue_label(self, venue_id: str, language: str = "zh_CN") -> str:
         """'济南主场' or '淄博副场': the venue by name, and which it is for this session."""
-        return venue_label(venue_id, self.venue_names, self.view.get("main_venue"), language)
+        return venue_label(venue_id, self.venue_names, self.main_venue or None, language)
 
     def name_of(self, person_id: str | None) -> str:
-        for member in self.view.get("members", []):
-            if member["person_id"] == person_id:
-                return str(member["name"])
-        return person_id or ""
+        member = self.view.member(person_id) if self.view else None
+        return member.name if member else person_id or ""
 
     def actor(self, person_id: str | None) -> Explanation:
         """Who changed a phase: a member by name, else the venue itself or the trading centre."""
@@ -283,32 +286,32 @@ class SupervisorBoard:
                 open_by_person[alert.person_id] = open_by_person.get(alert.person_id, 0) + 1
         step = STEP_OF_PHASE.get(self.phase)
         rows = []
-        for member in self.view.get("members", []):
-            if member["role"] != "expert":
+        for member in self.view.members if self.view else ():
+            if member.role is not Role.EXPERT:
                 continue
-            seen = self._seen.get(member["person_id"], _Seen())
+            seen = self._seen.get(member.person_id, _Seen())
             rows.append(
                 ExpertRow(
-                    member["person_id"],
-                    member["name"],
-                    member["venue"],
-                    member["seat"],
-                    member["status"],
+                    member.person_id,
+                    member.name,
+                    member.venue,
+                    member.seat,
+                    member.status,
                     seen.presence,
                     seen.connected,
                     seen.items_scored,
                     seen.last_activity,
                     "paused" if self.paused else self.phase,
                     step is not None and step in seen.done,
-                    open_by_person.get(member["person_id"], 0),
-                    self.venue_label(member["venue"]),
+                    open_by_person.get(member.person_id, 0),
+                    self.venue_label(member.venue),
                 )
             )
         return rows
 
     def tables(self) -> dict[str, list[ExpertRow]]:
         """Experts per venue, the main venue first, each ordered by seat (one table each)."""
-        main = str(self.view.get("main_venue", ""))
+        main = self.main_venue
         out: dict[str, list[ExpertRow]] = {}
         for row in sorted(self.experts(), key=lambda r: (r.venue != main, r.venue, r.seat, r.name)):
             out.setdefault(row.venue, []).append(row)

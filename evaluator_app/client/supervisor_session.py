@@ -22,6 +22,7 @@ from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.supervisor_board import SupervisorBoard
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.protocol.artefacts import WitnessNote
+from evaluator_app.protocol.messages import SessionView
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class SupervisorSession:
     # -- state -----------------------------------------------------------------------
     async def load(self) -> None:
         """The session as this supervisor may see it, and the presence board."""
-        self.board.set_view(await self.client.get(self.base))
+        self.board.set_view(await self.client.get(self.base, SessionView))
         await self.refresh_presence()
 
     async def refresh_presence(self) -> None:
@@ -129,7 +130,7 @@ class SupervisorSession:
             return
         if self.board.apply(event):
             try:
-                self.board.set_view(await self.client.get(self.base))
+                self.board.set_view(await self.client.get(self.base, SessionView))
             except ClientError as exc:  # offline for a moment: the next change reads it again
                 logger.info("session view not refreshed: %s", exc.message_en)
         self._changed()
@@ -137,12 +138,16 @@ class SupervisorSession:
     # -- actions ---------------------------------------------------------------------
     async def pause(self, reason: str) -> None:
         why = _required(reason, "the reason for the pause", "暂停原因")
-        self.board.set_view(await self.client.post(f"{self.base}/pause", {"reason": why}))
+        self.board.set_view(
+            await self.client.post(f"{self.base}/pause", {"reason": why}, SessionView)
+        )
         self._changed()
 
     async def resume(self, reason: str) -> None:
         why = _required(reason, "the reason for resuming", "恢复原因")
-        self.board.set_view(await self.client.post(f"{self.base}/resume", {"reason": why}))
+        self.board.set_view(
+            await self.client.post(f"{self.base}/resume", {"reason": why}, SessionView)
+        )
         self._changed()
 
     async def broadcast(self, message: str) -> int:
@@ -157,7 +162,9 @@ class SupervisorSession:
     async def mark_absent(self, person_id: str, reason: str) -> None:
         why = _required(reason, "the reason for the absence", "缺席原因")
         self.board.set_view(
-            await self.client.post(f"{self.base}/absent", {"person_id": person_id, "reason": why})
+            await self.client.post(
+                f"{self.base}/absent", {"person_id": person_id, "reason": why}, SessionView
+            )
         )
         self._changed()
 

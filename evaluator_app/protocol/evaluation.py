@@ -24,11 +24,6 @@ from evaluator_app.protocol.schema import encode
 Explanations = dict[tuple[str, str, str], str]  # (expert, bidder, item) -> text
 
 
-def in_committee(role: str, status: str) -> bool:
-    """A member counts in the committee: an expert still assigned (not recused, replaced, absent)."""
-    return role == "expert" and status == "assigned"
-
-
 def sheet_data(sheet: ScoreSheet) -> ScoreSheetData:
     return ScoreSheetData(
         sheet.expert_id, tuple(ItemScore(s.bidder_id, s.item_id, s.score) for s in sheet.scores)

@@ -119,6 +119,11 @@ class CreateSession:
     packages: tuple[BidPackageInput, ...] = ()
 
 
+def in_committee(role: str, status: str) -> bool:
+    """A member counts in the committee: an expert still assigned (not recused, replaced, absent)."""
+    return role == Role.EXPERT.value and status == "assigned"
+
+
 @dataclass(frozen=True)
 class MemberView:
     person_id: str
@@ -127,6 +132,10 @@ class MemberView:
     venue: str
     seat: str
     status: str
+
+    @property
+    def in_committee(self) -> bool:
+        return in_committee(self.role.value, self.status)
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,21 @@ class SessionView:
     phase_since: str
     venues: tuple[str, ...]
     members: tuple[MemberView, ...]
+
+    @property
+    def committee(self) -> tuple[MemberView, ...]:
+        """The experts who count, as the venue counts them (protocol.evaluation too)."""
+        return tuple(m for m in self.members if m.in_committee)
+
+    def member(self, person_id: str | None) -> MemberView | None:
+        return next((m for m in self.members if m.person_id == person_id), None)
+
+
+@dataclass(frozen=True)
+class SessionList:
+    """``GET /sessions``: the sessions the caller may see."""
+
+    sessions: tuple[SessionView, ...]
 
 
 @dataclass(frozen=True)

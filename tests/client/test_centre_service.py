@@ -35,6 +35,8 @@ from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import loads_scores
 from evaluator_app.protocol.evaluation import summary_json
+from evaluator_app.protocol.messages import SessionView
+from evaluator_app.protocol.schema import decode
 
 EXAMPLES = resources.files("evaluator_app.examples")
 
@@ -143,7 +145,7 @@ def test_results_from_the_summary_equal_core() -> None:
 
 def _session(
     sid: str, venue: str, phase: str, statuses: list[str], since: str = "2026-03-02T10:00:00Z"
-) -> dict:
+) -> SessionView:
     members = [
         {
             "person_id": f"{sid}-{i}",
@@ -155,18 +157,23 @@ def _session(
         }
         for i, s in enumerate(statuses)
     ]
-    return {
-        "id": sid,
-        "title": sid,
-        "lot_id": "lot-1",
-        "main_venue": venue,
-        "phase": phase,
-        "paused": False,
-        "paused_in": None,
-        "scheduled_start": None,
-        "phase_since": since,
-        "members": members,
-    }
+    return decode(  # as GET /sessions answers: decoded at the client's boundary
+        SessionView,
+        {
+            "id": sid,
+            "title": sid,
+            "lot_id": "lot-1",
+            "main_venue": venue,
+            "phase": phase,
+            "paused": False,
+            "paused_in": None,
+            "leader_id": None,
+            "scheduled_start": None,
+            "phase_since": since,
+            "venues": [venue],
+            "members": members,
+        },
+    )
 
 
 def test_statistics_per_venue_and_period_with_csv_and_chart() -> None:

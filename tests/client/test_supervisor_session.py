@@ -10,15 +10,22 @@ import pytest
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.supervisor_board import SupervisorBoard, clock_time
 from evaluator_app.client.supervisor_session import MissingText, SupervisorSession
-from evaluator_app.protocol.messages import LoginResult, Role
+from evaluator_app.protocol.messages import LoginResult, Role, SessionView
+from evaluator_app.protocol.schema import decode
 
 ME = "sup-jinan"
-VIEW = {
+VIEW = {  # GET /sessions/S1 as a supervisor of the main venue sees it
     "id": "S1",
     "title": "教学楼改扩建工程",
+    "lot_id": "lot-1",
     "main_venue": "jinan",
     "phase": "declarations",
     "paused": False,
+    "paused_in": None,
+    "leader_id": None,
+    "scheduled_start": None,
+    "phase_since": "2026-11-26T09:00:00Z",
+    "venues": ["jinan", "zibo"],
     "members": [
         {
             "person_id": "e4",
@@ -69,7 +76,7 @@ def event(seq: int, event_kind: str, session: str = "S1", **payload: Any) -> dic
 
 def board() -> SupervisorBoard:
     b = SupervisorBoard("S1", ME)
-    b.set_view(VIEW)
+    b.set_view(decode(SessionView, VIEW))
     return b
 
 
@@ -182,16 +189,18 @@ class FakeClient:
         self.sent: list[tuple[str, Any]] = []
         self.venue_names: dict[str, str] = {}
 
-    async def get(self, path: str) -> Any:
-        return {"presence": []} if path.endswith("/presence") else VIEW
+    async def get(self, path: str, cls: Any = None) -> Any:  # decodes as VenueClient.get does
+        data = {"presence": []} if path.endswith("/presence") else VIEW
+        return decode(cls, data) if cls else data
 
-    async def post(self, path: str, body: Any = None) -> Any:
+    async def post(self, path: str, body: Any = None, cls: Any = None) -> Any:
         self.sent.append((path, body))
-        return (
+        data = (
             {**VIEW, "paused": path.endswith("/pause")}
             if path.endswith(("/pause", "/resume"))
             else {"seq": 20}
         )
+        return decode(cls, data) if cls else data
 
 
 def test_actions_need_their_reason_before_anything_is_sent(tmp_path):

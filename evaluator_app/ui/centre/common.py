@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.explain import explain
+from evaluator_app.protocol.messages import SessionView
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.phase_names import phase_name
 
@@ -75,14 +76,14 @@ def show_error(label: QLabel, error: BaseException, language: str) -> None:
 class SessionChooser(QComboBox):
     """Which session a tab shows; filled by the workspace from the venue's list."""
 
-    def set_sessions(self, sessions: list[dict[str, Any]]) -> None:
+    def set_sessions(self, sessions: list[SessionView]) -> None:
         current = self.current()
         self.blockSignals(True)
         self.clear()
         for session in sessions:
             self.addItem(
-                f"{session['id']} · {session['title']} · {phase_name(session['phase'])}",
-                session["id"],
+                f"{session.id} · {session.title} · {phase_name(session.phase)}",
+                session.id,
             )
         index = self.findData(current) if current else -1
         self.setCurrentIndex(index if index >= 0 else 0)

@@ -11,6 +11,7 @@ from qasync import asyncSlot
 
 from evaluator_app.client.centre_follow import SessionLine, follow_lines
 from evaluator_app.client.centre_service import CentreService
+from evaluator_app.core.phases import RUNNING_PHASES, values
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
 from evaluator_app.ui.phase_names import phase_name
@@ -73,8 +74,8 @@ class FollowTab(QWidget):
             sessions = await self.service.sessions()
             presence = {}
             for session in sessions:
-                if session["phase"] not in ("preparing", "closed"):
-                    presence[session["id"]] = await self.service.presence(session["id"])
+                if session.phase in values(RUNNING_PHASES):
+                    presence[session.id] = await self.service.presence(session.id)
         except Exception as exc:
             if alive(self):
                 show_error(self.status, exc, self.language)

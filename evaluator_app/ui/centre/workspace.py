@@ -11,6 +11,7 @@ from qasync import asyncSlot
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
+from evaluator_app.protocol.messages import SessionView
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.archive_tab import ArchiveTab
 from evaluator_app.ui.centre.collect import CollectTab
@@ -38,7 +39,7 @@ class CentreWorkspace(QWidget):
         self.language = language
         data_dir.mkdir(parents=True, exist_ok=True)
         self.service = CentreService(logged.client, settings.trust_list_signer)
-        self.sessions: list[dict] = []  # type: ignore[type-arg]
+        self.sessions: list[SessionView] = []
         self.wizard = NewSessionWizard(self.service, logged, language)
         self.follow = FollowTab(self.service, language)
         self.collect = CollectTab(self.service, language)

@@ -157,7 +157,7 @@ class SupervisorWindow(QMainWindow):
             self.tr("Session {id} · phase: {phase} · main venue: {main}").format(
                 id=self.session.session_id,
                 phase=phase,
-                main=venue_label(str(board.view.get("main_venue", "")), board.venue_names),
+                main=venue_label(board.main_venue, board.venue_names),
             )
         )
         count = board.open_alerts

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from evaluator_app.core.phases import Role as PhaseRole
+from evaluator_app.protocol.messages import in_committee
 from evaluator_app.venue.errors import NotFound
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import MemberRecord, SessionRecord
@@ -57,7 +58,7 @@ def phase_role(caller: Caller, session: SessionRecord) -> PhaseRole:
 
 def active_experts(members: list[MemberRecord]) -> list[MemberRecord]:
     """The committee: assigned experts not recused, replaced or marked absent."""
-    return [m for m in members if m.role == "expert" and m.status == "assigned"]
+    return [m for m in members if in_committee(m.role, m.status)]
 
 
 def audience_allows(audience: str, caller: Caller) -> bool:
