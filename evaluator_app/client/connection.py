@@ -272,7 +272,7 @@ class VenueConnection:
                     "the venue no longer accepts this login", "登录已失效，请重新登录"
                 ) from exc
             raise _WebSocketFailed(
-                f"WebSocket refused: {exc.status} {exc.message_en}", "实时连接被拒绝，改用轮询"
+                f"WebSocket refused: {exc.status} {exc.message}", "实时连接被拒绝，改用轮询"
             ) from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc

@@ -178,7 +178,8 @@ def _dss_revinfo(reader: PdfFileReader) -> tuple[list[bytes], list[bytes]]:
 
 
 def _unreadable(why: str) -> list[SignatureVerdict]:
-    return [SignatureVerdict("pades", "?", "?", None, None, None, False, Trust.UNKNOWN, (why,))]
+    reason = (SignatureReason(SignatureProblem.MALFORMED, why),)
+    return [SignatureVerdict("pades", "?", "?", None, None, None, False, Trust.UNKNOWN, reason)]
 
 
 async def async_verify_pdf(

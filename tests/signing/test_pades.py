@@ -179,3 +179,8 @@ def test_unsigned_pdf_has_no_verdicts(checker):
 def test_not_a_pdf_is_a_verdict_not_a_crash(checker, tmp_path: Path):
     vs = pades.verify_pdf(b"%PDF-1.7 but not really", checker)
     assert len(vs) == 1 and not vs[0].valid
+
+
+def test_an_unreadable_pdf_is_a_typed_verdict(checker):
+    (v,) = pades.verify_pdf(b"%PDF-1.7\nnot really a pdf", checker)
+    assert not v.valid and v.codes == {SignatureProblem.MALFORMED} and v.reasons_zh
