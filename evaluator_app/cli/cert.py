@@ -1,6 +1,7 @@
 """``evaluator cert check``: validate a certificate against the trust list.
 
-Exit 0 valid, 1 refused (with the reason), 2 when the check itself cannot run.
+Exit 0 valid, 1 refused (one line with the reasons: a malformed certificate is refused like
+any other), 2 when the check itself cannot run (no trust list, an unreadable file).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -42,10 +44,10 @@ def _parse_at(text: str | None) -> datetime | None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from evaluator_app.pki.cert_parse import MalformedCertificateError, parse_pem_or_der
     from evaluator_app.pki.errors import PkiError
     from evaluator_app.pki.trust_list import load_trust_list
     from evaluator_app.pki.validation import RevocationPolicy, validate_certificate
-    from evaluator_app.pki.x509_build import load_cert
 
     tl_path, pinned = args.trust_list, args.pinned
     try:
@@ -62,20 +64,29 @@ def _check(args: argparse.Namespace) -> int:
             )
             return 2
         trust_list = load_trust_list(tl_path, pinned)
-        cert = load_cert(args.cert)
+        data = args.cert.read_bytes()
         at = _parse_at(args.at)
         crls = tuple(p.read_bytes() for p in args.crl)
     except (PkiError, OSError, ValueError) as exc:
         print(f"cannot check / 无法校验: {exc}", file=sys.stderr)
         return 2
-    mode = "soft-fail" if args.soft_fail else "hard-fail"
+    try:
+        cert = parse_pem_or_der(data)
+    except MalformedCertificateError as exc:
+        reason = exc.reason
+        print(f"INVALID 无效 [{reason.code.value}]: {reason.message_zh} / {reason.message_en}")
+        return 1
+    mode: Literal["hard-fail", "soft-fail"] = "soft-fail" if args.soft_fail else "hard-fail"
+    # --crl: those CRLs decide (one per certificate of the path but the root); no network
     policy = RevocationPolicy(mode=mode, crls=crls, fetch=not crls)
-    result = validate_certificate(cert, args.purpose, trust_list, at, policy)
+    result = validate_certificate(cert.der, args.purpose, trust_list, at, policy)
     if result.ok:
         who = result.identity
         holder = f"{who.name} ({who.person_id})" if who else cert.subject.rfc4514_string()
         print(f"VALID 有效: {holder}, CA {result.ca_name}, purpose {args.purpose}")
         return 0
-    for reason in result.reasons:
-        print(f"INVALID 无效 [{reason.code.value}]: {reason.message_zh} / {reason.message_en}")
+    codes = ",".join(r.code.value for r in result.reasons)
+    zh = "；".join(r.message_zh for r in result.reasons)
+    en = "; ".join(r.message_en for r in result.reasons)
+    print(f"INVALID 无效 [{codes}]: {zh} / {en}")
     return 1

@@ -93,8 +93,10 @@ class _Ca:
     cert: x509.Certificate
     key: Key
     root: x509.Certificate
+    root_key: Key
     crl_url: str
     ocsp_url: str
+    root_crl_url: str
     revoked: list[tuple[int, datetime]] = field(default_factory=list)
 
 
@@ -178,8 +180,9 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             path_length=1,
             key_usage=("key_cert_sign", "crl_sign"),
         )
-        # CA certificates carry no CRL/OCSP pointers: hard-fail then needs revocation data for
-        # end-entity certificates only (as is common for offline roots).
+        # The issuing CA points at its root's CRL: hard-fail needs an answer for every
+        # certificate of the path but the root, the issuing CA's included.
+        root_crl_url = f"{services_url}/crl/{ca_id}-root.crl"
         issuing = _build(
             subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name),
             subject_key=ca_key,
@@ -190,6 +193,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             ca=True,
             path_length=0,
             key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
+            crl_url=root_crl_url,
         )
         ca = _Ca(
             ca_id,
@@ -197,8 +201,10 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             issuing,
             ca_key,
             root,
+            root_key,
             f"{services_url}/crl/{ca_id}.crl",
             f"{services_url}/ocsp/{ca_id}",
+            root_crl_url,
         )
         cas[ca_id] = ca
         entry = {
@@ -210,6 +216,8 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             **w.cert_and_key(f"ca/{ca_id}", issuing, ca_key),
             "crl": f"ca/{ca_id}.crl",
             "crl_url": ca.crl_url,
+            "root_crl": f"ca/{ca_id}-root.crl",
+            "root_crl_url": root_crl_url,
             "ocsp_url": ca.ocsp_url,
         }
         root_files = w.cert_and_key(f"ca/{ca_id}-root", root, root_key)
@@ -331,6 +339,16 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             next_update=now + timedelta(days=7),
         )
         (out / "ca" / f"{ca.id}.crl").write_bytes(crl.public_bytes(xb.serialization.Encoding.DER))
+        root_crl = (sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl)(
+            issuer_cert=ca.root,
+            issuer_key=ca.root_key,  # type: ignore[arg-type]
+            revoked=[],
+            this_update=now - timedelta(hours=1),
+            next_update=now + timedelta(days=7),
+        )
+        (out / "ca" / f"{ca.id}-root.crl").write_bytes(
+            root_crl.public_bytes(xb.serialization.Encoding.DER)
+        )
 
     # The centre's trust-list signing key: self-signed, pinned in the application.
     tl_key = xb.new_key()
@@ -362,7 +380,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
                 "status_since": e["withdrawn_at"] or (now - 3 * year).isoformat(),
                 "services": e["services"],
                 "identity_rule": e["identity_rule"],
-                "crl_urls": [e["crl_url"]],
+                "crl_urls": [e["crl_url"], e["root_crl_url"]],
                 "ocsp_urls": [e["ocsp_url"]],
                 **({"sm2_signer_id": sm2.DEFAULT_ID.decode()} if e["id"] in SM2_CAS else {}),
             }

@@ -39,6 +39,15 @@ class DemoCa:
     ocsp_url: str
     withdrawn_at: datetime | None
     identity_rule: dict[str, str]
+    root_crl: Path | None = None  # the root's CRL, which covers the issuing CA
+    root_crl_url: str | None = None
+
+    def crls(self) -> list[bytes]:
+        """This CA's CRLs as files: the issuing CA's, then the root's."""
+        return [p.read_bytes() for p in (self.crl, self.root_crl) if p is not None]
+
+    def load_root_key(self) -> AnyKey:
+        return load_private_key(self.root_key)
 
     def load_cert(self) -> x509.Certificate:
         return load_cert(self.cert)
@@ -186,6 +195,8 @@ def load_demo_pki(directory: Path | str) -> DemoPki:
                 ocsp_url=c["ocsp_url"],
                 withdrawn_at=_opt_dt(c.get("withdrawn_at")),
                 identity_rule=dict(c["identity_rule"]),
+                root_crl=root / c["root_crl"] if c.get("root_crl") else None,
+                root_crl_url=c.get("root_crl_url"),
             )
             for c in index["cas"]
         )

@@ -20,67 +20,186 @@ class ReasonCode(str, enum.Enum):
     REVOCATION_UNKNOWN = "revocation-unknown"
     IDENTITY_MISSING = "identity-missing"
     NOT_CHECKED = "not-checked"  # no trust anchors were given: the certificate was not judged
+    MALFORMED = "malformed"
+    CA_REVOKED = "ca-revoked"
+    NOT_A_CA = "not-a-ca"
+    PATH_LENGTH = "path-length"
+    NAME_CONSTRAINTS = "name-constraints"
+    UNKNOWN_CRITICAL_EXTENSION = "unknown-critical-extension"
+    END_ENTITY_IS_CA = "end-entity-is-ca"
+    UNSUPPORTED_KEY = "unsupported-key"
+    PROFILE = "profile"
+    NAME_MISMATCH = "name-mismatch"
+    TOO_COMPLEX = "too-complex"
     OTHER = "other"
 
 
-_PURPOSE_ZH = {"auth": "身份认证", "sign": "电子签名", "timestamp": "时间戳"}
+_PURPOSE_ZH = {
+    "auth": "身份认证",
+    "sign": "电子签名",
+    "timestamp": "时间戳",
+    "server": "服务器认证",
+    "client": "客户端认证",
+}
+
+# code -> (English, Chinese); {w} is the date, {p} the purpose, {d} the detail. A second pair
+# is used when there is no detail to show.
+_TEXT: dict[ReasonCode, tuple[str, str]] = {
+    ReasonCode.EXPIRED: ("the certificate expired on {w}", "证书已于 {w} 过期"),
+    ReasonCode.NOT_YET_VALID: (
+        "the certificate is not valid before {w}",
+        "证书在 {w} 之前尚未生效",
+    ),
+    ReasonCode.REVOKED: ("the certificate was revoked on {w}", "证书已于 {w} 被吊销"),
+    ReasonCode.ISSUER_NOT_RECOGNISED: (
+        "the issuing CA is not on the trust list (not mutually recognised)",
+        "证书签发机构不在互认信任列表中",
+    ),
+    ReasonCode.SERVICE_NOT_RECOGNISED: (
+        "the issuing CA is not recognised for {p}",
+        "证书签发机构未被认可用于{pz}",
+    ),
+    ReasonCode.CA_WITHDRAWN: (
+        "the issuing CA's recognition was withdrawn on {w}",
+        "证书签发机构的互认资格已于 {w} 撤销",
+    ),
+    ReasonCode.WRONG_KEY_USAGE: (
+        "the certificate's key usage does not allow {p}",
+        "证书密钥用法不允许用于{pz}",
+    ),
+    ReasonCode.BROKEN_CHAIN: (
+        "no certificate chain to a recognised CA could be built",
+        "无法构建到受认可 CA 的证书链",
+    ),
+    ReasonCode.BAD_SIGNATURE: (
+        "a signature in the certificate chain does not verify",
+        "证书链中的签名验证失败",
+    ),
+    ReasonCode.IDENTITY_MISSING: (
+        "the certificate lacks the holder identifier required by its CA's identity rule",
+        "证书缺少其签发机构身份规则要求的持有人唯一标识",
+    ),
+    ReasonCode.NOT_CHECKED: (
+        "no trust anchors given: certificate not checked",
+        "未提供信任锚，证书未经验证",
+    ),
+    ReasonCode.PATH_LENGTH: (
+        "the chain is longer than a CA's path length constraint allows",
+        "证书链长度超过 CA 的路径长度约束",
+    ),
+    ReasonCode.END_ENTITY_IS_CA: (
+        "a CA certificate (cA=TRUE or keyCertSign) cannot be used for {p}",
+        "CA 证书（cA=TRUE 或含证书签发用途）不能用于{pz}",
+    ),
+}
+_DETAILED: dict[ReasonCode, tuple[str, str, str, str]] = {
+    ReasonCode.REVOCATION_UNKNOWN: (
+        "revocation unknown for {d}",
+        "无法确定 {d} 的吊销状态",
+        "the revocation status could not be determined (CRL/OCSP unavailable)",
+        "无法确定证书吊销状态（CRL/OCSP 不可用）",
+    ),
+    ReasonCode.MALFORMED: (
+        "malformed certificate: {d}",
+        "证书格式错误：{d}",
+        "malformed certificate",
+        "证书格式错误",
+    ),
+    ReasonCode.CA_REVOKED: (
+        "issuing CA revoked at {w}: {d}",
+        "签发 CA 已于 {w} 被吊销：{d}",
+        "issuing CA revoked at {w}",
+        "签发 CA 已于 {w} 被吊销",
+    ),
+    ReasonCode.NOT_A_CA: (
+        "{d} is not a CA certificate but issued one in the chain",
+        "{d} 不是 CA 证书，却在证书链中签发了证书",
+        "a certificate in the chain that issued another is not a CA",
+        "证书链中签发证书的不是 CA 证书",
+    ),
+    ReasonCode.NAME_CONSTRAINTS: (
+        "a name is outside the name constraints of a CA: {d}",
+        "名称超出 CA 的名称约束：{d}",
+        "a name is outside the name constraints of a CA",
+        "名称超出 CA 的名称约束",
+    ),
+    ReasonCode.UNKNOWN_CRITICAL_EXTENSION: (
+        "unknown critical extension {d}",
+        "无法识别的关键扩展 {d}",
+        "unknown critical extension",
+        "无法识别的关键扩展",
+    ),
+    ReasonCode.UNSUPPORTED_KEY: (
+        "key or signature algorithm not accepted: {d}",
+        "不接受的密钥或签名算法：{d}",
+        "key or signature algorithm not accepted",
+        "不接受的密钥或签名算法",
+    ),
+    ReasonCode.PROFILE: (
+        "the certificate breaks the RFC 5280 profile: {d}",
+        "证书不符合 RFC 5280 规范：{d}",
+        "the certificate breaks the RFC 5280 profile",
+        "证书不符合 RFC 5280 规范",
+    ),
+    ReasonCode.NAME_MISMATCH: (
+        "the certificate is not for {d}",
+        "证书不属于 {d}",
+        "the certificate is not for this host",
+        "证书不属于该主机",
+    ),
+    ReasonCode.TOO_COMPLEX: (
+        "validation gave up, too much work: {d}",
+        "验证工作量过大，已放弃：{d}",
+        "validation gave up, too much work",
+        "验证工作量过大，已放弃",
+    ),
+    ReasonCode.OTHER: (
+        "the certificate is not valid ({d})",
+        "证书无效（{d}）",
+        "the certificate is not valid",
+        "证书无效",
+    ),
+}
 
 
 def _d(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M UTC") if when else "?"
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else "?"
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One refusal. ``when`` is the date the reason refers to (expiry, revocation, withdrawal)."""
+    """One refusal. ``when`` is the date the reason refers to (expiry, revocation, withdrawal).
+
+    ``detail`` names what the reason is about: an extension's OID, the CA whose status is
+    unknown, the host name, what failed to parse.
+    """
 
     code: ReasonCode
     when: datetime | None = None
     detail: str = ""
     purpose: str | None = None
 
+    def _texts(self) -> tuple[str, str]:
+        if self.code is ReasonCode.REVOKED and self.when is None:
+            return "the certificate was revoked", "证书已被吊销"
+        if self.code in _TEXT:
+            return _TEXT[self.code]
+        en, zh, bare_en, bare_zh = _DETAILED[self.code]
+        return (en, zh) if self.detail else (bare_en, bare_zh)
+
+    def _fill(self, template: str) -> str:
+        purpose = self.purpose or ""
+        return template.format(
+            w=_d(self.when), p=purpose, pz=_PURPOSE_ZH.get(purpose, purpose), d=self.detail
+        )
+
     @property
     def message_en(self) -> str:
-        c, w = self.code, _d(self.when)
-        text = {
-            ReasonCode.EXPIRED: f"the certificate expired on {w}",
-            ReasonCode.NOT_YET_VALID: f"the certificate is not valid before {w}",
-            ReasonCode.REVOKED: f"the certificate was revoked on {w}"
-            if self.when
-            else "the certificate was revoked",
-            ReasonCode.ISSUER_NOT_RECOGNISED: "the issuing CA is not on the trust list (not mutually recognised)",
-            ReasonCode.SERVICE_NOT_RECOGNISED: f"the issuing CA is not recognised for {self.purpose}",
-            ReasonCode.CA_WITHDRAWN: f"the issuing CA's recognition was withdrawn on {w}",
-            ReasonCode.WRONG_KEY_USAGE: f"the certificate's key usage does not allow {self.purpose}",
-            ReasonCode.BROKEN_CHAIN: "no certificate chain to a recognised CA could be built",
-            ReasonCode.BAD_SIGNATURE: "a signature in the certificate chain does not verify",
-            ReasonCode.REVOCATION_UNKNOWN: "the revocation status could not be determined (CRL/OCSP unavailable)",
-            ReasonCode.IDENTITY_MISSING: "the certificate lacks the holder identifier required by its CA's identity rule",
-            ReasonCode.NOT_CHECKED: "no trust anchors given: certificate not checked",
-            ReasonCode.OTHER: "the certificate is not valid",
-        }[c]
-        # certvalidator's English detail is kept in .detail; shown only when nothing better exists
-        return f"{text} ({self.detail})" if self.detail and c is ReasonCode.OTHER else text
+        return self._fill(self._texts()[0])
 
     @property
     def message_zh(self) -> str:
-        c, w = self.code, _d(self.when)
-        purpose = _PURPOSE_ZH.get(self.purpose or "", self.purpose or "")
-        return {
-            ReasonCode.EXPIRED: f"证书已于 {w} 过期",
-            ReasonCode.NOT_YET_VALID: f"证书在 {w} 之前尚未生效",
-            ReasonCode.REVOKED: f"证书已于 {w} 被吊销" if self.when else "证书已被吊销",
-            ReasonCode.ISSUER_NOT_RECOGNISED: "证书签发机构不在互认信任列表中",
-            ReasonCode.SERVICE_NOT_RECOGNISED: f"证书签发机构未被认可用于{purpose}",
-            ReasonCode.CA_WITHDRAWN: f"证书签发机构的互认资格已于 {w} 撤销",
-            ReasonCode.WRONG_KEY_USAGE: f"证书密钥用法不允许用于{purpose}",
-            ReasonCode.BROKEN_CHAIN: "无法构建到受认可 CA 的证书链",
-            ReasonCode.BAD_SIGNATURE: "证书链中的签名验证失败",
-            ReasonCode.REVOCATION_UNKNOWN: "无法确定证书吊销状态（CRL/OCSP 不可用）",
-            ReasonCode.IDENTITY_MISSING: "证书缺少其签发机构身份规则要求的持有人唯一标识",
-            ReasonCode.NOT_CHECKED: "未提供信任锚，证书未经验证",
-            ReasonCode.OTHER: "证书无效",
-        }[c]
+        return self._fill(self._texts()[1])
 
     def __str__(self) -> str:
         return f"{self.message_zh} / {self.message_en}"

@@ -1,12 +1,12 @@
 """Revocation data: fetch OCSP/CRL over HTTP with an in-memory cache, and build OCSP answers.
 
-We fetch ourselves instead of letting pyhanko-certvalidator fetch, so that responses are
-cached across validations (a login storm at 08:30 would otherwise hit the CA per expert)
-and so that "service down" is decided in one place.
+Responses are cached across validations (a login storm at 08:30 would otherwise hit the CA
+per expert) and "service down" is decided in one place: the validator's revocation mode.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -82,73 +82,95 @@ def ocsp_urls(cert: x509.Certificate) -> list[str]:
     ]
 
 
-async def _fetch_ocsp(
-    session: aiohttp.ClientSession, url: str, cert: x509.Certificate, issuer: x509.Certificate
-) -> bytes | None:
-    req = ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA1()).build()
-    async with session.post(
-        url,
-        data=req.public_bytes(serialization.Encoding.DER),
-        headers={"Content-Type": "application/ocsp-request"},
-    ) as resp:
-        if resp.status != 200:
-            log.warning("OCSP %s answered HTTP %d", url, resp.status)
-            return None
-        data = await resp.read()
-    parsed = ocsp.load_der_ocsp_response(data)
-    if parsed.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
-        log.warning("OCSP %s answered %s", url, parsed.response_status)
-        return None
-    if parsed.certificate_status == ocsp.OCSPCertStatus.UNKNOWN:
-        return None  # "unknown" decides nothing; let the CRL try
-    return data
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 
-async def fetch_revocation(
-    cert: x509.Certificate,
-    issuer: x509.Certificate,
-    *,
-    cache: RevocationCache | None = None,
-    timeout: float = 5.0,
-) -> tuple[list[bytes], list[bytes]]:
-    """(crls, ocsps) for ``cert``: OCSP first, the CRL only if OCSP gives nothing.
+def ocsp_request(cert_serial: int, issuer_name_der: bytes, issuer_key_bits: bytes) -> bytes:
+    """A DER OCSP request by hashes (works for any issuer key, SM2 included)."""
+    req = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate_by_hash(
+            hashlib.sha1(issuer_name_der).digest(),
+            hashlib.sha1(issuer_key_bits).digest(),
+            cert_serial,
+            hashes.SHA1(),
+        )
+        .build()
+    )
+    return req.public_bytes(serialization.Encoding.DER)
 
-    Network failures are logged, never raised: the caller's revocation mode decides.
+
+class Fetcher:
+    """Fetches OCSP answers and CRLs over HTTP for one validation, through the shared cache.
+
+    Network failures are logged, never raised: the caller's revocation mode decides. One HTTP
+    session serves every certificate of the path; ``close`` ends it.
     """
-    cache = cache if cache is not None else DEFAULT_CACHE
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
-    async with aiohttp.ClientSession(timeout=client_timeout) as session:
-        for url in ocsp_urls(cert):
-            key = ("ocsp", url, cert.serial_number)
-            cached = cache.get(key)
-            if cached is not None:
-                return [], [cached]
-            try:
-                data = await _fetch_ocsp(session, url, cert, issuer)
-            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
-                log.warning("OCSP %s unreachable: %s", url, exc)
-                continue
-            if data is not None:
-                cache.put(key, data, ocsp.load_der_ocsp_response(data).next_update_utc)
-                return [], [data]
-        for url in crl_urls(cert):
-            key = ("crl", url, 0)
-            cached = cache.get(key)
-            if cached is not None:
-                return [cached], []
-            try:
-                async with session.get(url) as resp:
-                    if resp.status != 200:
-                        log.warning("CRL %s answered HTTP %d", url, resp.status)
-                        continue
-                    data = await resp.read()
-                crl = x509.load_der_x509_crl(data)
-            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
-                log.warning("CRL %s unreachable: %s", url, exc)
-                continue
-            cache.put(key, data, crl.next_update_utc)
-            return [data], []
-    return [], []
+
+    def __init__(self, cache: RevocationCache | None = None, timeout: float = 5.0) -> None:
+        self.cache = cache if cache is not None else DEFAULT_CACHE
+        self.timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _read(self, resp: aiohttp.ClientResponse, url: str) -> bytes | None:
+        if resp.status != 200:
+            log.warning("%s answered HTTP %d", url, resp.status)
+            return None
+        if (resp.content_length or 0) > MAX_RESPONSE_BYTES:
+            log.warning("%s sent %s bytes: too large", url, resp.content_length)
+            return None
+        data = await resp.content.read(MAX_RESPONSE_BYTES + 1)
+        return data if len(data) <= MAX_RESPONSE_BYTES else None
+
+    async def ocsp(self, url: str, serial: int, request: bytes) -> bytes | None:
+        key = ("ocsp", url, serial)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            async with self._open().post(
+                url, data=request, headers={"Content-Type": "application/ocsp-request"}
+            ) as resp:
+                data = await self._read(resp, url)
+            if data is None:
+                return None
+            parsed = ocsp.load_der_ocsp_response(data)
+            if parsed.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+                log.warning("OCSP %s answered %s", url, parsed.response_status)
+                return None
+            next_update = parsed.next_update_utc
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            log.warning("OCSP %s unreachable or unreadable: %s", url, exc)
+            return None
+        self.cache.put(key, data, next_update)
+        return data
+
+    async def crl(self, url: str) -> bytes | None:
+        key = ("crl", url, 0)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            async with self._open().get(url) as resp:
+                data = await self._read(resp, url)
+            if data is None:
+                return None
+            next_update = x509.load_der_x509_crl(data).next_update_utc
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            log.warning("CRL %s unreachable or unreadable: %s", url, exc)
+            return None
+        self.cache.put(key, data, next_update)
+        return data
 
 
 def build_ocsp_response(

@@ -1,7 +1,8 @@
 """HTTP services of the demo PKI: CRLs, an OCSP responder and an RFC 3161 TSA.
 
 Routes (relative to the demo's services_url):
-  GET  /crl/{ca_id}.crl   DER CRL, re-signed on each request so it never goes stale
+  GET  /crl/{ca_id}.crl   DER CRL, re-signed on each request so it never goes stale;
+                          /crl/{ca_id}-root.crl is the root's, which covers the issuing CA
   POST /ocsp/{ca_id}      DER OCSP request -> response signed by the issuing CA
   POST /tsa               application/timestamp-query -> application/timestamp-reply
   GET  /health            "ok"
@@ -135,6 +136,9 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
         if entity.ca:
             issued[entity.ca][entity.load_cert().serial_number] = None
     ca_material = {ca.id: (ca.load_cert(), ca.load_key()) for ca in demo.cas}
+    # the roots issue only their issuing CA, and revoke none of them in the demo
+    ca_material |= {f"{ca.id}-root": (ca.load_root(), ca.load_root_key()) for ca in demo.cas}
+    issued |= {f"{ca.id}-root": {} for ca in demo.cas}
 
     def revoked(ca_id: str) -> dict[int, datetime]:
         return {serial: when for serial, when in issued[ca_id].items() if when is not None}

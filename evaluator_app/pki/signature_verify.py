@@ -15,20 +15,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
-from asn1crypto import crl as asn1_crl
-from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import (
-    InvalidCertificateError,
-    PathBuildingError,
-    PathValidationError,
-    RevokedError,
-)
 
 from evaluator_app.pki.reasons import Reason, ReasonCode, SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
@@ -115,7 +106,7 @@ def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
 
 
 class RootsChecker:
-    """Path validation (pyhanko-certvalidator) to a fixed set of roots, with given CRLs/OCSPs.
+    """Path validation (``pki.validation.validate_path``) to fixed roots, with given CRLs/OCSPs.
 
     ``revocation``: "require" (no revocation data → UNKNOWN), "soft-fail" (use what is given,
     accept none) or "off". No fetching: revocation data are supplied (cached) by the caller or
@@ -134,8 +125,7 @@ class RootsChecker:
         a = lambda c: c if isinstance(c, asn1_x509.Certificate) else to_asn1(c)  # noqa: E731
         self.roots = [a(c) for c in roots]
         self.intermediates = [a(c) for c in intermediates]
-        self.crls = [asn1_crl.CertificateList.load(c) for c in crls]
-        self.ocsps = [asn1_ocsp.OCSPResponse.load(o) for o in ocsps]
+        self._crls, self._ocsps = tuple(crls), tuple(ocsps)
         self.revocation = revocation
         # Which CA name to show: by issuing certificate's SHA-256; default the subject's CN.
         self.names = names or {}
@@ -144,10 +134,14 @@ class RootsChecker:
 
     def with_revocation_data(self, crls: Sequence[bytes], ocsps: Sequence[bytes]) -> RootsChecker:
         """A checker that also knows these CRLs/OCSP responses (e.g. from a PDF's DSS)."""
-        new = RootsChecker(self.roots, self.intermediates, (), (), self.revocation, self.names)
-        new.crls = [*self.crls, *(asn1_crl.CertificateList.load(c) for c in crls)]
-        new.ocsps = [*self.ocsps, *(asn1_ocsp.OCSPResponse.load(o) for o in ocsps)]
-        return new
+        return RootsChecker(
+            self.roots,
+            self.intermediates,
+            (*self._crls, *crls),
+            (*self._ocsps, *ocsps),
+            self.revocation,
+            self.names,
+        )
 
     def _ca_name(self, cert: asn1_x509.Certificate) -> str:
         for ca in [*self.intermediates, *self.roots]:
@@ -181,40 +175,54 @@ class RootsChecker:
         purpose: str,
         at: datetime,
     ) -> CertStatus:
-        mode = {"require": "hard-fail", "soft-fail": "soft-fail", "off": "soft-fail"}[
-            self.revocation
-        ]
-        vc = ValidationContext(
-            trust_roots=self.roots,
-            other_certs=[*self.intermediates, *others],
-            crls=self.crls if self.revocation != "off" else [],
-            ocsps=self.ocsps if self.revocation != "off" else [],
-            moment=at,
-            allow_fetching=False,
-            revocation_mode=mode,
-            signature_validator=DEFAULT_CHECKER,
-        )
-        eku = {"time_stamping"} if purpose == "timestamping" else None
-        validator = CertificateValidator(
-            cert, intermediate_certs=list(others), validation_context=vc
+        from evaluator_app.pki.cert_parse import MalformedCertificateError
+        from evaluator_app.pki.path_checks import PathPolicy
+        from evaluator_app.pki.validation import RevocationPolicy, parsed, validate_path
+
+        def pool(certs: Sequence[asn1_x509.Certificate], anchor: bool) -> list[Any]:
+            out = []
+            for c in certs:
+                try:
+                    out.append(parsed(c.dump(), anchor))
+                except MalformedCertificateError:
+                    continue
+            return out
+
+        try:
+            leaf = parsed(cert.dump())
+        except MalformedCertificateError as exc:
+            return CertStatus(Trust.UNTRUSTED, None, None, (exc.reason,))
+        eku = "1.3.6.1.5.5.7.3.8" if purpose == "timestamping" else None
+        policy = PathPolicy("timestamp" if eku else "sign", frozenset(), eku, eku is not None)
+        revocation = None
+        if self.revocation != "off":
+            revocation = RevocationPolicy(
+                "hard-fail" if self.revocation == "require" else "soft-fail",
+                self._crls,
+                self._ocsps,
+                fetch=False,
+            )
+        checked = await validate_path(
+            leaf,
+            pool(self.roots, True),
+            pool([*self.intermediates, *others], False),
+            at,
+            policy,
+            revocation,
+            DEFAULT_CHECKER,
         )
         ca = self._ca_name(cert)
-        try:
-            await validator.async_validate_usage(set(), extended_key_usage=eku)
-        except RevokedError as exc:
-            return CertStatus(
-                Trust.REVOKED, ca, None, (Reason(ReasonCode.REVOKED, detail=str(exc)),)
-            )
-        except PathBuildingError as exc:
-            why = Reason(ReasonCode.BROKEN_CHAIN, detail=str(exc))
-            return CertStatus(Trust.UNTRUSTED, None, None, (why,))
-        except (PathValidationError, InvalidCertificateError) as exc:
-            msg = str(exc)
-            if "revocation" in msg.lower():  # certvalidator gives no finer type for this one
-                why = Reason(ReasonCode.REVOCATION_UNKNOWN, detail=msg)
-                return CertStatus(Trust.UNKNOWN, ca, None, (why,))
-            return CertStatus(Trust.UNTRUSTED, ca, None, (Reason(ReasonCode.OTHER, detail=msg),))
-        return CertStatus(Trust.TRUSTED, ca, None, ())
+        codes = {r.code for r in checked.reasons}
+        text = checked.reasons
+        if not checked.reasons:
+            return CertStatus(Trust.TRUSTED, ca, None, ())
+        if codes & {ReasonCode.REVOKED, ReasonCode.CA_REVOKED}:
+            return CertStatus(Trust.REVOKED, ca, None, text)
+        if codes == {ReasonCode.REVOCATION_UNKNOWN}:
+            return CertStatus(Trust.UNKNOWN, ca, None, text)
+        if codes & {ReasonCode.BROKEN_CHAIN, ReasonCode.BAD_SIGNATURE}:
+            return CertStatus(Trust.UNTRUSTED, None, None, text)
+        return CertStatus(Trust.UNTRUSTED, ca, None, text)
 
 
 async def no_checker_status(cert: asn1_x509.Certificate) -> CertStatus:
@@ -282,23 +290,26 @@ class TrustListChecker:
         if hit is not None:
             return hit
         policy = RevocationPolicy(
-            mode=self.mode, crls=self.crls, ocsps=self.ocsps, fetch=self.fetch
-        )  # type: ignore[arg-type]
-        p = "timestamp" if purpose == "timestamping" else "sign"
+            mode=self.mode,  # type: ignore[arg-type]
+            crls=self.crls,
+            ocsps=self.ocsps,
+            fetch=self.fetch,
+        )
+        p: Literal["timestamp", "sign"] = "timestamp" if purpose == "timestamping" else "sign"
         res = await avalidate_certificate(
             to_crypto(cert),
             p,
-            self.trust_list,
+            self.trust_list,  # type: ignore[arg-type]
             at,
             policy,
-            require_identity=p == "sign",  # type: ignore[arg-type]
+            require_identity=p == "sign",
         )
         codes = {r.code for r in res.reasons}
         if res.ok:
             trust = Trust.TRUSTED
-        elif ReasonCode.REVOKED in codes:
+        elif codes & {ReasonCode.REVOKED, ReasonCode.CA_REVOKED}:
             trust = Trust.REVOKED
-        elif codes == {ReasonCode.REVOCATION_UNKNOWN}:
+        elif codes == {ReasonCode.REVOCATION_UNKNOWN}:  # the path holds; its status is unknown
             trust = Trust.UNKNOWN
         else:
             trust = Trust.UNTRUSTED

@@ -30,6 +30,8 @@ def _check(demo: DemoPki, person: str, *extra: str) -> int:
             str(demo.trust_list_signer.cert),
             "--crl",
             str(demo.ca(p.ca).crl),
+            "--crl",
+            str(demo.ca(p.ca).root_crl),
             *extra,
         ]
     )
@@ -104,6 +106,8 @@ def test_cert_check_usage_errors(demo_pki: DemoPki, tmp_path: Path) -> None:
                 str(demo_pki.root),
                 "--crl",
                 str(demo_pki.ca("sdca").crl),
+                "--crl",
+                str(demo_pki.ca("sdca").root_crl),
             ]
         )
         == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import urllib.request
 from datetime import UTC
@@ -32,7 +33,9 @@ def test_ocsp_good_and_revoked(
     demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
 ) -> None:
     good = validate_certificate(demo_pki.person("expert-nca-1").load_cert(), "auth", trust_list)
-    assert good.ok and len(good.ocsps) == 1 and not good.crls
+    # OCSP for the person, the root's CRL (the issuing CA's pointer) for the issuing CA
+    assert good.ok and len(good.ocsps) == 1 and len(good.crls) == 1
+    assert x509.load_der_x509_crl(good.crls[0]).issuer == demo_pki.ca("nca").load_root().subject
     status = ocsp.load_der_ocsp_response(good.ocsps[0]).certificate_status
     assert status == ocsp.OCSPCertStatus.GOOD
     person = demo_pki.person("expert-revoked")
@@ -56,7 +59,9 @@ async def test_crl_served_and_revoked_detected(
         person.load_cert(),
         "sign",
         trust_list,
-        revocation=RevocationPolicy.offline(crls=[crl.public_bytes(serialization.Encoding.DER)]),
+        revocation=RevocationPolicy.offline(
+            crls=[crl.public_bytes(serialization.Encoding.DER), *demo_pki.ca("nca").crls()[1:]]
+        ),
     )
     assert result.codes == (ReasonCode.REVOKED,)
 
@@ -69,7 +74,8 @@ async def test_responses_are_cached(
     cert = demo_pki.person("expert-sd-2").load_cert()
     for _ in range(3):
         assert (await avalidate_certificate(cert, "auth", trust_list, revocation=policy)).ok
-    assert cache.misses == 1 and cache.hits == 2
+    # one OCSP answer for the person, one root CRL for the issuing CA, each fetched once
+    assert cache.misses == 2 and cache.hits == 4
     assert not DEFAULT_CACHE.entries
 
 
@@ -79,14 +85,14 @@ async def test_hard_fail_vs_soft_fail_when_service_down(down_pki: DemoPki) -> No
     hard = await avalidate_certificate(
         cert, "auth", tl, revocation=RevocationPolicy("hard-fail", timeout=2)
     )
-    assert hard.codes == (ReasonCode.REVOCATION_UNKNOWN,)
+    assert set(hard.codes) == {ReasonCode.REVOCATION_UNKNOWN}
     soft = await avalidate_certificate(
         cert, "auth", tl, revocation=RevocationPolicy("soft-fail", timeout=2)
     )
     assert soft.ok
     # soft-fail never hides a revocation that is known
     revoked = down_pki.person("expert-revoked")
-    crls = [down_pki.ca("nca").crl.read_bytes()]
+    crls = down_pki.ca("nca").crls()
     result = await avalidate_certificate(
         revoked.load_cert(),
         "auth",
@@ -154,7 +160,12 @@ async def test_ocsp_refuses_questions_about_another_ca(
 async def test_ocsp_unknown_serial_gives_revocation_unknown(
     demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
 ) -> None:
-    """A certificate the responder never heard of (OCSP pointer only, no CRL) is not taken as good."""
+    """A certificate the responder never heard of is not taken as good by OCSP.
+
+    OCSP's "unknown" decides nothing; the CA's CRL at the location the trust list gives does
+    (a complete CRL that does not list a serial says it is not revoked). Without that CRL the
+    status stays unknown.
+    """
     from datetime import datetime, timedelta
 
     from evaluator_app.pki.x509_build import build_cert, make_name, new_key
@@ -179,7 +190,18 @@ async def test_ocsp_unknown_serial_gives_revocation_unknown(
         answer = ocsp.load_der_ocsp_response(await resp.read())
     assert answer.certificate_status == ocsp.OCSPCertStatus.UNKNOWN
     result = await avalidate_certificate(cert, "sign", trust_list)
-    assert result.codes == (ReasonCode.REVOCATION_UNKNOWN,)
+    assert result.ok and not result.ocsps
+    assert {x509.load_der_x509_crl(c).issuer for c in result.crls} == {
+        ca.load_cert().subject,
+        ca.load_root().subject,
+    }
+    no_crl = dataclasses.replace(
+        trust_list,
+        cas=tuple(dataclasses.replace(e, crl_urls=()) for e in trust_list.cas),
+    )
+    unknown = await avalidate_certificate(cert, "sign", no_crl)
+    assert unknown.codes == (ReasonCode.REVOCATION_UNKNOWN,)
+    assert "陌生人" in unknown.reason.message_en  # type: ignore[union-attr]
 
 
 def test_openssl_accepts_ocsp_and_tsa_answers(

@@ -17,7 +17,7 @@ from evaluator_app.pki.x509_build import build_cert, make_name, new_key
 
 @pytest.fixture(scope="module")
 def offline(demo_pki: DemoPki) -> RevocationPolicy:
-    return RevocationPolicy.offline(crls=[ca.crl.read_bytes() for ca in demo_pki.cas])
+    return RevocationPolicy.offline(crls=[c for ca in demo_pki.cas for c in ca.crls()])
 
 
 MATRIX = [
@@ -145,7 +145,11 @@ def test_revocation_unknown_without_crl_in_hard_fail(
 ) -> None:
     cert = demo_pki.person("expert-sd-1").load_cert()
     hard = validate_certificate(cert, "auth", trust_list, revocation=RevocationPolicy(fetch=False))
-    assert hard.codes == (ReasonCode.REVOCATION_UNKNOWN,)
+    # one answer missing per certificate of the path but the root: the issuing CA's first
+    assert hard.codes == (ReasonCode.REVOCATION_UNKNOWN, ReasonCode.REVOCATION_UNKNOWN)
+    issuing = demo_pki.ca("sdca").load_cert().subject.rfc4514_string().split(",")[0][3:]
+    assert hard.reasons[0].message_en == f"revocation unknown for {issuing}"
+    assert hard.reasons[0].message_zh == f"无法确定 {issuing} 的吊销状态"
     soft = validate_certificate(
         cert, "auth", trust_list, revocation=RevocationPolicy("soft-fail", fetch=False)
     )
