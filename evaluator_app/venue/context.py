@@ -14,7 +14,7 @@ from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.pki.cms import async_sign_detached, async_verify_detached
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.identity import Identity
-from evaluator_app.pki.reasons import TIMESTAMP_PROBLEMS, SignatureProblem
+from evaluator_app.pki.reasons import TIMESTAMP_PROBLEMS, ReasonCode, SignatureProblem
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
 from evaluator_app.venue.config import VenueConfig
@@ -106,12 +106,16 @@ class Venue:
                 {"reasons": list(verdict.reasons_en), "codes": sorted(verdict.codes)},
                 code="bad_signature",
             )
-        cert = x509.load_der_x509_certificate(verdict.certificate_der)
         result = await avalidate_certificate(
-            cert, purpose, self.trust_list, self.now(), self.revocation
-        )  # type: ignore[arg-type]
+            verdict.certificate_der,
+            purpose,  # type: ignore[arg-type]
+            self.trust_list,
+            self.now(),
+            self.revocation,
+        )
         if not result.ok or result.identity is None:
             reasons = result.reasons
+            malformed = any(r.code is ReasonCode.MALFORMED for r in reasons)
             raise Unprocessable(
                 "certificate refused: " + "; ".join(r.message_en for r in reasons),
                 "证书未通过验证：" + "；".join(r.message_zh for r in reasons),
@@ -121,8 +125,9 @@ class Venue:
                         for r in reasons
                     ]
                 },
-                code="certificate_refused",
+                code="malformed_certificate" if malformed else "certificate_refused",
             )
+        cert = result.chain[0]
         return SignedBy(result.identity, cert, result.ca_name, self.now_iso())
 
     async def sign_artefact(self, kind: str, body: dict[str, object]) -> tuple[bytes, bytes]:

@@ -43,7 +43,7 @@ async def test_refused_certificates_say_why(harness, person, code, words):
     with pytest.raises(VenueRefused) as info:
         await client.login(harness.signer(person))
     error = info.value
-    assert error.status == 422 and error.code == code
+    assert error.status == 401 and error.code == code
     assert words in [r["code"] for r in error.details["reasons"]], error.message_en
     assert error.message_zh.startswith("证书未通过验证")  # a person reads Chinese
 

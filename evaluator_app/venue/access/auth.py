@@ -26,7 +26,7 @@ from evaluator_app.protocol.messages import (
 )
 from evaluator_app.protocol.schema import SchemaError, decode
 from evaluator_app.venue.context import Venue, parse_iso
-from evaluator_app.venue.errors import BadRequest, Forbidden, Unauthorized
+from evaluator_app.venue.errors import BadRequest, Forbidden, Unauthorized, Unprocessable
 from evaluator_app.venue.http import VENUE_KEY, Caller
 from evaluator_app.venue.store.records import TokenRecord
 
@@ -92,9 +92,13 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
             f"登录时间与场地时钟相差 {int(skew)} 秒，请检查本机时间",
             code="stale",
         )
-    signed_by = await venue.verify_signed(
-        bytes(request.statement), bytes(request.signature), purpose="auth"
-    )
+    try:
+        signed_by = await venue.verify_signed(
+            bytes(request.statement), bytes(request.signature), purpose="auth"
+        )
+    except Unprocessable as exc:
+        # at the door a refused signature or certificate is a failed authentication
+        raise Unauthorized(exc.message_en, exc.message_zh, exc.details, code=exc.code) from None
     now = venue.now_iso()
     if not await venue.store.tx(lambda tx: tx.consume_nonce(statement.nonce, now)):
         raise Unauthorized(

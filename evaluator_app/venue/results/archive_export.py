@@ -82,17 +82,21 @@ def _plain(value: Any) -> Any:
 
 
 async def _crls(venue: Venue) -> dict[str, bytes]:
-    """The recognised CAs' CRLs as they stand now (best effort: an archive is still useful without)."""
+    """The recognised CAs' CRLs as they stand now (best effort: an archive is still useful without).
+
+    Every location the trust list gives for a CA: the issuing CA's CRL and its root's, so that
+    offline verification has an answer for each certificate of a path.
+    """
     out: dict[str, bytes] = {}
     timeout = aiohttp.ClientTimeout(total=5)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         for index, ca in enumerate(venue.trust_list.cas):
-            for url in ca.crl_urls:
+            for number, url in enumerate(ca.crl_urls):
+                name = f"ca{index:02d}" if number == 0 else f"ca{index:02d}-{number}"
                 try:
                     async with http.get(url) as response:
                         if response.status == 200:
-                            out[layout.crl_path(f"ca{index:02d}")] = await response.read()
-                            break
+                            out[layout.crl_path(name)] = await response.read()
                 except (aiohttp.ClientError, TimeoutError) as exc:
                     logger.warning("archive: CRL %s not fetched: %s", url, exc)
     return out
