@@ -218,7 +218,7 @@ def parse_certificate(data: bytes | x509.Certificate, *, anchor: bool = False) -
     except MalformedCertificateError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        raise MalformedCertificateError(f"not a DER certificate ({str(exc)[:100]})") from None
+        raise MalformedCertificateError(f"not a DER certificate ({_short(exc)})") from None
     try:
         crypto = _load(der, anchor and serial <= 0)
         subject, issuer = crypto.subject, crypto.issuer
@@ -251,7 +251,7 @@ def parse_certificate(data: bytes | x509.Certificate, *, anchor: bool = False) -
 
 def _short(exc: Exception) -> str:
     """A parser's message made readable: rust-asn1's ``ParseError`` names a field and a kind."""
-    text = str(exc).replace("\n", " ")
+    text = " ".join(str(exc).split())
     where = re.search(r'location: \["?([\w.]+)', text)
     kind = re.search(r"kind: (\w+)", text)
     if where or kind:

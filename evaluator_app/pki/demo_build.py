@@ -339,7 +339,9 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             next_update=now + timedelta(days=7),
         )
         (out / "ca" / f"{ca.id}.crl").write_bytes(crl.public_bytes(xb.serialization.Encoding.DER))
-        root_crl = (sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl)(
+        root_crl = (
+            sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl
+        )(
             issuer_cert=ca.root,
             issuer_key=ca.root_key,  # type: ignore[arg-type]
             revoked=[],

@@ -37,11 +37,11 @@ def _der(cert: x509.Certificate) -> bytes:
 
 
 def duplicated_extension(demo_pki: DemoPki, *, self_signed: bool) -> bytes:
-    """expert-sd-1's certificate with its key usage twice, signed by itself or by its CA."""
-    person = demo_pki.person("expert-sd-1")
+    """expert-nca-1's certificate (an ECDSA CA) with its key usage twice, signed by itself or by its CA."""
+    person = demo_pki.person("expert-nca-1")
     tbs = asn1_x509.Certificate.load(_der(person.load_cert()))["tbs_certificate"]
     mutate = dict(structural(b""))["duplicate key usage"]
-    key = person.load_key() if self_signed else demo_pki.ca("sdca").load_key()
+    key = person.load_key() if self_signed else demo_pki.ca("nca").load_key()
     return resign(mutate(tbs), key)  # type: ignore[arg-type]
 
 
@@ -74,7 +74,7 @@ def test_cert_check_prints_one_line_and_exits_1(
 
 def _pyca_accepts(der: bytes, demo_pki: DemoPki) -> bool:
     try:
-        ca = demo_pki.ca("sdca")
+        ca = demo_pki.ca("nca")
         with warnings.catch_warnings():  # pyca warns about a zero or negative serial number
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)
             leaf = x509.load_der_x509_certificate(der)
@@ -96,10 +96,10 @@ def test_fuzzed_certificates_never_crash_validation(
     offline: RevocationPolicy,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    person = demo_pki.person("expert-sd-1")
+    person = demo_pki.person("expert-nca-1")
     original = _der(person.load_cert())
     tbs = asn1_x509.Certificate.load(original)["tbs_certificate"]
-    ca_key = demo_pki.ca("sdca").load_key()
+    ca_key = demo_pki.ca("nca").load_key()
     damaged = [resign(change(tbs), ca_key) for _, change in structural(original)]  # type: ignore[arg-type]
     tally: collections.Counter[str] = collections.Counter()
     accepted: list[bytes] = []

@@ -1,7 +1,7 @@
 """Revocation counts for every certificate of the path (issue 12, item 3).
 
-The findings: a root CRL that revokes the SDCA issuing CA, given with ``--crl``, still gave
-VALID for an SDCA expert where ``openssl verify -crl_check_all`` says "certificate revoked";
+The findings: a root CRL that revokes an issuing CA (SDCA's then; NCA's here, an ECDSA CA that
+openssl can check), given with ``--crl``, still gave VALID for its expert where ``openssl verify -crl_check_all`` says "certificate revoked";
 supplied revocation data was ignored for a certificate that names no CRL or OCSP location;
 the demo's CA certificates carried no CRL pointers.
 """
@@ -15,23 +15,32 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from asn1crypto import crl as asn1_crl
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from evaluator_app.cli.main import main
+from evaluator_app.pki.cert_parse import parse_certificate
 from evaluator_app.pki.demo_pki import DemoPki
+from evaluator_app.pki.path_build import check_signature
 from evaluator_app.pki.reasons import ReasonCode
 from evaluator_app.pki.revocation import crl_urls
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy, validate_certificate
-from evaluator_app.pki.x509_build import build_cert, build_crl, make_name, new_key
+from evaluator_app.pki.x509_build import (
+    build_cert,
+    build_crl,
+    make_name,
+    new_key,
+    utf8_other_name,
+)
 from tests.pki_fixtures import ServicesThread
 
 DER = serialization.Encoding.DER
 
 
 def _root_crl_revoking_issuing_ca(demo_pki: DemoPki, when: datetime) -> bytes:
-    ca = demo_pki.ca("sdca")
+    ca = demo_pki.ca("nca")
     now = datetime.now(UTC)
     crl = build_crl(
         issuer_cert=ca.load_root(),
@@ -52,9 +61,9 @@ def revoked_at() -> datetime:
 def test_a_ca_revoked_by_its_root_is_refused(
     demo_pki: DemoPki, trust_list: TrustList, revoked_at: datetime
 ) -> None:
-    ca = demo_pki.ca("sdca")
+    ca = demo_pki.ca("nca")
     crls = [ca.crl.read_bytes(), _root_crl_revoking_issuing_ca(demo_pki, revoked_at)]
-    cert = demo_pki.person("expert-sd-1").load_cert()
+    cert = demo_pki.person("expert-nca-1").load_cert()
     result = validate_certificate(
         cert, "auth", trust_list, revocation=RevocationPolicy.offline(crls)
     )
@@ -78,10 +87,10 @@ def test_a_ca_revoked_by_its_root_is_refused(
 def test_cert_check_with_the_root_crl_says_revoked_like_openssl(
     demo_pki: DemoPki, tmp_path: Path, revoked_at: datetime, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ca = demo_pki.ca("sdca")
+    ca = demo_pki.ca("nca")
     root_crl = tmp_path / "root.crl"
     root_crl.write_bytes(_root_crl_revoking_issuing_ca(demo_pki, revoked_at))
-    person = demo_pki.person("expert-sd-1")
+    person = demo_pki.person("expert-nca-1")
     args = ["cert", "check", str(person.cert), "--demo", str(demo_pki.root)]
     assert main([*args, "--crl", str(ca.crl), "--crl", str(root_crl)]) == 1
     out = capsys.readouterr().out
@@ -114,12 +123,13 @@ def test_cert_check_with_the_root_crl_says_revoked_like_openssl(
 def test_supplied_crl_counts_without_a_distribution_point(
     demo_pki: DemoPki, trust_list: TrustList
 ) -> None:
-    ca = demo_pki.ca("sdca")
+    ca = demo_pki.ca("nca")
     now = datetime.now(UTC)
     key = new_key()
     cert = build_cert(
-        subject=make_name("无指针", serial_number="370000199001015555"),
+        subject=make_name("无指针"),
         public_key=key.public_key(),
+        other_names=[utf8_other_name("1.2.156.10260.4.1.1", "370000199001015555")],
         issuer_cert=ca.load_cert(),
         issuer_key=ca.load_key(),
         not_before=now - timedelta(days=1),
@@ -155,6 +165,11 @@ async def test_demo_ca_certificates_point_at_their_roots_crl_which_is_served(
         assert crl_urls(issuing) == [ca.root_crl_url]
         async with aiohttp.ClientSession() as http, http.get(ca.root_crl_url) as resp:
             assert resp.status == 200
-            crl = x509.load_der_x509_crl(await resp.read())
-        assert crl.issuer == root.subject and crl.is_signature_valid(root.public_key())  # type: ignore[arg-type]
+            der = await resp.read()
+        crl = x509.load_der_x509_crl(der)
+        assert crl.issuer == root.subject
         assert crl.get_revoked_certificate_by_serial_number(issuing.serial_number) is None
+        signed = asn1_crl.CertificateList.load(der)  # SDCA's root signs with SM2
+        spki = parse_certificate(root.public_bytes(DER)).spki
+        tbs, alg = signed["tbs_cert_list"].dump(), signed["signature_algorithm"]
+        assert check_signature(signed["signature"].native, tbs, alg, spki) is None

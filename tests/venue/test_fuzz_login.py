@@ -46,14 +46,14 @@ def venue(venue_pki: DemoPki, tmp_path: Path) -> Iterator[VenueThread]:
 
 
 class Door:
-    """Signed login statements for expert-sd-1, posted as raw HTTPS requests."""
+    """Signed login statements for expert-nca-1, posted as raw HTTPS requests."""
 
     def __init__(self, venue: VenueThread, demo: DemoPki, tmp_path: Path) -> None:
         self.venue, self.demo = venue, demo
         h = venue.harness
 
         async def connect() -> Any:  # the client's HTTP session belongs to the venue's loop
-            return h.new_client("ws-expert-sd-1")
+            return h.new_client("ws-expert-nca-1")
 
         client = venue.run(connect())
         self.seen = venue.run(client.probe_peer_certificate())
@@ -71,11 +71,11 @@ class Door:
             "nonce": challenge.nonce,
             "venue_id": challenge.venue_id,
             "tls_cert_sha256": self.seen,
-            "workstation_id": "ws-expert-sd-1",
+            "workstation_id": "ws-expert-nca-1",
             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
         content = artefact_bytes("login", 1, body)
-        return content, sign_detached(content, self.venue.harness.signer("expert-sd-1"))
+        return content, sign_detached(content, self.venue.harness.signer("expert-nca-1"))
 
     def post(self, content: bytes, signature: bytes) -> tuple[int, dict[str, Any]]:
         payload = {
@@ -92,11 +92,11 @@ def door(venue: VenueThread, venue_pki: DemoPki, tmp_path: Path) -> Door:
 
 
 def _cert_der(demo: DemoPki) -> bytes:
-    return demo.person("expert-sd-1").load_cert().public_bytes(serialization.Encoding.DER)
+    return demo.person("expert-nca-1").load_cert().public_bytes(serialization.Encoding.DER)
 
 
 def test_duplicated_extension_at_login_is_401_malformed_certificate(door: Door) -> None:
-    person = door.demo.person("expert-sd-1")
+    person = door.demo.person("expert-nca-1")
     tbs = asn1_x509.Certificate.load(_cert_der(door.demo))["tbs_certificate"]
     forged = resign(dict(structural(b""))["duplicate key usage"](tbs), person.load_key())  # type: ignore[arg-type]
     content, _ = door.statement()
@@ -111,7 +111,7 @@ def test_duplicated_extension_at_login_is_401_malformed_certificate(door: Door) 
 def test_fuzzed_logins_never_get_a_5xx(door: Door, capsys: pytest.CaptureFixture[str]) -> None:
     original = _cert_der(door.demo)
     tbs = asn1_x509.Certificate.load(original)["tbs_certificate"]
-    key = door.demo.person("expert-sd-1").load_key()
+    key = door.demo.person("expert-nca-1").load_key()
     damaged = [resign(change(tbs), key) for _, change in structural(original)]  # type: ignore[arg-type]
     content, signature = door.statement()
     statuses: collections.Counter[str] = collections.Counter()
