@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
+from evaluator_app.pki.errors import PkiError
+
 MAX_CHECKS = 4096  # constraint-against-name comparisons in one path
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -25,13 +27,13 @@ _UNJUDGED = (
 )
 
 
-class NameConstraintError(Exception):
+class NameConstraintError(PkiError):
     """A name or a constraint is invalid, outside a constraint, or too costly to check."""
 
     def __init__(self, detail: str, *, budget: bool = False) -> None:
         self.detail = detail
         self.budget = budget
-        super().__init__(detail)
+        super().__init__(detail, f"证书名称不符合约束：{detail}")
 
 
 def valid_dns(name: str, *, wildcard: bool = False) -> bool:
