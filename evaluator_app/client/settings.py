@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 LANGUAGES = ("zh_CN", "en")
 CACHE_CIPHERS = ("aes-256-gcm", "sm4-gcm")  # client/doc_cache.CIPHERS
+TEXT_SCALES = (100, 125, 150)  # per cent
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class AppSettings:
     tsa_url: str = ""  # RFC 3161 timestamp authority: signatures become CAdES-B-T / PAdES-B-T
     # the document cache's cipher: "aes-256-gcm", or "sm4-gcm" where 密评 asks for 国密 throughout
     cache_cipher: str = "aes-256-gcm"
+    text_scale: int = 100  # per cent of the base text size: 100, 125 or 150
 
 
 def default_data_dir() -> Path:
@@ -64,6 +66,8 @@ def load_settings(data_dir: Path) -> AppSettings:
     if settings.cache_cipher not in CACHE_CIPHERS:
         logger.warning("unknown cache_cipher %r in %s: AES-256-GCM", settings.cache_cipher, path)
         settings = dataclasses.replace(settings, cache_cipher="aes-256-gcm")
+    if settings.text_scale not in TEXT_SCALES:
+        settings = dataclasses.replace(settings, text_scale=100)
     return settings
 
 

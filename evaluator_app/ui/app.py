@@ -25,7 +25,7 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
         settings = replace(settings, language=language)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("evaluator")
-    apply_style(app)  # type: ignore[arg-type]
+    apply_style(app, settings.text_scale)  # type: ignore[arg-type]
     install_language(app, settings.language)
     app.setQuitOnLastWindowClosed(
         False

@@ -14,6 +14,8 @@ from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.phase_names import role_name
+from evaluator_app.ui.style import current_scale
+from evaluator_app.ui.text_size import add_text_size_menu, set_text_scale
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +45,22 @@ class MainWindow(QMainWindow):
         )
         menu = self.menuBar().addMenu(self.tr("&Application"))
         menu.addAction(self.tr("Settings…"), self.open_settings)
+        add_text_size_menu(menu, data_dir)
         menu.addAction(self.tr("Quit"), self.close)
         self.shutdown_task: object | None = None  # an asyncio task once closing
+        self._close_confirmed = False
 
     def open_settings(self) -> None:
+        from dataclasses import replace
+
         from evaluator_app.client.settings import save_settings
         from evaluator_app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(replace(self.settings, text_scale=current_scale()), self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.settings = dialog.result_settings()
             save_settings(self.data_dir, self.settings)
+            set_text_scale(self.settings.text_scale, None)  # at once, in every window
             self.login_page.service.settings = self.settings
 
     def _remember_credential(self, done: LoggedIn) -> None:
@@ -62,6 +69,7 @@ class MainWindow(QMainWindow):
 
         from evaluator_app.client.settings import save_settings
 
+        self.settings = replace(self.settings, text_scale=current_scale())  # as chosen since
         if done.credential.kind == "pkcs11":
             self.settings = replace(self.settings, pkcs11_module=done.credential.path)
         else:
@@ -126,7 +134,14 @@ class MainWindow(QMainWindow):
         window.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for window in list(self.session_windows.values()):
+        from evaluator_app.ui.expert_aids import confirm_close, unsigned_work
+
+        windows = list(self.session_windows.values())
+        work = [w for w in (unsigned_work(window) for window in windows) if w]  # type: ignore[arg-type]
+        if not self._close_confirmed and confirm_close(self, event, work, self.close_anyway):
+            return
+        for window in windows:
+            window._close_confirmed = True  # type: ignore[attr-defined]  # asked once, here
             window.close()
         if self.session is not None:
             import asyncio
@@ -136,6 +151,10 @@ class MainWindow(QMainWindow):
             )
         self.closed.emit()
         super().closeEvent(event)
+
+    def close_anyway(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
     async def _shutdown(self, pending: list) -> None:  # type: ignore[type-arg]
         import asyncio

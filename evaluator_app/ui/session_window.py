@@ -28,6 +28,7 @@ from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.declaration_page import DeclarationPage
 from evaluator_app.ui.pages.documents_page import DocumentsPage
@@ -117,6 +118,8 @@ class SessionWindow(QMainWindow):
             self.stack.addWidget(page)
             self.pages.append(page)
         self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.aids = ExpertAids(self, data_dir)  # menus with F1, Ctrl+F, Ctrl+P; the guide line
+        self.scoring.progress_changed = self.aids.refresh
         self.steps.setCurrentRow(0)
 
         middle = QHBoxLayout()
@@ -126,6 +129,7 @@ class SessionWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
         layout.addWidget(self.phase_label)
+        layout.addWidget(self.aids.guide)  # what to do now, what comes next
         layout.addLayout(banner_row)
         layout.addLayout(middle, 1)
         self.setCentralWidget(central)
@@ -149,6 +153,7 @@ class SessionWindow(QMainWindow):
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start()
         self.shutdown_task: asyncio.Future[None] | None = None
+        self._close_confirmed = False  # unsigned work: the person said close anyway
 
     def _make_pages(self) -> list[tuple[str, StepPage]]:
         self.scoring = ScoringPage(self.session, self.language)
@@ -229,6 +234,7 @@ class SessionWindow(QMainWindow):
         )
         for page in self.pages:
             page.refresh()
+        self.aids.refresh()
 
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):
@@ -320,6 +326,10 @@ class SessionWindow(QMainWindow):
         return sum(1 for text in self.scoring.typed_values().values() if text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self._close_confirmed:
+            work = unsigned_work(self)
+            if confirm_close(self, event, [work] if work else [], self.close_anyway):
+                return
         if not self._closed:
             self._closed = True
             self._idle_timer.stop()
@@ -327,6 +337,10 @@ class SessionWindow(QMainWindow):
             self.scoring.stop()
             self.shutdown_task = asyncio.ensure_future(self._shutdown())
         super().closeEvent(event)
+
+    def close_anyway(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
     async def _shutdown(self) -> None:
         """Disconnect, stop downloads, wipe the document cache, close the journal."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator_app.client.settings import AppSettings
+from evaluator_app.client.settings import TEXT_SCALES, AppSettings
 
 
 class SettingsDialog(QDialog):
@@ -36,8 +36,13 @@ class SettingsDialog(QDialog):
         self.ca_roots = QPlainTextEdit("\n".join(settings.ca_roots))
         self.ca_roots.setMaximumHeight(80)
         self.pkcs11 = QLineEdit(settings.pkcs11_module)
+        self.text_size = QComboBox()
+        for scale in TEXT_SCALES:
+            self.text_size.addItem(f"{scale} %", scale)
+        self.text_size.setCurrentIndex(max(0, self.text_size.findData(settings.text_scale)))
         form = QFormLayout()
         form.addRow(self.tr("Language:"), self.language)
+        form.addRow(self.tr("Text size:"), self.text_size)
         form.addRow(self.tr("Main venue (hosts the sessions):"), self.main_venue)
         form.addRow(self.tr("Secondary venue (where you sit, if different):"), self.secondary_venue)
         form.addRow(self.tr("Workstation id:"), self.workstation)
@@ -76,4 +81,5 @@ class SettingsDialog(QDialog):
                 line.strip() for line in self.ca_roots.toPlainText().splitlines() if line.strip()
             ),
             pkcs11_module=self.pkcs11.text().strip(),
+            text_scale=int(self.text_size.currentData()),
         )

@@ -543,6 +543,65 @@
     </message>
 </context>
 <context>
+    <name>ExpertAids</name>
+    <message>
+        <source>&amp;Evaluation</source>
+        <translation>评标(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Print the score sheet or the report…</source>
+        <translation>打印评分表或评标报告…</translation>
+    </message>
+    <message>
+        <source>Search in the documents</source>
+        <translation>在招投标文件中查找</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Help for this step</source>
+        <translation>本步骤说明</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <source>Score sheet</source>
+        <translation>评分表</translation>
+    </message>
+    <message>
+        <source>Evaluation report</source>
+        <translation>评标报告</translation>
+    </message>
+    <message>
+        <source>Nothing to print on this step: the score sheet prints from step 6 once prepared, the report from step 7.</source>
+        <translation>此步骤没有可打印的文件：评分表在第 6 步生成后可打印，评标报告在第 7 步。</translation>
+    </message>
+    <message>
+        <source>Sent to the printer: {n} page(s).</source>
+        <translation>已发送到打印机：共 {n} 页。</translation>
+    </message>
+    <message>
+        <source>Your score sheet is not signed yet ({done}/{total} scored). The draft stays on this computer and comes back when you open the session again.</source>
+        <translation>您的评分表尚未签名提交（已评 {done}/{total}）。草稿保存在本机，重新打开会话时会恢复。</translation>
+    </message>
+    <message>
+        <source>Close with unsigned work?</source>
+        <translation>有尚未签名的工作，确定关闭？</translation>
+    </message>
+    <message>
+        <source>Close anyway?</source>
+        <translation>仍要关闭吗？</translation>
+    </message>
+</context>
+<context>
     <name>ExpertTable</name>
     <message>
         <source>Expert</source>
@@ -1461,6 +1520,10 @@
         <translation>界面语言：</translation>
     </message>
     <message>
+        <source>Text size:</source>
+        <translation>字号：</translation>
+    </message>
+    <message>
         <source>Main venue (hosts the sessions):</source>
         <translation>主场场地服务（主持评标）：</translation>
     </message>
@@ -1635,6 +1698,10 @@ Signed content cannot be changed afterwards.</source>
         <translation>正在加载…</translation>
     </message>
     <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
         <source>{name} ({role}) at {venue}</source>
         <translation>{name}（{role}）· {venue}</translation>
     </message>
@@ -1677,6 +1744,21 @@ Signed content cannot be changed afterwards.</source>
     <message>
         <source>Disconnected</source>
         <translation>已断开</translation>
+    </message>
+</context>
+<context>
+    <name>TextSize</name>
+    <message>
+        <source>Text size</source>
+        <translation>字号</translation>
+    </message>
+    <message>
+        <source>Larger</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Smaller</source>
+        <translation>缩小</translation>
     </message>
 </context>
 <context>

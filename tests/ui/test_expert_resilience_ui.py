@@ -44,6 +44,11 @@ async def _open(qtbot, venue, data_dir, url=None):  # type: ignore[no-untyped-de
 
 async def _close(window):  # type: ignore[no-untyped-def]
     window.close()
+    question = getattr(window, "close_question", None)
+    if window.shutdown_task is None and question is not None:  # unsigned work: close anyway
+        from PySide6.QtWidgets import QMessageBox
+
+        question.button(QMessageBox.StandardButton.Yes).click()
     await window.shutdown_task
 
 

@@ -30,6 +30,7 @@ class ReviewPage(StepPage):
         self.scoring = scoring
         self.go_to_scoring = go_to_scoring
         self.document = QPdfDocument(self)
+        self.pdf: bytes | None = None
         self.view = QPdfView()
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -104,6 +105,7 @@ class ReviewPage(StepPage):
         self.sign_button.setEnabled(True)
 
     def show_pdf(self, pdf: bytes) -> None:
+        self.pdf = pdf  # the exact bytes shown (and printed with Ctrl+P)
         self.document.close()
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(pdf))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
-from evaluator_app.client.grid import grid_progress
+from evaluator_app.client.grid import GridProgress, grid_progress
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.score_delegate import PROBLEM_ROLE, ScoreDelegate
 
@@ -101,6 +101,8 @@ class ScoringPage(StepPage):
         self._live: tuple[int, int, str] | None = None  # the open editor's text, not yet committed
         self._recorded: dict[tuple[str, str], str] = {}  # the score last sent to the journal
         self._restored = False  # the draft found at start was announced
+        self.counted: GridProgress | None = None  # 已评 n/m, as last counted
+        self.progress_changed: Callable[[], None] | None = None
         session.draft_listeners.append(self._merged_from_elsewhere)
         self._sync = QTimer(self)
         self._sync.setSingleShot(True)
@@ -344,11 +346,10 @@ class ScoringPage(StepPage):
             self.progress.clear()
             return
         typed = self.typed_values()
-        self.progress.setText(
-            grid_progress(self.items, self.bidders, typed, self.session.validate).text(
-                self.language
-            )
-        )
+        self.counted = grid_progress(self.items, self.bidders, typed, self.session.validate)
+        self.progress.setText(self.counted.text(self.language))
+        if self.progress_changed is not None:
+            self.progress_changed()
         self._loading = True
         try:
             prices = self.session.price_points()

@@ -14,6 +14,7 @@ from qasync import asyncSlot
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.explain import explain
+from evaluator_app.client.guidance import supervisor_guidance
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
@@ -22,6 +23,7 @@ from evaluator_app.ui.alive import alive
 from evaluator_app.ui.phase_names import phase_name, role_name
 from evaluator_app.ui.supervisor.actions import ActionsPanel
 from evaluator_app.ui.supervisor.panels import AlertPanel, EventLog, VenueTables
+from evaluator_app.ui.text_size import add_text_size_menu
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,11 @@ class SupervisorWindow(QMainWindow):
         )
         self.paused_banner.hide()
 
+        self.guide = QLabel()  # what to do now, what comes next
+        self.guide.setObjectName("guide")
+        self.guide.setWordWrap(True)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        add_text_size_menu(view_menu, data_dir)
         self.tables = VenueTables(self.language)
         self.alerts = AlertPanel(self.language, self.acknowledge)
         self.log = EventLog(self.language)
@@ -78,6 +85,7 @@ class SupervisorWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
+        layout.addWidget(self.guide)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.alert_banner)
         layout.addWidget(self.paused_banner)
@@ -160,6 +168,8 @@ class SupervisorWindow(QMainWindow):
                 main=venue_label(board.main_venue, board.venue_names),
             )
         )
+        guidance = supervisor_guidance(board.phase, paused=board.paused)
+        self.guide.setText(guidance.line(self.language))
         count = board.open_alerts
         title = self.tr("Supervisor console — {id}").format(id=self.session.session_id)
         self.setWindowTitle(
