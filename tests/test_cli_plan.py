@@ -33,6 +33,19 @@ def test_example_check_and_evaluate(tmp_path):
     assert evaluator("plan", "example", "--out", str(tmp_path)).returncode == 1
 
 
+def test_example_prints_unless_told_where_to_write(tmp_path):
+    shown = evaluator("plan", "example", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written into the current folder
+    assert "B2 淄博华信建工有限公司：施工组织设计 6 · 施工进度计划及保证措施 8.5" in shown.stdout
+    assert "投标保证金按时足额提交：不通过 fail" in shown.stdout and "q-bond" not in shown.stdout
+    assert "施工组织设计未包含冬季施工专项方案" in shown.stdout
+    for name in ("project", "scores"):
+        raw = evaluator("plan", "example", "--json", name, cwd=tmp_path)
+        assert raw.returncode == 0 and json.loads(raw.stdout)
+    assert evaluator("plan", "example", "--json", "scores", "--out", str(tmp_path)).returncode == 2
+
+
 def test_invalid_project_lists_every_problem_and_exits_1(tmp_path):
     evaluator("plan", "example", "--out", str(tmp_path))
     path = tmp_path / "project.json"

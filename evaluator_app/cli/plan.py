@@ -7,7 +7,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from evaluator_app.cli.plan_text import describe_evaluation, describe_project
+from evaluator_app.cli.plan_text import describe_evaluation, describe_example, describe_project
 from evaluator_app.core.errors import CoreError, PlanError
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.project_file import loads_project
@@ -25,8 +25,18 @@ def register(parser: argparse.ArgumentParser) -> None:
     evaluate.add_argument("project", type=Path)
     evaluate.add_argument("scores", type=Path, help="committee, gate votes and score sheets (JSON)")
     evaluate.set_defaults(func=run_evaluate)
-    example = sub.add_parser("example", help="write the example project and scores files")
-    example.add_argument("--out", type=Path, default=Path("."), help="directory (default: here)")
+    example = sub.add_parser(
+        "example",
+        help="print the example (the demo's gate votes and scores to type); --out DIR writes "
+        "project.json and scores.json",
+    )
+    where = example.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, help="write the two files into this directory")
+    where.add_argument(
+        "--json",
+        choices=("project", "scores"),
+        help="print one of the files as it is (to redirect into a file)",
+    )
     example.set_defaults(func=run_example)
 
 
@@ -83,13 +93,24 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _example(name: str) -> bytes:
+    return resources.files("evaluator_app.examples").joinpath(name).read_bytes()
+
+
 def run_example(args: argparse.Namespace) -> int:
+    if args.json:
+        sys.stdout.write(_example(f"{args.json}.json").decode("utf-8"))
+        return 0
+    if args.out is None:
+        project = loads_project(_example("project.json"))
+        print("\n".join(describe_example(project, _example("scores.json"))))
+        return 0
     args.out.mkdir(parents=True, exist_ok=True)
     for name in EXAMPLES:
         target = args.out / name
         if target.exists():
             print(f"{target}: 已存在，未覆盖 exists, not overwritten", file=sys.stderr)
             return 1
-        target.write_bytes(resources.files("evaluator_app.examples").joinpath(name).read_bytes())
+        target.write_bytes(_example(name))
         print(target)
     return 0

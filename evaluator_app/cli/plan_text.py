@@ -121,3 +121,46 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
                 f"{_d(flag.others_mean)} (limit ±{_d(flag.limit)}); {note}"
             )
     return lines
+
+
+def describe_example(project: Project, scores_json: bytes) -> list[str]:
+    """The example's gate votes, scores and explanations as a person types them in the demo:
+    by expert, bidder and item, with names (``--out`` writes the files themselves)."""
+    import json
+
+    raw = json.loads(scores_json)
+    lot = project.lot(raw["lot"])
+    items = {item.id: item.name for _group, item in lot.plan.items()}
+
+    def bidder(bidder_id: str) -> str:
+        return f"{bidder_id} {lot.bidder(bidder_id).name}"
+
+    lines = [
+        f"示例 Example: {project.name} · {lot.name}",
+        "",
+        "初步评审 Preliminary review — 以下之外全部通过 every item passes except:",
+    ]
+    for fail in raw["gate_votes"].get("fails", []):
+        lines.append(
+            f"  {fail['expert']} · {bidder(fail['bidder'])} · {items[fail['item']]}："
+            f"不通过 fail — {fail['reason']}"
+        )
+    lines += ["", "详细评审 Detailed scoring — 每位专家在评分表中录入 each expert types:"]
+    for expert, sheet in raw["sheets"].items():
+        lines.append(f"  专家 Expert {expert}")
+        for bidder_id, scores in sheet.items():
+            typed = " · ".join(f"{items[i]} {v}" for i, v in scores.items())
+            lines.append(f"    {bidder(bidder_id)}：{typed}")
+    explanations = raw.get("explanations", {})
+    if explanations:
+        lines += ["", "偏差说明 Written explanations of deviating scores:"]
+        for expert, texts in explanations.items():
+            for key, text in texts.items():
+                bidder_id, item_id = key.split("/", 1)
+                lines.append(f"  {expert} · {bidder(bidder_id)} · {items[item_id]}：{text}")
+    lines += [
+        "",
+        "--out DIR 写出 project.json 与 scores.json writes the two files; "
+        "--json project|scores 原样输出 prints one as it is.",
+    ]
+    return lines

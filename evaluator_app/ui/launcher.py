@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -21,12 +22,31 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.demo.runner import ServicesThread, app_command
-from evaluator_app.demo.world import CITY, DemoPerson, DemoWorld, credential_kind
+from evaluator_app.demo.world import CITY, EXPERTS, DemoPerson, DemoWorld, credential_kind
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.phase_names import role_name
 from evaluator_app.ui.style import apply_style
 
 logger = logging.getLogger(__name__)
+
+
+def part_of(person: DemoPerson) -> str:
+    """What the person does in the demo session: committee, reserve, supervisor or centre."""
+    if person.role == "expert":
+        return "committee" if person.key in EXPERTS else "reserve"
+    return "supervisor" if person.role == "supervisor" else "centre"
+
+
+def _centred(button: QPushButton) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(4, 2, 4, 2)
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+    return holder
+
+
+def _row_height(buttons: dict[str, QPushButton]) -> int:
+    return max((b.sizeHint().height() for b in buttons.values()), default=0) + 4
 
 
 class Launcher(QMainWindow):
@@ -44,18 +64,28 @@ class Launcher(QMainWindow):
             )
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(len(world.people), 6)
+        self.table = QTableWidget(len(world.people), 7)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),
                 self.tr("Role"),
                 self.tr("Venue / seat"),
+                self.tr("In this session"),
                 self.tr("Certificate"),
                 self.tr("Certificate password"),
                 "",
             ]
         )
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        parts = {
+            "committee": self.tr("Committee member"),
+            "reserve": self.tr(
+                "Reserve expert: not on the committee; the centre names them when an expert recuses"
+            ),
+            "supervisor": self.tr("Watches the experts at this venue"),
+            "centre": self.tr("Creates the session, collects the results, archives"),
+        }
         kinds = {
             "skf": self.tr("SM2 on the software SKF USB key (self-test); SM2 key file in the app"),
             "sm2-file": self.tr("SM2 key file"),
@@ -67,6 +97,7 @@ class Launcher(QMainWindow):
                 person.name,
                 role_name(person.role),
                 f"{CITY[person.venue]} {person.seat}",
+                parts[part_of(person)],
                 kinds[credential_kind(person)],
                 person.password,
             ]
@@ -77,7 +108,13 @@ class Launcher(QMainWindow):
             button = QPushButton(self.tr("Open"))
             button.clicked.connect(lambda _=False, p=person: self.open_as(p))
             self.buttons[person.key] = button
-            self.table.setCellWidget(row, 5, button)
+            self.table.setCellWidget(row, 6, _centred(button))
+        # a row as tall as its button: the 打开 buttons sit on their rows, not half a row off
+        height = max(self.table.verticalHeader().defaultSectionSize(), _row_height(self.buttons))
+        for row in range(self.table.rowCount()):
+            self.table.setRowHeight(row, height)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(
             self.tr("Venue {url} · demo folder {dir}").format(url=world.venue_url, dir=world.root)
         )

@@ -749,12 +749,32 @@
         <translation>场地 / 席位</translation>
     </message>
     <message>
+        <source>In this session</source>
+        <translation>在本次评标中</translation>
+    </message>
+    <message>
         <source>Certificate</source>
         <translation>证书信息</translation>
     </message>
     <message>
         <source>Certificate password</source>
         <translation>证书密码</translation>
+    </message>
+    <message>
+        <source>Committee member</source>
+        <translation>评标委员会成员</translation>
+    </message>
+    <message>
+        <source>Reserve expert: not on the committee; the centre names them when an expert recuses</source>
+        <translation>候补专家：不在评标委员会内；有专家申请回避时，由交易中心指定替补</translation>
+    </message>
+    <message>
+        <source>Watches the experts at this venue</source>
+        <translation>监督本场地的专家</translation>
+    </message>
+    <message>
+        <source>Creates the session, collects the results, archives</source>
+        <translation>创建会话、汇总结果、存档</translation>
     </message>
     <message>
         <source>SM2 on the software SKF USB key (self-test); SM2 key file in the app</source>
@@ -1282,7 +1302,7 @@
     </message>
     <message>
         <source>Committee member</source>
-        <translation>评委</translation>
+        <translation>评标委员会成员</translation>
     </message>
     <message>
         <source>Signature</source>
