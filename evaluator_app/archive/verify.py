@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import posixpath
 import tempfile
 import zipfile
 import zlib
@@ -100,7 +101,24 @@ class _Verifier:
         except KeyError:
             return None
 
+    def check_members(self) -> bool:
+        """One member per name, every name a plain relative path: a zip may hold two members
+        of one name (readers disagree on which counts) or paths that climb out of a folder."""
+        names = self.zip.namelist()
+        normal = [posixpath.normpath(n) for n in names]
+        twice = sorted({n for n in normal if normal.count(n) > 1})
+        unsafe = sorted(n for n in names if n.startswith("/") or ".." in n.split("/") or "\\" in n)
+        if not twice and not unsafe:
+            return True
+        what = [f"{n} appears twice" for n in twice] + [f"{n}: not a plain path" for n in unsafe]
+        what_zh = [f"{n} 出现了两次" for n in twice] + [f"{n} 不是普通的相对路径" for n in unsafe]
+        return self.add(
+            "archive", False, "; ".join(what[:10]), "存档成员异常：" + "；".join(what_zh[:10])
+        )
+
     async def run(self) -> None:
+        if not self.check_members():
+            return
         manifest = await self.check_manifest()
         if manifest is None:
             return
@@ -151,6 +169,15 @@ class _Verifier:
         return manifest if ok else None
 
     def check_files(self, manifest: dict[str, Any]) -> bool:
+        paths = [f["path"] for f in manifest["files"]]
+        if len(set(paths)) != len(paths):
+            twice = sorted({p for p in paths if paths.count(p) > 1})
+            return self.add(
+                "files",
+                False,
+                f"the manifest lists {', '.join(twice[:5])} twice",
+                f"清单重复列出 {'、'.join(twice[:5])}",
+            )
         listed = {f["path"]: f for f in manifest["files"]}
         present = (
             set(self.zip.namelist()) - {layout.MANIFEST, layout.MANIFEST_SIGNATURE} - self.damaged

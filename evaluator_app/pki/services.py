@@ -32,6 +32,7 @@ from evaluator_app.pki.x509_build import PrivateKey, build_crl
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MAX_TSA_REQUEST_BYTES = 4096
 TSA_POLICY_OID = "1.2.156.9999.1.1"  # a demo policy arc; a real TSA states its own
 
 
@@ -104,6 +105,18 @@ def _rejection() -> bytes:
     return core.Sequence(contents=status.dump()).dump()  # SEQUENCE { PKIStatusInfo }
 
 
+async def _read_at_most(request: web.Request, limit: int) -> bytes:
+    declared = request.content_length or 0
+    body = bytearray()
+    while declared <= limit and (chunk := await request.content.read(limit + 1 - len(body))):
+        body += chunk
+        if len(body) > limit:
+            break
+    if declared > limit or len(body) > limit:
+        raise web.HTTPRequestEntityTooLarge(limit, max(declared, len(body)))
+    return bytes(body)
+
+
 def make_tsa_handler(
     tsa_cert: x509.Certificate, tsa_key: PrivateKey, chain: list[x509.Certificate] | None = None
 ) -> Handler:
@@ -111,7 +124,8 @@ def make_tsa_handler(
     stamper = _EcdsaTimeStamper(_asn1(tsa_cert), tsa_key, [_asn1(c) for c in chain or ()])
 
     async def handle(request: web.Request) -> web.Response:
-        body = await request.read()
+        # anyone may ask: a request is a hash and a nonce, so a large body is refused unread
+        body = await _read_at_most(request, MAX_TSA_REQUEST_BYTES)
         try:
             req = tsp.TimeStampReq.load(body)
             algorithm = req["message_imprint"]["hash_algorithm"]["algorithm"].native

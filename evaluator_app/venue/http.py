@@ -60,7 +60,29 @@ def json_response(
     return response
 
 
-async def read_json(request: web.Request) -> Any:
+async def read_limited(request: web.Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it is known to exceed ``limit``: by its declared
+    length before anything is read, else while it streams in."""
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise _over(limit)
+    body = bytearray()
+    while chunk := await request.content.read(limit + 1 - len(body)):
+        body += chunk
+        if len(body) > limit:
+            raise _over(limit)
+    return bytes(body)
+
+
+def _over(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"the body is larger than the {limit} bytes this request may have",
+        f"请求内容超过此请求允许的 {limit} 字节",
+    )
+
+
+async def read_json(request: web.Request, limit: int | None = None) -> Any:
+    """The JSON body; ``limit`` (bytes) for requests nobody has authenticated yet."""
     if request.content_type != "application/json":
         raise BadRequest(
             "the body must be JSON (Content-Type: application/json)",
@@ -69,7 +91,7 @@ async def read_json(request: web.Request) -> Any:
         )
     try:
         async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
-            raw = await request.read()
+            raw = await (request.read() if limit is None else read_limited(request, limit))
     except web.HTTPRequestEntityTooLarge as exc:
         raise _too_large(exc) from None
     except TimeoutError:
@@ -112,6 +134,9 @@ async def read_json(request: web.Request) -> Any:
 
 # A JSON body (at most max_body_bytes) must arrive within this; a half-sent one is a 408.
 BODY_TIMEOUT_SECONDS = 60.0
+# Before anyone is authenticated a body costs what a login needs, no more: the statement and
+# its CMS with a few certificates come to some 5 KB (base64), an enrolment to less.
+UNAUTHENTICATED_BODY_BYTES = 16 * 1024
 
 # No floats on the wire (protocol.schema.encode refuses them too): decimals travel as strings.
 # Integers must fit the store (SQLite INTEGER); NaN and Infinity are not JSON.
@@ -140,8 +165,8 @@ def _no_constant(name: str) -> Any:
     raise _Refused(f"{name} is not a JSON number")
 
 
-async def read_body(request: web.Request, cls: type[T]) -> T:
-    data = await read_json(request)
+async def read_body(request: web.Request, cls: type[T], limit: int | None = None) -> T:
+    data = await read_json(request, limit)
     try:
         return decode(cls, data)
     except SchemaError as exc:

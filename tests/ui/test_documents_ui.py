@@ -52,6 +52,8 @@ async def _session_with_demo_documents(h):  # type: ignore[no-untyped-def]
     await centre.upload("S1", "manifest", content, signature)
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     await centre.post("/sessions/S1/phase", {"target": "declarations"})
+    for key in [*OTHERS, UI_EXPERT]:  # the pledge comes before the bids
+        await flow.declare(h, await h.login(key), key)
     return {d.doc_id: hashlib.sha256(d.pdf).hexdigest() for d in docs}
 
 

@@ -308,7 +308,7 @@ OPS: dict[tuple[str, str], Op] = {
         "The WebSocket of events (upgrade); heartbeats go the other way",
         "any role",
         status=101,
-        query=("since", "token"),
+        query=("since",),
     ),
 }
 

@@ -25,7 +25,7 @@ from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.protocol.schema import encode
 from evaluator_app.venue.context import utc_now
 from evaluator_app.venue.store.records import DocumentRecord
-from tests.venue.flow import sheet
+from tests.venue.flow import declare, sheet
 from tests.venue.harness import VenueHarness
 
 JSON = "application/json"
@@ -113,6 +113,7 @@ async def ready(harness: VenueHarness) -> dict[str, str]:
         )
     )
     expert = await h.login("expert-sd-1")
+    await declare(h, expert, "expert-sd-1")  # bids come after the declaration
     return {"centre": str(centre.token), "expert": str(expert.token), "sha": sha}
 
 
@@ -372,8 +373,9 @@ async def test_tokens_missing_malformed_expired_foreign(
                 status,
                 answer,
             )
-    status, answer, _ = await send(h, "GET", f"/api/v1/me?token={foreign}", None, None)
-    assert (status, answer["error"]["code"]) == (401, "bad_token")
+    # a token in the URL is no token: only the Authorization header counts
+    status, answer, _ = await send(h, "GET", f"/api/v1/me?token={ready['centre']}", None, None)
+    assert (status, answer["error"]["code"]) == (401, "no_token")
     # a token outlives its ttl: shift the venue's clock past it. The presence monitor would
     # see the session's phase last 12 h in that future and rightly raise a phase_stuck alert
     # if it swept meanwhile (it did, under load): those alerts count as raised already

@@ -22,6 +22,7 @@ from evaluator_app.pki.cms import verify_detached
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
 from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
+from tests.venue.flow import declare
 from tests.venue.harness import COMMITTEE, SEATS, VenueHarness, example_project
 
 
@@ -113,7 +114,11 @@ async def ready(harness):  # type: ignore[no-untyped-def]
         "document_manifest", manifest_of(documents()), h.signer("centre-1")
     )
     await centre.upload("S1", "manifest", content, signature)
-    return h, centre, await h.login("expert-sd-1")
+    await centre.post("/sessions/S1/phase", {"target": "check_in"})
+    await centre.post("/sessions/S1/phase", {"target": "declarations"})
+    expert = await h.login("expert-sd-1")
+    await declare(h, expert, "expert-sd-1")  # bids come after the declaration
+    return h, centre, expert
 
 
 async def test_a_blob_whose_hash_differs_is_refused_and_nothing_is_kept(harness):

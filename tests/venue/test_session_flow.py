@@ -129,10 +129,16 @@ async def test_whole_session(harness):
     assert [o["bidder_id"] for o in summary["gates"]["outcomes"] if o["rejected"]] == ["B4", "B5"]
 
     # the leader returns sheet of sd-2; version 2 replaces it; both stay on record
-    await experts["expert-sd-1"].post(
-        f"/sessions/S1/sheets/{h.person_id('expert-sd-2')}/return", {"reason": "第B3项分数录入有误"}
-    )
+    returned = f"/sessions/S1/sheets/{h.person_id('expert-sd-2')}/return"
+    await experts["expert-sd-1"].post(returned, {"reason": "第B3项分数录入有误"})
     assert (await centre.get("/sessions/S1"))["phase"] == "detailed_scoring"
+    # the answer was lost (a crash, a cut network): the same request again is the same return
+    again = await experts["expert-sd-1"].post(returned, {"reason": "第B3项分数录入有误"})
+    assert again == {"returned": h.person_id("expert-sd-2")}
+    returns = await h.venue.store.tx(
+        lambda tx: [e for e in tx.audit_entries() if e.action == "score_sheet.return"]
+    )
+    assert len(returns) == 1
     second = sheet(h, "expert-sd-2", "E2", version=2, change={("B3", "c-credit"): "3"})
     await submit_sheet(h, experts["expert-sd-2"], "expert-sd-2", second)
     assert (await centre.get("/sessions/S1"))["phase"] == "summary"
@@ -160,6 +166,7 @@ async def test_whole_session(harness):
     assert "1.B2" in result_line.detail
     await _tampering_is_caught(h, path)
     await _damaged_zip_member_is_named(path)
+    await _a_second_member_of_one_name_is_refused(path)
     cli = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -245,6 +252,26 @@ async def _tampering_is_caught(h, path):  # type: ignore[no-untyped-def]
     )
     audit = next(c for c in report.checks if c.name == "audit chain")
     assert not audit.ok and "first broken entry 5" in audit.detail
+
+
+async def _a_second_member_of_one_name_is_refused(path):  # type: ignore[no-untyped-def]
+    """A forged copy of a sheet ahead of the genuine one: readers differ on which one counts."""
+    import warnings
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        files = [(i.filename, archive.read(i)) for i in archive.infolist()]
+    name = next(n for n, _ in files if "score_sheet-v1" in n and n.endswith(".json"))
+    forged = path.with_name("t6.zip")
+    with zipfile.ZipFile(forged, "w") as out, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
+        for member, data in files:
+            if member == name:
+                out.writestr(member, data.replace(b'"score":"8', b'"score":"9', 1))
+            out.writestr(member, data)
+    report = await averify_archive(forged, None)
+    check = next(c for c in report.checks if c.name == "archive")
+    assert not report.ok and not check.ok and f"{name} appears twice" in check.detail
 
 
 async def _damaged_zip_member_is_named(path):  # type: ignore[no-untyped-def]

@@ -77,7 +77,8 @@ class DocumentsPage(StepPage):
         if (
             not self._started
             and self.session.documents is not None
-            and self.session.phase not in ("preparing", "check_in")
+            # bids only after the declaration (the venue refuses them before: the pledge first)
+            and self.session.phase not in ("preparing", "check_in", "declarations")
         ):
             self._started = True
             self.start()

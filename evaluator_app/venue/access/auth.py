@@ -164,8 +164,9 @@ async def caller_of(request: web.Request) -> Caller:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     venue: Venue = request.app[VENUE_KEY]
+    # the Authorization header only: a token in a URL ends up in logs, proxies and history
     header = request.headers.get("Authorization", "")
-    token = header[7:] if header.startswith("Bearer ") else request.query.get("token", "")
+    token = header[7:] if header.startswith("Bearer ") else ""
     if not token:
         raise Unauthorized("log in first (no token)", "请先登录", code="no_token")
     now = venue.now_iso()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.messages import in_committee
-from evaluator_app.venue.errors import NotFound
+from evaluator_app.venue.errors import Forbidden, NotFound
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import MemberRecord, SessionRecord
 
@@ -59,6 +59,27 @@ def phase_role(caller: Caller, session: SessionRecord) -> PhaseRole:
 def active_experts(members: list[MemberRecord]) -> list[MemberRecord]:
     """The committee: assigned experts not recused, replaced or marked absent."""
     return [m for m in members if in_committee(m.role, m.status)]
+
+
+def bid_refusal(caller: Caller, members: list[MemberRecord], declared: bool) -> Forbidden | None:
+    """Bid documents go to experts who are present and have signed the declaration: the law
+    puts the pledge (承诺书) before the bids. None when ``caller`` may read them."""
+    if caller.role != "expert":
+        return None
+    me = next((m for m in members if m.person_id == caller.person_id), None)
+    if me is None or me.status != "assigned":
+        return Forbidden(
+            "bid documents are for the experts present on the committee",
+            "投标文件仅向在场的评标委员会专家开放",
+            code="not_present",
+        )
+    if not declared:
+        return Forbidden(
+            "sign the declaration first: the pledge comes before the bids",
+            "请先签署承诺书，然后方可查阅投标文件",
+            code="declaration_first",
+        )
+    return None
 
 
 def audience_allows(audience: str, caller: Caller) -> bool:

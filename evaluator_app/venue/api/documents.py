@@ -8,6 +8,7 @@ from evaluator_app.protocol.messages import (
     Role,
 )
 from evaluator_app.venue.access.auth import caller_of, require
+from evaluator_app.venue.access.visibility import bid_refusal
 from evaluator_app.venue.documents import check_sha256, parse_range, serve
 from evaluator_app.venue.errors import NotFound
 from evaluator_app.venue.http import (
@@ -49,10 +50,17 @@ async def document(request: web.Request) -> web.StreamResponse:
     )
 
     def work(tx):  # type: ignore[no-untyped-def]
-        load(tx, caller, sid)
+        _, members = load(tx, caller, sid)
         doc = next((d for d in tx.documents(sid) if d.doc_id == doc_id), None)
         if doc is None:
             raise NotFound("no such document", "没有这个文件", code="no_document")
+        if doc.bidder_id is not None:
+            declared = any(
+                a.status == "accepted" for a in tx.artefacts(sid, "declaration", caller.person_id)
+            )
+            refusal = bid_refusal(caller, members, declared)
+            if refusal is not None:
+                raise refusal
         etag, wanted = f'"{doc.sha256}"', request.headers.get("Range")
         if wanted is not None and request.headers.get("If-Range", etag) == etag:
             parse_range(

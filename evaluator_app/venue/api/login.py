@@ -11,6 +11,7 @@ from evaluator_app.protocol.messages import (
 from evaluator_app.venue.access import auth
 from evaluator_app.venue.access.auth import caller_of
 from evaluator_app.venue.http import (
+    UNAUTHENTICATED_BODY_BYTES,
     json_response,
     read_body,
     venue_of,
@@ -22,13 +23,13 @@ async def login_challenge(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    return json_response(
-        await auth.login(venue_of(request), await read_body(request, LoginRequest))
-    )
+    body = await read_body(request, LoginRequest, UNAUTHENTICATED_BODY_BYTES)
+    return json_response(await auth.login(venue_of(request), body))
 
 
 async def enrol(request: web.Request) -> web.Response:
-    where = await auth.enrol(venue_of(request), await read_body(request, EnrolRequest))
+    body = await read_body(request, EnrolRequest, UNAUTHENTICATED_BODY_BYTES)
+    where = await auth.enrol(venue_of(request), body)
     return json_response({"enrolled": where})
 
 

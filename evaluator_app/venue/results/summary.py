@@ -43,6 +43,10 @@ async def summary(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
     return await venue.store.tx(work)
 
 
+# where the session stands after a return: a retried return finds it here
+_RETURNED_TO = frozenset({Phase.DETAILED_SCORING.value, Phase.SUMMARY.value})
+
+
 async def return_sheet(
     venue: Venue, caller: Caller, session_id: str, expert_id: str, reason: str
 ) -> None:
@@ -57,6 +61,11 @@ async def return_sheet(
                 "只有评标委员会组长可以退回评分表",
                 code="not_leader",
             )
+        sheets = tx.artefacts(session_id, "score_sheet", expert_id)
+        if sheets and sheets[-1].status == "returned" and session.phase in _RETURNED_TO:
+            # a retry of the return that was done (the answer lost in a crash): same answer,
+            # nothing recorded twice; a sheet signed again since is returned anew
+            return []
         if session.paused_in is not None or session.phase != Phase.SUMMARY.value:
             raise Conflict(
                 "sheets are returned during the summary",
