@@ -41,7 +41,8 @@ def _pdf(title: str, pages: int) -> bytes:
     for page in range(pages):
         pdf.setFont(font, 18)
         pdf.drawString(72, 760, f"{title} 第 {page + 1} 页")
-        pdf.bookmarkPage(f"p{page}")
+        # a full XYZ destination: QtPdf warns of an invalid location on a bare /Fit
+        pdf.bookmarkPage(f"p{page}", fit="XYZ", left=0, top=842, zoom=0)
         pdf.addOutlineEntry(f"第{page + 1}章", f"p{page}")
         pdf.drawString(72, 700, "施工组织设计 冬季施工专项方案" if page == 2 else "投标函")
         pdf.showPage()
