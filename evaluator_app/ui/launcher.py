@@ -109,12 +109,7 @@ class Launcher(QMainWindow):
             button.clicked.connect(lambda _=False, p=person: self.open_as(p))
             self.buttons[person.key] = button
             self.table.setCellWidget(row, 6, _centred(button))
-        # a row as tall as its button: the 打开 buttons sit on their rows, not half a row off
-        height = max(self.table.verticalHeader().defaultSectionSize(), _row_height(self.buttons))
-        for row in range(self.table.rowCount()):
-            self.table.setRowHeight(row, height)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns()
         self.status = QLabel(
             self.tr("Venue {url} · demo folder {dir}").format(url=world.venue_url, dir=world.root)
         )
@@ -129,6 +124,31 @@ class Launcher(QMainWindow):
         self._reaper.setInterval(1000)
         self._reaper.timeout.connect(self._reap)
         self._reaper.start()
+
+    def _fit_columns(self) -> None:
+        """Short columns as wide as their text; the two long ones wrap within a readable width
+        (never cut off with "…"), each row as tall as its text and at least its button (the 打开
+        buttons sit on their rows, not half a row off); the window shows the whole table."""
+        table, header = self.table, self.table.horizontalHeader()
+        table.setWordWrap(True)
+        table.resizeColumnsToContents()
+        han = table.fontMetrics().horizontalAdvance("中")
+        for column, chars in ((3, 14), (4, 16)):
+            header.resizeSection(column, min(header.sectionSize(column), han * chars))
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        rows = table.verticalHeader()
+        rows.setMinimumSectionSize(max(rows.minimumSectionSize(), _row_height(self.buttons)))
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.resizeRowsToContents()
+        wanted = sum(header.sectionSize(c) for c in range(table.columnCount()))
+        wanted += table.frameWidth() * 2 + table.verticalScrollBar().sizeHint().width() + 40
+        tall = (
+            rows.length() + header.height() + table.frameWidth() * 2 + 180
+        )  # title, intro, status
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            wanted, tall = min(wanted, screen.width()), min(tall, screen.height())
+        self.resize(max(self.width(), wanted), max(self.height(), tall))
 
     def open_as(self, person: DemoPerson) -> None:
         running = self.children.get(person.key)

@@ -1,15 +1,33 @@
 """The demo launcher as a person sees it: every 打开 button on its own row, and what each person
-does in the session, the reserve expert included."""
+does in the session, the reserve expert included, in full (wrapped, never cut off with "…")."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QStyle
+
 from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.style import apply_style
+
+
+def _fits(table, row: int, column: int) -> bool:  # type: ignore[no-untyped-def]
+    """The cell's whole text fits its cell, wrapped at its width (less the item's text margins,
+    (focus frame + 1) px each side, as Qt's item delegate lays it out)."""
+    cell = table.visualRect(table.model().index(row, column))
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    needed = table.fontMetrics().boundingRect(
+        QRect(0, 0, cell.width() - margin, 10_000),
+        int(Qt.TextFlag.TextWordWrap),
+        table.item(row, column).text(),
+    )
+    return needed.height() <= cell.height() and needed.width() <= cell.width() - margin
 
 
 def test_buttons_sit_on_their_rows_and_the_reserve_expert_is_explained(qtbot, qapp, tmp_path):  # type: ignore[no-untyped-def]
     from evaluator_app.demo.world import EXPERTS, SUBSTITUTE, prepare
     from evaluator_app.ui.launcher import Launcher
 
+    apply_style(qapp)  # as run_launcher does: the app's font sizes, which the columns must fit
     install_language(qapp, "zh_CN")
     world = prepare(tmp_path / "demo")
     launcher = Launcher(world)
@@ -24,6 +42,8 @@ def test_buttons_sit_on_their_rows_and_the_reserve_expert_is_explained(qtbot, qa
         bottom = button.mapTo(table.viewport(), button.rect().bottomLeft()).y()
         cell = table.visualRect(table.model().index(row, 6))
         assert cell.top() <= top and bottom <= cell.bottom(), (person.name, top, bottom, cell)
+        cut = [table.item(row, c).text() for c in range(6) if not _fits(table, row, c)]
+        assert not cut, (person.name, cut)
         part = table.item(row, 3).text()
         if person.key in EXPERTS:
             assert part == "评标委员会成员"
