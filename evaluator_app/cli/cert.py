@@ -33,7 +33,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     check.add_argument("--soft-fail", action="store_true", help="accept when revocation is unknown")
     check.set_defaults(func=_check)
-    parser.set_defaults(func=lambda _a: (parser.print_help(), 2)[1])
+
+    def usage(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(func=usage)
 
 
 def _parse_at(text: str | None) -> datetime | None:

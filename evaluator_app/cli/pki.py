@@ -42,11 +42,18 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--module", required=True, help="PKCS#11 module (.so / .dll) of the USB key"
     )
     tokens.set_defaults(func=_tokens)
-    parser.set_defaults(func=lambda _a: (parser.print_help(), 2)[1])
+
+    def usage(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(func=usage)
 
 
 def _token_import(args: argparse.Namespace) -> int:
     import secrets
+
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     from evaluator_app.pki import softhsm
     from evaluator_app.pki.demo_pki import load_demo_pki
@@ -56,9 +63,17 @@ def _token_import(args: argparse.Namespace) -> int:
         demo = load_demo_pki(args.dir)
         person = demo.person(args.person)
         pin = args.pin_file.read_text("utf-8").strip()
+        key = person.load_key()
+        if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+            print(
+                f"{person.name}: SoftHSM2 无国密 SM2，此密钥不能导入 / "
+                "SoftHSM2 has no SM2: this key cannot be imported",
+                file=sys.stderr,
+            )
+            return 2
         token = softhsm.create_token(args.token_dir, person.id, pin, secrets.token_hex(8))
         softhsm.import_identity(
-            token, person.load_key(), person.load_cert(), chain=tuple(demo.chain_for(person.ca))
+            token, key, person.load_cert(), chain=tuple(demo.chain_for(person.ca))
         )
     except KeyError:
         print(f"{args.person}: no such person in {args.dir}/index.json", file=sys.stderr)

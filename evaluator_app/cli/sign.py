@@ -14,6 +14,10 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command imports pki only when it runs
+    from evaluator_app.pki.credentials.base import Signer
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +52,7 @@ def _secret(path: Path) -> str:
     return path.read_text(encoding="utf-8").rstrip("\r\n")
 
 
-def open_signer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_signer(args: argparse.Namespace) -> Signer:
     """The credential named on the command line; raises ValueError on a usage mistake."""
     from evaluator_app.pki.credentials import open_key_file, open_token
 

@@ -30,7 +30,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--pinned", required=True, type=Path, help="the pinned trust-list certificate"
     )
     verify.set_defaults(func=_verify)
-    parser.set_defaults(func=lambda _a: (parser.print_help(), 2)[1])
+
+    def usage(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(func=usage)
 
 
 def _build(args: argparse.Namespace) -> int:

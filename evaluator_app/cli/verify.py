@@ -12,6 +12,10 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command imports pki only when it runs
+    from evaluator_app.pki.signature_verify import CertificateChecker
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +54,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
-def build_checker(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def build_checker(args: argparse.Namespace) -> CertificateChecker | None:
     """The trust source the options name; ValueError/PkiError on a usage problem."""
     from cryptography import x509
 

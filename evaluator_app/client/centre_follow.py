@@ -78,10 +78,10 @@ def follow_lines(
         if session.paused:
             alerts.append(Explanation("会话已暂停", "the session is paused"))
         if session.phase in AT_SEAT:
-            missing = [m.name for m in experts if m.person_id not in here]
-            if missing:
+            offline = [m.name for m in experts if m.person_id not in here]
+            if offline:
                 alerts.append(
-                    Explanation("不在线：" + "、".join(missing), "offline: " + ", ".join(missing))
+                    Explanation("不在线：" + "、".join(offline), "offline: " + ", ".join(offline))
                 )
         since = datetime.fromisoformat(session.phase_since.replace("Z", "+00:00"))
         minutes = int((now - since).total_seconds() // 60)

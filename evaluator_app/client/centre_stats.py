@@ -179,7 +179,7 @@ async def gather_facts(client: VenueClient) -> list[SessionFacts]:
     facts = []
     for session in sessions:
         project = await client.get(f"/sessions/{session.id}/project")
-        lot = next(
+        lot: dict[str, Any] = next(
             (lot for lot in project["project"]["lots"] if lot["id"] == project["lot_id"]),
             {"bidders": []},
         )

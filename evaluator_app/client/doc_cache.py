@@ -322,6 +322,7 @@ class CacheWriter:
         self._lock = threading.Lock()
         with cache._lock:
             sealed = cache._sealed.get(doc_id)
+        self._handle: BinaryIO
         if sealed is not None and self._part.is_file():
             self._handle = open(self._part, "r+b")
             header = self._handle.read(HEADER.size)

@@ -185,7 +185,7 @@ class Outbox:
         return self._item(row)
 
     def pending(self, session_id: str | None = None) -> list[OutboxItem]:
-        sql, args = "SELECT * FROM outbox WHERE state = 'pending'", ()
+        sql, args = "SELECT * FROM outbox WHERE state = 'pending'", tuple[str, ...]()
         if session_id is not None:
             sql, args = sql + " AND session_id = ?", (session_id,)
         return [self._item(r) for r in self._execute(sql + " ORDER BY id", args).fetchall()]

@@ -115,7 +115,8 @@ def decide_gates(lot: Lot, experts: Sequence[str], votes: Iterable[GateVote]) ->
 
     outcomes = []
     for bidder in lot.bidders:
-        failures, minority = [], []
+        failures: list[ItemFailure] = []
+        minority: list[ItemFailure] = []
         for item_id in item_ids:
             cast = [
                 table[(e, bidder.id, item_id)]

@@ -183,7 +183,9 @@ class PlanReader:
             if not isinstance(group, dict):
                 continue
             entries = [(f"{path}.groups[{gi}].id", group.get("id"))]
-            items = group.get("items") if isinstance(group.get("items"), list) else []
+            items = group.get("items")
+            if not isinstance(items, list):
+                items = []
             entries += [
                 (f"{path}.groups[{gi}].items[{ii}].id", item.get("id"))
                 for ii, item in enumerate(items)

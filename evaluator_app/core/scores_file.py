@@ -54,12 +54,9 @@ def loads_scores(text: str | bytes, project: Project) -> CommitteeInput:
                 )
             ]
         )
-    try:
-        lot = project.lot(data.get("lot"))
-    except KeyError:
-        raise PlanError(
-            [PlanProblem("lot", data.get("lot"), "names no lot of the project")]
-        ) from None
+    lot = next((x for x in project.lots if x.id == data.get("lot")), None)
+    if lot is None:
+        raise PlanError([PlanProblem("lot", data.get("lot"), "names no lot of the project")])
     experts = data.get("experts")
     if (
         not isinstance(experts, list)

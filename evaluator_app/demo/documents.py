@@ -155,7 +155,7 @@ def _sentence(rng: random.Random) -> str:
     return "，".join("".join(words[i : i + 2]) for i in range(0, len(words), 2)) + "。"
 
 
-class _Outline(Flowable):  # type: ignore[misc]
+class _Outline(Flowable):
     """An entry of the PDF's outline (bookmarks) at this point: real bid files have one."""
 
     def __init__(self, title: str, key: str, level: int = 0):

@@ -207,7 +207,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             root_crl_url,
         )
         cas[ca_id] = ca
-        entry = {
+        entry: dict[str, Any] = {
             "id": ca_id,
             "name": ca_name,
             "status": status,

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import PdfContent
@@ -28,7 +29,7 @@ _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
 AppearanceRenderer = Callable[[datetime, float, float], bytes]
 
 
-class _PdfBytesPage(PdfContent):  # type: ignore[misc]
+class _PdfBytesPage(PdfContent):
     """The first page of an in-memory PDF as a form XObject (pyHanko's own import reads files)."""
 
     def __init__(self, pdf: bytes):
@@ -46,15 +47,16 @@ class _PdfBytesPage(PdfContent):  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
-class RenderedStampStyle(TextStampStyle):  # type: ignore[misc]
+class RenderedStampStyle(TextStampStyle):
     """A TextStampStyle only in name: pyHanko gives text stamps the signing time."""
 
     render: AppearanceRenderer | None = None
     timestamp_format: str = _TS_FORMAT
     border_width: int = 0
 
-    def create_stamp(
-        self, writer: BasePdfFileWriter, box: layout.BoxConstraints, text_params: dict
+    # a static stamp where pyHanko's type says text stamp: pyHanko only draws what it returns
+    def create_stamp(  # type: ignore[override]
+        self, writer: BasePdfFileWriter, box: layout.BoxConstraints, text_params: dict[str, Any]
     ) -> StaticContentStamp:
         assert self.render is not None
         when = datetime.strptime(text_params["ts"], _TS_FORMAT)

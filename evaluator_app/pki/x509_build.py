@@ -11,10 +11,12 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPublicKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -112,10 +114,13 @@ def build_cert(
         .add_extension(x509.KeyUsage(**flags), True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), False)
     )
-    aki_source = public_key if issuer_cert is None else issuer_cert.public_key()
+    # an issuer's key signs certificates, so it is never an X25519/X448 (key agreement) key
+    aki_source = cast(
+        CertificateIssuerPublicKeyTypes,
+        public_key if issuer_cert is None else issuer_cert.public_key(),
+    )
     builder = builder.add_extension(
-        x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_source),
-        False,  # type: ignore[arg-type]
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_source), False
     )
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), eku_critical)

@@ -16,7 +16,7 @@ import types
 import typing
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, cast, get_args, get_origin, get_type_hints
 
 from evaluator_app.protocol.errors import ProtocolError
 
@@ -49,7 +49,8 @@ def decode(cls: type[T], data: Any, path: str = "$") -> T:
     """Build a ``cls`` dataclass from decoded JSON, or raise :class:`SchemaError`."""
     if not isinstance(data, dict):
         raise SchemaError(path, "must be a JSON object")
-    hints = _hints(cls)
+    hints = _hints(cast(type, cls))  # cached per class: a class is hashable, whatever T says
+    # T is any dataclass: the type system cannot say so, a non-dataclass raises TypeError here
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(fields))
     if unknown:

@@ -33,7 +33,7 @@ class Placed:
     box: tuple[int, int, int, int]  # x1, y1, x2, y2 in PDF points
 
 
-class SignatureSlot(Flowable):  # type: ignore[misc]
+class SignatureSlot(Flowable):
     """An empty area in the layout that becomes a signature field of that size."""
 
     def __init__(self, name: str, width: float, height: float, placed: list[Placed]):
@@ -52,7 +52,7 @@ class SignatureSlot(Flowable):  # type: ignore[misc]
         self._placed.append(Placed(self.name, page, box))
 
 
-class _AsMade(IncrementalPdfFileWriter):  # type: ignore[misc]
+class _AsMade(IncrementalPdfFileWriter):
     """An update that is part of the document as made (nobody holds the PDF yet): the ID and
     the Info dictionary (dates, producer) stay the creator's, so the bytes stay deterministic."""
 

@@ -56,7 +56,7 @@ def styles() -> Styles:
         # wordWrap CJK: Chinese lines break between any two characters
         return ParagraphStyle(
             name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw
-        )  # type: ignore[arg-type]
+        )
 
     return Styles(
         title=style("title", 20, 28, alignment=TA_CENTER, spaceAfter=6),

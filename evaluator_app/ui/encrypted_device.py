@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 class EncryptedDevice(QIODevice):
     def __init__(self, reader: CacheReader, parent: QObject | None = None):
-        super().__init__(parent)
+        super().__init__(parent)  # type: ignore[arg-type]  # the stub wants a QObject; Qt takes None
         self.reader = reader
 
     def isSequential(self) -> bool:
@@ -37,8 +37,8 @@ class EncryptedDevice(QIODevice):
             self.setErrorString(exc.message_zh)
             return b""
 
-    def writeData(self, data: bytes) -> int:
-        return -1
+    def writeData(self, data: bytes | bytearray | memoryview, size: int, /) -> int:
+        return -1  # read-only
 
     def close(self) -> None:
         super().close()

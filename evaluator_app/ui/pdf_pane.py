@@ -35,7 +35,7 @@ class WatermarkedPdfView(QPdfView):
     """Paints the reader's name, seat and the time across every page shown."""
 
     def __init__(self, watermark: Callable[[], str], parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(parent)  # type: ignore[arg-type]  # the stub wants a QWidget; Qt takes None
         self.watermark = watermark
 
     def paintEvent(self, event: QPaintEvent) -> None:

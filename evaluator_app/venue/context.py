@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from aiohttp import web
 from cryptography import x509
 
 from evaluator_app.core.canonical import artefact_bytes
@@ -62,7 +63,8 @@ class Venue:
     clock: Clock = utc_now
     hub: object | None = None  # the EventHub, set when the app starts
     blobs: object | None = None  # the BlobStore
-    tsa_handler: object | None = None  # the RFC 3161 timestamp authority, when configured
+    # the RFC 3161 timestamp authority, when configured
+    tsa_handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
     _since_checkpoint: int = field(default=0, repr=False)
 
     @property

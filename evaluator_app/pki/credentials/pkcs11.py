@@ -7,7 +7,8 @@ the least common denominator every Chinese CA's USB key and SoftHSM2 support.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from asn1crypto import algos as asn1_algos
 from asn1crypto import x509 as asn1_x509
@@ -24,9 +25,10 @@ from evaluator_app.pki.credentials.base import Signer, check_hash, digest
 from evaluator_app.pki.errors import CredentialError, PinLockedError, TokenNotFoundError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-def _locked(work, *args):  # type: ignore[no-untyped-def]
+def _locked(work: Callable[..., T], *args: Any) -> T:
     with TOKEN_CALL_LOCK:  # see _p11util: no slot enumeration overlaps a login
         return work(*args)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
@@ -26,7 +28,7 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
 }
 
 
-def _to_asn1(cert) -> asn1_x509.Certificate:  # type: ignore[no-untyped-def]
+def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
@@ -34,8 +36,11 @@ class Pkcs12Signer(Signer):
     """A key and certificate read from a PKCS#12 file."""
 
     def __init__(
-        self, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, cert, others=()
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+        cert: x509.Certificate,
+        others: Iterable[x509.Certificate] = (),
+    ) -> None:
         self._key = key
         self._cert = _to_asn1(cert)
         self._chain = tuple(_to_asn1(c) for c in others)

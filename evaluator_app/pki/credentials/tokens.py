@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 
@@ -18,6 +20,7 @@ from evaluator_app.pki.credentials._p11util import (
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 _TOKEN_INITIALIZED = 0x00000400
 
 
@@ -66,13 +69,13 @@ def list_tokens(module_path: str, timeout: float = 10.0) -> list[TokenInfo]:
         dog.shutdown()
 
 
-def _locked(work, *args):  # type: ignore[no-untyped-def]
+def _locked(work: Callable[..., T], *args: Any) -> T:
     # held in the worker thread itself, so even a call the caller gave up on never overlaps the next
     with TOKEN_CALL_LOCK:
         return work(*args)
 
 
-def _list(lib) -> list[TokenInfo]:  # type: ignore[no-untyped-def]
+def _list(lib: Any) -> list[TokenInfo]:  # lib: a pkcs11.lib
     from pkcs11 import Attribute, ObjectClass, PKCS11Error
 
     out: list[TokenInfo] = []

@@ -55,8 +55,7 @@ def fill(
 
 def cells(widget: QTableWidget, column: int) -> list[str]:
     return [
-        widget.item(r, column).text() if widget.item(r, column) else ""
-        for r in range(widget.rowCount())
+        item.text() if (item := widget.item(r, column)) else "" for r in range(widget.rowCount())
     ]
 
 

@@ -50,11 +50,11 @@ class ScoreDelegate(QStyledItemDelegate):
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
         value, item.text = item.text, ""
-        widget = option.widget  # type: ignore[attr-defined]
+        widget = option.widget
         style = widget.style() if widget else self.page.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
-        rect = option.rect.adjusted(PAD, PAD // 2, -PAD, -PAD // 2)  # type: ignore[attr-defined]
-        line = option.fontMetrics.height()  # type: ignore[attr-defined]
+        rect = option.rect.adjusted(PAD, PAD // 2, -PAD, -PAD // 2)
+        line = option.fontMetrics.height()
         painter.save()
         painter.drawText(
             QRect(rect.left(), rect.top(), rect.width(), line),
@@ -77,7 +77,7 @@ class ScoreDelegate(QStyledItemDelegate):
         if not problem:
             return size
         width = max(80, self.page.table.columnWidth(index.column()) - 2 * PAD)
-        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        metrics = option.fontMetrics
         wrapped = metrics.boundingRect(
             QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), problem
         )

@@ -10,6 +10,7 @@ from evaluator_app.core.phases import MEMBER_CHANGE_PHASES, values
 from evaluator_app.protocol.messages import (
     MemberInput,
     Role,
+    SessionView,
 )
 from evaluator_app.venue.access.auth import caller_of, new_enrolment_code, require
 from evaluator_app.venue.errors import BadRequest, Conflict
@@ -21,7 +22,8 @@ from evaluator_app.venue.http import (
 )
 from evaluator_app.venue.sessions.access import load, view
 from evaluator_app.venue.sessions.lifecycle import publish
-from evaluator_app.venue.store.records import MemberRecord, WorkstationRecord
+from evaluator_app.venue.store.records import EventRecord, MemberRecord, WorkstationRecord
+from evaluator_app.venue.store.sqlite import SqliteTx
 
 
 async def people(request: web.Request) -> web.Response:
@@ -44,7 +46,7 @@ async def register_workstation(request: web.Request) -> web.Response:
     code, code_hash = new_enrolment_code()
     venue = venue_of(request)
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: SqliteTx) -> None:
         tx.upsert_workstation(
             WorkstationRecord(data["id"], data["venue"], data["seat"], code_hash, None, None)
         )
@@ -67,7 +69,7 @@ async def add_member(request: web.Request) -> web.Response:
     body = await read_body(request, MemberInput)
     venue, sid = venue_of(request), request.match_info["sid"]
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         session, members = load(tx, caller, sid)
         person = tx.person(body.person_id)
         if person is None or person.role != body.role.value:

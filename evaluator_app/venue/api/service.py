@@ -33,7 +33,7 @@ async def tsa(request: web.Request) -> web.StreamResponse:
         raise NotFound(
             "this venue serves no timestamp authority", "本场地未提供时间戳服务", code="no_tsa"
         )
-    return await handler(request)  # type: ignore[operator, no-any-return]
+    return await handler(request)
 
 
 @cache

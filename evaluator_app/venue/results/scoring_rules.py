@@ -172,7 +172,7 @@ def unexplained(flags: Sequence[DeviationFlag], body: ScoreSheet) -> list[Deviat
 
 
 def flag_json(flag: DeviationFlag) -> dict[str, Any]:
-    return encode(flag)  # type: ignore[no-any-return]
+    return encode(flag)
 
 
 def published_summary(evaluation: SignedEvaluation) -> dict[str, Any]:
