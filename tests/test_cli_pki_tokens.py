@@ -55,3 +55,17 @@ def test_token_import_then_list(tmp_path):
         str(tmp_path / "pin"),
     )
     assert missing.returncode == 2 and "no such person" in missing.stderr
+    # SDCA issues SM2 keys, which SoftHSM2 cannot hold: refused in words, and no token is made
+    sm2 = run(
+        "token-import",
+        "--dir",
+        str(demo.root),
+        "--person",
+        "expert-sd-1",
+        "--token-dir",
+        str(tmp_path / "h3"),
+        "--pin-file",
+        str(tmp_path / "pin"),
+    )
+    assert sm2.returncode == 2 and "SM2" in sm2.stderr and "Traceback" not in sm2.stderr
+    assert not (tmp_path / "h3").exists()
