@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the libraries themselves are loaded on first use (see clien
     from cryptography import x509
 
     from evaluator_app.pki.credentials import Signer, TokenInfo
+    from evaluator_app.pki.credentials.skf import SkfKeyInfo
     from evaluator_app.pki.trust_list import TrustList
     from evaluator_app.pki.validation import RevocationPolicy
 
@@ -153,6 +154,31 @@ async def open_usb_key(
     return await asyncio.to_thread(_serialised, open_token, module_path, pin, token_label, slot)
 
 
+async def find_skf_keys(library: str) -> list[SkfKeyInfo]:
+    """国密 USB keys the SKF library sees now, with their containers (no PIN needed)."""
+    import asyncio  # not at import time: the login window paints before the loop machinery loads
+
+    from evaluator_app.pki.credentials.skf import list_skf_keys
+
+    return await asyncio.to_thread(_serialised, list_skf_keys, library)
+
+
+async def open_skf_key(
+    library: str,
+    pin: str,
+    device: str | None = None,
+    application: str | None = None,
+    container: str | None = None,
+) -> Signer:
+    import asyncio  # not at import time: the login window paints before the loop machinery loads
+
+    from evaluator_app.pki.credentials.skf import open_skf
+
+    return await asyncio.to_thread(
+        _serialised, open_skf, library, pin, device, application, container
+    )
+
+
 def certificate_of(signer: Signer) -> x509.Certificate:
     from cryptography import x509
 
@@ -164,12 +190,23 @@ class CredentialRef:
     """Which credential the person logged in with, without the key: every signature asks
     for the PIN (or password) again, and the key is closed right after, as a USB key expects."""
 
-    kind: str  # "pkcs11" or "pkcs12"
-    path: str  # the PKCS#11 module or the .p12 file
-    token_label: str | None = None
+    kind: str  # "pkcs11", "skf" (国密 USB key) or "pkcs12"
+    path: str  # the PKCS#11 module, the SKF library or the .p12 file
+    token_label: str | None = None  # PKCS#11 token label, or the SKF device name
     slot: int | None = None
+    application: str | None = None  # SKF: device → application → container
+    container: str | None = None
+
+    @property
+    def usb_key(self) -> bool:
+        """A USB key (asks for its PIN), not a certificate file (asks for its password)."""
+        return self.kind in ("pkcs11", "skf")
 
     async def open(self, secret: str) -> Signer:
         if self.kind == "pkcs11":
             return await open_usb_key(self.path, secret, self.token_label, self.slot)
+        if self.kind == "skf":
+            return await open_skf_key(
+                self.path, secret, self.token_label, self.application, self.container
+            )
         return await open_p12(Path(self.path), secret)

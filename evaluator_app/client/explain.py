@@ -26,6 +26,9 @@ def explain(error: BaseException) -> Explanation:
             "low": " (few tries left)",
             "final": " (final try: one more mistake locks the key)",
         }.get(error.tries_left or "", "")
+        if error.remaining is not None:  # an SKF key reports the exact count
+            hint_zh = f"，还剩 {error.remaining} 次机会"
+            hint_en = f" ({error.remaining} tries left before the key locks)"
         return Explanation(f"PIN 码不正确{hint_zh}", f"wrong PIN{hint_en}")
     if isinstance(error, PinLockedError):
         return Explanation(

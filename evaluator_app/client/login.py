@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from evaluator_app.client.venue_client import VenueClient
     from evaluator_app.pki.credentials import Signer, TokenInfo
+    from evaluator_app.pki.credentials.skf import SkfKeyInfo
     from evaluator_app.pki.trust_list import TrustList
     from evaluator_app.pki.validation import RevocationPolicy
     from evaluator_app.protocol.messages import LoginResult
@@ -88,6 +89,16 @@ class LoginService:
         from evaluator_app.client.credentials import find_tokens
 
         return await find_tokens(self.settings.pkcs11_module)
+
+    async def skf_keys(self) -> list[SkfKeyInfo]:
+        if not self.settings.skf_library:
+            raise SetupIncomplete(
+                "choose the SKF library of your 国密 USB key first",
+                "请先选择国密 USB Key 的驱动程序（SKF 接口库）",
+            )
+        from evaluator_app.client.credentials import find_skf_keys
+
+        return await find_skf_keys(self.settings.skf_library)
 
     async def describe(self, cert: x509.Certificate) -> CertificateSummary:
         try:

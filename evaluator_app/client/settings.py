@@ -32,6 +32,7 @@ class AppSettings:
     trust_list_signer: str = ""  # pinned certificate of the centre's trust-list key
     ca_roots: tuple[str, ...] = ()  # PEM files trusted for the venues' TLS certificates
     pkcs11_module: str = ""  # the USB key's PKCS#11 library, remembered
+    skf_library: str = ""  # the 国密 USB key's SKF library (GM/T 0016), remembered
     last_p12: str = ""
     offline_revocation: bool = False  # soft-fail when the CA's CRL/OCSP is unreachable
     tsa_url: str = ""  # RFC 3161 timestamp authority: signatures become CAdES-B-T / PAdES-B-T

@@ -99,6 +99,8 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
             trust_list_signer=str(pki.trust_list_signer.cert),
             ca_roots=roots,
             last_p12=str(person.p12),
+            # 王芳's login page opens on her software SKF key (her key file stays as the fallback)
+            skf_library=skf if key == SKF_EXPERT and skf else "",
             tsa_url=f"http://127.0.0.1:{state['services_port']}/tsa",
         )
         save_settings(data_dir, settings)

@@ -1,4 +1,5 @@
-"""The login page: choose a USB key or a certificate file, see the certificate, log in."""
+"""The login page: choose a USB key (PKCS#11 or 国密 SKF) or a certificate file, see the
+certificate, log in."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from evaluator_app.client.credentials import CertificateSummary, CredentialRef, 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.skf_rows import SkfKeyRows
 from evaluator_app.ui.slots import async_slot
 
 if TYPE_CHECKING:
@@ -54,13 +56,13 @@ class LoginPage(QWidget):
         subtitle.setObjectName("subtitle")
 
         self.use_token = QRadioButton(self.tr("USB key"))
+        self.use_skf = QRadioButton(self.tr("SM2 USB key (SKF)"))
         self.use_file = QRadioButton(self.tr("Certificate file (.p12 / .pfx)"))
         group = QButtonGroup(self)
-        group.addButton(self.use_token)
-        group.addButton(self.use_file)
         choice = QHBoxLayout()
-        choice.addWidget(self.use_token)
-        choice.addWidget(self.use_file)
+        for button in (self.use_token, self.use_skf, self.use_file):
+            group.addButton(button)
+            choice.addWidget(button)
         choice.addStretch()
 
         self.module_edit = QLineEdit(service.settings.pkcs11_module)
@@ -74,6 +76,9 @@ class LoginPage(QWidget):
         module_row.addWidget(browse_module)
         self.token_combo = QComboBox()
         self.token_combo.currentIndexChanged.connect(self._token_chosen)
+        self.skf = SkfKeyRows(service, self)
+        self.skf.chosen.connect(self._skf_chosen)
+        self.skf.library_edit.editingFinished.connect(self._refresh_tokens)
 
         self.file_edit = QLineEdit(service.settings.last_p12)
         self.file_edit.setPlaceholderText(self.tr("Certificate file"))
@@ -90,9 +95,15 @@ class LoginPage(QWidget):
         self.tries_label.setObjectName("error")
 
         form = QFormLayout()
+        self.form = form
         form.addRow(self.tr("USB key driver:"), module_row)
         form.addRow(self.tr("USB key:"), self.token_combo)
+        form.addRow(self.tr("SKF library:"), self.skf.library_row)
+        form.addRow(self.tr("SM2 USB key:"), self.skf.key_combo)
+        form.addRow(self.tr("Container:"), self.skf.container_combo)
         form.addRow(self.tr("Certificate file:"), file_row)
+        # the rows each mode shows (the others are hidden: three modes would crowd the form)
+        self._rows = {"pkcs11": (0, 1), "skf": (2, 3, 4), "pkcs12": (5,)}
         self.secret_label = QLabel(self.tr("PIN:"))
         form.addRow(self.secret_label, self.secret_edit)
         form.addRow("", self.tries_label)
@@ -134,11 +145,18 @@ class LoginPage(QWidget):
         layout.addStretch()
 
         self.use_token.toggled.connect(self._mode_changed)
-        (self.use_token if service.settings.pkcs11_module else self.use_file).setChecked(True)
+        self.use_skf.toggled.connect(self._mode_changed)
+        settings = service.settings
+        (
+            self.use_token
+            if settings.pkcs11_module
+            else self.use_skf
+            if settings.skf_library
+            else self.use_file
+        ).setChecked(True)
         self._show_mode()  # the fields match the mode from the first paint
-        if (
-            self.use_token.isChecked()
-        ):  # listing tokens loads the PKCS#11 module: after the first paint
+        if not self.use_file.isChecked():
+            # listing keys loads the PKCS#11 module or SKF library: after the first paint
             QTimer.singleShot(0, self._refresh_tokens)
         self._poll = QTimer(self)
         self._poll.setInterval(TOKEN_POLL_MS)
@@ -151,24 +169,41 @@ class LoginPage(QWidget):
         )
 
     # -- what is shown ---------------------------------------------------------------
-    def _mode_changed(self) -> None:
+    def _mode(self) -> str:
+        return (
+            "pkcs11"
+            if self.use_token.isChecked()
+            else "skf"
+            if self.use_skf.isChecked()
+            else "pkcs12"
+        )
+
+    def _mode_changed(self, checked: bool = True) -> None:
+        if not checked:  # the button switched off; the one switched on follows
+            return
         self._show_mode()
-        if self.use_token.isChecked():
+        self.tries_label.clear()
+        self.cert_text.setText(self.tr("No certificate chosen yet."))
+        if not self.use_file.isChecked():
             self._refresh_tokens()
 
     def _show_mode(self) -> None:
-        token = self.use_token.isChecked()
+        mode = self._mode()
         for widget in (self.module_edit, self.token_combo):
-            widget.setEnabled(token)
-        self.file_edit.setEnabled(not token)
-        self.secret_label.setText(self.tr("PIN:") if token else self.tr("Password:"))
+            widget.setEnabled(mode == "pkcs11")
+        self.skf.set_enabled(mode == "skf")
+        self.file_edit.setEnabled(mode == "pkcs12")
+        for kind, rows in self._rows.items():
+            for row in rows:
+                self.form.setRowVisible(row, kind == mode)
+        self.secret_label.setText(self.tr("Password:") if mode == "pkcs12" else self.tr("PIN:"))
 
     def show_error(self, error: BaseException) -> None:
         if not alive(self):
             return
         self.error_label.setText(explain(error).text(self.language))
 
-    def show_certificate(self, summary: CertificateSummary) -> None:
+    def show_certificate(self, summary: CertificateSummary, pair: str = "") -> None:
         lines = [
             self.tr("Holder: {name} ({id})").format(
                 name=summary.holder, id=summary.person_id or "?"
@@ -183,6 +218,8 @@ class LoginPage(QWidget):
                 else self.tr("{alg} encryption certificate: it cannot log in or sign")
             ).format(alg=summary.key_algorithm),
         ]
+        if pair:  # which certificate of the key's pair is used
+            lines.append(pair)
         if summary.recognised:
             lines.append("✔ " + self.tr("Recognised: this CA is on the mutual-recognition list"))
         else:
@@ -215,12 +252,12 @@ class LoginPage(QWidget):
 
     @async_slot
     async def _refresh_tokens(self) -> None:
-        if (
-            not self.use_token.isChecked()
-            or self._busy
-            or self._listing
-            or not self.module_edit.text().strip()
-        ):
+        if self._busy or self._listing:
+            return
+        if self.use_skf.isChecked():
+            await self._refresh_skf()
+            return
+        if not self.use_token.isChecked() or not self.module_edit.text().strip():
             return
         from dataclasses import replace
 
@@ -276,6 +313,39 @@ class LoginPage(QWidget):
             except Exception as exc:
                 self.show_error(exc)
 
+    async def _refresh_skf(self) -> None:
+        if not self.skf.library():
+            return
+        self._listing = True  # the poll and a click must not list at the same time
+        try:
+            await self.skf.refresh()
+        except Exception as exc:  # shown, never raised into Qt
+            self.show_error(exc)
+            return
+        finally:
+            self._listing = False
+        if alive(self):
+            self.tries_label.setText(self.skf.tries_text())
+
+    @async_slot
+    async def _skf_chosen(self) -> None:
+        self.tries_label.setText(self.skf.tries_text())
+        container = self.skf.current_container()
+        if container is None or container.sign_cert is None:
+            self.cert_text.setText(self.skf.pair_text() or self.tr("No certificate chosen yet."))
+            return
+        from cryptography import x509
+
+        try:
+            summary = await self.service.describe(
+                x509.load_der_x509_certificate(container.sign_cert)
+            )
+        except Exception as exc:
+            self.show_error(exc)
+            return
+        if alive(self) and self.skf.current_container() == container:
+            self.show_certificate(summary, self.skf.pair_text())
+
     def _current_token(self) -> TokenInfo | None:
         index = self.token_combo.currentIndex()
         return self._tokens[index] if 0 <= index < len(self._tokens) else None
@@ -289,7 +359,9 @@ class LoginPage(QWidget):
         signer = None
         try:
             secret = self.secret_edit.text()
-            if self.use_token.isChecked():
+            if self.use_skf.isChecked():
+                credential = self.skf.credential()
+            elif self.use_token.isChecked():
                 token = self._current_token()
                 credential = CredentialRef(
                     "pkcs11",
@@ -300,7 +372,8 @@ class LoginPage(QWidget):
             else:
                 credential = CredentialRef("pkcs12", self.file_edit.text().strip())
             signer = await credential.open(secret)
-            self.show_certificate(await self.service.describe(certificate_of(signer)))
+            pair = self.skf.pair_text() if credential.kind == "skf" else ""
+            self.show_certificate(await self.service.describe(certificate_of(signer)), pair)
             done: LoggedIn = await self.service.login(signer, credential)
             signer = None  # login() closed it
         except Exception as exc:  # every refusal is shown in words, never a crash

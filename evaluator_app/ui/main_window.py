@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
         self.settings = replace(self.settings, text_scale=current_scale())  # as chosen since
         if done.credential.kind == "pkcs11":
             self.settings = replace(self.settings, pkcs11_module=done.credential.path)
+        elif done.credential.kind == "skf":
+            self.settings = replace(self.settings, skf_library=done.credential.path)
         else:
             self.settings = replace(self.settings, last_p12=done.credential.path)
         try:

@@ -40,6 +40,7 @@ class SettingsDialog(QDialog):
         for scale in TEXT_SCALES:
             self.text_size.addItem(f"{scale} %", scale)
         self.text_size.setCurrentIndex(max(0, self.text_size.findData(settings.text_scale)))
+        self.skf_library = QLineEdit(settings.skf_library)
         form = QFormLayout()
         form.addRow(self.tr("Language:"), self.language)
         form.addRow(self.tr("Text size:"), self.text_size)
@@ -54,6 +55,7 @@ class SettingsDialog(QDialog):
             self.tr("CA certificates for the venue connection (one file per line):"), self.ca_roots
         )
         form.addRow(self.tr("USB key driver (PKCS#11 module):"), self.pkcs11)
+        form.addRow(self.tr("SM2 USB key driver (SKF library):"), self.skf_library)
         note = QLabel(
             self.tr("A change of language takes effect when the application starts again.")
         )
@@ -82,4 +84,5 @@ class SettingsDialog(QDialog):
             ),
             pkcs11_module=self.pkcs11.text().strip(),
             text_scale=int(self.text_size.currentData()),
+            skf_library=self.skf_library.text().strip(),
         )

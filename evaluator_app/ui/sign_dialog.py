@@ -19,7 +19,7 @@ class SignDialog(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(
             self.tr("USB key PIN")
-            if credential_kind == "pkcs11"
+            if credential_kind in ("pkcs11", "skf")
             else self.tr("Certificate file password")
         )
         buttons = QDialogButtonBox(

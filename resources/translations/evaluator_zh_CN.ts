@@ -863,6 +863,10 @@
         <translation>USB Key</translation>
     </message>
     <message>
+        <source>SM2 USB key (SKF)</source>
+        <translation>国密 USB Key（SKF）</translation>
+    </message>
+    <message>
         <source>Certificate file (.p12 / .pfx)</source>
         <translation>证书文件（.p12 / .pfx）</translation>
     </message>
@@ -885,6 +889,18 @@
     <message>
         <source>USB key:</source>
         <translation>USB Key：</translation>
+    </message>
+    <message>
+        <source>SKF library:</source>
+        <translation>SKF 接口库：</translation>
+    </message>
+    <message>
+        <source>SM2 USB key:</source>
+        <translation>国密 USB Key：</translation>
+    </message>
+    <message>
+        <source>Container:</source>
+        <translation>容器：</translation>
     </message>
     <message>
         <source>Certificate file:</source>
@@ -1572,6 +1588,10 @@
         <translation>USB Key 驱动（PKCS#11 模块）：</translation>
     </message>
     <message>
+        <source>SM2 USB key driver (SKF library):</source>
+        <translation>国密 USB Key 驱动（SKF 接口库）：</translation>
+    </message>
+    <message>
         <source>A change of language takes effect when the application starts again.</source>
         <translation>更改语言后，重新启动本系统生效。</translation>
     </message>
@@ -1599,6 +1619,49 @@ Signed content cannot be changed afterwards.</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SkfKeyRows</name>
+    <message>
+        <source>SKF library of the SM2 USB key (from its vendor), e.g. libskf.so or skf.dll</source>
+        <translation>国密 USB Key 厂商提供的 SKF 接口库，例如 libskf.so 或 skf.dll</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>No SM2 USB key found: plug it in</source>
+        <translation>未找到国密 USB Key，请插入</translation>
+    </message>
+    <message>
+        <source>The PIN is locked.</source>
+        <translation>PIN 码已锁定。</translation>
+    </message>
+    <message>
+        <source>{n} PIN tries left before the key locks.</source>
+        <translation>PIN 码还可尝试 {n} 次，之后 USB Key 将锁定。</translation>
+    </message>
+    <message>
+        <source>This container holds no signing certificate: it cannot log in.</source>
+        <translation>该容器中没有签名证书，无法登录。</translation>
+    </message>
+    <message>
+        <source>This container holds a certificate pair: the signing certificate (shown) logs in and signs; the encryption certificate is not used for that.</source>
+        <translation>该容器中有一对证书：登录和签名使用签名证书（即上面显示的证书），加密证书不用于登录和签名。</translation>
+    </message>
+    <message>
+        <source>This container holds a signing certificate only (shown).</source>
+        <translation>该容器中只有签名证书（即上面显示的证书）。</translation>
+    </message>
+    <message>
+        <source>SKF library</source>
+        <translation>SKF 接口库</translation>
+    </message>
+    <message>
+        <source>Libraries (*.so *.dll *.dylib)</source>
+        <translation>驱动程序（*.so *.dll *.dylib）</translation>
     </message>
 </context>
 <context>

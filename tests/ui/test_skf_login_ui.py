@@ -1,0 +1,191 @@
+"""Logging in with a 国密 USB key through the real login page: the software SKF token (C, over
+its real ctypes binding) holds 王芳's SM2 signing/encryption pair; the person picks the SKF
+library, sees the key, its container and which certificate is used, mistypes the PIN, then logs
+in. Only visible widgets are driven, by mouse clicks and key presses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from evaluator_app.pki import sm2_x509, softskf
+from evaluator_app.pki.credentials.sm2_file import read_key_file
+from evaluator_app.pki.demo_pki import DemoPki
+from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.main_window import MainWindow
+from tests.skf_fixtures import build_softskf, set_root
+from tests.ui.conftest import until
+from tests.ui.test_expert_flow_ui import shot
+
+PERSON = "expert-sd-3"  # 王芳, SDCA (SM2)
+
+
+@pytest.fixture(scope="module")
+def skf_lib(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_softskf(tmp_path_factory)
+
+
+def _encryption_certificate(demo: DemoPki, sign_der: bytes) -> bytes:
+    """The encryption half of 王芳's pair, issued by SDCA like the signing one."""
+    from cryptography import x509
+
+    from evaluator_app.pki import sm2
+
+    ca = demo.ca(demo.person(PERSON).ca)
+    ca_key = ca.load_key()
+    assert isinstance(ca_key, sm2.PrivateKey)
+    now = datetime.now(UTC)
+    cert = sm2_x509.build_cert(
+        subject=x509.load_der_x509_certificate(sign_der).subject,
+        public_key=sm2.PrivateKey.generate().public,
+        issuer_cert=ca.load_cert(),
+        issuer_key=ca_key,
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=90),
+        key_usage=("key_encipherment", "data_encipherment", "key_agreement"),
+        crl_url=ca.crl_url,
+    )
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+@pytest.fixture
+def wangfang_key(venue, skf_lib: Path, tmp_path: Path) -> Iterator[softskf.Device]:  # type: ignore[no-untyped-def]
+    person = venue.demo.person(PERSON)
+    key, certs = read_key_file(person.p12.read_bytes(), person.password.encode())
+    sign_der = certs[0].dump()
+    root = tmp_path / "skf-tokens"
+    device = softskf.provision(
+        root,
+        "WANGFANG-SKF",
+        key=key,
+        sign_cert_der=sign_der,
+        enc_cert_der=_encryption_certificate(venue.demo, sign_der),
+        pin="135790",
+        label="王芳 SM2 USB Key",
+        serial="SKF-0001",
+    )
+    set_root(skf_lib, root)
+    yield device
+    set_root(skf_lib, tmp_path / "no-keys")  # no later test sees this key
+
+
+def _visible(widget):  # type: ignore[no-untyped-def]
+    assert widget.isVisible() and widget.isEnabled(), f"{widget!r} is not there to use"
+    return widget
+
+
+def _click(widget) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(_visible(widget), Qt.MouseButton.LeftButton)
+
+
+def _type(widget, text: str, enter: bool = False) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    _visible(widget).setFocus()
+    QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # replace
+    QTest.keyClicks(widget, text)
+    if enter:
+        QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_sm2_usb_key_login_through_the_login_page(  # type: ignore[no-untyped-def]
+    qtbot, drive, venue, skf_lib, wangfang_key, tmp_path
+):
+    data_dir = tmp_path / "app"
+
+    async def scenario() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        install_language(QApplication.instance(), "zh_CN")
+        window = MainWindow(venue.settings_for(f"ws-{PERSON}"), data_dir)
+        qtbot.addWidget(window)
+        window.show()
+        page = window.login_page
+        assert page.use_file.isChecked()  # nothing chosen before: the file mode
+        assert not page.skf.library_edit.isVisible()
+
+        _click(page.use_skf)
+        await until(lambda: page.skf.library_edit.isVisible(), message="SKF rows shown")
+        assert not page.module_edit.isVisible() and not page.file_edit.isVisible()
+        assert page.secret_label.text() == "PIN 码："
+        _type(page.skf.library_edit, str(skf_lib), enter=True)
+
+        await until(
+            lambda: page.skf.key_combo.currentText() == "王芳 SM2 USB Key  (SKF-0001)",
+            message=lambda: f"key listed: {page.skf.key_combo.currentText()!r}",
+        )
+        assert _visible(page.skf.container_combo).currentText() == "EVALUATOR / SM2"
+        await until(lambda: "王芳" in page.cert_text.text(), message="certificate before the PIN")
+        shown = page.cert_text.text()
+        assert "SM2 签名证书：用于登录和签名" in shown, shown
+        assert "该容器中有一对证书" in shown and "加密证书不用于登录和签名" in shown, shown
+        assert "✔" in shown, shown  # SDCA is on the mutual-recognition list
+        assert page.tries_label.text() == ""
+        shot(window, "login-sm2-usb-key")
+
+        _type(page.secret_edit, "000000")
+        _click(page.login_button)
+        await until(lambda: page.error_label.text(), message="wrong PIN explained")
+        assert page.error_label.text() == "PIN 码不正确，还剩 5 次机会", page.error_label.text()
+        assert window.lobby is None
+        await until(  # the key's own counter, read again by the login page's poll
+            lambda: "还可尝试 5 次" in page.tries_label.text(),
+            timeout=30,
+            message=lambda: f"tries shown: {page.tries_label.text()!r}",
+        )
+        shot(window, "login-sm2-usb-key-wrong-pin")
+
+        _type(page.secret_edit, "135790", enter=True)
+        await until(lambda: window.lobby is not None, message="logged in with the SKF key")
+        assert "王芳" in window.who.text(), window.who.text()
+        credential = window.session.credential
+        assert (credential.kind, credential.token_label) == ("skf", "WANGFANG-SKF")
+        assert wangfang_key.pin_remaining() == 6  # the right PIN resets the counter
+        saved = json.loads((data_dir / "settings.json").read_text("utf-8"))
+        assert saved["skf_library"] == str(skf_lib)  # offered again next time
+        window.close()
+        await window.shutdown_task
+
+    drive(scenario)
+
+
+def test_the_sm2_key_mode_is_offered_again_and_says_when_no_key_is_plugged_in(  # type: ignore[no-untyped-def]
+    qtbot, drive, venue, skf_lib, wangfang_key, tmp_path
+):
+    from dataclasses import replace
+
+    wangfang_key.unplug()
+
+    async def scenario() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        install_language(QApplication.instance(), "zh_CN")
+        settings = replace(venue.settings_for(f"ws-{PERSON}"), skf_library=str(skf_lib))
+        window = MainWindow(settings, tmp_path / "app")
+        qtbot.addWidget(window)
+        window.show()
+        page = window.login_page
+        assert page.use_skf.isChecked() and page.skf.library_edit.text() == str(skf_lib)
+        await until(
+            lambda: page.skf.key_combo.currentText() == "未找到国密 USB Key，请插入",
+            message=lambda: f"no key: {page.skf.key_combo.currentText()!r}",
+        )
+        wangfang_key.plug()  # hot-plug: the poll finds it
+        await until(
+            lambda: page.skf.key_combo.currentText().startswith("王芳"),
+            timeout=30,
+            message="key found after plugging it in",
+        )
+        await until(lambda: "王芳" in page.cert_text.text(), message="its certificate shown")
+        window.close()  # not logged in: nothing to shut down
+
+    drive(scenario)
