@@ -97,10 +97,11 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
         totals = ", ".join(f"{t.expert_id} {_d(t.total)}" for t in bidder.totals)
         lines.append(f"    {bidder.bidder_id}: {totals} → {_d(bidder.final)}")
     lines.append("  排名 Ranking:")
-    for entry in result.ranking.entries:
-        by = f" (tie-break: {entry.decided_by.value})" if entry.decided_by else ""
+    for ranked in result.ranking.entries:
+        by = f" (tie-break: {ranked.decided_by.value})" if ranked.decided_by else ""
         lines.append(
-            f"    {entry.position}. {entry.bidder_id} {names[entry.bidder_id]}  {_d(entry.final)}{by}"
+            f"    {ranked.position}. {ranked.bidder_id} {names[ranked.bidder_id]}"
+            f"  {_d(ranked.final)}{by}"
         )
     for group in result.ranking.unresolved_ties:
         lines.append(

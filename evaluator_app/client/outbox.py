@@ -35,6 +35,7 @@ from evaluator_app.client.errors import (
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.protocol.messages import SignedReceipt
+from evaluator_app.protocol.schema import B64
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class OutboxItem:
     def signed_receipt(self) -> SignedReceipt | None:
         if self.receipt is None or self.receipt_signature is None:
             return None
-        return SignedReceipt(self.receipt, self.receipt_signature)  # type: ignore[arg-type]
+        return SignedReceipt(B64(self.receipt), B64(self.receipt_signature))
 
 
 class ReceiptInvalid(ClientError):

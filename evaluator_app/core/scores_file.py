@@ -91,14 +91,15 @@ def _votes(
             if isinstance(fail, dict)
             else None
         )
-        if key is None or not all(isinstance(k, str) for k in key):
+        if key is None or len(key) != 3 or not all(isinstance(k, str) for k in key):
             problems.append(
                 PlanProblem(
                     f"gate_votes.fails[{index}]", fail, "needs expert, bidder, item and reason"
                 )
             )
             continue
-        fails[key] = str(fail.get("reason", ""))  # type: ignore[index]
+        expert_id, bidder_id, item_id = (str(k) for k in key)
+        fails[(expert_id, bidder_id, item_id)] = str(fail.get("reason", ""))
     votes = []
     for expert in experts:
         for bidder in lot.bidders:

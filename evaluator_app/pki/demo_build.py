@@ -333,7 +333,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
     for ca in cas.values():
         crl = (sm2_x509.build_crl if isinstance(ca.key, sm2.PrivateKey) else xb.build_crl)(
             issuer_cert=ca.cert,
-            issuer_key=ca.key,  # type: ignore[arg-type]
+            issuer_key=ca.key,  # type: ignore[arg-type]  # the builder is the key's, chosen above
             revoked=ca.revoked,
             this_update=now - timedelta(hours=1),
             next_update=now + timedelta(days=7),
@@ -343,7 +343,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
             sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl
         )(
             issuer_cert=ca.root,
-            issuer_key=ca.root_key,  # type: ignore[arg-type]
+            issuer_key=ca.root_key,  # type: ignore[arg-type]  # the builder is the key's
             revoked=[],
             this_update=now - timedelta(hours=1),
             next_update=now + timedelta(days=7),

@@ -219,7 +219,7 @@ def load_demo_pki(directory: Path | str) -> DemoPki:
         return DemoPki(
             root=root,
             services_url=index["services_url"],
-            created_at=_opt_dt(index["created_at"]),  # type: ignore[arg-type]
+            created_at=datetime.fromisoformat(index["created_at"].replace("Z", "+00:00")),
             trust_list=root / index["trust_list"],
             trust_list_config=root / index["trust_list_config"],
             trust_list_signer=_entity(root, index["trust_list_signer"]),

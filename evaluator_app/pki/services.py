@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from evaluator_app.pki import sm2, sm2_x509
 from evaluator_app.pki.demo_pki import DemoPki
@@ -52,15 +53,17 @@ class _EcdsaTimeStamper(DummyTimeStamper):
                 serialization.NoEncryption(),
             )
         )
-        super().__init__(tsa_cert, key_info, certs_to_embed=chain)  # type: ignore[arg-type]
+        super().__init__(
+            tsa_cert, key_info, certs_to_embed=SimpleCertificateStore.from_certs(chain)
+        )
         self._key = tsa_key
 
-    def _build_tst_info(self, message_imprint, dt, req):  # type: ignore[no-untyped-def]
+    def _build_tst_info(self, message_imprint, dt, req):
         info = super()._build_tst_info(message_imprint, dt, req)
         info["policy"] = tsp.ObjectIdentifier(TSA_POLICY_OID)
         return info
 
-    def _sign_tst_info(self, tst_info_data, md_algorithm, dt):  # type: ignore[no-untyped-def]
+    def _sign_tst_info(self, tst_info_data, md_algorithm, dt):
         md_algorithm = _own_hash(md_algorithm)
         digest = hashes.Hash(_HASHES[md_algorithm]())
         digest.update(tst_info_data)
@@ -75,7 +78,7 @@ class _EcdsaTimeStamper(DummyTimeStamper):
         signature = self._key.sign(signed_attrs.dump(), ec.ECDSA(_HASHES[md_algorithm]()))
         return signature, signed_attrs
 
-    def _build_signed_data(self, tst_info_data, md_algorithm, signature, signed_attrs):  # type: ignore[no-untyped-def]
+    def _build_signed_data(self, tst_info_data, md_algorithm, signature, signed_attrs):
         md_algorithm = _own_hash(md_algorithm)
         data = super()._build_signed_data(tst_info_data, md_algorithm, signature, signed_attrs)
         data["signer_infos"][0]["signature_algorithm"] = algos.SignedDigestAlgorithm(
@@ -165,7 +168,7 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
         now = datetime.now(UTC)
         data = (sm2_x509.build_crl if isinstance(key, sm2.PrivateKey) else build_crl)(
             issuer_cert=cert,
-            issuer_key=key,  # type: ignore[arg-type]
+            issuer_key=key,  # type: ignore[arg-type]  # the builder is the key's, chosen above
             revoked=sorted(revoked(ca_id).items()),
             this_update=now - timedelta(minutes=5),
             next_update=now + timedelta(days=1),

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -23,6 +23,9 @@ from cryptography.hazmat.primitives import serialization
 
 from evaluator_app.pki.reasons import Reason, ReasonCode, SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
+
+if TYPE_CHECKING:  # trust_list imports this module
+    from evaluator_app.pki.trust_list import TrustList
 
 logger = logging.getLogger(__name__)
 
@@ -254,17 +257,17 @@ class TrustListChecker:
 
     def __init__(
         self,
-        trust_list: object,
+        trust_list: TrustList,
         crls: Sequence[bytes] = (),
         ocsps: Sequence[bytes] = (),
-        mode: str = "hard-fail",
+        mode: Literal["hard-fail", "soft-fail"] = "hard-fail",
         fetch: bool = False,
     ) -> None:
         self.trust_list = trust_list
         self.crls, self.ocsps = tuple(crls), tuple(ocsps)
         self.mode, self.fetch = mode, fetch
-        self.roots = [to_asn1(c) for c in trust_list.roots()]  # type: ignore[attr-defined]
-        self.intermediates = [to_asn1(c) for c in trust_list.intermediates()]  # type: ignore[attr-defined]
+        self.roots = [to_asn1(c) for c in trust_list.roots()]
+        self.intermediates = [to_asn1(c) for c in trust_list.intermediates()]
         self._cache: dict[tuple[bytes, str, int], CertStatus] = {}
         self._lock = threading.Lock()
 
@@ -290,7 +293,7 @@ class TrustListChecker:
         if hit is not None:
             return hit
         policy = RevocationPolicy(
-            mode=self.mode,  # type: ignore[arg-type]
+            mode=self.mode,
             crls=self.crls,
             ocsps=self.ocsps,
             fetch=self.fetch,
@@ -299,7 +302,7 @@ class TrustListChecker:
         res = await avalidate_certificate(
             to_crypto(cert),
             p,
-            self.trust_list,  # type: ignore[arg-type]
+            self.trust_list,
             at,
             policy,
             require_identity=p == "sign",

@@ -156,7 +156,9 @@ def build_crl(
         .next_update(next_update)
         .add_extension(x509.CRLNumber(number), False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_cert.public_key()),  # type: ignore[arg-type]
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                cast(CertificateIssuerPublicKeyTypes, issuer_cert.public_key())  # a CA's: it signs
+            ),
             False,
         )
     )

@@ -91,6 +91,7 @@ def _value(hint: Any, raw: Any, path: str) -> Any:
     if hint is Any:
         return raw
     if dataclasses.is_dataclass(hint):
+        # is_dataclass also admits an instance, which a type hint never is
         return decode(hint, raw, path)  # type: ignore[arg-type]
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         try:

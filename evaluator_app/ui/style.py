@@ -65,6 +65,6 @@ def _family(app: QApplication) -> str:
 
 
 def current_scale(app: QApplication | None = None) -> int:
-    app = app or QApplication.instance()  # type: ignore[assignment]
-    value = app.property("text_scale") if app is not None else None
+    target = app or QApplication.instance()
+    value = target.property("text_scale") if target is not None else None
     return int(value) if value else 100

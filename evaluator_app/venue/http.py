@@ -34,7 +34,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def venue_of(request: web.Request) -> Venue:
     """The venue an application was built for (set by :func:`venue.app.make_app`)."""
-    return request.app[VENUE_KEY]  # type: ignore[no-any-return]
+    return request.app[VENUE_KEY]
 
 
 @dataclass(frozen=True)

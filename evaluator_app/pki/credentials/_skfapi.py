@@ -129,6 +129,7 @@ class SkfLibrary:
     """One vendor SKF library, loaded once per process, with typed functions."""
 
     def __init__(self, path: str) -> None:
+        # WinDLL exists only on Windows (and mypy checks for the platform it runs on)
         loader = ctypes.WinDLL if sys.platform == "win32" else ctypes.CDLL  # type: ignore[attr-defined]
         try:
             self.dll = loader(path)
