@@ -106,6 +106,8 @@ check_files() {
     _internal/evaluator_app/venue/api/openapi.json \
     '_internal/pyhanko/sign/validation/qualified/lotl-certs/*.pem' \
     '_internal/pkcs11/_pkcs11*.so' \
+    '_internal/pypdfium2_raw/libpdfium*' \
+    '_internal/numpy/_core/_multiarray_umath*.so' \
     '_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so' \
     '_internal/PySide6/Qt/plugins/platforms/libqxcb.so' \
     '_internal/PySide6/Qt/lib/libQt6Pdf.so*' \

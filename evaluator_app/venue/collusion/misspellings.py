@@ -14,6 +14,9 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
 from evaluator_app.venue.collusion.model import (
@@ -34,49 +37,111 @@ _TENDER = "\x00tender"  # the tender documents count as one more, always "common
 _PAGES_SHOWN = 5
 
 
-def _holders_of_bigrams(texts: Sequence[tuple[str, str]]) -> dict[str, set[str]]:
-    per_holder: dict[str, set[str]] = defaultdict(set)
-    for holder, text in texts:
-        per_holder[holder].update({text[i : i + 2] for i in range(len(text) - 1)})
-    held: dict[str, set[str]] = defaultdict(set)
-    for holder, grams in per_holder.items():
-        for gram in grams:
-            held[gram].add(holder)
-    return held
+@dataclass
+class _Group:
+    """Consecutive pages of one document (or the tender's pages) as one array of bigram codes."""
+
+    holder: str
+    doc_id: str
+    numbers: list[int]
+    text: str  # the pages joined
+    ends: np.ndarray  # where each page ends in ``text``
+    grams: np.ndarray  # code of the bigram at each position: first << 21 | second
+    inside: np.ndarray  # the bigram at that position lies within one page
+
+    @classmethod
+    def of(cls, holder: str, doc_id: str, numbers: list[int], texts: list[str]) -> _Group:
+        text = "".join(texts)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+        grams = (codes[:-1] << np.uint64(21)) | codes[1:]  # code points fit in 21 bits
+        ends = np.cumsum(np.fromiter((len(t) for t in texts), np.int64, len(texts)))
+        inside = np.ones(len(grams), bool)
+        last = ends - 1  # the last character of a page starts no bigram of that page
+        inside[last[(last >= 0) & (last < len(grams))]] = False
+        return cls(holder, doc_id, numbers, text, ends, grams, inside)
+
+    def page(self, position: int) -> int:
+        return int(np.searchsorted(self.ends, position, side="right"))
+
+
+def _groups(pages: list[tuple[str, str, int, str]], tender: list[str]) -> list[_Group]:
+    groups: list[_Group] = []
+    first = 0
+    while first < len(pages):
+        last = first
+        while last < len(pages) and pages[last][:2] == pages[first][:2]:
+            last += 1
+        run = pages[first:last]
+        groups.append(
+            _Group.of(run[0][0], run[0][1], [n for *_, n, _ in run], [t for *_, t in run])
+        )
+        first = last
+    if tender:
+        groups.append(_Group.of(_TENDER, "", [0] * len(tender), tender))
+    return groups
+
+
+def _rare_bigrams(groups: list[_Group], rule: CollusionRule) -> dict[int, frozenset[str]]:
+    """Bigram code → its holders, for the bigrams of 2 to ``max_bidders`` holders, none in the
+    tender."""
+    held: dict[str, list[np.ndarray]] = defaultdict(list)
+    for group in groups:
+        held[group.holder].append(group.grams[group.inside])
+    per_holder = {holder: np.unique(np.concatenate(arrays)) for holder, arrays in held.items()}
+    grams, holders = np.unique(np.concatenate(list(per_holder.values())), return_counts=True)
+    rare = grams[(holders >= 2) & (holders <= rule.text_error_max_bidders)]
+    if _TENDER in per_holder:
+        rare = rare[~np.isin(rare, per_holder[_TENDER])]
+    sets: dict[int, set[str]] = defaultdict(set)
+    for holder, own in per_holder.items():
+        for gram in own[np.isin(own, rare)].tolist():
+            sets[gram].add(holder)
+    return {gram: frozenset(h) for gram, h in sets.items()}
 
 
 def _cjk_errors(
     pages: list[tuple[str, str, int, str]], tender: list[str], rule: CollusionRule
 ) -> list[Warning]:
-    texts = [(b, t) for b, _d, _n, t in pages] + [(_TENDER, t) for t in tender]
-    rare = {
-        gram: frozenset(holders)
-        for gram, holders in _holders_of_bigrams(texts).items()
-        if _TENDER not in holders and 2 <= len(holders) <= rule.text_error_max_bidders
-    }
+    groups = _groups(pages, tender)
+    if not groups:
+        return []
+    rare = _rare_bigrams(groups, rule)
+    rare_codes = np.fromiter(rare, np.uint64, len(rare))
     # context key (two characters either side) → the rare centre character and who wrote it
     candidates: dict[str, tuple[str, frozenset[str]]] = {}
-    for _b, _d, _n, text in pages:
-        at = [
-            i for i in range(len(text) - 1) if text[i : i + 2] in rare
-        ]  # few: rare bigrams are rare
-        for i in (j for k, j in enumerate(at[1:]) if at[k] == j - 1 and 2 <= j < len(text) - 2):
-            if _CJK.match(text[i]) and rare[text[i - 1 : i + 1]] == rare[text[i : i + 2]]:
-                candidates[text[i - 2 : i] + text[i + 1 : i + 3]] = (text[i], rare[text[i : i + 2]])
+    for group in groups:
+        if group.holder == _TENDER:
+            continue
+        text, grams = group.text, group.grams
+        hit = np.isin(grams, rare_codes) & group.inside  # few: rare bigrams are rare
+        for i in (np.flatnonzero(hit[:-1] & hit[1:]) + 1).tolist():
+            page = group.page(i)
+            start = group.ends[page - 1] if page else 0
+            if not (start + 2 <= i < group.ends[page] - 2):
+                continue
+            before, after = rare[int(grams[i - 1])], rare[int(grams[i])]
+            if _CJK.match(text[i]) and before == after:
+                candidates[text[i - 2 : i] + text[i + 1 : i + 3]] = (text[i], after)
     if not candidates:
         return []
     centres: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     where: dict[tuple[str, str], list[Value]] = defaultdict(list)
     lefts = {key[:2] for key in candidates}  # a cheap first test before building the whole key
-    for holder, doc, number, text in [*pages, *[(_TENDER, "", 0, t) for t in tender]]:
-        for i in range(2, len(text) - 2):
-            if text[i - 2 : i] not in lefts:
+    left_codes = np.array([ord(k[0]) << 21 | ord(k[1]) for k in lefts], np.uint64)
+    for group in groups:
+        text, holder = group.text, group.holder
+        for q in np.flatnonzero(np.isin(group.grams, left_codes) & group.inside).tolist():
+            i = q + 2
+            page = group.page(q)
+            if i + 3 > group.ends[page]:
                 continue
             key = text[i - 2 : i] + text[i + 1 : i + 3]
             if key in candidates:
                 centres[key][text[i]].add(holder)
                 if text[i] == candidates[key][0] and len(where[(key, holder)]) < _PAGES_SHOWN:
-                    where[(key, holder)].append(Value(holder, "page", str(number), doc))
+                    where[(key, holder)].append(
+                        Value(holder, "page", str(group.numbers[page]), group.doc_id)
+                    )
     warnings = []
     for key, (wrong, involved) in sorted(candidates.items()):
         right = [

@@ -12,13 +12,16 @@ tender documents, or held by more than ``boilerplate_share`` of the bidders, is 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
 
 from evaluator_app.core.collusion_rule import CollusionRule, threshold_name
 from evaluator_app.venue.collusion.model import (
@@ -44,15 +47,51 @@ def normalise(text: str) -> str:
     return _SPACE.sub("", text).casefold()
 
 
-def fingerprints(text: str) -> list[tuple[int, int]]:
-    """(hash, position) of the sampled shingles of normalised ``text``."""
-    data = text.encode("utf-32-le")  # four bytes a character, so slicing by position is exact
-    crc, out, width = zlib.crc32, [], SHINGLE * 4
-    for pos in range(len(text) - SHINGLE + 1):
-        h = crc(data[pos * 4 : pos * 4 + width])
-        if h % SAMPLE == 0:
-            out.append((h, pos))
-    return out
+def _crc_tables() -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """CRC-32 is affine in its input: the CRC of a fixed-length window is the CRC of zeros XOR a
+    contribution from each byte at its offset. Per character of the window, one table for its two
+    low bytes and one for its third (code points have no fourth)."""
+    width = SHINGLE * 4
+    zero = zlib.crc32(bytes(width))
+    byte = np.zeros((width, 256), np.uint32)
+    for offset in range(width):
+        for value in range(1, 256):
+            window = bytearray(width)
+            window[offset] = value
+            byte[offset, value] = zlib.crc32(window) ^ zero
+    low = np.arange(65536)
+    return (
+        [byte[4 * k][low & 255] ^ byte[4 * k + 1][low >> 8] for k in range(SHINGLE)],
+        [byte[4 * k + 2] for k in range(SHINGLE)],
+    )
+
+
+_LOW, _HIGH = _crc_tables()
+_ZERO = np.uint32(zlib.crc32(bytes(SHINGLE * 4)))
+
+
+def fingerprints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, text index, position) of the sampled shingles of the normalised ``texts``, in text
+    then position order: the hash is the CRC-32 of the shingle's UTF-32 bytes, computed for every
+    window at once from per-offset tables (a document's pages at a time)."""
+    joined = "".join(texts)
+    n = len(joined) - SHINGLE + 1
+    if n <= 0:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+    low, high = (codes & 0xFFFF).astype(np.intp), (codes >> 16).astype(np.intp)
+    h = np.full(n, _ZERO, np.uint32)
+    for k in range(SHINGLE):
+        h ^= _LOW[k][low[k : k + n]]
+    if high.any():  # characters past the Basic Multilingual Plane
+        for k in range(SHINGLE):
+            h ^= _HIGH[k][high[k : k + n]]
+    lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+    starts = np.cumsum(lengths) - lengths
+    text_of = np.repeat(np.arange(len(texts)), lengths)[:n]
+    position = np.arange(n) - starts[text_of]
+    keep = (h % SAMPLE == 0) & (position + SHINGLE <= lengths[text_of])
+    return h[keep], text_of[keep], position[keep]
 
 
 @dataclass(frozen=True)
@@ -71,26 +110,40 @@ def _pages(documents: Sequence[PageText]) -> list[_Page]:
     ]
 
 
+def _sampled(pages: Sequence[_Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, page index, position) of every page's sampled shingles, one document at a time."""
+    parts = []
+    first = 0
+    while first < len(pages):
+        last = first
+        while last < len(pages) and pages[last].doc_id == pages[first].doc_id:
+            last += 1
+        h, page, position = fingerprints([p.text for p in pages[first:last]])
+        parts.append((h, page + first, position))
+        first = last
+    if not parts:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
 def _shared_fingerprints(
-    pages: Sequence[_Page],
+    hashes: np.ndarray,
+    bidder: np.ndarray,
     tender: Sequence[PageText],
     rule: CollusionRule,
-    tick: Callable[[], None],
-) -> set[int]:
-    per_bidder: dict[str, set[int]] = defaultdict(set)
-    for page in pages:
-        per_bidder[page.bidder_id].update(h for h, _ in fingerprints(page.text))
-        tick()
-    excluded: set[int] = set()
-    for doc in tender:
-        for text in doc.pages:
-            excluded.update(h for h, _ in fingerprints(normalise(text)))
-    counts: Counter[int] = Counter()
-    for held in per_bidder.values():
-        counts.update(held)
-    # boilerplate: in more than the share of bidders, and never fewer than three (a pair is evidence)
-    limit = max(3, int(rule.text_boilerplate_share * len(per_bidder)) + 1)
-    return {h for h, c in counts.items() if 2 <= c < limit and h not in excluded}
+) -> np.ndarray:
+    """The hashes held by at least two bidders and fewer than the boilerplate limit, none of
+    them in the tender, sorted."""
+    order = np.lexsort((bidder, hashes))
+    h, b = hashes[order], bidder[order]
+    distinct = np.ones(len(h), bool)
+    distinct[1:] = (h[1:] != h[:-1]) | (b[1:] != b[:-1])
+    held, holders = np.unique(h[distinct], return_counts=True)
+    # boilerplate: in more than the share of bidders, never fewer than three (a pair is evidence)
+    limit = max(3, int(rule.text_boilerplate_share * len(np.unique(bidder))) + 1)
+    excluded = fingerprints([normalise(t) for doc in tender for t in doc.pages])[0]
+    keep = (holders >= 2) & (holders < limit) & ~np.isin(held, excluded)
+    return held[keep]
 
 
 def _extend(a: str, b: str, i: int, j: int) -> tuple[int, int, int]:
@@ -170,25 +223,22 @@ def passage_warnings(
 ) -> list[Warning]:
     """One warning per pair of bidders sharing passages; each passage names its page in both."""
     pages = _pages(documents)
-    total, done = 2 * len(pages), 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None and done % 50 == 0:
-            progress(done, total)
-
-    shared = _shared_fingerprints(pages, tender, rule, tick)
-    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for index, page in enumerate(pages):
-        for h, pos in fingerprints(page.text):
-            if h in shared:
-                postings[h].append((index, pos))
-        tick()
+    if progress is not None:
+        progress(0, len(pages))
+    hashes, page_of, position = _sampled(pages)
+    number = {b: i for i, b in enumerate(sorted({p.bidder_id for p in pages}))}
+    bidder_of = np.array([number[p.bidder_id] for p in pages], np.int64)
+    shared = _shared_fingerprints(hashes, bidder_of[page_of], tender, rule)
+    chosen = np.isin(hashes, shared)
+    h, pg, ps = hashes[chosen], page_of[chosen], position[chosen]
+    order = np.lexsort((ps, pg, h))  # postings of one hash together, in page then position order
+    h, pg, ps = h[order], pg[order].tolist(), ps[order].tolist()
+    bounds = [0, *(np.flatnonzero(h[1:] != h[:-1]) + 1).tolist(), len(h)]
     seeds: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for posted in postings.values():
-        if len(posted) > MAX_POSTINGS:
-            continue
+    for start, stop in itertools.pairwise(bounds):
+        if stop - start > MAX_POSTINGS or stop == start:
+            continue  # a running header, not a passage
+        posted = list(zip(pg[start:stop], ps[start:stop], strict=True))
         for x, (pa, ia) in enumerate(posted):
             for pb, ib in posted[x + 1 :]:
                 if pages[pa].bidder_id != pages[pb].bidder_id:
@@ -215,7 +265,7 @@ def passage_warnings(
             )
             by_pair[(a.bidder_id, b.bidder_id)].append((passage, matched))
     if progress is not None:
-        progress(total, total)
+        progress(len(pages), len(pages))
     return [_warning(pair, found, rule) for pair, found in sorted(by_pair.items())]
 
 
