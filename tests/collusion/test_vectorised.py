@@ -4,12 +4,13 @@ when they hashed one window at a time), never span two pages, and handle every p
 from __future__ import annotations
 
 import random
+import re
 import zlib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluator_app.venue.collusion.similarity import SAMPLE, SHINGLE, fingerprints
+from evaluator_app.venue.collusion.similarity import SAMPLE, SHINGLE, fingerprints, normalise
 
 
 def reference(texts: list[str]) -> list[tuple[int, int, int]]:
@@ -45,3 +46,9 @@ def test_a_long_text_gives_about_one_window_in_sample():
     assert [(int(a), 0, int(p)) for a, p in zip(h, fingerprints([text])[2], strict=True)] == (
         reference([text])
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalise_drops_what_a_whitespace_regex_drops(text):
+    assert normalise(text) == re.sub(r"\s+", "", text).casefold()

@@ -81,13 +81,21 @@ def _groups(pages: list[tuple[str, str, int, str]], tender: list[str]) -> list[_
     return groups
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values: numpy 2's ``unique`` without counts hashes, 50x slower here."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def _rare_bigrams(groups: list[_Group], rule: CollusionRule) -> dict[int, frozenset[str]]:
     """Bigram code → its holders, for the bigrams of 2 to ``max_bidders`` holders, none in the
     tender."""
     held: dict[str, list[np.ndarray]] = defaultdict(list)
     for group in groups:
         held[group.holder].append(group.grams[group.inside])
-    per_holder = {holder: np.unique(np.concatenate(arrays)) for holder, arrays in held.items()}
+    per_holder = {holder: _distinct(np.concatenate(arrays)) for holder, arrays in held.items()}
     grams, holders = np.unique(np.concatenate(list(per_holder.values())), return_counts=True)
     rare = grams[(holders >= 2) & (holders <= rule.text_error_max_bidders)]
     if _TENDER in per_holder:
