@@ -58,7 +58,11 @@ class Ticker:
         gaps = sorted(self.gaps)
         worst = gaps[-1] * 1000 if gaps else 0.0
         p99 = gaps[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
-        return f"longest gap {worst:6.1f} ms (stall {max(0.0, worst - self.period * 1000):5.1f} ms), p99 {p99:5.1f} ms, {len(gaps)} ticks"
+        stall = max(0.0, worst - self.period * 1000)
+        return (
+            f"longest gap {worst:6.1f} ms (stall {stall:5.1f} ms), p99 {p99:5.1f} ms, {len(gaps)} "
+            "ticks"
+        )
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,8 @@ async def download(served: Served, cache_dir: Path) -> None:
         assert status.state.value == "ready", status
         mb = served.size / MB
         print(
-            f"(a) download+SHA-256+AES-GCM of {mb:.0f} MB: {elapsed:6.1f} s ({mb / elapsed:6.1f} MB/s)"
+            f"(a) download+SHA-256+AES-GCM of {mb:.0f} MB: {elapsed:6.1f} s ({mb / elapsed:6.1f} "
+            "MB/s)"
         )
         print(f"    event loop: {ticker.report()}")
         await service.close()
@@ -215,7 +220,8 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
         f"    bare AES-GCM, same chunks, in RAM  {size_mb / bare:7.0f} MB/s ({bare * 1000:6.0f} ms)"
     )
     print(
-        f"    open() in a worker thread          {size_mb / threaded:7.0f} MB/s; event loop: {ticker.report()}"
+        f"    open() in a worker thread          {size_mb / threaded:7.0f} MB/s; event "
+        f"loop: {ticker.report()}"
     )
     cache.wipe()
 
@@ -237,7 +243,8 @@ def main() -> None:
                 h, services, served = await prepare_venue(work, args.size_mb * MB)
                 try:
                     print(
-                        "venue on the same event loop (its TLS and file reads count as client stalls)"
+                        "venue on the same event loop (its TLS and file reads count as client "
+                        "stalls)"
                     )
                     await download(served, work / "cache")
                 finally:

@@ -31,7 +31,8 @@ def timed(label: str, fn: Callable[[], object], rounds: int) -> float:
         samples.append(time.perf_counter() - t0)
     mean = statistics.fmean(samples)
     print(
-        f"{label:<46} {mean * 1000:8.2f} ms/op  {1 / mean:9.1f} ops/s  (p95 {sorted(samples)[int(len(samples) * 0.95) - 1] * 1000:.2f} ms)"
+        f"{label:<46} {mean * 1000:8.2f} ms/op  {1 / mean:9.1f} ops/s  "
+        f"(p95 {sorted(samples)[int(len(samples) * 0.95) - 1] * 1000:.2f} ms)"
     )
     return mean
 
@@ -159,7 +160,8 @@ def main() -> None:
         print("SoftHSM2 not installed: token timings skipped")
 
     print(
-        f"\n-- verifying {args.sheets} CAdES-T sheets (TST checked too; revocation: cached CRLs, hard-fail) --"
+        f"\n-- verifying {args.sheets} CAdES-T sheets (TST checked too; revocation: cached CRLs, "
+        "hard-fail) --"
     )
     signers = [open_pkcs12(p.p12, p.password) for p in experts]
     t0 = time.perf_counter()
@@ -188,10 +190,12 @@ def main() -> None:
     warm = time.perf_counter() - t0
     assert ok == ok2 == len(corpus), f"only {ok}/{len(corpus)} valid"
     print(
-        f"{'verify, first pass (paths validated once/cert)':<46} {cold / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / cold:9.1f} ops/s"
+        f"{'verify, first pass (paths validated once/cert)':<46} {cold / len(corpus) * 1000:8.2f} "
+        f"ms/op  {len(corpus) / cold:9.1f} ops/s"
     )
     print(
-        f"{'verify, second pass (cache warm)':<46} {warm / len(corpus) * 1000:8.2f} ms/op  {len(corpus) / warm:9.1f} ops/s"
+        f"{'verify, second pass (cache warm)':<46} {warm / len(corpus) * 1000:8.2f} "
+        f"ms/op  {len(corpus) / warm:9.1f} ops/s"
     )
 
     key = ec.generate_private_key(ec.SECP256R1())
@@ -203,7 +207,8 @@ def main() -> None:
         pub.verify(sig, data, ec.ECDSA(hashes.SHA256()))
     bare = (time.perf_counter() - t0) / n
     print(
-        f"{'bare cryptography ECDSA P-256 verify':<46} {bare * 1000:8.3f} ms/op  {1 / bare:9.1f} ops/s"
+        f"{'bare cryptography ECDSA P-256 verify':<46} {bare * 1000:8.3f} ms/op  {1 / bare:9.1f} "
+        "ops/s"
     )
     print(
         "\ntargets: sign < 300 ms:",

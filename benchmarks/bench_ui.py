@@ -62,7 +62,8 @@ def cold_start() -> tuple[float, float]:
 
 
 def big_pdf(pages: int, megabytes: int) -> bytes:
-    """A bid of ``pages`` pages, each with an incompressible scan-like image, about ``megabytes``."""
+    """A bid of ``pages`` pages, each with an incompressible scan-like image: about ``megabytes``
+    in all."""
     from PIL import Image
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -97,7 +98,8 @@ def main() -> int:
 
     bare, ours = cold_start()
     print(
-        f"cold start: bare PySide6 window {bare * 1000:.0f} ms, login window {ours * 1000:.0f} ms, ratio {ours / bare:.2f}x (target < 1.5x)"
+        f"cold start: bare PySide6 window {bare * 1000:.0f} ms, login window {ours * 1000:.0f} "
+        f"ms, ratio {ours / bare:.2f}x (target < 1.5x)"
     )
     if args.startup_only:
         return 0
@@ -113,7 +115,8 @@ def main() -> int:
     t = time.perf_counter()
     data = big_pdf(args.pages, args.mb)
     print(
-        f"generated a {args.pages}-page PDF of {len(data) / 1e6:.0f} MB in {time.perf_counter() - t:.1f} s"
+        f"generated a {args.pages}-page PDF of {len(data) / 1e6:.0f} MB "
+        f"in {time.perf_counter() - t:.1f} s"
     )
     workdir = Path(tempfile.mkdtemp(prefix="bench-ui-"))
     cache = EncryptedCache(workdir / "cache")
@@ -144,7 +147,8 @@ def main() -> int:
     assert not image.isNull() and document.pageCount() == args.pages
     print(
         f"first page from the encrypted cache: {t_first * 1000:.0f} ms (target < 200 ms); "
-        f"baseline decrypt-all + QBuffer {t_whole * 1000:.0f} ms, of which decryption {t_decrypt * 1000:.0f} ms"
+        f"baseline decrypt-all + QBuffer {t_whole * 1000:.0f} ms, of which "
+        f"decryption {t_decrypt * 1000:.0f} ms"
     )
 
     pdf_path = workdir / "bid.pdf"
@@ -176,7 +180,8 @@ def main() -> int:
             )
         t_poppler = (time.perf_counter() - t0) / 5
         print(
-            f"one page: QtPdf {t_qt * 1000:.0f} ms, pdftoppm {t_poppler * 1000:.0f} ms (a process per page, as a person would run it)"
+            f"one page: QtPdf {t_qt * 1000:.0f} ms, pdftoppm {t_poppler * 1000:.0f} ms (a process "
+            "per page, as a person would run it)"
         )
     else:
         print(f"one page: QtPdf {t_qt * 1000:.0f} ms (pdftoppm not installed)")

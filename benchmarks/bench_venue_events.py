@@ -138,7 +138,8 @@ class Fleet:
         ):
             await asyncio.sleep(0.05)
         gc.collect()
-        gc.freeze()  # the driver's long-lived clients stay out of its collections (less noise in its timings)
+        # the driver's long-lived clients stay out of its collections (less noise in its timings)
+        gc.freeze()
         return time.perf_counter() - started
 
     async def stop(self) -> None:
@@ -172,13 +173,17 @@ async def fan_out(fleet: Fleet, rounds: int, trigger: Any) -> list[float]:
 
 
 def summary(name: str, values: list[float]) -> str:
-    return f"{name:<34} p50 {pct(values, 50):7.1f} ms   p99 {pct(values, 99):7.1f} ms   max {max(values):7.1f} ms   (n={len(values)})"
+    return (
+        f"{name:<34} p50 {pct(values, 50):7.1f} ms   p99 {pct(values, 99):7.1f} ms   "
+        f"max {max(values):7.1f} ms   (n={len(values)})"
+    )
 
 
 async def submissions(
     base: str, ssl_ctx: Any, demo: Any, centre: VenueClient, supervisor: VenueClient, sessions: int
 ) -> tuple[int, int, float]:
-    """Signed declarations from the demo experts into ``sessions`` sessions; returns accepted, refused, per second."""
+    """Signed declarations from the demo experts into ``sessions`` sessions; returns accepted,
+    refused, per second."""
     project = json.loads(
         resources.files("evaluator_app.examples").joinpath("project.json").read_text("utf-8")
     )
@@ -261,19 +266,23 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
     )
     venue.start()
     print(
-        f"venue pid {venue.pid} pinned to core {args.server_core}; driver pinned to core {args.client_core}; "
-        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other work on the machine skews every number)"
+        f"venue pid {venue.pid} pinned to core {args.server_core}; driver pinned to "
+        f"core {args.client_core}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
+        "(other work on the machine skews every number)"
     )
     if args.directory_heartbeats:
         print(
-            "heartbeats authorised from the hub's in-memory directory (proposed api.events._on_message, patched in)"
+            "heartbeats authorised from the hub's in-memory directory (proposed "
+            "api.events._on_message, patched in)"
         )
     if args.gc_threshold:
         print(
-            f"venue garbage collector tuned: gc.freeze() at start, gc.set_threshold({args.gc_threshold}, 20, 100)"
+            "venue garbage collector tuned: gc.freeze() at start, "
+            f"gc.set_threshold({args.gc_threshold}, 20, 100)"
         )
     print(
-        f"{args.experts} simulated experts: tokens written directly into the venue's SQLite store (no certificates)"
+        f"{args.experts} simulated experts: tokens written directly into the venue's SQLite store "
+        "(no certificates)"
     )
     results: dict[str, Any] = {"experts": args.experts}
     try:
@@ -312,7 +321,8 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
             )
             took = await fleet.start(http)
             print(
-                f"venue: {fleet.ready}/{args.experts} WebSockets live in {took:.1f} s; heartbeats every {args.heartbeat:g} s"
+                f"venue: {fleet.ready}/{args.experts} WebSockets live in {took:.1f} s; heartbeats "
+                f"every {args.heartbeat:g} s"
             )
             await asyncio.sleep(
                 args.heartbeat + 1
@@ -337,7 +347,8 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
                 base, ssl_ctx, demo, centre, supervisor, args.sessions
             )
             print(
-                f"venue: signed declarations accepted {accepted}, refused {refused}: {rate:.1f} per second (with {fleet.ready} sockets beating)"
+                f"venue: signed declarations accepted {accepted}, refused {refused}: {rate:.1f} "
+                f"per second (with {fleet.ready} sockets beating)"
             )
             try:
                 board = (await supervisor.get("/sessions/BENCH/presence"))["presence"]
@@ -346,7 +357,8 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
                 board = []
             held = sum(1 for r in board if r["connected"])
             print(
-                f"venue: connections held at the end {fleet.ready - fleet.closed}/{args.experts} (presence board: {held} connected)"
+                f"venue: connections held at the end {fleet.ready - fleet.closed}/{args.experts} "
+                f"(presence board: {held} connected)"
             )
             venue_errors = list(fleet.errors)
             await fleet.stop()
@@ -406,7 +418,8 @@ async def bench(args: argparse.Namespace, root: Path) -> int:
     )
     print(f"errors: {len(errors)}{' ' + str(errors[:5]) if errors else ''}")
     print(
-        f"target (1,000 experts on one core, fan-out p99 < 200 ms, no errors): {'met' if ok else 'NOT met'}"
+        "target (1,000 experts on one core, fan-out p99 < 200 ms, no "
+        f"errors): {'met' if ok else 'NOT met'}"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
@@ -433,7 +446,10 @@ def main() -> int:
         "--gc-threshold",
         type=int,
         default=0,
-        help="tune the venue's collector (gc.freeze, generation-0 threshold N): the proposed run_venue setting",
+        help=(
+            "tune the venue's collector (gc.freeze, generation-0 threshold N): the proposed "
+            "run_venue setting"
+        ),
     )
     args = parser.parse_args()
     raise_fd_limit(args.experts * 3 + 1024)

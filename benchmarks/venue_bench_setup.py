@@ -1,4 +1,5 @@
-"""Set-up for bench_venue_events.py: demo PKI, venue folder with N experts, the two server processes.
+"""Set-up for bench_venue_events.py: demo PKI, venue folder with N experts, the two server
+processes.
 
 The N simulated experts have no certificates: their bearer tokens and enrolled workstations
 are written straight into the venue's SQLite store before the venue starts. Everything
@@ -8,6 +9,7 @@ signed in the benchmark (logins of the demo people, declarations) uses real sign
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -60,7 +62,8 @@ def pin(core: int | None) -> None:
 
 
 class PkiServices:
-    """CRL/OCSP/TSA of the demo PKI on loopback, in a thread (revocation is checked once per certificate)."""
+    """CRL/OCSP/TSA of the demo PKI on loopback, in a thread (revocation is checked once per
+    certificate)."""
 
     def __init__(self, demo: DemoPki, port: int):
         self.demo, self.port = demo, port
@@ -154,8 +157,11 @@ def make_venue(root: Path, demo: DemoPki, experts: int) -> tuple[Path, VenueConf
     return config_path, config, tokens
 
 
-async def _on_message_from_directory(venue, board, caller, client, hub, text: str) -> None:  # type: ignore[no-untyped-def]
-    """The proposed heartbeat handler: authorised from the hub's directory, no store read per beat."""
+async def _on_message_from_directory(  # type: ignore[no-untyped-def]
+    venue, board, caller, client, hub, text: str
+) -> None:
+    """The proposed heartbeat handler: authorised from the hub's directory, no store read per
+    beat."""
     from evaluator_app.protocol.messages import Heartbeat
     from evaluator_app.protocol.schema import SchemaError, decode
 
@@ -198,10 +204,8 @@ def venue_main(
         from evaluator_app.venue.api import events as routes_events
 
         routes_events._on_message = _on_message_from_directory  # type: ignore[assignment]
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_venue(load_config(config_path)))
-    except KeyboardInterrupt:
-        pass
 
 
 def floor_main(config_path: str, port: int, core: int | None) -> None:
@@ -256,7 +260,5 @@ def floor_main(config_path: str, port: int, core: int | None) -> None:
         await web.TCPSite(runner, "127.0.0.1", port, ssl_context=context).start()
         await asyncio.Event().wait()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass

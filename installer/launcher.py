@@ -28,7 +28,8 @@ def _windowed_streams() -> None:
 
     import platformdirs
 
-    # Beside the app's own data (evaluator_app/client/settings.py: user_data_dir("evaluator-app", "evaluator")).
+    # Beside the app's own data (evaluator_app/client/settings.py: user_data_dir("evaluator-app",
+    # "evaluator")).
     log_dir = Path(platformdirs.user_log_dir("evaluator-app", "evaluator"))
     log_dir.mkdir(parents=True, exist_ok=True)
     stream = open(log_dir / "evaluator.log", "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (lives as long as the process)

@@ -1,4 +1,5 @@
-"""Render installer/icon.svg to icon.png (256 px) and icon.ico (16 to 256 px) with Qt's SVG renderer.
+"""Render installer/icon.svg to icon.png (256 px) and icon.ico (16 to 256 px) with Qt's SVG
+renderer.
 
 Run after changing icon.svg:  QT_QPA_PLATFORM=offscreen python installer/make_icons.py
 Both outputs are committed, so a build needs neither this script nor a display. The .ico holds PNG

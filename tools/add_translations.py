@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Add entries to resources/translations/zh_CN.json: python tools/add_translations.py 'English=中文' ..."""
+"""Add entries to resources/translations/zh_CN.json:
+
+python tools/add_translations.py 'English=中文' ...
+"""
 
 import json
 import sys

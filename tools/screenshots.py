@@ -18,9 +18,13 @@ OUT = ROOT / "docs" / "screenshots"
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, EVALUATOR_SCREENSHOTS=str(OUT), QT_QPA_PLATFORM="offscreen")
-    tests = ["tests/ui/test_expert_flow_ui.py", "tests/ui/test_warnings_ui.py"] + sorted(
-        str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "ui").glob("test_*console*.py")
-    )
+    tests = [
+        "tests/ui/test_expert_flow_ui.py",
+        "tests/ui/test_warnings_ui.py",
+        *sorted(
+            str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "ui").glob("test_*console*.py")
+        ),
+    ]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", *tests], cwd=ROOT, env=env)
     print("\n".join(sorted(str(p.relative_to(ROOT)) for p in OUT.glob("*.png"))))
     return result.returncode

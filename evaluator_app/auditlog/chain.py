@@ -188,7 +188,10 @@ def verify_chain(
                 count,
                 checked,
                 point.audit_seq,
-                f"checkpoint at {point.audit_seq} does not match the chain (entries rewritten or removed)",
+                (
+                    f"checkpoint at {point.audit_seq} does not match the chain (entries rewritten "
+                    "or removed)"
+                ),
             )
         if check_signature is not None:
             problem = check_signature(point.content, point.signature)

@@ -42,7 +42,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def _report_problems(path: Path, error: PlanError) -> int:
     print(
-        f"{path}: 文件有误，共 {len(error.problems)} 处 / invalid, {len(error.problems)} problem(s):",
+        (
+            f"{path}: 文件有误，共 {len(error.problems)} 处 / invalid, {len(error.problems)} "
+            "problem(s):"
+        ),
         file=sys.stderr,
     )
     for problem in error.problems:

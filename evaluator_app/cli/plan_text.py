@@ -26,13 +26,16 @@ def describe_lot(lot: Lot) -> list[str]:
     ceiling = _d(lot.ceiling_price) if lot.ceiling_price is not None else "无 none"
     lines = [
         f"  标段 Lot {lot.id}: {lot.name}",
-        f"    评标办法 Plan {plan.id}: {plan.name}, 总分 total {_d(plan.total_points)}; 最高限价 ceiling {ceiling}",
+        (
+            f"    评标办法 Plan {plan.id}: {plan.name}, 总分 total {_d(plan.total_points)}; "
+            f"最高限价 ceiling {ceiling}"
+        ),
     ]
     for group in plan.groups:
         lines.append(f"    [{group.category.value}] {group.name} ({_d(group.points)})")
         for item in group.items:
             lines.append(f"      - {item.id} {item.name}: {_item_rule(item)}")
-    valid, over = split_by_ceiling(lot)
+    _valid, over = split_by_ceiling(lot)
     lines.append(f"    投标人 Bidders ({len(lot.bidders)}):")
     for bidder in lot.bidders:
         mark = "  超过最高限价 above ceiling" if bidder.id in over else ""
@@ -54,7 +57,10 @@ def _item_rule(item: GateItem | ScoredItem | PriceItem) -> str:
 def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluation) -> list[str]:
     names = {b.id: b.name for b in lot.bidders}
     lines = [
-        f"评标结果 Evaluation of lot {lot.id} by {len(committee.experts)} experts: {', '.join(committee.experts)}"
+        (
+            f"评标结果 Evaluation of lot {lot.id} by {len(committee.experts)} "
+            f"experts: {', '.join(committee.experts)}"
+        )
     ]
     lines.append("  初步评审 Preliminary review:")
     for outcome in result.gates.outcomes:
@@ -64,12 +70,14 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
             lines.append(f"      {outcome.over_ceiling.reason_zh}")
         for failure in outcome.failures:
             lines.append(
-                f"      {failure.item_id}: {failure.fail_votes} 票不合格 fail, {failure.pass_votes} 票合格 pass"
+                f"      {failure.item_id}: {failure.fail_votes} 票不合格 "
+                f"fail, {failure.pass_votes} 票合格 pass"
             )
             lines += [f"        {expert}: {reason}" for expert, reason in failure.reasons]
         for failure in outcome.minority_fails:
             lines.append(
-                f"      {failure.item_id}: 少数不合格意见，不构成否决 minority fail, not a rejection ({failure.fail_votes}:{failure.pass_votes})"
+                f"      {failure.item_id}: 少数不合格意见，不构成否决 minority fail, not a "
+                f"rejection ({failure.fail_votes}:{failure.pass_votes})"
             )
             lines += [f"        {expert}: {reason}" for expert, reason in failure.reasons]
     for price in result.price_results:
@@ -79,7 +87,8 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
             else ""
         )
         lines.append(
-            f"  价格分 Price scores ({price.formula}), 评标基准价 benchmark {_d(price.benchmark)}{dropped}:"
+            f"  价格分 Price scores ({price.formula}), 评标基准价 "
+            f"benchmark {_d(price.benchmark)}{dropped}:"
         )
         for entry in price.scores:
             deviation = (
@@ -118,8 +127,8 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
             )
             note = f"说明 explained: {explained}" if explained.strip() else "未说明 NOT EXPLAINED"
             lines.append(
-                f"    {flag.expert_id} {flag.bidder_id}/{flag.item_id}: {_d(flag.score)} vs others' mean "
-                f"{_d(flag.others_mean)} (limit ±{_d(flag.limit)}); {note}"
+                f"    {flag.expert_id} {flag.bidder_id}/{flag.item_id}: {_d(flag.score)} vs "
+                f"others' mean {_d(flag.others_mean)} (limit ±{_d(flag.limit)}); {note}"
             )
     return lines
 

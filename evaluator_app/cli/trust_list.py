@@ -83,6 +83,7 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"REFUSED 拒绝: {exc}", file=sys.stderr)
         return 1
     print(
-        f"OK 有效: trust list #{tl.sequence_number}, {len(tl.cas)} CAs, next update {tl.next_update.isoformat()}"
+        f"OK 有效: trust list #{tl.sequence_number}, {len(tl.cas)} CAs, next "
+        f"update {tl.next_update.isoformat()}"
     )
     return 0

@@ -40,7 +40,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--revocation",
         choices=("require", "soft-fail", "off"),
         default="soft-fail",
-        help="what to do without revocation data (default soft-fail: use what is embedded or given)",
+        help=(
+            "what to do without revocation data (default soft-fail: use what is embedded or given)"
+        ),
     )
     parser.add_argument(
         "--online", action="store_true", help="also fetch CRL/OCSP named in the certificates"
@@ -89,13 +91,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if checker is None:
         print(
-            "evaluator verify: no trust anchors (--trust-list/--pinned or --root): trust is not checked",
+            (
+                "evaluator verify: no trust anchors (--trust-list/--pinned or --root): trust is "
+                "not checked"
+            ),
             file=sys.stderr,
         )
     elif args.revocation != "require" and not args.online and not args.crl:
         print(
-            "evaluator verify: note: offline, revocation checked only against data embedded in PDFs "
-            "(use --online, --crl or --revocation require)",
+            "evaluator verify: note: offline, revocation checked only against data embedded in "
+            "PDFs (use --online, --crl or --revocation require)",
             file=sys.stderr,
         )
     missing = [f for f in args.files if not f.is_file()]

@@ -324,7 +324,7 @@ class CacheWriter:
             sealed = cache._sealed.get(doc_id)
         self._handle: BinaryIO
         if sealed is not None and self._part.is_file():
-            self._handle = open(self._part, "r+b")
+            self._handle = open(self._part, "r+b")  # noqa: SIM115 (the writer owns it until close)
             header = self._handle.read(HEADER.size)
             self._header, self._prefix = header, HEADER.unpack(header)[3]
             # drop a torn record a crash mid-write may have left past the sealed prefix
@@ -335,7 +335,7 @@ class CacheWriter:
             self._prefix = secrets.token_bytes(8)
             version = _version_of(cache._aead())
             self._header = HEADER.pack(MAGIC, version, self._chunk, self._prefix)
-            self._handle = open(self._part, "wb")
+            self._handle = open(self._part, "wb")  # noqa: SIM115 (the writer owns it until close)
             self._handle.write(self._header)
             self._sealed_bytes, self._hash = 0, hashlib.sha256()
             cache._remember(doc_id, _Sealed(0, self._hash.copy()))

@@ -104,7 +104,8 @@ class _Download:
             progress,
             retry,
         )
-        self.url = f"{client.base_url}{API_PREFIX}/sessions/{quote(session_id, safe='')}/documents/{quote(entry.doc_id, safe='')}"
+        session, doc = quote(session_id, safe=""), quote(entry.doc_id, safe="")
+        self.url = f"{client.base_url}{API_PREFIX}/sessions/{session}/documents/{doc}"
         self.writer: CacheWriter = cache.writer(entry.doc_id)
 
     def _report(self) -> None:
@@ -169,7 +170,8 @@ class _Download:
             if response.content_length is not None and response.content_length != entry.size:
                 raise _corrupt(
                     entry,
-                    f"the venue holds {response.content_length} bytes, the manifest lists {entry.size}",
+                    f"the venue holds {response.content_length} bytes, the manifest "
+                    f"lists {entry.size}",
                     "大小与清单不符",
                 )
             if offset:
@@ -209,7 +211,8 @@ class _Download:
                 )  # progress resets the count
                 if failures >= self.retry.attempts:
                     raise DownloadFailed(
-                        f"document {self.entry.doc_id}: download failed after {failures} attempts ({exc}); it will resume from byte {self.writer.size}",
+                        f"document {self.entry.doc_id}: download failed after {failures} attempts "
+                        f"({exc}); it will resume from byte {self.writer.size}",
                         f"文件“{self.entry.title}”下载失败，稍后可从断点继续",
                     ) from exc
                 delay = min(
@@ -265,7 +268,7 @@ async def download_document(
 
 
 # -- the per-session service the UI drives --------------------------------------------------
-class DocState(str, enum.Enum):
+class DocState(enum.StrEnum):
     QUEUED = "queued"
     DOWNLOADING = "downloading"
     READY = "ready"

@@ -41,7 +41,8 @@ class WrongVenue(ClientError):
 
 
 class ManifestRefused(ClientError):
-    """The session's document manifest cannot be trusted; ``code`` says why, ``reasons`` the details."""
+    """The session's document manifest cannot be trusted; ``code`` says why, ``reasons`` the
+    details."""
 
     def __init__(self, code: str, message: str, message_zh: str, reasons: tuple[str, ...] = ()):
         self.code = code
@@ -58,7 +59,8 @@ class DocumentCorrupt(ClientError):
 
 
 class DownloadFailed(ClientError):
-    """A document could not be downloaded after the retries; what arrived stays cached for a resume."""
+    """A document could not be downloaded after the retries; what arrived stays cached for a
+    resume."""
 
 
 class CacheError(ClientError):
@@ -70,4 +72,5 @@ class CacheTampered(CacheError):
 
 
 class LoginRequired(ClientError):
-    """The venue no longer accepts the token (expired or revoked): the person must enter the PIN again."""
+    """The venue no longer accepts the token (expired or revoked): the person must enter the PIN
+    again."""

@@ -204,7 +204,8 @@ class Outbox:
         return [i for i in self.items(session_id) if i.state == "delivered"]
 
     def next_due(self) -> float | None:
-        """When the oldest pending item (the head of the queue) may be tried (epoch seconds), or None."""
+        """When the oldest pending item (the head of the queue) may be tried (epoch seconds), or
+        None."""
         row = self._execute(
             "SELECT next_attempt_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1"
         ).fetchone()
@@ -223,7 +224,8 @@ class Outbox:
         """Keep a signed upload; durable (fsync'ed) when this returns."""
         key = uuid.uuid4().hex
         cursor = self._execute(
-            "INSERT INTO outbox (session_id, route, label, idempotency_key, content, signature, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (session_id, route, label, idempotency_key, content, signature, "
+            "pdf, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 session_id,
                 route,
@@ -251,21 +253,26 @@ class Outbox:
         attempts = item.attempts + 1
         due = self._clock() + backoff_delay(attempts) if backoff else 0.0
         self._execute(
-            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_zh = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, last_error_zh = "
+            "? WHERE id = ?",
             (attempts, due, message, message_zh, item.id),
         )
         return self.item(item.id)
 
     def _refused(self, item: OutboxItem, code: str, message: str, message_zh: str) -> OutboxItem:
         self._execute(
-            "UPDATE outbox SET state = 'refused', attempts = attempts + 1, refusal_code = ?, refusal_message = ?, refusal_message_zh = ?, last_error = ?, last_error_zh = ? WHERE id = ?",
+            "UPDATE outbox SET state = 'refused', attempts = attempts + 1, refusal_code = ?, "
+            "refusal_message = ?, refusal_message_zh = ?, last_error = ?, last_error_zh = ? WHERE "
+            "id = ?",
             (code, message, message_zh, message, message_zh, item.id),
         )
         return self.item(item.id)
 
     def _delivered(self, item: OutboxItem, signed: SignedReceipt) -> OutboxItem:
         self._execute(
-            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, receipt = ?, receipt_signature = ?, delivered_at = ?, last_error = '', last_error_zh = '' WHERE id = ?",
+            "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, receipt = ?, "
+            "receipt_signature = ?, delivered_at = ?, last_error = '', last_error_zh = '' WHERE "
+            "id = ?",
             (bytes(signed.receipt), bytes(signed.signature), self._clock(), item.id),
         )
         return self.item(item.id)

@@ -12,6 +12,7 @@ each published figure is one exact numerator divided once and then rounded once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from decimal import (
     ROUND_05UP,
     Context,
@@ -22,7 +23,6 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from typing import ContextManager
 
 WORKING_PRECISION = 34
 
@@ -34,7 +34,7 @@ _QUOTIENT = Context(
 )
 
 
-def exact() -> ContextManager[Context]:
+def exact() -> AbstractContextManager[Context]:
     """A local context where any rounding raises ``decimal.Inexact``."""
     return localcontext(_EXACT)
 

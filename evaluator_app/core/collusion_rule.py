@@ -20,7 +20,8 @@ class CollusionRule:
     # document metadata: author, creator tool + producer, creation and modification times
     metadata_time_window_minutes: int = 10
     metadata_min_matches: int = 2  # of: author, tool, created within window, modified within window
-    # machine codes and upload address: identical values; listed values are ignored (shared terminals)
+    # machine codes and upload address: identical values; listed values are ignored (shared
+    # terminals)
     machine_ignore: tuple[str, ...] = ()
     upload_ignore_addresses: tuple[str, ...] = ()
     # text: near-duplicate passages and identical unusual errors

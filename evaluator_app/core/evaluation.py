@@ -52,7 +52,8 @@ def evaluate_lot(
     from_sheets = [s.expert_id for s in sheets]
     if set(from_sheets) != committee or len(from_sheets) != len(committee):
         raise AggregationError(
-            f"score sheets from {sorted(from_sheets)} do not match the committee {sorted(committee)}"
+            f"score sheets from {sorted(from_sheets)} do not match the "
+            f"committee {sorted(committee)}"
         )
     valid_ids = gates.valid_bidder_ids
     bids = {bidder_id: lot.bidder(bidder_id).price for bidder_id in valid_ids}

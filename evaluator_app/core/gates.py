@@ -95,7 +95,8 @@ def check_vote(vote: GateVote) -> GateVote:
     """A fail vote must carry a non-blank reason."""
     if not isinstance(vote.passed, bool):
         raise GateError(
-            f"vote of {vote.expert_id!r} on {vote.bidder_id!r}/{vote.item_id!r}: passed must be a bool"
+            f"vote of {vote.expert_id!r} on {vote.bidder_id!r}/{vote.item_id!r}: passed must be a "
+            "bool"
         )
     if not vote.passed and not (vote.reason or "").strip():
         raise GateError(
@@ -173,7 +174,8 @@ def _collect(
             )
         if key in table:
             raise GateError(
-                f"duplicate vote by {vote.expert_id!r} on bidder {vote.bidder_id!r}, item {vote.item_id!r}"
+                f"duplicate vote by {vote.expert_id!r} on bidder {vote.bidder_id!r}, "
+                f"item {vote.item_id!r}"
             )
         table[key] = vote
     return table

@@ -16,13 +16,13 @@ from evaluator_app.core.collusion_rule import CollusionRule
 DEFAULT_DECIMALS = 2
 
 
-class ItemKind(str, enum.Enum):
+class ItemKind(enum.StrEnum):
     GATE = "gate"  # pass/fail, preliminary review (初步评审)
     SCORED = "scored"  # points entered by each expert (详细评审)
     PRICE = "price"  # points computed from the bid price by a formula (价格分)
 
 
-class GroupCategory(str, enum.Enum):
+class GroupCategory(enum.StrEnum):
     QUALIFICATION = "qualification"  # gate items
     TECHNICAL = "technical"
     COMMERCIAL = "commercial"
@@ -30,7 +30,7 @@ class GroupCategory(str, enum.Enum):
     OTHER = "other"
 
 
-class Rounding(str, enum.Enum):
+class Rounding(enum.StrEnum):
     HALF_UP = "half_up"  # 四舍五入, the default
     HALF_EVEN = "half_even"
     DOWN = "down"  # truncate
@@ -45,7 +45,7 @@ class Rounding(str, enum.Enum):
         }[self]
 
 
-class TieBreak(str, enum.Enum):
+class TieBreak(enum.StrEnum):
     LOWER_PRICE = "lower_price"
     HIGHER_TECHNICAL = "higher_technical"
 

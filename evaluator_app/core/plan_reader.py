@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any
 
 from evaluator_app.core.collusion_rule import read_collusion
@@ -304,7 +305,7 @@ class PlanReader:
 
     def _bands_disjoint(self, path: str, bands: list[GradeBand]) -> None:
         ordered = sorted(enumerate(bands), key=lambda pair: pair[1].min)
-        for (_, lower), (index, upper) in zip(ordered, ordered[1:]):
+        for (_, lower), (index, upper) in pairwise(ordered):
             if upper.min <= lower.max:
                 self.problem(
                     f"{path}.bands[{index}].min",

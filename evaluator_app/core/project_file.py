@@ -27,7 +27,9 @@ T = TypeVar("T")
 class _Reader(PlanReader):
     """Reads the top level (project, lots, bidders) on top of the plan reader."""
 
-    declared_plans: set[object] = set()
+    def __init__(self) -> None:
+        super().__init__()
+        self.declared_plans: set[object] = set()  # the plan ids the file declares
 
     def project(self, data: Any) -> Project | None:
         if not isinstance(data, dict):

@@ -150,7 +150,8 @@ def _drawing(label: str, seed: int) -> Drawing:
 
 
 def _sentence(rng: random.Random) -> str:
-    """Each bidder writes its own text: phrases recombined from a vocabulary, not shared sentences."""
+    """Each bidder writes its own text: phrases recombined from a vocabulary, not shared
+    sentences."""
     words = rng.sample(WORDS, rng.randint(6, 10))
     return "，".join("".join(words[i : i + 2]) for i in range(0, len(words), 2)) + "。"
 
@@ -250,7 +251,10 @@ def _pdf(
 
 # One planted case, as the centre would meet it: B4 and B5 prepared their bids together. The same
 # author and tool three minutes apart, and a paragraph of B4's method statement in B5's bid.
-PLANTED = "本工程深基坑支护采用钻孔灌注桩加一道钢筋混凝土内支撑，桩径八百毫米，桩间距一点二米，冠梁与支撑同时浇筑，坑内降水采用管井井点，基坑监测每日两次并在预警值时立即停止开挖。"
+PLANTED = (
+    "本工程深基坑支护采用钻孔灌注桩加一道钢筋混凝土内支撑，桩径八百毫米，桩间距一点二米，"
+    "冠梁与支撑同时浇筑，坑内降水采用管井井点，基坑监测每日两次并在预警值时立即停止开挖。"
+)
 TOOLS = [
     "Microsoft Word 2019",
     "WPS 文字 11.1",

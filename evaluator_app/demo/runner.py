@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -41,10 +42,9 @@ async def serve_until_interrupted(world: DemoWorld, say: Callable[[str], None] =
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Windows: no signal handlers there, KeyboardInterrupt does it
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt does it
-            pass
     try:
         await stop.wait()
     finally:

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Identity:
-    """A person. Equality is on ``person_id`` and ``name``: ``ca_name`` only says which CA vouched."""
+    """A person. Equality is on ``person_id`` and ``name``: ``ca_name`` only says which CA
+    vouched."""
 
     person_id: str
     name: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-class ReasonCode(str, enum.Enum):
+class ReasonCode(enum.StrEnum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not-yet-valid"
     REVOKED = "revoked"

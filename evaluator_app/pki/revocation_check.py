@@ -46,7 +46,7 @@ _ENTRY_EXTENSIONS = frozenset(
 )
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     GOOD = "good"
     REVOKED = "revoked"
     UNKNOWN = "unknown"

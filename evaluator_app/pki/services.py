@@ -134,7 +134,7 @@ def make_tsa_handler(
             algorithm = req["message_imprint"]["hash_algorithm"]["algorithm"].native
             if algorithm not in _IMPRINTS:
                 raise ValueError(f"unsupported hash {algorithm}")
-            req.native  # force a full parse: a malformed request must fail here
+            _ = req.native  # force a full parse: a malformed request must fail here
             reply = stamper.request_tsa_response(req).dump()
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("TSA refused a request: %s", exc)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # trust_list imports this module
 logger = logging.getLogger(__name__)
 
 
-class Trust(str, enum.Enum):
+class Trust(enum.StrEnum):
     TRUSTED = "trusted"
     UNTRUSTED = "untrusted"  # no path to a recognised CA, expired, wrong usage
     REVOKED = "revoked"
@@ -84,9 +84,10 @@ class SignatureVerdict:
         where = f"[{self.field_name}] " if self.field_name else ""
         why = "; ".join(self.reasons_en) if self.reasons else "ok"
         return (
-            f"{state} {where}signer={self.signer!r} ca={self.ca or '-'} signed={t(self.signing_time)} "
-            f"timestamp={t(self.timestamp_time)} integrity={'ok' if self.integrity_ok else 'BROKEN'} "
-            f"trust={self.trust.value} reasons={why}"
+            f"{state} {where}signer={self.signer!r} ca={self.ca or '-'} "
+            f"signed={t(self.signing_time)} timestamp={t(self.timestamp_time)} "
+            f"integrity={'ok' if self.integrity_ok else 'BROKEN'} trust={self.trust.value} "
+            f"reasons={why}"
         )
 
 

@@ -37,18 +37,18 @@ FILE_KIND = "signed-trust-list"
 SIG_ALG = "ecdsa-with-SHA256"
 
 
-class CaStatus(str, enum.Enum):
+class CaStatus(enum.StrEnum):
     GRANTED = "granted"
     WITHDRAWN = "withdrawn"
 
 
-class Service(str, enum.Enum):
+class Service(enum.StrEnum):
     AUTH = "auth"
     SIGN = "sign"
     TIMESTAMP = "timestamp"
 
 
-class IdentityRuleKind(str, enum.Enum):
+class IdentityRuleKind(enum.StrEnum):
     SUBJECT_SERIAL_NUMBER = "subject-serial-number"
     SUBJECT_ATTRIBUTE = "subject-attribute"  # needs ``oid``
     SAN_OTHER_NAME = "san-other-name"  # needs ``oid``; value is a string type
@@ -280,7 +280,8 @@ def parse_body(body: Mapping[str, Any], signer_cert: x509.Certificate | None = N
 def sign_trust_list(
     tl: TrustList, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate
 ) -> bytes:
-    """The signed file: {schema, trust_list: body, signature: {algorithm, value, signer_certificate}}."""
+    """The signed file: {schema, trust_list: body, signature: {algorithm, value,
+    signer_certificate}}."""
     body = tl.body()
     signature = key.sign(canonical_bytes(body), ec.ECDSA(hashes.SHA256()))
     doc = {
@@ -361,7 +362,8 @@ def load_trust_list(
         )
     if now >= tl.next_update:
         raise TrustListError(
-            f"the trust list is out of date (next update was due {tl.next_update:%Y-%m-%d %H:%M} UTC)",
+            f"the trust list is out of date (next update was due {tl.next_update:%Y-%m-%d %H:%M} "
+            "UTC)",
             f"信任列表已过期（应于 {tl.next_update:%Y-%m-%d %H:%M} UTC 前更新）",
         )
     log.debug("trust list #%d loaded with %d CAs", tl.sequence_number, len(tl.cas))
@@ -374,7 +376,8 @@ def trust_list_from_config(
     """Build a TrustList from a config whose CA ``certificates`` are PEM/DER file paths.
 
     Config: {operator, sequence_number, issued_at?, next_update? | validity_days?, cas: [
-    {name, certificates: [path...], status, status_since, services, identity_rule, crl_urls, ocsp_urls}]}
+    {name, certificates: [path...], status, status_since, services, identity_rule, crl_urls,
+    ocsp_urls}]}
     """
     issued = issued_at or (
         _dt(config["issued_at"], "issued_at") if config.get("issued_at") else datetime.now(UTC)
@@ -410,7 +413,8 @@ def describe(tl: TrustList) -> Sequence[str]:
     lines = [
         f"operator 运营方: {tl.operator}",
         f"sequence 序号: {tl.sequence_number}",
-        f"issued 签发: {tl.issued_at.isoformat()}  next update 下次更新: {tl.next_update.isoformat()}",
+        f"issued 签发: {tl.issued_at.isoformat()}  next update "
+        f"下次更新: {tl.next_update.isoformat()}",
     ]
     for entry in tl.cas:
         status = entry.status.value
@@ -420,7 +424,8 @@ def describe(tl: TrustList) -> Sequence[str]:
             f" {entry.identity_rule.oid}" if entry.identity_rule.oid else ""
         )
         lines.append(
-            f"- {entry.name}: {status}; services {','.join(sorted(s.value for s in entry.services))}"
+            f"- {entry.name}: {status}; "
+            f"services {','.join(sorted(s.value for s in entry.services))}"
         )
         lines.append(
             f"    identity rule 身份规则: {rule}; {len(entry.certificates)} certificate(s)"

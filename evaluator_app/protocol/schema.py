@@ -84,7 +84,7 @@ def _value(hint: Any, raw: Any, path: str) -> Any:
             raise SchemaError(path, "must be a list")
         return tuple(_value(item_type, item, f"{path}[{i}]") for i, item in enumerate(raw))
     if origin is dict:
-        key_type, item_type = get_args(hint)
+        _key_type, item_type = get_args(hint)
         if not isinstance(raw, dict):
             raise SchemaError(path, "must be an object")
         return {str(k): _value(item_type, v, f"{path}.{k}") for k, v in raw.items()}

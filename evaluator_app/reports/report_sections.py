@@ -59,7 +59,8 @@ def gate_section(
     out: list[Flowable] = [
         para(
             "初步评审为合格性审查，由评标委员会成员逐项表决，过半数认为不合格的，该投标被否决。"
-            "表中括号内为票数（不合格:合格 或 合格:不合格）。超过最高限价的投标直接否决，不再表决（以“—”表示）。",
+            "表中括号内为票数（不合格:合格 或 合格:不合格）。超过最高限价的投标直接否决，"
+            "不再表决（以“—”表示）。",
             s.lead,
         )
     ]
@@ -142,11 +143,14 @@ def _formula_text(item: PriceItem) -> str:
     if isinstance(formula, BenchmarkPrice):
         text = (
             f"评标基准价 = 有效投标报价的算术平均值 ×（1 − K），K = {dec(formula.k)}；"
-            f"投标报价每高于基准价 1% 扣 {dec(formula.e_above)} 分，每低于基准价 1% 扣 {dec(formula.e_below)} 分，"
-            f"满分 {dec(item.max)} 分，扣完为止"
+            f"投标报价每高于基准价 1% 扣 {dec(formula.e_above)} 分，每低于基准价 1% "
+            f"扣 {dec(formula.e_below)} 分，满分 {dec(item.max)} 分，扣完为止"
         )
         if formula.trim_min_bids:
-            text += f"；有效投标不少于 {formula.trim_min_bids} 家时，去掉一个最高报价和一个最低报价后平均"
+            text += (
+                f"；有效投标不少于 {formula.trim_min_bids} 家时，去掉一个最高报价和一个最低报价后"
+                "平均"
+            )
         return text + "。"
     if isinstance(formula, LowPriceFirst):
         return f"评标基准价 = 最低有效投标报价；价格分 = 评标基准价 ÷ 投标报价 × {dec(item.max)}。"
@@ -212,7 +216,8 @@ def expert_totals_section(
             dropped = set(bidder["overall"]["dropped_expert_ids"])
             cells = [
                 para(
-                    f"{dec(totals[e]['total'])}{'*' if e in dropped else ''}\n（{dec(totals[e]['scored'])} + {dec(totals[e]['price'])}）",
+                    f"{dec(totals[e]['total'])}{'*' if e in dropped else ''}\n"
+                    f"（{dec(totals[e]['scored'])} + {dec(totals[e]['price'])}）",
                     s.cell_center,
                 )
                 if e in totals
@@ -260,6 +265,7 @@ def final_section(lot: Lot, summary: Mapping[str, Any], width: float) -> list[Fl
     widths = [12 * mm, 0.0, 20 * mm, 22 * mm, 18 * mm, 32 * mm, 26 * mm]
     widths[1] = width - sum(widths)
     rule = lot.plan.aggregation
+    tie_breaks = lot.plan.ranking.tie_breaks
     return [
         grid(
             [
@@ -276,7 +282,8 @@ def final_section(lot: Lot, summary: Mapping[str, Any], width: float) -> list[Fl
         ),
         para(
             f"最终得分保留 {rule.decimals} 位小数（{_rounding_zh(rule.rounding.value)}）；"
-            f"得分相同时依次按：{'、'.join(TIE_BREAKS.get(t.value, t.value) for t in lot.plan.ranking.tie_breaks)}。",
+            f"得分相同时依次按：{'、'.join(TIE_BREAKS.get(t.value, t.value) for t in tie_breaks)}"
+            "。",
             s.note,
         ),
     ]
@@ -298,22 +305,24 @@ def candidates_section(lot: Lot, summary: Mapping[str, Any]) -> list[Flowable]:
         label = f"第{ordinal[n]}" if n < len(ordinal) else f"第 {n + 1} "
         out.append(
             para(
-                f"{label}中标候选人：{bidder_label(lot, bidder_id)}，最终得分 {dec(finals[bidder_id])} 分。",
+                f"{label}中标候选人：{bidder_label(lot, bidder_id)}，"
+                f"最终得分 {dec(finals[bidder_id])} 分。",
                 s.cell_bold,
             )
         )
     for group in ranking["unresolved_ties"]:
         out.append(
             para(
-                f"并列未决：{'、'.join(bidder_label(lot, b) for b in group)} 最终得分相同，且招标文件规定的排序规则不能区分，"
-                "名次并列。",
+                f"并列未决：{'、'.join(bidder_label(lot, b) for b in group)} 最终得分相同，"
+                "且招标文件规定的排序规则不能区分，名次并列。",
                 s.body,
             )
         )
     if ranking["cutoff_tie"]:
         out.append(
             para(
-                f"推荐名额处并列：{'、'.join(bidder_label(lot, b) for b in ranking['cutoff_tie'])} 并列且跨越推荐名额，"
+                f"推荐名额处并列：{'、'.join(bidder_label(lot, b) for b in ranking['cutoff_tie'])} "
+                "并列且跨越推荐名额，"
                 "本报告不在其中推荐，须由评标委员会或招标人按招标文件及有关规定另行确定。",
                 s.body,
             )
@@ -367,7 +376,8 @@ def rejected_section(
         if not outcome["rejected"]:
             continue
         why = [
-            f"初步评审“{item_name(lot, f['item_id'])}”不合格（{f['fail_votes']} 票不合格、{f['pass_votes']} 票合格）："
+            f"初步评审“{item_name(lot, f['item_id'])}”不合格（{f['fail_votes']} "
+            f"票不合格、{f['pass_votes']} 票合格）："
             + "；".join(f"{names(e)}：{r}" for e, r in f["reasons"])
             for f in outcome["failures"]
         ]

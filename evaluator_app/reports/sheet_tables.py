@@ -33,7 +33,8 @@ def item_cell(group: str, item: ScoredItem) -> Paragraph:
     s = styles()
     scale = "；".join(band_text(b) for b in item.bands) if item.bands else range_text(item)
     return Paragraph(
-        f'{escape(group)}：{escape(item.name)}<br/><font size="9" color="#444444">{escape(scale)}</font>',
+        f'{escape(group)}：{escape(item.name)}<br/><font size="9" '
+        f'color="#444444">{escape(scale)}</font>',
         s.cell,
     )
 

@@ -1,4 +1,5 @@
-"""The report's section on collusion and fraud warnings (围标串标预警) and the committee's decisions."""
+"""The report's section on collusion and fraud warnings (围标串标预警) and the committee's
+decisions."""
 
 from __future__ import annotations
 

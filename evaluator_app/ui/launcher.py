@@ -60,7 +60,9 @@ class Launcher(QMainWindow):
         title.setObjectName("title")
         intro = QLabel(
             self.tr(
-                "The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file is filled in, type the password shown."
+                "The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a "
+                "person to open the application as them; their certificate file is filled in, "
+                "type the password shown."
             )
         )
         intro.setWordWrap(True)

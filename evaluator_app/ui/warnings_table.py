@@ -31,7 +31,8 @@ class WarningsTable(QTableWidget):
         self.setRowCount(len(found))
         for r, warning in enumerate(found):
             passages = "；".join(
-                f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} p.{p['b']['page']}：{p['a']['text'][:40]}…"
+                f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} "
+                f"p.{p['b']['page']}：{p['a']['text'][:40]}…"
                 for p in warning.get("passages", [])[:2]
             )
             values = "；".join(

@@ -150,7 +150,8 @@ class _Refused(ValueError):
 
 def _no_float(text: str) -> Any:
     raise _Refused(
-        f'number {text[:40]} has a fraction or exponent: decimals are sent as strings, such as "12.5"'
+        f"number {text[:40]} has a fraction or exponent: decimals are sent as strings, such as "
+        '"12.5"'
     )
 
 

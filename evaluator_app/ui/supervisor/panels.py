@@ -1,4 +1,5 @@
-"""The supervisor console's read-only panels: a table of experts per venue, alerts, the event log."""
+"""The supervisor console's read-only panels: a table of experts per venue, alerts, the event
+log."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Fingerprints that should differ between independent bidders: PDF metadata, machine codes, upload address."""
+"""Fingerprints that should differ between independent bidders: PDF metadata, machine codes, upload
+address."""
 
 from __future__ import annotations
 

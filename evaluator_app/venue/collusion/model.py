@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 
-class WarningKind(str, enum.Enum):
+class WarningKind(enum.StrEnum):
     DOCUMENT_METADATA = "document_metadata"  # author, tool, times of the PDF
     MACHINE_CODE = "machine_code"  # MAC, disk serial or CPU id recorded by the authoring tool
     UPLOAD_ADDRESS = "upload_address"
@@ -29,7 +29,7 @@ class WarningKind(str, enum.Enum):
     IDENTICAL_UNIT_PRICES = "identical_unit_prices"  # bills of quantities
 
 
-class Strength(str, enum.Enum):
+class Strength(enum.StrEnum):
     WEAK = "weak"
     MODERATE = "moderate"
     STRONG = "strong"

@@ -89,7 +89,8 @@ def progression_warnings(prices: Mapping[str, Decimal], rule: CollusionRule) -> 
                     format(tol, "f"),
                     _q(_deviation(run)),
                 ),
-                summary=f"{len(bids)} bids in arithmetic progression, step about {step.quantize(Decimal('0.01'))}",
+                summary=f"{len(bids)} bids in arithmetic progression, step "
+                f"about {step.quantize(Decimal('0.01'))}",
                 values=_values(bids),
             )
         )
@@ -97,7 +98,8 @@ def progression_warnings(prices: Mapping[str, Decimal], rule: CollusionRule) -> 
 
 
 def cluster_warnings(prices: Mapping[str, Decimal], rule: CollusionRule) -> list[Warning]:
-    """Maximal sets of neighbouring bids whose spread (highest − lowest) / lowest is within the limit."""
+    """Maximal sets of neighbouring bids whose spread (highest − lowest) / lowest is within the
+    limit."""
     ordered = sorted(prices.items(), key=lambda bp: (bp[1], bp[0]))
     spread_limit, need = rule.prices_cluster_spread, rule.prices_cluster_min_bids
     warnings: list[Warning] = []
@@ -157,7 +159,7 @@ def ceiling_warnings(
                 _q(widest),
             ),
             summary=f"{len(near)} bids within {_q(widest * 100)} % below the ceiling {ceiling}",
-            values=_values(near) + (Value("", "ceiling_price", format(ceiling, "f")),),
+            values=(*_values(near), Value("", "ceiling_price", format(ceiling, "f"))),
         )
     ]
 
@@ -177,7 +179,8 @@ def unit_price_warnings(packages: Sequence[BidPackageInfo], rule: CollusionRule)
         for p in packages
         if p.bill_of_quantities
     }
-    # An item every bidder prices the same (provisional sums, 暂估价 fixed by the tender) is no evidence.
+    # An item every bidder prices the same (provisional sums, 暂估价 fixed by the tender) is no
+    # evidence.
     quoted: dict[str, set[Decimal]] = defaultdict(set)
     holders: dict[str, int] = defaultdict(int)
     for bill in bills.values():

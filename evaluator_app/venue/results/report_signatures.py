@@ -47,7 +47,7 @@ async def sign_report(
     base = await venue.store.tx(
         lambda tx: (load(tx, caller, session_id), tx.report_pdf(session_id))
     )
-    (session, members), latest = base
+    (session, _members), latest = base
     if session.paused_in is not None or session.phase != Phase.REPORT_SIGNING.value:
         raise Conflict(
             "the report is signed in the report-signing phase",
