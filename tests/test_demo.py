@@ -109,7 +109,7 @@ def test_launcher_opens_the_app_as_a_person_and_closes_it(qtbot, tmp_path):
         assert launcher.table.rowCount() == len(world.people)
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         launcher.buttons["expert-nca-1"].click()
-        child = launcher.children["expert-nca-1"]
+        child = launcher.apps["expert-nca-1"]
         time.sleep(4)
         assert child.poll() is None, "the application started as 刘洋 and keeps running"
         launcher.close()

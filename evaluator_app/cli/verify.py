@@ -12,7 +12,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # the command imports pki only when it runs
     from evaluator_app.pki.signature_verify import CertificateChecker
@@ -69,7 +69,9 @@ def build_checker(args: argparse.Namespace) -> CertificateChecker | None:
         from evaluator_app.pki.trust_list import load_trust_list
 
         tl = load_trust_list(args.trust_list, args.pinned)
-        mode = "hard-fail" if args.revocation == "require" else "soft-fail"
+        mode: Literal["hard-fail", "soft-fail"] = (
+            "hard-fail" if args.revocation == "require" else "soft-fail"
+        )
         return TrustListChecker(tl, crls=crls, mode=mode, fetch=args.online)
     if args.root:
         roots = [x509.load_pem_x509_certificate(p.read_bytes()) for p in args.root]

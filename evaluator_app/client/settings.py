@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
@@ -54,7 +55,9 @@ def load_settings(data_dir: Path) -> AppSettings:
     try:
         raw = json.loads(path.read_text("utf-8"))
         known = {f.name for f in dataclasses.fields(AppSettings)}
-        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in known}
+        values: dict[str, Any] = {
+            k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in known
+        }
         settings = AppSettings(**values)
     except (
         ValueError,

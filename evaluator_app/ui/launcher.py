@@ -53,7 +53,7 @@ class Launcher(QMainWindow):
     def __init__(self, world: DemoWorld, parent: QWidget | None = None):
         super().__init__(parent)
         self.world = world
-        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.apps: dict[str, subprocess.Popen[bytes]] = {}  # the apps it opened, by person
         self.setWindowTitle(self.tr("Remote bid evaluation: demo"))
         self.resize(980, 560)
         title = QLabel(self.tr("Demo: a cross-city evaluation on this computer"))
@@ -153,7 +153,7 @@ class Launcher(QMainWindow):
         self.resize(max(self.width(), wanted), max(self.height(), tall))
 
     def open_as(self, person: DemoPerson) -> None:
-        running = self.children.get(person.key)
+        running = self.apps.get(person.key)
         if running is not None and running.poll() is None:
             self.status.setText(
                 self.tr("{name}'s application is already open.").format(name=person.name)
@@ -161,7 +161,7 @@ class Launcher(QMainWindow):
             return
         QGuiApplication.clipboard().setText(person.password)
         env = dict(os.environ)
-        self.children[person.key] = subprocess.Popen(app_command(person.data_dir), env=env)
+        self.apps[person.key] = subprocess.Popen(app_command(person.data_dir), env=env)
         self.status.setText(
             self.tr("Opened the application as {name} (password copied to the clipboard).").format(
                 name=person.name
@@ -169,24 +169,24 @@ class Launcher(QMainWindow):
         )
 
     def _reap(self) -> None:
-        for key, child in list(self.children.items()):
+        for key, child in list(self.apps.items()):
             if child.poll() is not None:
-                del self.children[key]
+                del self.apps[key]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_children()
         super().closeEvent(event)
 
     def stop_children(self) -> None:
-        for child in self.children.values():
+        for child in self.apps.values():
             if child.poll() is None:
                 child.terminate()
-        for child in self.children.values():
+        for child in self.apps.values():
             try:
                 child.wait(10)
             except subprocess.TimeoutExpired:
                 child.kill()
-        self.children.clear()
+        self.apps.clear()
 
 
 def run_launcher(world: DemoWorld) -> int:
