@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the libraries themselves are loaded on first use (see clien
 
     from evaluator_app.pki.credentials import Signer, TokenInfo
     from evaluator_app.pki.credentials.skf import SkfKeyInfo
+    from evaluator_app.pki.sm2_mechanisms import Sm2Mechanisms
     from evaluator_app.pki.trust_list import TrustList
     from evaluator_app.pki.validation import RevocationPolicy
 
@@ -145,13 +146,19 @@ async def open_p12(path: Path, password: str) -> Signer:
 
 
 async def open_usb_key(
-    module_path: str, pin: str, token_label: str | None = None, slot: int | None = None
+    module_path: str,
+    pin: str,
+    token_label: str | None = None,
+    slot: int | None = None,
+    sm2_mechanisms: Sm2Mechanisms | None = None,
 ) -> Signer:
     import asyncio  # not at import time: the login window paints before the loop machinery loads
+    from functools import partial
 
     from evaluator_app.pki.credentials import open_token
 
-    return await asyncio.to_thread(_serialised, open_token, module_path, pin, token_label, slot)
+    work = partial(open_token, sm2_mechanisms=sm2_mechanisms)
+    return await asyncio.to_thread(_serialised, work, module_path, pin, token_label, slot)
 
 
 async def find_skf_keys(library: str) -> list[SkfKeyInfo]:
@@ -196,6 +203,7 @@ class CredentialRef:
     slot: int | None = None
     application: str | None = None  # SKF: device → application → container
     container: str | None = None
+    sm2_mechanisms: Sm2Mechanisms | None = None  # PKCS#11: the vendor's SM2 codes
 
     @property
     def usb_key(self) -> bool:
@@ -204,7 +212,9 @@ class CredentialRef:
 
     async def open(self, secret: str) -> Signer:
         if self.kind == "pkcs11":
-            return await open_usb_key(self.path, secret, self.token_label, self.slot)
+            return await open_usb_key(
+                self.path, secret, self.token_label, self.slot, self.sm2_mechanisms
+            )
         if self.kind == "skf":
             return await open_skf_key(
                 self.path, secret, self.token_label, self.application, self.container

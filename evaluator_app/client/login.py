@@ -113,8 +113,20 @@ class LoginService:
         return await CredentialRef("pkcs12", str(path)).open(password)
 
     async def open_token(self, pin: str, token_label: str | None, slot: int | None) -> Signer:
-        return await CredentialRef("pkcs11", self.settings.pkcs11_module, token_label, slot).open(
-            pin
+        return await self.token_credential(token_label, slot).open(pin)
+
+    def token_credential(self, token_label: str | None, slot: int | None) -> CredentialRef:
+        """A PKCS#11 USB key, with the vendor's SM2 mechanism codes from the settings."""
+        from evaluator_app.pki.sm2_mechanisms import Sm2Mechanisms
+
+        try:
+            sm2 = Sm2Mechanisms.from_settings(
+                self.settings.pkcs11_sm2_sign_digest, self.settings.pkcs11_sm2_sign_message
+            )
+        except PkiError as exc:
+            raise SetupIncomplete(exc.message_en, exc.message_zh) from exc
+        return CredentialRef(
+            "pkcs11", self.settings.pkcs11_module, token_label, slot, sm2_mechanisms=sm2
         )
 
     def venue_url(self) -> str:

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evaluator_app.pki.errors import PkiError
+from evaluator_app.pki.sm2_mechanisms import parse_code
+
 logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 LANGUAGES = ("zh_CN", "en")
@@ -34,6 +37,9 @@ class AppSettings:
     ca_roots: tuple[str, ...] = ()  # PEM files trusted for the venues' TLS certificates
     pkcs11_module: str = ""  # the USB key's PKCS#11 library, remembered
     skf_library: str = ""  # the 国密 USB key's SKF library (GM/T 0016), remembered
+    # SM2 on a PKCS#11 module: the vendor's mechanism codes, e.g. "0x80008104" (docs/guomi.md)
+    pkcs11_sm2_sign_digest: str = ""  # signs e = SM3(Z ‖ M) computed here (preferred)
+    pkcs11_sm2_sign_message: str = ""  # hashes inside the module (default signer ID only)
     last_p12: str = ""
     offline_revocation: bool = False  # soft-fail when the CA's CRL/OCSP is unreachable
     tsa_url: str = ""  # RFC 3161 timestamp authority: signatures become CAdES-B-T / PAdES-B-T
@@ -72,7 +78,19 @@ def load_settings(data_dir: Path) -> AppSettings:
         settings = dataclasses.replace(settings, cache_cipher="aes-256-gcm")
     if settings.text_scale not in TEXT_SCALES:
         settings = dataclasses.replace(settings, text_scale=100)
+    for name in ("pkcs11_sm2_sign_digest", "pkcs11_sm2_sign_message"):
+        try:
+            parse_code(getattr(settings, name))
+        except PkiError as exc:
+            logger.warning("%s in %s: %s; not used", name, path, exc.message_en)
+            settings = dataclasses.replace(settings, **{name: ""})
     return settings
+
+
+def check_settings(settings: AppSettings) -> None:
+    """Raises PkiError (in words) for a value the app cannot use; the dialog shows it."""
+    parse_code(settings.pkcs11_sm2_sign_digest)
+    parse_code(settings.pkcs11_sm2_sign_message)
 
 
 def save_settings(data_dir: Path, settings: AppSettings) -> None:

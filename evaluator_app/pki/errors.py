@@ -76,3 +76,8 @@ class TokenNotFoundError(CredentialError):
 
 class TokenRemovedError(CredentialError):
     """The token went away (unplugged, session closed) or stopped answering in time."""
+
+
+class MechanismUnsupportedError(CredentialError):
+    """The token cannot sign this key's algorithm with what is configured (an SM2 key on a
+    PKCS#11 module without a vendor mechanism code, or a code the module does not offer)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -259,8 +260,6 @@ class LoginPage(QWidget):
             return
         if not self.use_token.isChecked() or not self.module_edit.text().strip():
             return
-        from dataclasses import replace
-
         self.service.settings = replace(
             self.service.settings, pkcs11_module=self.module_edit.text().strip()
         )
@@ -363,11 +362,11 @@ class LoginPage(QWidget):
                 credential = self.skf.credential()
             elif self.use_token.isChecked():
                 token = self._current_token()
-                credential = CredentialRef(
-                    "pkcs11",
-                    self.module_edit.text().strip(),
-                    token.label if token else None,
-                    token.slot if token else None,
+                credential = replace(
+                    self.service.token_credential(
+                        token.label if token else None, token.slot if token else None
+                    ),
+                    path=self.module_edit.text().strip(),
                 )
             else:
                 credential = CredentialRef("pkcs12", self.file_edit.text().strip())

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator_app.client.settings import TEXT_SCALES, AppSettings
+from evaluator_app.client.explain import explain
+from evaluator_app.client.settings import TEXT_SCALES, AppSettings, check_settings
+from evaluator_app.pki.errors import PkiError
 
 
 class SettingsDialog(QDialog):
@@ -41,6 +43,12 @@ class SettingsDialog(QDialog):
             self.text_size.addItem(f"{scale} %", scale)
         self.text_size.setCurrentIndex(max(0, self.text_size.findData(settings.text_scale)))
         self.skf_library = QLineEdit(settings.skf_library)
+        self.sm2_digest = QLineEdit(settings.pkcs11_sm2_sign_digest)
+        self.sm2_message = QLineEdit(settings.pkcs11_sm2_sign_message)
+        for edit in (self.sm2_digest, self.sm2_message):
+            edit.setPlaceholderText(
+                self.tr("vendor code, e.g. 0x80008104 (table in docs/guomi.md)")
+            )
         form = QFormLayout()
         form.addRow(self.tr("Language:"), self.language)
         form.addRow(self.tr("Text size:"), self.text_size)
@@ -56,6 +64,11 @@ class SettingsDialog(QDialog):
         )
         form.addRow(self.tr("USB key driver (PKCS#11 module):"), self.pkcs11)
         form.addRow(self.tr("SM2 USB key driver (SKF library):"), self.skf_library)
+        form.addRow(self.tr("PKCS#11 SM2 mechanism, signs the SM3 digest:"), self.sm2_digest)
+        form.addRow(self.tr("PKCS#11 SM2 mechanism, hashes in the key:"), self.sm2_message)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
         note = QLabel(
             self.tr("A change of language takes effect when the application starts again.")
         )
@@ -68,7 +81,17 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Saved only when every value can be used; otherwise say which and why."""
+        try:
+            check_settings(self.result_settings())
+        except PkiError as exc:
+            self.error.setText(explain(exc).text(self.original.language))
+            return
+        super().accept()
 
     def result_settings(self) -> AppSettings:
         return replace(
@@ -85,4 +108,6 @@ class SettingsDialog(QDialog):
             pkcs11_module=self.pkcs11.text().strip(),
             text_scale=int(self.text_size.currentData()),
             skf_library=self.skf_library.text().strip(),
+            pkcs11_sm2_sign_digest=self.sm2_digest.text().strip(),
+            pkcs11_sm2_sign_message=self.sm2_message.text().strip(),
         )

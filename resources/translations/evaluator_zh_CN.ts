@@ -1552,6 +1552,10 @@
         <translation>设置</translation>
     </message>
     <message>
+        <source>vendor code, e.g. 0x80008104 (table in docs/guomi.md)</source>
+        <translation>厂商机制代码，例如 0x80008104（对照表见 docs/guomi.md）</translation>
+    </message>
+    <message>
         <source>Language:</source>
         <translation>界面语言：</translation>
     </message>
@@ -1590,6 +1594,14 @@
     <message>
         <source>SM2 USB key driver (SKF library):</source>
         <translation>国密 USB Key 驱动（SKF 接口库）：</translation>
+    </message>
+    <message>
+        <source>PKCS#11 SM2 mechanism, signs the SM3 digest:</source>
+        <translation>PKCS#11 SM2 机制（签名 SM3 杂凑值）：</translation>
+    </message>
+    <message>
+        <source>PKCS#11 SM2 mechanism, hashes in the key:</source>
+        <translation>PKCS#11 SM2 机制（在 USB Key 内计算杂凑）：</translation>
     </message>
     <message>
         <source>A change of language takes effect when the application starts again.</source>
