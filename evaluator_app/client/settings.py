@@ -78,12 +78,16 @@ def load_settings(data_dir: Path) -> AppSettings:
         settings = dataclasses.replace(settings, cache_cipher="aes-256-gcm")
     if settings.text_scale not in TEXT_SCALES:
         settings = dataclasses.replace(settings, text_scale=100)
-    for name in ("pkcs11_sm2_sign_digest", "pkcs11_sm2_sign_message"):
-        try:
-            parse_code(getattr(settings, name))
-        except PkiError as exc:
-            logger.warning("%s in %s: %s; not used", name, path, exc.message_en)
-            settings = dataclasses.replace(settings, **{name: ""})
+    try:
+        parse_code(settings.pkcs11_sm2_sign_digest)
+    except PkiError as exc:
+        logger.warning("pkcs11_sm2_sign_digest in %s: %s; not used", path, exc.message_en)
+        settings = dataclasses.replace(settings, pkcs11_sm2_sign_digest="")
+    try:
+        parse_code(settings.pkcs11_sm2_sign_message)
+    except PkiError as exc:
+        logger.warning("pkcs11_sm2_sign_message in %s: %s; not used", path, exc.message_en)
+        settings = dataclasses.replace(settings, pkcs11_sm2_sign_message="")
     return settings
 
 
