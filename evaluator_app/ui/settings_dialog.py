@@ -43,12 +43,24 @@ class SettingsDialog(QDialog):
             self.text_size.addItem(f"{scale} %", scale)
         self.text_size.setCurrentIndex(max(0, self.text_size.findData(settings.text_scale)))
         self.skf_library = QLineEdit(settings.skf_library)
+        self.cache_cipher = QComboBox()
+        self.cache_cipher.addItem("AES-256-GCM", "aes-256-gcm")
+        self.cache_cipher.addItem(self.tr("SM4-GCM (national algorithm)"), "sm4-gcm")
+        self.cache_cipher.setCurrentIndex(max(0, self.cache_cipher.findData(settings.cache_cipher)))
+        cipher_note = QLabel(
+            self.tr(
+                "How bid documents are encrypted while they are kept on this computer during a "
+                "session. SM4-GCM is the national (国密) cipher, for sites whose 密评 "
+                "(GB/T 39786) assessment asks for national algorithms throughout; AES-256-GCM "
+                "otherwise. A change applies to the next session opened."
+            )
+        )
+        cipher_note.setObjectName("hint")
+        cipher_note.setWordWrap(True)
         self.sm2_digest = QLineEdit(settings.pkcs11_sm2_sign_digest)
         self.sm2_message = QLineEdit(settings.pkcs11_sm2_sign_message)
         for edit in (self.sm2_digest, self.sm2_message):
-            edit.setPlaceholderText(
-                self.tr("vendor code, e.g. 0x80008104 (table in docs/guomi.md)")
-            )
+            edit.setPlaceholderText(self.tr("e.g. 0x80008104 (see docs/guomi.md)"))
         form = QFormLayout()
         form.addRow(self.tr("Language:"), self.language)
         form.addRow(self.tr("Text size:"), self.text_size)
@@ -66,6 +78,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("SM2 USB key driver (SKF library):"), self.skf_library)
         form.addRow(self.tr("PKCS#11 SM2 mechanism, signs the SM3 digest:"), self.sm2_digest)
         form.addRow(self.tr("PKCS#11 SM2 mechanism, hashes in the key:"), self.sm2_message)
+        form.addRow(self.tr("Document cache cipher:"), self.cache_cipher)
+        form.addRow("", cipher_note)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -110,4 +124,5 @@ class SettingsDialog(QDialog):
             skf_library=self.skf_library.text().strip(),
             pkcs11_sm2_sign_digest=self.sm2_digest.text().strip(),
             pkcs11_sm2_sign_message=self.sm2_message.text().strip(),
+            cache_cipher=str(self.cache_cipher.currentData()),
         )

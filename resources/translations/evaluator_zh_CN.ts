@@ -1552,8 +1552,16 @@
         <translation>设置</translation>
     </message>
     <message>
-        <source>vendor code, e.g. 0x80008104 (table in docs/guomi.md)</source>
-        <translation>厂商机制代码，例如 0x80008104（对照表见 docs/guomi.md）</translation>
+        <source>SM4-GCM (national algorithm)</source>
+        <translation>SM4-GCM（国密）</translation>
+    </message>
+    <message>
+        <source>How bid documents are encrypted while they are kept on this computer during a session. SM4-GCM is the national (国密) cipher, for sites whose 密评 (GB/T 39786) assessment asks for national algorithms throughout; AES-256-GCM otherwise. A change applies to the next session opened.</source>
+        <translation>评标期间投标文件在本机缓存时的加密方式。SM4-GCM 为国密算法，适用于密评（GB/T 39786）要求全程使用国密算法的场地；其他情况用 AES-256-GCM。更改后，下次打开的评标会话生效。</translation>
+    </message>
+    <message>
+        <source>e.g. 0x80008104 (see docs/guomi.md)</source>
+        <translation>例如 0x80008104（见 docs/guomi.md）</translation>
     </message>
     <message>
         <source>Language:</source>
@@ -1602,6 +1610,10 @@
     <message>
         <source>PKCS#11 SM2 mechanism, hashes in the key:</source>
         <translation>PKCS#11 SM2 机制（在 USB Key 内计算杂凑）：</translation>
+    </message>
+    <message>
+        <source>Document cache cipher:</source>
+        <translation>文档缓存加密算法：</translation>
     </message>
     <message>
         <source>A change of language takes effect when the application starts again.</source>

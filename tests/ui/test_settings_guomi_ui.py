@@ -1,5 +1,6 @@
-"""The settings dialog's 国密 rows: the SKF library and the PKCS#11 SM2 mechanism codes are saved;
-a code that cannot be one is refused in words and the dialog stays open."""
+"""The settings dialog's 国密 rows: the SKF library, the PKCS#11 SM2 mechanism codes and the
+document cache cipher are saved; a code that cannot be one is refused in words and the dialog
+stays open."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from evaluator_app.client.settings import AppSettings
+from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.settings_dialog import SettingsDialog
 
 
@@ -27,6 +29,9 @@ def _type(widget, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sm2_settings_are_saved_and_a_bad_code_is_refused(qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    install_language(QApplication.instance(), "zh_CN")
     dialog = SettingsDialog(AppSettings(language="zh_CN"))
     qtbot.addWidget(dialog)
     dialog.show()
@@ -44,3 +49,28 @@ def test_sm2_settings_are_saved_and_a_bad_code_is_refused(qtbot):  # type: ignor
         "0x80008104",
         "",
     )
+
+
+def test_the_cache_cipher_is_offered_with_what_it_means(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from evaluator_app.client.settings import load_settings, save_settings
+
+    install_language(QApplication.instance(), "zh_CN")
+    dialog = SettingsDialog(AppSettings(language="zh_CN"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    combo = dialog.cache_cipher
+    assert combo.isVisible() and combo.currentText() == "AES-256-GCM"
+    notes = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert any("SM4-GCM 为国密算法" in text and "密评" in text for text in notes), notes
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == "SM4-GCM（国密）"
+    _save(dialog)
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    save_settings(tmp_path, dialog.result_settings())
+    assert load_settings(tmp_path).cache_cipher == "sm4-gcm"
+    again = SettingsDialog(load_settings(tmp_path))
+    qtbot.addWidget(again)
+    assert again.cache_cipher.currentData() == "sm4-gcm"  # shown as saved
