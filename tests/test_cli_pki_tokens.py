@@ -19,13 +19,16 @@ def test_token_import_then_list(tmp_path):
     demo = create_demo_pki(tmp_path / "pki")
     (tmp_path / "pin").write_text("135790\n", "utf-8")
     env = {k: v for k, v in os.environ.items() if k != "SOFTHSM2_CONF"}
-    run = lambda *a: subprocess.run(
-        [sys.executable, "-m", "evaluator_app", "pki", *a],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "evaluator_app", "pki", *a],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
     imported = run(
         "token-import",
         "--dir",

@@ -1,4 +1,4 @@
-"""installer/: the files a build needs are well-formed, and (opt-in) the Linux bundle builds and works.
+"""installer/: the files a build needs are well-formed; (opt-in) the Linux bundle builds and works.
 
 The quick tests run everywhere. The bundle test runs installer/build.sh (PyInstaller, then the
 smoke checks from the bundle: --version, plan, pki demo, a venue over HTTPS, the app offscreen and

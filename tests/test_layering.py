@@ -57,7 +57,8 @@ def test_importing_core_and_services_loads_no_qt():
         "for m in pkgutil.walk_packages(evaluator_app.__path__, 'evaluator_app.'):\n"
         "    if not m.name.startswith(('evaluator_app.ui', 'evaluator_app.__main__')):\n"
         "        importlib.import_module(m.name)\n"
-        "print(sorted(n for n in sys.modules if n.split('.')[0] in {'PySide6', 'qasync', 'shiboken6'}))\n"
+        "qt = {'PySide6', 'qasync', 'shiboken6'}\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in qt))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

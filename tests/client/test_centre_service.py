@@ -1,4 +1,4 @@
-"""The centre's rules without Qt or a venue: plan check, documents, conflicts, results, statistics."""
+"""The centre's rules without Qt or a venue: plan check, documents, conflicts, results, stats."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The supervisor console's state without Qt: tables, alerts and acknowledgements, the log, actions."""
+"""The supervisor console's state without Qt: tables, alerts acknowledged, log, actions."""
 
 from __future__ import annotations
 

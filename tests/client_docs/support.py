@@ -1,4 +1,4 @@
-"""Documents for the client tests: real PDFs, a session carrying them, a signed manifest, a proxy."""
+"""Documents for the client tests: real PDFs, their session, a signed manifest, a proxy."""
 
 from __future__ import annotations
 
@@ -115,7 +115,8 @@ class CuttingProxy:
     """A loopback TCP proxy (TLS passes through untouched) that can cut a connection.
 
     ``cut_after``: close each connection once this many server->client bytes have been passed
-    (None: never), for the first ``cut_connections`` connections. ``down`` counts the server->client bytes passed, across connections.
+    (None: never), for the first ``cut_connections`` connections. ``down`` counts the
+    server->client bytes passed, across connections.
     """
 
     def __init__(

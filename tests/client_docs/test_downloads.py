@@ -1,4 +1,4 @@
-"""Downloads from a real venue over TLS: verified, encrypted at rest, resumable, corruption refused."""
+"""Downloads from a real venue over TLS: verified, encrypted at rest, resumable, damage refused."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ FAST = RetryPolicy(attempts=4, first_delay=0.05, max_delay=0.2, read_timeout=10)
 
 
 def via(docs: DocSession, proxy: CuttingProxy) -> VenueClient:
-    """The expert's session, but through the proxy (TLS is end to end: the proxy sees ciphertext)."""
+    """The expert's session, through the proxy (TLS is end to end: the proxy sees ciphertext)."""
     client = docs.h.new_client("ws-expert-sd-1")
     client.base_url, client.token = f"https://127.0.0.1:{proxy.port}", docs.expert.token
     return client

@@ -198,7 +198,7 @@ def render(pages: list[str], meta: Meta) -> bytes:
 def clean_set(
     bidders: int, pages: int, seed: int, chars: int = 600, with_pdf: bool = True
 ) -> list[Bid]:
-    """Independent bidders: own vocabulary draws, tools, authors, times hours apart, own machines."""
+    """Independent bidders: own vocabulary draws, tools, authors, machines; times hours apart."""
     rng = random.Random(seed)
     tools = [
         ("Microsoft Word 2016", "Microsoft: Print To PDF"),
@@ -240,7 +240,8 @@ def clean_set(
             )
             for k in range(30)
         )
-        # clean prices: spread over 20 %, irregular steps (one in 2000 chance per triple of an even ladder)
+        # clean prices: spread over 20 %, irregular steps (one chance in 2000 per triple of an
+        # even ladder)
         price = (
             Decimal(30_000_000) + Decimal(ladder[i]) * Decimal(3000) + Decimal(brng.randint(0, 99))
         )

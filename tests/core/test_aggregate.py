@@ -49,7 +49,10 @@ def test_totals_and_technical_subtotal():
 
 
 def seven_sheets(technical_scores):
-    return [uniform_sheet(e, "A", {"t": t, "c": 0}) for e, t in zip(SEVEN, technical_scores)]
+    return [
+        uniform_sheet(e, "A", {"t": t, "c": 0})
+        for e, t in zip(SEVEN, technical_scores, strict=False)
+    ]
 
 
 def test_trimmed_mean_with_seven_experts():
@@ -124,7 +127,7 @@ def test_repeating_mean_kept_unrounded_for_audit():
 def test_missing_score_is_named():
     lot, prices = setup(prices={"A": "100", "B": "90"})
     sheets = [sheet("e1", {("A", "t"): 40, ("A", "c"): 15, ("B", "t"): 35})]
-    with pytest.raises(AggregationError, match="expert 'e1'.*B/c"):
+    with pytest.raises(AggregationError, match=r"expert 'e1'.*B/c"):
         aggregate(lot, sheets, prices, ["A", "B"])
 
 
@@ -140,14 +143,14 @@ def test_missing_score_is_named():
 def test_unknown_or_duplicate_scores_are_refused(extra, words):
     lot, prices = setup(prices={"A": "100", "B": "90", "C": "80"})
     good = uniform_sheet("e1", "AB", {"t": 40, "c": 10})
-    bad = ScoreSheetData("e1", good.scores + (extra,))
+    bad = ScoreSheetData("e1", (*good.scores, extra))
     with pytest.raises(AggregationError, match=words):
         aggregate(lot, [bad], prices, ["A", "B"])  # C was rejected at the gates
 
 
 def test_invalid_score_is_refused():
     lot, prices = setup()
-    with pytest.raises(AggregationError, match="'e1'.*'t'.*out of range"):
+    with pytest.raises(AggregationError, match=r"'e1'.*'t'.*out of range"):
         aggregate(lot, [uniform_sheet("e1", "A", {"t": 71, "c": 10})], prices, ["A"])
 
 
@@ -161,11 +164,11 @@ def test_two_sheets_from_one_expert_and_no_sheet():
 
 
 def test_price_results_must_match_plan_and_bidders():
-    lot, prices = setup()
+    lot, _prices = setup()
     good = [uniform_sheet("e1", "A", {"t": 40, "c": 10})]
     with pytest.raises(AggregationError, match="price results"):
         aggregate(lot, good, (), ["A"])
-    other_lot, other_prices = setup(prices={"B": "100"})
+    _other_lot, other_prices = setup(prices={"B": "100"})
     with pytest.raises(AggregationError, match="valid bidders not in lot"):
         aggregate(lot, good, other_prices, ["B"])
 

@@ -12,7 +12,7 @@ from tests.core.builders import all_pass, make_lot, make_plan, price_item
 
 GATES = ("licence", "bond")
 FIVE = ("e1", "e2", "e3", "e4", "e5")
-SEVEN = FIVE + ("e6", "e7")
+SEVEN = (*FIVE, "e6", "e7")
 
 
 def lot_of(prices=None, ceiling=None):
@@ -96,7 +96,7 @@ def test_fail_without_reason_is_refused(reason):
     with pytest.raises(GateError, match="without a reason"):
         check_vote(GateVote("e1", "A", "bond", False, reason))
     votes = votes_with_fails(FIVE, "ABC", {("e1", "A", "bond"): reason})
-    with pytest.raises(GateError, match="'e1'.*'A'.*'bond'"):
+    with pytest.raises(GateError, match=r"'e1'.*'A'.*'bond'"):
         decide_gates(lot_of(), FIVE, votes)
 
 
@@ -110,7 +110,7 @@ def test_missing_votes_are_named():
 
 
 def test_duplicate_vote_is_refused():
-    votes = all_pass(FIVE, "ABC", GATES) + [GateVote("e2", "A", "bond", True)]
+    votes = [*all_pass(FIVE, "ABC", GATES), GateVote("e2", "A", "bond", True)]
     with pytest.raises(GateError, match="duplicate vote by 'e2'"):
         decide_gates(lot_of(), FIVE, votes)
 
@@ -125,7 +125,7 @@ def test_duplicate_vote_is_refused():
 )
 def test_stray_votes_are_refused(stray, words):
     with pytest.raises(GateError, match=words):
-        decide_gates(lot_of(), FIVE, all_pass(FIVE, "ABC", GATES) + [stray])
+        decide_gates(lot_of(), FIVE, [*all_pass(FIVE, "ABC", GATES), stray])
 
 
 def test_committee_must_be_non_empty_and_distinct():

@@ -202,7 +202,7 @@ def test_deviation_flags_match_exact_rule(case):
 @given(evaluations())
 def test_ranking_is_consistent_with_finals(case):
     lot, sheets = case
-    _prices, totals, ranking, _flags = run(lot, sheets)
+    _prices, _totals, ranking, _flags = run(lot, sheets)
     positions = [e.position for e in ranking.entries]
     assert positions == sorted(positions) and positions[0] == 1
     finals = [e.final for e in ranking.entries]

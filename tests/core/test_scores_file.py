@@ -33,7 +33,8 @@ def test_bundled_example_result(project):
     assert result.gates.valid_bidder_ids == ("B1", "B2", "B3")
     assert [o.bidder_id for o in result.gates.rejected] == ["B4", "B5"]
     assert result.gates.outcome("B4").failures[0].fail_votes == 3
-    # Benchmark: (36218450 + 35876200 + 37102980.50) / 3 = 36399210.1666…; × 0.98 = 35671225.963… → 35671225.96
+    # Benchmark: (36218450 + 35876200 + 37102980.50) / 3 = 36399210.1666…;
+    # × 0.98 = 35671225.963… → 35671225.96
     price = result.price_results[0]
     assert price.benchmark == Decimal("35671225.96")
     # B2: |35876200 − 35671225.96| / 35671225.96 × 100 = 0.5746 %; 40 − 0.5746 × 1 (above) = 39.43

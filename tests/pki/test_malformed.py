@@ -37,7 +37,8 @@ def _der(cert: x509.Certificate) -> bytes:
 
 
 def duplicated_extension(demo_pki: DemoPki, *, self_signed: bool) -> bytes:
-    """expert-nca-1's certificate (an ECDSA CA) with its key usage twice, signed by itself or by its CA."""
+    """expert-nca-1's certificate (an ECDSA CA's) with its key usage twice, signed by itself or
+    by its CA."""
     person = demo_pki.person("expert-nca-1")
     tbs = asn1_x509.Certificate.load(_der(person.load_cert()))["tbs_certificate"]
     mutate = dict(structural(b""))["duplicate key usage"]

@@ -1,9 +1,10 @@
 """Revocation counts for every certificate of the path (issue 12, item 3).
 
 The findings: a root CRL that revokes an issuing CA (SDCA's then; NCA's here, an ECDSA CA that
-openssl can check), given with ``--crl``, still gave VALID for its expert where ``openssl verify -crl_check_all`` says "certificate revoked";
-supplied revocation data was ignored for a certificate that names no CRL or OCSP location;
-the demo's CA certificates carried no CRL pointers.
+openssl can check), given with ``--crl``, still gave VALID for its expert where
+``openssl verify -crl_check_all`` says "certificate revoked"; supplied revocation data was
+ignored for a certificate that names no CRL or OCSP location; the demo's CA certificates carried
+no CRL pointers.
 """
 
 from __future__ import annotations

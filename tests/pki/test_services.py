@@ -47,10 +47,9 @@ def test_ocsp_good_and_revoked(
 async def test_crl_served_and_revoked_detected(
     demo_pki: DemoPki, trust_list: TrustList, pki_services: ServicesThread
 ) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(demo_pki.ca("nca").crl_url) as resp:
-            assert resp.status == 200
-            crl = x509.load_der_x509_crl(await resp.read())
+    async with aiohttp.ClientSession() as session, session.get(demo_pki.ca("nca").crl_url) as resp:
+        assert resp.status == 200
+        crl = x509.load_der_x509_crl(await resp.read())
     person = demo_pki.person("expert-revoked")
     assert (
         crl.get_revoked_certificate_by_serial_number(person.load_cert().serial_number) is not None

@@ -49,7 +49,7 @@ def test_each_member_signs_their_own_field_and_earlier_signatures_stay_valid(
 ):
     revisions, certificates = in_turn
     assert {member_field(e) for e in ex.committee.experts} <= empty_fields(report_pdf)
-    for earlier, later in zip([report_pdf, *revisions], revisions):
+    for earlier, later in zip([report_pdf, *revisions], revisions, strict=False):
         assert later.startswith(earlier)  # incremental: nothing signed before is rewritten
     final = revisions[-1]
     verdicts = pades.verify_pdf(final, checker)
@@ -60,7 +60,7 @@ def test_each_member_signs_their_own_field_and_earlier_signatures_stay_valid(
     assert member_field("E4") in empty_fields(final)  # not signed yet: still empty
     # the printed signature page: every signer's evidence, the earlier ones still there
     page = _last_page_text(final, tmp_path)
-    for verdict, (person_id, key) in zip(verdicts, SIGNERS.items()):
+    for verdict, (person_id, key) in zip(verdicts, SIGNERS.items(), strict=False):
         certificate = certificates[person_id]
         assert f"{key}（电子签名）" in page
         assert "CA：TestRootCA" in page

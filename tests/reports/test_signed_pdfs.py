@@ -65,7 +65,9 @@ def test_three_members_in_turn_keep_every_signature_valid(
     report_pdf, report_signed_in_turn, checker
 ):
     final = report_signed_in_turn[-1]
-    for earlier, later in zip([report_pdf, *report_signed_in_turn], report_signed_in_turn):
+    for earlier, later in zip(
+        [report_pdf, *report_signed_in_turn], report_signed_in_turn, strict=False
+    ):
         assert later.startswith(earlier)
     verdicts = pades.verify_pdf(final, checker)
     assert [v.field_name for v in verdicts] == ["Signature1", "Signature2", "Signature3"]

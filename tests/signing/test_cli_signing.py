@@ -78,8 +78,8 @@ def test_cli_report_signed_in_turn(demo, tmp_path, capsys):
     assert _sign_p12(d, "expert-nca-1", tmp_path, report, "--out", str(report)) == 0
     capsys.readouterr()
     assert main(["verify", *_trust(d), str(report)]) == 0
-    lines = [l for l in capsys.readouterr().out.splitlines() if "VALID" in l]
-    assert len(lines) == 2 and all(l.split(": ", 1)[1].startswith("VALID") for l in lines)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "VALID" in line]
+    assert len(lines) == 2 and all(line.split(": ", 1)[1].startswith("VALID") for line in lines)
 
 
 def test_cli_default_pdf_output_name(demo, tmp_path):

@@ -114,9 +114,11 @@ def test_hung_token_times_out(token):
 
 
 def test_second_login_on_same_token_is_refused(token):
-    with open_token(token.module, PIN, token_label=token.label):
-        with pytest.raises(CredentialError, match="already open"):
-            open_token(token.module, "wrong-pin", token_label=token.label)
+    with (
+        open_token(token.module, PIN, token_label=token.label),
+        pytest.raises(CredentialError, match="already open"),
+    ):
+        open_token(token.module, "wrong-pin", token_label=token.label)
 
 
 def test_final_try_flag_becomes_hint(token):

@@ -55,9 +55,11 @@ async def closed_within(reader: asyncio.StreamReader, bound: float = BOUND) -> t
 
 async def health(h: VenueHarness) -> float:
     start = time.monotonic()
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{h.base_url}/api/v1/health", ssl=h.client_ssl) as response:
-            assert response.status == 200
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{h.base_url}/api/v1/health", ssl=h.client_ssl) as response,
+    ):
+        assert response.status == 200
     return time.monotonic() - start
 
 
@@ -110,7 +112,10 @@ async def test_half_a_json_body_is_a_408_then_closed(quick: VenueHarness) -> Non
     )
     try:
         body = b'{"statement": "AAAA", "signa'
-        head = f"POST /api/v1/login HTTP/1.1\r\nHost: venue\r\nContent-Type: application/json\r\nContent-Length: {len(body) + 50}\r\n\r\n"
+        head = (
+            "POST /api/v1/login HTTP/1.1\r\nHost: venue\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body) + 50}\r\n\r\n"
+        )
         writer.write(head.encode() + body)
         await writer.drain()
         took, received = await closed_within(reader)

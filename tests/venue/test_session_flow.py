@@ -160,7 +160,8 @@ async def test_whole_session(harness):
     assert report.ok, [c for c in report.checks if not c.ok]
     names = [c.name for c in report.checks]
     assert {"manifest signature", "files", "trust list", "audit chain", "results"} <= set(names)
-    # 6 declarations (one recusal, one substitute), 5 leader votes, 5 gate votes, 6 sheets (one returned)
+    # 6 declarations (one recusal, one substitute), 5 leader votes, 5 gate votes,
+    # 6 sheets (one returned)
     assert sum(1 for n in names if n.startswith("artefacts/")) == 22
     result_line = next(c for c in report.checks if c.name == "results")
     assert "1.B2" in result_line.detail

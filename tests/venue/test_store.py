@@ -105,7 +105,8 @@ def test_rewritten_tail_is_caught_by_the_checkpoint(tmp_path):
             tx.append_audit(AT, "E1", "x", None, {"n": n})
         seq, digest = tx.last_audit()
         tx.add_checkpoint(Checkpoint(seq, checkpoint_content("jinan", seq, digest, AT), b"sig", AT))
-    # a forger deletes the last entry and re-appends a consistent one: hashes chain, checkpoint does not
+    # a forger deletes the last entry and re-appends a consistent one: hashes chain, the
+    # checkpoint does not
     store.conn.execute("DELETE FROM checkpoints")
     store.conn.execute("DELETE FROM audit WHERE seq = 4")
     with store.transaction() as tx:
@@ -168,7 +169,8 @@ def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path, monkey
     old = SqliteStore(tmp_path / "venue.db")
     with old.transaction() as tx:  # the columns schema 1 had
         tx.conn.execute(
-            "INSERT INTO sessions VALUES ('S1', 't', '{}', 'lot-1', 'jinan', 'preparing', NULL, NULL, NULL, ?, ?, 'c')",
+            "INSERT INTO sessions VALUES "
+            "('S1', 't', '{}', 'lot-1', 'jinan', 'preparing', NULL, NULL, NULL, ?, ?, 'c')",
             (AT, AT),
         )
     assert old.schema_version == 1

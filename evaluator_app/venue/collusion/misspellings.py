@@ -3,9 +3,10 @@
 Chinese (错别字): a character whose two bigrams (with the character before and after it) occur only
 in those few bidders — text nobody else ever wrote — while the same two characters of context on
 each side, around a different character, are written by many other bidders or by the tender
-(设汁方案 against 设计方案). A wrong word in a common phrase (工程数量 for 工程质量) is not caught on
-purpose: its bigrams are ordinary. Latin script: a word of six letters or more, found only in those
-bids, one edit away from a word the tender or many other bidders use (Managment, Management).
+(设汁方案 against 设计方案). A wrong word in a common phrase (工程数量 for 工程质量) is not
+caught on purpose: its bigrams are ordinary. Latin script: a word of six letters or more, found
+only in those bids, one edit away from a word the tender or many other bidders use (Managment,
+Management).
 """
 
 from __future__ import annotations
