@@ -10,7 +10,6 @@ import logging
 from collections.abc import Mapping
 
 from evaluator_app.client.explain import Explanation
-from evaluator_app.protocol.names import artefact_en, artefact_zh
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +17,10 @@ _unknown: set[str] = set()
 
 
 def artefact_name(kind: str) -> Explanation:
+    # the kinds' registry imports every signed message class: not at start-up (the login window
+    # needs venue_label only)
+    from evaluator_app.protocol.names import artefact_en, artefact_zh
+
     return Explanation(artefact_zh(kind), artefact_en(kind))
 
 
