@@ -6,6 +6,12 @@ import logging
 import sys
 from pathlib import Path
 
+# The Qt-free modules the login window needs, before Qt: once PySide6 is loaded, its __feature__
+# hook reads the source of every module imported after it, a cost at every start.
+import evaluator_app.client.login
+import evaluator_app.client.names  # noqa: F401
+
+# isort: split
 from PySide6.QtWidgets import QApplication
 
 from evaluator_app.client.settings import default_data_dir, load_settings

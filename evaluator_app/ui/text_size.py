@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
 from evaluator_app.client.settings import TEXT_SCALES, load_settings, save_settings
@@ -50,8 +50,10 @@ def add_text_size_menu(menu: QMenu, data_dir: Path | None) -> QMenu:
 
     sizes.addSeparator()
     larger = sizes.addAction(QCoreApplication.translate("TextSize", "Larger"), lambda: step(1))
-    larger.setShortcut("Ctrl++")
+    # setShortcuts, not setShortcut: PySide's first setShortcut call builds ~100 Qt enum classes
+    # (a quarter of a second here), before the login window's first paint
+    larger.setShortcuts([QKeySequence("Ctrl++")])
     smaller = sizes.addAction(QCoreApplication.translate("TextSize", "Smaller"), lambda: step(-1))
-    smaller.setShortcut("Ctrl+-")
+    smaller.setShortcuts([QKeySequence("Ctrl+-")])
     sizes.aboutToShow.connect(lambda: actions[current_scale()].setChecked(True))
     return sizes
