@@ -14,75 +14,19 @@ from cryptography import x509
 from evaluator_app.pki import sm2, sm2_x509
 from evaluator_app.pki import x509_build as xb
 from evaluator_app.pki.credentials.sm2_file import plain_pkcs8_pem, write_key_file
+from evaluator_app.pki.demo_roster import (
+    CA_SPECS,
+    OID_ID_NUMBER,
+    OID_UID,
+    PEOPLE,
+    SM2_CAS,
+    VENUES,
+    WORKSTATIONS,
+)
 from evaluator_app.pki.trust_list import sign_trust_list, trust_list_from_config
 
 log = logging.getLogger(__name__)
 
-# GM/T 0015 OID for the holder's identity number, used by "NCA" in a SAN otherName.
-OID_ID_NUMBER = "1.2.156.10260.4.1.1"
-OID_UID = "0.9.2342.19200300.100.1.1"  # LDAP uid, used by the withdrawn CA as a subject attribute
-
-# id, name, status, identity rule, services
-CA_SPECS: list[tuple[str, str, str, dict[str, str], list[str]]] = [
-    (
-        "sdca",
-        "山东省数字证书认证中心 SDCA",
-        "granted",
-        {"kind": "subject-serial-number"},
-        ["auth", "sign"],
-    ),
-    (
-        "nca",
-        "国家数字证书 NCA",
-        "granted",
-        {"kind": "san-other-name", "oid": OID_ID_NUMBER},
-        ["auth", "sign", "timestamp"],
-    ),
-    (
-        "rogue",
-        "未认可测试CA Rogue CA",
-        "unrecognised",
-        {"kind": "subject-serial-number"},
-        ["auth", "sign"],
-    ),
-    (
-        "oldca",
-        "已撤销互认CA OldCA",
-        "withdrawn",
-        {"kind": "subject-attribute", "oid": OID_UID},
-        ["auth", "sign"],
-    ),
-]
-
-# id, name, role, ca, status, person_id (fake ID numbers: obviously not real people)
-PEOPLE: list[tuple[str, str, str, str, str, str]] = [
-    ("expert-sd-1", "张伟", "expert", "sdca", "valid", "370000199001010011"),
-    ("expert-sd-2", "李娜", "expert", "sdca", "valid", "370000199001010022"),
-    ("expert-sd-3", "王芳", "expert", "sdca", "valid", "370000199001010033"),
-    ("expert-nca-1", "刘洋", "expert", "nca", "valid", "370000199001010044"),
-    ("expert-nca-2", "杨帆", "expert", "nca", "valid", "370000199001010055"),
-    ("expert-nca-3", "黄磊", "expert", "nca", "valid", "370000199001010066"),
-    # one person, two certificates from two CAs, identifier in different fields
-    ("expert-dual-sd", "孙丽", "expert", "sdca", "valid", "370000199001010077"),
-    ("expert-dual-nca", "孙丽", "expert", "nca", "valid", "370000199001010077"),
-    ("supervisor-jinan", "赵敏", "supervisor", "sdca", "valid", "370000199001010088"),
-    ("supervisor-zibo", "周杰", "supervisor", "nca", "valid", "370000199001010099"),
-    ("centre-1", "陈静", "centre", "sdca", "valid", "370000199001010100"),
-    ("expert-expired", "吴昊", "expert", "sdca", "expired", "370000199001010111"),
-    ("expert-revoked", "郑凯", "expert", "nca", "revoked", "370000199001010122"),
-    ("expert-wrong-ku", "冯雪", "expert", "sdca", "wrong-key-usage", "370000199001010133"),
-    ("expert-rogue", "钱多", "expert", "rogue", "valid", "370000199001010144"),
-    ("expert-old", "何平", "expert", "oldca", "valid", "370000199001010155"),
-]
-
-# SDCA's hierarchy is SM2 (GM/T 0015), as the real one's is: its people log in and sign with SM2
-# (one of them on the software SKF key, see demo/world.py). NCA stays ECDSA P-256, so a
-# committee mixes both. Machine certificates (venue TLS, workstations, the TSA) come from NCA:
-# Python's TLS cannot use an SM2 certificate (TLCP is out of scope, docs/guomi.md).
-SM2_CAS = frozenset({"sdca"})
-
-VENUES = [("jinan", "济南", "nca", 8443), ("zibo", "淄博", "nca", 8444)]
-WORKSTATIONS = [("ws-jinan-01", "nca"), ("ws-jinan-02", "nca"), ("ws-zibo-01", "nca")]
 Key = xb.PrivateKey | sm2.PrivateKey
 
 
@@ -150,6 +94,9 @@ def _build(*, subject_key: Key, issuer_key: Key, **kw: Any) -> x509.Certificate:
     return xb.build_cert(public_key=subject_key.public_key(), issuer_key=issuer_key, **kw)
 
 
+YEAR = timedelta(days=365)
+
+
 def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> None:
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
@@ -163,123 +110,156 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         "venues": [],
         "workstations": [],
     }
-    year = timedelta(days=365)
     cas: dict[str, _Ca] = {}
-    for ca_id, ca_name, status, rule, _services in CA_SPECS:
-        use_sm2 = ca_id in SM2_CAS
-        root_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
-        ca_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
-        root = _build(
-            subject=xb.make_name(f"{ca_name} Root", org=ca_name),
-            subject_key=root_key,
-            issuer_cert=None,
-            issuer_key=root_key,
-            not_before=now - 5 * year,
-            not_after=now + 15 * year,
-            ca=True,
-            path_length=1,
-            key_usage=("key_cert_sign", "crl_sign"),
-        )
-        # The issuing CA points at its root's CRL: hard-fail needs an answer for every
-        # certificate of the path but the root, the issuing CA's included.
-        root_crl_url = f"{services_url}/crl/{ca_id}-root.crl"
-        issuing = _build(
-            subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name),
-            subject_key=ca_key,
-            issuer_cert=root,
-            issuer_key=root_key,
-            not_before=now - 4 * year,
-            not_after=now + 10 * year,
-            ca=True,
-            path_length=0,
-            key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
-            crl_url=root_crl_url,
-        )
-        ca = _Ca(
-            ca_id,
-            ca_name,
-            issuing,
-            ca_key,
-            root,
-            root_key,
-            f"{services_url}/crl/{ca_id}.crl",
-            f"{services_url}/ocsp/{ca_id}",
-            root_crl_url,
-        )
-        cas[ca_id] = ca
-        entry: dict[str, Any] = {
-            "id": ca_id,
-            "name": ca_name,
-            "status": status,
-            "identity_rule": rule,
-            "services": _services,
-            **w.cert_and_key(f"ca/{ca_id}", issuing, ca_key),
-            "crl": f"ca/{ca_id}.crl",
-            "crl_url": ca.crl_url,
-            "root_crl": f"ca/{ca_id}-root.crl",
-            "root_crl_url": root_crl_url,
-            "ocsp_url": ca.ocsp_url,
-        }
-        root_files = w.cert_and_key(f"ca/{ca_id}-root", root, root_key)
-        entry["root_cert"], entry["root_key"] = root_files["cert"], root_files["key"]
-        entry["withdrawn_at"] = (
-            (now - timedelta(days=30)).isoformat() if status == "withdrawn" else None
-        )
+    for spec in CA_SPECS:
+        ca, entry = _ca(w, spec, services_url, now)
+        cas[ca.id] = ca
         index["cas"].append(entry)
+    index["people"] = [_person(w, cas, spec, now) for spec in PEOPLE]
+    _machines(w, index, cas, services_url, now)
+    for ca in cas.values():  # after the people: the revoked one is on its CA's list
+        _write_crls(out, ca, now)
+    _trust_list(w, index, now)
+    (out / "index.json").write_text(
+        json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    log.info("demo PKI written to %s (%d people)", out, len(index["people"]))
 
-    def issue(ca: _Ca, subject: x509.Name, key: Key, **kw: Any) -> x509.Certificate:
-        kw.setdefault("not_before", now - year)
-        kw.setdefault("not_after", now + 2 * year)
-        return _build(
-            subject=subject,
-            subject_key=key,
-            issuer_cert=ca.cert,
-            issuer_key=ca.key,
-            crl_url=ca.crl_url,
-            ocsp_url=ca.ocsp_url,
-            **kw,
-        )
 
-    for pid, name, role, ca_id, status, person_id in PEOPLE:
-        ca = cas[ca_id]
-        key: Key = sm2.PrivateKey.generate() if ca_id in SM2_CAS else xb.new_key()
-        subject, other_names = _person_name(
-            ca_id,
-            name,
-            person_id,
-            {"expert": "评标专家", "supervisor": "监督", "centre": "交易中心"}[role],
-        )
-        kw: dict[str, Any] = {
-            "key_usage": ("digital_signature", "content_commitment"),
-            "eku": [xb.EKU_CLIENT_AUTH, xb.EKU_EMAIL],
-        }
-        if status == "expired":
-            kw.update(not_before=now - 800 * timedelta(days=1), not_after=now - timedelta(days=30))
-        if status == "wrong-key-usage":
-            kw["key_usage"] = ("key_encipherment",)
-        cert = issue(ca, subject, key, other_names=other_names, **kw)
-        entry = {
-            "id": pid,
-            "person_id": person_id,
-            "name": name,
-            "role": role,
-            "ca": ca_id,
-            "status": status,
-            **w.cert_and_key(f"people/{pid}", cert, key),
-            **w.p12(f"people/{pid}", name, key, cert, ca),
-        }
-        if status == "revoked":
-            revoked_at = now - timedelta(days=10)
-            ca.revoked.append((cert.serial_number, revoked_at))
-            entry["revoked_at"] = revoked_at.isoformat()
-        index["people"].append(entry)
+def _ca(
+    w: _Writer,
+    spec: tuple[str, str, str, dict[str, str], list[str]],
+    services_url: str,
+    now: datetime,
+) -> tuple[_Ca, dict[str, Any]]:
+    """One CA: its root and issuing CA (SM2 or ECDSA), with its index entry."""
+    ca_id, ca_name, status, rule, services = spec
+    use_sm2 = ca_id in SM2_CAS
+    root_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
+    ca_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
+    root = _build(
+        subject=xb.make_name(f"{ca_name} Root", org=ca_name),
+        subject_key=root_key,
+        issuer_cert=None,
+        issuer_key=root_key,
+        not_before=now - 5 * YEAR,
+        not_after=now + 15 * YEAR,
+        ca=True,
+        path_length=1,
+        key_usage=("key_cert_sign", "crl_sign"),
+    )
+    # The issuing CA points at its root's CRL: hard-fail needs an answer for every
+    # certificate of the path but the root, the issuing CA's included.
+    root_crl_url = f"{services_url}/crl/{ca_id}-root.crl"
+    issuing = _build(
+        subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name),
+        subject_key=ca_key,
+        issuer_cert=root,
+        issuer_key=root_key,
+        not_before=now - 4 * YEAR,
+        not_after=now + 10 * YEAR,
+        ca=True,
+        path_length=0,
+        key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
+        crl_url=root_crl_url,
+    )
+    ca = _Ca(
+        ca_id,
+        ca_name,
+        issuing,
+        ca_key,
+        root,
+        root_key,
+        f"{services_url}/crl/{ca_id}.crl",
+        f"{services_url}/ocsp/{ca_id}",
+        root_crl_url,
+    )
+    entry: dict[str, Any] = {
+        "id": ca_id,
+        "name": ca_name,
+        "status": status,
+        "identity_rule": rule,
+        "services": services,
+        **w.cert_and_key(f"ca/{ca_id}", issuing, ca_key),
+        "crl": f"ca/{ca_id}.crl",
+        "crl_url": ca.crl_url,
+        "root_crl": f"ca/{ca_id}-root.crl",
+        "root_crl_url": root_crl_url,
+        "ocsp_url": ca.ocsp_url,
+    }
+    root_files = w.cert_and_key(f"ca/{ca_id}-root", root, root_key)
+    entry["root_cert"], entry["root_key"] = root_files["cert"], root_files["key"]
+    entry["withdrawn_at"] = (
+        (now - timedelta(days=30)).isoformat() if status == "withdrawn" else None
+    )
+    return ca, entry
 
+
+def _issue(ca: _Ca, subject: x509.Name, key: Key, now: datetime, **kw: Any) -> x509.Certificate:
+    """An end-entity certificate from ``ca``, valid a year back and two ahead unless told."""
+    kw.setdefault("not_before", now - YEAR)
+    kw.setdefault("not_after", now + 2 * YEAR)
+    return _build(
+        subject=subject,
+        subject_key=key,
+        issuer_cert=ca.cert,
+        issuer_key=ca.key,
+        crl_url=ca.crl_url,
+        ocsp_url=ca.ocsp_url,
+        **kw,
+    )
+
+
+def _person(
+    w: _Writer, cas: dict[str, _Ca], spec: tuple[str, str, str, str, str, str], now: datetime
+) -> dict[str, Any]:
+    """One person's key, certificate and certificate file; the revoked one goes on its CA's list."""
+    pid, name, role, ca_id, status, person_id = spec
+    ca = cas[ca_id]
+    key: Key = sm2.PrivateKey.generate() if ca_id in SM2_CAS else xb.new_key()
+    subject, other_names = _person_name(
+        ca_id,
+        name,
+        person_id,
+        {"expert": "评标专家", "supervisor": "监督", "centre": "交易中心"}[role],
+    )
+    kw: dict[str, Any] = {
+        "key_usage": ("digital_signature", "content_commitment"),
+        "eku": [xb.EKU_CLIENT_AUTH, xb.EKU_EMAIL],
+    }
+    if status == "expired":
+        kw.update(not_before=now - 800 * timedelta(days=1), not_after=now - timedelta(days=30))
+    if status == "wrong-key-usage":
+        kw["key_usage"] = ("key_encipherment",)
+    cert = _issue(ca, subject, key, now, other_names=other_names, **kw)
+    entry = {
+        "id": pid,
+        "person_id": person_id,
+        "name": name,
+        "role": role,
+        "ca": ca_id,
+        "status": status,
+        **w.cert_and_key(f"people/{pid}", cert, key),
+        **w.p12(f"people/{pid}", name, key, cert, ca),
+    }
+    if status == "revoked":
+        revoked_at = now - timedelta(days=10)
+        ca.revoked.append((cert.serial_number, revoked_at))
+        entry["revoked_at"] = revoked_at.isoformat()
+    return entry
+
+
+def _machines(
+    w: _Writer, index: dict[str, Any], cas: dict[str, _Ca], services_url: str, now: datetime
+) -> None:
+    """The venues' TLS certificates, the workstations' and the timestamp authority's."""
     for vid, vname, ca_id, port in VENUES:
         ca, key = cas[ca_id], xb.new_key()
-        cert = issue(
+        cert = _issue(
             ca,
             xb.make_name(f"{vname}评标场地 venue {vid}", org=f"{vname}市公共资源交易中心"),
             key,
+            now,
             key_usage=("digital_signature", "content_commitment"),
             eku=[xb.EKU_SERVER_AUTH],
             dns_names=["localhost"],
@@ -297,10 +277,11 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         )
     for ws_id, ca_id in WORKSTATIONS:
         ca, key = cas[ca_id], xb.new_key()
-        cert = issue(
+        cert = _issue(
             ca,
             xb.make_name(ws_id, org="评标室工作站 workstation"),
             key,
+            now,
             key_usage=("digital_signature",),
             eku=[xb.EKU_CLIENT_AUTH],
         )
@@ -312,12 +293,12 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
                 **w.cert_and_key(f"workstations/{ws_id}", cert, key),
             }
         )
-
     tsa_ca, tsa_key = cas["nca"], xb.new_key()
-    tsa_cert = issue(
+    tsa_cert = _issue(
         tsa_ca,
         xb.make_name("NCA 时间戳服务 TSA", org=tsa_ca.name),
         tsa_key,
+        now,
         key_usage=("digital_signature", "content_commitment"),
         eku=[xb.EKU_TIME_STAMPING],
         eku_critical=True,
@@ -330,37 +311,41 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         **w.cert_and_key("tsa/tsa", tsa_cert, tsa_key),
     }
 
-    for ca in cas.values():
-        crl = (sm2_x509.build_crl if isinstance(ca.key, sm2.PrivateKey) else xb.build_crl)(
-            issuer_cert=ca.cert,
-            issuer_key=ca.key,  # type: ignore[arg-type]  # the builder is the key's, chosen above
-            revoked=ca.revoked,
-            this_update=now - timedelta(hours=1),
-            next_update=now + timedelta(days=7),
-        )
-        (out / "ca" / f"{ca.id}.crl").write_bytes(crl.public_bytes(xb.serialization.Encoding.DER))
-        root_crl = (
-            sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl
-        )(
-            issuer_cert=ca.root,
-            issuer_key=ca.root_key,  # type: ignore[arg-type]  # the builder is the key's
-            revoked=[],
-            this_update=now - timedelta(hours=1),
-            next_update=now + timedelta(days=7),
-        )
-        (out / "ca" / f"{ca.id}-root.crl").write_bytes(
-            root_crl.public_bytes(xb.serialization.Encoding.DER)
-        )
 
-    # The centre's trust-list signing key: self-signed, pinned in the application.
+def _write_crls(out: Path, ca: _Ca, now: datetime) -> None:
+    """The issuing CA's CRL (with its revoked people) and its root's (empty)."""
+    crl = (sm2_x509.build_crl if isinstance(ca.key, sm2.PrivateKey) else xb.build_crl)(
+        issuer_cert=ca.cert,
+        issuer_key=ca.key,  # type: ignore[arg-type]  # the builder is the key's, chosen above
+        revoked=ca.revoked,
+        this_update=now - timedelta(hours=1),
+        next_update=now + timedelta(days=7),
+    )
+    (out / "ca" / f"{ca.id}.crl").write_bytes(crl.public_bytes(xb.serialization.Encoding.DER))
+    root_crl = (sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl)(
+        issuer_cert=ca.root,
+        issuer_key=ca.root_key,  # type: ignore[arg-type]  # the builder is the key's
+        revoked=[],
+        this_update=now - timedelta(hours=1),
+        next_update=now + timedelta(days=7),
+    )
+    (out / "ca" / f"{ca.id}-root.crl").write_bytes(
+        root_crl.public_bytes(xb.serialization.Encoding.DER)
+    )
+
+
+def _trust_list(w: _Writer, index: dict[str, Any], now: datetime) -> None:
+    """The centre's trust-list signer (self-signed, pinned in the application) and the signed
+    trust list of the recognised CAs."""
+    out = w.root
     tl_key = xb.new_key()
     tl_cert = xb.build_cert(
         subject=xb.make_name("交易中心信任列表签名 Trust list signer", org="省公共资源交易中心"),
         public_key=tl_key.public_key(),
         issuer_cert=None,
         issuer_key=tl_key,
-        not_before=now - year,
-        not_after=now + 10 * year,
+        not_before=now - YEAR,
+        not_after=now + 10 * YEAR,
         key_usage=("digital_signature",),
     )
     index["trust_list_signer"] = {
@@ -368,7 +353,6 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         "name": "交易中心信任列表签名",
         **w.cert_and_key("centre/trust-list-signer", tl_cert, tl_key),
     }
-
     config = {
         "operator": "省公共资源交易中心 Provincial public resource trading centre",
         "sequence_number": 1,
@@ -379,7 +363,7 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
                 "name": e["name"],
                 "certificates": [e["root_cert"], e["cert"]],
                 "status": e["status"],
-                "status_since": e["withdrawn_at"] or (now - 3 * year).isoformat(),
+                "status_since": e["withdrawn_at"] or (now - 3 * YEAR).isoformat(),
                 "services": e["services"],
                 "identity_rule": e["identity_rule"],
                 "crl_urls": [e["crl_url"], e["root_crl_url"]],
@@ -397,7 +381,3 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
     (out / "trust-list.json").write_bytes(sign_trust_list(tl, tl_key, tl_cert))
     index["trust_list"] = "trust-list.json"
     index["trust_list_config"] = "trust-list-config.json"
-    (out / "index.json").write_text(
-        json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    log.info("demo PKI written to %s (%d people)", out, len(index["people"]))
