@@ -27,9 +27,11 @@ class Guidance:
     help: Explanation  # the longer text for F1
 
     def line(self, language: str) -> str:
+        """Now, then next on a line of its own: wrapped at a large text size, a run of Chinese
+        breaks between any two characters, so one line split "下一步" itself."""
         if language == "en":
-            return f"Now: {self.now.en}   Next: {self.next.en}"
-        return f"现在：{self.now.zh}　　下一步：{self.next.zh}"
+            return f"Now: {self.now.en}\nNext: {self.next.en}"
+        return f"现在：{self.now.zh}\n下一步：{self.next.zh}"
 
 
 def _g(

@@ -87,7 +87,10 @@ class PdfPane(QWidget):
         zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
         fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search in this document"))
+        # short enough to stay whole in half a window at 150 %; the tooltip says the rest
+        self.search.setPlaceholderText(self.tr("Find…"))
+        self.search.setToolTip(self.tr("Search in this document (Ctrl+F, Enter for the next)"))
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("查找…" * 2))
         self.search.returnPressed.connect(self.find_next)
         self.found = QLabel()
         navigation = QHBoxLayout()
