@@ -488,6 +488,10 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>The documents open after the declarations: every expert signs the pledge first, then the tender and the bids are downloaded and verified here.</source>
+        <translation>全体专家签署评标承诺书后开放招投标文件：届时将在此下载招标文件和投标文件并逐一核验。</translation>
+    </message>
+    <message>
         <source>Manifest signed by {who}; every document is checked against it before it is shown.</source>
         <translation>文件清单由 {who} 签名；每份文件在显示前都与清单核对。</translation>
     </message>
@@ -1204,8 +1208,12 @@
         <translation>适合宽度</translation>
     </message>
     <message>
-        <source>Search in this document</source>
-        <translation>在本文件中查找</translation>
+        <source>Find…</source>
+        <translation>查找…</translation>
+    </message>
+    <message>
+        <source>Search in this document (Ctrl+F, Enter for the next)</source>
+        <translation>在本文件中查找（Ctrl+F；回车查找下一处）</translation>
     </message>
     <message>
         <source>Page</source>

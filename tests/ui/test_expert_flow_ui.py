@@ -148,6 +148,10 @@ def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypat
             message="declaration step",
         )
 
+        # before the declarations the documents stay closed, and their page says so
+        assert "签署评标承诺书后开放" in session_window.documents.message.text()
+        assert session_window.documents.table.rowCount() == 0
+
         # 1. declaration: no conflict, signed
         declaration = session_window.pages[0]
         declaration.no_conflict.setChecked(True)

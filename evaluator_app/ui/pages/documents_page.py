@@ -74,14 +74,19 @@ class DocumentsPage(StepPage):
         return f"{me.name} · {where} {me.seat} · {now}"
 
     def refresh(self) -> None:
-        if (
-            not self._started
-            and self.session.documents is not None
-            # bids only after the declaration (the venue refuses them before: the pledge first)
-            and self.session.phase not in ("preparing", "check_in", "declarations")
-        ):
-            self._started = True
-            self.start()
+        if self._started or self.session.documents is None:
+            return
+        # bids only after the declaration (the venue refuses them before: the pledge first)
+        if self.session.phase in ("preparing", "check_in", "declarations"):
+            self.say(
+                self.tr(
+                    "The documents open after the declarations: every expert signs the pledge "
+                    "first, then the tender and the bids are downloaded and verified here."
+                )
+            )
+            return
+        self._started = True
+        self.start()
 
     @asyncSlot()
     async def start(self) -> None:
