@@ -18,12 +18,12 @@ from tests.ui.test_expert_flow_ui import OTHERS, UI_EXPERT, _setup
 from tests.venue import flow
 
 
-async def _open(qtbot, venue, data_dir, url=None):  # type: ignore[no-untyped-def]
+async def _open(qtbot, venue, data_dir, url=None, workstation=None):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
     install_language(QApplication.instance(), "zh_CN")
     person = venue.demo.person(UI_EXPERT)
-    settings = venue.settings_for(f"ws-{UI_EXPERT}")
+    settings = venue.settings_for(workstation or f"ws-{UI_EXPERT}")
     if url:
         settings = replace(settings, main_venue_url=url)
     window = MainWindow(settings, data_dir)
