@@ -108,12 +108,18 @@ def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
     drive(scenario)
 
 
-async def _to_scoring(venue, h):  # type: ignore[no-untyped-def]
+async def _declared(h):  # type: ignore[no-untyped-def]
+    """Every expert has signed the declaration: the bids are open to them (the pledge first)."""
     others = await _setup(h)
-    ui = await h.login(UI_EXPERT)
-    everyone = {**others, UI_EXPERT: ui}
+    everyone = {**others, UI_EXPERT: await h.login(UI_EXPERT)}
     for key in everyone:
         await flow.declare(h, everyone[key], key)
+    return everyone
+
+
+async def _to_scoring(venue, h):  # type: ignore[no-untyped-def]
+    everyone = await _declared(h)
+    others = {k: c for k, c in everyone.items() if k != UI_EXPERT}
     for key in everyone:
         await flow.vote_leader(h, everyone[key], key, "expert-sd-1")
     for key in everyone:
@@ -161,7 +167,7 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
     h = venue.harness
 
     async def scenario() -> None:
-        await asyncio.to_thread(venue.call, _setup(h))
+        await asyncio.to_thread(venue.call, _declared(h))
         sha = venue.call(
             h.venue.store.tx(
                 lambda tx: next(d.sha256 for d in tx.documents("S1") if d.doc_id == "tender")
