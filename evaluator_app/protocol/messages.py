@@ -265,3 +265,34 @@ class ErrorBody:
     message: str
     message_zh: str
     details: dict[str, Any] = field(default_factory=dict)
+
+
+# -- checking a sheet before signing -----------------------------------------------------
+@dataclass(frozen=True)
+class SheetFlag:
+    """A deviation flag (评分畸高畸低) a sheet raises against the accepted ones (core.deviation)."""
+
+    expert_id: str
+    bidder_id: str
+    item_id: str
+    score: Decimal
+    others_mean: Decimal
+    difference: Decimal  # score − others_mean: positive when high, negative when low
+    limit: Decimal
+    explained: bool  # the sheet carries a written explanation for it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.bidder_id, self.item_id)
+
+
+@dataclass(frozen=True)
+class SheetCheckView:
+    """``POST /sessions/{sid}/sheets/check``: the bidders a sheet scores, and its flags."""
+
+    valid_bidders: tuple[str, ...]
+    flags: tuple[SheetFlag, ...]
+
+    @property
+    def unexplained(self) -> tuple[SheetFlag, ...]:
+        return tuple(f for f in self.flags if not f.explained)

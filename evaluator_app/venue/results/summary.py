@@ -8,7 +8,7 @@ from typing import Any
 from evaluator_app.core.phases import SUMMARY_PHASES, Phase, advance, values
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.artefacts import ScoreSheet
-from evaluator_app.protocol.messages import DraftPut, DraftView, Role
+from evaluator_app.protocol.messages import DraftPut, DraftView, Role, SheetCheckView, SheetFlag
 from evaluator_app.venue.access.auth import require
 from evaluator_app.venue.access.visibility import active_experts
 from evaluator_app.venue.checkpoints import checkpoint
@@ -166,12 +166,12 @@ async def project(venue: Venue, caller: Caller, session_id: str) -> dict[str, An
 
 async def check_sheet(
     venue: Venue, caller: Caller, session_id: str, sheet: ScoreSheet
-) -> dict[str, Any]:
+) -> SheetCheckView:
     """Before signing: is the sheet complete and within the rules, and which deviation flags
     does it raise against the sheets already accepted? Nothing is stored."""
     require(caller, Role.EXPERT)
 
-    def work(tx: SqliteTx) -> dict[str, Any]:
+    def work(tx: SqliteTx) -> SheetCheckView:
         session, members = load(tx, caller, session_id)
         if sheet.session_id != session_id or sheet.expert_id != caller.person_id:
             raise Forbidden(
@@ -183,13 +183,22 @@ async def check_sheet(
         evaluation = scoring_rules.evaluation(lot, tx, session_id, active_experts(members))
         valid, flags = scoring_rules.sheet_against(evaluation, sheet)
         explained = {(e.bidder_id, e.item_id) for e in sheet.explanations if e.text.strip()}
-        return {
-            "valid_bidders": list(valid),
-            "flags": [
-                {**scoring_rules.flag_json(f), "explained": (f.bidder_id, f.item_id) in explained}
+        return SheetCheckView(
+            tuple(valid),
+            tuple(
+                SheetFlag(
+                    f.expert_id,
+                    f.bidder_id,
+                    f.item_id,
+                    f.score,
+                    f.others_mean,
+                    f.difference,
+                    f.limit,
+                    f.key in explained,
+                )
                 for f in flags
-            ],
-        }
+            ),
+        )
 
     return await venue.store.tx(work)
 
