@@ -27,6 +27,7 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
+from evaluator_app.pki import sm2
 from evaluator_app.pki.credentials.base import Signer, check_hash
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.reasons import SignatureProblem, SignatureReason
@@ -225,6 +226,8 @@ async def async_verify_detached(
     """Judge a detached CMS signature over ``data``. Never raises on bad input: says why."""
     try:
         return await _verify(data, cms_der, checker)
+    except sm2.SM2UnavailableError:  # not a broken signature: this machine cannot check SM2
+        return _broken("", SignatureProblem.SM2_UNAVAILABLE)
     except Exception as exc:
         # asn1crypto parses lazily: a corrupt field surfaces wherever it is first touched.
         logger.info("malformed CMS signature", exc_info=True)

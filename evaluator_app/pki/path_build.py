@@ -18,6 +18,7 @@ from asn1crypto import algos as asn1_algos
 from asn1crypto import keys as asn1_keys
 from cryptography.x509.oid import ExtensionOID
 
+from evaluator_app.pki import sm2
 from evaluator_app.pki.algorithms import signature_problem
 from evaluator_app.pki.cert_parse import Cert
 from evaluator_app.pki.names import Constraints, NameConstraintError, matches_host, subject_names
@@ -49,6 +50,8 @@ def check_signature(
         return Reason(ReasonCode.UNSUPPORTED_KEY, detail=problem)
     try:
         checker.validate_signature(signature, signed, key, algorithm)
+    except sm2.SM2UnavailableError:  # not a bad signature: this machine cannot check it
+        return Reason(ReasonCode.SM2_UNAVAILABLE)
     except Exception as exc:
         return Reason(ReasonCode.BAD_SIGNATURE, detail=type(exc).__name__)
     return None

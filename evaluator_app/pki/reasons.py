@@ -28,6 +28,7 @@ class ReasonCode(enum.StrEnum):
     UNKNOWN_CRITICAL_EXTENSION = "unknown-critical-extension"
     END_ENTITY_IS_CA = "end-entity-is-ca"
     UNSUPPORTED_KEY = "unsupported-key"
+    SM2_UNAVAILABLE = "sm2-unavailable"  # no SM2 library on this machine (e.g. Linux aarch64)
     PROFILE = "profile"
     NAME_MISMATCH = "name-mismatch"
     TOO_COMPLEX = "too-complex"
@@ -74,6 +75,11 @@ _TEXT: dict[ReasonCode, tuple[str, str]] = {
     ReasonCode.BAD_SIGNATURE: (
         "a signature in the certificate chain does not verify",
         "证书链中的签名验证失败",
+    ),
+    ReasonCode.SM2_UNAVAILABLE: (
+        "SM2 is not available on this computer (gmssl-pyx is not installed): SM2 certificates "
+        "and signatures cannot be checked here",
+        "本机不支持 SM2 算法（未安装 gmssl-pyx），无法在本机验证 SM2 证书和签名",
     ),
     ReasonCode.IDENTITY_MISSING: (
         "the certificate lacks the holder identifier required by its CA's identity rule",
@@ -225,12 +231,18 @@ class SignatureProblem(enum.StrEnum):
     TIMESTAMP_UNREADABLE = "timestamp-unreadable"
     TIMESTAMP_NOT_TRUSTED = "timestamp-not-trusted"  # ``certificate`` says why
     SIGNER_NOT_TRUSTED = "signer-not-trusted"  # ``certificate`` says why
+    SM2_UNAVAILABLE = "sm2-unavailable"  # an SM2 signature, and no SM2 library on this machine
 
 
 TIMESTAMP_PROBLEMS = frozenset(p for p in SignatureProblem if p.name.startswith("TIMESTAMP_"))
 
 _SIGNATURE_TEXT: dict[SignatureProblem, tuple[str, str]] = {
     SignatureProblem.MALFORMED: ("malformed signature", "签名格式损坏，无法读取"),
+    SignatureProblem.SM2_UNAVAILABLE: (
+        "an SM2 signature, and SM2 is not available on this computer (gmssl-pyx is not "
+        "installed): it cannot be checked here",
+        "这是 SM2 签名，而本机不支持 SM2 算法（未安装 gmssl-pyx），无法在本机验证",
+    ),
     SignatureProblem.SIGNER_CERTIFICATE_MISSING: (
         "signer certificate missing from the signature",
         "签名中缺少签名人证书",
