@@ -56,13 +56,21 @@ def _item_rule(item: GateItem | ScoredItem | PriceItem) -> str:
 
 def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluation) -> list[str]:
     names = {b.id: b.name for b in lot.bidders}
-    lines = [
+    return [
         (
             f"评标结果 Evaluation of lot {lot.id} by {len(committee.experts)} "
             f"experts: {', '.join(committee.experts)}"
-        )
+        ),
+        *_gates(result, names),
+        *_prices(result),
+        *_totals(result),
+        *_ranking(result, names),
+        *_deviations(committee, result),
     ]
-    lines.append("  初步评审 Preliminary review:")
+
+
+def _gates(result: LotEvaluation, names: dict[str, str]) -> list[str]:
+    lines = ["  初步评审 Preliminary review:"]
     for outcome in result.gates.outcomes:
         verdict = "否决 rejected" if outcome.rejected else "通过 passed"
         lines.append(f"    {outcome.bidder_id} {names[outcome.bidder_id]}: {verdict}")
@@ -80,6 +88,11 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
                 f"rejection ({failure.fail_votes}:{failure.pass_votes})"
             )
             lines += [f"        {expert}: {reason}" for expert, reason in failure.reasons]
+    return lines
+
+
+def _prices(result: LotEvaluation) -> list[str]:
+    lines = []
     for price in result.price_results:
         dropped = (
             f", 去掉 dropped {', '.join(price.dropped_bidder_ids)}"
@@ -99,13 +112,21 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
             lines.append(
                 f"    {entry.bidder_id}: {_d(entry.price)} 元 → {_d(entry.score)}{deviation}"
             )
+    return lines
+
+
+def _totals(result: LotEvaluation) -> list[str]:
     agg = result.aggregate
     rule = "去掉一个最高分和一个最低分 trimmed mean" if agg.trimmed else "算术平均 mean"
-    lines.append(f"  汇总 Totals ({rule}):")
+    lines = [f"  汇总 Totals ({rule}):"]
     for bidder in agg.bidders:
         totals = ", ".join(f"{t.expert_id} {_d(t.total)}" for t in bidder.totals)
         lines.append(f"    {bidder.bidder_id}: {totals} → {_d(bidder.final)}")
-    lines.append("  排名 Ranking:")
+    return lines
+
+
+def _ranking(result: LotEvaluation, names: dict[str, str]) -> list[str]:
+    lines = ["  排名 Ranking:"]
     for ranked in result.ranking.entries:
         by = f" (tie-break: {ranked.decided_by.value})" if ranked.decided_by else ""
         lines.append(
@@ -119,17 +140,22 @@ def describe_evaluation(lot: Lot, committee: CommitteeInput, result: LotEvaluati
     lines.append(
         f"  中标候选人 Recommended candidates: {', '.join(result.ranking.candidates) or '无 none'}"
     )
-    if result.deviations:
-        lines.append("  评分畸高畸低 Deviation flags:")
-        for flag in result.deviations:
-            explained = committee.explanations_of(flag.expert_id).get(
-                (flag.bidder_id, flag.item_id), ""
-            )
-            note = f"说明 explained: {explained}" if explained.strip() else "未说明 NOT EXPLAINED"
-            lines.append(
-                f"    {flag.expert_id} {flag.bidder_id}/{flag.item_id}: {_d(flag.score)} vs "
-                f"others' mean {_d(flag.others_mean)} (limit ±{_d(flag.limit)}); {note}"
-            )
+    return lines
+
+
+def _deviations(committee: CommitteeInput, result: LotEvaluation) -> list[str]:
+    if not result.deviations:
+        return []
+    lines = ["  评分畸高畸低 Deviation flags:"]
+    for flag in result.deviations:
+        explained = committee.explanations_of(flag.expert_id).get(
+            (flag.bidder_id, flag.item_id), ""
+        )
+        note = f"说明 explained: {explained}" if explained.strip() else "未说明 NOT EXPLAINED"
+        lines.append(
+            f"    {flag.expert_id} {flag.bidder_id}/{flag.item_id}: {_d(flag.score)} vs "
+            f"others' mean {_d(flag.others_mean)} (limit ±{_d(flag.limit)}); {note}"
+        )
     return lines
 
 
