@@ -76,6 +76,18 @@ def explain(
 
     ``signer_ids`` maps a CA certificate (DER) to the ID it signs with (default GM/T 0009)."""
     p7 = p7s_path.read_bytes()
+    si, embedded, signer = _sm2_signer(p7)
+    workdir = workdir or data_path.with_name(data_path.name + ".explain")
+    workdir.mkdir(parents=True, exist_ok=True)
+    steps = _signature_steps(p7, si, signer, p7s_path, data_path)
+    steps += _chain_steps(signer, [*ca_certificates, *embedded], signer_ids or {}, workdir)
+    return Explanation(workdir, tuple(steps))
+
+
+def _sm2_signer(
+    p7: bytes,
+) -> tuple[asn1_cms.SignerInfo, list[asn1_x509.Certificate], asn1_x509.Certificate]:
+    """The signer info of an SM2 CMS, the certificates it embeds and the signer's among them."""
     try:
         sd = asn1_cms.ContentInfo.load(p7)["content"]
         si = sd["signer_infos"][0]
@@ -97,17 +109,24 @@ def explain(
         raise SignatureError(
             "the signer's certificate is not in the signature", "签名中没有签名者证书"
         )
-    workdir = workdir or data_path.with_name(data_path.name + ".explain")
-    workdir.mkdir(parents=True, exist_ok=True)
-    ids = signer_ids or {}
-    default_id = sm2.DEFAULT_ID.decode()
+    return si, embedded, signer
 
+
+def _signature_steps(
+    p7: bytes,
+    si: asn1_cms.SignerInfo,
+    signer: asn1_x509.Certificate,
+    p7s_path: Path,
+    data_path: Path,
+) -> list[Step]:
+    """The signer's key, the signed attributes and the signature out of the CMS, then checked."""
+    default_id = sm2.DEFAULT_ID.decode()
     p7s = shlex.quote(str(p7s_path.resolve()))
     data = shlex.quote(str(data_path.resolve()))
     at_cert = p7.find(signer.dump())
     at_attrs = p7.find(si["signed_attrs"].dump())
     at_sig = p7.find(si["signature"].dump())
-    steps = [
+    return [
         Step(
             "从签名中取出签名者证书及其公钥",
             "the signer's certificate and public key, out of the signature",
@@ -144,7 +163,18 @@ def explain(
             "the same hex twice (upper and lower case)",
         ),
     ]
-    pool = [*ca_certificates, *embedded]
+
+
+def _chain_steps(
+    signer: asn1_x509.Certificate,
+    pool: list[asn1_x509.Certificate],
+    ids: dict[bytes, str],
+    workdir: Path,
+) -> list[Step]:
+    """Each link of the chain from the signer up, its CA written into ``workdir``; the root's
+    own signature last."""
+    default_id = sm2.DEFAULT_ID.decode()
+    steps: list[Step] = []
     child, child_file, n = signer, "signer.der", 0
     while True:
         issuer = _issuer_of(child, pool)
@@ -179,4 +209,4 @@ def explain(
             )
             break
         child, child_file = issuer, name
-    return Explanation(workdir, tuple(steps))
+    return steps
