@@ -94,3 +94,17 @@ class PhaseError(CoreError):
 
 class CanonicalError(CoreError):
     """A value cannot be put in canonical JSON (a float, a non-string key, NaN, ...)."""
+
+
+class DrawError(CoreError):
+    """A draw request, pool snapshot or draw record is invalid, or the draw cannot be made.
+
+    ``where`` names the place at fault ("pool.jsonl line 12 field 'city'", "request.needs[1]");
+    the message is given in English and Chinese.
+    """
+
+    def __init__(self, where: str, message_en: str, message_zh: str):
+        self.where = where
+        self.message_en = message_en
+        self.message_zh = message_zh
+        super().__init__(f"{where}: {message_en}" if where else message_en)
