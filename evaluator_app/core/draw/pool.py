@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from evaluator_app.core.canonical import canonical_bytes
 from evaluator_app.core.draw.model import PoolExpert, Status
 from evaluator_app.core.errors import DrawError
 
@@ -51,9 +50,9 @@ def fast_canonical(obj: Any) -> str:
 
 
 def identity_hash(name: str, person_id: str, salt: str) -> str:
-    return hashlib.sha256(
-        canonical_bytes({"name": name, "person_id": person_id, "salt": salt})
-    ).hexdigest()
+    """SHA-256 of the canonical JSON {"name", "person_id", "salt"}."""
+    text = fast_canonical({"name": name, "person_id": person_id, "salt": salt})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def expert_object(e: PoolExpert) -> dict[str, Any]:
