@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -51,7 +52,7 @@ class Draw:
     result: DrawResult
     record_sha256: str
     people: dict[str, Person]
-    experts: dict[str, PoolExpert] = field(default_factory=dict)
+    experts: Mapping[str, PoolExpert] = field(default_factory=dict)
 
 
 def sha(data: bytes) -> str:
@@ -187,7 +188,7 @@ async def verify_one(bundle: Bundle, draw_id: str) -> Draw:
     where = p(layout.FREEZE) + " field "
     _same(where + "'request_sha256'", request_sha, freeze.request_sha256)
     _same(where + "'pool_sha256'", snapshot.sha256, freeze.pool_sha256)
-    _same(where + "'pool_count'", len(snapshot.experts), freeze.pool_count)
+    _same(where + "'pool_count'", len(snapshot), freeze.pool_count)
     _same(where + "'pool_as_of'", snapshot.as_of, freeze.pool_as_of)
     _same(where + "'commitments'", commit_hashes, list(freeze.commitments))
     frozen = await bundle.signed_by(draw_id, layout.FREEZE, freeze_bytes, centre)
@@ -195,8 +196,7 @@ async def verify_one(bundle: Bundle, draw_id: str) -> Draw:
         _after(p(layout.FREEZE + ".p7s"), t, frozen.at, "承诺 commitments")
     bundle.ok(
         p(layout.POOL),
-        f"{len(snapshot.experts)} experts, SHA-256 {snapshot.sha256[:16]}…, "
-        "fixed after the commitments",
+        f"{len(snapshot)} experts, SHA-256 {snapshot.sha256[:16]}…, fixed after the commitments",
         "专家库快照在承诺后固定",
     )
 
@@ -239,14 +239,14 @@ async def verify_one(bundle: Bundle, draw_id: str) -> Draw:
         draw_id=draw_id,
         request_sha256=request_sha,
         pool_sha256=snapshot.sha256,
-        pool_count=len(snapshot.experts),
+        pool_count=len(snapshot),
         freeze_sha256=freeze_sha,
         reveals=reveal_hashes,
         seed=seed,
         result=result,
         people=people,
     )
-    diff = first_difference(expected, found)
+    diff = None if expected == found else first_difference(expected, found)
     if diff is not None:
         raise MismatchError(
             f"{p(layout.RECORD)} field '{diff[0]}'",

@@ -95,7 +95,7 @@ def _is_supplementary(files: dict[str, bytes], draw_id: str) -> bool:
 
 async def _verify_main(bundle: Bundle, draw_id: str, supplementary: set[str]) -> _State:
     main = await verify_one(bundle, draw_id)
-    state = _State(main, Roster(main.request, main.result, dict(main.experts)), dict(main.people))
+    state = _State(main, Roster(main.request, main.result, main.experts), dict(main.people))
     centre = {x.person_id for x in main.request.parties if x.role == "centre"}
     declined = await _responses(bundle, main, centre)
     names = layout.numbered(set(bundle.files), draw_id, "replacement")

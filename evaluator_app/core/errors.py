@@ -99,7 +99,7 @@ class CanonicalError(CoreError):
 class DrawError(CoreError):
     """A draw request, pool snapshot or draw record is invalid, or the draw cannot be made.
 
-    ``where`` names the place at fault ("pool.jsonl line 12 field 'city'", "request.needs[1]");
+    ``where`` names the place at fault ("pool.tsv line 12 field 'city'", "request.needs[1]");
     the message is given in English and Chinese.
     """
 

@@ -8,7 +8,7 @@ file                    what                                                  si
 ======================  ====================================================  ===============
 request.json            the request: needs, rules, seats, the two parties     centre
 commit-<i>.json         party i's commitment to its secret                    party i
-pool.jsonl              the pool snapshot (not signed: its hash is in freeze) —
+pool.tsv                the pool snapshot (not signed: its hash is in freeze) —
 freeze.json             snapshot hash and every commitment, fixed together    centre
 reveal-<i>.json         party i's secret, naming the freeze it follows        party i
 record.json             the recomputable result (专家抽取记录)                  every party
@@ -40,7 +40,7 @@ VERSION = 1
 PREFIX = "draw/"
 TRUST_LIST = "trust-list.json"
 REQUEST = "request.json"
-POOL = "pool.jsonl"
+POOL = "pool.tsv"
 FREEZE = "freeze.json"
 RECORD = "record.json"
 _DRAW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -9,7 +9,7 @@ import pytest
 
 from evaluator_app.archive.draw_verify import verify_bundle
 from evaluator_app.core.canonical import canonical_bytes
-from evaluator_app.core.draw.pool import fast_canonical
+from evaluator_app.core.draw.pool import FIELDS
 from tests.draw.conftest import MadeDraw
 
 D = "draw/JN-2026-0418-D1/"
@@ -25,7 +25,7 @@ def test_a_real_draw_recomputes_exactly(made_draw: MadeDraw, judge):  # type: ig
     assert len([m for m in report.committee if not m.left]) == 5
     record = json.loads(made_draw.files[D + "record.json"])
     assert record["excluded"], "a pool of 300 has experts excluded by rule"
-    rules = {e["rule"] for e in record["excluded"]}
+    rules = set(record["excluded"])
     assert {"suspended", "recently_drawn"} <= rules
     names = {m.name for m in report.committee}
     assert all(names)
@@ -52,24 +52,25 @@ def test_an_altered_record_names_the_field(made_draw: MadeDraw, judge):  # type:
     assert "recomputed" in report.mismatch.detail and "复算" in report.mismatch.detail_zh
 
 
+def _pool_field(files, name, entry, value):  # type: ignore[no-untyped-def]
+    files = dict(files)
+    lines = files[D + "pool.tsv"].decode().split("\n")
+    number = FIELDS.index(name) + 1
+    cells = lines[number].split("\t")
+    cells[entry] = value
+    lines[number] = "\t".join(cells)
+    files[D + "pool.tsv"] = "\n".join(lines).encode()
+    return files
+
+
 def test_an_altered_pool_line_breaks_the_freeze(made_draw: MadeDraw, judge):  # type: ignore[no-untyped-def]
-    files = dict(made_draw.files)
-    lines = files[D + "pool.jsonl"].decode().split("\n")
-    obj = json.loads(lines[5])
-    obj["status"] = "retired"
-    lines[5] = fast_canonical(obj)
-    files[D + "pool.jsonl"] = "\n".join(lines).encode()
-    report = verify(files, judge)
+    report = verify(_pool_field(made_draw.files, "status", 6, "retired"), judge)
     assert report.mismatch.name == D + "freeze.json field 'pool_sha256'"
 
 
-def test_a_bad_pool_line_is_named_by_line(made_draw: MadeDraw, judge):  # type: ignore[no-untyped-def]
-    files = dict(made_draw.files)
-    lines = files[D + "pool.jsonl"].decode().split("\n")
-    lines[9] = lines[9].replace('"status":"', '"status":"x')
-    files[D + "pool.jsonl"] = "\n".join(lines).encode()
-    report = verify(files, judge)
-    assert report.mismatch.name == D + "pool.jsonl line 10 field 'status'"
+def test_a_bad_pool_entry_is_named(made_draw: MadeDraw, judge):  # type: ignore[no-untyped-def]
+    report = verify(_pool_field(made_draw.files, "status", 10, "xactive"), judge)
+    assert report.mismatch.name == D + "pool.tsv line 6 field 'status' entry 10 (E000010)"
 
 
 def test_a_secret_that_does_not_open_its_commitment(made_draw: MadeDraw, judge):  # type: ignore[no-untyped-def]
@@ -100,7 +101,7 @@ def test_a_drawn_name_that_is_not_the_snapshot_identity(made_draw: MadeDraw, jud
     assert report.mismatch.name == D + "record.json field 'people[0]'"
 
 
-@pytest.mark.parametrize("missing", ["request.json", "reveal-0.json", "pool.jsonl"])
+@pytest.mark.parametrize("missing", ["request.json", "reveal-0.json", "pool.tsv"])
 def test_a_missing_step_is_named(made_draw: MadeDraw, judge, missing):  # type: ignore[no-untyped-def]
     files = dict(made_draw.files)
     del files[D + missing]

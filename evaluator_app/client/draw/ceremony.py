@@ -22,7 +22,7 @@ from evaluator_app.core.canonical import artefact_bytes, to_json_value
 from evaluator_app.core.draw import drbg
 from evaluator_app.core.draw.model import DrawRequest, DrawResult, request_body
 from evaluator_app.core.draw.pool import parse_snapshot
-from evaluator_app.core.draw.record import Person, record_body
+from evaluator_app.core.draw.record import Person, record_body, record_bytes
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.pki.cms import sign_detached
 from evaluator_app.pki.credentials import Signer
@@ -147,7 +147,7 @@ class Ceremony:
             self.request.draw_id,
             self.request_sha256(),
             snapshot.sha256,
-            len(snapshot.experts),
+            len(snapshot),
             snapshot.as_of,
             tuple(sha(self.files[self._path(layout.commit_name(i))]) for i in parties),
             now_iso(),
@@ -187,14 +187,14 @@ class Ceremony:
             draw_id=self.request.draw_id,
             request_sha256=self.request_sha256(),
             pool_sha256=snapshot.sha256,
-            pool_count=len(snapshot.experts),
+            pool_count=len(snapshot),
             freeze_sha256=sha(self.files[self._path(layout.FREEZE)]),
             reveals=[sha(self.files[self._path(layout.reveal_name(i))]) for i in parties],
             seed=seed,
             result=self.result,
             people=people(drawn),
         )
-        content = artefact_bytes(layout.RECORD_KIND, layout.VERSION, body)
+        content = record_bytes(layout.RECORD_KIND, layout.VERSION, body)
         self.files[self._path(layout.RECORD)] = content
         return content
 

@@ -11,6 +11,8 @@ accepted the seat needs a supplementary draw (补充抽取) whose request names 
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from evaluator_app.core.draw.model import (
@@ -40,10 +42,11 @@ class Replacement:
 class Roster:
     """Who sits where after the draw and every replacement so far."""
 
-    def __init__(self, request: DrawRequest, result: DrawResult, experts: dict[str, PoolExpert]):
+    def __init__(self, request: DrawRequest, result: DrawResult, experts: Mapping[str, PoolExpert]):
         self.request = request
         self.result = result
-        self.experts = experts
+        # the snapshot, and over it the experts who joined from a supplementary draw
+        self.experts: ChainMap[str, PoolExpert] = ChainMap({}, experts)  # type: ignore[arg-type]
         self.seated: dict[str, Seat] = {s.id: s for s in result.seats}
         self.need_of: dict[str, int] = {p.id: p.need for p in result.principals()}
         self.occupied: set[tuple[str, str]] = {(s.venue, s.seat) for s in result.seats}

@@ -20,6 +20,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from itertools import compress, filterfalse
 
 from evaluator_app.core.draw import seats as seating
 from evaluator_app.core.draw.drbg import Stream
@@ -32,31 +34,9 @@ from evaluator_app.core.draw.model import (
     Rule,
     Shortfall,
     ShortfallKind,
-    Status,
 )
 from evaluator_app.core.draw.pool import Snapshot
 from evaluator_app.core.errors import DrawError
-
-
-def static_rule(expert: PoolExpert, request: DrawRequest, cutoff: str | None) -> Rule | None:
-    if expert.status is Status.RETIRED:
-        return Rule.RETIRED
-    if (
-        expert.status is Status.SUSPENDED
-        and (expert.suspended_until or "") >= request.evaluation_date
-    ):
-        return Rule.SUSPENDED
-    if expert.employer == request.tenderer:
-        return Rule.TENDERER_EMPLOYEE
-    if expert.employer in request.bidders:
-        return Rule.BIDDER_EMPLOYEE
-    if request.tenderer in expert.related_orgs or any(
-        b in expert.related_orgs for b in request.bidders
-    ):
-        return Rule.DECLARED_RELATION
-    if cutoff is not None and expert.last_drawn is not None and expert.last_drawn >= cutoff:
-        return Rule.RECENTLY_DRAWN
-    return None
 
 
 class Committee:
@@ -86,11 +66,11 @@ class Committee:
         return None
 
 
-def _sitting(request: DrawRequest, experts: dict[str, PoolExpert]) -> list[PoolExpert]:
+def _sitting(request: DrawRequest, snapshot: Snapshot) -> list[PoolExpert]:
     if request.supplement is None:
         return []
     missing = [
-        i for i in (*request.supplement.sitting, request.supplement.leaving) if i not in experts
+        i for i in (*request.supplement.sitting, request.supplement.leaving) if i not in snapshot
     ]
     if missing:
         raise DrawError(
@@ -98,42 +78,83 @@ def _sitting(request: DrawRequest, experts: dict[str, PoolExpert]) -> list[PoolE
             f"{missing[0]} is not in the pool snapshot",
             f"{missing[0]} 不在专家库快照中",
         )
-    return [experts[i] for i in request.supplement.sitting]
+    return [snapshot[i] for i in request.supplement.sitting]
+
+
+def _candidates(request: DrawRequest, snapshot: Snapshot) -> dict[str, list[int]]:
+    """Line indexes (pool-number order) of the experts with each requested specialty.
+
+    A pool has a few thousand distinct specialty combinations: each is split once, and each
+    requested code is then found by one C-level pass over the column."""
+    wanted = {n.specialty for n in request.needs}
+    column = snapshot.column("specialties")
+    texts: dict[str, set[str]] = defaultdict(set)  # code -> the combinations that hold it
+    for text in dict.fromkeys(column):
+        for code in wanted.intersection(text.split(";")):
+            texts[code].add(text)
+    lines = range(len(column))
+    return {
+        code: list(compress(lines, map(hits.__contains__, column))) for code, hits in texts.items()
+    }
+
+
+def _where(column: list[str], test: Callable[[str], bool], among: set[int]) -> list[int]:
+    """Lines among ``among`` whose value passes ``test`` (the scan runs in C)."""
+    return [i for i in compress(range(len(column)), map(test, column)) if i in among]
+
+
+def excluded_by_rule(request: DrawRequest, snapshot: Snapshot, lines: set[int]) -> dict[int, Rule]:
+    """The first static rule excluding each of ``lines``, read by column."""
+    c = snapshot.column
+    status, until, employer = c("status"), c("suspended_until"), c("employer")
+    related, last = c("related_orgs"), c("last_drawn")
+    orgs = {request.tenderer, *request.bidders}
+    cutoff = request.recent_cutoff()
+    suspended = [
+        i for i in _where(status, "suspended".__eq__, lines) if until[i] >= request.evaluation_date
+    ]
+    checks = [
+        (Rule.RETIRED, _where(status, "retired".__eq__, lines)),
+        (Rule.SUSPENDED, suspended),
+        (Rule.TENDERER_EMPLOYEE, _where(employer, request.tenderer.__eq__, lines)),
+        (Rule.BIDDER_EMPLOYEE, _where(employer, orgs.__contains__, lines)),
+        (
+            Rule.DECLARED_RELATION,
+            [i for i in _where(related, bool, lines) if not orgs.isdisjoint(related[i].split(";"))],
+        ),
+        (Rule.RECENTLY_DRAWN, _where(last, cutoff.__le__, lines) if cutoff else []),
+    ]
+    found: dict[int, Rule] = {}
+    for rule, hits in checks:
+        for i in hits:
+            found.setdefault(i, rule)
+    return found
 
 
 def run_draw(request: DrawRequest, snapshot: Snapshot, seed: bytes) -> DrawResult:
-    experts = snapshot.by_id()
-    committee = Committee(request, _sitting(request, experts))
+    ids = snapshot.ids
+    committee = Committee(request, _sitting(request, snapshot))
     quota = request.rules.min_other_city
+    skip: set[int] = set()
     if request.supplement is not None:  # a replacement never takes the committee below the quota
-        leaver = experts[request.supplement.leaving]
+        leaver = snapshot[request.supplement.leaving]
         quota = min(quota, committee.outside + (leaver.city != request.tenderer_city))
-    skip = (
-        set(request.supplement.sitting) | {request.supplement.leaving}
-        if request.supplement
-        else set()
-    )
-    wanted = {n.specialty for n in request.needs}
-    cutoff = request.recent_cutoff()
-    excluded = []
-    by_specialty: dict[str, list[str]] = defaultdict(list)
-    for expert in snapshot.experts:  # in pool-number order
-        if expert.id in skip or wanted.isdisjoint(expert.specialties):
-            continue
-        rule = static_rule(expert, request, cutoff)
-        if rule is not None:
-            excluded.append((expert.id, rule))
-            continue
-        for specialty in wanted.intersection(expert.specialties):
-            by_specialty[specialty].append(expert.id)
+        skip = {
+            snapshot.index(i) for i in (*request.supplement.sitting, request.supplement.leaving)
+        }
+    by_code = _candidates(request, snapshot)
+    candidates = set().union(*by_code.values()) - skip if by_code else set()
+    excluded = excluded_by_rule(request, snapshot, candidates)
+    out = skip | set(excluded)
     wanted_total = request.principals_wanted
     picked = 0
-    taken: set[str] = set()
+    taken: set[int] = set()
     passed: list[PassedOver] = []
     needs: list[NeedResult] = []
     shortfalls: list[Shortfall] = []
     for index, need in enumerate(request.needs):
-        order = [i for i in by_specialty[need.specialty] if i not in taken]
+        blocked = out | taken
+        order = list(filterfalse(blocked.__contains__, by_code.get(need.specialty, ())))
         stream = Stream(seed, need.specialty)
         principals: list[str] = []
         reserves: list[str] = []
@@ -141,7 +162,7 @@ def run_draw(request: DrawRequest, snapshot: Snapshot, seed: bytes) -> DrawResul
         while k < n and (len(principals) < need.count or len(reserves) < need.reserves):
             j = k + stream.below(n - k)
             order[k], order[j] = order[j], order[k]
-            expert = experts[order[k]]
+            expert = snapshot.at(order[k])
             k += 1
             clash = committee.clash(expert)
             if len(principals) < need.count:
@@ -156,11 +177,11 @@ def run_draw(request: DrawRequest, snapshot: Snapshot, seed: bytes) -> DrawResul
                     principals.append(expert.id)
                     committee.add(expert)
                     picked += 1
-                    taken.add(expert.id)
+                    taken.add(order[k - 1])
                     continue
             elif clash is None:
                 reserves.append(expert.id)
-                taken.add(expert.id)
+                taken.add(order[k - 1])
                 continue
             passed.append(PassedOver(expert.id, index, clash[0], clash[1]))
         needs.append(NeedResult(need.specialty, n, tuple(principals), tuple(reserves)))
@@ -174,7 +195,8 @@ def run_draw(request: DrawRequest, snapshot: Snapshot, seed: bytes) -> DrawResul
             )
     if committee.outside < quota:
         shortfalls.append(Shortfall(ShortfallKind.OTHER_CITY, "", committee.outside, quota))
-    drawn = [experts[i] for result in needs for i in result.principals]
+    drawn = [snapshot[i] for result in needs for i in result.principals]  # met: no index built
     seats, unseated = seating.assign(request, drawn)
     shortfalls += [Shortfall(ShortfallKind.SEAT, i, 0, 1) for i in unseated]
-    return DrawResult(tuple(needs), tuple(excluded), tuple(passed), tuple(seats), tuple(shortfalls))
+    excluded_list = tuple((ids[i], rule) for i, rule in sorted(excluded.items()))
+    return DrawResult(tuple(needs), excluded_list, tuple(passed), tuple(seats), tuple(shortfalls))
