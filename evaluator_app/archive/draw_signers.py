@@ -54,7 +54,7 @@ class SignatureJudge:
             self.trust,
             at,
             RevocationPolicy(mode=mode, crls=self.crls, fetch=False),  # type: ignore[arg-type]
-        )  # type: ignore[arg-type]
+        )
         if not result.ok:
             return Signed(
                 None,

@@ -35,6 +35,9 @@ class DrawReport:
     committee: tuple[Member, ...] = ()
     draws: tuple[str, ...] = ()
     mismatch: Finding | None = None
+    # each main draw as verified, with its roster after every replacement (for the centre's
+    # next replacement; not part of the verdict)
+    states: dict[str, State] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -45,7 +48,7 @@ class DrawReport:
 
 
 @dataclass
-class _State:
+class State:
     main: Draw
     roster: Roster
     people: dict[str, Person]
@@ -63,6 +66,7 @@ async def verify_bundle(files: dict[str, bytes], judge: SignatureJudge) -> DrawR
         )
     supplementary: set[str] = set()
     committee: list[Member] = []
+    states: dict[str, State] = {}
     try:
         for draw_id in ids:
             if draw_id in supplementary:
@@ -70,6 +74,7 @@ async def verify_bundle(files: dict[str, bytes], judge: SignatureJudge) -> DrawR
             if _is_supplementary(files, draw_id):
                 continue  # checked from the draw it supplements
             state = await _verify_main(bundle, draw_id, supplementary)
+            states[draw_id] = state
             committee += _members(state)
         orphans = [d for d in ids if d not in supplementary and _is_supplementary(files, d)]
         if orphans:
@@ -82,7 +87,7 @@ async def verify_bundle(files: dict[str, bytes], judge: SignatureJudge) -> DrawR
         return DrawReport(
             tuple(bundle.findings), (), tuple(ids), Finding(exc.where, False, exc.en, exc.zh)
         )
-    return DrawReport(tuple(bundle.findings), tuple(committee), tuple(ids))
+    return DrawReport(tuple(bundle.findings), tuple(committee), tuple(ids), None, states)
 
 
 def _is_supplementary(files: dict[str, bytes], draw_id: str) -> bool:
@@ -93,9 +98,9 @@ def _is_supplementary(files: dict[str, bytes], draw_id: str) -> bool:
     return isinstance(request, dict) and request.get("supplement") is not None
 
 
-async def _verify_main(bundle: Bundle, draw_id: str, supplementary: set[str]) -> _State:
+async def _verify_main(bundle: Bundle, draw_id: str, supplementary: set[str]) -> State:
     main = await verify_one(bundle, draw_id)
-    state = _State(main, Roster(main.request, main.result, main.experts), dict(main.people))
+    state = State(main, Roster(main.request, main.result, main.experts), dict(main.people))
     centre = {x.person_id for x in main.request.parties if x.role == "centre"}
     declined = await _responses(bundle, main, centre)
     names = layout.numbered(set(bundle.files), draw_id, "replacement")
@@ -183,7 +188,7 @@ async def _responses(bundle: Bundle, main: Draw, centre: set[str]) -> set[str]:
 
 async def _supplement(
     bundle: Bundle,
-    state: _State,
+    state: State,
     body: layout.DrawReplacement,
     need: int,
     where: str,
@@ -229,7 +234,7 @@ async def _supplement(
         state.people[drawn[0]] = extra.people[drawn[0]]
 
 
-def _members(state: _State) -> list[Member]:
+def _members(state: State) -> list[Member]:
     out = []
     needs = state.main.request.needs
     for pool_id, seat in sorted(state.roster.seated.items()):

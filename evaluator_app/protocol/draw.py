@@ -28,6 +28,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from evaluator_app.protocol.schema import B64
+
 REQUEST_KIND = "draw_request"
 COMMITMENT_KIND = "draw_commitment"
 FREEZE_KIND = "draw_freeze"
@@ -168,3 +170,24 @@ class DrawReplacement:
     seat: str
     supplementary_draw: str  # the supplementary draw that found the replacement, or ""
     at: str
+
+
+# --- what the centre sends the venue ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawStepLog:
+    """A step of a draw, logged at the venue as it is made (by hash: the venue sees no names)."""
+
+    draw_id: str
+    name: str  # the file of the bundle the step wrote, e.g. "commit-0.json"
+    kind: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DrawAttach:
+    """The session's draw/ folder as a zip, attached when the session opens (and grown later
+    by replacements)."""
+
+    bundle: B64

@@ -26,6 +26,7 @@ from evaluator_app.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     artefacts,
+    draw,
     messages,
 )
 from evaluator_app.protocol.schema import B64, MAX_TEXT
@@ -73,6 +74,8 @@ SCHEMA_CLASSES: list[type] = [
     artefacts.ManifestEntry,
     artefacts.DocumentManifest,
     artefacts.ReportDissent,
+    draw.DrawStepLog,
+    draw.DrawAttach,
 ]
 ENUMS: list[type[enum.Enum]] = [messages.Role, messages.Presence]
 
@@ -279,6 +282,18 @@ OPS: dict[tuple[str, str], Op] = {
     ),
     ("PUT", f"{P}/blobs/{{sha256}}"): Op(
         "Upload a document's content under its SHA-256", "centre", "binary", 201, OBJ
+    ),
+    ("POST", f"{P}/draws/steps"): Op(
+        "Log a signed step of an expert draw by its hash (专家抽取), as it is made",
+        "centre",
+        "DrawStepLog",
+        answer=ACK,
+    ),
+    ("PUT", f"{S}/draw"): Op(
+        "Attach the session's expert draw record; the venue recomputes it and checks the committee",
+        "centre",
+        "DrawAttach",
+        answer=OBJ,
     ),
     ("POST", f"{S}/members"): Op(
         "Add a member (a substitute for a recused expert)",

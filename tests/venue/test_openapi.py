@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from evaluator_app.protocol import artefacts, messages
+from evaluator_app.protocol import artefacts, draw, messages
 from evaluator_app.venue.api.routes import ROUTES
 from evaluator_app.venue.errors import NotFound
 from tests.venue import openapi_gen
@@ -97,7 +97,7 @@ def structure_problems(spec: dict[str, Any]) -> list[str]:
 
 
 def _protocol_class(name: str) -> type | None:
-    cls = getattr(messages, name, None) or getattr(artefacts, name, None)
+    cls = getattr(messages, name, None) or getattr(artefacts, name, None) or getattr(draw, name, None)
     return cls if dataclasses.is_dataclass(cls) else None
 
 

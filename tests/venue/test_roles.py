@@ -74,6 +74,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{P}/workstations"): frozenset({C}),
     ("PUT", f"{P}/blobs/{{sha256}}"): frozenset({C}),
     ("POST", f"{S}/members"): frozenset({C}),
+    ("POST", f"{P}/draws/steps"): frozenset({C}),
+    ("PUT", f"{S}/draw"): frozenset({C}),
     ("GET", f"{S}/documents"): ALL,
     ("GET", f"{S}/documents/{{doc}}"): ALL,
     ("POST", f"{S}/manifest"): frozenset({C}),
@@ -124,6 +126,8 @@ def sample_body(h: VenueHarness, method: str, path: str) -> Any:
             "enrolment_code": "0000-0000-0000-0000",
         },
         "/report/signatures": {"base_revision": 1, "pdf": "JVBERi0="},
+        "/draws/steps": {"draw_id": "D1", "name": "commit-0.json", "kind": "draw_commitment", "sha256": BLOB},
+        "/draw": {"bundle": base64.b64encode(b"PK").decode()},
         "/members": {
             "person_id": h.person_id("expert-sd-3"),
             "role": "expert",

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import secrets as random_source
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -64,7 +64,7 @@ class Ceremony:
         request: DrawRequest,
         *,
         tsa_url: str | None = None,
-        on_step: Callable[[Step], None] | None = None,
+        on_step: Callable[[Step], Awaitable[None]] | None = None,
         files: dict[str, bytes] | None = None,
     ):
         self.request = request
@@ -97,7 +97,7 @@ class Ceremony:
         step = Step(self.request.draw_id, sig_name or name, kind, sha(content), _who(signer))
         logger.info("draw %s: %s signed by %s", step.draw_id, step.name, step.signer)
         if self.on_step is not None:
-            self.on_step(step)
+            await self.on_step(step)
         return content
 
     def _party(self, index: int) -> None:

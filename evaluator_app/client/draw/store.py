@@ -200,7 +200,7 @@ class PoolStore:
             "SELECT seq, at, name, sha256, signer FROM draw_steps WHERE draw_id = ? ORDER BY seq",
             (draw_id,),
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 class _Tx:

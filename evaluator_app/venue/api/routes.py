@@ -14,6 +14,7 @@ from evaluator_app.venue.api import (
     artefacts,
     documents,
     drafts,
+    draws,
     events,
     login,
     people,
@@ -72,5 +73,7 @@ RESOURCE_ROUTES: list[Route] = [
     ("GET", f"{API_PREFIX}/events", events.events),
     ("GET", f"{API_PREFIX}/ws", events.websocket),
     ("GET", f"{API_PREFIX}/openapi.json", service.openapi),
+    ("POST", f"{API_PREFIX}/draws/steps", draws.post_step),
+    ("PUT", f"{S}/draw", draws.put_draw),
 ]
 ROUTES = routes()

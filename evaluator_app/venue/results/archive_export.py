@@ -21,6 +21,7 @@ from evaluator_app.venue.errors import Conflict
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.results import scoring_rules
 from evaluator_app.venue.sessions.access import load, project_of, view
+from evaluator_app.venue.sessions.draw import bundle_files
 from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def _collect(tx: SqliteTx, venue: Venue, caller: Caller, session_id: str) -> dic
     collusion = tx.collusion(session_id)
     if collusion is not None and collusion["result"]:
         files["collusion/warnings.json"] = collusion["result"].encode()
+    files.update(bundle_files(tx, session_id))  # the 专家抽取记录, when the roster was drawn
     report = tx.report_pdf(session_id)
     if report is not None:
         files[layout.REPORT] = report[1]

@@ -155,4 +155,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN packages TEXT NOT NULL DEFAULT '[]';
     """,
+    # 5: the expert draw's record (专家抽取记录), attached when the session opens
+    """
+    CREATE TABLE session_draws (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        bundle BLOB NOT NULL,                 -- zip of draw/<draw_id>/... (protocol.draw)
+        sha256 TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )

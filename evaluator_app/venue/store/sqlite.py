@@ -305,6 +305,17 @@ class SqliteTx:
             (session_id, status, stage, done, total, result, error, at),
         )
 
+    def set_draw_bundle(self, session_id: str, bundle: bytes, sha256: str, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO session_draws VALUES (?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
+            "bundle = excluded.bundle, sha256 = excluded.sha256, updated_at = excluded.updated_at",
+            (session_id, bundle, sha256, at),
+        )
+
+    def draw_bundle(self, session_id: str) -> bytes | None:
+        row = self._one("SELECT bundle FROM session_draws WHERE session_id = ?", session_id)
+        return bytes(row["bundle"]) if row else None
+
     def collusion(self, session_id: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM collusion WHERE session_id = ?", session_id)
         return dict(row) if row else None
