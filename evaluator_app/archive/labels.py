@@ -30,6 +30,17 @@ _FIXED = {
 }
 _ARTEFACT = re.compile(r"^artefacts/(\d+)-([a-z_]+)-v(\d+)\.json$")
 _RECEIPT = re.compile(r"^receipts/(\d+)")
+_DRAW = re.compile(r"^draw/([^/]+)/([a-z]+)(?:-(\d+))?")
+_DRAW_FILES = {
+    "request": "抽取申请",
+    "commit": "承诺值",
+    "pool": "专家库快照",
+    "freeze": "快照固定",
+    "reveal": "秘密值揭示",
+    "record": "抽取结果",
+    "response": "抽取通知回复",
+    "replacement": "替补记录",
+}
 
 
 def check_name_zh(name: str) -> str:
@@ -43,6 +54,14 @@ def check_name_zh(name: str) -> str:
         return f"{artefact_zh(kind)}（存档第 {int(number)} 项，第 {version} 版）"
     if match := _RECEIPT.match(name):
         return f"场地回执（存档第 {int(match.group(1))} 项）"
+    if match := _DRAW.match(name):
+        draw_id, stem, number = match.groups()
+        what = _DRAW_FILES.get(stem, stem)
+        if number is not None:  # commit-0: the first party; response-001: the first answer
+            party = stem in ("commit", "reveal")
+            what += f"（第 {int(number) + party} {'方' if party else '份'}）"
+        rest = name.split(" ", 1)[1] if " " in name else ""
+        return f"专家抽取记录 {draw_id}：{what}" + (f" {rest}" if rest else "")
     return name  # another file of the archive: its path is its name
 
 

@@ -24,6 +24,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from evaluator_app.archive.draw_section import check_section
+from evaluator_app.archive.draw_signers import SignatureJudge
 from evaluator_app.archive.labels import check_name_zh, member_names
 from evaluator_app.archive.recompute import recompute_results
 from evaluator_app.auditlog.chain import verify_chain
@@ -139,6 +141,7 @@ class _Verifier:
             venue=True,
         )
         await self.check_artefacts(manifest)
+        await self.check_draws()
         self.check_audit()
         self.check_results()
         await self.check_report()
@@ -347,6 +350,16 @@ class _Verifier:
                     f"document manifest signed by {who}",
                     "招投标文件清单签名有效",
                 )
+
+    async def check_draws(self) -> None:
+        """The 专家抽取记录: recomputed from its own files, and the committee it gives."""
+        assert self.trust is not None
+        names = [n for n in self.zip.namelist() if n.startswith("draw/") and n not in self.damaged]
+        files = {n: self.zip.read(n) for n in names}
+        judge = SignatureJudge(self.trust, self.crls)
+        findings, _ = await check_section(files, self.read(layout.SESSION), judge)
+        for f in findings:
+            self.add(f.name, f.ok, f.detail, f.detail_zh)
 
     def check_audit(self) -> None:
         data = self.read(layout.AUDIT)

@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, int]] = {
     "verify": ("verify signed files, PDFs and archives offline", 3),
     "audit": ("check a venue's audit chain", 4),
     "trust-list": ("build, show and verify the signed trust list", 3),
+    "draw": ("the expert pool and its verifiable draw (专家抽取): import, run, verify", 16),
 }
 
 NOT_BUILT_EXIT = 2

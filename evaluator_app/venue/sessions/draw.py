@@ -15,8 +15,9 @@ import logging
 import zipfile
 from typing import Any
 
+from evaluator_app.archive.draw_section import SessionExpert, committee_problems
 from evaluator_app.archive.draw_signers import SignatureJudge
-from evaluator_app.archive.draw_verify import DrawReport, Member, verify_bundle
+from evaluator_app.archive.draw_verify import DrawReport, verify_bundle
 from evaluator_app.protocol import draw as layout
 from evaluator_app.protocol.draw import DrawAttach, DrawStepLog
 from evaluator_app.protocol.messages import Role
@@ -54,31 +55,12 @@ def _verify(venue: Venue, files: dict[str, bytes]) -> DrawReport:
     return asyncio.run(verify_bundle(files, SignatureJudge(venue.trust_list)))
 
 
-def committee_problems(
-    committee: tuple[Member, ...], members: list[MemberRecord], complete: bool
-) -> list[str]:
-    """Where the draw's committee and the session's experts differ (empty: they agree)."""
-    experts = {m.person_id: m for m in members if m.role == "expert"}
-    problems = []
-    drawn = {m.person_id: m for m in committee}
-    for person_id, member in experts.items():
-        seat = drawn.get(person_id)
-        if seat is None:
-            problems.append(f"{member.name} ({person_id}) is on the session but not drawn")
-        elif (seat.venue, seat.seat) != (member.venue, member.seat):
-            problems.append(
-                f"{member.name}: seat {member.venue}/{member.seat}, "
-                f"the draw gives {seat.venue}/{seat.seat}"
-            )
-        elif seat.left and seat.left != "recused":
-            problems.append(
-                f"{member.name} left the draw's committee ({seat.left}) but is on the session"
-            )
-    if complete:
-        for person_id, seat in drawn.items():
-            if not seat.left and person_id not in experts:
-                problems.append(f"{seat.name} ({person_id}) was drawn but is not on the session")
-    return problems
+def _experts(members: list[MemberRecord]) -> list[SessionExpert]:
+    return [
+        SessionExpert(m.person_id, m.name, m.venue, m.seat, m.status)
+        for m in members
+        if m.role == "expert"
+    ]
 
 
 async def log_step(venue: Venue, caller: Any, body: DrawStepLog) -> dict[str, Any]:
@@ -130,7 +112,9 @@ async def attach(venue: Venue, caller: Any, session_id: str, body: DrawAttach) -
 
     def work(tx: SqliteTx) -> None:
         _session, members = load(tx, caller, session_id)
-        problems = committee_problems(report.committee, members, complete=previous is None)
+        problems = committee_problems(
+            report.committee, _experts(members), complete=previous is None
+        )
         if problems:
             raise Unprocessable(
                 "the draw's committee is not the session's: " + "; ".join(problems[:5]),
