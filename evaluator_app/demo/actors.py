@@ -13,8 +13,9 @@ from evaluator_app.client.expert_session import PLEDGE_SHA256
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.core.plan import Lot, Project
 from evaluator_app.core.project_file import loads_project
+from evaluator_app.demo import draw as demo_draw
 from evaluator_app.demo.documents import demo_documents
-from evaluator_app.demo.world import EXPERTS, SEATS, DemoWorld
+from evaluator_app.demo.world import SEATS, DemoWorld
 from evaluator_app.pki.credentials import Signer, open_key_file
 from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
 from evaluator_app.protocol.artefacts import (
@@ -29,6 +30,7 @@ from evaluator_app.protocol.artefacts import (
     SheetScore,
 )
 from evaluator_app.protocol.bid_index import bid_index_bytes
+from evaluator_app.protocol.draw import DrawAttach
 from evaluator_app.protocol.messages import (
     CreateSession,
     DocumentInput,
@@ -119,7 +121,13 @@ async def create_session(world: DemoWorld, centre: Actor, lot_pages: int = 8) ->
                     doc.bidder_id,
                 )
             )
-    members = [MemberInput(world.pki.person(k).person_id, Role.EXPERT, *SEATS[k]) for k in EXPERTS]
+    # the experts and their seats come from the draw (专家抽取), not from a typed list
+    drawn = await demo_draw.draw_committee(world, raw, venue=centre.client)
+    members = [
+        MemberInput(m.person_id, Role.EXPERT, m.venue, m.seat)
+        for m in drawn.committee
+        if not m.left
+    ]
     members += [
         MemberInput(world.pki.person(k).person_id, Role.SUPERVISOR, *SEATS[k])
         for k in ("supervisor-jinan", "supervisor-zibo")
@@ -127,6 +135,9 @@ async def create_session(world: DemoWorld, centre: Actor, lot_pages: int = 8) ->
     await centre.client.post(
         "/sessions",
         CreateSession(SESSION, TITLE, raw, lot.id, "jinan", tuple(members), tuple(inputs), now()),
+    )
+    await centre.client.request(
+        "PUT", f"/sessions/{SESSION}/draw", DrawAttach(demo_draw.session_bundle(drawn))
     )
     entries = tuple(
         sorted(

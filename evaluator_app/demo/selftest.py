@@ -14,15 +14,18 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from evaluator_app.archive.draw_section import SECTION as DRAW_SECTION
 from evaluator_app.archive.verify import averify_archive
 from evaluator_app.client.errors import ClientError, VenueRefused
 from evaluator_app.demo import actors
+from evaluator_app.demo import draw as demo_draw
 from evaluator_app.demo.actors import SESSION, Actor
 from evaluator_app.demo.proxy import CuttableRelay
 from evaluator_app.demo.services import RunningServices
 from evaluator_app.demo.world import SEATS, DemoWorld
 from evaluator_app.pki.pades import async_sign_pdf
 from evaluator_app.protocol.artefacts import WarningDecision
+from evaluator_app.protocol.draw import DrawAttach
 from evaluator_app.protocol.messages import MemberInput, Role
 from evaluator_app.reports.signature_stamp import stamped
 
@@ -82,9 +85,21 @@ async def run_selftest(
             "declaration",
             actors.declaration(people["expert-dual-sd"], lot, True, "三年内曾在投标人B3任职"),
         )
+        # her seat is drawn again by the same rules (no reserve left: a supplementary draw)
+        drawn, substitute = await demo_draw.replace_recused(
+            world, "expert-dual-sd", "三年内曾在投标人B3任职", venue=centre.client
+        )
+        check(
+            substitute.person_id == people["expert-sd-3"].person_id
+            and (substitute.venue, substitute.seat) == SEATS["expert-sd-3"],
+            f"the supplementary draw should seat 王芳 at jinan/A04: {substitute}",
+        )
+        await centre.client.request(
+            "PUT", f"/sessions/{SESSION}/draw", DrawAttach(demo_draw.session_bundle(drawn))
+        )
         await centre.client.post(
             f"/sessions/{SESSION}/members",
-            MemberInput(people["expert-sd-3"].person_id, Role.EXPERT, *SEATS["expert-sd-3"]),
+            MemberInput(substitute.person_id, Role.EXPERT, substitute.venue, substitute.seat),
         )
         await people["expert-sd-3"].send(
             "declarations", "declaration", actors.declaration(people["expert-sd-3"], lot)
@@ -224,7 +239,15 @@ async def run_selftest(
         report = await averify_archive(archive, world.pki.trust_list_signer.load_cert())
         failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
         check(report.ok, f"the archive did not verify: {failed}")
-        say(f"10/10 存档 archive exported and verified offline: {len(report.checks)} checks passed")
+        drawn_checks = [c for c in report.checks if c.name == DRAW_SECTION]
+        check(
+            bool(drawn_checks) and "一致" in drawn_checks[-1].detail_zh,
+            "the archive's 专家抽取记录 should recompute and give the session's committee",
+        )
+        say(
+            f"10/10 存档 archive exported and verified offline: {len(report.checks)} checks passed "
+            "(专家抽取记录 recomputed, committee as drawn)"
+        )
         return ranking, archive
     finally:
         for actor in people.values():

@@ -8,7 +8,6 @@ from typing import Any
 from evaluator_app.core.draw.model import ALGORITHM, DrawResult, Rule
 from evaluator_app.core.draw.pool import fast_canonical
 
-
 _RULE = {rule: rule.value for rule in Rule}  # Enum.value is a slow descriptor, read 10,000 times
 
 
