@@ -114,3 +114,52 @@ def findings_ok(findings: Iterable[Finding]) -> bool:
 
 def as_plain(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     return [f.__dict__ for f in findings]
+
+
+def draw_summary(files: Mapping[str, bytes]) -> dict[str, Any] | None:
+    """What the evaluation report prints of the draw (from a record the venue has verified)."""
+    draws = draw_files(files)
+    ids = layout.draw_ids(set(draws))
+    if not ids:
+        return None
+    out: dict[str, Any] = {"draws": [], "replacements": []}
+    names: dict[str, str] = {}
+    for draw_id in ids:
+        request = json.loads(draws[layout.path(draw_id, layout.REQUEST)])
+        record = json.loads(draws[layout.path(draw_id, layout.RECORD)])
+        names.update({p["id"]: p["name"] for p in record["people"]})
+        commits = [
+            json.loads(draws[layout.path(draw_id, layout.commit_name(i))])["commitment"]
+            for i in range(len(request["parties"]))
+        ]
+        out["draws"].append(
+            {
+                "draw_id": draw_id,
+                "supplement": (request.get("supplement") or {}).get("leaving", ""),
+                "draw_date": request["draw_date"],
+                "tenderer": request["tenderer"],
+                "rules": request["rules"],
+                "parties": [f"{p['name']}（{p['role']}）" for p in request["parties"]],
+                "commitments": commits,
+                "pool_count": record["pool_count"],
+                "pool_sha256": record["pool_sha256"],
+                "seed": record["seed"],
+                "needs": [
+                    {
+                        **n,
+                        "wanted": w["count"],
+                        "wanted_reserves": w["reserves"],
+                    }
+                    for n, w in zip(record["needs"], request["needs"], strict=True)
+                ],
+                "excluded": {rule: len(ids_) for rule, ids_ in record["excluded"].items()},
+                "passed_over": len(record["passed_over"]),
+                "seats": record["seats"],
+            }
+        )
+    main = ids[0] if ids else ""
+    for name in layout.numbered(set(draws), main, "replacement"):
+        body = json.loads(draws[layout.path(main, name)])
+        out["replacements"].append(body)
+    out["names"] = names
+    return out

@@ -56,7 +56,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     ver.set_defaults(func=run_verify)
 
 
-def _trust(path: Path | None, pinned: Path | None):  # type: ignore[no-untyped-def]
+def _trust(path: Path | None, pinned: Path | None):
     from evaluator_app.pki.trust_list import load_trust_list
 
     if path is None:
@@ -146,7 +146,7 @@ def run_draw(args: argparse.Namespace) -> int:
     return 0
 
 
-def _archive_inputs(data: bytes, pinned_path: Path | None):  # type: ignore[no-untyped-def]
+def _archive_inputs(data: bytes, pinned_path: Path | None):
     """(draw files, session.json or None, judge, how the trust list was checked)."""
     from cryptography import x509
 

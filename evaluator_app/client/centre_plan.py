@@ -231,11 +231,28 @@ class SessionDraft:
     assignments: tuple[Assignment, ...]
     documents: tuple[CheckedDocument, ...]
     scheduled_start: str | None = None
+    # the 专家抽取 record the committee came from (draw/ folder as a zip), and its seats
+    draw_bundle: bytes | None = None
+    drawn_seats: tuple[tuple[str, str, str], ...] = ()  # (person id, venue, seat)
 
 
 def draft_problems(draft: SessionDraft, bidders: tuple[BidderInfo, ...]) -> list[Explanation]:
     """Everything that stops the session from being created, in words."""
     problems: list[Explanation] = []
+    if draft.draw_bundle is not None:
+        typed = {
+            (a.person.person_id, a.venue, a.seat)
+            for a in draft.assignments
+            if a.person.role == "expert"
+        }
+        if typed != set(draft.drawn_seats):
+            problems.append(
+                Explanation(
+                    "评标专家须与抽取结果一致（人员与席位），请重新从抽取结果导入",
+                    "the experts must be the draw's committee, seat by seat: "
+                    "take them from the draw again",
+                )
+            )
     if not draft.session_id.strip() or not draft.title.strip():
         problems.append(Explanation("请填写会话编号和名称", "give the session an id and a title"))
     if not any(a.person.role == "expert" for a in draft.assignments):

@@ -29,6 +29,7 @@ from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
+from evaluator_app.protocol.draw import DrawAttach
 from evaluator_app.protocol.messages import (
     CreateSession,
     DocumentInput,
@@ -37,6 +38,7 @@ from evaluator_app.protocol.messages import (
     SessionList,
     SessionView,
 )
+from evaluator_app.protocol.schema import B64
 from evaluator_app.reports.styles import money
 
 logger = logging.getLogger(__name__)
@@ -300,6 +302,10 @@ class CentreService:
             draft.scheduled_start,
         )
         view = await self.client.post("/sessions", body, SessionView)
+        if draft.draw_bundle is not None:  # the venue recomputes it and checks the committee
+            await self.client.request(
+                "PUT", f"/sessions/{draft.session_id}/draw", DrawAttach(B64(draft.draw_bundle))
+            )
         if inputs:
             await self.sign_manifest(draft.session_id, inputs, open_signer)
         await self.client.post(f"/sessions/{draft.session_id}/phase", {"target": "check_in"})

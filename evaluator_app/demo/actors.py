@@ -38,6 +38,7 @@ from evaluator_app.protocol.messages import (
     Role,
     SignedReceipt,
 )
+from evaluator_app.protocol.schema import B64
 from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.reports.signature_stamp import stamped
 
@@ -137,7 +138,7 @@ async def create_session(world: DemoWorld, centre: Actor, lot_pages: int = 8) ->
         CreateSession(SESSION, TITLE, raw, lot.id, "jinan", tuple(members), tuple(inputs), now()),
     )
     await centre.client.request(
-        "PUT", f"/sessions/{SESSION}/draw", DrawAttach(demo_draw.session_bundle(drawn))
+        "PUT", f"/sessions/{SESSION}/draw", DrawAttach(B64(demo_draw.session_bundle(drawn)))
     )
     entries = tuple(
         sorted(

@@ -19,7 +19,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from evaluator_app.archive.draw_verify import Member
-from evaluator_app.client.draw.service import DrawService, OpenDraw
+from evaluator_app.client.draw.service import DrawService, OpenDraw, session_bundle
+from evaluator_app.core.draw.geography import DISTANCES
 from evaluator_app.core.draw.model import (
     Cause,
     DrawRequest,
@@ -32,10 +33,10 @@ from evaluator_app.core.draw.model import (
 )
 from evaluator_app.core.draw.pool import identity_hash
 from evaluator_app.core.draw.record import Person
-from evaluator_app.demo.pool import CITIES, DISTANCES, SPECIALTIES, PoolEntry, employers_of
+from evaluator_app.demo.pool import CITIES, SPECIALTIES, PoolEntry, employers_of
 from evaluator_app.demo.world import DemoWorld
+from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.trust_list import load_trust_list
-from evaluator_app.protocol import draw as layout
 
 DRAW_ID = "JN-2026-0418-D1"
 NEEDS = (Need("A010101", 2, 0), Need("A010102", 1, 1), Need("A010103", 2, 0))
@@ -49,7 +50,9 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...], int | None]] = {
     "expert-nca-2": ("E100005", ("A010103", "A010104"), None),
     "expert-nca-3": ("E100006", ("A010103",), 10),  # 黄磊: drawn 10 days ago, excluded
 }
-LATER = {"expert-sd-3": ("E100007", ("A010102",), None)}  # 王芳 joins the pool later
+LATER: dict[str, tuple[str, tuple[str, ...], int | None]] = {
+    "expert-sd-3": ("E100007", ("A010102",), None)
+}  # 王芳 joins the pool later
 GENERATED = 193
 
 
@@ -66,12 +69,11 @@ def seal_password(world: DemoWorld) -> str:
     return path.read_text("utf-8").strip()
 
 
-def _roster(world: DemoWorld) -> dict[str, dict[str, str]]:
-    people = json.loads((world.root / "venue-jinan" / "roster.json").read_text("utf-8"))["people"]
-    return {p["person_id"]: p for p in people}
+def _roster(world: DemoWorld) -> list[dict[str, str]]:
+    return json.loads((world.root / "venue-jinan" / "roster.json").read_text("utf-8"))["people"]  # type: ignore[no-any-return]
 
 
-def _entry(pool_id: str, name: str, person_id: str, specialties, city, employer, **kw) -> PoolEntry:  # type: ignore[no-untyped-def]
+def _entry(pool_id: str, name: str, person_id: str, specialties, city, employer, **kw) -> PoolEntry:
     salt = secrets.token_hex(16)
     expert = PoolExpert(
         pool_id,
@@ -88,14 +90,18 @@ def _entry(pool_id: str, name: str, person_id: str, specialties, city, employer,
     return PoolEntry(expert, Person(pool_id, name, person_id, salt), name)
 
 
-def _demo_people(
-    world: DemoWorld, which: dict[str, tuple[str, tuple[str, ...], int | None]], today: date
+def demo_people(
+    pki: DemoPki,
+    roster: list[dict[str, str]],
+    which: dict[str, tuple[str, tuple[str, ...], int | None]],
+    today: date,
 ) -> list[PoolEntry]:
-    roster = _roster(world)
+    """The demo PKI's experts as pool entries, with the employer and city from the venue roster."""
+    by_id = {p["person_id"]: p for p in roster}
     out = []
     for key, (pool_id, specialties, days) in which.items():
-        person = world.pki.person(key)
-        row = roster[person.person_id]
+        person = pki.person(key)
+        row = by_id[person.person_id]
         last = (today - timedelta(days=days)).isoformat() if days is not None else None
         out.append(
             _entry(
@@ -111,13 +117,15 @@ def _demo_people(
     return out
 
 
-def demo_pool(world: DemoWorld, bidders: list[str], today: date) -> list[PoolEntry]:
+def demo_pool(
+    pki: DemoPki, roster: list[dict[str, str]], bidders: list[str], today: date
+) -> list[PoolEntry]:
     """The pool of the first draw: the demo's experts and 193 generated ones."""
     rng = random.Random(20260418)
     wanted = {n.specialty for n in NEEDS}
     others = [code for code, _ in SPECIALTIES if code not in wanted]
     rules = ["bidder", "tenderer", "relation", "suspended", "retired", "recent"]
-    entries = _demo_people(world, PEOPLE, today)
+    entries = demo_people(pki, roster, PEOPLE, today)
     for n in range(1, GENERATED + 1):
         city = CITIES[n % len(CITIES)]
         codes = rng.sample(others, rng.choice((1, 2)))
@@ -188,7 +196,7 @@ def write_xlsx(path: Path, entries: list[PoolEntry]) -> Path:
     return path
 
 
-def demo_request(world: DemoWorld, project: dict, today: date) -> DrawRequest:  # type: ignore[type-arg]
+def demo_request(world: DemoWorld, project: dict, today: date) -> DrawRequest:
     lot = next(lot for lot in project["lots"] if lot["id"] == "lot-1")
     centre, official = world.pki.person("centre-1"), world.pki.person("supervisor-jinan")
     return DrawRequest(
@@ -221,7 +229,7 @@ def service(world: DemoWorld, venue: object | None = None) -> DrawService:
     )
 
 
-def _signers(world: DemoWorld):  # type: ignore[no-untyped-def]
+def _signers(world: DemoWorld):
     from evaluator_app.pki.credentials import open_pkcs12
 
     return [
@@ -230,7 +238,7 @@ def _signers(world: DemoWorld):  # type: ignore[no-untyped-def]
     ]
 
 
-async def draw_committee(world: DemoWorld, project: dict, venue: object | None = None) -> OpenDraw:  # type: ignore[type-arg]
+async def draw_committee(world: DemoWorld, project: dict, venue: object | None = None) -> OpenDraw:
     """The demo's draw (made once per demo folder) opened for the session."""
     drawing = service(world, venue)
     try:
@@ -242,7 +250,8 @@ async def draw_committee(world: DemoWorld, project: dict, venue: object | None =
                     for b in next(lot for lot in project["lots"] if lot["id"] == "lot-1")["bidders"]
                 ]
                 path = write_xlsx(
-                    world.root / "pool" / "省综合评标专家库.xlsx", demo_pool(world, bidders, today)
+                    world.root / "pool" / "省综合评标专家库.xlsx",
+                    demo_pool(world.pki, _roster(world), bidders, today),
                 )
                 await drawing.import_list(path)
             if not drawing.sealing.exists:
@@ -267,7 +276,8 @@ async def replace_recused(
     try:
         today = date.today()
         path = write_xlsx(
-            world.root / "pool" / "新入库专家.xlsx", _demo_people(world, LATER, today)
+            world.root / "pool" / "新入库专家.xlsx",
+            demo_people(world.pki, _roster(world), LATER, today),
         )
         await drawing.import_list(path)
         draw = await drawing.open(DRAW_ID, seal_password(world))
@@ -285,5 +295,4 @@ async def replace_recused(
         drawing.close()
 
 
-def session_bundle(draw: OpenDraw) -> bytes:
-    return layout.zip_bundle({n: d for n, d in draw.files.items() if n.startswith(layout.PREFIX)})
+__all__ = ["draw_committee", "replace_recused", "session_bundle"]

@@ -27,6 +27,7 @@ from evaluator_app.pki.pades import async_sign_pdf
 from evaluator_app.protocol.artefacts import WarningDecision
 from evaluator_app.protocol.draw import DrawAttach
 from evaluator_app.protocol.messages import MemberInput, Role
+from evaluator_app.protocol.schema import B64
 from evaluator_app.reports.signature_stamp import stamped
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ async def run_selftest(
             f"the supplementary draw should seat 王芳 at jinan/A04: {substitute}",
         )
         await centre.client.request(
-            "PUT", f"/sessions/{SESSION}/draw", DrawAttach(demo_draw.session_bundle(drawn))
+            "PUT", f"/sessions/{SESSION}/draw", DrawAttach(B64(demo_draw.session_bundle(drawn)))
         )
         await centre.client.post(
             f"/sessions/{SESSION}/members",

@@ -23,6 +23,7 @@ from evaluator_app.core.canonical import canonical_bytes
 from evaluator_app.core.plan import Lot, Project, ScoredItem
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.reports import report_sections as sec
+from evaluator_app.reports.draw_section import draw_section
 from evaluator_app.reports.pages import DocInfo, build_pdf, frame_width
 from evaluator_app.reports.sheet_tables import score_grid
 from evaluator_app.reports.signature_fields import (
@@ -85,6 +86,7 @@ def render_evaluation_report(
     dissents: Sequence[Dissent] = (),
     session_id: str = "",
     warnings: Sequence[Mapping[str, Any]] = (),
+    draw: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The 评标报告 as an A4 PDF in Chinese (cover, committee, results, signature page)."""
     s = styles()
@@ -113,6 +115,7 @@ def render_evaluation_report(
     )
     sections: list[tuple[str, list[Flowable]]] = [
         ("评标委员会组成", _committee(committee, recusals, width)),
+        ("专家抽取记录", draw_section(draw, width)),
         ("初步评审结果", sec.gate_section(lot, summary, names, width)),
         ("价格分计算", sec.price_section(lot, summary, width)),
         (
@@ -127,7 +130,7 @@ def render_evaluation_report(
         ("围标串标预警及处理", warnings_section(warnings, width)),
         ("不同意见", _dissents(dissents)),
     ]
-    numbers = "一二三四五六七八九十"
+    numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
     for n, (title, flowables) in enumerate(sections):
         story += [CondPageBreak(50 * mm), para(f"{numbers[n]}、{title}", s.h1), *flowables]
     placed: list[Placed] = []

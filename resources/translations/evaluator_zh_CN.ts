@@ -263,6 +263,10 @@
 <context>
     <name>CentreWorkspace</name>
     <message>
+        <source>Expert draw</source>
+        <translation>专家抽取</translation>
+    </message>
+    <message>
         <source>New session</source>
         <translation>新建会话</translation>
     </message>
@@ -510,6 +514,224 @@
     <message>
         <source>refused: {why}</source>
         <translation>被拒绝：{why}</translation>
+    </message>
+</context>
+<context>
+    <name>DrawRequestBox</name>
+    <message>
+        <source>Project file…</source>
+        <translation>项目文件…</translation>
+    </message>
+    <message>
+        <source>At most one expert per employer</source>
+        <translation>同一单位至多一人</translation>
+    </message>
+    <message>
+        <source>Experts who declared a relation never sit together</source>
+        <translation>申报有关系的专家不同时抽取</translation>
+    </message>
+    <message>
+        <source>Supervising official's certificate file (.p12)</source>
+        <translation>监督人员的证书文件（.p12）</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>标段</translation>
+    </message>
+    <message>
+        <source>Draw id</source>
+        <translation>抽取编号</translation>
+    </message>
+    <message>
+        <source>Specialty, experts, reserves</source>
+        <translation>评标专业、人数、备选人数</translation>
+    </message>
+    <message>
+        <source>Venue, city, seats</source>
+        <translation>场地、城市、席位</translation>
+    </message>
+    <message>
+        <source>Not drawn within (days)</source>
+        <translation>近期已抽取回避（天）</translation>
+    </message>
+    <message>
+        <source>At least from other cities</source>
+        <translation>外地专家至少</translation>
+    </message>
+    <message>
+        <source>Supervising official</source>
+        <translation>监督人员</translation>
+    </message>
+    <message>
+        <source>Project file</source>
+        <translation>项目文件</translation>
+    </message>
+</context>
+<context>
+    <name>DrawTab</name>
+    <message>
+        <source>Import expert list…</source>
+        <translation>导入专家名单…</translation>
+    </message>
+    <message>
+        <source>1. Provincial expert pool</source>
+        <translation>1. 省综合评标专家库</translation>
+    </message>
+    <message>
+        <source>2. Draw request and avoidance rules</source>
+        <translation>2. 抽取申请与回避规则</translation>
+    </message>
+    <message>
+        <source>Commit, fix the pool, reveal and draw</source>
+        <translation>承诺、固定专家库快照、揭示并抽取</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>抽取编号</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>抽取时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Expert</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>评标专业</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>席位</translation>
+    </message>
+    <message>
+        <source>Open for the session…</source>
+        <translation>开启（用于评标会话）…</translation>
+    </message>
+    <message>
+        <source>Replace an expert…</source>
+        <translation>替补专家…</translation>
+    </message>
+    <message>
+        <source>Export record…</source>
+        <translation>导出抽取记录…</translation>
+    </message>
+    <message>
+        <source>Use for a new session</source>
+        <translation>用于新建评标会话</translation>
+    </message>
+    <message>
+        <source>3. Draw records (sealed to the centre until opened)</source>
+        <translation>3. 抽取记录（开评前加密保存于交易中心）</translation>
+    </message>
+    <message>
+        <source>Expert draw anyone can verify</source>
+        <translation>人人可核验的专家抽取</translation>
+    </message>
+    <message>
+        <source>{n} experts in the pool</source>
+        <translation>专家库共 {n} 人</translation>
+    </message>
+    <message>
+        <source>Expert list</source>
+        <translation>专家名单</translation>
+    </message>
+    <message>
+        <source>Nothing imported:</source>
+        <translation>未导入任何专家：</translation>
+    </message>
+    <message>
+        <source>{a} added, {u} updated.</source>
+        <translation>新增 {a} 人，更新 {u} 人。</translation>
+    </message>
+    <message>
+        <source>Choose a valid project file first.</source>
+        <translation>请先选择有效的项目文件。</translation>
+    </message>
+    <message>
+        <source>your commitment and the draw</source>
+        <translation>您的承诺值与抽取结果</translation>
+    </message>
+    <message>
+        <source>Supervising official's certificate password</source>
+        <translation>监督人员的证书密码</translation>
+    </message>
+    <message>
+        <source>Centre's sealing key password</source>
+        <translation>交易中心密封密钥密码</translation>
+    </message>
+    <message>
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <source>Drawing: every party commits, the pool is fixed, then they reveal…</source>
+        <translation>正在抽取：各方先提交承诺值，再固定专家库快照，然后揭示…</translation>
+    </message>
+    <message>
+        <source>Drawn {d} experts and {r} reserves from {p}; seed {s}. Excluded by rule: {x}</source>
+        <translation>从 {p} 人中抽中 {d} 人、备选 {r} 人；种子 {s}。按规则排除：{x}</translation>
+    </message>
+    <message>
+        <source>seated</source>
+        <translation>在席</translation>
+    </message>
+    <message>
+        <source>{id}: recomputed exactly ({n} checks); draws {d}</source>
+        <translation>{id}：复算一致（{n} 项核验）；抽取 {d}</translation>
+    </message>
+    <message>
+        <source>Open a draw first.</source>
+        <translation>请先开启一条抽取记录。</translation>
+    </message>
+    <message>
+        <source>Who leaves?</source>
+        <translation>哪位专家离开？</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>原因类别</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>the replacement</source>
+        <translation>替补记录</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Replaced by {who}.</source>
+        <translation>由 {who} 替补。</translation>
+    </message>
+    <message>
+        <source>Export record</source>
+        <translation>导出抽取记录</translation>
+    </message>
+    <message>
+        <source>Written {path}: evaluator draw verify checks it.</source>
+        <translation>已写入 {path}：可用 evaluator draw verify 核验。</translation>
     </message>
 </context>
 <context>
@@ -1179,6 +1401,10 @@
     <message>
         <source>{name} assigned to {venue}, seat {seat}.</source>
         <translation>{name} 已分配到 {venue}，席位 {seat}。</translation>
+    </message>
+    <message>
+        <source>{n} experts taken from draw {id}, with their seats.</source>
+        <translation>已从抽取 {id} 导入 {n} 名专家及其席位。</translation>
     </message>
     <message>
         <source>Choose a valid project file first.</source>

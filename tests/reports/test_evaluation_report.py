@@ -44,13 +44,13 @@ def test_cover_and_committee(ex, report_pdf, tmp_path):
 
 def test_ranking_and_final_scores_of_the_example(ex, report_pdf, tmp_path):
     text = flat_text(report_pdf, tmp_path)
-    ranking = text[text.index("五、最终得分及排名") : text.index("六、推荐中标候选人")]
+    ranking = text[text.index("六、最终得分及排名") : text.index("七、推荐中标候选人")]
     names = [ex.lot.bidder(b).name for b in ("B2", "B1", "B3")]
     positions = [ranking.index(n) for n in names]
     assert positions == sorted(positions)
     for score in ("90.63", "88.17", "80.19"):
         assert score in ranking
-    candidates = text[text.index("六、推荐中标候选人") : text.index("七、")]
+    candidates = text[text.index("七、推荐中标候选人") : text.index("八、")]
     assert f"第一中标候选人：{names[0]}（B2），最终得分90.63分" in candidates
     assert (
         f"第二中标候选人：{names[1]}（B1）" in candidates
@@ -67,10 +67,10 @@ def test_gates_rejections_price_deviation_and_dissent(ex, report_pdf, tmp_path):
         "投标函第3页法定代表人签字不清晰",
     ):
         assert reason in text  # majority and minority fail reasons alike
-    rejected = text[text.index("八、否决投标情况") : text.index("九、围标串标预警及处理")]
+    rejected = text[text.index("九、否决投标情况") : text.index("十、围标串标预警及处理")]
     assert (
         "系统未发现围标串标预警线索"
-        in text[text.index("九、围标串标预警及处理") : text.index("十、不同意见")]
+        in text[text.index("十、围标串标预警及处理") : text.index("十一、不同意见")]
     )
     assert ex.lot.bidder("B4").name in rejected and ex.lot.bidder("B5").name in rejected
     assert "38,760,000.00元超过最高限价38,500,000.00元" in rejected

@@ -79,6 +79,7 @@ class DrawService:
         *,
         tsa_url: str | None = None,
         venue: object | None = None,  # a VenueClient: steps go to its audit log
+        trust_list_bytes: bytes | None = None,  # carried by an exported record
     ):
         self.folder = folder
         self.store = PoolStore(folder / POOL_DB)
@@ -86,6 +87,7 @@ class DrawService:
         self.trust = trust
         self.tsa_url = tsa_url
         self.venue = venue
+        self.trust_list_bytes = trust_list_bytes
 
     def close(self) -> None:
         self.store.close()
@@ -231,7 +233,14 @@ class DrawService:
         today: str,
     ) -> ReplaceOutcome:
         """The leaver's seat to the first acceptable reserve; without one, a supplementary draw
-        (补充抽取) from the pool as it stands now, signed by the same parties."""
+        (补充抽取) from the pool as it stands now, signed by the same parties. A decline with no
+        signed answer yet is recorded first, signed by centre staff on the expert's behalf (the
+        notice was answered by telephone)."""
+        if cause is Cause.DECLINED and leaving not in _declined(draw):
+            centre_index = next(
+                i for i, p in enumerate(draw.state.main.request.parties) if p.role == "centre"
+            )
+            draw = await self.respond(draw, leaving, False, reason, signers[centre_index])
         state = draw.state
         main = state.main
         roster = state.roster
@@ -296,3 +305,17 @@ class DrawService:
 
     def people(self, ids: Sequence[str]) -> dict[str, Person]:
         return self.store.people(ids)
+
+
+def _declined(draw: OpenDraw) -> set[str]:
+    out = set()
+    for name in layout.numbered(set(draw.files), draw.draw_id, "response"):
+        body = json.loads(draw.files[layout.path(draw.draw_id, name)])
+        if body.get("answer") == "decline":
+            out.add(body["expert"])
+    return out
+
+
+def session_bundle(draw: OpenDraw) -> bytes:
+    """The draw/ folder the venue gets when the session opens."""
+    return layout.zip_bundle({n: d for n, d in draw.files.items() if n.startswith(layout.PREFIX)})

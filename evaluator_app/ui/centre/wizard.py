@@ -35,6 +35,8 @@ from evaluator_app.client.centre_plan import (
     draft_problems,
 )
 from evaluator_app.client.centre_service import CentreService
+from evaluator_app.client.draw.roster import assignments_from_draw, drawn_seats
+from evaluator_app.client.draw.service import OpenDraw, session_bundle
 from evaluator_app.client.explain import Explanation
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.names import venue_label
@@ -58,6 +60,8 @@ class NewSessionWizard(QWidget):
         self.documents: list[CheckedDocument] = []
         self.roster: list[Person] = []
         self.assignments: list[Assignment] = []
+        self.draw_bundle: bytes | None = None  # the committee came from this draw record
+        self.drawn_seats: tuple[tuple[str, str, str], ...] = ()
         self.busy = False
 
         # 1. the project file and its plan check
@@ -339,6 +343,26 @@ class NewSessionWizard(QWidget):
             ],
         )
 
+    # -- the committee from a draw (专家抽取) ---------------------------------------------
+    def use_draw(self, opened: OpenDraw) -> list[Explanation]:
+        """The draw's seated experts replace any typed ones; supervisors stay as assigned."""
+        assignments, problems = assignments_from_draw(opened.committee, self.roster)
+        if problems:
+            say(self.message, "；".join(p.text(self.language) for p in problems), ok=False)
+            return problems
+        keep = [a for a in self.assignments if a.person.role != "expert"]
+        self.assignments = [*assignments, *keep]
+        self.draw_bundle = session_bundle(opened)
+        self.drawn_seats = drawn_seats(opened.committee)
+        self._show_committee()
+        say(
+            self.message,
+            self.tr("{n} experts taken from draw {id}, with their seats.").format(
+                n=len(assignments), id=opened.draw_id
+            ),
+        )
+        return []
+
     # -- create ---------------------------------------------------------------------
     def draft(self) -> SessionDraft | None:
         if self.check is None or not self.check.ok or self.check.data is None:
@@ -352,6 +376,8 @@ class NewSessionWizard(QWidget):
             tuple(self.assignments),
             tuple(self.documents),
             self.start.text().strip() or None,
+            self.draw_bundle,
+            self.drawn_seats,
         )
 
     @asyncSlot()

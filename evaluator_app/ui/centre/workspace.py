@@ -16,6 +16,7 @@ from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.archive_tab import ArchiveTab
 from evaluator_app.ui.centre.collect import CollectTab
 from evaluator_app.ui.centre.common import SessionChooser, show_error
+from evaluator_app.ui.centre.draw_tab import DrawTab, draw_service
 from evaluator_app.ui.centre.follow import FollowTab
 from evaluator_app.ui.centre.report import ReportTab
 from evaluator_app.ui.centre.statistics import StatisticsTab
@@ -46,7 +47,11 @@ class CentreWorkspace(QWidget):
         self.report = ReportTab(self.service, language)
         self.archive = ArchiveTab(self.service, language, data_dir)
         self.statistics = StatisticsTab(self.service, language, data_dir)
+        self.drawing = draw_service(settings, data_dir, logged, login)
+        self.draw = DrawTab(self.drawing, logged, language, roster=self.service.roster)
+        self.draw.use_for_session.connect(self._use_draw)
         self.tabs = QTabWidget()
+        self.tabs.addTab(self.draw, self.tr("Expert draw"))
         self.tabs.addTab(self.wizard, self.tr("New session"))
         self.tabs.addTab(self.follow, self.tr("Follow"))
         self.tabs.addTab(self.collect, self.tr("Collect"))
@@ -62,6 +67,10 @@ class CentreWorkspace(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
+
+    def _use_draw(self, opened: object) -> None:
+        if not self.wizard.use_draw(opened):  # type: ignore[arg-type]
+            self.tabs.setCurrentWidget(self.wizard)
 
     def choosers(self) -> list[SessionChooser]:
         return [self.collect.chooser, self.report.chooser, self.archive.chooser]
@@ -83,6 +92,8 @@ class CentreWorkspace(QWidget):
         self.status.setText(self.tr("{n} session(s) at the venue").format(n=len(sessions)))
         if self.tabs.currentWidget() is self.follow:
             self.follow.refresh()
+        if self.tabs.currentWidget() is self.draw:
+            self.draw.refresh()
 
     def choose(self, session_id: str) -> None:
         for chooser in self.choosers():

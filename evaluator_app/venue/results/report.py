@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from evaluator_app.archive.draw_section import draw_summary
 from evaluator_app.core.phases import REPORT_PHASES, values
 from evaluator_app.core.plan import Lot, Project
 from evaluator_app.protocol.artefacts import ScoreSheet
@@ -30,6 +31,7 @@ from evaluator_app.venue.errors import Forbidden, NotFound
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.results import scoring_rules
 from evaluator_app.venue.sessions.access import load, project_of
+from evaluator_app.venue.sessions.draw import bundle_files
 from evaluator_app.venue.store.records import MemberRecord, SessionRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
 
@@ -66,6 +68,7 @@ class ReportInputs:
     dissents: tuple[Dissent, ...]
     session_id: str
     warnings: tuple[dict[str, Any], ...]
+    draw: dict[str, Any] | None = None  # the 专家抽取记录, when the committee was drawn
 
 
 def report_inputs(
@@ -99,6 +102,7 @@ def report_inputs(
         tuple(_dissents(tx, session.id, members)),
         session.id,
         tuple(_warnings(tx, session.id)),
+        draw_summary(bundle_files(tx, session.id)),
     )
 
 
@@ -115,6 +119,7 @@ def render_report(inputs: ReportInputs) -> bytes:
         dissents=inputs.dissents,
         session_id=inputs.session_id,
         warnings=inputs.warnings,
+        draw=inputs.draw,
     )
 
 

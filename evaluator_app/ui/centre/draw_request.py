@@ -1,0 +1,129 @@
+"""The draw request's form in the 专家抽取 tab: project, needs, seats, avoidance rules, the
+supervising official. It only collects what is typed; the service checks it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from evaluator_app.client.centre_plan import ProjectCheck, check_project_file
+from evaluator_app.client.credentials import CredentialRef
+from evaluator_app.client.draw.request_form import RequestForm
+from evaluator_app.core.draw.model import Party
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.centre.common import say
+from evaluator_app.ui.slots import async_slot
+
+
+class DrawRequestBox(QGroupBox):
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(title, parent)
+        self.check: ProjectCheck | None = None
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.project_edit = QLineEdit()
+        choose = QPushButton(self.tr("Project file…"))
+        choose.clicked.connect(self._choose_project)
+        self.lot = QComboBox()
+        self.draw_id = QLineEdit()
+        self.needs = QPlainTextEdit("A010101 3 1\nA010103 2 1")
+        self.seats = QPlainTextEdit("jinan 济南 A01-A06\nzibo 淄博 B01-B04")
+        self.recent = QSpinBox()
+        self.recent.setRange(0, 365)
+        self.recent.setValue(30)
+        self.other_city = QSpinBox()
+        self.other_city.setRange(0, 50)
+        self.other_city.setValue(1)
+        self.one_employer = QCheckBox(self.tr("At most one expert per employer"))
+        self.one_employer.setChecked(True)
+        self.related = QCheckBox(self.tr("Experts who declared a relation never sit together"))
+        self.related.setChecked(True)
+        self.supervisor = QComboBox()
+        self.supervisor_file = QLineEdit()
+        self.supervisor_file.setPlaceholderText(
+            self.tr("Supervising official's certificate file (.p12)")
+        )
+        form = QFormLayout(self)
+        line = QHBoxLayout()
+        line.addWidget(self.project_edit, 1)
+        line.addWidget(choose)
+        form.addRow(self.tr("Project"), line)
+        form.addRow(self.tr("Lot"), self.lot)
+        form.addRow(self.tr("Draw id"), self.draw_id)
+        form.addRow(self.tr("Specialty, experts, reserves"), self.needs)
+        form.addRow(self.tr("Venue, city, seats"), self.seats)
+        form.addRow(self.tr("Not drawn within (days)"), self.recent)
+        form.addRow(self.tr("At least from other cities"), self.other_city)
+        form.addRow(self.one_employer)
+        form.addRow(self.related)
+        form.addRow(self.tr("Supervising official"), self.supervisor)
+        form.addRow("", self.supervisor_file)
+        form.addRow(self.problems)
+
+    def set_supervisors(self, people: list[tuple[str, str]]) -> None:
+        """The roster's supervisors (person id, name): one of them is the supervising official."""
+        self.supervisor.clear()
+        for person_id, name in people:
+            self.supervisor.addItem(name, person_id)
+
+    def supervisor_credential(self) -> CredentialRef:
+        return CredentialRef("pkcs12", self.supervisor_file.text().strip())
+
+    def _choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Project file"), "", "JSON (*.json)")
+        if path:
+            self.load_project(path)
+
+    @async_slot
+    async def load_project(self, path: str) -> None:
+        import asyncio
+
+        check = await asyncio.to_thread(check_project_file, Path(path))
+        if not alive(self):
+            return
+        self.check = check
+        self.project_edit.setText(path)
+        self.lot.clear()
+        for lot in check.lots:
+            self.lot.addItem(lot.name, lot.id)
+        if not self.draw_id.text() and check.data:
+            self.draw_id.setText(f"{check.data.get('project', {}).get('id', 'D')}-D1")
+        if not check.ok:
+            say(self.problems, "；".join(p.message for p in check.problems[:5]), ok=False)
+
+    def form(self, person_id: str, name: str) -> RequestForm:
+        """What is typed, for the service to check (every fault named there)."""
+        today = date.today().isoformat()
+        return RequestForm(
+            self.draw_id.text().strip(),
+            str(self.lot.currentData() or ""),
+            self.needs.toPlainText(),
+            self.seats.toPlainText(),
+            self.recent.value(),
+            self.other_city.value(),
+            self.one_employer.isChecked(),
+            self.related.isChecked(),
+            today,
+            today,
+            Party("centre", person_id, name),
+            Party(
+                "supervisor",
+                str(self.supervisor.currentData() or ""),
+                self.supervisor.currentText(),
+            ),
+        )

@@ -1,0 +1,383 @@
+"""专家抽取 (expert draw): the pool, a request, the signed draw, the sealed record, replacements.
+
+Renders what :class:`client.draw.service.DrawService` answers and calls it; every rule is in
+the service and core. The supervising official signs on this workstation with their own
+certificate file; the record stays sealed to the centre until it is opened for a session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evaluator_app.client.centre_plan import Person
+from evaluator_app.client.draw.importer import ImportRefusedError
+from evaluator_app.client.draw.request_form import request_from_form
+from evaluator_app.client.draw.service import DrawService, OpenDraw
+from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.settings import AppSettings
+from evaluator_app.core.draw.model import CAUSE_LABELS, RULE_LABELS, Cause
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.centre.draw_request import DrawRequestBox
+from evaluator_app.ui.pages import base
+from evaluator_app.ui.slots import async_slot
+
+logger = logging.getLogger(__name__)
+
+
+def _ask_password(parent: QWidget, what: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, what, what, QLineEdit.EchoMode.Password)
+    return text if ok else None
+
+
+def _ask_choice(parent: QWidget, what: str, items: list[str]) -> int | None:
+    if not items:
+        return None
+    text, ok = QInputDialog.getItem(parent, what, what, items, 0, False)
+    return items.index(text) if ok else None
+
+
+def _ask_text(parent: QWidget, what: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, what, what)
+    return text.strip() or None if ok else None
+
+
+# Tests replace these to answer without a modal loop (they run before any await).
+password_prompt: Callable[[QWidget, str], str | None] = _ask_password
+choice_prompt: Callable[[QWidget, str, list[str]], int | None] = _ask_choice
+text_prompt: Callable[[QWidget, str], str | None] = _ask_text
+
+
+class DrawTab(QWidget):
+    use_for_session = Signal(object)  # an OpenDraw for the new-session wizard
+
+    def __init__(
+        self,
+        service: DrawService,
+        logged: LoggedIn,
+        language: str,
+        roster: Callable[[], Awaitable[list[Person]]] | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.service, self.logged, self.language, self.roster = service, logged, language, roster
+        self.opened: OpenDraw | None = None
+        self.busy = False
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        # 1. the pool
+        self.pool_label = QLabel()
+        import_button = QPushButton(self.tr("Import expert list…"))
+        import_button.clicked.connect(self._choose_list)
+        pool = QGroupBox(self.tr("1. Provincial expert pool"))
+        row = QHBoxLayout(pool)
+        row.addWidget(self.pool_label, 1)
+        row.addWidget(import_button)
+        # 2. the request
+        self.request = DrawRequestBox(self.tr("2. Draw request and avoidance rules"))
+        self.draw_button = QPushButton(self.tr("Commit, fix the pool, reveal and draw"))
+        self.draw_button.setObjectName("primary")
+        self.draw_button.clicked.connect(self.draw)
+        request = QWidget()
+        column = QVBoxLayout(request)
+        column.addWidget(self.request, 1)
+        column.addWidget(self.draw_button)
+        # 3. the records
+        self.draws = table(
+            [self.tr("Draw"), self.tr("Project"), self.tr("Made"), self.tr("State")], stretch=1
+        )
+        self.committee = table(
+            [
+                self.tr("Expert"),
+                self.tr("Specialty"),
+                self.tr("Venue"),
+                self.tr("Seat"),
+                self.tr("State"),
+            ],
+            stretch=0,
+        )
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(self.tr("Open for the session…"))
+        self.replace_button = QPushButton(self.tr("Replace an expert…"))
+        self.export_button = QPushButton(self.tr("Export record…"))
+        self.use_button = QPushButton(self.tr("Use for a new session"))
+        for button, slot in (
+            (self.open_button, self._open_selected),
+            (self.replace_button, self._replace_selected),
+            (self.export_button, self._export),
+            (self.use_button, self._use),
+        ):
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        records = QGroupBox(self.tr("3. Draw records (sealed to the centre until opened)"))
+        box = QVBoxLayout(records)
+        box.addWidget(self.draws, 1)
+        box.addLayout(buttons)
+        box.addWidget(self.summary)
+        box.addWidget(self.committee, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Expert draw anyone can verify")))
+        layout.addWidget(pool)
+        top = QHBoxLayout()
+        top.addWidget(request, 1)
+        top.addWidget(records, 1)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.message)
+
+    # -- reading -------------------------------------------------------------------------
+    @async_slot
+    async def refresh(self) -> None:
+        import asyncio
+
+        count = await asyncio.to_thread(self.service.store.count)
+        entries = await asyncio.to_thread(self.service.store.draws)
+        people = await self.roster() if self.roster is not None else []
+        if not alive(self):
+            return
+        self.request.set_supervisors(
+            [(p.person_id, p.name) for p in people if p.role == "supervisor"]
+        )
+        self.pool_label.setText(self.tr("{n} experts in the pool").format(n=count))
+        fill(self.draws, [(d.draw_id, d.project_id, d.created_at, d.state) for d in entries])
+
+    # -- the pool ------------------------------------------------------------------------
+    def _choose_list(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Expert list"), "", "Excel / CSV (*.xlsx *.csv)"
+        )
+        if path:
+            self.import_list(path)
+
+    @async_slot
+    async def import_list(self, path: str) -> None:
+        try:
+            done = await self.service.import_list(Path(path))
+        except ImportRefusedError as refused:
+            if alive(self):
+                lines = [p.text(self.language) for p in refused.problems[:20]]
+                say(self.message, self.tr("Nothing imported:") + "\n" + "\n".join(lines), ok=False)
+            return
+        except Exception as exc:
+            if alive(self):
+                show_error(self.message, exc, self.language)
+            return
+        if alive(self):
+            say(
+                self.message,
+                self.tr("{a} added, {u} updated.").format(a=done.added, u=done.updated),
+            )
+            await self.refresh()
+
+    # -- the request and the draw ---------------------------------------------------------
+    @async_slot
+    async def draw(self) -> None:
+        from evaluator_app.core.errors import DrawError
+
+        check = self.request.check
+        if self.busy or check is None or check.data is None:
+            say(self.message, self.tr("Choose a valid project file first."), ok=False)
+            return
+        me = self.logged.result
+        try:
+            request = request_from_form(self.request.form(me.person_id, me.name), check.data)
+        except DrawError as exc:
+            say(
+                self.message,
+                f"{exc.where}：{exc.message_zh if self.language != 'en' else exc.message_en}",
+                ok=False,
+            )
+            return
+        mine = base.secret_prompt(
+            self, self.tr("your commitment and the draw"), self.logged.credential.kind
+        )
+        theirs = password_prompt(self, self.tr("Supervising official's certificate password"))
+        seal = (
+            password_prompt(self, self.tr("Centre's sealing key password"))
+            if not self.service.sealing.exists
+            else ""
+        )
+        if mine is None or theirs is None or seal is None:
+            say(self.message, self.tr("Not signed."), ok=False)
+            return
+        self.busy = True
+        self.draw_button.setEnabled(False)
+        say(
+            self.message,
+            self.tr("Drawing: every party commits, the pool is fixed, then they reveal…"),
+        )
+        signers = []
+        try:
+            if not self.service.sealing.exists:
+                self.service.sealing.create(seal)
+            signers.append(await self.logged.credential.open(mine))
+            signers.append(await self.request.supervisor_credential().open(theirs))
+            done = await self.service.run(request, signers)
+        except Exception as exc:
+            if alive(self):
+                show_error(self.message, exc, self.language)
+            return
+        finally:
+            for signer in signers:
+                signer.close()
+            self.busy = False
+            if alive(self):
+                self.draw_button.setEnabled(True)
+        if alive(self):
+            rules = "；".join(f"{RULE_LABELS[r][0]} {n}" for r, n in done.excluded.items())
+            say(
+                self.message,
+                self.tr(
+                    "Drawn {d} experts and {r} reserves from {p}; seed {s}. Excluded by rule: {x}"
+                ).format(
+                    d=done.drawn,
+                    r=done.reserves,
+                    p=done.pool_count,
+                    s=done.seed[:16],
+                    x=rules or "—",
+                )
+                + ("\n" + "；".join(done.shortfalls) if done.shortfalls else ""),
+            )
+            await self.refresh()
+
+    # -- a record --------------------------------------------------------------------------
+    def _selected_draw(self) -> str | None:
+        row = self.draws.currentRow()
+        item = self.draws.item(row, 0) if row >= 0 else None
+        return item.text() if item else None
+
+    def _open_selected(self) -> None:
+        draw_id = self._selected_draw()
+        password = (
+            password_prompt(self, self.tr("Centre's sealing key password")) if draw_id else None
+        )
+        if draw_id and password is not None:
+            self.open_draw(draw_id, password)
+
+    @async_slot
+    async def open_draw(self, draw_id: str, password: str) -> None:
+        try:
+            opened = await self.service.open(draw_id, password)
+        except Exception as exc:
+            if alive(self):
+                show_error(self.message, exc, self.language)
+            return
+        if alive(self):
+            self.show_draw(opened)
+
+    def show_draw(self, opened: OpenDraw) -> None:
+        self.opened = opened
+        causes = {c.value: CAUSE_LABELS[c][0 if self.language != "en" else 1] for c in Cause}
+        rows = [
+            (
+                m.name,
+                m.specialty,
+                m.venue,
+                m.seat,
+                causes.get(m.left, self.tr("seated")) if m.left else self.tr("seated"),
+            )
+            for m in opened.committee
+        ]
+        fill(self.committee, rows)
+        checks = len(opened.report.findings)
+        self.summary.setText(
+            self.tr("{id}: recomputed exactly ({n} checks); draws {d}").format(
+                id=opened.draw_id, n=checks, d="、".join(opened.report.draws)
+            )
+        )
+
+    def _replace_selected(self) -> None:
+        if self.opened is None:
+            say(self.message, self.tr("Open a draw first."), ok=False)
+            return
+        seated = [m for m in self.opened.committee if not m.left]
+        who = choice_prompt(self, self.tr("Who leaves?"), [m.name for m in seated])
+        causes = list(Cause)
+        why = choice_prompt(self, self.tr("Why?"), [CAUSE_LABELS[c][0] for c in causes])
+        reason = text_prompt(self, self.tr("Reason"))
+        mine = base.secret_prompt(self, self.tr("the replacement"), self.logged.credential.kind)
+        # a supplementary draw (when no reserve fits) needs the supervising official too
+        theirs = password_prompt(self, self.tr("Supervising official's certificate password"))
+        if who is None or why is None or not reason or mine is None or theirs is None:
+            return
+        self.replace_expert(seated[who].pool_id, causes[why], reason, mine, theirs)
+
+    @async_slot
+    async def replace_expert(
+        self, pool_id: str, cause: Cause, reason: str, mine: str, theirs: str
+    ) -> None:
+        if self.opened is None:
+            return
+        signers = []
+        try:
+            signers.append(await self.logged.credential.open(mine))
+            signers.append(await self.request.supervisor_credential().open(theirs))
+            outcome = await self.service.replace(
+                self.opened, pool_id, cause, reason, signers, date.today().isoformat()
+            )
+        except Exception as exc:
+            if alive(self):
+                show_error(self.message, exc, self.language)
+            return
+        finally:
+            for signer in signers:
+                signer.close()
+        if alive(self):
+            self.show_draw(outcome.draw)
+            who = outcome.replacement.name if outcome.replacement else self.tr("nobody")
+            say(self.message, self.tr("Replaced by {who}.").format(who=who))
+
+    def _export(self) -> None:
+        if self.opened is None:
+            say(self.message, self.tr("Open a draw first."), ok=False)
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export record"), f"{self.opened.draw_id}.draw.zip", "ZIP (*.zip)"
+        )
+        if path and self.service.trust_list_bytes is not None:
+            Path(path).write_bytes(
+                self.service.export_bundle(self.opened, self.service.trust_list_bytes)
+            )
+            say(
+                self.message,
+                self.tr("Written {path}: evaluator draw verify checks it.").format(path=path),
+            )
+
+    def _use(self) -> None:
+        if self.opened is None:
+            say(self.message, self.tr("Open a draw first."), ok=False)
+            return
+        self.use_for_session.emit(self.opened)
+
+
+def draw_service(
+    settings: AppSettings, data_dir: Path, logged: LoggedIn, login: LoginService | None
+) -> DrawService:
+    """The centre's pool and draws in its data folder, judged by the pinned trust list."""
+    trust = login.trust_list() if login is not None else None
+    listed = Path(settings.trust_list) if settings.trust_list else None
+    raw = listed.read_bytes() if listed is not None and listed.is_file() else None
+    return DrawService(
+        data_dir / "draw",
+        trust,
+        tsa_url=settings.tsa_url or None,
+        venue=logged.client,
+        trust_list_bytes=raw,
+    )

@@ -1,0 +1,145 @@
+"""The 专家抽取 tab against the real venue: import the pool, draw with two signers, open the
+sealed record, take the committee into the new-session wizard by clicks, create the session
+(the venue recomputes the draw), then replace an expert who recused."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.demo.draw import LATER, demo_people, demo_pool, write_xlsx
+from evaluator_app.ui.centre import CentreWorkspace, draw_tab
+from evaluator_app.ui.centre.common import cells
+from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.login_page import LoginPage
+from evaluator_app.ui.pages import base
+from evaluator_app.venue.venue_dir import demo_roster
+from tests.ui.conftest import until
+from tests.venue.harness import SEATS, example_project
+
+EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-dual-sd", "expert-nca-1", "expert-nca-2"]
+
+
+async def _login(qtbot, venue) -> tuple[LoggedIn, LoginService]:  # type: ignore[no-untyped-def]
+    settings = venue.settings_for("ws-centre")
+    person = venue.demo.person("centre-1")
+    service = LoginService(settings)
+    page = LoginPage(service, settings.language)
+    qtbot.addWidget(page)
+    got: list[LoggedIn] = []
+    page.logged_in.connect(got.append)
+    page.use_file.setChecked(True)
+    page.file_edit.setText(str(person.p12))
+    page.secret_edit.setText(person.password)
+    page.login_button.click()
+    await until(lambda: got, message="centre logged in")
+    return got[0], service
+
+
+def test_draw_tab_to_a_session_whose_committee_was_drawn(
+    qtbot, drive, venue, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        install_language(QApplication.instance(), "zh_CN")
+        pki = venue.demo
+        centre, official = pki.person("centre-1"), pki.person("supervisor-jinan")
+        monkeypatch.setattr(base, "secret_prompt", lambda parent, what, kind: centre.password)
+        answers = {
+            "监督人员的证书密码": official.password,
+            "交易中心密封密钥密码": "seal-2026-demo",
+        }
+        monkeypatch.setattr(draw_tab, "password_prompt", lambda parent, what: answers[what])
+        logged, login = await _login(qtbot, venue)
+        workspace = CentreWorkspace(
+            logged, venue.settings_for("ws-centre"), tmp_path / "centre", login
+        )
+        qtbot.addWidget(workspace)
+        workspace.show()
+        tab = workspace.draw
+        assert workspace.tabs.tabText(0) == "专家抽取"
+
+        # 1. the pool: a bad list changes nothing, the demo's list is imported
+        (tmp_path / "bad.csv").write_text(
+            "编号,姓名,评标专业,城市,工作单位\nE1,,A010101,济南,甲\n", "utf-8"
+        )
+        tab.import_list(str(tmp_path / "bad.csv"))
+        await until(lambda: "未导入" in tab.message.text(), message=lambda: tab.message.text())
+        assert "第 2 行「姓名」" in tab.message.text()
+        project = example_project()
+        bidders = [b["organisation"] for b in project["lots"][0]["bidders"]]
+        roster = demo_roster(pki)["people"]
+        listed = write_xlsx(tmp_path / "pool.xlsx", demo_pool(pki, roster, bidders, date.today()))
+        tab.import_list(str(listed))
+        await until(lambda: "199" in tab.pool_label.text(), message=lambda: tab.pool_label.text())
+
+        # 2. the request, typed; the official signs with their own certificate file
+        (tmp_path / "project.json").write_text(json.dumps(project, ensure_ascii=False), "utf-8")
+        request = tab.request
+        request.load_project(str(tmp_path / "project.json"))
+        await until(
+            lambda: request.lot.count() == 1 and request.supervisor.count() > 0,
+            message="project and roster",
+        )
+        request.draw_id.setText("JN-2026-0418-D1")
+        request.needs.setPlainText("A010101 2 0\nA010102 1 1\nA010103 2 0")
+        request.seats.setPlainText("jinan 济南 A01-A04\nzibo 淄博 B01-B02")
+        request.other_city.setValue(2)
+        request.supervisor.setCurrentIndex(request.supervisor.findText(official.name))
+        request.supervisor_file.setText(str(official.p12))
+        tab.draw_button.click()
+        await until(
+            lambda: "抽中 5 人" in tab.message.text(),
+            message=lambda: tab.message.text(),
+            timeout=60,
+        )
+        assert "按规则排除" in tab.message.text()
+        await until(lambda: tab.draws.rowCount() == 1, message="the draw is listed")
+        assert "陈静" not in json.dumps(cells(tab.committee, 0), ensure_ascii=False)  # still sealed
+
+        # 3. open the sealed record and take the committee into the wizard, by clicks
+        tab.draws.selectRow(0)
+        tab.open_button.click()
+        await until(lambda: tab.committee.rowCount() == 5, message="committee shown")
+        wizard = workspace.wizard
+        wizard.load_project(str(tmp_path / "project.json"))
+        await until(
+            lambda: wizard.check is not None and wizard.check.ok and wizard.roster,
+            message="wizard ready",
+        )
+        tab.use_button.click()
+        assert workspace.tabs.currentWidget() is wizard
+        drawn = {pki.person(k).person_id: SEATS[k] for k in EXPERTS}
+        assert {(a.person.person_id, a.venue, a.seat) for a in wizard.assignments} == {
+            (pid, *seat) for pid, seat in drawn.items()
+        }
+        assert wizard.assign(pki.person("supervisor-jinan").person_id, "jinan", "S1") is None
+        wizard.session_id.setText("S1")
+        created: list[str] = []
+        wizard.created.connect(created.append)
+        wizard.create_button.click()
+        await until(lambda: created, message=lambda: wizard.message.text(), timeout=60)
+        made = await logged.client.get("/sessions/S1")
+        assert made["phase"] == "check_in"
+        assert {m["person_id"] for m in made["members"] if m["role"] == "expert"} == set(drawn)
+
+        # 4. 孙丽 recuses: no reserve is left, a supplementary draw seats 王芳 (just imported)
+        later = write_xlsx(tmp_path / "later.xlsx", demo_people(pki, roster, LATER, date.today()))
+        tab.import_list(str(later))
+        await until(lambda: "200" in tab.pool_label.text(), message="王芳 imported")
+        leaving = next(m for m in tab.opened.committee if m.name == "孙丽")
+        tab.replace_expert(
+            leaving.pool_id,
+            draw_tab.Cause.RECUSED,
+            "三年内曾在投标人B3任职",
+            centre.password,
+            official.password,
+        )
+        await until(
+            lambda: "王芳" in tab.message.text(), message=lambda: tab.message.text(), timeout=60
+        )
+        assert "王芳" in cells(tab.committee, 0) and "回避" in cells(tab.committee, 4)
+
+    drive(scenario)
