@@ -37,7 +37,7 @@ from evaluator_app.core.draw.pool import parse_snapshot, snapshot_bytes
 from evaluator_app.core.draw.record import Person, record_body, record_bytes
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.demo.pool import CITIES, SPECIALTIES, employers_of, synthetic_pool
-from evaluator_app.pki.credentials import open_pkcs12
+from evaluator_app.pki.credentials import open_key_file
 from evaluator_app.pki.demo_pki import create_demo_pki
 from evaluator_app.pki.trust_list import load_trust_list
 
@@ -105,8 +105,8 @@ def show(label: str, figures: tuple[float, float], target: str = "") -> None:
 async def make_bundle(
     pki, pool: bytes, people: dict[str, Person], request: DrawRequest
 ) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
-    centre = open_pkcs12(pki.person("centre-1").p12, pki.person("centre-1").password)
-    supervisor = open_pkcs12(
+    centre = open_key_file(pki.person("centre-1").p12, pki.person("centre-1").password)
+    supervisor = open_key_file(
         pki.person("supervisor-jinan").p12, pki.person("supervisor-jinan").password
     )
     ceremony = Ceremony(request)

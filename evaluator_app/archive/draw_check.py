@@ -23,6 +23,7 @@ from evaluator_app.core.draw.record import Person, first_difference, record_body
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.core.errors import DrawError
 from evaluator_app.protocol import draw as layout
+from evaluator_app.protocol.kinds import DRAW_COMMITMENT, DRAW_FREEZE, DRAW_REVEAL, BundledKind
 from evaluator_app.protocol.schema import SchemaError, decode
 
 
@@ -97,10 +98,12 @@ class Bundle:
             )
         return content, obj
 
-    def typed(self, draw_id: str, name: str, kind: str, cls: type) -> tuple[bytes, Any]:
-        content, obj = self.body(draw_id, name, kind)
+    def typed(self, draw_id: str, name: str, kind: BundledKind) -> tuple[bytes, Any]:
+        """A step decoded by its kind's body in the registry (every field checked)."""
+        assert kind.body is not None
+        content, obj = self.body(draw_id, name, kind.name)
         try:
-            return content, decode(cls, obj)
+            return content, decode(kind.body, obj)
         except SchemaError as exc:
             where = f"{layout.path(draw_id, name)} field '{exc.field.removeprefix('$.')}'"
             raise MismatchError(where, exc.message, "字段无效") from None
@@ -165,7 +168,7 @@ async def verify_one(bundle: Bundle, draw_id: str) -> Draw:
     commits, commit_times, commit_hashes = [], [], []
     for i, party in enumerate(parties):
         name = layout.commit_name(i)
-        content, body = bundle.typed(draw_id, name, layout.COMMITMENT_KIND, layout.DrawCommitment)
+        content, body = bundle.typed(draw_id, name, DRAW_COMMITMENT)
         _same(p(name) + " field 'person_id'", party.person_id, body.person_id)
         _same(p(name) + " field 'request_sha256'", request_sha, body.request_sha256)
         signed = await bundle.signed_by(draw_id, name, content, {party.person_id})
@@ -182,9 +185,7 @@ async def verify_one(bundle: Bundle, draw_id: str) -> Draw:
         raise MismatchError(
             f"{layout.PREFIX}{draw_id}/{exc.where}", exc.message_en, exc.message_zh
         ) from None
-    freeze_bytes, freeze = bundle.typed(
-        draw_id, layout.FREEZE, layout.FREEZE_KIND, layout.DrawFreeze
-    )
+    freeze_bytes, freeze = bundle.typed(draw_id, layout.FREEZE, DRAW_FREEZE)
     where = p(layout.FREEZE) + " field "
     _same(where + "'request_sha256'", request_sha, freeze.request_sha256)
     _same(where + "'pool_sha256'", snapshot.sha256, freeze.pool_sha256)
@@ -206,7 +207,7 @@ async def verify_one(bundle: Bundle, draw_id: str) -> Draw:
     last_reveal = None
     for i, party in enumerate(parties):
         name = layout.reveal_name(i)
-        content, body = bundle.typed(draw_id, name, layout.REVEAL_KIND, layout.DrawReveal)
+        content, body = bundle.typed(draw_id, name, DRAW_REVEAL)
         _same(p(name) + " field 'person_id'", party.person_id, body.person_id)
         _same(p(name) + " field 'freeze_sha256'", freeze_sha, body.freeze_sha256)
         try:

@@ -14,6 +14,7 @@ from evaluator_app.core.draw.model import Cause, Need, Seat
 from evaluator_app.core.draw.record import Person
 from evaluator_app.core.draw.replace import Roster
 from evaluator_app.protocol import draw as layout
+from evaluator_app.protocol.kinds import DRAW_REPLACEMENT, DRAW_RESPONSE
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ async def _verify_main(bundle: Bundle, draw_id: str, supplementary: set[str]) ->
     names = layout.numbered(set(bundle.files), draw_id, "replacement")
     for number, name in enumerate(names, start=1):
         _same_name(draw_id, name, layout.replacement_name(number))
-        content, body = bundle.typed(draw_id, name, layout.REPLACEMENT_KIND, layout.DrawReplacement)
+        content, body = bundle.typed(draw_id, name, DRAW_REPLACEMENT)
         where = layout.path(draw_id, name) + " field "
         _equal(where + "'record_sha256'", main.record_sha256, body.record_sha256)
         _equal(where + "'sequence'", number, body.sequence)
@@ -157,7 +158,7 @@ async def _responses(bundle: Bundle, main: Draw, centre: set[str]) -> set[str]:
     names = layout.numbered(set(bundle.files), main.draw_id, "response")
     for number, name in enumerate(names, start=1):
         _same_name(main.draw_id, name, layout.response_name(number))
-        content, body = bundle.typed(main.draw_id, name, layout.RESPONSE_KIND, layout.DrawResponse)
+        content, body = bundle.typed(main.draw_id, name, DRAW_RESPONSE)
         where = layout.path(main.draw_id, name) + " field "
         _equal(where + "'record_sha256'", main.record_sha256, body.record_sha256)
         person = main.people.get(body.expert)

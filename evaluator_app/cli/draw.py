@@ -99,7 +99,7 @@ def run_draw(args: argparse.Namespace) -> int:
     from evaluator_app.client.draw.service import DrawService
     from evaluator_app.core.draw.model import parse_request
     from evaluator_app.core.errors import DrawError
-    from evaluator_app.pki.credentials import open_pkcs12
+    from evaluator_app.pki.credentials import open_key_file
     from evaluator_app.pki.errors import PkiError
 
     if len(args.p12) != len(args.password_file):
@@ -109,7 +109,7 @@ def run_draw(args: argparse.Namespace) -> int:
         request = parse_request(json.loads(args.request.read_text("utf-8")))
         trust = _trust(args.trust_list, args.pinned)
         signers = [
-            open_pkcs12(p, f.read_text("utf-8").strip())
+            open_key_file(p, f.read_text("utf-8").strip())
             for p, f in zip(args.p12, args.password_file, strict=True)
         ]
         seal_password = args.seal_password_file.read_text("utf-8").strip()

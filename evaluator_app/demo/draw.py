@@ -230,10 +230,10 @@ def service(world: DemoWorld, venue: object | None = None) -> DrawService:
 
 
 def _signers(world: DemoWorld):
-    from evaluator_app.pki.credentials import open_pkcs12
+    from evaluator_app.pki.credentials import open_key_file
 
     return [
-        open_pkcs12(world.pki.person(k).p12, world.pki.person(k).password)
+        open_key_file(world.pki.person(k).p12, world.pki.person(k).password)
         for k in ("centre-1", "supervisor-jinan")
     ]
 

@@ -83,6 +83,8 @@ audit/audit.jsonl  the hash-chained audit log with the venue's signed checkpoint
 revocation/        the CAs' CRLs at export time
 results.json       the result computed by the evaluation rules from the artefacts above
 report/            the evaluation report with every member's PAdES signature (pdfsig checks it)
+draw/              the expert draw (专家抽取记录): request, commitments, pool snapshot, reveals,
+                   record and replacements (evaluator draw verify THIS-FILE.zip recomputes it)
 
 Check it offline:  evaluator verify THIS-FILE.zip   (any .p7s also verifies with openssl cms -verify)
 """

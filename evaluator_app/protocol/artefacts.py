@@ -125,3 +125,63 @@ class WarningDecision:
     decision: str  # confirmed, dismissed, noted
     reasons: str
     at: str
+
+
+# --- the expert draw's steps (专家抽取), carried in a bundle (protocol.draw); the request's and
+# the record's bodies are built and read by core.draw
+
+
+@dataclass(frozen=True)
+class DrawCommitment:
+    draw_id: str
+    person_id: str
+    role: str
+    request_sha256: str
+    commitment: str
+    at: str
+
+
+@dataclass(frozen=True)
+class DrawFreeze:
+    draw_id: str
+    request_sha256: str
+    pool_sha256: str
+    pool_count: int
+    pool_as_of: str
+    commitments: tuple[str, ...]  # SHA-256 of each commit-<i>.json, in party order
+    at: str
+
+
+@dataclass(frozen=True)
+class DrawReveal:
+    draw_id: str
+    person_id: str
+    freeze_sha256: str
+    secret: str  # 64 hex digits
+    at: str
+
+
+@dataclass(frozen=True)
+class DrawResponse:
+    draw_id: str
+    record_sha256: str
+    expert: str  # pool number
+    person_id: str
+    answer: str  # "accept" or "decline"
+    reason: str
+    at: str
+
+
+@dataclass(frozen=True)
+class DrawReplacement:
+    draw_id: str
+    record_sha256: str
+    sequence: int
+    leaving: str
+    cause: str  # core.draw.model.Cause
+    reason: str
+    replacement: str  # pool number, "" when none was found
+    venue: str
+    seat: str
+    supplementary_draw: str  # the supplementary draw that found the replacement, or ""
+    at: str

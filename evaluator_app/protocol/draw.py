@@ -28,16 +28,44 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from evaluator_app.protocol.artefacts import (
+    ARTEFACT_VERSION,
+    DrawCommitment,
+    DrawFreeze,
+    DrawReplacement,
+    DrawResponse,
+    DrawReveal,
+)
+from evaluator_app.protocol.kinds import (
+    DRAW_COMMITMENT,
+    DRAW_FREEZE,
+    DRAW_RECORD,
+    DRAW_REPLACEMENT,
+    DRAW_REQUEST,
+    DRAW_RESPONSE,
+    DRAW_REVEAL,
+)
 from evaluator_app.protocol.schema import B64
 
-REQUEST_KIND = "draw_request"
-COMMITMENT_KIND = "draw_commitment"
-FREEZE_KIND = "draw_freeze"
-REVEAL_KIND = "draw_reveal"
-RECORD_KIND = "draw_record"
-RESPONSE_KIND = "draw_response"
-REPLACEMENT_KIND = "draw_replacement"
-VERSION = 1
+__all__ = [
+    "DrawAttach",
+    "DrawCommitment",
+    "DrawFreeze",
+    "DrawReplacement",
+    "DrawResponse",
+    "DrawReveal",
+    "DrawStepLog",
+]
+
+# the kinds, from the one registry (protocol.kinds); their bodies are in protocol.artefacts
+REQUEST_KIND = DRAW_REQUEST.name
+COMMITMENT_KIND = DRAW_COMMITMENT.name
+FREEZE_KIND = DRAW_FREEZE.name
+REVEAL_KIND = DRAW_REVEAL.name
+RECORD_KIND = DRAW_RECORD.name
+RESPONSE_KIND = DRAW_RESPONSE.name
+REPLACEMENT_KIND = DRAW_REPLACEMENT.name
+VERSION = ARTEFACT_VERSION
 
 PREFIX = "draw/"
 TRUST_LIST = "trust-list.json"
@@ -111,65 +139,6 @@ def unzip_bundle(data: bytes) -> dict[str, bytes]:
         return {
             info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()
         }
-
-
-# --- bodies (the request and record bodies are built in core.draw) ---------------------------
-
-
-@dataclass(frozen=True)
-class DrawCommitment:
-    draw_id: str
-    person_id: str
-    role: str
-    request_sha256: str
-    commitment: str
-    at: str
-
-
-@dataclass(frozen=True)
-class DrawFreeze:
-    draw_id: str
-    request_sha256: str
-    pool_sha256: str
-    pool_count: int
-    pool_as_of: str
-    commitments: tuple[str, ...]  # SHA-256 of each commit-<i>.json, in party order
-    at: str
-
-
-@dataclass(frozen=True)
-class DrawReveal:
-    draw_id: str
-    person_id: str
-    freeze_sha256: str
-    secret: str  # 64 hex digits
-    at: str
-
-
-@dataclass(frozen=True)
-class DrawResponse:
-    draw_id: str
-    record_sha256: str
-    expert: str  # pool number
-    person_id: str
-    answer: str  # "accept" or "decline"
-    reason: str
-    at: str
-
-
-@dataclass(frozen=True)
-class DrawReplacement:
-    draw_id: str
-    record_sha256: str
-    sequence: int
-    leaving: str
-    cause: str  # core.draw.model.Cause
-    reason: str
-    replacement: str  # pool number, "" when none was found
-    venue: str
-    seat: str
-    supplementary_draw: str  # the supplementary draw that found the replacement, or ""
-    at: str
 
 
 # --- what the centre sends the venue ---------------------------------------------------------

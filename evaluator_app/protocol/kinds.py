@@ -19,6 +19,11 @@ from evaluator_app.protocol.artefacts import (
     ARTEFACT_VERSION,
     Declaration,
     DocumentManifest,
+    DrawCommitment,
+    DrawFreeze,
+    DrawReplacement,
+    DrawResponse,
+    DrawReveal,
     GateVotes,
     LeaderVote,
     ReportDissent,
@@ -84,6 +89,48 @@ ARTEFACT_KINDS: tuple[ArtefactKind, ...] = (
 )  # fmt: skip
 
 KINDS: dict[str, ArtefactKind] = {k.name: k for k in ARTEFACT_KINDS}
+
+
+@dataclass(frozen=True)
+class BundledKind:
+    """A signed artefact that travels in a bundle, not uploaded on its own: the expert draw's
+    steps (专家抽取, layout in :mod:`protocol.draw`), which a venue takes whole and recomputes."""
+
+    name: str
+    body: type[Any] | None  # None: core.draw builds and reads it (the request, the record)
+    signers: frozenset[Role]
+    label_zh: str
+    label_en: str
+
+
+_STAFF = frozenset({Role.CENTRE})
+_PARTIES = frozenset({Role.CENTRE, Role.SUPERVISOR})
+DRAW_REQUEST = BundledKind("draw_request", None, _STAFF, "专家抽取申请", "draw request")
+DRAW_COMMITMENT = BundledKind(
+    "draw_commitment", DrawCommitment, _PARTIES, "专家抽取承诺值", "draw commitment"
+)
+DRAW_FREEZE = BundledKind("draw_freeze", DrawFreeze, _STAFF, "专家库快照固定", "pool fixed")
+DRAW_REVEAL = BundledKind("draw_reveal", DrawReveal, _PARTIES, "专家抽取秘密值揭示", "draw reveal")
+DRAW_RECORD = BundledKind("draw_record", None, _PARTIES, "专家抽取记录", "draw record")
+DRAW_RESPONSE = BundledKind(
+    "draw_response",
+    DrawResponse,
+    frozenset({Role.EXPERT, Role.CENTRE}),
+    "抽取通知回复",
+    "answer to a draw notice",
+)
+DRAW_REPLACEMENT = BundledKind(
+    "draw_replacement", DrawReplacement, _STAFF, "专家替补记录", "replacement of a drawn expert"
+)
+BUNDLED_KINDS: tuple[BundledKind, ...] = (
+    DRAW_REQUEST,
+    DRAW_COMMITMENT,
+    DRAW_FREEZE,
+    DRAW_REVEAL,
+    DRAW_RECORD,
+    DRAW_RESPONSE,
+    DRAW_REPLACEMENT,
+)
 _BY_BODY: dict[type[Any], ArtefactKind] = {k.body: k for k in ARTEFACT_KINDS}
 
 

@@ -20,7 +20,7 @@ from evaluator_app.core.draw.model import (
 from evaluator_app.core.draw.pool import snapshot_bytes
 from evaluator_app.core.draw.record import Person
 from evaluator_app.demo.pool import PoolEntry, synthetic_pool
-from evaluator_app.pki.credentials import Signer, open_pkcs12
+from evaluator_app.pki.credentials import Signer, open_key_file
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.trust_list import load_trust_list
 from tests.pki_fixtures import build_demo_pki
@@ -33,7 +33,7 @@ def draw_pki(tmp_path_factory: pytest.TempPathFactory) -> DemoPki:
 
 def signer(pki: DemoPki, key: str) -> Signer:
     person = pki.person(key)
-    return open_pkcs12(person.p12, person.password)
+    return open_key_file(person.p12, person.password)
 
 
 @pytest.fixture(scope="session")
