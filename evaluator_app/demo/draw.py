@@ -70,7 +70,10 @@ def seal_password(world: DemoWorld) -> str:
 
 
 def _roster(world: DemoWorld) -> list[dict[str, str]]:
-    return json.loads((world.root / "venue-jinan" / "roster.json").read_text("utf-8"))["people"]  # type: ignore[no-any-return]
+    people: list[dict[str, str]] = json.loads(
+        (world.root / "venue-jinan" / "roster.json").read_text("utf-8")
+    )["people"]
+    return people
 
 
 def _entry(pool_id: str, name: str, person_id: str, specialties, city, employer, **kw) -> PoolEntry:

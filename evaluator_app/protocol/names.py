@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from evaluator_app.protocol.kinds import ARTEFACT_KINDS, BUNDLED_KINDS
 
 ARTEFACT_NAMES: Mapping[str, tuple[str, str]] = {
-    **{kind.name: (kind.label_zh, kind.label_en) for kind in (*ARTEFACT_KINDS, *BUNDLED_KINDS)},
+    **{kind.name: (kind.label_zh, kind.label_en) for kind in ARTEFACT_KINDS},
+    **{kind.name: (kind.label_zh, kind.label_en) for kind in BUNDLED_KINDS},
     "report_signature": ("评标报告签名", "report signature"),  # a PAdES signature, not a kind
 }
 
