@@ -523,6 +523,10 @@
         <translation>项目文件…</translation>
     </message>
     <message>
+        <source>e.g. 济南</source>
+        <translation>如 济南</translation>
+    </message>
+    <message>
         <source>At most one expert per employer</source>
         <translation>同一单位至多一人</translation>
     </message>
@@ -545,6 +549,10 @@
     <message>
         <source>Draw id</source>
         <translation>抽取编号</translation>
+    </message>
+    <message>
+        <source>Tenderer's city</source>
+        <translation>招标人所在城市</translation>
     </message>
     <message>
         <source>Specialty, experts, reserves</source>

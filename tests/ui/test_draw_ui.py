@@ -84,8 +84,9 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
             message="project and roster",
         )
         request.draw_id.setText("JN-2026-0418-D1")
+        request.tenderer_city.setText("济南")
         request.needs.setPlainText("A010101 2 0\nA010102 1 1\nA010103 2 0")
-        request.seats.setPlainText("jinan 济南 A01-A04\nzibo 淄博 B01-B02")
+        request.seats.setPlainText("济南 A01-A04\n淄博 B01-B02")
         request.other_city.setValue(2)
         request.supervisor.setCurrentIndex(request.supervisor.findText(official.name))
         request.supervisor_file.setText(str(official.p12))

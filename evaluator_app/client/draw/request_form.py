@@ -1,13 +1,15 @@
 """A draw request from what the centre types: the project file, needs and seats as short text.
 
 Needs, one a line: ``A010101 3 1`` (specialty, experts, reserves). Seats, one venue a line:
-``jinan 济南 A01-A04`` (venue id, its city, seats or ranges of seats). Every fault is named by
+``济南 A01-A04`` (the venue by its name — its city — then seats or ranges of seats; the venue's
+id may stand in for its name). Every fault is named by
 its line, in Chinese and English; nothing here touches the network.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,7 @@ class RequestForm:
     evaluation_date: str
     centre: Party
     supervisor: Party
+    tenderer_city: str = ""  # empty: the project file's, if it names one
 
 
 def parse_needs(text: str) -> tuple[Need, ...]:
@@ -67,26 +70,31 @@ def _seats(token: str) -> list[str]:
     return [f"{prefix}{n:0{width}d}" for n in range(int(first), int(last) + 1)]
 
 
-def parse_seats(text: str) -> tuple[VenueSeats, ...]:
-    venues = []
+def parse_seats(text: str, venues: Mapping[str, str]) -> tuple[VenueSeats, ...]:
+    """``venues``: venue id -> its name (the city), as the venue's health answer gives them."""
+    by_name = {name: venue_id for venue_id, name in venues.items()}
+    out = []
     for number, line in enumerate(text.splitlines(), start=1):
         parts = line.split()
         if not parts:
             continue
-        if len(parts) < 3:
+        venue_id = by_name.get(parts[0]) or (parts[0] if parts[0] in venues else None)
+        if venue_id is None or len(parts) < 2:
             raise DrawError(
                 f"seats line {number}",
-                "write: venue city seats…, e.g. jinan 济南 A01-A04",
-                "格式：场地编号 城市 席位…，如 jinan 济南 A01-A04",
+                f"write: venue seats…, e.g. 济南 A01-A04 (venues: {'、'.join(by_name)})",
+                f"格式：场地 席位…，如 济南 A01-A04（已知场地：{'、'.join(by_name)}）",
             )
-        seats = [seat for token in parts[2:] for seat in _seats(token)]
+        seats = [seat for token in parts[1:] for seat in _seats(token)]
         if len(set(seats)) != len(seats):
             raise DrawError(f"seats line {number}", "a seat is listed twice", "席位重复")
-        venues.append(VenueSeats(parts[0], parts[1], tuple(seats)))
-    return tuple(venues)
+        out.append(VenueSeats(venue_id, venues[venue_id], tuple(seats)))
+    return tuple(out)
 
 
-def request_from_form(form: RequestForm, project: dict[str, Any]) -> DrawRequest:
+def request_from_form(
+    form: RequestForm, project: dict[str, Any], venues: Mapping[str, str]
+) -> DrawRequest:
     """The request, checked as the verifier will read it."""
     lots = {lot["id"]: lot for lot in project.get("lots", [])}
     lot = lots.get(form.lot_id)
@@ -95,7 +103,13 @@ def request_from_form(form: RequestForm, project: dict[str, Any]) -> DrawRequest
             "lot", f"{form.lot_id} is not a lot of the project", f"项目中没有标段 {form.lot_id}"
         )
     info = project.get("project", {})
-    city = lot.get("city") or info.get("city") or "济南"
+    city = form.tenderer_city.strip() or lot.get("city") or info.get("city") or ""
+    if not city:
+        raise DrawError(
+            "tenderer_city",
+            "name the tenderer's city (the other-city rule counts from it)",
+            "请填写招标人所在城市",
+        )
     request = DrawRequest(
         form.draw_id.strip(),
         str(info.get("id", "")),
@@ -107,7 +121,7 @@ def request_from_form(form: RequestForm, project: dict[str, Any]) -> DrawRequest
         form.evaluation_date,
         parse_needs(form.needs_text),
         Rules(form.recent_days, form.min_other_city, form.one_per_employer, form.related_experts),
-        parse_seats(form.seats_text),
+        parse_seats(form.seats_text, venues),
         DISTANCES,
         (form.centre, form.supervisor),
     )

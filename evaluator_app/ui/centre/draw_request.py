@@ -41,8 +41,10 @@ class DrawRequestBox(QGroupBox):
         choose.clicked.connect(self._choose_project)
         self.lot = QComboBox()
         self.draw_id = QLineEdit()
+        self.tenderer_city = QLineEdit()
+        self.tenderer_city.setPlaceholderText(self.tr("e.g. 济南"))
         self.needs = QPlainTextEdit("A010101 3 1\nA010103 2 1")
-        self.seats = QPlainTextEdit("jinan 济南 A01-A06\nzibo 淄博 B01-B04")
+        self.seats = QPlainTextEdit()
         self.recent = QSpinBox()
         self.recent.setRange(0, 365)
         self.recent.setValue(30)
@@ -65,6 +67,7 @@ class DrawRequestBox(QGroupBox):
         form.addRow(self.tr("Project"), line)
         form.addRow(self.tr("Lot"), self.lot)
         form.addRow(self.tr("Draw id"), self.draw_id)
+        form.addRow(self.tr("Tenderer's city"), self.tenderer_city)
         form.addRow(self.tr("Specialty, experts, reserves"), self.needs)
         form.addRow(self.tr("Venue, city, seats"), self.seats)
         form.addRow(self.tr("Not drawn within (days)"), self.recent)
@@ -74,6 +77,11 @@ class DrawRequestBox(QGroupBox):
         form.addRow(self.tr("Supervising official"), self.supervisor)
         form.addRow("", self.supervisor_file)
         form.addRow(self.problems)
+
+    def set_venues(self, names: dict[str, str]) -> None:
+        """Seat lines start with the venue's name: one line per venue to begin with."""
+        if not self.seats.toPlainText().strip():
+            self.seats.setPlainText("\n".join(f"{name} A01-A06" for name in names.values()))
 
     def set_supervisors(self, people: list[tuple[str, str]]) -> None:
         """The roster's supervisors (person id, name): one of them is the supervising official."""
@@ -126,4 +134,5 @@ class DrawRequestBox(QGroupBox):
                 str(self.supervisor.currentData() or ""),
                 self.supervisor.currentText(),
             ),
+            self.tenderer_city.text().strip(),
         )

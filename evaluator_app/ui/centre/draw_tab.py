@@ -30,6 +30,7 @@ from evaluator_app.client.draw.importer import ImportRefusedError
 from evaluator_app.client.draw.request_form import request_from_form
 from evaluator_app.client.draw.service import DrawService, OpenDraw
 from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.core.draw.model import CAUSE_LABELS, RULE_LABELS, Cause
 from evaluator_app.ui.alive import alive
@@ -158,6 +159,10 @@ class DrawTab(QWidget):
         self.pool_label.setText(self.tr("{n} experts in the pool").format(n=count))
         fill(self.draws, [(d.draw_id, d.project_id, d.created_at, d.state) for d in entries])
 
+    def venues(self) -> dict[str, str]:
+        me = self.logged.result
+        return dict(self.logged.client.venue_names or {me.venue: me.venue})
+
     # -- the pool ------------------------------------------------------------------------
     def _choose_list(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -197,7 +202,9 @@ class DrawTab(QWidget):
             return
         me = self.logged.result
         try:
-            request = request_from_form(self.request.form(me.person_id, me.name), check.data)
+            request = request_from_form(
+                self.request.form(me.person_id, me.name), check.data, self.venues()
+            )
         except DrawError as exc:
             say(
                 self.message,
@@ -289,7 +296,7 @@ class DrawTab(QWidget):
             (
                 m.name,
                 m.specialty,
-                m.venue,
+                venue_label(m.venue, self.venues()),
                 m.seat,
                 causes.get(m.left, self.tr("seated")) if m.left else self.tr("seated"),
             )
