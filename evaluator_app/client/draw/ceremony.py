@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from evaluator_app.client.errors import ClientError
 from evaluator_app.core.canonical import artefact_bytes, to_json_value
 from evaluator_app.core.draw import drbg
 from evaluator_app.core.draw.model import DrawRequest, DrawResult, request_body
@@ -31,10 +32,8 @@ from evaluator_app.protocol import draw as layout
 logger = logging.getLogger(__name__)
 
 
-class CeremonyError(Exception):
-    def __init__(self, message_en: str, message_zh: str):
-        self.message_en, self.message_zh = message_en, message_zh
-        super().__init__(message_en)
+class CeremonyError(ClientError):
+    """A step out of order, a missing signer or secret, a record that does not verify."""
 
 
 def now_iso() -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from cryptography import x509
 
+from evaluator_app.client.errors import ClientError
 from evaluator_app.core.draw.model import Status
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
@@ -84,10 +85,15 @@ class ImportProblem:
         return f"第 {self.line} 行「{FIELD_ZH.get(self.field, self.field)}」：{self.zh}"
 
 
-class ImportRefusedError(Exception):
+class ImportRefusedError(ClientError):
+    """A list with bad rows: every one of them, and nothing imported."""
+
     def __init__(self, path: str, problems: list[ImportProblem]):
         self.path, self.problems = path, tuple(problems)
-        super().__init__(f"{path}: {len(problems)} problem(s); first: {problems[0].text('en')}")
+        super().__init__(
+            f"{path}: {len(problems)} problem(s); first: {problems[0].text('en')}",
+            f"{path}：{len(problems)} 处错误，未导入；第一处：{problems[0].text()}",
+        )
 
 
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:

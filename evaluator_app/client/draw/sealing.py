@@ -21,15 +21,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from evaluator_app.client.errors import ClientError
+
 ALG = "ECDH-ES-P256+HKDF-SHA256+A256GCM"
 KEY_FILE = "draw-seal-key.pem"
 PUBLIC_FILE = "draw-seal-public.pem"
 
 
-class SealError(Exception):
-    def __init__(self, message_en: str, message_zh: str):
-        self.message_en, self.message_zh = message_en, message_zh
-        super().__init__(message_en)
+class SealError(ClientError):
+    """No sealing key, a wrong password, or a sealed record altered or sealed to another key."""
 
 
 def key_id(public: ec.EllipticCurvePublicKey) -> str:
