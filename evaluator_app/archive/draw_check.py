@@ -106,7 +106,7 @@ class Bundle:
             return content, decode(kind.body, obj)
         except SchemaError as exc:
             where = f"{layout.path(draw_id, name)} field '{exc.field.removeprefix('$.')}'"
-            raise MismatchError(where, exc.message, "字段无效") from None
+            raise MismatchError(where, exc.detail, f"字段无效：{exc.detail}") from None
 
     async def signed_by(
         self,

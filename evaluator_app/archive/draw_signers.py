@@ -41,9 +41,10 @@ class SignatureJudge:
             return Signed(None, "", None, "signature missing", "缺少签名")
         verdict = await async_verify_detached(content, signature, None)
         if not verdict.integrity_ok:
-            why = "; ".join(verdict.reasons)
+            why = "; ".join(r.message_en for r in verdict.reasons)
+            why_zh = "；".join(r.message_zh for r in verdict.reasons)
             return Signed(
-                None, "", None, f"signature does not match the content: {why}", "签名与内容不符"
+                None, "", None, f"signature does not match: {why}", f"签名与内容不符：{why_zh}"
             )
         cert = x509.load_der_x509_certificate(verdict.certificate_der)
         at = verdict.timestamp_time or verdict.signing_time or datetime.now(UTC)

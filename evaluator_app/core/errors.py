@@ -105,6 +105,7 @@ class DrawError(CoreError):
 
     def __init__(self, where: str, message_en: str, message_zh: str):
         self.where = where
-        self.message_en = message_en
-        self.message_zh = message_zh
-        super().__init__(f"{where}: {message_en}" if where else message_en)
+        super().__init__(message_en, message_zh)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message_en}" if self.where else self.message_en
