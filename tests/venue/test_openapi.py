@@ -97,7 +97,8 @@ def structure_problems(spec: dict[str, Any]) -> list[str]:
 
 
 def _protocol_class(name: str) -> type | None:
-    cls = getattr(messages, name, None) or getattr(artefacts, name, None) or getattr(draw, name, None)
+    modules = (messages, artefacts, draw)
+    cls = next((c for m in modules if (c := getattr(m, name, None)) is not None), None)
     return cls if dataclasses.is_dataclass(cls) else None
 
 

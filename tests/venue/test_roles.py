@@ -126,7 +126,12 @@ def sample_body(h: VenueHarness, method: str, path: str) -> Any:
             "enrolment_code": "0000-0000-0000-0000",
         },
         "/report/signatures": {"base_revision": 1, "pdf": "JVBERi0="},
-        "/draws/steps": {"draw_id": "D1", "name": "commit-0.json", "kind": "draw_commitment", "sha256": BLOB},
+        "/draws/steps": {
+            "draw_id": "D1",
+            "name": "commit-0.json",
+            "kind": "draw_commitment",
+            "sha256": BLOB,
+        },
         "/draw": {"bundle": base64.b64encode(b"PK").decode()},
         "/members": {
             "person_id": h.person_id("expert-sd-3"),

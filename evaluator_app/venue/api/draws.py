@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from evaluator_app.protocol.draw import DrawAttach, DrawStepLog
 from evaluator_app.venue.access.auth import caller_of
 from evaluator_app.venue.http import json_response, read_body, venue_of
-from evaluator_app.protocol.draw import DrawAttach, DrawStepLog
 from evaluator_app.venue.sessions.draw import attach, log_step
 
 
