@@ -27,8 +27,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluator_app.archive.draw_signers import SignatureJudge
-from evaluator_app.archive.draw_verify import verify_bundle
 from evaluator_app.client.draw.ceremony import Ceremony
 from evaluator_app.core.draw import drbg
 from evaluator_app.core.draw.geography import DISTANCES
@@ -37,6 +35,8 @@ from evaluator_app.core.draw.pool import parse_snapshot, snapshot_bytes
 from evaluator_app.core.draw.record import Person, record_body, record_bytes
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.demo.pool import CITIES, SPECIALTIES, employers_of, synthetic_pool
+from evaluator_app.drawcheck.signers import SignatureJudge
+from evaluator_app.drawcheck.verify import verify_bundle
 from evaluator_app.pki.credentials import open_key_file
 from evaluator_app.pki.demo_pki import create_demo_pki
 from evaluator_app.pki.trust_list import load_trust_list

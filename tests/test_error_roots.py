@@ -10,6 +10,7 @@ import evaluator_app
 from evaluator_app.auditlog.errors import AuditLogError
 from evaluator_app.client.errors import ClientError
 from evaluator_app.core.errors import CoreError
+from evaluator_app.drawcheck.errors import DrawCheckError
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.protocol.errors import ProtocolError
 from evaluator_app.venue.errors import VenueError
@@ -19,6 +20,7 @@ ROOTS: dict[str, type[Exception]] = {
     "protocol": ProtocolError,
     "pki": PkiError,
     "auditlog": AuditLogError,
+    "drawcheck": DrawCheckError,
     "client": ClientError,
     "venue": VenueError,
 }

@@ -17,13 +17,25 @@ ALLOWED: dict[str, set[str]] = {
     "protocol": {"core"},
     "pki": {"core"},
     "auditlog": {"core", "pki"},  # the audit log's format and checks: venue and archive share it
+    # the expert draw's checks: the venue (when a session opens) and the archive verifier share them
+    "drawcheck": {"core", "pki", "protocol"},
     "reports": {"core", "pki", "protocol", "resources"},
-    "archive": {"core", "pki", "protocol", "auditlog"},
-    "client": {"core", "pki", "protocol", "reports", "archive"},
-    "venue": {"core", "pki", "protocol", "auditlog", "reports"},
+    "archive": {"core", "pki", "protocol", "auditlog", "drawcheck"},
+    "client": {"core", "pki", "protocol", "reports", "archive", "drawcheck"},
+    "venue": {"core", "pki", "protocol", "auditlog", "reports", "drawcheck"},
     # ui/launcher.py is the demo's own window: it starts the demo world
     "ui": {"core", "pki", "protocol", "client", "reports", "archive", "resources", "demo"},
-    "demo": {"core", "pki", "protocol", "client", "reports", "archive", "auditlog", "venue"},
+    "demo": {
+        "core",
+        "pki",
+        "protocol",
+        "client",
+        "reports",
+        "archive",
+        "auditlog",
+        "venue",
+        "drawcheck",
+    },
 }
 
 

@@ -24,13 +24,13 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from evaluator_app.archive.draw_section import check_section
-from evaluator_app.archive.draw_signers import SignatureJudge
 from evaluator_app.archive.labels import check_name_zh, member_names
 from evaluator_app.archive.recompute import recompute_results
 from evaluator_app.auditlog.chain import verify_chain
 from evaluator_app.auditlog.files import parse_lines
 from evaluator_app.core.beijing import beijing_time
+from evaluator_app.drawcheck.section import check_section
+from evaluator_app.drawcheck.signers import SignatureJudge
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify

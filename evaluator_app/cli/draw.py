@@ -150,7 +150,7 @@ def _archive_inputs(data: bytes, pinned_path: Path | None):
     """(draw files, session.json or None, judge, how the trust list was checked)."""
     from cryptography import x509
 
-    from evaluator_app.archive.draw_signers import SignatureJudge, trust_from_bytes
+    from evaluator_app.drawcheck.signers import SignatureJudge, trust_from_bytes
     from evaluator_app.protocol import draw as layout
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -166,8 +166,8 @@ def _archive_inputs(data: bytes, pinned_path: Path | None):
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from evaluator_app.archive.draw_section import check_section
     from evaluator_app.archive.labels import check_name_zh
+    from evaluator_app.drawcheck.section import check_section
     from evaluator_app.pki.errors import PkiError
 
     try:

@@ -18,7 +18,6 @@ import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
-from evaluator_app.archive.draw_verify import Member
 from evaluator_app.client.draw.service import DrawService, OpenDraw, session_bundle
 from evaluator_app.core.draw.geography import DISTANCES
 from evaluator_app.core.draw.model import (
@@ -35,6 +34,7 @@ from evaluator_app.core.draw.pool import identity_hash
 from evaluator_app.core.draw.record import Person
 from evaluator_app.demo.pool import CITIES, SPECIALTIES, PoolEntry, employers_of
 from evaluator_app.demo.world import DemoWorld
+from evaluator_app.drawcheck.verify import Member
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.trust_list import load_trust_list
 

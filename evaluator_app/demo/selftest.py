@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from evaluator_app.archive.draw_section import SECTION as DRAW_SECTION
 from evaluator_app.archive.verify import averify_archive
 from evaluator_app.client.errors import ClientError, VenueRefused
 from evaluator_app.demo import actors
@@ -23,6 +22,7 @@ from evaluator_app.demo.actors import SESSION, Actor
 from evaluator_app.demo.proxy import CuttableRelay
 from evaluator_app.demo.services import RunningServices
 from evaluator_app.demo.world import SEATS, DemoWorld
+from evaluator_app.drawcheck.section import SECTION as DRAW_SECTION
 from evaluator_app.pki.pades import async_sign_pdf
 from evaluator_app.protocol.artefacts import WarningDecision
 from evaluator_app.protocol.draw import DrawAttach

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from evaluator_app.archive.draw_signers import SignatureJudge
 from evaluator_app.client.draw.ceremony import Ceremony
 from evaluator_app.core.draw.geography import DISTANCES
 from evaluator_app.core.draw.model import (
@@ -20,6 +19,7 @@ from evaluator_app.core.draw.model import (
 from evaluator_app.core.draw.pool import snapshot_bytes
 from evaluator_app.core.draw.record import Person
 from evaluator_app.demo.pool import PoolEntry, synthetic_pool
+from evaluator_app.drawcheck.signers import SignatureJudge
 from evaluator_app.pki.credentials import Signer, open_key_file
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.trust_list import load_trust_list

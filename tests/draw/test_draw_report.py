@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evaluator_app.archive.draw_section import draw_summary
+from evaluator_app.drawcheck.section import draw_summary
 from tests.draw.conftest import MadeDraw
 from tests.reports.conftest import pdftotext, render_report
 from tests.reports.example_data import example

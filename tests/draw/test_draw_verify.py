@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from evaluator_app.archive.draw_verify import verify_bundle
 from evaluator_app.core.canonical import canonical_bytes
 from evaluator_app.core.draw.pool import FIELDS
+from evaluator_app.drawcheck.verify import verify_bundle
 from tests.draw.conftest import MadeDraw
 
 D = "draw/JN-2026-0418-D1/"

@@ -119,7 +119,9 @@ class Op:
 
 
 OPS: dict[tuple[str, str], Op] = {
-    ("GET", f"{P}/health"): Op("Venue id, city, the names of the venues and clock", "anyone", public=True, answer=OBJ),
+    ("GET", f"{P}/health"): Op(
+        "Venue id, city, the names of the venues and clock", "anyone", public=True, answer=OBJ
+    ),
     ("POST", f"{P}/tsa"): Op(
         "RFC 3161 timestamp authority (application/timestamp-query in, timestamp-reply out)",
         "anyone",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from evaluator_app.archive.draw_verify import Member
 from evaluator_app.client.centre_plan import Assignment, Person
 from evaluator_app.client.explain import Explanation
+from evaluator_app.drawcheck.verify import Member
 
 
 def assignments_from_draw(

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from evaluator_app.archive.draw_signers import SignatureJudge
-from evaluator_app.archive.draw_verify import DrawReport, Member, State, verify_bundle
 from evaluator_app.client.draw.ceremony import Ceremony, CeremonyError, Step, now_iso
 from evaluator_app.client.draw.importer import read_expert_list
 from evaluator_app.client.draw.sealing import SealingKey, seal, unseal
 from evaluator_app.client.draw.store import ImportSummary, PoolStore
 from evaluator_app.core.draw.model import Cause, DrawRequest, Need, Rule
 from evaluator_app.core.draw.record import Person
+from evaluator_app.drawcheck.signers import SignatureJudge
+from evaluator_app.drawcheck.verify import DrawReport, Member, State, verify_bundle
 from evaluator_app.pki.credentials import Signer
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.protocol import draw as layout

@@ -15,9 +15,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from evaluator_app.archive.draw_section import draw_summary
 from evaluator_app.core.phases import REPORT_PHASES, values
 from evaluator_app.core.plan import Lot, Project
+from evaluator_app.drawcheck.section import draw_summary
 from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.reports.evaluation_report import (
     CommitteeMember,

@@ -15,9 +15,9 @@ import logging
 import zipfile
 from typing import Any
 
-from evaluator_app.archive.draw_section import SessionExpert, committee_problems
-from evaluator_app.archive.draw_signers import SignatureJudge
-from evaluator_app.archive.draw_verify import DrawReport, verify_bundle
+from evaluator_app.drawcheck.section import SessionExpert, committee_problems
+from evaluator_app.drawcheck.signers import SignatureJudge
+from evaluator_app.drawcheck.verify import DrawReport, verify_bundle
 from evaluator_app.protocol import draw as layout
 from evaluator_app.protocol.draw import DrawAttach, DrawStepLog
 from evaluator_app.protocol.messages import Role

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from evaluator_app.archive.draw_check import Finding
-from evaluator_app.archive.draw_signers import SignatureJudge
-from evaluator_app.archive.draw_verify import DrawReport, Member, verify_bundle
+from evaluator_app.drawcheck.check import Finding
+from evaluator_app.drawcheck.signers import SignatureJudge
+from evaluator_app.drawcheck.verify import DrawReport, Member, verify_bundle
 from evaluator_app.protocol import draw as layout
 
 SECTION = "专家抽取记录 expert draw"

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from evaluator_app.archive.draw_check import Bundle, Draw, Finding, MismatchError, verify_one
-from evaluator_app.archive.draw_signers import SignatureJudge
 from evaluator_app.core.draw.model import Cause, Need, Seat
 from evaluator_app.core.draw.record import Person
 from evaluator_app.core.draw.replace import Roster
+from evaluator_app.drawcheck.check import Bundle, Draw, Finding, verify_one
+from evaluator_app.drawcheck.errors import MismatchError
+from evaluator_app.drawcheck.signers import SignatureJudge
 from evaluator_app.protocol import draw as layout
 from evaluator_app.protocol.kinds import DRAW_REPLACEMENT, DRAW_RESPONSE
 

@@ -15,24 +15,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from evaluator_app.archive.draw_signers import SignatureJudge, Signed
 from evaluator_app.core.draw import drbg
 from evaluator_app.core.draw.model import DrawRequest, DrawResult, PoolExpert, parse_request
 from evaluator_app.core.draw.pool import Snapshot, identity_hash, parse_snapshot
 from evaluator_app.core.draw.record import Person, first_difference, record_body
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.core.errors import DrawError
+from evaluator_app.drawcheck.errors import MismatchError
+from evaluator_app.drawcheck.signers import SignatureJudge, Signed
 from evaluator_app.protocol import draw as layout
 from evaluator_app.protocol.kinds import DRAW_COMMITMENT, DRAW_FREEZE, DRAW_REVEAL, BundledKind
 from evaluator_app.protocol.schema import SchemaError, decode
-
-
-class MismatchError(Exception):
-    """The first thing that differs; ``where`` names file and field."""
-
-    def __init__(self, where: str, en: str, zh: str):
-        self.where, self.en, self.zh = where, en, zh
-        super().__init__(f"{where}: {en}")
 
 
 @dataclass(frozen=True)
