@@ -80,10 +80,14 @@ def _visible(widget):  # type: ignore[no-untyped-def]
 
 
 def _click(widget) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
 
-    QTest.mouseClick(_visible(widget), Qt.MouseButton.LeftButton)
+    # a radio button stretched across its row takes clicks on its mark and text only
+    mark = isinstance(widget, QRadioButton | QCheckBox)
+    at = QPoint(8, widget.height() // 2) if mark else widget.rect().center()
+    QTest.mouseClick(_visible(widget), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
 
 
 def _type(widget, text: str, enter: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -187,5 +191,69 @@ def test_the_sm2_key_mode_is_offered_again_and_says_when_no_key_is_plugged_in(  
         )
         await until(lambda: "王芳" in page.cert_text.text(), message="its certificate shown")
         window.close()  # not logged in: nothing to shut down
+
+    drive(scenario)
+
+
+def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  # type: ignore[no-untyped-def]
+    qtbot, drive, venue, skf_lib, wangfang_key, tmp_path, monkeypatch
+):
+    import asyncio
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    from evaluator_app.ui.pages import base
+    from evaluator_app.ui.sign_dialog import SignDialog
+    from tests.ui import test_expert_flow_ui as flow_ui
+
+    asked: list[str] = []
+
+    def pin_dialog(parent, what, kind):  # type: ignore[no-untyped-def]
+        # the real sign dialog, shown and answered by keys and a click (not exec()'d: a nested
+        # loop inside the running scenario would step its tasks)
+        asked.append(kind)
+        dialog = SignDialog(what, kind, parent)
+        dialog.show()
+        assert dialog.secret.placeholderText() == "USB Key PIN 码"
+        _type(dialog.secret, "135790")
+        ok = next(b for b in dialog.findChildren(QPushButton) if b.text() == "签名")
+        _click(ok)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        return dialog.secret.text()
+
+    monkeypatch.setattr(flow_ui, "UI_EXPERT", PERSON)  # 王芳 sits on the committee instead
+    monkeypatch.setattr(base, "secret_prompt", pin_dialog)
+
+    async def scenario() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        h = venue.harness
+        await asyncio.to_thread(venue.call, flow_ui._setup(h))
+        install_language(QApplication.instance(), "zh_CN")
+        settings = replace(venue.settings_for(f"ws-{PERSON}"), skf_library=str(skf_lib))
+        window = MainWindow(settings, tmp_path / "app")
+        qtbot.addWidget(window)
+        window.show()
+        page = window.login_page
+        await until(lambda: "王芳" in page.cert_text.text(), message="certificate shown")
+        _type(page.secret_edit, "135790", enter=True)
+        await until(lambda: window.lobby is not None and window.lobby.sessions, message="lobby")
+        _click(window.lobby.join_button)
+        session_window = window.session_windows["S1"]
+        qtbot.addWidget(session_window)
+        declaration = session_window.pages[0]
+        await until(lambda: declaration.sign_button.isEnabled(), message="declaration open")
+        _click(declaration.no_conflict)
+        _click(declaration.sign_button)
+        await until(lambda: declaration.message.text(), message="declaration signed")
+        assert declaration.message.text() == "已签名并送达场地（回执已保存）。", (
+            declaration.message.text()
+        )
+        assert asked == ["skf"]
+        stored = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "declaration")))
+        assert len(stored) == 1
+        window.close()
+        await window.shutdown_task
 
     drive(scenario)
