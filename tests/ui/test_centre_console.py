@@ -26,6 +26,7 @@ from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.pages import base
 from tests.ui.conftest import until
 from tests.ui.test_expert_flow_ui import SHOTS, _pdf, shot
+from tests.ui.test_launcher_ui import _fits
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 from tests.venue.test_report_signing import _sign
@@ -244,6 +245,14 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, 
         assert collected.results.deviations[0].explanation.startswith("施工组织设计")
         assert len(collected.sheets) == 5 and all(s.ok for s in collected.sheets)
         assert "90.63" in cells(workspace.collect.results, 6)  # 技术、商务、价格、最终
+        for r in collected.results.bidders:  # the columns add up: technical + commercial + price
+            if r.final is not None:
+                assert r.technical + r.commercial + r.price_score == r.final, r
+        # the candidates by name; every rejection's reasons whole in their cell, wrapped
+        assert "B2 淄博华信建工有限公司、B1 " in workspace.collect.status.text()
+        shown = workspace.collect.results
+        for row in range(shown.rowCount()):
+            assert _fits(shown, row, 8), shown.item(row, 8).text()
         shot(workspace, "centre-collect")
 
         # 5. report: generated at report signing; the centre follows the signatures

@@ -1,4 +1,5 @@
-"""Collect (汇总结果): signed sheets with their verification, results per bidder and expert, deviations."""
+"""Collect (汇总结果): signed sheets with their verification, results per bidder and expert,
+deviations."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -53,6 +55,9 @@ class CollectTab(QWidget):
             ],
             stretch=8,
         )
+        # a rejection's reasons in full, wrapped in their column (one line each), never cut off
+        self.results.setWordWrap(True)
+        self.results.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.per_expert = table([self.tr("Expert"), self.tr("Bidder"), self.tr("Total")], stretch=0)
         self.deviations = table(
             [
@@ -121,7 +126,7 @@ class CollectTab(QWidget):
                     dash(r.price_score),
                     dash(r.final),
                     yes if r.candidate else "",
-                    "；".join(r.reasons),
+                    "\n".join(r.reasons),
                 )
                 for r in results.bidders
             ],
@@ -154,14 +159,17 @@ class CollectTab(QWidget):
             ],
             [s.ok for s in collected.sheets],
         )
+        names = {r.bidder_id: r.name for r in results.bidders}  # bidders by name, not id alone
         good = sum(1 for s in collected.sheets if s.ok)
         all_ok = collected.verification.ok and good == len(collected.sheets)
         text = self.tr(
-            "{good} of {n} signed sheet(s) verified; the archive check {verdict}. Recommended: {candidates}."
+            "{good} of {n} signed sheet(s) verified; the archive check {verdict}. "
+            "Recommended: {candidates}."
         ).format(
             good=good,
             n=len(collected.sheets),
             verdict=self.tr("passed") if collected.verification.ok else self.tr("FAILED"),
-            candidates="、".join(results.candidates) or "—",
+            candidates="、".join(f"{c} {names.get(c, '')}".strip() for c in results.candidates)
+            or "—",
         )
         say(self.status, text, ok=all_ok)
