@@ -160,7 +160,7 @@ def _cover(
     pairs = [
         ("项目名称", project.name),
         ("项目编号", project.id),
-        ("标段", f"{lot.name}（{lot.id}）"),
+        ("标段", lot.name),  # its name: the id is for machines (kept in the keywords)
         ("招标人", project.tenderer or "—"),
         ("招标代理机构", project.agency or "—"),
         ("评标会议", session_title + (f"（{session_id}）" if session_id else "")),

@@ -115,7 +115,7 @@ def render_score_sheet(
     story: list[Flowable] = [para("评标专家评分表", s.title), para(f"{lot.name}", s.subtitle)]
     heading = [
         ("项目名称", project_name or "—"),
-        ("标段", f"{lot.name}（{lot.id}）"),
+        ("标段", lot.name),  # its name: the id is for machines (kept in the keywords)
         ("评标会议", f"{session_title}（{sheet.session_id}）"),
         ("评标办法", lot.plan.name),
         ("评标专家", f"{expert_name}（{sheet.expert_id}）"),
