@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -34,6 +34,7 @@ from evaluator_app.drawcheck.signers import SignatureJudge
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
+from evaluator_app.pki.signature_verify import SignatureVerdict
 from evaluator_app.pki.trust_list import TrustList, load_trust_list, read_unverified
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
 from evaluator_app.protocol import archive_layout as layout
@@ -232,7 +233,8 @@ class _Verifier:
         how = (
             "signed by the pinned key"
             if self.pinned
-            else f"signer NOT pinned; compare its fingerprint {fingerprint} with the centre's published one"
+            else f"signer NOT pinned; compare its fingerprint {fingerprint} with the centre's "
+            "published one"
         )
         return self.add(
             "trust list",
@@ -262,7 +264,7 @@ class _Verifier:
         at = (
             verdict.timestamp_time or at
         )  # a TSA's time outranks the venue's word for when it was signed
-        mode = "hard-fail" if self.crls else "soft-fail"
+        mode: Literal["hard-fail", "soft-fail"] = "hard-fail" if self.crls else "soft-fail"
         result = await avalidate_certificate(
             cert,
             "sign",
@@ -270,7 +272,7 @@ class _Verifier:
             at,
             RevocationPolicy(mode=mode, crls=tuple(self.crls), fetch=False),
             require_identity=not venue,
-        )  # type: ignore[arg-type]
+        )
         if not result.ok:
             self.add(
                 name,
@@ -453,8 +455,8 @@ class _Verifier:
         )
 
 
-async def _report_verdicts(pdf: bytes):  # type: ignore[no-untyped-def]
-    from evaluator_app.pki.pades import async_verify_pdf
+async def _report_verdicts(pdf: bytes) -> list[SignatureVerdict]:
+    from evaluator_app.pki.pades import async_verify_pdf  # pyHanko, only for a report
 
     return await async_verify_pdf(pdf, None)
 

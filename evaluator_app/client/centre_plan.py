@@ -185,7 +185,7 @@ class Assignment:
 
 
 def conflict_reason(person: Person, bidders: tuple[BidderInfo, ...]) -> Explanation | None:
-    """An expert who works for a bidder must not evaluate that lot (the venue applies the same rule)."""
+    """An expert who works for a bidder must not evaluate that lot (the venue's rule too)."""
     if person.role != "expert" or not person.organisation:
         return None
     for bidder in bidders:

@@ -146,7 +146,8 @@ def results_from_summary(
         if outcome.get("over_ceiling"):
             over = outcome["over_ceiling"]
             reasons.append(
-                f"超过最高限价：报价 {money(over['price'])} 元，最高限价 {money(over['ceiling'])} 元"
+                f"超过最高限价：报价 {money(over['price'])} 元，"
+                f"最高限价 {money(over['ceiling'])} 元"
             )
         entry = ranking.get(bid)
         final = Decimal(entry["final"]) if entry else None

@@ -65,7 +65,7 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
     manifest = json.loads(data)
     if manifest.get("schema") != {"kind": MANIFEST_KIND, "version": 1}:
         raise ValueError("not a session archive manifest")
-    return manifest  # type: ignore[no-any-return]
+    return manifest
 
 
 README_TEXT = """\
@@ -86,5 +86,6 @@ report/            the evaluation report with every member's PAdES signature (pd
 draw/              the expert draw (专家抽取记录): request, commitments, pool snapshot, reveals,
                    record and replacements (evaluator draw verify THIS-FILE.zip recomputes it)
 
-Check it offline:  evaluator verify THIS-FILE.zip   (any .p7s also verifies with openssl cms -verify)
+Check it offline:  evaluator verify THIS-FILE.zip
+(any .p7s also verifies with openssl cms -verify)
 """

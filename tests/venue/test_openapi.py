@@ -75,7 +75,8 @@ def structure_problems(spec: dict[str, Any]) -> list[str]:
             params = {p["name"] for p in op.get("parameters", []) if p.get("in") == "path"}
             if params != declared_in_path:
                 problems.append(
-                    f"{method.upper()} {path}: path parameters {sorted(params)} != {sorted(declared_in_path)}"
+                    f"{method.upper()} {path}: path parameters {sorted(params)} "
+                    f"!= {sorted(declared_in_path)}"
                 )
             if op.get("security") != [] and "401" not in op.get("responses", {}):
                 problems.append(f"{method.upper()} {path}: authenticated but no 401 answer")
@@ -117,7 +118,8 @@ def dataclass_problems(spec: dict[str, Any]) -> list[str]:
         fields = dataclasses.fields(cls)
         if set(schema.get("properties", {})) != {f.name for f in fields}:
             problems.append(
-                f"{name}: properties {sorted(schema.get('properties', {}))} != fields of {cls.__name__} {sorted(f.name for f in fields)}"
+                f"{name}: properties {sorted(schema.get('properties', {}))} "
+                f"!= fields of {cls.__name__} {sorted(f.name for f in fields)}"
             )
         required = {
             f.name

@@ -10,7 +10,8 @@
   signed uploads verify the signature first, so junk there is a 400 for both;
 - ``phase`` is open to every role: the ``core`` phase machine decides (409 illegal_transition);
 - ``summary`` is open to every role that sees the session, from the summary phase on (403
-  before_summary before it, supervisors included); ``return`` is for the leader only (403 not_leader).
+  before_summary before it, supervisors included); ``return`` is for the leader only
+  (403 not_leader).
 """
 
 from __future__ import annotations
