@@ -241,7 +241,8 @@ def _sheets(
         bidders = sec.bidders_of(lot, sorted({x.bidder_id for x in sheet.scores}))
         scores = {(x.bidder_id, x.item_id): x.score for x in sheet.scores}
         heading = para(
-            f"专家评分明细：{names(sheet.expert_id)}（评分表第 {sheet.version} 版，{beijing(sheet.at)}）",
+            f"专家评分明细：{names(sheet.expert_id)}"
+            f"（评分表第 {sheet.version} 版，{beijing(sheet.at)}）",
             s.h2,
         )
         out.append(KeepTogether([heading, *score_grid(bidders, items, scores, width)]))
