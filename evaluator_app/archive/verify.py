@@ -15,7 +15,6 @@ import posixpath
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,8 +25,9 @@ from cryptography.hazmat.primitives import hashes
 
 from evaluator_app.archive.labels import check_name_zh, member_names
 from evaluator_app.archive.recompute import recompute_results
-from evaluator_app.auditlog.chain import verify_chain
 from evaluator_app.auditlog.files import parse_lines
+from evaluator_app.auditlog.receipts import ReceiptProof
+from evaluator_app.auditlog.verify_log import averify_log
 from evaluator_app.core.beijing import beijing_time
 from evaluator_app.drawcheck.section import check_section
 from evaluator_app.drawcheck.signers import SignatureJudge
@@ -143,7 +143,7 @@ class _Verifier:
         )
         await self.check_artefacts(manifest)
         await self.check_draws()
-        self.check_audit()
+        await self.check_audit()
         self.check_results()
         await self.check_report()
 
@@ -363,23 +363,34 @@ class _Verifier:
         for f in findings:
             self.add(f.name, f.ok, f.detail, f.detail_zh)
 
-    def check_audit(self) -> None:
+    async def check_audit(self) -> None:
+        """The transparency log: every entry, every tree head by the venue's listed key, and
+        every receipt in the archive proven to be in it."""
         data = self.read(layout.AUDIT)
         if data is None:
             self.add("audit chain", False, "audit/audit.jsonl missing", "缺少审计日志")
             return
         entries, checkpoints = parse_lines(data.decode().splitlines())
-
-        report = verify_chain(entries, checkpoints, _checkpoint_checker())
+        receipts = [
+            ReceiptProof(self.zip.read(name), sig, name)
+            for name in sorted(self.zip.namelist())
+            if name.startswith("receipts/")
+            and name.endswith(".json")
+            and (sig := self.read(name + ".p7s")) is not None
+        ]
+        assert self.trust is not None
+        report = await averify_log(entries, checkpoints, self.trust, receipts=receipts)
         self.add(
             "audit chain",
             report.ok,
-            f"{report.entries} entries, {report.checkpoints} signed checkpoints: {report.reason}"
+            f"{report.entries} entries, {report.heads} signed tree heads of {report.venue},"
+            f" {report.receipts} receipts proven in the log"
             if report.ok
-            else f"first broken entry {report.first_broken}: {report.reason}",
-            f"审计链完整（{report.entries} 条）"
+            else "; ".join(p.en for p in report.problems[:5]),
+            f"审计日志完整（{report.entries} 条记录，{report.heads} 个树头，"
+            f"{report.receipts} 份回执均在日志中）"
             if report.ok
-            else f"审计链第 {report.first_broken} 条起不可信",
+            else "；".join(p.zh for p in report.problems[:5]),
         )
 
     async def check_report(self) -> None:
@@ -459,12 +470,6 @@ async def _report_verdicts(pdf: bytes) -> list[SignatureVerdict]:
     from evaluator_app.pki.pades import async_verify_pdf  # pyHanko, only for a report
 
     return await async_verify_pdf(pdf, None)
-
-
-def _checkpoint_checker() -> Callable[[bytes, bytes], str | None]:
-    from evaluator_app.auditlog.files import signature_checker
-
-    return signature_checker()
 
 
 async def averify_archive(path: Path, pinned: x509.Certificate | None = None) -> ArchiveReport:

@@ -1,8 +1,9 @@
 """The audit chain: an append-only log where each entry holds the hash of the one before.
 
-Any edit, deletion or reordering of an entry breaks every hash after it; signed checkpoints
-(the venue key over the hash at a sequence number) anchor the chain so that even a rewrite
-of the whole tail is caught. Verification names the first broken entry.
+Any edit, deletion or reordering of an entry breaks every hash after it. The entries are also
+the leaves of a Merkle tree whose signed tree heads (:mod:`auditlog.tree_head`) anchor it; who
+signed a head is judged by :mod:`auditlog.verify_log` against the trust list. Here the chain's
+own integrity: every hash, and every head (or older checkpoint) against the entries it names.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from evaluator_app.auditlog import merkle
 from evaluator_app.core.canonical import artefact_bytes, canonical_bytes
 
 GENESIS = "0" * 64
-CHECKPOINT_KIND = "audit-checkpoint"
+CHECKPOINT_KIND = "audit-checkpoint"  # the chain's head hash alone (logs before tree heads)
+TREE_HEAD_KIND = "tree-head"
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class AuditEntry:
 @dataclass(frozen=True)
 class Checkpoint:
     audit_seq: int
-    content: bytes  # canonical JSON of {venue, audit_seq, hash, at}
+    content: bytes  # canonical JSON of a tree head {venue, tree_size, root_hash, timestamp}
     signature: bytes  # detached CMS by the venue key
     at: str
 
@@ -126,7 +129,11 @@ def verify_chain(
     check_signature: SignatureCheck | None,
 ) -> ChainReport:
     """Recompute every hash and check every checkpoint; stop at the first fault."""
+    checkpoints = list(checkpoints)
+    sizes = {p.audit_seq for p in checkpoints}
     by_seq: dict[int, str] = {}
+    roots: dict[int, str] = {}  # the Merkle root at every size a checkpoint names
+    tree = merkle.CompactRange()
     prev, expected_seq, count = GENESIS, 1, 0
     for entry in entries:
         count += 1
@@ -166,6 +173,9 @@ def verify_chain(
                 f"entry {entry.seq} was altered: its hash does not match its content",
             )
         by_seq[entry.seq] = entry.hash
+        tree.append(merkle.leaf_hash(bytes.fromhex(entry.hash)))
+        if entry.seq in sizes:
+            roots[entry.seq] = tree.root().hex()
         prev, expected_seq = entry.hash, expected_seq + 1
     checked = 0
     for point in checkpoints:
@@ -180,9 +190,7 @@ def verify_chain(
                 point.audit_seq,
                 f"checkpoint at {point.audit_seq} is not valid JSON",
             )
-        if data.get("audit_seq") != point.audit_seq or by_seq.get(point.audit_seq) != data.get(
-            "hash"
-        ):
+        if not _matches(data, point.audit_seq, by_seq, roots):
             return ChainReport(
                 False,
                 count,
@@ -204,3 +212,13 @@ def verify_chain(
                     f"checkpoint at {point.audit_seq}: signature invalid: {problem}",
                 )
     return ChainReport(True, count, checked, None, "chain intact" if count else "empty chain")
+
+
+def _matches(data: Any, size: int, by_seq: dict[int, str], roots: dict[int, str]) -> bool:
+    """Does a checkpoint's content state the chain as it is at ``size``?"""
+    if not isinstance(data, dict):
+        return False
+    schema = data.get("schema")
+    if isinstance(schema, dict) and schema.get("kind") == TREE_HEAD_KIND:
+        return data.get("tree_size") == size and roots.get(size) == data.get("root_hash")
+    return data.get("audit_seq") == size and by_seq.get(size) == data.get("hash")

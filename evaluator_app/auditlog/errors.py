@@ -14,3 +14,7 @@ class AuditLogError(Exception):
 
 class AuditSourceError(AuditLogError):
     """The file is not a venue database, an audit export or an archive."""
+
+
+class LogError(AuditLogError):
+    """A record of the transparency log (tree head, receipt, proof) unreadable or untrue."""

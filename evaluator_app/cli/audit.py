@@ -1,4 +1,10 @@
-"""``evaluator audit``: verify a venue's audit chain (a database or an export) offline."""
+"""``evaluator audit``: verify a venue's transparency log offline, prove a receipt.
+
+``verify SOURCE`` checks every entry (leaf), every signed tree head — by the key the trust list
+recognises for the venue, no other — and the consistency of successive heads; each
+``--receipt`` must still be in the log, which must not be shorter than any head a receipt holds.
+``prove RECEIPT`` checks one receipt alone. Exit 0 good, 1 refused, 2 the check cannot run.
+"""
 
 from __future__ import annotations
 
@@ -6,54 +12,208 @@ import argparse
 import sys
 from pathlib import Path
 
-from evaluator_app.auditlog.chain import verify_chain
-from evaluator_app.auditlog.errors import AuditSourceError
-from evaluator_app.auditlog.files import (
-    export_audit,
-    load_audit,
-    signature_checker,
-)
+from evaluator_app.auditlog.errors import AuditLogError
+from evaluator_app.auditlog.files import export_audit, load_audit
+from evaluator_app.auditlog.receipts import load_receipt, prove
+from evaluator_app.auditlog.verify_log import averify_log
+from evaluator_app.pki.cms import run_sync
+from evaluator_app.pki.errors import PkiError
+from evaluator_app.pki.trust_list import TrustList, load_trust_list
+
+
+def _trust_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--trust-list", type=Path, help="signed trust list (needs --pinned)")
+    parser.add_argument("--pinned", type=Path, help="pinned trust-list signing certificate")
+    parser.add_argument("--demo", type=Path, help="demo PKI directory: its trust list and pin")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = sub.add_parser(
-        "verify", help="check every hash and signed checkpoint; name the first broken entry"
+        "verify",
+        help="check every entry, every signed tree head and their consistency; with --receipt,"
+        " that each receipt's entry is in the log",
     )
     verify.add_argument(
         "path", type=Path, help="venue.db, an audit export (.jsonl) or a session archive (.zip)"
     )
-    verify.set_defaults(func=run_verify)
-    export = sub.add_parser(
-        "export", help="write the audit chain and its checkpoints as JSON lines"
+    verify.add_argument(
+        "--receipt",
+        type=Path,
+        action="append",
+        default=[],
+        help="a receipt (the venue's JSON, or receipts/N.json with its .p7s); repeatable",
     )
+    verify.add_argument("--venue", help="the venue whose log it is (default: the heads' venue)")
+    verify.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        help="a witness (secondary venue, centre) that must have countersigned; repeatable",
+    )
+    _trust_options(verify)
+    verify.set_defaults(func=run_verify)
+    prove_p = sub.add_parser(
+        "prove", help="check a receipt offline: the venue's signatures and its inclusion proof"
+    )
+    prove_p.add_argument("receipt", type=Path)
+    _trust_options(prove_p)
+    prove_p.set_defaults(func=run_prove)
+    witness = sub.add_parser(
+        "witness",
+        help="countersign a venue's latest tree head as a witness (secondary venue, centre)",
+    )
+    witness.add_argument("url", help="the main venue, https://host:port")
+    witness.add_argument("--id", required=True, help="this witness's party id in the trust list")
+    witness.add_argument("--key", type=Path, help="the witness's signing key (PKCS#12)")
+    witness.add_argument("--password-file", type=Path, help="the key's password")
+    witness.add_argument("--state", type=Path, required=True, help="the heads countersigned")
+    witness.add_argument("--ca", type=Path, action="append", default=[], help="TLS root (PEM)")
+    _trust_options(witness)
+    witness.set_defaults(func=run_witness)
+    export = sub.add_parser("export", help="write the audit log and its tree heads as JSON lines")
     export.add_argument("database", type=Path)
     export.add_argument("--out", type=Path, required=True)
     export.set_defaults(func=run_export)
 
 
+def _trust(args: argparse.Namespace) -> TrustList | None:
+    tl_path, pinned = args.trust_list, args.pinned
+    if args.demo:
+        from evaluator_app.pki.demo_pki import load_demo_pki
+
+        demo = load_demo_pki(args.demo)
+        tl_path = tl_path or demo.trust_list
+        pinned = pinned or demo.trust_list_signer.cert
+    if not tl_path or not pinned:
+        print(
+            "需要信任列表及预置签名证书（--trust-list 与 --pinned，或 --demo 目录）："
+            "树头只认信任列表所列场地的密钥 / need --trust-list and --pinned (or --demo DIR):"
+            " a tree head counts only when signed with the key the trust list names for the venue",
+            file=sys.stderr,
+        )
+        return None
+    return load_trust_list(tl_path, pinned)
+
+
 def run_verify(args: argparse.Namespace) -> int:
     try:
+        trust = _trust(args)
+        if trust is None:
+            return 2
         entries, checkpoints = load_audit(args.path)
-    except AuditSourceError as exc:
-        print(f"{args.path}: {exc}", file=sys.stderr)
+        receipts = [load_receipt(p) for p in args.receipt]
+    except (AuditLogError, PkiError, OSError) as exc:
+        zh = getattr(exc, "message_zh", str(exc))
+        print(f"无法校验 / cannot verify {args.path}: {zh} / {exc}", file=sys.stderr)
         return 2
-    report = verify_chain(entries, checkpoints, signature_checker())
+    report = run_sync(
+        averify_log(
+            entries, checkpoints, trust, venue=args.venue, receipts=receipts, witnesses=args.witness
+        )
+    )
     if report.ok:
         print(
-            f"OK {args.path}: {report.entries} entries, {report.checkpoints} signed checkpoints, {report.reason}"
+            f"审计日志完整：{report.entries} 条记录，{report.heads} 个签名树头，"
+            f"{report.receipts} 份回执均在日志中"
         )
-        print(f"审计链完整：{report.entries} 条记录，{report.checkpoints} 个签名检查点")
+        print(
+            f"OK {args.path}: {report.entries} entries, {report.heads} signed tree heads of"
+            f" {report.venue}, {report.receipts} receipts in the log"
+        )
+        for note in report.notes:
+            print(f"  note: {note}")
         return 0
-    print(f"BROKEN {args.path}: first broken entry {report.first_broken}: {report.reason}")
-    print(f"审计链已被破坏：第 {report.first_broken} 条记录起不可信")
+    print(f"审计日志不可信 / BROKEN {args.path}:")
+    for problem in report.problems:
+        print(f"  {problem.zh} / {problem.en}")
     return 1
+
+
+def run_prove(args: argparse.Namespace) -> int:
+    try:
+        trust = _trust(args)
+        if trust is None:
+            return 2
+        receipt = load_receipt(args.receipt)
+    except (AuditLogError, PkiError, OSError) as exc:
+        zh = getattr(exc, "message_zh", str(exc))
+        print(f"无法校验 / cannot check {args.receipt}: {zh} / {exc}", file=sys.stderr)
+        return 2
+    try:
+        proven = run_sync(prove(receipt, trust))
+    except AuditLogError as exc:
+        print(f"INVALID 无效 {args.receipt}: {exc.message_zh} / {exc.message_en}")
+        return 1
+    head = proven.head
+    print(
+        f"OK：{proven.who} 的 {proven.kind}（SHA-256 {proven.content_sha256[:16]}…）"
+        f"是 {proven.venue} 场地日志的第 {proven.audit_seq} 条记录，"
+        f"包含于 {head.timestamp} 签名的 {head.tree_size} 条树头"
+    )
+    print(
+        f"OK: {proven.who}'s {proven.kind} (SHA-256 {proven.content_sha256[:16]}…) is entry"
+        f" {proven.audit_seq} of venue {proven.venue}'s log, in the tree head of {head.tree_size}"
+        f" entries signed at {head.timestamp} by the venue's key"
+    )
+    return 0
+
+
+def run_witness(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from evaluator_app.cli.witness import witness_round
+    from evaluator_app.client.errors import ClientError
+    from evaluator_app.client.venue_client import client_ssl_context
+    from evaluator_app.pki.credentials import open_key_file
+
+    try:
+        trust = _trust(args)
+        if trust is None:
+            return 2
+        key, password, roots = args.key, None, [str(p) for p in args.ca]
+        if args.password_file:
+            password = args.password_file.read_text("utf-8").strip()
+        if args.demo:
+            from evaluator_app.pki.demo_pki import load_demo_pki
+
+            demo = load_demo_pki(args.demo)
+            roots = roots or [str(c.root_cert) for c in demo.cas if c.status == "granted"]
+            if key is None:
+                key, password = demo.venue(args.id).p12, demo.venue(args.id).password
+        if key is None or not roots:
+            print(
+                "需要 --key 与 --ca（或 --demo）/ need --key and --ca (or --demo)", file=sys.stderr
+            )
+            return 2
+        signer = open_key_file(key, password)
+    except (AuditLogError, PkiError, OSError, KeyError) as exc:
+        print(f"无法见证 / cannot witness: {exc}", file=sys.stderr)
+        return 2
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        done = run_sync(
+            witness_round(
+                args.url, client_ssl_context(roots), signer, args.id, trust, args.state, now
+            )
+        )
+    except AuditLogError as exc:
+        print(f"拒绝见证 / REFUSED: {exc.message_zh} / {exc.message_en}")
+        return 1
+    except ClientError as exc:
+        print(f"无法连接场地 / venue unreachable: {exc}", file=sys.stderr)
+        return 2
+    if done.cosignature is None:
+        print(f"树头未变（{done.tree_size} 条）/ head unchanged ({done.tree_size} entries)")
+    else:
+        print(f"已见证 {done.tree_size} 条记录的树头 / countersigned the head of {done.tree_size}")
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     try:
         count = export_audit(args.database, args.out)
-    except AuditSourceError as exc:
+    except AuditLogError as exc:
         print(f"{args.database}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.out}: {count} entries")

@@ -373,6 +373,11 @@ def _trust_list(w: _Writer, index: dict[str, Any], now: datetime) -> None:
             for e in index["cas"]
             if e["status"] != "unrecognised"
         ],
+        # each venue's own key: its tree heads and receipts count only when signed with it
+        "parties": [
+            {"id": v["id"], "name": v["name"], "role": "venue", "certificates": [v["cert"]]}
+            for v in index["venues"]
+        ],
     }
     (out / "trust-list-config.json").write_text(
         json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8"

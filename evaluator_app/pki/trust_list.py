@@ -28,6 +28,7 @@ from evaluator_app.core.canonical import artefact, canonical_bytes
 from evaluator_app.pki import sm2
 from evaluator_app.pki.errors import TrustListError
 from evaluator_app.pki.sig_check import SignatureChecker
+from evaluator_app.pki.trust_parties import TrustedParty, parties_from_config, party_from_json
 from evaluator_app.pki.x509_build import load_cert
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,8 @@ class TrustList:
     next_update: datetime
     cas: tuple[TrustedCa, ...]
     signer_cert: x509.Certificate | None = field(default=None, compare=False)
+    # the venues and the centre by their own keys: tree heads, receipts, cosignatures
+    parties: tuple[TrustedParty, ...] = ()
 
     def ca(self, name: str) -> TrustedCa:
         for entry in self.cas:
@@ -171,6 +174,9 @@ class TrustList:
     def issuer_of(self, cert: x509.Certificate) -> TrustedCa | None:
         """The CA entry whose certificate issued ``cert`` (directly), if any."""
         return next((entry for entry in self.cas if entry.is_issuer_of(cert)), None)
+
+    def party_certificates(self, party_id: str) -> tuple[x509.Certificate, ...]:
+        return next((p.certificates for p in self.parties if p.id == party_id), ())
 
     def all_certificates(self) -> list[x509.Certificate]:
         return [c for entry in self.cas for c in entry.certificates]
@@ -201,6 +207,8 @@ class TrustList:
                 "issued_at": self.issued_at,
                 "next_update": self.next_update,
                 "cas": [entry.to_json() for entry in self.cas],
+                # only when named, so that lists without parties keep their bodies
+                **({"parties": [p.to_json() for p in self.parties]} if self.parties else {}),
             },
         )
 
@@ -267,6 +275,7 @@ def parse_body(body: Mapping[str, Any], signer_cert: x509.Certificate | None = N
             next_update=_dt(body["next_update"], "next_update"),
             cas=tuple(_ca_from_json(c) for c in body["cas"]),
             signer_cert=signer_cert,
+            parties=tuple(party_from_json(p) for p in body.get("parties", ())),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise TrustListError(
@@ -405,6 +414,7 @@ def trust_list_from_config(
         issued_at=issued.replace(microsecond=0),
         next_update=next_update.replace(microsecond=0),
         cas=tuple(cas),
+        parties=tuple(parties_from_config(config.get("parties", ()), base_dir)),
     )
 
 
@@ -432,4 +442,7 @@ def describe(tl: TrustList) -> Sequence[str]:
         )
         for url in entry.crl_urls + entry.ocsp_urls:
             lines.append(f"    {url}")
+    for party in tl.parties:
+        keys = len(party.certificates)
+        lines.append(f"- {party.id} ({party.name}): {party.role.value}, {keys} key(s) 密钥")
     return lines

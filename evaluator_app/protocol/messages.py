@@ -203,8 +203,26 @@ class SignedUpload:
 
 
 @dataclass(frozen=True)
+class SignedHead:
+    """A signed tree head of the venue's transparency log: its canonical JSON and CMS."""
+
+    content: B64
+    signature: B64
+
+
+@dataclass(frozen=True)
+class CosignatureUpload:
+    """A witness's cosignature of a tree head: canonical JSON and the witness's CMS."""
+
+    content: B64
+    signature: B64
+
+
+@dataclass(frozen=True)
 class Receipt:
-    """What the venue signs back: the artefact it accepted, by hash."""
+    """What the venue signs back: the artefact it accepted, by hash, and the proof that its
+    acceptance is in the venue's transparency log (entry ``audit_seq``, a signed tree head
+    covering it, the RFC 9162 inclusion proof from the entry's leaf to the head's root)."""
 
     venue_id: str
     session_id: str
@@ -214,6 +232,11 @@ class Receipt:
     version: int
     content_sha256: str
     accepted_at: str
+    person_name: str
+    audit_seq: int
+    entry_hash: str
+    tree_head: SignedHead
+    inclusion_proof: tuple[str, ...]  # hex, leaf to root
 
 
 @dataclass(frozen=True)

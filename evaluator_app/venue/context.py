@@ -66,6 +66,8 @@ class Venue:
     # the RFC 3161 timestamp authority, when configured
     tsa_handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
     _since_checkpoint: int = field(default=0, repr=False)
+    # the transparency log's leaves read so far (venue.checkpoints): entries never change
+    log_leaves: list[bytes] = field(default_factory=list, repr=False)
 
     @property
     def venue_id(self) -> str:

@@ -121,7 +121,7 @@ def test_trust_list_build_show_verify(
     signer = demo_pki.trust_list_signer
     config = tmp_path / "config.json"
     raw = json.loads(demo_pki.trust_list_config.read_text(encoding="utf-8"))
-    for ca in raw["cas"]:  # make paths absolute: the config now lives elsewhere
+    for ca in (*raw["cas"], *raw["parties"]):  # make paths absolute: the config moved
         ca["certificates"] = [str(demo_pki.root / p) for p in ca["certificates"]]
     config.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     assert (

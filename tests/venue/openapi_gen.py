@@ -55,6 +55,8 @@ SCHEMA_CLASSES: list[type] = [
     messages.Broadcast,
     messages.MarkAbsent,
     messages.SignedUpload,
+    messages.SignedHead,
+    messages.CosignatureUpload,
     messages.Receipt,
     messages.SignedReceipt,
     messages.DraftPut,
@@ -101,6 +103,7 @@ REPORT_SIGNATURE = {
     },
 }
 OBJ: dict[str, Any] = {"type": "object"}
+NUMBERS = ("since", "from", "to")  # query parameters that are whole numbers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,6 +131,26 @@ OPS: dict[tuple[str, str], Op] = {
         "binary",
         public=True,
         media="application/timestamp-reply",
+    ),
+    ("GET", f"{P}/log/head"): Op(
+        "The transparency log's latest signed tree head (content, the venue's CMS)",
+        "anyone",
+        public=True,
+        answer="SignedHead",
+    ),
+    ("GET", f"{P}/log/consistency"): Op(
+        "RFC 9162 consistency proof between two tree sizes (hex hashes)",
+        "anyone",
+        public=True,
+        query=("from", "to"),
+        answer=OBJ,
+    ),
+    ("POST", f"{P}/log/cosignatures"): Op(
+        "A witness's cosignature of a tree head, recorded in the audit log",
+        "anyone (signed with a witness key the trust list names)",
+        "CosignatureUpload",
+        public=True,
+        answer=OBJ,
     ),
     ("GET", f"{P}/openapi.json"): Op(
         "This description of the API", "anyone", public=True, answer=OBJ
@@ -426,7 +449,7 @@ def operation(method: str, path: str, op: Op) -> dict[str, Any]:
                 "name": q,
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "minimum": 0} if q == "since" else {"type": "string"},
+                "schema": {"type": "integer", "minimum": 0} if q in NUMBERS else {"type": "string"},
             }
         )
     if "documents/{doc}" in path:

@@ -38,6 +38,9 @@ P, S = API_PREFIX, f"{API_PREFIX}/sessions/{{sid}}"
 ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{P}/health"): PUBLIC,
     ("POST", f"{P}/tsa"): PUBLIC,
+    ("GET", f"{P}/log/head"): PUBLIC,
+    ("GET", f"{P}/log/consistency"): PUBLIC,
+    ("POST", f"{P}/log/cosignatures"): PUBLIC,
     ("GET", f"{P}/openapi.json"): PUBLIC,
     ("POST", f"{P}/login/challenge"): PUBLIC,
     ("POST", f"{P}/login"): PUBLIC,

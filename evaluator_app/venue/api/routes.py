@@ -16,6 +16,7 @@ from evaluator_app.venue.api import (
     drafts,
     draws,
     events,
+    log,
     login,
     people,
     report,
@@ -38,6 +39,9 @@ def routes(kinds: Iterable[ArtefactKind] = ARTEFACT_KINDS) -> list[Route]:
 RESOURCE_ROUTES: list[Route] = [
     ("GET", f"{API_PREFIX}/health", service.health),
     ("POST", f"{API_PREFIX}/tsa", service.tsa),
+    ("GET", f"{API_PREFIX}/log/head", log.head),
+    ("GET", f"{API_PREFIX}/log/consistency", log.consistency),
+    ("POST", f"{API_PREFIX}/log/cosignatures", log.cosign),
     ("POST", f"{API_PREFIX}/login/challenge", login.login_challenge),
     ("POST", f"{API_PREFIX}/login", login.login),
     ("POST", f"{API_PREFIX}/workstations/enrol", login.enrol),

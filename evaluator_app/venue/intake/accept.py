@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from evaluator_app.auditlog.errors import LogError
 from evaluator_app.protocol.kinds import ArtefactError, ArtefactKind, read_artefact
-from evaluator_app.protocol.messages import Receipt, SignedReceipt, SignedUpload
-from evaluator_app.protocol.schema import encode
-from evaluator_app.venue.checkpoints import checkpoint
+from evaluator_app.protocol.messages import Receipt, SignedHead, SignedReceipt, SignedUpload
+from evaluator_app.protocol.schema import B64, encode
+from evaluator_app.venue.checkpoints import checkpoint, inclusion
 from evaluator_app.venue.context import SignedBy, Venue, sha256_hex
 from evaluator_app.venue.errors import BadRequest, Conflict, Forbidden
 from evaluator_app.venue.events.hub import publish
@@ -140,6 +141,18 @@ def record_acceptance(
 async def ensure_receipt(venue: Venue, record: ArtefactRecord) -> SignedReceipt:
     if record.receipt is not None and record.receipt_signature is not None:
         return SignedReceipt(record.receipt, record.receipt_signature)  # type: ignore[arg-type]
+
+    def facts(tx: SqliteTx) -> tuple[int | None, str]:
+        entry, person = tx.acceptance_entry(record.id, record.kind), tx.person(record.person_id)
+        return (entry.seq if entry else None), (person.name if person else "")
+
+    seq, name = await venue.store.tx(facts)
+    if seq is None:
+        raise LogError(
+            f"artefact {record.id} has no acceptance in the audit log",
+            f"审计日志中没有第 {record.id} 号文件的接收记录",
+        )
+    proof = await inclusion(venue, seq)
     receipt = Receipt(
         venue.venue_id,
         record.session_id,
@@ -149,6 +162,11 @@ async def ensure_receipt(venue: Venue, record: ArtefactRecord) -> SignedReceipt:
         record.version,
         record.content_sha256,
         record.accepted_at,
+        name,
+        seq,
+        proof.entry_hash,
+        SignedHead(B64(proof.head.content), B64(proof.head.signature)),
+        tuple(p.hex() for p in proof.proof),
     )
     content, signature = await venue.sign_artefact(RECEIPT_KIND, encode(receipt))
     await venue.store.tx(lambda tx: tx.set_receipt(record.id, content, signature))

@@ -365,16 +365,7 @@ class SqliteTx:
 
     def audit_entries(self, after: int = 0) -> Iterator[AuditEntry]:
         for row in self.conn.execute("SELECT * FROM audit WHERE seq > ? ORDER BY seq", (after,)):
-            yield AuditEntry(
-                row["seq"],
-                row["at"],
-                row["actor"],
-                row["action"],
-                row["session_id"],
-                json.loads(row["payload"]),
-                row["prev_hash"],
-                row["hash"],
-            )
+            yield _audit_entry(row)
 
     def last_audit(self) -> tuple[int, str]:
         row = self._one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -390,11 +381,51 @@ class SqliteTx:
         row = self._one("SELECT MAX(audit_seq) AS seq FROM checkpoints")
         return int(row["seq"] or 0) if row else 0
 
-    def checkpoints(self) -> list[Checkpoint]:
+    def checkpoints(self, from_seq: int = 0) -> list[Checkpoint]:
         return [
             Checkpoint(r["audit_seq"], bytes(r["content"]), bytes(r["signature"]), r["at"])
-            for r in self._all("SELECT * FROM checkpoints ORDER BY audit_seq")
+            for r in self._all(
+                "SELECT * FROM checkpoints WHERE audit_seq >= ? ORDER BY audit_seq", from_seq
+            )
         ]
+
+    def audit_hashes(self, after: int = 0, upto: int | None = None) -> list[str]:
+        """The entries' hashes (the Merkle tree's leaves) after ``after``, up to ``upto``."""
+        rows = self._all(
+            "SELECT hash FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq",
+            after,
+            upto if upto is not None else 2**62,
+        )
+        return [str(r["hash"]) for r in rows]
+
+    def audit_entries_by_action(self, action: str) -> list[AuditEntry]:
+        """The entries of one action, latest first."""
+        rows = self._all("SELECT * FROM audit WHERE action = ? ORDER BY seq DESC", action)
+        return [_audit_entry(row) for row in rows]
+
+    def acceptance_entry(self, artefact_id: int, kind: str) -> AuditEntry | None:
+        """The audit entry that recorded the acceptance of artefact ``artefact_id``."""
+        return next(
+            (
+                e
+                for e in self.audit_entries_by_action(f"{kind}.accept")
+                if e.payload.get("artefact") == artefact_id
+            ),
+            None,
+        )
+
+
+def _audit_entry(row: sqlite3.Row) -> AuditEntry:
+    return AuditEntry(
+        row["seq"],
+        row["at"],
+        row["actor"],
+        row["action"],
+        row["session_id"],
+        json.loads(row["payload"]),
+        row["prev_hash"],
+        row["hash"],
+    )
 
 
 def _statements(script: str) -> list[str]:

@@ -1,0 +1,145 @@
+"""The transparency log's cost (a script, not a test).
+
+    python benchmarks/bench_transparency_log.py [--entries 10000] [--every 100] [--receipts 50]
+
+In one run, on a real venue (SQLite store in a temporary folder, the demo venue's ECDSA key):
+1. appending N audit entries through the store, a signed tree head every ``--every`` entries
+   (the venue's ``checkpoint``), beside the same appends without heads and beside the bare
+   SHA-256 of the same entries' canonical bytes;
+2. verifying that log offline as ``evaluator audit verify`` does (every leaf, every head's
+   signature by the venue's listed key, consistency of successive heads) with ``--receipts``
+   receipts (each a signed tree head and an inclusion proof), beside the bare SHA-256 of the
+   same bytes (the exported log and the receipts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def line(label: str, seconds: float, n: int, unit: str) -> None:
+    print(f"{label:<58} {seconds * 1000:10.1f} ms  {n / seconds:10.0f} {unit}/s")
+
+
+async def run(args: argparse.Namespace, root: Path) -> None:
+    from evaluator_app.auditlog.files import audit_lines, parse_lines
+    from evaluator_app.auditlog.receipts import ReceiptProof
+    from evaluator_app.auditlog.verify_log import averify_log
+    from evaluator_app.core.canonical import canonical_bytes
+    from evaluator_app.pki.demo_build import build_demo
+    from evaluator_app.pki.demo_pki import load_demo_pki
+    from evaluator_app.pki.trust_list import load_trust_list
+    from evaluator_app.protocol.messages import Receipt, SignedHead
+    from evaluator_app.protocol.schema import B64, encode
+    from evaluator_app.venue.checkpoints import checkpoint, inclusion
+    from evaluator_app.venue.intake.accept import RECEIPT_KIND
+    from tests.venue.harness import VenueHarness
+
+    build_demo(root / "pki", services_url="http://127.0.0.1:9")
+    demo = load_demo_pki(root / "pki")
+    n, every = args.entries, args.every
+    payloads = [{"artefact": i, "kind": "declaration", "sha256": f"{i:064x}"} for i in range(n)]
+
+    async def append(h: VenueHarness, heads: bool) -> float:
+        venue = h.venue
+        t0 = time.perf_counter()
+        for i, payload in enumerate(payloads):
+            at = venue.now_iso()
+            await venue.store.tx(
+                lambda tx, p=payload, t=at: tx.append_audit(t, "p1", "declaration.accept", "S1", p)
+            )
+            if heads and (i + 1) % every == 0:
+                await checkpoint(venue, force=False)
+        return time.perf_counter() - t0
+
+    bare = VenueHarness(demo, root / "bare", checkpoint_every=every)
+    logged = VenueHarness(demo, root / "logged", checkpoint_every=every)
+    try:
+        t_bare = await append(bare, heads=False)
+        t_log = await append(logged, heads=True)
+        entries = await logged.venue.store.tx(lambda tx: list(tx.audit_entries()))
+        points = await logged.venue.store.tx(lambda tx: tx.checkpoints())
+        bodies = [  # the bytes each entry's hash is over (as auditlog.chain.entry_hash)
+            canonical_bytes(
+                {
+                    "seq": e.seq,
+                    "at": e.at,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "session_id": e.session_id,
+                    "payload": e.payload,
+                    "prev_hash": e.prev_hash,
+                }
+            )
+            for e in entries
+        ]
+        t0 = time.perf_counter()
+        for body in bodies:
+            hashlib.sha256(body).digest()
+        t_sha = time.perf_counter() - t0
+        assert [hashlib.sha256(b).hexdigest() for b in bodies] == [e.hash for e in entries]
+        print(f"appending {n} audit entries ({len(points)} signed tree heads, one per {every}):")
+        line("  bare SHA-256 of the entries' bytes", t_sha, n, "entries")
+        line("  store appends, no tree heads", t_bare, n, "entries")
+        line(f"  store appends + a signed tree head every {every}", t_log, n, "entries")
+        print(f"  tree heads add {(t_log - t_bare) / len(points) * 1000:.1f} ms per head")
+
+        # receipts for entries spread over the log, as ensure_receipt makes them
+        venue, receipts = logged.venue, []
+        for k in range(args.receipts):
+            seq = 1 + k * (n - 1) // max(1, args.receipts - 1)
+            proof = await inclusion(venue, seq)
+            body = Receipt(
+                "jinan", "S1", seq - 1, "declaration", "p1", 1, payloads[seq - 1]["sha256"],
+                entries[seq - 1].at, "张伟", seq, proof.entry_hash,
+                SignedHead(B64(proof.head.content), B64(proof.head.signature)),
+                tuple(p.hex() for p in proof.proof),
+            )  # fmt: skip
+            content, signature = await venue.sign_artefact(RECEIPT_KIND, encode(body))
+            receipts.append(ReceiptProof(content, signature, f"receipt-{seq}"))
+        points = await logged.venue.store.tx(lambda tx: tx.checkpoints())
+    finally:
+        await bare.venue.store.close()
+        await logged.venue.store.close()
+
+    exported = ("\n".join(audit_lines(entries, points)) + "\n").encode()
+    trust = load_trust_list(demo.trust_list, demo.trust_list_signer.cert)
+    blobs = [exported] + [r.content + r.signature for r in receipts]
+    t0 = time.perf_counter()
+    for blob in blobs:
+        hashlib.sha256(blob).digest()
+    t_sha = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    parsed_entries, parsed_points = parse_lines(exported.decode().splitlines())
+    report = await averify_log(parsed_entries, parsed_points, trust, receipts=receipts)
+    t_verify = time.perf_counter() - t0
+    assert report.ok, report.problems
+    size = sum(len(b) for b in blobs)
+    print(
+        f"verifying the log ({len(exported) / 1e6:.1f} MB, {report.entries} entries,"
+        f" {report.heads} heads) with {report.receipts} receipts:"
+    )
+    line("  bare SHA-256 of the same bytes", t_sha, size // 1000, "kB")
+    line("  audit verify (leaves, heads, consistency, receipts)", t_verify, size // 1000, "kB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entries", type=int, default=10_000)
+    ap.add_argument("--every", type=int, default=100)
+    ap.add_argument("--receipts", type=int, default=50)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(args, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
