@@ -147,7 +147,7 @@ def main() -> None:
                     draw_id=request.draw_id,
                     request_sha256="0" * 64,
                     pool_sha256=snapshot.sha256,
-                    pool_count=len(snapshot.experts),
+                    pool_count=len(snapshot),  # .experts would build 100,000 objects
                     freeze_sha256="0" * 64,
                     reveals=[],
                     seed=seed,
