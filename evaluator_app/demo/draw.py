@@ -57,8 +57,9 @@ GENERATED = 193
 
 
 def folder(world: DemoWorld) -> Path:
-    """The centre's draw data: in 陈静's data folder, so her 专家抽取 tab shows the demo's draw."""
-    return world.root / "people" / "centre-1" / "draw"
+    """The centre's draw data where 陈静's 专家抽取 tab reads it (the app's data folder, then the
+    centre workspace's ``centre/draw``), so her tab shows the demo's pool and draw."""
+    return world.root / "people" / "centre-1" / "centre" / "draw"
 
 
 def seal_password(world: DemoWorld) -> str:
