@@ -658,6 +658,18 @@
         <translation>专家库共 {n} 人</translation>
     </message>
     <message>
+        <source>drawn, sealed</source>
+        <translation>已抽取（密封）</translation>
+    </message>
+    <message>
+        <source>opened</source>
+        <translation>已开启</translation>
+    </message>
+    <message>
+        <source>in a session</source>
+        <translation>已用于评标会话</translation>
+    </message>
+    <message>
         <source>Expert list</source>
         <translation>专家名单</translation>
     </message>

@@ -32,6 +32,7 @@ from evaluator_app.client.draw.service import DrawService, OpenDraw
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.core.draw.model import CAUSE_LABELS, RULE_LABELS, Cause
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
@@ -157,7 +158,23 @@ class DrawTab(QWidget):
             [(p.person_id, p.name) for p in people if p.role == "supervisor"]
         )
         self.pool_label.setText(self.tr("{n} experts in the pool").format(n=count))
-        fill(self.draws, [(d.draw_id, d.project_id, d.created_at, d.state) for d in entries])
+        states = {
+            "drawn": self.tr("drawn, sealed"),
+            "opened": self.tr("opened"),
+            "in_session": self.tr("in a session"),
+        }
+        fill(
+            self.draws,
+            [
+                (
+                    d.draw_id,
+                    d.project_id,
+                    beijing_time(d.created_at, self.language, seconds=False),
+                    states.get(d.state, d.state),
+                )
+                for d in entries
+            ],
+        )
 
     def venues(self) -> dict[str, str]:
         me = self.logged.result
