@@ -57,5 +57,5 @@ def explain(error: BaseException) -> Explanation:
         )
     return Explanation(
         "发生了意外错误，操作未完成；请重试或联系技术人员",
-        f"unexpected error, nothing was changed: {error}",
+        "unexpected error: the operation was not completed; try again or call the technician",
     )

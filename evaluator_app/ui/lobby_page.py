@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.names import venues_label
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.beijing import beijing_time
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class LobbyPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    @asyncSlot()
+    @op
     async def refresh(self) -> None:
         try:
             data = await self.client.get("/sessions")

@@ -28,8 +28,8 @@ from evaluator_app.client.credentials import CertificateSummary, CredentialRef, 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.skf_rows import SkfKeyRows
-from evaluator_app.ui.slots import async_slot
 
 if TYPE_CHECKING:
     from evaluator_app.pki.credentials import TokenInfo
@@ -251,7 +251,7 @@ class LoginPage(QWidget):
         if path:
             self.file_edit.setText(path)
 
-    @async_slot
+    @op
     async def _refresh_tokens(self) -> None:
         if self._busy or self._listing:
             return
@@ -283,7 +283,7 @@ class LoginPage(QWidget):
         if not tokens:
             self.token_combo.addItem(self.tr("No USB key found: plug it in"))
 
-    @async_slot
+    @op
     async def _token_chosen(self) -> None:
         token = self._current_token()
         if token is None:
@@ -326,7 +326,7 @@ class LoginPage(QWidget):
         if alive(self):
             self.tries_label.setText(self.skf.tries_text())
 
-    @async_slot
+    @op
     async def _skf_chosen(self) -> None:
         self.tries_label.setText(self.skf.tries_text())
         container = self.skf.current_container()
@@ -349,7 +349,7 @@ class LoginPage(QWidget):
         index = self.token_combo.currentIndex()
         return self._tokens[index] if 0 <= index < len(self._tokens) else None
 
-    @async_slot
+    @op
     async def _login(self) -> None:
         if self._busy:
             return

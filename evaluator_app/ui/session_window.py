@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.expert_session import ExpertSession
@@ -29,6 +28,7 @@ from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.declaration_page import DeclarationPage
 from evaluator_app.ui.pages.documents_page import DocumentsPage
@@ -185,7 +185,7 @@ class SessionWindow(QMainWindow):
             self._started = True
             self.start()
 
-    @asyncSlot()
+    @op
     async def start(self) -> None:
         try:
             await self.session.load()
@@ -281,7 +281,7 @@ class SessionWindow(QMainWindow):
             if kind in ("gates.decided", "phase"):
                 await self.session.load_gates()
 
-    @asyncSlot()
+    @op
     async def _acknowledge(self) -> None:
         if self.pending_ack is None:
             return

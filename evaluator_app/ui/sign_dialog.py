@@ -1,4 +1,9 @@
-"""Asking for the PIN (or certificate password) before each signature."""
+"""Asking for the PIN (or certificate password) before each signature.
+
+The dialog is opened with ``open()`` and awaited (``ops.ask``): a nested ``exec()`` loop inside a
+coroutine would step other tasks inside this one ("Cannot enter into task") and kill the
+connection's tasks.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ class SignDialog(QDialog):
         )
         text.setWordWrap(True)
         self.secret = QLineEdit()
+        self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(
             self.tr("USB key PIN")
@@ -25,7 +31,8 @@ class SignDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign"))
+        self.sign_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_button.setText(self.tr("Sign"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -35,6 +42,10 @@ class SignDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def ask_secret(parent: QWidget, what: str, credential_kind: str) -> str | None:
+async def ask_secret(parent: QWidget, what: str, credential_kind: str) -> str | None:
+    """The PIN or password the person typed, or None if they cancelled."""
+    from evaluator_app.ui.ops import ask
+
     dialog = SignDialog(what, credential_kind, parent)
-    return dialog.secret.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    accepted = await ask(dialog) == QDialog.DialogCode.Accepted.value
+    return dialog.secret.text() if accepted else None

@@ -87,11 +87,60 @@ async def until(condition: Callable[[], Any], timeout: float = 20.0, message: An
     raise AssertionError(f"timed out waiting for {detail or condition}")
 
 
+async def answer_sign_dialogs(secret: str | Callable[[Any], str]) -> None:
+    """As a person would: type the PIN into every sign dialog that opens, then click 签名."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from evaluator_app.ui.alive import alive
+    from evaluator_app.ui.sign_dialog import SignDialog
+
+    answered: set[int] = set()
+    while True:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, SignDialog) and widget.isVisible() and id(widget) not in answered:
+                answered.add(id(widget))
+                text = secret(widget) if callable(secret) else secret
+                QTest.keyClicks(widget.secret, text)
+                await asyncio.sleep(0)
+                if alive(widget):
+                    QTest.mouseClick(widget.sign_button, Qt.MouseButton.LeftButton)
+        await asyncio.sleep(0.05)
+
+
 @pytest.fixture
-def drive(loop) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+def helpers() -> list[Any]:
+    """Tasks a test runs beside its scenario (answering dialogs); ``drive`` stops them at the end,
+    inside the loop: a task left waiting would be stepped by Qt's event processing after the
+    test, with no running loop."""
+    return []
+
+
+@pytest.fixture
+def pin(loop, helpers) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+    """``pin(secret)``: from now on, every sign dialog gets ``secret`` typed in and is signed."""
+
+    def start(secret: str | Callable[[Any], str]) -> None:
+        helpers.append(loop.create_task(answer_sign_dialogs(secret)))
+
+    return start
+
+
+@pytest.fixture
+def drive(loop, helpers) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     """Run a whole scenario inside the running loop, as the app runs (never between steps)."""
 
     def run(scenario: Callable[[], Any]) -> Any:
-        return loop.run_until_complete(scenario())
+        async def whole() -> Any:
+            try:
+                return await scenario()
+            finally:
+                for task in helpers:
+                    task.cancel()
+                await asyncio.gather(*helpers, return_exceptions=True)
+                helpers.clear()
+
+        return loop.run_until_complete(whole())
 
     return run

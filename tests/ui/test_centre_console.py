@@ -23,7 +23,6 @@ from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.login_page import LoginPage
-from evaluator_app.ui.pages import base
 from tests.ui.conftest import until
 from tests.ui.test_expert_flow_ui import SHOTS, _pdf, shot
 from tests.ui.test_launcher_ui import _fits
@@ -100,14 +99,14 @@ def _rewrite_member(source: Path, target: Path, member: str) -> None:
             new.writestr(info, bytes(data))
 
 
-def test_centre_workspace_from_wizard_to_archive(qtbot, drive, venue, tmp_path, monkeypatch):
+def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_path, monkeypatch):
     async def scenario() -> None:
         from PySide6.QtWidgets import QApplication
 
         h = venue.harness
         install_language(QApplication.instance(), "zh_CN")
         centre = venue.demo.person("centre-1")
-        monkeypatch.setattr(base, "secret_prompt", lambda parent, what, kind: centre.password)
+        pin(centre.password)
         logged, login = await _login(qtbot, venue)
         settings = venue.settings_for("ws-centre")
         workspace = CentreWorkspace(logged, settings, tmp_path / "centre", login)

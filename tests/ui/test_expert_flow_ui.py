@@ -10,7 +10,6 @@ from pathlib import Path
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from evaluator_app.ui.pages import base
 from tests.ui.conftest import until
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
@@ -115,12 +114,12 @@ async def _setup(h):  # type: ignore[no-untyped-def]
     return {k: await h.login(k) for k in OTHERS}
 
 
-def test_expert_flow_by_clicks_and_keys(qtbot, drive, venue, tmp_path, monkeypatch):
+def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monkeypatch):
     async def scenario() -> None:
         h = venue.harness
         others = await asyncio.to_thread(venue.call, _setup(h))
         person = venue.demo.person(UI_EXPERT)
-        monkeypatch.setattr(base, "secret_prompt", lambda parent, what, kind: person.password)
+        pin(person.password)
 
         from PySide6.QtWidgets import QApplication
 

@@ -11,7 +11,6 @@ import pytest
 from evaluator_app.pki import softhsm
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from evaluator_app.ui.pages import base
 from tests.client.conftest import CutProxy
 from tests.ui.conftest import until
 from tests.ui.test_expert_flow_ui import OTHERS, UI_EXPERT, _setup
@@ -53,10 +52,10 @@ async def _close(window):  # type: ignore[no-untyped-def]
 
 
 def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
-    qtbot, drive, venue, tmp_path, monkeypatch
+    qtbot, pin, drive, venue, tmp_path, monkeypatch
 ):
     h = venue.harness
-    monkeypatch.setattr(base, "secret_prompt", lambda *_: venue.demo.person(UI_EXPERT).password)
+    pin(venue.demo.person(UI_EXPERT).password)
     from evaluator_app.venue.intake import submit as intake
 
     accept = intake.submit

@@ -15,7 +15,6 @@ import pytest
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from evaluator_app.ui.supervisor import actions
 from evaluator_app.ui.supervisor.window import SupervisorWindow
 from tests.client.conftest import CutProxy
 from tests.ui.conftest import until
@@ -118,11 +117,11 @@ def _presence(window: SupervisorWindow, person: str) -> str:
 
 
 def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
-    qtbot, drive, quick_venue, tmp_path, monkeypatch
+    qtbot, pin, drive, quick_venue, tmp_path, monkeypatch
 ):
     venue, h = quick_venue, quick_venue.harness
     supervisor = venue.demo.person("supervisor-jinan")
-    monkeypatch.setattr(actions, "secret_prompt", lambda parent, what, kind: supervisor.password)
+    pin(supervisor.password)
     sd1, sd2, nca1, nca2 = (
         h.person_id(k) for k in ("expert-sd-1", "expert-sd-2", "expert-nca-1", "expert-nca-2")
     )
@@ -308,11 +307,11 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
 
 
 def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
-    qtbot, drive, quick_venue, tmp_path, monkeypatch
+    qtbot, pin, drive, quick_venue, tmp_path, monkeypatch
 ):
     venue, h = quick_venue, quick_venue.harness
     supervisor = venue.demo.person("supervisor-zibo")
-    monkeypatch.setattr(actions, "secret_prompt", lambda parent, what, kind: supervisor.password)
+    pin(supervisor.password)
 
     async def scenario() -> None:
         await in_venue(venue, _session(h))

@@ -8,7 +8,6 @@ from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
 from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from evaluator_app.ui.pages import base
 from tests.collusion.bidgen import planted_set, tender_pdf
 from tests.ui.conftest import until
 from tests.venue.flow import declare, now, vote_leader
@@ -58,10 +57,10 @@ async def _session_with_planted_bids(h):  # type: ignore[no-untyped-def]
 
 
 def test_leader_sees_warnings_and_signs_the_committees_decision(
-    qtbot, drive, venue, tmp_path, monkeypatch
+    qtbot, pin, drive, venue, tmp_path, monkeypatch
 ):
     person = venue.demo.person(LEADER)
-    monkeypatch.setattr(base, "secret_prompt", lambda *_: person.password)
+    pin(person.password)
 
     async def scenario() -> None:
         from PySide6.QtWidgets import QApplication

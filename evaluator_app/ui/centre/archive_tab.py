@@ -6,12 +6,12 @@ import logging
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.archive.verify import ArchiveReport
 from evaluator_app.client.centre_service import CentreService, altered_items
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, show_error, table
+from evaluator_app.ui.ops import op
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class ArchiveTab(QWidget):
         if path:
             self.verify_file(path)
 
-    @asyncSlot(str, str)
+    @op
     async def export_to(self, session_id: str, path: str) -> None:
         say(self.verdict, self.tr("Exporting {sid}…").format(sid=session_id))
         try:
@@ -82,7 +82,7 @@ class ArchiveTab(QWidget):
                 self.tr("Archive of {sid} saved to {path}.").format(sid=session_id, path=target),
             )
 
-    @asyncSlot(str)
+    @op
     async def verify_file(self, path: str) -> None:
         self.report = None
         self.file_label.setText(path)

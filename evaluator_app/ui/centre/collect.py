@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.centre_service import CentreService, Collected
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, show_error, table
+from evaluator_app.ui.ops import op
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class CollectTab(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
-    @asyncSlot()
+    @op
     async def collect(self) -> None:
         sid = self.chooser.current()
         if sid is None:

@@ -7,13 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.centre_follow import SessionLine, follow_lines
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.core.phases import RUNNING_PHASES, values
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class FollowTab(QWidget):
         if not self._running:
             self.refresh()
 
-    @asyncSlot()
+    @op
     async def refresh(self) -> None:
         self._running = True
         try:

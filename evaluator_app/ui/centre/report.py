@@ -6,11 +6,11 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.centre_service import CentreService, ReportState
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, show_error, table
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pdf_pane import PdfPane
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class ReportTab(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
-    @asyncSlot()
+    @op
     async def refresh(self) -> None:
         sid = self.chooser.current()
         if sid is None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.client.centre_stats import (
@@ -36,6 +35,7 @@ from evaluator_app.client.centre_stats import (
 )
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.ops import op
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class StatisticsTab(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
-    @asyncSlot()
+    @op
     async def refresh(self) -> None:
         try:
             facts = await gather_facts(self.service.client)
@@ -192,7 +192,7 @@ class StatisticsTab(QWidget):
         if path:
             self.export_csv(path)
 
-    @asyncSlot(str)
+    @op
     async def export_csv(self, path: str) -> None:
         text = to_csv(self.rows)
         try:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.centre_plan import (
     Assignment,
@@ -42,8 +41,9 @@ from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.names import venue_label
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
-from evaluator_app.ui.pages import base
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import role_name
+from evaluator_app.ui.sign_dialog import ask_secret
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ class NewSessionWizard(QWidget):
         if path:
             self.load_project(path)
 
-    @asyncSlot(str)
+    @op
     async def load_project(self, path: str) -> None:
         self.project_edit.setText(path)
         check = await asyncio.to_thread(check_project_file, Path(path))
@@ -267,7 +267,7 @@ class NewSessionWizard(QWidget):
             bidder = next((b.id for b in self._bidders() if b.id in name), None)
             self.add_document(path, name, name, bidder)
 
-    @asyncSlot(str, str, str, object)
+    @op
     async def add_document(self, path: str, doc_id: str, title: str, bidder_id: str | None) -> None:
         checked = await asyncio.to_thread(check_document, Path(path), doc_id, title, bidder_id)
         if not alive(self):
@@ -380,7 +380,7 @@ class NewSessionWizard(QWidget):
             self.drawn_seats,
         )
 
-    @asyncSlot()
+    @op
     async def create(self) -> None:
         if self.busy:
             return
@@ -392,7 +392,7 @@ class NewSessionWizard(QWidget):
         if problems:
             say(self.message, "；".join(p.text(self.language) for p in problems), ok=False)
             return
-        secret = base.secret_prompt(
+        secret = await ask_secret(
             self,
             self.tr("the document manifest of {sid}").format(sid=draft.session_id),
             self.logged.credential.kind,

@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.centre_service import CentreService
 from evaluator_app.client.login import LoggedIn, LoginService
@@ -21,6 +20,7 @@ from evaluator_app.ui.centre.follow import FollowTab
 from evaluator_app.ui.centre.report import ReportTab
 from evaluator_app.ui.centre.statistics import StatisticsTab
 from evaluator_app.ui.centre.wizard import NewSessionWizard
+from evaluator_app.ui.ops import op
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class CentreWorkspace(QWidget):
     def choosers(self) -> list[SessionChooser]:
         return [self.collect.chooser, self.report.chooser, self.archive.chooser]
 
-    @asyncSlot()
+    @op
     async def refresh(self) -> None:
         """The session list every tab chooses from; the Follow tab refreshes itself too."""
         try:

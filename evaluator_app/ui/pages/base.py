@@ -15,10 +15,6 @@ from evaluator_app.ui.sign_dialog import ask_secret
 
 logger = logging.getLogger(__name__)
 
-# Tests replace this to answer the PIN dialog without a modal loop.
-SecretPrompt = Callable[[QWidget, str, str], "str | None"]
-secret_prompt: SecretPrompt = ask_secret
-
 
 class StepPage(QWidget):
     def __init__(
@@ -47,11 +43,15 @@ class StepPage(QWidget):
     def show_error(self, error: BaseException) -> None:
         self.say(explain(error).text(self.language), ok=False)
 
+    def show_failure(self, text: str) -> None:
+        """Where ``ops`` puts an operation's failure: this page's message line."""
+        self.say(text, ok=False)
+
     async def signed(
         self, what: str, send: Callable[[str], Awaitable[OutboxItem]]
     ) -> OutboxItem | None:
         """Ask for the PIN, sign and queue; report the outcome in words."""
-        secret = secret_prompt(self, what, self.session.logged.credential.kind)
+        secret = await ask_secret(self, what, self.session.logged.credential.kind)
         if secret is None:
             self.say(self.tr("Not signed."), ok=False)
             return None
@@ -65,7 +65,7 @@ class StepPage(QWidget):
 
     async def signed_action(self, what: str, act: Callable[[str], Awaitable[object]]) -> bool:
         """Ask for the PIN and run ``act`` (a signature that is not an outbox item)."""
-        secret = secret_prompt(self, what, self.session.logged.credential.kind)
+        secret = await ask_secret(self, what, self.session.logged.credential.kind)
         if secret is None:
             self.say(self.tr("Not signed."), ok=False)
             return False

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import PLEDGE_ZH, ExpertSession
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 
 
@@ -63,7 +63,7 @@ class DeclarationPage(StepPage):
             and not self.session.has_sent("declarations")
         )
 
-    @asyncSlot()
+    @op
     async def submit(self) -> None:
         if not (self.no_conflict.isChecked() or self.conflict.isChecked()):
             self.say(self.tr("Choose one: no conflict, or recusal."), ok=False)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.downloads import DocState, DocumentStatus
 from evaluator_app.client.expert_session import ExpertSession
@@ -18,6 +17,7 @@ from evaluator_app.core.beijing import beijing_time
 from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.encrypted_device import EncryptedDevice
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pdf_pane import PdfPane
 
@@ -88,7 +88,7 @@ class DocumentsPage(StepPage):
         self._started = True
         self.start()
 
-    @asyncSlot()
+    @op
     async def start(self) -> None:
         service = self.session.documents
         assert service is not None
@@ -166,7 +166,7 @@ class DocumentsPage(StepPage):
         if doc_id is not None and not is_index(doc_id):
             self.open_in(self._pane_for(doc_id), doc_id)
 
-    @asyncSlot()
+    @op
     async def show_pages(self, doc_id: str, page: int) -> None:
         """From the scoring grid: the bid in the left viewer, at the first page that answers."""
         index = self.left.chooser.findData(doc_id)
@@ -175,7 +175,7 @@ class DocumentsPage(StepPage):
         await self._open(self.left, doc_id)
         self.left.go_to_page(page - 1)
 
-    @asyncSlot()
+    @op
     async def open_in(self, pane: PdfPane, doc_id: str | None) -> None:
         await self._open(pane, doc_id)
 

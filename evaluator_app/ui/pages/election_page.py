@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.names import venue_label
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 
 
@@ -62,7 +62,7 @@ class ElectionPage(StepPage):
             and not self.session.has_sent("leader-votes")
         )
 
-    @asyncSlot()
+    @op
     async def vote(self) -> None:
         item = self.members.currentItem()
         if item is None:

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 
 PASS, FAIL = 0, 1
@@ -77,7 +77,7 @@ class GatePage(StepPage):
         self.table.cellWidget(row, 2).setCurrentIndex(PASS if passed else FAIL)  # type: ignore[union-attr]
         self.table.item(row, 3).setText(reason)
 
-    @asyncSlot()
+    @op
     async def submit(self) -> None:
         votes = []
         for row, (bidder, item) in enumerate(self.rows):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.core.phases import REPORT_PHASES, values
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pdf_pane import PdfPane
 
@@ -57,7 +57,7 @@ class ReportPage(StepPage):
             self._loaded_phase = self.session.phase
             self.load()
 
-    @asyncSlot()
+    @op
     async def load(self) -> None:
         try:
             self.report = await self.session.fetch_report()
@@ -79,7 +79,7 @@ class ReportPage(StepPage):
         )
         self.refresh()
 
-    @asyncSlot()
+    @op
     async def sign(self) -> None:
         if self.report is None:
             return
@@ -92,7 +92,7 @@ class ReportPage(StepPage):
             self.say(self.tr("Your signature was added to the report."))
             await self.load()
 
-    @asyncSlot()
+    @op
     async def dissent(self) -> None:
         reasons = self.reasons.toPlainText().strip()
         if not reasons:

@@ -9,11 +9,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.core.beijing import beijing_time
 from evaluator_app.protocol.artefacts import ScoreSheet
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 
 
@@ -56,7 +56,7 @@ class ReviewPage(StepPage):
             self.session.phase == "detailed_scoring" and not self.session.paused
         )
 
-    @asyncSlot()
+    @op
     async def prepare(self) -> None:
         self.sign_button.setEnabled(False)
         try:
@@ -112,7 +112,7 @@ class ReviewPage(StepPage):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
 
-    @asyncSlot()
+    @op
     async def sign(self) -> None:
         if self.sheet is None:
             return

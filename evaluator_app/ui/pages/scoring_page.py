@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.grid import GridProgress, grid_progress
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.score_delegate import PROBLEM_ROLE, ScoreDelegate
 
@@ -172,7 +172,7 @@ class ScoringPage(StepPage):
                 self.tr("Type a score and press Tab or an arrow key; every score is saved at once.")
             )
 
-    @asyncSlot()
+    @op
     async def load_indexes(self) -> None:
         self.indexes = await self.session.bid_indexes()
         self._link_pages(self._current_key())
@@ -379,7 +379,7 @@ class ScoringPage(StepPage):
     def stop(self) -> None:
         self._sync.stop()
 
-    @asyncSlot()
+    @op
     async def _sync_now(self) -> None:
         await self.session.sync_draft()
 

@@ -4,11 +4,11 @@ the committee's decision on each, signed. The software decides nothing."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextEdit, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.core.phases import WARNING_DECISION_PHASES, values
 from evaluator_app.reports.warnings_section import DECISION_ZH
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
 
@@ -49,7 +49,7 @@ class WarningsPage(StepPage):
             self._loaded = True
             self.load()
 
-    @asyncSlot()
+    @op
     async def load(self) -> None:
         try:
             data = await self.session.client.get(f"/sessions/{self.session.session_id}/warnings")
@@ -65,7 +65,7 @@ class WarningsPage(StepPage):
         if kind in ("collusion.done", "warning_decision.accepted"):
             self.load()
 
-    @asyncSlot()
+    @op
     async def decide(self) -> None:
         row = self.table.currentRow()
         reasons = self.reasons.toPlainText().strip()

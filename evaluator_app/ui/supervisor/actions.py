@@ -26,22 +26,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.outbox import OutboxItem
 from evaluator_app.client.supervisor_board import clock_time
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name
 from evaluator_app.ui.sign_dialog import ask_secret
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
 
 logger = logging.getLogger(__name__)
-
-# Tests replace this to answer the PIN dialog without a modal loop.
-SecretPrompt = Callable[[QWidget, str, str], "str | None"]
-secret_prompt: SecretPrompt = ask_secret
 
 
 class ActionsPanel(QTabWidget):
@@ -69,7 +65,7 @@ class ActionsPanel(QTabWidget):
         layout.addWidget(refresh)
         return tab
 
-    @asyncSlot()
+    @op
     async def load_warnings(self) -> None:
         """Evidence only: a supervisor sees the warnings and the committee's decisions, no scores."""
         try:
@@ -242,7 +238,7 @@ class ActionsPanel(QTabWidget):
         self.say(self.message, done)
         return True
 
-    @asyncSlot()
+    @op
     async def pause(self) -> None:
         if await self._run(
             self.tr("The session is paused; experts cannot submit until it resumes."),
@@ -250,7 +246,7 @@ class ActionsPanel(QTabWidget):
         ):
             self.reason_edit.clear()
 
-    @asyncSlot()
+    @op
     async def resume(self) -> None:
         if await self._run(
             self.tr("The session has resumed."),
@@ -258,7 +254,7 @@ class ActionsPanel(QTabWidget):
         ):
             self.reason_edit.clear()
 
-    @asyncSlot()
+    @op
     async def broadcast(self) -> None:
         if await self._run(
             self.tr("Message sent to the experts."),
@@ -266,7 +262,7 @@ class ActionsPanel(QTabWidget):
         ):
             self.broadcast_edit.clear()
 
-    @asyncSlot()
+    @op
     async def mark_absent(self) -> None:
         person = self.absent_combo.currentData()
         if person is None:
@@ -277,7 +273,7 @@ class ActionsPanel(QTabWidget):
         ):
             self.absent_reason.clear()
 
-    @asyncSlot()
+    @op
     async def write_note(self) -> None:
         text = self.note_edit.toPlainText()
         try:
@@ -285,7 +281,9 @@ class ActionsPanel(QTabWidget):
         except Exception as exc:
             self.say(self.note_message, explain(exc).text(self.language), ok=False)
             return
-        secret = secret_prompt(self, self.tr("Witness note"), self.session.logged.credential.kind)
+        secret = await ask_secret(
+            self, self.tr("Witness note"), self.session.logged.credential.kind
+        )
         if secret is None:
             self.say(self.note_message, self.tr("Not signed."), ok=False)
             return
@@ -303,7 +301,7 @@ class ActionsPanel(QTabWidget):
         self.say(self.note_message, self._note_state(item), ok=item.state != "refused")
         self.refresh()
 
-    @asyncSlot()
+    @op
     async def show_summary(self) -> None:
         try:
             summary = await self.session.summary()

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.explain import explain
@@ -20,6 +19,7 @@ from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name, role_name
 from evaluator_app.ui.supervisor.actions import ActionsPanel
 from evaluator_app.ui.supervisor.panels import AlertPanel, EventLog, VenueTables
@@ -125,7 +125,7 @@ class SupervisorWindow(QMainWindow):
             self._started = True
             self.start()
 
-    @asyncSlot()
+    @op
     async def start(self) -> None:
         try:
             await self.session.load()
@@ -206,13 +206,13 @@ class SupervisorWindow(QMainWindow):
             self._refresh_presence()
             self._deliver_notes()
 
-    @asyncSlot()
+    @op
     async def _deliver_notes(self) -> None:
         """The venue is back: a witness note signed while it was away goes out now."""
         if not self._closed and self.session.has_pending():
             await self.session.deliver()
 
-    @asyncSlot()
+    @op
     async def _refresh_presence(self) -> None:
         if self._closed:
             return
@@ -221,7 +221,7 @@ class SupervisorWindow(QMainWindow):
         except Exception as exc:  # the connection's state already says the venue is away
             logger.info("presence not refreshed: %s", exc)
 
-    @asyncSlot(int)
+    @op
     async def acknowledge(self, seq: int) -> None:
         try:
             await self.session.acknowledge(seq)
