@@ -57,7 +57,12 @@ def take_loop_reports() -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _fail_on_loop_errors() -> Iterator[None]:
-    take_loop_reports()  # a report from an earlier test's leftovers was failed there
+    between = take_loop_reports()
+    if between:  # after the previous test's teardown (its leftovers), or during this setup
+        pytest.fail(
+            "the event loop reported errors before this test began:\n  " + "\n  ".join(between),
+            pytrace=False,
+        )
     yield
     reports = take_loop_reports()
     if reports:

@@ -21,6 +21,7 @@ from evaluator_app.pki.trust_list import load_trust_list
 from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.pki.x509_build import load_cert
 from evaluator_app.venue.api.routes import ROUTES
+from evaluator_app.venue.collusion import service as collusion_service
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.context import Clock, Venue, utc_now
 from evaluator_app.venue.documents import BlobStore
@@ -120,6 +121,7 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
         board.start(presence_interval)
 
     async def on_shutdown(_app: web.Application) -> None:
+        await collusion_service.stop(venue)
         await board.stop()
         await hub.close_all()
 

@@ -43,8 +43,21 @@ def loop(session_loop) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[n
     asyncio.set_event_loop(session_loop)
     yield session_loop
 
-    # leave nothing running into the next test: windows closed at teardown finish their shutdown
+    # leave nothing running into the next test: windows still open are closed here, inside the
+    # loop, and finish their shutdown (a WebSocket left open would fire its heartbeat timer from
+    # Qt's event processing between tests, with no running loop)
     async def settle() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()
+        shutdowns = [
+            t
+            for w in QApplication.topLevelWidgets()
+            if (t := getattr(w, "shutdown_task", None)) is not None
+        ]
+        await asyncio.gather(*shutdowns, return_exceptions=True)
         await asyncio.sleep(0.05)
         others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in others:
@@ -96,11 +109,14 @@ async def answer_sign_dialogs(secret: str | Callable[[Any], str]) -> None:
     from evaluator_app.ui.alive import alive
     from evaluator_app.ui.sign_dialog import SignDialog
 
-    answered: set[int] = set()
     while True:
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, SignDialog) and widget.isVisible() and id(widget) not in answered:
-                answered.add(id(widget))
+            if (
+                isinstance(widget, SignDialog)
+                and widget.isVisible()
+                and not widget.property("answered")
+            ):
+                widget.setProperty("answered", True)
                 text = secret(widget) if callable(secret) else secret
                 QTest.keyClicks(widget.secret, text)
                 await asyncio.sleep(0)

@@ -40,6 +40,10 @@ def quick_venue(venue_pki, tmp_path) -> Iterator[VenueThread]:  # type: ignore[n
     thread.stop()
 
 
+async def _cut(proxy: Any) -> None:
+    proxy.cut()
+
+
 async def in_venue(venue: VenueThread, coro: Any) -> Any:
     """Run a coroutine on the venue's loop without blocking the UI's."""
     return await asyncio.to_thread(venue.call, coro)
@@ -318,7 +322,7 @@ def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
         proxy = await in_venue(venue, CutProxy(h.port).start())
         main, window = await _console(qtbot, venue, tmp_path, "supervisor-zibo", proxy.url)
         proxy.down = True  # the network is out
-        proxy.cut()
+        await in_venue(venue, _cut(proxy))  # the relay lives on the venue's loop
         await until(lambda: "无法连接" in window.connection_label.text(), message="offline shown")
         panel = window.actions
         panel.note_edit.setPlainText("淄博副场网络中断，专家在座位等候。")

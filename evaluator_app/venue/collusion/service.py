@@ -24,15 +24,30 @@ from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)
 DECISIONS = ("confirmed", "dismissed", "noted")
-_running: dict[str, asyncio.Task[None]] = {}
+# (venue, session) -> its analysis; held here (the loop keeps only weak references) and keyed
+# by venue too: two venues in one process (tests, the demo) may each have a session "S1".
+_running: dict[tuple[int, str], asyncio.Task[None]] = {}
 
 
 def start(venue: Venue, session_id: str) -> None:
     """Begin (or restart) the analysis of a session's bids in the background."""
-    task = _running.get(session_id)
+    key = (id(venue), session_id)
+    task = _running.get(key)
     if task is not None and not task.done():
         return
-    _running[session_id] = asyncio.ensure_future(_run(venue, session_id))
+    task = asyncio.ensure_future(_run(venue, session_id))
+    _running[key] = task
+    task.add_done_callback(
+        lambda done: _running.pop(key, None) if _running.get(key) is done else None
+    )
+
+
+async def stop(venue: Venue) -> None:
+    """Cancel this venue's analyses (shutdown: the store closes next) and wait until they end."""
+    tasks = [t for (v, _s), t in list(_running.items()) if v == id(venue)]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _run(venue: Venue, session_id: str) -> None:
@@ -59,6 +74,8 @@ async def _run(venue: Venue, session_id: str) -> None:
 
     def progress(stage: str, done: int, total: int) -> None:
         now = loop.time()
+        if loop.is_closed():  # the venue stopped while this thread still worked
+            return
         if now - last["at"] > 0.5 or done == total:  # a few updates a second at most
             last["at"] = now
             asyncio.run_coroutine_threadsafe(_progress(venue, session_id, stage, done, total), loop)
