@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("EVALUATOR_COROUTINE_ORIGINS"):  # where an unawaited coroutine was created
+    sys.set_coroutine_origin_tracking_depth(int(os.environ["EVALUATOR_COROUTINE_ORIGINS"]))
 
 _reports: list[str] = []
 _lock = threading.Lock()

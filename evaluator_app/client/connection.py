@@ -24,7 +24,7 @@ from typing import Any, Literal
 import aiohttp
 
 from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused, VenueUnreachable
-from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.client.venue_client import SILENCE_LIMIT, WS_CLOSED, VenueClient
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.messages import LoginResult
@@ -105,7 +105,10 @@ class VenueConnection:
         self._wake = asyncio.Event()  # login done, or "retry now"
         self._login_required = False
         self._task: asyncio.Task[None] | None = None
+        self._stopped = False
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self.beats_sent = 0  # heartbeats written to the socket (tests, diagnostics)
+        self.restarts = 0  # times the task died and was started again
 
     # -- what the UI reads and calls --------------------------------------------------
     @property
@@ -117,10 +120,40 @@ class VenueConnection:
         return self._last_seq
 
     def start(self) -> None:
+        self._stopped = False
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="venue-connection")
+            self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """The connection's task must never die quietly: say so, and start it again."""
+        if self._stopped or task is not self._task:
+            return  # stopped on purpose
+        error = None if task.cancelled() else task.exception()
+        logger.error("the venue connection's task died (%r); restarting it", error or "cancelled")
+        self.restarts += 1
+        self._set(
+            ConnectionState(
+                "connecting",
+                failures=max(1, self._state.failures),
+                error=f"connection task failed: {error!r}",
+                error_zh="连接中断，正在重新连接",
+                last_seq=self._last_seq,
+            )
+        )
+        asyncio.get_running_loop().call_later(self.backoff_initial, self._restart)
+
+    def _restart(self) -> None:
+        if not self._stopped:
+            self.start()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the connection's task is running (for the UI's watchdog and tests)."""
+        return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        self._stopped = True
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -237,34 +270,45 @@ class VenueConnection:
         self._set(ConnectionState("online", transport, last_seq=self._last_seq))
 
     async def _websocket(self) -> float:
-        """One WebSocket session until it closes; returns how long it was open (seconds)."""
+        """One WebSocket session until it closes; returns how long it was open (seconds).
+
+        Two tasks share the socket: reading events, and (for experts) sending heartbeats. When
+        either ends, the socket is closed and the loop reconnects: a dead heartbeat task must
+        never leave the window saying "connected" while the supervisor's board goes offline.
+        """
         client = self.client
         url = f"{client.base_url}{API_PREFIX}/ws?since={self._last_seq}"
         # VenueClient.events() hides the moment the socket opens (needed for "online" and for
         # heartbeats): the socket is opened here with the client's own session and headers.
+        # No aiohttp heartbeat (see VenueClient.events): silence past SILENCE_LIMIT is a drop.
         try:
             async with client._session.ws_connect(
-                url, headers=client._headers(), ssl=client.ssl_context, heartbeat=20
+                url, headers=client._headers(), ssl=client.ssl_context, heartbeat=None
             ) as ws:
                 opened = time.monotonic()
                 self._ws = ws
                 self._online("websocket")
-                beats = asyncio.create_task(self._heartbeats(ws))
+                tasks = {asyncio.create_task(self._read(ws), name="venue-events")}
+                if self._sends_heartbeats():
+                    tasks.add(asyncio.create_task(self._heartbeats(ws), name="venue-heartbeats"))
                 try:
-                    async for message in ws:
-                        if message.type == aiohttp.WSMsgType.TEXT:
-                            data = json.loads(message.data)
-                            if data.get("type") == "event":
-                                await self._deliver(data)
-                            elif data.get("type") == "error":
-                                logger.warning("venue: %s", data.get("message"))
-                        elif message.type == aiohttp.WSMsgType.ERROR:
-                            break
+                    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 finally:
                     self._ws = None
-                    beats.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await beats  # a send that failed on a closing socket: the reconnect follows
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                for task in done:
+                    if task.cancelled():
+                        continue
+                    error = task.exception()
+                    if task.get_name() == "venue-heartbeats":
+                        logger.warning("heartbeats stopped (%r): reconnecting", error)
+                        raise VenueUnreachable(
+                            f"heartbeats stopped: {error!r}", "心跳中断，正在重新连接"
+                        )
+                    if error is not None:
+                        raise error
                 return time.monotonic() - opened
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
@@ -277,10 +321,23 @@ class VenueConnection:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc
 
-    async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        while True:
+            message = await ws.receive(timeout=SILENCE_LIMIT)
+            if message.type == aiohttp.WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if data.get("type") == "event":
+                    await self._deliver(data)
+                elif data.get("type") == "error":
+                    logger.warning("venue: %s", data.get("message"))
+            elif message.type in WS_CLOSED:
+                return
+
+    def _sends_heartbeats(self) -> bool:
         role = self.client.login_result.role.value if self.client.login_result else None
-        if self.session_id is None or role != "expert":
-            return  # the venue takes heartbeats from experts only
+        return self.session_id is not None and role == "expert"  # the venue takes experts' only
+
+    async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         while not ws.closed:
             self._beat_now.clear()
             beat = {
@@ -290,8 +347,10 @@ class VenueConnection:
                 "items_scored": self._items_scored,
             }
             await ws.send_str(json.dumps(beat))
+            self.beats_sent += 1
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._beat_now.wait(), self.heartbeat_interval)
+        raise VenueUnreachable("the socket closed under the heartbeats", "实时连接已断开")
 
     async def _poll(self, period: float) -> None:
         """The fallback: GET /events?since=N every ``poll_interval`` for ``period`` seconds."""

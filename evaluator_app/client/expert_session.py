@@ -13,7 +13,6 @@ import base64
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -41,13 +40,9 @@ from evaluator_app.protocol.artefacts import (
     GateVotes,
     LeaderVote,
     ReportDissent,
-    ScoreSheet,
-    SheetExplanation,
-    SheetScore,
     WarningDecision,
 )
 from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
-from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.reports.signature_stamp import stamped
 
 logger = logging.getLogger(__name__)
@@ -62,18 +57,6 @@ PLEDGE_SHA256 = hashlib.sha256(PLEDGE_ZH.encode("utf-8")).hexdigest()
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True)
-class SheetCheck:
-    valid_bidders: tuple[str, ...]
-    flags: tuple[
-        dict[str, Any], ...
-    ]  # each with bidder_id, item_id, score, others_mean, limit, explained
-
-    @property
-    def unexplained(self) -> tuple[dict[str, Any], ...]:
-        return tuple(f for f in self.flags if not f["explained"])
 
 
 class ExpertSession:
@@ -283,35 +266,6 @@ class ExpertSession:
     def valid_bidders(self) -> list[str]:
         return list(self.gates["valid"]) if self.gates else []
 
-    async def build_sheet(self, bidders: list[str], version: int) -> ScoreSheet:
-        lot = self.require_lot()
-        cells = (await self.asnapshot()).cells
-        scores, explanations = [], []
-        for bidder in bidders:
-            for item in lot.plan.scored_items:
-                cell = cells.get((bidder, item.id))
-                if cell is None or cell.score in (None, ""):
-                    raise ValueError(f"{bidder}/{item.id}")
-                scores.append(
-                    SheetScore(bidder, item.id, check_score(item, cell.score), cell.comment)
-                )
-                if cell.explanation.strip():
-                    explanations.append(SheetExplanation(bidder, item.id, cell.explanation))
-        return ScoreSheet(
-            self.session_id,
-            lot.id,
-            self.me,
-            "detailed_scoring",
-            version,
-            tuple(scores),
-            tuple(explanations),
-            now_iso(),
-        )
-
-    async def check_sheet(self, sheet: ScoreSheet) -> SheetCheck:
-        data = await self.client.post(f"/sessions/{self.session_id}/sheets/check", sheet)
-        return SheetCheck(tuple(data["valid_bidders"]), tuple(data["flags"]))
-
     def totals(
         self, bidders: list[str], typed: Mapping[tuple[str, str], str]
     ) -> dict[str, Decimal]:
@@ -357,44 +311,8 @@ class ExpertSession:
                 out[entry.bidder_id] += entry.score
         return out
 
-    async def next_sheet_version(self) -> int:
-        data = await self.client.get(f"/sessions/{self.session_id}/sheets/mine")
-        versions = data["versions"]
-        if any(v["status"] == "accepted" for v in versions):
-            return 0  # accepted: nothing to sign until the leader returns it
-        return len(versions) + 1
-
-    def sheet_pdf(self, sheet: ScoreSheet) -> bytes:
-        """Exactly the PDF that will be signed (rendering is deterministic for one sheet)."""
-        result = self.logged.result
-        return render_score_sheet(
-            sheet,
-            self.require_lot(),
-            session_title=str(self.view.get("title", "")),
-            expert_name=result.name,
-            venue=result.venue,
-            seat=result.seat,
-            project_name=self.project_name,
-        )
-
-    async def submit_sheet(self, sheet: ScoreSheet, secret: str) -> OutboxItem:
-        async def pdf_for(body: ScoreSheet, signer: Any) -> bytes:
-            pdf = await asyncio.to_thread(self.sheet_pdf, body)
-            # into the sheet's signature box: name, CA, serial and time on the printed sheet
-            options = await asyncio.to_thread(
-                stamped, pdf, self.me, signer.certificate, self._pades()
-            )
-            return await async_sign_pdf(pdf, signer, options)
-
-        item = await self.sign_and_send(
-            "score_sheet", "sheets", sheet, secret, f"评分表 第{sheet.version}版", pdf_for
-        )
-        if item.state == "delivered":
-            await self.sync_draft()
-        return item
-
     # -- the evaluation report --------------------------------------------------------
-    def _pades(self) -> PadesOptions:
+    def pades_options(self) -> PadesOptions:
         return PadesOptions(tsa_url=self.tsa_url or None)  # PAdES-B-T with a timestamp authority
 
     async def fetch_report(self) -> dict[str, Any]:
@@ -408,7 +326,7 @@ class ExpertSession:
             for _attempt in range(3):
                 pdf = base64.b64decode(report["pdf"])
                 options = await asyncio.to_thread(
-                    stamped, pdf, self.me, signer.certificate, self._pades()
+                    stamped, pdf, self.me, signer.certificate, self.pades_options()
                 )
                 signed = await async_sign_pdf(pdf, signer, options)
                 try:

@@ -14,6 +14,7 @@ import ssl
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
@@ -36,6 +37,13 @@ from evaluator_app.protocol.messages import (
 from evaluator_app.protocol.schema import decode, encode
 
 logger = logging.getLogger(__name__)
+SILENCE_LIMIT = 45.0  # seconds without any frame (the venue pings every 20 s): the line is dead
+WS_CLOSED = (
+    aiohttp.WSMsgType.CLOSE,
+    aiohttp.WSMsgType.CLOSING,
+    aiohttp.WSMsgType.CLOSED,
+    aiohttp.WSMsgType.ERROR,
+)
 T = TypeVar("T")
 
 
@@ -43,7 +51,7 @@ def client_ssl_context(ca_pem_files: list[str]) -> ssl.SSLContext:
     """Trust only the given CA certificates (the recognised CAs' roots) for the venue's TLS."""
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     context.load_verify_locations(
-        cadata="".join(open(p, encoding="ascii").read() for p in ca_pem_files)
+        cadata="".join(Path(p).read_text(encoding="ascii") for p in ca_pem_files)
     )
     return context
 
@@ -224,13 +232,19 @@ class VenueClient:
         """Events after ``since`` over one WebSocket, in order; ends when the socket closes."""
         url = f"{self.base_url}{API_PREFIX}/ws?since={since}"
         try:
+            # no aiohttp heartbeat: it re-arms its ping timer on a frame that arrives while the
+            # socket closes, and that stray ping outlives the socket. The venue pings every 20 s;
+            # silence for SILENCE_LIMIT seconds means the line is dead.
             async with self._session.ws_connect(
-                url, headers=self._headers(), ssl=self.ssl_context, heartbeat=20
+                url, headers=self._headers(), ssl=self.ssl_context, heartbeat=None
             ) as ws:
                 self.ws = ws
-                async for message in ws:
+                while True:
+                    message = await ws.receive(timeout=SILENCE_LIMIT)
                     if message.type == aiohttp.WSMsgType.TEXT:
                         yield json.loads(message.data)
+                    elif message.type in WS_CLOSED:
+                        break
         except (TimeoutError, aiohttp.ClientConnectionError) as exc:
             raise VenueUnreachable(f"event stream lost: {exc}", "与场地的实时连接已断开") from exc
         finally:

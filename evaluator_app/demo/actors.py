@@ -28,6 +28,7 @@ from evaluator_app.protocol.artefacts import (
     ScoreSheet,
     SheetExplanation,
     SheetScore,
+    bind_sheet_pdf,
 )
 from evaluator_app.protocol.bid_index import bid_index_bytes
 from evaluator_app.protocol.draw import DrawAttach
@@ -214,9 +215,6 @@ async def send_sheet(
     actor: Actor, lot: Lot, sheet: ScoreSheet, key: str | None = None
 ) -> SignedReceipt:
     with actor.signer() as signer:
-        content, signature = await actor.client.sign_artefact(
-            "score_sheet", sheet, signer, actor.tsa_url
-        )
         pdf = render_score_sheet(
             sheet,
             lot,
@@ -226,6 +224,9 @@ async def send_sheet(
             seat=actor.person.seat,
             project_name="济南市历城区第二中学教学楼改扩建工程施工",
         )
+        content, signature = await actor.client.sign_artefact(
+            "score_sheet", bind_sheet_pdf(sheet, pdf), signer, actor.tsa_url
+        )  # the signed JSON names the exact PDF
         options = stamped(
             pdf, actor.person_id, signer.certificate, PadesOptions(tsa_url=actor.tsa_url)
         )

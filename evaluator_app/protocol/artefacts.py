@@ -6,7 +6,8 @@ venue checks that an upload's kind matches the route it came by.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 ARTEFACT_VERSION = 1
@@ -76,6 +77,20 @@ class ScoreSheet:
     scores: tuple[SheetScore, ...]
     explanations: tuple[SheetExplanation, ...]
     at: str
+    # SHA-256 (hex) of the unsigned score-sheet PDF the expert was shown and signed: the signed
+    # JSON binds the exact PDF (the PDF in turn declares the hash of this JSON with this field
+    # empty, see ``sheet_pdf_unbound``). Empty only while the PDF is being rendered.
+    pdf_sha256: str = ""
+
+
+def sheet_pdf_unbound(sheet: ScoreSheet) -> ScoreSheet:
+    """The sheet as its PDF is rendered from (and whose hash the PDF declares): no PDF binding."""
+    return replace(sheet, pdf_sha256="")
+
+
+def bind_sheet_pdf(sheet: ScoreSheet, pdf: bytes) -> ScoreSheet:
+    """The sheet to sign: bound to the exact bytes of the PDF rendered from it."""
+    return replace(sheet, pdf_sha256=hashlib.sha256(pdf).hexdigest())
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 
 from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.core.plan import Bidder, Lot, ScoredItem
-from evaluator_app.protocol.artefacts import ARTEFACT_VERSION, ScoreSheet
+from evaluator_app.protocol.artefacts import ARTEFACT_VERSION, ScoreSheet, sheet_pdf_unbound
 from evaluator_app.protocol.schema import encode
 from evaluator_app.reports.fonts import register_fonts
 from evaluator_app.reports.pages import DocInfo, build_pdf, frame_width
@@ -41,8 +41,10 @@ _HASH_RE = re.compile(r"sheet-sha256:([0-9a-f]{64})")
 
 
 def sheet_hash(sheet: ScoreSheet) -> str:
-    """SHA-256 (hex) of the sheet's canonical JSON: exactly the bytes the CMS signature covers."""
-    return hashlib.sha256(artefact_bytes(SHEET_KIND, ARTEFACT_VERSION, encode(sheet))).hexdigest()
+    """SHA-256 (hex) of the sheet's canonical JSON without its PDF binding (``pdf_sha256``, which
+    names this very PDF): the scores, explanations and identity the CMS signature covers."""
+    unbound = sheet_pdf_unbound(sheet)
+    return hashlib.sha256(artefact_bytes(SHEET_KIND, ARTEFACT_VERSION, encode(unbound))).hexdigest()
 
 
 def sheet_hash_of_pdf(pdf: bytes) -> str | None:
@@ -140,7 +142,7 @@ def render_score_sheet(
     story += [
         para("价格分由评标系统按招标文件规定的公式统一计算，不在本评分表内。", s.note),
         para(
-            "本评分表与同一评分数据的电子签名 JSON 一一对应，页脚及文档属性中的 SHA-256 即该 JSON 的摘要。",
+            "本评分表与同一评分数据的电子签名 JSON 一一对应，页脚及文档属性中的 SHA-256 即该 JSON（不含 PDF 摘要一项）的摘要；所签 JSON 另载本 PDF 的 SHA-256。",
             s.note,
         ),
         Spacer(1, 4 * mm),

@@ -27,6 +27,7 @@ from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.connection_text import connection_style, connection_text
 from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
@@ -239,16 +240,8 @@ class SessionWindow(QMainWindow):
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):
             return
-        text = {
-            "online": self.tr("● Connected to the venue"),
-            "connecting": self.tr("○ Connecting…"),
-            "offline": self.tr("✕ Venue unreachable; retrying in {s} s. Your work is kept.").format(
-                s=int(state.retry_in or 0)
-            ),
-            "login_required": self.tr("✕ Your login has expired: log in again"),
-            "stopped": self.tr("Disconnected"),
-        }[state.status]
-        self.connection_label.setText(text)
+        self.connection_label.setText(connection_text(state))
+        self.connection_label.setStyleSheet(connection_style(state))
         if state.status == "online":
             self.session.venue_back()
 

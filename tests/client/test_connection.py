@@ -220,3 +220,58 @@ async def test_websocket_failing_repeatedly_falls_back_to_polling(
         await eventually(lambda: seen.seqs() == truth, what="events by polling")
     finally:
         await conn.stop()
+
+
+def _task(name: str):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return next((t for t in asyncio.all_tasks() if t.get_name() == name and not t.done()), None)
+
+
+async def test_a_dead_heartbeat_task_reconnects_and_heartbeats_resume(harness, clients) -> None:  # type: ignore[no-untyped-def]
+    """The indicator follows the real tasks: a heartbeat task that dies takes the socket down
+    (状态“重新连接中”), the connection comes back by itself and the board hears it again."""
+    h = harness
+    await h.create_session(await login(h, clients, "centre-1"))
+    expert = await login(h, clients, "expert-sd-1")
+    seen = Recorder()
+    connection = VenueConnection(
+        expert, seen.event, session_id="S1", heartbeat_interval=0.2, on_state=seen.state
+    )
+    connection.start()
+    try:
+        await eventually(lambda: _task("venue-heartbeats"), what="heartbeats running")
+        await eventually(lambda: connection.beats_sent >= 2, what="beats sent")
+        _task("venue-heartbeats").cancel()  # the heartbeat task dies
+        await eventually(
+            lambda: any(s.status == "connecting" and s.failures >= 1 for s in seen.states),
+            what="reconnecting shown",
+        )
+        await eventually(lambda: connection.state.status == "online", what="online again")
+        sent = connection.beats_sent
+        await eventually(lambda: connection.beats_sent > sent + 1, what="heartbeats resume")
+    finally:
+        await connection.stop()
+
+
+async def test_a_dead_connection_task_is_restarted(harness, clients) -> None:  # type: ignore[no-untyped-def]
+    h = harness
+    await h.create_session(await login(h, clients, "centre-1"))
+    expert = await login(h, clients, "expert-sd-1")
+    seen = Recorder()
+    connection = VenueConnection(expert, seen.event, session_id="S1", on_state=seen.state)
+    connection.start()
+    try:
+        await eventually(lambda: connection.state.status == "online", what="online")
+        _task("venue-connection").cancel()  # killed by something other than stop()
+        await eventually(
+            lambda: seen.states[-1].status != "online" or connection.restarts, what="noticed"
+        )
+        await eventually(lambda: connection.restarts == 1, what="restarted")
+        assert any(s.status == "connecting" and s.error_zh for s in seen.states)
+        await eventually(
+            lambda: connection.state.status == "online" and connection.alive, what="online again"
+        )
+    finally:
+        await connection.stop()
+    assert not connection.alive and connection.state.status == "stopped"

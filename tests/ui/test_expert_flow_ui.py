@@ -4,6 +4,8 @@ the other four experts are driven through the client library at the same time.""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -302,6 +304,9 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
         if SHOTS:  # QPdfView paints its pages asynchronously
             await asyncio.sleep(1.5)
         shot(session_window, "expert-review-sign")
+        shown = bytes(review._buffer.data())  # exactly the bytes the viewer shows
+        shown_sha = hashlib.sha256(shown).hexdigest()
+        assert shown_sha in review.digest.text()  # its SHA-256 is on the page
         review.sign_button.click()
         await until(lambda: review.receipt is not None, message="receipt")
         assert review.receipt["version"] == 1 and review.receipt["kind"] == "score_sheet"
@@ -314,6 +319,9 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
             ),
         )
         verdict = await async_verify_detached(sheet_row.content, sheet_row.signature, None)
+        signed_json = json.loads(sheet_row.content)
+        assert signed_json["pdf_sha256"] == shown_sha  # the signed JSON binds the PDF shown
+        assert sheet_row.pdf.startswith(shown)  # and the PDF signed is those very bytes
         assert (
             verdict.integrity_ok and verdict.timestamp_time is not None
         )  # CAdES-B-T: timestamped by the TSA

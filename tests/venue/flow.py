@@ -20,6 +20,7 @@ from evaluator_app.protocol.artefacts import (
     ScoreSheet,
     SheetExplanation,
     SheetScore,
+    bind_sheet_pdf,
 )
 from evaluator_app.protocol.messages import SignedReceipt
 from evaluator_app.reports.score_sheet import render_score_sheet
@@ -128,7 +129,6 @@ async def signed_sheet(
 ) -> tuple[bytes, bytes, bytes]:
     """Canonical JSON + CMS, and the same sheet as a PAdES-signed PDF, as the app sends them."""
     signer = h.signer(person_key)
-    content, signature = await client.sign_artefact("score_sheet", body, signer)
     lot = project_from_dict(example_project()).lot("lot-1")
     person = h.demo.person(person_key)
     pdf = render_score_sheet(
@@ -139,6 +139,8 @@ async def signed_sheet(
         venue="jinan",
         seat="A01",
     )
+    bound = bind_sheet_pdf(body, pdf)  # the signed JSON names the exact PDF
+    content, signature = await client.sign_artefact("score_sheet", bound, signer)
     return content, signature, await async_sign_pdf(pdf, signer)
 
 

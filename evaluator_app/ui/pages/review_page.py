@@ -1,20 +1,30 @@
-"""Review and sign: the sheet as the exact PDF that will be signed, then PIN, sign, receipt."""
+"""Review and sign: the exact PDF that will be signed, its SHA-256, then PIN, sign, what happened.
+
+The page asks the sheet workflow (``client/sheet_workflow.py``) for everything and renders what it
+returns: the bytes shown here are the bytes signed, never rendered again.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import json
+from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from evaluator_app.client.expert_session import ExpertSession
-from evaluator_app.core.beijing import beijing_time
-from evaluator_app.protocol.artefacts import ScoreSheet
+from evaluator_app.client.sheet_workflow import (
+    SheetBlock,
+    SheetBlocked,
+    SheetFate,
+    SheetOutcome,
+    SheetReady,
+    SheetWorkflow,
+)
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.sign_dialog import ask_secret
 
 
 class ReviewPage(StepPage):
@@ -23,86 +33,100 @@ class ReviewPage(StepPage):
         session: ExpertSession,
         language: str,
         scoring: QWidget,
-        go_to_scoring,
+        go_to_scoring: Callable[[], None],
         parent: QWidget | None = None,
-    ):  # type: ignore[no-untyped-def]
+    ):
         super().__init__(session, language, self.tr("Review and sign the score sheet"), parent)
         self.scoring = scoring
         self.go_to_scoring = go_to_scoring
+        self.workflow = SheetWorkflow(session, getattr(scoring, "written", None))
         self.document = QPdfDocument(self)
         self.pdf: bytes | None = None
         self.view = QPdfView()
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.digest = QLabel()  # the SHA-256 of exactly the PDF shown (and signed)
+        self.digest.setObjectName("hint")
+        self.digest.setWordWrap(True)
+        self.why_disabled = QLabel()  # a grey button always says why, here and in its tooltip
+        self.why_disabled.setObjectName("hint")
+        self.why_disabled.setWordWrap(True)
         self.prepare_button = QPushButton(self.tr("Prepare the sheet for signing"))
         self.prepare_button.clicked.connect(self.prepare)
         self.sign_button = QPushButton(self.tr("Sign and submit"))
         self.sign_button.setObjectName("primary")
-        self.sign_button.setEnabled(False)
         self.sign_button.clicked.connect(self.sign)
         buttons = QHBoxLayout()
         buttons.addWidget(self.prepare_button)
-        buttons.addStretch()
+        buttons.addWidget(self.why_disabled, 1)
         buttons.addWidget(self.sign_button)
         self.body.addWidget(self.view, 1)
+        self.body.addWidget(self.digest)
         self.body.addLayout(buttons)
-        self.sheet: ScoreSheet | None = None
+        self.ready: SheetReady | None = None
+        self.outcome: SheetOutcome | None = None
         self._buffer: QBuffer | None = None
-        self.receipt: dict | None = None  # type: ignore[type-arg]
+        self._update_buttons()
+
+    @property
+    def receipt(self) -> dict | None:  # type: ignore[type-arg]
+        return self.outcome.receipt if self.outcome is not None else None
 
     def refresh(self) -> None:
-        self.prepare_button.setEnabled(
-            self.session.phase == "detailed_scoring" and not self.session.paused
-        )
+        if self.ready is not None and self.workflow.blocked_now() is not None:
+            self.ready = None  # paused, or the phase moved on: what was shown may not be signed
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        blocked = self.workflow.blocked_now() if self.session.lot is not None else None
+        prepare_why = blocked.explanation.text(self.language) if blocked else ""
+        if self.session.lot is None:
+            prepare_why = self.tr("The session is still loading.")
+        sign_why = ""
+        if self.ready is None:
+            sign_why = prepare_why or self.tr(
+                "Prepare the sheet first: the PDF you will sign is shown here."
+            )
+        self.prepare_button.setEnabled(not prepare_why)
+        self.prepare_button.setToolTip(prepare_why)
+        self.sign_button.setEnabled(not sign_why)
+        self.sign_button.setToolTip(sign_why)
+        self.why_disabled.setText(sign_why)
 
     @op
     async def prepare(self) -> None:
-        self.sign_button.setEnabled(False)
-        try:
-            version = await self.session.next_sheet_version()
-            if version == 0:
-                self.say(
-                    self.tr(
-                        "Your sheet has been received; it can be changed only if the leader returns it."
-                    )
-                )
-                return
-            await self.scoring.written()
-            sheet = await self.session.build_sheet(self.session.valid_bidders(), version)
-        except ValueError as exc:
-            self.say(
-                self.tr("Not every score is filled in or valid yet: {cell}").format(cell=exc),
-                ok=False,
+        self.ready = None
+        self._update_buttons()
+        self.say(self.tr("Checking the sheet with the venue and building its PDF…"))
+        result = await self.workflow.prepare()
+        if isinstance(result, SheetBlocked):
+            self._blocked(result)
+            return
+        self.ready = result
+        self.scoring.mark_flags(list(result.flags))  # type: ignore[attr-defined]
+        self.show_pdf(result.pdf)
+        self.digest.setText(
+            self.tr("SHA-256 of this PDF (bound in the signed data): {sha}").format(
+                sha=result.pdf_sha256
             )
-            self.go_to_scoring()
-            return
-        except Exception as exc:
-            self.show_error(exc)
-            return
-        try:
-            check = await self.session.check_sheet(sheet)
-        except Exception as exc:
-            self.show_error(exc)
-            return
-        self.scoring.mark_flags(list(check.flags))
-        if check.unexplained:
-            cells = "、".join(f"{f['bidder_id']}/{f['item_id']}" for f in check.unexplained)
-            self.say(
-                self.tr(
-                    "These scores differ strongly from the other experts' and need a written explanation first: {cells}"
-                ).format(cells=cells),
-                ok=False,
-            )
-            self.go_to_scoring()
-            return
-        self.sheet = sheet
-        pdf = await asyncio.to_thread(
-            self.session.sheet_pdf, sheet
-        )  # reportlab takes ~0.1 s: off the window's thread
-        self.show_pdf(pdf)
+        )
         self.say(self.tr("This is exactly the sheet you will sign. Check it, then sign."))
-        self.sign_button.setEnabled(True)
+        self._update_buttons()
+
+    def _blocked(self, blocked: SheetBlocked) -> None:
+        self.say(blocked.explanation.text(self.language), ok=False)
+        if blocked.reason is SheetBlock.UNEXPLAINED:
+            self.scoring.mark_flags(list(blocked.flags))  # type: ignore[attr-defined]
+        if blocked.cells:
+            focus = getattr(self.scoring, "focus_cell", None)
+            if blocked.reason is not SheetBlock.UNEXPLAINED and callable(focus):
+                focus(*blocked.cells[0])
+            self.go_to_scoring()
+            say = getattr(self.scoring, "say", None)
+            if callable(say):  # the grid says it too, where the person now looks
+                say(blocked.explanation.text(self.language), ok=False)
+        self._update_buttons()
 
     def show_pdf(self, pdf: bytes) -> None:
         self.pdf = pdf  # the exact bytes shown (and printed with Ctrl+P)
@@ -114,24 +138,23 @@ class ReviewPage(StepPage):
 
     @op
     async def sign(self) -> None:
-        if self.sheet is None:
+        ready = self.ready
+        if ready is None:
             return
-        sheet = self.sheet
-        item = await self.signed(
-            self.tr("score sheet, version {v}").format(v=sheet.version),
-            lambda secret: self.session.submit_sheet(sheet, secret),
+        secret = await ask_secret(
+            self,
+            self.tr("score sheet, version {v}").format(v=ready.sheet.version),
+            self.session.logged.credential.kind,
         )
-        if item is None:
+        if secret is None:
+            self.say(self.tr("Not signed."), ok=False)
             return
         self.sign_button.setEnabled(False)
-        if item.receipt:
-            self.receipt = json.loads(item.receipt)
-            self.say(
-                self.tr(
-                    "Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…"
-                ).format(
-                    at=beijing_time(self.receipt["accepted_at"], self.language),
-                    id=self.receipt["artefact_id"],
-                    sha=self.receipt["content_sha256"][:16],
-                )
-            )
+        self.say(self.tr("Signing…"))
+        outcome = await self.workflow.sign(ready, secret)
+        self.outcome = outcome
+        ok = outcome.fate in (SheetFate.DELIVERED, SheetFate.WAITING)
+        self.say(outcome.explanation.text(self.language), ok=ok)
+        if ok:
+            self.ready = None  # signed: it goes out by itself; nothing more to sign here
+        self._update_buttons()

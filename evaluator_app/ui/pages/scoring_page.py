@@ -376,6 +376,13 @@ class ScoringPage(StepPage):
             )
             self.explanation.show()
 
+    def focus_cell(self, bidder: str, item_id: str) -> None:
+        """Select one cell (the review page points at a score still missing or refused)."""
+        rows = [i for i, item in enumerate(self.items) if item.id == item_id]
+        if rows and bidder in self.bidders:
+            self.table.setCurrentCell(rows[0], self.bidders.index(bidder))
+            self.table.setFocus()
+
     def stop(self) -> None:
         self._sync.stop()
 

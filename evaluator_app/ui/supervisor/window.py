@@ -19,6 +19,7 @@ from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.connection_text import connection_style, connection_text
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name, role_name
 from evaluator_app.ui.supervisor.actions import ActionsPanel
@@ -189,19 +190,8 @@ class SupervisorWindow(QMainWindow):
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):
             return
-        text = {
-            "online": self.tr("● Connected to the venue (live)"),
-            "connecting": self.tr("○ Connecting…"),
-            "offline": self.tr(
-                "✕ Venue unreachable; retrying in {s} s. What is shown may be out of date."
-            ).format(s=int(state.retry_in or 0)),
-            "login_required": self.tr("✕ Your login has expired: log in again"),
-            "stopped": self.tr("Disconnected"),
-        }[state.status]
-        self.connection_label.setText(text)
-        self.connection_label.setStyleSheet(
-            "color: #1b7f3b;" if state.status == "online" else "color: #b00020; font-weight: bold;"
-        )
+        self.connection_label.setText(connection_text(state, work_kept=False))
+        self.connection_label.setStyleSheet(connection_style(state))
         if state.status == "online":
             self._refresh_presence()
             self._deliver_notes()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from evaluator_app.core.phases import PHASE_ORDER
+from evaluator_app.protocol.artefacts import ScoreSheet
 from evaluator_app.protocol.kinds import KINDS, ArtefactKind
 from evaluator_app.protocol.messages import SignedReceipt, SignedUpload
 from evaluator_app.venue.access.auth import require
@@ -63,9 +64,9 @@ async def submit(
         return retry, False
     require(caller, *sorted(kind.roles, key=lambda r: r.value))
     body, signed_by = await verify_upload(venue, caller, upload, kind)
-    if kind.with_pdf:
+    if kind.with_pdf and isinstance(body, ScoreSheet):  # its PDF comes along, bound both ways
         await verify_sheet_pdf(
-            bytes(upload.pdf) if upload.pdf is not None else None, bytes(upload.content), signed_by
+            bytes(upload.pdf) if upload.pdf is not None else None, signed_by, body
         )
     rule = RULES[kind.name]
     moved = False
