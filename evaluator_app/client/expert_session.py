@@ -25,6 +25,7 @@ from evaluator_app.client.explain import Explanation
 from evaluator_app.client.journal import DraftJournal, DraftSnapshot, pull_draft, push_draft
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
+from evaluator_app.client.supervisor_session import Summary, required_text
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.plan import Lot, ScoredItem
@@ -310,6 +311,19 @@ class ExpertSession:
             for entry in result.scores:
                 out[entry.bidder_id] += entry.score
         return out
+
+    # -- the summary ------------------------------------------------------------------
+    async def summary(self) -> Summary:
+        """The committee's result; the venue shows it from the summary phase on."""
+        return Summary(self.phase, await self.client.get(f"/sessions/{self.session_id}/summary"))
+
+    async def return_sheet(self, expert_id: str, reason: str) -> None:
+        """The leader sends one expert's sheet back for revision (the reason is on record)."""
+        why = required_text(reason, "the reason for returning the sheet", "退回理由")
+        await self.client.post(
+            f"/sessions/{self.session_id}/sheets/{expert_id}/return", {"reason": why}
+        )
+        await self.load()
 
     # -- the evaluation report --------------------------------------------------------
     def pades_options(self) -> PadesOptions:

@@ -151,6 +151,20 @@ class LoginService:
             self.settings.workstation_id,
         )
 
+    async def enrol(self, code: str) -> str:
+        """Register this seat once, with the one-time code the venue technician gave; returns
+        where the seat is ("venue/seat")."""
+        from evaluator_app.protocol.messages import EnrolRequest
+
+        client = self.new_client()
+        try:
+            data = await client.post(
+                "/workstations/enrol", EnrolRequest(self.settings.workstation_id, code.strip())
+            )
+        finally:
+            await client.close()
+        return str(data["enrolled"])
+
     async def login(self, signer: Signer, credential: CredentialRef) -> LoggedIn:
         """Log in with an open signer, then close it: the key is not left unlocked."""
         from evaluator_app.client.credentials import certificate_of

@@ -16,13 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evaluator_app.client.centre_plan import Person
 from evaluator_app.client.errors import ClientError, LoginRequired
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.supervisor_board import SupervisorBoard
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.protocol.artefacts import WitnessNote
-from evaluator_app.protocol.messages import SessionView
+from evaluator_app.protocol.messages import MemberInput, Role, SessionView
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _required(text: str, what_en: str, what_zh: str) -> str:
+def required_text(text: str, what_en: str, what_zh: str) -> str:
     text = text.strip()
     if not text:
         raise MissingText(
@@ -128,7 +129,7 @@ class SupervisorSession:
         """Every event from the connection, in order; the view is read again after a phase or member change."""
         if event.get("session_id") != self.session_id:
             return
-        if self.board.apply(event):
+        if self.board.apply(event) or str(event.get("kind", "")).endswith(".accepted"):
             try:
                 self.board.set_view(await self.client.get(self.base, SessionView))
             except ClientError as exc:  # offline for a moment: the next change reads it again
@@ -136,22 +137,37 @@ class SupervisorSession:
         self._changed()
 
     # -- actions ---------------------------------------------------------------------
+    async def candidates(self) -> list[Person]:
+        """Experts of the roster who are not in this session (the centre picks a substitute)."""
+        members = {m["person_id"] for m in self.board.view.get("members", [])}
+        data = await self.client.get("/people")
+        people = [Person.from_json(p) for p in data["people"]]
+        return [p for p in people if p.role == "expert" and p.person_id not in members]
+
+    async def add_member(self, person_id: str, venue: str, seat: str) -> None:
+        """The centre seats a substitute (after a recusal); the venue checks conflicts and seats."""
+        seat = required_text(seat, "the seat", "座位号")
+        await self.client.post(
+            f"{self.base}/members", MemberInput(person_id, Role.EXPERT, venue, seat)
+        )
+        await self.load()
+
     async def pause(self, reason: str) -> None:
-        why = _required(reason, "the reason for the pause", "暂停原因")
+        why = required_text(reason, "the reason for the pause", "暂停原因")
         self.board.set_view(
             await self.client.post(f"{self.base}/pause", {"reason": why}, SessionView)
         )
         self._changed()
 
     async def resume(self, reason: str) -> None:
-        why = _required(reason, "the reason for resuming", "恢复原因")
+        why = required_text(reason, "the reason for resuming", "恢复原因")
         self.board.set_view(
             await self.client.post(f"{self.base}/resume", {"reason": why}, SessionView)
         )
         self._changed()
 
     async def broadcast(self, message: str) -> int:
-        text = _required(message, "the message", "广播内容")
+        text = required_text(message, "the message", "广播内容")
         data = await self.client.post(f"{self.base}/broadcast", {"message": text})
         return int(data["seq"])
 
@@ -160,7 +176,7 @@ class SupervisorSession:
         await self.client.post(f"{self.base}/acknowledge", {"seq": seq})
 
     async def mark_absent(self, person_id: str, reason: str) -> None:
-        why = _required(reason, "the reason for the absence", "缺席原因")
+        why = required_text(reason, "the reason for the absence", "缺席原因")
         self.board.set_view(
             await self.client.post(
                 f"{self.base}/absent", {"person_id": person_id, "reason": why}, SessionView
@@ -173,7 +189,7 @@ class SupervisorSession:
             self.session_id,
             self.me,
             self.venue,
-            _required(text, "the note", "见证记录内容"),
+            required_text(text, "the note", "见证记录内容"),
             now_iso(),
         )
 

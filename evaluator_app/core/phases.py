@@ -84,6 +84,26 @@ TRANSITIONS: dict[tuple[Phase, Phase], frozenset[Role]] = {
 
 PAUSE_ROLES = frozenset({_C, _S})
 
+# Moves a person makes by hand that the record must explain: the centre stepping in where the
+# venue would move by itself (an expert marked absent left the step incomplete) or closing.
+REASON_REQUIRED: frozenset[tuple[Phase, Phase, Role]] = frozenset(
+    {
+        (Phase.DECLARATIONS, Phase.LEADER_ELECTION, _C),
+        (Phase.REPORT_SIGNING, Phase.CLOSED, _C),
+    }
+)
+
+# Moves a person makes that wait until the phase has collected what it collects (every active
+# expert's declaration, gate votes, sheet; every warning decided before the report).
+WAIT_FOR_PROGRESS: frozenset[tuple[Phase, Phase]] = frozenset(
+    {
+        (Phase.DECLARATIONS, Phase.LEADER_ELECTION),
+        (Phase.PRELIMINARY_REVIEW, Phase.DETAILED_SCORING),
+        (Phase.DETAILED_SCORING, Phase.SUMMARY),
+        (Phase.SUMMARY, Phase.REPORT_SIGNING),
+    }
+)
+
 
 @dataclass(frozen=True)
 class PhaseState:

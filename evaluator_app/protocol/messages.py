@@ -139,6 +139,23 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """What the current phase still waits for, computed by the venue from the record.
+
+    ``step``: the artefact the phase collects ("declaration", "leader_vote", "gate_votes",
+    "score_sheet", "report_signature", or "" when it collects none); ``waiting_for``: the active
+    experts (person ids, of those the caller may see) who have not given it yet; ``open_seats``:
+    recused experts not yet replaced; ``open_warnings``: collusion warnings the leader has not
+    decided (they go into the report).
+    """
+
+    step: str = ""
+    waiting_for: tuple[str, ...] = ()
+    open_seats: int = 0
+    open_warnings: int = 0
+
+
+@dataclass(frozen=True)
 class SessionView:
     id: str
     title: str
@@ -152,6 +169,7 @@ class SessionView:
     phase_since: str
     venues: tuple[str, ...]
     members: tuple[MemberView, ...]
+    progress: Progress | None = None  # in the view of one session (GET /sessions/{sid})
 
     @property
     def committee(self) -> tuple[MemberView, ...]:

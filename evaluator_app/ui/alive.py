@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject
 
 
-def alive(widget: QWidget) -> bool:
+def alive(widget: QObject) -> bool:
     return shiboken6.isValid(widget)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator_app.client.connection import VenueConnection
 from evaluator_app.client.explain import explain
 from evaluator_app.client.names import venues_label
 from evaluator_app.client.venue_client import VenueClient
@@ -26,6 +28,8 @@ from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name
 
 logger = logging.getLogger(__name__)
+LIVE_DELAY_MS = 200  # events come in bursts (a phase change and its checkpoint): one refresh
+LIST_CHANGES = {"phase", "session.created", "member", "member.absent", "leader.elected"}
 
 
 class LobbyPage(QWidget):
@@ -67,6 +71,22 @@ class LobbyPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        # live: a phase change (or a new session) anywhere this person may see refreshes the list
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(LIVE_DELAY_MS)
+        self._soon.timeout.connect(self.refresh)
+        self.connection = VenueConnection(client, self._on_event)
+
+    def start_live(self) -> None:
+        self.connection.start()
+
+    async def stop_live(self) -> None:
+        await self.connection.stop()
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("kind") in LIST_CHANGES and alive(self) and not self._soon.isActive():
+            self._soon.start()
 
     @op
     async def refresh(self) -> None:

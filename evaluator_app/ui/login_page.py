@@ -28,6 +28,7 @@ from evaluator_app.client.credentials import CertificateSummary, CredentialRef, 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.controls import route
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.skf_rows import SkfKeyRows
 
@@ -140,7 +141,15 @@ class LoginPage(QWidget):
         layout.addLayout(choice)
         layout.addLayout(form)
         layout.addWidget(self.cert_box)
-        layout.addWidget(self.venue_label)
+        venue_row = QHBoxLayout()
+        venue_row.addWidget(self.venue_label, 1)
+        self.enrol_button = QPushButton(self.tr("Register this seat…"))
+        self.enrol_button.setToolTip(
+            self.tr("Once per seat: the one-time code the venue technician gave you")
+        )
+        self.enrol_button.clicked.connect(self.enrol)
+        venue_row.addWidget(self.enrol_button)
+        layout.addLayout(venue_row)
         layout.addWidget(self.error_label)
         layout.addWidget(self.login_button)
         layout.addStretch()
@@ -234,6 +243,36 @@ class LoginPage(QWidget):
         self._busy = busy
         self.login_button.setEnabled(not busy)
         self.login_button.setText(self.tr("Logging in…") if busy else self.tr("Log in"))
+
+    def controls(self) -> dict[str, QWidget]:
+        """Logging in (challenge, then the signed statement) and registering the seat."""
+        return {
+            route("POST", "/login/challenge", session=False): self.login_button,
+            route("POST", "/login", session=False): self.login_button,
+            route("POST", "/workstations/enrol", session=False): self.enrol_button,
+        }
+
+    # -- registering the seat (once, with the technician's code) ------------------------
+    @op
+    async def enrol(self) -> None:
+        from evaluator_app.ui.reason_dialog import ask_text
+
+        code = await ask_text(
+            self,
+            self.tr("Register this seat"),
+            self.tr("One-time enrolment code from the venue technician:"),
+        )
+        if not code:
+            return
+        where = await self.service.enrol(code)
+        self.error_label.setObjectName("ok")
+        self.error_label.setStyleSheet("")
+        self.error_label.setText(self.tr("This seat is registered: {where}").format(where=where))
+
+    def show_failure(self, text: str) -> None:
+        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet("")
+        self.error_label.setText(text)
 
     # -- actions ---------------------------------------------------------------------
     def _browse_module(self) -> None:

@@ -13,6 +13,7 @@ from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.login_page import LoginPage
+from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import role_name
 from evaluator_app.ui.style import current_scale
 from evaluator_app.ui.text_size import add_text_size_menu, set_text_scale
@@ -44,20 +45,22 @@ class MainWindow(QMainWindow):
             None  # LobbyPage, imported after login (it needs the network stack)
         )
         menu = self.menuBar().addMenu(self.tr("&Application"))
-        menu.addAction(self.tr("Settings…"), self.open_settings)
+        self.settings_action = menu.addAction(self.tr("Settings…"), self.open_settings)
         add_text_size_menu(menu, data_dir)
-        menu.addAction(self.tr("Quit"), self.close)
+        self.quit_action = menu.addAction(self.tr("Quit"), self.close)
         self.shutdown_task: object | None = None  # an asyncio task once closing
         self._close_confirmed = False
 
-    def open_settings(self) -> None:
+    @op
+    async def open_settings(self) -> None:
         from dataclasses import replace
 
         from evaluator_app.client.settings import save_settings
+        from evaluator_app.ui.ops import ask
         from evaluator_app.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(replace(self.settings, text_scale=current_scale()), self)
-        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+        if await ask(dialog) == SettingsDialog.DialogCode.Accepted.value:
             self.settings = dialog.result_settings()
             save_settings(self.data_dir, self.settings)
             set_text_scale(self.settings.text_scale, None)  # at once, in every window
@@ -101,9 +104,11 @@ class MainWindow(QMainWindow):
             self.centre = CentreWorkspace(
                 done, self.settings, self.data_dir / "centre", self.login_page.service
             )
+            self.centre.open_console.connect(self.open_session)
             self.stack.addWidget(self.centre)
             self.stack.setCurrentWidget(self.centre)
             self.centre.refresh()
+            self.centre.start_live()
             return
         from evaluator_app.ui.lobby_page import LobbyPage
 
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.lobby)
         self.stack.setCurrentWidget(self.lobby)
         self.lobby.refresh()
+        self.lobby.start_live()
 
     def open_session(self, session_id: str) -> None:
         from evaluator_app.ui.session_window import SessionWindow
@@ -119,7 +125,7 @@ class MainWindow(QMainWindow):
         window = self.session_windows.get(session_id)
         if window is None:
             assert self.session is not None
-            if self.session.result.role.value == "supervisor":
+            if self.session.result.role.value in ("supervisor", "centre"):  # the console
                 from evaluator_app.ui.supervisor.window import SupervisorWindow
 
                 window = SupervisorWindow(
@@ -162,5 +168,8 @@ class MainWindow(QMainWindow):
         import asyncio
 
         await asyncio.gather(*(t for t in pending if t is not None), return_exceptions=True)
+        for live in (self.lobby, getattr(self, "centre", None)):
+            if live is not None:
+                await live.stop_live()  # type: ignore[union-attr]
         if self.session is not None:
             await self.session.client.close()

@@ -147,14 +147,16 @@ def run(
             progress.show(label or QCoreApplication.translate("ops", "Working…"))
             shown.append(progress)
 
-    timer = QTimer()
+    timer = QTimer(widget)  # owned by the widget: never collected by Python mid-event
     timer.setSingleShot(True)
     timer.timeout.connect(show_progress)
     timer.start(PROGRESS_AFTER_MS)
 
     def finished(done: asyncio.Future[T]) -> None:
         _running.pop(done, None)
-        timer.stop()
+        if alive(timer):
+            timer.stop()
+            timer.deleteLater()
         for progress in shown:
             if alive(progress.label):
                 progress.done()

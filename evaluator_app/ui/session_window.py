@@ -25,10 +25,14 @@ from PySide6.QtWidgets import (
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.login import LoggedIn, LoginService
+from evaluator_app.client.moves import as_view, phase_role
 from evaluator_app.client.settings import AppSettings
+from evaluator_app.core.phases import Role
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.connection_text import connection_style, connection_text
+from evaluator_app.ui.controls import route
 from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
+from evaluator_app.ui.moves_panel import MovesPanel
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.declaration_page import DeclarationPage
@@ -38,6 +42,7 @@ from evaluator_app.ui.pages.gate_page import GatePage
 from evaluator_app.ui.pages.report_page import ReportPage
 from evaluator_app.ui.pages.review_page import ReviewPage
 from evaluator_app.ui.pages.scoring_page import ScoringPage
+from evaluator_app.ui.pages.summary_page import SummaryPage
 from evaluator_app.ui.pages.warnings_page import WarningsPage
 from evaluator_app.ui.phase_names import phase_name
 
@@ -55,14 +60,17 @@ RELOAD_ON = {
 }
 # which step a phase opens on
 SCORING_STEP = 4
+PROGRESS_POLL_MS = 5_000
 IDLE_AFTER_SECONDS = 300  # no key or click for five minutes: "idle" on the supervisor's board
+SUMMARY_STEP = 6
 STEP_OF_PHASE = {
     "declarations": 0,
     "leader_election": 1,
     "preliminary_review": 2,
     "detailed_scoring": SCORING_STEP,
-    "report_signing": 6,
-    "closed": 6,
+    "summary": SUMMARY_STEP,
+    "report_signing": 7,
+    "closed": 7,
 }
 
 
@@ -109,6 +117,14 @@ class SessionWindow(QMainWindow):
         banner_row.addWidget(self.banner, 1)
         banner_row.addWidget(self.ack_button)
         self.pending_ack: int | None = None
+        self.moves = MovesPanel(
+            logged.client,
+            session_id,
+            Role.EXPERT,
+            self.language,
+            on_moved=lambda _view: self.reload(),
+            on_return=lambda: self.steps.setCurrentRow(SUMMARY_STEP),
+        )
 
         self.steps = QListWidget()
         self.steps.setFixedWidth(220)
@@ -132,6 +148,7 @@ class SessionWindow(QMainWindow):
         layout.addWidget(self.phase_label)
         layout.addWidget(self.aids.guide)  # what to do now, what comes next
         layout.addLayout(banner_row)
+        layout.addWidget(self.moves)
         layout.addLayout(middle, 1)
         self.setCentralWidget(central)
 
@@ -153,6 +170,10 @@ class SessionWindow(QMainWindow):
         self._idle_timer.setInterval(15_000)
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start()
+        self._progress_timer = QTimer(self)  # others' votes are not pushed to experts: ask
+        self._progress_timer.setInterval(PROGRESS_POLL_MS)
+        self._progress_timer.timeout.connect(self._poll_progress)
+        self._progress_timer.start()
         self.shutdown_task: asyncio.Future[None] | None = None
         self._close_confirmed = False  # unsigned work: the person said close anyway
 
@@ -169,6 +190,7 @@ class SessionWindow(QMainWindow):
         self.scoring.show_pages_requested = self._show_bid_pages
         self.documents.index_ready = self.scoring.load_indexes
         self.warnings_page = WarningsPage(self.session, self.language)
+        self.summary_page = SummaryPage(self.session, self.language)
         return [
             (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
             (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
@@ -176,9 +198,25 @@ class SessionWindow(QMainWindow):
             (self.tr("4 Documents"), self.documents),
             (self.tr("5 Scoring"), self.scoring),
             (self.tr("6 Review and sign"), self.review),
-            (self.tr("7 Evaluation report"), self.report_page),
+            (self.tr("7 Summary"), self.summary_page),
+            (self.tr("8 Evaluation report"), self.report_page),
             (self.tr("Warnings (围标串标)"), self.warnings_page),
         ]
+
+    def controls(self) -> dict[str, QWidget]:
+        """The expert's (and the leader's) actions, by venue route or phase move."""
+        return {
+            route("POST", "/declarations"): self.pages[0].sign_button,  # type: ignore[attr-defined]
+            route("POST", "/leader-votes"): self.pages[1].vote_button,  # type: ignore[attr-defined]
+            route("POST", "/gate-votes"): self.pages[2].sign_button,  # type: ignore[attr-defined]
+            route("POST", "/sheets"): self.review.sign_button,
+            route("POST", "/sheets/{expert}/return"): self.summary_page.return_button,
+            route("POST", "/report/signatures"): self.report_page.sign_button,
+            route("POST", "/report/dissent"): self.report_page.dissent_button,
+            route("POST", "/warning-decisions"): self.warnings_page.decide_button,
+            route("POST", "/acknowledge"): self.ack_button,
+            **self.moves.controls(),
+        }
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -233,6 +271,9 @@ class SessionWindow(QMainWindow):
             if pending
             else self.tr("Everything signed has been received")
         )
+        if view:
+            typed = as_view(view)
+            self.moves.show_moves(typed, phase_role(typed, "expert", self.session.me))
         for page in self.pages:
             page.refresh()
         self.aids.refresh()
@@ -269,22 +310,44 @@ class SessionWindow(QMainWindow):
         self.warnings_page.on_event(kind)
         if kind in ("report.signed", "dissent.accepted") and self.session.phase == "report_signing":
             self.report_page.load()
-        if kind in RELOAD_ON:
+        if kind in RELOAD_ON or kind.endswith(".accepted"):
+            before = self.session.phase
             await self.session.load()
             if kind in ("gates.decided", "phase"):
                 await self.session.load_gates()
+            if self.session.phase != before and not self._closed:
+                self._phase_moved(before)
+
+    def _phase_moved(self, before: str) -> None:
+        """The phase moved (by a person or by the venue itself): say so, and open its step."""
+        if not alive(self):
+            return
+        self.moves.message.setText(
+            self.tr("The session moved on: {phase}").format(phase=phase_name(self.session.phase))
+        )
+        step = STEP_OF_PHASE.get(self.session.phase)
+        if step is not None:
+            self.steps.setCurrentRow(step)
+
+    @op
+    async def reload(self) -> None:
+        """After a move made here, or while waiting for others (their progress is not pushed)."""
+        before = self.session.phase
+        await self.session.load()
+        if self.session.phase != before:
+            await self.session.load_gates()
+            self._phase_moved(before)
+
+    def show_failure(self, text: str) -> None:
+        self.banner.setText(text)
 
     @op
     async def _acknowledge(self) -> None:
         if self.pending_ack is None:
             return
-        try:
-            await self.session.client.post(
-                f"/sessions/{self.session.session_id}/acknowledge", {"seq": self.pending_ack}
-            )
-        except Exception as exc:
-            self.banner.setText(str(exc))
-            return
+        await self.session.client.post(
+            f"/sessions/{self.session.session_id}/acknowledge", {"seq": self.pending_ack}
+        )
         self.pending_ack = None
         self.ack_button.hide()
         self.banner.clear()
@@ -302,6 +365,11 @@ class SessionWindow(QMainWindow):
             if was_idle:
                 self._report_presence()
         return False
+
+    def _poll_progress(self) -> None:
+        progress = self.session.view.get("progress") or {}
+        if progress.get("waiting_for") and self.connection.state.status == "online":
+            self.reload()
 
     def _check_idle(self) -> None:
         if not self._idle and time.monotonic() - self._last_input > IDLE_AFTER_SECONDS:
@@ -326,6 +394,7 @@ class SessionWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self._idle_timer.stop()
+            self._progress_timer.stop()
             QApplication.instance().removeEventFilter(self)
             self.scoring.stop()
             self.shutdown_task = asyncio.ensure_future(self._shutdown())

@@ -51,6 +51,14 @@
         <translation>标记缺席</translation>
     </message>
     <message>
+        <source>Seat</source>
+        <translation>席位</translation>
+    </message>
+    <message>
+        <source>Add as substitute expert</source>
+        <translation>补选为评标专家</translation>
+    </message>
+    <message>
         <source>Pause / resume</source>
         <translation>暂停 / 恢复</translation>
     </message>
@@ -61,6 +69,10 @@
     <message>
         <source>Absence</source>
         <translation>缺席</translation>
+    </message>
+    <message>
+        <source>Substitute</source>
+        <translation>补选专家</translation>
     </message>
     <message>
         <source>What you witnessed (signed with your certificate and archived with the session)</source>
@@ -99,6 +111,22 @@
         <translation>技术分</translation>
     </message>
     <message>
+        <source>Pause: the session is already paused.</source>
+        <translation>暂停：会话已处于暂停状态。</translation>
+    </message>
+    <message>
+        <source>Pause: only a running session can be paused.</source>
+        <translation>暂停：只能暂停进行中的会话。</translation>
+    </message>
+    <message>
+        <source>Resume: the session is not paused.</source>
+        <translation>恢复：会话未暂停。</translation>
+    </message>
+    <message>
+        <source>Absence: no expert is seated here.</source>
+        <translation>缺席：本场地没有在座的专家。</translation>
+    </message>
+    <message>
         <source>nobody yet</source>
         <translation>尚无人</translation>
     </message>
@@ -117,6 +145,14 @@
     <message>
         <source>signed, waiting to be sent</source>
         <translation>已签名，等待发送</translation>
+    </message>
+    <message>
+        <source>Substitute: needed only after a recusal, while experts declare.</source>
+        <translation>补选专家：仅在有专家回避、承诺书签署阶段需要。</translation>
+    </message>
+    <message>
+        <source>Substitute added; they declare next.</source>
+        <translation>已补选专家，请其签署承诺书。</translation>
     </message>
     <message>
         <source>The session is paused; experts cannot submit until it resumes.</source>
@@ -428,6 +464,37 @@
     <message>
         <source>FAILED</source>
         <translation>未通过</translation>
+    </message>
+</context>
+<context>
+    <name>Connection</name>
+    <message>
+        <source>● Connected to the venue</source>
+        <translation>● 已连接场地服务器</translation>
+    </message>
+    <message>
+        <source>○ Reconnecting…</source>
+        <translation>○ 重新连接中…</translation>
+    </message>
+    <message>
+        <source>○ Connecting…</source>
+        <translation>○ 正在连接…</translation>
+    </message>
+    <message>
+        <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
+        <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
+    </message>
+    <message>
+        <source>✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.</source>
+        <translation>✕ 无法连接场地；{s} 秒后重试。显示的内容可能不是最新的。</translation>
+    </message>
+    <message>
+        <source>✕ Your login has expired: log in again</source>
+        <translation>✕ 登录已过期，请重新登录</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>已断开</translation>
     </message>
 </context>
 <context>
@@ -909,8 +976,16 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Open the session console</source>
+        <translation>打开会话监控台</translation>
+    </message>
+    <message>
         <source>Every session across all venues</source>
         <translation>各场地的全部评标会话</translation>
+    </message>
+    <message>
+        <source>Choose a session in the list first.</source>
+        <translation>请先在列表中选择一个会话。</translation>
     </message>
     <message>
         <source>{n} session(s), {a} alert(s)</source>
@@ -1173,6 +1248,14 @@
         <translation>登录</translation>
     </message>
     <message>
+        <source>Register this seat…</source>
+        <translation>登记本机座位…</translation>
+    </message>
+    <message>
+        <source>Once per seat: the one-time code the venue technician gave you</source>
+        <translation>每个座位只需一次：输入场地技术人员提供的一次性登记码</translation>
+    </message>
+    <message>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
@@ -1207,6 +1290,18 @@
     <message>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Register this seat</source>
+        <translation>登记本机座位</translation>
+    </message>
+    <message>
+        <source>One-time enrolment code from the venue technician:</source>
+        <translation>场地技术人员提供的一次性登记码：</translation>
+    </message>
+    <message>
+        <source>This seat is registered: {where}</source>
+        <translation>本机座位已登记：{where}</translation>
     </message>
     <message>
         <source>PKCS#11 module</source>
@@ -1266,6 +1361,13 @@
     <message>
         <source>Connected to {url}</source>
         <translation>已连接 {url}</translation>
+    </message>
+</context>
+<context>
+    <name>MovesPanel</name>
+    <message>
+        <source>Done: {what}</source>
+        <translation>已完成：{what}</translation>
     </message>
 </context>
 <context>
@@ -1514,6 +1616,29 @@
     </message>
 </context>
 <context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>{what}: the reason goes into the record.</source>
+        <translation>{what}：原因将记入记录。</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ReportPage</name>
     <message>
         <source>Evaluation report</source>
@@ -1618,16 +1743,20 @@
         <translation>签名并提交</translation>
     </message>
     <message>
-        <source>Your sheet has been received; it can be changed only if the leader returns it.</source>
-        <translation>您的评分表已被接收；只有组长退回后才能修改。</translation>
+        <source>The session is still loading.</source>
+        <translation>会话仍在加载中。</translation>
     </message>
     <message>
-        <source>Not every score is filled in or valid yet: {cell}</source>
-        <translation>还有评分未填写或不符合规则：{cell}</translation>
+        <source>Prepare the sheet first: the PDF you will sign is shown here.</source>
+        <translation>请先生成待签评分表：将要签名的 PDF 显示在此处。</translation>
     </message>
     <message>
-        <source>These scores differ strongly from the other experts' and need a written explanation first: {cells}</source>
-        <translation>以下评分与其他专家差异较大，须先填写书面说明：{cells}</translation>
+        <source>Checking the sheet with the venue and building its PDF…</source>
+        <translation>正在由场地核对评分表并生成 PDF…</translation>
+    </message>
+    <message>
+        <source>SHA-256 of this PDF (bound in the signed data): {sha}</source>
+        <translation>本 PDF 的 SHA-256（已写入所签评分数据）：{sha}</translation>
     </message>
     <message>
         <source>This is exactly the sheet you will sign. Check it, then sign.</source>
@@ -1638,8 +1767,12 @@
         <translation>评分表（第 {v} 版）</translation>
     </message>
     <message>
-        <source>Received by the venue at {at}. Receipt no. {id}, content SHA-256 {sha}…</source>
-        <translation>场地已于 {at} 接收。回执编号 {id}，内容 SHA-256 {sha}…</translation>
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <source>Signing…</source>
+        <translation>正在签名…</translation>
     </message>
 </context>
 <context>
@@ -1747,8 +1880,12 @@
         <translation>6 核对签名</translation>
     </message>
     <message>
-        <source>7 Evaluation report</source>
-        <translation>7 评标报告</translation>
+        <source>7 Summary</source>
+        <translation>7 汇总</translation>
+    </message>
+    <message>
+        <source>8 Evaluation report</source>
+        <translation>8 评标报告</translation>
     </message>
     <message>
         <source>Warnings (围标串标)</source>
@@ -1771,32 +1908,16 @@
         <translation>已签名的内容均已送达</translation>
     </message>
     <message>
-        <source>● Connected to the venue</source>
-        <translation>● 已连接场地服务器</translation>
-    </message>
-    <message>
-        <source>○ Connecting…</source>
-        <translation>○ 正在连接…</translation>
-    </message>
-    <message>
-        <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
-        <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
-    </message>
-    <message>
-        <source>✕ Your login has expired: log in again</source>
-        <translation>✕ 登录已过期，请重新登录</translation>
-    </message>
-    <message>
-        <source>Disconnected</source>
-        <translation>已断开</translation>
-    </message>
-    <message>
         <source>Message from {name}: {text}</source>
         <translation>来自 {name} 的通知：{text}</translation>
     </message>
     <message>
         <source>The leader election was tied: please vote again.</source>
         <translation>组长推选出现平票，请重新投票。</translation>
+    </message>
+    <message>
+        <source>The session moved on: {phase}</source>
+        <translation>评标已进入下一阶段：{phase}</translation>
     </message>
 </context>
 <context>
@@ -2053,6 +2174,65 @@ Signed content cannot be changed afterwards.</source>
     </message>
 </context>
 <context>
+    <name>SummaryPage</name>
+    <message>
+        <source>Summary of the committee</source>
+        <translation>评标委员会汇总结果</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>最终得分</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>投标报价</translation>
+    </message>
+    <message>
+        <source>Technical</source>
+        <translation>技术分</translation>
+    </message>
+    <message>
+        <source>Reason for returning the sheet (required)</source>
+        <translation>退回评分表的理由（必填）</translation>
+    </message>
+    <message>
+        <source>Return this expert's sheet for revision</source>
+        <translation>退回该专家的评分表重新评分</translation>
+    </message>
+    <message>
+        <source>Leader:</source>
+        <translation>组长：</translation>
+    </message>
+    <message>
+        <source>The session is paused.</source>
+        <translation>会话已暂停。</translation>
+    </message>
+    <message>
+        <source>Sheets can be returned in the summary phase only.</source>
+        <translation>只能在汇总阶段退回评分表。</translation>
+    </message>
+    <message>
+        <source>{bidder} (recommended candidate)</source>
+        <translation>{bidder}（中标候选人）</translation>
+    </message>
+    <message>
+        <source>Rejected at the preliminary review: {bidders}</source>
+        <translation>初步评审否决：{bidders}</translation>
+    </message>
+    <message>
+        <source>The sheet of {name} was returned; the session is back in detailed scoring.</source>
+        <translation>已退回 {name} 的评分表，评标回到详细评审阶段。</translation>
+    </message>
+</context>
+<context>
     <name>SupervisorWindow</name>
     <message>
         <source>Loading…</source>
@@ -2085,26 +2265,6 @@ Signed content cannot be changed afterwards.</source>
     <message>
         <source>The session is paused: experts cannot submit until it resumes.</source>
         <translation>评标已暂停：恢复前专家不能提交。</translation>
-    </message>
-    <message>
-        <source>● Connected to the venue (live)</source>
-        <translation>● 已连接场地（实时）</translation>
-    </message>
-    <message>
-        <source>○ Connecting…</source>
-        <translation>○ 正在连接…</translation>
-    </message>
-    <message>
-        <source>✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.</source>
-        <translation>✕ 无法连接场地；{s} 秒后重试。显示的内容可能不是最新的。</translation>
-    </message>
-    <message>
-        <source>✕ Your login has expired: log in again</source>
-        <translation>✕ 登录已过期，请重新登录</translation>
-    </message>
-    <message>
-        <source>Disconnected</source>
-        <translation>已断开</translation>
     </message>
 </context>
 <context>
@@ -2190,6 +2350,13 @@ Signed content cannot be changed afterwards.</source>
     <message>
         <source>{n} warning(s). The software finds evidence; the committee decides.</source>
         <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
+    </message>
+</context>
+<context>
+    <name>ops</name>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
     </message>
 </context>
 <context><name>QFileDialog</name><message><source>&amp;Look in:</source><translation>查找范围(&amp;L)：</translation></message><message><source>Files of &amp;type:</source><translation>文件类型(&amp;T)：</translation></message><message><source>Files of type:</source><translation>文件类型：</translation></message><message><source>Look in:</source><translation>查找范围：</translation></message></context><context><name>QPrintSettingsOutput</name><message><source>Page &amp;Set:</source><translation>页面集(&amp;S)：</translation></message></context></TS>

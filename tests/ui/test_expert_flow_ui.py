@@ -346,7 +346,7 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
             message="report loaded",
         )
         assert report_page.viewer.document.pageCount() >= 5
-        session_window.steps.setCurrentRow(6)
+        session_window.steps.setCurrentRow(7)
         if SHOTS:
             await asyncio.sleep(1.5)
         shot(session_window, "expert-report")

@@ -49,6 +49,7 @@ SCHEMA_CLASSES: list[type] = [
     messages.BidPackageInput,
     messages.CreateSession,
     messages.MemberView,
+    messages.Progress,
     messages.SessionView,
     messages.PhaseChange,
     messages.PauseRequest,

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from evaluator_app.core.plan_file import project_from_dict
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.pades import async_sign_pdf
 from evaluator_app.protocol.artefacts import bind_sheet_pdf
 from evaluator_app.reports.score_sheet import render_score_sheet, sheet_hash, sheet_hash_of_pdf

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from evaluator_app.client.centre_follow import SessionLine, follow_lines
@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 
 class FollowTab(QWidget):
+    open_console = Signal(str)  # session id: the session's console (moves, pause, substitute…)
+
     def __init__(
         self,
         service: CentreService,
@@ -43,9 +45,14 @@ class FollowTab(QWidget):
         self.status = QLabel()
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
+        self.console_button = QPushButton(self.tr("Open the session console"))
+        self.console_button.setObjectName("primary")
+        self.console_button.clicked.connect(self._open_console)
+        self.sessions.doubleClicked.connect(self._open_console)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         row.addWidget(refresh)
+        row.addWidget(self.console_button)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Every session across all venues")))
         layout.addWidget(self.sessions, 1)
@@ -62,6 +69,13 @@ class FollowTab(QWidget):
     def hideEvent(self, event: Any) -> None:
         self.timer.stop()
         super().hideEvent(event)
+
+    def _open_console(self, *_: object) -> None:
+        row = self.sessions.currentRow()
+        if 0 <= row < len(self.lines):
+            self.open_console.emit(self.lines[row].session_id)
+        else:
+            say(self.status, self.tr("Choose a session in the list first."), ok=False)
 
     def _tick(self) -> None:
         if not self._running:

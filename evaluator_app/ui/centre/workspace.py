@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from evaluator_app.client.centre_service import CentreService
+from evaluator_app.client.connection import VenueConnection
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.protocol.messages import SessionView
@@ -20,12 +23,16 @@ from evaluator_app.ui.centre.follow import FollowTab
 from evaluator_app.ui.centre.report import ReportTab
 from evaluator_app.ui.centre.statistics import StatisticsTab
 from evaluator_app.ui.centre.wizard import NewSessionWizard
+from evaluator_app.ui.controls import route
+from evaluator_app.ui.lobby_page import LIST_CHANGES, LIVE_DELAY_MS
 from evaluator_app.ui.ops import op
 
 logger = logging.getLogger(__name__)
 
 
 class CentreWorkspace(QWidget):
+    open_console = Signal(str)  # session id
+
     def __init__(
         self,
         logged: LoggedIn,
@@ -43,6 +50,7 @@ class CentreWorkspace(QWidget):
         self.sessions: list[SessionView] = []
         self.wizard = NewSessionWizard(self.service, logged, language)
         self.follow = FollowTab(self.service, language)
+        self.follow.open_console.connect(self.open_console)
         self.collect = CollectTab(self.service, language)
         self.report = ReportTab(self.service, language)
         self.archive = ArchiveTab(self.service, language, data_dir)
@@ -67,6 +75,32 @@ class CentreWorkspace(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(LIVE_DELAY_MS)
+        self._soon.timeout.connect(self.refresh)
+        self.connection = VenueConnection(logged.client, self._on_event)
+
+    def start_live(self) -> None:
+        """A phase change in any session refreshes the lists (and the Follow tab) at once."""
+        self.connection.start()
+
+    async def stop_live(self) -> None:
+        await self.connection.stop()
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("kind") in LIST_CHANGES and alive(self) and not self._soon.isActive():
+            self._soon.start()
+
+    def controls(self) -> dict[str, QWidget]:
+        """Creating a session uploads the documents, creates it and signs its manifest."""
+        create = self.wizard.create_button
+        return {
+            route("POST", "/sessions", session=False): create,
+            route("PUT", "/blobs/{sha256}", session=False): create,
+            route("POST", "/manifest"): create,
+            "console": self.follow.console_button,  # the session's console: moves, pause...
+        }
 
     def _use_draw(self, opened: object) -> None:
         if not self.wizard.use_draw(opened):  # type: ignore[arg-type]

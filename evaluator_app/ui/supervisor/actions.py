@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +37,7 @@ from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name
 from evaluator_app.ui.sign_dialog import ask_secret
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
+from evaluator_app.ui.why import explain_disabled
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,14 @@ class ActionsPanel(QTabWidget):
         self.language = language
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.is_centre = session.logged.result.role.value == "centre"
         self.addTab(self._control_tab(), self.tr("Session control"))
-        self.addTab(self._notes_tab(), self.tr("Witness notes"))
+        self.notes_tab = self._notes_tab()  # built for both; only supervisors sign witness notes
+        if self.is_centre:
+            self.notes_tab.setParent(self)  # owned by the panel (never a stray top-level)
+            self.notes_tab.hide()
+        else:
+            self.addTab(self.notes_tab, self.tr("Witness notes"))
         self.addTab(self._summary_tab(), self.tr("Summary"))
         self.addTab(self._warnings_tab(), self.tr("Collusion and fraud warnings"))
 
@@ -111,12 +119,31 @@ class ActionsPanel(QTabWidget):
         absent_row.addWidget(self.absent_reason, 1)
         absent_row.addWidget(self.absent_button)
 
+        # the centre seats a substitute after a recusal
+        self.substitute_combo = QComboBox()
+        self.substitute_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.substitute_venue = QComboBox()
+        self.substitute_seat = QLineEdit()
+        self.substitute_seat.setPlaceholderText(self.tr("Seat"))
+        self.substitute_button = QPushButton(self.tr("Add as substitute expert"))
+        self.substitute_button.clicked.connect(self.add_substitute)
+        substitute_row = QHBoxLayout()
+        for widget in (self.substitute_combo, self.substitute_venue, self.substitute_seat):
+            substitute_row.addWidget(widget)
+        substitute_row.addWidget(self.substitute_button)
+        self.why = QLabel()  # why a control is grey (also in its tooltip)
+        self.why.setObjectName("hint")
+        self.why.setWordWrap(True)
+
         tab = QWidget()
         form = QFormLayout(tab)
         form.addRow(self.tr("Pause / resume"), pause_row)
         form.addRow(self.tr("Broadcast"), broadcast_row)
         form.addRow(self.tr("Messages sent"), self.broadcasts)
         form.addRow(self.tr("Absence"), absent_row)
+        if self.is_centre:
+            form.addRow(self.tr("Substitute"), substitute_row)
+        form.addRow(self.why)
         form.addRow(self.message)
         return tab
 
@@ -193,8 +220,21 @@ class ActionsPanel(QTabWidget):
 
     def refresh(self) -> None:
         board = self.session.board
-        self.pause_button.setEnabled(not board.paused and board.phase not in ("closed", ""))
-        self.resume_button.setEnabled(board.paused)
+        why: list[str] = []
+        explain_disabled(
+            self.pause_button,
+            self.tr("Pause: the session is already paused.")
+            if board.paused
+            else self.tr("Pause: only a running session can be paused.")
+            if board.phase in ("closed", "preparing", "")
+            else "",
+            why,
+        )
+        explain_disabled(
+            self.resume_button,
+            "" if board.paused else self.tr("Resume: the session is not paused."),
+            why,
+        )
         chosen = self.absent_combo.currentData()
         self.absent_combo.clear()
         for row in board.experts():
@@ -203,7 +243,15 @@ class ActionsPanel(QTabWidget):
                 self.absent_combo.addItem(f"{row.name}（{where} {row.seat}）", row.person_id)
         if chosen is not None and self.absent_combo.findData(chosen) >= 0:
             self.absent_combo.setCurrentIndex(self.absent_combo.findData(chosen))
-        self.absent_button.setEnabled(self.absent_combo.count() > 0)
+        explain_disabled(
+            self.absent_button,
+            "" if self.absent_combo.count() else self.tr("Absence: no expert is seated here."),
+            why,
+        )
+        if self.is_centre:
+            self._refresh_substitute(board, why)
+        self.why.setText("\n".join(why))
+        self.why.setVisible(bool(why))
         self.broadcasts.clear()
         for note in board.broadcasts():
             read = "、".join(note.read_by) or self.tr("nobody yet")
@@ -227,6 +275,45 @@ class ActionsPanel(QTabWidget):
             )
             return self.tr("refused: {why}").format(why=why)
         return self.tr("signed, waiting to be sent")
+
+    def _refresh_substitute(self, board: Any, why: list[str]) -> None:
+        venues = list(board.view.get("venues", []))
+        if [
+            self.substitute_venue.itemText(i) for i in range(self.substitute_venue.count())
+        ] != venues:
+            self.substitute_venue.clear()
+            self.substitute_venue.addItems(venues)
+        recused = any(m.get("status") == "recused" for m in board.view.get("members", []))
+        explain_disabled(
+            self.substitute_button,
+            ""
+            if recused and board.phase == "declarations"
+            else self.tr("Substitute: needed only after a recusal, while experts declare."),
+            why,
+        )
+        if recused and not self.substitute_combo.count():
+            self.load_candidates()
+
+    @op
+    async def load_candidates(self) -> None:
+        people = await self.session.candidates()
+        self.substitute_combo.clear()
+        for person in people:
+            self.substitute_combo.addItem(f"{person.name}（{person.venue}）", person.person_id)
+
+    @op
+    async def add_substitute(self) -> None:
+        person = self.substitute_combo.currentData()
+        if person is None:
+            return
+        if await self._run(
+            self.tr("Substitute added; they declare next."),
+            lambda: self.session.add_member(
+                str(person), self.substitute_venue.currentText(), self.substitute_seat.text()
+            ),
+        ):
+            self.substitute_combo.clear()
+            self.substitute_seat.clear()
 
     # -- doing -----------------------------------------------------------------------
     async def _run(self, done: str, action: Callable[[], Awaitable[object]]) -> bool:

@@ -18,8 +18,11 @@ from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.client.supervisor_session import SupervisorSession
+from evaluator_app.core.phases import Role
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.connection_text import connection_style, connection_text
+from evaluator_app.ui.controls import route
+from evaluator_app.ui.moves_panel import MovesPanel
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name, role_name
 from evaluator_app.ui.supervisor.actions import ActionsPanel
@@ -70,6 +73,13 @@ class SupervisorWindow(QMainWindow):
         self.guide.setWordWrap(True)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         add_text_size_menu(view_menu, data_dir)
+        self.moves = MovesPanel(
+            logged.client,
+            session_id,
+            Role(logged.result.role.value),
+            self.language,
+            on_moved=lambda _view: self.reload(),
+        )
         self.tables = VenueTables(self.language)
         self.alerts = AlertPanel(self.language, self.acknowledge)
         self.log = EventLog(self.language)
@@ -90,6 +100,7 @@ class SupervisorWindow(QMainWindow):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.alert_banner)
         layout.addWidget(self.paused_banner)
+        layout.addWidget(self.moves)
         layout.addWidget(middle, 1)
         self.setCentralWidget(central)
 
@@ -120,6 +131,23 @@ class SupervisorWindow(QMainWindow):
         self._on_state(self.connection.state)
         self.render()
 
+    def controls(self) -> dict[str, QWidget]:
+        """The supervisor's (or, in the centre's console, the centre's) actions."""
+        actions = self.actions
+        out: dict[str, QWidget] = {
+            route("POST", "/pause"): actions.pause_button,
+            route("POST", "/resume"): actions.resume_button,
+            route("POST", "/broadcast"): actions.broadcast_button,
+            route("POST", "/absent"): actions.absent_button,
+            route("POST", "/acknowledge"): self.alerts,  # one acknowledge button per alert
+            **self.moves.controls(),
+        }
+        if actions.is_centre:
+            out[route("POST", "/members")] = actions.substitute_button
+        else:
+            out[route("POST", "/witness-notes")] = actions.note_button
+        return out
+
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._started:
@@ -135,7 +163,8 @@ class SupervisorWindow(QMainWindow):
                 self.subtitle.setText(explain(exc).text(self.language))
         if self._closed:
             return
-        self.connection.start()  # from since=0: alerts and acknowledgements are rebuilt from the record
+        # from since=0: alerts and acknowledgements are rebuilt from the record
+        self.connection.start()
         self._presence_timer.start()
         self.actions.load_warnings()
         await self.session.deliver()  # notes signed before a restart go out now
@@ -186,6 +215,11 @@ class SupervisorWindow(QMainWindow):
         self.alerts.show_alerts(board.alerts(), count)
         self.log.show_log(board.log)
         self.actions.refresh()
+        self.moves.show_moves(board.view or None)
+
+    @op
+    async def reload(self) -> None:
+        await self.session.load()
 
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):

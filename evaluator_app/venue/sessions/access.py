@@ -4,6 +4,7 @@ only for those allowed to see it (:mod:`venue.access.visibility` holds the rules
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from evaluator_app.core.plan import Project
 from evaluator_app.core.project_file import project_from_dict
@@ -15,6 +16,7 @@ from evaluator_app.venue.access.visibility import (
 )
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.http import Caller
+from evaluator_app.venue.sessions.progress import progress
 from evaluator_app.venue.store.records import (
     MemberRecord,
     SessionRecord,
@@ -66,6 +68,9 @@ async def list_sessions(venue: Venue, caller: Caller) -> list[SessionView]:
 
 async def get_session(venue: Venue, caller: Caller, session_id: str) -> SessionView:
     def work(tx: SqliteTx) -> SessionView:
-        return view(caller, *load(tx, caller, session_id))
+        session, members = load(tx, caller, session_id)
+        shown = view(caller, session, members)
+        seen = {m.person_id for m in shown.members}
+        return replace(shown, progress=progress(tx, session, members, seen))
 
     return await venue.store.tx(work)

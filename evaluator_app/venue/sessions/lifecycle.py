@@ -9,7 +9,15 @@ from typing import Any
 
 from evaluator_app.core.canonical import canonical_bytes
 from evaluator_app.core.errors import PhaseError, PlanError
-from evaluator_app.core.phases import Phase, PhaseState, advance, pause, resume
+from evaluator_app.core.phases import (
+    REASON_REQUIRED,
+    WAIT_FOR_PROGRESS,
+    Phase,
+    PhaseState,
+    advance,
+    pause,
+    resume,
+)
 from evaluator_app.core.plan import Project
 from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.protocol.messages import CreateSession, Role, SessionView
@@ -25,6 +33,7 @@ from evaluator_app.venue.errors import BadRequest, Conflict, NotFound, Unprocess
 from evaluator_app.venue.events.hub import publish as publish_events
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.sessions.access import load, view
+from evaluator_app.venue.sessions.progress import require_ready
 from evaluator_app.venue.store.records import (
     DocumentRecord,
     EventRecord,
@@ -224,14 +233,24 @@ async def change_phase(
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         session, members = load(tx, caller, session_id)
+        role = phase_role(caller, session)
         try:
-            state = advance(state_of(session), goal, phase_role(caller, session))
+            state = advance(state_of(session), goal, role)
         except PhaseError as exc:
             raise Conflict(
                 str(exc),
                 f"当前阶段（{exc.phase}）不能由{exc.role}转到{exc.target}：{exc.why}",
                 code="illegal_transition",
             ) from None
+        move = (Phase(session.phase), goal)
+        if (*move, role) in REASON_REQUIRED and not reason.strip():
+            raise BadRequest(
+                "reason: this move goes into the record with its reason",
+                "请填写原因：此操作连同原因记入记录",
+                code="invalid_field",
+            )
+        if move in WAIT_FOR_PROGRESS:
+            require_ready(tx, session, members, goal)
         if goal is Phase.DETAILED_SCORING and session.phase == Phase.SUMMARY.value:
             raise Conflict(
                 "return individual sheets instead", "请退回具体评分表", code="illegal_transition"
