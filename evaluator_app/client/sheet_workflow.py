@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 Cell = tuple[str, str]  # (bidder id, item id)
 
 
-class SheetBlock(str, enum.Enum):
+class SheetBlock(enum.StrEnum):
     """Why no sheet can be prepared now."""
 
     NOT_SCORING = "not_scoring"  # the session is not in detailed scoring
@@ -72,7 +72,7 @@ class SheetReady:
         return self.sheet.pdf_sha256
 
 
-class SheetFate(str, enum.Enum):
+class SheetFate(enum.StrEnum):
     DELIVERED = "delivered"  # the venue accepted it; receipt kept
     WAITING = "waiting"  # signed and queued; the outbox retries by itself
     REFUSED = "refused"  # the venue refused it: the person must act
@@ -96,7 +96,8 @@ def _names(session: Any, cells: tuple[Cell, ...] | list[Cell]) -> tuple[str, str
 
 
 class SheetWorkflow:
-    """For one expert in one session (an :class:`~evaluator_app.client.expert_session.ExpertSession`).
+    """For one expert in one session (an
+    :class:`~evaluator_app.client.expert_session.ExpertSession`).
 
     ``flush`` waits until every keystroke typed so far is in the journal (the scoring grid's
     pending writes); the journal's own queue is drained after it.

@@ -139,7 +139,8 @@ class SupervisorSession:
     # -- actions ---------------------------------------------------------------------
     async def candidates(self) -> list[Person]:
         """Experts of the roster who are not in this session (the centre picks a substitute)."""
-        members = {m["person_id"] for m in self.board.view.get("members", [])}
+        view = self.board.view
+        members = {m.person_id for m in view.members} if view else set()
         data = await self.client.get("/people")
         people = [Person.from_json(p) for p in data["people"]]
         return [p for p in people if p.role == "expert" and p.person_id not in members]

@@ -153,20 +153,25 @@ async def run_selftest(
         )
         passage = next(w for w in found["warnings"] if w["kind"] == "shared_passage")
         leader = people["expert-sd-1"]
-        await leader.send(
-            "warning-decisions",
-            "warning_decision",
-            WarningDecision(
-                SESSION,
-                leader.person_id,
-                passage["id"],
-                "confirmed",
-                "B4、B5 投标文件施工方案段落雷同且由同一人编制，委员会认定存在串通投标嫌疑，报交易中心处理",
-                actors.now(),
-            ),
-        )
+        # the report waits until the committee has decided every warning (it goes into it)
+        for warning in found["warnings"]:
+            first = warning["id"] == passage["id"]
+            await leader.send(
+                "warning-decisions",
+                "warning_decision",
+                WarningDecision(
+                    SESSION,
+                    leader.person_id,
+                    warning["id"],
+                    "confirmed" if first else "noted",
+                    "B4、B5 投标文件施工方案段落雷同且由同一人编制，委员会认定存在串通投标嫌疑，报交易中心处理"
+                    if first
+                    else "与 B4、B5 段落雷同预警为同一事实，一并报交易中心处理",
+                    actors.now(),
+                ),
+            )
         say(
-            f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 (shared passage p.{passage['passages'][0]['a']['page']}/p.{passage['passages'][0]['b']['page']}, same author); the leader signed the committee's decision"
+            f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 (shared passage p.{passage['passages'][0]['a']['page']}/p.{passage['passages'][0]['b']['page']}, same author); the leader signed the committee's decisions"
         )
 
         await supervisor.client.post(f"/sessions/{SESSION}/pause", {"reason": "淄博分会场网络检查"})

@@ -81,7 +81,7 @@ class MovesPanel(QWidget):
         """Every move's control, by ``phase:<from>-><to>`` (the control test walks these)."""
         return dict(self.buttons)
 
-    def show_moves(self, view: SessionView | dict | None, role: Role | None = None) -> None:  # type: ignore[type-arg]
+    def show_moves(self, view: SessionView | dict | None, role: Role | None = None) -> None:
         if not alive(self):
             return
         if role is not None:

@@ -61,7 +61,7 @@ def _show_failure(widget: QWidget, text: str) -> None:
     node: QObject | None = widget
     while node is not None:
         show = getattr(node, "show_failure", None)
-        if callable(show) and alive(node):  # type: ignore[arg-type]
+        if callable(show) and alive(node):
             show(text)
             return
         node = node.parent()
@@ -108,7 +108,7 @@ def _progress_of(widget: QWidget) -> _Progress | None:
     if progress is None:
         progress = _Progress(window)
         window._ops_progress = progress  # type: ignore[attr-defined]
-    return progress  # type: ignore[no-any-return]
+    return progress
 
 
 def _expected(error: BaseException) -> bool:

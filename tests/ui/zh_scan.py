@@ -80,7 +80,7 @@ def texts(root: QWidget) -> Iterator[tuple[str, str]]:
             yield where + " title", w.windowTitle()
         if w.toolTip():
             yield where + " tooltip", w.toolTip()
-        if isinstance(w, QLabel) or isinstance(w, QAbstractButton):
+        if isinstance(w, QLabel | QAbstractButton):
             yield where, w.text()
         elif isinstance(w, QLineEdit):
             yield where, w.text()

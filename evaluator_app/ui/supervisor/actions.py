@@ -277,13 +277,14 @@ class ActionsPanel(QTabWidget):
         return self.tr("signed, waiting to be sent")
 
     def _refresh_substitute(self, board: Any, why: list[str]) -> None:
-        venues = list(board.view.get("venues", []))
+        view = board.view
+        venues = list(view.venues) if view else []
         if [
             self.substitute_venue.itemText(i) for i in range(self.substitute_venue.count())
         ] != venues:
             self.substitute_venue.clear()
             self.substitute_venue.addItems(venues)
-        recused = any(m.get("status") == "recused" for m in board.view.get("members", []))
+        recused = any(m.status == "recused" for m in view.members) if view else False
         explain_disabled(
             self.substitute_button,
             ""
