@@ -69,4 +69,4 @@ async def test_a_sheet_that_names_no_pdf_is_refused(harness) -> None:  # type: i
         signed = await async_sign_pdf(pdf, signer)
         with pytest.raises(Unprocessable) as info:
             await verify_sheet_pdf(signed, _by(h), replace(body, pdf_sha256=""))
-    assert "pdf_sha256" in info.value.message
+    assert "pdf_sha256" in info.value.message_en
