@@ -13,7 +13,6 @@ from evaluator_app.ui.centre import CentreWorkspace, draw_tab
 from evaluator_app.ui.centre.common import cells
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.login_page import LoginPage
-from evaluator_app.ui.pages import base
 from evaluator_app.venue.venue_dir import demo_roster
 from tests.ui.conftest import until
 from tests.venue.harness import SEATS, example_project
@@ -38,7 +37,7 @@ async def _login(qtbot, venue) -> tuple[LoggedIn, LoginService]:  # type: ignore
 
 
 def test_draw_tab_to_a_session_whose_committee_was_drawn(
-    qtbot, drive, venue, tmp_path, monkeypatch
+    qtbot, pin, drive, venue, tmp_path, monkeypatch
 ):  # type: ignore[no-untyped-def]
     async def scenario() -> None:
         from PySide6.QtWidgets import QApplication
@@ -46,7 +45,7 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         install_language(QApplication.instance(), "zh_CN")
         pki = venue.demo
         centre, official = pki.person("centre-1"), pki.person("supervisor-jinan")
-        monkeypatch.setattr(base, "secret_prompt", lambda parent, what, kind: centre.password)
+        pin(centre.password)  # typed into the real sign dialog
         answers = {
             "监督人员的证书密码": official.password,
             "交易中心密封密钥密码": "seal-2026-demo",

@@ -196,34 +196,22 @@ def test_the_sm2_key_mode_is_offered_again_and_says_when_no_key_is_plugged_in(  
 
 
 def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  # type: ignore[no-untyped-def]
-    qtbot, drive, venue, skf_lib, wangfang_key, tmp_path, monkeypatch
+    qtbot, pin, drive, venue, skf_lib, wangfang_key, tmp_path, monkeypatch
 ):
     import asyncio
     from dataclasses import replace
 
-    from PySide6.QtWidgets import QDialog, QPushButton
-
-    from evaluator_app.ui.pages import base
-    from evaluator_app.ui.sign_dialog import SignDialog
     from tests.ui import test_expert_flow_ui as flow_ui
 
     asked: list[str] = []
 
-    def pin_dialog(parent, what, kind):  # type: ignore[no-untyped-def]
-        # the real sign dialog, shown and answered by keys and a click (not exec()'d: a nested
-        # loop inside the running scenario would step its tasks)
-        asked.append(kind)
-        dialog = SignDialog(what, kind, parent)
-        dialog.show()
-        assert dialog.secret.placeholderText() == "USB Key PIN 码"
-        _type(dialog.secret, "135790")
-        ok = next(b for b in dialog.findChildren(QPushButton) if b.text() == "签名")
-        _click(ok)
-        assert dialog.result() == QDialog.DialogCode.Accepted
-        return dialog.secret.text()
+    def pin_for(dialog):  # type: ignore[no-untyped-def]
+        # the real sign dialog, opened (never exec()'d) and answered by keys and a click
+        asked.append(dialog.secret.placeholderText())
+        return "135790"
 
     monkeypatch.setattr(flow_ui, "UI_EXPERT", PERSON)  # 王芳 sits on the committee instead
-    monkeypatch.setattr(base, "secret_prompt", pin_dialog)
+    pin(pin_for)
 
     async def scenario() -> None:
         from PySide6.QtWidgets import QApplication
@@ -250,7 +238,7 @@ def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  
         assert declaration.message.text() == "已签名并送达场地（回执已保存）。", (
             declaration.message.text()
         )
-        assert asked == ["skf"]
+        assert asked == ["USB Key PIN 码"]  # the USB key's PIN, not a file password
         stored = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "declaration")))
         assert len(stored) == 1
         window.close()

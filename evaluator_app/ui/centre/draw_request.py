@@ -27,7 +27,7 @@ from evaluator_app.client.draw.request_form import RequestForm
 from evaluator_app.core.draw.model import Party
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import say
-from evaluator_app.ui.slots import async_slot
+from evaluator_app.ui.ops import op
 
 
 class DrawRequestBox(QGroupBox):
@@ -97,7 +97,7 @@ class DrawRequestBox(QGroupBox):
         if path:
             self.load_project(path)
 
-    @async_slot
+    @op
     async def load_project(self, path: str) -> None:
         import asyncio
 

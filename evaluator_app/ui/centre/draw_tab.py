@@ -37,8 +37,8 @@ from evaluator_app.core.draw.model import CAUSE_LABELS, RULE_LABELS, Cause
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
 from evaluator_app.ui.centre.draw_request import DrawRequestBox
-from evaluator_app.ui.pages import base
-from evaluator_app.ui.slots import async_slot
+from evaluator_app.ui.ops import op
+from evaluator_app.ui.sign_dialog import ask_secret
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class DrawTab(QWidget):
         layout.addWidget(self.message)
 
     # -- reading -------------------------------------------------------------------------
-    @async_slot
+    @op
     async def refresh(self) -> None:
         import asyncio
 
@@ -188,7 +188,7 @@ class DrawTab(QWidget):
         if path:
             self.import_list(path)
 
-    @async_slot
+    @op
     async def import_list(self, path: str) -> None:
         try:
             done = await self.service.import_list(Path(path))
@@ -209,7 +209,7 @@ class DrawTab(QWidget):
             await self.refresh()
 
     # -- the request and the draw ---------------------------------------------------------
-    @async_slot
+    @op
     async def draw(self) -> None:
         from evaluator_app.core.errors import DrawError
 
@@ -229,7 +229,7 @@ class DrawTab(QWidget):
                 ok=False,
             )
             return
-        mine = base.secret_prompt(
+        mine = await ask_secret(
             self, self.tr("your commitment and the draw"), self.logged.credential.kind
         )
         theirs = password_prompt(self, self.tr("Supervising official's certificate password"))
@@ -295,7 +295,7 @@ class DrawTab(QWidget):
         if draw_id and password is not None:
             self.open_draw(draw_id, password)
 
-    @async_slot
+    @op
     async def open_draw(self, draw_id: str, password: str) -> None:
         try:
             opened = await self.service.open(draw_id, password)
@@ -327,7 +327,8 @@ class DrawTab(QWidget):
             )
         )
 
-    def _replace_selected(self) -> None:
+    @op
+    async def _replace_selected(self) -> None:
         if self.opened is None:
             say(self.message, self.tr("Open a draw first."), ok=False)
             return
@@ -336,14 +337,14 @@ class DrawTab(QWidget):
         causes = list(Cause)
         why = choice_prompt(self, self.tr("Why?"), [CAUSE_LABELS[c][0] for c in causes])
         reason = text_prompt(self, self.tr("Reason"))
-        mine = base.secret_prompt(self, self.tr("the replacement"), self.logged.credential.kind)
+        mine = await ask_secret(self, self.tr("the replacement"), self.logged.credential.kind)
         # a supplementary draw (when no reserve fits) needs the supervising official too
         theirs = password_prompt(self, self.tr("Supervising official's certificate password"))
         if who is None or why is None or not reason or mine is None or theirs is None:
             return
         self.replace_expert(seated[who].pool_id, causes[why], reason, mine, theirs)
 
-    @async_slot
+    @op
     async def replace_expert(
         self, pool_id: str, cause: Cause, reason: str, mine: str, theirs: str
     ) -> None:

@@ -99,6 +99,9 @@ class CentreWorkspace(QWidget):
             route("POST", "/sessions", session=False): create,
             route("PUT", "/blobs/{sha256}", session=False): create,
             route("POST", "/manifest"): create,
+            route("PUT", "/draw"): create,  # a session from a draw carries its sealed record
+            # each step of a draw (commitments, pool, reveal, result) is logged at the venue
+            route("POST", "/draws/steps", session=False): self.draw.draw_button,
             "console": self.follow.console_button,  # the session's console: moves, pause...
         }
 
