@@ -35,6 +35,9 @@ NOT_PERSON_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/workstations"): (
         "the venue technician registers seats at the server: `evaluator venue workstation`"
     ),
+    ("POST", "/api/v1/log/cosignatures"): (
+        "a witness venue's service countersigns tree heads as it sees them: `evaluator witness`"
+    ),
 }
 # GET routes change nothing: they are the reads a window makes to show what it shows.
 READS = {"GET"}
