@@ -56,7 +56,8 @@ class _WebSocketFailed(ClientError):
 
 
 def backoff(failures: int, rng: random.Random, initial: float = 0.5, cap: float = 30.0) -> float:
-    """Exponential, capped, jittered into [d/2, d]: clients cut off together do not return together."""
+    """Exponential, capped, jittered into [d/2, d]: clients cut off together do not return
+    together."""
     delay = min(cap, initial * 2 ** max(0, failures - 1))
     return delay * rng.uniform(0.5, 1.0)
 

@@ -22,7 +22,13 @@ from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
 from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused
 from evaluator_app.client.explain import Explanation
-from evaluator_app.client.journal import DraftJournal, DraftSnapshot, pull_draft, push_draft
+from evaluator_app.client.journal import (
+    DraftJournal,
+    DraftSnapshot,
+    Field,
+    pull_draft,
+    push_draft,
+)
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.supervisor_session import Summary, required_text
@@ -44,6 +50,8 @@ from evaluator_app.protocol.artefacts import (
     WarningDecision,
 )
 from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
+from evaluator_app.protocol.messages import MemberView, SessionView
+from evaluator_app.protocol.schema import decode
 from evaluator_app.reports.signature_stamp import stamped
 
 logger = logging.getLogger(__name__)
@@ -78,7 +86,7 @@ class ExpertSession:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(data_dir / "outbox.db")
         self.journal = DraftJournal(data_dir / "journal.db")
-        self.view: dict[str, Any] = {}
+        self.view: SessionView | None = None  # GET /sessions/{sid}, decoded
         self.lot: Lot | None = None
         self.project_name = ""
         self.revoting: dict[str, float] = {}
@@ -90,7 +98,7 @@ class ExpertSession:
 
     # -- state -----------------------------------------------------------------------
     async def load(self) -> None:
-        self.view = await self.client.get(f"/sessions/{self.session_id}")
+        self.view = decode(SessionView, await self.client.get(f"/sessions/{self.session_id}"))
         if self.lot is None:
             data = await self.client.get(f"/sessions/{self.session_id}/project")
             project = project_from_dict(data["project"])
@@ -104,19 +112,23 @@ class ExpertSession:
 
     @property
     def phase(self) -> str:
-        return str(self.view.get("phase", ""))
+        return self.view.phase if self.view else ""
 
     @property
     def paused(self) -> bool:
-        return bool(self.view.get("paused"))
+        return self.view.paused if self.view else False
 
     @property
-    def committee(self) -> list[dict[str, Any]]:
-        return [
-            m
-            for m in self.view.get("members", [])
-            if m["role"] == "expert" and m["status"] == "assigned"
-        ]
+    def committee(self) -> tuple[MemberView, ...]:
+        return self.view.committee if self.view else ()
+
+    @property
+    def is_leader(self) -> bool:
+        return self.view is not None and self.view.leader_id == self.me
+
+    def member_name(self, person_id: str) -> str:
+        member = self.view.member(person_id) if self.view else None
+        return member.name if member else person_id
 
     def require_lot(self) -> Lot:
         if self.lot is None:
@@ -216,12 +228,12 @@ class ExpertSession:
         return await self.sign_and_send("gate_votes", "gate-votes", body, secret, "初步评审")
 
     # -- scoring ---------------------------------------------------------------------
-    async def record(self, bidder_id: str, item_id: str, field: str, value: str) -> int:
+    async def record(self, bidder_id: str, item_id: str, field: Field, value: str) -> int:
         """Every keystroke: durable in the local journal when this returns. The fsync runs off
         the Qt thread (a busy disk can stall it), in the order the keys were typed."""
         return await self.journal.arecord(
             self.session_id, self.me, bidder_id, item_id, field, value
-        )  # type: ignore[arg-type]
+        )
 
     def snapshot(self) -> DraftSnapshot:
         return self.journal.snapshot(self.session_id, self.me)
@@ -253,7 +265,8 @@ class ExpertSession:
             return False
 
     async def load_gates(self) -> dict[str, Any] | None:
-        """The preliminary review's outcome once decided (valid bidders, rejections with reasons)."""
+        """The preliminary review's outcome once decided (valid bidders, rejections with
+        reasons)."""
         try:
             self.gates = await self.client.get(f"/sessions/{self.session_id}/gates")
         except Exception as exc:  # not decided yet, or offline: the scoring grid waits
@@ -330,7 +343,7 @@ class ExpertSession:
         return PadesOptions(tsa_url=self.tsa_url or None)  # PAdES-B-T with a timestamp authority
 
     async def fetch_report(self) -> dict[str, Any]:
-        return await self.client.get(f"/sessions/{self.session_id}/report")  # type: ignore[no-any-return]
+        return await self.client.get(f"/sessions/{self.session_id}/report")
 
     async def sign_report(self, report: dict[str, Any], secret: str) -> dict[str, Any]:
         """Add this member's PAdES signature to the newest revision; if another member signed
@@ -350,7 +363,7 @@ class ExpertSession:
                             "base_revision": report["revision"],
                             "pdf": base64.b64encode(signed).decode(),
                         },
-                    )  # type: ignore[no-any-return]
+                    )
                 except VenueRefused as exc:
                     if exc.code != "stale_report":
                         raise
@@ -400,7 +413,8 @@ class ExpertSession:
         return out
 
     def attach_documents(self, trust_list: TrustList | None, revocation: RevocationPolicy) -> None:
-        """Documents need the trust list (to verify the centre's manifest) and an encrypted cache."""
+        """Documents need the trust list (to verify the centre's manifest) and an encrypted
+        cache."""
         if trust_list is not None and self.documents is None:
             cache = EncryptedCache(self.data_dir / "cache", cipher=self.cache_cipher)
             self.documents = DocumentService(
@@ -408,7 +422,8 @@ class ExpertSession:
             )
 
     async def aclose(self) -> None:
-        """Stop delivering and downloading; wipe the document cache (its key dies with the session)."""
+        """Stop delivering and downloading; wipe the document cache (its key dies with the
+        session)."""
         if self._delivery is not None:
             self._delivery.cancel()
             await asyncio.gather(self._delivery, return_exceptions=True)

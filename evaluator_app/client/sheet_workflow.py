@@ -30,6 +30,8 @@ from evaluator_app.protocol.artefacts import (
     bind_sheet_pdf,
     sheet_pdf_unbound,
 )
+from evaluator_app.protocol.messages import SheetCheckView, SheetFlag
+from evaluator_app.protocol.schema import decode
 from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.reports.signature_stamp import stamped
 
@@ -56,7 +58,7 @@ class SheetBlocked:
     reason: SheetBlock
     explanation: Explanation
     cells: tuple[Cell, ...] = ()  # the cells to fill in, correct or explain
-    flags: tuple[dict[str, Any], ...] = ()  # the venue's deviation flags, when it checked
+    flags: tuple[SheetFlag, ...] = ()  # the venue's deviation flags, when it checked
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class SheetReady:
 
     sheet: ScoreSheet
     pdf: bytes
-    flags: tuple[dict[str, Any], ...]
+    flags: tuple[SheetFlag, ...]
 
     @property
     def pdf_sha256(self) -> str:
@@ -169,9 +171,11 @@ class SheetWorkflow:
         built = await self._build(s.valid_bidders(), version)
         if isinstance(built, SheetBlocked):
             return built
-        check = await s.client.post(f"/sessions/{s.session_id}/sheets/check", built)
-        flags = tuple(check["flags"])
-        unexplained = tuple((f["bidder_id"], f["item_id"]) for f in flags if not f["explained"])
+        check = decode(
+            SheetCheckView, await s.client.post(f"/sessions/{s.session_id}/sheets/check", built)
+        )
+        flags = check.flags
+        unexplained = tuple(f.key for f in check.unexplained)
         if unexplained:
             zh, en = _names(s, unexplained)
             return SheetBlocked(
@@ -251,7 +255,7 @@ class SheetWorkflow:
         return render_score_sheet(
             sheet_pdf_unbound(sheet),
             s.require_lot(),
-            session_title=str(s.view.get("title", "")),
+            session_title=s.view.title if s.view else "",
             expert_name=result.name,
             venue=result.venue,
             seat=result.seat,

@@ -126,7 +126,8 @@ class SupervisorSession:
         self._changed()
 
     async def on_event(self, event: Mapping[str, Any]) -> None:
-        """Every event from the connection, in order; the view is read again after a phase or member change."""
+        """Every event from the connection, in order; the view is read again after a phase or
+        member change."""
         if event.get("session_id") != self.session_id:
             return
         if self.board.apply(event) or str(event.get("kind", "")).endswith(".accepted"):
@@ -221,7 +222,8 @@ class SupervisorSession:
         return any(item.state == "pending" for item in self._notes)
 
     def notes(self) -> list[OutboxItem]:
-        """The notes written in this session and their delivery state (no disk read: the console redraws often)."""
+        """The notes written in this session and their delivery state (no disk read: the console
+        redraws often)."""
         return list(self._notes)
 
     async def summary(self) -> Summary:

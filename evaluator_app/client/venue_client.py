@@ -34,7 +34,7 @@ from evaluator_app.protocol.messages import (
     SignedReceipt,
     SignedUpload,
 )
-from evaluator_app.protocol.schema import decode, encode
+from evaluator_app.protocol.schema import B64, decode, encode
 
 logger = logging.getLogger(__name__)
 SILENCE_LIMIT = 45.0  # seconds without any frame (the venue pings every 20 s): the line is dead
@@ -204,7 +204,8 @@ class VenueClient:
     async def sign_body(
         body: Any, signer: Signer, tsa_url: str | None = None
     ) -> tuple[ArtefactKind, bytes, bytes]:
-        """Sign an artefact under the kind the registry gives its class; the kind names the route."""
+        """Sign an artefact under the kind the registry gives its class; the kind names the
+        route."""
         kind = kind_of(body)
         content, signature = await VenueClient.sign_artefact(kind.name, body, signer, tsa_url)
         return kind, content, signature
@@ -219,8 +220,10 @@ class VenueClient:
         key: str | None = None,
         pdf: bytes | None = None,
     ) -> SignedReceipt:
-        upload = SignedUpload(key or uuid.uuid4().hex, content, signature, pdf)
-        return await self.post(f"/sessions/{session_id}/{route}", upload, SignedReceipt)  # type: ignore[no-any-return]
+        upload = SignedUpload(
+            key or uuid.uuid4().hex, B64(content), B64(signature), None if pdf is None else B64(pdf)
+        )
+        return await self.post(f"/sessions/{session_id}/{route}", upload, SignedReceipt)
 
     async def put_blob(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()

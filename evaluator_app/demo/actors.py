@@ -198,7 +198,9 @@ def score_sheet(
         for i, v in items.items()
     ]
     texts = data["explanations"].get(example_expert, {}) if explain else {}
-    explanations = tuple(SheetExplanation(*k.split("/"), t) for k, t in texts.items())
+    explanations = tuple(
+        SheetExplanation(k.split("/")[0], k.split("/")[1], t) for k, t in texts.items()
+    )
     return ScoreSheet(
         SESSION,
         lot.id,

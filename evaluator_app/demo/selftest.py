@@ -116,7 +116,7 @@ async def run_selftest(
         )
         say("2/10 承诺书 declarations signed; 孙丽 recused and was replaced by 王芳")
 
-        for key, actor in experts.items():
+        for actor in experts.values():
             await actor.send(
                 "leader-votes", "leader_vote", actors.leader_vote(actor, people["expert-sd-1"])
             )
@@ -164,14 +164,18 @@ async def run_selftest(
                     leader.person_id,
                     warning["id"],
                     "confirmed" if first else "noted",
-                    "B4、B5 投标文件施工方案段落雷同且由同一人编制，委员会认定存在串通投标嫌疑，报交易中心处理"
+                    "B4、B5 投标文件施工方案段落雷同且由同一人编制，"
+                    "委员会认定存在串通投标嫌疑，报交易中心处理"
                     if first
                     else "与 B4、B5 段落雷同预警为同一事实，一并报交易中心处理",
                     actors.now(),
                 ),
             )
         say(
-            f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 (shared passage p.{passage['passages'][0]['a']['page']}/p.{passage['passages'][0]['b']['page']}, same author); the leader signed the committee's decisions"
+            f"5/10 围标串标预警 {len(found['warnings'])} warnings, all between B4 and B5 "
+            f"(shared passage p.{passage['passages'][0]['a']['page']}"
+            f"/p.{passage['passages'][0]['b']['page']}, same author); "
+            "the leader signed the committee's decisions"
         )
 
         await supervisor.client.post(f"/sessions/{SESSION}/pause", {"reason": "淄博分会场网络检查"})
@@ -216,13 +220,14 @@ async def run_selftest(
             f"unexpected ranking {ranking}",
         )
         say(
-            f"8/10 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; ranking {ranking}"
+            "8/10 汇总 the network to 杨帆 (Zibo) was cut mid-upload: one sheet, same receipt; "
+            f"ranking {ranking}"
         )
 
         await people["expert-sd-1"].client.post(
             f"/sessions/{SESSION}/phase", {"target": "report_signing"}
         )
-        for key, actor in experts.items():
+        for actor in experts.values():
             report = await actor.client.get(f"/sessions/{SESSION}/report")
             pdf = base64.b64decode(report["pdf"])
             with actor.signer() as signer:  # each into their own field of the signature table
@@ -263,9 +268,10 @@ async def run_selftest(
 
 async def _cut_mid_upload(
     world: DemoWorld, services: RunningServices, relay: CuttableRelay, actor: Actor, lot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The venue accepts the sheet, then the line drops before the answer arrives; the client
-    retries with the same idempotency key and gets the same receipt: nothing lost, nothing doubled."""
+    retries with the same idempotency key and gets the same receipt: nothing lost, nothing
+    doubled."""
     store = services.venue.store
     count = lambda: store.tx(lambda tx: len(tx.artefacts(SESSION, "score_sheet", actor.person_id)))  # noqa: E731
     sheet = actors.score_sheet(actor, lot, "E4")
@@ -296,14 +302,14 @@ async def _cut_mid_upload(
     )
 
 
-async def _warnings_done(centre: Actor) -> dict:  # type: ignore[type-arg]
+async def _warnings_done(centre: Actor) -> dict:
     import asyncio
 
     for _ in range(600):  # the analysis runs in the background at the venue
         found = await centre.client.get(f"/sessions/{SESSION}/warnings")
         if found["status"] in ("done", "failed"):
             check(found["status"] == "done", f"the collusion analysis failed: {found.get('error')}")
-            return found  # type: ignore[no-any-return]
+            return found
         await asyncio.sleep(0.1)
     raise SelfTestFailed("the collusion analysis did not finish within a minute")
 

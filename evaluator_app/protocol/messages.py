@@ -120,7 +120,8 @@ class CreateSession:
 
 
 def in_committee(role: str, status: str) -> bool:
-    """A member counts in the committee: an expert still assigned (not recused, replaced, absent)."""
+    """A member counts in the committee: an expert still assigned (not recused, replaced,
+    absent)."""
     return role == Role.EXPERT.value and status == "assigned"
 
 

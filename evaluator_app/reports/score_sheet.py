@@ -142,7 +142,8 @@ def render_score_sheet(
     story += [
         para("价格分由评标系统按招标文件规定的公式统一计算，不在本评分表内。", s.note),
         para(
-            "本评分表与同一评分数据的电子签名 JSON 一一对应，页脚及文档属性中的 SHA-256 即该 JSON（不含 PDF 摘要一项）的摘要；所签 JSON 另载本 PDF 的 SHA-256。",
+            "本评分表与同一评分数据的电子签名 JSON 一一对应，页脚及文档属性中的 SHA-256 即该 "
+            "JSON（不含 PDF 摘要一项）的摘要；所签 JSON 另载本 PDF 的 SHA-256。",
             s.note,
         ),
         Spacer(1, 4 * mm),
@@ -159,7 +160,8 @@ def render_score_sheet(
             f"expert:{sheet.expert_id}",
         ),
         created=parse_time(sheet.at),
-        footer_left=f"评标专家评分表 · {expert_name}（{sheet.expert_id}）· {sheet.session_id} · 第 {sheet.version} 版",
+        footer_left=f"评标专家评分表 · {expert_name}（{sheet.expert_id}）· {sheet.session_id}"
+        f" · 第 {sheet.version} 版",
         footer_right=f"评分表 SHA-256：{digest}",
         header=f"{lot.name} · {expert_name}",
     )
@@ -179,7 +181,7 @@ def _bidder_table(
     items: Sequence[tuple[str, ScoredItem]],
     scores: dict,
     explained: set[tuple[str, str]],
-    width: float,  # type: ignore[type-arg]
+    width: float,
 ) -> Table:
     """Every scored item for one bidder; rows with a deviation explanation are shaded."""
     s = styles()

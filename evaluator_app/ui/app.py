@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 # The Qt-free modules the login window needs, before Qt: once PySide6 is loaded, its __feature__
 # hook reads the source of every module imported after it, a cost at every start.
@@ -30,9 +31,9 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
         from dataclasses import replace
 
         settings = replace(settings, language=language)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("evaluator")
-    apply_style(app, settings.text_scale)  # type: ignore[arg-type]
+    apply_style(app, settings.text_scale)
     install_language(app, settings.language)
     app.setQuitOnLastWindowClosed(
         False

@@ -82,7 +82,7 @@ class ExpertAids(QObject):
         return expert_guidance(
             phase,
             paused=session.paused,
-            leader=session.view.get("leader_id") == session.me,
+            leader=session.is_leader,
             done=done,
             scored=(counted.done, counted.total) if counted else None,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
@@ -18,6 +19,10 @@ from evaluator_app.ui.phase_names import role_name
 from evaluator_app.ui.style import current_scale
 from evaluator_app.ui.text_size import add_text_size_menu, set_text_scale
 
+if TYPE_CHECKING:  # imported when a session opens: the login window paints first
+    from evaluator_app.ui.session_window import SessionWindow
+    from evaluator_app.ui.supervisor.window import SupervisorWindow
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,7 +34,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.data_dir = data_dir
         self.session: LoggedIn | None = None
-        self.session_windows: dict[str, QWidget] = {}
+        self.session_windows: dict[str, SessionWindow | SupervisorWindow] = {}
         self.setWindowTitle(self.tr("Remote bid evaluation"))
         self.resize(1100, 760)
         self.stack = QStackedWidget()
@@ -149,7 +154,8 @@ class MainWindow(QMainWindow):
         if not self._close_confirmed and confirm_close(self, event, work, self.close_anyway):
             return
         for window in windows:
-            window._close_confirmed = True  # type: ignore[attr-defined]  # asked once, here
+            # asked once, here (a supervisor's window never asks: the flag is unused there)
+            window._close_confirmed = True  # type: ignore[union-attr]
             window.close()
         if self.session is not None:
             import asyncio
@@ -164,7 +170,7 @@ class MainWindow(QMainWindow):
         self._close_confirmed = True
         self.close()
 
-    async def _shutdown(self, pending: list) -> None:  # type: ignore[type-arg]
+    async def _shutdown(self, pending: list) -> None:
         import asyncio
 
         await asyncio.gather(*(t for t in pending if t is not None), return_exceptions=True)

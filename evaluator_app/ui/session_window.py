@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.login import LoggedIn, LoginService
-from evaluator_app.client.moves import as_view, phase_role
+from evaluator_app.client.moves import phase_role
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.core.phases import Role
 from evaluator_app.ui.alive import alive
@@ -163,7 +163,7 @@ class SessionWindow(QMainWindow):
         self._closed = False
         self._idle = False
         self._last_input = time.monotonic()
-        QApplication.instance().installEventFilter(
+        cast(QApplication, QApplication.instance()).installEventFilter(
             self
         )  # any key or click in the app counts as activity
         self._idle_timer = QTimer(self)
@@ -254,10 +254,10 @@ class SessionWindow(QMainWindow):
         if self._closed or not alive(self):
             return
         view = self.session.view
-        self.header.setText(view.get("title", ""))
-        phase = "paused" if view.get("paused") else view.get("phase", "")
+        self.header.setText(view.title if view else "")
+        phase = "paused" if self.session.paused else self.session.phase
         self.phase_label.setText(self.tr("Phase: {phase}").format(phase=phase_name(phase)))
-        if view.get("paused"):
+        if self.session.paused:
             self.banner.setText(
                 self.tr("The session is paused by the supervisor. Your work is kept; please wait.")
             )
@@ -271,9 +271,8 @@ class SessionWindow(QMainWindow):
             if pending
             else self.tr("Everything signed has been received")
         )
-        if view:
-            typed = as_view(view)
-            self.moves.show_moves(typed, phase_role(typed, "expert", self.session.me))
+        if view is not None:
+            self.moves.show_moves(view, phase_role(view, "expert", self.session.me))
         for page in self.pages:
             page.refresh()
         self.aids.refresh()
@@ -367,8 +366,8 @@ class SessionWindow(QMainWindow):
         return False
 
     def _poll_progress(self) -> None:
-        progress = self.session.view.get("progress") or {}
-        if progress.get("waiting_for") and self.connection.state.status == "online":
+        progress = self.session.view.progress if self.session.view else None
+        if progress and progress.waiting_for and self.connection.state.status == "online":
             self.reload()
 
     def _check_idle(self) -> None:
@@ -395,7 +394,7 @@ class SessionWindow(QMainWindow):
             self._closed = True
             self._idle_timer.stop()
             self._progress_timer.stop()
-            QApplication.instance().removeEventFilter(self)
+            cast(QApplication, QApplication.instance()).removeEventFilter(self)
             self.scoring.stop()
             self.shutdown_task = asyncio.ensure_future(self._shutdown())
         super().closeEvent(event)

@@ -159,7 +159,8 @@ async def start_server(
 ) -> tuple[web.AppRunner, asyncio.AbstractServer]:
     """Listen on config.host:port over TLS with the venue's timeouts; stop with :func:`stop_server`.
 
-    ``loop.create_server`` is called directly because aiohttp's TCPSite has no TLS handshake timeout.
+    ``loop.create_server`` is called directly because aiohttp's TCPSite has no TLS handshake
+    timeout.
     """
     runner = web.AppRunner(
         app,

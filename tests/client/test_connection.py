@@ -88,7 +88,7 @@ def test_backoff_is_capped_and_jittered() -> None:
     delays = [backoff(n, rng) for n in range(1, 12)]
     assert all(
         0.5 * min(30, 0.5 * 2 ** (n - 1)) <= d <= min(30, 0.5 * 2 ** (n - 1))
-        for n, d in zip(range(1, 12), delays)
+        for n, d in zip(range(1, 12), delays, strict=True)
     )
     assert max(delays) <= 30 and delays[-1] >= 15
     assert len({round(backoff(3, random.Random(s)), 6) for s in range(5)}) == 5  # jittered
@@ -189,7 +189,8 @@ async def test_polling_fallback_delivers_in_order(harness, clients) -> None:  # 
 async def test_websocket_failing_repeatedly_falls_back_to_polling(
     harness, clients, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """HTTPS works but every WebSocket upgrade fails (e.g. a proxy that refuses it): poll instead."""
+    """HTTPS works but every WebSocket upgrade fails (e.g. a proxy that refuses it): poll
+    instead."""
     from evaluator_app.client import connection as module
 
     h = harness

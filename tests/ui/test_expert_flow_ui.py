@@ -168,7 +168,8 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
         await until(
             lambda: session_window.session.phase == "leader_election",
             message=lambda: (
-                f"leader election; connection {session_window.connection.state}, phase {session_window.session.phase}"
+                f"leader election; connection {session_window.connection.state}, phase "
+                f"{session_window.session.phase}"
             ),
         )
 
@@ -331,7 +332,8 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
         )
         assert [e["bidder_id"] for e in summary["ranking"]["entries"]] == ["B2", "B1", "B3"]
 
-        # 6. the report: the leader opens report signing; this expert signs in the window, the others after
+        # 6. the report: the leader opens report signing; this expert signs in the window, the
+        # others after
         await asyncio.to_thread(
             venue.call,
             others["expert-sd-1"].post("/sessions/S1/phase", {"target": "report_signing"}),

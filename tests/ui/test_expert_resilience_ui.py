@@ -81,9 +81,10 @@ def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(
         cut_after_accepting["on"] = True
         declaration.no_conflict.setChecked(True)
         declaration.sign_button.click()
-        count = lambda: venue.call(
-            h.venue.store.tx(lambda tx: len(tx.artefacts("S1", "declaration")))
-        )
+
+        def count() -> int:
+            return venue.call(h.venue.store.tx(lambda tx: len(tx.artefacts("S1", "declaration"))))
+
         await until(lambda: declaration.message.text(), message="outcome shown")
         assert count() == 1, "the venue accepted it"
         item = session_window.session.outbox.items("S1")[0]
@@ -191,7 +192,13 @@ def test_a_corrupt_document_is_refused_before_display(qtbot, drive, venue, tmp_p
                 )
             ),
             message=lambda: (
-                f"corrupt document refused; rows {[(documents.table.item(r, 2).text() if documents.table.item(r, 2) else None) for r in range(documents.table.rowCount())]}"
+                "corrupt document refused; rows "
+                + str(
+                    [
+                        cell.text() if (cell := documents.table.item(r, 2)) else None
+                        for r in range(documents.table.rowCount())
+                    ]
+                )
             ),
         )
         await until(

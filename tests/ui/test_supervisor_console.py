@@ -1,6 +1,7 @@
 """The supervisor console against the real venue, with experts driven by the client library at
 the same time: presence and the offline alert, acknowledgement, pause/resume, broadcast, witness
-notes, absence, the summary refused before its phase, and what a secondary venue's supervisor sees."""
+notes, absence, the summary refused before its phase, and what a secondary venue's supervisor
+sees."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ async def _session(h) -> Any:  # type: ignore[no-untyped-def]
 
 
 class Beating:
-    """An expert's client as the app runs it: an event stream and a heartbeat every 0.3 s until it closes."""
+    """An expert's client as the app runs it: an event stream and a heartbeat every 0.3 s until it
+    closes."""
 
     def __init__(self, client: Any, events: Stream, presence: str, items: int):
         self.client, self.events = client, events
@@ -121,7 +123,7 @@ async def _close(main: MainWindow, window: SupervisorWindow) -> None:
 
 
 def _presence(window: SupervisorWindow, person: str) -> str:
-    table = window.tables.find(person)
+    table = window.tables.table_of(person)
     return table.cell(person, PRESENCE_COLUMN) if table else ""
 
 
@@ -147,7 +149,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         # an expert connected with a heartbeat, then gone: offline within the configured time
         expert1 = await in_venue(venue, _expert(h, "expert-sd-1", "focused", 3))
         await until(lambda: _presence(window, sd1) == "在线·专注", message="expert online")
-        assert window.tables.find(sd1).cell(sd1, ITEMS_COLUMN) == "3"
+        assert window.tables.table_of(sd1).cell(sd1, ITEMS_COLUMN) == "3"
         nca1_client = await in_venue(
             venue, _expert(h, "expert-nca-1", "away")
         )  # left the window: focus lost
@@ -176,7 +178,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         )
         assert window.alert_banner.isVisible() and "2" in window.alert_banner.text()
         assert "2" in window.windowTitle() and "警报" in window.windowTitle()
-        assert window.tables.find(sd1).row_of(sd1).attention == "alert"
+        assert window.tables.table_of(sd1).row_of(sd1).attention == "alert"
         assert any("离线" in line for line in window.log.texts())
         shot(window, "supervisor-console")
 
@@ -196,7 +198,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         assert audit == [{"event": offline.seq}]
 
         # pause: a reason is required; while paused an expert's signed upload is refused
-        panel = window.actions
+        panel = window.actions_panel
         panel.pause_button.click()
         await until(lambda: panel.message.text(), message="empty reason explained")
         assert "暂停原因" in panel.message.text()
@@ -219,7 +221,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         )
         await in_venue(venue, flow.declare(h, expert2.client, "expert-sd-2"))
         await until(
-            lambda: "已提交" in window.tables.find(sd2).cell(sd2, PHASE_COLUMN),
+            lambda: "已提交" in window.tables.table_of(sd2).cell(sd2, PHASE_COLUMN),
             message="declaration seen as submitted",
         )
 
@@ -245,7 +247,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         panel.absent_reason.setText("身体不适，未到场")
         panel.absent_button.click()
         await until(
-            lambda: window.tables.find(nca2).cell(nca2, PRESENCE_COLUMN) == "缺席",
+            lambda: window.tables.table_of(nca2).cell(nca2, PRESENCE_COLUMN) == "缺席",
             message="absent shown",
         )
 
@@ -308,7 +310,7 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
         await asyncio.sleep(0.5)
         assert [a.person_id for a in window.alerts.alerts] == [nca1], (jinan, zibo)
         assert sd1 not in window.session.board._seen
-        assert window.tables.find(sd1) is None
+        assert window.tables.table_of(sd1) is None
         shot(window, "supervisor-console-zibo")
         await _close(main, window)
 
@@ -329,7 +331,7 @@ def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
         proxy.down = True  # the network is out
         await in_venue(venue, _cut(proxy))  # the relay lives on the venue's loop
         await until(lambda: "无法连接" in window.connection_label.text(), message="offline shown")
-        panel = window.actions
+        panel = window.actions_panel
         panel.note_edit.setPlainText("淄博副场网络中断，专家在座位等候。")
         panel.note_button.click()
         await until(lambda: "等待发送" in panel.note_message.text(), message="kept safe while away")
@@ -372,11 +374,11 @@ def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_al
         deviation = next(a for a in window.alerts.alerts if a.kind == "deviation")
         assert "分值不公开" in deviation.text.zh
         steps = {
-            r.seat: window.tables.find(r.person_id).cell(r.person_id, PHASE_COLUMN)
+            r.seat: window.tables.table_of(r.person_id).cell(r.person_id, PHASE_COLUMN)
             for r in window.session.board.experts()
         }
         assert all("汇总" in text for text in steps.values()), steps
-        panel = window.actions
+        panel = window.actions_panel
         panel.setCurrentIndex(2)
         panel.summary_button.click()
         await until(lambda: panel.summary_cells(), message="summary shown")

@@ -120,7 +120,7 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
         console.lobby.join_button.click()
         sup_window = console.session_windows["S1"]
         qtbot.addWidget(sup_window)
-        table = sup_window.actions.warnings_table
+        table = sup_window.actions_panel.warnings_table
         await until(
             lambda: (
                 table.rowCount() >= 2

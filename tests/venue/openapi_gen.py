@@ -275,7 +275,8 @@ OPS: dict[tuple[str, str], Op] = {
         "SignedReceipt",
     ),
     ("GET", f"{S}/warnings"): Op(
-        "Collusion and fraud warnings (围标串标预警): status, evidence and the committee's decisions",
+        "Collusion and fraud warnings (围标串标预警): status, evidence and the committee's "
+        "decisions",
         "any role that sees it",
         answer=OBJ,
     ),
@@ -537,12 +538,18 @@ def build() -> dict[str, Any]:
             "title": "Evaluator venue API (远程异地评标 场地服务)",
             "version": f"{PROTOCOL_VERSION}.0.0",
             "description": (
-                f"HTTPS only. Every request and answer carries the {PROTOCOL_HEADER} header (protocol "
-                f"version {PROTOCOL_VERSION}). Bodies are decoded strictly: unknown fields, wrong types, floats "
-                "where decimals are expected and oversize strings are refused with a 400. Every error is "
-                '{"error": {"code", "message", "message_zh", "details"}}. Signed uploads carry the canonical '
-                "JSON of an artefact (schemas Declaration, LeaderVote, GateVotes, ScoreSheet, WitnessNote, "
-                "DocumentManifest, each with a schema stamp {kind, version}) and a detached CMS signature."
+                f"HTTPS only. Every request and answer carries the {PROTOCOL_HEADER} header "
+                "(protocol "
+                f"version {PROTOCOL_VERSION}). Bodies are decoded strictly: unknown fields, wrong "
+                "types, floats "
+                "where decimals are expected and oversize strings are refused with a 400. Every "
+                "error is "
+                '{"error": {"code", "message", "message_zh", "details"}}. Signed uploads carry the '
+                "canonical "
+                "JSON of an artefact (schemas Declaration, LeaderVote, GateVotes, ScoreSheet, "
+                "WitnessNote, "
+                "DocumentManifest, each with a schema stamp {kind, version}) and a detached CMS "
+                "signature."
             ),
         },
         "servers": [

@@ -1,4 +1,5 @@
-"""Archive (存档): export a session's archive; open any archive and verify it offline, check by check."""
+"""Archive (存档): export a session's archive; open any archive and verify it offline, check by
+check."""
 
 from __future__ import annotations
 

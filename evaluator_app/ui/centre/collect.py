@@ -77,7 +77,6 @@ class CollectTab(QWidget):
         lower.addTab(self.sheets, self.tr("Signed sheets"))
         lower.addTab(self.per_expert, self.tr("Per expert"))
         lower.addTab(self.deviations, self.tr("Deviations"))
-        self.lower = lower
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.results)
         split.addWidget(lower)

@@ -1,4 +1,5 @@
-"""Follow (会话跟踪): every session of the centre across venues: phase, who is present where, alerts."""
+"""Follow (会话跟踪): every session of the centre across venues: phase, who is present where,
+alerts."""
 
 from __future__ import annotations
 

@@ -220,7 +220,7 @@ class NewSessionWizard(QWidget):
         if check.ok and not self.roster:
             await self.load_roster()
 
-    def _bidders(self):  # type: ignore[no-untyped-def]
+    def _bidders(self):
         lot = self.check.lot(self.lot.currentData()) if self.check else None
         return lot.bidders if lot else ()
 
@@ -231,7 +231,8 @@ class NewSessionWizard(QWidget):
         self._show_roster()
 
     def _show_roster(self) -> None:
-        """The roster, with the people a bidder of this lot employs marked (they cannot be assigned)."""
+        """The roster, with the people a bidder of this lot employs marked (they cannot be
+        assigned)."""
         bidders = self._bidders()
         fill(
             self.people,
@@ -303,7 +304,8 @@ class NewSessionWizard(QWidget):
             )
 
     def assign(self, person_id: str, venue: str, seat: str) -> Explanation | None:
-        """Add a person to the committee; a refusal (conflict, seat taken) is shown with its reason."""
+        """Add a person to the committee; a refusal (conflict, seat taken) is shown with its
+        reason."""
         person = next((p for p in self.roster if p.person_id == person_id), None)
         if person is None:
             why = Explanation(f"{person_id} 不在名册中", f"{person_id} is not on the roster")

@@ -60,7 +60,7 @@ class StepPage(QWidget):
         except Exception as exc:  # wrong PIN, token removed...: shown, nothing queued
             self.show_error(exc)
             return None
-        self.report(item)
+        self.report_outcome(item)
         return item
 
     async def signed_action(self, what: str, act: Callable[[str], Awaitable[object]]) -> bool:
@@ -76,7 +76,7 @@ class StepPage(QWidget):
             return False
         return True
 
-    def report(self, item: OutboxItem) -> None:
+    def report_outcome(self, item: OutboxItem) -> None:
         if item.state == "delivered":
             self.say(self.tr("Signed and received by the venue (receipt kept)."))
         elif item.state == "refused":
@@ -89,7 +89,8 @@ class StepPage(QWidget):
         else:
             self.say(
                 self.tr(
-                    "Signed and kept safe on this computer; it will be sent as soon as the venue is reachable."
+                    "Signed and kept safe on this computer; it will be sent as soon as the venue "
+                    "is reachable."
                 )
             )
 

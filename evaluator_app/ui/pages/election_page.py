@@ -32,29 +32,22 @@ class ElectionPage(StepPage):
         for member in self.session.committee:
             item = QListWidgetItem(
                 self.tr("{name} · {venue} {seat}").format(
-                    name=member["name"],
+                    name=member.name,
                     venue=venue_label(
-                        member["venue"],
+                        member.venue,
                         self.session.client.venue_names,
-                        self.session.view.get("main_venue"),
+                        self.session.view.main_venue if self.session.view else None,
                     ),
-                    seat=member["seat"],
+                    seat=member.seat,
                 )
             )
-            item.setData(Qt.ItemDataRole.UserRole, member["person_id"])
+            item.setData(Qt.ItemDataRole.UserRole, member.person_id)
             self.members.addItem(item)
-            if member["person_id"] == current:
+            if member.person_id == current:
                 self.members.setCurrentItem(item)
-        leader = self.session.view.get("leader_id")
+        leader = self.session.view.leader_id if self.session.view else None
         if leader:
-            name = next(
-                (
-                    m["name"]
-                    for m in self.session.view.get("members", [])
-                    if m["person_id"] == leader
-                ),
-                leader,
-            )
+            name = self.session.member_name(leader)
             self.say(self.tr("Leader elected: {name}").format(name=name))
         self.vote_button.setEnabled(
             self.session.phase == "leader_election"

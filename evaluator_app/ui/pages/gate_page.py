@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -74,15 +76,23 @@ class GatePage(StepPage):
 
     def set_verdict(self, bidder: str, item: str, passed: bool, reason: str = "") -> None:
         row = self.rows.index((bidder, item))
-        self.table.cellWidget(row, 2).setCurrentIndex(PASS if passed else FAIL)  # type: ignore[union-attr]
-        self.table.item(row, 3).setText(reason)
+        self._verdict(row).setCurrentIndex(PASS if passed else FAIL)
+        self._reason(row).setText(reason)
+
+    def _verdict(self, row: int) -> QComboBox:
+        return cast(QComboBox, self.table.cellWidget(row, 2))  # set in refresh, one per row
+
+    def _reason(self, row: int) -> QTableWidgetItem:
+        cell = self.table.item(row, 3)
+        assert cell is not None  # set in refresh, one per row
+        return cell
 
     @op
     async def submit(self) -> None:
         votes = []
         for row, (bidder, item) in enumerate(self.rows):
-            passed = self.table.cellWidget(row, 2).currentIndex() == PASS  # type: ignore[union-attr]
-            reason = self.table.item(row, 3).text().strip()
+            passed = self._verdict(row).currentIndex() == PASS
+            reason = self._reason(row).text().strip()
             if not passed and not reason:
                 self.table.setCurrentCell(row, 3)
                 self.say(
@@ -91,9 +101,9 @@ class GatePage(StepPage):
                 )
                 return
             votes.append((bidder, item, passed, "" if passed else reason))
-        item = await self.signed(
+        sent = await self.signed(
             self.tr("preliminary review"),
             lambda secret: self.session.submit_gate_votes(votes, secret),
         )
-        if item is not None and item.state == "delivered":
+        if sent is not None and sent.state == "delivered":
             self.sign_button.setEnabled(False)

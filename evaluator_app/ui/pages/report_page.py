@@ -24,7 +24,8 @@ class ReportPage(StepPage):
         self.reasons = QTextEdit()
         self.reasons.setPlaceholderText(
             self.tr(
-                "If you do not agree, write your reasons here (required by law for a member who does not sign)"
+                "If you do not agree, write your reasons here (required by law for a member who "
+                "does not sign)"
             )
         )
         self.reasons.setMaximumHeight(90)
@@ -44,7 +45,7 @@ class ReportPage(StepPage):
         self.body.addWidget(self.state)
         self.body.addWidget(self.reasons)
         self.body.addLayout(buttons)
-        self.report: dict | None = None  # type: ignore[type-arg]
+        self.report: dict | None = None
         self._loaded_phase = ""
 
     def refresh(self) -> None:
@@ -65,7 +66,9 @@ class ReportPage(StepPage):
             self.show_error(exc)
             return
         self.viewer.show_bytes(base64.b64decode(self.report["pdf"]))
-        names = {m["person_id"]: m["name"] for m in self.session.view.get("members", [])}
+        names = (
+            {m.person_id: m.name for m in self.session.view.members} if self.session.view else {}
+        )
 
         def who(ids: list[str]) -> str:
             return "、".join(names.get(i, i) for i in ids) or self.tr("nobody")

@@ -70,7 +70,7 @@ class ReviewPage(StepPage):
         self._update_buttons()
 
     @property
-    def receipt(self) -> dict | None:  # type: ignore[type-arg]
+    def receipt(self) -> dict | None:
         return self.outcome.receipt if self.outcome is not None else None
 
     def refresh(self) -> None:

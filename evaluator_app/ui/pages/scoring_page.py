@@ -9,7 +9,7 @@ points come from the rules, read only.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer
@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.grid import GridProgress, grid_progress
+from evaluator_app.client.journal import Field
+from evaluator_app.protocol.messages import SheetFlag
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pages.score_delegate import PROBLEM_ROLE, ScoreDelegate
@@ -95,7 +97,7 @@ class ScoringPage(StepPage):
             tuple[tuple[str, str] | None, str], str
         ] = {}  # comments and explanations as typed
         self.writes: set[asyncio.Future[int]] = set()
-        self.indexes: dict = {}  # type: ignore[type-arg]  # bidder -> BidIndex, when the bid package has one
+        self.indexes: dict = {}
         self.show_pages_requested: Callable[[str, int], None] | None = None
         self._loading = False
         self._live: tuple[int, int, str] | None = None  # the open editor's text, not yet committed
@@ -189,7 +191,7 @@ class ScoringPage(StepPage):
         self.reload()
         self.say(self.tr("Scores you typed at another seat were merged into this draft."))
 
-    def _rule(self, item) -> str:  # type: ignore[no-untyped-def]
+    def _rule(self, item) -> str:
         if item.bands:
             return " ".join(f"{b.grade} {b.min}–{b.max}" for b in item.bands)
         return f"{item.min}–{item.max}"
@@ -253,13 +255,13 @@ class ScoringPage(StepPage):
         self._recolour()
         self._update_totals()
 
-    def _side_field(self, field: str, text: str) -> None:
+    def _side_field(self, field: Field, text: str) -> None:
         key = self._current_key()
         if key is not None:
             self.side[(key, field)] = text
             self._remember(key[0], key[1], field, text)
 
-    def _remember(self, bidder: str, item_id: str, field: str, value: str) -> None:
+    def _remember(self, bidder: str, item_id: str, field: Field, value: str) -> None:
         """Into the journal (ordered, off the Qt thread); the venue copy follows a second later."""
         if field == "score":
             if self._recorded.get((bidder, item_id), "") == value:
@@ -364,9 +366,9 @@ class ScoringPage(StepPage):
             )
         self._loading = False
 
-    def mark_flags(self, flags: list[dict]) -> None:  # type: ignore[type-arg]
+    def mark_flags(self, flags: Sequence[SheetFlag]) -> None:
         """The venue's deviation flags: those cells need a written explanation."""
-        self.flagged = {(f["bidder_id"], f["item_id"]) for f in flags}
+        self.flagged = {f.key for f in flags}
         self._recolour()
         if self.flagged:
             first = sorted(self.flagged)[0]

@@ -61,13 +61,13 @@ class SummaryPage(StepPage):
 
     def refresh(self) -> None:
         phase = self.session.phase
-        leader = self.session.view.get("leader_id") == self.session.me
+        leader = self.session.is_leader
         self.return_box.setVisible(leader)
         self.return_why.setVisible(leader)
         current = self.expert_combo.currentData()
         self.expert_combo.clear()
         for member in self.session.committee:
-            self.expert_combo.addItem(member["name"], member["person_id"])
+            self.expert_combo.addItem(member.name, member.person_id)
         if current is not None:
             self.expert_combo.setCurrentIndex(max(0, self.expert_combo.findData(current)))
         why = ""
@@ -78,7 +78,7 @@ class SummaryPage(StepPage):
         self.return_button.setEnabled(not why)
         self.return_button.setToolTip(why)
         self.return_why.setText(why)
-        key = (phase, str(self.session.view.get("phase_since", "")))
+        key = (phase, self.session.view.phase_since if self.session.view else "")
         if phase in values(SUMMARY_PHASES) and key != self._loaded_for:
             self._loaded_for = key
             self.load()

@@ -36,11 +36,11 @@ class WarningsPage(StepPage):
         self.body.addWidget(self.status)
         self.body.addWidget(self.table, 1)
         self.body.addLayout(row)
-        self.found: list[dict] = []  # type: ignore[type-arg]
+        self.found: list[dict] = []
         self._loaded = False
 
     def refresh(self) -> None:
-        leader = self.session.view.get("leader_id") == self.session.me
+        leader = self.session.is_leader
         phase_ok = self.session.phase in values(WARNING_DECISION_PHASES) and not self.session.paused
         for widget in (self.decision, self.reasons, self.decide_button):
             widget.setVisible(leader)

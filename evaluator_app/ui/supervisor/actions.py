@@ -75,7 +75,8 @@ class ActionsPanel(QTabWidget):
 
     @op
     async def load_warnings(self) -> None:
-        """Evidence only: a supervisor sees the warnings and the committee's decisions, no scores."""
+        """Evidence only: a supervisor sees the warnings and the committee's decisions, no
+        scores."""
         try:
             data = await self.session.client.get(f"/sessions/{self.session.session_id}/warnings")
         except Exception as exc:
@@ -425,6 +426,9 @@ class ActionsPanel(QTabWidget):
 
     def summary_cells(self) -> list[list[str]]:
         return [
-            [self.summary_table.item(r, c).text() for c in range(self.summary_table.columnCount())]
+            [
+                cell.text() if (cell := self.summary_table.item(r, c)) else ""
+                for c in range(self.summary_table.columnCount())
+            ]
             for r in range(self.summary_table.rowCount())
         ]

@@ -126,7 +126,7 @@ class VenueTables(QWidget):
                 self.layout_.addWidget(table, 1)
             table.show_rows(rows)
 
-    def find(self, person_id: str) -> ExpertTable | None:
+    def table_of(self, person_id: str) -> ExpertTable | None:
         return next((t for t in self.tables.values() if t.row_of(person_id) is not None), None)
 
 

@@ -83,9 +83,9 @@ class SupervisorWindow(QMainWindow):
         self.tables = VenueTables(self.language)
         self.alerts = AlertPanel(self.language, self.acknowledge)
         self.log = EventLog(self.language)
-        self.actions = ActionsPanel(self.session, self.language)
+        self.actions_panel = ActionsPanel(self.session, self.language)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        for panel in (self.alerts, self.log, self.actions):
+        for panel in (self.alerts, self.log, self.actions_panel):
             bottom.addWidget(panel)
         bottom.setSizes([520, 420, 560])
         middle = QSplitter(Qt.Orientation.Vertical)
@@ -121,7 +121,7 @@ class SupervisorWindow(QMainWindow):
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_DELAY_MS)
-        self._render_timer.timeout.connect(self.render)
+        self._render_timer.timeout.connect(self.redraw)
         self._presence_timer = QTimer(self)
         self._presence_timer.setInterval(PRESENCE_REFRESH_MS)
         self._presence_timer.timeout.connect(self._refresh_presence)
@@ -129,11 +129,11 @@ class SupervisorWindow(QMainWindow):
         self._closed = False
         self.shutdown_task: asyncio.Future[None] | None = None
         self._on_state(self.connection.state)
-        self.render()
+        self.redraw()
 
     def controls(self) -> dict[str, QWidget]:
         """The supervisor's (or, in the centre's console, the centre's) actions."""
-        actions = self.actions
+        actions = self.actions_panel
         out: dict[str, QWidget] = {
             route("POST", "/pause"): actions.pause_button,
             route("POST", "/resume"): actions.resume_button,
@@ -166,7 +166,7 @@ class SupervisorWindow(QMainWindow):
         # from since=0: alerts and acknowledgements are rebuilt from the record
         self.connection.start()
         self._presence_timer.start()
-        self.actions.load_warnings()
+        self.actions_panel.load_warnings()
         await self.session.deliver()  # notes signed before a restart go out now
 
     async def _on_event(self, event: dict[str, Any]) -> None:
@@ -178,14 +178,14 @@ class SupervisorWindow(QMainWindow):
             and not self._closed
             and alive(self)
         ):
-            self.actions.load_warnings()
+            self.actions_panel.load_warnings()
 
     # -- showing ---------------------------------------------------------------------
     def _schedule_render(self) -> None:
         if not self._closed and alive(self) and not self._render_timer.isActive():
             self._render_timer.start()
 
-    def render(self) -> None:
+    def redraw(self) -> None:  # QWidget.render paints into a device: another thing
         if self._closed or not alive(self):
             return
         board = self.session.board
@@ -214,7 +214,7 @@ class SupervisorWindow(QMainWindow):
         self.tables.show_tables(board.tables())
         self.alerts.show_alerts(board.alerts(), count)
         self.log.show_log(board.log)
-        self.actions.refresh()
+        self.actions_panel.refresh()
         self.moves.show_moves(board.view or None)
 
     @op
@@ -251,7 +251,9 @@ class SupervisorWindow(QMainWindow):
             await self.session.acknowledge(seq)
         except Exception as exc:
             if alive(self):
-                self.actions.say(self.actions.message, explain(exc).text(self.language), ok=False)
+                self.actions_panel.say(
+                    self.actions_panel.message, explain(exc).text(self.language), ok=False
+                )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:

@@ -53,8 +53,13 @@ async def stop(venue: Venue) -> None:
 async def _run(venue: Venue, session_id: str) -> None:
     loop = asyncio.get_running_loop()
 
-    def inputs(tx: SqliteTx) -> tuple[Any, list[tuple[str, str, bytes]], list[tuple[str, bytes]]]:
+    def inputs(
+        tx: SqliteTx,
+    ) -> tuple[
+        Any, list[tuple[str, str, bytes]], list[tuple[str, bytes]], tuple[BidPackageInfo, ...]
+    ]:
         session = tx.session(session_id)
+        assert session is not None  # the analysis starts for a session the venue holds
         lot = project_of(session).lot(session.lot_id)
         bids, tender = [], []
         for doc in tx.documents(session_id):

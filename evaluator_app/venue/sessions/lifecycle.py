@@ -79,7 +79,8 @@ def _check_members(tx: SqliteTx, body: CreateSession, project: Project) -> list[
         if member.role is Role.EXPERT and person.organisation in organisations:
             bidder = organisations[person.organisation]
             raise Unprocessable(
-                f"{field}: {person.name} works for {person.organisation}, which is bidder {bidder.id}: conflict of interest",
+                f"{field}: {person.name} works for {person.organisation}, which is bidder "
+                f"{bidder.id}: conflict of interest",
                 f"{field}：{person.name} 就职于投标人 {bidder.name}，须回避",
                 code="conflict_of_interest",
             )
