@@ -106,6 +106,7 @@ class VenueConnection:
         self._wake = asyncio.Event()  # login done, or "retry now"
         self._login_required = False
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop start() ran on
         self._stopped = False
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self.beats_sent = 0  # heartbeats written to the socket (tests, diagnostics)
@@ -123,7 +124,13 @@ class VenueConnection:
     def start(self) -> None:
         self._stopped = False
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="venue-connection")
+            # the loop, held: Qt may step these tasks while no asyncio loop is "running"
+            # (qasync between run_until_complete calls), where asyncio.create_task fails
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:  # a Qt slot between qasync's runs: the loop it set
+                self._loop = asyncio.get_event_loop()
+            self._task = self._loop.create_task(self._run(), name="venue-connection")
             self._task.add_done_callback(self._ended)
 
     def _ended(self, task: asyncio.Task[None]) -> None:
@@ -142,7 +149,8 @@ class VenueConnection:
                 last_seq=self._last_seq,
             )
         )
-        asyncio.get_running_loop().call_later(self.backoff_initial, self._restart)
+        assert self._loop is not None
+        self._loop.call_later(self.backoff_initial, self._restart)
 
     def _restart(self) -> None:
         if not self._stopped:
@@ -289,9 +297,10 @@ class VenueConnection:
                 opened = time.monotonic()
                 self._ws = ws
                 self._online("websocket")
-                tasks = {asyncio.create_task(self._read(ws), name="venue-events")}
+                loop = self._loop or asyncio.get_running_loop()
+                tasks = {loop.create_task(self._read(ws), name="venue-events")}
                 if self._sends_heartbeats():
-                    tasks.add(asyncio.create_task(self._heartbeats(ws), name="venue-heartbeats"))
+                    tasks.add(loop.create_task(self._heartbeats(ws), name="venue-heartbeats"))
                 try:
                     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 finally:

@@ -6,11 +6,11 @@ machine and the route table and fails when a role's move or action has no contro
 
 from __future__ import annotations
 
-from evaluator_app.protocol import API_PREFIX
-
-SESSION = f"{API_PREFIX}/sessions/{{sid}}"
-
 
 def route(method: str, tail: str, session: bool = True) -> str:
     """The key of a route, spelt as in ``venue.routes.ROUTES``."""
-    return f"{method} {SESSION if session else API_PREFIX}{tail}"
+    # imported here: the login page names its route, and protocol must not load before the
+    # login window's first paint (tests/ui/test_cold_start.py)
+    from evaluator_app.protocol import API_PREFIX
+
+    return f"{method} {API_PREFIX}{'/sessions/{sid}' if session else ''}{tail}"
