@@ -104,6 +104,12 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         tab.open_button.click()
         await until(lambda: tab.committee.rowCount() == 5, message="committee shown")
         wizard = workspace.wizard
+        # taken before the project file is chosen: the wizard is shown and says what to do first
+        tab.use_button.click()
+        assert workspace.tabs.currentWidget() is wizard
+        assert wizard.message.isVisible() and "项目文件" in wizard.message.text()
+        assert not [a for a in wizard.assignments if a.person.role == "expert"]
+        workspace.tabs.setCurrentWidget(tab)
         wizard.load_project(str(tmp_path / "project.json"))
         await until(
             lambda: wizard.check is not None and wizard.check.ok and wizard.roster,

@@ -13,6 +13,15 @@ def assignments_from_draw(
     committee: Sequence[Member], roster: Sequence[Person]
 ) -> tuple[tuple[Assignment, ...], list[Explanation]]:
     """One assignment per seated expert; a drawn expert the venue's roster lacks is a problem."""
+    if not any(p.role == "expert" for p in roster):
+        # the roster comes with the project file: without it every drawn expert would be "missing"
+        return (), [
+            Explanation(
+                "请先在「新建会话」中选择项目文件：抽取结果要与其中的场地名册对照。",
+                "Choose the project file in New session first: the draw is matched against "
+                "its venue roster.",
+            )
+        ]
     people = {p.person_id: p for p in roster}
     out, problems = [], []
     for member in committee:

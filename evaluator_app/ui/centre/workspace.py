@@ -106,8 +106,8 @@ class CentreWorkspace(QWidget):
         }
 
     def _use_draw(self, opened: object) -> None:
-        if not self.wizard.use_draw(opened):  # type: ignore[arg-type]
-            self.tabs.setCurrentWidget(self.wizard)
+        self.wizard.use_draw(opened)  # type: ignore[arg-type]
+        self.tabs.setCurrentWidget(self.wizard)  # its message: what was taken, or what is missing
 
     def choosers(self) -> list[SessionChooser]:
         return [self.collect.chooser, self.report.chooser, self.archive.chooser]
