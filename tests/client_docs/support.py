@@ -18,6 +18,7 @@ from evaluator_app.pki.cms import sign_detached
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION, DocumentManifest, ManifestEntry
 from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
 from evaluator_app.protocol.schema import encode
+from tests.venue.flow import declare
 from tests.venue.harness import COMMITTEE, SEATS, VenueHarness, example_project
 
 BIG = 5 * 1024 * 1024 + 12345  # not a multiple of the cache chunk, nor of any read size
@@ -93,7 +94,11 @@ async def doc_session(
     content = manifest_bytes("S1", list(entries.values()))
     signature = await asyncio.to_thread(sign_detached, content, h.signer("centre-1"))
     await centre.upload("S1", "manifest", content, signature)
+    # the bids are read after the pledge (fa88706): the session in 签署承诺书, the expert declared
+    await centre.post("/sessions/S1/phase", {"target": "check_in"})
+    await centre.post("/sessions/S1/phase", {"target": "declarations"})
     expert = await h.login("expert-sd-1")
+    await declare(h, expert, "expert-sd-1")
     return DocSession(
         h, centre, expert, entries, {k: v[2] for k, v in documents.items()}, content, signature
     )
