@@ -19,6 +19,7 @@ from typing import Any
 
 from evaluator_app.client.errors import ClientError
 from evaluator_app.client.explain import Explanation, explain
+from evaluator_app.client.names import venue_label
 from evaluator_app.client.outbox import OutboxItem
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.scoring import check_score
@@ -257,7 +258,10 @@ class SheetWorkflow:
             s.require_lot(),
             session_title=s.view.title if s.view else "",
             expert_name=result.name,
-            venue=result.venue,
+            # the venue by its name ("济南主场"), as every other screen and print shows it
+            venue=venue_label(
+                result.venue, s.client.venue_names, s.view.main_venue if s.view else None
+            ),
             seat=result.seat,
             project_name=s.project_name,
         )

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from evaluator_app.client.expert_session import PLEDGE_SHA256
+from evaluator_app.client.names import venue_label
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.core.plan import Lot, Project
 from evaluator_app.core.project_file import loads_project
@@ -222,7 +223,7 @@ async def send_sheet(
             lot,
             session_title=TITLE,
             expert_name=actor.person.name,
-            venue=actor.person.venue,
+            venue=venue_label(actor.person.venue, actor.client.venue_names),
             seat=actor.person.seat,
             project_name="济南市历城区第二中学教学楼改扩建工程施工",
         )

@@ -7,6 +7,8 @@ import asyncio
 import hashlib
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
@@ -308,6 +310,11 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
         shown = bytes(review._buffer.data())  # exactly the bytes the viewer shows
         shown_sha = hashlib.sha256(shown).hexdigest()
         assert shown_sha in review.digest.text()  # its SHA-256 is on the page
+        if shutil.which("pdftotext"):  # the venue by its name on the printed sheet, not its id
+            text = subprocess.run(
+                ["pdftotext", "-", "-"], input=shown, capture_output=True, check=True
+            ).stdout.decode()
+            assert "济南主场 / A0" in text
         review.sign_button.click()
         await until(lambda: review.receipt is not None, message="receipt")
         assert review.receipt["version"] == 1 and review.receipt["kind"] == "score_sheet"
