@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -51,10 +52,8 @@ def run(args: argparse.Namespace) -> int:
     if args.headless and args.selftest:
         return asyncio.run(selftest(world, lambda line: print(line, flush=True)))
     if args.headless:
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve_until_interrupted(world, lambda line: print(line, flush=True)))
-        except KeyboardInterrupt:
-            pass
         return 0
     from evaluator_app.ui.launcher import run_launcher  # Qt only for the windowed demo
 

@@ -57,7 +57,8 @@ def run_init(args: argparse.Namespace) -> int:
     print(config)
     if demo is None:
         print(
-            "edit the paths in it (TLS certificate, signing key, trust list) before `evaluator venue serve`",
+            "edit the paths in it (TLS certificate, signing key, trust list) before `evaluator "
+            "venue serve`",
             file=sys.stderr,
         )
     return 0

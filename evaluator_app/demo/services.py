@@ -38,7 +38,7 @@ async def start_services(world: DemoWorld) -> RunningServices:
     venue = build_venue(config)
     now = venue.now_iso()
 
-    def seats(tx):  # type: ignore[no-untyped-def]
+    def seats(tx):
         for person in world.people:
             tx.upsert_workstation(
                 WorkstationRecord(person.workstation, person.venue, person.seat, None, None, now)

@@ -168,7 +168,8 @@ def credential_kind(person: DemoPerson) -> str:
 def describe(world: DemoWorld) -> list[str]:
     lines = [
         f"演示目录 demo folder: {world.root}",
-        f"场地服务 venue (济南 Jinan, hosting; 淄博 Zibo seats connect to it): {world.venue_url}/api/v1",
+        "场地服务 venue (济南 Jinan, hosting; 淄博 Zibo seats connect to it): "
+        f"{world.venue_url}/api/v1",
         f"CA 服务 CRL/OCSP/TSA: http://127.0.0.1:{world.services_port}",
         "演示人员 demo people (certificate file and password):",
     ]

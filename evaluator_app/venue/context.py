@@ -135,7 +135,8 @@ class Venue:
         return SignedBy(result.identity, cert, result.ca_name, self.now_iso())
 
     async def sign_artefact(self, kind: str, body: dict[str, object]) -> tuple[bytes, bytes]:
-        """Canonical bytes of a venue artefact (receipt, checkpoint) and the venue's CMS over them."""
+        """Canonical bytes of a venue artefact (receipt, checkpoint) and the venue's CMS over
+        them."""
         content = artefact_bytes(kind, 1, body)
         return content, await self.sign_bytes(content)
 

@@ -90,7 +90,8 @@ class ByteRange:
 
 
 def _number(digits: str) -> int:
-    """A byte position; anything beyond 10^18 is just "too far" (and int() of 5,000 digits raises)."""
+    """A byte position; anything beyond 10^18 is just "too far" (and int() of 5,000 digits
+    raises)."""
     digits = digits.lstrip("0") or "0"
     return int(digits) if len(digits) <= 18 else 10**18
 

@@ -88,7 +88,7 @@ def init_venue_dir(
         chain = target / "tls-chain.pem"
         issuing = demo.ca(venue.ca or "sdca").cert
         chain.write_bytes(venue.cert.read_bytes() + issuing.read_bytes())
-        paths = {
+        paths: dict[str, Path | str | None] = {
             "tls_cert": chain,
             "tls_key": venue.key,
             "signing_p12": venue.p12,

@@ -65,7 +65,8 @@ class VenueHarness:
         self.clients: list[VenueClient] = []
 
     async def start(self, presence_interval: float = 0.2, **timeouts: float) -> VenueHarness:
-        """Serve as ``run_venue`` does (app.start_server); ``timeouts`` override its idle/handshake ones."""
+        """Serve as ``run_venue`` does (app.start_server); ``timeouts`` override its idle/handshake
+        ones."""
         self.app = make_app(self.venue, presence_interval)
         self.runner, self.server = await start_server(
             self.app, self.config, shutdown_timeout=1, **timeouts

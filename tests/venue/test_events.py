@@ -1,4 +1,5 @@
-"""Events: numbered, replayed with since=N exactly, filtered by visibility, never held up by a slow client."""
+"""Events: numbered, replayed with since=N exactly, filtered by visibility, never held up by a slow
+client."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ async def test_reconnect_with_since_gets_exactly_what_was_missed(harness):
 
 
 async def test_live_events_arrive_in_sequence_order_under_concurrent_changes(harness):
-    """Membership changes refresh the session directory before fan-out; broadcasts must not overtake them."""
+    """Membership changes refresh the session directory before fan-out; broadcasts must not
+    overtake them."""
     h = harness
     centre, supervisor = await h.login("centre-1"), await h.login("supervisor-jinan")
     await h.create_session(centre)

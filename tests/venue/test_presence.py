@@ -1,4 +1,5 @@
-"""Presence and alerts: heartbeats reach supervisors, silence becomes offline, alerts are acknowledged."""
+"""Presence and alerts: heartbeats reach supervisors, silence becomes offline, alerts are
+acknowledged."""
 
 from __future__ import annotations
 

@@ -88,7 +88,8 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
     skew = abs((venue.now() - signed_at).total_seconds())
     if skew > venue.config.clock_skew_seconds:
         raise Unauthorized(
-            f"the login statement's time is {int(skew)} s away from the venue's clock; check the workstation clock",
+            f"the login statement's time is {int(skew)} s away from the venue's clock; check the "
+            "workstation clock",
             f"登录时间与场地时钟相差 {int(skew)} 秒，请检查本机时间",
             code="stale",
         )
@@ -108,7 +109,7 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
         )
     person_id = signed_by.identity.person_id
 
-    def record(tx):  # type: ignore[no-untyped-def]
+    def record(tx):
         person = tx.person(person_id)
         workstation = tx.workstation(statement.workstation_id)
         return person, workstation
@@ -123,7 +124,8 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
     enrolled = workstation is not None and workstation.enrolled_at is not None
     if person.role == Role.EXPERT.value and not enrolled:
         raise Forbidden(
-            f"workstation {statement.workstation_id!r} is not registered at any venue; experts may only work from registered seats",
+            f"workstation {statement.workstation_id!r} is not registered at any venue; experts "
+            "may only work from registered seats",
             f"工作站 {statement.workstation_id} 未登记，专家只能在已登记的席位上评标",
             code="unregistered_workstation",
         )
@@ -132,7 +134,7 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
     seat = workstation.seat if workstation else ""
     where = workstation.venue if workstation else person.venue
 
-    def store(tx):  # type: ignore[no-untyped-def]
+    def store(tx):
         tx.insert_token(
             TokenRecord(_hash(token), person_id, statement.workstation_id, person.role, expires)
         )
@@ -162,7 +164,7 @@ async def caller_of(request: web.Request) -> Caller:
     """The authenticated caller, or 401. Cached on the request."""
     cached = request.get("caller")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     venue: Venue = request.app[VENUE_KEY]
     # the Authorization header only: a token in a URL ends up in logs, proxies and history
     header = request.headers.get("Authorization", "")
@@ -171,7 +173,7 @@ async def caller_of(request: web.Request) -> Caller:
         raise Unauthorized("log in first (no token)", "请先登录", code="no_token")
     now = venue.now_iso()
 
-    def lookup(tx):  # type: ignore[no-untyped-def]
+    def lookup(tx):
         record = tx.token(_hash(token))
         if record is None:
             return None, None, None
@@ -220,7 +222,7 @@ def new_enrolment_code() -> tuple[str, str]:
 async def enrol(venue: Venue, request: EnrolRequest) -> str:
     now = venue.now_iso()
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx):
         ws = tx.workstation(request.workstation_id)
         if (
             ws is None

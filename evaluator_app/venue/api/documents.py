@@ -29,7 +29,7 @@ async def upload_blob(request: web.Request) -> web.Response:
 async def documents(request: web.Request) -> web.Response:
     caller, venue, sid = await caller_of(request), venue_of(request), request.match_info["sid"]
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx):
         load(tx, caller, sid)
         manifest = next(
             (a for a in tx.artefacts(sid, "document_manifest") if a.status == "accepted"), None
@@ -49,7 +49,7 @@ async def document(request: web.Request) -> web.StreamResponse:
         request.match_info["doc"],
     )
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx):
         _, members = load(tx, caller, sid)
         doc = next((d for d in tx.documents(sid) if d.doc_id == doc_id), None)
         if doc is None:

@@ -77,9 +77,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-def _all_events_since(tx, since: int) -> list:  # type: ignore[no-untyped-def]
+def _all_events_since(tx, since: int) -> list:
     """Every event after ``since``, in pages: a client far behind gets no gap."""
-    out: list = []  # type: ignore[type-arg]
+    out: list = []
     while True:
         page = tx.events_since(since)
         out += page
@@ -88,7 +88,7 @@ def _all_events_since(tx, since: int) -> list:  # type: ignore[no-untyped-def]
         since = page[-1].seq
 
 
-async def _on_message(venue: Venue, board, caller: Caller, client, hub, text: str) -> None:  # type: ignore[no-untyped-def]
+async def _on_message(venue: Venue, board, caller: Caller, client, hub, text: str) -> None:
     try:
         data = json.loads(text)
         kind = data.pop("type", None) if isinstance(data, dict) else None

@@ -81,7 +81,8 @@ class EventHub:
         self.last_published = 0
 
     def visible(self, caller: Caller, session_id: str | None) -> bool:
-        """:func:`visibility.can_see`, answered from an index: fan-out asks once per client per event."""
+        """:func:`visibility.can_see`, answered from an index: fan-out asks once per client per
+        event."""
         if session_id is None:
             return caller.role == "centre"
         index = self._index.get(session_id)
@@ -118,7 +119,8 @@ class EventHub:
         )
 
     def remember(self, session: SessionRecord, members: list[MemberRecord]) -> None:
-        """Who is in a session. Refreshed on membership changes only: the record's phase may be stale."""
+        """Who is in a session. Refreshed on membership changes only: the record's phase may be
+        stale."""
         self.directory[session.id] = (session, members)
         experts = frozenset(
             m.person_id
@@ -173,7 +175,8 @@ class EventHub:
         return client
 
     def start_live(self, client: Client, backlog: list[EventRecord]) -> None:
-        """Queue the backlog, then the events that arrived meanwhile, then go live (empties ``backlog``)."""
+        """Queue the backlog, then the events that arrived meanwhile, then go live (empties
+        ``backlog``)."""
         # the backlog is not bounded by the live queue: a client catching up on a long session
         # must not be dropped for that (the store caps one backlog read)
         client.backlog = [event_json(event) for event in backlog if self.wants(client, event)]
@@ -231,11 +234,12 @@ async def publish(venue: object, events: list[EventRecord]) -> None:
 
 
 async def writer(client: Client) -> None:
-    """Send a client's backlog, then its queue, in order until a None (disconnect) or a send error."""
+    """Send a client's backlog, then its queue, in order until a None (disconnect) or a send
+    error."""
     backlog, client.backlog = client.backlog, []
     try:
-        for text in backlog:
-            await client.ws.send_str(text)
+        for line in backlog:
+            await client.ws.send_str(line)
         while True:
             text = await client.queue.get()
             if text is None or client.ws.closed:

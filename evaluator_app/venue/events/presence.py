@@ -9,6 +9,7 @@ application lost focus, a phase stuck longer than planned.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -88,7 +89,8 @@ class PresenceBoard:
     async def _emit(
         self, session_id: str, made: list[tuple[str, dict[str, object]]]
     ) -> list[EventRecord]:
-        """Record events (alerts also in the audit chain) in one transaction and publish them at once."""
+        """Record events (alerts also in the audit chain) in one transaction and publish them at
+        once."""
         now = self.venue.now_iso()
 
         def work(tx: SqliteTx) -> list[EventRecord]:
@@ -174,10 +176,8 @@ class PresenceBoard:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     def snapshot(self, session_id: str) -> list[dict[str, object]]:
         return [

@@ -55,7 +55,8 @@ async def verify_upload(
     )
     if signed_by.identity.person_id != caller.person_id:
         raise Forbidden(
-            f"signed by {signed_by.identity.name} ({signed_by.identity.person_id}), but you are logged in as {caller.person_id}",
+            f"signed by {signed_by.identity.name} ({signed_by.identity.person_id}), but you are "
+            f"logged in as {caller.person_id}",
             f"签名人（{signed_by.identity.name}）与登录人不一致",
             code="signer_mismatch",
         )

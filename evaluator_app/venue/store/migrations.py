@@ -66,7 +66,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE artefacts (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         session_id TEXT NOT NULL REFERENCES sessions(id),
-        kind TEXT NOT NULL,                   -- declaration, leader_vote, gate_votes, score_sheet, witness_note, ...
+        kind TEXT NOT NULL,                   -- an artefact kind (protocol/kinds.py)
         person_id TEXT NOT NULL,
         version INTEGER NOT NULL DEFAULT 1,
         idempotency_key TEXT NOT NULL UNIQUE,

@@ -64,7 +64,8 @@ class SqliteTx:
         fields = dataclasses.asdict(record)
         try:
             self.conn.execute(
-                f"INSERT INTO sessions ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                f"INSERT INTO sessions ({', '.join(fields)}) VALUES "
+                f"({', '.join('?' * len(fields))})",
                 tuple(fields.values()),
             )
         except sqlite3.IntegrityError as exc:
@@ -90,7 +91,8 @@ class SqliteTx:
     def upsert_member(self, record: MemberRecord) -> None:
         fields = dataclasses.asdict(record)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO members ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+            f"INSERT OR REPLACE INTO members ({', '.join(fields)}) VALUES "
+            f"({', '.join('?' * len(fields))})",
             tuple(fields.values()),
         )
 
@@ -111,7 +113,8 @@ class SqliteTx:
     def upsert_person(self, record: PersonRecord) -> None:
         fields = dataclasses.asdict(record)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO people ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+            f"INSERT OR REPLACE INTO people ({', '.join(fields)}) VALUES "
+            f"({', '.join('?' * len(fields))})",
             tuple(fields.values()),
         )
 
@@ -139,7 +142,8 @@ class SqliteTx:
     def upsert_workstation(self, record: WorkstationRecord) -> None:
         fields = dataclasses.asdict(record)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO workstations ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+            f"INSERT OR REPLACE INTO workstations ({', '.join(fields)}) VALUES "
+            f"({', '.join('?' * len(fields))})",
             tuple(fields.values()),
         )
 
@@ -259,7 +263,8 @@ class SqliteTx:
         self, session_id: str, revision: int, kind: str, person_id: str, pdf: bytes, at: str
     ) -> None:
         self.conn.execute(
-            "INSERT INTO report_revisions (session_id, revision, kind, person_id, pdf, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO report_revisions (session_id, revision, kind, person_id, pdf, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (session_id, revision, kind, person_id, pdf, at),
         )
 
@@ -269,7 +274,8 @@ class SqliteTx:
     def report_revisions(self, session_id: str) -> list[tuple[int, str, str, str]]:
         """(revision, kind, person_id, created_at), oldest first."""
         rows = self._all(
-            "SELECT revision, kind, person_id, created_at FROM report_revisions WHERE session_id = ? ORDER BY revision",
+            "SELECT revision, kind, person_id, created_at FROM report_revisions WHERE session_id "
+            "= ? ORDER BY revision",
             session_id,
         )
         return [(int(r["revision"]), r["kind"], r["person_id"], r["created_at"]) for r in rows]
@@ -277,7 +283,8 @@ class SqliteTx:
     def report_pdf(self, session_id: str, revision: int | None = None) -> tuple[int, bytes] | None:
         if revision is None:
             row = self._one(
-                "SELECT revision, pdf FROM report_revisions WHERE session_id = ? ORDER BY revision DESC LIMIT 1",
+                "SELECT revision, pdf FROM report_revisions WHERE session_id = ? ORDER BY "
+                "revision DESC LIMIT 1",
                 session_id,
             )
         else:
@@ -301,7 +308,8 @@ class SqliteTx:
         error: str | None = None,
     ) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO collusion (session_id, status, stage, done, total, result, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO collusion (session_id, status, stage, done, total, result, "
+            "error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, status, stage, done, total, result, error, at),
         )
 
@@ -349,7 +357,8 @@ class SqliteTx:
         seq, prev = (int(last["seq"]) + 1, str(last["hash"])) if last else (1, GENESIS)
         entry = make_entry(seq, at, actor, action, session_id, payload, prev)
         self.conn.execute(
-            "INSERT INTO audit (seq, at, actor, action, session_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (seq, at, actor, action, session_id, payload, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 seq,
                 at,
@@ -373,7 +382,8 @@ class SqliteTx:
 
     def add_checkpoint(self, point: Checkpoint) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO checkpoints (audit_seq, content, signature, at) VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO checkpoints (audit_seq, content, signature, at) VALUES (?, ?, "
+            "?, ?)",
             (point.audit_seq, point.content, point.signature, point.at),
         )
 
@@ -467,7 +477,8 @@ class SqliteStore:
         current = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         if current > len(MIGRATIONS):
             raise StoreError(
-                f"database {self.path} is newer (schema {current}) than this program ({len(MIGRATIONS)})"
+                f"database {self.path} is newer (schema {current}) than this program "
+                f"({len(MIGRATIONS)})"
             )
         for version in range(current, len(MIGRATIONS)):
             logger.info("migrating %s to schema %d", self.path, version + 1)
