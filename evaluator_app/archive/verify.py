@@ -224,6 +224,7 @@ class _Verifier:
                     if sig
                     else None
                 )
+                # mypy: None only if unsigned, and load_trust_list refuses that first
                 self.trust = load_trust_list(path, self.pinned or embedded, at)  # type: ignore[arg-type]
             except (PkiError, ValueError, KeyError, TypeError) as exc:
                 detail = getattr(exc, "message_en", str(exc))

@@ -285,6 +285,7 @@ async def _cut_mid_upload(
             relay.cut()
         return signature
 
+    # mypy: the self-test swaps the signer in to cut the line
     services.venue.sign_bytes = sign_then_drop  # type: ignore[method-assign]
     try:
         await actors.send_sheet(actor, lot, sheet, key="nca-2-sheet-1")
@@ -292,6 +293,7 @@ async def _cut_mid_upload(
     except ClientError:
         pass
     finally:
+        # mypy: put back the venue's own signer
         services.venue.sign_bytes = original  # type: ignore[method-assign]
     check(await count() == 1, "the venue should hold the sheet although the client never heard")
     receipt = await actors.send_sheet(actor, lot, sheet, key="nca-2-sheet-1")

@@ -54,6 +54,7 @@ class SignatureJudge:
             "sign",
             self.trust,
             at,
+            # mypy: mode is one of the two literals, inferred as str
             RevocationPolicy(mode=mode, crls=self.crls, fetch=False),  # type: ignore[arg-type]
         )
         if not result.ok:

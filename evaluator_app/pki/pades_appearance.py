@@ -55,6 +55,7 @@ class RenderedStampStyle(TextStampStyle):
     border_width: int = 0
 
     # a static stamp where pyHanko's type says text stamp: pyHanko only draws what it returns
+    # mypy: returns a static stamp where pyHanko's type says text stamp
     def create_stamp(  # type: ignore[override]
         self, writer: BasePdfFileWriter, box: layout.BoxConstraints, text_params: dict[str, Any]
     ) -> StaticContentStamp:

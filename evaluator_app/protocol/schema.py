@@ -51,6 +51,7 @@ def decode(cls: type[T], data: Any, path: str = "$") -> T:
         raise SchemaError(path, "must be a JSON object")
     hints = _hints(cast(type, cls))  # cached per class: a class is hashable, whatever T says
     # T is any dataclass: the type system cannot say so, a non-dataclass raises TypeError here
+    # mypy: T is untyped: a non-dataclass raises TypeError here
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(fields))
     if unknown:
@@ -92,6 +93,7 @@ def _value(hint: Any, raw: Any, path: str) -> Any:
         return raw
     if dataclasses.is_dataclass(hint):
         # is_dataclass also admits an instance, which a type hint never is
+        # mypy: is_dataclass also admits an instance; a hint is always a type
         return decode(hint, raw, path)  # type: ignore[arg-type]
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         try:

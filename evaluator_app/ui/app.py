@@ -67,6 +67,7 @@ async def _shut_down(window: MainWindow) -> None:
 
     if window.shutdown_task is not None:
         try:
+            # mypy: shutdown_task is typed object; once set it is an asyncio future
             await asyncio.wait_for(asyncio.shield(window.shutdown_task), SHUTDOWN_SECONDS)  # type: ignore[arg-type]
         except TimeoutError:
             logger.error("shutdown took over %s s; stopping what is left", SHUTDOWN_SECONDS)

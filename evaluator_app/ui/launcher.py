@@ -191,6 +191,7 @@ class Launcher(QMainWindow):
 
 def run_launcher(world: DemoWorld) -> int:
     app = QApplication.instance() or QApplication([])
+    # mypy: instance() is typed QCoreApplication; here it is always a QApplication
     apply_style(app)  # type: ignore[arg-type]
     install_language(app, "zh_CN")
     services = ServicesThread(world).start()

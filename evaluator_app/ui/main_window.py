@@ -150,11 +150,13 @@ class MainWindow(QMainWindow):
         from evaluator_app.ui.expert_aids import confirm_close, unsigned_work
 
         windows = list(self.session_windows.values())
+        # mypy: a SupervisorWindow has no aids: unsigned_work returns None for it
         work = [w for w in (unsigned_work(window) for window in windows) if w]  # type: ignore[arg-type]
         if not self._close_confirmed and confirm_close(self, event, work, self.close_anyway):
             return
         for window in windows:
             # asked once, here (a supervisor's window never asks: the flag is unused there)
+            # mypy: a SupervisorWindow just gets an attribute it never reads
             window._close_confirmed = True  # type: ignore[union-attr]
             window.close()
         if self.session is not None:
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         await asyncio.gather(*(t for t in pending if t is not None), return_exceptions=True)
         for live in (self.lobby, getattr(self, "centre", None)):
             if live is not None:
+                # mypy: lobby is a LobbyPage and centre a CentreWorkspace: both have stop_live
                 await live.stop_live()  # type: ignore[union-attr]
         if self.session is not None:
             await self.session.client.close()

@@ -107,6 +107,7 @@ def _progress_of(widget: QWidget) -> _Progress | None:
     progress = getattr(window, "_ops_progress", None)
     if progress is None:
         progress = _Progress(window)
+        # mypy: the progress line is cached on the window object itself
         window._ops_progress = progress  # type: ignore[attr-defined]
     return progress
 

@@ -206,8 +206,11 @@ class SessionWindow(QMainWindow):
     def controls(self) -> dict[str, QWidget]:
         """The expert's (and the leader's) actions, by venue route or phase move."""
         return {
+            # mypy: pages[0] is the DeclarationPage (_make_pages order)
             route("POST", "/declarations"): self.pages[0].sign_button,  # type: ignore[attr-defined]
+            # mypy: pages[1] is the ElectionPage
             route("POST", "/leader-votes"): self.pages[1].vote_button,  # type: ignore[attr-defined]
+            # mypy: pages[2] is the GatePage
             route("POST", "/gate-votes"): self.pages[2].sign_button,  # type: ignore[attr-defined]
             route("POST", "/sheets"): self.review.sign_button,
             route("POST", "/sheets/{expert}/return"): self.summary_page.return_button,
@@ -380,6 +383,7 @@ class SessionWindow(QMainWindow):
         if self._closed:
             return
         presence = "away" if not self.isActiveWindow() else "idle" if self._idle else "focused"
+        # mypy: presence is one of the three literals, inferred as str
         self.connection.set_presence(presence, self._items_scored())  # type: ignore[arg-type]
 
     def _items_scored(self) -> int:

@@ -79,6 +79,7 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
     people = load_roster(config.roster)
     with store.store.transaction() as tx:
         tx.sync_people(people)
+    # mypy: the config loader admits only hard-fail or soft-fail
     policy = RevocationPolicy(mode=config.revocation_mode, fetch=True)  # type: ignore[arg-type]
     venue = Venue(
         config, store, trust_list, signer, tls_fingerprint(config.tls_cert), policy, clock
@@ -106,6 +107,7 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
     )
     app[VENUE_KEY] = venue
     for method, path, handler in ROUTES:
+        # mypy: a Route's handler is typed object; each one is an aiohttp handler
         app.router.add_route(method, path, handler)  # type: ignore[arg-type]
     hub = EventHub()
     venue.hub = hub

@@ -112,7 +112,7 @@ class Venue:
             )
         result = await avalidate_certificate(
             verdict.certificate_der,
-            purpose,  # type: ignore[arg-type]
+            purpose,  # type: ignore[arg-type]  # callers pass only "sign" or "auth"
             self.trust_list,
             self.now(),
             self.revocation,

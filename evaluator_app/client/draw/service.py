@@ -105,6 +105,7 @@ class DrawService:
         )
         if self.venue is not None:
             body = layout.DrawStepLog(step.draw_id, step.name, step.kind, step.sha256)
+            # mypy: venue is typed object; it is a VenueClient
             await self.venue.post("/draws/steps", body)  # type: ignore[attr-defined]
 
     async def _ceremony(

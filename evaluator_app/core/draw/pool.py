@@ -159,7 +159,7 @@ class Snapshot(Mapping[str, PoolExpert]):
 
     def __contains__(self, key: object) -> bool:
         try:
-            self.index(key)  # type: ignore[arg-type]
+            self.index(key)  # type: ignore[arg-type]  # any key: a non-str one raises, caught below
         except (KeyError, TypeError):
             return False
         return True

@@ -46,6 +46,7 @@ class Roster:
         self.request = request
         self.result = result
         # the snapshot, and over it the experts who joined from a supplementary draw
+        # mypy: writes go to the front dict, never to the snapshot
         self.experts: ChainMap[str, PoolExpert] = ChainMap({}, experts)  # type: ignore[arg-type]
         self.seated: dict[str, Seat] = {s.id: s for s in result.seats}
         self.need_of: dict[str, int] = {p.id: p.need for p in result.principals()}

@@ -130,6 +130,7 @@ class SkfLibrary:
 
     def __init__(self, path: str) -> None:
         # WinDLL exists only on Windows (and mypy checks for the platform it runs on)
+        # mypy: WinDLL exists only on Windows
         loader = ctypes.WinDLL if sys.platform == "win32" else ctypes.CDLL  # type: ignore[attr-defined]
         try:
             self.dll = loader(path)

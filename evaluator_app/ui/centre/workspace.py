@@ -106,6 +106,7 @@ class CentreWorkspace(QWidget):
         }
 
     def _use_draw(self, opened: object) -> None:
+        # mypy: Signal(object) carries the draw tab's OpenDraw
         self.wizard.use_draw(opened)  # type: ignore[arg-type]
         self.tabs.setCurrentWidget(self.wizard)  # its message: what was taken, or what is missing
 

@@ -104,6 +104,7 @@ class ReviewPage(StepPage):
             self._blocked(result)
             return
         self.ready = result
+        # mypy: scoring is the ScoringPage, typed QWidget here
         self.scoring.mark_flags(list(result.flags))  # type: ignore[attr-defined]
         self.show_pdf(result.pdf)
         self.digest.setText(
@@ -117,6 +118,7 @@ class ReviewPage(StepPage):
     def _blocked(self, blocked: SheetBlocked) -> None:
         self.say(blocked.explanation.text(self.language), ok=False)
         if blocked.reason is SheetBlock.UNEXPLAINED:
+            # mypy: scoring is the ScoringPage, typed QWidget here
             self.scoring.mark_flags(list(blocked.flags))  # type: ignore[attr-defined]
         if blocked.cells:
             focus = getattr(self.scoring, "focus_cell", None)

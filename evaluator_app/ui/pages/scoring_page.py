@@ -90,6 +90,7 @@ class ScoringPage(StepPage):
         self.body.addLayout(side)
         self.body.addWidget(self.explanation)
         self.bidders: list[str] = []
+        # mypy: reload() fills it with the session's ScoredItems
         self.items = []  # type: ignore[var-annotated]
         self.flagged: set[tuple[str, str]] = set()
         self._linked: tuple[str, int] | None = None

@@ -22,6 +22,7 @@ async def upload_blob(request: web.Request) -> web.Response:
     require(await caller_of(request), Role.CENTRE)
     venue = venue_of(request)
     sha = check_sha256(request.match_info["sha256"])
+    # mypy: blobs is typed object; build_venue sets the BlobStore
     size = await venue.blobs.receive(sha, request, venue.config.max_body_bytes)  # type: ignore[attr-defined]
     return json_response({"sha256": sha, "size": size}, status=201)
 
@@ -76,4 +77,5 @@ async def document(request: web.Request) -> web.StreamResponse:
         return doc
 
     doc = await venue.store.tx(work)
+    # mypy: blobs is typed object; build_venue sets the BlobStore
     return await serve(request, venue.blobs.path(doc.sha256), doc.sha256)  # type: ignore[attr-defined]

@@ -43,6 +43,7 @@ async def events(request: web.Request) -> web.Response:
     caller, venue = await caller_of(request), venue_of(request)
     since = _since(request)
     backlog = await venue.store.tx(lambda tx: tx.events_since(since))
+    # mypy: hub is typed object; make_app sets the EventHub
     shown = [e for e in backlog if venue.hub.wants_record(caller, e)]  # type: ignore[attr-defined]
     last = backlog[-1].seq if backlog else since
     return json_response(
@@ -59,8 +60,10 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=20, max_msg_size=64 * 1024)
     await ws.prepare(request)
     hub, board = venue.hub, request.app[PRESENCE_KEY]
+    # mypy: hub is typed object; make_app sets the EventHub
     client = hub.register(caller, ws)  # type: ignore[attr-defined]
     backlog = await venue.store.tx(lambda tx: _all_events_since(tx, since))
+    # mypy: hub is typed object; make_app sets the EventHub
     hub.start_live(client, backlog)  # type: ignore[attr-defined]
     del backlog  # a thousand sockets must not each keep their replay alive
     sender = asyncio.create_task(writer(client))
@@ -70,6 +73,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 continue
             await _on_message(venue, board, caller, client, hub, message.data)
     finally:
+        # mypy: hub is typed object; make_app sets the EventHub
         hub.unregister(client)  # type: ignore[attr-defined]
         board.disconnected(caller.person_id)
         client.queue.put_nowait(None) if not client.queue.full() else None
@@ -117,6 +121,7 @@ async def presence(request: web.Request) -> web.Response:
         for m in members
         if caller.role == "centre" or session.main_venue == caller.venue or m.venue == caller.venue
     }
+    # mypy: hub is typed object; make_app sets the EventHub
     online = venue.hub.online()  # type: ignore[attr-defined]
     rows = [
         {**row, "connected": row["person"] in online}

@@ -65,6 +65,7 @@ async def _run(venue: Venue, session_id: str) -> None:
         for doc in tx.documents(session_id):
             if is_index(doc.doc_id):  # a bid's scoring index is data, not bid text
                 continue
+            # mypy: blobs is typed object; build_venue sets the BlobStore
             data = venue.blobs.path(doc.sha256).read_bytes()  # type: ignore[attr-defined]
             (
                 bids.append((doc.bidder_id, doc.doc_id, data))

@@ -123,6 +123,7 @@ def _sampled(pages: Sequence[_Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray
         first = last
     if not parts:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # mypy: each part is a 3-tuple, so zip gives exactly three columns
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
 
 

@@ -110,6 +110,7 @@ class EventHub:
 
     def _seated_here(self, caller: Caller, event: EventRecord) -> bool:
         """A secondary venue's supervisor watches only the people seated at that venue."""
+        # mypy: wants_record calls this only when session_id is not None
         session, members = self.directory[event.session_id]  # type: ignore[index]
         if session.main_venue == caller.venue:
             return True
@@ -223,6 +224,7 @@ async def publish(venue: object, events: list[EventRecord]) -> None:
             e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE
         }
         if touched:
+            # mypy: publish takes the Venue as object; it has a store
             store = venue.store  # type: ignore[attr-defined]
             rows = await store.tx(
                 lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched]

@@ -133,6 +133,7 @@ async def create_session(venue: Venue, caller: Caller, body: CreateSession) -> S
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         members = _check_members(tx, body, project)
         for document in body.documents:
+            # mypy: blobs is typed object; it is the BlobStore
             if venue.blobs is None or not venue.blobs.has(document.sha256):  # type: ignore[attr-defined]
                 raise BadRequest(
                     f"document {document.doc_id}: upload its content first",

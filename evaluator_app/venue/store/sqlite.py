@@ -40,10 +40,12 @@ R = TypeVar("R")
 def _record(cls: type[R], row: sqlite3.Row | None) -> R | None:
     if row is None:
         return None
+    # mypy: R is always a record dataclass
     return cls(**{f.name: row[f.name] for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
 
 
 def _records(cls: type[R], rows: Sequence[sqlite3.Row]) -> list[R]:
+    # mypy: R is always a record dataclass
     return [cls(**{f.name: row[f.name] for f in dataclasses.fields(cls)}) for row in rows]  # type: ignore[arg-type]
 
 
