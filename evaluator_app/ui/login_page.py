@@ -111,8 +111,9 @@ class LoginPage(QWidget):
         form.addRow("", self.tries_label)
 
         self.cert_box = QGroupBox(self.tr("Certificate"))
-        self.cert_text = QLabel(self.tr("No certificate chosen yet."))
+        self.cert_text = QLabel(self._no_certificate_yet())
         self.cert_text.setWordWrap(True)
+        self.file_edit.textChanged.connect(lambda _text: self._clear_certificate())
         box_layout = QVBoxLayout(self.cert_box)
         box_layout.addWidget(self.cert_text)
 
@@ -193,9 +194,18 @@ class LoginPage(QWidget):
             return
         self._show_mode()
         self.tries_label.clear()
-        self.cert_text.setText(self.tr("No certificate chosen yet."))
+        self._clear_certificate()
         if not self.use_file.isChecked():
             self._refresh_tokens()
+
+    def _no_certificate_yet(self) -> str:
+        # a certificate file is encrypted: its certificate can be read only with the password
+        if self.file_edit.text().strip() and self._mode() == "pkcs12":
+            return self.tr("Certificate file chosen: its certificate is shown once you log in.")
+        return self.tr("No certificate chosen yet.")
+
+    def _clear_certificate(self) -> None:
+        self.cert_text.setText(self._no_certificate_yet())
 
     def _show_mode(self) -> None:
         mode = self._mode()

@@ -1236,10 +1236,6 @@
         <translation>证书信息</translation>
     </message>
     <message>
-        <source>No certificate chosen yet.</source>
-        <translation>尚未选择证书。</translation>
-    </message>
-    <message>
         <source>Venue: {url}   Workstation: {ws}</source>
         <translation>场地：{url}　　工作站：{ws}</translation>
     </message>
@@ -1254,6 +1250,14 @@
     <message>
         <source>Once per seat: the one-time code the venue technician gave you</source>
         <translation>每个座位只需一次：输入场地技术人员提供的一次性登记码</translation>
+    </message>
+    <message>
+        <source>Certificate file chosen: its certificate is shown once you log in.</source>
+        <translation>已选择证书文件：输入密码并登录时显示证书信息。</translation>
+    </message>
+    <message>
+        <source>No certificate chosen yet.</source>
+        <translation>尚未选择证书。</translation>
     </message>
     <message>
         <source>Password:</source>

@@ -76,6 +76,10 @@ def test_the_fields_match_the_login_mode_from_the_first_paint(qtbot, loop, venue
         and page.file_edit.isEnabled()
     )
     assert page.secret_label.text() == "密码："
+    # a file already chosen (as the demo does) is not "no certificate": it is read at login
+    assert "尚未选择证书" in page.cert_text.text()
+    page.file_edit.setText(str(venue.demo.person("expert-sd-1").p12))
+    assert page.cert_text.text() == "已选择证书文件：输入密码并登录时显示证书信息。"
     page.use_token.setChecked(True)
     assert page.module_edit.isEnabled() and not page.file_edit.isEnabled()
     assert page.secret_label.text() == "PIN 码："
