@@ -32,7 +32,8 @@ from evaluator_app.venue.store.records import TokenRecord
 
 logger = logging.getLogger(__name__)
 LOGIN_KIND = "login"
-CALLER_KEY: web.AppKey[Caller] = web.AppKey("caller", Caller)
+# a typed request key: a plain string key draws aiohttp's NotAppKeyWarning
+CALLER_KEY: web.RequestKey[Caller] = web.RequestKey("caller", Caller)
 
 
 def _hash(secret: str) -> str:
@@ -162,7 +163,7 @@ async def login(venue: Venue, request: LoginRequest) -> LoginResult:
 
 async def caller_of(request: web.Request) -> Caller:
     """The authenticated caller, or 401. Cached on the request."""
-    cached = request.get("caller")
+    cached = request.get(CALLER_KEY)
     if cached is not None:
         return cached
     venue: Venue = request.app[VENUE_KEY]
@@ -196,7 +197,7 @@ async def caller_of(request: web.Request) -> Caller:
         record.workstation_id,
         workstation.seat if workstation else "",
     )
-    request["caller"] = caller
+    request[CALLER_KEY] = caller
     return caller
 
 
