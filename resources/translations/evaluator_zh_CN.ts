@@ -757,12 +757,16 @@
         <translation>您的承诺值与抽取结果</translation>
     </message>
     <message>
-        <source>Supervising official's certificate password</source>
-        <translation>监督人员的证书密码</translation>
+        <source>the draw</source>
+        <translation>本次抽取</translation>
     </message>
     <message>
         <source>Centre's sealing key password</source>
         <translation>交易中心密封密钥密码</translation>
+    </message>
+    <message>
+        <source>The centre's sealing key is made now: choose its password. Every sealed draw record is opened with it.</source>
+        <translation>现在生成交易中心密封密钥：请设置其密码。每一份密封的抽取记录都要用它打开。</translation>
     </message>
     <message>
         <source>Not signed.</source>
@@ -777,6 +781,22 @@
         <translation>从 {p} 人中抽中 {d} 人、备选 {r} 人；种子 {s}。按规则排除：{x}</translation>
     </message>
     <message>
+        <source>Supervising official's certificate password</source>
+        <translation>监督人员的证书密码</translation>
+    </message>
+    <message>
+        <source>{name} (supervising official): type the password of your certificate file to sign {what}.</source>
+        <translation>{name}（监督人员）：请输入您的证书文件密码，以签署{what}。</translation>
+    </message>
+    <message>
+        <source>Choose a draw in the list first.</source>
+        <translation>请先在列表中选择一次抽取。</translation>
+    </message>
+    <message>
+        <source>Type the password of the centre's sealing key to open {id}.</source>
+        <translation>请输入交易中心密封密钥的密码，以打开 {id}。</translation>
+    </message>
+    <message>
         <source>seated</source>
         <translation>在席</translation>
     </message>
@@ -787,18 +807,6 @@
     <message>
         <source>Open a draw first.</source>
         <translation>请先开启一条抽取记录。</translation>
-    </message>
-    <message>
-        <source>Who leaves?</source>
-        <translation>哪位专家离开？</translation>
-    </message>
-    <message>
-        <source>Why?</source>
-        <translation>原因类别</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
     </message>
     <message>
         <source>the replacement</source>
@@ -1554,6 +1562,13 @@
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+</context>
+<context>
     <name>PdfPane</name>
     <message>
         <source>Fit width</source>
@@ -1640,6 +1655,33 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReplaceDialog</name>
+    <message>
+        <source>Replace an expert</source>
+        <translation>替补专家</translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替补</translation>
+    </message>
+    <message>
+        <source>Who leaves?</source>
+        <translation>哪位专家离开？</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>原因类别</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
@@ -2354,6 +2396,13 @@ Signed content cannot be changed afterwards.</source>
     <message>
         <source>{n} warning(s). The software finds evidence; the committee decides.</source>
         <translation>共 {n} 条预警。系统只提供线索，由评标委员会认定。</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

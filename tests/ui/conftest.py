@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -125,6 +125,60 @@ async def answer_sign_dialogs(secret: str | Callable[[Any], str]) -> None:
         await asyncio.sleep(0.05)
 
 
+def type_keys(widget: Any, text: str) -> None:
+    """ASCII by key presses; Chinese as an input method commits it (QTest.keyClicks aborts on
+    characters outside Latin-1)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    runs: list[str] = []
+    for ch in text:
+        if runs and runs[-1][-1].isascii() == ch.isascii():
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    for part in runs:
+        if part.isascii():
+            QTest.keyClicks(widget, part)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(part)
+            QApplication.sendEvent(widget, event)
+
+
+async def answer_dialogs(kind: type, answer: Callable[[Any], Awaitable[None]]) -> None:
+    """As a person would: answer every dialog of ``kind`` that opens, once, by ``answer``."""
+    from PySide6.QtWidgets import QApplication
+
+    while True:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, kind) and widget.isVisible() and not widget.property("answered"):
+                widget.setProperty("answered", True)
+                await answer(widget)
+        await asyncio.sleep(0.05)
+
+
+async def login_centre(qtbot, venue) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]
+    """The centre's staff logs in on the real login page with their certificate file."""
+    from evaluator_app.client.login import LoggedIn, LoginService
+    from evaluator_app.ui.login_page import LoginPage
+
+    settings = venue.settings_for("ws-centre")
+    person = venue.demo.person("centre-1")
+    service = LoginService(settings)
+    page = LoginPage(service, settings.language)
+    qtbot.addWidget(page)
+    got: list[LoggedIn] = []
+    page.logged_in.connect(got.append)
+    page.use_file.setChecked(True)
+    page.file_edit.setText(str(person.p12))
+    page.secret_edit.setText(person.password)
+    page.login_button.click()
+    await until(lambda: got, message="centre logged in")
+    return got[0], service
+
+
 @pytest.fixture
 def helpers() -> list[Any]:
     """Tasks a test runs beside its scenario (answering dialogs); ``drive`` stops them at the end,
@@ -139,6 +193,16 @@ def pin(loop, helpers) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
 
     def start(secret: str | Callable[[Any], str]) -> None:
         helpers.append(loop.create_task(answer_sign_dialogs(secret)))
+
+    return start
+
+
+@pytest.fixture
+def answer(loop, helpers) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+    """``answer(kind, coroutine_function)``: from now on, every dialog of ``kind`` is answered."""
+
+    def start(kind: type, how: Callable[[Any], Awaitable[None]]) -> None:
+        helpers.append(loop.create_task(answer_dialogs(kind, how)))
 
     return start
 

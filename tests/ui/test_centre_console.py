@@ -18,12 +18,10 @@ import pytest
 from evaluator_app.client.centre_plan import Assignment, SessionDraft
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.client.explain import explain
-from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
 from evaluator_app.ui.i18n import install_language
-from evaluator_app.ui.login_page import LoginPage
-from tests.ui.conftest import until
+from tests.ui.conftest import login_centre, until
 from tests.ui.test_expert_flow_ui import SHOTS, _pdf, shot
 from tests.ui.test_launcher_ui import _fits
 from tests.venue import flow
@@ -56,22 +54,6 @@ def _core_finals() -> tuple[dict[str, Decimal], dict[tuple[str, str], Decimal]]:
         (t.expert_id, b.bidder_id): t.total for b in result.aggregate.bidders for t in b.totals
     }
     return finals, totals
-
-
-async def _login(qtbot, venue) -> tuple[LoggedIn, LoginService]:  # type: ignore[no-untyped-def]
-    settings = venue.settings_for("ws-centre")
-    person = venue.demo.person("centre-1")
-    service = LoginService(settings)
-    page = LoginPage(service, settings.language)
-    qtbot.addWidget(page)
-    got: list[LoggedIn] = []
-    page.logged_in.connect(got.append)
-    page.use_file.setChecked(True)
-    page.file_edit.setText(str(person.p12))
-    page.secret_edit.setText(person.password)
-    page.login_button.click()
-    await until(lambda: got, message="centre logged in")
-    return got[0], service
 
 
 async def _no_signer():  # type: ignore[no-untyped-def]
@@ -107,7 +89,7 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
         install_language(QApplication.instance(), "zh_CN")
         centre = venue.demo.person("centre-1")
         pin(centre.password)
-        logged, login = await _login(qtbot, venue)
+        logged, login = await login_centre(qtbot, venue)
         settings = venue.settings_for("ws-centre")
         workspace = CentreWorkspace(logged, settings, tmp_path / "centre", login)
         qtbot.addWidget(workspace)

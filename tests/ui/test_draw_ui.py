@@ -4,40 +4,46 @@ sealed record, take the committee into the new-session wizard by clicks, create 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
-from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.demo.draw import LATER, demo_people, demo_pool, write_xlsx
-from evaluator_app.ui.centre import CentreWorkspace, draw_tab
+from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
+from evaluator_app.ui.centre.draw_prompts import PasswordDialog, ReplaceDialog
 from evaluator_app.ui.i18n import install_language
-from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.venue.venue_dir import demo_roster
-from tests.ui.conftest import until
+from tests.ui.conftest import login_centre, type_keys, until
 from tests.venue.harness import SEATS, example_project
 
 EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-dual-sd", "expert-nca-1", "expert-nca-2"]
 
 
-async def _login(qtbot, venue) -> tuple[LoggedIn, LoginService]:  # type: ignore[no-untyped-def]
-    settings = venue.settings_for("ws-centre")
-    person = venue.demo.person("centre-1")
-    service = LoginService(settings)
-    page = LoginPage(service, settings.language)
-    qtbot.addWidget(page)
-    got: list[LoggedIn] = []
-    page.logged_in.connect(got.append)
-    page.use_file.setChecked(True)
-    page.file_edit.setText(str(person.p12))
-    page.secret_edit.setText(person.password)
-    page.login_button.click()
-    await until(lambda: got, message="centre logged in")
-    return got[0], service
+async def _type_and_confirm(dialog, text: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(dialog.secret, text)
+    await asyncio.sleep(0)
+    QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+async def _choose(combo, text: str) -> None:  # type: ignore[no-untyped-def]
+    """By keys, as a person picks a line of a closed combo box."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text, [combo.itemText(i) for i in range(combo.count())]
 
 
 def test_draw_tab_to_a_session_whose_committee_was_drawn(
-    qtbot, pin, drive, venue, tmp_path, monkeypatch
+    qtbot, pin, answer, drive, venue, tmp_path
 ):  # type: ignore[no-untyped-def]
     async def scenario() -> None:
         from PySide6.QtWidgets import QApplication
@@ -46,12 +52,18 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         pki = venue.demo
         centre, official = pki.person("centre-1"), pki.person("supervisor-jinan")
         pin(centre.password)  # typed into the real sign dialog
-        answers = {
+        passwords = {
             "监督人员的证书密码": official.password,
             "交易中心密封密钥密码": "seal-2026-demo",
         }
-        monkeypatch.setattr(draw_tab, "password_prompt", lambda parent, what: answers[what])
-        logged, login = await _login(qtbot, venue)
+        asked: list[str] = []
+
+        async def type_password(dialog: PasswordDialog) -> None:
+            asked.append(dialog.windowTitle())
+            await _type_and_confirm(dialog, passwords[dialog.windowTitle()])
+
+        answer(PasswordDialog, type_password)  # typed into the real, awaited dialogs
+        logged, login = await login_centre(qtbot, venue)
         workspace = CentreWorkspace(
             logged, venue.settings_for("ws-centre"), tmp_path / "centre", login
         )
@@ -96,6 +108,8 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
             timeout=60,
         )
         assert "按规则排除" in tab.message.text()
+        # the official is named in their prompt; the sealing key is made with its password
+        assert asked == ["监督人员的证书密码", "交易中心密封密钥密码"]
         await until(lambda: tab.draws.rowCount() == 1, message="the draw is listed")
         assert "陈静" not in json.dumps(cells(tab.committee, 0), ensure_ascii=False)  # still sealed
 
@@ -103,6 +117,7 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         tab.draws.selectRow(0)
         tab.open_button.click()
         await until(lambda: tab.committee.rowCount() == 5, message="committee shown")
+        assert asked[-1] == "交易中心密封密钥密码"
         wizard = workspace.wizard
         # taken before the project file is chosen: the wizard is shown and says what to do first
         tab.use_button.click()
@@ -135,17 +150,27 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         later = write_xlsx(tmp_path / "later.xlsx", demo_people(pki, roster, LATER, date.today()))
         tab.import_list(str(later))
         await until(lambda: "200" in tab.pool_label.text(), message="王芳 imported")
-        leaving = next(m for m in tab.opened.committee if m.name == "孙丽")
-        tab.replace_expert(
-            leaving.pool_id,
-            draw_tab.Cause.RECUSED,
-            "三年内曾在投标人B3任职",
-            centre.password,
-            official.password,
-        )
+
+        grey_without_reason: list[bool] = []
+
+        async def replace(dialog: ReplaceDialog) -> None:
+            from PySide6.QtCore import Qt
+            from PySide6.QtTest import QTest
+
+            grey_without_reason.append(not dialog.ok_button.isEnabled())
+            await _choose(dialog.who, "孙丽")
+            await _choose(dialog.cause, "回避")
+            type_keys(dialog.reason, "三年内曾在投标人B3任职")
+            await asyncio.sleep(0)
+            QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+        answer(ReplaceDialog, replace)
+        tab.replace_button.click()
         await until(
             lambda: "王芳" in tab.message.text(), message=lambda: tab.message.text(), timeout=60
         )
         assert "王芳" in cells(tab.committee, 0) and "回避" in cells(tab.committee, 4)
+        assert grey_without_reason == [True]  # the reason is required
+        assert asked[-1] == "监督人员的证书密码"
 
     drive(scenario)

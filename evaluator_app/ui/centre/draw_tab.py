@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,34 +34,12 @@ from evaluator_app.core.beijing import beijing_time
 from evaluator_app.core.draw.model import CAUSE_LABELS, RULE_LABELS, Cause
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.centre.draw_prompts import ask_password, ask_replacement
 from evaluator_app.ui.centre.draw_request import DrawRequestBox
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.sign_dialog import ask_secret
 
 logger = logging.getLogger(__name__)
-
-
-def _ask_password(parent: QWidget, what: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, what, what, QLineEdit.EchoMode.Password)
-    return text if ok else None
-
-
-def _ask_choice(parent: QWidget, what: str, items: list[str]) -> int | None:
-    if not items:
-        return None
-    text, ok = QInputDialog.getItem(parent, what, what, items, 0, False)
-    return items.index(text) if ok else None
-
-
-def _ask_text(parent: QWidget, what: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, what, what)
-    return text.strip() or None if ok else None
-
-
-# Tests replace these to answer without a modal loop (they run before any await).
-password_prompt: Callable[[QWidget, str], str | None] = _ask_password
-choice_prompt: Callable[[QWidget, str, list[str]], int | None] = _ask_choice
-text_prompt: Callable[[QWidget, str], str | None] = _ask_text
 
 
 class DrawTab(QWidget):
@@ -232,14 +208,20 @@ class DrawTab(QWidget):
         mine = await ask_secret(
             self, self.tr("your commitment and the draw"), self.logged.credential.kind
         )
-        theirs = password_prompt(self, self.tr("Supervising official's certificate password"))
-        seal = (
-            password_prompt(self, self.tr("Centre's sealing key password"))
-            if not self.service.sealing.exists
-            else ""
-        )
-        if mine is None or theirs is None or seal is None:
-            say(self.message, self.tr("Not signed."), ok=False)
+        theirs = None if mine is None else await self._official_password(self.tr("the draw"))
+        seal: str | None = ""
+        if theirs is not None and not self.service.sealing.exists:
+            seal = await ask_password(
+                self,
+                self.tr("Centre's sealing key password"),
+                self.tr(
+                    "The centre's sealing key is made now: choose its password. "
+                    "Every sealed draw record is opened with it."
+                ),
+            )
+        if mine is None or theirs is None or seal is None or not alive(self):
+            if alive(self):
+                say(self.message, self.tr("Not signed."), ok=False)
             return
         self.busy = True
         self.draw_button.setEnabled(False)
@@ -287,16 +269,35 @@ class DrawTab(QWidget):
         item = self.draws.item(row, 0) if row >= 0 else None
         return item.text() if item else None
 
-    def _open_selected(self) -> None:
-        draw_id = self._selected_draw()
-        password = (
-            password_prompt(self, self.tr("Centre's sealing key password")) if draw_id else None
+    async def _official_password(self, what: str) -> str | None:
+        """The supervising official types their own password on this workstation."""
+        return await ask_password(
+            self,
+            self.tr("Supervising official's certificate password"),
+            self.tr(
+                "{name} (supervising official): type the password of your certificate file "
+                "to sign {what}."
+            ).format(name=self.request.supervisor.currentText() or "—", what=what),
         )
-        if draw_id and password is not None:
-            self.open_draw(draw_id, password)
 
     @op
+    async def _open_selected(self) -> None:
+        draw_id = self._selected_draw()
+        if draw_id is None:
+            say(self.message, self.tr("Choose a draw in the list first."), ok=False)
+            return
+        password = await ask_password(
+            self,
+            self.tr("Centre's sealing key password"),
+            self.tr("Type the password of the centre's sealing key to open {id}.").format(
+                id=draw_id
+            ),
+        )
+        if password is not None and alive(self):
+            await self.open_draw(draw_id, password)
+
     async def open_draw(self, draw_id: str, password: str) -> None:
+        # not an op of its own: its arguments (a password) must never reach a log line
         try:
             opened = await self.service.open(draw_id, password)
         except Exception as exc:
@@ -333,18 +334,24 @@ class DrawTab(QWidget):
             say(self.message, self.tr("Open a draw first."), ok=False)
             return
         seated = [m for m in self.opened.committee if not m.left]
-        who = choice_prompt(self, self.tr("Who leaves?"), [m.name for m in seated])
         causes = list(Cause)
-        why = choice_prompt(self, self.tr("Why?"), [CAUSE_LABELS[c][0] for c in causes])
-        reason = text_prompt(self, self.tr("Reason"))
+        language = 0 if self.language != "en" else 1
+        answer = await ask_replacement(
+            self, [m.name for m in seated], [CAUSE_LABELS[c][language] for c in causes]
+        )
+        if answer is None or not alive(self):
+            return
         mine = await ask_secret(self, self.tr("the replacement"), self.logged.credential.kind)
         # a supplementary draw (when no reserve fits) needs the supervising official too
-        theirs = password_prompt(self, self.tr("Supervising official's certificate password"))
-        if who is None or why is None or not reason or mine is None or theirs is None:
+        theirs = None if mine is None else await self._official_password(self.tr("the replacement"))
+        if mine is None or theirs is None or not alive(self):
+            if alive(self):
+                say(self.message, self.tr("Not signed."), ok=False)
             return
-        self.replace_expert(seated[who].pool_id, causes[why], reason, mine, theirs)
+        await self.replace_expert(
+            seated[answer.who].pool_id, causes[answer.cause], answer.reason, mine, theirs
+        )
 
-    @op
     async def replace_expert(
         self, pool_id: str, cause: Cause, reason: str, mine: str, theirs: str
     ) -> None:
