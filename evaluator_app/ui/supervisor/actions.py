@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.explain import explain
+from evaluator_app.client.names import venue_label
 from evaluator_app.client.outbox import OutboxItem
 from evaluator_app.client.supervisor_board import clock_time
 from evaluator_app.client.supervisor_session import SupervisorSession
@@ -280,11 +281,11 @@ class ActionsPanel(QTabWidget):
     def _refresh_substitute(self, board: Any, why: list[str]) -> None:
         view = board.view
         venues = list(view.venues) if view else []
-        if [
-            self.substitute_venue.itemText(i) for i in range(self.substitute_venue.count())
-        ] != venues:
-            self.substitute_venue.clear()
-            self.substitute_venue.addItems(venues)
+        shown = self.substitute_venue
+        if [shown.itemData(i) for i in range(shown.count())] != venues:
+            shown.clear()
+            for venue in venues:  # 济南主场 on the screen, its id behind it
+                shown.addItem(board.venue_label(venue, self.language), venue)
         recused = any(m.status == "recused" for m in view.members) if view else False
         explain_disabled(
             self.substitute_button,
@@ -301,7 +302,8 @@ class ActionsPanel(QTabWidget):
         people = await self.session.candidates()
         self.substitute_combo.clear()
         for person in people:
-            self.substitute_combo.addItem(f"{person.name}（{person.venue}）", person.person_id)
+            where = venue_label(person.venue, self.session.client.venue_names)
+            self.substitute_combo.addItem(f"{person.name}（{where}）", person.person_id)
 
     @op
     async def add_substitute(self) -> None:
@@ -311,7 +313,9 @@ class ActionsPanel(QTabWidget):
         if await self._run(
             self.tr("Substitute added; they declare next."),
             lambda: self.session.add_member(
-                str(person), self.substitute_venue.currentText(), self.substitute_seat.text()
+                str(person),
+                str(self.substitute_venue.currentData() or ""),
+                self.substitute_seat.text(),
             ),
         ):
             self.substitute_combo.clear()
