@@ -103,6 +103,7 @@ class VenueConnection:
         self._presence: PresenceValue = "focused"
         self._items_scored = 0
         self._beat_now = asyncio.Event()
+        self._beating = True  # False once the expert left the committee (recused, replaced)
         self._wake = asyncio.Event()  # login done, or "retry now"
         self._login_required = False
         self._task: asyncio.Task[None] | None = None
@@ -175,6 +176,17 @@ class VenueConnection:
         if (presence, items_scored) != (self._presence, self._items_scored):
             self._presence, self._items_scored = presence, items_scored
             self._beat_now.set()
+
+    def stop_heartbeats(self) -> None:
+        """No more heartbeats for this session (the expert recused or was replaced): the venue
+        must not watch her presence nor alarm on her silence. The event stream goes on."""
+        if self._beating:
+            self._beating = False
+            self._beat_now.set()  # the heartbeat task sees it at once
+
+    @property
+    def beating(self) -> bool:
+        return self._beating
 
     async def login(self, signer: Signer) -> LoginResult:
         """After ``login_required``: log in again (the UI asked for the PIN) and reconnect."""
@@ -345,10 +357,11 @@ class VenueConnection:
 
     def _sends_heartbeats(self) -> bool:
         role = self.client.login_result.role.value if self.client.login_result else None
-        return self.session_id is not None and role == "expert"  # the venue takes experts' only
+        # the venue takes experts' only, and only while they sit on the committee
+        return self.session_id is not None and role == "expert" and self._beating
 
     async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        while not ws.closed:
+        while not ws.closed and self._beating:
             self._beat_now.clear()
             beat = {
                 "type": "heartbeat",
@@ -360,6 +373,8 @@ class VenueConnection:
             self.beats_sent += 1
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._beat_now.wait(), self.heartbeat_interval)
+        if not ws.closed:  # stopped on purpose: the socket stays open for the events
+            await asyncio.get_running_loop().create_future()  # until the reader ends
         raise VenueUnreachable("the socket closed under the heartbeats", "实时连接已断开")
 
     async def _poll(self, period: float) -> None:

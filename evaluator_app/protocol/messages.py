@@ -138,6 +138,11 @@ class MemberView:
     def in_committee(self) -> bool:
         return in_committee(self.role.value, self.status)
 
+    @property
+    def left_committee(self) -> bool:
+        """Recused or replaced: takes no further part (an expert marked absent may still come)."""
+        return self.status in ("recused", "replaced")
+
 
 @dataclass(frozen=True)
 class Progress:

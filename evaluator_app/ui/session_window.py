@@ -276,6 +276,9 @@ class SessionWindow(QMainWindow):
         )
         if view is not None:
             self.moves.show_moves(view, phase_role(view, "expert", self.session.me))
+            me = view.member(self.session.me)
+            if me is not None and me.left_committee:
+                self.connection.stop_heartbeats()  # off the committee: no presence to watch
         for page in self.pages:
             page.refresh()
         self.aids.refresh()
