@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +26,10 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from evaluator_app.pki import sm2
+from evaluator_app.pki.cms_integrity import sig_integrity
 from evaluator_app.pki.credentials.base import Signer, check_hash
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.reasons import SignatureProblem, SignatureReason
@@ -44,6 +46,8 @@ from evaluator_app.pki.signature_verify import (
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# timestamp tokens are checked as pyHanko checks them by default (RSA/ECDSA)
+_TSA_VALIDATOR = DefaultSignatureValidator()
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -141,12 +145,38 @@ def sign_file(path: Path, signer: Signer, out: Path | None = None, **kwargs: Any
 # --- verification ---
 
 
+_CERTS: dict[bytes, asn1_x509.Certificate] = {}
+_CERTS_LOCK = threading.Lock()
+
+
+def _parsed_cert(der: bytes) -> asn1_x509.Certificate:
+    """A certificate embedded in many signatures (the same forty experts, one TSA) is parsed
+    once: what verification reads of it is parsed here, before the object is shared."""
+    hit = _CERTS.get(der)
+    if hit is not None:
+        return hit
+    cert = asn1_x509.Certificate.load(der)
+    try:
+        _ = (cert.serial_number, cert.issuer.dump(), cert.key_identifier, cert.public_key)
+        _ = cert.subject.human_friendly
+    except Exception:  # a broken one is judged where it is read, never shared
+        return cert
+    with _CERTS_LOCK:
+        if len(_CERTS) >= 256:
+            _CERTS.pop(next(iter(_CERTS)))
+        _CERTS[der] = cert
+    return cert
+
+
+def _embedded(sd: asn1_cms.SignedData) -> list[asn1_x509.Certificate]:
+    return [
+        _parsed_cert(c.chosen.dump()) for c in (sd["certificates"] or []) if c.name == "certificate"
+    ]
+
+
 def _signer_cert(sd: asn1_cms.SignedData, si: asn1_cms.SignerInfo) -> asn1_x509.Certificate | None:
     sid = si["sid"]
-    for choice in sd["certificates"] or []:
-        if choice.name != "certificate":
-            continue
-        cert = choice.chosen
+    for cert in _embedded(sd):
         if sid.name == "issuer_and_serial_number":
             ias = sid.chosen
             # Serial first and DER before asn1crypto's Name equality: its string preparation
@@ -161,7 +191,7 @@ def _signer_cert(sd: asn1_cms.SignedData, si: asn1_cms.SignerInfo) -> asn1_x509.
 
 
 def _certs(sd: asn1_cms.SignedData) -> list[asn1_x509.Certificate]:
-    return [c.chosen for c in (sd["certificates"] or []) if c.name == "certificate"]
+    return _embedded(sd)
 
 
 def _attr(si: asn1_cms.SignerInfo, which: str, name: str) -> Any:
@@ -196,7 +226,7 @@ async def _check_timestamp(
             return None
         content = bytes(tsd["encap_content_info"]["content"].contents)
         md = hashlib.new(tsi["digest_algorithm"]["algorithm"].native, content).digest()
-        intact, ok = validate_sig_integrity(tsi, tsa_cert, "tst_info", md)
+        intact, ok = sig_integrity(tsi, tsa_cert, "tst_info", md, _TSA_VALIDATOR)
         if not (intact and ok):
             reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_BROKEN))
             return None
@@ -259,7 +289,7 @@ async def _verify(
     try:
         md = hashlib.new(si["digest_algorithm"]["algorithm"].native, data).digest()
         expected = "gm_data" if kind == "gm_signed_data" else "data"
-        intact, sig_ok = validate_sig_integrity(si, cert, expected, md, DEFAULT_CHECKER)
+        intact, sig_ok = sig_integrity(si, cert, expected, md, DEFAULT_CHECKER)
     except (SignatureValidationError, ValueError) as exc:
         intact, sig_ok = False, False
         reasons.append(
