@@ -7,6 +7,7 @@ per expert) and "service down" is decided in one place: the validator's revocati
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -23,15 +24,20 @@ from evaluator_app.pki.x509_build import PrivateKey
 log = logging.getLogger(__name__)
 
 MAX_CACHE_SECONDS = 3600.0
+_GENERATIONS = itertools.count(1)
 
 
 @dataclass
 class RevocationCache:
-    """Responses keyed by (kind, url, serial) until their nextUpdate (at most an hour)."""
+    """Responses keyed by (kind, url, serial) until their nextUpdate (at most an hour).
+
+    ``generation`` is unique to this cache and these contents: it changes on every put and
+    clear, so a validation remembered with one (pki.validation_cache) is not reused after."""
 
     entries: dict[tuple[str, str, int], tuple[bytes, float]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    generation: int = field(default_factory=lambda: next(_GENERATIONS))
 
     def get(self, key: tuple[str, str, int]) -> bytes | None:
         item = self.entries.get(key)
@@ -48,9 +54,17 @@ class RevocationCache:
             ttl = min(ttl, (next_update - datetime.now(UTC)).total_seconds())
         if ttl > 0:
             self.entries[key] = (data, time.monotonic() + ttl)
+            self.generation = next(_GENERATIONS)
 
     def clear(self) -> None:
         self.entries.clear()
+        self.generation = next(_GENERATIONS)
+
+    def earliest_expiry(self) -> datetime:
+        """When the first answer held here expires (now + an hour when it holds none)."""
+        now, mono = datetime.now(UTC), time.monotonic()
+        left = min((until for _, until in self.entries.values()), default=mono + MAX_CACHE_SECONDS)
+        return now + timedelta(seconds=left - mono)
 
 
 DEFAULT_CACHE = RevocationCache()

@@ -253,7 +253,7 @@ class TrustListChecker:
     """Trust by the signed trust list: validation.avalidate_certificate plus the CA's identity rule.
 
     Offline by default (``fetch=False``): CRLs/OCSP responses are supplied (cached by the venue)
-    or taken from a PDF's DSS. Results are cached per certificate and purpose.
+    or taken from a PDF's DSS. Accepted paths are remembered by pki.validation_cache.
     """
 
     def __init__(
@@ -269,8 +269,6 @@ class TrustListChecker:
         self.mode, self.fetch = mode, fetch
         self.roots = [to_asn1(c) for c in trust_list.roots()]
         self.intermediates = [to_asn1(c) for c in trust_list.intermediates()]
-        self._cache: dict[tuple[bytes, str, int], CertStatus] = {}
-        self._lock = threading.Lock()
 
     def with_revocation_data(
         self, crls: Sequence[bytes], ocsps: Sequence[bytes]
@@ -286,13 +284,9 @@ class TrustListChecker:
         purpose: str,
         at: datetime,
     ) -> CertStatus:
-        from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+        from evaluator_app.pki.validation import RevocationPolicy
+        from evaluator_app.pki.validation_cache import DEFAULT_VALIDATION_CACHE
 
-        key = _cache_key(cert, purpose, at)
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None:
-            return hit
         policy = RevocationPolicy(
             mode=self.mode,
             crls=self.crls,
@@ -300,8 +294,9 @@ class TrustListChecker:
             fetch=self.fetch,
         )
         p: Literal["timestamp", "sign"] = "timestamp" if purpose == "timestamping" else "sign"
-        res = await avalidate_certificate(
-            to_crypto(cert),
+        # remembered while it provably holds (pki.validation_cache), not per hour
+        res = await DEFAULT_VALIDATION_CACHE.validate(
+            cert.dump(),
             p,
             self.trust_list,
             at,
@@ -318,7 +313,4 @@ class TrustListChecker:
         else:
             trust = Trust.UNTRUSTED
         ident = f"{res.identity.name} ({res.identity.person_id})" if res.identity else None
-        status = CertStatus(trust, res.ca_name, ident, tuple(res.reasons))
-        with self._lock:
-            self._cache[key] = status
-        return status
+        return CertStatus(trust, res.ca_name, ident, tuple(res.reasons))

@@ -17,7 +17,8 @@ from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.identity import Identity
 from evaluator_app.pki.reasons import TIMESTAMP_PROBLEMS, ReasonCode, SignatureProblem
 from evaluator_app.pki.trust_list import TrustList
-from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
+from evaluator_app.pki.validation import RevocationPolicy
+from evaluator_app.pki.validation_cache import DEFAULT_VALIDATION_CACHE
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.errors import Unprocessable
 from evaluator_app.venue.store import AsyncStore
@@ -110,7 +111,8 @@ class Venue:
                 {"reasons": list(verdict.reasons_en), "codes": sorted(verdict.codes)},
                 code="bad_signature",
             )
-        result = await avalidate_certificate(
+        # every login and upload of the same forty experts: one path validation each while it holds
+        result = await DEFAULT_VALIDATION_CACHE.validate(
             verdict.certificate_der,
             purpose,  # type: ignore[arg-type]  # callers pass only "sign" or "auth"
             self.trust_list,
