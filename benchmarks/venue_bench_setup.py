@@ -182,13 +182,38 @@ async def _on_message_from_directory(  # type: ignore[no-untyped-def]
     await board.beat(beat.session_id, caller.person_id, beat.presence, beat.items_scored)
 
 
+class _Uncached:
+    """The venue's validation as before issue 17: a fresh path validation for every upload."""
+
+    async def validate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from evaluator_app.pki.validation import avalidate_certificate
+
+        return await avalidate_certificate(*args, **kwargs)
+
+
+def _verify_as_before() -> None:
+    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+
+    from evaluator_app.pki import cms
+    from evaluator_app.venue import context
+
+    cms.sig_integrity = validate_sig_integrity  # type: ignore[assignment]
+    context.DEFAULT_VALIDATION_CACHE = _Uncached()  # type: ignore[assignment]
+
+
 def venue_main(
-    config_path: str, core: int | None, directory_heartbeats: bool = False, gc_threshold: int = 0
+    config_path: str,
+    core: int | None,
+    directory_heartbeats: bool = False,
+    gc_threshold: int = 0,
+    baseline: bool = False,
 ) -> None:
     """The venue in its own process (``evaluator venue serve`` does the same once it exists).
 
     ``directory_heartbeats`` swaps in the proposed heartbeat handler (see the report): the
     shipped one reads the session and all its members from the store on every heartbeat.
+    ``baseline``: the venue verifies uploads as before issue 17 (pyHanko's integrity check, no
+    validation cache), for the intake figure's baseline in the same run.
     """
     pin(core)
     raise_fd_limit(65536)
@@ -204,6 +229,8 @@ def venue_main(
         from evaluator_app.venue.api import events as routes_events
 
         routes_events._on_message = _on_message_from_directory  # type: ignore[assignment]
+    if baseline:
+        _verify_as_before()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_venue(load_config(config_path)))
 
