@@ -10,7 +10,8 @@ of the demo PKI's experts, verified by the venue, each with a signed receipt). T
 clients against a bare aiohttp WebSocket broadcast server on the same core: the floor.
 
 The intake figure's baseline, in the same run: a venue with the same N sockets beating that
-verifies as before issue 17 (pyHanko's integrity check, a fresh path validation per upload;
+verifies and signs its receipts as before issue 17 (pyHanko's integrity check, a fresh path
+validation per upload, pyHanko's signed attributes built afresh per receipt;
 venue_bench_setup.venue_main(baseline=True)), measured first; the ratio is printed.
 
 The simulated experts log in with bearer tokens written directly into the venue's SQLite

@@ -199,6 +199,8 @@ def _verify_as_before() -> None:
 
     cms.sig_integrity = validate_sig_integrity  # type: ignore[assignment]
     context.DEFAULT_VALIDATION_CACHE = _Uncached()  # type: ignore[assignment]
+    # receipts signed as pyHanko builds them, the signing certificate's attribute every time
+    cms.cades_signer = lambda signer, moment, ts: signer  # type: ignore[assignment]
 
 
 def venue_main(
@@ -212,8 +214,9 @@ def venue_main(
 
     ``directory_heartbeats`` swaps in the proposed heartbeat handler (see the report): the
     shipped one reads the session and all its members from the store on every heartbeat.
-    ``baseline``: the venue verifies uploads as before issue 17 (pyHanko's integrity check, no
-    validation cache), for the intake figure's baseline in the same run.
+    ``baseline``: the venue verifies uploads and signs receipts as before issue 17 (pyHanko's
+    integrity check, no validation cache, pyHanko's signed attributes built afresh), for the
+    intake figure's baseline in the same run.
     """
     pin(core)
     raise_fd_limit(65536)

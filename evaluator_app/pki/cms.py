@@ -29,6 +29,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from evaluator_app.pki import sm2
+from evaluator_app.pki.cms_attrs import cades_signer
 from evaluator_app.pki.cms_integrity import sig_integrity
 from evaluator_app.pki.credentials.base import Signer, check_hash
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
@@ -104,9 +105,11 @@ async def _sign_detached(
     hash_alg: str,
     signing_time: datetime | None,
 ) -> bytes:
-    attrs = PdfCMSSignedAttributes(signing_time=signing_time or datetime.now(UTC))
+    moment = signing_time or datetime.now(UTC)
+    attrs = PdfCMSSignedAttributes(signing_time=moment)
     try:
-        ci = await signer.pyhanko_signer().async_sign_general_data(
+        # pyHanko's CAdES attributes, the signing certificate's built once (pki.cms_attrs)
+        ci = await cades_signer(signer.pyhanko_signer(), moment, ts).async_sign_general_data(
             data,
             check_hash(hash_alg),
             detached=True,
