@@ -24,6 +24,7 @@ SETTINGS_FILE = "settings.json"
 LANGUAGES = ("zh_CN", "en")
 CACHE_CIPHERS = ("aes-256-gcm", "sm4-gcm")  # client/doc_cache.CIPHERS
 TEXT_SCALES = (100, 125, 150)  # per cent
+LOGIN_MODES = ("pkcs11", "skf", "pkcs12")  # a credential's kind: USB key, SM2 USB key, file
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class AppSettings:
     # the document cache's cipher: "aes-256-gcm", or "sm4-gcm" where 密评 asks for 国密 throughout
     cache_cipher: str = "aes-256-gcm"
     text_scale: int = 100  # per cent of the base text size: 100, 125 or 150
+    login_mode: str = ""  # the last login's credential kind (LOGIN_MODES); "" = never logged in
+
+    @property
+    def first_login_mode(self) -> str:
+        """The mode the login page opens in: the last one used, else what is configured."""
+        if self.login_mode in LOGIN_MODES:
+            return self.login_mode
+        return "pkcs11" if self.pkcs11_module else "skf" if self.skf_library else "pkcs12"
 
 
 def default_data_dir() -> Path:

@@ -82,8 +82,11 @@ class Launcher(QMainWindow):
         self.table.verticalHeader().hide()
         parts = {
             "committee": self.tr("Committee member"),
+            # as the demo plays it: 孙丽 recuses, no reserve is left, a supplementary draw by the
+            # same rules finds this expert (who joined the pool after the first draw)
             "reserve": self.tr(
-                "Reserve expert: not on the committee; the centre names them when an expert recuses"
+                "Drawn later: not on the committee at first; when an expert recuses, "
+                "the supplementary draw (same rules) seats them"
             ),
             "supervisor": self.tr("Watches the experts at this venue"),
             "centre": self.tr("Creates the session, collects the results, archives"),

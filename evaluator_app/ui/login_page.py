@@ -157,14 +157,8 @@ class LoginPage(QWidget):
 
         self.use_token.toggled.connect(self._mode_changed)
         self.use_skf.toggled.connect(self._mode_changed)
-        settings = service.settings
-        (
-            self.use_token
-            if settings.pkcs11_module
-            else self.use_skf
-            if settings.skf_library
-            else self.use_file
-        ).setChecked(True)
+        modes = {"pkcs11": self.use_token, "skf": self.use_skf, "pkcs12": self.use_file}
+        modes[service.settings.first_login_mode].setChecked(True)  # the last one used
         self._show_mode()  # the fields match the mode from the first paint
         if not self.use_file.isChecked():
             # listing keys loads the PKCS#11 module or SKF library: after the first paint

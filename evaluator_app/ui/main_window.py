@@ -77,7 +77,9 @@ class MainWindow(QMainWindow):
 
         from evaluator_app.client.settings import save_settings
 
-        self.settings = replace(self.settings, text_scale=current_scale())  # as chosen since
+        self.settings = replace(
+            self.settings, text_scale=current_scale(), login_mode=done.credential.kind
+        )  # the text size as chosen since, the login mode as used
         if done.credential.kind == "pkcs11":
             self.settings = replace(self.settings, pkcs11_module=done.credential.path)
         elif done.credential.kind == "skf":

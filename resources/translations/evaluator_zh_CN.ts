@@ -346,12 +346,12 @@
         <translation>排名</translation>
     </message>
     <message>
-        <source>Bidder</source>
-        <translation>投标人</translation>
+        <source>No.</source>
+        <translation>编号</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+        <source>Bidder</source>
+        <translation>投标人</translation>
     </message>
     <message>
         <source>Technical</source>
@@ -585,6 +585,10 @@
 </context>
 <context>
     <name>DrawRequestBox</name>
+    <message>
+        <source>Choose the project file</source>
+        <translation>请选择项目文件</translation>
+    </message>
     <message>
         <source>Project file…</source>
         <translation>项目文件…</translation>
@@ -1094,8 +1098,8 @@
         <translation>评标委员会成员</translation>
     </message>
     <message>
-        <source>Reserve expert: not on the committee; the centre names them when an expert recuses</source>
-        <translation>候补专家：不在评标委员会内；有专家申请回避时，由交易中心指定替补</translation>
+        <source>Drawn later: not on the committee at first; when an expert recuses, the supplementary draw (same rules) seats them</source>
+        <translation>补抽专家：开始时不在评标委员会内；有专家回避时，按同样规则补充抽取，由其入席</translation>
     </message>
     <message>
         <source>Watches the experts at this venue</source>

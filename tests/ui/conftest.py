@@ -125,6 +125,22 @@ async def answer_sign_dialogs(secret: str | Callable[[Any], str]) -> None:
         await asyncio.sleep(0.05)
 
 
+def fits(table: Any, row: int, column: int) -> bool:
+    """The cell's whole text fits its cell, wrapped at its width (less the item's text margins,
+    (focus frame + 1) px each side, as Qt's item delegate lays it out)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QStyle
+
+    cell = table.visualRect(table.model().index(row, column))
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    needed = table.fontMetrics().boundingRect(
+        QRect(0, 0, cell.width() - margin, 10_000),
+        int(Qt.TextFlag.TextWordWrap),
+        table.item(row, column).text(),
+    )
+    return bool(needed.height() <= cell.height() and needed.width() <= cell.width() - margin)
+
+
 def type_keys(widget: Any, text: str) -> None:
     """ASCII by key presses; Chinese as an input method commits it (QTest.keyClicks aborts on
     characters outside Latin-1)."""

@@ -21,9 +21,8 @@ from evaluator_app.client.explain import explain
 from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
 from evaluator_app.ui.i18n import install_language
-from tests.ui.conftest import login_centre, until
+from tests.ui.conftest import fits, login_centre, until
 from tests.ui.test_expert_flow_ui import SHOTS, _pdf, shot
-from tests.ui.test_launcher_ui import _fits
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 from tests.venue.test_report_signing import _sign
@@ -226,6 +225,9 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
         assert collected.results.deviations[0].explanation.startswith("施工组织设计")
         assert len(collected.sheets) == 5 and all(s.ok for s in collected.sheets)
         assert "90.63" in cells(workspace.collect.results, 6)  # 技术、商务、价格、最终
+        header = workspace.collect.results.horizontalHeaderItem
+        assert [header(c).text() for c in (1, 2)] == ["编号", "投标人"]  # never 姓名 for a bidder
+        assert "淄博华信建工有限公司" in cells(workspace.collect.results, 2)
         for r in collected.results.bidders:  # the columns add up: technical + commercial + price
             if r.final is not None:
                 assert r.technical + r.commercial + r.price_score == r.final, r
@@ -233,7 +235,7 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
         assert "B2 淄博华信建工有限公司、B1 " in workspace.collect.status.text()
         shown = workspace.collect.results
         for row in range(shown.rowCount()):
-            assert _fits(shown, row, 8), shown.item(row, 8).text()
+            assert fits(shown, row, 8), shown.item(row, 8).text()
         shot(workspace, "centre-collect")
 
         # 5. report: generated at report signing; the centre follows the signatures

@@ -94,6 +94,12 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
             lambda: request.lot.count() == 1 and request.supervisor.count() > 0,
             message="project and roster",
         )
+        # the project by its name, whole, at the console's default size (it showed "on")
+        workspace.resize(1100, 720)
+        await until(lambda: request.project_edit.width() > 300, message="laid out")
+        shown = request.project_edit
+        assert shown.text() == project["project"]["name"] and shown.toolTip().endswith(".json")
+        assert shown.fontMetrics().horizontalAdvance(shown.text()) <= shown.width() - 12
         request.draw_id.setText("JN-2026-0418-D1")
         request.tenderer_city.setText("济南")
         request.needs.setPlainText("A010101 2 0\nA010102 1 1\nA010103 2 0")

@@ -14,7 +14,7 @@ from pathlib import Path
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from tests.ui.conftest import until
+from tests.ui.conftest import fits, until
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 
@@ -141,6 +141,9 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
             lambda: window.lobby is not None and window.lobby.sessions, message="lobby lists S1"
         )
         shot(window, "expert-lobby")
+        lobby = window.lobby.table  # at the window's default size, no column is cut off
+        cut = [lobby.item(0, c).text() for c in range(lobby.columnCount()) if not fits(lobby, 0, c)]
+        assert not cut and lobby.item(0, 3).text() == "济南主场、淄博副场", cut
         window.lobby.join_button.click()
         session_window = window.session_windows["S1"]
         qtbot.addWidget(session_window)

@@ -3,24 +3,9 @@ does in the session, the reserve expert included, in full (wrapped, never cut of
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QStyle
-
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.style import apply_style
-
-
-def _fits(table, row: int, column: int) -> bool:  # type: ignore[no-untyped-def]
-    """The cell's whole text fits its cell, wrapped at its width (less the item's text margins,
-    (focus frame + 1) px each side, as Qt's item delegate lays it out)."""
-    cell = table.visualRect(table.model().index(row, column))
-    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
-    needed = table.fontMetrics().boundingRect(
-        QRect(0, 0, cell.width() - margin, 10_000),
-        int(Qt.TextFlag.TextWordWrap),
-        table.item(row, column).text(),
-    )
-    return needed.height() <= cell.height() and needed.width() <= cell.width() - margin
+from tests.ui.conftest import fits
 
 
 def test_buttons_sit_on_their_rows_and_the_reserve_expert_is_explained(qtbot, qapp, tmp_path):  # type: ignore[no-untyped-def]
@@ -42,13 +27,13 @@ def test_buttons_sit_on_their_rows_and_the_reserve_expert_is_explained(qtbot, qa
         bottom = button.mapTo(table.viewport(), button.rect().bottomLeft()).y()
         cell = table.visualRect(table.model().index(row, 6))
         assert cell.top() <= top and bottom <= cell.bottom(), (person.name, top, bottom, cell)
-        cut = [table.item(row, c).text() for c in range(6) if not _fits(table, row, c)]
+        cut = [table.item(row, c).text() for c in range(6) if not fits(table, row, c)]
         assert not cut, (person.name, cut)
         part = table.item(row, 3).text()
         if person.key in EXPERTS:
             assert part == "评标委员会成员"
         elif person.key == SUBSTITUTE:
-            assert part.startswith("候补专家") and "回避" in part
+            assert part.startswith("补抽专家") and "回避" in part and "补充抽取" in part
         else:
             assert part
     experts = [p for p in world.people if p.role == "expert"]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from evaluator_app.client.settings import load_settings
 from evaluator_app.pki import sm2_x509, softskf
 from evaluator_app.pki.credentials.sm2_file import read_key_file
 from evaluator_app.pki.demo_pki import DemoPki
@@ -156,8 +158,22 @@ def test_sm2_usb_key_login_through_the_login_page(  # type: ignore[no-untyped-de
         assert wangfang_key.pin_remaining() == 6  # the right PIN resets the counter
         saved = json.loads((data_dir / "settings.json").read_text("utf-8"))
         assert saved["skf_library"] == str(skf_lib)  # offered again next time
+        assert saved["login_mode"] == "skf"
         window.close()
         await window.shutdown_task
+
+        # the next start opens in the mode last used, even with a PKCS#11 module configured
+        again = replace(load_settings(data_dir), pkcs11_module=str(tmp_path / "vendor-p11.so"))
+        restarted = MainWindow(again, data_dir)
+        qtbot.addWidget(restarted)
+        restarted.show()
+        page = restarted.login_page
+        assert page.use_skf.isChecked() and page.skf.library_edit.isVisible()
+        assert not page.module_edit.isVisible()
+        await until(
+            lambda: page.skf.key_combo.currentText().startswith("王芳"), message="key listed again"
+        )
+        restarted.close()  # not logged in: nothing to shut down
 
     drive(scenario)
 
@@ -165,8 +181,6 @@ def test_sm2_usb_key_login_through_the_login_page(  # type: ignore[no-untyped-de
 def test_the_sm2_key_mode_is_offered_again_and_says_when_no_key_is_plugged_in(  # type: ignore[no-untyped-def]
     qtbot, drive, venue, skf_lib, wangfang_key, tmp_path
 ):
-    from dataclasses import replace
-
     wangfang_key.unplug()
 
     async def scenario() -> None:

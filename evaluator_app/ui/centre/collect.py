@@ -44,8 +44,8 @@ class CollectTab(QWidget):
         self.results = table(
             [
                 self.tr("Rank"),
-                self.tr("Bidder"),
-                self.tr("Name"),
+                self.tr("No."),
+                self.tr("Bidder"),  # the bidder's name (its number is the column before)
                 self.tr("Technical"),
                 self.tr("Commercial"),
                 self.tr("Price score"),

@@ -36,7 +36,9 @@ class DrawRequestBox(QGroupBox):
         self.check: ProjectCheck | None = None
         self.problems = QLabel()
         self.problems.setWordWrap(True)
-        self.project_edit = QLineEdit()
+        self.project_edit = QLineEdit()  # the project's name once read; the path in its tooltip
+        self.project_edit.setReadOnly(True)
+        self.project_edit.setPlaceholderText(self.tr("Choose the project file"))
         choose = QPushButton(self.tr("Project file…"))
         choose.clicked.connect(self._choose_project)
         self.lot = QComboBox()
@@ -62,9 +64,10 @@ class DrawRequestBox(QGroupBox):
         )
         form = QFormLayout(self)
         line = QHBoxLayout()
-        line.addWidget(self.project_edit, 1)
         line.addWidget(choose)
-        form.addRow(self.tr("Project"), line)
+        line.addStretch(1)
+        form.addRow(self.tr("Project"), self.project_edit)  # the whole width: never squeezed
+        form.addRow("", line)
         form.addRow(self.tr("Lot"), self.lot)
         form.addRow(self.tr("Draw id"), self.draw_id)
         form.addRow(self.tr("Tenderer's city"), self.tenderer_city)
@@ -105,7 +108,9 @@ class DrawRequestBox(QGroupBox):
         if not alive(self):
             return
         self.check = check
-        self.project_edit.setText(path)
+        self.project_edit.setText(check.title or Path(path).name)
+        self.project_edit.setCursorPosition(0)  # the name's beginning, not its end
+        self.project_edit.setToolTip(path)
         self.lot.clear()
         for lot in check.lots:
             self.lot.addItem(lot.name, lot.id)

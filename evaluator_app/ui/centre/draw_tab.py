@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -92,19 +93,21 @@ class DrawTab(QWidget):
         )
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two by two: the request form beside keeps its width
         self.open_button = QPushButton(self.tr("Open for the session…"))
         self.replace_button = QPushButton(self.tr("Replace an expert…"))
         self.export_button = QPushButton(self.tr("Export record…"))
         self.use_button = QPushButton(self.tr("Use for a new session"))
-        for button, slot in (
-            (self.open_button, self._open_selected),
-            (self.replace_button, self._replace_selected),
-            (self.export_button, self._export),
-            (self.use_button, self._use),
+        for place, (button, slot) in enumerate(
+            (
+                (self.open_button, self._open_selected),
+                (self.replace_button, self._replace_selected),
+                (self.export_button, self._export),
+                (self.use_button, self._use),
+            )
         ):
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, place // 2, place % 2)
         records = QGroupBox(self.tr("3. Draw records (sealed to the centre until opened)"))
         box = QVBoxLayout(records)
         box.addWidget(self.draws, 1)
@@ -115,8 +118,8 @@ class DrawTab(QWidget):
         layout.addWidget(heading(self.tr("Expert draw anyone can verify")))
         layout.addWidget(pool)
         top = QHBoxLayout()
-        top.addWidget(request, 1)
-        top.addWidget(records, 1)
+        top.addWidget(request, 5)
+        top.addWidget(records, 4)
         layout.addLayout(top, 1)
         layout.addWidget(self.message)
 
