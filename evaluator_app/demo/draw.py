@@ -18,6 +18,7 @@ import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
+from evaluator_app.client.draw.pool_list import list_row, write_expert_list
 from evaluator_app.client.draw.service import DrawService, OpenDraw, session_bundle
 from evaluator_app.core.draw.geography import DISTANCES
 from evaluator_app.core.draw.model import (
@@ -160,44 +161,8 @@ def demo_pool(
 
 def write_xlsx(path: Path, entries: list[PoolEntry]) -> Path:
     """The list as a department would send it (the import reads it like any other)."""
-    from openpyxl import Workbook
-
-    status_zh = {"active": "在库", "suspended": "暂停", "retired": "退出"}
-    book = Workbook()
-    sheet = book.active
-    sheet.append(
-        [
-            "编号",
-            "姓名",
-            "身份标识",
-            "评标专业",
-            "城市",
-            "工作单位",
-            "状态",
-            "暂停至",
-            "申报关系单位",
-            "抽取日期",
-        ]
-    )
-    for entry in entries:
-        e = entry.expert
-        sheet.append(
-            [
-                e.id,
-                entry.name,
-                entry.person.person_id,
-                "、".join(e.specialties),
-                e.city,
-                e.employer,
-                status_zh[e.status.value],
-                e.suspended_until or "",
-                "、".join(e.related_orgs),
-                e.last_drawn or "",
-            ]
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    rows = [list_row(e.expert, e.name, e.person.person_id) for e in entries]
+    return write_expert_list(path, rows)
 
 
 def demo_request(world: DemoWorld, project: dict, today: date) -> DrawRequest:

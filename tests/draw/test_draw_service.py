@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluator_app.client.draw.importer import ImportRefusedError, read_expert_list
+from evaluator_app.client.draw.pool_list import HEADER, list_row, write_expert_list
 from evaluator_app.client.draw.sealing import SealError
 from evaluator_app.client.draw.service import DrawService
 from evaluator_app.core.draw.model import Cause, Need, Rule, Rules
@@ -18,38 +18,17 @@ from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.trust_list import load_trust_list
 from tests.draw.conftest import make_request, signer
 
-HEADER = ["编号", "姓名", "身份标识", "评标专业", "城市", "工作单位", "状态", "暂停至", "抽取日期"]
-STATUS_ZH = {"active": "在库", "suspended": "暂停", "retired": "退出"}
-
 
 def write_list(path: Path, entries, extra_rows=()):  # type: ignore[no-untyped-def]
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        out = csv.writer(handle)
-        out.writerow(HEADER)
-        for entry in entries:
-            e = entry.expert
-            out.writerow(
-                [
-                    e.id,
-                    entry.name,
-                    entry.person.person_id,
-                    "、".join(e.specialties),
-                    e.city,
-                    e.employer,
-                    STATUS_ZH[e.status.value],
-                    e.suspended_until or "",
-                    e.last_drawn or "",
-                ]
-            )
-        for row in extra_rows:
-            out.writerow(row)
+    rows = [list_row(e.expert, e.name, e.person.person_id) for e in entries]
+    return write_expert_list(path, [*rows, *extra_rows])
 
 
 def test_every_bad_row_is_named_and_nothing_is_stored(tmp_path: Path):
     path = tmp_path / "list.csv"
     bad = [
-        ["E9", "王五", "1", "A010101", "济南", "单位", "睡觉", "", ""],
-        ["E8", "", "2", "bad code", "济南", "单位", "在库", "", "2026-13-01"],
+        ["E9", "王五", "1", "A010101", "济南", "单位", "睡觉", "", "", ""],
+        ["E8", "", "2", "bad code", "济南", "单位", "在库", "", "", "2026-13-01"],
     ]
     write_list(path, synthetic_pool(3), bad)
     with pytest.raises(ImportRefusedError) as error:
@@ -67,9 +46,13 @@ def test_an_xlsx_list_reads_like_csv(tmp_path: Path):
 
     book = Workbook()
     sheet = book.active
-    sheet.append(HEADER)
-    sheet.append(["E1", "张三", "370000", "A010101;A010103", "济南", "单位甲", "在库", None, None])
-    sheet.append(["E2", "李四", "370001", "A010101", "淄博", "单位乙", "暂停", "2026-05-01", None])
+    sheet.append(list(HEADER))
+    sheet.append(
+        ["E1", "张三", "370000", "A010101;A010103", "济南", "单位甲", "在库", None, None, None]
+    )
+    sheet.append(
+        ["E2", "李四", "370001", "A010101", "淄博", "单位乙", "暂停", "2026-05-01", None, None]
+    )
     book.save(tmp_path / "list.xlsx")
     rows = read_expert_list(tmp_path / "list.xlsx")
     assert [(r.id, r.specialties, r.status.value) for r in rows] == [
