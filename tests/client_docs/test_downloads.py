@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 
 from evaluator_app.client.doc_cache import EncryptedCache
-from evaluator_app.client.downloads import (
-    DocState,
-    DocumentService,
-    DocumentStatus,
-    RetryPolicy,
-    download_document,
-)
+from evaluator_app.client.document_fetch import RetryPolicy, download_document
+from evaluator_app.client.downloads import DocState, DocumentService, DocumentStatus
 from evaluator_app.client.errors import CacheError, DocumentCorrupt, DownloadFailed, VenueRefused
 from evaluator_app.client.venue_client import VenueClient
 from tests.client_docs.support import CuttingProxy, DocSession
