@@ -83,34 +83,6 @@
         <translation>签名并提交见证记录</translation>
     </message>
     <message>
-        <source>Scores are shown to supervisors from the summary phase on, never before.</source>
-        <translation>汇总阶段开始后才向监督人员显示评分，此前一律不显示。</translation>
-    </message>
-    <message>
-        <source>Show the summary</source>
-        <translation>查看汇总结果</translation>
-    </message>
-    <message>
-        <source>Rank</source>
-        <translation>排名</translation>
-    </message>
-    <message>
-        <source>Bidder</source>
-        <translation>投标人</translation>
-    </message>
-    <message>
-        <source>Final score</source>
-        <translation>最终得分</translation>
-    </message>
-    <message>
-        <source>Price</source>
-        <translation>投标报价</translation>
-    </message>
-    <message>
-        <source>Technical</source>
-        <translation>技术分</translation>
-    </message>
-    <message>
         <source>Pause: the session is already paused.</source>
         <translation>暂停：会话已处于暂停状态。</translation>
     </message>
@@ -177,18 +149,6 @@
     <message>
         <source>Not signed.</source>
         <translation>未签名。</translation>
-    </message>
-    <message>
-        <source>Summary of the venue (phase: {phase}).</source>
-        <translation>场地汇总结果（阶段：{phase}）。</translation>
-    </message>
-    <message>
-        <source>{bidder} (recommended candidate)</source>
-        <translation>{bidder}（中标候选人）</translation>
-    </message>
-    <message>
-        <source>Rejected at the preliminary review: {bidders}</source>
-        <translation>初步评审否决：{bidders}</translation>
     </message>
 </context>
 <context>
@@ -2280,6 +2240,49 @@ Signed content cannot be changed afterwards.</source>
     <message>
         <source>The sheet of {name} was returned; the session is back in detailed scoring.</source>
         <translation>已退回 {name} 的评分表，评标回到详细评审阶段。</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryTab</name>
+    <message>
+        <source>Scores are shown to supervisors from the summary phase on, never before.</source>
+        <translation>汇总阶段开始后才向监督人员显示评分，此前一律不显示。</translation>
+    </message>
+    <message>
+        <source>Show the summary</source>
+        <translation>查看汇总结果</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <source>Final score</source>
+        <translation>最终得分</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>投标报价</translation>
+    </message>
+    <message>
+        <source>Technical</source>
+        <translation>技术分</translation>
+    </message>
+    <message>
+        <source>Summary of the venue (phase: {phase}).</source>
+        <translation>场地汇总结果（阶段：{phase}）。</translation>
+    </message>
+    <message>
+        <source>{bidder} (recommended candidate)</source>
+        <translation>{bidder}（中标候选人）</translation>
+    </message>
+    <message>
+        <source>Rejected at the preliminary review: {bidders}</source>
+        <translation>初步评审否决：{bidders}</translation>
     </message>
 </context>
 <context>

@@ -275,10 +275,10 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
 
         # no scores before the summary: the venue refuses, the refusal is explained
         panel.setCurrentIndex(2)
-        panel.summary_button.click()
-        await until(lambda: panel.summary_message.text(), message="summary answered")
-        assert "汇总阶段之前不公开评分" in panel.summary_message.text()
-        assert not panel.summary_cells()
+        panel.summary_tab.summary_button.click()
+        await until(lambda: panel.summary_tab.summary_message.text(), message="summary answered")
+        assert "汇总阶段之前不公开评分" in panel.summary_tab.summary_message.text()
+        assert not panel.summary_tab.summary_cells()
         panel.setCurrentIndex(0)
         shot(window, "supervisor-console-actions")
         await _close(main, window)
@@ -380,15 +380,20 @@ def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_al
         assert all("汇总" in text for text in steps.values()), steps
         panel = window.actions_panel
         panel.setCurrentIndex(2)
-        panel.summary_button.click()
-        await until(lambda: panel.summary_cells(), message="summary shown")
-        assert [(cells[0], cells[1][:2], cells[2]) for cells in panel.summary_cells()] == [
+        panel.summary_tab.summary_button.click()
+        await until(lambda: panel.summary_tab.summary_cells(), message="summary shown")
+        assert [
+            (cells[0], cells[1][:2], cells[2]) for cells in panel.summary_tab.summary_cells()
+        ] == [
             ("1", "B2", "90.63"),
             ("2", "B1", "88.17"),
             ("3", "B3", "80.19"),
         ]
-        assert "B4" in panel.summary_rejected.text() and "B5" in panel.summary_rejected.text()
-        assert "汇总" in panel.summary_message.text()
+        assert (
+            "B4" in panel.summary_tab.summary_rejected.text()
+            and "B5" in panel.summary_tab.summary_rejected.text()
+        )
+        assert "汇总" in panel.summary_tab.summary_message.text()
         shot(window, "supervisor-console-summary")
         await _close(main, window)
 

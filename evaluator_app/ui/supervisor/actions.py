@@ -11,18 +11,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,8 +31,8 @@ from evaluator_app.client.supervisor_board import clock_time
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.ops import op
-from evaluator_app.ui.phase_names import phase_name
 from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.supervisor.summary_tab import SummaryTab
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
 from evaluator_app.ui.why import explain_disabled
 
@@ -58,7 +54,8 @@ class ActionsPanel(QTabWidget):
             self.notes_tab.hide()
         else:
             self.addTab(self.notes_tab, self.tr("Witness notes"))
-        self.addTab(self._summary_tab(), self.tr("Summary"))
+        self.summary_tab = SummaryTab(session, language)
+        self.addTab(self.summary_tab, self.tr("Summary"))
         self.addTab(self._warnings_tab(), self.tr("Collusion and fraud warnings"))
 
     def _warnings_tab(self) -> QWidget:
@@ -171,45 +168,6 @@ class ActionsPanel(QTabWidget):
         row.addWidget(self.note_button)
         layout.addLayout(row)
         layout.addWidget(self.notes)
-        return tab
-
-    def _summary_tab(self) -> QWidget:
-        hint = QLabel(
-            self.tr("Scores are shown to supervisors from the summary phase on, never before.")
-        )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        self.summary_button = QPushButton(self.tr("Show the summary"))
-        self.summary_button.clicked.connect(self.show_summary)
-        self.summary_message = QLabel()
-        self.summary_message.setWordWrap(True)
-        self.summary_table = QTableWidget(0, 5)
-        self.summary_table.setHorizontalHeaderLabels(
-            [
-                self.tr("Rank"),
-                self.tr("Bidder"),
-                self.tr("Final score"),
-                self.tr("Price"),
-                self.tr("Technical"),
-            ]
-        )
-        self.summary_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.summary_table.verticalHeader().hide()
-        self.summary_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.summary_table.horizontalHeader().setStretchLastSection(True)
-        self.summary_rejected = QLabel()
-        self.summary_rejected.setWordWrap(True)
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        layout.addWidget(hint)
-        row = QHBoxLayout()
-        row.addWidget(self.summary_message, 1)
-        row.addWidget(self.summary_button)
-        layout.addLayout(row)
-        layout.addWidget(self.summary_table, 1)
-        layout.addWidget(self.summary_rejected)
         return tab
 
     # -- showing ---------------------------------------------------------------------
@@ -393,46 +351,3 @@ class ActionsPanel(QTabWidget):
             self.note_edit.clear()
         self.say(self.note_message, self._note_state(item), ok=item.state != "refused")
         self.refresh()
-
-    @op
-    async def show_summary(self) -> None:
-        try:
-            summary = await self.session.summary()
-        except Exception as exc:  # before the summary phase the venue refuses (403)
-            self.say(self.summary_message, explain(exc).text(self.language), ok=False)
-            return
-        if not alive(self):
-            return
-        self.say(
-            self.summary_message,
-            self.tr("Summary of the venue (phase: {phase}).").format(
-                phase=phase_name(summary.phase)
-            ),
-        )
-        rows = summary.ranking
-        self.summary_table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            bidder = (
-                self.tr("{bidder} (recommended candidate)").format(bidder=row.bidder_id)
-                if row.candidate
-                else row.bidder_id
-            )
-            for column, text in enumerate(
-                [str(row.position), bidder, row.final, row.price, row.technical]
-            ):
-                self.summary_table.setItem(index, column, QTableWidgetItem(text))
-        rejected = "、".join(summary.rejected)
-        self.summary_rejected.setText(
-            self.tr("Rejected at the preliminary review: {bidders}").format(bidders=rejected)
-            if rejected
-            else ""
-        )
-
-    def summary_cells(self) -> list[list[str]]:
-        return [
-            [
-                cell.text() if (cell := self.summary_table.item(r, c)) else ""
-                for c in range(self.summary_table.columnCount())
-            ]
-            for r in range(self.summary_table.rowCount())
-        ]
