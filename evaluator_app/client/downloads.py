@@ -21,6 +21,7 @@ from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.protocol.artefacts import ManifestEntry
+from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
 
 logger = logging.getLogger(__name__)
 DEFAULT_RETRY = RetryPolicy()
@@ -187,6 +188,20 @@ class DocumentService:
     async def wait(self) -> list[DocumentStatus]:
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         return self.statuses()
+
+    async def bid_indexes(self) -> dict[str, BidIndex]:
+        """The scoring indexes downloaded with the bids, by bidder; a malformed one links
+        nothing (the bid itself is still read)."""
+        out: dict[str, BidIndex] = {}
+        for status in self.statuses():
+            if is_index(status.doc_id) and status.state is DocState.READY:
+                try:
+                    index = parse_bid_index(bytes(await self.open(status.doc_id)))
+                except (ValueError, ClientError) as exc:
+                    logger.warning("index %s unusable: %s", status.doc_id, exc)
+                    continue
+                out[index.bidder_id] = index
+        return out
 
     async def open(self, doc_id: str) -> bytearray:
         """The verified, decrypted document (for a QBuffer); decryption runs off the event loop."""

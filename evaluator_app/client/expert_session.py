@@ -9,7 +9,6 @@ venue's draft store.
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
@@ -20,7 +19,7 @@ from typing import Any
 
 from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
-from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused
+from evaluator_app.client.errors import LoginRequired
 from evaluator_app.client.explain import Explanation
 from evaluator_app.client.journal import (
     DraftJournal,
@@ -31,6 +30,7 @@ from evaluator_app.client.journal import (
 )
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
+from evaluator_app.client.report_signing import sign_newest_revision
 from evaluator_app.client.supervisor_session import Summary, required_text
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.errors import ScoreError
@@ -38,7 +38,7 @@ from evaluator_app.core.plan import Lot, ScoredItem
 from evaluator_app.core.price import compute_price_scores
 from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.core.scoring import check_score
-from evaluator_app.pki.pades import PadesOptions, async_sign_pdf
+from evaluator_app.pki.pades import PadesOptions
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.protocol.artefacts import (
@@ -49,10 +49,9 @@ from evaluator_app.protocol.artefacts import (
     ReportDissent,
     WarningDecision,
 )
-from evaluator_app.protocol.bid_index import BidIndex, is_index, parse_bid_index
+from evaluator_app.protocol.bid_index import BidIndex
 from evaluator_app.protocol.messages import MemberView, SessionView
 from evaluator_app.protocol.schema import decode
-from evaluator_app.reports.signature_stamp import stamped
 
 logger = logging.getLogger(__name__)
 
@@ -346,33 +345,11 @@ class ExpertSession:
         return await self.client.get(f"/sessions/{self.session_id}/report")
 
     async def sign_report(self, report: dict[str, Any], secret: str) -> dict[str, Any]:
-        """Add this member's PAdES signature to the newest revision; if another member signed
-        meanwhile, sign the newer one (the venue accepts only the newest plus one)."""
+        """Add this member's PAdES signature to the newest revision of the report."""
         signer = await self.logged.credential.open(secret)
         try:
-            for _attempt in range(3):
-                pdf = base64.b64decode(report["pdf"])
-                options = await asyncio.to_thread(
-                    stamped, pdf, self.me, signer.certificate, self.pades_options()
-                )
-                signed = await async_sign_pdf(pdf, signer, options)
-                try:
-                    return await self.client.post(
-                        f"/sessions/{self.session_id}/report/signatures",
-                        {
-                            "base_revision": report["revision"],
-                            "pdf": base64.b64encode(signed).decode(),
-                        },
-                    )
-                except VenueRefused as exc:
-                    if exc.code != "stale_report":
-                        raise
-                    report = await self.fetch_report()
-            raise VenueRefused(
-                409,
-                "stale_report",
-                "others kept signing; try again",
-                "其他委员正在签署，请稍后重试",
+            return await sign_newest_revision(
+                self.client, self.session_id, self.me, signer, report, self.pades_options()
             )
         finally:
             signer.close()
@@ -396,21 +373,7 @@ class ExpertSession:
 
     async def bid_indexes(self) -> dict[str, BidIndex]:
         """The scoring indexes of the bids that came with one (verified like every document)."""
-        if self.documents is None:
-            return {}
-        out: dict[str, BidIndex] = {}
-        for status in self.documents.statuses():
-            if is_index(status.doc_id) and status.state.value == "ready":
-                try:
-                    index = parse_bid_index(bytes(await self.documents.open(status.doc_id)))
-                except (
-                    ValueError,
-                    ClientError,
-                ) as exc:  # a malformed index links nothing, the bid is still read
-                    logger.warning("index %s unusable: %s", status.doc_id, exc)
-                    continue
-                out[index.bidder_id] = index
-        return out
+        return {} if self.documents is None else await self.documents.bid_indexes()
 
     def attach_documents(self, trust_list: TrustList | None, revocation: RevocationPolicy) -> None:
         """Documents need the trust list (to verify the centre's manifest) and an encrypted
