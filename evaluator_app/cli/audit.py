@@ -12,7 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from evaluator_app.auditlog.errors import AuditLogError
+from evaluator_app.auditlog.chain import AuditEntry, Checkpoint
+from evaluator_app.auditlog.errors import AuditLogError, AuditSourceError
 from evaluator_app.auditlog.files import export_audit, load_audit
 from evaluator_app.auditlog.receipts import load_receipt, prove
 from evaluator_app.auditlog.verify_log import averify_log
@@ -35,7 +36,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         " that each receipt's entry is in the log",
     )
     verify.add_argument(
-        "path", type=Path, help="venue.db, an audit export (.jsonl) or a session archive (.zip)"
+        "path",
+        help="venue.db, postgresql://… (a venue's database), an audit export (.jsonl) or a"
+        " session archive (.zip)",
     )
     verify.add_argument(
         "--receipt",
@@ -96,12 +99,34 @@ def _trust(args: argparse.Namespace) -> TrustList | None:
     return load_trust_list(tl_path, pinned)
 
 
+def _load(path: str) -> tuple[list[AuditEntry], list[Checkpoint]]:
+    """A file, or a PostgreSQL venue database named by its URL (read-only snapshot)."""
+    if not path.startswith(("postgresql:/", "postgres:/")):
+        return load_audit(Path(path))
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from evaluator_app.venue.store.dialect import Dialect
+    from evaluator_app.venue.store.tx import StoreTx
+
+    url = path.replace(":/", "://", 1) if "://" not in path else path
+    try:
+        with psycopg.connect(url, row_factory=dict_row) as conn:
+            conn.read_only = True
+            tx = StoreTx(conn, Dialect("postgresql", "%s", (psycopg.IntegrityError,)))
+            return list(tx.audit_entries()), tx.checkpoints()
+    except psycopg.Error as exc:
+        raise AuditSourceError(
+            f"cannot read the venue database: {exc}", f"无法读取场地数据库：{exc}"
+        ) from exc
+
+
 def run_verify(args: argparse.Namespace) -> int:
     try:
         trust = _trust(args)
         if trust is None:
             return 2
-        entries, checkpoints = load_audit(args.path)
+        entries, checkpoints = _load(args.path)
         receipts = [load_receipt(p) for p in args.receipt]
     except (AuditLogError, PkiError, OSError) as exc:
         zh = getattr(exc, "message_zh", str(exc))

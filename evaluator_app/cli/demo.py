@@ -30,6 +30,17 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="with --headless: play one whole session and check every step",
     )
     parser.add_argument(
+        "--store",
+        default="sqlite",
+        help="the venue's store: sqlite (default) or postgresql://… (an empty database)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="serve the venue from N worker processes on --store postgresql://… (default 1)",
+    )
+    parser.add_argument(
         "--language",
         choices=("zh_CN", "en"),
         default="zh_CN",
@@ -45,10 +56,16 @@ def run(args: argparse.Namespace) -> int:
     if args.selftest and not args.headless:
         print("--selftest runs with --headless / 自测须与 --headless 一起使用", file=sys.stderr)
         return 2
+    if args.workers < 1 or (args.workers > 1 and not args.store.startswith("postgres")):
+        print(
+            "--workers N>1 需要 --store postgresql://… / several workers share a PostgreSQL store",
+            file=sys.stderr,
+        )
+        return 2
     logging.getLogger("evaluator_app").setLevel(logging.WARNING)
     directory = demo_dir(args.dir)
     print(f"准备演示数据 preparing the demo in {directory} …", flush=True)
-    world = prepare(directory, args.language)
+    world = prepare(directory, args.language, args.store, args.workers)
     if args.headless and args.selftest:
         return asyncio.run(selftest(world, lambda line: print(line, flush=True)))
     if args.headless:

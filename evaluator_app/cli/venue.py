@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -21,10 +22,26 @@ def register(parser: argparse.ArgumentParser) -> None:
     init.add_argument(
         "--demo-pki", type=Path, help="fill every path from a demo PKI (evaluator pki demo)"
     )
+    init.add_argument(
+        "--store",
+        default="sqlite",
+        help="sqlite (default), or postgresql://user@host/db for several workers",
+    )
     init.set_defaults(func=run_init)
     serve = sub.add_parser("serve", help="serve the venue over HTTPS until Ctrl+C")
     serve.add_argument("--config", type=Path, required=True)
+    serve.add_argument(
+        "--port", type=int, help="listen here instead (one worker of several on one database)"
+    )
+    serve.add_argument("--host", help="listen on this address instead")
     serve.set_defaults(func=run_serve)
+    move = sub.add_parser(
+        "migrate-store",
+        help="move a stopped venue from SQLite to PostgreSQL, audit log and documents included",
+    )
+    move.add_argument("--config", type=Path, required=True)
+    move.add_argument("--to", required=True, metavar="postgresql://…")
+    move.set_defaults(func=run_migrate_store)
     ws = sub.add_parser(
         "workstation", help="register a workstation seat and print its one-time enrolment code"
     )
@@ -51,8 +68,25 @@ def run_init(args: argparse.Namespace) -> int:
     if (args.dir / "venue.toml").exists():
         print(f"{args.dir / 'venue.toml'}: 已存在，未覆盖 exists, not overwritten", file=sys.stderr)
         return 1
+    if args.store != "sqlite":
+        from evaluator_app.venue.store import is_postgresql
+        from evaluator_app.venue.store.postgres import PgStore
+
+        if not is_postgresql(args.store):
+            print("--store: sqlite 或 postgresql://… / sqlite or postgresql://…", file=sys.stderr)
+            return 2
+        try:  # the database must be reachable now; its schema is created (or checked) here
+            PgStore(args.store).close()
+        except VenueError as exc:
+            print(f"{exc.message_zh}\n{exc.message}", file=sys.stderr)
+            return 1
     config = init_venue_dir(
-        args.dir, venue_id=args.venue_id, city=args.city, port=args.port, demo=demo
+        args.dir,
+        venue_id=args.venue_id,
+        city=args.city,
+        port=args.port,
+        demo=demo,
+        store=args.store,
     )
     print(config)
     if demo is None:
@@ -71,6 +105,10 @@ def run_serve(args: argparse.Namespace) -> int:
     logging.getLogger("evaluator_app").setLevel(logging.INFO)
     try:
         config = load_config(args.config)
+        if args.port is not None or args.host is not None:
+            config = dataclasses.replace(
+                config, port=args.port or config.port, host=args.host or config.host
+            )
         asyncio.run(run_venue(config))
     except VenueError as exc:
         print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
@@ -86,13 +124,13 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_workstation(args: argparse.Namespace) -> int:
     from evaluator_app.venue.access.auth import new_enrolment_code
     from evaluator_app.venue.config import load_config
-    from evaluator_app.venue.store import SqliteStore
+    from evaluator_app.venue.store import open_store
     from evaluator_app.venue.store.records import WorkstationRecord
 
     try:
         config = load_config(args.config)
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        store = SqliteStore(config.database)
+        store = open_store(config.store, config.database)
     except VenueError as exc:
         print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
         return 1
@@ -103,4 +141,50 @@ def run_workstation(args: argparse.Namespace) -> int:
         )
     store.close()
     print(f"workstation {args.id} at {args.venue}/{args.seat}: enrolment code {code} (shown once)")
+    return 0
+
+
+def run_migrate_store(args: argparse.Namespace) -> int:
+    """Copy everything into PostgreSQL, verify it there, then point venue.toml at it."""
+    import re
+
+    from evaluator_app.auditlog.files import signature_checker
+    from evaluator_app.venue.config import load_config
+    from evaluator_app.venue.store import SqliteStore, is_postgresql
+    from evaluator_app.venue.store.move import move_store
+    from evaluator_app.venue.store.postgres import PgStore, redacted
+
+    if not is_postgresql(args.to):
+        print("--to: postgresql://… 地址 / a postgresql:// URL", file=sys.stderr)
+        return 2
+    try:
+        config = load_config(args.config)
+        if config.store != "sqlite":
+            print(
+                f"{args.config}: 已在使用 {config.store} / the venue is not on SQLite",
+                file=sys.stderr,
+            )
+            return 1
+        source, target = SqliteStore(config.database), PgStore(args.to)
+        try:
+            report = move_store(source, config.blob_dir, target, signature_checker())
+        finally:
+            source.close()
+            target.close()
+    except VenueError as exc:
+        print(f"{exc.message_zh}\n{exc.message}", file=sys.stderr)
+        return 1
+    text = args.config.read_text("utf-8")
+    args.config.with_suffix(".toml.sqlite").write_text(text, "utf-8")  # the way back
+    line = f'store = "{args.to}"'
+    text, found = re.subn(r"^store = .*$", line, text, flags=re.M)
+    args.config.write_text(text if found else text + "\n" + line + "\n", "utf-8")
+    moved = sum(report.rows.values())
+    print(f"{moved} rows, {report.documents} documents moved to {redacted(args.to)}")
+    print(
+        f"audit chain verified in PostgreSQL: {report.audit.entries} entries, "
+        f"{report.audit.checkpoints} signed checkpoints"
+    )
+    print(f"已迁移 {moved} 行、{report.documents} 个文件；审计链在 PostgreSQL 中验证通过")
+    print(f"{args.config} now uses it; the SQLite file is kept ({config.database})")
     return 0

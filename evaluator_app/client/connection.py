@@ -49,6 +49,9 @@ class ConnectionState:
     error: str = ""
     error_zh: str = ""
     last_seq: int = 0  # as of this state change; VenueConnection.last_seq is always current
+    venue_url: str = ""  # the address in use (a venue entry may list several)
+    failovers: int = 0  # times the connection moved to another of the venue's addresses
+    replayed: int = 0  # events missed while away, replayed when the stream resumed
 
 
 class _WebSocketFailed(ClientError):
@@ -255,6 +258,11 @@ class VenueConnection:
             except ClientError as exc:  # unreachable, or wrong venue: keep trying, show why
                 error = exc
             failures += 1
+            if self.client.fail_over(error.message):  # the venue's next address, same token
+                error = VenueUnreachable(
+                    f"{error.message}; trying {self.client.base_url}",
+                    f"{error.message_zh}；正在改连 {self.client.base_url}",
+                )
             await self._wait(failures, error)
 
     async def _wait(self, failures: int, error: ClientError) -> None:
@@ -269,6 +277,8 @@ class VenueConnection:
                 error.message_en,
                 error.message_zh,
                 self._last_seq,
+                self.client.base_url,
+                self.client.failovers,
             )
         )
         self._wake.clear()
@@ -287,8 +297,17 @@ class VenueConnection:
         except Exception:  # one bad handler must not cost the stream
             logger.exception("on_event callback failed for event %d", seq)
 
-    def _online(self, transport: Transport) -> None:
-        self._set(ConnectionState("online", transport, last_seq=self._last_seq))
+    def _online(self, transport: Transport, replayed: int = 0) -> None:
+        self._set(
+            ConnectionState(
+                "online",
+                transport,
+                last_seq=self._last_seq,
+                venue_url=self.client.base_url,
+                failovers=self.client.failovers,
+                replayed=replayed,
+            )
+        )
 
     async def _websocket(self) -> float:
         """One WebSocket session until it closes; returns how long it was open (seconds).
@@ -298,7 +317,7 @@ class VenueConnection:
         never leave the window saying "connected" while the supervisor's board goes offline.
         """
         client = self.client
-        url = f"{client.base_url}{API_PREFIX}/ws?since={self._last_seq}"
+        url = f"{client.base_url}{API_PREFIX}/ws?since={self._last_seq}&caught_up=1"
         # VenueClient.events() hides the moment the socket opens (needed for "online" and for
         # heartbeats): the socket is opened here with the client's own session and headers.
         # No aiohttp heartbeat (see VenueClient.events): silence past SILENCE_LIMIT is a drop.
@@ -350,6 +369,8 @@ class VenueConnection:
                 data = json.loads(message.data)
                 if data.get("type") == "event":
                     await self._deliver(data)
+                elif data.get("type") == "caught_up":  # the backlog is delivered
+                    self._online("websocket", int(data.get("replayed", 0)))
                 elif data.get("type") == "error":
                     logger.warning("venue: %s", data.get("message"))
             elif message.type in WS_CLOSED:

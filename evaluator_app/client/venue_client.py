@@ -2,6 +2,13 @@
 
 Signing (a token may take a second) runs in a worker thread so the event loop, which in the
 app is the Qt thread, never waits on it.
+
+A venue entry may list several addresses (its workers, or load balancers): "https://a:8443
+https://b:8443". The client talks to one; when it stops answering (or answers 502/503/504) a
+request that is safe to repeat moves to the next address with back-off and is sent again,
+keeping the token (every worker of a venue shares one database). Safe to repeat: reads, the
+content-addressed document upload, signed uploads (their idempotency key), and every other
+POST, which carries an ``Idempotency-Key`` so that the venue applies it once.
 """
 
 from __future__ import annotations
@@ -10,9 +17,11 @@ import asyncio
 import hashlib
 import json
 import logging
+import random
+import re
 import ssl
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,11 +65,35 @@ def client_ssl_context(ca_pem_files: list[str]) -> ssl.SSLContext:
     return context
 
 
+RETRY_STATUS = {502, 503, 504}  # a worker down, the database down, a proxy timeout
+REPEATABLE = {"GET", "HEAD", "PUT", "DELETE"}
+
+
+def split_urls(urls: str | Sequence[str]) -> list[str]:
+    """The addresses of one venue entry: a list, or one text with spaces or commas between."""
+    items = re.split(r"[\s,;]+", urls) if isinstance(urls, str) else list(urls)
+    found = [u.strip().rstrip("/") for u in items if u.strip()]
+    if not found:
+        raise ValueError("a venue needs at least one address")
+    return found
+
+
 class VenueClient:
     def __init__(
-        self, base_url: str, ssl_context: ssl.SSLContext, workstation_id: str, timeout: float = 30.0
+        self,
+        base_url: str | Sequence[str],
+        ssl_context: ssl.SSLContext,
+        workstation_id: str,
+        timeout: float = 30.0,
+        retry_seconds: float | None = None,
     ):
-        self.base_url = base_url.rstrip("/")
+        self.urls = split_urls(base_url)
+        self._current = 0
+        # how long a repeatable request keeps trying the addresses; one address: callers retry
+        self.retry_seconds = (
+            (30.0 if len(self.urls) > 1 else 0.0) if retry_seconds is None else retry_seconds
+        )
+        self.failovers = 0  # times this client moved to another address
         self.ssl_context = ssl_context
         self.workstation_id = workstation_id
         self.token: str | None = None
@@ -70,6 +103,24 @@ class VenueClient:
         )
         self.peer_cert_sha256: str | None = None
         self.venue_names: dict[str, str] = {}  # venue id → name, as people read it
+
+    @property
+    def base_url(self) -> str:
+        return self.urls[self._current]
+
+    def use(self, index: int) -> None:
+        """Talk to the venue's address number ``index`` from now on."""
+        self._current = index % len(self.urls)
+
+    def fail_over(self, reason: str = "") -> bool:
+        """Use the next address of the venue; False if there is only one."""
+        if len(self.urls) < 2:
+            return False
+        before = self.base_url
+        self._current = (self._current + 1) % len(self.urls)
+        self.failovers += 1
+        logger.warning("venue %s failed (%s): moving to %s", before, reason, self.base_url)
+        return True
 
     async def close(self) -> None:
         await self._session.close()
@@ -87,10 +138,50 @@ class VenueClient:
         return headers
 
     async def request(
-        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        repeatable: bool | None = None,
+        request_key: bool = True,
+    ) -> Any:
+        """One request; a repeatable one moves through the venue's addresses while it fails.
+
+        ``repeatable`` defaults to: reads and PUTs yes; a POST yes, with an Idempotency-Key
+        the venue honours; ``False`` for the few POSTs that must not be sent twice (a login
+        statement's nonce is single-use: the caller starts the login again instead).
+        ``request_key=False``: a signed upload, made repeatable by its own idempotency key.
+        """
+        key = (
+            uuid.uuid4().hex
+            if method == "POST" and repeatable is not False and request_key
+            else None
+        )
+        again = repeatable if repeatable is not None else True
+        loop = asyncio.get_running_loop()
+        deadline, attempt = loop.time() + self.retry_seconds, 0
+        while True:
+            try:
+                return await self._send(method, path, body, raw, key)
+            except (VenueUnreachable, VenueRefused) as exc:
+                if isinstance(exc, VenueRefused) and exc.status not in RETRY_STATUS:
+                    raise
+                never_sent = getattr(exc, "never_sent", False)
+                if not (again or never_sent) or loop.time() >= deadline:
+                    raise
+                attempt += 1
+                self.fail_over(exc.message)
+                await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * random.uniform(0.5, 1.0))
+
+    async def _send(
+        self, method: str, path: str, body: Any, raw: bytes | None, key: str | None
     ) -> Any:
         url = f"{self.base_url}{API_PREFIX}{path}"
         kwargs: dict[str, Any] = {"headers": self._headers(), "ssl": self.ssl_context}
+        if key is not None:
+            kwargs["headers"]["Idempotency-Key"] = key
         if raw is not None:
             kwargs["data"] = raw
             kwargs["headers"]["Content-Type"] = "application/octet-stream"
@@ -98,9 +189,14 @@ class VenueClient:
             kwargs["json"] = encode(body)
         try:
             async with self._session.request(method, url, **kwargs) as response:
-                data = (
-                    await response.json(content_type=None) if response.content_length != 0 else None
-                )
+                try:
+                    data = (
+                        await response.json(content_type=None)
+                        if response.content_length != 0
+                        else None
+                    )
+                except ValueError:  # a proxy's HTML error page
+                    data = None
                 if response.status >= 400:
                     error = (data or {}).get("error", {}) if isinstance(data, dict) else {}
                     raise VenueRefused(
@@ -117,9 +213,12 @@ class VenueClient:
                 "场地服务器证书不受信任，可能存在网络劫持",
             ) from exc
         except (TimeoutError, aiohttp.ClientConnectionError) as exc:
-            raise VenueUnreachable(
+            unreachable = VenueUnreachable(
                 f"venue {self.base_url} unreachable: {exc}", f"无法连接场地服务器 {self.base_url}"
-            ) from exc
+            )
+            # refused before anything was sent: safe to send anywhere else, whatever it was
+            unreachable.never_sent = isinstance(exc, aiohttp.ClientConnectorError)  # type: ignore[attr-defined]
+            raise unreachable from exc
 
     async def probe_peer_certificate(self) -> str:
         """SHA-256 of the TLS certificate this machine sees at the venue's address.
@@ -162,6 +261,21 @@ class VenueClient:
 
     # -- login ---------------------------------------------------------------------
     async def login(self, signer: Signer) -> LoginResult:
+        """Log in by signature. If the answer to the statement is lost (a worker died), its
+        nonce is spent: the login starts again with a new challenge, at the next address."""
+        attempts = 3 if len(self.urls) > 1 else 1
+        for attempt in range(attempts):
+            try:
+                return await self._login_once(signer)
+            except (VenueUnreachable, VenueRefused) as exc:
+                if attempt == attempts - 1 or (
+                    isinstance(exc, VenueRefused) and exc.status not in RETRY_STATUS
+                ):
+                    raise
+                self.fail_over(exc.message)
+        raise AssertionError("unreachable")
+
+    async def _login_once(self, signer: Signer) -> LoginResult:
         seen = await self.probe_peer_certificate()
         challenge = await self.post("/login/challenge", None, LoginChallenge)
         if challenge.tls_cert_sha256 != seen:
@@ -178,9 +292,10 @@ class VenueClient:
         )
         content = artefact_bytes("login", 1, encode(statement))
         signature = await asyncio.to_thread(sign_detached, content, signer)
-        result = await self.post(
-            "/login", {"statement": content, "signature": signature}, LoginResult
+        data = await self.request(
+            "POST", "/login", {"statement": content, "signature": signature}, repeatable=False
         )
+        result = decode(LoginResult, data)
         self.token, self.login_result = result.token, result
         try:  # the names of the venues, for screens that must never show "zibo"
             health = await self.get("/health")
@@ -223,7 +338,11 @@ class VenueClient:
         upload = SignedUpload(
             key or uuid.uuid4().hex, B64(content), B64(signature), None if pdf is None else B64(pdf)
         )
-        return await self.post(f"/sessions/{session_id}/{route}", upload, SignedReceipt)
+        # the upload's own idempotency key makes a retry return the same receipt
+        data = await self.request(
+            "POST", f"/sessions/{session_id}/{route}", upload, request_key=False
+        )
+        return decode(SignedReceipt, data)
 
     async def put_blob(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()

@@ -75,6 +75,7 @@ class Actor:
             url or world.venue_url, client_ssl_context(roots), self.person.workstation
         )
         self.person_id = world.pki.person(key).person_id
+        self.receipts: list[SignedReceipt] = []  # every upload the venue acknowledged
 
     def signer(self) -> Signer:
         if self.person.skf_library:  # the demo's SM2 expert on the software SKF key
@@ -97,7 +98,9 @@ class Actor:
     ) -> SignedReceipt:
         with self.signer() as signer:
             content, signature = await self.client.sign_artefact(kind, body, signer, self.tsa_url)
-        return await self.client.upload(SESSION, route, content, signature, pdf=pdf, key=key)
+        receipt = await self.client.upload(SESSION, route, content, signature, pdf=pdf, key=key)
+        self.receipts.append(receipt)
+        return receipt
 
     async def close(self) -> None:
         await self.client.close()
@@ -234,7 +237,11 @@ async def send_sheet(
             pdf, actor.person_id, signer.certificate, PadesOptions(tsa_url=actor.tsa_url)
         )
         signed_pdf = await async_sign_pdf(pdf, signer, options)
-    return await actor.client.upload(SESSION, "sheets", content, signature, pdf=signed_pdf, key=key)
+    receipt = await actor.client.upload(
+        SESSION, "sheets", content, signature, pdf=signed_pdf, key=key
+    )
+    actor.receipts.append(receipt)
+    return receipt
 
 
 def receipt_digest(receipt: SignedReceipt) -> str:

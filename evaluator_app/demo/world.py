@@ -60,17 +60,26 @@ class DemoWorld:
     venue_port: int
     venue_config: Path
     people: tuple[DemoPerson, ...]
+    worker_ports: tuple[int, ...] = ()  # several venue workers (PostgreSQL): one port each
 
     @property
     def venue_url(self) -> str:
-        return f"https://127.0.0.1:{self.venue_port}"
+        """The venue's address, or its workers' (the client fails over between them)."""
+        ports = self.worker_ports or (self.venue_port,)
+        return " ".join(f"https://127.0.0.1:{port}" for port in ports)
 
     def person(self, key: str) -> DemoPerson:
         return next(p for p in self.people if p.key == key)
 
 
-def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
-    """Create (or reuse) everything under ``root``; ports are chosen now and kept in world.json."""
+def prepare(
+    root: Path, language: str = "zh_CN", store: str = "sqlite", workers: int = 1
+) -> DemoWorld:
+    """Create (or reuse) everything under ``root``; ports are chosen now and kept in world.json.
+
+    ``store``: sqlite, or a PostgreSQL URL (an empty database); ``workers`` > 1 serves the venue
+    from that many processes on it, which every demo person's settings list.
+    """
     root.mkdir(parents=True, exist_ok=True)
     state_file = root / "world.json"
     if state_file.is_file():
@@ -78,22 +87,33 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
         pki = load_demo_pki(root / "pki")
     else:
         state = {"services_port": free_port(), "venue_port": free_port()}
+        if workers > 1:
+            state["worker_ports"] = [state["venue_port"]] + [
+                free_port() for _ in range(workers - 1)
+            ]
         pki = create_demo_pki(
             root / "pki", services_url=f"http://127.0.0.1:{state['services_port']}"
         )
         init_venue_dir(
-            root / "venue-jinan", venue_id="jinan", city="济南", port=state["venue_port"], demo=pki
+            root / "venue-jinan",
+            venue_id="jinan",
+            city="济南",
+            port=state["venue_port"],
+            demo=pki,
+            store=store,
         )
         state_file.write_text(json.dumps(state), "utf-8")
     roots = tuple(str(ca.root_cert) for ca in pki.cas if ca.status == "granted")
     skf = _software_skf(root, pki)
+    ports = tuple(state.get("worker_ports", ())) or (state["venue_port"],)
+    venue_urls = " ".join(f"https://127.0.0.1:{port}" for port in ports)
     people = []
     for key, (venue, seat) in SEATS.items():
         person = pki.person(key)
         data_dir = root / "people" / key
         settings = AppSettings(
             language=language,
-            main_venue_url=f"https://127.0.0.1:{state['venue_port']}",
+            main_venue_url=venue_urls,
             workstation_id=f"ws-{key}",
             trust_list=str(pki.trust_list),
             trust_list_signer=str(pki.trust_list_signer.cert),
@@ -126,6 +146,7 @@ def prepare(root: Path, language: str = "zh_CN") -> DemoWorld:
         state["venue_port"],
         root / "venue-jinan" / "venue.toml",
         tuple(people),
+        tuple(state.get("worker_ports", ())),
     )
 
 

@@ -24,12 +24,14 @@ from evaluator_app.venue.api.routes import ROUTES
 from evaluator_app.venue.collusion import service as collusion_service
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.context import Clock, Venue, utc_now
-from evaluator_app.venue.documents import BlobStore
+from evaluator_app.venue.documents import blob_store
 from evaluator_app.venue.errors import ConfigError
 from evaluator_app.venue.events.hub import EventHub
 from evaluator_app.venue.events.presence import PRESENCE_KEY, PresenceBoard
 from evaluator_app.venue.http import VENUE_KEY, error_middleware
-from evaluator_app.venue.store import AsyncStore, SqliteStore
+from evaluator_app.venue.jobs import OrphanWatch
+from evaluator_app.venue.replay import replay_middleware
+from evaluator_app.venue.store import AsyncStore, open_store
 from evaluator_app.venue.store.records import PersonRecord
 
 logger = logging.getLogger(__name__)
@@ -75,8 +77,8 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
     except PkiError as exc:
         raise ConfigError(exc.message_en, exc.message_zh) from exc
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = AsyncStore(SqliteStore(config.database))
     people = load_roster(config.roster)
+    store = AsyncStore(open_store(config.store, config.database))
     with store.store.transaction() as tx:
         tx.sync_people(people)
     # mypy: the config loader admits only hard-fail or soft-fail
@@ -84,7 +86,7 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
     venue = Venue(
         config, store, trust_list, signer, tls_fingerprint(config.tls_cert), policy, clock
     )
-    venue.blobs = BlobStore(config.blob_dir)
+    venue.blobs = blob_store(store, config.blob_dir)
     if config.tsa_cert is not None and config.tsa_key is not None:
         from evaluator_app.pki.services import make_tsa_handler
         from evaluator_app.pki.x509_build import load_key
@@ -103,7 +105,8 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
 
 def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
     app = web.Application(
-        middlewares=[error_middleware], client_max_size=venue.config.max_body_bytes
+        middlewares=[error_middleware, replay_middleware],
+        client_max_size=venue.config.max_body_bytes,
     )
     app[VENUE_KEY] = venue
     for method, path, handler in ROUTES:
@@ -113,18 +116,29 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
     venue.hub = hub
     board = PresenceBoard(venue)
     app[PRESENCE_KEY] = board
+    orphans = OrphanWatch(venue)
+    if venue.store.shared:
+        from evaluator_app.venue.events.listener import EventListener
+
+        venue.listener = EventListener(venue, hub, getattr(venue.store.store, "dsn", ""))
 
     async def on_startup(_app: web.Application) -> None:
         def load_directory(tx: Any) -> list[Any]:
             return [(s, tx.members(s.id)) for s in tx.sessions()]
 
-        for session, members in await venue.store.tx(load_directory):
+        for session, members in await venue.store.read(load_directory):
             hub.remember(session, members)
+        if venue.listener is not None:
+            await venue.listener.start()  # type: ignore[attr-defined]
         board.start(presence_interval)
+        orphans.start()
 
     async def on_shutdown(_app: web.Application) -> None:
+        await orphans.stop()  # first: it would restart an analysis stopped next
         await collusion_service.stop(venue)
         await board.stop()
+        if venue.listener is not None:
+            await venue.listener.stop()  # type: ignore[attr-defined]
         await hub.close_all()
 
     async def on_cleanup(_app: web.Application) -> None:

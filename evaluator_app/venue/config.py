@@ -43,6 +43,11 @@ revocation_mode = "hard-fail"
 # Data: the SQLite database and the document store.
 data_dir = "data"
 
+# The store: "sqlite" (data_dir/venue.db: one venue process, the default), or a PostgreSQL URL
+# such as "postgresql://venue@db.example.cn/venue" for several workers of this venue on one
+# database (docs/deployment.md). Keep the password out of this file: ~/.pgpass or PGPASSFILE.
+store = "{store}"
+
 # An RFC 3161 timestamp authority served at /api/v1/tsa (its certificate has EKU timeStamping).
 # Leave both out to serve none (clients then use the TSA configured in their settings).
 {tsa}
@@ -78,6 +83,7 @@ class VenueConfig:
     trust_list_signer: Path
     data_dir: Path
     roster: Path
+    store: str = "sqlite"  # or postgresql://…
     tsa_cert: Path | None = None
     tsa_key: Path | None = None
     revocation_mode: str = "hard-fail"
@@ -162,6 +168,14 @@ def load_config(path: Path | str) -> VenueConfig:
                 f"{path}: {name} must be a positive whole number", f"{path}：{name} 必须是正整数"
             )
         values[name] = value
+    store = values.get("store", "sqlite")
+    if not isinstance(store, str) or not (
+        store == "sqlite" or store.startswith(("postgresql://", "postgres://"))
+    ):
+        raise ConfigError(
+            f'{path}: store must be "sqlite" or a postgresql:// URL',
+            f"{path}：store 只能是 sqlite 或 postgresql:// 地址",
+        )
     if values.get("revocation_mode", "hard-fail") not in ("hard-fail", "soft-fail"):
         raise ConfigError(
             f"{path}: revocation_mode must be hard-fail or soft-fail",
@@ -171,6 +185,7 @@ def load_config(path: Path | str) -> VenueConfig:
 
 
 def render_config(
+    store: str = "sqlite",
     tsa_cert: str = "",
     tsa_key: str = "",
     venue_names: dict[str, str] | None = None,
@@ -182,4 +197,6 @@ def render_config(
         else '# tsa_cert = "tsa/tsa.pem"\n# tsa_key = "tsa/tsa.key"'
     )
     names = "\n".join(f'{key} = "{name}"' for key, name in (venue_names or {}).items())
-    return TEMPLATE.format(tsa=tsa, venue_names=names or '# zibo = "淄博"', **values)
+    return TEMPLATE.format(
+        tsa=tsa, venue_names=names or '# zibo = "淄博"', store=store.replace('"', "%22"), **values
+    )

@@ -63,6 +63,7 @@ class Venue:
     revocation: RevocationPolicy
     clock: Clock = utc_now
     hub: object | None = None  # the EventHub, set when the app starts
+    listener: object | None = None  # several workers (PostgreSQL): events come from the table
     blobs: object | None = None  # the BlobStore
     # the RFC 3161 timestamp authority, when configured
     tsa_handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None

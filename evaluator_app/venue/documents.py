@@ -11,8 +11,10 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -33,7 +35,30 @@ def check_sha256(value: str) -> str:
     return value
 
 
+class Blobs(Protocol):
+    """Where documents' content lives: files (SQLite venue) or the database (PostgreSQL)."""
+
+    def has(self, sha256: str) -> bool: ...
+    def read_bytes(self, sha256: str) -> bytes: ...
+    async def ahas(self, sha256: str) -> bool: ...
+    async def asize(self, sha256: str) -> int: ...
+    async def receive(self, sha256: str, request: web.Request, limit: int) -> int: ...
+    def chunks(self, sha256: str, start: int, end: int) -> AsyncIterator[bytes]: ...
+
+
+def blob_store(store: Any, root: Path) -> Blobs:
+    """Files under ``root`` for SQLite; the database itself for PostgreSQL, so that every worker
+    reads every document and one backup (or replica) holds them with everything else."""
+    if getattr(store, "shared", False):
+        from evaluator_app.venue.documents_pg import PgBlobStore
+
+        return PgBlobStore(store)
+    return BlobStore(root)
+
+
 class BlobStore:
+    """Documents as files under the data folder: the one-process (SQLite) venue's store."""
+
     def __init__(self, root: Path):
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
@@ -47,6 +72,27 @@ class BlobStore:
 
     def size(self, sha256: str) -> int:
         return self.path(sha256).stat().st_size
+
+    async def ahas(self, sha256: str) -> bool:
+        return self.has(sha256)
+
+    async def asize(self, sha256: str) -> int:
+        return self.size(sha256)
+
+    def read_bytes(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    async def chunks(self, sha256: str, start: int, end: int) -> AsyncIterator[bytes]:
+        """Bytes ``start``..``end`` (inclusive) in pieces of at most CHUNK."""
+        with self.path(sha256).open("rb") as handle:
+            handle.seek(start)
+            remaining = end - start + 1
+            while remaining > 0:
+                chunk = handle.read(min(CHUNK, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                yield chunk
 
     async def receive(self, sha256: str, request: web.Request, limit: int) -> int:
         """Stream a request body into the store; keep it only if its hash is ``sha256``."""
@@ -124,10 +170,10 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-async def serve(request: web.Request, path: Path, sha256: str) -> web.StreamResponse:
-    if not path.is_file():
+async def serve(request: web.Request, blobs: Blobs, sha256: str) -> web.StreamResponse:
+    if not await blobs.ahas(sha256):
         raise NotFound("document content missing", "文件内容缺失", code="no_document")
-    size = path.stat().st_size
+    size = await blobs.asize(sha256)
     etag = f'"{sha256}"'
     headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
     if etag_matches(request.headers.get("If-None-Match"), etag):
@@ -149,14 +195,8 @@ async def serve(request: web.Request, path: Path, sha256: str) -> web.StreamResp
     if wanted:
         response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     await response.prepare(request)
-    with path.open("rb") as handle:
-        handle.seek(start)
-        remaining = end - start + 1 if size else 0
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
+    if size:
+        async for chunk in blobs.chunks(sha256, start, end):
             await response.write(chunk)
     await response.write_eof()
     return response

@@ -68,6 +68,7 @@ def init_venue_dir(
     port: int,
     demo: DemoPki | None = None,
     roster: dict[str, Any] | None = None,
+    store: str = "sqlite",
 ) -> Path:
     """Write ``target/venue.toml``, the roster and the data folder; returns the config path.
 
@@ -121,6 +122,7 @@ def init_venue_dir(
         port=port,
         roster="roster.json",
         venue_names=names,
+        store=store,
         **{k: str(v) for k, v in paths.items()},
     )
     config.write_text(text, "utf-8")

@@ -347,10 +347,11 @@ OPS: dict[tuple[str, str], Op] = {
         "Events after since=N, in order", "any role", answer="EventPage", query=("since",)
     ),
     ("GET", f"{P}/ws"): Op(
-        "The WebSocket of events (upgrade); heartbeats go the other way",
+        "The WebSocket of events (upgrade); heartbeats go the other way; caught_up=1: a"
+        " message once the replay of what was missed is sent",
         "any role",
         status=101,
-        query=("since",),
+        query=("since", "caught_up"),
     ),
 }
 
@@ -452,6 +453,15 @@ def operation(method: str, path: str, op: Op) -> dict[str, Any]:
                 "in": "query",
                 "required": False,
                 "schema": {"type": "integer", "minimum": 0} if q in NUMBERS else {"type": "string"},
+            }
+        )
+    if method == "POST":  # venue/replay.py: a retried POST is applied once
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$"},
             }
         )
     if "documents/{doc}" in path:

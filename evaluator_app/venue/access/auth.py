@@ -180,7 +180,7 @@ async def caller_of(request: web.Request) -> Caller:
             return None, None, None
         return record, tx.person(record.person_id), tx.workstation(record.workstation_id)
 
-    record, person, workstation = await venue.store.tx(lookup)
+    record, person, workstation = await venue.store.read(lookup)
     if record is None or person is None:
         raise Unauthorized(
             "unknown token: log in again", "登录凭据无效，请重新登录", code="bad_token"

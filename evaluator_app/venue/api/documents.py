@@ -77,5 +77,5 @@ async def document(request: web.Request) -> web.StreamResponse:
         return doc
 
     doc = await venue.store.tx(work)
-    # mypy: blobs is typed object; build_venue sets the BlobStore
-    return await serve(request, venue.blobs.path(doc.sha256), doc.sha256)  # type: ignore[attr-defined]
+    # mypy: blobs is typed object; build_venue sets the document store
+    return await serve(request, venue.blobs, doc.sha256)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ def _since(request: web.Request) -> int:
 async def events(request: web.Request) -> web.Response:
     caller, venue = await caller_of(request), venue_of(request)
     since = _since(request)
-    backlog = await venue.store.tx(lambda tx: tx.events_since(since))
+    backlog = await venue.store.read(lambda tx: tx.events_since(since))
     # mypy: hub is typed object; make_app sets the EventHub
     shown = [e for e in backlog if venue.hub.wants_record(caller, e)]  # type: ignore[attr-defined]
     last = backlog[-1].seq if backlog else since
@@ -62,9 +62,10 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     hub, board = venue.hub, request.app[PRESENCE_KEY]
     # mypy: hub is typed object; make_app sets the EventHub
     client = hub.register(caller, ws)  # type: ignore[attr-defined]
-    backlog = await venue.store.tx(lambda tx: _all_events_since(tx, since))
+    backlog = await venue.store.read(lambda tx: _all_events_since(tx, since))
+    announce = request.query.get("caught_up") == "1"  # a message once the backlog is sent
     # mypy: hub is typed object; make_app sets the EventHub
-    hub.start_live(client, backlog)  # type: ignore[attr-defined]
+    hub.start_live(client, backlog, announce)  # type: ignore[attr-defined]
     del backlog  # a thousand sockets must not each keep their replay alive
     sender = asyncio.create_task(writer(client))
     try:
@@ -121,11 +122,5 @@ async def presence(request: web.Request) -> web.Response:
         for m in members
         if caller.role == "centre" or session.main_venue == caller.venue or m.venue == caller.venue
     }
-    # mypy: hub is typed object; make_app sets the EventHub
-    online = venue.hub.online()  # type: ignore[attr-defined]
-    rows = [
-        {**row, "connected": row["person"] in online}
-        for row in request.app[PRESENCE_KEY].snapshot(sid)
-        if row["person"] in shown
-    ]
+    rows = [row for row in await request.app[PRESENCE_KEY].snapshot(sid) if row["person"] in shown]
     return json_response({"presence": rows})

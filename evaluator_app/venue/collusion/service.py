@@ -8,6 +8,7 @@ the committee's leader records a signed decision per warning (confirmed, dismiss
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from evaluator_app.protocol.bid_index import is_index
 from evaluator_app.protocol.messages import BidPackageInput
 from evaluator_app.protocol.schema import decode
+from evaluator_app.venue import jobs
 from evaluator_app.venue.collusion import BidPackageInfo, BillItem, MachineCodes, analyse, rule_for
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.events.hub import publish
@@ -50,7 +52,27 @@ async def stop(venue: Venue) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
+def lease_name(session_id: str) -> str:
+    return f"collusion:{session_id}"
+
+
 async def _run(venue: Venue, session_id: str) -> None:
+    """Under the session's lease (venue/jobs.py): one worker at a time, taken over if it dies."""
+    name = lease_name(session_id)
+    if not await jobs.claim(venue, name):
+        return  # another worker of this venue is running it
+    renew = asyncio.ensure_future(jobs.keep(venue, name))
+    try:
+        await _analyse(venue, session_id)
+    finally:
+        renew.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renew
+        with contextlib.suppress(Exception):  # an expired lease is as good as a released one
+            await jobs.release(venue, name)
+
+
+async def _analyse(venue: Venue, session_id: str) -> None:
     loop = asyncio.get_running_loop()
 
     def inputs(
@@ -65,8 +87,8 @@ async def _run(venue: Venue, session_id: str) -> None:
         for doc in tx.documents(session_id):
             if is_index(doc.doc_id):  # a bid's scoring index is data, not bid text
                 continue
-            # mypy: blobs is typed object; build_venue sets the BlobStore
-            data = venue.blobs.path(doc.sha256).read_bytes()  # type: ignore[attr-defined]
+            # mypy: blobs is typed object; build_venue sets the document store
+            data = venue.blobs.read_bytes(doc.sha256)  # type: ignore[attr-defined]
             (
                 bids.append((doc.bidder_id, doc.doc_id, data))
                 if doc.bidder_id

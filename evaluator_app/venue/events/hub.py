@@ -175,13 +175,20 @@ class EventHub:
         self.clients.add(client)
         return client
 
-    def start_live(self, client: Client, backlog: list[EventRecord]) -> None:
+    def start_live(
+        self, client: Client, backlog: list[EventRecord], announce: bool = False
+    ) -> None:
         """Queue the backlog, then the events that arrived meanwhile, then go live (empties
         ``backlog``)."""
         # the backlog is not bounded by the live queue: a client catching up on a long session
         # must not be dropped for that (the store caps one backlog read)
         client.backlog = [event_json(event) for event in backlog if self.wants(client, event)]
         client.floor = max(client.floor, backlog[-1].seq) if backlog else client.floor
+        if announce:  # asked for (caught_up=1): a client that reconnected says what it missed
+            replayed = len(client.backlog)
+            client.backlog.append(
+                json.dumps({"type": "caught_up", "replayed": replayed, "last_seq": client.floor})
+            )
         for event in client.pending:
             if event.seq > client.floor:
                 client.floor = event.seq
@@ -215,24 +222,32 @@ async def publish(venue: object, events: list[EventRecord]) -> None:
 
     Call this right after the transaction that made ``events`` commits, with no other await
     in between: the lock (FIFO) then keeps live events in the order of their sequence numbers.
+    With several workers (PostgreSQL) the events come back through the database instead: the
+    listener fans out every worker's events from the table, in order; this only wakes it.
     """
     hub: EventHub | None = getattr(venue, "hub", None)
     if hub is None or not events:
         return
+    listener = getattr(venue, "listener", None)
+    if listener is not None:
+        listener.poke()
+        return
     async with hub.lock:
-        touched = {
-            e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE
-        }
-        if touched:
-            # mypy: publish takes the Venue as object; it has a store
-            store = venue.store  # type: ignore[attr-defined]
-            rows = await store.tx(
-                lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched]
-            )
-            for session, members in rows:
-                if session is not None:
-                    hub.remember(session, members)
-        hub.publish(*sorted(events, key=lambda e: e.seq))
+        await fan_out(venue, hub, events)
+
+
+async def fan_out(venue: object, hub: EventHub, events: list[EventRecord]) -> None:
+    """Under ``hub.lock``: the directory refreshed for the sessions these events touch, then
+    sent."""
+    touched = {e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE}
+    if touched:
+        # mypy: fan_out takes the Venue as object; it has a store
+        store = venue.store  # type: ignore[attr-defined]
+        rows = await store.read(lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched])
+        for session, members in rows:
+            if session is not None:
+                hub.remember(session, members)
+    hub.publish(*sorted(events, key=lambda e: e.seq))
 
 
 async def writer(client: Client) -> None:

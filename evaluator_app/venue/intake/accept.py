@@ -67,7 +67,7 @@ async def existing_receipt(
     venue: Venue, caller: Caller, upload: SignedUpload
 ) -> SignedReceipt | None:
     """A retried upload (same idempotency key): its receipt, never a second copy."""
-    record = await venue.store.tx(lambda tx: tx.artefact_by_key(_scoped_key(caller, upload)))
+    record = await venue.store.read(lambda tx: tx.artefact_by_key(_scoped_key(caller, upload)))
     if record is None:
         return None
     if record.content_sha256 != sha256_hex(bytes(upload.content)):
@@ -171,9 +171,10 @@ async def ensure_receipt(venue: Venue, record: ArtefactRecord) -> SignedReceipt:
         tuple(p.hex() for p in proof.proof),
     )
     content, signature = await venue.sign_artefact(RECEIPT_KIND, encode(receipt))
-    await venue.store.tx(lambda tx: tx.set_receipt(record.id, content, signature))
+    # the first receipt signed is kept: a retry answered by another worker meanwhile got it too
+    kept = await venue.store.tx(lambda tx: tx.set_receipt(record.id, content, signature))
     # mypy: B64 only marks bytes that go as base64 on the wire
-    return SignedReceipt(content, signature)  # type: ignore[arg-type]
+    return SignedReceipt(*kept)  # type: ignore[arg-type]
 
 
 async def accept(

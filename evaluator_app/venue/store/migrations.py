@@ -1,4 +1,4 @@
-"""Versioned schema migrations of the venue store (SQLite dialect; PostgreSQL gets its own list).
+"""Versioned schema migrations of the venue store, SQLite dialect (pg_migrations.py: PostgreSQL).
 
 ``PRAGMA user_version`` holds the number of migrations applied. A migration is never edited
 once released: a change is a new entry at the end.
@@ -162,6 +162,44 @@ MIGRATIONS: tuple[str, ...] = (
         bundle BLOB NOT NULL,                 -- zip of draw/<draw_id>/... (protocol.draw)
         sha256 TEXT NOT NULL,
         updated_at TEXT NOT NULL
+    );
+    """,
+    # 6: presence in the store (every worker of a PostgreSQL venue sees it; see presence.py),
+    # session alerts raised once, who holds a socket on which worker
+    """
+    CREATE TABLE presence (
+        session_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        presence TEXT NOT NULL,
+        items_scored INTEGER NOT NULL DEFAULT 0,
+        last_beat REAL NOT NULL,              -- epoch seconds of the last heartbeat
+        last_activity TEXT NOT NULL,
+        alerted TEXT NOT NULL DEFAULT '',     -- alerts raised in this absence, comma-separated
+        PRIMARY KEY (session_id, person_id)
+    );
+    CREATE TABLE session_alerts (
+        session_id TEXT NOT NULL,
+        alert_key TEXT NOT NULL,
+        PRIMARY KEY (session_id, alert_key)
+    );
+    CREATE TABLE leases (                   -- background work one worker does at a time
+        name TEXT PRIMARY KEY,                -- e.g. collusion:<session>
+        worker TEXT NOT NULL,
+        until REAL NOT NULL                 -- epoch seconds; renewed while the worker lives
+    );
+    CREATE TABLE requests (                 -- Idempotency-Key of a POST, marked as it commits
+        scope TEXT NOT NULL,                  -- sha256 of the caller's token
+        key TEXT NOT NULL,
+        at REAL NOT NULL,
+        status INTEGER,                       -- the answer, once sent (NULL: applied, answer lost)
+        body BLOB,
+        PRIMARY KEY (scope, key)
+    );
+    CREATE TABLE sockets (
+        worker TEXT NOT NULL,                 -- which worker process holds the WebSocket
+        person_id TEXT NOT NULL,
+        seen_at REAL NOT NULL,                -- refreshed while the worker lives
+        PRIMARY KEY (worker, person_id)
     );
     """,
 )

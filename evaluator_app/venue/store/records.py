@@ -109,3 +109,14 @@ class EventRecord:
     audience: str  # all, staff, person:<id>
     payload: str  # JSON
     at: str
+
+
+@dataclass(frozen=True)
+class PresenceRecord:
+    session_id: str
+    person_id: str
+    presence: str  # focused, idle, away, offline
+    items_scored: int
+    last_beat: float  # epoch seconds of the last heartbeat (any worker)
+    last_activity: str  # ISO, for display
+    alerted: str = ""  # alerts raised during this absence, comma-separated

@@ -1,0 +1,222 @@
+"""A venue on PostgreSQL served by several worker processes, optionally behind a real nginx.
+
+Each worker is ``evaluator venue serve --config venue.toml --port N`` in its own process (as in
+production, where systemd runs one unit per worker); nginx runs the sample configuration of
+docs/deployment/nginx-venue.conf with this run's ports and paths. Tests kill workers with
+SIGKILL and start them again; nothing here reaches into a worker's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from evaluator_app.client.venue_client import VenueClient, client_ssl_context
+from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+from evaluator_app.pki.demo_pki import DemoPki
+from evaluator_app.venue.config import load_config
+from evaluator_app.venue.store.postgres import PgStore
+from evaluator_app.venue.store.records import WorkstationRecord
+from evaluator_app.venue.venue_dir import init_venue_dir
+from tests.pg_server import free_port
+from tests.venue.harness import SEATS
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX_SAMPLE = ROOT / "docs" / "deployment" / "nginx-venue.conf"
+
+
+def nginx_missing() -> str | None:
+    return None if shutil.which("nginx") else "nginx not installed: apt-get install nginx"
+
+
+class Cluster:
+    def __init__(
+        self, demo: DemoPki, directory: Path, dsn: str, workers: int = 2, **overrides: Any
+    ):
+        self.demo, self.directory, self.dsn = demo, directory, dsn
+        self.ports = [free_port() for _ in range(workers)]
+        self.config_path = init_venue_dir(
+            directory / "venue", venue_id="jinan", city="济南", port=self.ports[0], demo=demo,
+            store=dsn,
+        )  # fmt: skip
+        if overrides:
+            text = self.config_path.read_text("utf-8")
+            for key, value in overrides.items():
+                line = f"{key} = {json.dumps(value)}"
+                text, found = re.subn(rf"^{key} = .*$", line, text, flags=re.M)
+                text += "" if found else line + "\n"
+            self.config_path.write_text(text, "utf-8")
+        self.config = load_config(self.config_path)
+        self.procs: list[subprocess.Popen[bytes] | None] = [None] * workers
+        self.nginx: subprocess.Popen[bytes] | None = None
+        self.nginx_port = 0
+        roots = [str(ca.root_cert) for ca in demo.cas if ca.status == "granted"]
+        self.roots = roots
+        self.client_ssl = client_ssl_context(roots)
+        self.clients: list[VenueClient] = []
+        self._enrol()
+
+    # -- workers ------------------------------------------------------------------------
+    def _enrol(self) -> None:
+        store = PgStore(self.dsn)
+        with store.transaction() as tx:
+            for key, (venue, seat) in SEATS.items():
+                tx.upsert_workstation(WorkstationRecord(f"ws-{key}", venue, seat, None, None, "t"))
+            for ws, venue in (("supervisor-jinan", "jinan"), ("supervisor-zibo", "zibo")):
+                tx.upsert_workstation(WorkstationRecord(f"ws-{ws}", venue, "S1", None, None, "t"))
+            tx.upsert_workstation(WorkstationRecord("ws-centre", "jinan", "C1", None, None, "t"))
+        store.close()
+
+    def url(self, i: int) -> str:
+        return f"https://127.0.0.1:{self.ports[i]}"
+
+    @property
+    def urls(self) -> list[str]:
+        return [self.url(i) for i in range(len(self.ports))]
+
+    def start_worker(self, i: int) -> None:
+        log = (self.directory / f"worker-{i}.log").open("ab")
+        self.procs[i] = subprocess.Popen(
+            [sys.executable, "-m", "evaluator_app", "venue", "serve",
+             "--config", str(self.config_path), "--port", str(self.ports[i])],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()
+
+    async def wait_up(self, url: str, proc: subprocess.Popen[bytes] | None = None) -> None:
+        ssl_context = client_ssl_context(self.roots)
+        async with aiohttp.ClientSession() as session:
+            for _ in range(300):
+                if proc is not None and proc.poll() is not None:
+                    raise AssertionError(f"process exited: {self.logs()}")
+                try:
+                    async with session.get(f"{url}/api/v1/health", ssl=ssl_context) as answer:
+                        if answer.status == 200:
+                            return
+                except (aiohttp.ClientError, OSError):
+                    pass
+                await asyncio.sleep(0.1)
+        raise AssertionError(f"{url} did not come up: {self.logs()}")
+
+    async def start(self, nginx: bool = False) -> Cluster:
+        for i in range(len(self.ports)):
+            self.start_worker(i)
+        for i in range(len(self.ports)):
+            await self.wait_up(self.url(i), self.procs[i])
+        if nginx:
+            await self.start_nginx()
+        return self
+
+    def kill(self, i: int) -> None:
+        proc = self.procs[i]
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+
+    async def restart(self, i: int) -> None:
+        self.kill(i)
+        self.start_worker(i)
+        await self.wait_up(self.url(i), self.procs[i])
+
+    def logs(self) -> str:
+        return "\n".join(
+            p.read_text(errors="replace")[-3000:] for p in sorted(self.directory.glob("*.log"))
+        )
+
+    # -- nginx ----------------------------------------------------------------------------
+    def nginx_config(self) -> str:
+        """The docs' sample with this run's ports and files; nothing else changed."""
+        text = NGINX_SAMPLE.read_text("utf-8")
+        servers = "".join(
+            f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in self.ports
+        )
+        text = re.sub(
+            r"(    server 127\.0\.0\.1:\d+ max_fails=1 fail_timeout=3s;\n)+", servers, text
+        )
+        roots = self.directory / "ca-roots.pem"
+        roots.write_bytes(b"".join(Path(r).read_bytes() for r in self.roots))
+        for sample, real in (
+            ("listen 8443 ssl", f"listen 127.0.0.1:{self.nginx_port} ssl"),
+            ("/etc/evaluator/venue/tls-chain.pem", str(self.config.tls_cert)),
+            ("/etc/evaluator/venue/tls.key", str(self.config.tls_key)),
+            ("/etc/evaluator/venue/ca-roots.pem", str(roots)),
+        ):
+            assert sample in text, sample
+            text = text.replace(sample, real)
+        return text
+
+    async def start_nginx(self) -> None:
+        self.nginx_port = free_port()
+        prefix = self.directory / "nginx"
+        prefix.mkdir(exist_ok=True)
+        (prefix / "venue.conf").write_text(self.nginx_config(), "utf-8")
+        user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
+        (prefix / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\n"
+            f"error_log {self.directory}/nginx-error.log warn;\n"
+            "events { worker_connections 4096; }\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {prefix}/body;\n"
+            f"  proxy_temp_path {prefix}/proxy;\n  fastcgi_temp_path {prefix}/fcgi;\n"
+            f"  uwsgi_temp_path {prefix}/uwsgi;\n  scgi_temp_path {prefix}/scgi;\n"
+            f"  include {prefix}/venue.conf;\n}}\n",
+            "utf-8",
+        )
+        for sub in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
+            (prefix / sub).mkdir(exist_ok=True)
+            os.chmod(prefix / sub, 0o777)
+        self.nginx = subprocess.Popen(
+            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        await self.wait_up(self.nginx_url, self.nginx)
+
+    @property
+    def nginx_url(self) -> str:
+        return f"https://127.0.0.1:{self.nginx_port}"
+
+    # -- clients ----------------------------------------------------------------------------
+    def signer(self, person_key: str):  # type: ignore[no-untyped-def]
+        person = self.demo.person(person_key)
+        return open_pkcs12(person.p12, person.password)
+
+    async def login(self, person_key: str, urls: list[str] | str, **kwargs: Any) -> VenueClient:
+        role = self.demo.person(person_key).role
+        workstation = "ws-centre" if role == "centre" else f"ws-{person_key}"
+        client = VenueClient(urls, self.client_ssl, workstation, **kwargs)
+        self.clients.append(client)
+        await client.login(self.signer(person_key))
+        return client
+
+    async def login_client(self, url: str) -> VenueClient:
+        """A client of one address with no retries and no login (a probe)."""
+        client = VenueClient(url, self.client_ssl, "ws-centre", retry_seconds=0)
+        self.clients.append(client)
+        return client
+
+    def person_id(self, person_key: str) -> str:
+        return self.demo.person(person_key).person_id
+
+    async def stop(self) -> None:
+        for client in self.clients:
+            await client.close()
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.terminate()
+            self.nginx.wait(10)
+        for proc in self.procs:
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
