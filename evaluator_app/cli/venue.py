@@ -78,7 +78,7 @@ def run_init(args: argparse.Namespace) -> int:
         try:  # the database must be reachable now; its schema is created (or checked) here
             PgStore(args.store).close()
         except VenueError as exc:
-            print(f"{exc.message_zh}\n{exc.message}", file=sys.stderr)
+            print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
             return 1
     config = init_venue_dir(
         args.dir,
@@ -172,7 +172,7 @@ def run_migrate_store(args: argparse.Namespace) -> int:
             source.close()
             target.close()
     except VenueError as exc:
-        print(f"{exc.message_zh}\n{exc.message}", file=sys.stderr)
+        print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
         return 1
     text = args.config.read_text("utf-8")
     args.config.with_suffix(".toml.sqlite").write_text(text, "utf-8")  # the way back

@@ -258,9 +258,9 @@ class VenueConnection:
             except ClientError as exc:  # unreachable, or wrong venue: keep trying, show why
                 error = exc
             failures += 1
-            if self.client.fail_over(error.message):  # the venue's next address, same token
+            if self.client.fail_over(error.message_en):  # the venue's next address, same token
                 error = VenueUnreachable(
-                    f"{error.message}; trying {self.client.base_url}",
+                    f"{error.message_en}; trying {self.client.base_url}",
                     f"{error.message_zh}；正在改连 {self.client.base_url}",
                 )
             await self._wait(failures, error)

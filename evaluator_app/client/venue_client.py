@@ -172,7 +172,7 @@ class VenueClient:
                 if not (again or never_sent) or loop.time() >= deadline:
                     raise
                 attempt += 1
-                self.fail_over(exc.message)
+                self.fail_over(exc.message_en)
                 await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * random.uniform(0.5, 1.0))
 
     async def _send(
@@ -272,7 +272,7 @@ class VenueClient:
                     isinstance(exc, VenueRefused) and exc.status not in RETRY_STATUS
                 ):
                     raise
-                self.fail_over(exc.message)
+                self.fail_over(exc.message_en)
         raise AssertionError("unreachable")
 
     async def _login_once(self, signer: Signer) -> LoginResult:

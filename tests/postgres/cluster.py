@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,21 +20,15 @@ from typing import Any
 import aiohttp
 
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
-from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+from evaluator_app.pki.credentials import open_key_file
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.store.postgres import PgStore
 from evaluator_app.venue.store.records import WorkstationRecord
 from evaluator_app.venue.venue_dir import init_venue_dir
+from tests.nginx_server import start_nginx, venue_config
 from tests.pg_server import free_port
 from tests.venue.harness import SEATS
-
-ROOT = Path(__file__).resolve().parents[2]
-NGINX_SAMPLE = ROOT / "docs" / "deployment" / "nginx-venue.conf"
-
-
-def nginx_missing() -> str | None:
-    return None if shutil.which("nginx") else "nginx not installed: apt-get install nginx"
 
 
 class Cluster:
@@ -134,50 +126,14 @@ class Cluster:
         )
 
     # -- nginx ----------------------------------------------------------------------------
-    def nginx_config(self) -> str:
-        """The docs' sample with this run's ports and files; nothing else changed."""
-        text = NGINX_SAMPLE.read_text("utf-8")
-        servers = "".join(
-            f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;\n" for port in self.ports
-        )
-        text = re.sub(
-            r"(    server 127\.0\.0\.1:\d+ max_fails=1 fail_timeout=3s;\n)+", servers, text
-        )
-        roots = self.directory / "ca-roots.pem"
-        roots.write_bytes(b"".join(Path(r).read_bytes() for r in self.roots))
-        for sample, real in (
-            ("listen 8443 ssl", f"listen 127.0.0.1:{self.nginx_port} ssl"),
-            ("/etc/evaluator/venue/tls-chain.pem", str(self.config.tls_cert)),
-            ("/etc/evaluator/venue/tls.key", str(self.config.tls_key)),
-            ("/etc/evaluator/venue/ca-roots.pem", str(roots)),
-        ):
-            assert sample in text, sample
-            text = text.replace(sample, real)
-        return text
-
     async def start_nginx(self) -> None:
         self.nginx_port = free_port()
-        prefix = self.directory / "nginx"
-        prefix.mkdir(exist_ok=True)
-        (prefix / "venue.conf").write_text(self.nginx_config(), "utf-8")
-        user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
-        (prefix / "nginx.conf").write_text(
-            f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\n"
-            f"error_log {self.directory}/nginx-error.log warn;\n"
-            "events { worker_connections 4096; }\n"
-            f"http {{\n  access_log off;\n  client_body_temp_path {prefix}/body;\n"
-            f"  proxy_temp_path {prefix}/proxy;\n  fastcgi_temp_path {prefix}/fcgi;\n"
-            f"  uwsgi_temp_path {prefix}/uwsgi;\n  scgi_temp_path {prefix}/scgi;\n"
-            f"  include {prefix}/venue.conf;\n}}\n",
-            "utf-8",
+        roots = self.directory / "ca-roots.pem"
+        roots.write_bytes(b"".join(Path(r).read_bytes() for r in self.roots))
+        site = venue_config(
+            self.ports, self.nginx_port, self.config.tls_cert, self.config.tls_key, roots
         )
-        for sub in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
-            (prefix / sub).mkdir(exist_ok=True)
-            os.chmod(prefix / sub, 0o777)
-        self.nginx = subprocess.Popen(
-            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        self.nginx = start_nginx(self.directory / "nginx", site)
         await self.wait_up(self.nginx_url, self.nginx)
 
     @property
@@ -187,7 +143,7 @@ class Cluster:
     # -- clients ----------------------------------------------------------------------------
     def signer(self, person_key: str):  # type: ignore[no-untyped-def]
         person = self.demo.person(person_key)
-        return open_pkcs12(person.p12, person.password)
+        return open_key_file(person.p12, person.password)
 
     async def login(self, person_key: str, urls: list[str] | str, **kwargs: Any) -> VenueClient:
         role = self.demo.person(person_key).role

@@ -54,7 +54,7 @@ async def test_the_database_stopped_for_10_s(venue_pki, tmp_path, pg_dsn, pg_ser
                 await probe.get("/me")
             answered = time.monotonic() - stopped
             assert refused.value.status == 503 and refused.value.code == "store_unavailable"
-            assert "database" in refused.value.message and refused.value.details["reason"]
+            assert "database" in refused.value.message_en and refused.value.details["reason"]
             assert "数据库" in refused.value.message_zh
             # uploads during the outage: the clients keep trying, then are acknowledged once
             during = await asyncio.gather(
@@ -79,7 +79,7 @@ async def test_the_database_stopped_for_10_s(venue_pki, tmp_path, pg_dsn, pg_ser
         assert len(got) == len({e["seq"] for e in got})
         print(
             f"\ndatabase stopped 10 s: first 503 after {answered:.1f} s "
-            f"({refused.value.message}); {len(during)} uploads sent during the outage "
+            f"({refused.value.message_en}); {len(during)} uploads sent during the outage "
             f"acknowledged {recovered:.1f} s after the stop; {len(stored)} held, none twice"
         )
         await watch.stop()

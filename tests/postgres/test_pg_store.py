@@ -126,4 +126,4 @@ def test_concurrent_writers_make_one_chain_and_events_become_visible_in_order(st
 def test_an_unreachable_server_is_a_503_saying_why(pg_server):
     with pytest.raises(StoreError) as caught:
         PgStore(f"postgresql://postgres@127.0.0.1:{pg_server.port + 1}/none", timeout=1)
-    assert caught.value.status == 503 and "cannot open" in caught.value.message
+    assert caught.value.status == 503 and "cannot open" in caught.value.message_en

@@ -15,7 +15,8 @@ from evaluator_app.pki.revocation import DEFAULT_CACHE
 from evaluator_app.protocol.artefacts import Declaration
 from evaluator_app.protocol.messages import CreateSession, LoginChallenge, MemberInput, Role
 from evaluator_app.venue.store.postgres import PgStore
-from tests.postgres.cluster import Cluster, nginx_missing
+from tests.nginx_server import nginx_missing
+from tests.postgres.cluster import Cluster
 from tests.venue.flow import BIDDERS, PLEDGE, now
 from tests.venue.harness import COMMITTEE, SEATS, example_project
 from tests.venue.streams import until

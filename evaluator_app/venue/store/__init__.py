@@ -113,6 +113,8 @@ class AsyncStore:
         )
 
     async def close(self) -> None:
+        if self._writer._shutdown:  # closed already (a test's venue stopped twice)
+            return
         await asyncio.get_running_loop().run_in_executor(self._writer, self.store.close)
         self._writer.shutdown(wait=True)
         self._reader.shutdown(wait=True)

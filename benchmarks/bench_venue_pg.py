@@ -1,0 +1,344 @@
+"""The venue under a city's load: (a) 1 worker on SQLite, (b) 1 on PostgreSQL, (c) 2 on PostgreSQL
+behind nginx, in one run, on this machine.
+
+    python benchmarks/bench_venue_pg.py [--sessions 50] [--configs abc]
+
+50 concurrent sessions, each with 9 experts and 2 supervisors on WebSockets (experts send a
+heartbeat every 5 s). Every person has a real certificate (issued by the demo PKI's NCA) and
+logs in by signature: the **login storm** is all 550 at once (logins/s, p50/p99 of one login).
+Then every expert uploads a signed declaration, and later a signed score sheet (CMS + PAdES
+PDF), all sessions at once: **accepted uploads per second**, and the **fan-out** of each
+acceptance event to the session's WebSockets (from the venue's acceptance time to arrival; p50,
+p99 over every arrival). Leader and gate votes between the two are set-up, not timed. Everything
+is signed before the timed phases. Figures are printed side by side; (a) is the baseline.
+The workers, PostgreSQL, nginx and this process share the machine's cores, and so does anyone
+else's work: the load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from venue_bench_people import PROJECT, BenchPerson, Signed, issue_people, prepare, session_id
+from venue_bench_setup import free_port, make_pki, raise_fd_limit
+
+from evaluator_app.client.venue_client import VenueClient, client_ssl_context
+from evaluator_app.pki.credentials import open_key_file
+from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
+from evaluator_app.venue.config import load_config
+from evaluator_app.venue.store import open_store
+from evaluator_app.venue.store.records import WorkstationRecord
+from evaluator_app.venue.venue_dir import demo_roster, init_venue_dir
+from tests.nginx_server import start_nginx, venue_config
+from tests.pg_server import TempPostgres
+
+CONFIGS = {
+    "a": ("1 worker, SQLite", False, 1),
+    "b": ("1 worker, PostgreSQL", True, 1),
+    "c": ("2 workers, PostgreSQL, nginx", True, 2),
+}
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def when(at: str) -> float:
+    return datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+
+
+class Fleet:
+    """Every person's WebSocket; the arrival of each acceptance event at each of them."""
+
+    def __init__(self, url: str, ssl: Any):
+        self.url, self.ssl = url, ssl
+        self.fanout: dict[str, list[float]] = {}  # event kind → arrival - acceptance (s)
+        self.tasks: list[asyncio.Task[None]] = []
+        self.open = 0
+        self.errors: list[str] = []
+
+    async def _run(self, client: VenueClient, person: BenchPerson, sid: str) -> None:
+        headers = {"Authorization": f"Bearer {client.token}"}
+        try:
+            async with client._session.ws_connect(
+                f"{self.url}/api/v1/ws?since=0", headers=headers, ssl=self.ssl, heartbeat=None
+            ) as ws:
+                self.open += 1
+                beat = asyncio.create_task(self._beat(ws, sid)) if person.role == "expert" else None
+                try:
+                    async for message in ws:
+                        data = message.json()
+                        if data.get("type") == "event" and data["kind"].endswith(".accepted"):
+                            delay = time.time() - when(data["at"])
+                            self.fanout.setdefault(data["kind"], []).append(delay)
+                finally:
+                    if beat:
+                        beat.cancel()
+                        await asyncio.gather(beat, return_exceptions=True)
+        except Exception as exc:  # counted and shown: a benchmark that hides errors lies
+            self.errors.append(f"{person.person_id}: {exc!r}")
+
+    @staticmethod
+    async def _beat(ws: Any, sid: str) -> None:
+        while not ws.closed:
+            await ws.send_json(
+                {"type": "heartbeat", "session_id": sid, "presence": "focused", "items_scored": 0}
+            )
+            await asyncio.sleep(5)
+
+    def start(self, clients: list[tuple[VenueClient, BenchPerson, str]]) -> None:
+        self.tasks = [asyncio.create_task(self._run(*c)) for c in clients]
+
+
+async def wait_health(url: str, ssl: Any, proc: subprocess.Popen[bytes] | None) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        for _ in range(600):
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"{url}: the worker exited")
+            try:
+                async with session.get(f"{url}/api/v1/health", ssl=ssl) as answer:
+                    if answer.status == 200:
+                        return
+            except (aiohttp.ClientError, OSError):
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def uploads(clients: dict[str, VenueClient], items: list[Signed], limit: int = 128) -> float:
+    """Send every item (at most ``limit`` in flight); seconds until the last is acknowledged."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(item: Signed) -> None:
+        async with gate:
+            await clients[item.person.person_id].upload(
+                item.session_id, item.route, item.content, item.signature, pdf=item.pdf
+            )
+
+    started = time.monotonic()
+    await asyncio.gather(*(one(i) for i in items))
+    return time.monotonic() - started
+
+
+async def settle(fleet: Fleet, kind: str, expected: int, seconds: float = 60) -> None:
+    """Until ``expected`` arrivals of ``kind`` (or no new one for 3 s)."""
+    last, quiet = -1, time.monotonic()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        count = len(fleet.fanout.get(kind, []))
+        if count >= expected:
+            return
+        if count != last:
+            last, quiet = count, time.monotonic()
+        elif time.monotonic() - quiet > 3:
+            return
+        await asyncio.sleep(0.2)
+
+
+async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    label, on_pg, workers = CONFIGS[key]
+    demo, groups, signed, ssl = ctx["demo"], ctx["groups"], ctx["signed"], ctx["ssl"]
+    folder = ctx["root"] / key
+    store = ctx["pg"].create_database(f"bench_{key}") if on_pg else "sqlite"
+    ports = [free_port() for _ in range(workers)]
+    roster = demo_roster(demo)
+    for group in groups:
+        roster["people"] += [
+            {"person_id": p.person_id, "name": p.name, "role": p.role, "venue": p.venue}
+            for p in group
+        ]
+    config_path = init_venue_dir(
+        folder / "venue", venue_id="jinan", city="济南", port=ports[0], demo=demo,
+        roster=roster, store=store,
+    )  # fmt: skip
+    config = load_config(config_path)
+    db = open_store(config.store, config.database)
+    with db.transaction() as tx:
+        tx.upsert_workstation(WorkstationRecord("ws-centre", "jinan", "C1", None, None, "t"))
+        for group in groups:
+            for p in group:
+                tx.upsert_workstation(
+                    WorkstationRecord(p.workstation, p.venue, p.seat, None, None, "t")
+                )
+    db.close()
+    procs = []
+    for i, port in enumerate(ports):
+        command = [sys.executable, "-m", "evaluator_app", "venue", "serve"]
+        command += ["--config", str(config_path), "--port", str(port)]
+        with (folder / f"worker{i}.log").open("wb") as log:
+            procs.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+    nginx = None
+    try:
+        for port, proc in zip(ports, procs, strict=True):
+            await wait_health(f"https://127.0.0.1:{port}", ssl, proc)
+        url = f"https://127.0.0.1:{ports[0]}"
+        if workers > 1:
+            listen = free_port()
+            roots = folder / "ca-roots.pem"
+            roots.write_bytes(b"".join(Path(r).read_bytes() for r in ctx["roots"]))
+            site = venue_config(ports, listen, config.tls_cert, config.tls_key, roots)
+            nginx = start_nginx(folder / "nginx", site, worker_connections=8192)
+            url = f"https://127.0.0.1:{listen}"
+            await wait_health(url, ssl, nginx)
+        return await measure(url, ssl, demo, groups, signed, label)
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(10)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(30)
+
+
+async def measure(
+    url: str,
+    ssl: Any,
+    demo: Any,
+    groups: list[list[BenchPerson]],
+    signed: dict[str, list[Signed]],
+    label: str,
+) -> dict[str, Any]:
+    centre = VenueClient(url, ssl, "ws-centre", retry_seconds=30)
+    person = demo.person("centre-1")
+    await centre.login(open_key_file(person.p12, person.password))
+    for s, group in enumerate(groups):
+        members = tuple(
+            MemberInput(p.person_id, Role.EXPERT if p.role == "expert" else Role.SUPERVISOR,
+                        p.venue, p.seat)
+            for p in group
+        )  # fmt: skip
+        sid = session_id(s)
+        await centre.post(
+            "/sessions", CreateSession(sid, f"基准 {sid}", PROJECT, "lot-1", "jinan", members)
+        )
+        for target in ("check_in", "declarations"):
+            await centre.post(f"/sessions/{sid}/phase", {"target": target})
+
+    everyone = [(p, session_id(s)) for s, group in enumerate(groups) for p in group]
+    clients: dict[str, VenueClient] = {}
+    latencies: list[float] = []
+
+    async def login(p: BenchPerson) -> None:
+        client = VenueClient(url, ssl, p.workstation, timeout=120, retry_seconds=60)
+        started = time.monotonic()
+        with p.signer() as signer:
+            await client.login(signer)
+        latencies.append(time.monotonic() - started)
+        clients[p.person_id] = client
+
+    started = time.monotonic()
+    await asyncio.gather(*(login(p) for p, _ in everyone))
+    storm = time.monotonic() - started
+
+    fleet = Fleet(url, ssl)
+    fleet.start([(clients[p.person_id], p, sid) for p, sid in everyone])
+    for _ in range(600):
+        if fleet.open + len(fleet.errors) >= len(everyone):
+            break
+        await asyncio.sleep(0.1)
+    per_event = 11  # arrivals expected per acceptance: every socket of the session, at most
+
+    declared = await uploads(clients, signed["declarations"])
+    await settle(fleet, "declaration.accepted", len(signed["declarations"]) * per_event)
+    await uploads(clients, signed["leader"])
+    await uploads(clients, signed["gates"])
+    for s, group in enumerate(groups):
+        leader = clients[group[0].person_id]
+        await leader.post(f"/sessions/{session_id(s)}/phase", {"target": "detailed_scoring"})
+    sheets = await uploads(clients, signed["sheets"])
+    await settle(fleet, "score_sheet.accepted", len(signed["sheets"]) * per_event)
+    for task in fleet.tasks:
+        task.cancel()
+    await asyncio.gather(*fleet.tasks, return_exceptions=True)
+    for client in [centre, *clients.values()]:
+        await client.close()
+    n_decl, n_sheet = len(signed["declarations"]), len(signed["sheets"])
+    fan = fleet.fanout.get("declaration.accepted", []) + fleet.fanout.get(
+        "score_sheet.accepted", []
+    )
+    return {
+        "label": label,
+        "logins/s": len(everyone) / storm,
+        "login p50": pct(latencies, 50),
+        "login p99": pct(latencies, 99),
+        "declarations/s": n_decl / declared,
+        "sheets/s": n_sheet / sheets,
+        "uploads/s": (n_decl + n_sheet) / (declared + sheets),
+        "fan-out p50": pct(fan, 50),
+        "fan-out p99": pct(fan, 99),
+        "arrivals": len(fan),
+        "socket errors": len(fleet.errors),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--configs", default="abc")
+    args = parser.parse_args()
+    raise_fd_limit(65536)
+    return asyncio.run(_main(args))
+
+
+async def _main(args: argparse.Namespace) -> int:
+    root = Path(tempfile.mkdtemp(prefix="bench-venue-pg-"))
+    root.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder
+    load_before = os.getloadavg()
+    demo, services = make_pki(root)
+    roots = [str(ca.root_cert) for ca in demo.cas if ca.status == "granted"]
+    ssl = client_ssl_context(roots)
+    t = time.monotonic()
+    groups = issue_people(demo, root / "people", args.sessions)
+    signed = await prepare(groups)
+    print(f"{args.sessions} sessions, {sum(len(g) for g in groups)} people; everything signed in "
+          f"{time.monotonic() - t:.0f} s", flush=True)  # fmt: skip
+    pg = TempPostgres(root / "pg").start() if set(args.configs) & {"b", "c"} else None
+    ctx = {"demo": demo, "groups": groups, "signed": signed, "ssl": ssl, "root": root,
+           "pg": pg, "roots": roots}  # fmt: skip
+    results = {}
+    try:
+        for key in args.configs:
+            results[key] = await run_config(key, ctx)
+            print(f"({key}) {results[key]}", flush=True)
+    finally:
+        if pg is not None:
+            pg.stop()
+        services.stop()
+    load_after = os.getloadavg()
+    figures = [k for k in next(iter(results.values())) if k != "label"]
+    print(
+        f"\nload average before {load_before[0]:.2f} {load_before[1]:.2f}, after "
+        f"{load_after[0]:.2f} {load_after[1]:.2f} (1 and 5 min; {os.cpu_count()} cores)"
+    )
+    print(f"{'':22}" + "".join(f"{'(' + k + ') ' + results[k]['label']:>32}" for k in results))
+    for name in figures:
+        unit = " s" if "p50" in name or "p99" in name else ""
+        cells = "".join(f"{results[k][name]:>30.3f}{unit:2}" for k in results)
+        print(f"{name:22}{cells}")
+    if "b" in results and "c" in results:
+        ratio = results["c"]["uploads/s"] / results["b"]["uploads/s"]
+        p99 = results["c"]["fan-out p99"] * 1000
+        print(f"\n(c)/(b) uploads per second: {ratio:.2f}x (target >= 1.6x); "
+              f"(c) fan-out p99 {p99:.0f} ms (target < 200 ms)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
