@@ -42,12 +42,20 @@ def example_project() -> dict[str, Any]:
 
 
 class VenueHarness:
-    def __init__(self, demo: DemoPki, directory: Path, **overrides: Any):
+    def __init__(self, demo: DemoPki, directory: Path, reuse: bool = False, **overrides: Any):
+        """``reuse``: serve the venue folder already there (its config, its store)."""
         self.demo = demo
         self.port = free_port()
-        config_path = init_venue_dir(
-            directory, venue_id="jinan", city="济南", port=self.port, demo=demo
-        )
+        config_path = directory / "venue.toml"
+        if reuse:
+            text = re.sub(
+                r"^port = .*$", f"port = {self.port}", config_path.read_text("utf-8"), flags=re.M
+            )
+            config_path.write_text(text, "utf-8")
+        else:
+            config_path = init_venue_dir(
+                directory, venue_id="jinan", city="济南", port=self.port, demo=demo
+            )
         if overrides:
             text = config_path.read_text("utf-8")
             for key, value in overrides.items():  # replace the template's line, or add one
