@@ -4,7 +4,6 @@ client."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import aiohttp
 
@@ -192,20 +191,19 @@ async def test_a_slow_client_never_blocks_the_others(harness):
     slow = next(c for c in h.venue.hub.clients if c.caller.person_id == person)
 
     big = "评" * 19_000  # ~57 KB a message; 200 of them are far beyond the socket buffers
-    started = time.monotonic()
     seqs = [
         (await centre.post("/sessions/S1/broadcast", {"message": f"{n}:{big}"}))["seq"]
         for n in range(200)
     ]
+    # the fast clients get the whole burst while the slow one is still behind (no wall-clock
+    # bound: under load the 200 uploads themselves take a variable time)
     for watcher in fast:
         await until(
-            lambda w=watcher: seqs[-1] in w.seqs, timeout=20, what="the burst at a fast client"
+            lambda w=watcher: seqs[-1] in w.seqs, timeout=60, what="the burst at a fast client"
         )
-    took = time.monotonic() - started
     assert slow.queue.qsize() > 0, (
         "the slow client was not actually behind: the test proves nothing"
     )
-    assert took < 15
     # once it reads, the slow client gets everything, in order
     got: list[int] = []
     while len(got) < len(seqs) + 1:

@@ -180,16 +180,16 @@ async def test_a_phase_stuck_too_long_alerts_once(quick):
     assert not supervisor.matching(
         "alert", alert="phase_stuck"
     )  # "preparing" has no plan to overrun
+    # the phase starts somewhere between the request and its answer (a loaded machine answers
+    # late): not before the one, not long after the other
+    asked = time.monotonic()
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     moved = time.monotonic()
     alert = await supervisor.wait_for(
         "alert", alert="phase_stuck", phase="check_in", timeout=STUCK_AFTER + 2
     )
-    assert (
-        STUCK_AFTER - 0.3
-        <= supervisor.arrived[supervisor.events.index(alert)] - moved
-        < STUCK_AFTER + 1.5
-    )
+    arrived = supervisor.arrived[supervisor.events.index(alert)]
+    assert arrived - asked >= STUCK_AFTER - 0.3 and arrived - moved < STUCK_AFTER + 1.5
     await asyncio.sleep(0.5)
     assert len(supervisor.matching("alert", alert="phase_stuck")) == 1
     assert not expert.matching("alert")

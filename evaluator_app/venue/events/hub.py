@@ -238,7 +238,7 @@ async def publish(venue: object, events: list[EventRecord]) -> None:
 
 async def fan_out(venue: object, hub: EventHub, events: list[EventRecord]) -> None:
     """Under ``hub.lock``: the directory refreshed for the sessions these events touch, then
-    sent."""
+    the events sent."""
     touched = {e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE}
     if touched:
         # mypy: fan_out takes the Venue as object; it has a store

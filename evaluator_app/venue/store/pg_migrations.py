@@ -191,7 +191,7 @@ PG_MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE leases (                   -- background work one worker does at a time
         name TEXT PRIMARY KEY,                -- e.g. collusion:<session>
         worker TEXT NOT NULL,
-        until DOUBLE PRECISION NOT NULL                 -- epoch seconds; renewed while the worker lives
+        until DOUBLE PRECISION NOT NULL       -- epoch seconds; renewed while the worker lives
     );
     CREATE TABLE requests (                 -- Idempotency-Key of a POST, marked as it commits
         scope TEXT NOT NULL,                  -- sha256 of the caller's token
