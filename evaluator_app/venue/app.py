@@ -22,6 +22,7 @@ from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.pki.x509_build import load_cert
 from evaluator_app.venue.api.routes import ROUTES
 from evaluator_app.venue.collusion import service as collusion_service
+from evaluator_app.venue.collusion.orphans import OrphanWatch
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.context import Clock, Venue, utc_now
 from evaluator_app.venue.documents import blob_store
@@ -29,7 +30,6 @@ from evaluator_app.venue.errors import ConfigError
 from evaluator_app.venue.events.hub import EventHub
 from evaluator_app.venue.events.presence import PRESENCE_KEY, PresenceBoard
 from evaluator_app.venue.http import VENUE_KEY, error_middleware
-from evaluator_app.venue.jobs import OrphanWatch
 from evaluator_app.venue.replay import replay_middleware
 from evaluator_app.venue.store import AsyncStore, open_store
 from evaluator_app.venue.store.records import PersonRecord

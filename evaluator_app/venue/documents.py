@@ -18,21 +18,9 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from evaluator_app.venue.blob_names import CHUNK, HEX64, check_sha256
 from evaluator_app.venue.errors import BadRequest, NotFound, PayloadTooLarge, RangeNotSatisfiable
 from evaluator_app.venue.http import json_response
-
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-CHUNK = 256 * 1024
-
-
-def check_sha256(value: str) -> str:
-    if not HEX64.match(value):
-        raise BadRequest(
-            "a document is named by its SHA-256: 64 lowercase hex digits",
-            "文件标识须为 64 位十六进制 SHA-256",
-            code="invalid_field",
-        )
-    return value
 
 
 class Blobs(Protocol):

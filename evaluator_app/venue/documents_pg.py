@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from evaluator_app.venue.documents import CHUNK, HEX64, check_sha256
+from evaluator_app.venue.blob_names import CHUNK, HEX64, check_sha256
 from evaluator_app.venue.errors import BadRequest, PayloadTooLarge
 
 PART = 1024 * 1024  # bytes per row of blob_data

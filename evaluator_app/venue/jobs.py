@@ -3,14 +3,13 @@
 A collusion analysis runs for tens of seconds in one worker. If that worker dies, the analysis
 would stay "running" for ever; so the worker holds a lease on it, renewed every few seconds,
 and every worker looks now and then for analyses left running under an expired lease and takes
-one over (the lease is claimed in a writer transaction: one worker wins). A venue with one
-process does the same after a restart.
+one over (collusion/orphans.py; the lease is claimed in a writer transaction: one worker
+wins). A venue with one process does the same after a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -41,40 +40,3 @@ async def keep(venue: Any, name: str) -> None:
             await claim(venue, name)
         except Exception as exc:  # the store is down: the lease may lapse; the work goes on
             logger.warning("cannot renew lease %s: %s", name, exc)
-
-
-class OrphanWatch:
-    """Takes over analyses whose worker died (their lease expired)."""
-
-    def __init__(self, venue: Any, interval: float = RENEW_SECONDS):
-        self.venue, self.interval = venue, interval
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="orphan-watch")
-
-    async def _run(self) -> None:
-        from evaluator_app.venue.collusion import service
-
-        while True:
-            try:
-                orphans = await self.venue.store.read(self._orphans)
-                for session_id in orphans:
-                    logger.warning("taking over the collusion analysis of %s", session_id)
-                    service.start(self.venue, session_id)
-            except Exception as exc:
-                logger.warning("cannot look for orphaned work: %s", exc)
-            await asyncio.sleep(self.interval)
-
-    @staticmethod
-    def _orphans(tx: Any) -> list[str]:
-        from evaluator_app.venue.collusion import service
-
-        now = time.time()
-        return [s for s in tx.running_analyses() if tx.lease_free(service.lease_name(s), now)]
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
