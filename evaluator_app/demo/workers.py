@@ -29,6 +29,14 @@ def serve_command(config: Path, port: int) -> list[str]:
     return [*head, "venue", "serve", "--config", str(config), "--port", str(port)]
 
 
+def _die_with_the_pool() -> None:
+    """In the worker, before it runs (Linux): SIGTERM when the demo that supervises it dies, so
+    a demo killed by a signal leaves no worker behind (systemd does this for its units)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 class WorkerPool:
     def __init__(self, config: Path, ports: list[int], folder: Path):
         self.config, self.ports, self.folder = config, ports, folder
@@ -39,7 +47,10 @@ class WorkerPool:
     def _start(self, i: int) -> None:
         with (self.folder / f"worker-{i}.log").open("ab") as log:
             self.procs[i] = subprocess.Popen(
-                serve_command(self.config, self.ports[i]), stdout=log, stderr=subprocess.STDOUT
+                serve_command(self.config, self.ports[i]),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_the_pool if sys.platform == "linux" else None,
             )
         self._write_pids()
 

@@ -20,12 +20,13 @@ import pytest
 from evaluator_app.client.connection import VenueConnection
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.client.venue_client import client_ssl_context
+from evaluator_app.pki.demo_pki import load_demo_pki
 from tests.postgres.cluster import Cluster
 from tests.postgres.test_workers import create_session, declare, held
 from tests.venue.harness import COMMITTEE
 from tests.venue.streams import until
 
-KILLS = 20
+KILLS = int(os.environ.get("EVALUATOR_FAULT_KILLS", "20"))  # the issue's figure; fewer to try
 
 
 async def test_the_database_stopped_for_10_s(venue_pki, tmp_path, pg_dsn, pg_server):
@@ -106,13 +107,13 @@ async def _answering(port: int, ssl_context) -> bool:  # type: ignore[no-untyped
 
 
 @pytest.mark.faults
-async def test_the_selftest_while_a_worker_is_killed_20_times(venue_pki, tmp_path, pg_server):
+@pytest.mark.timeout(2400)  # 20 kills, each followed by a worker's restart: minutes, not seconds
+async def test_the_selftest_while_a_worker_is_killed_20_times(tmp_path, pg_server):
     """``evaluator demo --headless --selftest --workers 2`` on PostgreSQL, again and again, while
     one worker at a time is SIGKILLed at a random moment (then restarted by the demo, as systemd
     would) until 20 kills: every run passes, with 0 acknowledged uploads lost or doubled and the
     audit chain verified (the self-test checks both)."""
     rng = random.Random(int.from_bytes(os.urandom(4)))
-    ssl_context = client_ssl_context([str(ca.root_cert) for ca in venue_pki.cas])
     kills, runs, lines = 0, 0, []
     while kills < KILLS:
         runs += 1
@@ -124,9 +125,13 @@ async def test_the_selftest_while_a_worker_is_killed_20_times(venue_pki, tmp_pat
              "--store", dsn, "--workers", "2", "--dir", str(folder)],
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        ssl_context = None
         while demo.poll() is None and kills < KILLS:
             pids = _pids(folder)
             ports = json.loads((folder / "workers.json").read_text())["ports"] if pids else []
+            if pids and ssl_context is None:  # the demo's own PKI issued the workers' TLS
+                demo_pki = load_demo_pki(folder / "pki")
+                ssl_context = client_ssl_context([str(ca.root_cert) for ca in demo_pki.cas])
             up = [await _answering(p, ssl_context) for p in ports]
             if len(up) < 2 or not all(up):
                 await asyncio.sleep(0.2)
@@ -141,6 +146,7 @@ async def test_the_selftest_while_a_worker_is_killed_20_times(venue_pki, tmp_pat
             except ProcessLookupError:
                 continue
             kills += 1
+            print(f"kill {kills}: worker {victim} (pid {pid}) in run {runs}", flush=True)
             for _ in range(600):  # restarted by the demo, and answering again
                 if _pids(folder)[victim] != pid and await _answering(ports[victim], ssl_context):
                     break
@@ -151,4 +157,4 @@ async def test_the_selftest_while_a_worker_is_killed_20_times(venue_pki, tmp_pat
         assert code == 0 and "SELFTEST OK" in output, output[-4000:]
         lines += [line for line in output.splitlines() if "0 lost, 0 duplicated" in line]
     print(f"\n{kills} SIGKILLs over {runs} self-test run(s), each passed:\n" + "\n".join(lines))
-    assert len(lines) == runs
+    assert len(lines) == runs and kills == KILLS

@@ -30,11 +30,15 @@ async def cluster(venue_pki, tmp_path, pg_dsn) -> AsyncIterator[Cluster]:  # typ
     DEFAULT_CACHE.clear()
 
 
-async def declare(c: Cluster, client, person_key: str, key: str):  # type: ignore[no-untyped-def]
+async def signed_declaration(c: Cluster, client, person_key: str):  # type: ignore[no-untyped-def]
     body = Declaration(
         "S1", "lot-1", c.person_id(person_key), tuple(BIDDERS), False, "", PLEDGE, now()
     )
-    content, signature = await client.sign_artefact("declaration", body, c.signer(person_key))
+    return await client.sign_artefact("declaration", body, c.signer(person_key))
+
+
+async def declare(c: Cluster, client, person_key: str, key: str):  # type: ignore[no-untyped-def]
+    content, signature = await signed_declaration(c, client, person_key)
     return await client.upload("S1", "declarations", content, signature, key=key)
 
 
@@ -132,10 +136,12 @@ async def test_what_one_worker_did_the_other_knows(cluster: Cluster):
     assert await connected(), board
 
     # an upload accepted by A, retried at B with the same key: one artefact, the same receipt
+    # (the same signed bytes: a retry, not a new declaration signed a second later)
+    content, signature = await signed_declaration(c, expert, "expert-sd-1")
     expert.urls = [a]
-    first = await declare(c, expert, "expert-sd-1", key="dup-key-1")
+    first = await expert.upload("S1", "declarations", content, signature, key="dup-key-1")
     expert.urls = [b]
-    second = await declare(c, expert, "expert-sd-1", key="dup-key-1")
+    second = await expert.upload("S1", "declarations", content, signature, key="dup-key-1")
     assert bytes(first.receipt) == bytes(second.receipt)
     assert len(held(c, "declaration")) == 1
     await until(
