@@ -8,8 +8,13 @@ import dataclasses
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from evaluator_app.venue.errors import VenueError
+from evaluator_app.venue.errors import ConfigError, VenueError
+
+if TYPE_CHECKING:
+    from evaluator_app.auditlog.verify_log import LogReport
+    from evaluator_app.venue.config import VenueConfig
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -168,11 +173,20 @@ def run_migrate_store(args: argparse.Namespace) -> int:
         source, target = SqliteStore(config.database), PgStore(args.to)
         try:
             report = move_store(source, config.blob_dir, target, signature_checker())
+            log = _verify_moved_log(config, target)
         finally:
             source.close()
             target.close()
     except VenueError as exc:
         print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
+        return 1
+    if not log.ok:
+        print(
+            f"迁移后的审计日志验证失败 / the moved audit log does not verify ({redacted(args.to)}):"
+        )
+        for problem in log.problems:
+            print(f"  {problem.zh} / {problem.en}")
+        print(f"{args.config} still uses SQLite", file=sys.stderr)
         return 1
     text = args.config.read_text("utf-8")
     args.config.with_suffix(".toml.sqlite").write_text(text, "utf-8")  # the way back
@@ -182,9 +196,32 @@ def run_migrate_store(args: argparse.Namespace) -> int:
     moved = sum(report.rows.values())
     print(f"{moved} rows, {report.documents} documents moved to {redacted(args.to)}")
     print(
-        f"audit chain verified in PostgreSQL: {report.audit.entries} entries, "
-        f"{report.audit.checkpoints} signed checkpoints"
+        f"audit log verified in PostgreSQL: {log.entries} entries, {log.heads} signed tree heads"
+        f" of {log.venue} (by the key the trust list names for it)"
     )
-    print(f"已迁移 {moved} 行、{report.documents} 个文件；审计链在 PostgreSQL 中验证通过")
+    print(f"已迁移 {moved} 行、{report.documents} 个文件；审计日志在 PostgreSQL 中验证通过")
     print(f"{args.config} now uses it; the SQLite file is kept ({config.database})")
     return 0
+
+
+def _verify_moved_log(config: VenueConfig, target: Any) -> LogReport:
+    """The moved log as ``evaluator audit verify`` checks it: every entry, and every tree head
+    signed by the key the venue's own trust list names for it."""
+    from cryptography import x509
+
+    from evaluator_app.auditlog.verify_log import averify_log
+    from evaluator_app.pki.cms import run_sync
+    from evaluator_app.pki.errors import PkiError
+    from evaluator_app.pki.trust_list import load_trust_list
+
+    try:
+        pinned = x509.load_pem_x509_certificate(config.trust_list_signer.read_bytes())
+        trust = load_trust_list(config.trust_list, pinned)
+    except (OSError, ValueError, PkiError) as exc:
+        raise ConfigError(
+            f"cannot load the venue's trust list to verify the move: {exc}",
+            f"无法读取场地的信任列表以验证迁移：{exc}",
+        ) from exc
+    with target.reading() as tx:
+        entries, points = list(tx.audit_entries()), tx.checkpoints()
+    return run_sync(averify_log(entries, points, trust, venue=config.venue_id))
