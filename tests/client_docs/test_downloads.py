@@ -20,7 +20,7 @@ FAST = RetryPolicy(attempts=4, first_delay=0.05, max_delay=0.2, read_timeout=10)
 def via(docs: DocSession, proxy: CuttingProxy) -> VenueClient:
     """The expert's session, through the proxy (TLS is end to end: the proxy sees ciphertext)."""
     client = docs.h.new_client("ws-expert-sd-1")
-    client.base_url, client.token = f"https://127.0.0.1:{proxy.port}", docs.expert.token
+    client.urls, client.token = [f"https://127.0.0.1:{proxy.port}"], docs.expert.token
     return client
 
 
