@@ -8,9 +8,12 @@ the committee's leader records a signed decision per warning (confirmed, dismiss
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import logging
+import threading
+import time
 from typing import Any
 
 from evaluator_app.protocol.bid_index import is_index
@@ -18,6 +21,8 @@ from evaluator_app.protocol.messages import BidPackageInput
 from evaluator_app.protocol.schema import decode
 from evaluator_app.venue import jobs
 from evaluator_app.venue.collusion import BidPackageInfo, BillItem, MachineCodes, analyse, rule_for
+from evaluator_app.venue.collusion.analysis import AnalysisCancelled
+from evaluator_app.venue.collusion.model import AnalysisResult
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.events.hub import publish
 from evaluator_app.venue.http import Caller
@@ -99,37 +104,54 @@ async def _analyse(venue: Venue, session_id: str) -> None:
 
     lot, bids, tender, packages = await venue.store.tx(inputs)
     last = {"at": 0.0}
+    cancel = threading.Event()  # set at shutdown: the thread stops at its next step
+    sent: list[concurrent.futures.Future[None]] = []  # progress events on their way to the loop
 
     def progress(stage: str, done: int, total: int) -> None:
-        now = loop.time()
-        if loop.is_closed():  # the venue stopped while this thread still worked
-            return
+        if cancel.is_set():
+            raise AnalysisCancelled()
+        now = time.monotonic()
         if now - last["at"] > 0.5 or done == total:  # a few updates a second at most
             last["at"] = now
-            asyncio.run_coroutine_threadsafe(_progress(venue, session_id, stage, done, total), loop)
+            coro = _progress(venue, session_id, stage, done, total)
+            sent.append(asyncio.run_coroutine_threadsafe(coro, loop))
 
-    try:
-        result = await loop.run_in_executor(
-            None,
-            lambda: analyse(
-                bids,
-                packages,
-                {b.id: b.price for b in lot.bidders},
-                lot.ceiling_price,
-                rule_for(lot.plan),
-                tender_documents=tender,
-                progress=progress,
-            ),
+    def work() -> AnalysisResult:
+        return analyse(
+            bids,
+            packages,
+            {b.id: b.price for b in lot.bidders},
+            lot.ceiling_price,
+            rule_for(lot.plan),
+            tender_documents=tender,
+            progress=progress,
+            cancel=cancel,
         )
+
+    # its own named thread: never left running in the loop's executor after the venue stopped
+    thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix=f"collusion-{session_id}")
+    running = loop.run_in_executor(thread, work)
+    thread.shutdown(wait=False)  # the thread ends with the work
+    try:
+        result = await asyncio.shield(running)
+    except asyncio.CancelledError:  # the venue stops: the thread ends before the store closes
+        cancel.set()
+        await asyncio.wait([running])
+        if not running.cancelled() and running.exception() is not None:
+            logger.info("collusion analysis of %s stopped: %s", session_id, running.exception())
+        await _delivered(sent)
+        raise
     except (
         Exception
     ) as exc:  # an unreadable PDF must not take the venue down: said, and retried by restarting
         logger.exception("collusion analysis of %s failed", session_id)
+        await _delivered(sent)
         error = str(exc)
         await venue.store.tx(
             lambda tx: tx.set_collusion(session_id, "failed", venue.now_iso(), error=error)
         )
         return
+    await _delivered(sent)  # no "running" progress may land after "done"
     data = result.to_dict()
 
     def store(tx: SqliteTx) -> Any:
@@ -150,6 +172,15 @@ async def _analyse(venue: Venue, session_id: str) -> None:
 
     await publish(venue, [await venue.store.tx(store)])
     logger.info("collusion analysis of %s: %d warning(s)", session_id, len(data["warnings"]))
+
+
+async def _delivered(sent: list[concurrent.futures.Future[None]]) -> None:
+    """Wait for the progress events the thread handed to the loop (their errors are logged)."""
+    for outcome in await asyncio.gather(
+        *(asyncio.wrap_future(f) for f in sent), return_exceptions=True
+    ):
+        if isinstance(outcome, Exception):
+            logger.warning("collusion progress not recorded: %r", outcome)
 
 
 def packages_of(text: str) -> tuple[BidPackageInfo, ...]:
