@@ -149,6 +149,34 @@ async def test_a_closed_connection_counts_as_silence(quick):
     assert [(r["presence"], r["connected"]) for r in board] == [("offline", False)]
 
 
+async def test_a_recused_expert_is_no_longer_watched(quick):
+    """Her beats are refused, her silence goes offline without an alarm; another expert's
+    silence, begun later, is still alarmed (the monitor is running)."""
+    from tests.venue.flow import declare
+
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    for target in ("check_in", "declarations"):
+        await centre.post("/sessions/S1/phase", {"target": target})
+    supervisor = await stream(h, await h.login("supervisor-jinan"))
+    her_client, other_client = await h.login("expert-sd-1"), await h.login("expert-sd-2")
+    her, other = await stream(h, her_client), await stream(h, other_client)
+    me, them = h.person_id("expert-sd-1"), h.person_id("expert-sd-2")
+    await her_client.heartbeat("S1", "focused", 0)
+    await supervisor.wait_for("presence", person=me, presence="focused")
+    await declare(h, her_client, "expert-sd-1", conflict=True, reason="曾在投标人B3任职")
+    await supervisor.wait_for("member", person=me, status="recused")
+    await her_client.heartbeat("S1", "away", 0)  # an old client still beating: refused
+    await until(lambda: any(m["type"] == "error" for m in her.messages), what="her beat refused")
+    await other_client.heartbeat("S1", "focused", 0)  # the control: beats once, then silent
+    await supervisor.wait_for("alert", alert="offline", person=them, timeout=ALERT_AFTER + 3)
+    offline = supervisor.matching("presence", person=me, presence="offline")
+    assert len(offline) == 1  # true: she is gone
+    assert not supervisor.matching("alert", alert="offline", person=me)
+    assert not supervisor.matching("alert", alert="focus_lost", person=me)  # the refused beat
+
+
 async def test_a_heartbeat_for_a_foreign_session_or_a_malformed_one_is_refused(quick):
     h = quick
     centre = await h.login("centre-1")

@@ -34,6 +34,9 @@ from evaluator_app.venue.store.sqlite import SqliteTx
 
 logger = logging.getLogger(__name__)
 Made = list[tuple[str, dict[str, object]]]
+# an expert who recused or was replaced takes no further part: her heartbeats are refused and
+# her silence is no alarm (she may well have closed the application)
+LEFT_COMMITTEE = frozenset({"recused", "replaced"})
 
 
 @dataclass
@@ -66,7 +69,11 @@ class PresenceBoard:
         """
         directory = getattr(self.venue.hub, "directory", {})
         entry = directory.get(session_id)
-        return caller.role == "expert" and entry is not None and can_see(caller, *entry)
+        if caller.role != "expert" or entry is None or not can_see(caller, *entry):
+            return False
+        return not any(
+            m.person_id == caller.person_id and m.status in LEFT_COMMITTEE for m in entry[1]
+        )
 
     async def beat(
         self, session_id: str, person_id: str, presence: Presence, items_scored: int
@@ -140,8 +147,16 @@ class PresenceBoard:
                         tx, sid, person, seen.presence, seen.items_scored, seen.last_beat, at
                     )
             cutoff = now - min(config.heartbeat_timeout_seconds, config.offline_alert_seconds)
+            left: dict[str, set[str]] = {}  # session -> who left its committee
             for row in tx.presence_rows(silent_before=cutoff):
-                events += self._silence(tx, row, now, at)
+                if row.session_id not in left:
+                    left[row.session_id] = {
+                        m.person_id
+                        for m in tx.members(row.session_id)
+                        if m.status in LEFT_COMMITTEE
+                    }
+                quiet = row.person_id in left[row.session_id]
+                events += self._silence(tx, row, now, at, alarm=not quiet)
             events += self._stuck(tx, at)
             tx.touch_sockets(self.worker, online, now)
             if now - self._forgot > 60:  # answers to retried requests are kept for a day
@@ -152,7 +167,9 @@ class PresenceBoard:
         events = await self.venue.store.tx(work)
         await publish(self.venue, events)
 
-    def _silence(self, tx: SqliteTx, row: PresenceRecord, now: float, at: str) -> list[EventRecord]:
+    def _silence(
+        self, tx: SqliteTx, row: PresenceRecord, now: float, at: str, alarm: bool = True
+    ) -> list[EventRecord]:
         config, silent = self.venue.config, now - row.last_beat
         alerted, made, updated = _alerted(row.alerted), Made(), row
         if row.presence != Presence.OFFLINE.value and silent > config.heartbeat_timeout_seconds:
@@ -168,7 +185,8 @@ class PresenceBoard:
                 )
             )
         if (
-            updated.presence == Presence.OFFLINE.value
+            alarm
+            and updated.presence == Presence.OFFLINE.value
             and silent > config.offline_alert_seconds
             and "offline" not in alerted
         ):
