@@ -15,7 +15,8 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from evaluator_app.pki.errors import IdentityError
-from evaluator_app.pki.trust_list import IdentityRule, IdentityRuleKind, TrustList
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.trusted_ca import IdentityRule, IdentityRuleKind
 
 log = logging.getLogger(__name__)
 

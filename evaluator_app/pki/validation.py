@@ -38,7 +38,8 @@ from evaluator_app.pki.revocation_check import (
     parse_ocsp,
 )
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER, SignatureChecker
-from evaluator_app.pki.trust_list import Service, TrustList
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.trusted_ca import Service
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from evaluator_app.pki import x509_build as xb
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.reasons import ReasonCode
 from evaluator_app.pki.revocation import RevocationCache
-from evaluator_app.pki.trust_list import CaStatus, TrustList
+from evaluator_app.pki.trust_list import TrustList
+from evaluator_app.pki.trusted_ca import CaStatus
 from evaluator_app.pki.validation import RevocationPolicy, ValidationResult, avalidate_certificate
 from evaluator_app.pki.validation_cache import ValidationCache
 
