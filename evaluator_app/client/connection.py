@@ -18,11 +18,11 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
 
+from evaluator_app.client.connection_state import ConnectionState, Transport, backoff
 from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused, VenueUnreachable
 from evaluator_app.client.venue_client import SILENCE_LIMIT, WS_CLOSED, VenueClient
 from evaluator_app.pki.credentials.base import Signer
@@ -30,39 +30,14 @@ from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.messages import LoginResult
 
 logger = logging.getLogger(__name__)
+__all__ = ["ConnectionState", "VenueConnection", "backoff"]  # the states live in connection_state
 
-Status = Literal["connecting", "online", "offline", "login_required", "stopped"]
-Transport = Literal["none", "websocket", "polling"]
 PresenceValue = Literal["focused", "idle", "away"]
 EventCallback = Callable[[dict[str, Any]], "Awaitable[None] | None"]
 
 
-@dataclass(frozen=True)
-class ConnectionState:
-    """What the UI shows, always."""
-
-    status: Status
-    transport: Transport = "none"
-    failures: int = 0  # consecutive failed attempts
-    next_retry_at: float | None = None  # epoch seconds, while offline
-    retry_in: float | None = None  # seconds from the moment the state was set
-    error: str = ""
-    error_zh: str = ""
-    last_seq: int = 0  # as of this state change; VenueConnection.last_seq is always current
-    venue_url: str = ""  # the address in use (a venue entry may list several)
-    failovers: int = 0  # times the connection moved to another of the venue's addresses
-    replayed: int = 0  # events missed while away, replayed when the stream resumed
-
-
 class _WebSocketFailed(ClientError):
     """HTTPS works but the WebSocket does not (counts towards the polling fallback)."""
-
-
-def backoff(failures: int, rng: random.Random, initial: float = 0.5, cap: float = 30.0) -> float:
-    """Exponential, capped, jittered into [d/2, d]: clients cut off together do not return
-    together."""
-    delay = min(cap, initial * 2 ** max(0, failures - 1))
-    return delay * rng.uniform(0.5, 1.0)
 
 
 class VenueConnection:
@@ -230,7 +205,16 @@ class VenueConnection:
                 await self._wake.wait()
                 failures = 0
                 continue
-            self._set(ConnectionState("connecting", failures=failures, last_seq=self._last_seq))
+            url = self.client.base_url  # the address this attempt uses
+            self._set(
+                ConnectionState(
+                    "connecting",
+                    failures=failures,
+                    last_seq=self._last_seq,
+                    venue_url=self.client.base_url,
+                    failovers=self.client.failovers,
+                )
+            )
             error: ClientError
             try:
                 await self.client.get(
@@ -258,7 +242,8 @@ class VenueConnection:
             except ClientError as exc:  # unreachable, or wrong venue: keep trying, show why
                 error = exc
             failures += 1
-            if self.client.fail_over(error.message_en):  # the venue's next address, same token
+            # the venue's next address, same token
+            if self.client.fail_over(error.message_en, failed=url):
                 error = VenueUnreachable(
                     f"{error.message_en}; trying {self.client.base_url}",
                     f"{error.message_zh}；正在改连 {self.client.base_url}",
@@ -297,7 +282,7 @@ class VenueConnection:
         except Exception:  # one bad handler must not cost the stream
             logger.exception("on_event callback failed for event %d", seq)
 
-    def _online(self, transport: Transport, replayed: int = 0) -> None:
+    def _online(self, transport: Transport, replayed: int = 0, caught_up: bool = False) -> None:
         self._set(
             ConnectionState(
                 "online",
@@ -306,6 +291,7 @@ class VenueConnection:
                 venue_url=self.client.base_url,
                 failovers=self.client.failovers,
                 replayed=replayed,
+                caught_up=caught_up,
             )
         )
 
@@ -370,7 +356,7 @@ class VenueConnection:
                 if data.get("type") == "event":
                     await self._deliver(data)
                 elif data.get("type") == "caught_up":  # the backlog is delivered
-                    self._online("websocket", int(data.get("replayed", 0)))
+                    self._online("websocket", int(data.get("replayed", 0)), True)
                 elif data.get("type") == "error":
                     logger.warning("venue: %s", data.get("message"))
             elif message.type in WS_CLOSED:
@@ -403,10 +389,16 @@ class VenueConnection:
         self._online("polling")
         until = time.monotonic() + period
         floor = self._last_seq  # the page's last_seq also covers events we may not see
+        replayed, caught_up = 0, False
         while time.monotonic() < until:
             page = await self.client.get(f"/events?since={max(floor, self._last_seq)}")
             for event in page["events"]:
                 await self._deliver({"type": "event", **event})
             floor = max(floor, int(page["last_seq"]))
+            if not caught_up:  # the backlog is delivered once a page comes back empty
+                replayed += len(page["events"])
+                caught_up = not page["events"]
+                if caught_up:
+                    self._online("polling", replayed, True)
             if not page["events"]:
                 await asyncio.sleep(self.poll_interval)

@@ -112,10 +112,16 @@ class VenueClient:
         """Talk to the venue's address number ``index`` from now on."""
         self._current = index % len(self.urls)
 
-    def fail_over(self, reason: str = "") -> bool:
-        """Use the next address of the venue; False if there is only one."""
+    def fail_over(self, reason: str = "", failed: str | None = None) -> bool:
+        """Use the next address of the venue; False if there is only one.
+
+        ``failed``: the address that failed. One client serves several users at once (the
+        lobby's and a session window's connections, requests): if another already moved away
+        from it, the client stays where it is now instead of moving on again (and back)."""
         if len(self.urls) < 2:
             return False
+        if failed is not None and failed != self.base_url:
+            return True  # moved already
         before = self.base_url
         self._current = (self._current + 1) % len(self.urls)
         self.failovers += 1
@@ -163,6 +169,7 @@ class VenueClient:
         loop = asyncio.get_running_loop()
         deadline, attempt = loop.time() + self.retry_seconds, 0
         while True:
+            url = self.base_url
             try:
                 return await self._send(method, path, body, raw, key)
             except (VenueUnreachable, VenueRefused) as exc:
@@ -172,7 +179,7 @@ class VenueClient:
                 if not (again or never_sent) or loop.time() >= deadline:
                     raise
                 attempt += 1
-                self.fail_over(exc.message_en)
+                self.fail_over(exc.message_en, failed=url)
                 await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * random.uniform(0.5, 1.0))
 
     async def _send(

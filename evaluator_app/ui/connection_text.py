@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from evaluator_app.client.connection import ConnectionState
+from evaluator_app.client.connection_state import ConnectionState, failover_note
 
 
-def connection_text(state: ConnectionState, work_kept: bool = True) -> str:
+def connection_text(state: ConnectionState, work_kept: bool = True, language: str = "zh_CN") -> str:
+    """The state's words; when the venue has several addresses and the client moved to another,
+    followed by what that meant (the login kept, the missed events replayed)."""
+    text = _status_text(state, work_kept)
+    note = failover_note(state)
+    return f"{text} {note.text(language)}" if note else text
+
+
+def _status_text(state: ConnectionState, work_kept: bool) -> str:
     if state.status == "online":
         return QCoreApplication.translate("Connection", "● Connected to the venue")
     if state.status == "connecting":

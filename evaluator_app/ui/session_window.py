@@ -286,7 +286,7 @@ class SessionWindow(QMainWindow):
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):
             return
-        self.connection_label.setText(connection_text(state))
+        self.connection_label.setText(connection_text(state, language=self.language))
         self.connection_label.setStyleSheet(connection_style(state))
         if state.status == "online":
             self.session.venue_back()

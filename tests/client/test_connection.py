@@ -276,3 +276,31 @@ async def test_a_dead_connection_task_is_restarted(harness, clients) -> None:  #
     finally:
         await connection.stop()
     assert not connection.alive and connection.state.status == "stopped"
+
+
+async def test_one_failure_seen_by_two_users_of_a_client_moves_it_once() -> None:
+    """The lobby's and a session window's connections share one client: both see the same
+    address fail, and the client must move to the next one, not on again and back."""
+    import ssl
+
+    from evaluator_app.client.connection_state import ConnectionState, failover_note
+    from evaluator_app.client.venue_client import VenueClient
+
+    client = VenueClient(["https://a:1", "https://b:2"], ssl.create_default_context(), "ws-1")
+    try:
+        failed = client.base_url
+        assert client.fail_over("lobby: closed", failed=failed) and client.base_url == "https://b:2"
+        assert (
+            client.fail_over("window: closed", failed=failed) and client.base_url == "https://b:2"
+        )
+        assert client.failovers == 1
+        assert client.fail_over("b closed too", failed=client.base_url)  # b fails in turn
+        assert client.base_url == "https://a:1" and client.failovers == 2
+    finally:
+        await client.close()
+    moved = ConnectionState("online", "websocket", venue_url="https://b:2", failovers=1)
+    assert failover_note(ConnectionState("online")) is None  # never moved: nothing said
+    note = failover_note(moved)
+    assert note is not None and "正在补收" in note.zh
+    done = failover_note(ConnectionState(**{**moved.__dict__, "caught_up": True, "replayed": 3}))
+    assert done is not None and "已补收断线期间的 3 条消息" in done.zh and "3 missed" in done.en

@@ -224,7 +224,9 @@ class SupervisorWindow(QMainWindow):
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):
             return
-        self.connection_label.setText(connection_text(state, work_kept=False))
+        self.connection_label.setText(
+            connection_text(state, work_kept=False, language=self.language)
+        )
         self.connection_label.setStyleSheet(connection_style(state))
         if state.status == "online":
             self._refresh_presence()
