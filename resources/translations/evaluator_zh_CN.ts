@@ -501,6 +501,37 @@
     </message>
 </context>
 <context>
+    <name>DocumentsBox</name>
+    <message>
+        <source>Document</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Add document…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>通过</translation>
+    </message>
+</context>
+<context>
     <name>DocumentsPage</name>
     <message>
         <source>Tender and bid documents</source>
@@ -1373,12 +1404,12 @@
         <translation>1. 项目文件与评标办法</translation>
     </message>
     <message>
-        <source>Bidder</source>
-        <translation>投标人</translation>
+        <source>No.</source>
+        <translation>编号</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+        <source>Bidder</source>
+        <translation>投标人</translation>
     </message>
     <message>
         <source>Organisation</source>
@@ -1417,24 +1448,12 @@
         <translation>计划开始时间</translation>
     </message>
     <message>
-        <source>Document</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <source>Check</source>
-        <translation>检查项</translation>
-    </message>
-    <message>
-        <source>Add document…</source>
-        <translation>添加文件…</translation>
-    </message>
-    <message>
         <source>3. Tender and bid documents</source>
         <translation>3. 招标文件与投标文件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Role</source>
@@ -1483,14 +1502,6 @@
     <message>
         <source>The project file has {n} problem(s); fix them and choose it again.</source>
         <translation>项目文件有 {n} 处问题，请修改后重新选择。</translation>
-    </message>
-    <message>
-        <source>all</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>通过</translation>
     </message>
     <message>
         <source>Refused: {why}</source>

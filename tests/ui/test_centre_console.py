@@ -121,14 +121,15 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
 
         # documents: a non-PDF is refused; the PDFs are hashed off the Qt thread
         (tmp_path / "tender.txt").write_text("not a pdf", "utf-8")
-        wizard.add_document(str(tmp_path / "tender.txt"), "tender", "招标文件", None)
-        await until(lambda: wizard.documents, message="document checked")
-        assert not wizard.documents[0].ok and "PDF" in cells(wizard.docs, 4)[0]
+        documents = wizard.documents_box
+        documents.add_document(str(tmp_path / "tender.txt"), "tender", "招标文件", None)
+        await until(lambda: documents.documents, message="document checked")
+        assert not documents.documents[0].ok and "PDF" in cells(documents.docs, 4)[0]
         for name, title, bidder in (("tender", "招标文件", None), ("bid-B2", "B2 投标文件", "B2")):
             (tmp_path / f"{name}.pdf").write_bytes(_pdf(title, 3))
-            wizard.add_document(str(tmp_path / f"{name}.pdf"), name, title, bidder)
+            documents.add_document(str(tmp_path / f"{name}.pdf"), name, title, bidder)
         await until(
-            lambda: len(wizard.documents) == 2 and all(d.ok for d in wizard.documents),
+            lambda: len(documents.documents) == 2 and all(d.ok for d in documents.documents),
             message="documents ok",
         )
 

@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 
 from evaluator_app.client.centre_plan import (
     Assignment,
-    CheckedDocument,
+    BidderInfo,
     Person,
     ProjectCheck,
     SessionDraft,
     assignment_problem,
-    check_document,
     check_project_file,
     conflict_reason,
     draft_problems,
@@ -41,6 +40,7 @@ from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.names import venue_label
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
+from evaluator_app.ui.centre.documents_box import DocumentsBox
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import role_name
 from evaluator_app.ui.sign_dialog import ask_secret
@@ -57,7 +57,6 @@ class NewSessionWizard(QWidget):
         super().__init__(parent)
         self.service, self.logged, self.language = service, logged, language
         self.check: ProjectCheck | None = None
-        self.documents: list[CheckedDocument] = []
         self.roster: list[Person] = []
         self.assignments: list[Assignment] = []
         self.draw_bundle: bytes | None = None  # the committee came from this draw record
@@ -96,8 +95,8 @@ class NewSessionWizard(QWidget):
         self.start.setPlaceholderText("2026-12-01T09:00:00+08:00")
         self.bidders = table(
             [
-                self.tr("Bidder"),
-                self.tr("Name"),
+                self.tr("No."),
+                self.tr("Bidder"),  # the bidder's name; its number is the column before
                 self.tr("Organisation"),
                 self.tr("City"),
                 self.tr("Price"),
@@ -116,16 +115,9 @@ class NewSessionWizard(QWidget):
         box.addWidget(self.bidders)
 
         # 3. documents, hashed off the Qt thread
-        self.docs = table(
-            [self.tr("Document"), self.tr("Bidder"), self.tr("Size"), "SHA-256", self.tr("Check")],
-            stretch=0,
+        documents = self.documents_box = DocumentsBox(
+            self.tr("3. Tender and bid documents"), self._bidders, language
         )
-        add_doc = QPushButton(self.tr("Add document…"))
-        add_doc.clicked.connect(self._choose_document)
-        documents = QGroupBox(self.tr("3. Tender and bid documents"))
-        box = QVBoxLayout(documents)
-        box.addWidget(self.docs)
-        box.addWidget(add_doc)
 
         # 4. the committee from the roster
         self.people = table(
@@ -220,7 +212,7 @@ class NewSessionWizard(QWidget):
         if check.ok and not self.roster:
             await self.load_roster()
 
-    def _bidders(self):
+    def _bidders(self) -> tuple[BidderInfo, ...]:
         lot = self.check.lot(self.lot.currentData()) if self.check else None
         return lot.bidders if lot else ()
 
@@ -261,33 +253,6 @@ class NewSessionWizard(QWidget):
         self._show_roster()
 
     # -- documents ------------------------------------------------------------------
-    def _choose_document(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Document"), "", "PDF (*.pdf)")
-        if path:
-            name = Path(path).stem
-            bidder = next((b.id for b in self._bidders() if b.id in name), None)
-            self.add_document(path, name, name, bidder)
-
-    @op
-    async def add_document(self, path: str, doc_id: str, title: str, bidder_id: str | None) -> None:
-        checked = await asyncio.to_thread(check_document, Path(path), doc_id, title, bidder_id)
-        if not alive(self):
-            return
-        self.documents = [d for d in self.documents if d.doc_id != doc_id] + [checked]
-        rows = [
-            (
-                d.title,
-                d.bidder_id or self.tr("all"),
-                d.size,
-                d.sha256[:16],
-                self.tr("OK")
-                if d.ok and d.problem is None
-                else (d.problem.text(self.language) if d.problem else ""),
-            )
-            for d in self.documents
-        ]
-        fill(self.docs, rows, [d.ok for d in self.documents])
-
     # -- committee ------------------------------------------------------------------
     def _suggest_venue(self) -> None:
         row = self.people.currentRow()
@@ -376,7 +341,7 @@ class NewSessionWizard(QWidget):
             str(self.lot.currentData() or ""),
             str(self.main_venue.currentData() or ""),
             tuple(self.assignments),
-            tuple(self.documents),
+            tuple(self.documents_box.documents),
             self.start.text().strip() or None,
             self.draw_bundle,
             self.drawn_seats,
