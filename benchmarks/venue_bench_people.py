@@ -26,6 +26,7 @@ from evaluator_app.protocol.artefacts import (
     LeaderVote,
     ScoreSheet,
     SheetScore,
+    bind_sheet_pdf,
 )
 from evaluator_app.reports.score_sheet import render_score_sheet
 
@@ -159,10 +160,13 @@ async def _sheet(sid: str, person: BenchPerson) -> Signed:
         sid, "lot-1", person.person_id, "detailed_scoring", 1, tuple(scores), (), _now()
     )
     with person.signer() as signer:
-        content, signature = await VenueClient.sign_artefact("score_sheet", body, signer)
         pdf = render_score_sheet(
             body, LOT, session_title="基准测试", expert_name=person.name, venue=person.venue,
             seat=person.seat,
         )  # fmt: skip
+        # the signed JSON names the exact PDF it was rendered as (the venue refuses it otherwise)
+        content, signature = await VenueClient.sign_artefact(
+            "score_sheet", bind_sheet_pdf(body, pdf), signer
+        )
         signed_pdf = await async_sign_pdf(pdf, signer)
     return Signed(sid, person, "sheets", content, signature, signed_pdf)
