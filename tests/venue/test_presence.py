@@ -161,7 +161,7 @@ async def test_a_recused_expert_is_no_longer_watched(quick):
         await centre.post("/sessions/S1/phase", {"target": target})
     supervisor = await stream(h, await h.login("supervisor-jinan"))
     her_client, other_client = await h.login("expert-sd-1"), await h.login("expert-sd-2")
-    her, other = await stream(h, her_client), await stream(h, other_client)
+    her, _other = await stream(h, her_client), await stream(h, other_client)  # both on sockets
     me, them = h.person_id("expert-sd-1"), h.person_id("expert-sd-2")
     await her_client.heartbeat("S1", "focused", 0)
     await supervisor.wait_for("presence", person=me, presence="focused")
