@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from evaluator_app.client.credentials import CertificateSummary, CredentialRef, 
 from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
+from evaluator_app.ui.certificate_box import CertificateBox
 from evaluator_app.ui.controls import route
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.skf_rows import SkfKeyRows
@@ -110,12 +110,10 @@ class LoginPage(QWidget):
         form.addRow(self.secret_label, self.secret_edit)
         form.addRow("", self.tries_label)
 
-        self.cert_box = QGroupBox(self.tr("Certificate"))
-        self.cert_text = QLabel(self._no_certificate_yet())
-        self.cert_text.setWordWrap(True)
+        self.cert_box = CertificateBox(self.tr("Certificate"))
+        self.cert_text = self.cert_box.text
+        self.cert_text.setText(self._no_certificate_yet())
         self.file_edit.textChanged.connect(lambda _text: self._clear_certificate())
-        box_layout = QVBoxLayout(self.cert_box)
-        box_layout.addWidget(self.cert_text)
 
         self.venue_label = QLabel(
             self.tr("Venue: {url}   Workstation: {ws}").format(
@@ -218,30 +216,7 @@ class LoginPage(QWidget):
         self.error_label.setText(explain(error).text(self.language))
 
     def show_certificate(self, summary: CertificateSummary, pair: str = "") -> None:
-        lines = [
-            self.tr("Holder: {name} ({id})").format(
-                name=summary.holder, id=summary.person_id or "?"
-            ),
-            self.tr("Issued by: {ca}").format(ca=summary.ca_name or summary.issuer),
-            self.tr("Valid: {start} to {end}").format(
-                start=f"{summary.not_before:%Y-%m-%d}", end=f"{summary.not_after:%Y-%m-%d}"
-            ),
-            (
-                self.tr("{alg} signing certificate: used to log in and to sign")
-                if summary.signing_certificate
-                else self.tr("{alg} encryption certificate: it cannot log in or sign")
-            ).format(alg=summary.key_algorithm),
-        ]
-        if pair:  # which certificate of the key's pair is used
-            lines.append(pair)
-        if summary.recognised:
-            lines.append("✔ " + self.tr("Recognised: this CA is on the mutual-recognition list"))
-        else:
-            reasons = summary.reasons_en if self.language == "en" else summary.reasons_zh
-            lines.append("✘ " + self.tr("Not recognised: {why}").format(why="; ".join(reasons)))
-        self.cert_text.setText("\n".join(lines))
-        self.cert_text.setObjectName("ok" if summary.recognised else "error")
-        self.cert_text.setStyleSheet("")  # re-polish for the new object name
+        self.cert_box.show_summary(summary, pair, self.language)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -296,6 +296,37 @@
     </message>
 </context>
 <context>
+    <name>CertificateBox</name>
+    <message>
+        <source>Holder: {name} ({id})</source>
+        <translation>持有人：{name}（{id}）</translation>
+    </message>
+    <message>
+        <source>Issued by: {ca}</source>
+        <translation>签发机构：{ca}</translation>
+    </message>
+    <message>
+        <source>Valid: {start} to {end}</source>
+        <translation>有效期：{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>{alg} signing certificate: used to log in and to sign</source>
+        <translation>{alg} 签名证书：用于登录和签名</translation>
+    </message>
+    <message>
+        <source>{alg} encryption certificate: it cannot log in or sign</source>
+        <translation>{alg} 加密证书：不能用于登录和签名</translation>
+    </message>
+    <message>
+        <source>Recognised: this CA is on the mutual-recognition list</source>
+        <translation>受认可：该签发机构在互认信任列表中</translation>
+    </message>
+    <message>
+        <source>Not recognised: {why}</source>
+        <translation>不受认可：{why}</translation>
+    </message>
+</context>
+<context>
     <name>CollectTab</name>
     <message>
         <source>Collect and verify</source>
@@ -1265,34 +1296,6 @@
     <message>
         <source>Password:</source>
         <translation>密码：</translation>
-    </message>
-    <message>
-        <source>Holder: {name} ({id})</source>
-        <translation>持有人：{name}（{id}）</translation>
-    </message>
-    <message>
-        <source>Issued by: {ca}</source>
-        <translation>签发机构：{ca}</translation>
-    </message>
-    <message>
-        <source>Valid: {start} to {end}</source>
-        <translation>有效期：{start} 至 {end}</translation>
-    </message>
-    <message>
-        <source>{alg} signing certificate: used to log in and to sign</source>
-        <translation>{alg} 签名证书：用于登录和签名</translation>
-    </message>
-    <message>
-        <source>{alg} encryption certificate: it cannot log in or sign</source>
-        <translation>{alg} 加密证书：不能用于登录和签名</translation>
-    </message>
-    <message>
-        <source>Recognised: this CA is on the mutual-recognition list</source>
-        <translation>受认可：该签发机构在互认信任列表中</translation>
-    </message>
-    <message>
-        <source>Not recognised: {why}</source>
-        <translation>不受认可：{why}</translation>
     </message>
     <message>
         <source>Logging in…</source>
