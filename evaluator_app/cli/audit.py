@@ -205,7 +205,7 @@ def run_witness(args: argparse.Namespace) -> int:
             demo = load_demo_pki(args.demo)
             roots = roots or [str(c.root_cert) for c in demo.cas if c.status == "granted"]
             if key is None:
-                key, password = demo.venue(args.id).p12, demo.venue(args.id).password
+                key, password = demo.party(args.id).p12, demo.party(args.id).password
         if key is None or not roots:
             print(
                 "需要 --key 与 --ca（或 --demo）/ need --key and --ca (or --demo)", file=sys.stderr

@@ -175,6 +175,9 @@ class Plan:
     ranking: RankingRule = RankingRule()
     deviation: DeviationRule = DeviationRule()
     collusion: CollusionRule = CollusionRule()  # thresholds of the 围标串标 warnings
+    # the parties (secondary venues, the centre) that must countersign the main venue's log
+    # heads: an archive whose log they did not witness does not verify (issue 12, item 2)
+    witnesses: tuple[str, ...] = ()
 
     def items(self) -> Iterator[tuple[CriteriaGroup, Item]]:
         for group in self.groups:

@@ -147,6 +147,7 @@ class PlanReader:
                 "ranking",
                 "deviation",
                 "collusion",
+                "witnesses",
             },
         )
         before = len(self.problems)
@@ -173,8 +174,16 @@ class PlanReader:
             ranking=self.ranking(f"{path}.ranking", data.get("ranking", {})),
             deviation=self.deviation(f"{path}.deviation", data.get("deviation", {})),
             collusion=read_collusion(self, f"{path}.collusion", data.get("collusion", {})),
+            witnesses=self.witnesses(f"{path}.witnesses", data.get("witnesses", [])),
         )
         return plan if len(self.problems) == before else None
+
+    def witnesses(self, path: str, raw: Any) -> tuple[str, ...]:
+        """Party ids of the trust list, each once: who must countersign the log's heads."""
+        ids = [self.ident(p, r) for p, r in self.each(path, raw)]
+        if len(set(ids)) != len(ids):
+            self.problem(path, raw, "a witness is named twice")
+        return tuple(ids)
 
     def _unique_ids(self, path: str, groups: Any) -> None:
         seen: dict[str, str] = {}

@@ -63,6 +63,8 @@ def dump_plan(plan: Plan) -> dict[str, Any]:
             for g in plan.groups
         ],
     }
+    if plan.witnesses:  # absent when none, so older files dump unchanged
+        out["witnesses"] = list(plan.witnesses)
     collusion = dump_collusion(plan.collusion)
     if collusion is not None:  # absent when default, so older files dump unchanged
         out["collusion"] = collusion

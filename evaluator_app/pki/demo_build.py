@@ -293,6 +293,25 @@ def _machines(
                 **w.cert_and_key(f"workstations/{ws_id}", cert, key),
             }
         )
+    # the centre witnesses the venues' logs (issue 12, item 2): its own key, served over TLS
+    centre_ca, centre_key = cas["nca"], xb.new_key()
+    centre_cert = _issue(
+        centre_ca,
+        xb.make_name("省交易中心日志见证 centre log witness", org="省公共资源交易中心"),
+        centre_key,
+        now,
+        key_usage=("digital_signature", "content_commitment"),
+        eku=[xb.EKU_SERVER_AUTH],
+        dns_names=["localhost"],
+        ip_addresses=["127.0.0.1"],
+    )
+    index["centre"] = {
+        "id": "centre",
+        "name": "省交易中心",
+        "ca": "nca",
+        **w.cert_and_key("centre/centre", centre_cert, centre_key),
+        **w.p12("centre/centre", "centre", centre_key, centre_cert, centre_ca),
+    }
     tsa_ca, tsa_key = cas["nca"], xb.new_key()
     tsa_cert = _issue(
         tsa_ca,
@@ -377,6 +396,14 @@ def _trust_list(w: _Writer, index: dict[str, Any], now: datetime) -> None:
         "parties": [
             {"id": v["id"], "name": v["name"], "role": "venue", "certificates": [v["cert"]]}
             for v in index["venues"]
+        ]
+        + [
+            {
+                "id": "centre",
+                "name": index["centre"]["name"],
+                "role": "centre",
+                "certificates": [index["centre"]["cert"]],
+            }
         ],
     }
     (out / "trust-list-config.json").write_text(

@@ -113,6 +113,7 @@ class DemoPki:
     people: tuple[DemoPerson, ...]
     venues: tuple[DemoEntity, ...]
     workstations: tuple[DemoEntity, ...]
+    centre: DemoEntity | None = None  # the centre's own key: it witnesses the venues' logs
 
     def ca(self, name_or_id: str) -> DemoCa:
         for ca in self.cas:
@@ -142,6 +143,12 @@ class DemoPki:
             if venue_id in (v.id, v.name):
                 return v
         raise KeyError(venue_id)
+
+    def party(self, party_id: str) -> DemoEntity:
+        """A venue or the centre: a party the trust list names by its own key."""
+        if self.centre is not None and party_id == self.centre.id:
+            return self.centre
+        return self.venue(party_id)
 
     def workstation(self, ws_id: str) -> DemoEntity:
         for w in self.workstations:
@@ -228,6 +235,7 @@ def load_demo_pki(directory: Path | str) -> DemoPki:
             people=people,
             venues=tuple(_entity(root, v) for v in index["venues"]),
             workstations=tuple(_entity(root, w) for w in index["workstations"]),
+            centre=_entity(root, index["centre"]) if "centre" in index else None,
         )
     except KeyError as exc:
         raise DemoPkiError(f"index.json lacks {exc}", f"index.json 缺少字段 {exc}") from exc

@@ -149,7 +149,8 @@ def make_pki_services_app(demo: DemoPki) -> web.Application:
     issued: dict[str, dict[int, datetime | None]] = {ca.id: {} for ca in demo.cas}
     for person in demo.people:
         issued[person.ca][person.load_cert().serial_number] = person.revoked_at
-    for entity in (*demo.venues, *demo.workstations, demo.tsa):
+    centre = (demo.centre,) if demo.centre is not None else ()
+    for entity in (*demo.venues, *centre, *demo.workstations, demo.tsa):
         if entity.ca:
             issued[entity.ca][entity.load_cert().serial_number] = None
     ca_material = {ca.id: (ca.load_cert(), ca.load_key()) for ca in demo.cas}

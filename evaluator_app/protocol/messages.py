@@ -243,6 +243,17 @@ class CosignatureUpload:
 
 
 @dataclass(frozen=True)
+class CosignRequest:
+    """The main venue asks a witness to countersign ``tree_head``; ``consistency`` proves it
+    extends the head of ``from_size`` entries the venue believes the witness last countersigned
+    (0: none yet)."""
+
+    tree_head: SignedHead
+    from_size: int
+    consistency: tuple[str, ...] = ()  # hex SHA-256 nodes, RFC 9162 §2.1.4
+
+
+@dataclass(frozen=True)
 class Receipt:
     """What the venue signs back: the artefact it accepted, by hash, and the proof that its
     acceptance is in the venue's transparency log (entry ``audit_seq``, a signed tree head

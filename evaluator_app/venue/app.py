@@ -33,8 +33,11 @@ from evaluator_app.venue.http import VENUE_KEY, error_middleware
 from evaluator_app.venue.replay import replay_middleware
 from evaluator_app.venue.store import AsyncStore, open_store
 from evaluator_app.venue.store.records import PersonRecord
+from evaluator_app.venue.witness.ask import WitnessAsker
 
 logger = logging.getLogger(__name__)
+# the witnesses' asker, when venue.toml names witnesses (tests and the demo wait on its rounds)
+ASKER_KEY = web.AppKey("witness_asker", WitnessAsker)
 
 
 def tls_fingerprint(cert_path: Path) -> str:
@@ -122,6 +125,11 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
 
         venue.listener = EventListener(venue, hub, getattr(venue.store.store, "dsn", ""))
 
+    asker = None
+    if venue.config.witnesses:
+        asker = app[ASKER_KEY] = WitnessAsker(venue, venue.config.witnesses)
+        venue.on_tree_head = asker.nudge
+
     async def on_startup(_app: web.Application) -> None:
         def load_directory(tx: Any) -> list[Any]:
             return [(s, tx.members(s.id)) for s in tx.sessions()]
@@ -132,8 +140,12 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
             await venue.listener.start()  # type: ignore[attr-defined]
         board.start(presence_interval)
         orphans.start()
+        if asker is not None:
+            asker.start()
 
     async def on_shutdown(_app: web.Application) -> None:
+        if asker is not None:
+            await asker.stop()
         await orphans.stop()  # first: it would restart an analysis stopped next
         await collusion_service.stop(venue)
         await board.stop()

@@ -62,6 +62,12 @@ phase_stuck_seconds = 7200      # ... and when a phase lasts longer than this
 checkpoint_every = 100          # sign an audit checkpoint every N entries and at each phase change
 heartbeat_timeout_seconds = 30  # no heartbeat for this long: the expert counts as offline
 
+# The witnesses of this venue's transparency log (secondary venues, the centre), by their
+# party id in the trust list: each is asked to countersign the log's head at every phase change
+# and every checkpoint_every entries. A session's plan names which must have (plan.witnesses).
+[witnesses]
+{witnesses}
+
 # The venues whose seats connect here (and this one), by id, as people read them: screens and
 # printed reports name a venue "济南主场" or "淄博副场", never "zibo". This venue is "{city}".
 [venue_names]
@@ -96,6 +102,7 @@ class VenueConfig:
     checkpoint_every: int = 100
     heartbeat_timeout_seconds: int = 30
     venue_names: dict[str, str] = field(default_factory=dict)
+    witnesses: dict[str, str] = field(default_factory=dict)  # party id → https URL
 
     @property
     def names(self) -> dict[str, str]:
@@ -161,6 +168,14 @@ def load_config(path: Path | str) -> VenueConfig:
                 f"{path}: [venue_names] must map venue ids to names",
                 f"{path}：[venue_names] 须为场地编号到名称的对照",
             )
+        elif name == "witnesses" and not (
+            isinstance(value, dict)
+            and all(isinstance(v, str) and v.startswith("https://") for v in value.values())
+        ):
+            raise ConfigError(
+                f"{path}: [witnesses] must map party ids to https:// addresses",
+                f"{path}：[witnesses] 须为参与方编号到 https:// 地址的对照",
+            )
         elif isinstance(spec.default, int) and (
             not isinstance(value, int) or isinstance(value, bool) or value <= 0
         ):
@@ -189,6 +204,7 @@ def render_config(
     tsa_cert: str = "",
     tsa_key: str = "",
     venue_names: dict[str, str] | None = None,
+    witnesses: dict[str, str] | None = None,
     **values: Any,
 ) -> str:
     tsa = (
@@ -197,6 +213,11 @@ def render_config(
         else '# tsa_cert = "tsa/tsa.pem"\n# tsa_key = "tsa/tsa.key"'
     )
     names = "\n".join(f'{key} = "{name}"' for key, name in (venue_names or {}).items())
+    seen = "\n".join(f'{key} = "{url}"' for key, url in (witnesses or {}).items())
     return TEMPLATE.format(
-        tsa=tsa, venue_names=names or '# zibo = "淄博"', store=store.replace('"', "%22"), **values
+        tsa=tsa,
+        venue_names=names or '# zibo = "淄博"',
+        witnesses=seen or '# zibo = "https://zibo.example:8444"',
+        store=store.replace('"', "%22"),
+        **values,
     )

@@ -70,6 +70,8 @@ class Venue:
     _since_checkpoint: int = field(default=0, repr=False)
     # the transparency log's leaves read so far (venue.checkpoints): entries never change
     log_leaves: list[bytes] = field(default_factory=list, repr=False)
+    # called when a head is signed at a phase change or after N entries: asks the witnesses
+    on_tree_head: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def venue_id(self) -> str:

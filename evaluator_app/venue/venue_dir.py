@@ -69,6 +69,7 @@ def init_venue_dir(
     demo: DemoPki | None = None,
     roster: dict[str, Any] | None = None,
     store: str = "sqlite",
+    witnesses: dict[str, str] | None = None,
 ) -> Path:
     """Write ``target/venue.toml``, the roster and the data folder; returns the config path.
 
@@ -123,6 +124,7 @@ def init_venue_dir(
         roster="roster.json",
         venue_names=names,
         store=store,
+        witnesses=witnesses,
         **{k: str(v) for k, v in paths.items()},
     )
     config.write_text(text, "utf-8")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Iterator
 
@@ -17,7 +16,6 @@ from evaluator_app.pki.cms import sign_detached
 from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.pki.trust_list import TrustList, load_trust_list
-from evaluator_app.pki.trust_parties import PartyRole, TrustedParty
 from tests.pki_fixtures import build_demo_pki
 from tests.signing.pki_helpers import TinyPki
 
@@ -86,14 +84,12 @@ async def test_a_head_signed_by_another_key_is_not_countersigned(world, tmp_path
     assert "a key the trust list does not recognise for jinan" in info.value.message_en
 
 
-async def test_a_split_view_is_reported_with_both_signatures(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_split_view_is_reported_with_both_signatures(world) -> None:  # type: ignore[no-untyped-def]
     """The venue shows zibo one log and the centre another, both of 20 entries."""
     demo, trust = world
-    centre = TinyPki(tmp_path).person("交易中心见证")
-    party = TrustedParty("centre", "交易中心", PartyRole.CENTRE, (centre.cert,))
-    trust = dataclasses.replace(trust, parties=(*trust.parties, party))
     honest, other = _leaves(20), _leaves(20, "other")
     seen_a = await witness_head(_head(demo, honest), [], None, "zibo", _zibo(demo), trust, AT)
+    centre = demo.party("centre")  # the centre's own key, listed in the trust list
     centre_key = open_pkcs12(centre.p12, centre.password)
     seen_b = await witness_head(_head(demo, other), [], None, "centre", centre_key, trust, AT)
     problems, _ = await check_witnesses([seen_a, seen_b], honest, trust, "jinan", [])

@@ -42,8 +42,16 @@ def example_project() -> dict[str, Any]:
 
 
 class VenueHarness:
-    def __init__(self, demo: DemoPki, directory: Path, reuse: bool = False, **overrides: Any):
-        """``reuse``: serve the venue folder already there (its config, its store)."""
+    def __init__(
+        self,
+        demo: DemoPki,
+        directory: Path,
+        reuse: bool = False,
+        witnesses: dict[str, str] | None = None,
+        **overrides: Any,
+    ):
+        """``reuse``: serve the venue folder already there (its config, its store);
+        ``witnesses``: venue.toml's [witnesses], id → https URL."""
         self.demo = demo
         self.port = free_port()
         config_path = directory / "venue.toml"
@@ -54,7 +62,12 @@ class VenueHarness:
             config_path.write_text(text, "utf-8")
         else:
             config_path = init_venue_dir(
-                directory, venue_id="jinan", city="济南", port=self.port, demo=demo
+                directory,
+                venue_id="jinan",
+                city="济南",
+                port=self.port,
+                demo=demo,
+                witnesses=witnesses,
             )
         if overrides:
             text = config_path.read_text("utf-8")

@@ -11,19 +11,19 @@ for that witness, over a head this venue signed, and is then recorded in the aud
 from __future__ import annotations
 
 import base64
-import json
 
 from aiohttp import web
 
 from evaluator_app.auditlog import merkle
 from evaluator_app.auditlog.errors import LogError
 from evaluator_app.auditlog.tree_head import asigned_by_party
-from evaluator_app.auditlog.witness import COSIGNED_ACTION, Cosignature, parse_cosignature
+from evaluator_app.auditlog.witness import Cosignature, parse_cosignature
 from evaluator_app.protocol.messages import CosignatureUpload
 from evaluator_app.venue.checkpoints import leaves_upto
-from evaluator_app.venue.errors import BadRequest, Conflict, NotFound, Unprocessable
+from evaluator_app.venue.errors import BadRequest, NotFound, Unprocessable
 from evaluator_app.venue.http import UNAUTHENTICATED_BODY_BYTES, json_response, read_body, venue_of
 from evaluator_app.venue.store.sqlite import SqliteTx
+from evaluator_app.venue.witness.record import record_cosignature
 
 
 def _b64(raw: bytes) -> str:
@@ -80,26 +80,7 @@ async def cosign(request: web.Request) -> web.Response:
         raise Unprocessable(refused[0], refused[1], code="bad_signature")
 
     def record(tx: SqliteTx) -> bool:
-        ours = [
-            p for p in tx.checkpoints(seen.head.tree_size) if p.audit_seq == seen.head.tree_size
-        ]
-        if not ours or ours[0].content != seen.signed_head.content:
-            raise Conflict(
-                f"this venue signed no such head of {seen.head.tree_size} entries",
-                f"本场地未签发该 {seen.head.tree_size} 条记录的树头",
-                code="not_our_head",
-            )
-        digest = json.dumps(cosig.to_json(), sort_keys=True)
-        for entry in tx.audit_entries_by_action(COSIGNED_ACTION):
-            if json.dumps(entry.payload.get("cosignature"), sort_keys=True) == digest:
-                return False  # the same cosignature again: recorded once
-        payload = {
-            "witness": seen.witness,
-            "tree_size": seen.head.tree_size,
-            "cosignature": cosig.to_json(),
-        }
-        tx.append_audit(venue.now_iso(), seen.witness, COSIGNED_ACTION, None, payload)
-        return True
+        return record_cosignature(tx, venue.now_iso(), seen, cosig)
 
     recorded = await venue.store.tx(record)
     return json_response({"recorded": recorded, "tree_size": seen.head.tree_size})
