@@ -15,7 +15,6 @@ import posixpath
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -23,41 +22,22 @@ from typing import Any, Literal
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from evaluator_app.archive.checks import ArchiveReport, Check
 from evaluator_app.archive.labels import check_name_zh, member_names
-from evaluator_app.archive.recompute import recompute_results
-from evaluator_app.auditlog.files import parse_lines
-from evaluator_app.auditlog.receipts import ReceiptProof
-from evaluator_app.auditlog.verify_log import averify_log
+from evaluator_app.archive.log_section import check_log
+from evaluator_app.archive.outcome import check_report, check_results
 from evaluator_app.core.beijing import beijing_time
 from evaluator_app.drawcheck.section import check_section
 from evaluator_app.drawcheck.signers import SignatureJudge
 from evaluator_app.pki.cms import async_verify_detached
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.identity import identify
-from evaluator_app.pki.signature_verify import SignatureVerdict
 from evaluator_app.pki.trust_list import TrustList, load_trust_list, read_unverified
 from evaluator_app.pki.validation import RevocationPolicy, avalidate_certificate
 from evaluator_app.protocol import archive_layout as layout
 from evaluator_app.protocol.kinds import ArtefactError, read_artefact
 
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    detail_zh: str = ""
-    name_zh: str = ""  # what was checked, in words (labels.check_name_zh)
-
-
-@dataclass(frozen=True)
-class ArchiveReport:
-    path: str
-    checks: tuple[Check, ...] = field(default_factory=tuple)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.checks) and all(c.ok for c in self.checks)
+__all__ = ["ArchiveReport", "Check", "averify_archive", "damaged_members", "verify_archive"]
 
 
 def _when(text: str) -> datetime:
@@ -365,112 +345,16 @@ class _Verifier:
             self.add(f.name, f.ok, f.detail, f.detail_zh)
 
     async def check_audit(self) -> None:
-        """The transparency log: every entry, every tree head by the venue's listed key, and
-        every receipt in the archive proven to be in it."""
-        data = self.read(layout.AUDIT)
-        if data is None:
-            self.add("audit chain", False, "audit/audit.jsonl missing", "缺少审计日志")
-            return
-        entries, checkpoints = parse_lines(data.decode().splitlines())
-        receipts = [
-            ReceiptProof(self.zip.read(name), sig, name)
-            for name in sorted(self.zip.namelist())
-            if name.startswith("receipts/")
-            and name.endswith(".json")
-            and (sig := self.read(name + ".p7s")) is not None
-        ]
+        """The transparency log, its receipts and the witnesses the plan names."""
         assert self.trust is not None
-        report = await averify_log(entries, checkpoints, self.trust, receipts=receipts)
-        self.add(
-            "audit chain",
-            report.ok,
-            f"{report.entries} entries, {report.heads} signed tree heads of {report.venue},"
-            f" {report.receipts} receipts proven in the log"
-            if report.ok
-            else "; ".join(p.en for p in report.problems[:5]),
-            f"审计日志完整（{report.entries} 条记录，{report.heads} 个树头，"
-            f"{report.receipts} 份回执均在日志中）"
-            if report.ok
-            else "；".join(p.zh for p in report.problems[:5]),
-        )
+        self.checks.append(await check_log(self.read, self.zip.namelist(), self.trust))
 
     async def check_report(self) -> None:
-        pdf = self.read(layout.REPORT)
-        if pdf is None:
-            self.add(
-                "evaluation report",
-                True,
-                "no report yet (session exported before report signing)",
-                "存档时尚未生成评标报告",
-            )
-            return
-        verdicts = await _report_verdicts(pdf)
-        signers = []
-        for verdict in verdicts:
-            if not verdict.integrity_ok:
-                self.add(
-                    "evaluation report",
-                    False,
-                    f"signature {verdict.field_name} broken: " + "; ".join(verdict.reasons_en),
-                    "评标报告签名无效",
-                )
-                return
-            assert self.trust is not None
-            cert = x509.load_der_x509_certificate(verdict.certificate_der)
-            try:
-                signers.append(identify(cert, self.trust).name)
-            except PkiError:
-                signers.append(verdict.subject)
-        self.add(
-            "evaluation report",
-            True,
-            f"{len(verdicts)} intact signature(s): {', '.join(signers) or 'none'}",
-            f"评标报告 {len(verdicts)} 个签名完好",
-        )
+        assert self.trust is not None
+        self.checks.append(await check_report(self.read(layout.REPORT), self.trust))
 
     def check_results(self) -> None:
-        stored = self.read(layout.RESULTS)
-        if stored is None:
-            self.add(
-                "results",
-                True,
-                "no results yet (session exported before the summary)",
-                "存档时尚未汇总",
-            )
-            return
-        try:
-            computed = recompute_results(self.zip)
-        except Exception as exc:  # any failure to recompute is a finding, not a crash
-            self.add(
-                "results",
-                False,
-                f"cannot recompute the results: {exc}",
-                "无法由存档内容重新计算结果",
-            )
-            return
-        published = json.loads(stored)
-        same = (
-            computed["ranking"] == published["ranking"]
-            and computed["aggregate"] == published["aggregate"]
-        )
-        ranking = ", ".join(
-            f"{e['position']}.{e['bidder_id']} {e['final']}"
-            for e in published["ranking"]["entries"]
-        )
-        self.add(
-            "results",
-            same,
-            f"recomputed from the signed sheets: {ranking}"
-            if same
-            else "results.json differs from what the signed sheets give",
-            "由签名评分表重新计算，结果一致" if same else "结果与签名评分表计算不一致",
-        )
-
-
-async def _report_verdicts(pdf: bytes) -> list[SignatureVerdict]:
-    from evaluator_app.pki.pades import async_verify_pdf  # pyHanko, only for a report
-
-    return await async_verify_pdf(pdf, None)
+        self.checks.append(check_results(self.zip, self.read(layout.RESULTS)))
 
 
 async def averify_archive(path: Path, pinned: x509.Certificate | None = None) -> ArchiveReport:

@@ -184,6 +184,11 @@ def cosignatures_in(entries: Sequence[AuditEntry]) -> list[Cosignature]:
     return out
 
 
+def _unique(cosignatures: Sequence[Cosignature]) -> list[Cosignature]:
+    """Each cosignature once (the log and a witness's book hold the same ones)."""
+    return list(dict.fromkeys(cosignatures))
+
+
 def tree_heads(checkpoints: Sequence[Checkpoint]) -> tuple[list[SignedTreeHead], int]:
     """The signed tree heads among a log's checkpoints, and how many are of the older format
     (the chain's head hash only, before the log was a Merkle tree): those prove nothing here."""
@@ -207,8 +212,10 @@ async def averify_log(
     venue: str | None = None,
     receipts: Sequence[ReceiptProof] = (),
     witnesses: Sequence[str] = (),
+    evidence: Sequence[Cosignature] = (),
 ) -> LogReport:
-    """Every leaf, head, receipt and witness's cosignature (recorded in the log itself);
+    """Every leaf, head, receipt and witness's cosignature (recorded in the log itself, and
+    ``evidence``: cosignatures the witnesses kept, which show a split view the log hides);
     ``witnesses`` must each have countersigned a head. Never raises for a bad record."""
     problems: list[Problem] = []
     chain = verify_chain(entries, [], None)
@@ -228,9 +235,12 @@ async def averify_log(
         if problem is not None:
             problems.append(problem)
     notes: list[str] = []
-    cosignatures = cosignatures_in(entries)
+    cosignatures = _unique([*cosignatures_in(entries), *evidence])
     if venue is not None and (cosignatures or witnesses):
-        found, witnessed = await check_witnesses(cosignatures, leaves, trust_list, venue, witnesses)
+        latest = checked[-1] if checked else None
+        found, witnessed = await check_witnesses(
+            cosignatures, leaves, trust_list, venue, witnesses, latest
+        )
         problems.extend(found)
         notes += [f"witnessed by {w} up to entry {n}" for w, n in sorted(witnessed.items())]
     elif witnesses:

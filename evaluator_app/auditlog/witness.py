@@ -15,9 +15,10 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from evaluator_app.auditlog import merkle
-from evaluator_app.auditlog.errors import LogError
+from evaluator_app.auditlog.errors import AuditSourceError, LogError
 from evaluator_app.auditlog.tree_head import (
     Problem,
     SignedTreeHead,
@@ -132,6 +133,7 @@ async def check_witnesses(
     trust_list: TrustList,
     venue: str,
     required: Sequence[str],
+    latest: TreeHead | None = None,
 ) -> tuple[list[Problem], dict[str, int]]:
     """Each cosignature by its witness's listed key over a head of ``venue`` that agrees with
     the log's ``leaves``; every witness in ``required`` has countersigned a head of it; two
@@ -189,12 +191,16 @@ async def check_witnesses(
         if roots.get(seen.head.tree_size) == seen.head.root:
             size = max(witnessed.get(seen.witness, 0), seen.head.tree_size)
             witnessed[seen.witness] = size
+    head_en = head_zh = ""
+    if latest is not None:  # the head it should have countersigned, at the least
+        head_en = f" (the last head: {latest.tree_size} entries, signed at {latest.timestamp})"
+        head_zh = f"（最新树头：{latest.tree_size} 条记录，{latest.timestamp} 签署）"
     for witness in required:
         if witness not in witnessed:
             problems.append(
                 Problem(
-                    f"witness {witness} has countersigned no head of this log",
-                    f"见证方 {witness} 未对本日志的任何树头签名",
+                    f"witness {witness} has countersigned no head of this log{head_en}",
+                    f"见证方 {witness} 未对本日志的任何树头签名{head_zh}",
                 )
             )
     return problems, witnessed
@@ -208,8 +214,27 @@ def _split_view(venue: str, size: int, views: list[Cosigned], log_root: bytes | 
         for v in views
     )
     log = f"; the log's root is {log_root.hex()[:16]}…" if log_root is not None else ""
+    shown_zh = "；".join(f"{v.witness} 见证的根为 {v.head.root_hash[:16]}…" for v in views)
+    log_zh = f"；日志本身的根为 {log_root.hex()[:16]}…" if log_root is not None else ""
     return Problem(
         f"split view: {venue} signed different heads of {size} entries: {shown}{log}",
-        f"分叉视图：{venue} 对 {size} 条记录签发了不同的树头（{len(views)} 个见证方所见不同）",
+        f"分叉视图：{venue} 对 {size} 条记录签发了不同的树头：{shown_zh}{log_zh}",
         size,
     )
+
+
+def load_cosignatures(path: Path) -> list[Cosignature]:
+    """A witness's book as it serves it (``{"cosignatures": [{content, signature}, ...]}``)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return [
+            Cosignature(
+                base64.b64decode(c["content"], validate=True),
+                base64.b64decode(c["signature"], validate=True),
+            )
+            for c in data["cosignatures"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AuditSourceError(
+            f"{path}: not a witness's cosignatures: {exc}", f"{path} 不是见证方的见证签名文件"
+        ) from None

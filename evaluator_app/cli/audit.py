@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 from evaluator_app.auditlog.chain import AuditEntry, Checkpoint
@@ -17,6 +18,7 @@ from evaluator_app.auditlog.errors import AuditLogError, AuditSourceError
 from evaluator_app.auditlog.files import export_audit, load_audit
 from evaluator_app.auditlog.receipts import load_receipt, prove
 from evaluator_app.auditlog.verify_log import averify_log
+from evaluator_app.auditlog.witness import load_cosignatures
 from evaluator_app.pki.cms import run_sync
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.trust_list import TrustList, load_trust_list
@@ -53,6 +55,14 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="a witness (secondary venue, centre) that must have countersigned; repeatable",
+    )
+    verify.add_argument(
+        "--cosignatures",
+        type=Path,
+        action="append",
+        default=[],
+        help="what a witness countersigned (its GET /api/v1/witness/cosignatures answer, saved):"
+        " compared with the log and the other witnesses to find a split view; repeatable",
     )
     _trust_options(verify)
     verify.set_defaults(func=run_verify)
@@ -128,13 +138,21 @@ def run_verify(args: argparse.Namespace) -> int:
             return 2
         entries, checkpoints = _load(args.path)
         receipts = [load_receipt(p) for p in args.receipt]
+        witnesses = [*args.witness, *_plan_witnesses(Path(args.path))]
+        evidence = [c for p in args.cosignatures for c in load_cosignatures(p)]
     except (AuditLogError, PkiError, OSError) as exc:
         zh = getattr(exc, "message_zh", str(exc))
         print(f"无法校验 / cannot verify {args.path}: {zh} / {exc}", file=sys.stderr)
         return 2
     report = run_sync(
         averify_log(
-            entries, checkpoints, trust, venue=args.venue, receipts=receipts, witnesses=args.witness
+            entries,
+            checkpoints,
+            trust,
+            venue=args.venue,
+            receipts=receipts,
+            witnesses=list(dict.fromkeys(witnesses)),
+            evidence=evidence,
         )
     )
     if report.ok:
@@ -153,6 +171,23 @@ def run_verify(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {problem.zh} / {problem.en}")
     return 1
+
+
+def _plan_witnesses(path: Path) -> tuple[str, ...]:
+    """A session archive: the witnesses its plan requires (none for a database or export)."""
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return ()
+    from evaluator_app.archive.log_section import plan_witnesses
+
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        found = plan_witnesses(lambda n: archive.read(n) if n in names else None)
+    if found is None:
+        raise AuditSourceError(
+            "the archive's plan is unreadable: which witnesses it requires is unknown",
+            "存档中的评标计划无法读取，无法确定须由哪些见证方签名",
+        )
+    return found
 
 
 def run_prove(args: argparse.Namespace) -> int:

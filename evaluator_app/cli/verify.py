@@ -174,7 +174,10 @@ def _verify_archive(path: Path, args: argparse.Namespace) -> bool:
     pinned = x509.load_pem_x509_certificate(args.pinned.read_bytes()) if args.pinned else None
     report = verify_archive(path, pinned)
     for check in report.checks:
-        print(f"{path}: {'OK     ' if check.ok else 'INVALID'} {check.name}: {check.detail}")
+        if check.ok:
+            print(f"{path}: OK      {check.name}: {check.detail}")
+        else:  # what failed, in words, Chinese first
+            print(f"{path}: INVALID {check.name}: {check.detail_zh} / {check.detail}")
     verdict = "存档验证通过 archive valid" if report.ok else "存档验证未通过 archive NOT valid"
     print(
         f"{path}: {verdict} ({sum(c.ok for c in report.checks)}/{len(report.checks)} checks passed)"

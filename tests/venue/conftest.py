@@ -25,3 +25,7 @@ async def harness(venue_pki: DemoPki, tmp_path) -> AsyncIterator[VenueHarness]: 
     yield h
     await h.stop()
     DEFAULT_CACHE.clear()
+
+
+# the witness services (淄博, the centre) and a venue that asks them: tests/venue/witnessing.py
+from tests.venue.witnessing import witnessed, witnesses  # noqa: E402, F401
