@@ -84,6 +84,20 @@ def register(parser: argparse.ArgumentParser) -> None:
     witness.add_argument("--ca", type=Path, action="append", default=[], help="TLS root (PEM)")
     _trust_options(witness)
     witness.set_defaults(func=run_witness)
+    serve = sub.add_parser(
+        "serve-witness",
+        help="serve as a witness (secondary venue, centre): main venues ask it to countersign",
+    )
+    serve.add_argument("--id", required=True, help="this witness's party id in the trust list")
+    serve.add_argument("--key", type=Path, help="the witness's signing key (PKCS#12)")
+    serve.add_argument("--password-file", type=Path, help="the key's password")
+    serve.add_argument("--tls-cert", type=Path, help="TLS certificate, then its issuing CA (PEM)")
+    serve.add_argument("--tls-key", type=Path, help="TLS private key (PEM)")
+    serve.add_argument("--book", type=Path, required=True, help="what it countersigned (SQLite)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8450)
+    _trust_options(serve)
+    serve.set_defaults(func=run_serve_witness)
     export = sub.add_parser("export", help="write the audit log and its tree heads as JSON lines")
     export.add_argument("database", type=Path)
     export.add_argument("--out", type=Path, required=True)
@@ -268,6 +282,15 @@ def run_witness(args: argparse.Namespace) -> int:
     else:
         print(f"已见证 {done.tree_size} 条记录的树头 / countersigned the head of {done.tree_size}")
     return 0
+
+
+def run_serve_witness(args: argparse.Namespace) -> int:
+    from evaluator_app.cli.witness import serve_witness
+
+    trust = _trust(args)
+    if trust is None:
+        return 2
+    return serve_witness(args, trust)
 
 
 def run_export(args: argparse.Namespace) -> int:

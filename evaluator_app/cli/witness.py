@@ -92,3 +92,59 @@ async def witness_round(
     state[head.venue] = _pair(signed)
     state_path.write_text(json.dumps(state, indent=1), "utf-8")
     return Round(head.tree_size, cosig)
+
+
+def serve_witness(args: Any, trust_list: TrustList) -> int:
+    """``evaluator audit serve-witness``: the witness service until Ctrl+C (exit 2 if it cannot
+    start: a key, a certificate or the port)."""
+    import asyncio
+    import sys
+
+    from evaluator_app.pki.credentials import open_key_file
+    from evaluator_app.pki.errors import PkiError
+    from evaluator_app.venue.witness.book import WitnessBook
+    from evaluator_app.venue.witness.service import Witness, start_witness
+
+    key, password, chain, tls_key = args.key, None, args.tls_cert, args.tls_key
+    try:
+        if args.password_file:
+            password = args.password_file.read_text("utf-8").strip()
+        if args.demo:
+            from evaluator_app.pki.demo_pki import load_demo_pki
+
+            demo = load_demo_pki(args.demo)
+            entity = demo.party(args.id)
+            key, password = key or entity.p12, password or entity.password
+            if chain is None:
+                chain = args.book.with_suffix(".tls-chain.pem")
+                issuing = demo.ca(entity.ca or "nca").cert.read_bytes()
+                chain.write_bytes(entity.cert.read_bytes() + issuing)
+            tls_key = tls_key or entity.key
+        if key is None or chain is None or tls_key is None:
+            print(
+                "需要 --key、--tls-cert 与 --tls-key（或 --demo）/ need --key, --tls-cert and"
+                " --tls-key (or --demo)",
+                file=sys.stderr,
+            )
+            return 2
+        witness = Witness(args.id, open_key_file(key, password), trust_list, WitnessBook(args.book))
+    except (PkiError, OSError, KeyError) as exc:
+        print(f"无法启动见证服务 / cannot start the witness: {exc}", file=sys.stderr)
+        return 2
+
+    async def serve() -> None:
+        runner, port = await start_witness(witness, args.host, args.port, chain, tls_key)
+        print(f"见证服务 witness {args.id}: https://{args.host}:{port}/api/v1/witness/", flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"无法启动见证服务 / cannot start the witness: {exc}", file=sys.stderr)
+        return 2
+    return 0

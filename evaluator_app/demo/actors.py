@@ -109,6 +109,8 @@ class Actor:
 async def create_session(world: DemoWorld, centre: Actor, lot_pages: int = 8) -> Lot:
     """Upload the documents, create the session, publish the signed manifest, open declarations."""
     raw, project = example_project()
+    for plan in raw["plans"]:  # the plan names who must witness 济南's log (淄博, the centre)
+        plan["witnesses"] = list(world.witness_ports)
     lot = project.lot("lot-1")
     if any(s["id"] == SESSION for s in (await centre.client.get("/sessions"))["sessions"]):
         return lot

@@ -250,6 +250,7 @@ async def run_selftest(
         )
         say("9/10 评标报告 every member signed the report in turn; session closed")
 
+        witnessed = await _witnessed(world, services)
         archive = world.root / f"{SESSION}.zip"
         archive.write_bytes(await _download(centre, f"/sessions/{SESSION}/archive"))
         report = await averify_archive(archive, world.pki.trust_list_signer.load_cert())
@@ -260,9 +261,18 @@ async def run_selftest(
             bool(drawn_checks) and "一致" in drawn_checks[-1].detail_zh,
             "the archive's 专家抽取记录 should recompute and give the session's committee",
         )
+        log_check = next(c for c in report.checks if c.name == "audit chain")
+        check(
+            "witnessed by" in log_check.detail
+            and all(f"{w} up to entry" in log_check.detail for w in world.witness_ports),
+            f"the archive's log should carry the cosigned heads of {list(world.witness_ports)}:"
+            f" {log_check.detail}",
+        )
         say(
             f"10/10 存档 archive exported and verified offline: {len(report.checks)} checks passed "
-            "(专家抽取记录 recomputed, committee as drawn)"
+            "(专家抽取记录 recomputed, committee as drawn; log witnessed by "
+            + ", ".join(f"{w} up to entry {n}" for w, n in sorted(witnessed.items()))
+            + ", as the plan requires)"
         )
         say(await _every_receipt_held_once(services, list(people.values())))
         return ranking, archive
@@ -346,6 +356,23 @@ async def _every_receipt_held_once(services: RunningServices, people: list[Actor
         f"校验 {len(acknowledged)} acknowledged uploads: 0 lost, 0 duplicated; audit chain of "
         f"{chain.entries} entries and {chain.checkpoints} signed checkpoints verifies"
     )
+
+
+async def _witnessed(world: DemoWorld, services: RunningServices) -> dict[str, int]:
+    """Wait until every witness (淄博, the centre) countersigned the log's last head: the venue
+    asks them after each head it signs, beside the requests."""
+    import asyncio
+
+    from evaluator_app.venue.witness.record import witnessed_sizes
+
+    store = services.venue.store
+    for _ in range(1200):
+        size = await store.tx(lambda tx: tx.last_checkpoint_seq())
+        seen = await store.tx(witnessed_sizes)
+        if all(seen.get(w, 0) >= size for w in world.witness_ports):
+            return {w: seen[w] for w in world.witness_ports}
+        await asyncio.sleep(0.1)
+    raise SelfTestFailed(f"the witnesses did not countersign the log's last head: {seen}")
 
 
 async def _warnings_done(centre: Actor) -> dict:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluator_app.client.settings import AppSettings, save_settings
+from evaluator_app.demo.witnesses import WITNESSES
 from evaluator_app.pki.demo_pki import DemoPki, create_demo_pki, load_demo_pki
 from evaluator_app.venue.venue_dir import init_venue_dir
 
@@ -61,6 +62,12 @@ class DemoWorld:
     venue_config: Path
     people: tuple[DemoPerson, ...]
     worker_ports: tuple[int, ...] = ()  # several venue workers (PostgreSQL): one port each
+    # the witnesses of 济南's log (淄博, the centre) and their ports: demo/witnesses.py
+    witness_ports: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def witness_urls(self) -> dict[str, str]:
+        return {w: f"https://127.0.0.1:{port}" for w, port in self.witness_ports.items()}
 
     @property
     def venue_url(self) -> str:
@@ -91,6 +98,7 @@ def prepare(
             state["worker_ports"] = [state["venue_port"]] + [
                 free_port() for _ in range(workers - 1)
             ]
+        state["witness_ports"] = {w: free_port() for w in WITNESSES}
         pki = create_demo_pki(
             root / "pki", services_url=f"http://127.0.0.1:{state['services_port']}"
         )
@@ -101,6 +109,7 @@ def prepare(
             port=state["venue_port"],
             demo=pki,
             store=store,
+            witnesses={w: f"https://127.0.0.1:{p}" for w, p in state["witness_ports"].items()},
         )
         state_file.write_text(json.dumps(state), "utf-8")
     roots = tuple(str(ca.root_cert) for ca in pki.cas if ca.status == "granted")
@@ -147,6 +156,7 @@ def prepare(
         root / "venue-jinan" / "venue.toml",
         tuple(people),
         tuple(state.get("worker_ports", ())),
+        dict(state.get("witness_ports", {})),
     )
 
 
@@ -192,6 +202,10 @@ def describe(world: DemoWorld) -> list[str]:
         "场地服务 venue (济南 Jinan, hosting; 淄博 Zibo seats connect to it): "
         f"{world.venue_url}/api/v1",
         f"CA 服务 CRL/OCSP/TSA: http://127.0.0.1:{world.services_port}",
+        *(
+            f"日志见证 log witness {w}: {url}/api/v1/witness/cosignatures?venue=jinan"
+            for w, url in world.witness_urls.items()
+        ),
         "演示人员 demo people (certificate file and password):",
     ]
     kinds = {

@@ -42,13 +42,14 @@ def leaves_upto(venue: Venue, tx: SqliteTx, size: int) -> list[bytes]:
 
 
 async def checkpoint(venue: Venue, force: bool = True) -> None:
-    """Sign the log's current head: at every phase change (force), else every N entries;
-    the venue's witnesses are then asked to countersign it (venue.witness.ask)."""
-    if await _sign_head(venue, force) and venue.on_tree_head is not None:
-        venue.on_tree_head()
+    """Sign the log's current head: at every phase change (force), else every N entries."""
+    await _sign_head(venue, force)
 
 
-async def _sign_head(venue: Venue, force: bool) -> bool:
+async def _sign_head(venue: Venue, force: bool) -> None:
+    """Sign a head if there is a new one to sign; the venue's witnesses are then asked to
+    countersign the latest (venue.witness.ask), so they always end on the last head signed."""
+
     def state(tx: SqliteTx) -> TreeHead | None:
         size, _ = tx.last_audit()
         last = tx.last_checkpoint_seq()
@@ -59,12 +60,13 @@ async def _sign_head(venue: Venue, force: bool) -> bool:
 
     head = await venue.store.tx(state)  # a writing transaction: serialised with the appends
     if head is None:
-        return False
+        return
     content = head.content()
     signature = await venue.sign_bytes(content)
     point = Checkpoint(head.tree_size, content, signature, head.timestamp)
     await venue.store.tx(lambda tx: tx.add_checkpoint(point))
-    return True
+    if venue.on_tree_head is not None:
+        venue.on_tree_head()
 
 
 def _covering(tx: SqliteTx, seq: int) -> SignedTreeHead | None:

@@ -130,3 +130,51 @@ async def test_a_witness_that_is_down_is_asked_again_at_the_next_head(
     finally:
         await h.stop()
         await witness.stop()
+
+
+async def test_serve_witness_runs_the_service_from_the_command_line(
+    venue_pki: DemoPki, tmp_path: Path
+) -> None:
+    """``evaluator audit serve-witness --id centre --demo DIR``: it answers over TLS, with the
+    centre's certificate, until interrupted."""
+    import os
+    import signal
+    import sys
+
+    import aiohttp
+
+    from evaluator_app.client.venue_client import client_ssl_context
+
+    args = ["audit", "serve-witness", "--id", "centre", "--book", str(tmp_path / "book.db")]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "evaluator_app",
+        *args,
+        "--port",
+        "0",
+        "--demo",
+        str(venue_pki.root),
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
+    )
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), 120)).decode()
+        assert line.startswith("见证服务 witness centre: https://127.0.0.1:"), line
+        url = line.split(": ", 1)[1].strip()
+        roots = [str(ca.root_cert) for ca in venue_pki.cas if ca.status == "granted"]
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{url}cosignatures?venue=jinan", ssl=client_ssl_context(roots)) as answer,
+        ):
+            body = await answer.json()
+        assert answer.status == 200 and body == {
+            "witness": "centre",
+            "venue": "jinan",
+            "cosignatures": [],
+            "refused": [],
+        }
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(process.wait(), 60) == 0

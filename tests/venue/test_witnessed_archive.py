@@ -68,7 +68,8 @@ async def test_an_archive_verifies_with_the_witnesses_its_plan_names(
     assert cosigned == {"zibo", "centre"}
     report = await averify_archive(archive, h.demo.trust_list_signer.load_cert())
     audit = next(c for c in report.checks if c.name == "audit chain")
-    assert report.ok and "witnessed by centre up to entry" in audit.detail, audit
+    assert report.ok and "; witnessed by centre up to entry" in audit.detail, audit
+    assert ", zibo up to entry" in audit.detail
     assert "zibo 见证至第" in audit.detail_zh and "centre 见证至第" in audit.detail_zh
     demo = ["--demo", str(h.demo.root)]
     code, out = await _cli(capsys, "audit", "verify", str(archive), *demo)

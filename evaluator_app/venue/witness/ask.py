@@ -1,7 +1,7 @@
 """The main venue asks its witnesses to countersign its latest tree head.
 
-Heads are signed at every phase change and every ``checkpoint_every`` entries
-(:mod:`venue.checkpoints`); each such head wakes :class:`WitnessAsker`, which sends it to every
+Heads are signed at every phase change, every ``checkpoint_every`` entries and for receipts
+(:mod:`venue.checkpoints`); each wakes :class:`WitnessAsker`, which sends the latest to every
 witness of ``[witnesses]`` in venue.toml with a consistency proof from the last head that
 witness countersigned, checks the cosignature against the witness's listed key and records it
 in the log. A witness that is down is asked again at the next head; one that refuses is logged
