@@ -195,6 +195,8 @@ def _plan_witnesses(path: Path) -> tuple[str, ...]:
 
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
+        if "project.json" not in names:
+            return ()  # a zip of an audit log alone, not a session archive: no plan
         found = plan_witnesses(lambda n: archive.read(n) if n in names else None)
     if found is None:
         raise AuditSourceError(
