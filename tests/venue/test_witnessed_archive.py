@@ -16,7 +16,8 @@ import pytest
 from evaluator_app.archive.verify import averify_archive
 from evaluator_app.auditlog.tree_head import TreeHead
 from evaluator_app.cli.main import main
-from evaluator_app.demo.witnesses import RunningWitness
+from evaluator_app.client.errors import VenueRefused
+from evaluator_app.demo.witnesses import RunningWitness, start_demo_witness
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.protocol import API_PREFIX
 from tests.venue.harness import VenueHarness, example_project
@@ -41,9 +42,12 @@ async def _archive(h: VenueHarness, centre: Any, path: Path) -> Path:
     return path
 
 
-async def _witnessed_session(h: VenueHarness, who: tuple[str, ...]) -> Any:
+async def _witnessed_session(
+    h: VenueHarness, who: tuple[str, ...], required: tuple[str, ...] = ("zibo", "centre")
+) -> Any:
+    """A session whose plan names ``required``, until ``who`` countersigned its last head."""
     centre = await h.login("centre-1")
-    await h.create_session(centre, project=_project(["zibo", "centre"]))
+    await h.create_session(centre, project=_project(list(required)))
     await centre.post("/sessions/S1/phase", {"target": "check_in"})
     await centre.post("/sessions/S1/phase", {"target": "declarations"})
     await until_witnessed(h, await last_head_size(h), who)
@@ -76,14 +80,34 @@ async def test_an_archive_verifies_with_the_witnesses_its_plan_names(
     assert code == 0 and "witnessed by zibo" in out and "witnessed by centre" in out, out
 
 
+async def test_a_session_whose_plan_names_a_witness_the_venue_does_not_ask_is_refused(
+    venue_pki: DemoPki, tmp_path: Path, witnesses: dict[str, RunningWitness]
+) -> None:
+    """Its archive could never verify: the venue says so when the session is created."""
+    h = VenueHarness(venue_pki, tmp_path / "venue", witnesses={"zibo": witnesses["zibo"].url})
+    await h.start()
+    try:
+        centre = await h.login("centre-1")
+        with pytest.raises(VenueRefused) as refused:
+            await h.create_session(centre, project=_project(["zibo", "centre"]))
+        assert refused.value.code == "unknown_witness"
+        assert "评标计划要求见证方 centre，本场地未配置" in refused.value.message_zh
+        assert await h.venue.store.tx(lambda tx: tx.sessions()) == []
+    finally:
+        await h.stop()
+
+
 async def test_an_archive_without_a_witness_its_plan_names_fails_in_words(
     venue_pki: DemoPki,
     tmp_path: Path,
     witnesses: dict[str, RunningWitness],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The plan names 淄博 and the centre; the venue asked only 淄博."""
-    h = VenueHarness(venue_pki, tmp_path / "venue", witnesses={"zibo": witnesses["zibo"].url})
+    """The plan names 淄博 and the centre; the centre's service was down all session."""
+    down = await start_demo_witness(venue_pki, "centre", tmp_path / "centre-down")
+    await down.stop()
+    urls = {"zibo": witnesses["zibo"].url, "centre": down.url}
+    h = VenueHarness(venue_pki, tmp_path / "venue", witnesses=urls)
     await h.start()
     try:
         centre = await _witnessed_session(h, ("zibo",))
@@ -117,7 +141,7 @@ async def test_a_split_view_is_reported_with_both_witnesses_and_both_roots(
     h = VenueHarness(venue_pki, tmp_path / "venue", witnesses={"zibo": zibo.url})
     await h.start()
     try:
-        await _witnessed_session(h, ("zibo",))
+        await _witnessed_session(h, ("zibo",), ("zibo",))
         size = await last_head_size(h)
         other = jinan_signs(h, TreeHead("jinan", size, "5e" * 32, h.venue.now_iso()))
         body = {"tree_head": other, "from_size": 0, "consistency": []}

@@ -121,13 +121,22 @@ async def create_session(venue: Venue, caller: Caller, body: CreateSession) -> S
             code="invalid_project",
         ) from None
     try:
-        project.lot(body.lot_id)
+        lot = project.lot(body.lot_id)
     except KeyError:
         raise BadRequest(
             f"lot_id: {body.lot_id} is not a lot of the project",
             f"标段 {body.lot_id} 不存在",
             code="invalid_field",
         ) from None
+    unasked = [w for w in lot.plan.witnesses if w not in venue.config.witnesses]
+    if unasked:  # its archive could never verify: refuse now, saying what to configure
+        raise BadRequest(
+            f"the plan requires witness {', '.join(unasked)}, which this venue does not ask"
+            " (venue.toml [witnesses])",
+            f"评标计划要求见证方 {'、'.join(unasked)}，本场地未配置（venue.toml 的 [witnesses]）",
+            {"field": "project.plans.witnesses"},
+            code="unknown_witness",
+        )
     now = venue.now_iso()
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
