@@ -365,10 +365,10 @@ async def _witnessed(world: DemoWorld, services: RunningServices) -> dict[str, i
 
     from evaluator_app.venue.witness.record import witnessed_sizes
 
-    store = services.venue.store
+    store = services.store
     for _ in range(1200):
-        size = await store.tx(lambda tx: tx.last_checkpoint_seq())
-        seen = await store.tx(witnessed_sizes)
+        size = await store.read(lambda tx: tx.last_checkpoint_seq())
+        seen = await store.read(witnessed_sizes)
         if all(seen.get(w, 0) >= size for w in world.witness_ports):
             return {w: seen[w] for w in world.witness_ports}
         await asyncio.sleep(0.1)

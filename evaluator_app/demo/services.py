@@ -13,8 +13,8 @@ import aiohttp
 from aiohttp import web
 
 from evaluator_app.client.venue_client import client_ssl_context
-from evaluator_app.demo.workers import WorkerPool
 from evaluator_app.demo.witnesses import RunningWitness, start_demo_witness
+from evaluator_app.demo.workers import WorkerPool
 from evaluator_app.demo.world import DemoWorld
 from evaluator_app.pki.services import make_pki_services_app
 from evaluator_app.venue.app import build_venue, make_app, start_server, stop_server

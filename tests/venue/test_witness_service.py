@@ -57,7 +57,8 @@ async def test_witnesses_countersign_at_phase_changes_and_every_n_entries(
     assert heads == sorted(heads) and len(heads) >= 3 and heads[-1] == last
     recorded = await h.venue.store.tx(lambda tx: tx.audit_entries_by_action(COSIGNED_ACTION))
     assert {e.actor for e in recorded} == {"zibo", "centre"}
-    verify = ["audit", "verify", str(h.config.database), "--demo", str(h.demo.root)]
+    source = h.config.store if h.config.store != "sqlite" else str(h.config.database)
+    verify = ["audit", "verify", source, "--demo", str(h.demo.root)]
     code = await asyncio.to_thread(main, [*verify, "--witness", "zibo", "--witness", "centre"])
     assert code == 0
 

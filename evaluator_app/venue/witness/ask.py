@@ -122,11 +122,11 @@ class WitnessAsker:
     async def ask(self, witness: str, url: str) -> Asked | None:
         """Ask one witness for the latest head (None: it holds that one already)."""
         venue = self.venue
-        signed = await venue.store.tx(_latest_head)
+        signed = await venue.store.read(_latest_head)
         if signed is None:
             return None
         head = signed.head
-        known = (await venue.store.tx(witnessed_sizes)).get(witness, 0)
+        known = (await venue.store.read(witnessed_sizes)).get(witness, 0)
         if known == head.tree_size:
             return None
         answer = await self._post(witness, url, signed, known)
