@@ -44,6 +44,7 @@ from venue_bench_setup import (
     make_venue,
     pin,
     raise_fd_limit,
+    unpin_children,
     venue_main,
 )
 from venue_fleet import Fleet, fan_out, pct, summary, wait_up
@@ -80,8 +81,9 @@ async def venue_run(
             args.directory_heartbeats,
             args.gc_threshold,
             baseline,
+            args.crypto_workers,
         ),
-        daemon=True,
+        daemon=False,  # a daemonic process may not start its crypto pool's workers
     )
     venue.start()
     print(
@@ -92,6 +94,10 @@ async def venue_run(
     results: dict[str, Any] = {"config_path": str(config_path), "tokens": list(tokens.values())}
     try:
         await wait_up(f"{base}/api/v1/health", ssl_ctx)
+        crypto = (os.cpu_count() or 1) if args.crypto_workers is None else args.crypto_workers
+        if not baseline and crypto:
+            workers = await asyncio.to_thread(unpin_children, venue.pid or 0, crypto)
+            print(f"{name}: {len(workers)} child processes (crypto pool) free on every core")
         centre, supervisor = await _staff(base, ssl_ctx, demo)
         supervisor_member = MemberInput(
             demo.person("supervisor-jinan").person_id, Role.SUPERVISOR, "jinan", "S1"
@@ -165,7 +171,10 @@ async def venue_run(
         await supervisor.close()
     finally:
         venue.terminate()
-        venue.join(10)
+        venue.join(30)
+        if venue.is_alive():
+            venue.kill()
+            venue.join(5)
     return results
 
 
@@ -265,6 +274,12 @@ def main() -> int:
         "--directory-heartbeats",
         action="store_true",
         help="run the venue with the proposed heartbeat handler (no store read per heartbeat)",
+    )
+    parser.add_argument(
+        "--crypto-workers",
+        type=int,
+        default=None,
+        help="the venue's signature worker processes (default one per core; 0: all on its loop)",
     )
     parser.add_argument(
         "--gc-threshold",

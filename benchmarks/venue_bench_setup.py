@@ -16,9 +16,11 @@ import logging
 import os
 import resource
 import secrets
+import signal
 import socket
 import ssl
 import threading
+import time
 from pathlib import Path
 
 from aiohttp import WSMsgType, web
@@ -209,6 +211,7 @@ def venue_main(
     directory_heartbeats: bool = False,
     gc_threshold: int = 0,
     baseline: bool = False,
+    crypto_workers: int | None = None,
 ) -> None:
     """The venue in its own process (``evaluator venue serve`` does the same once it exists).
 
@@ -234,8 +237,33 @@ def venue_main(
         routes_events._on_message = _on_message_from_directory  # type: ignore[assignment]
     if baseline:
         _verify_as_before()
+
+    def stop(*_: object) -> None:  # terminate(): the venue's own cleanup ends its crypto pool
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_venue(load_config(config_path)))
+        # the baseline signs and verifies on its loop, as before issue 17
+        workers = 0 if baseline else crypto_workers  # None: run_venue's default, one per core
+        asyncio.run(run_venue(load_config(config_path), crypto_workers=workers))
+
+
+def unpin_children(pid: int, expected: int) -> list[int]:
+    """Let the venue's worker processes (its crypto pool, started in the background) run on
+    every core once ``expected`` of them are up; only the venue's loop stays pinned."""
+    children: list[int] = []
+    for _ in range(600):  # up to a minute for the pool's processes to spawn
+        children = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                children += [int(c) for c in (task / "children").read_text().split()]
+        if len(children) >= expected:
+            break
+        time.sleep(0.1)
+    for child in children:
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(child, set(range(os.cpu_count() or 1)))
+    return children
 
 
 def floor_main(config_path: str, port: int, core: int | None) -> None:

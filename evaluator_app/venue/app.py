@@ -25,6 +25,7 @@ from evaluator_app.venue.collusion import service as collusion_service
 from evaluator_app.venue.collusion.orphans import OrphanWatch
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.context import Clock, Venue, utc_now
+from evaluator_app.venue.crypto_pool import CryptoPool, default_workers
 from evaluator_app.venue.documents import blob_store
 from evaluator_app.venue.errors import ConfigError
 from evaluator_app.venue.events.hub import EventHub
@@ -106,7 +107,11 @@ def build_venue(config: VenueConfig, clock: Clock = utc_now) -> Venue:
     return venue
 
 
-def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
+def make_app(
+    venue: Venue, presence_interval: float = 1.0, crypto_workers: int = 0
+) -> web.Application:
+    """The venue's aiohttp application. ``crypto_workers`` > 0: upload checks and receipt
+    signing in that many processes (venue.crypto_pool), started with the app, ended on cleanup."""
     app = web.Application(
         middlewares=[error_middleware, replay_middleware],
         client_max_size=venue.config.max_body_bytes,
@@ -142,6 +147,13 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
         orphans.start()
         if asker is not None:
             asker.start()
+        if crypto_workers > 0:
+            # the key is read again by each worker from the venue's own PKCS#12 and password file
+            pool = CryptoPool(
+                venue.config.signing_p12, venue.config.signing_password_file, crypto_workers
+            )
+            venue.pool = pool
+            pool.start_soon()  # until its workers are up, signatures are made on the loop
 
     async def on_shutdown(_app: web.Application) -> None:
         if asker is not None:
@@ -154,6 +166,8 @@ def make_app(venue: Venue, presence_interval: float = 1.0) -> web.Application:
         await hub.close_all()
 
     async def on_cleanup(_app: web.Application) -> None:
+        if venue.pool is not None:
+            await venue.pool.stop()
         await venue.store.close()
 
     app.on_startup.append(on_startup)
@@ -213,10 +227,15 @@ async def stop_server(runner: web.AppRunner, server: asyncio.AbstractServer) -> 
     await runner.cleanup()
 
 
-async def run_venue(config: VenueConfig, ready: asyncio.Event | None = None) -> None:
-    """Serve until cancelled (Ctrl+C)."""
+async def run_venue(
+    config: VenueConfig, ready: asyncio.Event | None = None, crypto_workers: int | None = None
+) -> None:
+    """Serve until cancelled (Ctrl+C); signature work in one process per core unless
+    ``crypto_workers`` says otherwise (0: all on the loop)."""
     venue = build_venue(config)
-    app = make_app(venue)
+    app = make_app(
+        venue, crypto_workers=default_workers() if crypto_workers is None else crypto_workers
+    )
     # 1,000 sockets make many long-lived objects: full collections of them stalled fan-out by
     # 100-140 ms (benchmarks/bench_venue_events.py); freeze what exists and collect less often.
     gc.freeze()

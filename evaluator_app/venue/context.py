@@ -20,6 +20,7 @@ from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy
 from evaluator_app.pki.validation_cache import DEFAULT_VALIDATION_CACHE
 from evaluator_app.venue.config import VenueConfig
+from evaluator_app.venue.crypto_pool import CryptoPool
 from evaluator_app.venue.errors import Unprocessable
 from evaluator_app.venue.store import AsyncStore
 
@@ -72,6 +73,8 @@ class Venue:
     log_leaves: list[bytes] = field(default_factory=list, repr=False)
     # called when a head is signed at a phase change or after N entries: asks the witnesses
     on_tree_head: Callable[[], None] | None = field(default=None, repr=False)
+    # worker processes for CMS checks and receipt signing (venue.crypto_pool), when started
+    pool: CryptoPool | None = field(default=None, repr=False)
 
     @property
     def venue_id(self) -> str:
@@ -94,7 +97,10 @@ class Venue:
         The certificate is validated for ``purpose`` now, with revocation by the venue's policy:
         an artefact is accepted only from a person whose certificate is good at acceptance.
         """
-        verdict = await async_verify_detached(content, signature, None)
+        if self.pool is not None and self.pool.running:
+            verdict = await self.pool.verify(content, signature)
+        else:
+            verdict = await async_verify_detached(content, signature, None)
         flaws = [  # a broken or foreign timestamp, a non-detached CMS (trust is judged below)
             r
             for r in verdict.reasons
@@ -146,6 +152,8 @@ class Venue:
         return content, await self.sign_bytes(content)
 
     async def sign_bytes(self, content: bytes) -> bytes:
+        if self.pool is not None and self.pool.running:
+            return await self.pool.sign(content, self.now())
         return await async_sign_detached(content, self.signer, signing_time=self.now())
 
 

@@ -85,10 +85,12 @@ class VenueHarness:
         self.server: asyncio.AbstractServer | None = None
         self.clients: list[VenueClient] = []
 
-    async def start(self, presence_interval: float = 0.2, **timeouts: float) -> VenueHarness:
+    async def start(
+        self, presence_interval: float = 0.2, crypto_workers: int = 0, **timeouts: float
+    ) -> VenueHarness:
         """Serve as ``run_venue`` does (app.start_server); ``timeouts`` override its idle/handshake
-        ones."""
-        self.app = make_app(self.venue, presence_interval)
+        ones; ``crypto_workers`` > 0 starts the venue's crypto pool (venue.crypto_pool)."""
+        self.app = make_app(self.venue, presence_interval, crypto_workers)
         self.runner, self.server = await start_server(
             self.app, self.config, shutdown_timeout=1, **timeouts
         )
