@@ -94,10 +94,20 @@ class ExpertSession:
         self.draft_listeners: list[Callable[[], None]] = []  # the draft changed from elsewhere
         self.data_dir = data_dir
         self.documents: DocumentService | None = None
+        self.replaced = False  # recused, then a substitute was seated: no longer ours to follow
 
     # -- state -----------------------------------------------------------------------
     async def load(self) -> None:
-        self.view = decode(SessionView, await self.client.get(f"/sessions/{self.session_id}"))
+        try:
+            data = await self.client.get(f"/sessions/{self.session_id}")
+        except VenueRefused as refused:
+            # the venue hides a session from an expert replaced in it (same answer as "none")
+            if refused.code == "no_session" and self.recused:
+                self.replaced = True
+                self._changed()
+                return
+            raise
+        self.view = decode(SessionView, data)
         if self.lot is None:
             data = await self.client.get(f"/sessions/{self.session_id}/project")
             project = project_from_dict(data["project"])
@@ -120,6 +130,12 @@ class ExpertSession:
     @property
     def committee(self) -> tuple[MemberView, ...]:
         return self.view.committee if self.view else ()
+
+    @property
+    def recused(self) -> bool:
+        """This expert recused (回避), as the venue's last view of the session says."""
+        members = self.view.members if self.view else ()
+        return any(m.person_id == self.me and m.status == "recused" for m in members)
 
     @property
     def is_leader(self) -> bool:

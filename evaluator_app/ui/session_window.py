@@ -45,6 +45,7 @@ from evaluator_app.ui.pages.scoring_page import ScoringPage
 from evaluator_app.ui.pages.summary_page import SummaryPage
 from evaluator_app.ui.pages.warnings_page import WarningsPage
 from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.replaced import show_replaced
 
 logger = logging.getLogger(__name__)
 RELOAD_ON = {
@@ -256,6 +257,10 @@ class SessionWindow(QMainWindow):
     def _refresh(self) -> None:
         if self._closed or not alive(self):
             return
+        if self.session.replaced:
+            self._progress_timer.stop()
+            show_replaced(self)
+            return
         view = self.session.view
         self.header.setText(view.title if view else "")
         phase = "paused" if self.session.paused else self.session.phase
@@ -284,7 +289,7 @@ class SessionWindow(QMainWindow):
         self.aids.refresh()
 
     def _on_state(self, state: ConnectionState) -> None:
-        if self._closed or not alive(self):
+        if self._closed or not alive(self) or self.session.replaced:
             return
         self.connection_label.setText(connection_text(state, language=self.language))
         self.connection_label.setStyleSheet(connection_style(state))
@@ -373,7 +378,8 @@ class SessionWindow(QMainWindow):
 
     def _poll_progress(self) -> None:
         progress = self.session.view.progress if self.session.view else None
-        if progress and progress.waiting_for and self.connection.state.status == "online":
+        waiting = progress and (progress.waiting_for or progress.open_seats)
+        if waiting and self.connection.state.status == "online" and not self.session.replaced:
             self.reload()
 
     def _check_idle(self) -> None:

@@ -1868,6 +1868,22 @@
 <context>
     <name>SessionWindow</name>
     <message>
+        <source>You recused yourself and the centre has seated a substitute: the session goes on without you. Nothing more to do here; you may close this window.</source>
+        <translation>您已申请回避，交易中心已安排替补专家，评标将在没有您的情况下继续。此处无需再做任何操作，可以关闭本窗口。</translation>
+    </message>
+    <message>
+        <source>recused</source>
+        <translation>已回避（已由替补专家接替）</translation>
+    </message>
+    <message>
+        <source>Phase: {phase}</source>
+        <translation>当前阶段：{phase}</translation>
+    </message>
+    <message>
+        <source>No longer following this session</source>
+        <translation>已不再跟随本会话</translation>
+    </message>
+    <message>
         <source>Session {id}</source>
         <translation>评标会话 {id}</translation>
     </message>
@@ -1914,10 +1930,6 @@
     <message>
         <source>Warnings (围标串标)</source>
         <translation>围标串标预警</translation>
-    </message>
-    <message>
-        <source>Phase: {phase}</source>
-        <translation>当前阶段：{phase}</translation>
     </message>
     <message>
         <source>The session is paused by the supervisor. Your work is kept; please wait.</source>

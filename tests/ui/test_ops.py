@@ -164,3 +164,35 @@ def test_a_dialog_whose_operation_is_cancelled_is_closed(loop):  # type: ignore[
         assert closed == [QDialog.DialogCode.Rejected.value]
 
     loop.run_until_complete(scenario())
+
+
+def test_no_coroutine_awaits_an_op_slot():  # type: ignore[no-untyped-def]
+    """An ``@op`` slot returns None while the same action still runs (a second click), so
+    ``await self.load()`` inside a coroutine failed with a TypeError when a refresh had started
+    the same load (seen in the GUI self-test: 'ReportPage.sign failed'). Await the coroutine."""
+    import ast
+    from pathlib import Path
+
+    import evaluator_app.ui
+
+    found = []
+    for path in Path(evaluator_app.ui.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            slots = {
+                f.name
+                for f in cls.body
+                if isinstance(f, ast.AsyncFunctionDef)
+                and any(isinstance(d, ast.Name) and d.id == "op" for d in f.decorator_list)
+            }
+            for node in ast.walk(cls):
+                call = node.value if isinstance(node, ast.Await) else None
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name)
+                    and call.func.value.id == "self"
+                    and call.func.attr in slots
+                ):
+                    found.append(f"{path.name}:{node.lineno} {cls.name}.{call.func.attr}")
+    assert not found, found

@@ -126,6 +126,10 @@ class DrawTab(QWidget):
     # -- reading -------------------------------------------------------------------------
     @op
     async def refresh(self) -> None:
+        await self.reread()
+
+    async def reread(self) -> None:
+        """The pool and the draws (a coroutine to await; ``refresh`` is the slot)."""
         import asyncio
 
         count = await asyncio.to_thread(self.service.store.count)
@@ -185,7 +189,7 @@ class DrawTab(QWidget):
                 self.message,
                 self.tr("{a} added, {u} updated.").format(a=done.added, u=done.updated),
             )
-            await self.refresh()
+            await self.reread()
 
     # -- the request and the draw ---------------------------------------------------------
     @op
@@ -264,7 +268,7 @@ class DrawTab(QWidget):
                 )
                 + ("\n" + "；".join(done.shortfalls) if done.shortfalls else ""),
             )
-            await self.refresh()
+            await self.reread()
 
     # -- a record --------------------------------------------------------------------------
     def _selected_draw(self) -> str | None:

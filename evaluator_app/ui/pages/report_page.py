@@ -60,6 +60,10 @@ class ReportPage(StepPage):
 
     @op
     async def load(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        """The newest report (a coroutine to await; ``load`` is the button's slot)."""
         try:
             self.report = await self.session.fetch_report()
         except Exception as exc:
@@ -93,7 +97,7 @@ class ReportPage(StepPage):
         )
         if done:
             self.say(self.tr("Your signature was added to the report."))
-            await self.load()
+            await self.reload()
 
     @op
     async def dissent(self) -> None:
@@ -108,4 +112,4 @@ class ReportPage(StepPage):
             self.tr("dissent from the report"), lambda secret: self.session.dissent(reasons, secret)
         )
         if item is not None and item.state == "delivered":
-            await self.load()
+            await self.reload()

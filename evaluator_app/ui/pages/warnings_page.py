@@ -51,6 +51,10 @@ class WarningsPage(StepPage):
 
     @op
     async def load(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        """The warnings as the venue has them (a coroutine to await; ``load`` is the slot)."""
         try:
             data = await self.session.client.get(f"/sessions/{self.session.session_id}/warnings")
         except Exception as exc:
@@ -79,4 +83,4 @@ class WarningsPage(StepPage):
         )
         if item is not None and item.state == "delivered":
             self.reasons.clear()
-            await self.load()
+            await self.reload()
