@@ -33,7 +33,7 @@ from evaluator_app.client.errors import (
     VenueUnreachable,
 )
 from evaluator_app.client.venue_client import VenueClient
-from evaluator_app.pki.cms import async_verify_detached
+from evaluator_app.pki.cms import verify_detached
 from evaluator_app.protocol.messages import SignedReceipt
 from evaluator_app.protocol.schema import B64
 
@@ -103,7 +103,10 @@ async def verify_receipt(
     signed: SignedReceipt, content: bytes, session_id: str, person_id: str | None
 ) -> dict[str, Any]:
     """The venue's signature is intact over the receipt, and the receipt names this artefact."""
-    verdict = await async_verify_detached(bytes(signed.receipt), bytes(signed.signature))
+    # parsing and checking the CMS takes tens of ms: a worker's, not the window's loop
+    verdict = await asyncio.to_thread(
+        verify_detached, bytes(signed.receipt), bytes(signed.signature)
+    )
     if not verdict.integrity_ok:
         raise ReceiptInvalid(
             "the venue's signature over the receipt does not verify: "
@@ -367,7 +370,7 @@ class Outbox:
                 )
                 logger.error("outbox: #%d receipt invalid: %s", item.id, exc)
                 continue
-            self._notify(on_change, self._delivered(item, signed))
+            self._notify(on_change, await asyncio.to_thread(self._delivered, item, signed))
             logger.info("outbox: #%d delivered", item.id)
 
     @staticmethod

@@ -23,7 +23,7 @@ from evaluator_app.client.names import venue_label
 from evaluator_app.client.outbox import OutboxItem
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.scoring import check_score
-from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.pki.pades import sign_pdf
 from evaluator_app.protocol.artefacts import (
     ScoreSheet,
     SheetExplanation,
@@ -33,6 +33,7 @@ from evaluator_app.protocol.artefacts import (
 )
 from evaluator_app.protocol.messages import SheetCheckView, SheetFlag
 from evaluator_app.protocol.schema import decode
+from evaluator_app.reports.fonts import register_fonts
 from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.reports.signature_stamp import stamped
 
@@ -109,6 +110,13 @@ class SheetWorkflow:
     def __init__(self, session: Any, flush: Callable[[], Awaitable[None]] | None = None):
         self.session = session
         self.flush = flush
+
+    @staticmethod
+    async def warm_up() -> None:
+        """Parse the CJK font the sheet (and its stamp) is drawn with, once per process, in a
+        worker while the person scores: 1-2 s of pure Python that, done at 生成待签评分表,
+        starved the window's loop of the GIL (stalls of 200 ms, benchmarks/bench_sheet_stall)."""
+        await asyncio.to_thread(register_fonts)
 
     # -- what can be done now -----------------------------------------------------------
     def blocked_now(self) -> SheetBlocked | None:
@@ -280,13 +288,19 @@ class SheetWorkflow:
             content, signature = await s.client.sign_artefact(
                 "score_sheet", ready.sheet, signer, s.tsa_url
             )
-            options = stamped(ready.pdf, s.me, signer.certificate, s.pades_options())
-            signed_pdf = await async_sign_pdf(ready.pdf, signer, options)
+            # off the loop (issue 11: the window froze up to 260 ms): reading the PDF's fields,
+            # drawing the stamp and pyHanko's signing run in a worker with its own event loop
+            # (the timestamp request too); a token's calls go to its own thread in any case
+            options = await asyncio.to_thread(
+                stamped, ready.pdf, s.me, signer.certificate, s.pades_options()
+            )
+            signed_pdf = await asyncio.to_thread(sign_pdf, ready.pdf, signer, options)
         except Exception as exc:  # the timestamp service away, the token pulled out...
             return _not_signed(exc)
         finally:
             signer.close()
-        item = s.outbox.enqueue(
+        item = await asyncio.to_thread(  # SQLite, synchronous: a commit may wait on the disk
+            s.outbox.enqueue,
             s.session_id,
             "sheets",
             content,

@@ -252,6 +252,7 @@ class SessionWindow(QMainWindow):
         step = STEP_OF_PHASE.get(self.session.phase)
         if step is not None:
             self.steps.setCurrentRow(step)
+        await self.review.workflow.warm_up()  # the sheet's font, long before it is signed
 
     # -- what the window shows -------------------------------------------------------
     def _refresh(self) -> None:
