@@ -299,8 +299,7 @@ class SheetWorkflow:
             return _not_signed(exc)
         finally:
             signer.close()
-        item = await asyncio.to_thread(  # SQLite, synchronous: a commit may wait on the disk
-            s.outbox.enqueue,
+        item = s.outbox.enqueue(  # on the loop: it wakes the outbox's sender, a loop object
             s.session_id,
             "sheets",
             content,

@@ -26,8 +26,14 @@ class WarningsTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setWordWrap(True)
+        self._ids: list[Any] = []  # the warnings' ids, row by row
 
     def show_warnings(self, found: Sequence[dict[str, Any]]) -> None:
+        # the warning the person chose stays chosen when the list is read again (a decision
+        # arriving meanwhile rebuilt it and 签署 then said "choose a warning")
+        chosen = self.currentRow()
+        chosen_id = self._ids[chosen] if 0 <= chosen < len(self._ids) else None
+        self._ids = [w.get("id") for w in found]
         self.setRowCount(len(found))
         for r, warning in enumerate(found):
             passages = "；".join(
@@ -51,6 +57,8 @@ class WarningsTable(QTableWidget):
             for c, text in enumerate(cells):
                 self.setItem(r, c, QTableWidgetItem(text))
         self.resizeRowsToContents()
+        if chosen_id is not None and chosen_id in self._ids:
+            self.selectRow(self._ids.index(chosen_id))
 
 
 def status_text(_widget: QWidget, data: dict[str, Any]) -> str:

@@ -2380,6 +2380,10 @@ Signed content cannot be changed afterwards.</source>
         <translation>处理意见：</translation>
     </message>
     <message>
+        <source>The previous decision is still being sent…</source>
+        <translation>上一条决定正在签名提交，请稍候…</translation>
+    </message>
+    <message>
         <source>Choose a warning and write the committee's reasons.</source>
         <translation>请选择一条预警并写明委员会的理由。</translation>
     </message>

@@ -11,6 +11,7 @@ from evaluator_app.reports.warnings_section import DECISION_ZH
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
+from evaluator_app.ui.why import explain_disabled
 
 
 class WarningsPage(StepPage):
@@ -38,6 +39,7 @@ class WarningsPage(StepPage):
         self.body.addLayout(row)
         self.found: list[dict] = []
         self._loaded = False
+        self._deciding = False  # a decision is being signed and sent: the button waits for it
 
     def refresh(self) -> None:
         leader = self.session.is_leader
@@ -45,6 +47,10 @@ class WarningsPage(StepPage):
         for widget in (self.decision, self.reasons, self.decide_button):
             widget.setVisible(leader)
             widget.setEnabled(phase_ok)
+        if phase_ok and self._deciding:  # a click now would be ignored: say so, in grey
+            explain_disabled(
+                self.decide_button, self.tr("The previous decision is still being sent…")
+            )
         if not self._loaded and self.session.lot is not None:
             self._loaded = True
             self.load()
@@ -77,10 +83,21 @@ class WarningsPage(StepPage):
             self.say(self.tr("Choose a warning and write the committee's reasons."), ok=False)
             return
         warning_id, decision = self.found[row]["id"], str(self.decision.currentData())
-        item = await self.signed(
-            self.tr("the committee's decision on a warning"),
-            lambda secret: self.session.decide_warning(warning_id, decision, reasons, secret),
-        )
+        typed = self.reasons.document().revision()
+        self._deciding = True
+        self.refresh()
+        try:
+            item = await self.signed(
+                self.tr("the committee's decision on a warning"),
+                lambda secret: self.session.decide_warning(warning_id, decision, reasons, secret),
+            )
+        finally:
+            self._deciding = False
+            self.decide_button.setToolTip("")
+            self.refresh()
         if item is not None and item.state == "delivered":
-            self.reasons.clear()
-            await self.reload()
+            if self.reasons.document().revision() == typed:  # not the next one's, typed since
+                self.reasons.clear()
+            # the list is read again beside this operation, not inside it: a decision on the
+            # next warning clicked meanwhile was ignored as a second click on a running one
+            self.load()

@@ -3,12 +3,13 @@ logged in through the real login page, answering the real PIN and reason dialogs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from evaluator_app.client.settings import load_settings
 from evaluator_app.demo.world import DemoPerson, DemoWorld
@@ -50,13 +51,14 @@ class Person:
                 (
                     d
                     for d in top_levels(SignDialog)
-                    if owned_by(d, owner) and not d.property("typed")
+                    if owned_by(d, owner) and not dynamic_property(d, "typed")
                 ),
                 None,
             ),
             lambda: (
                 f"{self.name}: the PIN dialog for {what}"
                 + (f" (the page says: {page.message.text()!r})" if page is not None else "")
+                + f"; sign dialogs: {_dialogs(owner)}"
             ),
             timeout,
         )
@@ -71,7 +73,7 @@ class Person:
                 (
                     d
                     for d in top_levels(ReasonDialog)
-                    if owned_by(d, owner) and not d.property("typed")
+                    if owned_by(d, owner) and not dynamic_property(d, "typed")
                 ),
                 None,
             ),
@@ -90,7 +92,7 @@ def open_window(world: DemoWorld, key: str, offset: int) -> Person:
     return Person(key, person, window)
 
 
-async def log_in(p: Person) -> None:
+async def log_in(p: Person, before_click: Callable[[], None] | None = None) -> None:
     """Certificate file, password, 登录 — as the README tells a person to."""
     page = p.main.login_page
     await until(lambda: page.use_file.isVisible(), f"{p.name}: the login page")
@@ -108,6 +110,8 @@ async def log_in(p: Person) -> None:
             await click(page.use_file)
         await type_text(page.file_edit, str(p.person.p12))
     await type_text(page.secret_edit, p.person.password)
+    if before_click is not None:  # the README's screenshot of a filled-in login page
+        before_click()
     await click(page.login_button)
     await until(
         lambda: p.main.lobby is not None or getattr(p.main, "centre", None) is not None,
@@ -170,6 +174,22 @@ async def open_session(p: Person, session_id: str) -> QWidget:
     )
     p.window = window
     return cast(QWidget, window)
+
+
+def _dialogs(owner: QWidget) -> list[str]:
+    return [
+        f"{'shown' if d.isVisible() else 'hidden'}, {'ours' if owned_by(d, owner) else 'other'}"
+        f"{', typed' if dynamic_property(d, 'typed') else ''}"
+        for d in QApplication.topLevelWidgets()
+        if isinstance(d, SignDialog)
+    ]
+
+
+def dynamic_property(widget: QWidget, name: str) -> Any:
+    """A dynamic property, or None when it was never set (no Qt lookup of an unset name)."""
+    if name.encode() not in {bytes(n.data()) for n in widget.dynamicPropertyNames()}:
+        return None
+    return widget.property(name)
 
 
 def _cell(table: Any, row: int, column: int) -> str:

@@ -32,7 +32,13 @@ from evaluator_app.ui.selftest.hands import (
     type_text,
     until,
 )
-from evaluator_app.ui.selftest.people import Person, log_in, open_session, open_window
+from evaluator_app.ui.selftest.people import (
+    Person,
+    click_tab,
+    log_in,
+    open_session,
+    open_window,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +52,8 @@ PLAYS = {
 }
 RECUSES = "expert-dual-sd"
 LEADER = "expert-sd-1"
-STEP = {"declaration": 0, "election": 1, "gates": 2, "scoring": 4, "review": 5, "summary": 6}
+STEP = {"declaration": 0, "election": 1, "gates": 2, "documents": 3, "scoring": 4, "review": 5}
+STEP["summary"] = 6
 STEP["report"], STEP["warnings"] = 7, 8
 
 
@@ -58,10 +65,12 @@ class Play:
         self.lot = project.lot("lot-1")
         self.scores = example_scores()
 
-    def shot(self, p: Person, name: str) -> None:
-        if self.shots is not None and p.window is not None:
+    def shot(self, p: Person, name: str, main: bool = False) -> None:
+        """A PNG of the person's session window or console (``main``: their main window)."""
+        window = p.main if main else p.window
+        if self.shots is not None and window is not None:
             self.shots.mkdir(parents=True, exist_ok=True)
-            p.window.grab().save(str(self.shots / f"{name}.png"))
+            window.grab().save(str(self.shots / f"{name}.png"))
 
     # -- the session ---------------------------------------------------------------------
     async def run(self) -> str:
@@ -69,7 +78,8 @@ class Play:
         for offset, key in enumerate(keys):
             self.people[key] = open_window(self.world, key, offset)
         for p in self.people.values():
-            await log_in(p)
+            shot = functools.partial(self.shot, p, "expert-login", main=True)
+            await log_in(p, shot if p.key == LEADER else None)
         centre = self.people["centre-1"]
         for key in [*list(PLAYS)[:4], RECUSES, "supervisor-jinan", "supervisor-zibo", "centre-1"]:
             await open_session(self.people[key], SESSION)
@@ -178,6 +188,13 @@ class Play:
         move = leader.moves.buttons["phase:preliminary_review->detailed_scoring"]
         await enabled_click(move, "the leader's 进入详细评审", 120)
         await until(lambda: leader.session.phase == "detailed_scoring", "detailed scoring")
+        docs = await self.goto(LEADER, "documents")  # the tender and the first bid, side by side
+        await until(
+            lambda: docs.left.document.pageCount() > 0 and docs.right.document.pageCount() > 0,
+            "the tender and the first bid shown",
+            120,
+        )
+        self.shot(self.people[LEADER], "expert-documents")
 
     async def warnings(self) -> None:
         page = await self.goto(LEADER, "warnings")
@@ -195,7 +212,7 @@ class Play:
                 if first
                 else "与上一条预警为同一事实，一并报交易中心处理",
             )
-            await click(page.decide_button)
+            await enabled_click(page.decide_button, "签署委员会决定")
             await self.people[LEADER].sign("the committee's decision", page=page)
             await until(
                 functools.partial(_cell_starts, page.table, row, 4, choice),
@@ -257,6 +274,7 @@ class Play:
         await type_text(scoring.explanation, text)
         await self.sign_sheet(key)
         await until(lambda: self.expert(LEADER).session.phase == "summary", "the summary", 120)
+        self.shot(self.people["supervisor-jinan"], "supervisor-console")
 
     async def summary(self) -> str:
         page = await self.goto(LEADER, "summary")
@@ -271,6 +289,12 @@ class Play:
             [page.table.item(r, c).text() for c in range(3)] for r in range(page.table.rowCount())
         ]
         ranking = " ".join(f"{rank}.{bidder(name)} {final}" for rank, name, final in cells)
+        centre = self.people["centre-1"]  # the centre collects and verifies the signed sheets
+        await click_tab(centre.main.centre.tabs, "汇总")
+        collect = centre.main.centre.collect
+        await enabled_click(collect.collect_button, "汇总并核验")
+        await until(lambda: collect.results.rowCount() >= 3, "the centre's results", 120)
+        self.shot(centre, "centre-collect", main=True)
         return ranking
 
     async def report(self) -> None:
