@@ -19,7 +19,7 @@ from typing import Any
 
 from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
-from evaluator_app.client.errors import LoginRequired
+from evaluator_app.client.errors import LoginRequired, VenueRefused
 from evaluator_app.client.explain import Explanation
 from evaluator_app.client.journal import (
     DraftJournal,
