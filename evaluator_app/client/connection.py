@@ -150,10 +150,11 @@ class VenueConnection:
         self._set(ConnectionState("stopped", last_seq=self._last_seq))
 
     def set_presence(self, presence: PresenceValue, items_scored: int) -> None:
-        """Sent at once when it changed, and every ``heartbeat_interval`` while connected."""
-        if (presence, items_scored) != (self._presence, self._items_scored):
-            self._presence, self._items_scored = presence, items_scored
+        """A presence change is sent at once; a new count of scored items goes with the next
+        regular heartbeat (every ``heartbeat_interval``), not one event per keystroke."""
+        if presence != self._presence:
             self._beat_now.set()
+        self._presence, self._items_scored = presence, items_scored
 
     def stop_heartbeats(self) -> None:
         """No more heartbeats for this session (the expert recused or was replaced): the venue

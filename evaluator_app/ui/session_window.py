@@ -137,7 +137,7 @@ class SessionWindow(QMainWindow):
             self.pages.append(page)
         self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.aids = ExpertAids(self, data_dir)  # menus with F1, Ctrl+F, Ctrl+P; the guide line
-        self.scoring.progress_changed = self.aids.refresh
+        self.scoring.progress_changed = self._scoring_progressed
         self.steps.setCurrentRow(0)
 
         middle = QHBoxLayout()
@@ -395,6 +395,11 @@ class SessionWindow(QMainWindow):
         presence = "away" if not self.isActiveWindow() else "idle" if self._idle else "focused"
         # mypy: presence is one of the three literals, inferred as str
         self.connection.set_presence(presence, self._items_scored())  # type: ignore[arg-type]
+
+    def _scoring_progressed(self) -> None:
+        """The count shown goes to the supervisors as it changes, not at the next focus change."""
+        self.aids.refresh()
+        self._report_presence()
 
     def _items_scored(self) -> int:
         return sum(1 for text in self.scoring.typed_values().values() if text)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.conftest import until
+from tests.ui.test_expert_flow_ui import UI_EXPERT
 from tests.ui.test_expert_resilience_ui import _close, _open, _to_scoring
 
 
@@ -50,6 +51,25 @@ def test_keystrokes_are_journaled_before_tab_and_come_back(qtbot, drive, venue, 
         journal = tmp_path / "seat" / "sessions" / "S1" / "journal.db"
         assert _journal_score(journal, "B1", "t-schedule") == "8.5", "on disk before any Tab"
         assert scoring.progress.text() == f"已评 1/{total}"
+        # the supervisors' count follows the typing, not the next focus change
+        me = h.person_id(UI_EXPERT)
+
+        async def scored_at_venue() -> int:
+            centre = await h.login("centre-1")
+            rows = (await centre.get("/sessions/S1/presence"))["presence"]
+            return next((r["items_scored"] for r in rows if r["person"] == me), -1)
+
+        counts: list[int] = []
+
+        async def venue_says_one() -> bool:
+            counts.append(await asyncio.to_thread(venue.call, scored_at_venue()))
+            return counts[-1] == 1
+
+        for _ in range(100):
+            if await venue_says_one():
+                break
+            await asyncio.sleep(0.1)
+        assert counts[-1] == 1, f"the venue counts {counts[-1]} scored items, the grid 1"
         # the app is abandoned with the editor open (no Tab, no close): started again on this disk
         again, again_window = await _open(qtbot, venue, tmp_path / "seat")
         grid = again_window.scoring
