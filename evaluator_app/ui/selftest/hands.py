@@ -79,6 +79,22 @@ def says(label: Any, text: str) -> Callable[[], bool]:
     return lambda: alive(label) and text in label.text()
 
 
+def page_drawn(view: QWidget) -> Callable[[], bool]:
+    """The middle of a PDF view holds ink, not only white paper: QtPdf renders pages in its own
+    thread after the document is loaded, so a picture taken at once shows blank pages."""
+
+    def check() -> bool:  # dark ink: the light red watermark over a blank page does not count
+        image = view.grab().toImage()
+        w, h = image.width(), image.height()
+        return any(
+            image.pixelColor(x, y).lightness() < 100
+            for y in range(h // 8, h * 7 // 8, 3)
+            for x in range(w // 8, w * 7 // 8, 3)
+        )
+
+    return check
+
+
 async def settle() -> None:
     """Give the loop a moment to run what a click started (the handlers, their tasks)."""
     for _ in range(3):

@@ -28,6 +28,7 @@ from evaluator_app.ui.selftest.hands import (
     enabled,
     enabled_click,
     grey,
+    page_drawn,
     says,
     type_text,
     until,
@@ -194,7 +195,11 @@ class Play:
             "the tender and the first bid shown",
             120,
         )
-        self.shot(self.people[LEADER], "expert-documents")
+        if self.shots is not None:  # the window may have followed the phase to step 5 meanwhile
+            docs = await self.goto(LEADER, "documents")
+            for pane in (docs.left, docs.right):
+                await until(page_drawn(pane.view), "the documents' pages drawn", 30)
+            self.shot(self.people[LEADER], "expert-documents")
 
     async def warnings(self) -> None:
         page = await self.goto(LEADER, "warnings")
@@ -253,7 +258,8 @@ class Play:
         review = await self.goto(key, "review")
         await enabled_click(review.prepare_button, f"{key}: 生成待签评分表")
         await until(lambda: review.sign_button.isEnabled(), f"{key}: the sheet to sign", 120)
-        if key == "expert-sd-3":
+        if key == "expert-sd-3" and self.shots is not None:
+            await until(page_drawn(review.view), f"{key}: the sheet's page drawn", 30)
             self.shot(p, "expert-review-sign")
         await click(review.sign_button)
         await p.sign("the score sheet", page=review)
