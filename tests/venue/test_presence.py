@@ -4,12 +4,15 @@ acknowledged."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from evaluator_app.pki.revocation import DEFAULT_CACHE
+from evaluator_app.protocol.messages import Presence
+from evaluator_app.venue.events.presence import PRESENCE_KEY
 from tests.venue.harness import VenueHarness
 from tests.venue.streams import stream, until
 
@@ -257,3 +260,35 @@ async def test_broadcasts_reach_experts_and_their_acknowledgements_reach_staff(h
     await asyncio.sleep(0.2)
     for key in keys:
         assert not experts[key].matching("acknowledged")  # acknowledgements are for the staff
+
+
+async def test_a_sweep_never_replays_a_state_that_a_later_heartbeat_replaced(quick):
+    """A monitor pass that saw "focused" (a beat that changed nothing, not yet written) while a
+    beat to "idle" was being committed must not write "focused" back: the CI run of 2026-12-02
+    saw a spurious ('focused', 0) after ('idle', 0) on PostgreSQL."""
+    h = quick
+    centre = await h.login("centre-1")
+    await h.create_session(centre)
+    supervisor = await stream(h, await h.login("supervisor-jinan"))
+    expert_client = await h.login("expert-sd-1")
+    await stream(h, expert_client)
+    me = h.person_id("expert-sd-1")
+    await expert_client.heartbeat("S1", "focused", 0)
+    await supervisor.wait_for("presence", person=me, presence="focused")
+    board = h.app[PRESENCE_KEY]
+    gate = threading.Event()
+    blocked = asyncio.create_task(h.venue.store.tx(lambda tx: gate.wait(5)))
+    await asyncio.sleep(0.05)  # the writer thread is held: what follows queues behind it
+    await board.beat("S1", me, Presence.FOCUSED, 0)  # no news: kept in memory, written later
+    idle = asyncio.create_task(board.beat("S1", me, Presence.IDLE, 0))
+    await asyncio.sleep(0)  # the idle beat's transaction is queued first
+    sweep = asyncio.create_task(board.sweep())  # takes its snapshot (still "focused") now
+    await asyncio.sleep(0)
+    gate.set()
+    await asyncio.gather(blocked, idle, sweep)
+    await supervisor.wait_for("presence", person=me, presence="idle")
+    await asyncio.sleep(0.3)  # further monitor passes, if any, have run
+    states = [e["payload"]["presence"] for e in supervisor.matching("presence", person=me)]
+    assert states == ["focused", "idle"]
+    row = await h.venue.store.read(lambda tx: tx.presence_row("S1", me))
+    assert row is not None and row.presence == "idle"

@@ -138,6 +138,8 @@ class PresenceBoard:
         def work(tx: SqliteTx) -> list[EventRecord]:
             events: list[EventRecord] = []
             for (sid, person), seen in dirty.items():
+                if self.seen.get((sid, person)) is not seen:
+                    continue  # a later heartbeat changed the state and wrote it: this is stale
                 row = tx.presence_row(sid, person)
                 if row is not None and row.presence == seen.presence:
                     if row.last_beat < seen.last_beat:
