@@ -4,7 +4,8 @@
     python -m tests.venue.openapi_gen --check  # exit 1 if the committed spec differs
 
 The request/response schemas come from the frozen dataclasses (``x-dataclass`` names each one);
-what the route table cannot say (summaries, which body, which answer) is in ``OPS`` below.
+what the route table cannot say (summaries, which body, which answer) is in
+``tests/venue/openapi_ops.py``.
 ``tests/venue/test_openapi.py`` checks the committed file against ``ROUTES`` and the dataclasses
 on its own, so a hand edit is caught as surely as a forgotten regeneration.
 """
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from evaluator_app.protocol import (
-    API_PREFIX,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     artefacts,
@@ -30,11 +30,10 @@ from evaluator_app.protocol import (
     messages,
 )
 from evaluator_app.protocol.schema import B64, MAX_TEXT
+from tests.venue.openapi_ops import NUMBERS, OBJ, OPS, Op, P
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "evaluator_app" / "venue" / "api" / "openapi.json"
 DECIMAL_PATTERN = r"^-?\d{1,15}(\.\d{1,6})?$"
-P = API_PREFIX
-S = f"{P}/sessions/{{sid}}"
 
 # classes with a component schema: request/response bodies and the signed artefacts' contents
 SCHEMA_CLASSES: list[type] = [
@@ -81,279 +80,6 @@ SCHEMA_CLASSES: list[type] = [
     draw.DrawAttach,
 ]
 ENUMS: list[type[enum.Enum]] = [messages.Role, messages.Presence]
-
-ACK = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["seq"],
-    "properties": {"seq": {"type": "integer"}},
-}
-WORKSTATION = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "venue", "seat"],
-    "properties": {k: {"type": "string", "minLength": 1} for k in ("id", "venue", "seat")},
-}
-REPORT_SIGNATURE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["base_revision", "pdf"],
-    "properties": {
-        "base_revision": {"type": "integer"},
-        "pdf": {"type": "string", "contentEncoding": "base64"},
-    },
-}
-OBJ: dict[str, Any] = {"type": "object"}
-NUMBERS = ("since", "from", "to")  # query parameters that are whole numbers
-
-
-@dataclasses.dataclass(frozen=True)
-class Op:
-    summary: str
-    roles: str  # who may call it, in words (test_roles.py holds the enforced table)
-    body: str | dict[str, Any] | None = None  # dataclass name, inline schema, "binary", or None
-    status: int = 200
-    answer: str | dict[str, Any] | None = (
-        None  # dataclass name or inline schema of the success body
-    )
-    public: bool = False
-    query: tuple[str, ...] = ()
-    binary_answer: bool = False  # a document: PDF, with Range and ETag
-    media: str = ""  # another binary answer (an archive)
-
-
-OPS: dict[tuple[str, str], Op] = {
-    ("GET", f"{P}/health"): Op(
-        "Venue id, city, the names of the venues and clock", "anyone", public=True, answer=OBJ
-    ),
-    ("POST", f"{P}/tsa"): Op(
-        "RFC 3161 timestamp authority (application/timestamp-query in, timestamp-reply out)",
-        "anyone",
-        "binary",
-        public=True,
-        media="application/timestamp-reply",
-    ),
-    ("GET", f"{P}/log/head"): Op(
-        "The transparency log's latest signed tree head (content, the venue's CMS)",
-        "anyone",
-        public=True,
-        answer="SignedHead",
-    ),
-    ("GET", f"{P}/log/consistency"): Op(
-        "RFC 9162 consistency proof between two tree sizes (hex hashes)",
-        "anyone",
-        public=True,
-        query=("from", "to"),
-        answer=OBJ,
-    ),
-    ("POST", f"{P}/log/cosignatures"): Op(
-        "A witness's cosignature of a tree head, recorded in the audit log",
-        "anyone (signed with a witness key the trust list names)",
-        "CosignatureUpload",
-        public=True,
-        answer=OBJ,
-    ),
-    ("GET", f"{P}/openapi.json"): Op(
-        "This description of the API", "anyone", public=True, answer=OBJ
-    ),
-    ("POST", f"{P}/login/challenge"): Op(
-        "A one-time nonce to sign for login", "anyone", public=True, answer="LoginChallenge"
-    ),
-    ("POST", f"{P}/login"): Op(
-        "Log in with a signed login statement",
-        "anyone on the roster",
-        "LoginRequest",
-        public=True,
-        answer="LoginResult",
-    ),
-    ("POST", f"{P}/workstations/enrol"): Op(
-        "Enrol a workstation with its one-time code",
-        "a venue technician",
-        "EnrolRequest",
-        public=True,
-        answer=OBJ,
-    ),
-    ("GET", f"{P}/me"): Op("The logged-in person", "any role", answer=OBJ),
-    ("GET", f"{P}/sessions"): Op("Sessions the caller may see", "any role", answer=OBJ),
-    ("POST", f"{P}/sessions"): Op(
-        "Create a session from a project package", "centre", "CreateSession", 201, "SessionView"
-    ),
-    ("GET", S): Op(
-        "One session (members filtered by venue for a secondary venue's supervisor)",
-        "any role that sees it",
-        answer="SessionView",
-    ),
-    ("POST", f"{S}/phase"): Op(
-        "Move the session to another phase (the core phase machine decides who may)",
-        "by phase rule",
-        "PhaseChange",
-        answer="SessionView",
-    ),
-    ("POST", f"{S}/pause"): Op(
-        "Pause the session", "supervisor, centre", "PauseRequest", answer="SessionView"
-    ),
-    ("POST", f"{S}/resume"): Op(
-        "Resume the session", "supervisor, centre", "PauseRequest", answer="SessionView"
-    ),
-    ("POST", f"{S}/broadcast"): Op(
-        "Send a message to everyone in the session", "supervisor, centre", "Broadcast", answer=OBJ
-    ),
-    ("POST", f"{S}/acknowledge"): Op(
-        "Acknowledge a broadcast or an alert", "any role that sees it", ACK, answer=OBJ
-    ),
-    ("POST", f"{S}/absent"): Op(
-        "Mark an expert seated at the caller's venue absent",
-        "supervisor, centre",
-        "MarkAbsent",
-        answer="SessionView",
-    ),
-    ("POST", f"{S}/declarations"): Op(
-        "Signed declaration (承诺书) or recusal (回避)",
-        "expert",
-        "SignedUpload",
-        201,
-        "SignedReceipt",
-    ),
-    ("POST", f"{S}/leader-votes"): Op(
-        "Signed leader vote", "expert", "SignedUpload", 201, "SignedReceipt"
-    ),
-    ("POST", f"{S}/gate-votes"): Op(
-        "Signed pass/fail votes of the preliminary review",
-        "expert",
-        "SignedUpload",
-        201,
-        "SignedReceipt",
-    ),
-    ("POST", f"{S}/sheets"): Op(
-        "Signed score sheet (CMS, plus PAdES PDF)", "expert", "SignedUpload", 201, "SignedReceipt"
-    ),
-    ("POST", f"{S}/witness-notes"): Op(
-        "Signed witness note", "supervisor", "SignedUpload", 201, "SignedReceipt"
-    ),
-    ("POST", f"{S}/sheets/{{expert}}/return"): Op(
-        "The leader returns an accepted sheet", "expert (leader)", "PauseRequest", answer=OBJ
-    ),
-    ("GET", f"{S}/archive"): Op(
-        "The session as one signed archive (zip), verifiable offline",
-        "centre",
-        media="application/zip",
-    ),
-    ("GET", f"{S}/project"): Op(
-        "The session's project file (plan, lot, bidders)", "any role that sees it", answer=OBJ
-    ),
-    ("GET", f"{S}/gates"): Op(
-        "The preliminary review's outcome once every gate vote is in",
-        "any role that sees it",
-        answer=OBJ,
-    ),
-    ("POST", f"{S}/sheets/check"): Op(
-        "Dry-run check of an unsigned sheet: rule errors and deviation flags; nothing stored",
-        "expert",
-        "ScoreSheet",
-        answer=OBJ,
-    ),
-    ("GET", f"{S}/sheets/mine"): Op(
-        "The versions of the caller's own score sheet", "expert", answer=OBJ
-    ),
-    ("GET", f"{S}/report"): Op(
-        "The evaluation report (PDF, base64) and who has signed or dissented",
-        "any role that sees it, from report signing on",
-        answer=OBJ,
-    ),
-    ("POST", f"{S}/report/signatures"): Op(
-        "The newest report revision with the caller's PAdES signature appended",
-        "expert",
-        REPORT_SIGNATURE,
-        201,
-        OBJ,
-    ),
-    ("POST", f"{S}/report/dissent"): Op(
-        "Signed dissent (不同意见) with reasons, instead of signing",
-        "expert",
-        "SignedUpload",
-        201,
-        "SignedReceipt",
-    ),
-    ("GET", f"{S}/warnings"): Op(
-        "Collusion and fraud warnings (围标串标预警): status, evidence and the committee's "
-        "decisions",
-        "any role that sees it",
-        answer=OBJ,
-    ),
-    ("POST", f"{S}/warning-decisions"): Op(
-        "The committee's signed decision on a warning (by the leader)",
-        "expert (leader)",
-        "SignedUpload",
-        201,
-        "SignedReceipt",
-    ),
-    ("GET", f"{S}/summary"): Op(
-        "The summary (汇总); nobody sees scores before the summary phase",
-        "any role that sees it, from summary on",
-        answer=OBJ,
-    ),
-    ("PUT", f"{S}/draft"): Op(
-        "Store the caller's unsigned draft (highest revision kept)",
-        "expert",
-        "DraftPut",
-        answer="DraftView",
-    ),
-    ("GET", f"{S}/draft"): Op("The caller's unsigned draft", "expert", answer="DraftView"),
-    ("GET", f"{P}/people"): Op("The roster", "centre", answer=OBJ),
-    ("POST", f"{P}/workstations"): Op(
-        "Register a workstation at a venue and seat; returns its enrolment code",
-        "centre",
-        WORKSTATION,
-        201,
-        OBJ,
-    ),
-    ("PUT", f"{P}/blobs/{{sha256}}"): Op(
-        "Upload a document's content under its SHA-256", "centre", "binary", 201, OBJ
-    ),
-    ("POST", f"{P}/draws/steps"): Op(
-        "Log a signed step of an expert draw by its hash (专家抽取), as it is made",
-        "centre",
-        "DrawStepLog",
-        answer=ACK,
-    ),
-    ("PUT", f"{S}/draw"): Op(
-        "Attach the session's expert draw record; the venue recomputes it and checks the committee",
-        "centre",
-        "DrawAttach",
-        answer=OBJ,
-    ),
-    ("POST", f"{S}/members"): Op(
-        "Add a member (a substitute for a recused expert)",
-        "centre",
-        "MemberInput",
-        201,
-        "SessionView",
-    ),
-    ("GET", f"{S}/documents"): Op(
-        "The session's documents and the centre's signed manifest",
-        "any role that sees it",
-        answer=OBJ,
-    ),
-    ("GET", f"{S}/documents/{{doc}}"): Op(
-        "A document's content, with Range and ETag", "any role that sees it", binary_answer=True
-    ),
-    ("POST", f"{S}/manifest"): Op(
-        "The centre's signed document manifest", "centre", "SignedUpload", 201, "SignedReceipt"
-    ),
-    ("GET", f"{S}/presence"): Op(
-        "Presence of the people seated at the caller's venue", "supervisor, centre", answer=OBJ
-    ),
-    ("GET", f"{P}/events"): Op(
-        "Events after since=N, in order", "any role", answer="EventPage", query=("since",)
-    ),
-    ("GET", f"{P}/ws"): Op(
-        "The WebSocket of events (upgrade); heartbeats go the other way; caught_up=1: a"
-        " message once the replay of what was missed is sent",
-        "any role",
-        status=101,
-        query=("since", "caught_up"),
-    ),
-}
 
 ERRORS = {
     "400": ("BadRequest", "Malformed or wrongly typed body, unknown field, wrong Content-Type"),

@@ -2,7 +2,7 @@
 
 Each check is a function returning the problems it found, run on the committed spec (no
 problems) and on deliberately broken copies (the problem is named), so the checks can fail.
-To change the API: edit ROUTES and ``tests/venue/openapi_gen.py``, run
+To change the API: edit ROUTES and ``tests/venue/openapi_ops.py``, run
 ``python -m tests.venue.openapi_gen``, commit both.
 """
 
