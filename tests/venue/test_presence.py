@@ -35,14 +35,20 @@ async def quick(venue_pki, tmp_path) -> AsyncIterator[VenueHarness]:  # type: ig
     DEFAULT_CACHE.clear()
 
 
-async def test_heartbeats_reach_supervisors_as_presence_changes(quick):
-    h = quick
+async def watched(h: VenueHarness, expert_key: str):  # type: ignore[no-untyped-def]
+    """Session S1; the Jinan supervisor and the expert on sockets: (centre, supervisor, expert's
+    client, expert's stream, expert's person id)."""
     centre = await h.login("centre-1")
     await h.create_session(centre)
     supervisor = await stream(h, await h.login("supervisor-jinan"))
-    expert_client = await h.login("expert-sd-1")
+    expert_client = await h.login(expert_key)
     expert = await stream(h, expert_client)
-    me = h.person_id("expert-sd-1")
+    return centre, supervisor, expert_client, expert, h.person_id(expert_key)
+
+
+async def test_heartbeats_reach_supervisors_as_presence_changes(quick):
+    h = quick
+    centre, supervisor, expert_client, expert, me = await watched(h, "expert-sd-1")
 
     await expert_client.heartbeat("S1", "focused", 0)
     await supervisor.wait_for("presence", person=me, presence="focused")
@@ -137,11 +143,7 @@ async def test_an_expert_who_stops_beating_is_reported_offline_then_alerted(quic
 
 async def test_a_closed_connection_counts_as_silence(quick):
     h = quick
-    centre = await h.login("centre-1")
-    await h.create_session(centre)
-    supervisor = await stream(h, await h.login("supervisor-jinan"))
-    expert_client = await h.login("expert-sd-2")
-    expert = await stream(h, expert_client)
+    centre, supervisor, expert_client, expert, _ = await watched(h, "expert-sd-2")
     await expert_client.heartbeat("S1", "idle")
     await supervisor.wait_for("presence", person=h.person_id("expert-sd-2"), presence="idle")
     await expert.close()
@@ -267,12 +269,7 @@ async def test_a_sweep_never_replays_a_state_that_a_later_heartbeat_replaced(qui
     beat to "idle" was being committed must not write "focused" back: the CI run of 2026-12-02
     saw a spurious ('focused', 0) after ('idle', 0) on PostgreSQL."""
     h = quick
-    centre = await h.login("centre-1")
-    await h.create_session(centre)
-    supervisor = await stream(h, await h.login("supervisor-jinan"))
-    expert_client = await h.login("expert-sd-1")
-    await stream(h, expert_client)
-    me = h.person_id("expert-sd-1")
+    _, supervisor, expert_client, _, me = await watched(h, "expert-sd-1")
     await expert_client.heartbeat("S1", "focused", 0)
     await supervisor.wait_for("presence", person=me, presence="focused")
     board = h.app[PRESENCE_KEY]
