@@ -189,6 +189,11 @@ def server_ssl_context(config: VenueConfig) -> ssl.SSLContext:
 TLS_HANDSHAKE_TIMEOUT = 10.0  # seconds from TCP connect to a finished TLS handshake
 IDLE_TIMEOUT = 30.0  # aiohttp keepalive_timeout: no complete request line and headers within this
 LINGER_TIMEOUT = 5.0  # after an answer to a half-sent body: wait this long for the rest, then close
+# Connections the kernel queues before the loop accepts them (capped by net.core.somaxconn).
+# asyncio's default is 100, fewer than the 550 people of issue 15's login storm who connect at
+# once while the loop is busy; the kernel drops connections beyond the queue (nstat's
+# TcpExtListenOverflows) and the clients resend them only after a second or more.
+LISTEN_BACKLOG = 4096
 
 
 async def start_server(
@@ -218,6 +223,7 @@ async def start_server(
         config.port,
         ssl=server_ssl_context(config),
         ssl_handshake_timeout=handshake_timeout,
+        backlog=LISTEN_BACKLOG,
     )
     return runner, server
 
