@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -127,3 +128,41 @@ def test_an_unreachable_server_is_a_503_saying_why(pg_server):
     with pytest.raises(StoreError) as caught:
         PgStore(f"postgresql://postgres@127.0.0.1:{pg_server.port + 1}/none", timeout=1)
     assert caught.value.status == 503 and "cannot open" in caught.value.message_en
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_an_acceptance_is_found_on_any_page_of_its_action(engine, pg_dsn, tmp_path):
+    """Latest first, a page at a time: the newest, one a page further back, the first; and an
+    artefact with no acceptance is None after the last page."""
+    from evaluator_app.venue.store import open_store
+    from evaluator_app.venue.store.tx_log import ACCEPTANCE_PAGE
+
+    store = open_store(pg_dsn if engine == "postgresql" else "sqlite", tmp_path / "v.sqlite")
+    count = ACCEPTANCE_PAGE * 2 + 5
+    with store.transaction() as tx:
+        for i in range(count):
+            tx.append_audit("t", "p1", "declaration.accept", "S1", {"artefact": i})
+            tx.append_audit("t", "p1", "score_sheet.accept", "S1", {"artefact": i})
+    with store.transaction() as tx:
+        for wanted in (count - 1, count - 1 - ACCEPTANCE_PAGE - 3, 0):
+            entry = tx.acceptance_entry(wanted, "declaration")
+            assert entry is not None and entry.action == "declaration.accept"
+            assert entry.payload == {"artefact": wanted} and entry.seq == 2 * wanted + 1
+        assert tx.acceptance_entry(count, "declaration") is None
+    store.close()
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_lent(pg_dsn):
+    """The pool's check is a round trip only for a connection the server spoke on; one it
+    terminated (as a restart does) is replaced, and the next transaction works."""
+    import psycopg
+
+    store = PgStore(pg_dsn, max_size=1)
+    with store.reading() as tx:
+        pid = tx.conn.execute("SELECT pg_backend_pid() AS pid").fetchone()["pid"]
+    with psycopg.connect(pg_dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    time.sleep(0.5)  # the terminated backend's FATAL notice reaches the idle socket
+    with store.reading() as tx:
+        assert tx.conn.execute("SELECT pg_backend_pid() AS pid").fetchone()["pid"] != pid
+    store.close()

@@ -16,6 +16,8 @@ from evaluator_app.auditlog.chain import GENESIS, AuditEntry, Checkpoint, make_e
 from evaluator_app.venue.store.dialect import BaseTx, _record, _records
 from evaluator_app.venue.store.records import EventRecord, PresenceRecord
 
+ACCEPTANCE_PAGE = 32  # audit entries read at a time when looking for an acceptance
+
 
 class LogTx(BaseTx):
     # -- events ----------------------------------------------------------------------
@@ -82,15 +84,27 @@ class LogTx(BaseTx):
         return [_audit_entry(row) for row in rows]
 
     def acceptance_entry(self, artefact_id: int, kind: str) -> AuditEntry | None:
-        """The audit entry that recorded the acceptance of artefact ``artefact_id``."""
-        return next(
-            (
-                e
-                for e in self.audit_entries_by_action(f"{kind}.accept")
-                if e.payload.get("artefact") == artefact_id
-            ),
-            None,
-        )
+        """The audit entry that recorded the acceptance of artefact ``artefact_id``.
+
+        Read latest first, a page at a time: a receipt is signed right after its acceptance,
+        whose entry is then among the last few. (Reading and parsing every entry of the action
+        made each receipt cost in proportion to the uploads before it.)
+        """
+        action, before = f"{kind}.accept", None
+        while True:
+            if before is None:
+                sql = "SELECT * FROM audit WHERE action = ? ORDER BY seq DESC LIMIT ?"
+                rows = self._all(sql, action, ACCEPTANCE_PAGE)
+            else:
+                sql = "SELECT * FROM audit WHERE action = ? AND seq < ? ORDER BY seq DESC LIMIT ?"
+                rows = self._all(sql, action, before, ACCEPTANCE_PAGE)
+            for row in rows:
+                entry = _audit_entry(row)
+                if entry.payload.get("artefact") == artefact_id:
+                    return entry
+            if len(rows) < ACCEPTANCE_PAGE:
+                return None
+            before = int(rows[-1]["seq"])
 
     def last_audit(self) -> tuple[int, str]:
         row = self._one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
