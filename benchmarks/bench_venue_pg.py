@@ -19,22 +19,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from venue_bench_people import PROJECT, BenchPerson, Signed, issue_people, prepare, session_id
-from venue_bench_setup import free_port, make_pki, raise_fd_limit
+from venue_bench_setup import free_port, raise_fd_limit
 
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
 from evaluator_app.pki.credentials import open_key_file
+from evaluator_app.pki.demo_pki import create_demo_pki
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.store import open_store
@@ -57,51 +59,40 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-def when(at: str) -> float:
-    return datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+class FleetProcess:
+    """The run's WebSockets in their own process (benchmarks/venue_pg_fleet.py)."""
 
+    def __init__(self, proc: asyncio.subprocess.Process):
+        self.proc = proc
 
-class Fleet:
-    """Every person's WebSocket; the arrival of each acceptance event at each of them."""
+    @classmethod
+    async def start(cls, url: str, roots: list[str], sockets: list[dict[str, str]]) -> FleetProcess:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).resolve().parent / "venue_pg_fleet.py"),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        fleet = cls(proc)
+        await fleet._send(json.dumps({"url": url, "roots": roots, "sockets": sockets}))
+        return fleet
 
-    def __init__(self, url: str, ssl: Any):
-        self.url, self.ssl = url, ssl
-        self.fanout: dict[str, list[float]] = {}  # event kind → arrival - acceptance (s)
-        self.tasks: list[asyncio.Task[None]] = []
-        self.open = 0
-        self.errors: list[str] = []
+    async def _send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode() + b"\n")
+        await self.proc.stdin.drain()
 
-    async def _run(self, client: VenueClient, person: BenchPerson, sid: str) -> None:
-        headers = {"Authorization": f"Bearer {client.token}"}
-        try:
-            async with client._session.ws_connect(
-                f"{self.url}/api/v1/ws?since=0", headers=headers, ssl=self.ssl, heartbeat=None
-            ) as ws:
-                self.open += 1
-                beat = asyncio.create_task(self._beat(ws, sid)) if person.role == "expert" else None
-                try:
-                    async for message in ws:
-                        data = message.json()
-                        if data.get("type") == "event" and data["kind"].endswith(".accepted"):
-                            delay = time.time() - when(data["at"])
-                            self.fanout.setdefault(data["kind"], []).append(delay)
-                finally:
-                    if beat:
-                        beat.cancel()
-                        await asyncio.gather(beat, return_exceptions=True)
-        except Exception as exc:  # counted and shown: a benchmark that hides errors lies
-            self.errors.append(f"{person.person_id}: {exc!r}")
+    async def ask(self, command: str) -> dict[str, Any]:
+        await self._send(command)
+        assert self.proc.stdout is not None
+        line = await self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the fleet process exited ({await self.proc.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
 
-    @staticmethod
-    async def _beat(ws: Any, sid: str) -> None:
-        while not ws.closed:
-            await ws.send_json(
-                {"type": "heartbeat", "session_id": sid, "presence": "focused", "items_scored": 0}
-            )
-            await asyncio.sleep(5)
-
-    def start(self, clients: list[tuple[VenueClient, BenchPerson, str]]) -> None:
-        self.tasks = [asyncio.create_task(self._run(*c)) for c in clients]
+    async def stop(self) -> dict[str, Any]:
+        answer = await self.ask("stop")
+        await self.proc.wait()
+        return answer
 
 
 async def wait_health(url: str, ssl: Any, proc: subprocess.Popen[bytes] | None) -> None:
@@ -136,12 +127,12 @@ async def uploads(clients: dict[str, VenueClient], items: list[Signed], limit: i
     return time.monotonic() - started
 
 
-async def settle(fleet: Fleet, kind: str, expected: int, seconds: float = 60) -> None:
+async def settle(fleet: FleetProcess, kind: str, expected: int, seconds: float = 60) -> None:
     """Until ``expected`` arrivals of ``kind`` (or no new one for 3 s)."""
     last, quiet = -1, time.monotonic()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        count = len(fleet.fanout.get(kind, []))
+        count = (await fleet.ask(f"count {kind}"))["count"]
         if count >= expected:
             return
         if count != last:
@@ -153,7 +144,7 @@ async def settle(fleet: Fleet, kind: str, expected: int, seconds: float = 60) ->
 
 async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
     label, on_pg, workers = CONFIGS[key]
-    demo, groups, signed, ssl = ctx["demo"], ctx["groups"], ctx["signed"], ctx["ssl"]
+    demo, groups, ssl = ctx["demo"], ctx["groups"], ctx["ssl"]
     folder = ctx["root"] / key
     store = ctx["pg"].create_database(f"bench_{key}") if on_pg else "sqlite"
     ports = [free_port() for _ in range(workers)]
@@ -196,7 +187,7 @@ async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
             nginx = start_nginx(folder / "nginx", site, worker_connections=8192)
             url = f"https://127.0.0.1:{listen}"
             await wait_health(url, ssl, nginx)
-        return await measure(url, ssl, demo, groups, signed, label)
+        return await measure(url, ctx, label, procs)
     finally:
         if nginx is not None:
             nginx.terminate()
@@ -207,14 +198,22 @@ async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
             proc.wait(30)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system time so far of a running process and its children (its crypto pool)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0.0
+    for one in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 async def measure(
-    url: str,
-    ssl: Any,
-    demo: Any,
-    groups: list[list[BenchPerson]],
-    signed: dict[str, list[Signed]],
-    label: str,
+    url: str, ctx: dict[str, Any], label: str, procs: list[subprocess.Popen[bytes]]
 ) -> dict[str, Any]:
+    demo, groups, signed, ssl = ctx["demo"], ctx["groups"], ctx["signed"], ctx["ssl"]
+    wall, mine = time.monotonic(), os.times()
+    workers_cpu = sum(cpu_seconds(p.pid) for p in procs)
     centre = VenueClient(url, ssl, "ws-centre", retry_seconds=30)
     person = demo.person("centre-1")
     await centre.login(open_key_file(person.p12, person.password))
@@ -247,10 +246,15 @@ async def measure(
     await asyncio.gather(*(login(p) for p, _ in everyone))
     storm = time.monotonic() - started
 
-    fleet = Fleet(url, ssl)
-    fleet.start([(clients[p.person_id], p, sid) for p, sid in everyone])
+    sockets = [
+        {"token": clients[p.person_id].token or "", "person_id": p.person_id, "role": p.role,
+         "session_id": sid}
+        for p, sid in everyone
+    ]  # fmt: skip
+    fleet = await FleetProcess.start(url, ctx["roots"], sockets)
     for _ in range(600):
-        if fleet.open + len(fleet.errors) >= len(everyone):
+        opened = await fleet.ask("open")
+        if opened["open"] + opened["errors"] >= len(everyone):
             break
         await asyncio.sleep(0.1)
     per_event = 11  # arrivals expected per acceptance: every socket of the session, at most
@@ -264,15 +268,14 @@ async def measure(
         await leader.post(f"/sessions/{session_id(s)}/phase", {"target": "detailed_scoring"})
     sheets = await uploads(clients, signed["sheets"])
     await settle(fleet, "score_sheet.accepted", len(signed["sheets"]) * per_event)
-    for task in fleet.tasks:
-        task.cancel()
-    await asyncio.gather(*fleet.tasks, return_exceptions=True)
+    workers_cpu = sum(cpu_seconds(p.pid) for p in procs) - workers_cpu
+    result = await fleet.stop()
     for client in [centre, *clients.values()]:
         await client.close()
+    after, wall = os.times(), time.monotonic() - wall
     n_decl, n_sheet = len(signed["declarations"]), len(signed["sheets"])
-    fan = fleet.fanout.get("declaration.accepted", []) + fleet.fanout.get(
-        "score_sheet.accepted", []
-    )
+    fanout = result["fanout"]
+    fan = fanout.get("declaration.accepted", []) + fanout.get("score_sheet.accepted", [])
     return {
         "label": label,
         "logins/s": len(everyone) / storm,
@@ -284,8 +287,32 @@ async def measure(
         "fan-out p50": pct(fan, 50),
         "fan-out p99": pct(fan, 99),
         "arrivals": len(fan),
-        "socket errors": len(fleet.errors),
+        "socket errors": len(result["errors"]),
+        # CPU over the measured part, as a share of one core: is the load generator the limit?
+        "generator CPU %": 100 * (after.user + after.system - mine.user - mine.system) / wall,
+        "sockets' CPU %": 100 * result["cpu"] / wall,
+        "workers' CPU %": 100 * workers_cpu / wall,
     }
+
+
+def pki_in_its_own_process(root: Path) -> tuple[Any, subprocess.Popen[bytes]]:
+    """The demo PKI and its CRL/OCSP/TSA (`evaluator pki serve`): not a thread of this process."""
+    port = free_port()
+    demo = create_demo_pki(root / "pki", services_url=f"http://127.0.0.1:{port}")
+    command = [sys.executable, "-m", "evaluator_app", "pki", "serve", "--dir", str(root / "pki")]
+    with (root / "pki-services.log").open("wb") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(300):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return demo, proc
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(
+        f"the PKI services did not come up: {(root / 'pki-services.log').read_text()}"
+    )
 
 
 def main() -> int:
@@ -301,7 +328,7 @@ async def _main(args: argparse.Namespace) -> int:
     root = Path(tempfile.mkdtemp(prefix="bench-venue-pg-"))
     root.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder
     load_before = os.getloadavg()
-    demo, services = make_pki(root)
+    demo, services = pki_in_its_own_process(root)
     roots = [str(ca.root_cert) for ca in demo.cas if ca.status == "granted"]
     ssl = client_ssl_context(roots)
     t = time.monotonic()
@@ -320,7 +347,8 @@ async def _main(args: argparse.Namespace) -> int:
     finally:
         if pg is not None:
             pg.stop()
-        services.stop()
+        services.terminate()
+        services.wait(10)
     load_after = os.getloadavg()
     figures = [k for k in next(iter(results.values())) if k != "label"]
     print(
