@@ -166,3 +166,28 @@ def test_a_connection_the_server_closed_while_idle_is_not_lent(pg_dsn):
     with store.reading() as tx:
         assert tx.conn.execute("SELECT pg_backend_pid() AS pid").fetchone()["pid"] != pid
     store.close()
+
+
+def test_a_connection_above_select_s_descriptor_limit_is_lent(pg_dsn):
+    """A worker with hundreds of WebSockets holds descriptors above FD_SETSIZE (1024); the
+    pool's idle check must still work there (select() raises ValueError on such a descriptor)."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1500
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        pytest.skip(f"this machine allows only {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        store = PgStore(pg_dsn, max_size=1)
+        for _ in range(3):  # lent again and again: each lending runs the check
+            with store.reading() as tx:
+                assert tx.conn.fileno() > 1024
+                assert tx.conn.execute("SELECT 1 AS one").fetchone()["one"] == 1
+        store.close()
+    finally:
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

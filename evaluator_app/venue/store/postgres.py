@@ -84,8 +84,11 @@ def _check_if_stirred(conn: Any) -> None:
     if conn.closed or conn.broken:
         ConnectionPool.check_connection(conn)  # raises: the pool discards it
         return
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    if readable:
+    # poll, not select: a worker with hundreds of WebSockets holds descriptors above select's
+    # FD_SETSIZE (1024), where select() raises ValueError
+    probe = select.poll()
+    probe.register(conn.fileno(), select.POLLIN)
+    if probe.poll(0):
         ConnectionPool.check_connection(conn)
 
 
