@@ -56,3 +56,23 @@ def test_a_subcommand_not_built_yet_says_so_and_exits_2(monkeypatch, capsys):
 def test_no_subcommand_prints_help_and_exits_2(capsys):
     assert main([]) == 2
     assert "usage: evaluator" in capsys.readouterr().out
+
+
+def test_audit_verify_with_a_wrong_demo_dir_says_so_once_in_each_language(tmp_path, capsys):
+    missing = tmp_path / "no-such-demo"
+    assert main(["audit", "verify", str(tmp_path / "log.jsonl"), "--demo", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"无法校验 / cannot verify {tmp_path / 'log.jsonl'}: {missing} 中没有演示 PKI（无法读取"
+        f" index.json） / no demo PKI in {missing}: [Errno 2] No such file or directory:"
+        f" '{missing / 'index.json'}'\n"
+    )
+    missing.mkdir()
+    (missing / "index.json").write_text("{", "utf-8")
+    assert main(["audit", "prove", str(tmp_path / "receipt.json"), "--demo", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"无法校验 / cannot check {tmp_path / 'receipt.json'}: {missing} 中没有演示 PKI"
+        f"（index.json 内容无效） / no demo PKI in {missing}: "
+    )
+    assert err.count("没有演示 PKI") == 1

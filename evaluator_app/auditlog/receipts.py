@@ -19,6 +19,7 @@ from evaluator_app.auditlog import merkle
 from evaluator_app.auditlog.chain import AuditEntry
 from evaluator_app.auditlog.errors import LogError
 from evaluator_app.auditlog.tree_head import Problem, TreeHead, asigned_by_party, parse_tree_head
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.pki.trust_list import TrustList
 
 
@@ -164,7 +165,7 @@ async def check_receipt(
     if leaves[seq - 1] != leaf or root != proven.head.root:
         return Problem(
             f"log rewritten: {who}'s receipt proves entry {seq} as the venue signed it "
-            f"at {proven.head.timestamp}; the log holds something else",
+            f"at {beijing_time(proven.head.timestamp, 'en')}; the log holds something else",
             f"日志被改写：{who} 的回执证明的第 {seq} 条记录与日志不符",
             seq,
         )

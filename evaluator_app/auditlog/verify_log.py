@@ -36,6 +36,7 @@ from evaluator_app.auditlog.witness import (
     Cosignature,
     check_witnesses,
 )
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.pki.trust_list import TrustList
 
 
@@ -103,12 +104,13 @@ async def _check_heads(
     tree = merkle.Tree(leaves)
     checked: list[TreeHead] = []
     for head, _signed in good:
+        at_en, at_zh = beijing_time(head.timestamp, "en"), beijing_time(head.timestamp)
         if head.tree_size > len(leaves):
             problems.append(
                 Problem(
-                    f"log truncated: the tree head signed at {head.timestamp} proves "
+                    f"log truncated: the tree head signed at {at_en} proves "
                     f"{head.tree_size} entries; the log ends at {len(leaves)}",
-                    f"日志被截断：{head.timestamp} 签名的树头证明有 {head.tree_size} 条记录，"
+                    f"日志被截断：{at_zh}签名的树头证明有 {head.tree_size} 条记录，"
                     f"日志只到第 {len(leaves)} 条",
                     len(leaves) + 1,
                 )
@@ -118,8 +120,8 @@ async def _check_heads(
             problems.append(
                 Problem(
                     f"entries up to {head.tree_size} were rewritten: they do not give the root "
-                    f"the venue signed at {head.timestamp}",
-                    f"第 {head.tree_size} 条及之前的记录被改写：与 {head.timestamp} 签名的树头不符",
+                    f"the venue signed at {at_en}",
+                    f"第 {head.tree_size} 条及之前的记录被改写：与{at_zh}签名的树头不符",
                     head.tree_size,
                 )
             )

@@ -26,6 +26,7 @@ from evaluator_app.auditlog.tree_head import (
     asigned_by_party,
     parse_tree_head,
 )
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.pki.cms import async_sign_detached
 from evaluator_app.pki.credentials.base import Signer
@@ -193,8 +194,9 @@ async def check_witnesses(
             witnessed[seen.witness] = size
     head_en = head_zh = ""
     if latest is not None:  # the head it should have countersigned, at the least
-        head_en = f" (the last head: {latest.tree_size} entries, signed at {latest.timestamp})"
-        head_zh = f"（最新树头：{latest.tree_size} 条记录，{latest.timestamp} 签署）"
+        at_en, at_zh = beijing_time(latest.timestamp, "en"), beijing_time(latest.timestamp)
+        head_en = f" (the last head: {latest.tree_size} entries, signed at {at_en})"
+        head_zh = f"（最新树头：{latest.tree_size} 条记录，{at_zh}签署）"
     for witness in required:
         if witness not in witnessed:
             problems.append(

@@ -19,6 +19,7 @@ from evaluator_app.auditlog.files import export_audit, load_audit
 from evaluator_app.auditlog.receipts import load_receipt, prove
 from evaluator_app.auditlog.verify_log import averify_log
 from evaluator_app.auditlog.witness import load_cosignatures
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.pki.cms import run_sync
 from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.trust_list import TrustList, load_trust_list
@@ -123,6 +124,15 @@ def _trust(args: argparse.Namespace) -> TrustList | None:
     return load_trust_list(tl_path, pinned)
 
 
+def _both(exc: BaseException) -> tuple[str, str]:
+    """The Chinese and the English of a failure, each once (a PkiError's str is already both)."""
+    if isinstance(exc, AuditLogError | PkiError):
+        return exc.message_zh, exc.message_en
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件 {exc.filename}", str(exc)
+    return f"无法读取：{exc}", str(exc)
+
+
 def _load(path: str) -> tuple[list[AuditEntry], list[Checkpoint]]:
     """A file, or a PostgreSQL venue database named by its URL (read-only snapshot)."""
     if not path.startswith(("postgresql:/", "postgres:/")):
@@ -155,8 +165,8 @@ def run_verify(args: argparse.Namespace) -> int:
         witnesses = [*args.witness, *_plan_witnesses(Path(args.path))]
         evidence = [c for p in args.cosignatures for c in load_cosignatures(p)]
     except (AuditLogError, PkiError, OSError) as exc:
-        zh = getattr(exc, "message_zh", str(exc))
-        print(f"无法校验 / cannot verify {args.path}: {zh} / {exc}", file=sys.stderr)
+        zh, en = _both(exc)
+        print(f"无法校验 / cannot verify {args.path}: {zh} / {en}", file=sys.stderr)
         return 2
     report = run_sync(
         averify_log(
@@ -213,8 +223,8 @@ def run_prove(args: argparse.Namespace) -> int:
             return 2
         receipt = load_receipt(args.receipt)
     except (AuditLogError, PkiError, OSError) as exc:
-        zh = getattr(exc, "message_zh", str(exc))
-        print(f"无法校验 / cannot check {args.receipt}: {zh} / {exc}", file=sys.stderr)
+        zh, en = _both(exc)
+        print(f"无法校验 / cannot check {args.receipt}: {zh} / {en}", file=sys.stderr)
         return 2
     try:
         proven = run_sync(prove(receipt, trust))
@@ -225,12 +235,12 @@ def run_prove(args: argparse.Namespace) -> int:
     print(
         f"OK：{proven.who} 的 {proven.kind}（SHA-256 {proven.content_sha256[:16]}…）"
         f"是 {proven.venue} 场地日志的第 {proven.audit_seq} 条记录，"
-        f"包含于 {head.timestamp} 签名的 {head.tree_size} 条树头"
+        f"包含于{beijing_time(head.timestamp)}签名的 {head.tree_size} 条树头"
     )
     print(
         f"OK: {proven.who}'s {proven.kind} (SHA-256 {proven.content_sha256[:16]}…) is entry"
         f" {proven.audit_seq} of venue {proven.venue}'s log, in the tree head of {head.tree_size}"
-        f" entries signed at {head.timestamp} by the venue's key"
+        f" entries signed at {beijing_time(head.timestamp, 'en')} by the venue's key"
     )
     return 0
 

@@ -184,8 +184,9 @@ def load_demo_pki(directory: Path | str) -> DemoPki:
     try:
         index = json.loads((root / INDEX_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
+        why = f"无法读取 {INDEX_NAME}" if isinstance(exc, OSError) else f"{INDEX_NAME} 内容无效"
         raise DemoPkiError(
-            f"no demo PKI in {root}: {exc}", f"{root} 中没有演示 PKI：{exc}"
+            f"no demo PKI in {root}: {exc}", f"{root} 中没有演示 PKI（{why}）"
         ) from exc
     try:
         cas = tuple(

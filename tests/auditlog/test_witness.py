@@ -56,6 +56,12 @@ async def test_a_witness_countersigns_a_head_that_extends_the_last(world) -> Non
     missing, seen = await check_witnesses([c1], leaves, trust, "jinan", ["zibo", "centre"])
     assert [p.en for p in missing] == ["witness centre has countersigned no head of this log"]
     assert "见证方 centre 未对本日志的任何树头签名" in missing[0].zh and seen == {"zibo": 10}
+    # the head it should have countersigned, signed at 01:00 UTC: read in Beijing time
+    missing, _ = await check_witnesses([c1], leaves, trust, "jinan", ["centre"], second.head)
+    assert missing[0].zh.endswith("（最新树头：40 条记录，2026-12-02 09:00:00（北京时间）签署）")
+    assert missing[0].en.endswith(
+        "(the last head: 40 entries, signed at 2026-12-02 09:00:00 (Beijing time))"
+    )
 
 
 async def test_a_witness_refuses_a_head_that_does_not_extend_what_it_saw(world) -> None:  # type: ignore[no-untyped-def]
