@@ -27,42 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from loop_ticker import Ticker  # beside this file
+
 MB = 1024 * 1024
-
-
-class Ticker:
-    """Wakes every ``period`` s; the longest lateness is the longest the loop could not run."""
-
-    def __init__(self, period: float = 0.010):
-        self.period, self.gaps = period, []  # type: ignore[var-annotated]
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(self.period)
-            now = time.perf_counter()
-            self.gaps.append(now - last)
-            last = now
-
-    def start(self) -> Ticker:
-        self._task = asyncio.create_task(self._run())
-        return self
-
-    async def stop(self) -> None:
-        assert self._task is not None
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-
-    def report(self) -> str:
-        gaps = sorted(self.gaps)
-        worst = gaps[-1] * 1000 if gaps else 0.0
-        p99 = gaps[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
-        stall = max(0.0, worst - self.period * 1000)
-        return (
-            f"longest gap {worst:6.1f} ms (stall {stall:5.1f} ms), p99 {p99:5.1f} ms, {len(gaps)} "
-            "ticks"
-        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +67,7 @@ async def prepare_venue(workdir: Path, size: int) -> tuple[Any, Any, Served]:
     from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
     from tests.client_docs.support import manifest_bytes
     from tests.pki_fixtures import ServicesThread, free_port
+    from tests.venue.flow import declare
     from tests.venue.harness import SEATS, VenueHarness, example_project
 
     port = free_port()
@@ -121,6 +89,9 @@ async def prepare_venue(workdir: Path, size: int) -> tuple[Any, Any, Served]:
         content,
         await asyncio.to_thread(sign_detached, content, h.signer("centre-1")),
     )
+    for phase in ("check_in", "declarations"):  # the pledge comes before the bids
+        await centre.post("/sessions/S1/phase", {"target": phase})
+    await declare(h, await h.login("expert-sd-1"), "expert-sd-1")
     return h, services, Served(h.base_url, str(workdir / "pki"), doc.doc_id, sha, size)
 
 
@@ -140,7 +111,7 @@ async def download(served: Served, cache_dir: Path) -> None:
     from evaluator_app.client.doc_cache import EncryptedCache
     from evaluator_app.client.downloads import DocumentService
     from evaluator_app.client.venue_client import VenueClient, client_ssl_context
-    from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
+    from evaluator_app.pki.credentials import open_key_file
     from evaluator_app.pki.demo_pki import load_demo_pki
     from evaluator_app.pki.trust_list import load_trust_list
 
@@ -150,7 +121,7 @@ async def download(served: Served, cache_dir: Path) -> None:
     )
     person = demo.person("expert-sd-1")
     async with VenueClient(served.base_url, ssl_context, "ws-expert-sd-1") as client:
-        await client.login(open_pkcs12(person.p12, person.password))
+        await client.login(open_key_file(person.p12, person.password))  # a .p12 or an SM2 .pem
         trust_list = _trust_list(demo, load_trust_list)
         cache = EncryptedCache(cache_dir)
         service = DocumentService(client, "S1", cache, trust_list)
@@ -202,7 +173,7 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
     for i in range(count):
         aes.decrypt(
             _nonce(prefix, i),
-            body[i * record : (i + 1) * record],
+            body[i * record : (i + 1) * record],  # type: ignore[arg-type]  # a view: no copy
             _aad(header, "bid-100", i, i == count - 1),
         )
     bare = time.perf_counter() - t0

@@ -27,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from loop_ticker import Ticker  # beside this file
+
 PERIOD = 0.005
 PLAYS = {
     "expert-sd-1": "E1",
@@ -35,50 +37,6 @@ PLAYS = {
     "expert-nca-2": "E4",
     "expert-dual-sd": "E5",
 }
-
-
-class Ticker:
-    """Wakes every ``period`` s; the longest lateness is the longest the loop could not run."""
-
-    trace_after = 0.0  # > 0: every thread's stack is dumped when the loop stalls this long (s)
-
-    def __init__(self, period: float = PERIOD):
-        self.period = period
-        self.gaps: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        import faulthandler
-
-        last = time.perf_counter()
-        while True:
-            if self.trace_after:  # faulthandler's C thread needs no GIL: it sees who holds it
-                faulthandler.dump_traceback_later(self.trace_after + self.period, exit=False)
-            await asyncio.sleep(self.period)
-            now = time.perf_counter()
-            self.gaps.append(now - last)
-            last = now
-
-    def start(self) -> Ticker:
-        self._task = asyncio.create_task(self._run())
-        return self
-
-    async def stop(self) -> None:
-        assert self._task is not None
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-        if self.trace_after:
-            import faulthandler
-
-            faulthandler.cancel_dump_traceback_later()
-
-    def stall_ms(self) -> float:
-        """Longest gap beyond the period itself, in ms."""
-        return max(0.0, (max(self.gaps, default=0.0) - self.period) * 1000)
-
-    def p99_ms(self) -> float:
-        gaps = sorted(self.gaps)
-        return max(0.0, (gaps[int(len(gaps) * 0.99)] - self.period) * 1000) if gaps else 0.0
 
 
 def _serve(world: object) -> None:  # the child process: the demo's services until SIGTERM
@@ -93,8 +51,9 @@ async def _wait_for_venue(world: object, deadline: float = 180.0) -> None:
     start = time.monotonic()
     while True:
         try:
-            centre = await Actor(world, "centre-1").login()  # type: ignore[arg-type]
-            try:
+            centre = Actor(world, "centre-1")  # type: ignore[arg-type]
+            try:  # closed whether or not the venue is up yet ("Unclosed client session")
+                await centre.login()
                 sessions = (await centre.client.get("/sessions"))["sessions"]
             finally:
                 await centre.close()
@@ -127,7 +86,7 @@ async def _to_detailed_scoring(world: object, keys: list[str]) -> None:
             await actor.close()
 
 
-async def _open_seat(world: object, key: str):  # type: ignore[no-untyped-def]
+async def _open_seat(world: object, key: str):
     """Log in as the application does (its settings, its data folder) and open the session."""
     from evaluator_app.client.credentials import CredentialRef
     from evaluator_app.client.expert_session import ExpertSession
@@ -147,7 +106,7 @@ async def _open_seat(world: object, key: str):  # type: ignore[no-untyped-def]
     return session
 
 
-async def _type_scores(session, example: str) -> None:  # type: ignore[no-untyped-def]
+async def _type_scores(session, example: str) -> None:
     from evaluator_app.demo.actors import example_scores
 
     data = example_scores()
@@ -160,7 +119,11 @@ async def _type_scores(session, example: str) -> None:  # type: ignore[no-untype
 
 
 async def bench(
-    world: object, count: int, slow: float = 0.0, profile: Path | None = None
+    world: object,
+    count: int,
+    slow: float = 0.0,
+    profile: Path | None = None,
+    trace_after: float = 0.0,
 ) -> list[tuple[str, float, float, float, float, str]]:
     import cProfile
 
@@ -186,7 +149,7 @@ async def bench(
             await _type_scores(session, PLAYS[key])
             workflow = SheetWorkflow(session)
             await workflow.warm_up()  # as the window does when it opens, long before signing
-            ticker = Ticker().start()
+            ticker = Ticker(PERIOD, trace_after).start()
             start = time.perf_counter()
             if profiler:
                 profiler.enable()
@@ -197,7 +160,7 @@ async def bench(
                 profiler.disable()
             took = time.perf_counter() - start
             await ticker.stop()
-            baseline = Ticker().start()
+            baseline = Ticker(PERIOD, trace_after).start()
             await asyncio.sleep(took)  # the same loop, as long, with nothing to do
             await baseline.stop()
             rows.append(
@@ -242,12 +205,11 @@ def main() -> int:
     from evaluator_app.demo.world import prepare
 
     logging.getLogger("evaluator_app").setLevel(logging.WARNING)
-    Ticker.trace_after = args.trace_stalls
     world = prepare(Path(tempfile.mkdtemp(prefix="bench-sheet-")), "zh_CN")
     child = multiprocessing.get_context("fork").Process(target=_serve, args=(world,))
     child.start()
     try:
-        rows = asyncio.run(bench(world, args.experts, args.slow, args.profile))
+        rows = asyncio.run(bench(world, args.experts, args.slow, args.profile, args.trace_stalls))
     finally:
         child.terminate()
         child.join(30)
