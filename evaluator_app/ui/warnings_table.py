@@ -23,7 +23,16 @@ class WarningsTable(QTableWidget):
                 self.tr("Committee's decision"),
             ]
         )
-        self.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # the evidence and the committee's decision share the width left by the short columns
+        # (a decision in the default 100 px was a narrow strip with its heading cut); rows
+        # follow the wrapped text whenever the width changes
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 10 * self.fontMetrics().horizontalAdvance("预"))
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setWordWrap(True)
         self._ids: list[Any] = []  # the warnings' ids, row by row
@@ -56,7 +65,6 @@ class WarningsTable(QTableWidget):
             ]
             for c, text in enumerate(cells):
                 self.setItem(r, c, QTableWidgetItem(text))
-        self.resizeRowsToContents()
         if chosen_id is not None and chosen_id in self._ids:
             self.selectRow(self._ids.index(chosen_id))
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+from PySide6.QtWidgets import QApplication
+
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
 from evaluator_app.protocol.messages import CreateSession, DocumentInput, MemberInput, Role
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
 from tests.collusion.bidgen import planted_set, tender_pdf
-from tests.ui.conftest import until
+from tests.ui.conftest import fits, until
 from tests.venue.flow import declare, now, vote_leader
 from tests.venue.harness import COMMITTEE, SEATS, example_project
 
@@ -56,6 +58,25 @@ async def _session_with_planted_bids(h):  # type: ignore[no-untyped-def]
     raise AssertionError("analysis did not finish")
 
 
+def _every_cell_fits(table) -> None:  # type: ignore[no-untyped-def]
+    """Each cell's whole text and each column's heading are on the screen, the last column's
+    too (its heading was cut at the edge and its decisions wrapped into a narrow strip)."""
+    QApplication.processEvents()  # the stretched columns laid out at the window's width
+    header = table.horizontalHeader()
+    last = table.columnCount() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
+        table.viewport().width()
+    )
+    for column in range(table.columnCount()):
+        heading = table.horizontalHeaderItem(column).text()
+        assert header.sectionSizeHint(column) <= header.sectionSize(column), heading
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            assert fits(table, row, column), (row, column, table.item(row, column).text())
+    decided = table.item(table.currentRow(), last)
+    assert table.fontMetrics().horizontalAdvance(decided.text()) < 3 * header.sectionSize(last)
+
+
 def test_leader_sees_warnings_and_signs_the_committees_decision(
     qtbot, pin, drive, venue, tmp_path, monkeypatch
 ):
@@ -63,8 +84,6 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
     pin(person.password)
 
     async def scenario() -> None:
-        from PySide6.QtWidgets import QApplication
-
         await asyncio.to_thread(venue.call, _session_with_planted_bids(venue.harness))
         install_language(QApplication.instance(), "zh_CN")
         window = MainWindow(venue.settings_for(f"ws-{LEADER}"), tmp_path / "app")
@@ -102,6 +121,7 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
             ),
             message="decision shown",
         )
+        _every_cell_fits(warnings.table)
         window.close()
         await window.shutdown_task
 
