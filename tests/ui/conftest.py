@@ -72,32 +72,17 @@ def wait_for(loop) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     """Run the Qt+asyncio loop until ``condition()`` holds (or fail after ``timeout`` s)."""
 
     def wait(condition: Callable[[], Any], timeout: float = 20.0, message: Any = "") -> Any:
-        async def poll() -> Any:
-            deadline = loop.time() + timeout
-            while loop.time() < deadline:
-                value = condition()
-                if value:
-                    return value
-                await asyncio.sleep(0.05)
-            detail = message() if callable(message) else message
-            raise AssertionError(f"timed out waiting for {detail or condition}")
-
-        return loop.run_until_complete(poll())
+        return loop.run_until_complete(until(condition, timeout, message))
 
     return wait
 
 
 async def until(condition: Callable[[], Any], timeout: float = 20.0, message: Any = "") -> Any:
-    """Inside a running scenario: let the Qt+asyncio loop work until ``condition()`` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    detail = message() if callable(message) else message
-    raise AssertionError(f"timed out waiting for {detail or condition}")
+    """Inside a running scenario: let the Qt+asyncio loop work until ``condition()`` holds
+    (the GUI self-test's wait, with the tests' argument order and default timeout)."""
+    from evaluator_app.ui.selftest import hands
+
+    return await hands.until(condition, message or repr(condition), timeout)
 
 
 async def answer_sign_dialogs(secret: str | Callable[[Any], str]) -> None:
@@ -139,28 +124,6 @@ def fits(table: Any, row: int, column: int) -> bool:
         table.item(row, column).text(),
     )
     return bool(needed.height() <= cell.height() and needed.width() <= cell.width() - margin)
-
-
-def type_keys(widget: Any, text: str) -> None:
-    """ASCII by key presses; Chinese as an input method commits it (QTest.keyClicks aborts on
-    characters outside Latin-1)."""
-    from PySide6.QtGui import QInputMethodEvent
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
-    runs: list[str] = []
-    for ch in text:
-        if runs and runs[-1][-1].isascii() == ch.isascii():
-            runs[-1] += ch
-        else:
-            runs.append(ch)
-    for part in runs:
-        if part.isascii():
-            QTest.keyClicks(widget, part)
-        else:
-            event = QInputMethodEvent()
-            event.setCommitString(part)
-            QApplication.sendEvent(widget, event)
 
 
 async def answer_dialogs(kind: type, answer: Callable[[Any], Awaitable[None]]) -> None:

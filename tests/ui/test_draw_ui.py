@@ -13,8 +13,9 @@ from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
 from evaluator_app.ui.centre.draw_prompts import PasswordDialog, ReplaceDialog
 from evaluator_app.ui.i18n import install_language
+from evaluator_app.ui.selftest.hands import type_text
 from evaluator_app.venue.venue_dir import demo_roster
-from tests.ui.conftest import login_centre, type_keys, until
+from tests.ui.conftest import login_centre, until
 from tests.venue.harness import SEATS, example_project
 
 EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-dual-sd", "expert-nca-1", "expert-nca-2"]
@@ -166,7 +167,7 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
             grey_without_reason.append(not dialog.ok_button.isEnabled())
             await _choose(dialog.who, "孙丽")
             await _choose(dialog.cause, "回避")
-            type_keys(dialog.reason, "三年内曾在投标人B3任职")
+            await type_text(dialog.reason, "三年内曾在投标人B3任职", clear=False)
             await asyncio.sleep(0)
             QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 

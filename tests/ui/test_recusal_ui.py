@@ -9,7 +9,8 @@ import asyncio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from tests.ui.conftest import type_keys, until
+from evaluator_app.ui.selftest.hands import type_text
+from tests.ui.conftest import until
 from tests.ui.test_expert_flow_ui import UI_EXPERT
 from tests.ui.test_expert_resilience_ui import _close, _open
 from tests.ui.test_supervisor_console import _close as _close_console
@@ -42,7 +43,7 @@ def test_a_recused_expert_stops_beating_and_the_centre_seats_a_substitute_by_ven
         button = declaration.conflict  # clicked on its round indicator, at the left
         QTest.mouseClick(button, LEFT, pos=QPoint(8, button.height() // 2))
         assert declaration.conflict.isChecked() and declaration.reason.isEnabled()
-        type_keys(declaration.reason, "三年内曾在投标人B3任职")
+        await type_text(declaration.reason, "三年内曾在投标人B3任职", clear=False)
         QTest.mouseClick(declaration.sign_button, LEFT)
         me = session_window.session.me
         await until(
@@ -73,7 +74,7 @@ def test_a_recused_expert_stops_beating_and_the_centre_seats_a_substitute_by_ven
         substitute = h.person_id("expert-sd-3")
         panel.substitute_combo.setCurrentIndex(panel.substitute_combo.findData(substitute))
         panel.substitute_venue.setCurrentIndex(panel.substitute_venue.findText("济南主场"))
-        type_keys(panel.substitute_seat, "A04")
+        await type_text(panel.substitute_seat, "A04", clear=False)
         QTest.mouseClick(panel.substitute_button, LEFT)
         await until(
             lambda: any(
