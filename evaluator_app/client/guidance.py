@@ -11,6 +11,35 @@ from dataclasses import dataclass
 
 from evaluator_app.client.explain import Explanation
 
+# the steps of the expert's window, in the order of its list: a step's number is its place
+# there, so a line that names a step ("第 6 步") names it by this and never by a typed digit
+EXPERT_STEPS = (
+    "declaration",
+    "election",
+    "gates",
+    "documents",
+    "scoring",
+    "review",
+    "summary",
+    "report",
+)
+# the step a phase opens on in the expert's window
+PHASE_STEP = {
+    "declarations": "declaration",
+    "leader_election": "election",
+    "preliminary_review": "gates",
+    "detailed_scoring": "scoring",
+    "summary": "summary",
+    "report_signing": "report",
+    "closed": "report",
+}
+
+
+def step_number(step: str) -> int:
+    """The number the expert's window shows beside ``step`` (1 for the declaration)."""
+    return EXPERT_STEPS.index(step) + 1
+
+
 # the expert's own signed step in each phase: an outbox route delivered means it is done
 STEP_ROUTE = {
     "declarations": "declarations",
@@ -49,9 +78,11 @@ def expert_guidance(
     leader: bool = False,
     done: bool = False,
     scored: tuple[int, int] | None = None,
+    on: str | None = None,
 ) -> Guidance:
     """``done``: this expert's signed step of the phase was received; ``scored``: cells scored
-    and cells to score in the grid."""
+    and cells to score in the grid; ``on``: the step shown (one of EXPERT_STEPS), whose own
+    number the line names first when it is one of the phase's steps."""
     if paused:
         return _g(
             "评标已暂停，请等待监督人员恢复；已录入的评分都已保存。",
@@ -67,8 +98,10 @@ def expert_guidance(
             "Wait for the trading centre to open the session (check-in).",
             "阅读并签署承诺书。",
             "Read and sign the declaration.",
-            "交易中心开放承诺书后，第 1 步即可签署。招投标文件在后台下载并核验。",
-            "Step 1 opens when the centre opens declarations; documents download meanwhile.",
+            f"交易中心开放承诺书后，第 {step_number('declaration')} 步即可签署。"
+            "招投标文件在后台下载并核验。",
+            f"Step {step_number('declaration')} opens when the centre opens declarations; "
+            "documents download meanwhile.",
         )
     if phase == "declarations":
         if done:
@@ -132,12 +165,8 @@ def expert_guidance(
                 "组长可在汇总阶段退回评分表，届时请修改后重新签名。",
                 "The leader may return your sheet from the summary; then revise and sign again.",
             )
-        count = f"（已评 {scored[0]}/{scored[1]}）" if scored else ""
-        count_en = f" ({scored[0]}/{scored[1]} scored)" if scored else ""
         return _g(
-            f"在第 5 步逐项打分{count}，对照第 4 步的投标文件；全部评完后到第 6 步核对并签名。",
-            f"Score every item in step 5{count_en} against the bids in step 4; then review "
-            "and sign in step 6.",
+            *_scoring_now(scored, on),
             "汇总：场地计算得分和排名。",
             "Summary: the venue computes the scores and the ranking.",
             "每次按键都已保存在本机；分值不符合评分规则时，格子下方会写明原因。"
@@ -178,6 +207,32 @@ def expert_guidance(
         "Nothing.",
         "评标报告与全部签名材料由交易中心存档，可离线验证。",
         "The report and every signed item are archived by the centre, verifiable offline.",
+    )
+
+
+def _scoring_now(scored: tuple[int, int] | None, on: str | None) -> tuple[str, str]:
+    """Detailed scoring, said from the step shown: the documents, the grid or the review."""
+    count = f"（已评 {scored[0]}/{scored[1]}）" if scored else ""
+    count_en = f" ({scored[0]}/{scored[1]} scored)" if scored else ""
+    docs, grid, review = (step_number(s) for s in ("documents", "scoring", "review"))
+    if on == "review":
+        return (
+            f"在第 {review} 步生成评分表，核对后签名{count}；要修改评分，回到第 {grid} 步。",
+            f"In step {review}, prepare your score sheet, check it and sign it{count_en}; "
+            f"to change a score, go back to step {grid}.",
+        )
+    if on == "documents":
+        return (
+            f"在第 {docs} 步查阅投标文件，在第 {grid} 步逐项打分{count}；"
+            f"全部评完后到第 {review} 步核对并签名。",
+            f"Read the bids in step {docs} and score every item in step {grid}{count_en}; "
+            f"then review and sign in step {review}.",
+        )
+    return (
+        f"在第 {grid} 步逐项打分{count}，对照第 {docs} 步的投标文件；"
+        f"全部评完后到第 {review} 步核对并签名。",
+        f"Score every item in step {grid}{count_en} against the bids in step {docs}; then "
+        f"review and sign in step {review}.",
     )
 
 

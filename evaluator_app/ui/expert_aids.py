@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from evaluator_app.client.explain import explain
-from evaluator_app.client.guidance import STEP_ROUTE, Guidance, expert_guidance
+from evaluator_app.client.guidance import STEP_ROUTE, Guidance, expert_guidance, step_number
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.printing import print_pdf
 from evaluator_app.ui.text_size import add_text_size_menu
@@ -79,12 +79,15 @@ class ExpertAids(QObject):
         done = self.guidance_done()
         phase = session.phase
         counted = self.window.scoring.counted
+        row = self.window.steps.currentRow()
+        keys = self.window.step_keys
         return expert_guidance(
             phase,
             paused=session.paused,
             leader=session.is_leader,
             done=done,
             scored=(counted.done, counted.total) if counted else None,
+            on=keys[row] if 0 <= row < len(keys) else None,
         )
 
     def refresh(self) -> None:
@@ -135,9 +138,9 @@ class ExpertAids(QObject):
                 say(
                     QCoreApplication.translate(
                         "ExpertAids",
-                        "Nothing to print on this step: the score sheet prints from step 6 once "
-                        "prepared, the report from step 7.",
-                    ),
+                        "Nothing to print on this step: the score sheet prints from step {sheet} "
+                        "once prepared, the report from step {report}.",
+                    ).format(sheet=step_number("review"), report=step_number("report")),
                     False,
                 )
             return

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from evaluator_app.client.connection import ConnectionState, VenueConnection
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.client.guidance import EXPERT_STEPS, PHASE_STEP, step_number
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.moves import phase_role
 from evaluator_app.client.settings import AppSettings
@@ -59,20 +60,12 @@ RELOAD_ON = {
     "score_sheet.returned",
     "session.created",
 }
-# which step a phase opens on
-SCORING_STEP = 4
+# the rows of the step list, by EXPERT_STEPS (the numbers the guide line names come from it)
+SCORING_STEP = EXPERT_STEPS.index("scoring")
+SUMMARY_STEP = EXPERT_STEPS.index("summary")
+STEP_OF_PHASE = {phase: EXPERT_STEPS.index(step) for phase, step in PHASE_STEP.items()}
 PROGRESS_POLL_MS = 5_000
 IDLE_AFTER_SECONDS = 300  # no key or click for five minutes: "idle" on the supervisor's board
-SUMMARY_STEP = 6
-STEP_OF_PHASE = {
-    "declarations": 0,
-    "leader_election": 1,
-    "preliminary_review": 2,
-    "detailed_scoring": SCORING_STEP,
-    "summary": SUMMARY_STEP,
-    "report_signing": 7,
-    "closed": 7,
-}
 
 
 class SessionWindow(QMainWindow):
@@ -131,12 +124,18 @@ class SessionWindow(QMainWindow):
         self.steps.setFixedWidth(220)
         self.stack = QStackedWidget()
         self.pages: list[StepPage] = []
-        for title, page in self._make_pages():
-            self.steps.addItem(title)
+        self.step_keys: list[str] = []  # EXPERT_STEPS, then "warnings"
+        for key, title, page in self._make_pages():
+            # numbered by their place in EXPERT_STEPS, as the guide line names them
+            numbered = f"{step_number(key)} {title}" if key in EXPERT_STEPS else title
+            self.steps.addItem(numbered)
             self.stack.addWidget(page)
             self.pages.append(page)
+            self.step_keys.append(key)
+        assert tuple(self.step_keys[: len(EXPERT_STEPS)]) == EXPERT_STEPS, self.step_keys
         self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.aids = ExpertAids(self, data_dir)  # menus with F1, Ctrl+F, Ctrl+P; the guide line
+        self.steps.currentRowChanged.connect(lambda _row: self.aids.refresh())  # said from here
         self.scoring.progress_changed = self._scoring_progressed
         self.steps.setCurrentRow(0)
 
@@ -178,7 +177,7 @@ class SessionWindow(QMainWindow):
         self.shutdown_task: asyncio.Future[None] | None = None
         self._close_confirmed = False  # unsigned work: the person said close anyway
 
-    def _make_pages(self) -> list[tuple[str, StepPage]]:
+    def _make_pages(self) -> list[tuple[str, str, StepPage]]:
         self.scoring = ScoringPage(self.session, self.language)
         self.review = ReviewPage(
             self.session,
@@ -192,16 +191,16 @@ class SessionWindow(QMainWindow):
         self.documents.index_ready = self.scoring.load_indexes
         self.warnings_page = WarningsPage(self.session, self.language)
         self.summary_page = SummaryPage(self.session, self.language)
-        return [
-            (self.tr("1 Declaration"), DeclarationPage(self.session, self.language)),
-            (self.tr("2 Leader election"), ElectionPage(self.session, self.language)),
-            (self.tr("3 Preliminary review"), GatePage(self.session, self.language)),
-            (self.tr("4 Documents"), self.documents),
-            (self.tr("5 Scoring"), self.scoring),
-            (self.tr("6 Review and sign"), self.review),
-            (self.tr("7 Summary"), self.summary_page),
-            (self.tr("8 Evaluation report"), self.report_page),
-            (self.tr("Warnings (围标串标)"), self.warnings_page),
+        return [  # in the order of EXPERT_STEPS, then the warnings (no number: beside them all)
+            ("declaration", self.tr("Declaration"), DeclarationPage(self.session, self.language)),
+            ("election", self.tr("Leader election"), ElectionPage(self.session, self.language)),
+            ("gates", self.tr("Preliminary review"), GatePage(self.session, self.language)),
+            ("documents", self.tr("Documents"), self.documents),
+            ("scoring", self.tr("Scoring"), self.scoring),
+            ("review", self.tr("Review and sign"), self.review),
+            ("summary", self.tr("Summary"), self.summary_page),
+            ("report", self.tr("Evaluation report"), self.report_page),
+            ("warnings", self.tr("Warnings (围标串标)"), self.warnings_page),
         ]
 
     def controls(self) -> dict[str, QWidget]:

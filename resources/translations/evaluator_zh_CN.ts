@@ -928,8 +928,8 @@
         <translation>评标报告</translation>
     </message>
     <message>
-        <source>Nothing to print on this step: the score sheet prints from step 6 once prepared, the report from step 7.</source>
-        <translation>此步骤没有可打印的文件：评分表在第 6 步生成后可打印，评标报告在第 7 步。</translation>
+        <source>Nothing to print on this step: the score sheet prints from step {sheet} once prepared, the report from step {report}.</source>
+        <translation>此步骤没有可打印的文件：评分表在第 {sheet} 步生成后可打印，评标报告在第 {report} 步。</translation>
     </message>
     <message>
         <source>Sent to the printer: {n} page(s).</source>
@@ -1896,36 +1896,36 @@
         <translation>我已阅读</translation>
     </message>
     <message>
-        <source>1 Declaration</source>
-        <translation>1 承诺书</translation>
+        <source>Declaration</source>
+        <translation>承诺书</translation>
     </message>
     <message>
-        <source>2 Leader election</source>
-        <translation>2 推选组长</translation>
+        <source>Leader election</source>
+        <translation>推选组长</translation>
     </message>
     <message>
-        <source>3 Preliminary review</source>
-        <translation>3 初步评审</translation>
+        <source>Preliminary review</source>
+        <translation>初步评审</translation>
     </message>
     <message>
-        <source>4 Documents</source>
-        <translation>4 招投标文件</translation>
+        <source>Documents</source>
+        <translation>招投标文件</translation>
     </message>
     <message>
-        <source>5 Scoring</source>
-        <translation>5 详细评分</translation>
+        <source>Scoring</source>
+        <translation>详细评分</translation>
     </message>
     <message>
-        <source>6 Review and sign</source>
-        <translation>6 核对签名</translation>
+        <source>Review and sign</source>
+        <translation>核对签名</translation>
     </message>
     <message>
-        <source>7 Summary</source>
-        <translation>7 汇总</translation>
+        <source>Summary</source>
+        <translation>汇总</translation>
     </message>
     <message>
-        <source>8 Evaluation report</source>
-        <translation>8 评标报告</translation>
+        <source>Evaluation report</source>
+        <translation>评标报告</translation>
     </message>
     <message>
         <source>Warnings (围标串标)</source>

@@ -106,6 +106,15 @@ def test_menus_shortcuts_guidance_printing_and_closing(qtbot, drive, venue, tmp_
         assert guide.text().startswith("现在：") and f"已评 0/{total}" in guide.text()
         scoring.set_score("B1", "t-schedule", "8")
         assert f"已评 1/{total}" in guide.text() and "下一步：" in guide.text()
+        # each step's line, as the person walks the list: the phase's own steps start from
+        # their own number, the number the list shows beside them; the others point to the grid
+        for row, key in enumerate(session_window.step_keys):
+            session_window.steps.setCurrentRow(row)
+            shown = session_window.steps.item(row).text()
+            numbers = [int(n) for n in re.findall(r"第 (\d+) 步", guide.text())]
+            assert shown.startswith(f"{row + 1} ") != (key == "warnings"), shown
+            own = key in ("documents", "scoring", "review")
+            assert numbers[0] == (row + 1 if own else 5), (shown, guide.text())
         # F1: this step's help, in a dialog opened without a nested loop
         session_window.activateWindow()
         session_window.aids.help_action.trigger()
@@ -128,6 +137,7 @@ def test_menus_shortcuts_guidance_printing_and_closing(qtbot, drive, venue, tmp_
         session_window.steps.setCurrentRow(5)
         session_window.aids.print_action.trigger()
         assert "第 6 步" in session_window.review.message.text()
+        assert "评标报告在第 8 步" in session_window.review.message.text()
         # the sheet prepared (every score in): Ctrl+P prints exactly it
         from tests.venue import flow
 
