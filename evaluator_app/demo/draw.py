@@ -231,9 +231,19 @@ async def draw_committee(world: DemoWorld, project: dict, venue: object | None =
             finally:
                 for s in signers:
                     s.close()
+            later_list(world, today)  # after the draw: 王芳 joins the pool only now
         return await drawing.open(DRAW_ID, seal_password(world))
     finally:
         drawing.close()
+
+
+def later_list(world: DemoWorld, today: date) -> Path:
+    """``pool/新入库专家.xlsx``: who joined the pool after the draw (王芳), for the centre to import
+    before a supplementary draw (the 专家抽取 tab's 导入专家名单…, or the self-test)."""
+    return write_xlsx(
+        world.root / "pool" / "新入库专家.xlsx",
+        demo_people(world.pki, _roster(world), LATER, today),
+    )
 
 
 async def replace_recused(
@@ -244,11 +254,7 @@ async def replace_recused(
     signers = _signers(world)
     try:
         today = date.today()
-        path = write_xlsx(
-            world.root / "pool" / "新入库专家.xlsx",
-            demo_people(world.pki, _roster(world), LATER, today),
-        )
-        await drawing.import_list(path)
+        await drawing.import_list(later_list(world, today))
         draw = await drawing.open(DRAW_ID, seal_password(world))
         person_id = world.pki.person(key).person_id
         leaving = next(m for m in draw.committee if m.person_id == person_id and not m.left)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluator_app.archive.verify import averify_archive
+from evaluator_app.client.draw.carry import carry_replacement
 from evaluator_app.client.errors import ClientError, VenueRefused
 from evaluator_app.demo import actors
 from evaluator_app.demo import draw as demo_draw
@@ -90,21 +91,43 @@ async def run_selftest(
             "declaration",
             actors.declaration(people["expert-dual-sd"], lot, True, "三年内曾在投标人B3任职"),
         )
-        # her seat is drawn again by the same rules (no reserve left: a supplementary draw)
+        # the venue seats nobody the draw did not draw: 王芳 only after the supplementary draw
+        substitute_id = people["expert-sd-3"].person_id
+        try:
+            await centre.client.post(
+                f"/sessions/{SESSION}/members",
+                MemberInput(substitute_id, Role.EXPERT, *SEATS["expert-sd-3"]),
+            )
+            check(False, "the venue should refuse a substitute nobody drew")
+        except VenueRefused as exc:
+            check(exc.code == "not_drawn", f"a substitute nobody drew: {exc.code} {exc}")
+        # her seat is drawn again by the same rules (no reserve left: a supplementary draw); the
+        # grown record goes to the session, which seats 王芳 where the record says
         drawn, substitute = await demo_draw.replace_recused(
             world, "expert-dual-sd", "三年内曾在投标人B3任职", venue=centre.client
         )
         check(
-            substitute.person_id == people["expert-sd-3"].person_id
+            substitute.person_id == substitute_id
             and (substitute.venue, substitute.seat) == SEATS["expert-sd-3"],
             f"the supplementary draw should seat 王芳 at jinan/A04: {substitute}",
         )
+        # drawn for A04: the venue seats her nowhere else, even with the record attached
         await centre.client.request(
             "PUT", f"/sessions/{SESSION}/draw", DrawAttach(B64(demo_draw.session_bundle(drawn)))
         )
-        await centre.client.post(
-            f"/sessions/{SESSION}/members",
-            MemberInput(substitute.person_id, Role.EXPERT, substitute.venue, substitute.seat),
+        try:
+            await centre.client.post(
+                f"/sessions/{SESSION}/members",
+                MemberInput(substitute_id, Role.EXPERT, "zibo", "B09"),
+            )
+            check(False, "the venue should refuse a seat the draw did not give")
+        except VenueRefused as exc:
+            check(exc.code == "not_drawn_seat", f"a seat the draw did not give: {exc.code} {exc}")
+        leaving = people["expert-dual-sd"].person_id
+        carried = await carry_replacement(centre.client, drawn, leaving, substitute)
+        check(
+            [(c.session_id, c.seated) for c in carried] == [(SESSION, True)],
+            f"the record should reach {SESSION} and seat 王芳: {carried}",
         )
         await people["expert-sd-3"].send(
             "declarations", "declaration", actors.declaration(people["expert-sd-3"], lot)

@@ -15,7 +15,11 @@ from evaluator_app.drawcheck.verify import DrawReport, Member, verify_bundle
 from evaluator_app.protocol import draw as layout
 
 SECTION = "专家抽取记录 expert draw"
-LEFT_STATUSES = {"recused": {"recused", "replaced"}, "no_show": {"absent", "replaced"}}
+LEFT_STATUSES = {
+    "recused": {"recused", "replaced"},
+    "no_show": {"absent", "replaced"},
+    "declined": {"replaced"},  # the session was made before the expert declined by telephone
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def committee_problems(
                 f"{expert.name}: seat {expert.venue}/{expert.seat}, "
                 f"the draw gives {seat.venue}/{seat.seat}"
             )
-        elif seat.left == "declined":
+        elif seat.left == "declined" and expert.status != "replaced":
             problems.append(f"{expert.name} declined in the draw record but is on the session")
         elif complete and seat.left and expert.status not in LEFT_STATUSES.get(seat.left, set()):
             problems.append(

@@ -21,6 +21,7 @@ from evaluator_app.venue.http import (
     venue_of,
 )
 from evaluator_app.venue.sessions.access import load, view
+from evaluator_app.venue.sessions.draw import require_drawn
 from evaluator_app.venue.sessions.lifecycle import publish
 from evaluator_app.venue.store.records import EventRecord, MemberRecord, WorkstationRecord
 from evaluator_app.venue.store.sqlite import SqliteTx
@@ -68,6 +69,9 @@ async def add_member(request: web.Request) -> web.Response:
     require(caller, Role.CENTRE)
     body = await read_body(request, MemberInput)
     venue, sid = venue_of(request), request.match_info["sid"]
+    left = None
+    if body.role is Role.EXPERT:
+        left = await require_drawn(venue, sid, body.person_id, body.venue, body.seat)
 
     def work(tx: SqliteTx) -> tuple[SessionView, list[EventRecord]]:
         session, members = load(tx, caller, sid)
@@ -88,7 +92,11 @@ async def add_member(request: web.Request) -> web.Response:
                 "组长推选开始后不能再增加成员",
                 code="wrong_phase",
             )
-        if body.role is Role.EXPERT:
+        if left is not None:  # drawn: the record says whose seats its replacements take
+            for m in members:
+                if m.role == "expert" and m.person_id in left and m.status != "replaced":
+                    tx.upsert_member(replace(m, status="replaced"))
+        elif body.role is Role.EXPERT:
             recused = next(
                 (m for m in members if m.role == "expert" and m.status == "recused"), None
             )

@@ -143,6 +143,40 @@ async def attach(venue: Venue, caller: Any, session_id: str, body: DrawAttach) -
     }
 
 
+async def require_drawn(
+    venue: Venue, session_id: str, person_id: str, at_venue: str, seat: str
+) -> frozenset[str] | None:
+    """A session whose committee was drawn seats a new expert only where its record does: a
+    replacement is drawn (补充抽取) and the record attached first, or the archive would later show
+    a member nobody drew. Returns who the record says left the committee (their seats are taken
+    now), or None when the roster was typed (anyone on the venue's roster may be added)."""
+    data = await venue.store.tx(lambda tx: tx.draw_bundle(session_id))
+    if data is None:
+        return None
+    report = await asyncio.to_thread(_verify, venue, layout.unzip_bundle(data))
+    drawn = next((m for m in report.committee if m.person_id == person_id and not m.left), None)
+    if drawn is None:
+        raise Unprocessable(
+            f"{person_id} was not drawn for this session: replace the expert in the centre's "
+            "expert draw first (a supplementary draw); its record is attached to the session "
+            "and seats the replacement",
+            "此人不在本会话的专家抽取记录中，不能直接增补：请在“专家抽取”页替补专家"
+            "（补充抽取），抽取记录会附加到本会话并安排座位",
+            {"person": person_id},
+            code="not_drawn",
+        )
+    if (drawn.venue, drawn.seat) != (at_venue, seat):
+        names = venue.config.names
+        where = f"{names.get(drawn.venue, drawn.venue)} {drawn.seat}"
+        raise Unprocessable(
+            f"the draw seats {drawn.name} at {drawn.venue}/{drawn.seat}",
+            f"专家抽取记录安排{drawn.name}在{where}座位",
+            {"venue": drawn.venue, "seat": drawn.seat},
+            code="not_drawn_seat",
+        )
+    return frozenset(m.person_id for m in report.committee if m.left)
+
+
 def bundle_files(tx: SqliteTx, session_id: str) -> dict[str, bytes]:
     """The draw files a session's archive carries (none when the roster was typed)."""
     data = tx.draw_bundle(session_id)
