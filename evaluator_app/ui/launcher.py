@@ -164,7 +164,10 @@ class Launcher(QMainWindow):
             return
         QGuiApplication.clipboard().setText(person.password)
         env = dict(os.environ)
-        self.apps[person.key] = subprocess.Popen(app_command(person.data_dir), env=env)
+        # in the demo folder: a file dialog opens beside pool/ and the documents
+        self.apps[person.key] = subprocess.Popen(
+            app_command(person.data_dir), env=env, cwd=self.world.root
+        )
         self.status.setText(
             self.tr("Opened the application as {name} (password copied to the clipboard).").format(
                 name=person.name

@@ -515,6 +515,18 @@
         <translation>本标段投标人：</translation>
     </message>
     <message>
+        <source>Your declaration is signed and submitted.</source>
+        <translation>您的承诺书已签名提交。</translation>
+    </message>
+    <message>
+        <source>Declarations open once check-in is complete (now: {phase}).</source>
+        <translation>签到完成后开放承诺书签署（当前：{phase}）。</translation>
+    </message>
+    <message>
+        <source>The session is paused.</source>
+        <translation>会话已暂停。</translation>
+    </message>
+    <message>
         <source>Choose one: no conflict, or recusal.</source>
         <translation>请选择：无利害关系，或申请回避。</translation>
     </message>
@@ -807,14 +819,6 @@
         <translation>从 {p} 人中抽中 {d} 人、备选 {r} 人；种子 {s}。按规则排除：{x}</translation>
     </message>
     <message>
-        <source>Supervising official's certificate password</source>
-        <translation>监督人员的证书密码</translation>
-    </message>
-    <message>
-        <source>{name} (supervising official): type the password of your certificate file to sign {what}.</source>
-        <translation>{name}（监督人员）：请输入您的证书文件密码，以签署{what}。</translation>
-    </message>
-    <message>
         <source>Choose a draw in the list first.</source>
         <translation>请先在列表中选择一次抽取。</translation>
     </message>
@@ -833,18 +837,6 @@
     <message>
         <source>Open a draw first.</source>
         <translation>请先开启一条抽取记录。</translation>
-    </message>
-    <message>
-        <source>the replacement</source>
-        <translation>替补记录</translation>
-    </message>
-    <message>
-        <source>nobody</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>Replaced by {who}.</source>
-        <translation>由 {who} 替补。</translation>
     </message>
     <message>
         <source>Export record</source>
@@ -1660,6 +1652,49 @@
     <message>
         <source>Reason</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ReplacementActions</name>
+    <message>
+        <source>Supervising official's certificate password</source>
+        <translation>监督人员的证书密码</translation>
+    </message>
+    <message>
+        <source>{name} (supervising official): type the password of your certificate file to sign {what}.</source>
+        <translation>{name}（监督人员）：请输入您的证书文件密码，以签署{what}。</translation>
+    </message>
+    <message>
+        <source>Open a draw first.</source>
+        <translation>请先开启一条抽取记录。</translation>
+    </message>
+    <message>
+        <source>the replacement</source>
+        <translation>替补记录</translation>
+    </message>
+    <message>
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Replaced by {who}.</source>
+        <translation>由 {who} 替补。</translation>
+    </message>
+    <message>
+        <source>No running session of this draw has {name}: nothing sent.</source>
+        <translation>没有进行中的评标会话有{name}：未发送。</translation>
+    </message>
+    <message>
+        <source>{title}: record attached, {who} seated at {where}.</source>
+        <translation>{title}：抽取记录已附加，{who}已安排在{where}座位。</translation>
+    </message>
+    <message>
+        <source>{title}: record attached; nobody seated.</source>
+        <translation>{title}：抽取记录已附加；无人入座。</translation>
     </message>
 </context>
 <context>

@@ -179,5 +179,18 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         assert "王芳" in cells(tab.committee, 0) and "回避" in cells(tab.committee, 4)
         assert grey_without_reason == [True]  # the reason is required
         assert asked[-1] == "监督人员的证书密码"
+        # the grown record went to S1, which seats 王芳 where the record says; 孙丽's seat is taken
+        wang = pki.person("expert-sd-3").person_id
+        sun = pki.person("expert-dual-sd").person_id
+        after = await logged.client.get("/sessions/S1")
+        status = {m["person_id"]: (m["status"], m["venue"], m["seat"]) for m in after["members"]}
+        seat = next(m for m in tab.opened.committee if m.person_id == wang)
+        assert status[wang] == ("assigned", seat.venue, seat.seat)
+        assert status[sun][0] == "replaced"
+        where = f"{tab.venues()[seat.venue]} {seat.seat}"
+        assert tab.message.text().splitlines() == [
+            "由 王芳 替补。",
+            f"{after['title']}：抽取记录已附加，王芳已安排在{where}座位。",
+        ], tab.message.text()
 
     drive(scenario)

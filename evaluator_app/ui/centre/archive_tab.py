@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from evaluator_app.archive.verify import ArchiveReport
 from evaluator_app.client.centre_service import CentreService, altered_items
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, show_error, table
+from evaluator_app.ui.file_choice import file_to_open, file_to_save
 from evaluator_app.ui.ops import op
 
 logger = logging.getLogger(__name__)
@@ -47,24 +48,21 @@ class ArchiveTab(QWidget):
         layout.addWidget(self.checks, 1)
         layout.addWidget(self.verdict)
 
-    def _choose_export(self) -> None:
+    @op
+    async def _choose_export(self) -> None:
         sid = self.chooser.current()
         if sid is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export archive"),
-            str(self.data_dir / f"session-{sid}.zip"),
-            "ZIP (*.zip)",
-        )
-        if path:
+        suggested = str(self.data_dir / f"session-{sid}.zip")
+        path = await file_to_save(self, self.tr("Export archive"), "ZIP (*.zip)", suggested)
+        if path and alive(self):
             self.export_to(sid, path)
 
-    def _choose_verify(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open archive"), str(self.data_dir), "ZIP (*.zip)"
-        )
-        if path:
+    @op
+    async def _choose_verify(self) -> None:
+        folder = str(self.data_dir)
+        path = await file_to_open(self, self.tr("Open archive"), "ZIP (*.zip)", folder)
+        if path and alive(self):
             self.verify_file(path)
 
     @op

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -35,15 +34,17 @@ from evaluator_app.core.beijing import beijing_time
 from evaluator_app.core.draw.model import CAUSE_LABELS, RULE_LABELS, Cause
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
-from evaluator_app.ui.centre.draw_prompts import ask_password, ask_replacement
+from evaluator_app.ui.centre.draw_prompts import ask_password
+from evaluator_app.ui.centre.draw_replace import ReplacementActions
 from evaluator_app.ui.centre.draw_request import DrawRequestBox
+from evaluator_app.ui.file_choice import file_to_open
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.sign_dialog import ask_secret
 
 logger = logging.getLogger(__name__)
 
 
-class DrawTab(QWidget):
+class DrawTab(ReplacementActions):
     use_for_session = Signal(object)  # an OpenDraw for the new-session wizard
 
     def __init__(
@@ -62,12 +63,12 @@ class DrawTab(QWidget):
         self.message.setWordWrap(True)
         # 1. the pool
         self.pool_label = QLabel()
-        import_button = QPushButton(self.tr("Import expert list…"))
-        import_button.clicked.connect(self._choose_list)
+        self.import_button = QPushButton(self.tr("Import expert list…"))
+        self.import_button.clicked.connect(self._choose_list)
         pool = QGroupBox(self.tr("1. Provincial expert pool"))
         row = QHBoxLayout(pool)
         row.addWidget(self.pool_label, 1)
-        row.addWidget(import_button)
+        row.addWidget(self.import_button)
         # 2. the request
         self.request = DrawRequestBox(self.tr("2. Draw request and avoidance rules"))
         self.draw_button = QPushButton(self.tr("Commit, fix the pool, reveal and draw"))
@@ -159,16 +160,11 @@ class DrawTab(QWidget):
             ],
         )
 
-    def venues(self) -> dict[str, str]:
-        me = self.logged.result
-        return dict(self.logged.client.venue_names or {me.venue: me.venue})
-
     # -- the pool ------------------------------------------------------------------------
-    def _choose_list(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Expert list"), "", "Excel / CSV (*.xlsx *.csv)"
-        )
-        if path:
+    @op
+    async def _choose_list(self) -> None:
+        path = await file_to_open(self, self.tr("Expert list"), "Excel / CSV (*.xlsx *.csv)")
+        if path and alive(self):
             self.import_list(path)
 
     @op
@@ -276,17 +272,6 @@ class DrawTab(QWidget):
         item = self.draws.item(row, 0) if row >= 0 else None
         return item.text() if item else None
 
-    async def _official_password(self, what: str) -> str | None:
-        """The supervising official types their own password on this workstation."""
-        return await ask_password(
-            self,
-            self.tr("Supervising official's certificate password"),
-            self.tr(
-                "{name} (supervising official): type the password of your certificate file "
-                "to sign {what}."
-            ).format(name=self.request.supervisor.currentText() or "—", what=what),
-        )
-
     @op
     async def _open_selected(self) -> None:
         draw_id = self._selected_draw()
@@ -334,54 +319,6 @@ class DrawTab(QWidget):
                 id=opened.draw_id, n=checks, d="、".join(opened.report.draws)
             )
         )
-
-    @op
-    async def _replace_selected(self) -> None:
-        if self.opened is None:
-            say(self.message, self.tr("Open a draw first."), ok=False)
-            return
-        seated = [m for m in self.opened.committee if not m.left]
-        causes = list(Cause)
-        language = 0 if self.language != "en" else 1
-        answer = await ask_replacement(
-            self, [m.name for m in seated], [CAUSE_LABELS[c][language] for c in causes]
-        )
-        if answer is None or not alive(self):
-            return
-        mine = await ask_secret(self, self.tr("the replacement"), self.logged.credential.kind)
-        # a supplementary draw (when no reserve fits) needs the supervising official too
-        theirs = None if mine is None else await self._official_password(self.tr("the replacement"))
-        if mine is None or theirs is None or not alive(self):
-            if alive(self):
-                say(self.message, self.tr("Not signed."), ok=False)
-            return
-        await self.replace_expert(
-            seated[answer.who].pool_id, causes[answer.cause], answer.reason, mine, theirs
-        )
-
-    async def replace_expert(
-        self, pool_id: str, cause: Cause, reason: str, mine: str, theirs: str
-    ) -> None:
-        if self.opened is None:
-            return
-        signers = []
-        try:
-            signers.append(await self.logged.credential.open(mine))
-            signers.append(await self.request.supervisor_credential().open(theirs))
-            outcome = await self.service.replace(
-                self.opened, pool_id, cause, reason, signers, date.today().isoformat()
-            )
-        except Exception as exc:
-            if alive(self):
-                show_error(self.message, exc, self.language)
-            return
-        finally:
-            for signer in signers:
-                signer.close()
-        if alive(self):
-            self.show_draw(outcome.draw)
-            who = outcome.replacement.name if outcome.replacement else self.tr("nobody")
-            say(self.message, self.tr("Replaced by {who}.").format(who=who))
 
     def _export(self) -> None:
         if self.opened is None:

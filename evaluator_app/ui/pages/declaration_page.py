@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 from evaluator_app.client.expert_session import PLEDGE_ZH, ExpertSession
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.why import explain_disabled
 
 
 class DeclarationPage(StepPage):
@@ -57,11 +59,16 @@ class DeclarationPage(StepPage):
         if self.session.lot is not None:
             for bidder in self.session.lot.bidders:
                 self.bidders.addItem(f"{bidder.id}  {bidder.name}")
-        self.sign_button.setEnabled(
-            self.session.phase == "declarations"
-            and not self.session.paused
-            and not self.session.has_sent("declarations")
-        )
+        why = ""
+        if self.session.has_sent("declarations"):
+            why = self.tr("Your declaration is signed and submitted.")
+        elif self.session.phase != "declarations":
+            why = self.tr("Declarations open once check-in is complete (now: {phase}).").format(
+                phase=phase_name(self.session.phase)
+            )
+        elif self.session.paused:
+            why = self.tr("The session is paused.")
+        explain_disabled(self.sign_button, why)
 
     @op
     async def submit(self) -> None:

@@ -41,11 +41,13 @@ class Person:
     def name(self) -> str:
         return self.person.name
 
-    async def sign(self, what: str, timeout: float = 60.0, page: Any = None) -> None:
+    async def sign(
+        self, what: str, timeout: float = 60.0, page: Any = None, owner: Any = None
+    ) -> None:
         """The PIN dialog this person's window opened: type the password, click 签名. ``page``:
         the step page whose button opened it (its message line explains a dialog that never
-        came)."""
-        owner = self.window or self.main
+        came); ``owner``: the window that opened it (their session window by default)."""
+        owner = owner or self.window or self.main
         dialog = await until(
             lambda: next(
                 (

@@ -18,6 +18,11 @@ from typing import Any
 
 from evaluator_app.demo.actors import SESSION, example_project, example_scores
 from evaluator_app.demo.world import DemoWorld
+from evaluator_app.ui.selftest.centre_steps import (
+    archived,
+    refused_at_the_console,
+    replaced_by_the_draw,
+)
 from evaluator_app.ui.selftest.hands import (
     GuiStepError,
     choose_in_combo,
@@ -87,7 +92,7 @@ class Play:
         self.say("1/9 登录 everyone logged in on the login page; sessions opened from the lobby")
 
         await self.declarations(centre)
-        self.say("2/9 承诺书 declarations signed; 孙丽 recused, the centre seated 王芳 instead")
+        self.say("2/9 承诺书 declarations signed; 孙丽 recused, the centre drew 王芳 for her seat")
         await self.election()
         self.say("3/9 组长 leader elected in the windows: 张伟")
         await self.gates()
@@ -102,6 +107,8 @@ class Play:
         self.say(f"8/9 汇总 ranking {ranking}")
         await self.report()
         self.say("9/9 评标报告 every member signed the report in their window; session closed")
+        checks = await archived(self.world, centre)
+        self.say(f"存档 the centre exported the archive and verified it offline: {checks} checks")
         return ranking
 
     def expert(self, key: str) -> Any:
@@ -118,34 +125,27 @@ class Play:
         for key in list(PLAYS)[:4]:
             page = await self.goto(key, "declaration")
             await enabled_click(page.no_conflict, f"{key}: 无利害关系")
-            await click(page.sign_button)
+            await enabled_click(page.sign_button, f"{key}: 签名并提交")
             await self.people[key].sign("the declaration", page=page)
             await until(says(page.message, "回执"), f"{key}: declaration receipt")
         page = await self.goto(RECUSES, "declaration")
         await enabled_click(page.conflict, "回避")
         await type_text(page.reason, "三年内曾在投标人B3任职")
         self.shot(self.people[RECUSES], "expert-recusal")
-        await click(page.sign_button)
+        await enabled_click(page.sign_button, "孙丽: 签名并提交")
         await self.people[RECUSES].sign("the recusal", page=page)
         await until(lambda: "回执" in page.message.text(), "recusal receipt")
 
-        console = centre.window.actions_panel
-        await until(
-            lambda: console.substitute_button.isEnabled() and console.substitute_combo.count(),
-            lambda: f"the centre's substitute control ({console.substitute_button.toolTip()})",
-        )
-        await choose_in_combo(console.substitute_combo, lambda t: "王芳" in t, "王芳")
-        await choose_in_combo(
-            console.substitute_venue, lambda t: "济南" in t or "jinan" in t, "济南"
-        )
-        await type_text(console.substitute_seat, "A04")
+        await refused_at_the_console(centre)
         self.shot(centre, "centre-substitute")
-        await click(console.substitute_button)
+        await replaced_by_the_draw(
+            self.world, centre, lambda name: self.shot(centre, name, main=True)
+        )
         substitute = self.people["expert-sd-3"]
         await open_session(substitute, SESSION)
         page = await self.goto("expert-sd-3", "declaration")
         await enabled_click(page.no_conflict, "王芳: 无利害关系")
-        await click(page.sign_button)
+        await enabled_click(page.sign_button, "王芳: 签名并提交")
         await substitute.sign("the declaration", page=page)
         await until(lambda: self.expert(LEADER).session.phase == "leader_election", "the election")
         recused = self.expert(RECUSES)  # her window says the session goes on without her
@@ -300,6 +300,11 @@ class Play:
         collect = centre.main.centre.collect
         await enabled_click(collect.collect_button, "汇总并核验")
         await until(lambda: collect.results.rowCount() >= 3, "the centre's results", 120)
+        await until(  # the sheets verify and so does the record of who sits on the committee
+            says(collect.status, "存档核验通过"),
+            lambda: f"the centre's check of the session ({collect.status.text()!r})",
+            120,
+        )
         self.shot(centre, "centre-collect", main=True)
         return ranking
 

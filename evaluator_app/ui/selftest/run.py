@@ -20,6 +20,7 @@ def run_gui_selftest(
     import asyncio
 
     import qasync
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from evaluator_app.ui.i18n import install_language
@@ -33,6 +34,8 @@ def run_gui_selftest(
         return 1
     app: QApplication | None = None
     try:  # from here on the services are torn down whatever happens
+        # Qt's own file dialog (the one offscreen and under a bare X server too), not a desktop's
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
         app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
         apply_style(app)
         install_language(app, language)
