@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.reports.styles import para, styles
 from evaluator_app.reports.tables import grid
 
@@ -26,6 +27,43 @@ KIND_ZH = {
 }
 STRENGTH_ZH = {"weak": "弱", "moderate": "中", "strong": "强"}
 DECISION_ZH = {"confirmed": "确认存在问题", "dismissed": "排除", "noted": "记录备查"}
+# what an observed value is, where its bare value would not say (a PDF's own properties)
+VALUE_ZH = {
+    "author": "作者",
+    "creator": "制作工具",
+    "producer": "PDF 生成工具",
+    "created": "创建时间",
+    "modified": "修改时间",
+    "upload_ip": "上传地址",
+}
+TIMES = frozenset({"created", "modified"})
+
+
+def evidence(warning: Mapping[str, Any], most: int = 3, quote: int = 0) -> str:
+    """A warning's evidence as people read it, in the report and on the screens alike: a bid by
+    its bidder and page (not the document's id), a time in Beijing time (not ISO 8601);
+    ``quote``: the first characters of each shared passage."""
+
+    def where(side: Mapping[str, Any]) -> str:
+        bidder = side.get("bidder_id")
+        return f"{bidder} 投标文件第 {side['page']} 页" if bidder else f"第 {side['page']} 页"
+
+    passages = "；".join(
+        f"{where(p['a'])} 与 {where(p['b'])}" + (f"：{p['a']['text'][:quote]}…" if quote else "")
+        for p in warning.get("passages", [])[:most]
+    )
+    if passages:
+        return passages
+    by_bidder: dict[str, list[str]] = {}  # "B3：作者 编制人02，制作工具 …；B5：…"
+    for v in warning.get("values", [])[:8]:  # both bidders' four PDF properties
+        name = v.get("name", "")
+        shown = beijing_time(v["value"]) if name in TIMES else v["value"]
+        label = VALUE_ZH.get(name)
+        by_bidder.setdefault(v["bidder_id"], []).append(f"{label} {shown}" if label else shown)
+    return "；".join(
+        f"{bidder}：{'，'.join(parts)}" if bidder else "，".join(parts)
+        for bidder, parts in by_bidder.items()
+    )
 
 
 def warnings_section(warnings: Sequence[Mapping[str, Any]], width: float) -> list[Flowable]:
@@ -34,13 +72,6 @@ def warnings_section(warnings: Sequence[Mapping[str, Any]], width: float) -> lis
         return [para("系统未发现围标串标预警线索。", s.body)]
     rows = []
     for n, warning in enumerate(warnings, start=1):
-        evidence = "；".join(
-            f"{p['a']['doc_id']} 第{p['a']['page']}页 与 {p['b']['doc_id']} 第{p['b']['page']}页"
-            for p in warning.get("passages", [])[:3]
-        )
-        evidence = evidence or "；".join(
-            f"{v['bidder_id']}：{v['value']}" for v in warning.get("values", [])[:4]
-        )
         decision = warning.get("decision")
         decided = (
             f"{DECISION_ZH.get(decision['decision'], decision['decision'])}：{decision['reasons']}"
@@ -53,7 +84,7 @@ def warnings_section(warnings: Sequence[Mapping[str, Any]], width: float) -> lis
                 KIND_ZH.get(warning["kind"], warning["kind"]),
                 "、".join(warning["bidders"]),
                 STRENGTH_ZH.get(warning["strength"], warning["strength"]),
-                evidence,
+                evidence(warning),
                 decided,
             ]
         )

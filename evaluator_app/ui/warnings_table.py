@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from evaluator_app.reports.warnings_section import DECISION_ZH, KIND_ZH, STRENGTH_ZH
+from evaluator_app.reports.warnings_section import DECISION_ZH, KIND_ZH, STRENGTH_ZH, evidence
 
 
 class WarningsTable(QTableWidget):
@@ -45,20 +45,12 @@ class WarningsTable(QTableWidget):
         self._ids = [w.get("id") for w in found]
         self.setRowCount(len(found))
         for r, warning in enumerate(found):
-            passages = "；".join(
-                f"{p['a']['doc_id']} p.{p['a']['page']} ↔ {p['b']['doc_id']} "
-                f"p.{p['b']['page']}：{p['a']['text'][:40]}…"
-                for p in warning.get("passages", [])[:2]
-            )
-            values = "；".join(
-                f"{v['bidder_id']} {v['value']}" for v in warning.get("values", [])[:4]
-            )
             decided = warning.get("decision")
             cells = [
                 KIND_ZH.get(warning["kind"], warning["kind"]),
                 "、".join(warning["bidders"]),
                 STRENGTH_ZH.get(warning["strength"], warning["strength"]),
-                passages or values,
+                evidence(warning, most=2, quote=40),
                 f"{DECISION_ZH.get(decided['decision'], '')}：{decided['reasons']}"
                 if decided
                 else self.tr("not decided"),

@@ -12,6 +12,7 @@ from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
 from tests.collusion.bidgen import planted_set, tender_pdf
 from tests.ui.conftest import fits, until
+from tests.ui.zh_scan import problems
 from tests.venue.flow import declare, now, vote_leader
 from tests.venue.harness import COMMITTEE, SEATS, example_project
 
@@ -100,6 +101,10 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
         qtbot.addWidget(session_window)
         warnings = session_window.warnings_page
         await until(lambda: len(warnings.found) >= 2, message="warnings listed")
+        # the evidence in Chinese: bids by bidder and page, PDF times in Beijing time
+        assert not problems(session_window), problems(session_window)
+        row = next(r for r, w in enumerate(warnings.found) if w["kind"] == "document_metadata")
+        assert "，创建时间 2025-03-01 18:04:00（北京时间）" in warnings.table.item(row, 3).text()
         session_window.steps.setCurrentRow(session_window.pages.index(warnings))
         row = next(r for r, w in enumerate(warnings.found) if w["kind"] == "shared_passage")
         assert (
@@ -151,6 +156,7 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
             ),
             message="warnings in the supervisor console",
         )
+        assert not problems(sup_window), problems(sup_window)
         console.close()
         await console.shutdown_task
 

@@ -57,9 +57,11 @@ KNOWN_ENGLISH = (
 )
 # times are shown as 2026-11-26 22:30:05（北京时间）, never as the wire's ISO 8601
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
-# ids a person must not meet where a name belongs: venues, items, artefact kinds
+# ids a person must not meet where a name belongs: venues, items, artefact kinds, documents
+# (a warning's evidence showed "bid-B2 p.2 ↔ bid-B4 p.3")
 RAW_IDS = re.compile(
-    r"(?<![\w/-])(jinan|zibo|qingdao|lot-1|[qtcp]-[a-z]+(?:-[a-z]+)*|expert-[a-z0-9-]+)(?![\w-])"
+    r"(?<![\w/-])(jinan|zibo|qingdao|lot-1|[qtcp]-[a-z]+(?:-[a-z]+)*|expert-[a-z0-9-]+"
+    r"|(?:bid|index)-[A-Z]\d+)(?![\w-])"
 )
 
 
