@@ -95,3 +95,16 @@ def test_documents_open_with_the_tender_and_the_first_bid(qtbot, drive, venue, t
         await _close(window)
 
     drive(scenario)
+
+
+def test_sizes_read_as_a_file_manager_says_them() -> None:
+    from evaluator_app.ui.pages.documents_page import _size
+
+    assert [_size(n) for n in (0, 300, 1024, 1025, 26_000, 3 * 1_048_576)] == [
+        "0 KB",
+        "1 KB",
+        "1 KB",
+        "2 KB",
+        "26 KB",
+        "3.0 MB",
+    ]
