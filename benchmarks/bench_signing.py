@@ -5,7 +5,7 @@
 Signs a score sheet (canonical JSON → CMS; reportlab PDF → PAdES) with a PKCS#12 file and a
 SoftHSM2 token, then verifies N signed CMS sheets from ten experts against the demo trust list
 with the CAs' CRLs cached, beside the bare `cryptography` ECDSA P-256 verify rate.
-Targets: signing a sheet < 300 ms; verifying >= 200 sheets/s on one core.
+Targets: signing a sheet < 300 ms; verifying a sheet within 10x of a bare ECDSA verify.
 """
 
 from __future__ import annotations
@@ -188,69 +188,61 @@ def main() -> None:
     tl = load_trust_list(demo.trust_list, demo.trust_list_signer.cert)
     crls = [p.read_bytes() for p in sorted((tmp / "pki" / "ca").glob("*.crl"))]
 
-    async def verify_all(checker: TrustListChecker) -> int:
+    async def verify_all(checker: TrustListChecker, verify=cms.async_verify_detached) -> int:  # type: ignore[no-untyped-def]
         ok = 0
         for d, sig in corpus:
-            v = await cms.async_verify_detached(d, sig, checker)
+            v = await verify(d, sig, checker)
             ok += v.valid
         return ok
 
+    key = ec.generate_private_key(ec.SECP256R1())
+    pub = key.public_key()
+    bare_sig = key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+    def bare_verify() -> float:
+        """One bare ECDSA P-256 verify, measured beside each row (the load may change)."""
+        n = 3000
+        t0 = time.perf_counter()
+        for _ in range(n):
+            pub.verify(bare_sig, data, ec.ECDSA(hashes.SHA256()))
+        return (time.perf_counter() - t0) / n
+
+    def row(label: str, checker: TrustListChecker, verify=cms.async_verify_detached) -> float:  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        ok = asyncio.run(verify_all(checker, verify))
+        per = (time.perf_counter() - t0) / len(corpus)
+        assert ok == len(corpus), f"only {ok}/{len(corpus)} valid"
+        bare = bare_verify()
+        print(
+            f"{label:<46} {per * 1000:8.3f} ms/op  {1 / per:9.1f} ops/s  "
+            f"bare verify {bare * 1000:.3f} ms: {per / bare:5.1f}x  (load {os.getloadavg()[0]:.2f})"
+        )
+        return per / bare
+
     checker = TrustListChecker(tl, crls=crls, mode="hard-fail")
-    t0 = time.perf_counter()
-    ok = asyncio.run(verify_all(checker))
-    cold = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ok2 = asyncio.run(verify_all(checker))
-    warm = time.perf_counter() - t0
-    # the baseline of issue 17, in this process: pyHanko's own integrity check (its ESS issuer
-    # comparison goes through RFC 4518 string preparation every time)
+    cold = row("verify, first pass (paths validated once/cert)", checker)
+    warm = row("verify, second pass (cache warm)", checker)
+    # the baselines, in this process: the generic path (asn1crypto and pki.cms_integrity, what
+    # judges every refusal) and, under it, pyHanko's own integrity check (issue 17's figure:
+    # its ESS issuer comparison goes through RFC 4518 string preparation every time)
+    generic = row("verify, generic path (before cms_read)", checker, cms.async_verify_generic)
     from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
     ours, cms.sig_integrity = cms.sig_integrity, validate_sig_integrity  # type: ignore[assignment]
-    t0 = time.perf_counter()
-    ok3 = asyncio.run(verify_all(checker))
-    before = time.perf_counter() - t0
+    pyhanko = row("verify, generic path, pyHanko integrity", checker, cms.async_verify_generic)
     cms.sig_integrity = ours
-    assert ok == ok2 == ok3 == len(corpus), f"only {ok}/{len(corpus)} valid"
-    print(
-        f"{'verify, first pass (paths validated once/cert)':<46} {cold / len(corpus) * 1000:8.2f} "
-        f"ms/op  {len(corpus) / cold:9.1f} ops/s"
-    )
-    print(
-        f"{'verify, second pass (cache warm)':<46} {warm / len(corpus) * 1000:8.2f} "
-        f"ms/op  {len(corpus) / warm:9.1f} ops/s"
-    )
-
-    print(
-        f"{'verify, pyHanko integrity check (before)':<46} {before / len(corpus) * 1000:8.2f} "
-        f"ms/op  {len(corpus) / before:9.1f} ops/s  (now {before / warm:.1f}x faster)"
-    )
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    pub = key.public_key()
-    sig = key.sign(data, ec.ECDSA(hashes.SHA256()))
-    n = 5000
-    t0 = time.perf_counter()
-    for _ in range(n):
-        pub.verify(sig, data, ec.ECDSA(hashes.SHA256()))
-    bare = (time.perf_counter() - t0) / n
-    print(
-        f"{'bare cryptography ECDSA P-256 verify':<46} {bare * 1000:8.3f} ms/op  {1 / bare:9.1f} "
-        "ops/s"
-    )
     print(
         f"{'ratio: a verified sheet / a bare verify':<46} "
-        f"first pass {cold / len(corpus) / bare:.0f}x, "
-        f"cache warm {warm / len(corpus) / bare:.0f}x, before {before / len(corpus) / bare:.0f}x "
-        "(two signatures a sheet, its own and its timestamp's: the floor is about 2x; target <= "
-        "10x)"
+        f"first pass {cold:.1f}x, cache warm {warm:.1f}x; before: generic path {generic:.1f}x, "
+        f"pyHanko's integrity {pyhanko:.1f}x (two signatures a sheet, its own and its "
+        "timestamp's: the floor is about 2x; target <= 10x)"
     )
     print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         "\ntargets: sign < 300 ms:",
         "met" if (hsm_ms or 0) < 0.3 else "MISSED",
-        "| verify >= 200/s:",
-        "met" if len(corpus) / cold >= 200 else "MISSED",
+        "| verify within 10x of a bare verify:",
+        "met" if max(cold, warm) <= 10 else "MISSED",
     )
 
 

@@ -193,6 +193,12 @@ class _Uncached:
         return await avalidate_certificate(*args, **kwargs)
 
 
+def _generic_only(*args: object) -> None:
+    from evaluator_app.pki.cms_check import Generic
+
+    raise Generic("as before issue 17: no one reading of the CMS (pki.cms_read)")
+
+
 def _verify_as_before() -> None:
     from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
@@ -200,6 +206,7 @@ def _verify_as_before() -> None:
     from evaluator_app.venue import context
 
     cms.sig_integrity = validate_sig_integrity  # type: ignore[assignment]
+    cms.check_read = _generic_only  # every signature by asn1crypto's generic path
     context.DEFAULT_VALIDATION_CACHE = _Uncached()  # type: ignore[assignment]
     # receipts signed as pyHanko builds them, the signing certificate's attribute every time
     cms.cades_signer = lambda signer, moment, ts: signer  # type: ignore[assignment]

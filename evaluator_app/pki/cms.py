@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-import threading
 from collections.abc import AsyncIterator, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,29 +25,20 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 from evaluator_app.pki import sm2
 from evaluator_app.pki.cms_attrs import cades_signer
+from evaluator_app.pki.cms_check import TSA_VALIDATOR, Stamp, check_read, judge
 from evaluator_app.pki.cms_integrity import sig_integrity
+from evaluator_app.pki.cms_read import parsed_cert
 from evaluator_app.pki.credentials.base import Signer, check_hash
 from evaluator_app.pki.errors import CredentialError, SignatureError, TimestampError
 from evaluator_app.pki.reasons import SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
-from evaluator_app.pki.signature_verify import (
-    CertificateChecker,
-    CertStatus,
-    SignatureVerdict,
-    Trust,
-    no_checker_status,
-    subject_of,
-    utc,
-)
+from evaluator_app.pki.signature_verify import CertificateChecker, SignatureVerdict, Trust, utc
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-# timestamp tokens are checked as pyHanko checks them by default (RSA/ECDSA)
-_TSA_VALIDATOR = DefaultSignatureValidator()
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -148,32 +138,9 @@ def sign_file(path: Path, signer: Signer, out: Path | None = None, **kwargs: Any
 # --- verification ---
 
 
-_CERTS: dict[bytes, asn1_x509.Certificate] = {}
-_CERTS_LOCK = threading.Lock()
-
-
-def _parsed_cert(der: bytes) -> asn1_x509.Certificate:
-    """A certificate embedded in many signatures (the same forty experts, one TSA) is parsed
-    once: what verification reads of it is parsed here, before the object is shared."""
-    hit = _CERTS.get(der)
-    if hit is not None:
-        return hit
-    cert = asn1_x509.Certificate.load(der)
-    try:
-        _ = (cert.serial_number, cert.issuer.dump(), cert.key_identifier, cert.public_key)
-        _ = cert.subject.human_friendly
-    except Exception:  # a broken one is judged where it is read, never shared
-        return cert
-    with _CERTS_LOCK:
-        if len(_CERTS) >= 256:
-            _CERTS.pop(next(iter(_CERTS)))
-        _CERTS[der] = cert
-    return cert
-
-
 def _embedded(sd: asn1_cms.SignedData) -> list[asn1_x509.Certificate]:
     return [
-        _parsed_cert(c.chosen.dump()) for c in (sd["certificates"] or []) if c.name == "certificate"
+        parsed_cert(c.chosen.dump()) for c in (sd["certificates"] or []) if c.name == "certificate"
     ]
 
 
@@ -207,10 +174,8 @@ def _attr(si: asn1_cms.SignerInfo, which: str, name: str) -> Any:
     return None
 
 
-async def _check_timestamp(
-    si: asn1_cms.SignerInfo, checker: CertificateChecker | None, reasons: list[SignatureReason]
-) -> datetime | None:
-    """Verify the RFC 3161 token over the signature value; return its time if it holds."""
+def _read_timestamp(si: asn1_cms.SignerInfo, reasons: list[SignatureReason]) -> Stamp | None:
+    """The RFC 3161 token over the signature value, if its integrity holds (else a reason)."""
     token = _attr(si, "unsigned_attrs", "signature_time_stamp_token")
     if token is None:
         return None
@@ -229,20 +194,11 @@ async def _check_timestamp(
             return None
         content = bytes(tsd["encap_content_info"]["content"].contents)
         md = hashlib.new(tsi["digest_algorithm"]["algorithm"].native, content).digest()
-        intact, ok = sig_integrity(tsi, tsa_cert, "tst_info", md, _TSA_VALIDATOR)
+        intact, ok = sig_integrity(tsi, tsa_cert, "tst_info", md, TSA_VALIDATOR)
         if not (intact and ok):
             reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_BROKEN))
             return None
-        gen_time = utc(tst_info["gen_time"].native)
-        if checker is not None:
-            st = await checker.check(
-                tsa_cert, _certs(tsd), "timestamping", gen_time or datetime.now(UTC)
-            )
-            if st.trust is not Trust.TRUSTED:
-                reasons.append(
-                    SignatureReason(SignatureProblem.TIMESTAMP_NOT_TRUSTED, certificate=st.reasons)
-                )
-        return gen_time
+        return Stamp(tsa_cert, tuple(_certs(tsd)), utc(tst_info["gen_time"].native))
     except (ValueError, KeyError, TypeError, IndexError, SignatureValidationError) as exc:
         reasons.append(SignatureReason(SignatureProblem.TIMESTAMP_UNREADABLE, str(exc)))
         return None
@@ -256,9 +212,30 @@ def _broken(detail: str, code: SignatureProblem = SignatureProblem.MALFORMED) ->
 async def async_verify_detached(
     data: bytes, cms_der: bytes, checker: CertificateChecker | None = None
 ) -> SignatureVerdict:
-    """Judge a detached CMS signature over ``data``. Never raises on bad input: says why."""
+    """Judge a detached CMS signature over ``data``. Never raises on bad input: says why.
+
+    A signature intact on every count is read once (pki.cms_read, pki.cms_check); anything else,
+    each refusal included, by asn1crypto's generic path below, in the same words as ever."""
     try:
-        return await _verify(data, cms_der, checker)
+        read = check_read(data, cms_der, DEFAULT_CHECKER)
+    except Exception as exc:  # cms_check.Generic, cms_read.CmsReadError, asn1crypto's
+        logger.debug("CMS judged by the generic path: %s", exc)
+        return await async_verify_generic(data, cms_der, checker)
+    return await _worded(
+        judge(read.cert, read.certs, read.signing_time, True, read.stamp, checker, [])
+    )
+
+
+async def async_verify_generic(
+    data: bytes, cms_der: bytes, checker: CertificateChecker | None = None
+) -> SignatureVerdict:
+    """:func:`async_verify_detached` through asn1crypto and pyHanko's integrity check alone."""
+    return await _worded(_verify(data, cms_der, checker))
+
+
+async def _worded(verdict: Coroutine[Any, Any, SignatureVerdict]) -> SignatureVerdict:
+    try:
+        return await verdict
     except sm2.SM2UnavailableError:  # not a broken signature: this machine cannot check SM2
         return _broken("", SignatureProblem.SM2_UNAVAILABLE)
     except Exception as exc:
@@ -306,29 +283,8 @@ async def _verify(
         reasons.append(SignatureReason(SignatureProblem.VALUE_INVALID))
     st_attr = _attr(si, "signed_attrs", "signing_time")
     signing_time = utc(st_attr.native) if st_attr is not None else None
-    ts_time = await _check_timestamp(si, checker, reasons)
-    at = ts_time or datetime.now(UTC)
-    status: CertStatus = (
-        await checker.check(cert, _certs(sd), "signing", at)
-        if checker
-        else await no_checker_status(cert)
-    )
-    if status.reasons:
-        reasons.append(
-            SignatureReason(SignatureProblem.SIGNER_NOT_TRUSTED, certificate=status.reasons)
-        )
-    return SignatureVerdict(
-        kind="cms",
-        signer=status.identity or subject_of(cert),
-        subject=subject_of(cert),
-        ca=status.ca,
-        signing_time=signing_time,
-        timestamp_time=ts_time,
-        integrity_ok=intact and sig_ok,
-        trust=status.trust,
-        reasons=tuple(reasons),
-        certificate_der=cert.dump(),
-    )
+    stamp = _read_timestamp(si, reasons)
+    return await judge(cert, _certs(sd), signing_time, intact and sig_ok, stamp, checker, reasons)
 
 
 def verify_detached(
