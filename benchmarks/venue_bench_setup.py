@@ -255,15 +255,27 @@ def venue_main(
         asyncio.run(run_venue(load_config(config_path), crypto_workers=workers))
 
 
+def _is_resource_tracker(pid: int) -> bool:
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def unpin_children(pid: int, expected: int) -> list[int]:
     """Let the venue's worker processes (its crypto pool, started in the background) run on
-    every core once ``expected`` of them are up; only the venue's loop stays pinned."""
+    every core once ``expected`` of them are up; only the venue's loop stays pinned.
+
+    multiprocessing's resource tracker, which the spawn context starts beside the pool, is a
+    child too and is not counted: counting it, the wait ended one worker early and that worker
+    stayed pinned to the venue's core."""
     children: list[int] = []
     for _ in range(600):  # up to a minute for the pool's processes to spawn
         children = []
         for task in Path(f"/proc/{pid}/task").iterdir():
             with contextlib.suppress(OSError):
                 children += [int(c) for c in (task / "children").read_text().split()]
+        children = [c for c in children if not _is_resource_tracker(c)]
         if len(children) >= expected:
             break
         time.sleep(0.1)
