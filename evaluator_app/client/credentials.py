@@ -6,15 +6,15 @@ All token and file work is blocking (a USB key can take seconds), so every call 
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # the libraries themselves are loaded on first use (see client.login.warm_up)
+    from datetime import datetime
+
     from cryptography import x509
 
     from evaluator_app.pki.credentials import Signer, TokenInfo
@@ -83,6 +83,9 @@ async def describe_certificate(
     policy: RevocationPolicy,
     at: datetime | None = None,
 ) -> CertificateSummary:
+    import hashlib
+    from datetime import UTC, datetime
+
     from cryptography.hazmat.primitives import serialization
 
     from evaluator_app.pki.validation import avalidate_certificate

@@ -9,8 +9,7 @@ from typing import cast
 
 # The Qt-free modules the login window needs, before Qt: once PySide6 is loaded, its __feature__
 # hook reads the source of every module imported after it, a cost at every start.
-import evaluator_app.client.login
-import evaluator_app.client.names  # noqa: F401
+import evaluator_app.client.login  # noqa: F401
 
 # isort: split
 from PySide6.QtWidgets import QApplication

@@ -12,7 +12,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.credentials import CertificateSummary, CredentialRef, certificate_of
-from evaluator_app.client.explain import explain
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.certificate_box import CertificateBox
@@ -213,6 +211,8 @@ class LoginPage(QWidget):
     def show_error(self, error: BaseException) -> None:
         if not alive(self):
             return
+        from evaluator_app.client.explain import explain
+
         self.error_label.setText(explain(error).text(self.language))
 
     def show_certificate(self, summary: CertificateSummary, pair: str = "") -> None:
@@ -255,6 +255,8 @@ class LoginPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------
     def _browse_module(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # its enums: not before the first paint
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("PKCS#11 module"), "", self.tr("Libraries (*.so *.dll *.dylib)")
         )
@@ -263,6 +265,8 @@ class LoginPage(QWidget):
             self._refresh_tokens()
 
     def _browse_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx *.pem)")
         )

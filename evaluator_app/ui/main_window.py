@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from evaluator_app.client.login import LoggedIn, LoginService
-from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.ops import op
@@ -92,6 +91,8 @@ class MainWindow(QMainWindow):
             logger.warning("settings not saved: %s", exc)
 
     def _logged_in(self, done: LoggedIn) -> None:
+        from evaluator_app.client.names import venue_label
+
         self.session = done
         self._remember_credential(done)
         result = done.result

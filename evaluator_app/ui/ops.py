@@ -27,7 +27,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 
 from evaluator_app.ui.alive import alive
@@ -232,6 +232,8 @@ async def ask(dialog: Any) -> int:
     dialog. The dialog is deleted afterwards.
     """
     import asyncio
+
+    from PySide6.QtCore import Qt  # the namespace's hundred enums: not before the first paint
 
     answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from evaluator_app.client.credentials import CredentialRef
 
@@ -127,6 +127,8 @@ class SkfKeyRows(QObject):
         )
 
     def _browse(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # its enums: not before the first paint
+
         parent = self.parent()
         path, _ = QFileDialog.getOpenFileName(
             parent if isinstance(parent, QWidget) else None,
