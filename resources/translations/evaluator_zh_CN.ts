@@ -2471,7 +2471,7 @@ Signed content cannot be changed afterwards.</source>
     </message>
 </context>
 <context>
-    <name>dialog</name>
+    <name>draw_prompts</name>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>

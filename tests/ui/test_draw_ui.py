@@ -163,8 +163,11 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         async def replace(dialog: ReplaceDialog) -> None:
             from PySide6.QtCore import Qt
             from PySide6.QtTest import QTest
+            from PySide6.QtWidgets import QDialogButtonBox
 
             grey_without_reason.append(not dialog.ok_button.isEnabled())
+            box = dialog.findChild(QDialogButtonBox)
+            assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
             await _choose(dialog.who, "孙丽")
             await _choose(dialog.cause, "回避")
             await type_text(dialog.reason, "三年内曾在投标人B3任职", clear=False)

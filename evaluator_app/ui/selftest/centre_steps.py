@@ -88,9 +88,7 @@ async def refused_at_the_console(centre: Person) -> None:
     )
 
 
-async def replaced_by_the_draw(
-    world: DemoWorld, centre: Person, shot: Callable[[str], None]
-) -> None:
+async def replaced_by_the_draw(world: DemoWorld, centre: Person, shot: Callable[..., None]) -> None:
     workspace = centre.main.centre
     tab = workspace.draw
     main = centre.main
@@ -114,7 +112,7 @@ async def replaced_by_the_draw(
     await choose_in_combo(dialog.who, lambda t: t == "孙丽", "孙丽")
     await choose_in_combo(dialog.cause, lambda t: t == "回避", "回避")
     await type_text(dialog.reason, "三年内曾在投标人B3任职")
-    shot("centre-replacement")
+    shot("centre-replacement", widget=dialog)
     await click(dialog.ok_button)
     await centre.sign("the replacement", owner=main)
     await answer_password(main, official.password, "the supervising official's password")

@@ -71,9 +71,10 @@ class Play:
         self.lot = project.lot("lot-1")
         self.scores = example_scores()
 
-    def shot(self, p: Person, name: str, main: bool = False) -> None:
-        """A PNG of the person's session window or console (``main``: their main window)."""
-        window = p.main if main else p.window
+    def shot(self, p: Person, name: str, main: bool = False, widget: Any = None) -> None:
+        """A PNG of the person's session window or console (``main``: their main window;
+        ``widget``: a dialog of theirs, which is a window of its own)."""
+        window = widget or (p.main if main else p.window)
         if self.shots is not None and window is not None:
             self.shots.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(self.shots / f"{name}.png"))
@@ -139,7 +140,7 @@ class Play:
         await refused_at_the_console(centre)
         self.shot(centre, "centre-substitute")
         await replaced_by_the_draw(
-            self.world, centre, lambda name: self.shot(centre, name, main=True)
+            self.world, centre, functools.partial(self.shot, centre, main=True)
         )
         substitute = self.people["expert-sd-3"]
         await open_session(substitute, SESSION)
