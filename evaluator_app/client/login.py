@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evaluator_app.client.credentials import CertificateSummary, CredentialRef
 from evaluator_app.client.errors import ClientError
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.pki.errors import PkiError
@@ -20,6 +19,7 @@ from evaluator_app.pki.errors import PkiError
 if TYPE_CHECKING:
     from cryptography import x509
 
+    from evaluator_app.client.credentials import CertificateSummary, CredentialRef
     from evaluator_app.client.venue_client import VenueClient
     from evaluator_app.pki.credentials import Signer, TokenInfo
     from evaluator_app.pki.credentials.skf import SkfKeyInfo
@@ -110,6 +110,8 @@ class LoginService:
         return await describe_certificate(cert, trust, self.revocation())
 
     async def open_file(self, path: Path, password: str) -> Signer:
+        from evaluator_app.client.credentials import CredentialRef
+
         return await CredentialRef("pkcs12", str(path)).open(password)
 
     async def open_token(self, pin: str, token_label: str | None, slot: int | None) -> Signer:
@@ -117,6 +119,7 @@ class LoginService:
 
     def token_credential(self, token_label: str | None, slot: int | None) -> CredentialRef:
         """A PKCS#11 USB key, with the vendor's SM2 mechanism codes from the settings."""
+        from evaluator_app.client.credentials import CredentialRef
         from evaluator_app.pki.sm2_mechanisms import Sm2Mechanisms
 
         try:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from evaluator_app.pki.errors import PkiError
-from evaluator_app.pki.sm2_mechanisms import parse_code
 
 logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
@@ -88,12 +87,12 @@ def load_settings(data_dir: Path) -> AppSettings:
     if settings.text_scale not in TEXT_SCALES:
         settings = dataclasses.replace(settings, text_scale=100)
     try:
-        parse_code(settings.pkcs11_sm2_sign_digest)
+        _parse_code(settings.pkcs11_sm2_sign_digest)
     except PkiError as exc:
         logger.warning("pkcs11_sm2_sign_digest in %s: %s; not used", path, exc.message_en)
         settings = dataclasses.replace(settings, pkcs11_sm2_sign_digest="")
     try:
-        parse_code(settings.pkcs11_sm2_sign_message)
+        _parse_code(settings.pkcs11_sm2_sign_message)
     except PkiError as exc:
         logger.warning("pkcs11_sm2_sign_message in %s: %s; not used", path, exc.message_en)
         settings = dataclasses.replace(settings, pkcs11_sm2_sign_message="")
@@ -102,8 +101,17 @@ def load_settings(data_dir: Path) -> AppSettings:
 
 def check_settings(settings: AppSettings) -> None:
     """Raises PkiError (in words) for a value the app cannot use; the dialog shows it."""
-    parse_code(settings.pkcs11_sm2_sign_digest)
-    parse_code(settings.pkcs11_sm2_sign_message)
+    _parse_code(settings.pkcs11_sm2_sign_digest)
+    _parse_code(settings.pkcs11_sm2_sign_message)
+
+
+def _parse_code(text: str) -> None:
+    """A vendor's SM2 mechanism code checked; the module is loaded only when one is set (most
+    settings have none, and the login window paints before it)."""
+    if text.strip():
+        from evaluator_app.pki.sm2_mechanisms import parse_code
+
+        parse_code(text)
 
 
 def save_settings(data_dir: Path, settings: AppSettings) -> None:

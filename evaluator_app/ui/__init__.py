@@ -12,11 +12,17 @@ def _immortal_singletons() -> None:
     out of reach; they are never deallocated in any case."""
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return
-    import ctypes
+    # ctypes.c_ssize_t, without the 1 ms of ctypes/__init__.py at every start: Py_ssize_t is
+    # the size of a pointer ("q" 64-bit, "i" 32-bit)
+    import _ctypes
+    import struct
+
+    class SsizeT(_ctypes._SimpleCData):
+        _type_ = "q" if struct.calcsize("P") == 8 else "i"
 
     for singleton in (None, True, False):
         # ob_refcnt is the first field of every CPython object; id() is the object's address
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+        SsizeT.from_address(id(singleton)).value += 1 << 40
 
 
 _immortal_singletons()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from evaluator_app.client.settings import default_data_dir, load_settings
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from evaluator_app.ui.style import apply_style
+from evaluator_app.ui.style import apply_style, set_app_icon
 
 logger = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 2.0  # the whole quit must take under 3 s
@@ -40,6 +40,7 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
     window = MainWindow(settings, data_dir)
     window.show()  # painted before asyncio and qasync are even imported
     app.processEvents()
+    set_app_icon(app)
     import asyncio
 
     import qasync

@@ -3,9 +3,12 @@ what, and whether the CA is on the mutual-recognition list (with the reasons whe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from evaluator_app.client.credentials import CertificateSummary
+if TYPE_CHECKING:
+    from evaluator_app.client.credentials import CertificateSummary
 
 
 class CertificateBox(QGroupBox):

@@ -25,7 +25,7 @@ from evaluator_app.demo.runner import ServicesThread, app_command
 from evaluator_app.demo.world import CITY, EXPERTS, DemoPerson, DemoWorld, credential_kind
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.phase_names import role_name
-from evaluator_app.ui.style import apply_style
+from evaluator_app.ui.style import apply_style, set_app_icon
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +199,7 @@ def run_launcher(world: DemoWorld) -> int:
     app = QApplication.instance() or QApplication([])
     # mypy: instance() is typed QCoreApplication; here it is always a QApplication
     apply_style(app)  # type: ignore[arg-type]
+    set_app_icon(app)  # type: ignore[arg-type]
     install_language(app, "zh_CN")
     services = ServicesThread(world).start()
     if services.error is not None:

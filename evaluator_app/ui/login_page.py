@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator_app.client.credentials import CertificateSummary, CredentialRef, certificate_of
 from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.certificate_box import CertificateBox
@@ -31,6 +30,7 @@ from evaluator_app.ui.ops import op
 from evaluator_app.ui.skf_rows import SkfKeyRows
 
 if TYPE_CHECKING:
+    from evaluator_app.client.credentials import CertificateSummary
     from evaluator_app.pki.credentials import TokenInfo
 
 logger = logging.getLogger(__name__)
@@ -373,6 +373,8 @@ class LoginPage(QWidget):
 
     @op
     async def _login(self) -> None:
+        from evaluator_app.client.credentials import CredentialRef, certificate_of
+
         if self._busy:
             return
         self._set_busy(True)

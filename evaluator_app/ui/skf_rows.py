@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from evaluator_app.client.credentials import CredentialRef
-
 if TYPE_CHECKING:
+    from evaluator_app.client.credentials import CredentialRef
     from evaluator_app.client.login import LoginService
     from evaluator_app.pki.credentials.skf import SkfContainer, SkfKeyInfo
 
@@ -117,6 +116,8 @@ class SkfKeyRows(QObject):
         return self.tr("This container holds a signing certificate only (shown).")
 
     def credential(self) -> CredentialRef:
+        from evaluator_app.client.credentials import CredentialRef
+
         key, con = self.current_key(), self.current_container()
         return CredentialRef(
             "skf",

@@ -6,7 +6,7 @@ and remembered in settings.json: the base size and every size the style sheet na
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from evaluator_app.resources import resource
@@ -43,13 +43,20 @@ def style_sheet(scale: int = 100) -> str:
 def apply_style(app: QApplication, scale: int = 100) -> None:
     """The look, at ``scale`` per cent of the base text size (any value is clamped to a step)."""
     scale = min(TEXT_SCALES, key=lambda s: abs(s - scale))
-    icon = resource("icons/icon.png")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
     family = _family(app)
     app.setFont(QFont(family, round(BASE_POINT_SIZE * scale / 100)))
     app.setStyleSheet(style_sheet(scale))
     app.setProperty("text_scale", scale)
+
+
+def set_app_icon(app: QApplication) -> None:
+    """The windows' icon. Set once the first window is painted: importing QIcon builds its
+    enums (QIcon.ThemeIcon has 151 members), a millisecond of the cold start."""
+    from PySide6.QtGui import QIcon
+
+    icon = resource("icons/icon.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 _families: list[str] = []

@@ -36,7 +36,10 @@ def add_text_size_menu(menu: QMenu, data_dir: Path | None) -> QMenu:
     group = QActionGroup(sizes)
     actions: dict[int, QAction] = {}
     for scale in TEXT_SCALES:
-        action = QAction(f"{scale} %", sizes, checkable=True)
+        # not QAction(text, parent): resolving that overload imports QIcon (151-member enum)
+        action = QAction(sizes)
+        action.setText(f"{scale} %")
+        action.setCheckable(True)
         action.setChecked(scale == current_scale())
         action.triggered.connect(lambda _checked=False, s=scale: set_text_scale(s, data_dir))
         group.addAction(action)

@@ -44,11 +44,18 @@ HEAVY = (
     "evaluator_app.pki.validation",
     "evaluator_app.pki.cms",
     "evaluator_app.client.venue_client",
+    # smaller, each a millisecond or so of a 120 ms bare start
+    "ctypes",  # ui/__init__.py uses _ctypes alone
+    "hashlib",
+    "evaluator_app.client.credentials",  # its dataclasses: at the first certificate
+    "evaluator_app.client.explain",
+    "evaluator_app.pki.sm2_mechanisms",  # only when a vendor code is set
 )
 
 # classes whose first import builds many enums the login window does not use (the ``Qt``
-# namespace is imported where a flag is needed, after the first paint)
-COSTLY_CLASSES = ("Qt", "QFileDialog", "QMessageBox", "QPdfDocument", "QPrinter")
+# namespace is imported where a flag is needed, after the first paint); QEvent.Type has 180
+# members (QCloseEvent is only an annotation), QIcon.ThemeIcon 151 (the icon is set after it)
+COSTLY_CLASSES = ("Qt", "QFileDialog", "QMessageBox", "QPdfDocument", "QPrinter", "QEvent", "QIcon")
 
 PROBE = """
 import enum, importlib, json, os, sys, tempfile
