@@ -131,7 +131,7 @@ def _ec_key(spki: asn1_x509.PublicKeyInfo) -> ec.EllipticCurvePublicKey | None:
 
 
 def _ess_matches(cert: asn1_x509.Certificate, which: bytes, value: bytes) -> bool:
-    key = (cert.dump(), which, value)
+    key = (rd.cert_der(cert), which, value)
     hit = _ESS.get(key)
     if hit is None:
         cls = (
@@ -148,13 +148,14 @@ def signer_cert(sd: rd.SignedDataRead, si: rd.SignerRead) -> asn1_x509.Certifica
     """``pki.cms._signer_cert`` on the reading: the first embedded certificate ``si`` names."""
     for der in sd.certificates:
         cert = rd.parsed_cert(der)
+        got = rd.known(cert)
         if si.issuer is not None:
-            if cert.serial_number != si.serial:
+            if got.serial != si.serial:
                 continue
-            if cert.issuer.dump() == si.issuer:
+            if got.issuer == si.issuer:
                 return cert
             raise Generic("issuer equal only by string preparation")
-        elif cert.key_identifier == si.key_id:
+        elif got.key_id == si.key_id:
             return cert
     return None
 
@@ -342,5 +343,5 @@ async def judge(
         integrity_ok=integrity_ok,
         trust=status.trust,
         reasons=tuple(reasons),
-        certificate_der=cert.dump(),
+        certificate_der=rd.cert_der(cert),
     )

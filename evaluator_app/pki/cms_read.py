@@ -261,7 +261,18 @@ def read_signed_data(der: bytes) -> SignedDataRead:
     return SignedDataRead(kind, encap_type, content, tuple(certificates), signers)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What signer matching reads of a shared certificate, read once."""
+
+    der: bytes
+    issuer: bytes  # the issuer Name's DER
+    serial: int
+    key_id: bytes | None
+
+
 _CERTS: dict[bytes, asn1_x509.Certificate] = {}
+_KNOWN: dict[int, Known] = {}  # by id of a certificate held in _CERTS
 _CERTS_LOCK = threading.Lock()
 
 
@@ -273,12 +284,28 @@ def parsed_cert(der: bytes) -> asn1_x509.Certificate:
         return hit
     cert = asn1_x509.Certificate.load(der)
     try:
-        _ = (cert.serial_number, cert.issuer.dump(), cert.key_identifier, cert.public_key)
-        _ = cert.subject.human_friendly
+        known = Known(der, cert.issuer.dump(), cert.serial_number, cert.key_identifier)
+        _ = (cert.public_key, cert.subject.human_friendly)
     except Exception:  # a broken one is judged where it is read, never shared
         return cert
     with _CERTS_LOCK:
         if len(_CERTS) >= 256:
-            _CERTS.pop(next(iter(_CERTS)))
+            _KNOWN.pop(id(_CERTS.pop(next(iter(_CERTS)))), None)
         _CERTS[der] = cert
+        _KNOWN[id(cert)] = known
     return cert
+
+
+def known(cert: asn1_x509.Certificate) -> Known:
+    """DER, issuer, serial and key identifier of ``cert``: for one :func:`parsed_cert` shares,
+    as read, without asn1crypto's walk of every field to see whether one changed (15 µs a
+    ``dump()``); for any other, read now."""
+    hit = _KNOWN.get(id(cert))
+    if hit is not None:
+        return hit
+    return Known(cert.dump(), cert.issuer.dump(), cert.serial_number, cert.key_identifier)
+
+
+def cert_der(cert: asn1_x509.Certificate) -> bytes:
+    hit = _KNOWN.get(id(cert))
+    return hit.der if hit is not None else cert.dump()

@@ -21,11 +21,13 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from evaluator_app.pki.cms_read import cert_der
 from evaluator_app.pki.reasons import Reason, ReasonCode, SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import DEFAULT_CHECKER
 
 if TYPE_CHECKING:  # trust_list imports this module
     from evaluator_app.pki.trust_list import TrustList
+    from evaluator_app.pki.validation import RevocationPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +238,7 @@ async def no_checker_status(cert: asn1_x509.Certificate) -> CertStatus:
 def _cache_key(cert: asn1_x509.Certificate, purpose: str, at: datetime) -> tuple[bytes, str, int]:
     # Per hour of the moment judged: a batch shares one path validation per certificate,
     # while a signature timestamped last week is not judged by today's answer.
-    return hashlib.sha256(cert.dump()).digest(), purpose, int(at.timestamp()) // 3600
+    return hashlib.sha256(cert_der(cert)).digest(), purpose, int(at.timestamp()) // 3600
 
 
 def subject_of(cert: asn1_x509.Certificate) -> str:
@@ -269,6 +271,7 @@ class TrustListChecker:
         self.mode, self.fetch = mode, fetch
         self.roots = [to_asn1(c) for c in trust_list.roots()]
         self.intermediates = [to_asn1(c) for c in trust_list.intermediates()]
+        self._policy: RevocationPolicy | None = None
 
     def with_revocation_data(
         self, crls: Sequence[bytes], ocsps: Sequence[bytes]
@@ -287,16 +290,18 @@ class TrustListChecker:
         from evaluator_app.pki.validation import RevocationPolicy
         from evaluator_app.pki.validation_cache import DEFAULT_VALIDATION_CACHE
 
-        policy = RevocationPolicy(
-            mode=self.mode,
-            crls=self.crls,
-            ocsps=self.ocsps,
-            fetch=self.fetch,
-        )
+        policy = self._policy
+        if policy is None:  # one object: the cache knows its digest by it
+            policy = self._policy = RevocationPolicy(
+                mode=self.mode,
+                crls=self.crls,
+                ocsps=self.ocsps,
+                fetch=self.fetch,
+            )
         p: Literal["timestamp", "sign"] = "timestamp" if purpose == "timestamping" else "sign"
         # remembered while it provably holds (pki.validation_cache), not per hour
         res = await DEFAULT_VALIDATION_CACHE.validate(
-            cert.dump(),
+            cert_der(cert),
             p,
             self.trust_list,
             at,

@@ -110,6 +110,8 @@ class ValidationCache:
         self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
         # trust lists by object: (the list, kept so that its id is not reused; its digest)
         self._lists: dict[int, tuple[TrustList, bytes]] = {}
+        # revocation data by policy object, the same way (a checker keeps one policy)
+        self._policies: dict[int, tuple[RevocationPolicy, bytes]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -118,6 +120,7 @@ class ValidationCache:
         with self._lock:
             self._entries.clear()
             self._lists.clear()
+            self._policies.clear()
 
     def _list_digest(self, trust_list: TrustList) -> bytes:
         with self._lock:
@@ -131,6 +134,19 @@ class ValidationCache:
             self._lists[id(trust_list)] = (trust_list, digest)
         return digest
 
+    def _revocation_digest(self, policy: RevocationPolicy) -> bytes:
+        with self._lock:
+            known = self._policies.get(id(policy))
+        if known is not None and known[0] is policy:
+            return known[1]
+        fetch = b"fetch" if policy.fetch else b""
+        digest = _digest([policy.mode.encode(), fetch, *policy.crls, b"|", *policy.ocsps])
+        with self._lock:
+            if len(self._policies) >= 64:
+                self._policies.pop(next(iter(self._policies)))
+            self._policies[id(policy)] = (policy, digest)
+        return digest
+
     def _key(
         self,
         der: bytes,
@@ -140,8 +156,7 @@ class ValidationCache:
         require_identity: bool | None,
         intermediates: Sequence[x509.Certificate],
     ) -> _Key:
-        fetch = b"fetch" if policy.fetch else b""
-        revocation = _digest([policy.mode.encode(), fetch, *policy.crls, b"|", *policy.ocsps])
+        revocation = self._revocation_digest(policy)
         generation = None
         if policy.fetch:
             cache = policy.cache if policy.cache is not None else DEFAULT_CACHE

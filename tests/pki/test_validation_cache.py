@@ -93,6 +93,21 @@ def test_a_new_crl_revoking_the_certificate_is_seen(
     assert refused.codes == (ReasonCode.REVOKED,)
 
 
+def test_one_policy_object_and_an_equal_new_one_share_an_entry_a_new_crl_does_not(
+    demo_pki: DemoPki, trust_list: TrustList, cert: x509.Certificate
+) -> None:
+    # the revocation data's digest is remembered per policy object (a checker keeps one)
+    cache, now = ValidationCache(), datetime.now(UTC)
+    policy = _policy(demo_pki)
+    for _ in range(3):
+        assert _both(cache, cert, trust_list, now, policy)[0].ok
+    assert _both(cache, cert, trust_list, now, _policy(demo_pki))[0].ok  # equal, not the same
+    assert (cache.hits, cache.misses) == (3, 1)
+    newer = _crl(demo_pki, [(cert.serial_number, now - timedelta(minutes=1))], number=98)
+    refused, _ = _both(cache, cert, trust_list, now, _policy(demo_pki, newer))
+    assert refused.codes == (ReasonCode.REVOKED,) and cache.misses == 2
+
+
 def test_a_revocation_dated_later_ends_the_window(
     demo_pki: DemoPki, trust_list: TrustList, cert: x509.Certificate
 ) -> None:
