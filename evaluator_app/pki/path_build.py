@@ -31,7 +31,7 @@ from evaluator_app.pki.path_checks import (
     check_validity,
 )
 from evaluator_app.pki.reasons import Reason, ReasonCode
-from evaluator_app.pki.sig_check import DEFAULT_CHECKER, SignatureChecker
+from evaluator_app.pki.sig_check import DEFAULT_CHECKER, SignatureChecker, verified_once
 
 MAX_SIGNATURE_CHECKS = 64
 MAX_PATH_CERTIFICATES = 12  # end entity + CAs + anchor, self-issued ones included
@@ -58,8 +58,13 @@ def check_signature(
 
 
 def issued_by(child: Cert, issuer: Cert, checker: SignatureChecker) -> Reason | None:
-    return check_signature(
-        child.signature, child.tbs, child.signature_algorithm, issuer.spki, checker
+    return verified_once(
+        child.fingerprint,
+        issuer.spki_der,
+        checker,
+        lambda: check_signature(
+            child.signature, child.tbs, child.signature_algorithm, issuer.spki, checker
+        ),
     )
 
 

@@ -25,7 +25,7 @@ from cryptography.x509.oid import CRLEntryExtensionOID, ExtendedKeyUsageOID, Ext
 
 from evaluator_app.pki.cert_parse import Cert, MalformedCertificateError, parse_certificate
 from evaluator_app.pki.path_build import check_signature
-from evaluator_app.pki.sig_check import DEFAULT_CHECKER, SignatureChecker
+from evaluator_app.pki.sig_check import DEFAULT_CHECKER, SignatureChecker, verified_once
 
 MAX_REVOCATION_BYTES = 16 * 1024 * 1024
 # an OCSP answer without nextUpdate is taken as current for this long after thisUpdate
@@ -159,9 +159,18 @@ def _crl_problem(
     scope = _covers(crl, cert)
     if scope:
         return scope
-    signature = crl.asn1["signature"].native
-    tbs = crl.asn1["tbs_cert_list"].dump()
-    bad = check_signature(signature, tbs, crl.asn1["signature_algorithm"], issuer.spki, checker)
+    bad = verified_once(
+        hashlib.sha256(crl.der).digest(),
+        issuer.spki_der,
+        checker,
+        lambda: check_signature(
+            crl.asn1["signature"].native,
+            crl.asn1["tbs_cert_list"].dump(),
+            crl.asn1["signature_algorithm"],
+            issuer.spki,
+            checker,
+        ),
+    )
     if bad is not None:
         return f"CRL signature: {bad.message_en}"
     next_update = _utc(crl.crypto.next_update_utc)

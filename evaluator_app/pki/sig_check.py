@@ -9,7 +9,9 @@ that signed — a CA's from the trust list, else the GM/T 0009 default "12345678
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from asn1crypto import algos as asn1_algos
 from asn1crypto import keys as asn1_keys
@@ -23,6 +25,7 @@ from pyhanko_certvalidator.sig_validate import (
 from evaluator_app.pki import sm2
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SignatureChecker(DefaultSignatureValidator):
@@ -33,6 +36,9 @@ class SignatureChecker(DefaultSignatureValidator):
 
     def signer_id(self, public_key_info: asn1_keys.PublicKeyInfo) -> bytes:
         return self._ids.get(public_key_info.dump(), sm2.DEFAULT_ID)
+
+    def signer_id_of(self, spki_der: bytes) -> bytes:
+        return self._ids.get(spki_der, sm2.DEFAULT_ID)
 
     def validate_signature(
         self,
@@ -62,6 +68,34 @@ class SignatureChecker(DefaultSignatureValidator):
             raise InvalidSignature(str(exc)) from exc
         if not sm2.verify(public, signed_data, signature, self.signer_id(public_key_info)):
             raise InvalidSignature("SM2 signature does not verify")
+
+
+_VERIFIED: dict[tuple[bytes, bytes, bytes], None] = {}
+_VERIFIED_LOCK = threading.Lock()
+
+
+def verified_once(
+    signed: bytes, key_der: bytes, checker: SignatureChecker, check: Callable[[], T]
+) -> T | None:
+    """``check()`` (None when the signature holds, else why not), remembered when it holds.
+
+    ``signed`` names the signed object and its signature exactly (a certificate's or CRL's
+    SHA-256); with the key's DER and the signer ID this checker gives it, the answer cannot
+    change: the CA links and CRL signatures every validation of the same CA's people repeats
+    are checked once. Refusals are not kept; a checker of another class is not trusted to
+    decide by those alone and is asked every time."""
+    if type(checker) is not SignatureChecker:
+        return check()
+    key = (signed, key_der, checker.signer_id_of(key_der))
+    if key in _VERIFIED:
+        return None
+    problem = check()
+    if problem is None:
+        with _VERIFIED_LOCK:
+            if len(_VERIFIED) >= 4096:
+                _VERIFIED.pop(next(iter(_VERIFIED)))
+            _VERIFIED[key] = None
+    return problem
 
 
 #: for checks with no CA-specific signer IDs (the GM/T 0009 default for every SM2 key)

@@ -79,14 +79,22 @@ class TrustList:
         return [c for c in self.all_certificates() if c.subject != c.issuer]
 
     def signature_checker(self) -> SignatureChecker:
-        """Checks signatures with each SM2 CA key's signer ID (default for any other key)."""
+        """Checks signatures with each SM2 CA key's signer ID (default for any other key).
+
+        Built once per list (the list is frozen; finding the SM2 keys was a sixth of a path
+        validation)."""
+        known = self.__dict__.get("_signature_checker")
+        if isinstance(known, SignatureChecker):
+            return known
         ids = {
             public_key_info(c).dump(): entry.sm2_signer_id.encode("utf-8")
             for entry in self.cas
             if entry.uses_sm2
             for c in entry.certificates
         }
-        return SignatureChecker(ids)
+        checker = SignatureChecker(ids)
+        object.__setattr__(self, "_signature_checker", checker)  # not a field: eq unchanged
+        return checker
 
     def body(self) -> dict[str, Any]:
         return artefact(
