@@ -40,6 +40,7 @@ from pyhanko_certvalidator.sig_validate import (
 from evaluator_app.pki import cms_read as rd
 from evaluator_app.pki import sm2
 from evaluator_app.pki.cms_integrity import ess_certid_matches
+from evaluator_app.pki.errors import PkiError
 from evaluator_app.pki.reasons import SignatureProblem, SignatureReason
 from evaluator_app.pki.sig_check import SignatureChecker
 from evaluator_app.pki.signature_verify import (
@@ -56,7 +57,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class Generic(Exception):
+class Generic(PkiError):
     """Not for this path: the generic one judges (and words any refusal)."""
 
 

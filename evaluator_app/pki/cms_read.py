@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from asn1crypto import x509 as asn1_x509
 
+from evaluator_app.pki.errors import PkiError
+
 
 class CmsReadProblem(enum.StrEnum):
     TRUNCATED = "truncated"  # an element runs past its parent
@@ -34,9 +36,12 @@ class CmsReadProblem(enum.StrEnum):
     EMPTY_ATTRIBUTE = "empty_attribute"  # an attribute with no value
 
 
-class CmsReadError(ValueError):
+class CmsReadError(PkiError, ValueError):
     def __init__(self, problem: CmsReadProblem, at: int) -> None:
-        super().__init__(f"{problem.value} at byte {at}")
+        super().__init__(
+            f"CMS not read: {problem.value} at byte {at}",
+            f"CMS 签名未能读取：{problem.value}，第 {at} 字节",
+        )
         self.problem = problem
         self.at = at
 
