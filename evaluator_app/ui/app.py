@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -40,6 +41,10 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
     window = MainWindow(settings, data_dir)
     window.show()  # painted before asyncio and qasync are even imported
     app.processEvents()
+    # what start-up made lives as long as the window: out of every later collection's way (the
+    # command turned the collector off until here: evaluator_app/cli/app.py)
+    gc.freeze()
+    gc.enable()
     set_app_icon(app)
     import asyncio
 
@@ -54,8 +59,6 @@ def run_app(data_dir: Path | None = None, language: str | None = None) -> int:
         loop.run_until_complete(_shut_down(window))
     # Everything is closed (journals, caches, connections). The interpreter's last garbage
     # collection over a heap of PDF, crypto and Qt objects took over a second on exit: skip it.
-    import gc
-
     gc.freeze()
     return 0
 

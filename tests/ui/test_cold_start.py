@@ -87,11 +87,11 @@ raise SystemExit("the login window was never shown")
 """
 
 
-def loaded_at_first_paint(data_dir: Path, *also: str) -> dict[str, list[str]]:
-    """The modules imported and the PySide6 enums built ({"modules": …, "enums": …})."""
+def run_app_probe(code: str, data_dir: Path, *also: str) -> str:
+    """What ``code`` (the real entry point, patched) prints in a fresh interpreter."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(data_dir), *also],
+        [sys.executable, "-c", code, str(data_dir), *also],
         capture_output=True,
         text=True,
         env=env,
@@ -99,7 +99,12 @@ def loaded_at_first_paint(data_dir: Path, *also: str) -> dict[str, list[str]]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout
+
+
+def loaded_at_first_paint(data_dir: Path, *also: str) -> dict[str, list[str]]:
+    """The modules imported and the PySide6 enums built ({"modules": …, "enums": …})."""
+    return json.loads(run_app_probe(PROBE, data_dir, *also).strip().splitlines()[-1])
 
 
 def heavy(modules: list[str]) -> list[str]:
@@ -127,3 +132,29 @@ def test_the_probe_sees_a_heavy_import_at_start_up(tmp_path):
     assert "reportlab.pdfgen.canvas" in heavy(seen["modules"])
     assert "evaluator_app.protocol" in heavy(seen["modules"])
     assert "Qt.AlignmentFlag" in costly_enums(seen["enums"])
+
+
+AFTER_PAINT = """
+import gc, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import evaluator_app.ui.main_window as main_window
+shown = main_window.MainWindow.show
+def show(self):
+    print("at the first paint: collector on", gc.isenabled(), flush=True)
+    shown(self)
+    def after():
+        print("once painted: collector on", gc.isenabled(), "frozen", gc.get_freeze_count() > 0)
+        sys.stdout.flush()
+        self.close()
+    QTimer.singleShot(100, after)
+main_window.MainWindow.show = show
+from evaluator_app.cli.main import main
+sys.exit(main(["app", "--data-dir", sys.argv[1], "--language", "zh_CN"]))
+"""
+
+
+def test_the_collector_waits_for_the_first_paint_then_runs(tmp_path):
+    printed = run_app_probe(AFTER_PAINT, tmp_path)
+    assert "at the first paint: collector on False" in printed
+    assert "once painted: collector on True frozen True" in printed
