@@ -285,3 +285,15 @@ def test_the_hubs_visibility_index_agrees_with_can_see():
                     len(subset),
                 )
             assert not hub.visible(callers[0], "S2")
+
+
+def test_acceptances_skip_the_directory_refresh_and_membership_changes_do_not():
+    """Every artefact kind's acceptance event is in NO_MEMBERSHIP_CHANGE (named, not a suffix
+    test); the events that change who sees a session are not."""
+    from evaluator_app.protocol.kinds import ARTEFACT_KINDS
+    from evaluator_app.venue.events.hub import NO_MEMBERSHIP_CHANGE
+
+    for kind in ARTEFACT_KINDS:
+        assert f"{kind.name}.accepted" in NO_MEMBERSHIP_CHANGE, kind.name
+    for kind in ("member", "session.created"):
+        assert kind not in NO_MEMBERSHIP_CHANGE

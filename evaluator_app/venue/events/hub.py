@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from evaluator_app.protocol.kinds import ARTEFACT_KINDS
 from evaluator_app.venue.access.visibility import HIDDEN_FROM_EXPERT, audience_allows
 from evaluator_app.venue.http import Caller
 from evaluator_app.venue.store.records import EventRecord, MemberRecord, SessionRecord
@@ -29,14 +30,16 @@ from evaluator_app.venue.store.records import EventRecord, MemberRecord, Session
 logger = logging.getLogger(__name__)
 
 QUEUE_LIMIT = 2000
-# events of these kinds never change who may see a session: no directory refresh needed
-NO_MEMBERSHIP_CHANGE = {"presence", "alert", "acknowledged", "broadcast", "phase"}
-# An accepted artefact never changes who may see a session either: its rule may mark the expert
-# recused (committee.py), who still sees the session and keeps their venue; replacing someone
-# (the "member" event) is what changes the index. Refreshing the directory for every acceptance
-# put one store read under the hub's lock per upload (on SQLite, in the one store thread that
-# also runs every write).
-ACCEPTED_SUFFIX = ".accepted"
+# Events of these kinds never change who may see a session: no directory refresh needed.
+# An accepted artefact (``<kind>.accepted``, one per kind of the registry) is among them: its
+# rule may mark the expert recused (committee.py), who still sees the session and keeps their
+# venue; replacing someone (the "member" event) is what changes the index. Refreshing the
+# directory for every acceptance put one store read under the hub's lock per upload (on SQLite,
+# in the one store thread that also runs every write).
+NO_MEMBERSHIP_CHANGE = frozenset(
+    {"presence", "alert", "acknowledged", "broadcast", "phase"}
+    | {f"{kind.name}.accepted" for kind in ARTEFACT_KINDS}
+)
 # events about one person that a secondary venue's supervisor sees only for people seated there
 PER_PERSON = {"presence", "alert"}
 
@@ -245,13 +248,7 @@ async def publish(venue: object, events: list[EventRecord]) -> None:
 async def fan_out(venue: object, hub: EventHub, events: list[EventRecord]) -> None:
     """Under ``hub.lock``: the directory refreshed for the sessions these events touch, then
     the events sent."""
-    touched = {
-        e.session_id
-        for e in events
-        if e.session_id
-        and e.kind not in NO_MEMBERSHIP_CHANGE
-        and not e.kind.endswith(ACCEPTED_SUFFIX)
-    }
+    touched = {e.session_id for e in events if e.session_id and e.kind not in NO_MEMBERSHIP_CHANGE}
     if touched:
         # mypy: fan_out takes the Venue as object; it has a store
         store = venue.store  # type: ignore[attr-defined]
