@@ -42,8 +42,8 @@ from evaluator_app.venue.config import load_config
 from evaluator_app.venue.store import open_store
 from evaluator_app.venue.store.records import WorkstationRecord
 from evaluator_app.venue.venue_dir import demo_roster, init_venue_dir
-from tests.nginx_server import start_nginx, venue_config
 from tests.pg_server import TempPostgres
+from tests.venue_processes import start_balancer, start_worker, wait_up
 
 CONFIGS = {
     "a": ("1 worker, SQLite", False, 1),
@@ -93,23 +93,6 @@ class FleetProcess:
         answer = await self.ask("stop")
         await self.proc.wait()
         return answer
-
-
-async def wait_health(url: str, ssl: Any, proc: subprocess.Popen[bytes] | None) -> None:
-    import aiohttp
-
-    async with aiohttp.ClientSession() as session:
-        for _ in range(600):
-            if proc is not None and proc.poll() is not None:
-                raise RuntimeError(f"{url}: the worker exited")
-            try:
-                async with session.get(f"{url}/api/v1/health", ssl=ssl) as answer:
-                    if answer.status == 200:
-                        return
-            except (aiohttp.ClientError, OSError):
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 async def uploads(clients: dict[str, VenueClient], items: list[Signed], limit: int = 128) -> float:
@@ -168,25 +151,19 @@ async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
                     WorkstationRecord(p.workstation, p.venue, p.seat, None, None, "t")
                 )
     db.close()
-    procs = []
-    for i, port in enumerate(ports):
-        command = [sys.executable, "-m", "evaluator_app", "venue", "serve"]
-        command += ["--config", str(config_path), "--port", str(port)]
-        with (folder / f"worker{i}.log").open("wb") as log:
-            procs.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+    procs = [
+        start_worker(config_path, port, folder / f"worker{i}.log") for i, port in enumerate(ports)
+    ]
     nginx = None
     try:
         for port, proc in zip(ports, procs, strict=True):
-            await wait_health(f"https://127.0.0.1:{port}", ssl, proc)
+            await wait_up(f"https://127.0.0.1:{port}", ssl, proc)
         url = f"https://127.0.0.1:{ports[0]}"
         if workers > 1:
-            listen = free_port()
-            roots = folder / "ca-roots.pem"
-            roots.write_bytes(b"".join(Path(r).read_bytes() for r in ctx["roots"]))
-            site = venue_config(ports, listen, config.tls_cert, config.tls_key, roots)
-            nginx = start_nginx(folder / "nginx", site, worker_connections=8192)
-            url = f"https://127.0.0.1:{listen}"
-            await wait_health(url, ssl, nginx)
+            nginx, url = await start_balancer(
+                folder, ports, config.tls_cert, config.tls_key, ctx["roots"], ssl,
+                worker_connections=8192,
+            )  # fmt: skip
         return await measure(url, ctx, label, procs)
     finally:
         if nginx is not None:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from evaluator_app.client.venue_client import client_ssl_context
 from evaluator_app.demo.witnesses import RunningWitness, start_demo_witness
-from evaluator_app.demo.workers import WorkerPool
+from evaluator_app.demo.workers import WorkerPool, wait_answering
 from evaluator_app.demo.world import DemoWorld
 from evaluator_app.pki.services import make_pki_services_app
 from evaluator_app.venue.app import build_venue, make_app, start_server, stop_server
@@ -47,20 +45,6 @@ class RunningServices:
         await self.pki_runner.cleanup()
 
 
-async def wait_answering(port: int, ssl_context: ssl.SSLContext, seconds: float = 60) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(int(seconds * 10)):
-            try:
-                url = f"https://127.0.0.1:{port}/api/v1/health"
-                async with session.get(url, ssl=ssl_context) as answer:
-                    if answer.status == 200:
-                        return
-            except (aiohttp.ClientError, OSError):
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"venue worker on port {port} did not start within {seconds} s")
-
-
 async def start_services(world: DemoWorld) -> RunningServices:
     pki_runner = web.AppRunner(make_pki_services_app(world.pki))
     await pki_runner.setup()
@@ -84,7 +68,7 @@ async def start_services(world: DemoWorld) -> RunningServices:
         roots = [str(ca.root_cert) for ca in world.pki.cas if ca.status == "granted"]
         context = client_ssl_context(roots)
         pool = WorkerPool(world.venue_config, list(world.worker_ports), world.root)
-        await pool.start(lambda port: wait_answering(port, context))
+        await pool.start(lambda port: wait_answering(f"https://127.0.0.1:{port}", context))
         logger.info("demo services up: venue workers %s", world.venue_url)
         return RunningServices(None, pki_runner, None, None, store, pool, witnesses)
     venue = build_venue(config)

@@ -13,9 +13,12 @@ import contextlib
 import json
 import logging
 import signal
+import ssl
 import subprocess
 import sys
 from pathlib import Path
+
+import aiohttp
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +30,28 @@ def serve_command(config: Path, port: int) -> list[str]:
         else [sys.executable, "-m", "evaluator_app"]
     )
     return [*head, "venue", "serve", "--config", str(config), "--port", str(port)]
+
+
+async def wait_answering(
+    url: str,
+    ssl_context: ssl.SSLContext,
+    seconds: float = 60,
+    proc: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Until ``url``/api/v1/health answers 200. :class:`TimeoutError` after ``seconds``;
+    :class:`ChildProcessError` as soon as ``proc`` (the worker or proxy behind ``url``) exits."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(round(seconds * 10)):
+            if proc is not None and proc.poll() is not None:
+                raise ChildProcessError(f"{url}: the process exited ({proc.returncode})")
+            try:
+                async with session.get(f"{url}/api/v1/health", ssl=ssl_context) as answer:
+                    if answer.status == 200:
+                        return
+            except (aiohttp.ClientError, OSError):
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {seconds:.0f} s")
 
 
 def _die_with_the_pool() -> None:

@@ -8,27 +8,23 @@ SIGKILL and start them again; nothing here reaches into a worker's memory.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from evaluator_app.client.venue_client import VenueClient, client_ssl_context
-from evaluator_app.pki.credentials import open_key_file
+from evaluator_app.pki.credentials import Signer, open_key_file
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.venue.config import load_config
 from evaluator_app.venue.store.postgres import PgStore
 from evaluator_app.venue.store.records import WorkstationRecord
 from evaluator_app.venue.venue_dir import init_venue_dir
-from tests.nginx_server import start_nginx, venue_config
 from tests.pg_server import free_port
 from tests.venue.harness import SEATS
+from tests.venue_processes import start_balancer, start_worker, wait_up
 
 
 class Cluster:
@@ -51,7 +47,7 @@ class Cluster:
         self.config = load_config(self.config_path)
         self.procs: list[subprocess.Popen[bytes] | None] = [None] * workers
         self.nginx: subprocess.Popen[bytes] | None = None
-        self.nginx_port = 0
+        self.nginx_url = ""
         roots = [str(ca.root_cert) for ca in demo.cas if ca.status == "granted"]
         self.roots = roots
         self.client_ssl = client_ssl_context(roots)
@@ -77,28 +73,11 @@ class Cluster:
         return [self.url(i) for i in range(len(self.ports))]
 
     def start_worker(self, i: int) -> None:
-        log = (self.directory / f"worker-{i}.log").open("ab")
-        self.procs[i] = subprocess.Popen(
-            [sys.executable, "-m", "evaluator_app", "venue", "serve",
-             "--config", str(self.config_path), "--port", str(self.ports[i])],
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        log.close()
+        log = self.directory / f"worker-{i}.log"
+        self.procs[i] = start_worker(self.config_path, self.ports[i], log)
 
     async def wait_up(self, url: str, proc: subprocess.Popen[bytes] | None = None) -> None:
-        ssl_context = client_ssl_context(self.roots)
-        async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                if proc is not None and proc.poll() is not None:
-                    raise AssertionError(f"process exited: {self.logs()}")
-                try:
-                    async with session.get(f"{url}/api/v1/health", ssl=ssl_context) as answer:
-                        if answer.status == 200:
-                            return
-                except (aiohttp.ClientError, OSError):
-                    pass
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"{url} did not come up: {self.logs()}")
+        await wait_up(url, self.client_ssl, proc, seconds=30, logs=self.logs)
 
     async def start(self, nginx: bool = False) -> Cluster:
         for i in range(len(self.ports)):
@@ -127,21 +106,13 @@ class Cluster:
 
     # -- nginx ----------------------------------------------------------------------------
     async def start_nginx(self) -> None:
-        self.nginx_port = free_port()
-        roots = self.directory / "ca-roots.pem"
-        roots.write_bytes(b"".join(Path(r).read_bytes() for r in self.roots))
-        site = venue_config(
-            self.ports, self.nginx_port, self.config.tls_cert, self.config.tls_key, roots
+        cert, key = self.config.tls_cert, self.config.tls_key
+        self.nginx, self.nginx_url = await start_balancer(
+            self.directory, self.ports, cert, key, self.roots, self.client_ssl
         )
-        self.nginx = start_nginx(self.directory / "nginx", site)
-        await self.wait_up(self.nginx_url, self.nginx)
-
-    @property
-    def nginx_url(self) -> str:
-        return f"https://127.0.0.1:{self.nginx_port}"
 
     # -- clients ----------------------------------------------------------------------------
-    def signer(self, person_key: str):  # type: ignore[no-untyped-def]
+    def signer(self, person_key: str) -> Signer:
         person = self.demo.person(person_key)
         return open_key_file(person.p12, person.password)
 
