@@ -70,6 +70,7 @@ class FleetProcess:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, str(Path(__file__).resolve().parent / "venue_pg_fleet.py"),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            limit=1 << 26,  # the answer to "stop" is every arrival (~10,000 at 50 sessions)
         )  # fmt: skip
         fleet = cls(proc)
         await fleet._send(json.dumps({"url": url, "roots": roots, "sockets": sockets}))

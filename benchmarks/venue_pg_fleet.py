@@ -27,6 +27,8 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from evaluator_app.client.venue_client import client_ssl_context
 
+LINE_LIMIT = 1 << 26  # one JSON line each way: asyncio's default (64 KiB) is too short
+
 
 def when(at: str) -> float:
     return datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
@@ -76,7 +78,7 @@ class Fleet:
 
 async def main() -> int:
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
+    reader = asyncio.StreamReader(limit=LINE_LIMIT)  # the spec: 550 tokens, over 64 KiB
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     spec = json.loads(await reader.readline())
     fleet = Fleet(spec["url"], client_ssl_context(spec["roots"]))
