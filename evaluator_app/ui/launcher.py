@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -28,6 +28,8 @@ from evaluator_app.ui.phase_names import role_name
 from evaluator_app.ui.style import apply_style, set_app_icon
 
 logger = logging.getLogger(__name__)
+
+PASSWORD_COLUMN = 5
 
 
 def part_of(person: DemoPerson) -> str:
@@ -97,6 +99,10 @@ class Launcher(QMainWindow):
             "p12": self.tr("ECDSA .p12 file"),
         }
         self.buttons: dict[str, QPushButton] = {}
+        # the passwords mix l, I and 1, O and 0: in the proportional UI font 陈静's "lofd…"
+        # reads as "Iofd…" and the login fails; a fixed-pitch font draws each one apart
+        typed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        typed.setPointSizeF(max(typed.pointSizeF(), self.table.font().pointSizeF()))
         for row, person in enumerate(world.people):
             cells = [
                 person.name,
@@ -109,6 +115,8 @@ class Launcher(QMainWindow):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                if column == PASSWORD_COLUMN:
+                    item.setFont(typed)
                 self.table.setItem(row, column, item)
             button = QPushButton(self.tr("Open"))
             button.clicked.connect(lambda _=False, p=person: self.open_as(p))

@@ -112,13 +112,17 @@ async def answer_sign_dialogs(secret: str | Callable[[Any], str]) -> None:
 
 def fits(table: Any, row: int, column: int) -> bool:
     """The cell's whole text fits its cell, wrapped at its width (less the item's text margins,
-    (focus frame + 1) px each side, as Qt's item delegate lays it out)."""
+    (focus frame + 1) px each side, as Qt's item delegate lays it out), in the item's own font
+    where it has one."""
     from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QStyle
 
     cell = table.visualRect(table.model().index(row, column))
     margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
-    needed = table.fontMetrics().boundingRect(
+    own = table.item(row, column).data(Qt.ItemDataRole.FontRole)
+    metrics = QFontMetrics(own) if own is not None else table.fontMetrics()
+    needed = metrics.boundingRect(
         QRect(0, 0, cell.width() - margin, 10_000),
         int(Qt.TextFlag.TextWordWrap),
         table.item(row, column).text(),

@@ -39,3 +39,26 @@ def test_buttons_sit_on_their_rows_and_the_reserve_expert_is_explained(qtbot, qa
     experts = [p for p in world.people if p.role == "expert"]
     assert len(experts) == len(EXPERTS) + 1  # five on the committee and the reserve
     launcher.close()
+
+
+def test_passwords_are_shown_in_a_fixed_pitch_font(qtbot, qapp, tmp_path):  # type: ignore[no-untyped-def]
+    """陈静's password starts with a lower-case l; in the UI font it reads as a capital I and the
+    login fails. Typed from the screen, every password is drawn in a fixed-pitch font."""
+    from PySide6.QtGui import QFontInfo
+
+    from evaluator_app.demo.world import prepare
+    from evaluator_app.ui.launcher import PASSWORD_COLUMN, Launcher
+
+    apply_style(qapp)
+    install_language(qapp, "zh_CN")
+    world = prepare(tmp_path / "demo")
+    launcher = Launcher(world)
+    qtbot.addWidget(launcher)
+    assert launcher.table.horizontalHeaderItem(PASSWORD_COLUMN).text() == "证书密码"
+    for row, person in enumerate(world.people):
+        item = launcher.table.item(row, PASSWORD_COLUMN)
+        assert item.text() == person.password
+        assert QFontInfo(item.font()).fixedPitch(), (person.name, item.font().family())
+        assert item.font().pointSizeF() >= launcher.table.font().pointSizeF()
+        assert fits(launcher.table, row, PASSWORD_COLUMN), person.name
+    launcher.close()
