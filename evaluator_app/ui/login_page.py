@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 TOKEN_POLL_MS = 3000  # a USB key plugged in after start appears within this
+FIRST_LISTING_RETRY_MS = 50  # until the app's asyncio loop runs
 
 
 class LoginPage(QWidget):
@@ -151,14 +152,14 @@ class LoginPage(QWidget):
         layout.addWidget(self.login_button)
         layout.addStretch()
 
-        self.use_token.toggled.connect(self._mode_changed)
-        self.use_skf.toggled.connect(self._mode_changed)
+        for button in (self.use_token, self.use_skf, self.use_file):  # each one switched on
+            button.toggled.connect(self._mode_changed)
         modes = {"pkcs11": self.use_token, "skf": self.use_skf, "pkcs12": self.use_file}
         modes[service.settings.first_login_mode].setChecked(True)  # the last one used
         self._show_mode()  # the fields match the mode from the first paint
         if not self.use_file.isChecked():
             # listing keys loads the PKCS#11 module or SKF library: after the first paint
-            QTimer.singleShot(0, self._refresh_tokens)
+            QTimer.singleShot(0, self._first_listing)
         self._poll = QTimer(self)
         self._poll.setInterval(TOKEN_POLL_MS)
         self._poll.timeout.connect(self._refresh_tokens)
@@ -168,6 +169,19 @@ class LoginPage(QWidget):
         QTimer.singleShot(
             500, lambda: threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         )
+
+    def _first_listing(self) -> None:
+        """The first paint's processEvents runs before the app's asyncio loop exists: a listing
+        started then went to a loop that never runs, and the page showed 正在处理… with no key
+        for good (the poll's listings were ignored as the same action still running)."""
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            QTimer.singleShot(FIRST_LISTING_RETRY_MS, self._first_listing)
+            return
+        self._refresh_tokens()
 
     # -- what is shown ---------------------------------------------------------------
     def _mode(self) -> str:
@@ -186,7 +200,7 @@ class LoginPage(QWidget):
         self.tries_label.clear()
         self._clear_certificate()
         if not self.use_file.isChecked():
-            self._refresh_tokens()
+            self._first_listing()  # also called by __init__ choosing the mode last used
 
     def _no_certificate_yet(self) -> str:
         # a certificate file is encrypted: its certificate can be read only with the password

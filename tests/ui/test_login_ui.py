@@ -88,3 +88,20 @@ def test_the_fields_match_the_login_mode_from_the_first_paint(qtbot, loop, venue
     assert page.module_edit.isEnabled() and not page.file_edit.isEnabled()
     assert page.secret_label.text() == "PIN 码："
     window.close()
+
+
+def test_back_to_the_certificate_file_from_a_usb_key_mode(qtbot, loop, venue, tmp_path):  # type: ignore[no-untyped-def]
+    """Played as 王芳: her page opens in the 国密 USB Key mode; clicking 证书文件 checked the
+    button but left the SKF rows and "PIN 码" on screen, with no file field to log in with."""
+    window = _window(qtbot, venue, tmp_path)
+    page = window.login_page
+    for usb in (page.use_skf, page.use_token):
+        usb.setChecked(True)
+        assert page.secret_label.text() == "PIN 码："
+        page.use_file.setChecked(True)
+        assert page.file_edit.isEnabled() and not page.skf.library_edit.isEnabled()
+        assert not page.module_edit.isEnabled()
+        assert page.file_edit.isVisibleTo(page) and not page.skf.library_edit.isVisibleTo(page)
+        assert not page.module_edit.isVisibleTo(page)
+        assert page.secret_label.text() == "密码："
+    window.close()

@@ -259,3 +259,40 @@ def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  
         await window.shutdown_task
 
     drive(scenario)
+
+
+def test_a_page_opening_in_the_sm2_key_mode_before_the_loop_runs_lists_the_key(  # type: ignore[no-untyped-def]
+    qtbot, loop, skf_lib, wangfang_key, venue, tmp_path
+):
+    """As the app starts (ui/app.py): the window is built and painted by processEvents before
+    the asyncio loop exists. Played as 王芳, whose page opens in this mode: the listing started
+    then never ran, the page said 正在处理… with no key for good, and she could not log in."""
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
+    from evaluator_app.ui import ops
+
+    install_language(QApplication.instance(), "zh_CN")
+    settings = replace(
+        venue.settings_for(f"ws-{PERSON}"), skf_library=str(skf_lib), login_mode="skf"
+    )
+    asyncio.set_event_loop(None)  # no loop yet, as in run_app before qasync is imported
+    try:
+        window = MainWindow(settings, tmp_path / "app")
+        qtbot.addWidget(window)
+        window.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        page = window.login_page
+        assert page.use_skf.isChecked()
+        assert not ops.running(page)  # nothing handed to a loop that does not run
+    finally:
+        asyncio.set_event_loop(loop)
+    loop.run_until_complete(
+        until(
+            lambda: page.skf.key_combo.currentText() == "王芳 SM2 USB Key  (SKF-0001)",
+            message=lambda: f"key listed: {page.skf.key_combo.currentText()!r}",
+        )
+    )
+    window.close()
