@@ -33,6 +33,7 @@ from evaluator_app.ui.alive import alive
 from evaluator_app.ui.connection_text import connection_style, connection_text
 from evaluator_app.ui.controls import route
 from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
+from evaluator_app.ui.focus import holds_focus
 from evaluator_app.ui.moves_panel import MovesPanel
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
@@ -66,6 +67,7 @@ SUMMARY_STEP = EXPERT_STEPS.index("summary")
 STEP_OF_PHASE = {phase: EXPERT_STEPS.index(step) for phase, step in PHASE_STEP.items()}
 PROGRESS_POLL_MS = 5_000
 IDLE_AFTER_SECONDS = 300  # no key or click for five minutes: "idle" on the supervisor's board
+FOCUS_SETTLES_MS = 200  # the PIN dialog taking the focus is not an "away" blip with an alarm
 
 
 class SessionWindow(QMainWindow):
@@ -166,6 +168,10 @@ class SessionWindow(QMainWindow):
         cast(QApplication, QApplication.instance()).installEventFilter(
             self
         )  # any key or click in the app counts as activity
+        # the focus moving anywhere, to an own dialog, another program or back (changeEvent
+        # misses a dialog handing the focus straight on to another program); Qt drops the
+        # connection with the window, and _focus_moved does nothing once it is closed
+        cast(QApplication, QApplication.instance()).focusWindowChanged.connect(self._focus_moved)
         self._idle_timer = QTimer(self)
         self._idle_timer.setInterval(15_000)
         self._idle_timer.timeout.connect(self._check_idle)
@@ -362,10 +368,10 @@ class SessionWindow(QMainWindow):
         self.ack_button.hide()
         self.banner.clear()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.ActivationChange and not self._closed:
-            self._report_presence()
-        super().changeEvent(event)
+    def _focus_moved(self) -> None:
+        if not self._closed:
+            # once the focus has landed: on its way to an own dialog it passes through no window
+            QTimer.singleShot(FOCUS_SETTLES_MS, self, self._report_presence)
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
@@ -391,7 +397,7 @@ class SessionWindow(QMainWindow):
         """focused, idle (no key or click for a while) or away (another window has the focus)."""
         if self._closed:
             return
-        presence = "away" if not self.isActiveWindow() else "idle" if self._idle else "focused"
+        presence = "away" if not holds_focus(self) else "idle" if self._idle else "focused"
         # mypy: presence is one of the three literals, inferred as str
         self.connection.set_presence(presence, self._items_scored())  # type: ignore[arg-type]
 
