@@ -20,9 +20,12 @@ from tests.venue import flow
 from tests.venue.test_report_signing import _sign
 
 
-def _scan(*windows) -> list[str]:  # type: ignore[no-untyped-def]
+async def _scan(*windows) -> list[str]:  # type: ignore[no-untyped-def]
     """Each window as it is, and an expert's window on every one of its steps in turn (a
-    step may fill what it shows when it is opened; the guide line speaks from each)."""
+    step may fill what it shows when it is opened; the guide line speaks from each). The loop
+    runs between steps (not processEvents() inside this coroutine: a nested pass steps other
+    tasks inside this one, and an op a step starts then never ran, so the teardown waited on
+    it for ever)."""
     found: list[str] = []
     for window in windows:
         steps = getattr(window, "steps", None)
@@ -32,7 +35,8 @@ def _scan(*windows) -> list[str]:  # type: ignore[no-untyped-def]
         was = steps.currentRow()
         for row in range(steps.count()):
             steps.setCurrentRow(row)
-            QApplication.processEvents()
+            for _ in range(3):
+                await asyncio.sleep(0)
             found += [f"step {row + 1}: {p}" for p in problems(window)]
         steps.setCurrentRow(was)
     return sorted(set(found))
@@ -63,7 +67,7 @@ def test_every_window_speaks_chinese_through_a_session(qtbot, drive, venue, tmp_
         workspace.tabs.setCurrentWidget(workspace.follow)
         await until(lambda: workspace.follow.lines, message="follow lines")
         await until(lambda: console.log.list.count() > 5, message="supervisor log")
-        mid = _scan(window, session_window, main, console, workspace)
+        mid = await _scan(window, session_window, main, console, workspace)
         assert not mid, "\n".join(mid)
 
         # to the end: every sheet, the report signed by all, the archive exported and verified
@@ -100,7 +104,7 @@ def test_every_window_speaks_chinese_through_a_session(qtbot, drive, venue, tmp_
         assert archive.report.ok
         session_window.steps.setCurrentRow(session_window.step_keys.index("report"))
         await until(lambda: session_window.report_page.report is not None, message="report page")
-        end = _scan(window, session_window, main, console, workspace)
+        end = await _scan(window, session_window, main, console, workspace)
         assert not end, "\n".join(end)
         for w in (window, main):
             await _close(w)
