@@ -3,9 +3,12 @@
 The connection holds no signer: the token is reused until the venue says it is no longer
 valid; then the state becomes ``login_required`` and the UI asks for the PIN and calls
 :meth:`VenueConnection.login`. Events arrive over the WebSocket; after every drop the connection
-comes back by itself with jittered exponential back-off and resumes with ``since=<last seq
-seen>``, so each event reaches ``on_event`` once, in order. If the WebSocket keeps failing while
-plain HTTPS works (a proxy that refuses upgrades), events are polled instead for a while.
+comes back by itself and resumes with ``since=<last seq seen>``, so each event reaches
+``on_event`` once, in order. A socket that was working and closed is a drop: reconnected at
+once, shown as "reconnecting"; only a venue that cannot be reached waits, with jittered
+exponential back-off, and any answer the venue gives to another request of the client ends the
+wait (it is reachable). If the WebSocket keeps failing while plain HTTPS works (a proxy that
+refuses upgrades), events are polled instead for a while.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Any
 
 import aiohttp
 
-from evaluator_app.client.connection_state import ConnectionState, Transport, backoff
+from evaluator_app.client.connection_state import ConnectionState, Status, Transport, backoff
 from evaluator_app.client.errors import ClientError, LoginRequired, VenueRefused, VenueUnreachable
+from evaluator_app.client.heartbeats import Heartbeats, PresenceValue
 from evaluator_app.client.venue_client import SILENCE_LIMIT, WS_CLOSED, VenueClient
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
@@ -32,7 +36,6 @@ from evaluator_app.protocol.messages import LoginResult
 logger = logging.getLogger(__name__)
 __all__ = ["ConnectionState", "VenueConnection", "backoff"]  # the states live in connection_state
 
-PresenceValue = Literal["focused", "idle", "away"]
 EventCallback = Callable[[dict[str, Any]], "Awaitable[None] | None"]
 
 
@@ -52,10 +55,11 @@ class VenueConnection:
         heartbeat_interval: float = 5.0,
         backoff_initial: float = 0.5,
         backoff_max: float = 30.0,
-        stable_after: float = 5.0,  # a socket open this long resets the back-off
+        stable_after: float = 5.0,  # a socket open this long worked: its drop reconnects at once
         poll_interval: float = 2.0,
         ws_failures_before_polling: int = 3,
         polling_period: float = 60.0,  # how long to poll before trying the WebSocket again
+        silence_limit: float = SILENCE_LIMIT,  # no frame at all this long: the line is dead
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
     ):
@@ -63,7 +67,7 @@ class VenueConnection:
         self.session_id = session_id
         self._on_event = on_event
         self._on_state = on_state
-        self.heartbeat_interval = heartbeat_interval
+        self.heartbeats = Heartbeats(session_id, heartbeat_interval)
         self.backoff_initial, self.backoff_max, self.stable_after = (
             backoff_initial,
             backoff_max,
@@ -74,21 +78,19 @@ class VenueConnection:
             ws_failures_before_polling,
             polling_period,
         )
+        self.silence_limit = silence_limit
         self._rng = rng or random.Random()
         self._clock = clock
         self._last_seq = since
         self._state = ConnectionState("stopped", last_seq=since)
-        self._presence: PresenceValue = "focused"
-        self._items_scored = 0
-        self._beat_now = asyncio.Event()
-        self._beating = True  # False once the expert left the committee (recused, replaced)
         self._wake = asyncio.Event()  # login done, or "retry now"
         self._login_required = False
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop start() ran on
         self._stopped = False
         self._ws: aiohttp.ClientWebSocketResponse | None = None
-        self.beats_sent = 0  # heartbeats written to the socket (tests, diagnostics)
+        self._opened_at: float | None = None  # when this attempt's socket opened (monotonic)
+        self._answered = False  # the venue answered a request while this waited to retry
         self.restarts = 0  # times the task died and was started again
 
     # -- what the UI reads and calls --------------------------------------------------
@@ -111,6 +113,13 @@ class VenueConnection:
                 self._loop = asyncio.get_event_loop()
             self._task = self._loop.create_task(self._run(), name="venue-connection")
             self._task.add_done_callback(self._ended)
+        self.client.answer_listeners.add(self._venue_answered)
+
+    def _venue_answered(self) -> None:
+        """The client's request was answered: the venue is reachable, whatever the back-off."""
+        if self._state.status == "offline" and not self._login_required:
+            self._answered = True
+            self._wake.set()
 
     def _ended(self, task: asyncio.Task[None]) -> None:
         """The connection's task must never die quietly: say so, and start it again."""
@@ -119,14 +128,11 @@ class VenueConnection:
         error = None if task.cancelled() else task.exception()
         logger.error("the venue connection's task died (%r); restarting it", error or "cancelled")
         self.restarts += 1
-        self._set(
-            ConnectionState(
-                "connecting",
-                failures=max(1, self._state.failures),
-                error=f"connection task failed: {error!r}",
-                error_zh="连接中断，正在重新连接",
-                last_seq=self._last_seq,
-            )
+        self._show(
+            "connecting",
+            failures=max(1, self._state.failures),
+            error=f"connection task failed: {error!r}",
+            error_zh="连接中断，正在重新连接",
         )
         assert self._loop is not None
         self._loop.call_later(self.backoff_initial, self._restart)
@@ -142,6 +148,7 @@ class VenueConnection:
 
     async def stop(self) -> None:
         self._stopped = True
+        self.client.answer_listeners.discard(self._venue_answered)
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -150,22 +157,25 @@ class VenueConnection:
         self._set(ConnectionState("stopped", last_seq=self._last_seq))
 
     def set_presence(self, presence: PresenceValue, items_scored: int) -> None:
-        """A presence change is sent at once; a new count of scored items goes with the next
-        regular heartbeat (every ``heartbeat_interval``), not one event per keystroke."""
-        if presence != self._presence:
-            self._beat_now.set()
-        self._presence, self._items_scored = presence, items_scored
+        """Sent at once if the presence changed, else with the next regular heartbeat."""
+        self.heartbeats.set_presence(presence, items_scored)
 
     def stop_heartbeats(self) -> None:
         """No more heartbeats for this session (the expert recused or was replaced): the venue
         must not watch her presence nor alarm on her silence. The event stream goes on."""
-        if self._beating:
-            self._beating = False
-            self._beat_now.set()  # the heartbeat task sees it at once
+        self.heartbeats.stop()
 
     @property
     def beating(self) -> bool:
-        return self._beating
+        return self.heartbeats.beating
+
+    @property
+    def presence(self) -> PresenceValue:
+        return self.heartbeats.presence
+
+    @property
+    def beats_sent(self) -> int:
+        return self.heartbeats.sent
 
     async def login(self, signer: Signer) -> LoginResult:
         """After ``login_required``: log in again (the UI asked for the PIN) and reconnect."""
@@ -190,33 +200,26 @@ class VenueConnection:
             except Exception:
                 logger.exception("on_state callback failed")
 
+    def _show(self, status: Status, **fields: Any) -> None:
+        """The state now: ``fields`` of ConnectionState, with the seq and address as they are."""
+        where = {"venue_url": self.client.base_url, "failovers": self.client.failovers}
+        self._set(ConnectionState(status, last_seq=self._last_seq, **{**where, **fields}))
+
     async def _run(self) -> None:
         failures = ws_failures = 0
         while True:
             if self._login_required:
-                self._set(
-                    ConnectionState(
-                        "login_required",
-                        error="log in again",
-                        error_zh="登录已失效，请重新输入PIN登录",
-                        last_seq=self._last_seq,
-                    )
+                self._show(
+                    "login_required", error="log in again", error_zh="登录已失效，请重新输入PIN登录"
                 )
                 self._wake.clear()
                 await self._wake.wait()
                 failures = 0
                 continue
             url = self.client.base_url  # the address this attempt uses
-            self._set(
-                ConnectionState(
-                    "connecting",
-                    failures=failures,
-                    last_seq=self._last_seq,
-                    venue_url=self.client.base_url,
-                    failovers=self.client.failovers,
-                )
-            )
+            self._show("connecting", failures=failures)
             error: ClientError
+            self._opened_at = None
             try:
                 await self.client.get(
                     "/me"
@@ -228,9 +231,8 @@ class VenueConnection:
                     )  # one more WebSocket failure: back to polling
                     failures = 0
                     continue
-                lasted = await self._websocket()
+                await self._websocket()
                 ws_failures = 0
-                failures = 0 if lasted >= self.stable_after else failures
                 error = VenueUnreachable("the event stream closed", "与场地的实时连接已断开")
             except (LoginRequired, VenueRefused) as exc:
                 if isinstance(exc, LoginRequired) or exc.status == 401:
@@ -242,6 +244,9 @@ class VenueConnection:
                 error = exc
             except ClientError as exc:  # unreachable, or wrong venue: keep trying, show why
                 error = exc
+            dropped = self._worked()
+            if dropped:  # however it ended: a working line dropped, the venue is not unreachable
+                ws_failures = failures = 0
             failures += 1
             # the venue's next address, same token
             if self.client.fail_over(error.message_en, failed=url):
@@ -249,25 +254,31 @@ class VenueConnection:
                     f"{error.message_en}; trying {self.client.base_url}",
                     f"{error.message_zh}；正在改连 {self.client.base_url}",
                 )
+            if dropped:  # at once ("重新连接中"); a socket that keeps dropping waits stable_after
+                zh = error.message_zh
+                self._show("connecting", failures=failures, error=error.message_en, error_zh=zh)
+                continue
             await self._wait(failures, error)
+            if self._answered:  # reachable after all: start the back-off again
+                self._answered, failures = False, 0
+
+    def _worked(self) -> bool:
+        """Whether this attempt's socket was open for ``stable_after`` (it worked, then ended)."""
+        opened = self._opened_at
+        return opened is not None and time.monotonic() - opened >= self.stable_after
 
     async def _wait(self, failures: int, error: ClientError) -> None:
         delay = backoff(failures, self._rng, self.backoff_initial, self.backoff_max)
-        self._set(
-            ConnectionState(
-                "offline",
-                "none",
-                failures,
-                self._clock() + delay,
-                delay,
-                error.message_en,
-                error.message_zh,
-                self._last_seq,
-                self.client.base_url,
-                self.client.failovers,
-            )
+        self._show(
+            "offline",
+            failures=failures,
+            next_retry_at=self._clock() + delay,
+            retry_in=delay,
+            error=error.message_en,
+            error_zh=error.message_zh,
         )
         self._wake.clear()
+        self._answered = False
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._wake.wait(), delay)
 
@@ -284,24 +295,15 @@ class VenueConnection:
             logger.exception("on_event callback failed for event %d", seq)
 
     def _online(self, transport: Transport, replayed: int = 0, caught_up: bool = False) -> None:
-        self._set(
-            ConnectionState(
-                "online",
-                transport,
-                last_seq=self._last_seq,
-                venue_url=self.client.base_url,
-                failovers=self.client.failovers,
-                replayed=replayed,
-                caught_up=caught_up,
-            )
-        )
+        self._show("online", transport=transport, replayed=replayed, caught_up=caught_up)
 
-    async def _websocket(self) -> float:
-        """One WebSocket session until it closes; returns how long it was open (seconds).
+    async def _websocket(self) -> None:
+        """One WebSocket session until it closes (``_opened_at`` says when it opened).
 
-        Two tasks share the socket: reading events, and (for experts) sending heartbeats. When
-        either ends, the socket is closed and the loop reconnects: a dead heartbeat task must
-        never leave the window saying "connected" while the supervisor's board goes offline.
+        Two tasks share the socket: reading events, and keeping the line heard: a ping every
+        ``heartbeat_interval`` (and for experts the heartbeat). When either ends, the socket is
+        closed and the loop reconnects: a dead heartbeat task must never leave the window
+        saying "connected" while the supervisor's board goes offline.
         """
         client = self.client
         url = f"{client.base_url}{API_PREFIX}/ws?since={self._last_seq}&caught_up=1"
@@ -312,13 +314,16 @@ class VenueConnection:
             async with client._session.ws_connect(
                 url, headers=client._headers(), ssl=client.ssl_context, heartbeat=None
             ) as ws:
-                opened = time.monotonic()
+                self._opened_at = time.monotonic()
                 self._ws = ws
                 self._online("websocket")
                 loop = self._loop or asyncio.get_running_loop()
-                tasks = {loop.create_task(self._read(ws), name="venue-events")}
-                if self._sends_heartbeats():
-                    tasks.add(loop.create_task(self._heartbeats(ws), name="venue-heartbeats"))
+                tasks = {
+                    loop.create_task(self._read(ws), name="venue-events"),
+                    loop.create_task(
+                        self.heartbeats.run(ws, self._expert), name="venue-heartbeats"
+                    ),
+                }
                 try:
                     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 finally:
@@ -337,7 +342,6 @@ class VenueConnection:
                         )
                     if error is not None:
                         raise error
-                return time.monotonic() - opened
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
                 raise LoginRequired(
@@ -351,7 +355,7 @@ class VenueConnection:
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         while True:
-            message = await ws.receive(timeout=SILENCE_LIMIT)
+            message = await ws.receive(timeout=self.silence_limit)
             if message.type == aiohttp.WSMsgType.TEXT:
                 data = json.loads(message.data)
                 if data.get("type") == "event":
@@ -363,27 +367,9 @@ class VenueConnection:
             elif message.type in WS_CLOSED:
                 return
 
-    def _sends_heartbeats(self) -> bool:
+    def _expert(self) -> bool:
         role = self.client.login_result.role.value if self.client.login_result else None
-        # the venue takes experts' only, and only while they sit on the committee
-        return self.session_id is not None and role == "expert" and self._beating
-
-    async def _heartbeats(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        while not ws.closed and self._beating:
-            self._beat_now.clear()
-            beat = {
-                "type": "heartbeat",
-                "session_id": self.session_id,
-                "presence": self._presence,
-                "items_scored": self._items_scored,
-            }
-            await ws.send_str(json.dumps(beat))
-            self.beats_sent += 1
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._beat_now.wait(), self.heartbeat_interval)
-        if not ws.closed:  # stopped on purpose: the socket stays open for the events
-            await asyncio.get_running_loop().create_future()  # until the reader ends
-        raise VenueUnreachable("the socket closed under the heartbeats", "实时连接已断开")
+        return role == "expert"  # the venue takes experts' heartbeats only
 
     async def _poll(self, period: float) -> None:
         """The fallback: GET /events?since=N every ``poll_interval`` for ``period`` seconds."""

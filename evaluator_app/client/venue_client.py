@@ -21,7 +21,7 @@ import random
 import re
 import ssl
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -103,6 +103,9 @@ class VenueClient:
         )
         self.peer_cert_sha256: str | None = None
         self.venue_names: dict[str, str] = {}  # venue id → name, as people read it
+        # called whenever the venue answers a request (a connection waiting to retry: it is
+        # reachable); a proxy's 502/503/504 is no answer of the venue's
+        self.answer_listeners: set[Callable[[], None]] = set()
 
     @property
     def base_url(self) -> str:
@@ -196,6 +199,8 @@ class VenueClient:
             kwargs["json"] = encode(body)
         try:
             async with self._session.request(method, url, **kwargs) as response:
+                if response.status not in RETRY_STATUS:
+                    self._answered()
                 try:
                     data = (
                         await response.json(content_type=None)
@@ -226,6 +231,13 @@ class VenueClient:
             # refused before anything was sent: safe to send anywhere else, whatever it was
             unreachable.never_sent = isinstance(exc, aiohttp.ClientConnectorError)  # type: ignore[attr-defined]
             raise unreachable from exc
+
+    def _answered(self) -> None:
+        for listener in list(self.answer_listeners):
+            try:
+                listener()
+            except Exception:  # a listener's fault is not the request's
+                logger.exception("answer listener failed")
 
     async def probe_peer_certificate(self) -> str:
         """SHA-256 of the TLS certificate this machine sees at the venue's address.

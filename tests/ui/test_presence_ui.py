@@ -29,7 +29,7 @@ def test_the_sign_dialog_keeps_the_expert_present(qtbot, drive, venue, tmp_path)
         _active(session_window)
         await until(lambda: QApplication.activeWindow() is session_window, message="active")
         connection = session_window.connection
-        await until(lambda: connection._presence == "focused", message="focused")
+        await until(lambda: connection.presence == "focused", message="focused")
         sent: list[str] = []
         report = connection.set_presence
         connection.set_presence = lambda p, n: (sent.append(p), report(p, n))[1]  # type: ignore[method-assign]
@@ -40,7 +40,7 @@ def test_the_sign_dialog_keeps_the_expert_present(qtbot, drive, venue, tmp_path)
         await until(lambda: QApplication.activeWindow() is dialog, message="dialog active")
         assert holds_focus(session_window)
         await asyncio.sleep(3 * FOCUS_SETTLES_MS / 1000)
-        assert "away" not in sent and connection._presence == "focused", sent
+        assert "away" not in sent and connection.presence == "focused", sent
         dialog.reject()
         assert await asking is None
         elsewhere = QWidget()  # another program's window (here: a window the session did not open)
@@ -48,7 +48,7 @@ def test_the_sign_dialog_keeps_the_expert_present(qtbot, drive, venue, tmp_path)
         _active(elsewhere)
         await until(lambda: QApplication.activeWindow() is elsewhere, message="elsewhere")
         assert not holds_focus(session_window)
-        await until(lambda: connection._presence == "away", message="away when truly away")
+        await until(lambda: connection.presence == "away", message="away when truly away")
         elsewhere.close()
         for w in (session_window, window):
             await _close(w)
