@@ -63,8 +63,8 @@ class Launcher(QMainWindow):
         intro = QLabel(
             self.tr(
                 "The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a "
-                "person to open the application as them; their certificate file is filled in, "
-                "type the password shown."
+                "person to open the application as them; their certificate file (or USB key) "
+                "is chosen, type the password shown (a USB key's PIN)."
             )
         )
         intro.setWordWrap(True)
@@ -94,7 +94,8 @@ class Launcher(QMainWindow):
             "centre": self.tr("Creates the session, collects the results, archives"),
         }
         kinds = {
-            "skf": self.tr("SM2 on the software SKF USB key (self-test); SM2 key file in the app"),
+            # her app opens on the key (demo/world.py): never "the key file in the app"
+            "skf": self.tr("SM2 on the software SKF USB key; its PIN is the password shown"),
             "sm2-file": self.tr("SM2 key file"),
             "p12": self.tr("ECDSA .p12 file"),
         }

@@ -1,5 +1,9 @@
 """Asking for the PIN (or certificate password) before each signature.
 
+The dialog says who signs and with what: "王芳：请输入 USB Key 的 PIN 以签署…", or the
+certificate file by name. The credential is the one the person logged in with
+(``LoggedIn.credential``): a window never asks for a file's password after a USB-key login.
+
 The dialog is opened with ``open()`` and awaited (``ops.ask``): a nested ``exec()`` loop inside a
 coroutine would step other tasks inside this one ("Cannot enter into task") and kill the
 connection's tasks.
@@ -7,26 +11,38 @@ connection's tasks.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from evaluator_app.client.login import LoggedIn
 
 
 class SignDialog(QDialog):
-    def __init__(self, what: str, credential_kind: str, parent: QWidget | None = None):
+    def __init__(self, what: str, logged: LoggedIn, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign"))
-        text = QLabel(
-            self.tr(
-                "You are about to sign: {what}\nSigned content cannot be changed afterwards."
-            ).format(what=what)
+        credential, name = logged.credential, logged.result.name
+        self.credential_kind = credential.kind  # what the window logged in with (tests read it)
+        usb_key = credential.kind in ("pkcs11", "skf")
+        ask = (
+            self.tr("{name}: type the PIN of your USB key to sign {what}.")
+            if usb_key
+            else self.tr("{name}: type the password of the certificate file {file} to sign {what}.")
         )
-        text.setWordWrap(True)
+        self.prompt = QLabel(
+            ask.format(name=name, what=what, file=PurePath(credential.path).name)
+            + "\n"
+            + self.tr("Signed content cannot be changed afterwards.")
+        )
+        self.prompt.setWordWrap(True)
         self.secret = QLineEdit()
         self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(
-            self.tr("USB key PIN")
-            if credential_kind in ("pkcs11", "skf")
-            else self.tr("Certificate file password")
+            self.tr("USB key PIN") if usb_key else self.tr("Certificate file password")
         )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -37,15 +53,16 @@ class SignDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(text)
+        layout.addWidget(self.prompt)
         layout.addWidget(self.secret)
         layout.addWidget(buttons)
 
 
-async def ask_secret(parent: QWidget, what: str, credential_kind: str) -> str | None:
-    """The PIN or password the person typed, or None if they cancelled."""
+async def ask_secret(parent: QWidget, what: str, logged: LoggedIn) -> str | None:
+    """The PIN or password ``logged``'s person typed for their credential, or None if they
+    cancelled."""
     from evaluator_app.ui.ops import ask
 
-    dialog = SignDialog(what, credential_kind, parent)
+    dialog = SignDialog(what, logged, parent)
     accepted = await ask(dialog) == QDialog.DialogCode.Accepted.value
     return dialog.secret.text() if accepted else None

@@ -1080,8 +1080,8 @@
         <translation>演示：在本机上完成一次跨地区远程评标</translation>
     </message>
     <message>
-        <source>The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file is filled in, type the password shown.</source>
-        <translation>济南主场主持评标，淄博副场的专家远程接入。点击人员即以其身份打开评标系统；证书文件已自动填好，输入表中所示密码即可登录。</translation>
+        <source>The Jinan venue hosts the session; experts seated in Zibo connect to it. Click a person to open the application as them; their certificate file (or USB key) is chosen, type the password shown (a USB key's PIN).</source>
+        <translation>济南主场主持评标，淄博副场的专家远程接入。点击人员即以其身份打开评标系统；证书文件（或 USB Key）已自动选好，输入表中所示密码（USB Key 即为 PIN）即可登录。</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1124,8 +1124,8 @@
         <translation>创建会话、汇总结果、存档</translation>
     </message>
     <message>
-        <source>SM2 on the software SKF USB key (self-test); SM2 key file in the app</source>
-        <translation>SM2，软件 SKF USB Key（自测）；应用中使用 SM2 证书文件</translation>
+        <source>SM2 on the software SKF USB key; its PIN is the password shown</source>
+        <translation>SM2 软件 SKF USB Key，PIN 即所示密码</translation>
     </message>
     <message>
         <source>SM2 key file</source>
@@ -2073,10 +2073,16 @@
         <translation>签名</translation>
     </message>
     <message>
-        <source>You are about to sign: {what}
-Signed content cannot be changed afterwards.</source>
-        <translation>您即将签署：{what}
-签署后内容不可更改。</translation>
+        <source>{name}: type the PIN of your USB key to sign {what}.</source>
+        <translation>{name}：请输入 USB Key 的 PIN 以签署{what}。</translation>
+    </message>
+    <message>
+        <source>{name}: type the password of the certificate file {file} to sign {what}.</source>
+        <translation>{name}：请输入证书文件 {file} 的密码以签署{what}。</translation>
+    </message>
+    <message>
+        <source>Signed content cannot be changed afterwards.</source>
+        <translation>签署后内容不可更改。</translation>
     </message>
     <message>
         <source>USB key PIN</source>

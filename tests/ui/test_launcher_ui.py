@@ -62,3 +62,26 @@ def test_passwords_are_shown_in_a_fixed_pitch_font(qtbot, qapp, tmp_path):  # ty
         assert item.font().pointSizeF() >= launcher.table.font().pointSizeF()
         assert fits(launcher.table, row, PASSWORD_COLUMN), person.name
     launcher.close()
+
+
+def test_the_certificate_column_says_what_the_app_logs_in_with(qtbot, qapp, tmp_path):  # type: ignore[no-untyped-def]
+    """王芳's row said "应用中使用 SM2 证书文件" while her app opens on her SKF USB key: the
+    player switched to the file, was logged in with it, and her sign dialogs asked for the
+    file's password. The row says what her login page opens on."""
+    from evaluator_app.client.settings import load_settings
+    from evaluator_app.demo.world import SKF_EXPERT, prepare
+    from evaluator_app.ui.launcher import Launcher
+
+    install_language(qapp, "zh_CN")
+    world = prepare(tmp_path / "demo")
+    launcher = Launcher(world)
+    qtbot.addWidget(launcher)
+    for row, person in enumerate(world.people):
+        shown = launcher.table.item(row, 4).text()
+        mode = load_settings(person.data_dir).first_login_mode
+        if mode == "skf":
+            assert person.key == SKF_EXPERT and person.skf_library
+            assert "USB Key" in shown and "证书文件" not in shown and "PIN" in shown, shown
+        else:
+            assert mode == "pkcs12" and "USB Key" not in shown, (person.name, shown)
+    launcher.close()

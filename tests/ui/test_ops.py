@@ -132,7 +132,7 @@ def test_the_sign_dialog_is_awaited_while_other_tasks_keep_running(loop):  # typ
 
     async def scenario() -> str | None:
         beating = asyncio.ensure_future(beat())
-        asking = asyncio.ensure_future(ask_secret(window, "评分表", "p12"))
+        asking = asyncio.ensure_future(ask_secret(window, "评分表", _logged_in_with_a_file()))
         dialog = await until(
             lambda: next(
                 (w for w in QApplication.topLevelWidgets() if isinstance(w, SignDialog)), None
@@ -196,3 +196,13 @@ def test_no_coroutine_awaits_an_op_slot():  # type: ignore[no-untyped-def]
                 ):
                     found.append(f"{path.name}:{node.lineno} {cls.name}.{call.func.attr}")
     assert not found, found
+
+
+def _logged_in_with_a_file():  # type: ignore[no-untyped-def]
+    """Who signs, as the sign dialog reads it: 李娜, logged in with her certificate file."""
+    from evaluator_app.client.credentials import CredentialRef
+    from evaluator_app.client.login import LoggedIn
+    from evaluator_app.protocol.messages import LoginResult, Role
+
+    result = LoginResult("t", "p-lina", "李娜", Role.EXPERT, "jinan", "ws-1", "A02", "")
+    return LoggedIn(CredentialRef("pkcs12", "/demo/lina.p12"), None, None, result)  # type: ignore[arg-type]

@@ -33,7 +33,8 @@ def test_the_sign_dialog_keeps_the_expert_present(qtbot, drive, venue, tmp_path)
         sent: list[str] = []
         report = connection.set_presence
         connection.set_presence = lambda p, n: (sent.append(p), report(p, n))[1]  # type: ignore[method-assign]
-        asking = asyncio.ensure_future(ask_secret(session_window, "评标承诺书", "file"))
+        logged = session_window.session.logged
+        asking = asyncio.ensure_future(ask_secret(session_window, "评标承诺书", logged))
         await until(lambda: isinstance(QApplication.activeModalWidget(), QWidget), message="PIN")
         dialog = QApplication.activeModalWidget()
         _active(dialog)

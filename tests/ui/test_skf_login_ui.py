@@ -212,16 +212,21 @@ def test_the_sm2_key_mode_is_offered_again_and_says_when_no_key_is_plugged_in(  
 def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  # type: ignore[no-untyped-def]
     qtbot, pin, drive, venue, skf_lib, wangfang_key, tmp_path, monkeypatch
 ):
+    """王芳 logs in on her SKF key; every later signature (承诺书, 组长推选, 初步评审) asks her
+    for the key's PIN, names her, and opens the key: never her certificate file's password."""
     import asyncio
     from dataclasses import replace
 
     from tests.ui import test_expert_flow_ui as flow_ui
+    from tests.venue import flow
 
     asked: list[str] = []
+    prompts: list[str] = []
 
     def pin_for(dialog):  # type: ignore[no-untyped-def]
         # the real sign dialog, opened (never exec()'d) and answered by keys and a click
         asked.append(dialog.secret.placeholderText())
+        prompts.append(dialog.prompt.text())
         return "135790"
 
     monkeypatch.setattr(flow_ui, "UI_EXPERT", PERSON)  # 王芳 sits on the committee instead
@@ -231,7 +236,7 @@ def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  
         from PySide6.QtWidgets import QApplication
 
         h = venue.harness
-        await asyncio.to_thread(venue.call, flow_ui._setup(h))
+        others = await asyncio.to_thread(venue.call, flow_ui._setup(h))
         install_language(QApplication.instance(), "zh_CN")
         settings = replace(venue.settings_for(f"ws-{PERSON}"), skf_library=str(skf_lib))
         window = MainWindow(settings, tmp_path / "app")
@@ -255,6 +260,31 @@ def test_a_later_signature_opens_the_sm2_usb_key_again_through_the_pin_dialog(  
         assert asked == ["USB Key PIN 码"]  # the USB key's PIN, not a file password
         stored = venue.call(h.venue.store.tx(lambda tx: tx.artefacts("S1", "declaration")))
         assert len(stored) == 1
+        assert session_window.session.logged.credential.kind == "skf"
+
+        for key in flow_ui.OTHERS:
+            await asyncio.to_thread(venue.call, flow.declare(h, others[key], key))
+        election = session_window.pages[1]
+        await until(lambda: election.vote_button.isEnabled(), message="leader election open")
+        election.members.setCurrentRow(0)
+        _click(election.vote_button)
+        await until(lambda: not election.vote_button.isEnabled(), message="vote delivered")
+        for key in flow_ui.OTHERS:
+            await asyncio.to_thread(
+                venue.call, flow.vote_leader(h, others[key], key, "expert-sd-1")
+            )
+        gates = session_window.pages[2]  # 初步评审, where her dialog asked for a file password
+        await until(lambda: gates.sign_button.isEnabled(), timeout=20, message="gates open")
+        assert session_window.session.logged.credential.kind == "skf"
+        _click(gates.sign_button)
+        await until(lambda: not gates.sign_button.isEnabled(), message="gate votes delivered")
+        assert gates.message.text() == "已签名并送达场地（回执已保存）。", gates.message.text()
+        assert asked == ["USB Key PIN 码"] * 3, asked
+        assert all(t.startswith("王芳：请输入 USB Key 的 PIN 以签署") for t in prompts), prompts
+        assert wangfang_key.pin_remaining() == 6  # the key opened each time with her PIN
+        for kind in ("leader_vote", "gate_votes"):
+            stored = venue.call(h.venue.store.tx(lambda tx, k=kind: tx.artefacts("S1", k)))
+            assert [a.person_id for a in stored].count(h.person_id(PERSON)) == 1, kind
         window.close()
         await window.shutdown_task
 

@@ -65,7 +65,7 @@ class ReplacementActions(QWidget):
         )
         if answer is None or not alive(self):
             return
-        mine = await ask_secret(self, self.tr("the replacement"), self.logged.credential.kind)
+        mine = await ask_secret(self, self.tr("the replacement"), self.logged)
         # a supplementary draw (when no reserve fits) needs the supervising official too
         theirs = None if mine is None else await self._official_password(self.tr("the replacement"))
         if mine is None or theirs is None or not alive(self):

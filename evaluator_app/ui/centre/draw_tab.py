@@ -208,9 +208,7 @@ class DrawTab(ReplacementActions):
                 ok=False,
             )
             return
-        mine = await ask_secret(
-            self, self.tr("your commitment and the draw"), self.logged.credential.kind
-        )
+        mine = await ask_secret(self, self.tr("your commitment and the draw"), self.logged)
         theirs = None if mine is None else await self._official_password(self.tr("the draw"))
         seal: str | None = ""
         if theirs is not None and not self.service.sealing.exists:

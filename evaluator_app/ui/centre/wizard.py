@@ -362,7 +362,7 @@ class NewSessionWizard(QWidget):
         secret = await ask_secret(
             self,
             self.tr("the document manifest of {sid}").format(sid=draft.session_id),
-            self.logged.credential.kind,
+            self.logged,
         )
         if secret is None:
             say(self.message, self.tr("Not signed."), ok=False)

@@ -51,7 +51,7 @@ class StepPage(QWidget):
         self, what: str, send: Callable[[str], Awaitable[OutboxItem]]
     ) -> OutboxItem | None:
         """Ask for the PIN, sign and queue; report the outcome in words."""
-        secret = await ask_secret(self, what, self.session.logged.credential.kind)
+        secret = await ask_secret(self, what, self.session.logged)
         if secret is None:
             self.say(self.tr("Not signed."), ok=False)
             return None
@@ -65,7 +65,7 @@ class StepPage(QWidget):
 
     async def signed_action(self, what: str, act: Callable[[str], Awaitable[object]]) -> bool:
         """Ask for the PIN and run ``act`` (a signature that is not an outbox item)."""
-        secret = await ask_secret(self, what, self.session.logged.credential.kind)
+        secret = await ask_secret(self, what, self.session.logged)
         if secret is None:
             self.say(self.tr("Not signed."), ok=False)
             return False

@@ -146,7 +146,7 @@ class ReviewPage(StepPage):
         secret = await ask_secret(
             self,
             self.tr("score sheet, version {v}").format(v=ready.sheet.version),
-            self.session.logged.credential.kind,
+            self.session.logged,
         )
         if secret is None:
             self.say(self.tr("Not signed."), ok=False)

@@ -332,9 +332,7 @@ class ActionsPanel(QTabWidget):
         except Exception as exc:
             self.say(self.note_message, explain(exc).text(self.language), ok=False)
             return
-        secret = await ask_secret(
-            self, self.tr("Witness note"), self.session.logged.credential.kind
-        )
+        secret = await ask_secret(self, self.tr("Witness note"), self.session.logged)
         if secret is None:
             self.say(self.note_message, self.tr("Not signed."), ok=False)
             return
