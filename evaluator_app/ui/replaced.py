@@ -30,6 +30,7 @@ def show_replaced(window: SessionWindow) -> None:
         page.setEnabled(False)
     window.moves.hide()  # its "waiting for …" and the guide's now/next are the old phase's
     window.aids.guide.hide()
+    window.indicator.state = None  # its countdown stops
     window.connection_label.setText(
         QCoreApplication.translate("SessionWindow", "No longer following this session")
     )

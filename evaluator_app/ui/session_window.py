@@ -30,7 +30,7 @@ from evaluator_app.client.moves import phase_role
 from evaluator_app.client.settings import AppSettings
 from evaluator_app.core.phases import Role
 from evaluator_app.ui.alive import alive
-from evaluator_app.ui.connection_text import connection_style, connection_text
+from evaluator_app.ui.connection_text import ConnectionIndicator
 from evaluator_app.ui.controls import route
 from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
 from evaluator_app.ui.focus import holds_focus
@@ -155,6 +155,8 @@ class SessionWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.connection_label = QLabel()
+        kept = lambda: bool(self._items_scored() or self.session.outbox.items(session_id)) or None  # noqa: E731
+        self.indicator = ConnectionIndicator(self.connection_label, self.language, kept)
         self.outbox_label = QLabel()
         self.statusBar().addWidget(self.connection_label, 1)
         self.statusBar().addPermanentWidget(self.outbox_label)
@@ -297,8 +299,7 @@ class SessionWindow(QMainWindow):
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self) or self.session.replaced:
             return
-        self.connection_label.setText(connection_text(state, language=self.language))
-        self.connection_label.setStyleSheet(connection_style(state))
+        self.indicator.show(state)
         if state.status == "online":
             self.session.venue_back()
 

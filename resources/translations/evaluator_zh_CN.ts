@@ -472,8 +472,12 @@
         <translation>○ 正在连接…</translation>
     </message>
     <message>
+        <source>✕ Venue unreachable; retry in {s} s.</source>
+        <translation>✕ 无法连接场地，{s} 秒后重试。</translation>
+    </message>
+    <message>
         <source>✕ Venue unreachable; retrying in {s} s. Your work is kept.</source>
-        <translation>✕ 无法连接场地，{s} 秒后重试。您的评分已保存。</translation>
+        <translation>✕ 无法连接场地，{s} 秒后重试。已填写和签署的内容已保存在本机。</translation>
     </message>
     <message>
         <source>✕ Venue unreachable; retrying in {s} s. What is shown may be out of date.</source>

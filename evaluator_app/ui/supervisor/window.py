@@ -20,7 +20,7 @@ from evaluator_app.client.settings import AppSettings
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.core.phases import Role
 from evaluator_app.ui.alive import alive
-from evaluator_app.ui.connection_text import connection_style, connection_text
+from evaluator_app.ui.connection_text import ConnectionIndicator
 from evaluator_app.ui.controls import route
 from evaluator_app.ui.moves_panel import MovesPanel
 from evaluator_app.ui.ops import op
@@ -105,6 +105,7 @@ class SupervisorWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.connection_label = QLabel()
+        self.indicator = ConnectionIndicator(self.connection_label, self.language, lambda: False)
         self.who_label = QLabel()
         result = logged.result
         self.who_label.setText(
@@ -224,10 +225,7 @@ class SupervisorWindow(QMainWindow):
     def _on_state(self, state: ConnectionState) -> None:
         if self._closed or not alive(self):
             return
-        self.connection_label.setText(
-            connection_text(state, work_kept=False, language=self.language)
-        )
-        self.connection_label.setStyleSheet(connection_style(state))
+        self.indicator.show(state)
         if state.status == "online":
             self._refresh_presence()
             self._deliver_notes()
