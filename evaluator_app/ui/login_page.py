@@ -26,6 +26,11 @@ from evaluator_app.client.login import LoggedIn, LoginService, warm_up
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.certificate_box import CertificateBox
 from evaluator_app.ui.controls import route
+from evaluator_app.ui.credential_files import (
+    certificate_file_label,
+    certificate_filter,
+    library_filter,
+)
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.skf_rows import SkfKeyRows
 
@@ -58,7 +63,7 @@ class LoginPage(QWidget):
 
         self.use_token = QRadioButton(self.tr("USB key"))
         self.use_skf = QRadioButton(self.tr("SM2 USB key (SKF)"))
-        self.use_file = QRadioButton(self.tr("Certificate file (.p12 / .pfx)"))
+        self.use_file = QRadioButton(certificate_file_label())
         group = QButtonGroup(self)
         choice = QHBoxLayout()
         for button in (self.use_token, self.use_skf, self.use_file):
@@ -268,23 +273,21 @@ class LoginPage(QWidget):
         self.error_label.setText(text)
 
     # -- actions ---------------------------------------------------------------------
-    def _browse_module(self) -> None:
-        from PySide6.QtWidgets import QFileDialog  # its enums: not before the first paint
+    @op
+    async def _browse_module(self) -> None:
+        from evaluator_app.ui.file_choice import file_to_open  # QFileDialog: after the first paint
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("PKCS#11 module"), "", self.tr("Libraries (*.so *.dll *.dylib)")
-        )
-        if path:
+        path = await file_to_open(self, self.tr("PKCS#11 module"), library_filter())
+        if path and alive(self):
             self.module_edit.setText(path)
             self._refresh_tokens()
 
-    def _browse_file(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+    @op
+    async def _browse_file(self) -> None:
+        from evaluator_app.ui.file_choice import file_to_open
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Certificate file"), "", self.tr("Certificates (*.p12 *.pfx *.pem)")
-        )
-        if path:
+        path = await file_to_open(self, self.tr("Certificate file"), certificate_filter())
+        if path and alive(self):
             self.file_edit.setText(path)
 
     @op

@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
+from evaluator_app.ui.alive import alive
+from evaluator_app.ui.credential_files import library_filter
+from evaluator_app.ui.ops import run
+
 if TYPE_CHECKING:
     from evaluator_app.client.credentials import CredentialRef
     from evaluator_app.client.login import LoginService
@@ -128,15 +132,13 @@ class SkfKeyRows(QObject):
         )
 
     def _browse(self) -> None:
-        from PySide6.QtWidgets import QFileDialog  # its enums: not before the first paint
+        # run for the row (a widget: its window shows progress and failure), not this QObject
+        run(self.library_row, self._choose_library(), key="choose_library")
 
-        parent = self.parent()
-        path, _ = QFileDialog.getOpenFileName(
-            parent if isinstance(parent, QWidget) else None,
-            self.tr("SKF library"),
-            "",
-            self.tr("Libraries (*.so *.dll *.dylib)"),
-        )
-        if path:
+    async def _choose_library(self) -> None:
+        from evaluator_app.ui.file_choice import file_to_open  # QFileDialog: after the first paint
+
+        path = await file_to_open(self.library_row, self.tr("SKF library"), library_filter())
+        if path and alive(self.library_edit):
             self.library_edit.setText(path)
             self.library_edit.editingFinished.emit()

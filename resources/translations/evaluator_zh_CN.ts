@@ -493,6 +493,25 @@
     </message>
 </context>
 <context>
+    <name>CredentialFiles</name>
+    <message>
+        <source>Certificate files</source>
+        <translation>证书文件</translation>
+    </message>
+    <message>
+        <source>Driver libraries</source>
+        <translation>驱动程序</translation>
+    </message>
+    <message>
+        <source>Certificate file ({kinds})</source>
+        <translation>证书文件（{kinds}）</translation>
+    </message>
+    <message>
+        <source>Supervising official's certificate file ({kinds})</source>
+        <translation>监督人员本人的证书文件（{kinds}）</translation>
+    </message>
+</context>
+<context>
     <name>DeclarationPage</name>
     <message>
         <source>Declaration of no conflict</source>
@@ -644,8 +663,8 @@
         <translation>申报有关系的专家不同时抽取</translation>
     </message>
     <message>
-        <source>Supervising official's certificate file (.p12)</source>
-        <translation>监督人员的证书文件（.p12）</translation>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Project</source>
@@ -684,8 +703,16 @@
         <translation>监督人员</translation>
     </message>
     <message>
+        <source>Their certificate file</source>
+        <translation>其证书文件</translation>
+    </message>
+    <message>
         <source>Project file</source>
         <translation>项目文件</translation>
+    </message>
+    <message>
+        <source>Supervising official's certificate file</source>
+        <translation>监督人员的证书文件</translation>
     </message>
 </context>
 <context>
@@ -1218,10 +1245,6 @@
         <translation>国密 USB Key（SKF）</translation>
     </message>
     <message>
-        <source>Certificate file (.p12 / .pfx)</source>
-        <translation>证书文件（.p12 / .pfx）</translation>
-    </message>
-    <message>
         <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
         <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
     </message>
@@ -1312,14 +1335,6 @@
     <message>
         <source>PKCS#11 module</source>
         <translation>PKCS#11 模块</translation>
-    </message>
-    <message>
-        <source>Libraries (*.so *.dll *.dylib)</source>
-        <translation>驱动程序（*.so *.dll *.dylib）</translation>
-    </message>
-    <message>
-        <source>Certificates (*.p12 *.pfx *.pem)</source>
-        <translation>证书文件（*.p12 *.pfx *.pem）</translation>
     </message>
     <message>
         <source>No USB key found: plug it in</source>
@@ -2139,10 +2154,6 @@
         <source>SKF library</source>
         <translation>SKF 接口库</translation>
     </message>
-    <message>
-        <source>Libraries (*.so *.dll *.dylib)</source>
-        <translation>驱动程序（*.so *.dll *.dylib）</translation>
-    </message>
 </context>
 <context>
     <name>StatisticsTab</name>
@@ -2494,4 +2505,4 @@
         <translation>正在处理…</translation>
     </message>
 </context>
-<context><name>QFileDialog</name><message><source>&amp;Look in:</source><translation>查找范围(&amp;L)：</translation></message><message><source>Files of &amp;type:</source><translation>文件类型(&amp;T)：</translation></message><message><source>Files of type:</source><translation>文件类型：</translation></message><message><source>Look in:</source><translation>查找范围：</translation></message></context><context><name>QPrintSettingsOutput</name><message><source>Page &amp;Set:</source><translation>页面集(&amp;S)：</translation></message></context></TS>
+<context><name>QAbstractFileIconProvider</name><message><source>Drive</source><translation>驱动器</translation></message><message><source>File Folder</source><translation>文件夹</translation></message><message><source>Folder</source><translation>文件夹</translation></message><message><source>Shortcut</source><translation>快捷方式</translation></message><message><source>Unknown</source><translation>未知</translation></message></context><context><name>QFileDialog</name><message><source>&amp;Look in:</source><translation>查找范围(&amp;L)：</translation></message><message><source>Files of &amp;type:</source><translation>文件类型(&amp;T)：</translation></message><message><source>Files of type:</source><translation>文件类型：</translation></message><message><source>Look in:</source><translation>查找范围：</translation></message></context><context><name>QPrintSettingsOutput</name><message><source>Page &amp;Set:</source><translation>页面集(&amp;S)：</translation></message></context></TS>

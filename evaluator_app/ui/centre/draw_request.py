@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,8 @@ from evaluator_app.client.draw.request_form import RequestForm
 from evaluator_app.core.draw.model import Party
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import say
+from evaluator_app.ui.credential_files import certificate_filter, official_file_placeholder
+from evaluator_app.ui.file_choice import file_to_open
 from evaluator_app.ui.ops import op
 
 
@@ -58,10 +59,13 @@ class DrawRequestBox(QGroupBox):
         self.related = QCheckBox(self.tr("Experts who declared a relation never sit together"))
         self.related.setChecked(True)
         self.supervisor = QComboBox()
-        self.supervisor_file = QLineEdit()
-        self.supervisor_file.setPlaceholderText(
-            self.tr("Supervising official's certificate file (.p12)")
-        )
+        self.supervisor_file = QLineEdit()  # their own file: a .p12/.pfx or an SM2 .sm2.pem
+        self.supervisor_file.setPlaceholderText(official_file_placeholder())
+        self.supervisor_browse = QPushButton(self.tr("Browse…"))
+        self.supervisor_browse.clicked.connect(self._choose_official_file)
+        official_row = QHBoxLayout()
+        official_row.addWidget(self.supervisor_file, 1)
+        official_row.addWidget(self.supervisor_browse)
         form = QFormLayout(self)
         line = QHBoxLayout()
         line.addWidget(choose)
@@ -78,7 +82,7 @@ class DrawRequestBox(QGroupBox):
         form.addRow(self.one_employer)
         form.addRow(self.related)
         form.addRow(self.tr("Supervising official"), self.supervisor)
-        form.addRow("", self.supervisor_file)
+        form.addRow(self.tr("Their certificate file"), official_row)
         form.addRow(self.problems)
 
     def set_venues(self, names: dict[str, str]) -> None:
@@ -95,10 +99,19 @@ class DrawRequestBox(QGroupBox):
     def supervisor_credential(self) -> CredentialRef:
         return CredentialRef("pkcs12", self.supervisor_file.text().strip())
 
-    def _choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Project file"), "", "JSON (*.json)")
-        if path:
+    @op
+    async def _choose_project(self) -> None:
+        path = await file_to_open(self, self.tr("Project file"), "JSON (*.json)")
+        if path and alive(self):
             self.load_project(path)
+
+    @op
+    async def _choose_official_file(self) -> None:
+        path = await file_to_open(
+            self, self.tr("Supervising official's certificate file"), certificate_filter()
+        )
+        if path and alive(self):
+            self.supervisor_file.setText(path)
 
     @op
     async def load_project(self, path: str) -> None:
