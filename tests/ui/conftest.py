@@ -130,6 +130,49 @@ def fits(table: Any, row: int, column: int) -> bool:
     return bool(needed.height() <= cell.height() and needed.width() <= cell.width() - margin)
 
 
+def cut_cells(table: Any) -> list[str]:
+    """What a person cannot read whole in ``table`` as laid out now: each cell whose text does
+    not fit (see :func:`fits`), each column header narrower than its label ("…") and each
+    column that runs past the table's visible width (half shown, behind a sideways scroll)."""
+    from PySide6.QtWidgets import QStyle
+
+    cut = [
+        f"row {r} column {c}: {table.item(r, c).text()!r}"
+        for r in range(table.rowCount())
+        for c in range(table.columnCount())
+        if table.item(r, c) is not None and table.item(r, c).text() and not fits(table, r, c)
+    ]
+    header = table.horizontalHeader()
+    margin = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+    for c in range(table.columnCount()):
+        label = table.horizontalHeaderItem(c)
+        text = label.text() if label is not None else ""
+        if text and header.fontMetrics().horizontalAdvance(text) + margin > header.sectionSize(c):
+            cut.append(f"header {c}: {text!r} in {header.sectionSize(c)} px")
+        right = header.sectionPosition(c) + header.sectionSize(c)
+        if right > table.viewport().width():
+            cut.append(f"column {c} ({text!r}) ends at {right} px of {table.viewport().width()}")
+    return cut
+
+
+async def read_whole(table: Any) -> None:
+    """Every cell of ``table`` read whole (:func:`cut_cells`) at 100 % and at the largest text
+    size (字号 150 %), at its window's present size; the text size is set back after."""
+    from PySide6.QtWidgets import QApplication
+
+    from evaluator_app.client.settings import TEXT_SCALES
+    from evaluator_app.ui.style import apply_style, current_scale
+
+    app = QApplication.instance()
+    before = current_scale(app)
+    try:
+        for scale in (100, max(TEXT_SCALES)):
+            apply_style(app, scale)
+            await until(lambda: not cut_cells(table), message=lambda s=scale: (s, cut_cells(table)))
+    finally:
+        apply_style(app, before)
+
+
 async def answer_dialogs(kind: type, answer: Callable[[Any], Awaitable[None]]) -> None:
     """As a person would: answer every dialog of ``kind`` that opens, once, by ``answer``."""
     from PySide6.QtWidgets import QApplication

@@ -21,7 +21,7 @@ from evaluator_app.client.explain import explain
 from evaluator_app.ui.centre import CentreWorkspace
 from evaluator_app.ui.centre.common import cells
 from evaluator_app.ui.i18n import install_language
-from tests.ui.conftest import fits, login_centre, until
+from tests.ui.conftest import fits, login_centre, read_whole, until
 from tests.ui.test_expert_flow_ui import SHOTS, _pdf, shot
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
@@ -195,6 +195,10 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
             and "济南主场" in cells(workspace.follow.sessions, 3)[0]
         )
         assert [v.expected for v in workspace.follow.lines[0].venues] == [3, 2]  # jinan, zibo
+        follow = workspace.follow.sessions  # who is present where, read whole (never "…")
+        workspace.resize(1080, 700)  # as inside the app's window (1100 × 760)
+        await read_whole(follow)
+        workspace.resize(1400, 900)
         shot(workspace, "centre-follow")
 
         # 4. collect: the centre's results equal core's for the same sheets

@@ -15,7 +15,7 @@ from evaluator_app.ui.centre.draw_prompts import PasswordDialog, ReplaceDialog
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.selftest.hands import type_text
 from evaluator_app.venue.venue_dir import demo_roster
-from tests.ui.conftest import login_centre, until
+from tests.ui.conftest import login_centre, read_whole, until
 from tests.venue.harness import SEATS, example_project
 
 EXPERTS = ["expert-sd-1", "expert-sd-2", "expert-dual-sd", "expert-nca-1", "expert-nca-2"]
@@ -118,12 +118,15 @@ def test_draw_tab_to_a_session_whose_committee_was_drawn(
         # the official is named in their prompt; the sealing key is made with its password
         assert asked == ["监督人员的证书密码", "交易中心密封密钥密码"]
         await until(lambda: tab.draws.rowCount() == 1, message="the draw is listed")
+        # at the console's default size, every cell whole (no "…", no column past the edge)
+        await read_whole(tab.draws)
         assert "陈静" not in json.dumps(cells(tab.committee, 0), ensure_ascii=False)  # still sealed
 
         # 3. open the sealed record and take the committee into the wizard, by clicks
         tab.draws.selectRow(0)
         tab.open_button.click()
         await until(lambda: tab.committee.rowCount() == 5, message="committee shown")
+        await read_whole(tab.committee)
         assert asked[-1] == "交易中心密封密钥密码"
         wizard = workspace.wizard
         # taken before the project file is chosen: the wizard is shown and says what to do first

@@ -14,7 +14,7 @@ from pathlib import Path
 from evaluator_app.protocol.messages import CreateSession, MemberInput, Role
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
-from tests.ui.conftest import fits, until
+from tests.ui.conftest import fits, read_whole, until
 from tests.venue import flow
 from tests.venue.harness import SEATS, example_project
 
@@ -199,6 +199,8 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
         # 3. preliminary review: a fail without reason is refused on the page; then all pass
         gates = session_window.pages[2]
         await until(lambda: gates.sign_button.isEnabled(), message="gates enabled")
+        # each requirement (评审项) read whole, wrapped within the page, never cut off with "…"
+        await read_whole(gates.table)  # at the window's default size
         gates.set_verdict("B1", "q-licence", passed=False, reason="")
         gates.sign_button.click()
         await until(

@@ -18,7 +18,7 @@ from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
 from evaluator_app.ui.supervisor.window import SupervisorWindow
 from tests.client.conftest import CutProxy
-from tests.ui.conftest import until
+from tests.ui.conftest import read_whole, until
 from tests.ui.test_expert_flow_ui import shot
 from tests.ui.venue_thread import VenueThread
 from tests.venue import flow
@@ -145,6 +145,8 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         assert [r.seat for r in window.tables.tables["jinan"].rows] == ["A01", "A02", "A03"]
         assert [r.person_id for r in window.tables.tables["zibo"].rows] == [nca1, nca2]
         assert _presence(window, sd1) == "未连接"
+        for table in window.tables.tables.values():  # side by side, each read whole
+            await read_whole(table.table)
 
         # an expert connected with a heartbeat, then gone: offline within the configured time
         expert1 = await in_venue(venue, _expert(h, "expert-sd-1", "focused", 3))

@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -21,21 +20,21 @@ from evaluator_app.client.explain import explain
 from evaluator_app.protocol.messages import SessionView
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.table_fit import fit_to_width
 
 BAD = QColor("#fde2e4")
 GOOD = QColor("#e3f4e8")
 
 
 def table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
+    """A read-only table whose text is read whole within its width (``ui/table_fit.py``);
+    ``stretch`` is the column that takes the spare width."""
     widget = QTableWidget(0, len(headers))
     widget.setHorizontalHeaderLabels(list(headers))
     widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     widget.verticalHeader().setVisible(False)
-    header = widget.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    fit_to_width(widget, stretch)
     return widget
 
 

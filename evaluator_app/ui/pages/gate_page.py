@@ -7,7 +7,6 @@ from typing import cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHeaderView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.table_fit import fit_to_width
 
 PASS, FAIL = 0, 1
 
@@ -33,7 +33,8 @@ class GatePage(StepPage):
                 self.tr("Reason (required for a fail)"),
             ]
         )
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # the requirement (评审项) wraps within the page's width, never cut off with "…"
+        fit_to_width(self.table, stretch=3)
         self.sign_button = QPushButton(self.tr("Sign my preliminary review"))
         self.sign_button.setObjectName("primary")
         self.sign_button.clicked.connect(self.submit)
@@ -59,7 +60,6 @@ class GatePage(StepPage):
             verdict.addItems([self.tr("Pass"), self.tr("Fail")])
             self.table.setCellWidget(row, 2, verdict)
             self.table.setItem(row, 3, QTableWidgetItem(""))
-        self.table.resizeColumnsToContents()
 
     def refresh(self) -> None:
         self._build()

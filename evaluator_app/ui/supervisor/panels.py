@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from evaluator_app.client.supervisor_board import Alert, ExpertRow, LogEntry, clock_time
 from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.table_fit import fit_to_width
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,7 @@ class ExpertTable(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_to_width(self.table)  # two venues side by side: presence and phase wrap, never "…"
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         self.rows: list[ExpertRow] = []
