@@ -7,7 +7,7 @@ import os
 import subprocess
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QFont, QFontDatabase, QFontInfo, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -37,6 +37,21 @@ def part_of(person: DemoPerson) -> str:
     if person.role == "expert":
         return "committee" if person.key in EXPERTS else "reserve"
     return "supervisor" if person.role == "supervisor" else "centre"
+
+
+def _fixed_pitch_font() -> QFont:
+    """The system's fixed-pitch font, or the first installed fixed-pitch family where the
+    platform names only the alias "monospace" and resolves it to a proportional face (seen with
+    the offscreen platform: QFontInfo then says the font is not fixed-pitch)."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if QFontInfo(font).fixedPitch():
+        return font
+    for family in QFontDatabase.families():
+        if QFontDatabase.isFixedPitch(family) and not QFontDatabase.isPrivateFamily(family):
+            chosen = QFont(family)
+            if QFontInfo(chosen).fixedPitch():
+                return chosen
+    return font
 
 
 def _centred(button: QPushButton) -> QWidget:
@@ -102,7 +117,7 @@ class Launcher(QMainWindow):
         self.buttons: dict[str, QPushButton] = {}
         # the passwords mix l, I and 1, O and 0: in the proportional UI font 陈静's "lofd…"
         # reads as "Iofd…" and the login fails; a fixed-pitch font draws each one apart
-        typed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        typed = _fixed_pitch_font()
         typed.setPointSizeF(max(typed.pointSizeF(), self.table.font().pointSizeF()))
         for row, person in enumerate(world.people):
             cells = [
