@@ -81,10 +81,13 @@ def test_a_read_only_snapshot_refuses_writes(stores):
         tx.append_event(None, "k", "all", {}, "t")
 
 
-def test_concurrent_writers_make_one_chain_and_events_become_visible_in_order(stores):
+@pytest.mark.parametrize("scoped", [False, True], ids=["writer lock", "session scopes"])
+def test_concurrent_writers_make_one_chain_and_events_become_visible_in_order(stores, scoped):
     """Eight threads on two stores append audit entries and events at once, while a reader
     polls ``events_since``: the chain verifies with no fork, and every poll saw a gap-free
-    prefix of the final sequence (nothing became visible out of order)."""
+    prefix of the final sequence (nothing became visible out of order). With session scopes,
+    six threads write for three sessions (taking the chain lock at their first append) and two
+    without a scope, all at once."""
     a, b = stores
     per_thread, threads = 40, 8
     done = threading.Event()
@@ -92,7 +95,8 @@ def test_concurrent_writers_make_one_chain_and_events_become_visible_in_order(st
 
     def write(store: PgStore, n: int) -> None:
         for i in range(per_thread):
-            with store.transaction() as tx:
+            scope = f"S{n % 3}" if scoped and n < 6 else None
+            with store.transaction(scope=scope) as tx:
                 tx.append_event(None, "k", "all", {"t": n, "i": i}, "t")
                 tx.append_audit("t", f"w{n}", "act", None, {"i": i})
 

@@ -172,7 +172,9 @@ async def ensure_receipt(venue: Venue, record: ArtefactRecord) -> SignedReceipt:
     )
     content, signature = await venue.sign_artefact(RECEIPT_KIND, encode(receipt))
     # the first receipt signed is kept: a retry answered by another worker meanwhile got it too
-    kept = await venue.store.tx(lambda tx: tx.set_receipt(record.id, content, signature))
+    kept = await venue.store.tx(
+        lambda tx: tx.set_receipt(record.id, content, signature), scope=record.session_id
+    )
     # mypy: B64 only marks bytes that go as base64 on the wire
     return SignedReceipt(*kept)  # type: ignore[arg-type]
 
@@ -181,9 +183,13 @@ async def accept(
     venue: Venue,
     caller: Caller,
     upload: SignedUpload,
+    session_id: str,
     work: Callable[[SqliteTx], tuple[ArtefactRecord, list[EventRecord]]],
 ) -> SignedReceipt:
-    """Run the kind-specific ``work`` in one transaction, publish its events, sign the receipt."""
+    """Run the kind-specific ``work`` in one transaction, publish its events, sign the receipt.
+
+    ``work`` reads and writes only ``session_id``'s rows: on PostgreSQL it runs beside other
+    sessions' uploads until it appends to the chain (PgStore.transaction)."""
     key, digest = _scoped_key(caller, upload), sha256_hex(bytes(upload.content))
 
     def once(tx: SqliteTx) -> tuple[ArtefactRecord, list[EventRecord]]:
@@ -199,7 +205,7 @@ async def accept(
             return existing, []
         return work(tx)
 
-    stored, events = await venue.store.tx(once)
+    stored, events = await venue.store.tx(once, scope=session_id)
     await publish(venue, events)
     await checkpoint(venue, force=False)
     return await ensure_receipt(venue, stored)

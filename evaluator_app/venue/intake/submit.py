@@ -79,7 +79,7 @@ async def submit(
         moved = session_after.phase != session.phase
         return stored, events
 
-    receipt = await accept(venue, caller, upload, work)
+    receipt = await accept(venue, caller, upload, session_id, work)
     if moved:
         await checkpoint(venue)
     after = AFTER.get(kind.name)

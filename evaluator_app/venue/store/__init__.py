@@ -79,11 +79,15 @@ class AsyncStore:
     def kind(self) -> str:
         return str(getattr(self.store, "kind", "sqlite"))
 
-    async def tx(self, work: Callable[[SqliteTx], T]) -> T:
-        """Run ``work(tx)`` in one writing transaction (alone among writers, on every worker)."""
+    async def tx(self, work: Callable[[SqliteTx], T], scope: str | None = None) -> T:
+        """Run ``work(tx)`` in one writing transaction (alone among writers, on every worker).
+
+        ``scope``: the session whose rows alone ``work`` reads and writes; on PostgreSQL it then
+        runs beside other sessions' work until it appends to the chain (PgStore.transaction).
+        """
 
         def run() -> T:
-            with self.store.transaction() as tx:
+            with self._transaction(scope) as tx:
                 result = work(tx)
                 request = REQUEST_KEY.get()
                 if request is not None and tx.audited:
@@ -91,6 +95,11 @@ class AsyncStore:
                 return result
 
         return await self._run(self._writer, run)
+
+    def _transaction(self, scope: str | None) -> Any:
+        if scope is not None and self.shared:
+            return self.store.transaction(scope=scope)  # type: ignore[call-arg]
+        return self.store.transaction()
 
     async def read(self, work: Callable[[SqliteTx], T]) -> T:
         """Run ``work(tx)`` in a read-only snapshot; with PostgreSQL, beside the writers."""

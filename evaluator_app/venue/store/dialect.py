@@ -8,7 +8,7 @@ broken unique key, the notification after an event).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,10 +43,19 @@ def _blob(value: Any) -> bytes | None:
 class BaseTx:
     """A transaction's connection and dialect, and the verbs every store method is written in."""
 
-    def __init__(self, conn: Any, dialect: Dialect):
+    def __init__(self, conn: Any, dialect: Dialect, take_chain: Callable[[], None] | None = None):
         self.conn = conn
         self.dialect = dialect
         self.audited = False  # an audit entry was appended in this transaction
+        # a session's transaction on PostgreSQL takes the chain lock only when it first appends
+        # to the audit chain or the events (see PgStore.transaction); None: held from the start
+        self._take_chain = take_chain
+
+    def chain_write(self) -> None:
+        """Before an append to the audit chain or the events: this writer alone among writers."""
+        if self._take_chain is not None:
+            take, self._take_chain = self._take_chain, None
+            take()
 
     # -- the dialect's verbs ------------------------------------------------------------
     def _exec(self, sql: str, *args: Any) -> Any:

@@ -3,7 +3,9 @@
 SQLite's semantics, made explicit for several workers on one database:
 
 - **one writer at a time**: every writing transaction first takes the transaction-scoped
-  advisory lock :data:`WRITER_LOCK`, as SQLite's ``BEGIN IMMEDIATE`` takes its write lock.
+  advisory lock :data:`WRITER_LOCK`, as SQLite's ``BEGIN IMMEDIATE`` takes its write lock;
+  the work of one session (an upload) holds it shared with its session's lock, and the
+  :data:`CHAIN_LOCK` from its first append to the chain or the events (see ``transaction``).
   So a transaction reads what every earlier writer committed, the audit chain's head it
   extends is the real head, signed tree heads and checkpoints are made in chain order, and
   event sequence numbers commit in increasing order (a reader never sees seq N+1 before N).
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 # Advisory lock keys (64-bit): "evaluator" in hex digits, then what the lock is for.
 WRITER_LOCK = 0x6576616C_00000001  # held by every writing transaction until it ends
 MIGRATION_LOCK = 0x6576616C_00000002  # held while one worker migrates the schema
+CHAIN_LOCK = 0x6576616C_00000003  # a session's writer, from its first append until it ends
+SESSION_LOCKS = 0x6576_6101  # 32-bit class of the per-session locks (key: hashtext(session))
 LOCK_TIMEOUT_MS = 15_000  # a writer waits this long for the lock, then answers 503
 STATEMENT_TIMEOUT_MS = 60_000
 
@@ -160,17 +164,36 @@ class PgStore:
             return self._version(conn)
 
     @contextmanager
-    def transaction(self, serial: bool = True) -> Iterator[StoreTx]:
+    def transaction(self, serial: bool = True, scope: str | None = None) -> Iterator[StoreTx]:
         """A writing transaction: the writer lock, then the work, then COMMIT (or ROLLBACK).
+
+        ``scope``: a transaction that reads and writes only that session's rows (an upload, its
+        receipt). It holds the writer lock *shared* and the session's own lock, so the sessions'
+        work runs in parallel on every worker, and takes the chain lock at its first append to
+        the audit chain or the events (:meth:`BaseTx.chain_write`), holding it until COMMIT: the
+        chain and the events still grow one writer at a time, in commit order. A transaction
+        without a scope holds the writer lock alone, so it still runs alone among all writers.
+        Locks are always taken in this order (writer, session, chain): no deadlock.
 
         ``serial=False`` skips the lock, for writes that commute with every other (content-
         addressed document parts): nothing that reads the audit chain or events may use it.
         """
         try:
             with self.pool.connection() as conn, conn.transaction():
-                if serial:
+                take_chain = None
+                if serial and scope is not None:
+                    conn.execute(
+                        "SELECT pg_advisory_xact_lock_shared(%s),"
+                        " pg_advisory_xact_lock(%s, hashtext(%s))",
+                        (WRITER_LOCK, SESSION_LOCKS, scope),
+                    )
+
+                    def take_chain() -> None:
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+
+                elif serial:
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
-                yield StoreTx(conn, self.dialect)
+                yield StoreTx(conn, self.dialect, take_chain)
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise _unavailable(self.dsn, exc) from exc
 

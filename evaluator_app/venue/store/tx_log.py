@@ -24,6 +24,7 @@ class LogTx(BaseTx):
     def append_event(
         self, session_id: str | None, kind: str, audience: str, payload: dict[str, Any], at: str
     ) -> EventRecord:
+        self.chain_write()
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         fields = {"session_id": session_id, "kind": kind, "audience": audience, "payload": text}
         seq = self._insert_id("events", {**fields, "at": at}, "seq")
@@ -46,7 +47,8 @@ class LogTx(BaseTx):
         self, at: str, actor: str, action: str, session_id: str | None, payload: dict[str, Any]
     ) -> AuditEntry:
         """The next entry of the chain. Only one writer runs at a time (SQLite's write lock,
-        PostgreSQL's writer lock), so the head read here is the head this entry extends."""
+        PostgreSQL's writer or chain lock), so the head read here is the head this entry extends."""
+        self.chain_write()
         last = self._one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         seq, prev = (int(last["seq"]) + 1, str(last["hash"])) if last else (1, GENESIS)
         entry = make_entry(seq, at, actor, action, session_id, payload, prev)
@@ -111,6 +113,7 @@ class LogTx(BaseTx):
         return (int(row["seq"]), str(row["hash"])) if row else (0, GENESIS)
 
     def add_checkpoint(self, point: Checkpoint) -> None:
+        self.chain_write()
         fields = {
             "audit_seq": point.audit_seq,
             "content": point.content,
