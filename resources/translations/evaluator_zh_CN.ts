@@ -425,8 +425,16 @@
         <translation>由签名评分表汇总的结果</translation>
     </message>
     <message>
+        <source>No session to collect yet: create one under New session.</source>
+        <translation>还没有可汇总的会话：请先在「新建会话」中创建。</translation>
+    </message>
+    <message>
         <source>Collecting and verifying {sid}…</source>
         <translation>正在汇总并核验 {sid}…</translation>
+    </message>
+    <message>
+        <source>Nothing to collect yet: {sid} is in {phase}; the signed score sheets are collected and verified from {summary} on.</source>
+        <translation>尚无可汇总的内容：{sid} 处于「{phase}」阶段；进入「{summary}」阶段后才能汇总并核验已签名的评分表。</translation>
     </message>
     <message>
         <source>yes</source>

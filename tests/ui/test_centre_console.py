@@ -172,6 +172,15 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
             await workspace.service.create_session(bad, _no_signer)
         assert info.value.code == "conflict_of_interest" and "回避" in explain(info.value).zh
 
+        # nothing to sum up before the summary: 汇总并核验 is grey and says why, beside it
+        collect = workspace.collect
+        workspace.tabs.setCurrentWidget(collect)
+        await until(lambda: collect.chooser.current() == "S1", message="S1 listed")
+        why = collect.collect_why.text()
+        assert not collect.collect_button.isEnabled() and collect.collect_why.isVisible()
+        assert "S1" in why and "「签到」" in why and "「汇总」" in why, why
+        assert collect.collect_button.toolTip() == why
+
         # 3. the experts run the session to the summary through the client library
         await client.post("/sessions/S1/phase", {"target": "declarations"})
         experts = {k: await asyncio.to_thread(venue.call, h.login(k)) for k in PLAYS}
@@ -204,6 +213,10 @@ def test_centre_workspace_from_wizard_to_archive(qtbot, pin, drive, venue, tmp_p
         # 4. collect: the centre's results equal core's for the same sheets
         workspace.tabs.setCurrentWidget(workspace.collect)
         await until(lambda: workspace.collect.chooser.current() == "S1", message="S1 listed")
+        await until(  # offered now that there are signed sheets to sum up
+            lambda: collect.collect_button.isEnabled(), message=lambda: collect.collect_why.text()
+        )
+        assert not collect.collect_why.isVisible() and not collect.collect_button.toolTip()
         workspace.collect.collect_button.click()
         await until(
             lambda: workspace.collect.collected is not None,

@@ -77,6 +77,8 @@ def test_every_window_speaks_chinese_through_a_session(qtbot, drive, venue, tmp_
         await until(lambda: session_window.session.phase == "summary", message="summary")
         workspace.tabs.setCurrentWidget(workspace.collect)
         await until(lambda: workspace.collect.chooser.current() == "S1", message="S1 listed")
+        # offered once the venue lists S1 in the summary (grey, saying why, before)
+        await until(lambda: workspace.collect.collect_button.isEnabled(), message="collect")
         workspace.collect.collect_button.click()
         await until(lambda: workspace.collect.collected is not None, timeout=40, message="results")
         await asyncio.to_thread(

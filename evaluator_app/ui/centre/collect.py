@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.centre_service import CentreService, Collected
+from evaluator_app.core.phases import SUMMARY_PHASES, values
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import SessionChooser, fill, heading, say, show_error, table
 from evaluator_app.ui.ops import op
+from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.why import explain_disabled
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,12 @@ class CollectTab(QWidget):
         self.collect_button = QPushButton(self.tr("Collect and verify"))
         self.collect_button.setObjectName("primary")
         self.collect_button.clicked.connect(self.collect)
+        self.collect_why = QLabel()  # a grey 汇总并核验 says why, here and in its tooltip
+        self.collect_why.setObjectName("hint")
+        self.collect_why.setWordWrap(True)
+        self.busy = False
+        self.chooser.currentIndexChanged.connect(lambda _index: self.update_button())
+        self.chooser.listed.connect(self.update_button)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.results = table(
@@ -87,15 +96,40 @@ class CollectTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Results from the signed sheets")))
         layout.addLayout(top)
+        layout.addWidget(self.collect_why)
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
+        self.update_button()
+
+    def why_not(self) -> str:
+        """Why 汇总并核验 can do nothing now ("" when it can): the signed sheets are summed up
+        from the summary phase on (the venue refuses the summary before it)."""
+        view = self.chooser.current_view()
+        if view is None:
+            return self.tr("No session to collect yet: create one under New session.")
+        if self.busy:
+            return self.tr("Collecting and verifying {sid}…").format(sid=view.id)
+        phase = view.paused_in or view.phase
+        if phase not in values(SUMMARY_PHASES):
+            return self.tr(
+                "Nothing to collect yet: {sid} is in {phase}; the signed score sheets are "
+                "collected and verified from {summary} on."
+            ).format(sid=view.id, phase=phase_name(phase), summary=phase_name("summary"))
+        return ""
+
+    def update_button(self) -> None:
+        why = self.why_not()
+        explain_disabled(self.collect_button, why)
+        self.collect_why.setText(why)
+        self.collect_why.setVisible(bool(why))
 
     @op
     async def collect(self) -> None:
         sid = self.chooser.current()
-        if sid is None:
+        if sid is None or self.why_not():
             return
-        self.collect_button.setEnabled(False)
+        self.busy = True
+        self.update_button()
         say(self.status, self.tr("Collecting and verifying {sid}…").format(sid=sid))
         try:
             collected = await self.service.collect(sid)
@@ -104,8 +138,9 @@ class CollectTab(QWidget):
                 show_error(self.status, exc, self.language)
             return
         finally:
+            self.busy = False
             if alive(self):
-                self.collect_button.setEnabled(True)
+                self.update_button()
         if alive(self):
             self.show_collected(collected)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,7 +74,14 @@ def show_error(label: QLabel, error: BaseException, language: str) -> None:
 class SessionChooser(QComboBox):
     """Which session a tab shows; filled by the workspace from the venue's list."""
 
+    listed = Signal()  # the list was filled again (a session's phase may have moved)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.views: dict[str, SessionView] = {}
+
     def set_sessions(self, sessions: list[SessionView]) -> None:
+        self.views = {session.id: session for session in sessions}
         current = self.current()
         self.blockSignals(True)
         self.clear()
@@ -86,10 +93,16 @@ class SessionChooser(QComboBox):
         index = self.findData(current) if current else -1
         self.setCurrentIndex(index if index >= 0 else 0)
         self.blockSignals(False)
+        self.listed.emit()
 
     def current(self) -> str | None:
         data = self.currentData(Qt.ItemDataRole.UserRole)
         return str(data) if data else None
+
+    def current_view(self) -> SessionView | None:
+        """The chosen session as the venue last listed it (its phase, paused or not)."""
+        chosen = self.current()
+        return self.views.get(chosen) if chosen else None
 
     def choose(self, session_id: str) -> None:
         index = self.findData(session_id)
