@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.ui.venue_thread import VenueThread
 from tests.venue.conftest import venue_pki  # noqa: F401  (session-scoped demo PKI with CRL/OCSP services)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The UI tests time out from a thread: the signal method's exception is raised inside
+    whatever loop callback runs, where asyncio's Handle catches and logs it, and a hung test
+    then hung the run (CI ended at its 5400 s instead). The thread method dumps every stack
+    and ends the run."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.timeout(method="thread"))
 
 
 @pytest.fixture
@@ -32,6 +44,7 @@ def session_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[n
     apply_style(qapp)
     qapp.setQuitOnLastWindowClosed(False)  # the scenario, not the last window, ends the loop
     event_loop = qasync.QEventLoop(qapp, already_running=False)
+    event_loop.set_exception_handler(_stop_on_stranded_task)
     asyncio.set_event_loop(event_loop)
     yield event_loop
     event_loop.close()  # joins its worker threads: Qt aborts on a QThread still running at exit
@@ -57,14 +70,33 @@ def loop(session_loop) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[n
             for w in QApplication.topLevelWidgets()
             if (t := getattr(w, "shutdown_task", None)) is not None
         ]
-        await asyncio.gather(*shutdowns, return_exceptions=True)
+        await _bounded_wait(shutdowns, "window shutdowns")
         await asyncio.sleep(0.05)
         others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in others:
             task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
+        await _bounded_wait(others, "tasks left running")
 
     session_loop.run_until_complete(settle())
+
+
+def _stop_on_stranded_task(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Report as every loop does (tests/conftest.py records it and fails the test); and when a
+    task could not be stepped because another was running ("Cannot enter into task": Qt's events
+    processed inside a task), stop the loop: that task waits forever, and so would the test."""
+    loop.default_exception_handler(context)
+    exception = context.get("exception")
+    if isinstance(exception, RuntimeError) and "Cannot enter into task" in str(exception):
+        loop.stop()
+
+
+async def _bounded_wait(tasks: list[asyncio.Task[Any]], what: str, timeout: float = 20) -> None:
+    """Wait for ``tasks`` to end, failing (not hanging) on one that never will."""
+    if not tasks:
+        return
+    _done, pending = await asyncio.wait(tasks, timeout=timeout)
+    if pending:
+        pytest.fail(f"{what} did not end within {timeout} s: {sorted(map(repr, pending))}")
 
 
 @pytest.fixture
@@ -244,8 +276,8 @@ def drive(loop, helpers) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
             finally:
                 for task in helpers:
                     task.cancel()
-                await asyncio.gather(*helpers, return_exceptions=True)
-                helpers.clear()
+                stopping, helpers[:] = list(helpers), []
+                await _bounded_wait(stopping, "dialog answerers")
 
         return loop.run_until_complete(whole())
 

@@ -59,10 +59,13 @@ async def _session_with_planted_bids(h):  # type: ignore[no-untyped-def]
     raise AssertionError("analysis did not finish")
 
 
-def _every_cell_fits(table) -> None:  # type: ignore[no-untyped-def]
+async def _every_cell_fits(table) -> None:  # type: ignore[no-untyped-def]
     """Each cell's whole text and each column's heading are on the screen, the last column's
     too (its heading was cut at the edge and its decisions wrapped into a narrow strip)."""
-    QApplication.processEvents()  # the stretched columns laid out at the window's width
+    # the stretched columns laid out at the window's width by the loop, between steps: a
+    # processEvents() here, inside the scenario's task, would step the other tasks inside it
+    # ("Cannot enter into task"), leaving the pin answerer stuck and the test hung
+    await asyncio.sleep(0.1)
     header = table.horizontalHeader()
     last = table.columnCount() - 1
     assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
@@ -126,7 +129,7 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
             ),
             message="decision shown",
         )
-        _every_cell_fits(warnings.table)
+        await _every_cell_fits(warnings.table)
         window.close()
         await window.shutdown_task
 
