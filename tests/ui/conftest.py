@@ -56,28 +56,30 @@ def loop(session_loop) -> Iterator[asyncio.AbstractEventLoop]:  # type: ignore[n
     asyncio.set_event_loop(session_loop)
     yield session_loop
 
-    # leave nothing running into the next test: windows still open are closed here, inside the
-    # loop, and finish their shutdown (a WebSocket left open would fire its heartbeat timer from
-    # Qt's event processing between tests, with no running loop)
-    async def settle() -> None:
-        from PySide6.QtWidgets import QApplication
+    session_loop.run_until_complete(_settle())
 
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible():
-                widget.close()
-        shutdowns = [
-            t
-            for w in QApplication.topLevelWidgets()
-            if (t := getattr(w, "shutdown_task", None)) is not None
-        ]
-        await _bounded_wait(shutdowns, "window shutdowns")
-        await asyncio.sleep(0.05)
-        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in others:
-            task.cancel()
-        await _bounded_wait(others, "tasks left running")
 
-    session_loop.run_until_complete(settle())
+async def _settle() -> None:
+    """Leave nothing running into the next test: every window is closed here, inside the loop,
+    and finishes its shutdown; then every other task is cancelled. Run at the end of ``drive``
+    too, before pytest-qt's processEvents() after the test: that steps the app's tasks with no
+    loop running ("no running event loop", "coroutine 'Event.wait' was never awaited", failing
+    the next test); hidden windows too, which qtbot's teardown would close outside the loop."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+    shutdowns = [
+        t
+        for w in QApplication.topLevelWidgets()
+        if (t := getattr(w, "shutdown_task", None)) is not None
+    ]
+    await _bounded_wait(shutdowns, "window shutdowns")
+    await asyncio.sleep(0.05)
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await _bounded_wait(others, "tasks left running")
 
 
 def _stop_on_stranded_task(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
@@ -278,6 +280,7 @@ def drive(loop, helpers) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
                     task.cancel()
                 stopping, helpers[:] = list(helpers), []
                 await _bounded_wait(stopping, "dialog answerers")
+                await _settle()
 
         return loop.run_until_complete(whole())
 
