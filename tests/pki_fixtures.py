@@ -53,6 +53,12 @@ class ServicesThread:
         self._loop.run_until_complete(web.TCPSite(self._runner, "127.0.0.1", self.port).start())
         self._ready.set()
         self._loop.run_forever()
+        # a TLS or HTTP handshake still open when the run ends: cancel and finish it here, or it
+        # is destroyed pending at the session's end ("Task was destroyed but it is pending!")
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.run_until_complete(self._runner.cleanup())
         self._loop.close()
 
