@@ -11,10 +11,9 @@ import base64
 import hashlib
 import logging
 import tempfile
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,8 @@ from cryptography import x509
 from evaluator_app.archive.verify import ArchiveReport, verify_archive
 from evaluator_app.client.centre_plan import Person, SessionDraft
 from evaluator_app.client.errors import VenueRefused, VenueUnreachable
+from evaluator_app.client.results_rows import Names, Results, fetch_names, results_from_summary
 from evaluator_app.client.venue_client import VenueClient
-from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.artefacts import DocumentManifest, ManifestEntry
@@ -39,7 +38,6 @@ from evaluator_app.protocol.messages import (
     SessionView,
 )
 from evaluator_app.protocol.schema import B64
-from evaluator_app.reports.styles import money
 
 logger = logging.getLogger(__name__)
 
@@ -47,53 +45,10 @@ OpenSigner = Callable[[], Awaitable[Signer]]
 
 
 @dataclass(frozen=True)
-class BidderResult:
-    bidder_id: str
-    name: str
-    position: int | None
-    final: Decimal | None
-    price_score: Decimal | None
-    technical: Decimal | None
-    rejected: bool
-    reasons: tuple[str, ...]
-    candidate: bool = False
-    # the rest of the final score after technical and price: the row adds up (see below)
-    commercial: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class ExpertTotal:
-    expert_id: str
-    name: str
-    bidder_id: str
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class DeviationView:
-    expert: str
-    bidder_id: str
-    item_id: str
-    score: Decimal
-    others_mean: Decimal
-    explanation: str
-    bidder: str = ""  # names, as people read them
-    item: str = ""
-
-
-@dataclass(frozen=True)
 class SheetStatus:
     item: str
     ok: bool
     detail: str
-
-
-@dataclass(frozen=True)
-class Results:
-    bidders: tuple[BidderResult, ...]
-    per_expert: tuple[ExpertTotal, ...]
-    deviations: tuple[DeviationView, ...]
-    candidates: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -110,89 +65,6 @@ class ReportState:
     signed: tuple[str, ...]
     dissented: tuple[str, ...]
     pending: tuple[str, ...]
-
-
-def results_from_summary(
-    summary: dict[str, Any],
-    bidder_names: dict[str, str],
-    people: dict[str, str],
-    item_names: Mapping[str, str] | None = None,
-) -> Results:
-    """The summary (core's LotEvaluation as JSON) in the rows the workspace shows; Decimal
-    throughout, items and people by name.
-
-    Per bidder: technical (the committee's technical score), price (the formula's), final
-    (the committee's mean of each expert's total) and commercial = final − technical − price,
-    so that the columns add up exactly; it is the commercial items' mean, give or take the
-    0.01 that rounding the final and the technical score separately may leave."""
-    items = item_names or {}
-    ranking = {e["bidder_id"]: e for e in summary["ranking"]["entries"]}
-    prices: dict[str, Decimal] = {}
-    for price in summary.get("price_results", []):
-        for score in price["scores"]:
-            prices[score["bidder_id"]] = prices.get(score["bidder_id"], Decimal(0)) + Decimal(
-                score["score"]
-            )
-    candidates = tuple(summary["ranking"].get("candidates", ()))
-    rows = []
-    for outcome in summary["gates"]["outcomes"]:
-        bid = outcome["bidder_id"]
-        reasons = []
-        for failure in outcome.get("failures", []):
-            why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
-            item = items.get(failure["item_id"], failure["item_id"])
-            votes = f"{failure['fail_votes']} 票不通过、{failure['pass_votes']} 票通过"
-            reasons.append(f"「{item}」未通过（{votes}）：{why}")
-        if outcome.get("over_ceiling"):
-            over = outcome["over_ceiling"]
-            reasons.append(
-                f"超过最高限价：报价 {money(over['price'])} 元，"
-                f"最高限价 {money(over['ceiling'])} 元"
-            )
-        entry = ranking.get(bid)
-        final = Decimal(entry["final"]) if entry else None
-        technical = Decimal(entry["technical"]) if entry and entry.get("technical") else None
-        rows.append(
-            BidderResult(
-                bid,
-                bidder_names.get(bid, bid),
-                entry["position"] if entry else None,
-                final,
-                prices.get(bid),
-                technical,
-                bool(outcome["rejected"]),
-                tuple(reasons),
-                bid in candidates,
-                final - (technical or Decimal(0)) - prices.get(bid, Decimal(0))
-                if final is not None
-                else None,
-            )
-        )
-    rows.sort(key=lambda r: (r.position is None, r.position or 0, r.bidder_id))
-    per_expert = tuple(
-        ExpertTotal(
-            t["expert_id"],
-            people.get(t["expert_id"], t["expert_id"]),
-            b["bidder_id"],
-            Decimal(t["total"]),
-        )
-        for b in summary["aggregate"]["bidders"]
-        for t in b["totals"]
-    )
-    deviations = tuple(
-        DeviationView(
-            people.get(d["expert_id"], d["expert_id"]),
-            d["bidder_id"],
-            d["item_id"],
-            Decimal(d["score"]),
-            Decimal(d["others_mean"]),
-            d.get("explanation", ""),
-            bidder_names.get(d["bidder_id"], d["bidder_id"]),
-            items.get(d["item_id"], d["item_id"]),
-        )
-        for d in summary.get("deviations", [])
-    )
-    return Results(tuple(rows), per_expert, deviations, candidates)
 
 
 def sheet_statuses(
@@ -258,18 +130,9 @@ class CentreService:
         bidders, people, _items = await self.all_names(session_id)
         return bidders, people
 
-    async def all_names(
-        self, session_id: str
-    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    async def all_names(self, session_id: str) -> Names:
         """Bidders, people and the plan's items, each id → name."""
-        session = await self.client.get(f"/sessions/{session_id}", SessionView)
-        data = await self.client.get(f"/sessions/{session_id}/project")
-        lot = project_from_dict(data["project"]).lot(data["lot_id"])
-        return (
-            {b.id: b.name for b in lot.bidders},
-            {m.person_id: m.name for m in session.members},
-            {item.id: item.name for _group, item in lot.plan.items()},
-        )
+        return await fetch_names(self.client, session_id)
 
     # -- a new session -------------------------------------------------------------
     async def create_session(self, draft: SessionDraft, open_signer: OpenSigner) -> SessionView:

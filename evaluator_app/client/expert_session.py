@@ -31,6 +31,7 @@ from evaluator_app.client.journal import (
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.report_signing import sign_newest_revision
+from evaluator_app.client.results_rows import lot_names
 from evaluator_app.client.supervisor_session import Summary, required_text
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.errors import ScoreError
@@ -343,7 +344,9 @@ class ExpertSession:
     # -- the summary ------------------------------------------------------------------
     async def summary(self) -> Summary:
         """The committee's result; the venue shows it from the summary phase on."""
-        return Summary(self.phase, await self.client.get(f"/sessions/{self.session_id}/summary"))
+        data = await self.client.get(f"/sessions/{self.session_id}/summary")
+        members = self.view.members if self.view else ()
+        return Summary(self.phase, data, lot_names(self.require_lot(), members))
 
     async def return_sheet(self, expert_id: str, reason: str) -> None:
         """The leader sends one expert's sheet back for revision (the reason is on record)."""

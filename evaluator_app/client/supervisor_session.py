@@ -20,6 +20,7 @@ from evaluator_app.client.centre_plan import Person
 from evaluator_app.client.errors import ClientError, LoginRequired
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
+from evaluator_app.client.results_rows import Names, Results, fetch_names, results_from_summary
 from evaluator_app.client.supervisor_board import SupervisorBoard
 from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.protocol.artefacts import WitnessNote
@@ -48,6 +49,12 @@ class Summary:
 
     phase: str
     data: dict[str, Any]
+    names: Names = ({}, {}, {})  # bidders, people, items: id → name
+
+    @property
+    def results(self) -> Results:
+        """Every bidder by name, columns that add up, the rejected with their reasons."""
+        return results_from_summary(self.data, *self.names)
 
     @property
     def ranking(self) -> list[RankRow]:
@@ -229,7 +236,7 @@ class SupervisorSession:
     async def summary(self) -> Summary:
         """The summary; the venue refuses it (403 ``before_summary``) before the summary phase."""
         data = await self.client.get(f"{self.base}/summary")
-        return Summary(self.board.phase, data)
+        return Summary(self.board.phase, data, await fetch_names(self.client, self.session_id))
 
     def close(self) -> None:
         self.outbox.close()

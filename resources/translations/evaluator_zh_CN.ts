@@ -1815,6 +1815,53 @@
     </message>
 </context>
 <context>
+    <name>ResultsTable</name>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Bidder</source>
+        <translation>投标人</translation>
+    </message>
+    <message>
+        <source>Final score</source>
+        <translation>最终得分</translation>
+    </message>
+    <message>
+        <source>Technical</source>
+        <translation>技术分</translation>
+    </message>
+    <message>
+        <source>Commercial</source>
+        <translation>商务分</translation>
+    </message>
+    <message>
+        <source>Price score</source>
+        <translation>价格分</translation>
+    </message>
+    <message>
+        <source>Bid price (yuan)</source>
+        <translation>投标报价（元）</translation>
+    </message>
+    <message>
+        <source>{bidder} (recommended candidate)</source>
+        <translation>{bidder}（中标候选人）</translation>
+    </message>
+    <message>
+        <source>{bidder}: {reasons}</source>
+        <translation>{bidder}：{reasons}</translation>
+    </message>
+    <message>
+        <source>(no reason on record)</source>
+        <translation>（未记录理由）</translation>
+    </message>
+    <message>
+        <source>Rejected at the preliminary review:</source>
+        <translation>初步评审否决：</translation>
+    </message>
+</context>
+<context>
     <name>ReviewPage</name>
     <message>
         <source>Review and sign the score sheet</source>
@@ -2280,26 +2327,6 @@
         <translation>评标委员会汇总结果</translation>
     </message>
     <message>
-        <source>Rank</source>
-        <translation>排名</translation>
-    </message>
-    <message>
-        <source>Bidder</source>
-        <translation>投标人</translation>
-    </message>
-    <message>
-        <source>Final</source>
-        <translation>最终得分</translation>
-    </message>
-    <message>
-        <source>Price</source>
-        <translation>投标报价</translation>
-    </message>
-    <message>
-        <source>Technical</source>
-        <translation>技术分</translation>
-    </message>
-    <message>
         <source>Reason for returning the sheet (required)</source>
         <translation>退回评分表的理由（必填）</translation>
     </message>
@@ -2320,14 +2347,6 @@
         <translation>只能在汇总阶段退回评分表。</translation>
     </message>
     <message>
-        <source>{bidder} (recommended candidate)</source>
-        <translation>{bidder}（中标候选人）</translation>
-    </message>
-    <message>
-        <source>Rejected at the preliminary review: {bidders}</source>
-        <translation>初步评审否决：{bidders}</translation>
-    </message>
-    <message>
         <source>The sheet of {name} was returned; the session is back in detailed scoring.</source>
         <translation>已退回 {name} 的评分表，评标回到详细评审阶段。</translation>
     </message>
@@ -2343,36 +2362,8 @@
         <translation>查看汇总结果</translation>
     </message>
     <message>
-        <source>Rank</source>
-        <translation>排名</translation>
-    </message>
-    <message>
-        <source>Bidder</source>
-        <translation>投标人</translation>
-    </message>
-    <message>
-        <source>Final score</source>
-        <translation>最终得分</translation>
-    </message>
-    <message>
-        <source>Price</source>
-        <translation>投标报价</translation>
-    </message>
-    <message>
-        <source>Technical</source>
-        <translation>技术分</translation>
-    </message>
-    <message>
         <source>Summary of the venue (phase: {phase}).</source>
         <translation>场地汇总结果（阶段：{phase}）。</translation>
-    </message>
-    <message>
-        <source>{bidder} (recommended candidate)</source>
-        <translation>{bidder}（中标候选人）</translation>
-    </message>
-    <message>
-        <source>Rejected at the preliminary review: {bidders}</source>
-        <translation>初步评审否决：{bidders}</translation>
     </message>
 </context>
 <context>

@@ -22,7 +22,6 @@ from evaluator_app.client.centre_plan import (
     conflict_reason,
     draft_problems,
 )
-from evaluator_app.client.centre_service import results_from_summary
 from evaluator_app.client.centre_stats import (
     SessionFacts,
     chart_series,
@@ -31,6 +30,7 @@ from evaluator_app.client.centre_stats import (
     statistics,
     to_csv,
 )
+from evaluator_app.client.results_rows import results_from_summary
 from evaluator_app.core.evaluation import evaluate_lot
 from evaluator_app.core.project_file import loads_project
 from evaluator_app.core.scores_file import loads_scores

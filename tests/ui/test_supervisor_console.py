@@ -9,11 +9,13 @@ import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from evaluator_app.client.errors import VenueRefused
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.main_window import MainWindow
 from evaluator_app.ui.supervisor.window import SupervisorWindow
@@ -384,17 +386,20 @@ def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_al
         panel.setCurrentIndex(2)
         panel.summary_tab.summary_button.click()
         await until(lambda: panel.summary_tab.summary_cells(), message="summary shown")
-        assert [
-            (cells[0], cells[1][:2], cells[2]) for cells in panel.summary_tab.summary_cells()
-        ] == [
-            ("1", "B2", "90.63"),
-            ("2", "B1", "88.17"),
-            ("3", "B3", "80.19"),
+        lot = project_from_dict(flow.example_project()).lot("lot-1")
+        names = {b.id: b.name for b in lot.bidders}  # bidders by name, never by id
+        cells = panel.summary_tab.summary_cells()
+        assert [(row[0], row[1], row[2]) for row in cells] == [
+            ("1", f"{names['B2']}（中标候选人）", "90.63"),
+            ("2", f"{names['B1']}（中标候选人）", "88.17"),
+            ("3", f"{names['B3']}（中标候选人）", "80.19"),
         ]
-        assert (
-            "B4" in panel.summary_tab.summary_rejected.text()
-            and "B5" in panel.summary_tab.summary_rejected.text()
-        )
+        for row in cells:  # technical + commercial + price score = final, to the cent
+            assert Decimal(row[3]) + Decimal(row[4]) + Decimal(row[5]) == Decimal(row[2]), row
+        rejected = panel.summary_tab.summary_rejected.text()
+        assert f"{names['B5']}：超过最高限价" in rejected, rejected
+        assert f"{names['B4']}：「" in rejected and "票不通过" in rejected, rejected
+        assert "B4" not in rejected and "B5" not in rejected, rejected
         assert "汇总" in panel.summary_tab.summary_message.text()
         shot(window, "supervisor-console-summary")
         await _close(main, window)

@@ -3,15 +3,12 @@ expert's sheet for revision, with the reason (the session goes back to detailed 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QWidget,
 )
 
@@ -19,24 +16,14 @@ from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.core.phases import SUMMARY_PHASES, values
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.results_table import ResultsTable
 
 
 class SummaryPage(StepPage):
     def __init__(self, session: ExpertSession, language: str, parent: QWidget | None = None):
         super().__init__(session, language, self.tr("Summary of the committee"), parent)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Rank"),
-                self.tr("Bidder"),
-                self.tr("Final"),
-                self.tr("Price"),
-                self.tr("Technical"),
-            ]
-        )
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.rejected = QLabel()
-        self.rejected.setWordWrap(True)
+        self.table = ResultsTable()
+        self.rejected = self.table.rejected
         # the leader's control: return one sheet for revision
         self.return_box = QWidget()
         self.expert_combo = QComboBox()
@@ -86,25 +73,7 @@ class SummaryPage(StepPage):
     @op
     async def load(self) -> None:
         summary = await self.session.summary()
-        bidders = {b.id: b.name for b in self.session.require_lot().bidders}
-        rows = summary.ranking
-        self.table.setRowCount(len(rows))
-        for index, entry in enumerate(rows):
-            name = bidders.get(entry.bidder_id, entry.bidder_id)
-            if entry.candidate:
-                name = self.tr("{bidder} (recommended candidate)").format(bidder=name)
-            for column, text in enumerate(
-                [str(entry.position), name, entry.final, entry.price, entry.technical]
-            ):
-                item = QTableWidgetItem(text)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.table.setItem(index, column, item)
-        rejected = "、".join(bidders.get(b, b) for b in summary.rejected)
-        self.rejected.setText(
-            self.tr("Rejected at the preliminary review: {bidders}").format(bidders=rejected)
-            if rejected
-            else ""
-        )
+        self.table.show_results(summary.results)
 
     @op
     async def return_sheet(self) -> None:

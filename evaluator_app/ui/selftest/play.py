@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,12 @@ class Play:
             [page.table.item(r, c).text() for c in range(3)] for r in range(page.table.rowCount())
         ]
         ranking = " ".join(f"{rank}.{bidder(name)} {final}" for rank, name, final in cells)
+        for row in page.table.cells():  # what the leader reads adds up: 技术 + 商务 + 价格 = 最终
+            if sum(Decimal(row[c]) for c in (3, 4, 5)) != Decimal(row[2]):
+                raise GuiStepError(f"the summary's columns do not add up: {row}")
+        rejected = page.rejected.text()
+        if "超过最高限价" not in rejected or "票不通过" not in rejected:
+            raise GuiStepError(f"the summary shows no reason for the rejected bids: {rejected!r}")
         centre = self.people["centre-1"]  # the centre collects and verifies the signed sheets
         await click_tab(centre.main.centre.tabs, "汇总")
         collect = centre.main.centre.collect

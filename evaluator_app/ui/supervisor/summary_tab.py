@@ -4,13 +4,9 @@ venue refuses earlier, and the refusal is shown in words)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +17,7 @@ from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import say
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.results_table import ResultsTable
 
 
 class SummaryTab(QWidget):
@@ -36,24 +33,8 @@ class SummaryTab(QWidget):
         self.summary_button.clicked.connect(self.show_summary)
         self.summary_message = QLabel()
         self.summary_message.setWordWrap(True)
-        self.summary_table = QTableWidget(0, 5)
-        self.summary_table.setHorizontalHeaderLabels(
-            [
-                self.tr("Rank"),
-                self.tr("Bidder"),
-                self.tr("Final score"),
-                self.tr("Price"),
-                self.tr("Technical"),
-            ]
-        )
-        self.summary_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.summary_table.verticalHeader().hide()
-        self.summary_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.summary_table.horizontalHeader().setStretchLastSection(True)
-        self.summary_rejected = QLabel()
-        self.summary_rejected.setWordWrap(True)
+        self.summary_table = ResultsTable()
+        self.summary_rejected = self.summary_table.rejected
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         row = QHBoxLayout()
@@ -78,30 +59,7 @@ class SummaryTab(QWidget):
                 phase=phase_name(summary.phase)
             ),
         )
-        rows = summary.ranking
-        self.summary_table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            bidder = (
-                self.tr("{bidder} (recommended candidate)").format(bidder=row.bidder_id)
-                if row.candidate
-                else row.bidder_id
-            )
-            for column, text in enumerate(
-                [str(row.position), bidder, row.final, row.price, row.technical]
-            ):
-                self.summary_table.setItem(index, column, QTableWidgetItem(text))
-        rejected = "、".join(summary.rejected)
-        self.summary_rejected.setText(
-            self.tr("Rejected at the preliminary review: {bidders}").format(bidders=rejected)
-            if rejected
-            else ""
-        )
+        self.summary_table.show_results(summary.results)
 
     def summary_cells(self) -> list[list[str]]:
-        return [
-            [
-                cell.text() if (cell := self.summary_table.item(r, c)) else ""
-                for c in range(self.summary_table.columnCount())
-            ]
-            for r in range(self.summary_table.rowCount())
-        ]
+        return self.summary_table.cells()
