@@ -20,6 +20,7 @@ import aiohttp
 from evaluator_app.client.errors import VenueUnreachable
 
 PresenceValue = Literal["focused", "idle", "away"]
+MIN_GAP = 1.0  # seconds between two heartbeats, however fast the changes come
 
 
 class Heartbeats:
@@ -33,9 +34,10 @@ class Heartbeats:
         self._now = asyncio.Event()
 
     def set_presence(self, presence: PresenceValue, items_scored: int) -> None:
-        """A presence change is sent at once; a new count of scored items goes with the next
-        regular heartbeat (every ``interval``), not one event per keystroke."""
-        if presence != self.presence:
+        """A change of presence or of the count of scored items is sent at once, but never more
+        than one heartbeat per ``MIN_GAP`` seconds: the supervisor's 已评项数 follows the typing
+        within a second, and a fast typist costs the venue one write a second, not one a key."""
+        if (presence, items_scored) != (self.presence, self.items_scored):
             self._now.set()
         self.presence, self.items_scored = presence, items_scored
 
@@ -62,6 +64,7 @@ class Heartbeats:
                 await ws.send_str(json.dumps(beat))
                 self.sent += 1
             await ws.ping()
+            await asyncio.sleep(min(MIN_GAP, self.interval))
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._now.wait(), self.interval)
         raise VenueUnreachable("the socket closed under the heartbeats", "实时连接已断开")

@@ -191,8 +191,12 @@ class SupervisorBoard:
         payload: Mapping[str, Any] = event.get("payload") or {}
         self.last_seq = max(self.last_seq, seq)
         person = payload.get("person")
+        logged = True
         if kind == "presence" and isinstance(person, str):
             seen = self._seen.setdefault(person, _Seen())
+            # a new count alone is shown in the table, not logged: one line a second per expert
+            # typing would bury the log; a change of presence is logged, with the count
+            logged = seen.presence != str(payload.get("presence", "unknown"))
             seen.presence = str(payload.get("presence", "unknown"))
             seen.items_scored = int(payload.get("items_scored", seen.items_scored))
             seen.last_activity = at
@@ -216,10 +220,11 @@ class SupervisorBoard:
                 "report_signature" if kind == "report.signed" or done == "dissent" else done
             )
             seen.last_activity = at
-        self.log.append(
-            LogEntry(seq, at, kind, self._log_text(kind, payload), alert=kind == "alert")
-        )
-        del self.log[:-LOG_LIMIT]
+        if logged:
+            self.log.append(
+                LogEntry(seq, at, kind, self._log_text(kind, payload), alert=kind == "alert")
+            )
+            del self.log[:-LOG_LIMIT]
         return kind in RELOAD_ON
 
     def _acknowledged(self, payload: Mapping[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
@@ -304,3 +305,33 @@ async def test_one_failure_seen_by_two_users_of_a_client_moves_it_once() -> None
     assert note is not None and "正在补收" in note.zh
     done = failover_note(ConnectionState(**{**moved.__dict__, "caught_up": True, "replayed": 3}))
     assert done is not None and "已补收断线期间的 3 条消息" in done.zh and "3 missed" in done.en
+
+
+async def test_a_new_count_of_scored_items_reaches_the_board_at_once_at_most_one_beat_a_second(  # type: ignore[no-untyped-def]
+    harness, clients
+) -> None:
+    """The interval is 30 s here: only the change itself can bring the count to the board."""
+    h = harness
+    await h.create_session(await login(h, clients, "centre-1"))
+    supervisor = await login(h, clients, "supervisor-jinan")
+    expert = await login(h, clients, "expert-sd-1")
+    connection = VenueConnection(expert, lambda e: None, session_id="S1", heartbeat_interval=30)
+    person = h.person_id("expert-sd-1")
+
+    async def board() -> dict[str, Any]:
+        rows = (await supervisor.get("/sessions/S1/presence"))["presence"]
+        return next((r for r in rows if r["person"] == person), {})
+
+    connection.start()
+    try:
+        await eventually(lambda: _matching(board, presence="focused"), what="first beat")
+        sent = connection.heartbeats.sent
+        for typed in range(1, 21):  # a fast typist: 20 scores in half a second
+            connection.set_presence("focused", typed)
+            await asyncio.sleep(0.025)
+        await eventually(
+            lambda: _matching(board, items_scored=20), timeout=3, what="the count of 20"
+        )
+        assert connection.heartbeats.sent - sent <= 3, "one beat a second, not one a key"
+    finally:
+        await connection.stop()

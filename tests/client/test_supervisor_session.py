@@ -242,3 +242,13 @@ def test_actions_need_their_reason_before_anything_is_sent(tmp_path):
 
     asyncio.run(run())
     session.close()
+
+
+def test_a_new_count_alone_updates_the_table_and_only_a_change_of_presence_is_logged():
+    b = board()
+    for seq, (presence, count) in enumerate(
+        [("focused", 0), ("focused", 1), ("focused", 2), ("away", 2), ("away", 3)], start=1
+    ):
+        b.apply(event(seq, "presence", person="e1", presence=presence, items_scored=count))
+    assert {r.person_id: r.items_scored for r in b.experts()}["e1"] == 3
+    assert [e.text.zh for e in b.log] == ["张伟：在线·专注，已评 0 项", "张伟：离开窗口，已评 2 项"]

@@ -282,6 +282,18 @@ class Play:
         await type_text(scoring.explanation, text)
         await self.sign_sheet(key)
         await until(lambda: self.expert(LEADER).session.phase == "summary", "the summary", 120)
+        tables = self.people["supervisor-jinan"].window.tables
+        scored = str(len(self.lot.plan.scored_items) * 3)  # every item for the three valid bids
+
+        def counts() -> dict[str, str]:  # 已评项数 as the supervisor reads it, per expert
+            ids = {self.expert(k).session.me: k for k in PLAYS}
+            return {k: t.cell(i, 5) if (t := tables.table_of(i)) else "" for i, k in ids.items()}
+
+        await until(
+            lambda: set(counts().values()) == {scored},
+            lambda: f"the supervisor's count of scored items ({counts()}, not {scored})",
+            15,
+        )
         self.shot(self.people["supervisor-jinan"], "supervisor-console")
 
     async def summary(self) -> str:
