@@ -32,7 +32,14 @@ from evaluator_app.reports.signature_fields import (
     add_signature_fields,
     member_field,
 )
-from evaluator_app.reports.styles import beijing, beijing_date, para, parse_time, styles
+from evaluator_app.reports.styles import (
+    beijing,
+    beijing_date,
+    masked_id,
+    para,
+    parse_time,
+    styles,
+)
 from evaluator_app.reports.tables import grid, key_values
 from evaluator_app.reports.warnings_section import warnings_section
 
@@ -108,7 +115,7 @@ def render_evaluation_report(
 
     def names(person_id: str) -> str:
         member = by_id.get(person_id)
-        return f"{member.name}（{person_id}）" if member else person_id
+        return f"{member.name}（{masked_id(person_id)}）" if member else masked_id(person_id)
 
     story: list[Flowable] = _cover(
         project, lot, committee, session_title, session_id, generated_at, width
@@ -190,7 +197,7 @@ def _committee(
         [
             para(str(n), s.cell_center),
             m.name,
-            m.person_id,
+            masked_id(m.person_id),
             "组长" if m.leader else "成员",
             m.role,
             m.venue,
@@ -207,14 +214,14 @@ def _committee(
     leader = next((m for m in committee if m.leader), None)
     out.append(
         para(
-            f"评标委员会组长：{leader.name}（{leader.person_id}）。"
+            f"评标委员会组长：{leader.name}（{masked_id(leader.person_id)}）。"
             if leader
             else "评标委员会组长：未推选。",
             s.body,
         )
     )
     if recusals:
-        rec = [[r.name, r.person_id, r.reason, r.replaced_by or "—"] for r in recusals]
+        rec = [[r.name, masked_id(r.person_id), r.reason, r.replaced_by or "—"] for r in recusals]
         out += [
             para("回避情况：", s.h2),
             grid(
@@ -256,7 +263,7 @@ def _dissents(dissents: Sequence[Dissent]) -> list[Flowable]:
     out: list[Flowable] = []
     for d in dissents:
         out += [
-            para(f"{d.name}（{d.person_id}）不同意评标结果，理由如下：", s.cell_bold),
+            para(f"{d.name}（{masked_id(d.person_id)}）不同意评标结果，理由如下：", s.cell_bold),
             para(d.reasons, s.body),
             Spacer(1, 2 * mm),
         ]
@@ -279,7 +286,7 @@ def _signature_page(
     rows = [
         [
             para(str(n), s.cell_center),
-            f"{m.name}\n（{m.person_id}）",
+            f"{m.name}\n（{masked_id(m.person_id)}）",
             "组长" if m.leader else "成员",
             m.venue,
             SignatureSlot(member_field(m.person_id), widths[4] - 2 * pad, SIGNATURE_HEIGHT, placed),

@@ -30,7 +30,7 @@ from evaluator_app.reports.signature_fields import (
     add_signature_fields,
     member_field,
 )
-from evaluator_app.reports.styles import GRID, beijing, dec, para, parse_time, styles
+from evaluator_app.reports.styles import GRID, beijing, dec, masked_id, para, parse_time, styles
 from evaluator_app.reports.tables import grid, key_values
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def render_score_sheet(
         ("标段", lot.name),  # its name: the id is for machines (kept in the keywords)
         ("评标会议", f"{session_title}（{sheet.session_id}）"),
         ("评标办法", lot.plan.name),
-        ("评标专家", f"{expert_name}（{sheet.expert_id}）"),
+        ("评标专家", f"{expert_name}（{masked_id(sheet.expert_id)}）"),
         ("评标场地 / 席位", f"{venue} / {seat}"),
         ("评分表版本", f"第 {sheet.version} 版"),
         ("提交时间", beijing(sheet.at)),
@@ -160,7 +160,8 @@ def render_score_sheet(
             f"expert:{sheet.expert_id}",
         ),
         created=parse_time(sheet.at),
-        footer_left=f"评标专家评分表 · {expert_name}（{sheet.expert_id}）· {sheet.session_id}"
+        footer_left=f"评标专家评分表 · {expert_name}（{masked_id(sheet.expert_id)}）"
+        f"· {sheet.session_id}"
         f" · 第 {sheet.version} 版",
         footer_right=f"评分表 SHA-256：{digest}",
         header=f"{lot.name} · {expert_name}",

@@ -140,3 +140,15 @@ def test_every_bid_rejected(ex, tmp_path):
     text = flat_text(render_report(ex, summary, sheets=(), dissents=(), recusals=()), tmp_path)
     assert "所有投标均被否决，评标委员会不推荐中标候选人" in text
     assert "无评分畸高、畸低情况" in text and "无成员申请回避" in text
+
+
+def test_the_committee_prints_resident_id_numbers_masked(ex, tmp_path):
+    from dataclasses import replace
+
+    from tests.reports.conftest import committee
+
+    resident = "370102199001010022"
+    members = [replace(m, person_id=resident) if m.leader else m for m in committee(ex)]
+    text = flat_text(render_report(ex, committee=members), tmp_path)
+    assert resident not in text
+    assert f"评标委员会组长：{NAMES['E2']}（370102********0022）" in text

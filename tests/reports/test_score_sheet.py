@@ -171,3 +171,21 @@ def test_same_bytes_in_another_process(sheet_pdf):
         timeout=120,
     )
     assert out.stdout.strip() == hashlib.sha256(sheet_pdf).hexdigest()
+
+
+RESIDENT_ID = "370102199001010011"  # a resident ID number (身份证号) as the expert's id
+
+
+def test_a_resident_id_is_printed_masked_and_other_ids_whole(ex, tmp_path):
+    from evaluator_app.reports.score_sheet import render_score_sheet
+    from evaluator_app.reports.styles import masked_id
+
+    assert masked_id(RESIDENT_ID) == "370102********0011"
+    assert masked_id("37010219900101001X") == "370102********001X"
+    assert masked_id("E5") == "E5" and masked_id("3701021990") == "3701021990"
+    sheet = dataclasses.replace(sheet_of(ex), expert_id=RESIDENT_ID)
+    pdf = render_score_sheet(
+        sheet, ex.lot, session_title="S", expert_name=NAMES["E5"], venue="潍坊副场", seat="W-03"
+    )
+    flat = re.sub(r"\s+", "", pdftotext(pdf, tmp_path))
+    assert RESIDENT_ID not in flat and f"{NAMES['E5']}（370102********0011）" in flat
