@@ -35,12 +35,21 @@ LIST_CHANGES = {"phase", "session.created", "member", "member.absent", "leader.e
 class LobbyPage(QWidget):
     open_session = Signal(str)  # session id
 
-    def __init__(self, client: VenueClient, language: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        client: VenueClient,
+        language: str,
+        supervisor: bool = False,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.client = client
         self.language = language
         self.sessions: list[dict] = []
-        title = QLabel(self.tr("My evaluation sessions"))
+        # a supervisor watches a session from a console; an expert evaluates in it
+        title = QLabel(
+            self.tr("Sessions I supervise") if supervisor else self.tr("My evaluation sessions")
+        )
         title.setObjectName("title")
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
@@ -67,7 +76,9 @@ class LobbyPage(QWidget):
         self.status.setObjectName("hint")
         refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
-        self.join_button = QPushButton(self.tr("Open session"))
+        self.join_button = QPushButton(
+            self.tr("Open the supervision console") if supervisor else self.tr("Open session")
+        )
         self.join_button.setObjectName("primary")
         self.join_button.clicked.connect(self._join)
         buttons = QHBoxLayout()

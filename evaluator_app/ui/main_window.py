@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
             return
         from evaluator_app.ui.lobby_page import LobbyPage
 
-        self.lobby = LobbyPage(done.client, self.settings.language)
+        supervisor = result.role.value == "supervisor"
+        self.lobby = LobbyPage(done.client, self.settings.language, supervisor)
         self.lobby.open_session.connect(self.open_session)
         self.stack.addWidget(self.lobby)
         self.stack.setCurrentWidget(self.lobby)

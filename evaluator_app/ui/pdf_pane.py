@@ -74,6 +74,7 @@ class PdfPane(QWidget):
         self.outline.clicked.connect(self._outline_jump)
         self.outline.hide()  # shown when the document has an outline
         self.chooser = QComboBox()
+        self.chooser.hide()  # shown by a pane that offers several documents (set_choices)
         self.page = QSpinBox()
         self.page.setMinimum(1)
         self.page.valueChanged.connect(lambda n: self.go_to_page(n - 1))
@@ -125,6 +126,13 @@ class PdfPane(QWidget):
         self._waiting = False
         self.search_model.countChanged.connect(self._results_arrived)
         self._buffer: QIODevice | None = None
+
+    def set_choices(self, choices: list[tuple[str, str]]) -> None:
+        """The documents this pane offers, (title, doc id): the chooser shows when there are any."""
+        self.chooser.clear()
+        for title, doc_id in choices:
+            self.chooser.addItem(title, doc_id)
+        self.chooser.setVisible(bool(choices))
 
     def show_bytes(self, data: bytes | bytearray) -> None:
         buffer = QBuffer(self)

@@ -1194,6 +1194,10 @@
 <context>
     <name>LobbyPage</name>
     <message>
+        <source>Sessions I supervise</source>
+        <translation>我监督的评标会话</translation>
+    </message>
+    <message>
         <source>My evaluation sessions</source>
         <translation>我的评标项目</translation>
     </message>
@@ -1220,6 +1224,10 @@
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Open the supervision console</source>
+        <translation>进入监督</translation>
     </message>
     <message>
         <source>Open session</source>

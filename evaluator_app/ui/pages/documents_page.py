@@ -104,18 +104,15 @@ class DocumentsPage(StepPage):
             return
         entries = verified.manifest.documents
         self.table.setRowCount(len(entries))
+        # an index is data for the scoring grid, not a page to read
+        readable = [(e.title, e.doc_id) for e in entries if not is_index(e.doc_id)]
         for pane in (self.left, self.right):
-            pane.chooser.clear()
+            pane.set_choices(readable)
         for row, entry in enumerate(entries):
             self.rows[entry.doc_id] = row
             self.bidder_of[entry.doc_id] = entry.bidder_id
             self.table.setItem(row, 0, QTableWidgetItem(entry.title))
             self.table.setItem(row, 1, QTableWidgetItem(_size(entry.size)))
-            if not is_index(
-                entry.doc_id
-            ):  # an index is data for the scoring grid, not a page to read
-                for pane in (self.left, self.right):
-                    pane.chooser.addItem(entry.title, entry.doc_id)
             self._status_changed(service.status(entry.doc_id))
         self.say(
             self.tr(

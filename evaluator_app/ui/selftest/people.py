@@ -170,6 +170,9 @@ async def open_session(p: Person, session_id: str) -> QWidget:
             120,
         )
         await click_cell(lobby.table, row, 0)
+        words = "进入监督" if p.person.role == "supervisor" else "进入评标"
+        if lobby.join_button.text() != words:  # the button says what it opens, for this role
+            raise GuiStepError(f"{p.name}: the lobby offers {lobby.join_button.text()!r}")
         await click(lobby.join_button)
     window = await until(
         lambda: p.main.session_windows.get(session_id), f"{p.name}: the session window"
