@@ -162,3 +162,22 @@ async def fetch_names(client: VenueClient, session_id: str) -> Names:
     session = await client.get(f"/sessions/{session_id}", SessionView)
     data = await client.get(f"/sessions/{session_id}/project")
     return lot_names(project_from_dict(data["project"]).lot(data["lot_id"]), session.members)
+
+
+def gate_rejections(gates: Mapping[str, Any], names: Names) -> list[tuple[str, str]]:
+    """The preliminary review's rejections (the venue's ``/gates``) as (bidder, reason), by name:
+    each failed item with its votes and every expert's written reason, or the ceiling price."""
+    bidders, people, items = names
+    out = []
+    for rejected in gates.get("rejected") or ():
+        reasons = []
+        for failure in rejected.get("failures") or ():
+            why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
+            votes = f"{failure['fail']} 票不通过、{failure['pass']} 票通过"
+            item = items.get(failure["item"], failure["item"])
+            reasons.append(f"「{item}」未通过（{votes}）" + (f"：{why}" if why else ""))
+        if rejected.get("over_ceiling"):
+            reasons.append(str(rejected["over_ceiling"]))
+        bidder = str(rejected["bidder"])
+        out.append((bidders.get(bidder, bidder), "；".join(reasons)))
+    return out

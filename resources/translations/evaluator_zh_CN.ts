@@ -1092,12 +1092,16 @@
         <translation>不合格</translation>
     </message>
     <message>
-        <source>none</source>
-        <translation>无</translation>
+        <source>{bidder}: {reasons}</source>
+        <translation>{bidder}：{reasons}</translation>
     </message>
     <message>
-        <source>Review decided. Rejected: {who}</source>
-        <translation>初步评审已有结论。被否决：{who}</translation>
+        <source>Review decided. Rejected:</source>
+        <translation>初步评审已有结论，以下投标被否决：</translation>
+    </message>
+    <message>
+        <source>Review decided: no bid was rejected.</source>
+        <translation>初步评审已有结论：没有投标被否决。</translation>
     </message>
     <message>
         <source>Give the reason for each fail (row {row}).</source>

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.expert_session import ExpertSession
+from evaluator_app.client.results_rows import gate_rejections, lot_names
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.table_fit import fit_to_width
@@ -68,11 +69,18 @@ class GatePage(StepPage):
             and not self.session.paused
             and not self.session.has_sent("gate-votes")
         )
-        if self.session.gates:
-            rejected = ", ".join(r["bidder"] for r in self.session.gates["rejected"]) or self.tr(
-                "none"
+        if self.session.gates and self.session.lot is not None:
+            view = self.session.view
+            names = lot_names(self.session.lot, view.members if view else ())
+            rejected = gate_rejections(self.session.gates, names)
+            lines = [
+                self.tr("{bidder}: {reasons}").format(bidder=b, reasons=why) for b, why in rejected
+            ]
+            self.say(
+                self.tr("Review decided. Rejected:") + "\n" + "\n".join(lines)
+                if lines
+                else self.tr("Review decided: no bid was rejected.")
             )
-            self.say(self.tr("Review decided. Rejected: {who}").format(who=rejected))
 
     def set_verdict(self, bidder: str, item: str, passed: bool, reason: str = "") -> None:
         row = self.rows.index((bidder, item))

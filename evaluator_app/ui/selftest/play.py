@@ -191,6 +191,16 @@ class Play:
         move = leader.moves.buttons["phase:preliminary_review->detailed_scoring"]
         await enabled_click(move, "the leader's 进入详细评审", 120)
         await until(lambda: leader.session.phase == "detailed_scoring", "detailed scoring")
+        gate_page = await self.goto(LEADER, "gates")  # the outcome, each rejection with its reason
+        await until(
+            says(gate_page.message, "超过最高限价"),
+            lambda: f"the rejections' reasons on the gate page ({gate_page.message.text()!r})",
+            30,
+        )
+        if "票不通过" not in gate_page.message.text():
+            raise GuiStepError(f"the failed item's votes are missing: {gate_page.message.text()}")
+        if self.shots is not None:
+            self.shot(self.people[LEADER], "expert-preliminary-review-decided")
         docs = await self.goto(LEADER, "documents")  # the tender and the first bid, side by side
         await until(
             lambda: docs.left.document.pageCount() > 0 and docs.right.document.pageCount() > 0,
