@@ -5,13 +5,14 @@ The audit entries are the leaves of an RFC 9162 Merkle tree (:mod:`auditlog.merk
 ``checkpoint_every`` entries, and whenever a receipt needs one covering its entry; heads are
 kept in the ``checkpoints`` table, one per tree size.
 
-Several workers may share one database: the head's size, root and time are read in one writing
-transaction (the store's writer lock, as for every audit append), so heads are signed in the
-order of their sizes and a later head always extends an earlier one. The signature is made
-outside the lock; of two heads of one size only the first stored is kept and used. What only
-reads committed rows (is a head due? which head covers an entry? its inclusion path?) reads a
-snapshot beside the writers (PostgreSQL), not under the writer lock that every worker's
-appends wait for: a receipt took six writing transactions, now two.
+Several workers may share one database. The chain commits in its own order (one chain writer
+at a time, until COMMIT), so every snapshot holds a prefix of it: a head is read from a snapshot,
+beside the writers, signed outside any lock, and stored by a transaction scoped to the log
+(beside the sessions' uploads, one head writer at a time) only when it is newer, in size and in
+time, than the newest stored: heads stay in order and a later head always extends an earlier
+one. What only reads committed rows (is a head due? which head covers an entry? its inclusion
+path?) reads a snapshot too: the writer lock that every worker's unscoped work waits for is
+never taken for a receipt.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class Inclusion:
     proof: tuple[bytes, ...]
 
 
+# the scope of the transactions that store signed heads: they run beside the sessions' uploads,
+# one at a time among themselves (a session of that name would only share their lock: no harm)
+LOG_SCOPE = "~log"
 _LEAVES_LOCK = threading.Lock()  # one reader at a time extends venue.log_leaves
 
 
@@ -66,18 +70,28 @@ async def _sign_head(venue: Venue, force: bool) -> None:
         root = merkle.root(leaves_upto(venue, tx, size))
         return TreeHead(venue.venue_id, size, root.hex(), venue.now_iso())
 
-    # not due (most uploads): seen in a snapshot, without the writer lock; due: decided again,
-    # and the head read, in a writing transaction, serialised with the appends
-    if not force and await venue.store.read(state) is None:
-        return
-    head = await venue.store.tx(state)
+    # A snapshot, without the writer lock: the chain commits in its order (one chain writer at
+    # a time, until COMMIT), so every snapshot holds a prefix of it and its head is a true one.
+    head = await venue.store.read(state)
     if head is None:
         return
     content = head.content()
     signature = await venue.sign_bytes(content)
     point = Checkpoint(head.tree_size, content, signature, head.timestamp)
-    await venue.store.tx(lambda tx: tx.add_checkpoint(point))
-    if venue.on_tree_head is not None:
+
+    def keep(tx: SqliteTx) -> bool:
+        """Stored only when it extends the newest head, size and time: heads stay in order
+        (the log's verifier refuses a larger head dated before a smaller one). A head that lost
+        the race is dropped; the newer one covers everything it would have."""
+        newest = tx.checkpoints(tx.last_checkpoint_seq())
+        if newest and (newest[0].audit_seq >= point.audit_seq or newest[0].at > point.at):
+            return False
+        tx.add_checkpoint(point)
+        return True
+
+    # scoped: beside the sessions' uploads, one head writer at a time (and the chain lock,
+    # taken by add_checkpoint, orders it with the appends)
+    if await venue.store.tx(keep, scope=LOG_SCOPE) and venue.on_tree_head is not None:
         venue.on_tree_head()
 
 
@@ -95,7 +109,9 @@ async def inclusion(venue: Venue, seq: int) -> Inclusion:
     """The proof of entry ``seq`` against the first signed head that covers it (signed now if
     none does yet), as every receipt carries."""
     head = await venue.store.read(lambda tx: _covering(tx, seq))
-    if head is None:
+    for _attempt in range(3):  # a head signed here may lose to another worker's, which covers
+        if head is not None:
+            break
         await _sign_head(venue, force=True)
         head = await venue.store.read(lambda tx: _covering(tx, seq))
     if head is None:

@@ -116,7 +116,7 @@ async def _on_message(venue: Venue, board, caller: Caller, client, hub, text: st
 async def presence(request: web.Request) -> web.Response:
     caller, venue, sid = await caller_of(request), venue_of(request), request.match_info["sid"]
     require(caller, Role.SUPERVISOR, Role.CENTRE)
-    session, members = await venue.store.tx(lambda tx: load(tx, caller, sid))
+    session, members = await venue.store.read(lambda tx: load(tx, caller, sid))  # reads only
     shown = {
         m.person_id
         for m in members

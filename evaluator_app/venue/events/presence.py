@@ -37,6 +37,10 @@ Made = list[tuple[str, dict[str, object]]]
 # an expert who recused or was replaced takes no further part: her heartbeats are refused and
 # her silence is no alarm (she may well have closed the application)
 LEFT_COMMITTEE = frozenset({"recused", "replaced"})
+# The presence board's transactions (heartbeats, the monitor's sweep) write the presence rows and
+# the sockets, which nothing else writes: on PostgreSQL they run beside the sessions' uploads,
+# one at a time among themselves, and take the chain lock only when they append an event.
+PRESENCE_SCOPE = "~presence"
 
 
 @dataclass
@@ -87,7 +91,8 @@ class PresenceBoard:
         events = await self.venue.store.tx(
             lambda tx: self._apply(
                 tx, session_id, person_id, presence.value, items_scored, now, made_at
-            )
+            ),
+            scope=PRESENCE_SCOPE,
         )
         await publish(self.venue, events)  # straight after the commit: keeps the seq order
 
@@ -166,7 +171,7 @@ class PresenceBoard:
                 self._forgot = now
             return events
 
-        events = await self.venue.store.tx(work)
+        events = await self.venue.store.tx(work, scope=PRESENCE_SCOPE)
         await publish(self.venue, events)
 
     def _silence(

@@ -63,7 +63,7 @@ async def list_sessions(venue: Venue, caller: Caller) -> list[SessionView]:
                 out.append(view(caller, session, members))
         return out
 
-    return await venue.store.tx(work)
+    return await venue.store.read(work)  # a snapshot: the lobbies refresh on every phase change
 
 
 async def get_session(venue: Venue, caller: Caller, session_id: str) -> SessionView:
@@ -73,4 +73,4 @@ async def get_session(venue: Venue, caller: Caller, session_id: str) -> SessionV
         seen = {m.person_id for m in shown.members}
         return replace(shown, progress=progress(tx, session, members, seen))
 
-    return await venue.store.tx(work)
+    return await venue.store.read(work)  # a snapshot: every window reads it after each event
