@@ -77,6 +77,16 @@ STEP_WORDS = {
 }
 # the move that is made by returning sheets (on the summary page), not by a phase change
 BY_RETURNING = (Phase.SUMMARY, Phase.DETAILED_SCORING)
+# the moves the venue makes by itself once the phase has what it collects: a person's control for
+# the same move (the leader's 进入汇总, the centre's stepping in) says so while it waits
+BY_ITSELF = frozenset(
+    {
+        (Phase.DECLARATIONS, Phase.LEADER_ELECTION),
+        (Phase.LEADER_ELECTION, Phase.PRELIMINARY_REVIEW),
+        (Phase.DETAILED_SCORING, Phase.SUMMARY),
+        (Phase.REPORT_SIGNING, Phase.CLOSED),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,11 @@ def moves_for(data: SessionView | dict[str, Any], role: Role) -> tuple[Move, ...
             continue
         if role in roles:
             missing = _missing(view, (source, target))
+            if missing is not None and not view.paused and (source, target) in BY_ITSELF:
+                missing = E(
+                    f"{missing.zh}（齐后自动进入，无需点击）",
+                    f"{missing.en} (then the session moves on by itself: no click needed)",
+                )
             out.append(
                 Move(
                     source,

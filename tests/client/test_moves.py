@@ -111,3 +111,25 @@ async def test_a_recusal_leaves_a_seat_open_until_the_substitute_declares(harnes
     substitute = await h.login("expert-sd-3")
     await flow.declare(h, substitute, "expert-sd-3")
     assert (await centre.get("/sessions/S1"))["phase"] == "leader_election"  # by itself
+
+
+def test_a_grey_move_the_venue_also_makes_by_itself_says_no_click_is_needed() -> None:
+    from evaluator_app.protocol.messages import MemberView, Progress, SessionView
+    from evaluator_app.protocol.messages import Role as PersonRole
+
+    members = tuple(
+        MemberView(f"e{n}", name, PersonRole.EXPERT, "jinan", f"A0{n}", "assigned")
+        for n, name in enumerate(["张伟", "李娜"], start=1)
+    )
+
+    def view(phase: str, step: str) -> SessionView:
+        return SessionView(
+            "S1", "t", "lot-1", "jinan", phase, False, None, "e1", None, "", ("jinan",),
+            members, Progress(step, ("e2",)),
+        )  # fmt: skip
+
+    scoring = _mine(view("detailed_scoring", "score_sheet"), Role.LEADER)[Phase.SUMMARY]
+    assert scoring.missing is not None
+    assert scoring.missing.zh == "等待 1 位专家提交评分表：李娜（齐后自动进入，无需点击）"
+    review = _mine(view("preliminary_review", "gate_votes"), Role.LEADER)[Phase.DETAILED_SCORING]
+    assert review.missing is not None and "自动" not in review.missing.zh  # the leader's own move
