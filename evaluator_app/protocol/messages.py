@@ -176,6 +176,9 @@ class SessionView:
     venues: tuple[str, ...]
     members: tuple[MemberView, ...]
     progress: Progress | None = None  # in the view of one session (GET /sessions/{sid})
+    # the committee comes from a sealed expert draw attached to the session: a recused expert's
+    # substitute is seated by the centre's replacement draw, not added by hand (one session)
+    drawn: bool = False
 
     @property
     def committee(self) -> tuple[MemberView, ...]:

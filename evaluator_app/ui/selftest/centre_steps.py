@@ -71,21 +71,28 @@ async def choose_file(owner: Any, path: str, what: str) -> None:
     await press(name, Qt.Key.Key_Return)
 
 
-async def refused_at_the_console(centre: Person) -> None:
-    """The console's substitute control: the venue says 王芳 was not drawn, and where to go."""
+async def substitute_through_the_draw(centre: Person) -> None:
+    """The console's substitute control after 孙丽's recusal: grey, saying the draw seats the
+    substitute (the committee was drawn), and where to go."""
     console = centre.window.actions_panel
+    board = centre.window.session.board
     await until(
-        lambda: console.substitute_button.isEnabled() and console.substitute_combo.count(),
-        lambda: f"the centre's substitute control ({console.substitute_button.toolTip()})",
+        lambda: (
+            bool(board.view and any(m.status == "recused" for m in board.view.members))
+            and not console.substitute_button.isEnabled()
+            and "专家抽取" in console.substitute_button.toolTip()
+            and "专家抽取" in console.why.text()
+        ),
+        lambda: f"the centre's substitute control ({console.substitute_button.toolTip()!r})",
     )
-    await choose_in_combo(console.substitute_combo, lambda t: "王芳" in t, "王芳")
-    await choose_in_combo(console.substitute_venue, lambda t: "济南" in t, "济南")
-    await type_text(console.substitute_seat, "A04")
-    await click(console.substitute_button)
-    await until(
-        says(console.message, "专家抽取"),
-        lambda: f"the venue's refusal of a substitute nobody drew ({console.message.text()!r})",
-    )
+    recused = next(m for m in board.view.members if m.status == "recused")
+    tables = centre.window.tables
+
+    def row_says() -> str:
+        table = tables.table_of(recused.person_id)
+        return table.cell(recused.person_id, 3) if table else ""
+
+    await until(lambda: row_says() == "回避", lambda: f"{recused.name} shown as {row_says()!r}")
 
 
 async def replaced_by_the_draw(world: DemoWorld, centre: Person, shot: Callable[..., None]) -> None:

@@ -21,8 +21,8 @@ from evaluator_app.demo.actors import SESSION, example_project, example_scores
 from evaluator_app.demo.world import DemoWorld
 from evaluator_app.ui.selftest.centre_steps import (
     archived,
-    refused_at_the_console,
     replaced_by_the_draw,
+    substitute_through_the_draw,
 )
 from evaluator_app.ui.selftest.hands import (
     GuiStepError,
@@ -138,7 +138,7 @@ class Play:
         await self.people[RECUSES].sign("the recusal", page=page)
         await until(lambda: "回执" in page.message.text(), "recusal receipt")
 
-        await refused_at_the_console(centre)
+        await substitute_through_the_draw(centre)
         self.shot(centre, "centre-substitute")
         await replaced_by_the_draw(
             self.world, centre, functools.partial(self.shot, centre, main=True)

@@ -245,14 +245,20 @@ class ActionsPanel(QTabWidget):
             for venue in venues:  # 济南主场 on the screen, its id behind it
                 shown.addItem(board.venue_label(venue, self.language), venue)
         recused = any(m.status == "recused" for m in view.members) if view else False
-        explain_disabled(
-            self.substitute_button,
-            ""
-            if recused and board.phase == "declarations"
-            else self.tr("Substitute: needed only after a recusal, while experts declare."),
-            why,
-        )
-        if recused and not self.substitute_combo.count():
+        drawn = bool(view and view.drawn)  # the draw's replacement seats the substitute
+        for widget in (self.substitute_combo, self.substitute_venue, self.substitute_seat):
+            widget.setEnabled(not drawn)
+        if drawn:
+            blocked = self.tr(
+                "Substitute: this committee was drawn; replace the expert on the Expert draw "
+                "tab (替补专家…) and the substitute is seated by the draw's record."
+            )
+        elif not (recused and board.phase == "declarations"):
+            blocked = self.tr("Substitute: needed only after a recusal, while experts declare.")
+        else:
+            blocked = ""
+        explain_disabled(self.substitute_button, blocked, why)
+        if recused and not drawn and not self.substitute_combo.count():
             self.load_candidates()
 
     @op

@@ -71,6 +71,10 @@ async def get_session(venue: Venue, caller: Caller, session_id: str) -> SessionV
         session, members = load(tx, caller, session_id)
         shown = view(caller, session, members)
         seen = {m.person_id for m in shown.members}
-        return replace(shown, progress=progress(tx, session, members, seen))
+        return replace(
+            shown,
+            progress=progress(tx, session, members, seen),
+            drawn=tx.has_draw(session_id),
+        )
 
     return await venue.store.read(work)  # a snapshot: every window reads it after each event

@@ -304,6 +304,9 @@ class StoreTx(LogTx):
         fields = {"session_id": session_id, "bundle": bundle, "sha256": sha256, "updated_at": at}
         self._upsert("session_draws", fields, ("session_id",))
 
+    def has_draw(self, session_id: str) -> bool:
+        return self._one("SELECT 1 FROM session_draws WHERE session_id = ?", session_id) is not None
+
     def draw_bundle(self, session_id: str) -> bytes | None:
         row = self._one("SELECT bundle FROM session_draws WHERE session_id = ?", session_id)
         return bytes(row["bundle"]) if row else None
