@@ -157,7 +157,7 @@ class VenueConnection:
         self._set(ConnectionState("stopped", last_seq=self._last_seq))
 
     def set_presence(self, presence: PresenceValue, items_scored: int) -> None:
-        """Sent at once if the presence changed, else with the next regular heartbeat."""
+        """Sent at once if the presence or the count changed (at most one beat a second)."""
         self.heartbeats.set_presence(presence, items_scored)
 
     def stop_heartbeats(self) -> None:

@@ -64,7 +64,8 @@ class Heartbeats:
                 await ws.send_str(json.dumps(beat))
                 self.sent += 1
             await ws.ping()
-            await asyncio.sleep(min(MIN_GAP, self.interval))
+            gap = min(MIN_GAP, self.interval)
+            await asyncio.sleep(gap)  # the regular beat still comes every interval, not +gap
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._now.wait(), self.interval)
+                await asyncio.wait_for(self._now.wait(), self.interval - gap)
         raise VenueUnreachable("the socket closed under the heartbeats", "实时连接已断开")

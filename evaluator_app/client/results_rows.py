@@ -14,7 +14,7 @@ from evaluator_app.client.venue_client import VenueClient
 from evaluator_app.core.plan import Lot
 from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.protocol.messages import MemberView, SessionView
-from evaluator_app.reports.styles import money
+from evaluator_app.reports.styles import masked_id, money
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,12 @@ def results_from_summary(
         bid = outcome["bidder_id"]
         reasons = []
         for failure in outcome.get("failures", []):
-            why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
+            why = "；".join(
+                f"{people.get(e, masked_id(e))}：{text}" for e, text in failure.get("reasons", [])
+            )
             item = items.get(failure["item_id"], failure["item_id"])
             votes = f"{failure['fail_votes']} 票不通过、{failure['pass_votes']} 票通过"
-            reasons.append(f"「{item}」未通过（{votes}）：{why}")
+            reasons.append(f"「{item}」未通过（{votes}）" + (f"：{why}" if why else ""))
         if outcome.get("over_ceiling"):
             over = outcome["over_ceiling"]
             reasons.append(
@@ -122,7 +124,7 @@ def results_from_summary(
     per_expert = tuple(
         ExpertTotal(
             t["expert_id"],
-            people.get(t["expert_id"], t["expert_id"]),
+            people.get(t["expert_id"], masked_id(t["expert_id"])),
             b["bidder_id"],
             Decimal(t["total"]),
         )
@@ -131,7 +133,7 @@ def results_from_summary(
     )
     deviations = tuple(
         DeviationView(
-            people.get(d["expert_id"], d["expert_id"]),
+            people.get(d["expert_id"], masked_id(d["expert_id"])),
             d["bidder_id"],
             d["item_id"],
             Decimal(d["score"]),
@@ -172,7 +174,9 @@ def gate_rejections(gates: Mapping[str, Any], names: Names) -> list[tuple[str, s
     for rejected in gates.get("rejected") or ():
         reasons = []
         for failure in rejected.get("failures") or ():
-            why = "；".join(f"{people.get(e, e)}：{text}" for e, text in failure.get("reasons", []))
+            why = "；".join(
+                f"{people.get(e, masked_id(e))}：{text}" for e, text in failure.get("reasons", [])
+            )
             votes = f"{failure['fail']} 票不通过、{failure['pass']} 票通过"
             item = items.get(failure["item"], failure["item"])
             reasons.append(f"「{item}」未通过（{votes}）" + (f"：{why}" if why else ""))

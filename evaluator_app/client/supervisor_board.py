@@ -172,6 +172,8 @@ class SupervisorBoard:
 
     # -- inputs ---------------------------------------------------------------------
     def set_view(self, view: SessionView) -> None:
+        if view.drawn is None and self.view is not None and self.view.id == view.id:
+            view = replace(view, drawn=self.view.drawn)  # an answer that does not say keeps it
         self.view = view
 
     def set_presence(self, rows: list[Mapping[str, Any]]) -> None:

@@ -95,6 +95,18 @@ def required_text(text: str, what_en: str, what_zh: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class SubstituteState:
+    """Whether the centre may seat a substitute by hand now, and why not."""
+
+    by_draw: bool  # the committee was drawn: the draw's replacement seats the substitute
+    needed: bool  # a recused expert's seat is open while the experts declare
+
+    @property
+    def offered(self) -> bool:
+        return self.needed and not self.by_draw
+
+
 class SupervisorSession:
     def __init__(self, logged: LoggedIn, session_id: str, data_dir: Path):
         self.logged = logged
@@ -152,6 +164,13 @@ class SupervisorSession:
         data = await self.client.get("/people")
         people = [Person.from_json(p) for p in data["people"]]
         return [p for p in people if p.role == "expert" and p.person_id not in members]
+
+    def substitute_state(self) -> SubstituteState:
+        view = self.board.view
+        recused = bool(view and any(m.status == "recused" for m in view.members))
+        return SubstituteState(
+            bool(view and view.drawn), recused and self.board.phase == "declarations"
+        )
 
     async def add_member(self, person_id: str, venue: str, seat: str) -> None:
         """The centre seats a substitute (after a recusal); the venue checks conflicts and seats."""

@@ -177,8 +177,9 @@ class SessionView:
     members: tuple[MemberView, ...]
     progress: Progress | None = None  # in the view of one session (GET /sessions/{sid})
     # the committee comes from a sealed expert draw attached to the session: a recused expert's
-    # substitute is seated by the centre's replacement draw, not added by hand (one session)
-    drawn: bool = False
+    # substitute is seated by the centre's replacement draw, not added by hand. Said by the view
+    # of one session (GET /sessions/{sid}); None in the other answers (they do not say)
+    drawn: bool | None = None
 
     @property
     def committee(self) -> tuple[MemberView, ...]:

@@ -17,7 +17,9 @@ never taken for a receipt.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from evaluator_app.auditlog import merkle
@@ -38,6 +40,7 @@ class Inclusion:
     proof: tuple[bytes, ...]
 
 
+logger = logging.getLogger(__name__)
 # the scope of the transactions that store signed heads: they run beside the sessions' uploads,
 # one at a time among themselves (a session of that name would only share their lock: no harm)
 LOG_SCOPE = "~log"
@@ -68,31 +71,42 @@ async def _sign_head(venue: Venue, force: bool) -> None:
         if size == 0 or size == last or (not force and size - last < venue.config.checkpoint_every):
             return None
         root = merkle.root(leaves_upto(venue, tx, size))
-        return TreeHead(venue.venue_id, size, root.hex(), venue.now_iso())
+        newest = tx.checkpoints(last) if last else []
+        # never dated before the newest head: a clock stepped back, or another worker's clock
+        # ahead of this one, must not make this head one the log refuses
+        at = max([venue.now_iso(), *(c.at for c in newest)])
+        return TreeHead(venue.venue_id, size, root.hex(), at)
 
-    # A snapshot, without the writer lock: the chain commits in its order (one chain writer at
-    # a time, until COMMIT), so every snapshot holds a prefix of it and its head is a true one.
-    head = await venue.store.read(state)
-    if head is None:
-        return
-    content = head.content()
-    signature = await venue.sign_bytes(content)
-    point = Checkpoint(head.tree_size, content, signature, head.timestamp)
+    def keep(point: Checkpoint) -> Callable[[SqliteTx], bool]:
+        def store(tx: SqliteTx) -> bool:
+            """Stored only when it extends the newest head, in size and in time: heads stay in
+            order (the log's verifier refuses a larger head dated before a smaller one)."""
+            newest = tx.checkpoints(tx.last_checkpoint_seq())
+            if newest and (newest[0].audit_seq >= point.audit_seq or newest[0].at > point.at):
+                return False
+            tx.add_checkpoint(point)
+            return True
 
-    def keep(tx: SqliteTx) -> bool:
-        """Stored only when it extends the newest head, size and time: heads stay in order
-        (the log's verifier refuses a larger head dated before a smaller one). A head that lost
-        the race is dropped; the newer one covers everything it would have."""
-        newest = tx.checkpoints(tx.last_checkpoint_seq())
-        if newest and (newest[0].audit_seq >= point.audit_seq or newest[0].at > point.at):
-            return False
-        tx.add_checkpoint(point)
-        return True
+        return store
 
-    # scoped: beside the sessions' uploads, one head writer at a time (and the chain lock,
-    # taken by add_checkpoint, orders it with the appends)
-    if await venue.store.tx(keep, scope=LOG_SCOPE) and venue.on_tree_head is not None:
-        venue.on_tree_head()
+    # Read from a snapshot, without the writer lock: the chain commits in its order (one chain
+    # writer at a time, until COMMIT), so every snapshot holds a prefix of it and its head is a
+    # true one. Stored in a transaction scoped to the log: beside the sessions' uploads, one
+    # head writer at a time (add_checkpoint takes the chain lock, ordering it with the appends).
+    # A head that lost the race to another worker's is read again: either the winner covers
+    # everything (nothing left to sign) or a newer head is signed, dated after the winner.
+    for _attempt in range(3):
+        head = await venue.store.read(state)
+        if head is None:
+            return
+        content = head.content()
+        signature = await venue.sign_bytes(content)
+        point = Checkpoint(head.tree_size, content, signature, head.timestamp)
+        if await venue.store.tx(keep(point), scope=LOG_SCOPE):
+            if venue.on_tree_head is not None:
+                venue.on_tree_head()
+            return
+    logger.warning("no head stored after 3 tries: other workers kept signing newer ones")
 
 
 def _covering(tx: SqliteTx, seq: int) -> SignedTreeHead | None:
@@ -109,9 +123,7 @@ async def inclusion(venue: Venue, seq: int) -> Inclusion:
     """The proof of entry ``seq`` against the first signed head that covers it (signed now if
     none does yet), as every receipt carries."""
     head = await venue.store.read(lambda tx: _covering(tx, seq))
-    for _attempt in range(3):  # a head signed here may lose to another worker's, which covers
-        if head is not None:
-            break
+    if head is None:
         await _sign_head(venue, force=True)
         head = await venue.store.read(lambda tx: _covering(tx, seq))
     if head is None:

@@ -119,7 +119,7 @@
         <translation>已签名，等待发送</translation>
     </message>
     <message>
-        <source>Substitute: this committee was drawn; replace the expert on the Expert draw tab (替补专家…) and the substitute is seated by the draw's record.</source>
+        <source>Substitute: this committee was drawn; replace the expert on the Expert draw tab (Replace an expert…) and the substitute is seated by the draw's record.</source>
         <translation>补选专家：本会话的评标专家由抽取产生，请在“专家抽取”页点“替补专家…”，替补专家按抽取记录自动入座。</translation>
     </message>
     <message>

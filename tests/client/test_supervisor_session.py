@@ -252,3 +252,12 @@ def test_a_new_count_alone_updates_the_table_and_only_a_change_of_presence_is_lo
         b.apply(event(seq, "presence", person="e1", presence=presence, items_scored=count))
     assert {r.person_id: r.items_scored for r in b.experts()}["e1"] == 3
     assert [e.text.zh for e in b.log] == ["张伟：在线·专注，已评 0 项", "张伟：离开窗口，已评 2 项"]
+
+
+def test_an_answer_that_does_not_say_whether_the_committee_was_drawn_keeps_what_the_view_said():
+    b = board()
+    b.set_view(decode(SessionView, {**VIEW, "drawn": True}))  # GET /sessions/S1
+    b.set_view(decode(SessionView, {**VIEW, "paused": True}))  # a pause's answer: drawn unsaid
+    assert b.view is not None and b.view.drawn is True and b.view.paused
+    b.set_view(decode(SessionView, {**VIEW, "drawn": False}))
+    assert b.view is not None and b.view.drawn is False

@@ -208,3 +208,28 @@ def test_a_receipt_is_proven_offline_and_a_forged_one_is_not(
     forged.write_text(json.dumps({**doc, "receipt": altered}))
     assert main(["audit", "prove", str(forged), "--demo", str(h.demo.root)]) == 1
     assert "INVALID" in capsys.readouterr().out
+
+
+async def test_a_clock_stepped_back_still_signs_heads_the_log_accepts(
+    venue_pki: DemoPki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NTP stepping the clock back (or another worker's clock behind): the next heads are dated
+    no earlier than the newest one, every receipt is signed, and the log verifies."""
+    from datetime import timedelta
+
+    from evaluator_app.venue.context import utc_now
+
+    h = await VenueHarness(venue_pki, tmp_path / "venue", checkpoint_every=2).start()
+    try:
+        centre = await h.login("centre-1")
+        await h.create_session(centre)
+        await centre.post("/sessions/S1/phase", {"target": "check_in"})
+        await centre.post("/sessions/S1/phase", {"target": "declarations"})
+        before = await declare(h, await h.login("expert-sd-1"), "expert-sd-1")
+        h.venue.clock = lambda: utc_now() - timedelta(minutes=2)
+        after = await declare(h, await h.login("expert-nca-1"), "expert-nca-1")
+        assert before.receipt and after.receipt
+    finally:
+        await h.stop()
+    assert main(["audit", "verify", str(h.config.database), "--demo", str(h.demo.root)]) == 0
+    assert "审计日志完整" in capsys.readouterr().out

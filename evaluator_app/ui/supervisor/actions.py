@@ -244,21 +244,20 @@ class ActionsPanel(QTabWidget):
             shown.clear()
             for venue in venues:  # 济南主场 on the screen, its id behind it
                 shown.addItem(board.venue_label(venue, self.language), venue)
-        recused = any(m.status == "recused" for m in view.members) if view else False
-        drawn = bool(view and view.drawn)  # the draw's replacement seats the substitute
+        state = self.session.substitute_state()
         for widget in (self.substitute_combo, self.substitute_venue, self.substitute_seat):
-            widget.setEnabled(not drawn)
-        if drawn:
+            widget.setEnabled(not state.by_draw)
+        if state.by_draw:
             blocked = self.tr(
                 "Substitute: this committee was drawn; replace the expert on the Expert draw "
-                "tab (替补专家…) and the substitute is seated by the draw's record."
+                "tab (Replace an expert…) and the substitute is seated by the draw's record."
             )
-        elif not (recused and board.phase == "declarations"):
+        elif not state.needed:
             blocked = self.tr("Substitute: needed only after a recusal, while experts declare.")
         else:
             blocked = ""
         explain_disabled(self.substitute_button, blocked, why)
-        if recused and not drawn and not self.substitute_combo.count():
+        if state.offered and not self.substitute_combo.count():
             self.load_candidates()
 
     @op

@@ -38,8 +38,10 @@ Made = list[tuple[str, dict[str, object]]]
 # her silence is no alarm (she may well have closed the application)
 LEFT_COMMITTEE = frozenset({"recused", "replaced"})
 # The presence board's transactions (heartbeats, the monitor's sweep) write the presence rows and
-# the sockets, which nothing else writes: on PostgreSQL they run beside the sessions' uploads,
-# one at a time among themselves, and take the chain lock only when they append an event.
+# the sockets, which nothing else writes (and the sweep deletes day-old answers to retried
+# requests): on PostgreSQL they run beside the sessions' uploads, one at a time among themselves;
+# a heartbeat takes the chain lock only when it appends an event, the sweep before it reads
+# the phases and members it may raise alerts about.
 PRESENCE_SCOPE = "~presence"
 
 
@@ -153,6 +155,10 @@ class PresenceBoard:
                     events += self._apply(
                         tx, sid, person, seen.presence, seen.items_scored, seen.last_beat, at
                     )
+            # the chain lock before reading phases and members: an upload that moves the phase
+            # or seats a member has then committed, or waits; an alert is never recorded about a
+            # phase or a member that changed under this sweep
+            tx.chain_write()
             cutoff = now - min(config.heartbeat_timeout_seconds, config.offline_alert_seconds)
             left: dict[str, set[str]] = {}  # session -> who left its committee
             for row in tx.presence_rows(silent_before=cutoff):
