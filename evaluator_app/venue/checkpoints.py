@@ -71,10 +71,10 @@ async def _sign_head(venue: Venue, force: bool) -> None:
         if size == 0 or size == last or (not force and size - last < venue.config.checkpoint_every):
             return None
         root = merkle.root(leaves_upto(venue, tx, size))
-        newest = tx.checkpoints(last) if last else []
-        # never dated before the newest head: a clock stepped back, or another worker's clock
-        # ahead of this one, must not make this head one the log refuses
-        at = max([venue.now_iso(), *(c.at for c in newest)])
+        # never dated before the newest head seen stored (here, or by another worker when this
+        # one's head lost to it): a clock stepped back, or another worker's clock ahead, must
+        # not make a head the log refuses; known without a query on the receipt's path
+        at = max(venue.now_iso(), venue.newest_head_at)
         return TreeHead(venue.venue_id, size, root.hex(), at)
 
     def keep(point: Checkpoint) -> Callable[[SqliteTx], bool]:
@@ -83,8 +83,10 @@ async def _sign_head(venue: Venue, force: bool) -> None:
             order (the log's verifier refuses a larger head dated before a smaller one)."""
             newest = tx.checkpoints(tx.last_checkpoint_seq())
             if newest and (newest[0].audit_seq >= point.audit_seq or newest[0].at > point.at):
+                venue.newest_head_at = max(venue.newest_head_at, newest[0].at)
                 return False
             tx.add_checkpoint(point)
+            venue.newest_head_at = max(venue.newest_head_at, point.at)
             return True
 
         return store
@@ -93,20 +95,17 @@ async def _sign_head(venue: Venue, force: bool) -> None:
     # writer at a time, until COMMIT), so every snapshot holds a prefix of it and its head is a
     # true one. Stored in a transaction scoped to the log: beside the sessions' uploads, one
     # head writer at a time (add_checkpoint takes the chain lock, ordering it with the appends).
-    # A head that lost the race to another worker's is read again: either the winner covers
-    # everything (nothing left to sign) or a newer head is signed, dated after the winner.
-    for _attempt in range(3):
-        head = await venue.store.read(state)
-        if head is None:
-            return
-        content = head.content()
-        signature = await venue.sign_bytes(content)
-        point = Checkpoint(head.tree_size, content, signature, head.timestamp)
-        if await venue.store.tx(keep(point), scope=LOG_SCOPE):
-            if venue.on_tree_head is not None:
-                venue.on_tree_head()
-            return
-    logger.warning("no head stored after 3 tries: other workers kept signing newer ones")
+    # A head that lost the race to another worker's is dropped: a receipt that still finds no
+    # head covering its entry asks again (inclusion); signing again here for every loser would
+    # sign up to three heads per receipt under load, most of them for nobody.
+    head = await venue.store.read(state)
+    if head is None:
+        return
+    content = head.content()
+    signature = await venue.sign_bytes(content)
+    point = Checkpoint(head.tree_size, content, signature, head.timestamp)
+    if await venue.store.tx(keep(point), scope=LOG_SCOPE) and venue.on_tree_head is not None:
+        venue.on_tree_head()
 
 
 def _covering(tx: SqliteTx, seq: int) -> SignedTreeHead | None:
@@ -123,7 +122,9 @@ async def inclusion(venue: Venue, seq: int) -> Inclusion:
     """The proof of entry ``seq`` against the first signed head that covers it (signed now if
     none does yet), as every receipt carries."""
     head = await venue.store.read(lambda tx: _covering(tx, seq))
-    if head is None:
+    for _attempt in range(3):  # a head signed here may lose to another worker's, which covers
+        if head is not None:
+            break
         await _sign_head(venue, force=True)
         head = await venue.store.read(lambda tx: _covering(tx, seq))
     if head is None:

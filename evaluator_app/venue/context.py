@@ -71,6 +71,9 @@ class Venue:
     _since_checkpoint: int = field(default=0, repr=False)
     # the transparency log's leaves read so far (venue.checkpoints): entries never change
     log_leaves: list[bytes] = field(default_factory=list, repr=False)
+    # the time of the newest signed head this process has seen stored (venue.checkpoints): a
+    # new head is never dated before it, whatever the clock says
+    newest_head_at: str = field(default="", repr=False)
     # called when a head is signed at a phase change or after N entries: asks the witnesses
     on_tree_head: Callable[[], None] | None = field(default=None, repr=False)
     # worker processes for CMS checks and receipt signing (venue.crypto_pool), when started

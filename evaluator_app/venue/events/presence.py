@@ -40,8 +40,7 @@ LEFT_COMMITTEE = frozenset({"recused", "replaced"})
 # The presence board's transactions (heartbeats, the monitor's sweep) write the presence rows and
 # the sockets, which nothing else writes (and the sweep deletes day-old answers to retried
 # requests): on PostgreSQL they run beside the sessions' uploads, one at a time among themselves;
-# a heartbeat takes the chain lock only when it appends an event, the sweep before it reads
-# the phases and members it may raise alerts about.
+# each takes the chain lock only when it appends an event.
 PRESENCE_SCOPE = "~presence"
 
 
@@ -155,10 +154,9 @@ class PresenceBoard:
                     events += self._apply(
                         tx, sid, person, seen.presence, seen.items_scored, seen.last_beat, at
                     )
-            # the chain lock before reading phases and members: an upload that moves the phase
-            # or seats a member has then committed, or waits; an alert is never recorded about a
-            # phase or a member that changed under this sweep
-            tx.chain_write()
+            # No chain lock for these reads (it would hold every upload's append for the rest of
+            # the sweep, once a second per worker): an upload committing meanwhile may end the
+            # phase or the seat just read, and the alert then says what was true when read.
             cutoff = now - min(config.heartbeat_timeout_seconds, config.offline_alert_seconds)
             left: dict[str, set[str]] = {}  # session -> who left its committee
             for row in tx.presence_rows(silent_before=cutoff):
