@@ -88,12 +88,10 @@ def results_from_summary(
         bid = outcome["bidder_id"]
         reasons = []
         for failure in outcome.get("failures", []):
-            why = "；".join(
-                f"{people.get(e, masked_id(e))}：{text}" for e, text in failure.get("reasons", [])
-            )
             item = items.get(failure["item_id"], failure["item_id"])
-            votes = f"{failure['fail_votes']} 票不通过、{failure['pass_votes']} 票通过"
-            reasons.append(f"「{item}」未通过（{votes}）" + (f"：{why}" if why else ""))
+            reasons.append(
+                _failed(item, failure["fail_votes"], failure["pass_votes"], failure, people)
+            )
         if outcome.get("over_ceiling"):
             over = outcome["over_ceiling"]
             reasons.append(
@@ -166,6 +164,17 @@ async def fetch_names(client: VenueClient, session_id: str) -> Names:
     return lot_names(project_from_dict(data["project"]).lot(data["lot_id"]), session.members)
 
 
+def _failed(
+    item: str, fail: int, passed: int, failure: Mapping[str, Any], people: Mapping[str, str]
+) -> str:
+    """A gate item failed by majority: its votes and every expert's written reason, by name
+    (an expert outside the reader's view as a masked id)."""
+    why = "；".join(
+        f"{people.get(e, masked_id(e))}：{text}" for e, text in failure.get("reasons", [])
+    )
+    return f"「{item}」未通过（{fail} 票不通过、{passed} 票通过）" + (f"：{why}" if why else "")
+
+
 def gate_rejections(gates: Mapping[str, Any], names: Names) -> list[tuple[str, str]]:
     """The preliminary review's rejections (the venue's ``/gates``) as (bidder, reason), by name:
     each failed item with its votes and every expert's written reason, or the ceiling price."""
@@ -174,12 +183,8 @@ def gate_rejections(gates: Mapping[str, Any], names: Names) -> list[tuple[str, s
     for rejected in gates.get("rejected") or ():
         reasons = []
         for failure in rejected.get("failures") or ():
-            why = "；".join(
-                f"{people.get(e, masked_id(e))}：{text}" for e, text in failure.get("reasons", [])
-            )
-            votes = f"{failure['fail']} 票不通过、{failure['pass']} 票通过"
             item = items.get(failure["item"], failure["item"])
-            reasons.append(f"「{item}」未通过（{votes}）" + (f"：{why}" if why else ""))
+            reasons.append(_failed(item, failure["fail"], failure["pass"], failure, people))
         if rejected.get("over_ceiling"):
             reasons.append(str(rejected["over_ceiling"]))
         bidder = str(rejected["bidder"])

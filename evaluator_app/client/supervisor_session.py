@@ -34,16 +34,6 @@ class MissingText(ClientError):
 
 
 @dataclass(frozen=True)
-class RankRow:
-    position: int
-    bidder_id: str
-    final: str  # decimals as the venue computed them, never recomputed here
-    price: str  # the bid price (the ranking breaks ties on it)
-    technical: str
-    candidate: bool  # a recommended candidate (中标候选人)
-
-
-@dataclass(frozen=True)
 class Summary:
     """The venue's summary, once it shows it (from the summary phase on)."""
 
@@ -55,31 +45,6 @@ class Summary:
     def results(self) -> Results:
         """Every bidder by name, columns that add up, the rejected with their reasons."""
         return results_from_summary(self.data, *self.names)
-
-    @property
-    def ranking(self) -> list[RankRow]:
-        ranking = self.data.get("ranking") or {}
-        candidates = set(ranking.get("candidates") or ())
-        return [
-            RankRow(
-                int(e["position"]),
-                str(e["bidder_id"]),
-                str(e["final"]),
-                str(e["price"]),
-                str(e["technical"]),
-                e["bidder_id"] in candidates,
-            )
-            for e in ranking.get("entries") or ()
-        ]
-
-    @property
-    def rejected(self) -> list[str]:
-        """Bidders rejected at the preliminary review."""
-        return [
-            str(o["bidder_id"])
-            for o in (self.data.get("gates") or {}).get("outcomes") or ()
-            if o.get("rejected")
-        ]
 
 
 def now_iso() -> str:

@@ -95,18 +95,27 @@ def test_backoff_is_capped_and_jittered() -> None:
     assert len({round(backoff(3, random.Random(s)), 6) for s in range(5)}) == 5  # jittered
 
 
-async def test_heartbeats_reach_the_presence_board(harness, clients) -> None:  # type: ignore[no-untyped-def]
-    h = harness
+async def _beating(h, clients, interval: float):  # type: ignore[no-untyped-def]
+    """A session, its Jinan supervisor, and expert-sd-1's connection beating every ``interval``;
+    ``board()`` is her row of the presence board as the supervisor reads it."""
     await h.create_session(await login(h, clients, "centre-1"))
     supervisor = await login(h, clients, "supervisor-jinan")
     expert = await login(h, clients, "expert-sd-1")
-    connection = VenueConnection(expert, lambda e: None, session_id="S1", heartbeat_interval=0.2)
+    connection = VenueConnection(
+        expert, lambda e: None, session_id="S1", heartbeat_interval=interval
+    )
     person = h.person_id("expert-sd-1")
 
     async def board() -> dict[str, Any]:
         rows = (await supervisor.get("/sessions/S1/presence"))["presence"]
         return next((r for r in rows if r["person"] == person), {})
 
+    return connection, person, board
+
+
+async def test_heartbeats_reach_the_presence_board(harness, clients) -> None:  # type: ignore[no-untyped-def]
+    h = harness
+    connection, person, board = await _beating(h, clients, 0.2)
     connection.start()
     try:
         connection.set_presence("idle", 3)
@@ -311,17 +320,7 @@ async def test_a_new_count_of_scored_items_reaches_the_board_at_once_at_most_one
     harness, clients
 ) -> None:
     """The interval is 30 s here: only the change itself can bring the count to the board."""
-    h = harness
-    await h.create_session(await login(h, clients, "centre-1"))
-    supervisor = await login(h, clients, "supervisor-jinan")
-    expert = await login(h, clients, "expert-sd-1")
-    connection = VenueConnection(expert, lambda e: None, session_id="S1", heartbeat_interval=30)
-    person = h.person_id("expert-sd-1")
-
-    async def board() -> dict[str, Any]:
-        rows = (await supervisor.get("/sessions/S1/presence"))["presence"]
-        return next((r for r in rows if r["person"] == person), {})
-
+    connection, _person, board = await _beating(harness, clients, 30)
     connection.start()
     try:
         await eventually(lambda: _matching(board, presence="focused"), what="first beat")
