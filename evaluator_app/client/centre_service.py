@@ -197,7 +197,7 @@ class CentreService:
         await self.client.upload(session_id, kind.route, content, signature)
 
     # -- collecting, report, archive -------------------------------------------------
-    async def collect(self, session_id: str) -> Collected:
+    async def collect(self, session_id: str, language: str = "zh_CN") -> Collected:
         summary = await self.summary(session_id)
         bidders, people, items = await self.all_names(session_id)
         with tempfile.TemporaryDirectory() as tmp:
@@ -205,7 +205,7 @@ class CentreService:
             await self.export_archive(session_id, path)
             report = await self.verify(path)
         return Collected(
-            results_from_summary(summary, bidders, people, items),
+            results_from_summary(summary, bidders, people, items, language),
             sheet_statuses(report, people),
             report,
         )

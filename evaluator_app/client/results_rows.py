@@ -66,6 +66,7 @@ def results_from_summary(
     bidder_names: dict[str, str],
     people: dict[str, str],
     item_names: Mapping[str, str] | None = None,
+    language: str = "zh_CN",
 ) -> Results:
     """The summary (core's LotEvaluation as JSON) in the rows the workspace shows; Decimal
     throughout, items and people by name.
@@ -90,14 +91,12 @@ def results_from_summary(
         for failure in outcome.get("failures", []):
             item = items.get(failure["item_id"], failure["item_id"])
             reasons.append(
-                _failed(item, failure["fail_votes"], failure["pass_votes"], failure, people)
+                _failed(
+                    item, failure["fail_votes"], failure["pass_votes"], failure, people, language
+                )
             )
         if outcome.get("over_ceiling"):
-            over = outcome["over_ceiling"]
-            reasons.append(
-                f"超过最高限价：报价 {money(over['price'])} 元，"
-                f"最高限价 {money(over['ceiling'])} 元"
-            )
+            reasons.append(_over_ceiling(outcome["over_ceiling"], language))
         entry = ranking.get(bid)
         final = Decimal(entry["final"]) if entry else None
         technical = Decimal(entry["technical"]) if entry and entry.get("technical") else None
@@ -165,17 +164,36 @@ async def fetch_names(client: VenueClient, session_id: str) -> Names:
 
 
 def _failed(
-    item: str, fail: int, passed: int, failure: Mapping[str, Any], people: Mapping[str, str]
+    item: str,
+    fail: int,
+    passed: int,
+    failure: Mapping[str, Any],
+    people: Mapping[str, str],
+    language: str,
 ) -> str:
     """A gate item failed by majority: its votes and every expert's written reason, by name
-    (an expert outside the reader's view as a masked id)."""
-    why = "；".join(
-        f"{people.get(e, masked_id(e))}：{text}" for e, text in failure.get("reasons", [])
+    (an expert outside the reader's view as a masked id). The experts' own words stay as
+    they wrote them."""
+    english = language == "en"
+    why = ("; " if english else "；").join(
+        f"{people.get(e, masked_id(e))}{': ' if english else '：'}{text}"
+        for e, text in failure.get("reasons", [])
     )
+    if english:
+        return f"“{item}” failed ({fail} fail, {passed} pass)" + (f": {why}" if why else "")
     return f"「{item}」未通过（{fail} 票不通过、{passed} 票通过）" + (f"：{why}" if why else "")
 
 
-def gate_rejections(gates: Mapping[str, Any], names: Names) -> list[tuple[str, str]]:
+def _over_ceiling(over: Mapping[str, Any], language: str) -> str:
+    price, ceiling = money(over["price"]), money(over["ceiling"])
+    if language == "en":
+        return f"Above the ceiling price: bid CNY {price}, ceiling CNY {ceiling}"
+    return f"超过最高限价：报价 {price} 元，最高限价 {ceiling} 元"
+
+
+def gate_rejections(
+    gates: Mapping[str, Any], names: Names, language: str = "zh_CN"
+) -> list[tuple[str, str]]:
     """The preliminary review's rejections (the venue's ``/gates``) as (bidder, reason), by name:
     each failed item with its votes and every expert's written reason, or the ceiling price."""
     bidders, people, items = names
@@ -184,9 +202,15 @@ def gate_rejections(gates: Mapping[str, Any], names: Names) -> list[tuple[str, s
         reasons = []
         for failure in rejected.get("failures") or ():
             item = items.get(failure["item"], failure["item"])
-            reasons.append(_failed(item, failure["fail"], failure["pass"], failure, people))
-        if rejected.get("over_ceiling"):
+            reasons.append(
+                _failed(item, failure["fail"], failure["pass"], failure, people, language)
+            )
+        if rejected.get("ceiling"):
+            reasons.append(_over_ceiling(rejected["ceiling"], language))
+        elif rejected.get("over_ceiling"):  # a venue that sends the sentence only
             reasons.append(str(rejected["over_ceiling"]))
         bidder = str(rejected["bidder"])
-        out.append((bidders.get(bidder, bidder), "；".join(reasons)))
+        out.append(
+            (bidders.get(bidder, bidder), ("; " if language == "en" else "；").join(reasons))
+        )
     return out

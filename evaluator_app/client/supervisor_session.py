@@ -41,10 +41,10 @@ class Summary:
     data: dict[str, Any]
     names: Names = ({}, {}, {})  # bidders, people, items: id → name
 
-    @property
-    def results(self) -> Results:
+    def results(self, language: str = "zh_CN") -> Results:
         """Every bidder by name, columns that add up, the rejected with their reasons."""
-        return results_from_summary(self.data, *self.names)
+        bidders, people, items = self.names
+        return results_from_summary(self.data, bidders, people, items, language)
 
 
 def now_iso() -> str:

@@ -53,11 +53,16 @@ class OverCeiling:
 
     @property
     def reason(self) -> str:
-        return f"bid price {self.price} is above the ceiling price {self.ceiling}"
+        return f"bid price {_yuan(self.price)} is above the ceiling price {_yuan(self.ceiling)}"
 
     @property
     def reason_zh(self) -> str:
-        return f"投标报价 {self.price} 元超过最高限价 {self.ceiling} 元"
+        return f"投标报价 {_yuan(self.price)} 元超过最高限价 {_yuan(self.ceiling)} 元"
+
+
+def _yuan(value: Decimal) -> str:
+    """36,218,450.00: the way prices are printed everywhere people read them."""
+    return f"{value.quantize(Decimal('0.01')):,}"
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ def test_over_ceiling_rejected_with_reason_and_votes_not_required():
     assert outcome.rejected and outcome.failures == ()
     assert (outcome.over_ceiling.ceiling, outcome.over_ceiling.price) == (D("100"), D("100.01"))
     assert "100.01" in outcome.over_ceiling.reason and "100" in outcome.over_ceiling.reason
-    assert outcome.over_ceiling.reason_zh == "投标报价 100.01 元超过最高限价 100 元"
+    assert outcome.over_ceiling.reason_zh == "投标报价 100.01 元超过最高限价 100.00 元"
 
 
 def test_votes_on_over_ceiling_bidder_are_recorded():

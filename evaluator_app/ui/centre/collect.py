@@ -132,7 +132,7 @@ class CollectTab(QWidget):
         self.update_button()
         say(self.status, self.tr("Collecting and verifying {sid}…").format(sid=sid))
         try:
-            collected = await self.service.collect(sid)
+            collected = await self.service.collect(sid, self.language)
         except Exception as exc:
             if alive(self):
                 show_error(self.status, exc, self.language)

@@ -72,7 +72,7 @@ class GatePage(StepPage):
         if self.session.gates and self.session.lot is not None:
             view = self.session.view
             names = lot_names(self.session.lot, view.members if view else ())
-            rejected = gate_rejections(self.session.gates, names)
+            rejected = gate_rejections(self.session.gates, names, self.language)
             lines = [
                 self.tr("{bidder}: {reasons}").format(bidder=b, reasons=why) for b, why in rejected
             ]

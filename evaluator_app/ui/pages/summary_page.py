@@ -73,7 +73,7 @@ class SummaryPage(StepPage):
     @op
     async def load(self) -> None:
         summary = await self.session.summary()
-        self.table.show_results(summary.results)
+        self.table.show_results(summary.results(self.language))
 
     @op
     async def return_sheet(self) -> None:

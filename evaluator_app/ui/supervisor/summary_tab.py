@@ -59,7 +59,7 @@ class SummaryTab(QWidget):
                 phase=phase_name(summary.phase)
             ),
         )
-        self.summary_table.show_results(summary.results)
+        self.summary_table.show_results(summary.results(self.language))
 
     def summary_cells(self) -> list[list[str]]:
         return self.summary_table.cells()

@@ -91,6 +91,13 @@ def gate_summary(result: GateResult) -> dict[str, Any]:
             {
                 "bidder": o.bidder_id,
                 "over_ceiling": o.over_ceiling.reason_zh if o.over_ceiling else None,
+                # the figures, for a reader's own language and format
+                "ceiling": {
+                    "price": str(o.over_ceiling.price),
+                    "ceiling": str(o.over_ceiling.ceiling),
+                }
+                if o.over_ceiling
+                else None,
                 "failures": [
                     {
                         "item": f.item_id,
