@@ -30,6 +30,7 @@ def draw_section(summary: Mapping[str, Any] | None, width: float) -> list[Flowab
     if not summary:
         return [para("本项目评标委员会名单由交易中心录入，未使用专家抽取。", s.body)]
     names: Mapping[str, str] = summary.get("names", {})
+    venues: Mapping[str, str] = summary.get("venue_names", {})  # 济南, not jinan
     out: list[Flowable] = []
     for draw in summary["draws"]:
         title = f"抽取 {draw['draw_id']}（{draw['draw_date']}）"
@@ -50,7 +51,9 @@ def draw_section(summary: Mapping[str, Any] | None, width: float) -> list[Flowab
         )
         skipped = draw["passed_over"]
         out.append(para(f"按规则排除：{excluded or '无'}；抽取中依规则跳过 {skipped} 人。", s.body))
-        seats = {x["id"]: f"{x['venue']} {x['seat']}" for x in draw["seats"]}
+        seats = {
+            x["id"]: f"{venues.get(x['venue'], x['venue'])} {x['seat']}" for x in draw["seats"]
+        }
         rows = []
         for need in draw["needs"]:
             drawn = "、".join(
@@ -75,7 +78,7 @@ def draw_section(summary: Mapping[str, Any] | None, width: float) -> list[Flowab
             by = f"补充抽取 {r['supplementary_draw']}" if r["supplementary_draw"] else "备选专家"
             who = names.get(r["replacement"], r["replacement"]) or "无人可替补"
             leaving = names.get(r["leaving"], r["leaving"])
-            seat = f"{r['venue']} {r['seat']}".strip()
+            seat = f"{venues.get(r['venue'], r['venue'])} {r['seat']}".strip()
             rows.append(
                 [str(r["sequence"]), leaving, f"{cause}：{r['reason']}", f"{who}（{by}，{seat}）"]
             )

@@ -176,7 +176,8 @@ def _cover(
         ("报告生成时间", beijing(generated_at)),
     ]
     return [
-        Spacer(1, 30 * mm),
+        # the title near the top: a reader at fit-width sees it without scrolling
+        Spacer(1, 6 * mm),
         para("评 标 报 告", s.title),
         para(project.name, s.subtitle),
         para(lot.name, s.subtitle),

@@ -13,6 +13,9 @@ from tests.reports.example_data import example
 def test_the_report_prints_how_the_committee_was_drawn(made_draw: MadeDraw, tmp_path: Path):
     summary = draw_summary(made_draw.files)
     assert summary is not None
+    venues = {seat["venue"] for d in summary["draws"] for seat in d["seats"]}
+    names = {venue: f"城{n}" for n, venue in enumerate(sorted(venues))}
+    summary["venue_names"] = names  # as the venue adds them from its config
     text = pdftotext(render_report(example(), draw=summary), tmp_path)
     flat = "".join(text.split())
     assert "二、专家抽取记录" in flat
@@ -20,6 +23,9 @@ def test_the_report_prints_how_the_committee_was_drawn(made_draw: MadeDraw, tmp_
     assert draw["seed"][:16] in flat and "陈静" in flat and "赵敏" in flat
     first = draw["needs"][0]["principals"][0]
     assert summary["names"][first] in flat
+    seat = next(x for x in draw["seats"] if x["id"] == first)
+    assert f"{summary['names'][first]}（{names[seat['venue']]}{seat['seat']}）" in flat
+    assert not any(f"（{venue}" in flat for venue in venues)  # seats by venue name, not id
     assert "暂停抽取期内" in flat  # exclusions by rule, counted
     assert "近30日内已被抽取者回避" in flat
 

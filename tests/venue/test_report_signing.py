@@ -12,6 +12,7 @@ from evaluator_app.client.errors import VenueRefused
 from evaluator_app.pki.pades import async_sign_pdf, async_verify_pdf
 from evaluator_app.protocol.artefacts import ReportDissent
 from evaluator_app.venue.results import report as venue_report
+from tests.reports.conftest import pdftotext
 from tests.venue.flow import declare, gate_votes, now, sheet, submit_sheet, vote_leader
 
 PLAYS = {
@@ -71,6 +72,11 @@ async def test_members_sign_in_turn_one_dissents_then_the_session_closes(harness
     report = await experts["expert-sd-1"].get("/sessions/S1/report")
     assert report["revision"] == 0 and report["dissented"] == [h.person_id("expert-nca-2")]
     assert len(report["pending"]) == 4
+    # every venue by its name, as the windows say it, never its id
+    text = pdftotext(base64.b64decode(report["pdf"]), h.config.data_dir.parent, "-raw")
+    names = h.config.names
+    assert names["jinan"] + "主场" in text and names["zibo"] + "副场" in text, text[:2000]
+    assert "jinan" not in text and "zibo" not in text
 
     # the first member signs; a second signature on the stale revision is refused
     first = await _sign(h, experts["expert-sd-1"], "expert-sd-1", report)

@@ -28,7 +28,7 @@ class ReportPage(StepPage):
                 "does not sign)"
             )
         )
-        self.reasons.setMaximumHeight(90)
+        self.reasons.setMaximumHeight(64)  # three lines; the report keeps the room
         self.load_button = QPushButton(self.tr("Load the newest report"))
         self.load_button.clicked.connect(self.load)
         self.sign_button = QPushButton(self.tr("Sign the report"))

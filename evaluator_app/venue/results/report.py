@@ -12,6 +12,7 @@ import asyncio
 import base64
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,14 +73,22 @@ class ReportInputs:
 
 
 def report_inputs(
-    tx: SqliteTx, session: SessionRecord, members: list[MemberRecord]
+    tx: SqliteTx,
+    session: SessionRecord,
+    members: list[MemberRecord],
+    venue_names: Mapping[str, str] | None = None,
 ) -> ReportInputs:
     project = project_of(session)
     lot = project.lot(session.lot_id)
     committee = active_experts(members)
     evaluation = scoring_rules.evaluation(lot, tx, session.id, committee)
     people = [
-        CommitteeMember(m.person_id, m.name, m.venue, leader=m.person_id == session.leader_id)
+        CommitteeMember(
+            m.person_id,
+            m.name,
+            _venue_label(m.venue, session.main_venue, venue_names or {}),
+            leader=m.person_id == session.leader_id,
+        )
         for m in committee
     ]
     recusals = []
@@ -102,8 +111,22 @@ def report_inputs(
         tuple(_dissents(tx, session.id, members)),
         session.id,
         tuple(_warnings(tx, session.id)),
-        draw_summary(bundle_files(tx, session.id)),
+        _with_venue_names(draw_summary(bundle_files(tx, session.id)), venue_names or {}),
     )
+
+
+def _with_venue_names(
+    draw: dict[str, Any] | None, names: Mapping[str, str]
+) -> dict[str, Any] | None:
+    return None if draw is None else {**draw, "venue_names": dict(names)}
+
+
+def _venue_label(venue_id: str, main_venue: str, names: Mapping[str, str]) -> str:
+    """'济南主场' / '淄博副场', as the windows say it; the id only when the config has no name."""
+    if venue_id not in names:
+        logger.warning("no name for venue %r: add it to [venue_names] in venue.toml", venue_id)
+        return venue_id
+    return names[venue_id] + ("主场" if venue_id == main_venue else "副场")
 
 
 def render_report(inputs: ReportInputs) -> bytes:
@@ -157,7 +180,7 @@ async def ensure_report(venue: Venue, session_id: str) -> None:
             return None
         if (session.paused_in or session.phase) not in values(REPORT_PHASES):
             return None
-        return report_inputs(tx, session, tx.members(session_id))
+        return report_inputs(tx, session, tx.members(session_id), venue.config.names)
 
     inputs = await venue.store.tx(read)
     if inputs is None:
