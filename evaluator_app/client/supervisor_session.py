@@ -22,7 +22,9 @@ from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.outbox import Outbox, OutboxItem
 from evaluator_app.client.results_rows import Names, Results, fetch_names, results_from_summary
 from evaluator_app.client.supervisor_board import SupervisorBoard
+from evaluator_app.client.supervisor_controls import Controls, controls
 from evaluator_app.client.venue_client import VenueClient
+from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.artefacts import WitnessNote
 from evaluator_app.protocol.messages import MemberInput, Role, SessionView
 
@@ -58,18 +60,6 @@ def required_text(text: str, what_en: str, what_zh: str) -> str:
             f"{what_en} is required: it goes into the record", f"请填写{what_zh}，它将记入记录"
         )
     return text
-
-
-@dataclass(frozen=True)
-class SubstituteState:
-    """Whether the centre may seat a substitute by hand now, and why not."""
-
-    by_draw: bool  # the committee was drawn: the draw's replacement seats the substitute
-    needed: bool  # a recused expert's seat is open while the experts declare
-
-    @property
-    def offered(self) -> bool:
-        return self.needed and not self.by_draw
 
 
 class SupervisorSession:
@@ -130,12 +120,9 @@ class SupervisorSession:
         people = [Person.from_json(p) for p in data["people"]]
         return [p for p in people if p.role == "expert" and p.person_id not in members]
 
-    def substitute_state(self) -> SubstituteState:
-        view = self.board.view
-        recused = bool(view and any(m.status == "recused" for m in view.members))
-        return SubstituteState(
-            bool(view and view.drawn), recused and self.board.phase == "declarations"
-        )
+    def controls(self) -> Controls:
+        """Which controls may be used now, and why not (for the console's grey buttons)."""
+        return controls(self.board, PhaseRole(self.logged.result.role.value))
 
     async def add_member(self, person_id: str, venue: str, seat: str) -> None:
         """The centre seats a substitute (after a recusal); the venue checks conflicts and seats."""

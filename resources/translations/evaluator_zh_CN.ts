@@ -83,22 +83,6 @@
         <translation>签名并提交见证记录</translation>
     </message>
     <message>
-        <source>Pause: the session is already paused.</source>
-        <translation>暂停：会话已处于暂停状态。</translation>
-    </message>
-    <message>
-        <source>Pause: only a running session can be paused.</source>
-        <translation>暂停：只能暂停进行中的会话。</translation>
-    </message>
-    <message>
-        <source>Resume: the session is not paused.</source>
-        <translation>恢复：会话未暂停。</translation>
-    </message>
-    <message>
-        <source>Absence: no expert is seated here.</source>
-        <translation>缺席：本场地没有在座的专家。</translation>
-    </message>
-    <message>
         <source>nobody yet</source>
         <translation>尚无人</translation>
     </message>
@@ -117,14 +101,6 @@
     <message>
         <source>signed, waiting to be sent</source>
         <translation>已签名，等待发送</translation>
-    </message>
-    <message>
-        <source>Substitute: this committee was drawn; replace the expert on the Expert draw tab (Replace an expert…) and the substitute is seated by the draw's record.</source>
-        <translation>补选专家：本会话的评标专家由抽取产生，请在“专家抽取”页点“替补专家…”，替补专家按抽取记录自动入座。</translation>
-    </message>
-    <message>
-        <source>Substitute: needed only after a recusal, while experts declare.</source>
-        <translation>补选专家：仅在有专家回避、承诺书签署阶段需要。</translation>
     </message>
     <message>
         <source>Substitute added; they declare next.</source>

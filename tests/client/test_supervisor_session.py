@@ -9,7 +9,9 @@ import pytest
 
 from evaluator_app.client.login import LoggedIn
 from evaluator_app.client.supervisor_board import SupervisorBoard, clock_time
+from evaluator_app.client.supervisor_controls import controls, substitute_state
 from evaluator_app.client.supervisor_session import MissingText, SupervisorSession
+from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.messages import LoginResult, Role, SessionView
 from evaluator_app.protocol.schema import decode
 
@@ -261,3 +263,40 @@ def test_an_answer_that_does_not_say_whether_the_committee_was_drawn_keeps_what_
     assert b.view is not None and b.view.drawn is True and b.view.paused
     b.set_view(decode(SessionView, {**VIEW, "drawn": False}))
     assert b.view is not None and b.view.drawn is False
+
+
+def test_the_controls_say_why_they_are_grey_by_the_phase_machines_rules():
+    b = SupervisorBoard("S1", ME, {"jinan": "济南", "zibo": "淄博"})
+    b.set_view(decode(SessionView, VIEW))
+    running = controls(b, PhaseRole.SUPERVISOR)
+    assert running.pause is None and running.resume is not None
+    assert running.resume.zh == "恢复：会话未暂停。"
+    assert {c.label for c in running.absent_choices} == {
+        "张伟（济南主场 A01）",
+        "李娜（济南主场 A02）",
+        "刘洋（淄博副场 B01）",
+    } and running.absent is None
+    b.set_view(decode(SessionView, {**VIEW, "paused": True, "paused_in": "declarations"}))
+    paused = controls(b, PhaseRole.CENTRE)
+    assert paused.resume is None and paused.pause is not None
+    assert paused.pause.text("en") == "Pause: the session is already paused."
+    members = [{**m, "status": "absent"} if m["role"] == "expert" else m for m in VIEW["members"]]
+    b.set_view(decode(SessionView, {**VIEW, "phase": "closed", "members": members}))
+    closed = controls(b, PhaseRole.SUPERVISOR)
+    assert closed.pause is not None and closed.pause.zh == "暂停：只能暂停进行中的会话。"
+    assert closed.absent_choices == () and closed.absent is not None
+    # an expert may neither pause nor resume: the machine refuses, the text says who may
+    assert controls(board(), PhaseRole.EXPERT).pause is not None
+
+
+def test_a_substitute_is_offered_only_for_a_typed_roster_after_a_recusal():
+    b = board()
+    members = [{**m, "status": "recused"} if m["person_id"] == "e2" else m for m in VIEW["members"]]
+    b.set_view(decode(SessionView, {**VIEW, "members": members, "drawn": False}))
+    typed = substitute_state(b)
+    assert typed.offered and typed.blocked is None
+    b.set_view(decode(SessionView, {**VIEW, "members": members, "drawn": True}))
+    drawn = substitute_state(b)
+    assert not drawn.offered and drawn.blocked is not None and "专家抽取" in drawn.blocked.zh
+    nobody = substitute_state(board())
+    assert not nobody.offered and nobody.blocked is not None and "回避" in nobody.blocked.zh

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
+from evaluator_app.client.errors import VenueRefused
 from evaluator_app.protocol import API_PREFIX
 from evaluator_app.protocol.messages import MemberInput, Role
 from tests.venue.harness import COMMITTEE, SEATS
@@ -91,6 +93,15 @@ async def test_live_events_arrive_in_sequence_order_under_concurrent_changes(har
 
     await asyncio.gather(membership(), chatter(centre, "c"), chatter(supervisor, "s"))
     last = (await centre.get(f"/events?since={start}"))["last_seq"]
+    # marked twice: refused with the expert's name and status in words
+    first = h.person_id(COMMITTEE[0])
+    with pytest.raises(VenueRefused) as twice:
+        await supervisor.post("/sessions/S1/absent", {"person_id": first, "reason": "未到场"})
+    name = next(
+        m["name"] for m in (await centre.get("/sessions/S1"))["members"] if m["person_id"] == first
+    )
+    assert twice.value.code == "member_state"
+    assert twice.value.message_zh == f"{name}已标记缺席", twice.value.message_zh
     assert last == start + len(COMMITTEE) + 2 + 2 * 15
     for watcher in watchers:
         await until(lambda w=watcher: w.last_seq() >= last, what="the burst")

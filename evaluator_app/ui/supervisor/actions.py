@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator_app.client.explain import explain
+from evaluator_app.client.explain import Explanation, explain
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.outbox import OutboxItem
 from evaluator_app.client.supervisor_board import clock_time
+from evaluator_app.client.supervisor_controls import SubstituteState
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.ops import op
@@ -180,36 +181,19 @@ class ActionsPanel(QTabWidget):
 
     def refresh(self) -> None:
         board = self.session.board
+        state = self.session.controls()
         why: list[str] = []
-        explain_disabled(
-            self.pause_button,
-            self.tr("Pause: the session is already paused.")
-            if board.paused
-            else self.tr("Pause: only a running session can be paused.")
-            if board.phase in ("closed", "preparing", "")
-            else "",
-            why,
-        )
-        explain_disabled(
-            self.resume_button,
-            "" if board.paused else self.tr("Resume: the session is not paused."),
-            why,
-        )
+        explain_disabled(self.pause_button, self._text(state.pause), why)
+        explain_disabled(self.resume_button, self._text(state.resume), why)
         chosen = self.absent_combo.currentData()
         self.absent_combo.clear()
-        for row in board.experts():
-            if row.status == "assigned":
-                where = row.venue_name or row.venue
-                self.absent_combo.addItem(f"{row.name}（{where} {row.seat}）", row.person_id)
+        for choice in state.absent_choices:
+            self.absent_combo.addItem(choice.label, choice.person_id)
         if chosen is not None and self.absent_combo.findData(chosen) >= 0:
             self.absent_combo.setCurrentIndex(self.absent_combo.findData(chosen))
-        explain_disabled(
-            self.absent_button,
-            "" if self.absent_combo.count() else self.tr("Absence: no expert is seated here."),
-            why,
-        )
+        explain_disabled(self.absent_button, self._text(state.absent), why)
         if self.is_centre:
-            self._refresh_substitute(board, why)
+            self._refresh_substitute(board, state.substitute, why)
         self.why.setText("\n".join(why))
         self.why.setVisible(bool(why))
         self.broadcasts.clear()
@@ -236,7 +220,10 @@ class ActionsPanel(QTabWidget):
             return self.tr("refused: {why}").format(why=why)
         return self.tr("signed, waiting to be sent")
 
-    def _refresh_substitute(self, board: Any, why: list[str]) -> None:
+    def _text(self, reason: Explanation | None) -> str:
+        return reason.text(self.language) if reason else ""
+
+    def _refresh_substitute(self, board: Any, state: SubstituteState, why: list[str]) -> None:
         view = board.view
         venues = list(view.venues) if view else []
         shown = self.substitute_venue
@@ -244,18 +231,9 @@ class ActionsPanel(QTabWidget):
             shown.clear()
             for venue in venues:  # 济南主场 on the screen, its id behind it
                 shown.addItem(board.venue_label(venue, self.language), venue)
-        state = self.session.substitute_state()
         for widget in (self.substitute_combo, self.substitute_venue, self.substitute_seat):
             widget.setEnabled(not state.by_draw)
-        if state.by_draw:
-            blocked = self.tr(
-                "Substitute: this committee was drawn; replace the expert on the Expert draw "
-                "tab (Replace an expert…) and the substitute is seated by the draw's record."
-            )
-        elif not state.needed:
-            blocked = self.tr("Substitute: needed only after a recusal, while experts declare.")
-        else:
-            blocked = ""
+        blocked = self._text(state.blocked)
         explain_disabled(self.substitute_button, blocked, why)
         if state.offered and not self.substitute_combo.count():
             self.load_candidates()

@@ -358,6 +358,9 @@ async def acknowledge(venue: Venue, caller: Caller, session_id: str, seq: int) -
     await publish(venue, [await venue.store.tx(work)])
 
 
+_STATUS_ZH = {"absent": "标记缺席", "recused": "回避", "replaced": "被替换"}
+
+
 async def mark_absent(
     venue: Venue, caller: Caller, session_id: str, person_id: str, reason: str
 ) -> SessionView:
@@ -381,8 +384,9 @@ async def mark_absent(
             )
         if member.status != "assigned":
             raise Conflict(
-                f"{person_id} is already {member.status}",
-                f"{person_id} 已是 {member.status} 状态",
+                f"{member.name} is already {member.status}",
+                f"{member.name}已{_STATUS_ZH.get(member.status, member.status)}"
+                + ("" if member.status == "absent" else "，不能标记缺席"),
                 code="member_state",
             )
         tx.upsert_member(replace(member, status="absent"))
