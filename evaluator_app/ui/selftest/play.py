@@ -345,6 +345,7 @@ class Play:
             page = await self.goto(key, "report")
             await until(enabled(page.sign_button), f"{key}: report", 120)
             if key == LEADER:
+                await until(page_drawn(page.viewer.view), "the report's first page drawn", 30)
                 self.shot(self.people[key], "expert-report")
             await click(page.sign_button)
             await self.people[key].sign("the report", page=page)
