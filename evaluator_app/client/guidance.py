@@ -79,10 +79,21 @@ def expert_guidance(
     done: bool = False,
     scored: tuple[int, int] | None = None,
     on: str | None = None,
+    recused: bool = False,
 ) -> Guidance:
     """``done``: this expert's signed step of the phase was received; ``scored``: cells scored
     and cells to score in the grid; ``on``: the step shown (one of EXPERT_STEPS), whose own
-    number the line names first when it is one of the phase's steps."""
+    number the line names first when it is one of the phase's steps; ``recused``: this expert
+    recused and takes no further part, whatever the phase."""
+    if recused:
+        return _g(
+            "您已申请回避，不再参加本项目的评审；交易中心将安排替补专家。",
+            "You have recused yourself and take no further part; the centre seats a substitute.",
+            "无需其他操作，可以退出。",
+            "Nothing more to do: you may quit.",
+            "您签名的回避申请已送达场地，并记入评标报告的回避情况。",
+            "Your signed recusal reached the venue and is listed in the report's recusals.",
+        )
     if paused:
         return _g(
             "评标已暂停，请等待监督人员恢复；已录入的评分都已保存。",

@@ -88,6 +88,7 @@ class ExpertAids(QObject):
             done=done,
             scored=(counted.done, counted.total) if counted else None,
             on=keys[row] if 0 <= row < len(keys) else None,
+            recused=session.recused,
         )
 
     def refresh(self) -> None:

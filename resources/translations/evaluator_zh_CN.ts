@@ -846,6 +846,14 @@
         <translation>请输入交易中心密封密钥的密码，以打开 {id}。</translation>
     </message>
     <message>
+        <source>seated; recused in the session: replace</source>
+        <translation>在席；会话中已回避，需替补</translation>
+    </message>
+    <message>
+        <source>seated; absent in the session: replace</source>
+        <translation>在席；会话中缺席，需替补</translation>
+    </message>
+    <message>
         <source>seated</source>
         <translation>在席</translation>
     </message>

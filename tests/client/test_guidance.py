@@ -58,3 +58,10 @@ def test_on_each_step_of_detailed_scoring_the_line_starts_from_that_step() -> No
     assert step_number("report") == len(EXPERT_STEPS) == 8
     # on a step outside the phase's work: where that work is, the grid first
     assert _numbers(expert_guidance("detailed_scoring", on="declaration").now.zh)[0] == 5
+
+
+def test_a_recused_expert_is_told_she_takes_no_further_part_in_any_phase() -> None:
+    for phase in ("declarations", "leader_election", "detailed_scoring"):
+        line = expert_guidance(phase, done=True, recused=True).line("zh_CN")
+        assert line.startswith("现在：您已申请回避，不再参加本项目的评审"), line
+        assert "推选" not in line and "等待其他专家" not in line

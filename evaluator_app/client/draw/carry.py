@@ -43,6 +43,23 @@ def _drew(draw: OpenDraw, session: SessionView, leaving: str) -> bool:
     )
 
 
+async def session_statuses(client: Any, draw: OpenDraw) -> dict[str, str]:
+    """Person id → their status ("recused", "absent") in the running sessions this draw
+    seated, for the drawn experts who no longer sit there although the record still seats
+    them: the centre sees whom to replace before the record says so."""
+    listed: SessionList = await client.get("/sessions", SessionList)
+    drawn = {m.person_id for m in draw.committee}
+    out: dict[str, str] = {}
+    for session in listed.sessions:
+        experts = [m for m in session.members if m.role is Role.EXPERT]
+        if session.phase == Phase.CLOSED.value or not experts:
+            continue
+        if not all(m.person_id in drawn for m in experts):
+            continue
+        out.update({m.person_id: m.status for m in experts if m.status != "assigned"})
+    return out
+
+
 async def carry_replacement(
     client: Any, draw: OpenDraw, leaving_person: str, replacement: Member | None
 ) -> list[Carried]:

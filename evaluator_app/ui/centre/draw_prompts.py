@@ -109,14 +109,17 @@ async def ask_password(parent: QWidget, title: str, prompt: str) -> str | None:
 
 
 async def ask_replacement(
-    parent: QWidget, names: Sequence[str], causes: Sequence[str]
+    parent: QWidget, names: Sequence[str], causes: Sequence[str], chosen: tuple[int, int] = (0, 0)
 ) -> Replacement | None:
-    """Who leaves and why, or None if the person cancelled (or nobody is seated)."""
+    """Who leaves and why, or None if the person cancelled (or nobody is seated); ``chosen``:
+    the (who, cause) the dialog opens on."""
     from evaluator_app.ui.ops import ask
 
     if not names:
         return None
     dialog = ReplaceDialog(names, causes, parent)
+    dialog.who.setCurrentIndex(chosen[0])
+    dialog.cause.setCurrentIndex(chosen[1])
     if await ask(dialog) != QDialog.DialogCode.Accepted.value:
         return None
     reason = dialog.reason.toPlainText().strip()

@@ -36,6 +36,7 @@ class ReplacementActions(QWidget):
     request: DrawRequestBox
 
     show_draw: Callable[[OpenDraw], None]  # the tab's: the record and its committee
+    session_status: dict[str, str]  # person id → "recused"/"absent" in a session of the draw
 
     def venues(self) -> dict[str, str]:
         me = self.logged.result
@@ -60,8 +61,15 @@ class ReplacementActions(QWidget):
         seated = [m for m in self.opened.committee if not m.left]
         causes = list(Cause)
         language = 0 if self.language != "en" else 1
+        # the dialog opens on whom a session already lost, for the cause it gives
+        left = [i for i, m in enumerate(seated) if self.session_status.get(m.person_id)]
+        status = self.session_status.get(seated[left[0]].person_id, "") if left else ""
+        cause = Cause.RECUSED if status == "recused" else Cause.NO_SHOW if left else Cause.DECLINED
         answer = await ask_replacement(
-            self, [m.name for m in seated], [CAUSE_LABELS[c][language] for c in causes]
+            self,
+            [m.name for m in seated],
+            [CAUSE_LABELS[c][language] for c in causes],
+            (left[0] if left else 0, causes.index(cause)),
         )
         if answer is None or not alive(self):
             return

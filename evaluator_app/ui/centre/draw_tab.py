@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.centre_plan import Person
+from evaluator_app.client.draw.carry import session_statuses
 from evaluator_app.client.draw.importer import ImportRefusedError
 from evaluator_app.client.draw.request_form import request_from_form
 from evaluator_app.client.draw.service import DrawService, OpenDraw
+from evaluator_app.client.errors import ClientError
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.settings import AppSettings
@@ -58,6 +60,7 @@ class DrawTab(ReplacementActions):
         super().__init__(parent)
         self.service, self.logged, self.language, self.roster = service, logged, language, roster
         self.opened: OpenDraw | None = None
+        self.session_status: dict[str, str] = {}
         self.busy = False
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -294,19 +297,30 @@ class DrawTab(ReplacementActions):
             if alive(self):
                 show_error(self.message, exc, self.language)
             return
+        try:  # who a session already lost (recused, absent): shown beside the record's seat
+            self.session_status = await session_statuses(self.logged.client, opened)
+        except ClientError as exc:
+            logger.info("session statuses not read: %s", exc.message_en)
+            self.session_status = {}
         if alive(self):
             self.show_draw(opened)
 
     def show_draw(self, opened: OpenDraw) -> None:
         self.opened = opened
         causes = {c.value: CAUSE_LABELS[c][0 if self.language != "en" else 1] for c in Cause}
+        in_session = {
+            "recused": self.tr("seated; recused in the session: replace"),
+            "absent": self.tr("seated; absent in the session: replace"),
+        }
         rows = [
             (
                 m.name,
                 m.specialty,
                 venue_label(m.venue, self.venues()),
                 m.seat,
-                causes.get(m.left, self.tr("seated")) if m.left else self.tr("seated"),
+                causes.get(m.left, self.tr("seated"))
+                if m.left
+                else in_session.get(self.session_status.get(m.person_id, ""), self.tr("seated")),
             )
             for m in opened.committee
         ]

@@ -115,7 +115,16 @@ async def replaced_by_the_draw(world: DemoWorld, centre: Person, shot: Callable[
     await type_text(tab.request.supervisor_file, str(official.p12))
     await until(enabled(tab.replace_button), "替补专家…")
     await click(tab.replace_button)
+    # the record still seats 孙丽; the committee says the session lost her, and the dialog
+    # opens on her, for her cause
+    sun = next(r for r in range(5) if tab.committee.item(r, 0).text() == "孙丽")
+    status = tab.committee.item(sun, 4).text()
+    if status != "在席；会话中已回避，需替补":
+        raise GuiStepError(f"孙丽 in the opened record: {status!r}")
     dialog = await dialog_of(ReplaceDialog, main, "the replacement dialog")
+    opened_on = (dialog.who.currentText(), dialog.cause.currentText())
+    if opened_on != ("孙丽", "回避"):
+        raise GuiStepError(f"the replacement dialog opened on {opened_on}")
     await choose_in_combo(dialog.who, lambda t: t == "孙丽", "孙丽")
     await choose_in_combo(dialog.cause, lambda t: t == "回避", "回避")
     await type_text(dialog.reason, "三年内曾在投标人B3任职")
