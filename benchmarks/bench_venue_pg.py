@@ -49,6 +49,8 @@ CONFIGS = {
     "a": ("1 worker, SQLite", False, 1),
     "b": ("1 worker, PostgreSQL", True, 1),
     "c": ("2 workers, PostgreSQL, nginx", True, 2),
+    # the same with nginx speaking HTTPS to the workers, as for workers on other machines
+    "t": ("2 workers, PostgreSQL, nginx, TLS to the workers", True, 2),
 }
 
 
@@ -152,8 +154,10 @@ async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
                     WorkstationRecord(p.workstation, p.venue, p.seat, None, None, "t")
                 )
     db.close()
+    plain = [free_port() for _ in ports] if key == "c" else [None] * len(ports)
     procs = [
-        start_worker(config_path, port, folder / f"worker{i}.log") for i, port in enumerate(ports)
+        start_worker(config_path, port, folder / f"worker{i}.log", plain[i])
+        for i, port in enumerate(ports)
     ]
     nginx = None
     try:
@@ -161,9 +165,10 @@ async def run_config(key: str, ctx: dict[str, Any]) -> dict[str, Any]:
             await wait_up(f"https://127.0.0.1:{port}", ssl, proc)
         url = f"https://127.0.0.1:{ports[0]}"
         if workers > 1:
+            behind = [p for p in plain if p is not None] or ports
             nginx, url = await start_balancer(
-                folder, ports, config.tls_cert, config.tls_key, ctx["roots"], ssl,
-                worker_connections=8192,
+                folder, behind, config.tls_cert, config.tls_key, ctx["roots"], ssl,
+                worker_connections=8192, tls=key == "t",
             )  # fmt: skip
         return await measure(url, ctx, label, procs)
     finally:
@@ -314,7 +319,7 @@ async def _main(args: argparse.Namespace) -> int:
     signed = await prepare(groups)
     print(f"{args.sessions} sessions, {sum(len(g) for g in groups)} people; everything signed in "
           f"{time.monotonic() - t:.0f} s", flush=True)  # fmt: skip
-    pg = TempPostgres(root / "pg").start() if set(args.configs) & {"b", "c"} else None
+    pg = TempPostgres(root / "pg").start() if set(args.configs) & {"b", "c", "t"} else None
     ctx = {"demo": demo, "groups": groups, "signed": signed, "ssl": ssl, "root": root,
            "pg": pg, "roots": roots}  # fmt: skip
     results = {}

@@ -18,9 +18,17 @@ def nginx_missing() -> str | None:
     return None if shutil.which("nginx") else "nginx not installed: apt-get install nginx"
 
 
-def venue_config(ports: list[int], listen: int, cert: Path, key: Path, roots: Path) -> str:
-    """The sample with these workers, this address and these files; nothing else changed."""
+def venue_config(
+    ports: list[int], listen: int, cert: Path, key: Path, roots: Path, tls: bool = False
+) -> str:
+    """The sample with these workers, this address and these files; nothing else changed.
+    ``ports``: the workers' --proxy-port (plain, loopback), or with ``tls`` their HTTPS ports
+    and the sample's ``#tls`` lines in use, as for workers on other machines."""
     text = SAMPLE.read_text("utf-8")
+    if tls:
+        plain = "        proxy_pass http://venue_workers;\n"
+        assert plain in text and "#tls    " in text, "the sample's proxy_pass lines changed"
+        text = text.replace(plain, "").replace("#tls    ", "        ")
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;\n" for p in ports)
     text, found = SERVER_LINE.subn(servers, text)
     assert found == 1, "the sample's upstream block changed"

@@ -18,12 +18,14 @@ class NotUp(RuntimeError):
     """A worker or nginx exited, or did not answer /health in time."""
 
 
-def start_worker(config_path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``evaluator venue serve`` on ``port`` (the demo's command line), its output appended to
-    ``log``."""
+def start_worker(
+    config_path: Path, port: int, log: Path, proxy_port: int | None = None
+) -> subprocess.Popen[bytes]:
+    """``evaluator venue serve`` on ``port`` (the demo's command line; ``proxy_port``: and plain
+    HTTP there for nginx), its output appended to ``log``."""
     with log.open("ab") as out:
         return subprocess.Popen(
-            serve_command(config_path, port), stdout=out, stderr=subprocess.STDOUT
+            serve_command(config_path, port, proxy_port), stdout=out, stderr=subprocess.STDOUT
         )
 
 
@@ -50,13 +52,14 @@ async def start_balancer(
     roots: list[str],
     ssl_context: ssl.SSLContext,
     worker_connections: int = 4096,
+    tls: bool = False,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """nginx (docs/deployment/nginx-venue.conf) in front of the workers on ``ports``, up; its
-    process and URL."""
+    """nginx (docs/deployment/nginx-venue.conf) in front of the workers' plain loopback
+    ``ports`` (their --proxy-port; with ``tls``, their HTTPS ports), up; its process and URL."""
     listen = free_port()
     bundle = folder / "ca-roots.pem"
     bundle.write_bytes(b"".join(Path(r).read_bytes() for r in roots))
-    site = venue_config(ports, listen, cert, key, bundle)
+    site = venue_config(ports, listen, cert, key, bundle, tls)
     nginx = start_nginx(folder / "nginx", site, worker_connections=worker_connections)
     url = f"https://127.0.0.1:{listen}"
     try:

@@ -39,6 +39,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--port", type=int, help="listen here instead (one worker of several on one database)"
     )
     serve.add_argument("--host", help="listen on this address instead")
+    serve.add_argument(
+        "--proxy-port",
+        type=int,
+        help="also plain HTTP on 127.0.0.1:N, for nginx on this machine that ends TLS "
+        "(docs/deployment.md)",
+    )
     serve.set_defaults(func=run_serve)
     move = sub.add_parser(
         "migrate-store",
@@ -114,7 +120,7 @@ def run_serve(args: argparse.Namespace) -> int:
             config = dataclasses.replace(
                 config, port=args.port or config.port, host=args.host or config.host
             )
-        asyncio.run(run_venue(config))
+        asyncio.run(run_venue(config, proxy_port=args.proxy_port))
     except VenueError as exc:
         print(f"{exc.message_zh}\n{exc.message_en}", file=sys.stderr)
         return 1

@@ -23,13 +23,14 @@ import aiohttp
 logger = logging.getLogger(__name__)
 
 
-def serve_command(config: Path, port: int) -> list[str]:
+def serve_command(config: Path, port: int, proxy_port: int | None = None) -> list[str]:
     head = (
         [sys.executable]
         if getattr(sys, "frozen", False)
         else [sys.executable, "-m", "evaluator_app"]
     )
-    return [*head, "venue", "serve", "--config", str(config), "--port", str(port)]
+    plain = [] if proxy_port is None else ["--proxy-port", str(proxy_port)]
+    return [*head, "venue", "serve", "--config", str(config), "--port", str(port), *plain]
 
 
 async def wait_answering(

@@ -228,16 +228,31 @@ async def start_server(
     return runner, server
 
 
+async def start_proxy_listener(runner: web.AppRunner, port: int) -> asyncio.AbstractServer:
+    """The same application in plain HTTP on 127.0.0.1:``port``, for a TLS-terminating nginx on
+    this machine: nginx encrypts for the clients once, in C, and the worker's loop no longer
+    encrypts every WebSocket frame a second time. Loopback only, by design: between machines
+    nginx speaks HTTPS to the workers' own port (docs/deployment.md)."""
+    assert runner.server is not None
+    return await asyncio.get_running_loop().create_server(
+        runner.server, "127.0.0.1", port, backlog=LISTEN_BACKLOG
+    )
+
+
 async def stop_server(runner: web.AppRunner, server: asyncio.AbstractServer) -> None:
     server.close()
     await runner.cleanup()
 
 
 async def run_venue(
-    config: VenueConfig, ready: asyncio.Event | None = None, crypto_workers: int | None = None
+    config: VenueConfig,
+    ready: asyncio.Event | None = None,
+    crypto_workers: int | None = None,
+    proxy_port: int | None = None,
 ) -> None:
     """Serve until cancelled (Ctrl+C); signature work in one process per core unless
-    ``crypto_workers`` says otherwise (0: all on the loop)."""
+    ``crypto_workers`` says otherwise (0: all on the loop); ``proxy_port``: also plain HTTP on
+    loopback for nginx on this machine (:func:`start_proxy_listener`)."""
     venue = build_venue(config)
     app = make_app(
         venue, crypto_workers=default_workers() if crypto_workers is None else crypto_workers
@@ -247,6 +262,14 @@ async def run_venue(
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     runner, server = await start_server(app, config)
+    plain = None
+    try:
+        if proxy_port is not None:
+            plain = await start_proxy_listener(runner, proxy_port)
+            logger.warning("and to a proxy on this machine on http://127.0.0.1:%d", proxy_port)
+    except BaseException:
+        await stop_server(runner, server)
+        raise
     logger.warning(
         "venue %s (%s) serving on https://%s:%d/api/v1",
         config.venue_id,
@@ -259,4 +282,6 @@ async def run_venue(
     try:
         await asyncio.Event().wait()
     finally:
+        if plain is not None:
+            plain.close()
         await stop_server(runner, server)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from evaluator_app.auditlog import merkle
 from evaluator_app.auditlog.chain import Checkpoint
 from evaluator_app.auditlog.errors import LogError
+from evaluator_app.auditlog.growing_tree import GrowingTree
 from evaluator_app.auditlog.tree_head import SignedTreeHead, TreeHead, parse_tree_head
 from evaluator_app.venue.context import Venue
 from evaluator_app.venue.store.sqlite import SqliteTx
@@ -44,16 +45,23 @@ logger = logging.getLogger(__name__)
 # the scope of the transactions that store signed heads: they run beside the sessions' uploads,
 # one at a time among themselves (a session of that name would only share their lock: no harm)
 LOG_SCOPE = "~log"
-_LEAVES_LOCK = threading.Lock()  # one reader at a time extends venue.log_leaves
+_TREE_LOCK = threading.Lock()  # one reader at a time reads or extends venue.log_tree
+
+
+def _grown(venue: Venue, tx: SqliteTx, size: int) -> GrowingTree:
+    """The venue's tree holding at least the snapshot's first ``size`` entries if it has them;
+    each entry is read and hashed once per process (entries never change). Call under
+    _TREE_LOCK: read transactions run on several threads (PostgreSQL)."""
+    tree = venue.log_tree
+    if tree.size < size:
+        tree.extend(merkle.leaf_hash(bytes.fromhex(h)) for h in tx.audit_hashes(tree.size))
+    return tree
 
 
 def leaves_upto(venue: Venue, tx: SqliteTx, size: int) -> list[bytes]:
-    """The first ``size`` leaves; read once per venue process (entries never change)."""
-    cache = venue.log_leaves
-    with _LEAVES_LOCK:  # read transactions run on several threads (PostgreSQL)
-        if len(cache) < size:
-            cache.extend(merkle.leaf_hash(bytes.fromhex(h)) for h in tx.audit_hashes(len(cache)))
-        return cache[:size]
+    """The first ``size`` leaves (fewer if the log is shorter)."""
+    with _TREE_LOCK:
+        return _grown(venue, tx, size).leaves(size)
 
 
 async def checkpoint(venue: Venue, force: bool = True) -> None:
@@ -70,7 +78,8 @@ async def _sign_head(venue: Venue, force: bool) -> None:
         last = tx.last_checkpoint_seq()
         if size == 0 or size == last or (not force and size - last < venue.config.checkpoint_every):
             return None
-        root = merkle.root(leaves_upto(venue, tx, size))
+        with _TREE_LOCK:
+            root = _grown(venue, tx, size).root(size)
         # never dated before the newest head seen stored (here, or by another worker when this
         # one's head lost to it): a clock stepped back, or another worker's clock ahead, must
         # not make a head the log refuses; known without a query on the receipt's path
@@ -109,7 +118,9 @@ async def _sign_head(venue: Venue, force: bool) -> None:
 
 
 def _covering(tx: SqliteTx, seq: int) -> SignedTreeHead | None:
-    for point in tx.checkpoints(seq):
+    # the first few heads from seq on: one of them is it, unless they are of the older format
+    first = tx.checkpoints(seq, limit=4)
+    for point in first if len(first) < 4 else [*first, *tx.checkpoints(seq)[4:]]:
         try:
             parse_tree_head(point.content)
         except LogError:
@@ -132,8 +143,9 @@ async def inclusion(venue: Venue, seq: int) -> Inclusion:
     size = head.head.tree_size
 
     def path(tx: SqliteTx) -> tuple[str, list[bytes]]:
-        leaves = leaves_upto(venue, tx, size)
-        return tx.audit_hashes(seq - 1, seq)[0], merkle.inclusion_proof(seq - 1, leaves)
+        with _TREE_LOCK:
+            proof = _grown(venue, tx, size).inclusion_proof(seq - 1, size)
+        return tx.audit_hashes(seq - 1, seq)[0], proof
 
     entry_hash, proof = await venue.store.read(path)
     return Inclusion(seq, entry_hash, head, tuple(proof))

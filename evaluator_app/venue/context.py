@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 from cryptography import x509
 
+from evaluator_app.auditlog.growing_tree import GrowingTree
 from evaluator_app.core.canonical import artefact_bytes
 from evaluator_app.pki.cms import async_sign_detached, async_verify_detached
 from evaluator_app.pki.credentials.base import Signer
@@ -69,8 +70,8 @@ class Venue:
     # the RFC 3161 timestamp authority, when configured
     tsa_handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
     _since_checkpoint: int = field(default=0, repr=False)
-    # the transparency log's leaves read so far (venue.checkpoints): entries never change
-    log_leaves: list[bytes] = field(default_factory=list, repr=False)
+    # the transparency log's tree as read so far (venue.checkpoints): entries never change
+    log_tree: GrowingTree = field(default_factory=GrowingTree, repr=False)
     # the time of the newest signed head this process has seen stored (venue.checkpoints): a
     # new head is never dated before it, whatever the clock says
     newest_head_at: str = field(default="", repr=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,23 @@ def test_the_memoised_tree_gives_the_same_proofs() -> None:
         assert tree.root(0, n) == mth(d[:n])
         for m in range(1, n + 1):
             assert tree.consistency_proof(m, n) == subproof(m, d[:n], True)
+
+
+def test_the_growing_tree_gives_rfc_9162s_roots_and_paths_at_every_size() -> None:
+    from evaluator_app.auditlog.growing_tree import GrowingTree
+
+    leaves = [merkle.leaf_hash(bytes([n % 256, n // 256])) for n in range(70)]
+    tree = GrowingTree()
+    for n, leaf in enumerate(leaves, start=1):
+        tree.extend([leaf])
+        assert tree.size == n
+        for size in (1, n // 2 or 1, n):
+            assert tree.root(size) == merkle.root(leaves[:size])
+            for index in range(size):
+                path = tree.inclusion_proof(index, size)
+                assert path == merkle.inclusion_proof(index, leaves[:size])
+    assert tree.root(0) == merkle.EMPTY_ROOT
+    with pytest.raises(ValueError):
+        tree.root(71)
+    with pytest.raises(ValueError):
+        tree.inclusion_proof(5, 5)

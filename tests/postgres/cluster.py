@@ -33,6 +33,7 @@ class Cluster:
     ):
         self.demo, self.directory, self.dsn = demo, directory, dsn
         self.ports = [free_port() for _ in range(workers)]
+        self.proxy_ports = [free_port() for _ in range(workers)]  # nginx's, plain on loopback
         self.config_path = init_venue_dir(
             directory / "venue", venue_id="jinan", city="济南", port=self.ports[0], demo=demo,
             store=dsn,
@@ -74,18 +75,18 @@ class Cluster:
 
     def start_worker(self, i: int) -> None:
         log = self.directory / f"worker-{i}.log"
-        self.procs[i] = start_worker(self.config_path, self.ports[i], log)
+        self.procs[i] = start_worker(self.config_path, self.ports[i], log, self.proxy_ports[i])
 
     async def wait_up(self, url: str, proc: subprocess.Popen[bytes] | None = None) -> None:
         await wait_up(url, self.client_ssl, proc, seconds=30, logs=self.logs)
 
-    async def start(self, nginx: bool = False) -> Cluster:
+    async def start(self, nginx: bool = False, tls_to_workers: bool = False) -> Cluster:
         for i in range(len(self.ports)):
             self.start_worker(i)
         for i in range(len(self.ports)):
             await self.wait_up(self.url(i), self.procs[i])
         if nginx:
-            await self.start_nginx()
+            await self.start_nginx(tls_to_workers)
         return self
 
     def kill(self, i: int) -> None:
@@ -105,10 +106,13 @@ class Cluster:
         )
 
     # -- nginx ----------------------------------------------------------------------------
-    async def start_nginx(self) -> None:
+    async def start_nginx(self, tls_to_workers: bool = False) -> None:
+        """The sample: to the workers' plain loopback ports, or (``tls_to_workers``, as for
+        workers on other machines) to their HTTPS ports, checking the venue certificate."""
         cert, key = self.config.tls_cert, self.config.tls_key
+        ports = self.ports if tls_to_workers else self.proxy_ports
         self.nginx, self.nginx_url = await start_balancer(
-            self.directory, self.ports, cert, key, self.roots, self.client_ssl
+            self.directory, ports, cert, key, self.roots, self.client_ssl, tls=tls_to_workers
         )
 
     # -- clients ----------------------------------------------------------------------------

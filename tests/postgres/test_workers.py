@@ -185,6 +185,8 @@ async def test_behind_nginx_a_killed_worker_costs_nothing(cluster: Cluster):
     """The docs' nginx sample in front of both workers: logins, uploads and the event stream
     go through it; one worker killed mid-run, the other carries on."""
     c = await cluster.start(nginx=True)
+    site = (c.directory / "nginx" / "venue.conf").read_text()
+    assert "proxy_pass http://" in site and f"127.0.0.1:{c.proxy_ports[0]}" in site  # TLS once
     centre = await c.login("centre-1", c.nginx_url, retry_seconds=20)
     await create_session(c, centre)
     got: list[dict] = []
@@ -211,5 +213,27 @@ async def test_behind_nginx_a_killed_worker_costs_nothing(cluster: Cluster):
     stored = held(c, "declaration")
     assert len(stored) == len(COMMITTEE) == len(receipts)
     assert sorted(r.receipt for r in stored) == sorted(bytes(r.receipt) for r in receipts)
+    await watch.stop()
+    await asyncio.sleep(0)
+
+
+@pytest.mark.skipif(nginx_missing() is not None, reason=str(nginx_missing()))
+async def test_nginx_speaking_tls_to_workers_on_other_machines(cluster: Cluster):
+    """The sample's `#tls` lines: nginx checks the workers' venue certificate and logins,
+    uploads and the event stream go through it as through the loopback ports."""
+    c = await cluster.start(nginx=True, tls_to_workers=True)
+    assert f"127.0.0.1:{c.ports[0]}" in (c.directory / "nginx" / "venue.conf").read_text()
+    centre = await c.login("centre-1", c.nginx_url, retry_seconds=20)
+    await create_session(c, centre)
+    got: list[dict] = []
+    supervisor = await c.login("supervisor-zibo", c.nginx_url, retry_seconds=20)
+    watch = VenueConnection(supervisor, got.append, backoff_initial=0.1)
+    watch.start()
+    await until(lambda: watch.state.status == "online", timeout=20, what="WebSocket via nginx")
+    key = COMMITTEE[0]
+    await declare(c, await c.login(key, c.nginx_url, retry_seconds=20), key, key=f"decl-{key}")
+    await until(
+        lambda: any(e["kind"] == "declaration.accepted" for e in got), timeout=30, what="event"
+    )
     await watch.stop()
     await asyncio.sleep(0)

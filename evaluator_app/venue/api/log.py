@@ -56,7 +56,7 @@ async def consistency(request: web.Request) -> web.Response:
     """RFC 9162 PROOF(from, D[to]): the tree of ``from`` entries is a prefix of ``to``."""
     venue = venue_of(request)
     old, new = _size(request, "from"), _size(request, "to")
-    leaves = await venue.store.tx(lambda tx: leaves_upto(venue, tx, new))
+    leaves = await venue.store.read(lambda tx: leaves_upto(venue, tx, new))
     if not old <= new <= len(leaves):
         raise BadRequest(
             f"no consistency proof from {old} to {new} in a log of {len(leaves)}",

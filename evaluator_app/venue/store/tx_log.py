@@ -126,12 +126,16 @@ class LogTx(BaseTx):
         row = self._one("SELECT MAX(audit_seq) AS seq FROM checkpoints")
         return int(row["seq"] or 0) if row else 0
 
-    def checkpoints(self, from_seq: int = 0) -> list[Checkpoint]:
+    def checkpoints(self, from_seq: int = 0, limit: int | None = None) -> list[Checkpoint]:
+        sql = "SELECT * FROM checkpoints WHERE audit_seq >= ? ORDER BY audit_seq"
+        rows = (
+            self._all(sql, from_seq)
+            if limit is None
+            else self._all(sql + " LIMIT ?", from_seq, limit)
+        )
         return [
             Checkpoint(int(r["audit_seq"]), bytes(r["content"]), bytes(r["signature"]), r["at"])
-            for r in self._all(
-                "SELECT * FROM checkpoints WHERE audit_seq >= ? ORDER BY audit_seq", from_seq
-            )
+            for r in rows
         ]
 
     # -- presence (shared by the workers of one database) --------------------------------

@@ -163,7 +163,7 @@ class WitnessAsker:
         size = signed.head.tree_size
         proof: list[bytes] = []
         if 0 < from_size < size:
-            leaves = await self.venue.store.tx(lambda tx: leaves_upto(self.venue, tx, size))
+            leaves = await self.venue.store.read(lambda tx: leaves_upto(self.venue, tx, size))
             proof = merkle.consistency_proof(from_size, leaves)
         body = {
             "tree_head": {
