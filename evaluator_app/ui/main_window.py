@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from evaluator_app.client.login import LoggedIn, LoginService
 from evaluator_app.client.settings import AppSettings
+from evaluator_app.ui.alive import alive
 from evaluator_app.ui.login_page import LoginPage
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import role_name
@@ -134,6 +135,12 @@ class MainWindow(QMainWindow):
         from evaluator_app.ui.session_window import SessionWindow
 
         window = self.session_windows.get(session_id)
+        if window is not None and window.shutdown_task is not None:
+            # closed: its journal, outbox and connection are shut; a new window opens once the
+            # old one has written and closed everything (the same journal file is opened again)
+            self.session_windows.pop(session_id, None)
+            self._reopen(session_id, window)
+            return
         if window is None:
             assert self.session is not None
             if self.session.result.role.value in ("supervisor", "centre"):  # the console
@@ -147,10 +154,24 @@ class MainWindow(QMainWindow):
                     self.session, session_id, self.settings, self.data_dir, self.login_page.service
                 )
             self.session_windows[session_id] = window
-            window.destroyed.connect(lambda *_: self.session_windows.pop(session_id, None))
+            window.destroyed.connect(lambda *_, w=window: self._forget(session_id, w))
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def _forget(self, session_id: str, window: QWidget) -> None:
+        if self.session_windows.get(session_id) is window:  # not a window opened since
+            self.session_windows.pop(session_id)
+
+    @op
+    async def _reopen(self, session_id: str, closed: QWidget) -> None:
+        import asyncio
+
+        # mypy: both window kinds set shutdown_task when they close
+        await asyncio.gather(closed.shutdown_task, return_exceptions=True)  # type: ignore[attr-defined]
+        closed.deleteLater()
+        if alive(self) and self.shutdown_task is None:
+            self.open_session(session_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from evaluator_app.ui.expert_aids import confirm_close, unsigned_work

@@ -11,6 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from evaluator_app.client.settings import save_settings
 
 CHILD = textwrap.dedent(
@@ -51,6 +53,15 @@ CHILD = textwrap.dedent(
         window = await until(lambda: main.session_windows.get("S1"))
         await until(lambda: window.connection.state.status == "online" and window.session.lot)
         await window.session.record("B1", "t-organisation", "score", "8")
+        if "--reopen" in sys.argv:  # closed, then opened again from the lobby
+            window.close_anyway()
+            await until(lambda: window.shutdown_task is not None and window.shutdown_task.done())
+            main.lobby.join_button.click()
+            again = await until(
+                lambda: (w := main.session_windows.get("S1")) is not window and w
+            )
+            await until(lambda: again.connection.state.status == "online" and again.session.lot)
+            await again.session.record("B2", "t-organisation", "score", "9")
         print("QUIT", time.monotonic(), flush=True)
         main.quit_action.trigger()  # 系统 → 退出
 
@@ -60,7 +71,13 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_quit_from_the_menu_ends_the_process_within_3_s(venue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("reopened", [False, True], ids=["open", "closed-and-reopened"])
+def test_quit_from_the_menu_ends_the_process_within_3_s(
+    venue, tmp_path: Path, reopened: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """``reopened``: the session window was closed and opened again from the lobby first: the
+    new window journals what is typed (it used to show the closed one again, whose journal and
+    outbox were shut, and lost every score typed there)."""
     h = venue.harness
     centre = venue.call(h.login("centre-1"))
     venue.call(h.create_session(centre))
@@ -69,7 +86,8 @@ def test_quit_from_the_menu_ends_the_process_within_3_s(venue, tmp_path: Path) -
     data_dir = tmp_path / "app"
     save_settings(data_dir, venue.settings_for(f"ws-{key}"))
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data_dir), str(person.p12), person.password],
+        [sys.executable, "-c", CHILD, str(data_dir), str(person.p12), person.password]
+        + (["--reopen"] if reopened else []),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -90,6 +108,7 @@ def test_quit_from_the_menu_ends_the_process_within_3_s(venue, tmp_path: Path) -
     assert child.returncode == 0, stderr
     assert ended - quit_at < 3.0, f"quit took {ended - quit_at:.2f} s"
     assert "Task was destroyed" not in stderr and "never awaited" not in stderr, stderr
+    assert "Traceback" not in stderr and "closed database" not in stderr, stderr
     # the journal was flushed and closed: the typed score is there for the next start
     from evaluator_app.client.journal import DraftJournal
 
@@ -99,3 +118,5 @@ def test_quit_from_the_menu_ends_the_process_within_3_s(venue, tmp_path: Path) -
     finally:
         journal.close()
     assert cells[("B1", "t-organisation")].score == "8"
+    if reopened:
+        assert cells[("B2", "t-organisation")].score == "9"
