@@ -187,7 +187,8 @@ def _trust_list(demo: Any, load_trust_list: Any) -> Any:
 
 
 async def decrypt_bench(size_mb: int, directory: Path) -> None:
-    from evaluator_app.client.doc_cache import CHUNK_SIZE, HEADER, TAG, EncryptedCache
+    from evaluator_app.client.cache_format import HEADER, TAG
+    from evaluator_app.client.doc_cache import CHUNK_SIZE, EncryptedCache
 
     cache = EncryptedCache(directory)
     data = os.urandom(size_mb * MB)
@@ -201,7 +202,7 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
     assert cache.read_all("bid-100") == data
     read = time.perf_counter() - t0
     # bare AES-GCM over the same ciphertext chunks (same key, nonces and AAD; no file read)
-    from evaluator_app.client.doc_cache import _aad, _nonce
+    from evaluator_app.client.cache_format import chunk_aad, chunk_nonce
 
     raw = cache.files()[0].read_bytes()
     header, prefix = raw[: HEADER.size], HEADER.unpack(raw[: HEADER.size])[3]
@@ -211,9 +212,9 @@ async def decrypt_bench(size_mb: int, directory: Path) -> None:
     t0 = time.perf_counter()
     for i in range(count):
         aes.decrypt(
-            _nonce(prefix, i),
+            chunk_nonce(prefix, i),
             body[i * record : (i + 1) * record],  # type: ignore[arg-type]  # a view: no copy
-            _aad(header, "bid-100", i, i == count - 1),
+            chunk_aad(header, "bid-100", i, i == count - 1),
         )
     bare = time.perf_counter() - t0
     ticker = Ticker().start()

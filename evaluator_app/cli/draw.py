@@ -97,7 +97,7 @@ def run_draw(args: argparse.Namespace) -> int:
     from evaluator_app.client.draw.ceremony import CeremonyError
     from evaluator_app.client.draw.sealing import SealError
     from evaluator_app.client.draw.service import DrawService
-    from evaluator_app.core.draw.model import parse_request
+    from evaluator_app.core.draw.request_json import parse_request
     from evaluator_app.core.errors import DrawError
     from evaluator_app.pki.credentials import open_key_file
     from evaluator_app.pki.errors import PkiError

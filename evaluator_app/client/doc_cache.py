@@ -6,18 +6,8 @@ backed up, so plain text must never land there. The key is 256 random bits held 
 one app session only; when the session closes (or the app crashes) the files are unreadable
 noise, and the next start deletes them.
 
-On-disk format of one document (``<name>.evdoc``; ``<name>.evpart`` while it downloads)::
-
-    header  = b"EVDC" | version u8 | chunk_size u32 BE | nonce prefix (8 random bytes)
-    record* = AEAD(chunk) = ciphertext | 16-byte tag           (every record but the last is full)
-
-  version 1: AES-256-GCM, version 2: SM4-GCM (128-bit key); the header is in every record's AAD
-
-- nonce   = nonce prefix (per file) | chunk index u32 BE -> never reused under the session key
-- AAD     = header | len(doc_id) u16 BE | doc_id UTF-8 | chunk index u64 BE | final flag u8
-  so a chunk cannot move to another position (index), another file (doc id, prefix), and the
-  file cannot be cut short at a chunk boundary (the last record must carry final = 1).
-- ``<name>`` is an HMAC of the doc id under a second in-memory key: names reveal nothing.
+The on-disk format (header, chunk records, nonce and AAD) and opening a file, whole or a chunk at
+a time, are in cache_format.py.
 
 Resume: full chunks are sealed (non-final) and appended as they arrive; the last chunk is held
 back until ``commit`` so it can be sealed final. After a network failure the sealed prefix stays
@@ -32,40 +22,37 @@ import hmac
 import logging
 import os
 import secrets
-import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from evaluator_app.client.errors import CacheError, CacheTampered, DocumentCorrupt
+from evaluator_app.client.cache_format import (
+    HEADER,
+    MAGIC,
+    TAG,
+    Aead,
+    CacheReader,
+    chunk_aad,
+    chunk_nonce,
+    decrypt_file,
+    format_version,
+)
+from evaluator_app.client.errors import CacheError, DocumentCorrupt
 from evaluator_app.pki.sm4 import Sm4Gcm
 
 logger = logging.getLogger(__name__)
 
-MAGIC = b"EVDC"
-VERSION = 1  # AES-256-GCM
 # cipher name (as in settings) -> format version, AEAD class, key bytes
 CIPHERS: dict[str, tuple[int, type[AESGCM] | type[Sm4Gcm], int]] = {
     "aes-256-gcm": (1, AESGCM, 32),
     "sm4-gcm": (2, Sm4Gcm, 16),
 }
 DEFAULT_CIPHER = "aes-256-gcm"
-Aead = AESGCM | Sm4Gcm
-
-
-def _version_of(aes: Aead) -> int:
-    return 2 if isinstance(aes, Sm4Gcm) else 1
-
-
 CHUNK_SIZE = 1024 * 1024
-TAG = 16
-HEADER = struct.Struct(">4sBI8s")  # magic, version, chunk size, nonce prefix
 DONE, PART = ".evdoc", ".evpart"
-MAX_CHUNKS = 2**32  # the nonce holds a 32-bit index
 
 
 @dataclass(frozen=True)
@@ -74,19 +61,6 @@ class _Sealed:
 
     offset: int
     hash_state: Any  # hashlib sha256 object (copied on use)
-
-
-def _aad(header: bytes, doc_id: str, index: int, final: bool) -> bytes:
-    name = doc_id.encode("utf-8")
-    return (
-        header + struct.pack(">H", len(name)) + name + struct.pack(">QB", index, 1 if final else 0)
-    )
-
-
-def _nonce(prefix: bytes, index: int) -> bytes:
-    if index >= MAX_CHUNKS:
-        raise CacheError("document too large for the cache format", "文件过大，无法缓存")
-    return prefix + struct.pack(">I", index)
 
 
 class EncryptedCache:
@@ -209,103 +183,6 @@ class EncryptedCache:
         return sorted(p for p in self.directory.iterdir() if p.suffix in (DONE, PART))
 
 
-def _tampered(doc_id: str, what: str) -> CacheTampered:
-    return CacheTampered(
-        f"cached {doc_id}: {what} (altered, truncated, reordered or swapped); refused",
-        f"缓存文件 {doc_id} 校验失败（内容被改动、截断或调换），已拒绝显示",
-    )
-
-
-def decrypt_file(aes: Aead, handle: BinaryIO, size: int, doc_id: str) -> bytearray:
-    """Open every record of one cached file, in order, checking index, file and final flag.
-
-    Why a growing bytearray: ``bytearray(n)`` zero-fills and ``bytes(out)`` copies n bytes while
-    holding the GIL (a 100 MB document stalled the event loop ~100 ms in the benchmark, page
-    faults included); appending 1 MiB at a time lets the loop run between chunks, and large
-    reallocations are remapped by the allocator, not copied. QByteArray takes a bytearray.
-    """
-    header = handle.read(HEADER.size)
-    if len(header) < HEADER.size or size < HEADER.size + TAG:
-        raise _tampered(doc_id, "file too short")
-    magic, version, chunk_size, prefix = HEADER.unpack(header)
-    if magic != MAGIC or version != _version_of(aes) or chunk_size <= 0:
-        raise _tampered(doc_id, "unknown header")
-    record = chunk_size + TAG
-    count = -(-(size - HEADER.size) // record)
-    out = bytearray()
-    for index in range(count):
-        sealed = handle.read(record)
-        try:
-            out += aes.decrypt(
-                _nonce(prefix, index), sealed, _aad(header, doc_id, index, index == count - 1)
-            )
-        except (InvalidTag, ValueError):
-            raise _tampered(doc_id, f"chunk {index} fails authentication") from None
-    if handle.read(1):
-        raise _tampered(doc_id, "file grew while reading")
-    return out
-
-
-class CacheReader:
-    """Decrypts the chunks a read touches (each authenticated, the last as final), keeping a few."""
-
-    def __init__(self, aes: Aead, handle: BinaryIO, doc_id: str, keep_chunks: int):
-        self._aes, self._handle, self.doc_id, self._keep = aes, handle, doc_id, max(1, keep_chunks)
-        total = os.fstat(handle.fileno()).st_size
-        self._header = handle.read(HEADER.size)
-        if len(self._header) < HEADER.size or total < HEADER.size + TAG:
-            raise _tampered(doc_id, "file too short")
-        magic, version, self._chunk, self._prefix = HEADER.unpack(self._header)
-        if magic != MAGIC or version != _version_of(aes) or self._chunk <= 0:
-            raise _tampered(doc_id, "unknown header")
-        record = self._chunk + TAG
-        self._count = -(-(total - HEADER.size) // record)
-        last = total - HEADER.size - (self._count - 1) * record - TAG
-        if last < 0:
-            raise _tampered(doc_id, "last chunk cut short")
-        self.size = (self._count - 1) * self._chunk + last
-        self._recent: dict[int, bytes] = {}
-        self._lock = threading.Lock()
-        self._chunk_at(self._count - 1)  # the final flag is checked at once: truncation shows now
-
-    def _chunk_at(self, index: int) -> bytes:
-        chunk = self._recent.pop(index, None)
-        if chunk is None:
-            record = self._chunk + TAG
-            self._handle.seek(HEADER.size + index * record)
-            sealed = self._handle.read(record)
-            try:
-                chunk = self._aes.decrypt(
-                    _nonce(self._prefix, index),
-                    sealed,
-                    _aad(self._header, self.doc_id, index, index == self._count - 1),
-                )
-            except (InvalidTag, ValueError):
-                raise _tampered(self.doc_id, f"chunk {index} fails authentication") from None
-            while len(self._recent) >= self._keep:
-                self._recent.pop(next(iter(self._recent)))
-        self._recent[index] = chunk  # most recently used last
-        return chunk
-
-    def read(self, offset: int, length: int) -> bytes:
-        if offset >= self.size or length <= 0:
-            return b""
-        end = min(self.size, offset + length)
-        parts = []
-        with self._lock:
-            while offset < end:
-                index, within = divmod(offset, self._chunk)
-                chunk = self._chunk_at(index)
-                piece = chunk[within : within + (end - offset)]
-                parts.append(piece)
-                offset += len(piece)
-        return b"".join(parts)
-
-    def close(self) -> None:
-        self._recent.clear()
-        self._handle.close()
-
-
 class CacheWriter:
     """Seals a document chunk by chunk; ``commit`` makes it readable, ``close`` keeps it resumable.
 
@@ -333,7 +210,7 @@ class CacheWriter:
             self._sealed_bytes, self._hash = sealed.offset, sealed.hash_state.copy()
         else:
             self._prefix = secrets.token_bytes(8)
-            version = _version_of(cache._aead())
+            version = format_version(cache._aead())
             self._header = HEADER.pack(MAGIC, version, self._chunk, self._prefix)
             self._handle = open(self._part, "wb")  # noqa: SIM115 (the writer owns it until close)
             self._handle.write(self._header)
@@ -357,7 +234,9 @@ class CacheWriter:
         aes = self._cache._aead()
         self._handle.write(
             aes.encrypt(
-                _nonce(self._prefix, index), chunk, _aad(self._header, self.doc_id, index, final)
+                chunk_nonce(self._prefix, index),
+                chunk,
+                chunk_aad(self._header, self.doc_id, index, final),
             )
         )
         self._hash.update(chunk)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import quote
 
-from evaluator_app.client.doc_cache import CacheReader, EncryptedCache
+from evaluator_app.client.cache_format import CacheReader
+from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.document_fetch import RetryPolicy, download_document
 from evaluator_app.client.errors import CacheError, ClientError, ManifestRefused
 from evaluator_app.client.manifest import VerifiedManifest, check_manifest

@@ -21,6 +21,7 @@ from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.downloads import DocumentService
 from evaluator_app.client.errors import LoginRequired, VenueRefused
 from evaluator_app.client.explain import Explanation
+from evaluator_app.client.grid import price_points, score_problem, typed_totals
 from evaluator_app.client.journal import (
     DraftJournal,
     DraftSnapshot,
@@ -34,11 +35,8 @@ from evaluator_app.client.report_signing import sign_newest_revision
 from evaluator_app.client.results_rows import lot_names
 from evaluator_app.client.supervisor_session import Summary, required_text
 from evaluator_app.client.venue_client import VenueClient
-from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.plan import Lot, ScoredItem
-from evaluator_app.core.price import compute_price_scores
 from evaluator_app.core.project_file import project_from_dict
-from evaluator_app.core.scoring import check_score
 from evaluator_app.pki.pades import PadesOptions
 from evaluator_app.pki.trust_list import TrustList
 from evaluator_app.pki.validation import RevocationPolicy
@@ -300,46 +298,18 @@ class ExpertSession:
         self, bidders: list[str], typed: Mapping[tuple[str, str], str]
     ) -> dict[str, Decimal]:
         """Live totals of the scored items as typed (invalid cells count as nothing yet)."""
-        lot = self.require_lot()
-        out: dict[str, Decimal] = {}
-        for bidder in bidders:
-            total = Decimal(0)
-            for item in lot.plan.scored_items:
-                text = typed.get((bidder, item.id), "")
-                if text:
-                    try:
-                        total += check_score(item, text)
-                    except ScoreError:  # shown as an error in its cell, not added
-                        continue
-            out[bidder] = total
-        return out
+        return typed_totals(self.require_lot(), bidders, typed)
 
     def scored_items(self) -> tuple[ScoredItem, ...]:
         return self.require_lot().plan.scored_items
 
     def validate(self, item_id: str, text: str) -> Explanation | None:
         """The rule a typed score breaks (range, step, grade band), or None if it is fine."""
-        item = next(i for i in self.scored_items() if i.id == item_id)
-        if not text.strip():
-            return None
-        try:
-            check_score(item, text.strip())
-        except ScoreError as exc:
-            return Explanation(getattr(exc, "message_zh", str(exc)), str(exc))
-        return None
+        return score_problem(self.scored_items(), item_id, text)
 
     def price_points(self) -> dict[str, Decimal]:
         """Price points of each valid bidder, computed by the rules (read only in the grid)."""
-        lot = self.require_lot()
-        bids = {b: lot.bidder(b).price for b in self.valid_bidders()}
-        if not bids:
-            return {}
-        out = dict.fromkeys(bids, Decimal(0))
-        for item in lot.plan.price_items:
-            result = compute_price_scores(item, bids, lot.plan.aggregation)
-            for entry in result.scores:
-                out[entry.bidder_id] += entry.score
-        return out
+        return price_points(self.require_lot(), self.valid_bidders())
 
     # -- the summary ------------------------------------------------------------------
     async def summary(self) -> Summary:

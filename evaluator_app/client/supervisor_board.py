@@ -17,7 +17,17 @@ from typing import Any
 
 from evaluator_app.client.explain import Explanation
 from evaluator_app.client.names import artefact_name, venue_label
-from evaluator_app.core.beijing import beijing_clock
+from evaluator_app.client.supervisor_rows import (
+    EVENTS,
+    PRESENCE,
+    STATUSES,
+    Alert,
+    BroadcastNote,
+    ExpertRow,
+    LogEntry,
+    pair_words,
+    phase_text,
+)
 from evaluator_app.core.phases import SUMMARY_PHASES, Phase, values
 from evaluator_app.protocol.kinds import step_of_phase
 from evaluator_app.protocol.messages import Role, SessionView
@@ -32,116 +42,6 @@ STEP_OF_PHASE = {
 }
 # events after which the session's view (phase, members) is read again
 RELOAD_ON = frozenset({"phase", "member", "leader.elected", "session.created"})
-
-PHASES = {
-    "preparing": ("准备", "preparing"),
-    "check_in": ("签到", "check-in"),
-    "declarations": ("承诺与回避声明", "declarations"),
-    "leader_election": ("推选组长", "leader election"),
-    "preliminary_review": ("初步评审", "preliminary review"),
-    "detailed_scoring": ("详细评审", "detailed scoring"),
-    "summary": ("汇总", "summary"),
-    "report_signing": ("签署评标报告", "report signing"),
-    "closed": ("已结束", "closed"),
-}
-PRESENCE = {
-    "focused": ("在线·专注", "online, focused"),
-    "idle": ("在线·空闲", "online, idle"),
-    "away": ("离开窗口", "away"),
-    "offline": ("离线", "offline"),
-    "unknown": ("未连接", "not connected"),
-}
-EVENTS = {
-    "session.created": ("会话已创建", "session created"),
-    "leader.elected": ("组长已推选产生", "the leader was elected"),
-    "leader.tie": ("组长推选票数相同，重新投票", "the leader election was tied: new round"),
-    "gates.decided": ("初步评审结果已产生", "the preliminary review is decided"),
-    "score_sheet.returned": ("组长退回了一份评分表", "the leader returned a score sheet"),
-    "collusion.done": ("围标串标分析已完成", "the collusion analysis is done"),
-    "collusion.progress": ("围标串标分析进行中", "the collusion analysis is running"),
-}
-STATUSES = {
-    "assigned": ("在任", "assigned"),
-    "absent": ("缺席", "absent"),
-    "recused": ("回避", "recused"),
-    "replaced": ("已替换", "replaced"),
-}
-
-
-def _pair(table: Mapping[str, tuple[str, str]], key: str) -> Explanation:
-    zh, en = table.get(key, (key, key))
-    return Explanation(zh, en)
-
-
-def phase_text(phase: str) -> Explanation:
-    return _pair(PHASES, phase)
-
-
-@dataclass(frozen=True)
-class ExpertRow:
-    person_id: str
-    name: str
-    venue: str
-    seat: str
-    status: str  # assigned, absent, recused, replaced
-    presence: str  # focused, idle, away, offline, unknown (never beat)
-    connected: bool
-    items_scored: int
-    last_activity: str  # ISO time of the last change seen, "" if none
-    phase: str  # the session's phase ("paused" while paused)
-    step_done: bool  # has this expert's signed step of the current phase been accepted?
-    open_alerts: int  # alerts about this expert not yet acknowledged
-    venue_name: str = ""  # 济南主场 / 淄博副场, as people read it
-
-    @property
-    def presence_text(self) -> Explanation:
-        return _pair(PRESENCE, self.presence)
-
-    @property
-    def status_text(self) -> Explanation:
-        return _pair(STATUSES, self.status)
-
-    @property
-    def attention(self) -> str:
-        """How the row should stand out: "alert", "warn", "muted" or ""."""
-        if self.status != "assigned":
-            return "muted"
-        if self.open_alerts or self.presence == "offline":
-            return "alert"
-        return "warn" if self.presence in ("away", "unknown") else ""
-
-
-@dataclass(frozen=True)
-class Alert:
-    seq: int
-    kind: str  # offline, focus_lost, deviation, phase_stuck, recusal
-    person_id: str | None
-    at: str
-    text: Explanation
-    acknowledged_by: str | None = None  # person id
-    acknowledged_name: str | None = None
-    acknowledged_at: str | None = None
-
-    @property
-    def acknowledged(self) -> bool:
-        return self.acknowledged_by is not None
-
-
-@dataclass(frozen=True)
-class BroadcastNote:
-    seq: int
-    message: str
-    at: str
-    read_by: tuple[str, ...]  # names of the experts who acknowledged it
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    seq: int
-    at: str
-    kind: str
-    text: Explanation
-    alert: bool = False
 
 
 @dataclass
@@ -368,7 +268,7 @@ class SupervisorBoard:
     def _log_text(self, kind: str, payload: Mapping[str, Any]) -> Explanation:
         name = self.name_of(payload.get("person"))
         if kind == "presence":
-            state = _pair(PRESENCE, str(payload.get("presence", "")))
+            state = pair_words(PRESENCE, str(payload.get("presence", "")))
             return Explanation(
                 f"{name}：{state.zh}，已评 {payload.get('items_scored', 0)} 项",
                 f"{name}: {state.en}, {payload.get('items_scored', 0)} item(s) scored",
@@ -405,7 +305,7 @@ class SupervisorBoard:
                 f"phase: {phase.en} ({by.en}){': ' + reason if reason else ''}",
             )
         if kind == "member":
-            status = _pair(STATUSES, str(payload.get("status", "")))
+            status = pair_words(STATUSES, str(payload.get("status", "")))
             reason = payload.get("reason", "")
             return Explanation(
                 f"{name}：{status.zh}{'（' + reason + '）' if reason else ''}",
@@ -419,9 +319,4 @@ class SupervisorBoard:
             return Explanation(
                 f"场地已接收 {who.zh} 的{what.zh}", f"the venue accepted {who.en}'s {what.en}"
             )
-        return _pair(EVENTS, kind)
-
-
-def clock_time(iso: str) -> str:
-    """An ISO time from the venue as Beijing wall-clock time (HH:MM:SS), "" if none."""
-    return beijing_clock(iso) if iso else ""
+        return pair_words(EVENTS, kind)

@@ -53,7 +53,8 @@ async def serve_until_interrupted(world: DemoWorld, say: Callable[[str], None] =
 
 
 async def selftest(world: DemoWorld, say: Callable[[str], None] = print) -> int:
-    from evaluator_app.demo.selftest import SelfTestFailed, run_selftest
+    from evaluator_app.demo.selftest import run_selftest
+    from evaluator_app.demo.selftest_checks import SelfTestFailed
 
     services = await start_services(world)
     try:

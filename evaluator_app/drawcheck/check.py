@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from evaluator_app.core.draw import drbg
-from evaluator_app.core.draw.model import DrawRequest, DrawResult, PoolExpert, parse_request
+from evaluator_app.core.draw.model import DrawRequest, DrawResult, PoolExpert
 from evaluator_app.core.draw.pool import Snapshot, identity_hash, parse_snapshot
 from evaluator_app.core.draw.record import Person, first_difference, record_body
+from evaluator_app.core.draw.request_json import parse_request
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.core.errors import DrawError
 from evaluator_app.drawcheck.errors import MismatchError

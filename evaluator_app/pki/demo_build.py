@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 
-from evaluator_app.pki import sm2, sm2_x509
+from evaluator_app.pki import sm2
 from evaluator_app.pki import x509_build as xb
-from evaluator_app.pki.credentials.sm2_file import plain_pkcs8_pem, write_key_file
+from evaluator_app.pki.demo_cas import (
+    YEAR,
+    DemoCa,
+    DemoFiles,
+    Key,
+    issue,
+    make_ca,
+    write_crls,
+)
 from evaluator_app.pki.demo_roster import (
     CA_SPECS,
     OID_ID_NUMBER,
@@ -26,50 +33,6 @@ from evaluator_app.pki.demo_roster import (
 from evaluator_app.pki.trust_list import sign_trust_list, trust_list_from_config
 
 log = logging.getLogger(__name__)
-
-Key = xb.PrivateKey | sm2.PrivateKey
-
-
-@dataclass
-class _Ca:
-    id: str
-    name: str
-    cert: x509.Certificate
-    key: Key
-    root: x509.Certificate
-    root_key: Key
-    crl_url: str
-    ocsp_url: str
-    root_crl_url: str
-    revoked: list[tuple[int, datetime]] = field(default_factory=list)
-
-
-class _Writer:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def cert_and_key(self, rel: str, cert: x509.Certificate, key: Key) -> dict[str, str]:
-        (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
-        xb.write_cert(self.root / f"{rel}.pem", cert)
-        if isinstance(key, sm2.PrivateKey):
-            path = self.root / f"{rel}.key"
-            path.write_bytes(plain_pkcs8_pem(key))
-            path.chmod(0o600)
-        else:
-            xb.write_key(self.root / f"{rel}.key", key)
-        return {"cert": f"{rel}.pem", "key": f"{rel}.key"}
-
-    def p12(self, rel: str, name: str, key: Key, cert: x509.Certificate, ca: _Ca) -> dict[str, str]:
-        """The person's certificate file: PKCS#12, or for an SM2 key an SM2 key file (PEM)."""
-        password = xb.random_password()
-        if isinstance(key, sm2.PrivateKey):
-            certs = [sm2_x509.to_asn1(c) for c in (cert, ca.cert, ca.root)]
-            path = self.root / f"{rel}.sm2.pem"
-            path.write_bytes(write_key_file(key, certs, password.encode(), iterations=20_000))
-            path.chmod(0o600)
-            return {"p12": f"{rel}.sm2.pem", "password": password}
-        xb.write_p12(self.root / f"{rel}.p12", name, key, cert, [ca.cert, ca.root], password)
-        return {"p12": f"{rel}.p12", "password": password}
 
 
 def _person_name(
@@ -85,22 +48,10 @@ def _person_name(
     return xb.make_name(name, org="个人用户", unit=unit, serial_number=person_id), []
 
 
-def _build(*, subject_key: Key, issuer_key: Key, **kw: Any) -> x509.Certificate:
-    """An ECDSA certificate, or an SM2 one where the issuing CA is SM2 (keys match the CA)."""
-    if isinstance(issuer_key, sm2.PrivateKey):
-        assert isinstance(subject_key, sm2.PrivateKey)
-        return sm2_x509.build_cert(public_key=subject_key.public, issuer_key=issuer_key, **kw)
-    assert not isinstance(subject_key, sm2.PrivateKey)
-    return xb.build_cert(public_key=subject_key.public_key(), issuer_key=issuer_key, **kw)
-
-
-YEAR = timedelta(days=365)
-
-
 def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> None:
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
-    w = _Writer(out)
+    w = DemoFiles(out)
     index: dict[str, Any] = {
         "schema": {"kind": "demo-pki", "version": 1},
         "created_at": now.isoformat(),
@@ -110,15 +61,15 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
         "venues": [],
         "workstations": [],
     }
-    cas: dict[str, _Ca] = {}
+    cas: dict[str, DemoCa] = {}
     for spec in CA_SPECS:
-        ca, entry = _ca(w, spec, services_url, now)
+        ca, entry = make_ca(w, spec, services_url, now)
         cas[ca.id] = ca
         index["cas"].append(entry)
     index["people"] = [_person(w, cas, spec, now) for spec in PEOPLE]
     _machines(w, index, cas, services_url, now)
     for ca in cas.values():  # after the people: the revoked one is on its CA's list
-        _write_crls(out, ca, now)
+        write_crls(out, ca, now)
     _trust_list(w, index, now)
     (out / "index.json").write_text(
         json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -126,92 +77,8 @@ def build_demo(out: Path, *, services_url: str, now: datetime | None = None) -> 
     log.info("demo PKI written to %s (%d people)", out, len(index["people"]))
 
 
-def _ca(
-    w: _Writer,
-    spec: tuple[str, str, str, dict[str, str], list[str]],
-    services_url: str,
-    now: datetime,
-) -> tuple[_Ca, dict[str, Any]]:
-    """One CA: its root and issuing CA (SM2 or ECDSA), with its index entry."""
-    ca_id, ca_name, status, rule, services = spec
-    use_sm2 = ca_id in SM2_CAS
-    root_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
-    ca_key: Key = sm2.PrivateKey.generate() if use_sm2 else xb.new_key()
-    root = _build(
-        subject=xb.make_name(f"{ca_name} Root", org=ca_name),
-        subject_key=root_key,
-        issuer_cert=None,
-        issuer_key=root_key,
-        not_before=now - 5 * YEAR,
-        not_after=now + 15 * YEAR,
-        ca=True,
-        path_length=1,
-        key_usage=("key_cert_sign", "crl_sign"),
-    )
-    # The issuing CA points at its root's CRL: hard-fail needs an answer for every
-    # certificate of the path but the root, the issuing CA's included.
-    root_crl_url = f"{services_url}/crl/{ca_id}-root.crl"
-    issuing = _build(
-        subject=xb.make_name(f"{ca_name} Issuing CA", org=ca_name),
-        subject_key=ca_key,
-        issuer_cert=root,
-        issuer_key=root_key,
-        not_before=now - 4 * YEAR,
-        not_after=now + 10 * YEAR,
-        ca=True,
-        path_length=0,
-        key_usage=("key_cert_sign", "crl_sign", "digital_signature"),
-        crl_url=root_crl_url,
-    )
-    ca = _Ca(
-        ca_id,
-        ca_name,
-        issuing,
-        ca_key,
-        root,
-        root_key,
-        f"{services_url}/crl/{ca_id}.crl",
-        f"{services_url}/ocsp/{ca_id}",
-        root_crl_url,
-    )
-    entry: dict[str, Any] = {
-        "id": ca_id,
-        "name": ca_name,
-        "status": status,
-        "identity_rule": rule,
-        "services": services,
-        **w.cert_and_key(f"ca/{ca_id}", issuing, ca_key),
-        "crl": f"ca/{ca_id}.crl",
-        "crl_url": ca.crl_url,
-        "root_crl": f"ca/{ca_id}-root.crl",
-        "root_crl_url": root_crl_url,
-        "ocsp_url": ca.ocsp_url,
-    }
-    root_files = w.cert_and_key(f"ca/{ca_id}-root", root, root_key)
-    entry["root_cert"], entry["root_key"] = root_files["cert"], root_files["key"]
-    entry["withdrawn_at"] = (
-        (now - timedelta(days=30)).isoformat() if status == "withdrawn" else None
-    )
-    return ca, entry
-
-
-def _issue(ca: _Ca, subject: x509.Name, key: Key, now: datetime, **kw: Any) -> x509.Certificate:
-    """An end-entity certificate from ``ca``, valid a year back and two ahead unless told."""
-    kw.setdefault("not_before", now - YEAR)
-    kw.setdefault("not_after", now + 2 * YEAR)
-    return _build(
-        subject=subject,
-        subject_key=key,
-        issuer_cert=ca.cert,
-        issuer_key=ca.key,
-        crl_url=ca.crl_url,
-        ocsp_url=ca.ocsp_url,
-        **kw,
-    )
-
-
 def _person(
-    w: _Writer, cas: dict[str, _Ca], spec: tuple[str, str, str, str, str, str], now: datetime
+    w: DemoFiles, cas: dict[str, DemoCa], spec: tuple[str, str, str, str, str, str], now: datetime
 ) -> dict[str, Any]:
     """One person's key, certificate and certificate file; the revoked one goes on its CA's list."""
     pid, name, role, ca_id, status, person_id = spec
@@ -231,7 +98,7 @@ def _person(
         kw.update(not_before=now - 800 * timedelta(days=1), not_after=now - timedelta(days=30))
     if status == "wrong-key-usage":
         kw["key_usage"] = ("key_encipherment",)
-    cert = _issue(ca, subject, key, now, other_names=other_names, **kw)
+    cert = issue(ca, subject, key, now, other_names=other_names, **kw)
     entry = {
         "id": pid,
         "person_id": person_id,
@@ -250,12 +117,12 @@ def _person(
 
 
 def _machines(
-    w: _Writer, index: dict[str, Any], cas: dict[str, _Ca], services_url: str, now: datetime
+    w: DemoFiles, index: dict[str, Any], cas: dict[str, DemoCa], services_url: str, now: datetime
 ) -> None:
     """The venues' TLS certificates, the workstations' and the timestamp authority's."""
     for vid, vname, ca_id, port in VENUES:
         ca, key = cas[ca_id], xb.new_key()
-        cert = _issue(
+        cert = issue(
             ca,
             xb.make_name(f"{vname}评标场地 venue {vid}", org=f"{vname}市公共资源交易中心"),
             key,
@@ -277,7 +144,7 @@ def _machines(
         )
     for ws_id, ca_id in WORKSTATIONS:
         ca, key = cas[ca_id], xb.new_key()
-        cert = _issue(
+        cert = issue(
             ca,
             xb.make_name(ws_id, org="评标室工作站 workstation"),
             key,
@@ -295,7 +162,7 @@ def _machines(
         )
     # the centre witnesses the venues' logs (issue 12, item 2): its own key, served over TLS
     centre_ca, centre_key = cas["nca"], xb.new_key()
-    centre_cert = _issue(
+    centre_cert = issue(
         centre_ca,
         xb.make_name("省交易中心日志见证 centre log witness", org="省公共资源交易中心"),
         centre_key,
@@ -313,7 +180,7 @@ def _machines(
         **w.p12("centre/centre", "centre", centre_key, centre_cert, centre_ca),
     }
     tsa_ca, tsa_key = cas["nca"], xb.new_key()
-    tsa_cert = _issue(
+    tsa_cert = issue(
         tsa_ca,
         xb.make_name("NCA 时间戳服务 TSA", org=tsa_ca.name),
         tsa_key,
@@ -331,29 +198,7 @@ def _machines(
     }
 
 
-def _write_crls(out: Path, ca: _Ca, now: datetime) -> None:
-    """The issuing CA's CRL (with its revoked people) and its root's (empty)."""
-    crl = (sm2_x509.build_crl if isinstance(ca.key, sm2.PrivateKey) else xb.build_crl)(
-        issuer_cert=ca.cert,
-        issuer_key=ca.key,  # type: ignore[arg-type]  # the builder is the key's, chosen above
-        revoked=ca.revoked,
-        this_update=now - timedelta(hours=1),
-        next_update=now + timedelta(days=7),
-    )
-    (out / "ca" / f"{ca.id}.crl").write_bytes(crl.public_bytes(xb.serialization.Encoding.DER))
-    root_crl = (sm2_x509.build_crl if isinstance(ca.root_key, sm2.PrivateKey) else xb.build_crl)(
-        issuer_cert=ca.root,
-        issuer_key=ca.root_key,  # type: ignore[arg-type]  # the builder is the key's
-        revoked=[],
-        this_update=now - timedelta(hours=1),
-        next_update=now + timedelta(days=7),
-    )
-    (out / "ca" / f"{ca.id}-root.crl").write_bytes(
-        root_crl.public_bytes(xb.serialization.Encoding.DER)
-    )
-
-
-def _trust_list(w: _Writer, index: dict[str, Any], now: datetime) -> None:
+def _trust_list(w: DemoFiles, index: dict[str, Any], now: datetime) -> None:
     """The centre's trust-list signer (self-signed, pinned in the application) and the signed
     trust list of the recognised CAs."""
     out = w.root

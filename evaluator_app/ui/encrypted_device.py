@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtCore import QIODevice, QObject
 
-from evaluator_app.client.doc_cache import CacheReader
+from evaluator_app.client.cache_format import CacheReader
 from evaluator_app.client.errors import CacheError
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,10 +32,10 @@ from evaluator_app.ui.credential_files import (
 )
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.skf_rows import SkfKeyRows
+from evaluator_app.ui.token_rows import TokenRows
 
 if TYPE_CHECKING:
     from evaluator_app.client.credentials import CertificateSummary
-    from evaluator_app.pki.credentials import TokenInfo
 
 logger = logging.getLogger(__name__)
 TOKEN_POLL_MS = 3000  # a USB key plugged in after start appears within this
@@ -50,7 +49,6 @@ class LoginPage(QWidget):
         super().__init__(parent)
         self.service = service
         self.language = language
-        self._tokens: list[TokenInfo] = []
         self._busy = False
         self._listing = False
 
@@ -71,17 +69,9 @@ class LoginPage(QWidget):
             choice.addWidget(button)
         choice.addStretch()
 
-        self.module_edit = QLineEdit(service.settings.pkcs11_module)
-        self.module_edit.setPlaceholderText(
-            self.tr("PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so")
-        )
-        browse_module = QPushButton(self.tr("Browse…"))
-        browse_module.clicked.connect(self._browse_module)
-        module_row = QHBoxLayout()
-        module_row.addWidget(self.module_edit, 1)
-        module_row.addWidget(browse_module)
-        self.token_combo = QComboBox()
-        self.token_combo.currentIndexChanged.connect(self._token_chosen)
+        self.pkcs11 = TokenRows(service, self)
+        self.pkcs11.browse_button.clicked.connect(self._browse_module)
+        self.pkcs11.token_combo.currentIndexChanged.connect(self._token_chosen)
         self.skf = SkfKeyRows(service, self)
         self.skf.chosen.connect(self._skf_chosen)
         self.skf.library_edit.editingFinished.connect(self._refresh_tokens)
@@ -102,8 +92,8 @@ class LoginPage(QWidget):
 
         form = QFormLayout()
         self.form = form
-        form.addRow(self.tr("USB key driver:"), module_row)
-        form.addRow(self.tr("USB key:"), self.token_combo)
+        form.addRow(self.tr("USB key driver:"), self.pkcs11.module_row)
+        form.addRow(self.tr("USB key:"), self.pkcs11.token_combo)
         form.addRow(self.tr("SKF library:"), self.skf.library_row)
         form.addRow(self.tr("SM2 USB key:"), self.skf.key_combo)
         form.addRow(self.tr("Container:"), self.skf.container_combo)
@@ -218,7 +208,7 @@ class LoginPage(QWidget):
 
     def _show_mode(self) -> None:
         mode = self._mode()
-        for widget in (self.module_edit, self.token_combo):
+        for widget in (self.pkcs11.module_edit, self.pkcs11.token_combo):
             widget.setEnabled(mode == "pkcs11")
         self.skf.set_enabled(mode == "skf")
         self.file_edit.setEnabled(mode == "pkcs12")
@@ -279,7 +269,7 @@ class LoginPage(QWidget):
 
         path = await file_to_open(self, self.tr("PKCS#11 module"), library_filter())
         if path and alive(self):
-            self.module_edit.setText(path)
+            self.pkcs11.module_edit.setText(path)
             self._refresh_tokens()
 
     @op
@@ -297,11 +287,9 @@ class LoginPage(QWidget):
         if self.use_skf.isChecked():
             await self._refresh_skf()
             return
-        if not self.use_token.isChecked() or not self.module_edit.text().strip():
+        if not self.use_token.isChecked() or not self.pkcs11.module():
             return
-        self.service.settings = replace(
-            self.service.settings, pkcs11_module=self.module_edit.text().strip()
-        )
+        self.service.settings = replace(self.service.settings, pkcs11_module=self.pkcs11.module())
         self._listing = True  # the poll and a click must not list at the same time
         try:
             tokens = await self.service.tokens()
@@ -310,37 +298,16 @@ class LoginPage(QWidget):
             return
         finally:
             self._listing = False
-        if not alive(self):
-            return
-        labels = [t.label for t in tokens]
-        if labels == [t.label for t in self._tokens]:
-            return
-        self._tokens = tokens
-        self.token_combo.clear()
-        for token in tokens:
-            self.token_combo.addItem(f"{token.label}  ({token.serial})")
-        if not tokens:
-            self.token_combo.addItem(self.tr("No USB key found: plug it in"))
+        if alive(self):
+            self.pkcs11.show_tokens(tokens)
 
     @op
     async def _token_chosen(self) -> None:
-        token = self._current_token()
+        token = self.pkcs11.current_token()
         if token is None:
             return
-        hint = token.tries_left_hint
-        self.tries_label.setText(
-            self.tr("The PIN is locked.")
-            if token.pin_locked
-            else self.tr("Last try before the PIN locks!")
-            if hint == "final"
-            else self.tr("Few PIN tries left.")
-            if hint == "low"
-            else ""
-        )
-        own = next(
-            (c for c in token.certificates if c.label == "signing"),
-            token.certificates[-1] if token.certificates else None,
-        )
+        self.tries_label.setText(self.pkcs11.tries_text(token))
+        own = self.pkcs11.signing_certificate(token)
         if own is not None:
             from cryptography import x509
 
@@ -384,10 +351,6 @@ class LoginPage(QWidget):
         if alive(self) and self.skf.current_container() == container:
             self.show_certificate(summary, self.skf.pair_text())
 
-    def _current_token(self) -> TokenInfo | None:
-        index = self.token_combo.currentIndex()
-        return self._tokens[index] if 0 <= index < len(self._tokens) else None
-
     @op
     async def _login(self) -> None:
         from evaluator_app.client.credentials import CredentialRef, certificate_of
@@ -402,13 +365,7 @@ class LoginPage(QWidget):
             if self.use_skf.isChecked():
                 credential = self.skf.credential()
             elif self.use_token.isChecked():
-                token = self._current_token()
-                credential = replace(
-                    self.service.token_credential(
-                        token.label if token else None, token.slot if token else None
-                    ),
-                    path=self.module_edit.text().strip(),
-                )
+                credential = self.pkcs11.credential()
             else:
                 credential = CredentialRef("pkcs12", self.file_edit.text().strip())
             signer = await credential.open(secret)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,7 +31,6 @@ from evaluator_app.ui.alive import alive
 from evaluator_app.ui.connection_text import ConnectionIndicator
 from evaluator_app.ui.controls import route
 from evaluator_app.ui.expert_aids import ExpertAids, confirm_close, unsigned_work
-from evaluator_app.ui.focus import holds_focus
 from evaluator_app.ui.moves_panel import MovesPanel
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
@@ -47,6 +44,7 @@ from evaluator_app.ui.pages.scoring_page import ScoringPage
 from evaluator_app.ui.pages.summary_page import SummaryPage
 from evaluator_app.ui.pages.warnings_page import WarningsPage
 from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.presence_watch import PresenceWatch
 from evaluator_app.ui.replaced import show_replaced
 
 logger = logging.getLogger(__name__)
@@ -66,8 +64,6 @@ SCORING_STEP = EXPERT_STEPS.index("scoring")
 SUMMARY_STEP = EXPERT_STEPS.index("summary")
 STEP_OF_PHASE = {phase: EXPERT_STEPS.index(step) for phase, step in PHASE_STEP.items()}
 PROGRESS_POLL_MS = 5_000
-IDLE_AFTER_SECONDS = 300  # no key or click for five minutes: "idle" on the supervisor's board
-FOCUS_SETTLES_MS = 200  # the PIN dialog taking the focus is not an "away" blip with an alarm
 
 
 class SessionWindow(QMainWindow):
@@ -165,19 +161,8 @@ class SessionWindow(QMainWindow):
         )
         self._started = False
         self._closed = False
-        self._idle = False
-        self._last_input = time.monotonic()
-        cast(QApplication, QApplication.instance()).installEventFilter(
-            self
-        )  # any key or click in the app counts as activity
-        # the focus moving anywhere, to an own dialog, another program or back (changeEvent
-        # misses a dialog handing the focus straight on to another program); Qt drops the
-        # connection with the window, and _focus_moved does nothing once it is closed
-        cast(QApplication, QApplication.instance()).focusWindowChanged.connect(self._focus_moved)
-        self._idle_timer = QTimer(self)
-        self._idle_timer.setInterval(15_000)
-        self._idle_timer.timeout.connect(self._check_idle)
-        self._idle_timer.start()
+        # key, click and focus, app-wide: focused, idle or away on the supervisor's board
+        self.presence_watch = PresenceWatch(self, self.connection, self._items_scored)
         self._progress_timer = QTimer(self)  # others' votes are not pushed to experts: ask
         self._progress_timer.setInterval(PROGRESS_POLL_MS)
         self._progress_timer.timeout.connect(self._poll_progress)
@@ -369,43 +354,16 @@ class SessionWindow(QMainWindow):
         self.ack_button.hide()
         self.banner.clear()
 
-    def _focus_moved(self) -> None:
-        if not self._closed:
-            # once the focus has landed: on its way to an own dialog it passes through no window
-            QTimer.singleShot(FOCUS_SETTLES_MS, self, self._report_presence)
-
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
-            was_idle = self._idle
-            self._last_input = time.monotonic()
-            self._idle = False
-            if was_idle:
-                self._report_presence()
-        return False
-
     def _poll_progress(self) -> None:
         progress = self.session.view.progress if self.session.view else None
         waiting = progress and (progress.waiting_for or progress.open_seats)
         if waiting and self.connection.state.status == "online" and not self.session.replaced:
             self.reload()
 
-    def _check_idle(self) -> None:
-        if not self._idle and time.monotonic() - self._last_input > IDLE_AFTER_SECONDS:
-            self._idle = True
-            self._report_presence()
-
-    def _report_presence(self) -> None:
-        """focused, idle (no key or click for a while) or away (another window has the focus)."""
-        if self._closed:
-            return
-        presence = "away" if not holds_focus(self) else "idle" if self._idle else "focused"
-        # mypy: presence is one of the three literals, inferred as str
-        self.connection.set_presence(presence, self._items_scored())  # type: ignore[arg-type]
-
     def _scoring_progressed(self) -> None:
         """The count shown goes to the supervisors as it changes, not at the next focus change."""
         self.aids.refresh()
-        self._report_presence()
+        self.presence_watch.report()
 
     def _items_scored(self) -> int:
         return sum(1 for text in self.scoring.typed_values().values() if text)
@@ -417,9 +375,8 @@ class SessionWindow(QMainWindow):
                 return
         if not self._closed:
             self._closed = True
-            self._idle_timer.stop()
+            self.presence_watch.stop()
             self._progress_timer.stop()
-            cast(QApplication, QApplication.instance()).removeEventFilter(self)
             self.scoring.stop()
             self.shutdown_task = asyncio.ensure_future(self._shutdown())
         super().closeEvent(event)

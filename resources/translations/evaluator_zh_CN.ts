@@ -1253,16 +1253,12 @@
         <translation>国密 USB Key（SKF）</translation>
     </message>
     <message>
-        <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
-        <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
+        <source>Certificate file</source>
+        <translation>证书文件</translation>
     </message>
     <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
-    </message>
-    <message>
-        <source>Certificate file</source>
-        <translation>证书文件</translation>
     </message>
     <message>
         <source>USB key driver:</source>
@@ -1343,22 +1339,6 @@
     <message>
         <source>PKCS#11 module</source>
         <translation>PKCS#11 模块</translation>
-    </message>
-    <message>
-        <source>No USB key found: plug it in</source>
-        <translation>未找到 USB Key，请插入</translation>
-    </message>
-    <message>
-        <source>The PIN is locked.</source>
-        <translation>PIN 码已锁定。</translation>
-    </message>
-    <message>
-        <source>Last try before the PIN locks!</source>
-        <translation>最后一次机会，再输错 PIN 码将被锁定！</translation>
-    </message>
-    <message>
-        <source>Few PIN tries left.</source>
-        <translation>PIN 码剩余尝试次数不多。</translation>
     </message>
 </context>
 <context>
@@ -2414,6 +2394,33 @@
     <message>
         <source>Smaller</source>
         <translation>缩小</translation>
+    </message>
+</context>
+<context>
+    <name>TokenRows</name>
+    <message>
+        <source>PKCS#11 module of the USB key, e.g. /usr/lib/softhsm/libsofthsm2.so</source>
+        <translation>USB Key 驱动（PKCS#11 模块），例如 /usr/lib/softhsm/libsofthsm2.so</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>No USB key found: plug it in</source>
+        <translation>未找到 USB Key，请插入</translation>
+    </message>
+    <message>
+        <source>The PIN is locked.</source>
+        <translation>PIN 码已锁定。</translation>
+    </message>
+    <message>
+        <source>Last try before the PIN locks!</source>
+        <translation>最后一次机会，再输错 PIN 码将被锁定！</translation>
+    </message>
+    <message>
+        <source>Few PIN tries left.</source>
+        <translation>PIN 码剩余尝试次数不多。</translation>
     </message>
 </context>
 <context>

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from evaluator_app.client.login import LoggedIn
-from evaluator_app.client.supervisor_board import SupervisorBoard, clock_time
+from evaluator_app.client.supervisor_board import SupervisorBoard
 from evaluator_app.client.supervisor_controls import controls, substitute_state
+from evaluator_app.client.supervisor_rows import clock_time
 from evaluator_app.client.supervisor_session import MissingText, SupervisorSession
 from evaluator_app.core.phases import Role as PhaseRole
 from evaluator_app.protocol.messages import LoginResult, Role, SessionView

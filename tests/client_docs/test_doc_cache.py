@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluator_app.client.doc_cache import HEADER, TAG, EncryptedCache
+from evaluator_app.client.cache_format import HEADER, TAG
+from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.errors import CacheError, CacheTampered, DocumentCorrupt
 
 SMALL = 1024  # a small chunk size keeps the chunk-boundary cases fast

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from evaluator_app.client.doc_cache import HEADER, EncryptedCache
+from evaluator_app.client.cache_format import HEADER
+from evaluator_app.client.doc_cache import EncryptedCache
 from evaluator_app.client.errors import CacheError
 from evaluator_app.client.settings import load_settings, save_settings
 from evaluator_app.pki.sm4 import Sm4Gcm

@@ -14,10 +14,9 @@ from evaluator_app.core.draw.model import (
     Rules,
     Status,
     VenueSeats,
-    parse_request,
-    request_body,
 )
 from evaluator_app.core.draw.pool import Snapshot, parse_snapshot, snapshot_bytes
+from evaluator_app.core.draw.request_json import parse_request, request_body
 
 DEFAULT_RULES = Rules(recent_days=30, min_other_city=0)
 PARTIES = (Party("centre", "C-1", "陈静"), Party("supervisor", "S-1", "赵敏"))

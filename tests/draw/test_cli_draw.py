@@ -9,7 +9,7 @@ import pytest
 
 from evaluator_app.cli.main import main
 from evaluator_app.core.canonical import canonical_bytes
-from evaluator_app.core.draw.model import request_body
+from evaluator_app.core.draw.request_json import request_body
 from evaluator_app.demo.pool import synthetic_pool
 from evaluator_app.pki.demo_pki import DemoPki
 from evaluator_app.protocol import draw as layout

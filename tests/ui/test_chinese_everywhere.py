@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from evaluator_app.ui.i18n import install_language
 from tests.ui.conftest import login_centre, until
+from tests.ui.supervisor_console_setup import open_console
 from tests.ui.test_expert_flow_ui import OTHERS, UI_EXPERT
 from tests.ui.test_expert_resilience_ui import _close, _open, _to_scoring
-from tests.ui.test_supervisor_console import _console
 from tests.ui.zh_scan import problems, texts
 from tests.venue import flow
 from tests.venue.test_report_signing import _sign
@@ -59,7 +59,7 @@ def test_every_window_speaks_chinese_through_a_session(qtbot, drive, venue, tmp_
         scoring = session_window.scoring
         await until(lambda: scoring.bidders, message="grid")
         scoring.set_score("B1", "t-schedule", "7.3")  # refused, with its reason
-        main, console = await _console(qtbot, venue, tmp_path, "supervisor-jinan")
+        main, console = await open_console(qtbot, venue, tmp_path, "supervisor-jinan")
         logged, login = await login_centre(qtbot, venue)
         workspace = CentreWorkspace(logged, venue.settings_for("ws-centre"), tmp_path / "c", login)
         qtbot.addWidget(workspace)

@@ -232,8 +232,9 @@ def test_usb_key_wrong_pin_then_right_pin(qtbot, drive, venue, tmp_path):
         window.show()
         page = window.login_page
         page.use_token.setChecked(True)
+        combo = page.pkcs11.token_combo
         await until(
-            lambda: page.token_combo.count() and "sunli-key" in page.token_combo.itemText(0),
+            lambda: combo.count() and "sunli-key" in combo.itemText(0),
             message="token listed",
         )
         await until(

@@ -75,8 +75,8 @@ def test_the_fields_match_the_login_mode_from_the_first_paint(qtbot, loop, venue
     page = window.login_page
     assert page.use_file.isChecked()
     assert (
-        not page.module_edit.isEnabled()
-        and not page.token_combo.isEnabled()
+        not page.pkcs11.module_edit.isEnabled()
+        and not page.pkcs11.token_combo.isEnabled()
         and page.file_edit.isEnabled()
     )
     assert page.secret_label.text() == "密码："
@@ -85,7 +85,7 @@ def test_the_fields_match_the_login_mode_from_the_first_paint(qtbot, loop, venue
     page.file_edit.setText(str(venue.demo.person("expert-sd-1").p12))
     assert page.cert_text.text() == "已选择证书文件：输入密码并登录时显示证书信息。"
     page.use_token.setChecked(True)
-    assert page.module_edit.isEnabled() and not page.file_edit.isEnabled()
+    assert page.pkcs11.module_edit.isEnabled() and not page.file_edit.isEnabled()
     assert page.secret_label.text() == "PIN 码："
     window.close()
 
@@ -100,8 +100,8 @@ def test_back_to_the_certificate_file_from_a_usb_key_mode(qtbot, loop, venue, tm
         assert page.secret_label.text() == "PIN 码："
         page.use_file.setChecked(True)
         assert page.file_edit.isEnabled() and not page.skf.library_edit.isEnabled()
-        assert not page.module_edit.isEnabled()
+        assert not page.pkcs11.module_edit.isEnabled()
         assert page.file_edit.isVisibleTo(page) and not page.skf.library_edit.isVisibleTo(page)
-        assert not page.module_edit.isVisibleTo(page)
+        assert not page.pkcs11.module_edit.isVisibleTo(page)
         assert page.secret_label.text() == "密码："
     window.close()

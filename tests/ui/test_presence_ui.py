@@ -9,7 +9,7 @@ import asyncio
 from PySide6.QtWidgets import QApplication, QWidget
 
 from evaluator_app.ui.focus import holds_focus
-from evaluator_app.ui.session_window import FOCUS_SETTLES_MS
+from evaluator_app.ui.presence_watch import FOCUS_SETTLES_MS
 from tests.ui.conftest import until
 from tests.ui.test_expert_flow_ui import _setup
 from tests.ui.test_expert_resilience_ui import _close, _open

@@ -11,10 +11,14 @@ from PySide6.QtTest import QTest
 
 from evaluator_app.ui.selftest.hands import type_text
 from tests.ui.conftest import until
+from tests.ui.supervisor_console_setup import (
+    close_console,
+    declarations_session,
+    in_venue,
+    open_console,
+)
 from tests.ui.test_expert_flow_ui import UI_EXPERT
 from tests.ui.test_expert_resilience_ui import _close, _open
-from tests.ui.test_supervisor_console import _close as _close_console
-from tests.ui.test_supervisor_console import _console, _session, in_venue
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -34,7 +38,7 @@ def test_a_recused_expert_stops_beating_and_the_centre_seats_a_substitute_by_ven
     pin(venue.demo.person(UI_EXPERT).password)
 
     async def scenario() -> None:
-        await in_venue(venue, _session(h))  # declarations
+        await in_venue(venue, declarations_session(h))  # declarations
         window, session_window = await _open(qtbot, venue, tmp_path / "seat-A03")
         connection = session_window.connection
         await until(lambda: _heartbeat_tasks(), message="her window beats while she sits")
@@ -62,7 +66,7 @@ def test_a_recused_expert_stops_beating_and_the_centre_seats_a_substitute_by_ven
         assert connection.state.status == "online"  # the events still reach her window
 
         # the centre's console: venues by name, the candidates' venues too
-        main, console = await _console(qtbot, venue, tmp_path, "centre-1")
+        main, console = await open_console(qtbot, venue, tmp_path, "centre-1")
         panel = console.actions_panel
         await until(
             lambda: panel.substitute_button.isEnabled() and panel.substitute_combo.count(),
@@ -84,7 +88,7 @@ def test_a_recused_expert_stops_beating_and_the_centre_seats_a_substitute_by_ven
             message=lambda: panel.message.text(),
         )
         assert connection.beats_sent == beats  # not one beat since she recused
-        await _close_console(main, console)
+        await close_console(main, console)
         await _close(session_window)
         await _close(window)
 

@@ -121,7 +121,7 @@ def test_sm2_usb_key_login_through_the_login_page(  # type: ignore[no-untyped-de
 
         _click(page.use_skf)
         await until(lambda: page.skf.library_edit.isVisible(), message="SKF rows shown")
-        assert not page.module_edit.isVisible() and not page.file_edit.isVisible()
+        assert not page.pkcs11.module_edit.isVisible() and not page.file_edit.isVisible()
         assert page.secret_label.text() == "PIN 码："
         _type(page.skf.library_edit, str(skf_lib), enter=True)
 
@@ -169,7 +169,7 @@ def test_sm2_usb_key_login_through_the_login_page(  # type: ignore[no-untyped-de
         restarted.show()
         page = restarted.login_page
         assert page.use_skf.isChecked() and page.skf.library_edit.isVisible()
-        assert not page.module_edit.isVisible()
+        assert not page.pkcs11.module_edit.isVisible()
         await until(
             lambda: page.skf.key_combo.currentText().startswith("王芳"), message="key listed again"
         )

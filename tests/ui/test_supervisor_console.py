@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,18 +15,23 @@ import pytest
 
 from evaluator_app.client.errors import VenueRefused
 from evaluator_app.core.project_file import project_from_dict
-from evaluator_app.ui.i18n import install_language
-from evaluator_app.ui.main_window import MainWindow
-from evaluator_app.ui.supervisor.window import SupervisorWindow
 from tests.client.conftest import CutProxy
 from tests.ui.conftest import read_whole, until
+from tests.ui.supervisor_console_setup import (
+    PRESENCE_COLUMN,
+    beating_expert,
+    close_console,
+    declarations_session,
+    in_venue,
+    open_console,
+    presence_cell,
+)
 from tests.ui.test_expert_flow_ui import shot
 from tests.ui.venue_thread import VenueThread
 from tests.venue import flow
-from tests.venue.streams import Stream, stream
 
 HEARTBEAT_TIMEOUT, OFFLINE_ALERT = 1, 2
-PRESENCE_COLUMN, PHASE_COLUMN, ITEMS_COLUMN = 3, 4, 5
+PHASE_COLUMN, ITEMS_COLUMN = 4, 5
 
 
 @pytest.fixture
@@ -47,88 +51,6 @@ async def _cut(proxy: Any) -> None:
     proxy.cut()
 
 
-async def in_venue(venue: VenueThread, coro: Any) -> Any:
-    """Run a coroutine on the venue's loop without blocking the UI's."""
-    return await asyncio.to_thread(venue.call, coro)
-
-
-async def _session(h) -> Any:  # type: ignore[no-untyped-def]
-    centre = await h.login("centre-1")
-    await h.create_session(
-        centre
-    )  # jinan: sd-1, sd-2, dual-sd; zibo: nca-1, nca-2; both supervisors
-    await centre.post("/sessions/S1/phase", {"target": "check_in"})
-    await centre.post("/sessions/S1/phase", {"target": "declarations"})
-    return centre
-
-
-class Beating:
-    """An expert's client as the app runs it: an event stream and a heartbeat every 0.3 s until it
-    closes."""
-
-    def __init__(self, client: Any, events: Stream, presence: str, items: int):
-        self.client, self.events = client, events
-        self.task = asyncio.create_task(self._beat(presence, items))
-
-    async def _beat(self, presence: str, items: int) -> None:
-        while self.client.ws is not None:
-            try:
-                await self.client.heartbeat("S1", presence, items)
-            except ConnectionError:  # the socket closes under it at the end of the test: done
-                if self.client.ws is None or self.client.ws.closed:
-                    return
-                raise
-            await asyncio.sleep(0.3)
-
-
-async def _expert(h, key: str, presence: str = "focused", items: int = 0) -> Beating:  # type: ignore[no-untyped-def]
-    client = await h.login(key)
-    return Beating(client, await stream(h, client), presence, items)
-
-
-async def _console(
-    qtbot, venue: VenueThread, tmp_path, who: str, url: str | None = None
-) -> tuple[MainWindow, SupervisorWindow]:  # type: ignore[no-untyped-def]
-    """Log in through the real login page, then open the console as the main window will."""
-    from PySide6.QtWidgets import QApplication
-
-    install_language(QApplication.instance(), "zh_CN")
-    person = venue.demo.person(who)
-    settings = venue.settings_for(f"ws-{who}")
-    main = MainWindow(replace(settings, main_venue_url=url) if url else settings, tmp_path / who)
-    qtbot.addWidget(main)
-    main.show()
-    page = main.login_page
-    page.use_file.setChecked(True)
-    page.file_edit.setText(str(person.p12))
-    page.secret_edit.setText(person.password)
-    page.login_button.click()
-    await until(lambda: main.session is not None, message="logged in")
-    window = SupervisorWindow(
-        main.session, "S1", main.settings, main.data_dir, main.login_page.service
-    )
-    qtbot.addWidget(window)
-    window.show()
-    await until(
-        lambda: window.connection.state.status == "online" and window.tables.tables,
-        message="console live",
-    )
-    assert "已连接" in window.connection_label.text()  # the connection's state is always shown
-    return main, window
-
-
-async def _close(main: MainWindow, window: SupervisorWindow) -> None:
-    window.close()
-    await window.shutdown_task
-    main.close()
-    await main.shutdown_task
-
-
-def _presence(window: SupervisorWindow, person: str) -> str:
-    table = window.tables.table_of(person)
-    return table.cell(person, PRESENCE_COLUMN) if table else ""
-
-
 def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
     qtbot, pin, drive, quick_venue, tmp_path, monkeypatch
 ):
@@ -140,29 +62,29 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
     )
 
     async def scenario() -> None:
-        await in_venue(venue, _session(h))
-        main, window = await _console(qtbot, venue, tmp_path, "supervisor-jinan")
+        await in_venue(venue, declarations_session(h))
+        main, window = await open_console(qtbot, venue, tmp_path, "supervisor-jinan")
         # every venue of the session side by side, the main venue first, experts by seat
         assert list(window.tables.tables) == ["jinan", "zibo"]
         assert [r.seat for r in window.tables.tables["jinan"].rows] == ["A01", "A02", "A03"]
         assert [r.person_id for r in window.tables.tables["zibo"].rows] == [nca1, nca2]
-        assert _presence(window, sd1) == "未连接"
+        assert presence_cell(window, sd1) == "未连接"
         for table in window.tables.tables.values():  # side by side, each read whole
             await read_whole(table.table)
 
         # an expert connected with a heartbeat, then gone: offline within the configured time
-        expert1 = await in_venue(venue, _expert(h, "expert-sd-1", "focused", 3))
-        await until(lambda: _presence(window, sd1) == "在线·专注", message="expert online")
+        expert1 = await in_venue(venue, beating_expert(h, "expert-sd-1", "focused", 3))
+        await until(lambda: presence_cell(window, sd1) == "在线·专注", message="expert online")
         assert window.tables.table_of(sd1).cell(sd1, ITEMS_COLUMN) == "3"
         nca1_client = await in_venue(
-            venue, _expert(h, "expert-nca-1", "away")
+            venue, beating_expert(h, "expert-nca-1", "away")
         )  # left the window: focus lost
         await in_venue(
             venue, expert1.events.close()
         )  # the application is gone: no socket, no beats
         gone = time.monotonic()
         await until(
-            lambda: _presence(window, sd1) == "离线",
+            lambda: presence_cell(window, sd1) == "离线",
             timeout=HEARTBEAT_TIMEOUT + 3,
             message="expert offline",
         )
@@ -213,7 +135,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
             lambda: window.session.board.paused and window.paused_banner.isVisible(),
             message="paused",
         )
-        expert2 = await in_venue(venue, _expert(h, "expert-sd-2"))
+        expert2 = await in_venue(venue, beating_expert(h, "expert-sd-2"))
         with pytest.raises(VenueRefused) as refused:
             await in_venue(venue, flow.declare(h, expert2.client, "expert-sd-2"))
         assert refused.value.code == "paused"
@@ -285,7 +207,7 @@ def test_main_venue_supervisor_watches_alerts_pauses_broadcasts_and_witnesses(
         assert not panel.summary_tab.summary_cells()
         panel.setCurrentIndex(0)
         shot(window, "supervisor-console-actions")
-        await _close(main, window)
+        await close_console(main, window)
 
     drive(scenario)
 
@@ -295,18 +217,18 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
     nca1, sd1 = h.person_id("expert-nca-1"), h.person_id("expert-sd-1")
 
     async def scenario() -> None:
-        await in_venue(venue, _session(h))
-        main, window = await _console(qtbot, venue, tmp_path, "supervisor-zibo")
+        await in_venue(venue, declarations_session(h))
+        main, window = await open_console(qtbot, venue, tmp_path, "supervisor-zibo")
         assert list(window.tables.tables) == ["zibo"]
         assert [r.person_id for r in window.tables.tables["zibo"].rows] == [
             nca1,
             h.person_id("expert-nca-2"),
         ]
         jinan = await in_venue(
-            venue, _expert(h, "expert-sd-1", "away")
+            venue, beating_expert(h, "expert-sd-1", "away")
         )  # jinan: neither presence nor alert here
-        zibo = await in_venue(venue, _expert(h, "expert-nca-1", "away"))
-        await until(lambda: _presence(window, nca1) == "离开窗口", message="zibo's expert seen")
+        zibo = await in_venue(venue, beating_expert(h, "expert-nca-1", "away"))
+        await until(lambda: presence_cell(window, nca1) == "离开窗口", message="zibo's expert seen")
         await until(
             lambda: any(a.kind == "focus_lost" for a in window.alerts.alerts),
             message="zibo's alert",
@@ -316,7 +238,7 @@ def test_secondary_venue_supervisor_sees_only_its_own_experts(qtbot, drive, quic
         assert sd1 not in window.session.board._seen
         assert window.tables.table_of(sd1) is None
         shot(window, "supervisor-console-zibo")
-        await _close(main, window)
+        await close_console(main, window)
 
     drive(scenario)
 
@@ -329,9 +251,9 @@ def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
     pin(supervisor.password)
 
     async def scenario() -> None:
-        await in_venue(venue, _session(h))
+        await in_venue(venue, declarations_session(h))
         proxy = await in_venue(venue, CutProxy(h.port).start())
-        main, window = await _console(qtbot, venue, tmp_path, "supervisor-zibo", proxy.url)
+        main, window = await open_console(qtbot, venue, tmp_path, "supervisor-zibo", proxy.url)
         proxy.down = True  # the network is out
         await in_venue(venue, _cut(proxy))  # the relay lives on the venue's loop
         await until(lambda: "无法连接" in window.connection_label.text(), message="offline shown")
@@ -354,7 +276,7 @@ def test_a_witness_note_signed_while_the_venue_is_away_goes_out_when_it_is_back(
         assert [(n.person_id, n.status) for n in notes] == [
             (h.person_id("supervisor-zibo"), "accepted")
         ]
-        await _close(main, window)
+        await close_console(main, window)
         await in_venue(venue, proxy.close())
 
     drive(scenario)
@@ -369,7 +291,7 @@ def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_al
 
     async def scenario() -> None:
         await in_venue(venue, _to_summary(h))  # five experts through declarations, votes and sheets
-        main, window = await _console(qtbot, venue, tmp_path, "supervisor-jinan")
+        main, window = await open_console(qtbot, venue, tmp_path, "supervisor-jinan")
         await until(lambda: window.session.board.phase == "summary", message="summary phase")
         await until(
             lambda: any(a.kind == "deviation" for a in window.alerts.alerts),
@@ -408,6 +330,6 @@ def test_from_the_summary_phase_the_supervisor_sees_the_summary_and_deviation_al
         assert "B4" not in rejected and "B5" not in rejected, rejected
         assert "汇总" in panel.summary_tab.summary_message.text()
         shot(window, "supervisor-console-summary")
-        await _close(main, window)
+        await close_console(main, window)
 
     drive(scenario)

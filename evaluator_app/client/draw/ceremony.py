@@ -21,9 +21,10 @@ from typing import Any
 from evaluator_app.client.errors import ClientError
 from evaluator_app.core.canonical import artefact_bytes, to_json_value
 from evaluator_app.core.draw import drbg
-from evaluator_app.core.draw.model import DrawRequest, DrawResult, request_body
+from evaluator_app.core.draw.model import DrawRequest, DrawResult
 from evaluator_app.core.draw.pool import parse_snapshot
 from evaluator_app.core.draw.record import Person, record_body, record_bytes
+from evaluator_app.core.draw.request_json import request_body
 from evaluator_app.core.draw.select import run_draw
 from evaluator_app.pki.cms import sign_detached
 from evaluator_app.pki.credentials import Signer

@@ -14,15 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from evaluator_app.core.draw.geography import DISTANCES
-from evaluator_app.core.draw.model import (
-    DrawRequest,
-    Need,
-    Party,
-    Rules,
-    VenueSeats,
-    parse_request,
-    request_body,
-)
+from evaluator_app.core.draw.model import DrawRequest, Need, Party, Rules, VenueSeats
+from evaluator_app.core.draw.request_json import parse_request, request_body
 from evaluator_app.core.errors import DrawError
 
 _RANGE = re.compile(r"^([A-Za-z]*)(\d+)-\1?(\d+)$")

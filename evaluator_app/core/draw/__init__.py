@@ -9,7 +9,7 @@ are made:
 - :mod:`.select` — eligibility by rule and the Fisher–Yates walk that draws principals and
   reserves;
 - :mod:`.seats` — the seat plan; :mod:`.replace` — replacements from the reserves;
-- :mod:`.record` — the record's body.
+- :mod:`.record` — the record's body; :mod:`.request_json` — the request's JSON body, checked.
 """
 
 from evaluator_app.core.draw.model import ALGORITHM

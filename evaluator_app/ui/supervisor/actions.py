@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from evaluator_app.client.explain import Explanation, explain
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.outbox import OutboxItem
-from evaluator_app.client.supervisor_board import clock_time
 from evaluator_app.client.supervisor_controls import SubstituteState
+from evaluator_app.client.supervisor_rows import clock_time
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.ops import op

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator_app.client.supervisor_board import Alert, ExpertRow, LogEntry, clock_time
+from evaluator_app.client.supervisor_rows import Alert, ExpertRow, LogEntry, clock_time
 from evaluator_app.ui.phase_names import phase_name
 from evaluator_app.ui.table_fit import fit_to_width
 
