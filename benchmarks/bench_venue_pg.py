@@ -1,7 +1,10 @@
 """The venue under a city's load: (a) 1 worker on SQLite, (b) 1 on PostgreSQL, (c) 2 on PostgreSQL
 behind nginx, in one run, on this machine.
 
-    python benchmarks/bench_venue_pg.py [--sessions 50] [--configs abc]
+    python benchmarks/bench_venue_pg.py [--sessions 50] [--configs abc] (also: t)
+
+(c) has nginx end TLS and reach the workers on their plain loopback --proxy-port; (t) is the
+same with nginx speaking HTTPS to the workers, as for workers on other machines.
 
 50 concurrent sessions, each with 9 experts and 2 supervisors on WebSockets (experts send a
 heartbeat every 5 s). Every person has a real certificate (issued by the demo PKI's NCA) and
