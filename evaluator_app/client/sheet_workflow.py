@@ -21,6 +21,7 @@ from evaluator_app.client.errors import ClientError
 from evaluator_app.client.explain import Explanation, explain
 from evaluator_app.client.names import venue_label
 from evaluator_app.client.outbox import OutboxItem
+from evaluator_app.core.beijing import beijing_time
 from evaluator_app.core.errors import ScoreError
 from evaluator_app.core.scoring import check_score
 from evaluator_app.pki.pades import sign_pdf
@@ -335,12 +336,15 @@ def outcome_of(item: OutboxItem) -> SheetOutcome:
     """What happened to a queued sheet, in words."""
     if item.state == "delivered":
         receipt = json.loads(item.receipt) if item.receipt else None
-        when = receipt.get("accepted_at", "") if receipt else ""
+        at = receipt.get("accepted_at", "") if receipt else ""
+        # the venue's time as people read it everywhere else: 北京时间, never UTC ISO
+        zh = f"，{beijing_time(at)}" if at else ""
+        en = f", {beijing_time(at, 'en')}" if at else ""
         return SheetOutcome(
             SheetFate.DELIVERED,
             Explanation(
-                f"评分表已签名并由场地接收（{when}），回执已保存。",
-                f"the sheet is signed and received by the venue ({when}); receipt kept.",
+                f"评分表已签名并由场地接收{zh}；回执已保存。",
+                f"the sheet is signed and received by the venue{en}; receipt kept.",
             ),
             item,
             receipt,

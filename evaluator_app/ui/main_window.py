@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.session = done
         self._remember_credential(done)
         result = done.result
+        self.setWindowTitle(self.tr("{name} · Remote bid evaluation").format(name=result.name))
         seat = f" · {result.seat}" if result.seat else ""
         self.who.setText(
             self.tr("{name} ({role}) at {venue}{seat}").format(

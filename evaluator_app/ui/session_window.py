@@ -92,7 +92,10 @@ class SessionWindow(QMainWindow):
             except Exception as exc:  # a refused trust list: documents say why, scoring still works
                 logger.warning("documents unavailable: %s", exc)
         self.session.listeners.append(self._refresh)
-        self.setWindowTitle(self.tr("Session {id}").format(id=session_id))
+        # whose window it is: several people's windows may share one desktop (a venue's demo)
+        self.setWindowTitle(
+            self.tr("{name} · session {id}").format(name=logged.result.name, id=session_id)
+        )
         self.resize(1200, 800)
 
         self.header = QLabel(self.tr("Loading…"))

@@ -1364,6 +1364,10 @@
         <translation>退出</translation>
     </message>
     <message>
+        <source>{name} · Remote bid evaluation</source>
+        <translation>{name} · 远程异地评标</translation>
+    </message>
+    <message>
         <source>{name} ({role}) at {venue}{seat}</source>
         <translation>{name}（{role}）· {venue}{seat}</translation>
     </message>
@@ -1860,6 +1864,10 @@
         <translation>会话仍在加载中。</translation>
     </message>
     <message>
+        <source>Your signed sheet was received by the venue. To change it (after the leader returns it), prepare the sheet again.</source>
+        <translation>您签名的评分表场地已接收。如需修改（组长退回后），请重新生成待签评分表。</translation>
+    </message>
+    <message>
         <source>Prepare the sheet first: the PDF you will sign is shown here.</source>
         <translation>请先生成待签评分表：将要签名的 PDF 显示在此处。</translation>
     </message>
@@ -1973,8 +1981,8 @@
         <translation>已不再跟随本会话</translation>
     </message>
     <message>
-        <source>Session {id}</source>
-        <translation>评标会话 {id}</translation>
+        <source>{name} · session {id}</source>
+        <translation>{name} · 评标会话 {id}</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -2365,8 +2373,8 @@
         <translation>会话 {id} · 阶段：{phase} · 主场：{main}</translation>
     </message>
     <message>
-        <source>Supervisor console — {id}</source>
-        <translation>监督台 — {id}</translation>
+        <source>{name} · supervisor console — {id}</source>
+        <translation>{name} · 监督台 — {id}</translation>
     </message>
     <message>
         <source>{title} ({n} alert(s))</source>

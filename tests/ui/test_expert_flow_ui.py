@@ -295,6 +295,8 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
 
         # 5. review: the deviation must be explained first
         review = session_window.review
+        me = session_window.session.logged.result.name  # whose window it is, in its title
+        assert session_window.windowTitle() == f"{me} · 评标会话 S1", session_window.windowTitle()
         session_window.steps.setCurrentRow(5)
         review.prepare_button.click()
         await until(
@@ -323,6 +325,10 @@ def test_expert_flow_by_clicks_and_keys(qtbot, pin, drive, venue, tmp_path, monk
         review.sign_button.click()
         await until(lambda: review.receipt is not None, message="receipt")
         assert review.receipt["version"] == 1 and review.receipt["kind"] == "score_sheet"
+        # when the venue took it, in 北京时间 as every screen says it (it read ...T14:47:04.65Z)
+        said = review.message.text()
+        assert said.startswith("评分表已签名并由场地接收，") and "（北京时间）" in said, said
+        assert "T" not in said.split("，")[1][:20] and "Z" not in said, said
         from evaluator_app.pki.cms import async_verify_detached
 
         sheet_row = await asyncio.to_thread(

@@ -85,8 +85,14 @@ class ReviewPage(StepPage):
             prepare_why = self.tr("The session is still loading.")
         sign_why = ""
         if self.ready is None:
-            sign_why = prepare_why or self.tr(
-                "Prepare the sheet first: the PDF you will sign is shown here."
+            delivered = self.outcome is not None and self.outcome.fate is SheetFate.DELIVERED
+            sign_why = prepare_why or (
+                self.tr(
+                    "Your signed sheet was received by the venue. To change it (after the "
+                    "leader returns it), prepare the sheet again."
+                )
+                if delivered
+                else self.tr("Prepare the sheet first: the PDF you will sign is shown here.")
             )
         self.prepare_button.setEnabled(not prepare_why)
         self.prepare_button.setToolTip(prepare_why)

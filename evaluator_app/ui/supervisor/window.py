@@ -202,7 +202,9 @@ class SupervisorWindow(QMainWindow):
         guidance = supervisor_guidance(board.phase, paused=board.paused)
         self.guide.setText(guidance.line(self.language))
         count = board.open_alerts
-        title = self.tr("Supervisor console — {id}").format(id=self.session.session_id)
+        title = self.tr("{name} · supervisor console — {id}").format(
+            name=self.session.logged.result.name, id=self.session.session_id
+        )
         self.setWindowTitle(
             self.tr("{title} ({n} alert(s))").format(title=title, n=count) if count else title
         )
