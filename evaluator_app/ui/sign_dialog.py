@@ -14,7 +14,18 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evaluator_app.ui.alive import alive
 
 if TYPE_CHECKING:
     from evaluator_app.client.login import LoggedIn
@@ -63,6 +74,29 @@ async def ask_secret(parent: QWidget, what: str, logged: LoggedIn) -> str | None
     cancelled."""
     from evaluator_app.ui.ops import ask
 
-    dialog = SignDialog(what, logged, parent)
-    accepted = await ask(dialog) == QDialog.DialogCode.Accepted.value
+    frozen = _freeze_text(parent)
+    try:
+        dialog = SignDialog(what, logged, parent)
+        accepted = await ask(dialog) == QDialog.DialogCode.Accepted.value
+    finally:
+        for field in frozen:
+            if alive(field):
+                field.setReadOnly(False)
     return dialog.secret.text() if accepted else None
+
+
+def _freeze_text(parent: QWidget) -> list[QLineEdit | QTextEdit | QPlainTextEdit]:
+    """Make the window's text fields read-only until the PIN dialog is answered. Greying the
+    clicked button moves the keyboard focus to the next field, so a PIN typed before the
+    dialog shows (it can take a moment) landed in the reason box, in clear text, and would
+    have gone on record with the next decision. What was typed there is already taken."""
+    window = parent.window()
+    fields: list[QLineEdit | QTextEdit | QPlainTextEdit] = [
+        *window.findChildren(QLineEdit),
+        *window.findChildren(QTextEdit),
+        *window.findChildren(QPlainTextEdit),
+    ]
+    frozen = [f for f in fields if not f.isReadOnly()]
+    for field in frozen:
+        field.setReadOnly(True)
+    return frozen

@@ -85,7 +85,22 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
     qtbot, pin, drive, venue, tmp_path, monkeypatch
 ):
     person = venue.demo.person(LEADER)
-    pin(person.password)
+    pages: list = []  # the warnings page, once open
+    typed_early: list[tuple[bool, bool]] = []
+
+    def password(_dialog) -> str:  # type: ignore[no-untyped-def]
+        # keys typed while the PIN dialog comes up must not land in the reasons (the greyed
+        # button passed the focus there): the window's text fields are read-only meanwhile
+        if pages:
+            from PySide6.QtTest import QTest
+
+            box = pages[0].reasons
+            before = box.toPlainText()
+            QTest.keyClicks(box, person.password)
+            typed_early.append((box.isReadOnly(), box.toPlainText() == before))
+        return person.password
+
+    pin(password)
 
     async def scenario() -> None:
         await asyncio.to_thread(venue.call, _session_with_planted_bids(venue.harness))
@@ -103,6 +118,7 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
         session_window = window.session_windows["S1"]
         qtbot.addWidget(session_window)
         warnings = session_window.warnings_page
+        pages.append(warnings)
         await until(lambda: len(warnings.found) >= 2, message="warnings listed")
         # the evidence in Chinese: bids by bidder and page, PDF times in Beijing time
         assert not problems(session_window), problems(session_window)
@@ -130,6 +146,8 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
             message="decision shown",
         )
         await _every_cell_fits(warnings.table)
+        assert typed_early == [(True, True)], typed_early
+        assert not warnings.reasons.isReadOnly()  # editable again once signed
         window.close()
         await window.shutdown_task
 
