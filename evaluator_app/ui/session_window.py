@@ -140,16 +140,20 @@ class SessionWindow(QMainWindow):
         self.scoring.progress_changed = self._scoring_progressed
         self.steps.setCurrentRow(0)
 
+        # banners and the leader's moves come and go above the step's page, beside the list of
+        # steps: the list never moves under the pointer when they do
+        right = QVBoxLayout()
+        right.addLayout(banner_row)
+        right.addWidget(self.moves)
+        right.addWidget(self.stack, 1)
         middle = QHBoxLayout()
         middle.addWidget(self.steps)
-        middle.addWidget(self.stack, 1)
+        middle.addLayout(right, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
         layout.addWidget(self.phase_label)
         layout.addWidget(self.aids.guide)  # what to do now, what comes next
-        layout.addLayout(banner_row)
-        layout.addWidget(self.moves)
         layout.addLayout(middle, 1)
         self.setCentralWidget(central)
 

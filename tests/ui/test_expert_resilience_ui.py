@@ -48,7 +48,14 @@ async def _close(window):  # type: ignore[no-untyped-def]
         from PySide6.QtWidgets import QMessageBox
 
         question.button(QMessageBox.StandardButton.Yes).click()
-    await window.shutdown_task
+    try:  # the app bounds its own quit (ui/app.py); a window's shutdown alone must end too
+        await asyncio.wait_for(asyncio.shield(window.shutdown_task), 20)
+    except TimeoutError:
+        stuck = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        raise AssertionError(  # what is still running, to find what held the shutdown up
+            "window shutdown still running after 20 s:\n"
+            + "\n".join(f"{t.get_name()}: {t.get_stack(limit=3)}" for t in stuck)
+        ) from None
 
 
 def test_network_cut_mid_upload_loses_nothing_and_doubles_nothing(

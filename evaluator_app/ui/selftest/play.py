@@ -10,11 +10,14 @@ headless self-test end it with the same ranking line.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QPoint
 
 from evaluator_app.demo.actors import SESSION, example_project, example_scores
 from evaluator_app.demo.world import DemoWorld
@@ -244,10 +247,16 @@ class Play:
         await enabled_click(actions.pause_button, "暂停")
         expert = self.expert("expert-nca-2")
         await until(lambda: "暂停" in expert.banner.text(), "the pause shown to 杨帆")
+        await asyncio.sleep(0.2)  # laid out with the banner
+        steps_at = expert.steps.mapTo(expert, QPoint(0, 0))
         self.shot(self.people["expert-nca-2"], "expert-paused")
         await type_text(actions.reason_edit, "网络恢复")
         await enabled_click(actions.resume_button, "恢复")
         await until(lambda: not expert.session.paused, "resumed")
+        await until(lambda: not expert.banner.text(), "杨帆's pause banner gone")
+        await asyncio.sleep(0.2)  # laid out without it
+        if expert.steps.mapTo(expert, QPoint(0, 0)) != steps_at:  # a click would land elsewhere
+            raise GuiStepError(f"the banner moved 杨帆's list of steps from {steps_at}")
 
     async def score(self, key: str, example: str) -> None:
         page = await self.goto(key, "scoring")
