@@ -55,9 +55,10 @@ async def wait_answering(
     raise TimeoutError(f"{url} did not answer within {seconds:.0f} s")
 
 
-def _die_with_the_pool() -> None:
-    """In the worker, before it runs (Linux): SIGTERM when the demo that supervises it dies, so
-    a demo killed by a signal leaves no worker behind (systemd does this for its units)."""
+def die_with_parent() -> None:
+    """In a child, before it runs (Linux): SIGTERM when the demo that started it dies, so a
+    demo killed by a signal leaves no worker and no person's app behind (systemd does this for
+    its units)."""
     import ctypes
 
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
@@ -76,7 +77,7 @@ class WorkerPool:
                 serve_command(self.config, self.ports[i]),
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_the_pool if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
             )
         self._write_pids()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import sys
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont, QFontDatabase, QFontInfo, QGuiApplication
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.demo.runner import ServicesThread, app_command
+from evaluator_app.demo.workers import die_with_parent
 from evaluator_app.demo.world import CITY, EXPERTS, DemoPerson, DemoWorld, credential_kind
 from evaluator_app.ui.i18n import install_language
 from evaluator_app.ui.phase_names import role_name
@@ -190,7 +192,11 @@ class Launcher(QMainWindow):
         env = dict(os.environ)
         # in the demo folder: a file dialog opens beside pool/ and the documents
         self.apps[person.key] = subprocess.Popen(
-            app_command(person.data_dir), env=env, cwd=self.world.root
+            app_command(person.data_dir),
+            env=env,
+            cwd=self.world.root,
+            # the launcher killed by a signal takes the people's apps with it
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
         self.status.setText(
             self.tr("Opened the application as {name} (password copied to the clipboard).").format(
@@ -233,7 +239,8 @@ def run_launcher(world: DemoWorld) -> int:
     launcher.show()
     import signal
 
-    signal.signal(signal.SIGINT, lambda *_: launcher.close())  # Ctrl+C closes everything cleanly
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C or kill: everything closes cleanly
+        signal.signal(sig, lambda *_: launcher.close())
     ticker = QTimer()  # lets Python see Ctrl+C while Qt runs
     ticker.start(300)
     ticker.timeout.connect(lambda: None)

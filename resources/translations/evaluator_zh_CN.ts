@@ -846,12 +846,12 @@
         <translation>请输入交易中心密封密钥的密码，以打开 {id}。</translation>
     </message>
     <message>
-        <source>seated; recused in the session: replace</source>
-        <translation>在席；会话中已回避，需替补</translation>
+        <source>recused in the session: to be replaced</source>
+        <translation>会话中已回避，需替补</translation>
     </message>
     <message>
-        <source>seated; absent in the session: replace</source>
-        <translation>在席；会话中缺席，需替补</translation>
+        <source>absent in the session: to be replaced</source>
+        <translation>会话中缺席，需替补</translation>
     </message>
     <message>
         <source>seated</source>

@@ -138,6 +138,12 @@ def test_leader_sees_warnings_and_signs_the_committees_decision(
             await asyncio.sleep(0.5)
         shot(session_window, "expert-warnings")
         warnings.decide_button.click()
+        # keys typed at once after the click, before the task has even started
+        from PySide6.QtTest import QTest
+
+        reasons_now = warnings.reasons.toPlainText()
+        QTest.keyClicks(warnings.reasons, "pin")
+        assert warnings.reasons.toPlainText() == reasons_now
         await until(
             lambda: (
                 "确认存在问题"

@@ -18,8 +18,7 @@ from evaluator_app.core.draw.model import CAUSE_LABELS, Cause
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.centre.common import say, show_error
 from evaluator_app.ui.centre.draw_prompts import ask_password, ask_replacement
-from evaluator_app.ui.ops import op
-from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.sign_dialog import ask_secret, signing_op
 
 if TYPE_CHECKING:
     from evaluator_app.ui.centre.draw_request import DrawRequestBox
@@ -53,7 +52,7 @@ class ReplacementActions(QWidget):
             ).format(name=self.request.supervisor.currentText() or "—", what=what),
         )
 
-    @op
+    @signing_op
     async def _replace_selected(self) -> None:
         if self.opened is None:
             say(self.message, self.tr("Open a draw first."), ok=False)

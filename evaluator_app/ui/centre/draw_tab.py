@@ -41,7 +41,7 @@ from evaluator_app.ui.centre.draw_replace import ReplacementActions
 from evaluator_app.ui.centre.draw_request import DrawRequestBox
 from evaluator_app.ui.file_choice import file_to_open
 from evaluator_app.ui.ops import op
-from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.sign_dialog import ask_secret, signing_op
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class DrawTab(ReplacementActions):
             await self.reread()
 
     # -- the request and the draw ---------------------------------------------------------
-    @op
+    @signing_op
     async def draw(self) -> None:
         from evaluator_app.core.errors import DrawError
 
@@ -309,8 +309,8 @@ class DrawTab(ReplacementActions):
         self.opened = opened
         causes = {c.value: CAUSE_LABELS[c][0 if self.language != "en" else 1] for c in Cause}
         in_session = {
-            "recused": self.tr("seated; recused in the session: replace"),
-            "absent": self.tr("seated; absent in the session: replace"),
+            "recused": self.tr("recused in the session: to be replaced"),
+            "absent": self.tr("absent in the session: to be replaced"),
         }
         rows = [
             (

@@ -43,7 +43,7 @@ from evaluator_app.ui.centre.common import fill, heading, say, show_error, table
 from evaluator_app.ui.centre.documents_box import DocumentsBox
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.phase_names import role_name
-from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.sign_dialog import ask_secret, signing_op
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ class NewSessionWizard(QWidget):
             self.drawn_seats,
         )
 
-    @op
+    @signing_op
     async def create(self) -> None:
         if self.busy:
             return

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator_app.client.expert_session import PLEDGE_ZH, ExpertSession
-from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.phase_names import phase_name
+from evaluator_app.ui.sign_dialog import signing_op
 from evaluator_app.ui.why import explain_disabled
 
 
@@ -70,7 +70,7 @@ class DeclarationPage(StepPage):
             why = self.tr("The session is paused.")
         explain_disabled(self.sign_button, why)
 
-    @op
+    @signing_op
     async def submit(self) -> None:
         if not (self.no_conflict.isChecked() or self.conflict.isChecked()):
             self.say(self.tr("Choose one: no conflict, or recusal."), ok=False)

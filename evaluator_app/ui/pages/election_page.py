@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.names import venue_label
-from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.sign_dialog import signing_op
 
 
 class ElectionPage(StepPage):
@@ -55,7 +55,7 @@ class ElectionPage(StepPage):
             and not self.session.has_sent("leader-votes")
         )
 
-    @op
+    @signing_op
     async def vote(self) -> None:
         item = self.members.currentItem()
         if item is None:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from evaluator_app.client.expert_session import ExpertSession
 from evaluator_app.client.results_rows import gate_rejections, lot_names
-from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.sign_dialog import signing_op
 from evaluator_app.ui.table_fit import fit_to_width
 
 PASS, FAIL = 0, 1
@@ -95,7 +95,7 @@ class GatePage(StepPage):
         assert cell is not None  # set in refresh, one per row
         return cell
 
-    @op
+    @signing_op
     async def submit(self) -> None:
         votes = []
         for row, (bidder, item) in enumerate(self.rows):

@@ -11,6 +11,7 @@ from evaluator_app.core.phases import REPORT_PHASES, values
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
 from evaluator_app.ui.pdf_pane import PdfPane
+from evaluator_app.ui.sign_dialog import signing_op
 
 
 class ReportPage(StepPage):
@@ -86,7 +87,7 @@ class ReportPage(StepPage):
         )
         self.refresh()
 
-    @op
+    @signing_op
     async def sign(self) -> None:
         if self.report is None:
             return
@@ -99,7 +100,7 @@ class ReportPage(StepPage):
             self.say(self.tr("Your signature was added to the report."))
             await self.reload()
 
-    @op
+    @signing_op
     async def dissent(self) -> None:
         reasons = self.reasons.toPlainText().strip()
         if not reasons:

@@ -24,7 +24,7 @@ from evaluator_app.client.sheet_workflow import (
 )
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
-from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.sign_dialog import ask_secret, signing_op
 
 
 class ReviewPage(StepPage):
@@ -144,7 +144,7 @@ class ReviewPage(StepPage):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
 
-    @op
+    @signing_op
     async def sign(self) -> None:
         ready = self.ready
         if ready is None:

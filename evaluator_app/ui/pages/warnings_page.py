@@ -10,6 +10,7 @@ from evaluator_app.core.phases import WARNING_DECISION_PHASES, values
 from evaluator_app.reports.warnings_section import DECISION_ZH
 from evaluator_app.ui.ops import op
 from evaluator_app.ui.pages.base import StepPage
+from evaluator_app.ui.sign_dialog import signing_op
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
 from evaluator_app.ui.why import explain_disabled
 
@@ -75,7 +76,7 @@ class WarningsPage(StepPage):
         if kind in ("collusion.done", "warning_decision.accepted"):
             self.load()
 
-    @op
+    @signing_op
     async def decide(self) -> None:
         row = self.table.currentRow()
         reasons = self.reasons.toPlainText().strip()

@@ -119,7 +119,7 @@ async def replaced_by_the_draw(world: DemoWorld, centre: Person, shot: Callable[
     # opens on her, for her cause
     sun = next(r for r in range(5) if tab.committee.item(r, 0).text() == "孙丽")
     status = tab.committee.item(sun, 4).text()
-    if status != "在席；会话中已回避，需替补":
+    if status != "会话中已回避，需替补":
         raise GuiStepError(f"孙丽 in the opened record: {status!r}")
     dialog = await dialog_of(ReplaceDialog, main, "the replacement dialog")
     opened_on = (dialog.who.currentText(), dialog.cause.currentText())

@@ -32,7 +32,7 @@ from evaluator_app.client.supervisor_rows import clock_time
 from evaluator_app.client.supervisor_session import SupervisorSession
 from evaluator_app.ui.alive import alive
 from evaluator_app.ui.ops import op
-from evaluator_app.ui.sign_dialog import ask_secret
+from evaluator_app.ui.sign_dialog import ask_secret, signing_op
 from evaluator_app.ui.supervisor.summary_tab import SummaryTab
 from evaluator_app.ui.warnings_table import WarningsTable, status_text
 from evaluator_app.ui.why import explain_disabled
@@ -307,7 +307,7 @@ class ActionsPanel(QTabWidget):
         ):
             self.absent_reason.clear()
 
-    @op
+    @signing_op
     async def write_note(self) -> None:
         text = self.note_edit.toPlainText()
         try:
