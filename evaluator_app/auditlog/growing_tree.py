@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from evaluator_app.auditlog.merkle import EMPTY_ROOT, _split, node_hash
+from evaluator_app.auditlog.merkle import EMPTY_ROOT, _split, node_hash, path_ranges
 
 
 class GrowingTree:
@@ -50,19 +50,7 @@ class GrowingTree:
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
         """PATH(index, D[size]), as :func:`merkle.inclusion_proof` gives it."""
         self._check(size)
-        if not 0 <= index < size:
-            raise ValueError(f"leaf {index} is not in a tree of {size}")
-        siblings: list[tuple[int, int]] = []
-        lo, hi = 0, size
-        while hi - lo > 1:
-            k = _split(hi - lo)
-            if index < lo + k:
-                siblings.append((lo + k, hi))
-                hi = lo + k
-            else:
-                siblings.append((lo, lo + k))
-                lo += k
-        return [self._range(a, b) for a, b in reversed(siblings)]
+        return [self._range(a, b) for a, b in path_ranges(index, size)]
 
     def _range(self, lo: int, hi: int) -> bytes:
         """The root of leaves [lo, hi): a stored node when the range is a complete aligned

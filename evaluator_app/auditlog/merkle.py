@@ -46,22 +46,25 @@ def root(leaves: Sequence[bytes]) -> bytes:
 
 def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PATH(m, D[n]) for the leaf at ``index`` (0-based) among ``leaves``."""
-    if not 0 <= index < len(leaves):
-        raise ValueError(f"leaf {index} is not in a tree of {len(leaves)}")
-    path: list[bytes] = []
-    lo, hi = 0, len(leaves)
-    subtrees: list[tuple[int, int]] = []
+    return [root(leaves[a:b]) for a, b in path_ranges(index, len(leaves))]
+
+
+def path_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges [a, b) whose roots make PATH(index, D[size]), in the path's order
+    (RFC 9162 §2.1.3.1: the sibling of each split on the way down, bottom first)."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of {size}")
+    lo, hi = 0, size
+    siblings: list[tuple[int, int]] = []
     while hi - lo > 1:
         k = _split(hi - lo)
         if index < lo + k:
-            subtrees.append((lo + k, hi))
+            siblings.append((lo + k, hi))
             hi = lo + k
         else:
-            subtrees.append((lo, lo + k))
+            siblings.append((lo, lo + k))
             lo = lo + k
-    for a, b in reversed(subtrees):
-        path.append(root(leaves[a:b]))
-    return path
+    return siblings[::-1]
 
 
 def consistency_proof(old_size: int, leaves: Sequence[bytes]) -> list[bytes]:

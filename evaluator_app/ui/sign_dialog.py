@@ -73,15 +73,12 @@ class SignDialog(QDialog):
 
 async def ask_secret(parent: QWidget, what: str, logged: LoggedIn) -> str | None:
     """The PIN or password ``logged``'s person typed for their credential, or None if they
-    cancelled."""
+    cancelled. Call it from a :func:`signing_op` action, which keeps the window's text fields
+    from taking keys meant for this dialog."""
     from evaluator_app.ui.ops import ask
 
-    frozen = _freeze_text(parent)
-    try:
-        dialog = SignDialog(what, logged, parent)
-        accepted = await ask(dialog) == QDialog.DialogCode.Accepted.value
-    finally:
-        _thaw(frozen)
+    dialog = SignDialog(what, logged, parent)
+    accepted = await ask(dialog) == QDialog.DialogCode.Accepted.value
     return dialog.secret.text() if accepted else None
 
 

@@ -118,9 +118,17 @@ async def _sign_head(venue: Venue, force: bool) -> None:
 
 
 def _covering(tx: SqliteTx, seq: int) -> SignedTreeHead | None:
-    # the first few heads from seq on: one of them is it, unless they are of the older format
+    """The first head of the current format from entry ``seq`` on: among the next few, read
+    with LIMIT; the rest only if all of those are of the older format."""
     first = tx.checkpoints(seq, limit=4)
-    for point in first if len(first) < 4 else [*first, *tx.checkpoints(seq)[4:]]:
+    found = _first_head(first)
+    if found is None and len(first) == 4:
+        found = _first_head(tx.checkpoints(seq)[4:])
+    return found
+
+
+def _first_head(points: list[Checkpoint]) -> SignedTreeHead | None:
+    for point in points:
         try:
             parse_tree_head(point.content)
         except LogError:

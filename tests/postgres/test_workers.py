@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -180,13 +181,8 @@ async def test_a_client_moves_to_the_next_worker_and_replays_what_it_missed(clus
     await watch.stop()
 
 
-@pytest.mark.skipif(nginx_missing() is not None, reason=str(nginx_missing()))
-async def test_behind_nginx_a_killed_worker_costs_nothing(cluster: Cluster):
-    """The docs' nginx sample in front of both workers: logins, uploads and the event stream
-    go through it; one worker killed mid-run, the other carries on."""
-    c = await cluster.start(nginx=True)
-    site = (c.directory / "nginx" / "venue.conf").read_text()
-    assert "proxy_pass http://" in site and f"127.0.0.1:{c.proxy_ports[0]}" in site  # TLS once
+async def _watched_through_nginx(c: Cluster) -> tuple[Any, VenueConnection, list[dict]]:
+    """Through nginx: the centre makes the session, the Zibo supervisor's stream is online."""
     centre = await c.login("centre-1", c.nginx_url, retry_seconds=20)
     await create_session(c, centre)
     got: list[dict] = []
@@ -194,6 +190,17 @@ async def test_behind_nginx_a_killed_worker_costs_nothing(cluster: Cluster):
     watch = VenueConnection(supervisor, got.append, backoff_initial=0.1)
     watch.start()
     await until(lambda: watch.state.status == "online", timeout=20, what="WebSocket via nginx")
+    return centre, watch, got
+
+
+@pytest.mark.skipif(nginx_missing() is not None, reason=str(nginx_missing()))
+async def test_behind_nginx_a_killed_worker_costs_nothing(cluster: Cluster):
+    """The docs' nginx sample in front of both workers: logins, uploads and the event stream
+    go through it; one worker killed mid-run, the other carries on."""
+    c = await cluster.start(nginx=True)
+    site = (c.directory / "nginx" / "venue.conf").read_text()
+    assert "proxy_pass http://" in site and f"127.0.0.1:{c.proxy_ports[0]}" in site  # TLS once
+    centre, watch, got = await _watched_through_nginx(c)
     receipts = []
     for n, key in enumerate(COMMITTEE):
         expert = await c.login(key, c.nginx_url, retry_seconds=20)
@@ -223,13 +230,7 @@ async def test_nginx_speaking_tls_to_workers_on_other_machines(cluster: Cluster)
     uploads and the event stream go through it as through the loopback ports."""
     c = await cluster.start(nginx=True, tls_to_workers=True)
     assert f"127.0.0.1:{c.ports[0]}" in (c.directory / "nginx" / "venue.conf").read_text()
-    centre = await c.login("centre-1", c.nginx_url, retry_seconds=20)
-    await create_session(c, centre)
-    got: list[dict] = []
-    supervisor = await c.login("supervisor-zibo", c.nginx_url, retry_seconds=20)
-    watch = VenueConnection(supervisor, got.append, backoff_initial=0.1)
-    watch.start()
-    await until(lambda: watch.state.status == "online", timeout=20, what="WebSocket via nginx")
+    _centre, watch, got = await _watched_through_nginx(c)
     key = COMMITTEE[0]
     await declare(c, await c.login(key, c.nginx_url, retry_seconds=20), key, key=f"decl-{key}")
     await until(
