@@ -279,8 +279,11 @@ class VenueConnection:
         )
         self._wake.clear()
         self._answered = False
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), delay)
+        # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that comes
+        # as the wait ends, and a loop that swallowed one never stops
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         seq = int(event["seq"])

@@ -66,6 +66,10 @@ class Heartbeats:
             await ws.ping()
             gap = min(MIN_GAP, self.interval)
             await asyncio.sleep(gap)  # the regular beat still comes every interval, not +gap
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._now.wait(), self.interval - gap)
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that
+            # comes as the wait ends; this loop then ran on, and closing a window waited for
+            # it forever (CI, twice)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval - gap):
+                    await self._now.wait()
         raise VenueUnreachable("the socket closed under the heartbeats", "实时连接已断开")

@@ -310,8 +310,11 @@ class Outbox:
                 timeout = None if due is None else max(0.0, due - self._clock())
             except LoginRequired:
                 timeout = None  # nothing to do until the person has logged in again (retry_now)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout)
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that
+            # comes as the wait ends, and a loop that swallowed one never stops
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self.wake.wait()
 
     async def _flush(
         self, client: VenueClient, on_change: Callable[[OutboxItem], None] | None, force: bool
