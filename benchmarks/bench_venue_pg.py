@@ -34,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import proc_cpu
 from venue_bench_people import PROJECT, BenchPerson, Signed, issue_people, prepare, session_id
 from venue_bench_setup import free_port, raise_fd_limit
 
@@ -55,6 +56,18 @@ CONFIGS = {
     # the same with nginx speaking HTTPS to the workers, as for workers on other machines
     "t": ("2 workers, PostgreSQL, nginx, TLS to the workers", True, 2),
 }
+
+
+CPU_ROLES = (
+    "workers",
+    "crypto pools",
+    "postgres",
+    "nginx",
+    "sockets",
+    "generator",
+    "pki services",
+    "other",
+)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -245,15 +258,20 @@ async def measure(
         await asyncio.sleep(0.1)
     per_event = 11  # arrivals expected per acceptance: every socket of the session, at most
 
+    cpu_before = proc_cpu.snapshot()
     declared = await uploads(clients, signed["declarations"])
     await settle(fleet, "declaration.accepted", len(signed["declarations"]) * per_event)
+    cpu = proc_cpu.spent(cpu_before, proc_cpu.snapshot())
     await uploads(clients, signed["leader"])
     await uploads(clients, signed["gates"])
     for s, group in enumerate(groups):
         leader = clients[group[0].person_id]
         await leader.post(f"/sessions/{session_id(s)}/phase", {"target": "detailed_scoring"})
+    cpu_before = proc_cpu.snapshot()
     sheets = await uploads(clients, signed["sheets"])
     await settle(fleet, "score_sheet.accepted", len(signed["sheets"]) * per_event)
+    for role, seconds in proc_cpu.spent(cpu_before, proc_cpu.snapshot()).items():
+        cpu[role] = cpu.get(role, 0.0) + seconds
     workers_cpu = sum(cpu_seconds(p.pid) for p in procs) - workers_cpu
     result = await fleet.stop()
     for client in [centre, *clients.values()]:
@@ -278,6 +296,11 @@ async def measure(
         "generator CPU %": 100 * (after.user + after.system - mine.user - mine.system) / wall,
         "sockets' CPU %": 100 * result["cpu"] / wall,
         "workers' CPU %": 100 * workers_cpu / wall,
+        # CPU of each part of the machine per accepted upload, over the two upload phases
+        **{
+            f"CPU ms/upload {role}": 1000 * cpu.get(role, 0.0) / (n_decl + n_sheet)
+            for role in CPU_ROLES
+        },
     }
 
 
