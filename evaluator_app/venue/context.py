@@ -23,6 +23,7 @@ from evaluator_app.pki.validation_cache import DEFAULT_VALIDATION_CACHE
 from evaluator_app.venue.config import VenueConfig
 from evaluator_app.venue.crypto_pool import CryptoPool
 from evaluator_app.venue.errors import Unprocessable
+from evaluator_app.venue.sheet_pdf_read import SheetPdfRead, read_sheet_pdf
 from evaluator_app.venue.store import AsyncStore
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,13 @@ class Venue:
             )
         cert = result.chain[0]
         return SignedBy(result.identity, cert, result.ca_name, self.now_iso())
+
+    async def read_sheet_pdf(self, pdf: bytes) -> SheetPdfRead:
+        """A score sheet PDF parsed and its signatures checked for integrity, off the loop when
+        the crypto pool runs (a sheet PDF takes tens of milliseconds)."""
+        if self.pool is not None and self.pool.running:
+            return await self.pool.read_sheet_pdf(pdf)
+        return await read_sheet_pdf(pdf)
 
     async def sign_artefact(self, kind: str, body: dict[str, object]) -> tuple[bytes, bytes]:
         """Canonical bytes of a venue artefact (receipt, checkpoint) and the venue's CMS over

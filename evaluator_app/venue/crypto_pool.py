@@ -1,4 +1,5 @@
-"""The venue's signature work off its event loop: upload checks and receipt signing in processes.
+"""The venue's signature work off its event loop: upload checks (the CMS, a score sheet's PDF)
+and receipt signing, in processes.
 
 On two cores the loop thread was the intake's limit (issue 17: receipt signing ~43 % of an upload,
 the upload's CMS check 24-31 %). Each worker is a spawned process that opens the venue's signing
@@ -22,11 +23,14 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluator_app.pki.credentials.base import Signer
 from evaluator_app.pki.signature_verify import SignatureVerdict
 from evaluator_app.venue.errors import ConfigError
+
+if TYPE_CHECKING:
+    from evaluator_app.venue.sheet_pdf_read import SheetPdfRead
 
 logger = logging.getLogger(__name__)
 START_TIMEOUT = 120.0  # seconds for every worker to import pyHanko and open the key
@@ -78,6 +82,13 @@ def _verify(content: bytes, signature: bytes) -> SignatureVerdict:
 
     assert _loop is not None, "worker not initialised"
     return _loop.run_until_complete(async_verify_detached(content, signature, None))
+
+
+def _read_sheet_pdf(pdf: bytes) -> Any:
+    from evaluator_app.venue.sheet_pdf_read import read_sheet_pdf
+
+    assert _loop is not None, "worker not initialised"
+    return _loop.run_until_complete(read_sheet_pdf(pdf))
 
 
 class CryptoPool:
@@ -151,6 +162,12 @@ class CryptoPool:
         assert self._executor is not None, "pool not started"
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _verify, content, signature)
+
+    async def read_sheet_pdf(self, pdf: bytes) -> SheetPdfRead:
+        assert self._executor is not None, "pool not started"
+        loop = asyncio.get_running_loop()
+        read: SheetPdfRead = await loop.run_in_executor(self._executor, _read_sheet_pdf, pdf)
+        return read
 
     async def stop(self) -> None:
         """End a start in progress, wait for the work in hand, then end every worker (joined:

@@ -1,4 +1,5 @@
-"""The venue's crypto pool: upload checks and receipt signing in worker processes.
+"""The venue's crypto pool: upload checks (a sheet's PDF too) and receipt signing in worker
+processes.
 
 A real venue on loopback with two spawned workers: logins and uploads are checked there, the
 receipts are signed there with the venue's own key, refusals are the same as on the loop, and
@@ -18,13 +19,19 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from evaluator_app.client.errors import VenueRefused
+from evaluator_app.core.project_file import project_from_dict
 from evaluator_app.pki.cms import verify_detached
 from evaluator_app.pki.credentials.pkcs12 import open_pkcs12
-from evaluator_app.protocol.artefacts import Declaration
+from evaluator_app.pki.pades import async_sign_pdf
+from evaluator_app.protocol.artefacts import Declaration, bind_sheet_pdf
+from evaluator_app.reports.score_sheet import render_score_sheet
 from evaluator_app.venue import crypto_pool
-from evaluator_app.venue.errors import ConfigError
-from tests.venue.flow import BIDDERS, PLEDGE, declare, now
-from tests.venue.harness import VenueHarness
+from evaluator_app.venue.context import SignedBy
+from evaluator_app.venue.errors import ConfigError, Unprocessable
+from evaluator_app.venue.intake.sheet_pdf import verify_sheet_pdf
+from evaluator_app.venue.sheet_pdf_read import read_sheet_pdf
+from tests.venue.flow import BIDDERS, PLEDGE, declare, now, sheet
+from tests.venue.harness import VenueHarness, example_project
 
 
 def _alive(pid: int) -> bool:
@@ -136,3 +143,35 @@ async def test_a_venue_killed_outright_leaves_no_worker(venue_pki, tmp_path):
     while any(_running(p) for p in pids):  # the kernel signals at once; they end within moments
         assert asyncio.get_running_loop().time() < deadline, "workers outlived their venue"
         await asyncio.sleep(0.05)
+
+
+async def test_a_sheet_pdf_is_read_in_the_pool_as_on_the_loop(venue_pki, tmp_path):
+    """The PDF half of a score sheet's check runs in a worker: the same verdicts, the same
+    declared hash and the same refusal of a changed byte as the in-process path."""
+    h = await VenueHarness(venue_pki, tmp_path / "venue").start(crypto_workers=1)
+    try:
+        pool = h.venue.pool
+        assert pool is not None and await pool.started()
+        body = sheet(h, "expert-sd-1", "E1")
+        lot = project_from_dict(example_project()).lot("lot-1")
+        pdf = render_score_sheet(
+            body, lot, session_title="标段一", expert_name="专家", venue="jinan", seat="A01"
+        )
+        bound = bind_sheet_pdf(body, pdf)
+        with h.signer("expert-sd-1") as signer:
+            signed = await async_sign_pdf(pdf, signer)
+        by = SignedBy(None, h.demo.person("expert-sd-1").load_cert(), None, "")  # type: ignore[arg-type]
+        there, here = await pool.read_sheet_pdf(signed), await read_sheet_pdf(signed)
+        assert there == here and len(there.verdicts) == 1 and there.verdicts[0].integrity_ok
+        await verify_sheet_pdf(signed, by, bound, h.venue.read_sheet_pdf)  # accepted
+
+        at = signed.index(b"/Keywords")  # one byte of the signed revision changed
+        changed = signed[:at] + b"/Keywordz" + signed[at + 9 :]
+        refusals = []
+        for read in (h.venue.read_sheet_pdf, read_sheet_pdf):
+            with pytest.raises(Unprocessable) as info:
+                await verify_sheet_pdf(changed, by, bound, read)
+            refusals.append(info.value.message_en)
+        assert refusals[0] == refusals[1] and "signature" in refusals[0]
+    finally:
+        await h.stop()

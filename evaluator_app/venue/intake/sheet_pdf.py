@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Awaitable, Callable
 
 from cryptography.hazmat.primitives import serialization
 
 from evaluator_app.core.canonical import artefact_bytes
-from evaluator_app.pki.pades import async_verify_pdf
 from evaluator_app.protocol.artefacts import ARTEFACT_VERSION, ScoreSheet, sheet_pdf_unbound
 from evaluator_app.protocol.schema import encode
-from evaluator_app.reports.score_sheet import SHEET_KIND, sheet_hash_of_pdf
+from evaluator_app.reports.score_sheet import SHEET_KIND
 from evaluator_app.venue.context import SignedBy
 from evaluator_app.venue.errors import BadRequest, Unprocessable
+from evaluator_app.venue.sheet_pdf_read import SheetPdfRead, read_sheet_pdf
 
 _EOF = re.compile(rb"%%EOF(\r\n|\r|\n)?")
 
@@ -37,7 +38,14 @@ def _refuse(en: str, zh: str) -> Unprocessable:
     return Unprocessable(en, zh, code="bad_pdf")
 
 
-async def verify_sheet_pdf(pdf: bytes | None, signed_by: SignedBy, body: ScoreSheet) -> None:
+async def verify_sheet_pdf(
+    pdf: bytes | None,
+    signed_by: SignedBy,
+    body: ScoreSheet,
+    read: Callable[[bytes], Awaitable[SheetPdfRead]] = read_sheet_pdf,
+) -> None:
+    """Refuse a sheet whose PDF is not the signed PDF of this very sheet. ``read`` parses the
+    PDF (the venue's runs it in its crypto pool: tens of milliseconds the loop need not wait)."""
     if not pdf:
         raise BadRequest(
             "a score sheet needs its signed PDF (field pdf)",
@@ -49,7 +57,8 @@ async def verify_sheet_pdf(pdf: bytes | None, signed_by: SignedBy, body: ScoreSh
             "the sheet must name the SHA-256 of the PDF it was signed with (pdf_sha256)",
             "评分数据须载明所签 PDF 的 SHA-256（pdf_sha256）",
         )
-    verdicts = await async_verify_pdf(pdf, None)
+    facts = await read(pdf)
+    verdicts = facts.verdicts
     if len(verdicts) != 1:
         raise _refuse(
             f"the sheet PDF must carry exactly one signature, not {len(verdicts)}",
@@ -67,7 +76,7 @@ async def verify_sheet_pdf(pdf: bytes | None, signed_by: SignedBy, body: ScoreSh
             "评分表 PDF 与评分数据不是用同一证书签名的",
         )
     unbound = artefact_bytes(SHEET_KIND, ARTEFACT_VERSION, encode(sheet_pdf_unbound(body)))
-    if sheet_hash_of_pdf(pdf) != hashlib.sha256(unbound).hexdigest():
+    if facts.declared_sheet_sha256 != hashlib.sha256(unbound).hexdigest():
         raise _refuse(
             "the sheet PDF is not the PDF of this sheet (its SHA-256 differs)",
             "评分表 PDF 与所签评分数据不一致",

@@ -66,7 +66,10 @@ async def submit(
     body, signed_by = await verify_upload(venue, caller, upload, kind)
     if kind.with_pdf and isinstance(body, ScoreSheet):  # its PDF comes along, bound both ways
         await verify_sheet_pdf(
-            bytes(upload.pdf) if upload.pdf is not None else None, signed_by, body
+            bytes(upload.pdf) if upload.pdf is not None else None,
+            signed_by,
+            body,
+            venue.read_sheet_pdf,
         )
     rule = RULES[kind.name]
     moved = False
