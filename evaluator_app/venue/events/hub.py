@@ -252,7 +252,9 @@ async def fan_out(venue: object, hub: EventHub, events: list[EventRecord]) -> No
     if touched:
         # mypy: fan_out takes the Venue as object; it has a store
         store = venue.store  # type: ignore[attr-defined]
-        rows = await store.read(lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched])
+        rows = await store.read(
+            lambda tx: [(tx.session(sid), tx.members(sid)) for sid in touched], urgent=True
+        )
         for session, members in rows:
             if session is not None:
                 hub.remember(session, members)

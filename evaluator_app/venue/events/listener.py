@@ -78,7 +78,9 @@ class EventListener:
     async def catch_up(self) -> None:
         while True:
             after = self.last
-            events = await self.venue.store.read(lambda tx, after=after: tx.events_since(after))
+            events = await self.venue.store.read(
+                lambda tx, after=after: tx.events_since(after), urgent=True
+            )
             if not events:
                 return
             async with self.hub.lock:

@@ -74,6 +74,12 @@ class AsyncStore:
             if shared
             else self._writer
         )
+        # the event pump's reads do not queue behind a burst of uploads' reads (fan-out latency)
+        self._urgent = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="venue-events")
+            if shared
+            else self._writer
+        )
 
     @property
     def kind(self) -> str:
@@ -101,14 +107,17 @@ class AsyncStore:
             return self.store.transaction(scope=scope)  # type: ignore[call-arg]
         return self.store.transaction()
 
-    async def read(self, work: Callable[[SqliteTx], T]) -> T:
-        """Run ``work(tx)`` in a read-only snapshot; with PostgreSQL, beside the writers."""
+    async def read(self, work: Callable[[SqliteTx], T], urgent: bool = False) -> T:
+        """Run ``work(tx)`` in a read-only snapshot; with PostgreSQL, beside the writers.
+
+        ``urgent``: on a thread of its own (PostgreSQL), for the events' fan-out, which must not
+        wait behind every upload in flight."""
 
         def run() -> T:
             with self.store.reading() as tx:
                 return work(tx)
 
-        return await self._run(self._reader, run)
+        return await self._run(self._urgent if urgent else self._reader, run)
 
     async def call(self, fn: Callable[[], T], write: bool = False) -> T:
         """Any blocking call on the store's threads (documents' content)."""
@@ -127,3 +136,4 @@ class AsyncStore:
         await asyncio.get_running_loop().run_in_executor(self._writer, self.store.close)
         self._writer.shutdown(wait=True)
         self._reader.shutdown(wait=True)
+        self._urgent.shutdown(wait=True)
