@@ -61,7 +61,7 @@ def evaluation(
     accepted = [
         a.content
         for kind in ("gate_votes", "score_sheet")
-        for a in tx.artefacts(session_id, kind)
+        for a in tx.artefacts(session_id, kind, blobs=False)
         if a.status == "accepted"
     ]
     return SignedEvaluation.from_artefacts(lot, [m.person_id for m in committee], accepted)

@@ -29,17 +29,17 @@ STEP = {
 def _given(tx: SqliteTx, session_id: str, step: str) -> set[str]:
     if step == "report_signature":
         signed = {p for _, kind, p, _ in tx.report_revisions(session_id) if kind == "signature"}
-        return signed | {a.person_id for a in tx.artefacts(session_id, "dissent")}
-    return {a.person_id for a in tx.artefacts(session_id, step) if a.status == "accepted"}
+        return signed | {a.person_id for a in tx.artefacts(session_id, "dissent", blobs=False)}
+    given = tx.artefacts(session_id, step, blobs=False)
+    return {a.person_id for a in given if a.status == "accepted"}
 
 
 def open_warnings(tx: SqliteTx, session_id: str) -> int:
     row = tx.collusion(session_id)
     if row is None or not row["result"]:
         return 0
-    decided = {
-        json.loads(a.content)["warning_id"] for a in tx.artefacts(session_id, "warning_decision")
-    }
+    decisions = tx.artefacts(session_id, "warning_decision", blobs=False)
+    decided = {json.loads(a.content)["warning_id"] for a in decisions}
     found = json.loads(row["result"]).get("warnings", [])
     return sum(1 for w in found if w["id"] not in decided)
 

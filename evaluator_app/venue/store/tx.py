@@ -25,6 +25,12 @@ from evaluator_app.venue.store.records import (
 )
 from evaluator_app.venue.store.tx_log import LogTx
 
+# every column of artefacts but the PDF and the receipt, in ArtefactRecord's order
+_WITHOUT_BLOBS = ", ".join(
+    f"NULL AS {f.name}" if f.name in ("pdf", "receipt", "receipt_signature") else f.name
+    for f in dataclasses.fields(ArtefactRecord)
+)
+
 
 class StoreTx(LogTx):
     """One transaction. Every read and write method of the store lives here or in LogTx."""
@@ -191,9 +197,17 @@ class StoreTx(LogTx):
         self._exec("UPDATE artefacts SET status = ? WHERE id = ?", status, artefact_id)
 
     def artefacts(
-        self, session_id: str, kind: str | None = None, person_id: str | None = None
+        self,
+        session_id: str,
+        kind: str | None = None,
+        person_id: str | None = None,
+        blobs: bool = True,
     ) -> list[ArtefactRecord]:
-        sql, args = "SELECT * FROM artefacts WHERE session_id = ?", [session_id]
+        """``blobs=False``: the PDF and the receipt are not read (None in the records), for the
+        rules, which look at the signed JSON only: a session's sheets are re-read at every upload,
+        and their PDFs are most of their bytes."""
+        columns = "*" if blobs else _WITHOUT_BLOBS
+        sql, args = f"SELECT {columns} FROM artefacts WHERE session_id = ?", [session_id]
         if kind is not None:
             sql, args = sql + " AND kind = ?", [*args, kind]
         if person_id is not None:

@@ -77,7 +77,7 @@ def _same_session(body_session: str, body_person: str, session_id: str, caller: 
 
 
 def _accepted(tx: SqliteTx, session_id: str, kind: str) -> list[ArtefactRecord]:
-    return [a for a in tx.artefacts(session_id, kind) if a.status == "accepted"]
+    return [a for a in tx.artefacts(session_id, kind, blobs=False) if a.status == "accepted"]
 
 
 def _system_advance(

@@ -94,7 +94,7 @@ def _score_sheet(
             "评分表须注明本标段和详细评审阶段",
             code="wrong_session",
         )
-    mine = tx.artefacts(session.id, "score_sheet", caller.person_id)
+    mine = tx.artefacts(session.id, "score_sheet", caller.person_id, blobs=False)
     if any(a.status == "accepted" for a in mine):
         raise Conflict(
             "your sheet was accepted; it can be replaced only after the leader returns it",
