@@ -156,6 +156,29 @@ def test_an_acceptance_is_found_on_any_page_of_its_action(engine, pg_dsn, tmp_pa
     store.close()
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_artefacts_without_blobs_are_the_same_records_without_pdf_and_receipt(
+    engine, pg_dsn, tmp_path
+):
+    from dataclasses import replace
+
+    from evaluator_app.venue.store import open_store
+
+    store = open_store(pg_dsn if engine == "postgresql" else "sqlite", tmp_path / "v.sqlite")
+    with store.transaction() as tx:
+        tx.insert_session(session())
+        one = tx.insert_artefact(replace(artefact("p1:k1"), pdf=b"%PDF-1.7 sheet"))
+        tx.set_receipt(one.id, b"receipt", b"receipt-sig")
+        tx.insert_artefact(artefact("p1:k2"))
+    with store.reading() as tx:
+        full, light = tx.artefacts("S1", "declaration"), tx.artefacts("S1", blobs=False)
+    assert full[0].pdf == b"%PDF-1.7 sheet" and full[0].receipt == b"receipt"
+    blank = {"pdf": None, "receipt": None, "receipt_signature": None}
+    assert light == [replace(a, **blank) for a in full] and len(light) == 2
+    assert isinstance(light[0].content, bytes)
+    store.close()
+
+
 def test_a_connection_the_server_closed_while_idle_is_not_lent(pg_dsn):
     """The pool's check is a round trip only for a connection the server spoke on; one it
     terminated (as a restart does) is replaced, and the next transaction works."""
