@@ -137,23 +137,28 @@ def _first_head(points: list[Checkpoint]) -> SignedTreeHead | None:
     return None
 
 
-async def inclusion(venue: Venue, seq: int) -> Inclusion:
-    """The proof of entry ``seq`` against the first signed head that covers it (signed now if
-    none does yet), as every receipt carries."""
-    head = await venue.store.read(lambda tx: _covering(tx, seq))
-    for _attempt in range(3):  # a head signed here may lose to another worker's, which covers
-        if head is not None:
-            break
-        await _sign_head(venue, force=True)
-        head = await venue.store.read(lambda tx: _covering(tx, seq))
+def inclusion_in(venue: Venue, tx: SqliteTx, seq: int) -> Inclusion | None:
+    """Entry ``seq``'s proof against the first signed head in this snapshot that covers it, or
+    None while none does: one read for the head and the path."""
+    head = _covering(tx, seq)
     if head is None:
-        raise LogError(f"no tree head covers entry {seq}", f"没有覆盖第 {seq} 条记录的树头")
+        return None
     size = head.head.tree_size
+    with _TREE_LOCK:
+        proof = _grown(venue, tx, size).inclusion_proof(seq - 1, size)
+    return Inclusion(seq, tx.audit_hashes(seq - 1, seq)[0], head, tuple(proof))
 
-    def path(tx: SqliteTx) -> tuple[str, list[bytes]]:
-        with _TREE_LOCK:
-            proof = _grown(venue, tx, size).inclusion_proof(seq - 1, size)
-        return tx.audit_hashes(seq - 1, seq)[0], proof
 
-    entry_hash, proof = await venue.store.read(path)
-    return Inclusion(seq, entry_hash, head, tuple(proof))
+async def inclusion(venue: Venue, seq: int, uncovered: bool = False) -> Inclusion:
+    """The proof of entry ``seq`` against the first signed head that covers it (signed now if
+    none does yet), as every receipt carries. ``uncovered``: a read just found no such head."""
+    for attempt in range(3):  # a head signed here may lose to another worker's, which covers
+        if not (uncovered and attempt == 0):
+            found = await venue.store.read(lambda tx: inclusion_in(venue, tx, seq))
+            if found is not None:
+                return found
+        await _sign_head(venue, force=True)
+    found = await venue.store.read(lambda tx: inclusion_in(venue, tx, seq))
+    if found is None:
+        raise LogError(f"no tree head covers entry {seq}", f"没有覆盖第 {seq} 条记录的树头")
+    return found
