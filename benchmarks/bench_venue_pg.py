@@ -258,20 +258,22 @@ async def measure(
         await asyncio.sleep(0.1)
     per_event = 11  # arrivals expected per acceptance: every socket of the session, at most
 
-    cpu_before = proc_cpu.snapshot()
+    cpu_before, window = proc_cpu.snapshot(), time.monotonic()
     declared = await uploads(clients, signed["declarations"])
     await settle(fleet, "declaration.accepted", len(signed["declarations"]) * per_event)
     cpu = proc_cpu.spent(cpu_before, proc_cpu.snapshot())
+    window = time.monotonic() - window
     await uploads(clients, signed["leader"])
     await uploads(clients, signed["gates"])
     for s, group in enumerate(groups):
         leader = clients[group[0].person_id]
         await leader.post(f"/sessions/{session_id(s)}/phase", {"target": "detailed_scoring"})
-    cpu_before = proc_cpu.snapshot()
+    cpu_before, started = proc_cpu.snapshot(), time.monotonic()
     sheets = await uploads(clients, signed["sheets"])
     await settle(fleet, "score_sheet.accepted", len(signed["sheets"]) * per_event)
     for role, seconds in proc_cpu.spent(cpu_before, proc_cpu.snapshot()).items():
         cpu[role] = cpu.get(role, 0.0) + seconds
+    window += time.monotonic() - started
     workers_cpu = sum(cpu_seconds(p.pid) for p in procs) - workers_cpu
     result = await fleet.stop()
     for client in [centre, *clients.values()]:
@@ -296,6 +298,8 @@ async def measure(
         "generator CPU %": 100 * (after.user + after.system - mine.user - mine.system) / wall,
         "sockets' CPU %": 100 * result["cpu"] / wall,
         "workers' CPU %": 100 * workers_cpu / wall,
+        # cores busy over the two upload phases (and their fan-out), of os.cpu_count()
+        "cores in use": sum(cpu.values()) / window,
         # CPU of each part of the machine per accepted upload, over the two upload phases
         **{
             f"CPU ms/upload {role}": 1000 * cpu.get(role, 0.0) / (n_decl + n_sheet)
