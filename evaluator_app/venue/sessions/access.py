@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from functools import lru_cache
 
 from evaluator_app.core.plan import Project
 from evaluator_app.core.project_file import project_from_dict
@@ -45,7 +46,13 @@ def view(caller: Caller, session: SessionRecord, members: list[MemberRecord]) ->
 
 
 def project_of(session: SessionRecord) -> Project:
-    return project_from_dict(json.loads(session.project_json))
+    return _project(session.project_json)
+
+
+@lru_cache(maxsize=256)
+def _project(project_json: str) -> Project:
+    # parsed once per text, not at every upload: a Project is frozen all the way down
+    return project_from_dict(json.loads(project_json))
 
 
 def load(tx: SqliteTx, caller: Caller, session_id: str) -> tuple[SessionRecord, list[MemberRecord]]:
