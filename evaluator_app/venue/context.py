@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -76,6 +77,9 @@ class Venue:
     # the time of the newest signed head this process has seen stored (venue.checkpoints): a
     # new head is never dated before it, whatever the clock says
     newest_head_at: str = field(default="", repr=False)
+    # one receipt of this process at a time signs a head its entry needs; the others waiting
+    # then find their entries covered by it (venue.checkpoints.inclusion)
+    head_signing: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     # called when a head is signed at a phase change or after N entries: asks the witnesses
     on_tree_head: Callable[[], None] | None = field(default=None, repr=False)
     # worker processes for CMS checks and receipt signing (venue.crypto_pool), when started

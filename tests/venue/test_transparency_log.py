@@ -10,6 +10,7 @@ checkpoint; delete the last entries with the checkpoints above them. The same fo
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import shutil
@@ -233,3 +234,44 @@ async def test_a_clock_stepped_back_still_signs_heads_the_log_accepts(
         await h.stop()
     assert main(["audit", "verify", str(h.config.database), "--demo", str(h.demo.root)]) == 0
     assert "审计日志完整" in capsys.readouterr().out
+
+
+async def test_a_burst_of_receipts_waits_for_one_head_instead_of_each_signing_one(
+    venue_pki: DemoPki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Twelve entries committed, no head covering them, twelve receipts asking at once: one
+    head is signed (the others wait for it and find their entry covered), every proof checks
+    against it, and the log verifies."""
+    from evaluator_app.venue.checkpoints import inclusion
+
+    h = await VenueHarness(venue_pki, tmp_path / "venue", checkpoint_every=1000).start()
+    try:
+        venue = h.venue
+
+        def append(tx: Any) -> list[int]:
+            return [
+                tx.append_audit(venue.now_iso(), "p1", "x.accept", "S1", {"artefact": i}).seq
+                for i in range(12)
+            ]
+
+        seqs = await venue.store.tx(append)
+        signed = 0
+        sign_bytes = venue.sign_bytes
+
+        async def counted(content: bytes) -> bytes:
+            nonlocal signed
+            signed += 1
+            return await sign_bytes(content)
+
+        venue.sign_bytes = counted  # type: ignore[method-assign]
+        proofs = await asyncio.gather(*(inclusion(venue, s, uncovered=True) for s in seqs))
+        assert signed == 1
+        for proof in proofs:
+            head = parse_tree_head(proof.head.content)
+            leaf = merkle.leaf_hash(bytes.fromhex(proof.entry_hash))
+            assert merkle.verify_inclusion(
+                proof.audit_seq - 1, head.tree_size, leaf, list(proof.proof), head.root
+            )
+    finally:
+        await h.stop()
+    assert main(["audit", "verify", str(h.config.database), "--demo", str(h.demo.root)]) == 0
